@@ -1,0 +1,93 @@
+//! Typed errors of the engine. Reports are made at the edge (CLI, TUI).
+
+use std::path::PathBuf;
+
+/// Why a piece of source could not be accepted for scanning or running.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: not valid UTF-8 (byte {offset})")]
+    NotUtf8 { path: PathBuf, offset: usize },
+    #[error("{path}: {size} bytes is over the {max}-byte limit")]
+    TooLarge { path: PathBuf, size: u64, max: u64 },
+}
+
+/// Reads a source file, refusing files over `max` bytes (checked before reading it all) and
+/// text that is not UTF-8. `-` reads standard input.
+pub fn read_source(path: &std::path::Path, max: usize) -> Result<String, InputError> {
+    use std::io::Read;
+    let io = |source| InputError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut bytes = Vec::new();
+    let limit = max as u64 + 1;
+    if path.as_os_str() == "-" {
+        std::io::stdin()
+            .lock()
+            .take(limit)
+            .read_to_end(&mut bytes)
+            .map_err(io)?;
+    } else {
+        let file = std::fs::File::open(path).map_err(io)?;
+        let meta = file.metadata().map_err(io)?;
+        if meta.is_dir() {
+            return Err(io(std::io::Error::other("is a directory")));
+        }
+        if meta.len() > max as u64 {
+            return Err(InputError::TooLarge {
+                path: path.to_path_buf(),
+                size: meta.len(),
+                max: max as u64,
+            });
+        }
+        file.take(limit).read_to_end(&mut bytes).map_err(io)?;
+    }
+    if bytes.len() > max {
+        return Err(InputError::TooLarge {
+            path: path.to_path_buf(),
+            size: bytes.len() as u64,
+            max: max as u64,
+        });
+    }
+    String::from_utf8(bytes).map_err(|e| InputError::NotUtf8 {
+        path: path.to_path_buf(),
+        offset: e.utf8_error().valid_up_to(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_large_and_non_utf8_files() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let big = dir.path().join("big.js");
+        std::fs::write(&big, vec![b'a'; 11]).expect("write");
+        assert!(matches!(
+            read_source(&big, 10),
+            Err(InputError::TooLarge { size: 11, .. })
+        ));
+        let bad = dir.path().join("bad.js");
+        std::fs::write(&bad, [b'a', 0xff, b'b']).expect("write");
+        let err = read_source(&bad, 10).expect_err("not utf-8");
+        assert!(
+            err.to_string().ends_with("not valid UTF-8 (byte 1)"),
+            "{err}"
+        );
+        let missing = dir.path().join("missing.js");
+        assert!(matches!(
+            read_source(&missing, 10),
+            Err(InputError::Io { .. })
+        ));
+        let ok = dir.path().join("ok.js");
+        std::fs::write(&ok, "1+1").expect("write");
+        assert_eq!(read_source(&ok, 10).expect("ok"), "1+1");
+    }
+}

@@ -1,0 +1,1 @@
+//! Error-tolerant JavaScript tokens for syntax highlighting.

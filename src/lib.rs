@@ -1,0 +1,12 @@
+//! sandbench: a terminal workbench for running untrusted JavaScript safely and seeing why it is
+//! dangerous. The library holds everything; `main.rs` only dispatches.
+//!
+//! - [`engine`]: scanning, execution and policy. Knows nothing of terminals.
+//! - [`cli`]: the headless front door (`scan`, `run`, `bench`, `executors`).
+//! - [`tui`]: the workbench (ratatui).
+//! - [`samples`]: the annotated sample scripts, embedded in the binary.
+
+pub mod cli;
+pub mod engine;
+pub mod samples;
+pub mod tui;
