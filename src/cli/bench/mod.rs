@@ -1,0 +1,51 @@
+//! `sandbench bench`: benchmarks, reported as medians from one run. Suites live in their own
+//! files: `exec` (the peer workloads of `../shared/bench/peers/workloads.json`), `scan`
+//! (scanner throughput), `tui` (first frame, keystroke latency, idle CPU).
+
+pub mod exec;
+pub mod scan;
+pub mod tui;
+
+use clap::{Args, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Suite {
+    Exec,
+    Scan,
+    Tui,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Suites to run (default: all).
+    #[arg(long = "suite", value_enum)]
+    pub suites: Vec<Suite>,
+    /// Print one JSON object per suite instead of tables.
+    #[arg(long)]
+    pub json: bool,
+    /// The peer benchmark's workloads (default: ../shared/bench/peers/workloads.json).
+    #[arg(long)]
+    pub workloads: Option<PathBuf>,
+    /// Code to scan for the scan suite (files or directories of .js).
+    #[arg(long)]
+    pub corpus: Vec<PathBuf>,
+}
+
+pub fn main(args: BenchArgs) -> u8 {
+    let suites = if args.suites.is_empty() {
+        vec![Suite::Exec, Suite::Scan, Suite::Tui]
+    } else {
+        args.suites.clone()
+    };
+    let mut code = super::EXIT_OK;
+    for s in suites {
+        let r = match s {
+            Suite::Exec => exec::run(&args),
+            Suite::Scan => scan::run(&args),
+            Suite::Tui => tui::run(&args),
+        };
+        code = code.max(r);
+    }
+    code
+}

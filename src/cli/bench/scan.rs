@@ -1,0 +1,8 @@
+//! The `scan` benchmark suite.
+
+use super::BenchArgs;
+
+/// Runs the suite and prints its results; returns an exit code.
+pub fn run(_args: &BenchArgs) -> u8 {
+    crate::cli::usage_error("bench --suite scan: not implemented yet")
+}
