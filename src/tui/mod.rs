@@ -1,5 +1,7 @@
 //! The workbench TUI (ratatui + crossterm + tokio).
 
+pub mod theme;
+
 use std::path::PathBuf;
 
 /// Opens the workbench on `file`, or on the built-in welcome sample.
