@@ -306,6 +306,8 @@ fn is_unicode_ident_continue(c: char) -> bool {
     c.is_alphanumeric()
         || matches!(c,
             '\u{200c}' | '\u{200d}'                 // ZWNJ, ZWJ
+            | '\u{b7}' | '\u{387}' | '\u{1369}'..='\u{1371}' | '\u{19da}' // Other_ID_Continue
+            | '\u{30fb}' | '\u{ff65}'
             | '\u{0300}'..='\u{036f}'               // combining diacritical marks
             | '\u{1ab0}'..='\u{1aff}'
             | '\u{1dc0}'..='\u{1dff}'
@@ -738,21 +740,31 @@ impl<'a, 'o> Lexer<'a, 'o> {
                 self.pos += 1;
             }
         } else {
+            let start = self.pos;
             self.digits(u8::is_ascii_digit);
+            // Legacy octal `017`: no fraction, exponent or BigInt (`01.a` is a member access).
+            let digits = &self.b[start..self.pos];
+            let legacy_octal = digits.len() > 1
+                && digits[0] == b'0'
+                && digits.iter().all(|d| (b'0'..=b'7').contains(d));
             let mut integer = true;
-            if self.peek(0) == b'.' {
+            if legacy_octal {
+                // Nothing more belongs to the literal.
+            } else if self.peek(0) == b'.' {
                 self.pos += 1;
                 integer = false;
                 self.digits(u8::is_ascii_digit);
             }
             let e = self.peek(0) | 0x20 == b'e';
             let sign = matches!(self.peek(1), b'+' | b'-');
-            if e && (self.peek(1).is_ascii_digit() || (sign && self.peek(2).is_ascii_digit())) {
+            let exponent =
+                e && (self.peek(1).is_ascii_digit() || (sign && self.peek(2).is_ascii_digit()));
+            if exponent && !legacy_octal {
                 self.pos += if sign { 2 } else { 1 };
                 integer = false;
                 self.digits(u8::is_ascii_digit);
             }
-            if integer && self.peek(0) == b'n' {
+            if integer && !legacy_octal && self.peek(0) == b'n' {
                 self.pos += 1;
             }
         }
@@ -1066,6 +1078,13 @@ mod tests {
         );
         assert_eq!(lex("1.5.x")[..2], [(Number, "1.5"), (Punctuation, ".")]);
         assert_eq!(lex("1e")[0], (Invalid, "1e"));
+        // Legacy octal takes no fraction: `01.a` is a member access; `08.5` is decimal.
+        assert_eq!(
+            lex("01.a"),
+            vec![(Number, "01"), (Punctuation, "."), (Identifier, "a")]
+        );
+        assert_eq!(lex("08.5"), vec![(Number, "08.5")]);
+        assert_eq!(lex("a·b"), vec![(Identifier, "a·b")]);
     }
 
     #[test]
