@@ -455,3 +455,18 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn deeply_nested_toml_is_a_warning_not_a_stack_overflow() {
+    for text in [
+        format!("x = {}{}", "[".repeat(30_000), "]".repeat(30_000)),
+        format!("[syntax]\nkeyword = {}", "{ fg = ".repeat(9_000)),
+        format!("{}b = 1", "a.".repeat(20_000)),
+    ] {
+        assert!(text.len() as u64 <= MAX_THEME_BYTES);
+        let parsed = parse_theme("deep.toml", &text, &Theme::builtin(), &[]);
+        assert_eq!(parsed.warnings.len(), 1, "{:?}", parsed.warnings);
+        assert!(parsed.warnings[0].starts_with("theme deep.toml: invalid TOML"));
+        assert_eq!(parsed.theme.syntax, Theme::builtin().syntax);
+    }
+}
