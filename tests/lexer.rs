@@ -162,62 +162,67 @@ fn hostile_inputs_finish_and_cover() {
     }
 }
 
-/// Throughput of `tokenize` and of re-lexing one screen of lines. Run with
-/// `cargo test --release --test lexer -- --ignored --nocapture`.
+/// Median wall time of `f` over `runs` runs.
+fn median_time(runs: usize, mut f: impl FnMut()) -> std::time::Duration {
+    let mut times: Vec<_> = (0..runs)
+        .map(|_| {
+            let t0 = std::time::Instant::now();
+            f();
+            t0.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[runs / 2]
+}
+
+/// Throughput of `tokenize`, of `line_states`, and of re-lexing one 48-line screen, on 100 KB
+/// of JavaScript (or on the file `LEXER_BENCH_FILE`). Medians of 101 runs. Run with
+/// `cargo test --release --test lexer -- --ignored --nocapture measure`.
 #[test]
 #[ignore = "measurement, run in release"]
 fn measure_tokenize_throughput() {
-    use std::time::Instant;
-    let mut src = String::new();
-    let samples = sandbench::samples::all();
-    while src.len() < 100 * 1024 {
-        for s in samples {
-            src.push_str(s.source);
-            src.push('\n');
+    use std::hint::black_box;
+    let src = match std::env::var_os("LEXER_BENCH_FILE") {
+        Some(f) => std::fs::read_to_string(f).expect("LEXER_BENCH_FILE is readable UTF-8"),
+        None => {
+            let mut src = String::new();
+            while src.len() < 100 * 1024 {
+                src.push_str(TRICKY);
+                for s in sandbench::samples::all() {
+                    src.push_str(s.source);
+                    src.push('\n');
+                }
+            }
+            src
         }
-        src.push_str(
-            "const re = /a[/]b\\/c/gi, t = `x${ {a: 1}.a / 2 }y`; // comment\n\
-             /* block\n comment */ class A { #p = 0x1F_FFn; get p() { return this.#p?.x ?? .5; } }\n",
-        );
-    }
-    let iters = 200;
-    let t0 = Instant::now();
-    let mut n = 0;
-    for _ in 0..iters {
-        n += std::hint::black_box(tokenize(std::hint::black_box(&src))).len();
-    }
-    let el = t0.elapsed();
-    let per = el / iters;
-    let mbps = (src.len() * iters as usize) as f64 / el.as_secs_f64() / 1e6;
+    };
+    let tokens = tokenize(&src).len();
+    let whole = median_time(101, || {
+        black_box(tokenize(black_box(&src)));
+    });
+    let mbps = src.len() as f64 / whole.as_secs_f64() / 1e6;
     println!(
-        "tokenize: {} bytes, {} tokens, {:?} per pass, {:.0} MB/s",
-        src.len(),
-        n / iters as usize,
-        per,
-        mbps
+        "tokenize: {} bytes, {tokens} tokens: {whole:?} per pass, {mbps:.0} MB/s",
+        src.len()
     );
+    let states_time = median_time(101, || {
+        black_box(line_states(black_box(&src)));
+    });
+    println!("line_states (every line's start state): {states_time:?}");
 
     let states = line_states(&src);
     let lines: Vec<&str> = src.split('\n').collect();
-    let mid = lines.len() / 2;
-    let t0 = Instant::now();
+    let top = lines.len().saturating_sub(48) / 2;
+    let shown = &lines[top..(top + 48).min(lines.len())];
     let mut out = Vec::new();
-    for _ in 0..iters {
-        for (i, line) in lines[mid..mid + 48].iter().enumerate() {
+    let screen = median_time(101, || {
+        for (i, line) in shown.iter().enumerate() {
             out.clear();
-            sandbench::engine::lexer::tokenize_line_into(line, states[mid + i], &mut out);
-            std::hint::black_box(&out);
+            sandbench::engine::lexer::tokenize_line_into(line, states[top + i], &mut out);
+            black_box(&out);
         }
-    }
-    println!("one 48-line screen: {:?}", t0.elapsed() / iters);
-    let t0 = Instant::now();
-    for _ in 0..iters {
-        std::hint::black_box(line_states(std::hint::black_box(&src)));
-    }
-    println!(
-        "line_states of the whole buffer: {:?}",
-        t0.elapsed() / iters
-    );
+    });
+    println!("re-lex one {}-line screen: {screen:?}", shown.len());
 }
 
 /// Disagreements between the lexer and oxc's parser (which knows the grammar) on the
@@ -293,6 +298,7 @@ const a = 4 / 2 / 1, b = /=>/g.test("x=>y"), c = a++ / 2;
 const re = [/[/\]]+/u, /\//, /a/dgimsuy];
 let d = (a) / 2, e = [1][0] / 2, f = this / 2, g = 0xf_f, h = 1_000n, i = .5e-3;
 if (typeof /x/ === "object") { void /y/; }
+if (a) /z/.test("z"); while (!a) /w/g.exec("w"); for (;;) /f/; with2(a) / 2;
 const t = `one ${ `two ${ { k: 3 }.k / 1 } ` } three ${ /}/.source }`;
 class P { #x = 1; static #y() { return this.#x / 2; } has(o) { return #x in o; } }
 const o = { return: 1, if: 2 }; const s = o.return / o.if;

@@ -87,7 +87,13 @@ enum Prev {
     Operand,
     /// `.` or `?.`: the next word is a property name, not a keyword.
     Dot,
+    /// `if`, `while`, `for`, `with`: the `(` that follows opens a condition, and a `/` after
+    /// its `)` starts a regex (`if (x) /re/.test(s)`).
+    Condition,
 }
+
+/// Parentheses tracked for [`Prev::Condition`]; deeper ones count as ordinary.
+const MAX_TRACKED_PARENS: u8 = 64;
 
 /// Lexer state carried from the end of one line to the start of the next (inside a block
 /// comment, a template literal including nested `${}` depth, a string with a trailing
@@ -103,6 +109,10 @@ pub struct LineState {
     depth: u8,
     /// Open `{` inside each open substitution; entries at and above `depth` are 0.
     braces: [u8; MAX_TEMPLATE_DEPTH],
+    /// Open `(` (saturating).
+    parens: u8,
+    /// Bit `i`: the `(` at depth `i` opened a condition; bits at and above `parens` are 0.
+    cond_parens: u64,
 }
 
 impl LineState {
@@ -509,8 +519,35 @@ impl<'a, 'o> Lexer<'a, 'o> {
                 }
                 None => self.punct(1, Prev::ExprStart),
             },
-            b'(' | b'[' | b';' | b',' => self.punct(1, Prev::ExprStart),
-            b')' | b']' => self.punct(1, Prev::Operand),
+            b'(' => {
+                let depth = self.st.parens;
+                if depth < MAX_TRACKED_PARENS {
+                    let bit = 1u64 << depth;
+                    if self.st.prev == Prev::Condition {
+                        self.st.cond_parens |= bit;
+                    } else {
+                        self.st.cond_parens &= !bit;
+                    }
+                }
+                self.st.parens = depth.saturating_add(1);
+                self.punct(1, Prev::ExprStart);
+            }
+            b')' => {
+                let mut prev = Prev::Operand;
+                if let Some(depth) = self.st.parens.checked_sub(1) {
+                    self.st.parens = depth;
+                    if depth < MAX_TRACKED_PARENS {
+                        let bit = 1u64 << depth;
+                        if self.st.cond_parens & bit != 0 {
+                            prev = Prev::ExprStart;
+                        }
+                        self.st.cond_parens &= !bit;
+                    }
+                }
+                self.punct(1, prev);
+            }
+            b'[' | b';' | b',' => self.punct(1, Prev::ExprStart),
+            b']' => self.punct(1, Prev::Operand),
             b'@' => self.punct(1, Prev::ExprStart),
             b'?' => {
                 if self.peek(1) == b'.' && !self.peek(2).is_ascii_digit() {
@@ -711,10 +748,14 @@ impl<'a, 'o> Lexer<'a, 'o> {
         } else {
             TokenKind::Identifier
         };
-        self.st.prev = if kind == TokenKind::Keyword && !keyword_is_operand(word) {
-            Prev::ExprStart
-        } else {
+        let condition = matches!(word, b"if" | b"while" | b"for" | b"with")
+            || (word == b"await" && self.st.prev == Prev::Condition);
+        self.st.prev = if kind != TokenKind::Keyword || keyword_is_operand(word) {
             Prev::Operand
+        } else if condition {
+            Prev::Condition
+        } else {
+            Prev::ExprStart
         };
         self.emit(kind);
     }
@@ -1159,6 +1200,12 @@ mod tests {
         assert_eq!(lex("x /= 2")[1], (Operator, "/="));
         assert_eq!(lex("typeof /x/")[1], (Regex, "/x/"));
         assert_eq!(lex("this / 2")[1], (Operator, "/"));
+        // After the `)` of a condition a statement starts: `/` is a regex.
+        assert_eq!(lex("if (f(x)) /re/.test(s)")[7], (Regex, "/re/"));
+        assert_eq!(lex("while (a) /b/g.exec(s)")[4], (Regex, "/b/g"));
+        assert_eq!(lex("for await (x of y) /z/")[7], (Regex, "/z/"));
+        assert_eq!(lex("g(if_(x)) / 2")[7], (Operator, "/"));
+        assert_eq!(lex("o.if(x) / 2")[6], (Operator, "/"));
     }
 
     #[test]
