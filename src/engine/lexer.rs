@@ -41,6 +41,41 @@ pub enum TokenKind {
     Invalid,
 }
 
+impl TokenKind {
+    pub const ALL: [TokenKind; 12] = [
+        TokenKind::Keyword,
+        TokenKind::Identifier,
+        TokenKind::Builtin,
+        TokenKind::Number,
+        TokenKind::String,
+        TokenKind::Template,
+        TokenKind::Regex,
+        TokenKind::Comment,
+        TokenKind::Operator,
+        TokenKind::Punctuation,
+        TokenKind::Whitespace,
+        TokenKind::Invalid,
+    ];
+
+    /// The kind's name, as used for theme keys (`[syntax] keyword = …`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenKind::Keyword => "keyword",
+            TokenKind::Identifier => "identifier",
+            TokenKind::Builtin => "builtin",
+            TokenKind::Number => "number",
+            TokenKind::String => "string",
+            TokenKind::Template => "template",
+            TokenKind::Regex => "regex",
+            TokenKind::Comment => "comment",
+            TokenKind::Operator => "operator",
+            TokenKind::Punctuation => "punctuation",
+            TokenKind::Whitespace => "whitespace",
+            TokenKind::Invalid => "invalid",
+        }
+    }
+}
+
 /// One token: `src[start..end]` (byte offsets).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Token {
