@@ -327,6 +327,12 @@ fn is_builtin(w: &[u8]) -> bool {
             | b"decodeURIComponent"
             | b"encodeURIComponent"
             | b"fromCharCode"
+            | b"setPrototypeOf"
+            | b"getPrototypeOf"
+            | b"defineProperty"
+            | b"getOwnPropertyDescriptor"
+            | b"prepareStackTrace"
+            | b"captureStackTrace"
             | b"undefined"
             | b"NaN"
             | b"Infinity"
@@ -1074,6 +1080,19 @@ mod tests {
                 (Builtin, "constructor"),
             ]
         );
+    }
+
+    #[test]
+    fn escape_vectors_stand_out_as_builtins() {
+        for src in [
+            "Error.prepareStackTrace = f",
+            "Object.setPrototypeOf(a, b)",
+            "x.__proto__.polluted = 1",
+            "String.fromCharCode(99)",
+        ] {
+            let toks = lex(src);
+            assert_eq!(toks[2].0, Builtin, "{src}: {toks:?}");
+        }
     }
 
     #[test]
