@@ -25,11 +25,38 @@ fn module_rule(name: &str) -> Option<&'static str> {
     Some(match base {
         "child_process" => "child-process",
         "fs" | "fs-extra" | "graceful-fs" => "fs-access",
-        "vm" | "module" | "v8" | "inspector" | "worker_threads" | "cluster" | "repl" | "wasi"
-        | "vm2" => "require-dangerous",
+        "vm" | "v8" | "inspector" | "worker_threads" | "cluster" | "repl" | "wasi" | "vm2" => {
+            "require-dangerous"
+        }
         "http" | "https" | "http2" | "net" | "dgram" | "dns" | "tls" => "network-module",
         _ => return None,
     })
+}
+
+/// Module-loader internals: `Module._load`, `module.constructor._compile`, `module.require`…
+fn is_loader_internal(path: &str) -> bool {
+    let tail = path
+        .strip_prefix("module:module.")
+        .or_else(|| path.strip_prefix("module.constructor."));
+    match tail {
+        Some(t) => {
+            let t = t.split('.').next().unwrap_or(t);
+            matches!(
+                t,
+                "_load"
+                    | "_resolveFilename"
+                    | "_compile"
+                    | "wrap"
+                    | "_extensions"
+                    | "prototype"
+                    | "_cache"
+                    | "_findPath"
+                    | "_nodeModulePaths"
+                    | "Module"
+            )
+        }
+        None => path == "module.require" || path == "module.constructor",
+    }
 }
 
 const BUILTINS: &[&str] = &[
@@ -59,19 +86,7 @@ const MERGE_HELPERS: &[&str] = &[
     "setValue",
 ];
 
-const NET_SINK_METHODS: &[&str] = &[
-    "send",
-    "write",
-    "end",
-    "request",
-    "post",
-    "put",
-    "get",
-    "sendBeacon",
-    "resolve",
-    "lookup",
-    "connect",
-];
+const NET_SINK_METHODS: &[&str] = &["send", "write", "request", "post", "put", "sendBeacon"];
 
 /// The syntax-level scanner state.
 pub struct AstScan<'s> {
@@ -82,6 +97,8 @@ pub struct AstScan<'s> {
     pub string_spans: Vec<(u32, u32)>,
     handled: HashSet<u32>,
     tainted: HashSet<String>,
+    /// How often each name is bound anywhere (aliases are trusted only for unique names).
+    bindings: std::collections::HashMap<String, u32>,
     depth: u32,
     pub max_nesting: u32,
     pub complexity: u32,
@@ -101,6 +118,7 @@ impl<'s> AstScan<'s> {
             string_spans: Vec::new(),
             handled: HashSet::new(),
             tainted: HashSet::new(),
+            bindings: std::collections::HashMap::new(),
             depth: 0,
             max_nesting: 0,
             complexity: 1,
@@ -231,6 +249,7 @@ impl<'s> AstScan<'s> {
         }
         let Some(sym) = self.resolve(callee) else {
             self.check_merge(c);
+            self.check_net_sink(c, None);
             return;
         };
         let path = sym.path.as_str();
@@ -337,7 +356,7 @@ impl<'s> AstScan<'s> {
                     }
                     None => {}
                 }
-                if path.starts_with("module:module") || path.starts_with("module.constructor") {
+                if is_loader_internal(path) {
                     self.add_sym("module-load", c.span, &sym, String::new());
                 }
             }
@@ -373,7 +392,7 @@ impl<'s> AstScan<'s> {
                 }
             }
             _ => {
-                if path.starts_with("module:module.") || path.starts_with("module.constructor.") {
+                if is_loader_internal(path) {
                     self.add_sym("module-load", c.span, &sym, String::new());
                 }
                 self.check_merge(c);
@@ -414,7 +433,7 @@ impl<'s> AstScan<'s> {
             .and_then(|a| a.as_expression())
             .and_then(|a| self.resolve(a))
         {
-            if is_builtin_target(&t.path) {
+            if is_builtin_target(&t.path) && !self.shadowed(&t.path) {
                 let detail = format!("`{}` on `{}`", sym.path, t.path);
                 self.add_sym("builtin-prototype-write", c.span, &t, detail);
             }
@@ -522,6 +541,13 @@ impl<'s> AstScan<'s> {
     }
 
     fn check_member(&mut self, e: &Expression<'_>) {
+        if let Some(m) = e.as_member_expression() {
+            if let Some(k) = fold::cheap_key(m, self.src) {
+                if k != "constructor" && k != "mainModule" && k != "value" {
+                    return;
+                }
+            }
+        }
         let Some((obj, key)) = self.env.member_view(e, self.src, 0) else {
             return;
         };
@@ -612,7 +638,7 @@ impl<'s> AstScan<'s> {
             {
                 let detail = format!("writes `{p}`");
                 self.add_sym("require-cache", span, &t, detail);
-            } else if (p.ends_with(".prototype") && is_builtin_target(p))
+            } else if (p.ends_with(".prototype") && is_builtin_target(p) && !self.shadowed(p))
                 || (fold::is_global_object(p)
                     && keys.first().is_some_and(|k| {
                         matches!(k.value.as_str(), "eval" | "Function" | "fetch" | "require")
@@ -641,11 +667,15 @@ impl<'s> AstScan<'s> {
                 } else {
                     self.resolve(init).map(fold::Alias::Sym)
                 };
-                if self.mentions_secret_expr(init) {
+                if self.bindings.get(name).copied().unwrap_or(0) <= 1
+                    && self.mentions_secret_expr(init)
+                {
                     self.tainted.insert(name.to_string());
                 }
-                if value.is_some() || self.env.aliases.contains_key(name) {
-                    self.env.bind(name, value);
+                if self.bindings.get(name).copied().unwrap_or(0) <= 1 {
+                    if let Some(v) = value {
+                        self.env.bind(name, Some(v));
+                    }
                 }
             }
             BindingPattern::ObjectPattern(p) => {
@@ -662,11 +692,20 @@ impl<'s> AstScan<'s> {
                         path: format!("{}.{}", s.path, k),
                         ..s.clone()
                     };
-                    self.env.bind(id.name.as_str(), Some(fold::Alias::Sym(sym)));
+                    if self.bindings.get(id.name.as_str()).copied().unwrap_or(0) <= 1 {
+                        self.env.bind(id.name.as_str(), Some(fold::Alias::Sym(sym)));
+                    }
                 }
             }
             _ => {}
         }
+    }
+
+    /// Whether the root of `path` (e.g. `Promise` in `Promise.prototype`) is a name the code
+    /// binds itself (its own `Promise` class or polyfill), so writes to it are not to a builtin.
+    fn shadowed(&self, path: &str) -> bool {
+        let root = path.split('.').next().unwrap_or(path);
+        self.bindings.contains_key(root)
     }
 
     fn mentions_secret_expr(&self, e: &Expression) -> bool {
@@ -791,6 +830,7 @@ impl<'a> Visit<'a> for AstScan<'_> {
     }
 
     fn visit_import_declaration(&mut self, it: &ImportDeclaration<'a>) {
+        walk::walk_import_declaration(self, it);
         let name = it.source.value.as_str();
         let f = Folded {
             value: name.to_string(),
@@ -818,11 +858,12 @@ impl<'a> Visit<'a> for AstScan<'_> {
                     plain: false,
                     chain: false,
                 };
-                self.env
-                    .bind(local.name.as_str(), Some(fold::Alias::Sym(sym)));
+                if self.bindings.get(local.name.as_str()).copied().unwrap_or(0) <= 1 {
+                    self.env
+                        .bind(local.name.as_str(), Some(fold::Alias::Sym(sym)));
+                }
             }
         }
-        walk::walk_import_declaration(self, it);
     }
 
     fn visit_for_in_statement(&mut self, it: &ForInStatement<'a>) {
@@ -853,7 +894,11 @@ impl<'a> Visit<'a> for AstScan<'_> {
     fn visit_string_literal(&mut self, it: &StringLiteral<'a>) {
         self.string_spans.push((it.span.start, it.span.end));
         let v = it.value.as_str();
-        if v.len() >= 5 && v.len() < 4096 && SENSITIVE_PATH.is_match(v.as_bytes()) {
+        if v.len() >= 5
+            && v.len() < 4096
+            && v.bytes().any(|b| matches!(b, b'.' | b'/' | b'_'))
+            && SENSITIVE_PATH.is_match(v.as_bytes())
+        {
             let detail = format!("`{}`", crate::engine::text::truncate(v, 60));
             self.add("sensitive-path", it.span, None, detail);
         }
@@ -865,7 +910,11 @@ impl<'a> Visit<'a> for AstScan<'_> {
         }
         for q in &it.quasis {
             let v = q.value.cooked.as_ref().map_or("", |c| c.as_str());
-            if v.len() >= 5 && v.len() < 4096 && SENSITIVE_PATH.is_match(v.as_bytes()) {
+            if v.len() >= 5
+                && v.len() < 4096
+                && v.bytes().any(|b| matches!(b, b'.' | b'/' | b'_'))
+                && SENSITIVE_PATH.is_match(v.as_bytes())
+            {
                 let detail = format!("`{}`", crate::engine::text::truncate(v, 60));
                 self.add("sensitive-path", q.span, None, detail);
             }
@@ -874,7 +923,13 @@ impl<'a> Visit<'a> for AstScan<'_> {
     }
 
     fn visit_binding_identifier(&mut self, it: &BindingIdentifier<'a>) {
-        self.ident(it.name.as_str(), it.span, true);
+        let name = it.name.as_str();
+        let n = self.bindings.entry(name.to_string()).or_insert(0);
+        *n += 1;
+        if *n > 1 {
+            self.env.reassigned(name);
+        }
+        self.ident(name, it.span, true);
     }
 
     fn visit_identifier_reference(&mut self, it: &IdentifierReference<'a>) {
@@ -936,7 +991,6 @@ impl<'a> Visit<'a> for Finder<'_, '_> {
                     self.env.resolve(callee, self.src).is_some_and(|s| {
                         let p = s.path.as_str();
                         p == "process.env"
-                            || p.starts_with("process.env.")
                             || p == "document.cookie"
                             || p.starts_with("localStorage")
                             || p.starts_with("sessionStorage")

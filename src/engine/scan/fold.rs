@@ -510,6 +510,15 @@ impl Env {
     }
 
     fn resolve_member(&self, e: &Expression, src: &str, d: u32) -> Option<Sym> {
+        // Fast path: a plain key on an object that names nothing (most member expressions).
+        if let Some(m) = e.as_member_expression() {
+            if let Some(k) = cheap_key(m, src) {
+                if k != "constructor" && k != "value" {
+                    let o = self.resolve_d(m.object(), src, d)?;
+                    return Some(extend(o, k, false));
+                }
+            }
+        }
         let (obj, key) = self.member_view(e, src, d)?;
         if key.value == "constructor" && function_valued(obj, self, src, d) {
             return Some(Sym {
@@ -520,23 +529,47 @@ impl Env {
             });
         }
         let o = self.resolve_d(obj, src, d)?;
-        if is_global_object(&o.path) {
-            return Some(Sym {
-                path: key.value,
-                hidden: true,
-                plain: false,
-                chain: false,
-            });
-        }
-        if o.path.len() + key.value.len() > 256 {
-            return None;
-        }
-        Some(Sym {
-            path: format!("{}.{}", o.path, key.value),
-            hidden: o.hidden || key.hidden,
+        Some(extend(o, &key.value, key.hidden))
+    }
+}
+
+/// `o.k` as a symbol: keys of the global object become roots (`window.eval` → `eval`).
+fn extend(o: Sym, k: &str, key_hidden: bool) -> Sym {
+    if is_global_object(&o.path) {
+        return Sym {
+            path: k.to_string(),
+            hidden: true,
             plain: false,
-            chain: o.chain,
-        })
+            chain: false,
+        };
+    }
+    let mut path = o.path;
+    if path.len() + k.len() <= 256 {
+        path.push('.');
+        path.push_str(k);
+    }
+    Sym {
+        path,
+        hidden: o.hidden || key_hidden,
+        plain: false,
+        chain: o.chain,
+    }
+}
+
+/// The key of `o.k` or `o['k']` without allocating, when it is spelled plainly.
+pub fn cheap_key<'a>(m: &'a MemberExpression, src: &str) -> Option<&'a str> {
+    match m {
+        MemberExpression::StaticMemberExpression(s) => {
+            let name = s.property.name.as_str();
+            (raw(src, s.property.span).len() == name.len()).then_some(name)
+        }
+        MemberExpression::ComputedMemberExpression(c) => match &c.expression {
+            Expression::StringLiteral(s) if !raw(src, s.span).contains('\\') => {
+                Some(s.value.as_str())
+            }
+            _ => None,
+        },
+        MemberExpression::PrivateFieldExpression(_) => None,
     }
 }
 

@@ -247,23 +247,20 @@ fn syntax_pass(source: &str) -> SyntaxOut {
         ..ParseOptions::default()
     };
     let alloc = oxc_allocator::Allocator::default();
-    let mut ret = Parser::new(&alloc, source, SourceType::cjs())
+    // `unambiguous`: a script unless it uses import/export; one parse for nearly every file.
+    let ret = Parser::new(&alloc, source, SourceType::unambiguous())
         .with_options(opts)
         .parse();
     if ret.panicked || ret.diagnostics.has_errors() {
-        let alloc2 = oxc_allocator::Allocator::default();
-        let module = Parser::new(&alloc2, source, SourceType::mjs())
-            .with_options(opts)
-            .parse();
-        if !module.panicked && !module.diagnostics.has_errors() {
-            let mut v = ast::AstScan::new(source);
-            v.visit_program(&module.program);
-            return syntax_out(v, None);
+        for st in [SourceType::cjs(), SourceType::mjs()] {
+            let alloc2 = oxc_allocator::Allocator::default();
+            let other = Parser::new(&alloc2, source, st).with_options(opts).parse();
+            if !other.panicked && !other.diagnostics.has_errors() {
+                let mut v = ast::AstScan::new(source);
+                v.visit_program(&other.program);
+                return syntax_out(v, None);
+            }
         }
-        drop(module);
-        ret = Parser::new(&alloc, source, SourceType::cjs())
-            .with_options(opts)
-            .parse();
     }
     let parse_error = ret.diagnostics.errors().next().map(|d| {
         let at = d.labels.first().map(|l| l.offset() as usize);

@@ -200,10 +200,14 @@ pub fn text_rules(src: &str, info: &TextInfo, strings: &[(u32, u32)], out: &mut 
             ));
         }
     }
-    if let Some(m) = PACKER.find(b) {
+    if let Some(m) = src.contains("eval").then(|| PACKER.find(b)).flatten() {
         out.push(raw("obfuscation-packer", m.start(), m.end(), String::new()));
     }
-    if let Some(m) = STRING_ARRAY.find(b) {
+    if let Some(m) = src
+        .contains("shift")
+        .then(|| STRING_ARRAY.find(b))
+        .flatten()
+    {
         if WHILE_TRUE.is_match(b) || HEX_NAMES.find_iter(b).take(8).count() >= 8 {
             let detail = "string array rotated with push/shift".to_string();
             out.push(raw("obfuscation-string-array", m.start(), m.end(), detail));
