@@ -626,8 +626,21 @@ impl<'s> AstScan<'s> {
             self.add("proto-set", span, first.as_ref(), String::new());
             return;
         }
-        let target = m.object();
-        if let Some(t) = self.resolve(target) {
+        // The nearest object in the chain that names something (`require.cache` in
+        // `require.cache[p].exports = …`).
+        let mut target = m.object();
+        let mut resolved = None;
+        for _ in 0..16 {
+            if let Some(s) = self.resolve(target) {
+                resolved = Some(s);
+                break;
+            }
+            match target.as_member_expression() {
+                Some(inner) => target = inner.object(),
+                None => break,
+            }
+        }
+        if let Some(t) = resolved {
             let p = t.path.as_str();
             if p.starts_with("require.cache")
                 || p.starts_with("module:module._cache")
@@ -801,7 +814,11 @@ impl<'a> Visit<'a> for AstScan<'_> {
                     self.handled.insert(id.span.start);
                 }
                 if u.operator == UnaryOperator::Delete {
-                    if let Some(s) = self.resolve(&u.argument) {
+                    let target = match u.argument.as_member_expression() {
+                        Some(m) => m.object(),
+                        None => &u.argument,
+                    };
+                    if let Some(s) = self.resolve(target) {
                         if s.path.starts_with("require.cache")
                             || s.path.starts_with("module:module._cache")
                         {

@@ -91,6 +91,9 @@ fn is_root(name: &str) -> bool {
             | "Deno"
             | "Bun"
             | "atob"
+            | "unescape"
+            | "decodeURIComponent"
+            | "decodeURI"
     )
 }
 
@@ -606,6 +609,13 @@ pub fn function_valued(e: &Expression, env: &Env, src: &str, d: u32) -> bool {
         Expression::FunctionExpression(_)
         | Expression::ArrowFunctionExpression(_)
         | Expression::ClassExpression(_) => true,
+        Expression::CallExpression(c)
+            if env
+                .member_view(e, src, d + 1)
+                .is_some_and(|(_, k)| k.value == "constructor") =>
+        {
+            true
+        }
         Expression::CallExpression(c) => env.resolve_d(&c.callee, src, d + 1).is_some_and(|s| {
             matches!(
                 s.path.as_str(),

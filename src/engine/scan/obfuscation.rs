@@ -152,6 +152,10 @@ pub fn text_pass(src: &str) -> TextInfo {
         info.jsfuck = Some((fuck_start as u32, b.len() as u32));
     }
     info.longest_line = info.longest_line.max(b.len().saturating_sub(line_start));
+    if b.last() == Some(&b'\n') {
+        // like str::lines: a final newline ends the last line, it does not start one
+        info.lines -= 1;
+    }
     info
 }
 
