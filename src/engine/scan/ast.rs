@@ -198,6 +198,22 @@ impl<'s> AstScan<'s> {
         f.found
     }
 
+    /// Whether `process.env` (the whole object) appears anywhere in the arguments.
+    fn mentions_env(&self, args: &[Argument]) -> bool {
+        let mut f = Finder {
+            env: &self.env,
+            src: self.src,
+            tainted: &self.tainted,
+            want: Want::Env,
+            found: false,
+            budget: 2000,
+        };
+        for a in args {
+            f.visit_argument(a);
+        }
+        f.found
+    }
+
     fn mentions_secret(&self, args: &[Argument]) -> bool {
         let mut f = Finder {
             env: &self.env,
@@ -316,12 +332,14 @@ impl<'s> AstScan<'s> {
             | "Object.assign"
             | "Object.getOwnPropertyNames"
             | "Reflect.ownKeys" => {
-                if c.arguments
+                let whole_env = c
+                    .arguments
                     .iter()
                     .filter_map(|a| a.as_expression())
-                    .any(|a| self.resolve(a).is_some_and(|s| s.path == "process.env"))
-                {
-                    let detail = format!("`{path}(process.env)`");
+                    .any(|a| self.resolve(a).is_some_and(|s| s.path == "process.env"));
+                let inside = path == "JSON.stringify" && self.mentions_env(&c.arguments);
+                if whole_env || inside {
+                    let detail = format!("`{path}` of `process.env`");
                     self.add("process-env", c.span, None, detail);
                 }
                 if path == "Object.assign" {
@@ -963,6 +981,7 @@ impl<'a> Visit<'a> for AstScan<'_> {
 enum Want {
     Decoder,
     Secret,
+    Env,
 }
 
 /// A bounded search inside one expression.
@@ -998,6 +1017,13 @@ impl<'a> Visit<'a> for Finder<'_, '_> {
                 }
                 _ => false,
             },
+            Want::Env => {
+                matches!(e, Expression::StaticMemberExpression(_))
+                    && self
+                        .env
+                        .resolve(e, self.src)
+                        .is_some_and(|s| s.path == "process.env")
+            }
             Want::Secret => match e {
                 Expression::Identifier(id) => self.tainted.contains(id.name.as_str()),
                 Expression::StaticMemberExpression(_) | Expression::CallExpression(_) => {
