@@ -129,7 +129,7 @@ fn display_name(path: &Path) -> String {
 
 /// The script name the engine puts in stack traces: the file's base name, restricted to
 /// characters that cannot confuse `file:line:col` parsing.
-fn script_name(path: &str) -> String {
+pub fn script_name(path: &str) -> String {
     if path == "<stdin>" {
         return "stdin.js".to_string();
     }
@@ -149,17 +149,43 @@ fn script_name(path: &str) -> String {
     }
 }
 
+/// What every run of one invocation shares: checked limits, profile and input.
+#[derive(Debug, Clone)]
+pub struct RunConfig {
+    pub limits: Limits,
+    pub profile: Profile,
+    pub input: Option<serde_json::Value>,
+}
+
+impl RunConfig {
+    /// Checks the options; the error is one line for the user.
+    pub fn from_args(args: &RunArgs) -> Result<RunConfig, String> {
+        let limits = limits_from(args)?;
+        let profile: Profile = args.profile.parse().map_err(|e| format!("{e}"))?;
+        let input = args.input.as_deref().map(parse_input).transpose()?;
+        Ok(RunConfig {
+            limits,
+            profile,
+            input,
+        })
+    }
+
+    /// The request for one file; `file` is the name shown to the user.
+    pub fn request(&self, code: &str, file: &str) -> ExecRequest {
+        ExecRequest {
+            code: code.to_string(),
+            filename: script_name(file),
+            limits: self.limits,
+            profile: self.profile,
+            permissions: Permissions::default(),
+            input: self.input.clone(),
+        }
+    }
+}
+
 pub fn main(args: RunArgs) -> u8 {
-    let limits = match limits_from(&args) {
-        Ok(l) => l,
-        Err(e) => return super::usage_error(e),
-    };
-    let profile: Profile = match args.profile.parse() {
-        Ok(p) => p,
-        Err(e) => return super::usage_error(e),
-    };
-    let input = match args.input.as_deref().map(parse_input).transpose() {
-        Ok(v) => v,
+    let config = match RunConfig::from_args(&args) {
+        Ok(c) => c,
         Err(e) => return super::usage_error(e),
     };
     let executor = match exec::create(&args.executor) {
@@ -177,14 +203,7 @@ pub fn main(args: RunArgs) -> u8 {
     let mut out = stdout.lock();
     let mut code = super::EXIT_OK;
     for job in &jobs {
-        let req = ExecRequest {
-            code: job.code.clone(),
-            filename: script_name(&job.display),
-            limits,
-            profile,
-            permissions: Permissions::default(),
-            input: input.clone(),
-        };
+        let req = config.request(&job.code, &job.display);
         let (outcome, report, forced) = run_one(executor.as_ref(), &req, args.force);
         if outcome.outcome != Outcome::Ok {
             code = super::EXIT_FAIL;
