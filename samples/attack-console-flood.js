@@ -1,7 +1,7 @@
 // sample: Attack: a console flood
 // expect-outcome: ok
 // expect-value: 50000
-// expect-console: line 0
+// expect-console: console output truncated
 // expect-verdict: allow
 //
 // Fifty thousand lines: the console keeps the first 10,000 (or 1 MiB) and marks the

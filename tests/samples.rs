@@ -9,7 +9,7 @@ use assert_cmd::Command;
 use clap::Parser;
 use sandbench::cli::run::{run_one, RunArgs, RunConfig};
 use sandbench::cli::{Cli, Command as Sub};
-use sandbench::engine::exec::{self, ExecOutcome, Outcome};
+use sandbench::engine::exec::{self, ExecOutcome};
 use sandbench::engine::Category;
 use sandbench::samples::{self, header_value, Sample};
 
@@ -148,20 +148,6 @@ fn the_samples_cover_every_pattern_the_brief_lists() {
     }
 }
 
-/// True while the executor is still the skeleton's placeholder (branch `exec` not merged).
-fn executor_is_placeholder() -> bool {
-    let x = exec::create("auto").expect("auto executor");
-    let o = x.run(
-        &exec::ExecRequest::new("2+2"),
-        &exec::CancelToken::new(),
-        &mut |_| {},
-    );
-    o.outcome == Outcome::Crashed
-        && o.error
-            .as_ref()
-            .is_some_and(|e| e.message == "not implemented")
-}
-
 fn check_run(s: &Sample, o: &ExecOutcome) -> Vec<String> {
     let mut bad = Vec::new();
     let want = header_value(s.source, "expect-outcome").unwrap_or("?");
@@ -208,10 +194,6 @@ fn check_run(s: &Sample, o: &ExecOutcome) -> Vec<String> {
 
 #[test]
 fn every_sample_runs_as_its_header_says_and_the_host_stays_clean() {
-    if executor_is_placeholder() {
-        eprintln!("SKIPPED: the executor is still the placeholder (merge branch `exec`)");
-        return;
-    }
     // One executor instance for all samples, as `sandbench run a.js b.js …` uses.
     let executor = exec::create("auto").expect("auto executor");
     let mut failures = Vec::new();
@@ -258,11 +240,6 @@ fn a_sample_runs_through_the_binary_with_its_header_options() {
     let v: serde_json::Value = serde_json::from_str(stdout.trim()).expect("one JSON line");
     assert_eq!(v["file"], path.to_string_lossy().as_ref());
     assert_eq!(v["limits"]["timeout_ms"], 5000);
-    if executor_is_placeholder() {
-        assert_eq!(v["outcome"], "crashed");
-        assert_eq!(out.status.code(), Some(1));
-        return;
-    }
     let want: serde_json::Value =
         serde_json::from_str(header_value(s.source, "expect-value").expect("value")).expect("json");
     assert_eq!(v["outcome"], "ok", "{stdout}");
