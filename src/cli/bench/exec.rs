@@ -14,6 +14,7 @@
 //! through a two-line wrapper script (see the README of the peer benchmark).
 
 use super::BenchArgs;
+use crate::engine::exec::quickjs::Sandbox;
 use crate::engine::exec::{self, CancelToken, ExecOutcome, ExecRequest, Executor, Outcome};
 use crate::engine::policy::Limits;
 use serde::Deserialize;
@@ -235,6 +236,79 @@ fn plugin100(x: &dyn Executor, w: &Workloads) -> Result<f64, String> {
     Ok(median(&totals))
 }
 
+fn new_sandbox(req: &ExecRequest) -> Result<Sandbox, String> {
+    Sandbox::new(req).map_err(|e| format!("bench: {e}"))
+}
+
+/// Evaluates and checks that the run ended `ok`.
+fn eval_ok(sb: &mut Sandbox, code: &str, what: &str) -> Result<Option<Value>, String> {
+    let r = sb.eval(code);
+    if r.outcome == Outcome::Ok {
+        Ok(r.value)
+    } else {
+        Err(format!(
+            "bench: {what} ended {} ({})",
+            r.outcome.as_str(),
+            r.error.as_ref().map_or("", |e| e.message.as_str())
+        ))
+    }
+}
+
+/// Fresh `Sandbox` per iteration: create, run `2+2`, read 4 back, dispose (µs).
+fn sandbox_cold(w: &Workloads) -> Result<Vec<f64>, String> {
+    let req = request("", w.limits.default_timeout_ms);
+    let mut xs = Vec::with_capacity(300);
+    for i in 0..320 {
+        let t0 = Instant::now();
+        let mut sb = new_sandbox(&req)?;
+        let v = eval_ok(&mut sb, &w.cold_code, "cold 2+2")?;
+        drop(sb);
+        let t = us_since(t0);
+        if v != Some(json!(4)) {
+            return Err(format!("bench: cold 2+2 gave {v:?}"));
+        }
+        if i >= 20 {
+            xs.push(t);
+        }
+    }
+    Ok(xs)
+}
+
+/// Create and dispose a `Sandbox` without evaluating anything (µs).
+fn sandbox_create_only(w: &Workloads) -> Result<Vec<f64>, String> {
+    let req = request("", w.limits.default_timeout_ms);
+    let mut xs = Vec::with_capacity(200);
+    for i in 0..220 {
+        let t0 = Instant::now();
+        drop(new_sandbox(&req)?);
+        if i >= 20 {
+            xs.push(us_since(t0));
+        }
+    }
+    Ok(xs)
+}
+
+/// One `Sandbox` reused after `setup`: p50 µs of each warm workload.
+fn sandbox_warm(w: &Workloads) -> Result<serde_json::Map<String, Value>, String> {
+    let req = request("", w.limits.default_timeout_ms);
+    let mut sb = new_sandbox(&req)?;
+    eval_ok(&mut sb, &w.setup, "setup")?;
+    let mut out = serde_json::Map::new();
+    for x in &w.warm {
+        let warmup = (x.n / 10).max(5);
+        let mut xs = Vec::with_capacity(x.n);
+        for i in 0..warmup + x.n {
+            let t0 = Instant::now();
+            eval_ok(&mut sb, &x.code, &x.name)?;
+            if i >= warmup {
+                xs.push(us_since(t0));
+            }
+        }
+        out.insert(x.name.clone(), json!(r2(quantile(&xs, 0.5))));
+    }
+    Ok(out)
+}
+
 /// The timing child: everything measured in one process.
 pub fn timing(w: &Workloads, executor: &str) -> Result<Value, String> {
     let x = exec::create(executor).map_err(|e| format!("bench: {e}"))?;
@@ -248,6 +322,15 @@ pub fn timing(w: &Workloads, executor: &str) -> Result<Value, String> {
             x.name()
         )),
     );
+    let cold = sandbox_cold(w)?;
+    out.insert("cold_p50_us".into(), json!(r2(quantile(&cold, 0.5))));
+    out.insert("cold_p95_us".into(), json!(r2(quantile(&cold, 0.95))));
+    let create = sandbox_create_only(w)?;
+    out.insert(
+        "create_only_p50_us".into(),
+        json!(r2(quantile(&create, 0.5))),
+    );
+    out.insert("warm_p50_us".into(), Value::Object(sandbox_warm(w)?));
     let cold = exec_cold(x.as_ref(), w)?;
     out.insert("exec_cold_p50_us".into(), json!(r2(quantile(&cold, 0.5))));
     out.insert("exec_cold_p95_us".into(), json!(r2(quantile(&cold, 0.95))));
@@ -352,8 +435,34 @@ pub fn peer_child(kind: &str, args: &BenchArgs) -> u8 {
 }
 
 /// Memory per live sandbox: RSS growth of 100 live sandboxes that each ran `2+2`, ÷ 100.
-pub fn mem(_w: &Workloads, _executor: &str) -> Result<Value, String> {
-    Err("bench: the mem measurement needs the engine's Sandbox API (branch exec)".to_string())
+/// Also reports what the sandboxes' own allocator counted, which excludes allocator slack.
+pub fn mem(w: &Workloads, _executor: &str) -> Result<Value, String> {
+    let req = request("", w.limits.default_timeout_ms);
+    // One-time initialisation (per-thread compiler, setup bytecode) out of the delta.
+    {
+        let mut sb = new_sandbox(&req)?;
+        eval_ok(&mut sb, "2+2", "2+2")?;
+    }
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let base = rss_bytes().ok_or("bench: cannot read /proc/self/statm")?;
+    let mut hold = Vec::with_capacity(100);
+    for _ in 0..100 {
+        let mut sb = new_sandbox(&req)?;
+        eval_ok(&mut sb, "2+2", "2+2")?;
+        hold.push(sb);
+    }
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let after = rss_bytes().ok_or("bench: cannot read /proc/self/statm")?;
+    let counted: u64 = hold.iter().map(Sandbox::memory_bytes).sum();
+    let res = json!({
+        "peer": "sandbench",
+        "mem_per_sandbox_mb": r2(after.saturating_sub(base) as f64 / 100.0 / MB),
+        "rss_base_mb": r2(base as f64 / MB),
+        "rss_100_mb": r2(after as f64 / MB),
+        "counted_per_sandbox_mb": r2(counted as f64 / 100.0 / MB),
+    });
+    drop(hold);
+    Ok(res)
 }
 
 /// Runs `bench --peer-child KIND` in a child process and returns its last full JSON line,
