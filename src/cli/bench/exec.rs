@@ -703,6 +703,35 @@ mod tests {
     }
 
     #[test]
+    fn the_table_puts_each_target_beside_the_number() {
+        let w: Workloads = serde_json::from_value(json!({"setup":"","cold_code":"2+2",
+            "warm":[{"name":"2+2","code":"2+2","n":1}],"timeout_code":"","memlimit_code":"",
+            "plugin_code":"","plugin_input":"","limits":{"memory_mb":32,"stack_kb":1024,
+            "timeout_ms":50,"default_timeout_ms":5000}}))
+        .expect("workloads");
+        let res = json!({"cold_p50_us": 180.5, "plugin100_fresh_ms": 55.0,
+            "warm_p50_us": {"2+2": 3.5}, "mem": {"mem_per_sandbox_mb": 0.3},
+            "memlimit": {"memlimit_ms": 90.0, "rss_growth_mb": 30.0,
+                "memlimit_error": "InternalError: out of \u{1b}[31mmemory"}});
+        let t = table(&res, &w);
+        assert!(
+            t.contains("| cold run p50 us (Sandbox) | 180.5 | ≤ 250  ok |"),
+            "{t}"
+        );
+        assert!(
+            t.contains("| 100 fresh plugin runs ms | 55 | ≤ 40  MISSED |"),
+            "{t}"
+        );
+        assert!(t.contains("| warm 2+2 p50 us | 3.5 |"), "{t}");
+        assert!(
+            t.contains("| mem per live sandbox MB | 0.3 | ≤ 0.5  ok |"),
+            "{t}"
+        );
+        assert!(t.contains("| timeout 50ms: p50 wall ms | n/a |"), "{t}");
+        assert!(!t.contains('\x1b'), "error text is escaped: {t}");
+    }
+
+    #[test]
     fn rss_is_readable() {
         let r = rss_bytes().expect("statm");
         assert!(r > 0);
