@@ -309,6 +309,56 @@ fn sandbox_warm(w: &Workloads) -> Result<serde_json::Map<String, Value>, String>
     Ok(out)
 }
 
+/// The floor: a bare rquickjs runtime + full context, `2+2`, dropped — no host bridge, no
+/// limits, no freezing. The gap to `cold_p50_us` is what our sandbox setup costs.
+fn floor_cold() -> Result<Vec<f64>, String> {
+    let mut xs = Vec::with_capacity(300);
+    for i in 0..320 {
+        let t0 = Instant::now();
+        let rt = rquickjs::Runtime::new().map_err(|e| format!("bench: {e}"))?;
+        let ctx = rquickjs::Context::full(&rt).map_err(|e| format!("bench: {e}"))?;
+        let v: i32 = ctx
+            .with(|ctx| ctx.eval("2+2"))
+            .map_err(|e| format!("bench: floor 2+2: {e}"))?;
+        drop(ctx);
+        drop(rt);
+        let t = us_since(t0);
+        if v != 4 {
+            return Err(format!("bench: floor 2+2 gave {v}"));
+        }
+        if i >= 20 {
+            xs.push(t);
+        }
+    }
+    Ok(xs)
+}
+
+/// `plugin100` through a fresh `Sandbox` per run on this thread (no executor thread hand-off).
+fn plugin100_sandbox(w: &Workloads) -> Result<f64, String> {
+    let mut req = request("", w.limits.default_timeout_ms);
+    req.input = Some(Value::String(w.plugin_input.clone()));
+    let mut totals = Vec::new();
+    for rep in 0..6 {
+        let t0 = Instant::now();
+        for _ in 0..100 {
+            let mut sb = new_sandbox(&req)?;
+            let v = eval_ok(&mut sb, &w.plugin_code, "plugin")?;
+            let n = v
+                .as_ref()
+                .and_then(Value::as_str)
+                .and_then(|s| serde_json::from_str::<Value>(s).ok())
+                .and_then(|v| v["n"].as_u64());
+            if n != Some(50) {
+                return Err(format!("bench: plugin gave {v:?}"));
+            }
+        }
+        if rep > 0 {
+            totals.push(us_since(t0) / 1e3);
+        }
+    }
+    Ok(median(&totals))
+}
+
 /// The timing child: everything measured in one process.
 pub fn timing(w: &Workloads, executor: &str) -> Result<Value, String> {
     let x = exec::create(executor).map_err(|e| format!("bench: {e}"))?;
@@ -331,6 +381,15 @@ pub fn timing(w: &Workloads, executor: &str) -> Result<Value, String> {
         json!(r2(quantile(&create, 0.5))),
     );
     out.insert("warm_p50_us".into(), Value::Object(sandbox_warm(w)?));
+    let floor = floor_cold()?;
+    out.insert(
+        "extra_floor_rquickjs_cold_p50_us".into(),
+        json!(r2(quantile(&floor, 0.5))),
+    );
+    out.insert(
+        "extra_plugin100_sandbox_ms".into(),
+        json!(r2(plugin100_sandbox(w)?)),
+    );
     let cold = exec_cold(x.as_ref(), w)?;
     out.insert("exec_cold_p50_us".into(), json!(r2(quantile(&cold, 0.5))));
     out.insert("exec_cold_p95_us".into(), json!(r2(quantile(&cold, 0.95))));
@@ -583,6 +642,11 @@ pub fn table(res: &Value, w: &Workloads) -> String {
             String::new(),
         ),
         (
+            "cold p50 us, bare rquickjs floor".into(),
+            cell(num(&res["extra_floor_rquickjs_cold_p50_us"])),
+            String::new(),
+        ),
+        (
             "cold run p50 us (executor)".into(),
             cell(num(&res["exec_cold_p50_us"])),
             String::new(),
@@ -615,6 +679,11 @@ pub fn table(res: &Value, w: &Workloads) -> String {
             "100 fresh plugin runs ms".into(),
             cell(num(&res["plugin100_fresh_ms"])),
             verdict(num(&res["plugin100_fresh_ms"]), TARGET_PLUGIN100_MS),
+        ),
+        (
+            "100 fresh plugin runs ms (Sandbox)".into(),
+            cell(num(&res["extra_plugin100_sandbox_ms"])),
+            String::new(),
         ),
         (
             "mem per live sandbox MB".into(),
