@@ -8,7 +8,8 @@
 //! // sample: Constructor-chain escape via computed keys
 //! // expect-outcome: error            (ok | error | timeout | memory_limit | stack_overflow | …)
 //! // expect-value: 42                 (JSON of the completion value, when outcome is ok)
-//! // expect-blocked: vm-escape@3      (category@line, comma-separated, of Blocked events)
+//! // expect-blocked: vm-escape@3      (category@line, comma-separated, of Blocked events;
+//! //                                    `none`: no Blocked event at all)
 //! // expect-console: hello            (a substring of the console output)
 //! // expect-verdict: block            (allow | review | block)
 //! // expect-findings: constructor-chain, eval  (rule ids the scanner must report)

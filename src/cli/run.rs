@@ -1,15 +1,580 @@
 //! `sandbench run`: run scripts in the sandbox.
+//!
+//! Everything is checked before anything runs: limits, `--input`, the executor and every file
+//! (missing, not UTF-8, too large). A problem there is one clear line on stderr, exit code 2,
+//! and nothing on stdout. Then the files run one after another on ONE executor instance, each
+//! scanned first: a `block` verdict gives outcome `blocked` without running unless `--force`.
+//!
+//! Output is either a human report (coloured on a terminal unless `NO_COLOR` is set) or, with
+//! `--json`, exactly one JSON object per file per line. Nothing a script prints or returns
+//! reaches stdout raw: human text goes through [`escape`], and JSON lines additionally get
+//! every non-ASCII control, bidi and invisible format character written as `\uXXXX` (serde_json
+//! only escapes C0 controls by itself).
 
+use crate::engine::error::read_source;
+use crate::engine::exec::{
+    self, CancelToken, ConsoleLevel, ExecOutcome, ExecRequest, Executor, JsError, Outcome,
+};
+use crate::engine::policy::{Limits, Permissions, Profile, MAX_CODE_BYTES, WALL_TIMEOUT_FACTOR};
+use crate::engine::scan::{self, Finding, Report, Verdict};
+use crate::engine::text::{escape, is_unsafe_char, truncate};
 use clap::Args;
-use std::path::PathBuf;
+use serde::Serialize;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// Files to run, one after another (`-` reads standard input).
-    #[arg(required = true)]
+    #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
+    /// Executor to use (`sandbench executors` lists them; `auto` picks the strongest).
+    #[arg(long, value_name = "NAME", default_value = "auto")]
+    pub executor: String,
+    /// CPU budget per run, in milliseconds (default 5000, max 30000).
+    #[arg(long, value_name = "MS")]
+    pub timeout: Option<u64>,
+    /// Hard wall-clock deadline per run, in milliseconds (default 2 × timeout).
+    #[arg(long = "wall-timeout", value_name = "MS")]
+    pub wall_timeout: Option<u64>,
+    /// Memory limit per run, in MB (default 128, max 512).
+    #[arg(long, value_name = "MB")]
+    pub memory: Option<u64>,
+    /// JS stack limit, in KB (default 512).
+    #[arg(long, value_name = "KB")]
+    pub stack: Option<u64>,
+    /// `strict` (default): no code generation, frozen intrinsics. `lab`: eval allowed,
+    /// intrinsics writable; still no host capability.
+    #[arg(long, value_name = "PROFILE", default_value = "strict")]
+    pub profile: String,
+    /// JSON value exposed to every script as a deeply frozen global `input`.
+    #[arg(long, value_name = "JSON")]
+    pub input: Option<String>,
+    /// One JSON object per file per line instead of the human report.
+    #[arg(long)]
+    pub json: bool,
+    /// Run even when the scanner's verdict is `block` (the sandbox is the security boundary).
+    #[arg(long)]
+    pub force: bool,
 }
 
-pub fn main(_args: RunArgs) -> u8 {
-    super::usage_error("run: not implemented yet")
+/// A file that passed the checks and is ready to run.
+struct Job {
+    /// As shown in the output (`<stdin>` for `-`).
+    display: String,
+    code: String,
+}
+
+/// The line written for one file with `--json`: the executor's outcome plus the scan.
+#[derive(Serialize)]
+struct Record<'a> {
+    file: &'a str,
+    #[serde(flatten)]
+    outcome: &'a ExecOutcome,
+    verdict: Verdict,
+    score: u8,
+    findings: &'a [Finding],
+    /// True when a `block` verdict was overridden with `--force`.
+    forced: bool,
+}
+
+/// Turns the command line into limits, or a usage error message.
+pub fn limits_from(args: &RunArgs) -> Result<Limits, String> {
+    let mut limits = Limits::default();
+    if let Some(t) = args.timeout {
+        limits = Limits::with_timeout(t);
+    }
+    limits.wall_timeout_ms = args
+        .wall_timeout
+        .unwrap_or_else(|| limits.timeout_ms.saturating_mul(WALL_TIMEOUT_FACTOR));
+    if let Some(m) = args.memory {
+        limits.memory_mb = m;
+    }
+    if let Some(s) = args.stack {
+        limits.stack_kb = s;
+    }
+    limits.validate().map_err(|e| e.to_string())?;
+    Ok(limits)
+}
+
+/// Parses `--input`: any JSON value. A bad value is a usage error that says where.
+pub fn parse_input(text: &str) -> Result<serde_json::Value, String> {
+    serde_json::from_str(text).map_err(|e| format!("--input is not valid JSON: {e}"))
+}
+
+/// Reads every file before anything runs, so a bad file means no partial output.
+fn load_jobs(files: &[PathBuf]) -> Result<Vec<Job>, String> {
+    if files.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
+        return Err("standard input ('-') can be given only once".to_string());
+    }
+    files
+        .iter()
+        .map(|path| {
+            let code = read_source(path, MAX_CODE_BYTES).map_err(|e| e.to_string())?;
+            Ok(Job {
+                display: display_name(path),
+                code,
+            })
+        })
+        .collect()
+}
+
+fn display_name(path: &Path) -> String {
+    if path.as_os_str() == "-" {
+        "<stdin>".to_string()
+    } else {
+        path.to_string_lossy().into_owned()
+    }
+}
+
+/// The script name the engine puts in stack traces: the file's base name, restricted to
+/// characters that cannot confuse `file:line:col` parsing.
+pub fn script_name(path: &str) -> String {
+    if path == "<stdin>" {
+        return "stdin.js".to_string();
+    }
+    let base = Path::new(path)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let clean: String = base
+        .chars()
+        .filter(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        .take(64)
+        .collect();
+    if clean.is_empty() {
+        "script.js".to_string()
+    } else {
+        clean
+    }
+}
+
+/// What every run of one invocation shares: checked limits, profile and input.
+#[derive(Debug, Clone)]
+pub struct RunConfig {
+    pub limits: Limits,
+    pub profile: Profile,
+    pub input: Option<serde_json::Value>,
+}
+
+impl RunConfig {
+    /// Checks the options; the error is one line for the user.
+    pub fn from_args(args: &RunArgs) -> Result<RunConfig, String> {
+        let limits = limits_from(args)?;
+        let profile: Profile = args.profile.parse().map_err(|e| format!("{e}"))?;
+        let input = args.input.as_deref().map(parse_input).transpose()?;
+        Ok(RunConfig {
+            limits,
+            profile,
+            input,
+        })
+    }
+
+    /// The request for one file; `file` is the name shown to the user.
+    pub fn request(&self, code: &str, file: &str) -> ExecRequest {
+        ExecRequest {
+            code: code.to_string(),
+            filename: script_name(file),
+            limits: self.limits,
+            profile: self.profile,
+            permissions: Permissions::default(),
+            input: self.input.clone(),
+        }
+    }
+}
+
+pub fn main(args: RunArgs) -> u8 {
+    let config = match RunConfig::from_args(&args) {
+        Ok(c) => c,
+        Err(e) => return super::usage_error(e),
+    };
+    let executor = match exec::create(&args.executor) {
+        Ok(x) => x,
+        Err(e) => return super::usage_error(e),
+    };
+    let jobs = match load_jobs(&args.files) {
+        Ok(j) => j,
+        Err(e) => return super::usage_error(e),
+    };
+
+    let color =
+        !args.json && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let mut code = super::EXIT_OK;
+    for job in &jobs {
+        let req = config.request(&job.code, &job.display);
+        let (outcome, report, forced) = run_one(executor.as_ref(), &req, args.force);
+        if outcome.outcome != Outcome::Ok {
+            code = super::EXIT_FAIL;
+        }
+        let text = if args.json {
+            json_line(&job.display, &outcome, &report, forced)
+        } else {
+            human_report(&job.display, &outcome, &report, forced, color)
+        };
+        // A closed pipe (e.g. `| head`) ends the output quietly.
+        if out
+            .write_all(text.as_bytes())
+            .and_then(|()| out.flush())
+            .is_err()
+        {
+            break;
+        }
+    }
+    code
+}
+
+/// Scans, then runs unless the verdict is `block` and `force` is off.
+pub fn run_one(
+    executor: &dyn Executor,
+    req: &ExecRequest,
+    force: bool,
+) -> (ExecOutcome, Report, bool) {
+    let report = scan::scan(&req.code);
+    let blocked = report.verdict == Verdict::Block;
+    if blocked && !force {
+        let error = JsError {
+            name: "ScanBlocked".to_string(),
+            message: format!(
+                "not run: the scanner's verdict is block (score {}); use --force to run it in the sandbox anyway",
+                report.score
+            ),
+            stack: String::new(),
+        };
+        let outcome = ExecOutcome::not_run(executor.name(), req, Outcome::Blocked, Some(error));
+        return (outcome, report, false);
+    }
+    let outcome = executor.run(req, &CancelToken::new(), &mut |_| {});
+    (outcome, report, blocked)
+}
+
+/// Writes `\uXXXX` for every character a terminal must not see raw. Applied to serialised JSON,
+/// where such characters can only occur inside strings (serde_json escapes C0 itself), so the
+/// result is the same JSON value.
+pub fn escape_json_text(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if is_unsafe_char(c, false) && c as u32 >= 0x20 {
+            // All such characters are in the BMP, so one \u escape is exact.
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// One JSON object for one file, on one line (with the trailing newline).
+pub fn json_line(file: &str, outcome: &ExecOutcome, report: &Report, forced: bool) -> String {
+    let record = Record {
+        file,
+        outcome,
+        verdict: report.verdict,
+        score: report.score,
+        findings: &report.findings,
+        forced,
+    };
+    let json = serde_json::to_string(&record).unwrap_or_else(|e| {
+        // Only reachable if a non-finite float slipped through; say so rather than panic.
+        serde_json::json!({"file": file, "outcome": "crashed", "error": {"name": "Error", "message": format!("cannot serialise result: {e}"), "stack": ""}}).to_string()
+    });
+    let mut line = escape_json_text(&json);
+    line.push('\n');
+    line
+}
+
+/// Longest error message / stack / finding message shown in the human report.
+const HUMAN_MAX_CHARS: usize = 2_000;
+/// Most findings listed in the human report (the rest are counted).
+const HUMAN_MAX_FINDINGS: usize = 10;
+/// Most blocked attempts listed in the human report (the rest are counted).
+const HUMAN_MAX_BLOCKED: usize = 50;
+
+struct Style {
+    color: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+    fn bold(&self, t: &str) -> String {
+        self.paint("1", t)
+    }
+    fn dim(&self, t: &str) -> String {
+        self.paint("2", t)
+    }
+    fn label(&self, t: &str) -> String {
+        self.paint("36", &format!("{t:<9}"))
+    }
+}
+
+/// Untrusted text for the human report: controls escaped, bounded, continuation lines indented
+/// so script output can never pass for a line of the report.
+fn safe(text: &str, max_chars: usize) -> String {
+    let t = truncate(text, max_chars);
+    escape(&t, true).replace('\n', "\n           ")
+}
+
+fn outcome_color(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Ok => "1;32",
+        Outcome::Error | Outcome::Crashed | Outcome::Blocked => "1;31",
+        Outcome::Pending | Outcome::Cancelled => "1;33",
+        Outcome::Timeout | Outcome::MemoryLimit | Outcome::StackOverflow => "1;35",
+    }
+}
+
+fn fmt_bytes(b: u64) -> String {
+    if b >= 1024 * 1024 {
+        format!("{:.1} MB", b as f64 / (1024.0 * 1024.0))
+    } else {
+        format!("{:.1} KB", b as f64 / 1024.0)
+    }
+}
+
+/// The human report of one file.
+pub fn human_report(
+    file: &str,
+    o: &ExecOutcome,
+    report: &Report,
+    forced: bool,
+    color: bool,
+) -> String {
+    use std::fmt::Write as _;
+    let s = Style { color };
+    let mut r = String::new();
+    let _ = writeln!(
+        r,
+        "{} {}  {}",
+        s.bold("▶"),
+        s.bold(&escape(file, false)),
+        s.paint(outcome_color(o.outcome), o.outcome.as_str())
+    );
+    if o.outcome == Outcome::Ok || o.value.is_some() {
+        let _ = writeln!(
+            r,
+            "  {}{}",
+            s.label("value"),
+            safe(&o.value_display, HUMAN_MAX_CHARS)
+        );
+    }
+    for line in &o.console {
+        let (name, code) = match line.level {
+            ConsoleLevel::Log => ("log", "0"),
+            ConsoleLevel::Info => ("info", "34"),
+            ConsoleLevel::Warn => ("warn", "33"),
+            ConsoleLevel::Error => ("error", "31"),
+            ConsoleLevel::Debug => ("debug", "2"),
+        };
+        let _ = writeln!(
+            r,
+            "  {}{} {}",
+            s.label("console"),
+            s.paint(code, &format!("[{name}]")),
+            safe(&line.text, HUMAN_MAX_CHARS)
+        );
+    }
+    if o.console_truncated {
+        let _ = writeln!(
+            r,
+            "  {}{}",
+            s.label("console"),
+            s.paint("33", "… output truncated at the console limit")
+        );
+    }
+    if let Some(e) = &o.error {
+        let _ = writeln!(
+            r,
+            "  {}{}",
+            s.label("error"),
+            s.paint(
+                "31",
+                &format!(
+                    "{}: {}",
+                    safe(&e.name, 200),
+                    safe(&e.message, HUMAN_MAX_CHARS)
+                )
+            )
+        );
+        if !e.stack.trim().is_empty() {
+            let _ = writeln!(
+                r,
+                "  {}{}",
+                s.label(""),
+                s.dim(&safe(e.stack.trim_end(), HUMAN_MAX_CHARS))
+            );
+        }
+    }
+    for b in o.blocked.iter().take(HUMAN_MAX_BLOCKED) {
+        let loc = match (b.line, b.column) {
+            (Some(l), Some(c)) => format!("{l}:{c}"),
+            (Some(l), None) => format!("{l}"),
+            _ => "?".to_string(),
+        };
+        let _ = writeln!(
+            r,
+            "  {}{} {} {} — {}",
+            s.label("blocked"),
+            s.paint("1;31", &loc),
+            s.paint("33", b.category.as_str()),
+            safe(&b.capability, 100),
+            safe(&b.message, HUMAN_MAX_CHARS)
+        );
+    }
+    if o.blocked.len() > HUMAN_MAX_BLOCKED {
+        let _ = writeln!(
+            r,
+            "  {}… {} more blocked attempts",
+            s.label("blocked"),
+            o.blocked.len() - HUMAN_MAX_BLOCKED
+        );
+    }
+    let verdict_color = match report.verdict {
+        Verdict::Allow => "32",
+        Verdict::Review => "33",
+        Verdict::Block => "31",
+    };
+    let _ = writeln!(
+        r,
+        "  {}{} (score {}, {} finding{}){}",
+        s.label("scan"),
+        s.paint(verdict_color, report.verdict.as_str()),
+        report.score,
+        report.findings.len(),
+        if report.findings.len() == 1 { "" } else { "s" },
+        if forced {
+            ", run anyway with --force"
+        } else {
+            ""
+        }
+    );
+    for f in report.findings.iter().take(HUMAN_MAX_FINDINGS) {
+        let _ = writeln!(
+            r,
+            "  {}{}:{} {} {} — {}",
+            s.label(""),
+            f.line,
+            f.column,
+            s.paint("33", f.category.as_str()),
+            safe(&f.rule, 100),
+            safe(&f.message, HUMAN_MAX_CHARS)
+        );
+    }
+    if report.findings.len() > HUMAN_MAX_FINDINGS {
+        let _ = writeln!(
+            r,
+            "  {}… {} more findings",
+            s.label(""),
+            report.findings.len() - HUMAN_MAX_FINDINGS
+        );
+    }
+    let _ = writeln!(
+        r,
+        "  {}{:.2} ms wall · {:.2} ms cpu · {} peak · {} · sha256 {}",
+        s.label("stats"),
+        o.duration_ms,
+        o.cpu_ms,
+        fmt_bytes(o.peak_memory_bytes),
+        escape(&o.executor, false),
+        crate::engine::hash::short(&o.code_sha256)
+    );
+    if o.runaway_threads > 0 {
+        let _ = writeln!(
+            r,
+            "  {}{}",
+            s.label("warning"),
+            s.paint(
+                "33",
+                &format!(
+                    "{} executor thread(s) abandoned after ignoring the deadline",
+                    o.runaway_threads
+                )
+            )
+        );
+    }
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::exec::{BlockedAttempt, ConsoleLine};
+    use crate::engine::Category;
+
+    fn outcome_with_console(text: &str) -> ExecOutcome {
+        let req = ExecRequest::new("1");
+        let mut o = ExecOutcome::not_run("quickjs", &req, Outcome::Ok, None);
+        o.console.push(ConsoleLine {
+            level: ConsoleLevel::Warn,
+            text: text.to_string(),
+        });
+        o.value = Some(serde_json::json!(text));
+        o.value_display = text.to_string();
+        o.blocked.push(BlockedAttempt {
+            capability: "process".into(),
+            category: Category::ProcessAccess,
+            message: text.to_string(),
+            line: Some(3),
+            column: Some(5),
+        });
+        o
+    }
+
+    const NASTY: &str = "a\x1b[2Jb\x07c\u{202e}d\u{9b}e\u{2066}f\u{7f}g\nforged";
+
+    #[test]
+    fn json_lines_escape_controls_and_bidi_yet_round_trip() {
+        let o = outcome_with_console(NASTY);
+        let line = json_line("x.js", &o, &scan::scan("1"), false);
+        assert!(line.ends_with('\n'));
+        assert_eq!(line.matches('\n').count(), 1, "one line per file");
+        for c in line.trim_end().chars() {
+            assert!(!is_unsafe_char(c, false), "raw {c:?} in {line}");
+        }
+        assert!(line.contains("\\u202e"), "{line}");
+        let v: serde_json::Value = serde_json::from_str(&line).expect("valid JSON");
+        assert_eq!(v["console"][0]["text"], NASTY);
+        assert_eq!(v["value"], NASTY);
+        assert_eq!(v["console"][0]["level"], "warn");
+        assert_eq!(v["blocked"][0]["line"], 3);
+        assert_eq!(v["file"], "x.js");
+    }
+
+    #[test]
+    fn human_report_never_shows_raw_controls_and_indents_script_newlines() {
+        let o = outcome_with_console(NASTY);
+        let text = human_report("x\u{202e}.js", &o, &scan::scan("1"), false, false);
+        for c in text.chars() {
+            assert!(!is_unsafe_char(c, true), "raw {c:?} in {text}");
+        }
+        assert!(text.contains("\\x1b[2J"), "{text}");
+        assert!(text.contains("\\u{202e}"), "{text}");
+        assert!(
+            !text.lines().any(|l| l.starts_with("forged")),
+            "script newline must not start a report line: {text}"
+        );
+        assert!(text.contains("3:5"), "blocked location shown: {text}");
+    }
+
+    #[test]
+    fn colour_only_when_asked() {
+        let o = outcome_with_console("hi");
+        let plain = human_report("x.js", &o, &scan::scan("1"), false, false);
+        assert!(!plain.contains('\x1b'));
+        let coloured = human_report("x.js", &o, &scan::scan("1"), false, true);
+        assert!(coloured.contains("\x1b[1;32mok\x1b[0m"), "{coloured}");
+    }
+
+    #[test]
+    fn script_names_are_tame() {
+        assert_eq!(script_name("dir/a (1):2.js"), "a12.js");
+        assert_eq!(script_name("<stdin>"), "stdin.js");
+        assert_eq!(script_name("/"), "script.js");
+    }
 }

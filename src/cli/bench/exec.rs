@@ -1,8 +1,809 @@
-//! The `exec` benchmark suite.
+//! The `exec` benchmark suite: the workloads of the peer benchmark
+//! (`../shared/bench/peers/workloads.json`), reported under the same field names as
+//! `peers.mjs` so our figures stand beside isolated-vm's, node:vm's, vm2's and
+//! quickjs-emscripten's.
+//!
+//! - timing (in this process): `cold_p50_us`/`cold_p95_us`/`create_only_p50_us`/`warm_p50_us`
+//!   through the engine's `Sandbox`; `exec_cold_p50_us` (what `sandbench run` users get),
+//!   `timeout50_*` and `plugin100_fresh_ms` through the `Executor`;
+//! - `mem` and `memlimit` in child processes (`bench --peer-child mem|memlimit`), so one
+//!   measurement cannot disturb another and a crash cannot take the benchmark down.
+//!
+//! `--peer-child timing|mem|memlimit` prints exactly what a peer child of `peers.mjs` prints
+//! (one JSON object per line), so the peers' own driver can run us as its `rquickjs` peer
+//! through a two-line wrapper script (see the README of the peer benchmark).
 
 use super::BenchArgs;
+use crate::engine::exec::quickjs::Sandbox;
+use crate::engine::exec::{self, CancelToken, ExecOutcome, ExecRequest, Executor, Outcome};
+use crate::engine::policy::Limits;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
 
-/// Runs the suite and prints its results; returns an exit code.
-pub fn run(_args: &BenchArgs) -> u8 {
-    crate::cli::usage_error("bench --suite exec: not implemented yet")
+/// Where the peer workloads live relative to the project root.
+pub const DEFAULT_WORKLOADS: &str = "../shared/bench/peers/workloads.json";
+
+/// The targets.
+pub const TARGET_COLD_P50_US: f64 = 250.0;
+pub const TARGET_PLUGIN100_MS: f64 = 40.0;
+pub const TARGET_MEM_PER_SANDBOX_MB: f64 = 0.5;
+pub const TARGET_MEMLIMIT_MS: f64 = 150.0;
+pub const TARGET_MEMLIMIT_RSS_GROWTH_MB: f64 = 40.0;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Warm {
+    pub name: String,
+    pub code: String,
+    pub n: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct WorkloadLimits {
+    pub memory_mb: u64,
+    pub stack_kb: u64,
+    pub timeout_ms: u64,
+    pub default_timeout_ms: u64,
+}
+
+/// `workloads.json` as written by the peers' `make-workloads.mjs`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Workloads {
+    pub setup: String,
+    pub cold_code: String,
+    pub warm: Vec<Warm>,
+    pub timeout_code: String,
+    pub memlimit_code: String,
+    pub plugin_code: String,
+    pub plugin_input: String,
+    pub limits: WorkloadLimits,
+}
+
+/// Reads and checks the workloads file; the error is one line for the user.
+pub fn load_workloads(path: &Path) -> Result<Workloads, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        format!(
+            "bench: cannot read the peer workloads {}: {e} (pass --workloads PATH)",
+            path.display()
+        )
+    })?;
+    let w: Workloads = serde_json::from_str(&text)
+        .map_err(|e| format!("bench: {} is not a workloads file: {e}", path.display()))?;
+    if w.warm.iter().any(|x| x.n == 0 || x.n > 1_000_000) {
+        return Err(format!(
+            "bench: {}: warm workload counts must be 1..=1000000",
+            path.display()
+        ));
+    }
+    Ok(w)
+}
+
+fn workloads_path(args: &BenchArgs) -> PathBuf {
+    args.workloads
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_WORKLOADS))
+}
+
+// ---------- stats (the same definitions as peers.mjs) ----------
+
+/// `sorted[min(len-1, floor(p*len))]`, as peers.mjs computes quantiles.
+pub fn quantile(xs: &[f64], p: f64) -> f64 {
+    if xs.is_empty() {
+        return f64::NAN;
+    }
+    let mut s = xs.to_vec();
+    s.sort_by(f64::total_cmp);
+    let i = ((p * s.len() as f64).floor() as usize).min(s.len() - 1);
+    s[i]
+}
+
+pub fn median(xs: &[f64]) -> f64 {
+    if xs.is_empty() {
+        return f64::NAN;
+    }
+    let mut s = xs.to_vec();
+    s.sort_by(f64::total_cmp);
+    let m = s.len() / 2;
+    if s.len() % 2 == 1 {
+        s[m]
+    } else {
+        (s[m - 1] + s[m]) / 2.0
+    }
+}
+
+fn r2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+fn us_since(t0: Instant) -> f64 {
+    t0.elapsed().as_secs_f64() * 1e6
+}
+
+// ---------- process memory ----------
+
+const MB: f64 = 1024.0 * 1024.0;
+
+/// Resident set size of this process, in bytes (from /proc/self/statm).
+pub fn rss_bytes() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    // SAFETY: sysconf has no preconditions.
+    let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    Some(pages * u64::try_from(page).ok()?)
+}
+
+/// Peak resident set size of this process, in bytes (VmHWM of /proc/self/status).
+pub fn peak_rss_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+// ---------- measurements ----------
+
+fn request(code: &str, timeout_ms: u64) -> ExecRequest {
+    let mut req = ExecRequest::new(code);
+    req.filename = "bench.js".to_string();
+    req.limits = Limits::with_timeout(timeout_ms);
+    req
+}
+
+fn run_exec(x: &dyn Executor, req: &ExecRequest) -> ExecOutcome {
+    x.run(req, &CancelToken::new(), &mut |_| {})
+}
+
+fn expect_ok(o: &ExecOutcome, what: &str) -> Result<(), String> {
+    if o.outcome == Outcome::Ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "bench: {what} ended {} ({})",
+            o.outcome.as_str(),
+            o.error.as_ref().map_or("", |e| e.message.as_str())
+        ))
+    }
+}
+
+/// Fresh executor run of `2+2` (create, run, read 4 back): what a `sandbench run` user pays.
+fn exec_cold(x: &dyn Executor, w: &Workloads) -> Result<Vec<f64>, String> {
+    let req = request(&w.cold_code, w.limits.default_timeout_ms);
+    let mut xs = Vec::with_capacity(300);
+    for i in 0..320 {
+        let t0 = Instant::now();
+        let o = run_exec(x, &req);
+        let t = us_since(t0);
+        expect_ok(&o, "cold 2+2")?;
+        if o.value != Some(json!(4)) {
+            return Err(format!("bench: cold 2+2 gave {:?}", o.value));
+        }
+        if i >= 20 {
+            xs.push(t);
+        }
+    }
+    Ok(xs)
+}
+
+/// `while(true){}` under a 50 ms timeout: wall time until control returns (ms).
+fn timeout50(x: &dyn Executor, w: &Workloads) -> Result<(Vec<f64>, String), String> {
+    let req = request(&w.timeout_code, w.limits.timeout_ms);
+    let mut xs = Vec::new();
+    let mut last = String::new();
+    for _ in 0..20 {
+        let t0 = Instant::now();
+        let o = run_exec(x, &req);
+        xs.push(us_since(t0) / 1e3);
+        if o.outcome != Outcome::Timeout {
+            return Err(format!(
+                "bench: the timeout workload ended {}",
+                o.outcome.as_str()
+            ));
+        }
+        last = o.error.map_or_else(
+            || "timeout".to_string(),
+            |e| format!("{}: {}", e.name, e.message),
+        );
+    }
+    Ok((xs, last))
+}
+
+/// 100 × (fresh sandbox, global `input` = the plugin input string, run, parse the result),
+/// total ms; six repetitions, the first dropped, median of the rest.
+fn plugin100(x: &dyn Executor, w: &Workloads) -> Result<f64, String> {
+    let mut req = request(&w.plugin_code, w.limits.default_timeout_ms);
+    req.input = Some(Value::String(w.plugin_input.clone()));
+    let mut totals = Vec::new();
+    for rep in 0..6 {
+        let t0 = Instant::now();
+        for _ in 0..100 {
+            let o = run_exec(x, &req);
+            expect_ok(&o, "plugin")?;
+            let n = o
+                .value
+                .as_ref()
+                .and_then(Value::as_str)
+                .and_then(|s| serde_json::from_str::<Value>(s).ok())
+                .and_then(|v| v["n"].as_u64());
+            if n != Some(50) {
+                return Err(format!("bench: plugin gave {:?}", o.value));
+            }
+        }
+        if rep > 0 {
+            totals.push(us_since(t0) / 1e3);
+        }
+    }
+    Ok(median(&totals))
+}
+
+fn new_sandbox(req: &ExecRequest) -> Result<Sandbox, String> {
+    Sandbox::new(req).map_err(|e| format!("bench: {e}"))
+}
+
+/// Evaluates and checks that the run ended `ok`.
+fn eval_ok(sb: &mut Sandbox, code: &str, what: &str) -> Result<Option<Value>, String> {
+    let r = sb.eval(code);
+    if r.outcome == Outcome::Ok {
+        Ok(r.value)
+    } else {
+        Err(format!(
+            "bench: {what} ended {} ({})",
+            r.outcome.as_str(),
+            r.error.as_ref().map_or("", |e| e.message.as_str())
+        ))
+    }
+}
+
+/// Fresh `Sandbox` per iteration: create, run `2+2`, read 4 back, dispose (µs).
+fn sandbox_cold(w: &Workloads) -> Result<Vec<f64>, String> {
+    let req = request("", w.limits.default_timeout_ms);
+    let mut xs = Vec::with_capacity(300);
+    for i in 0..320 {
+        let t0 = Instant::now();
+        let mut sb = new_sandbox(&req)?;
+        let v = eval_ok(&mut sb, &w.cold_code, "cold 2+2")?;
+        drop(sb);
+        let t = us_since(t0);
+        if v != Some(json!(4)) {
+            return Err(format!("bench: cold 2+2 gave {v:?}"));
+        }
+        if i >= 20 {
+            xs.push(t);
+        }
+    }
+    Ok(xs)
+}
+
+/// Create and dispose a `Sandbox` without evaluating anything (µs).
+fn sandbox_create_only(w: &Workloads) -> Result<Vec<f64>, String> {
+    let req = request("", w.limits.default_timeout_ms);
+    let mut xs = Vec::with_capacity(200);
+    for i in 0..220 {
+        let t0 = Instant::now();
+        drop(new_sandbox(&req)?);
+        if i >= 20 {
+            xs.push(us_since(t0));
+        }
+    }
+    Ok(xs)
+}
+
+/// One `Sandbox` reused after `setup`: p50 µs of each warm workload.
+fn sandbox_warm(w: &Workloads) -> Result<serde_json::Map<String, Value>, String> {
+    let req = request("", w.limits.default_timeout_ms);
+    let mut sb = new_sandbox(&req)?;
+    eval_ok(&mut sb, &w.setup, "setup")?;
+    let mut out = serde_json::Map::new();
+    for x in &w.warm {
+        let warmup = (x.n / 10).max(5);
+        let mut xs = Vec::with_capacity(x.n);
+        for i in 0..warmup + x.n {
+            let t0 = Instant::now();
+            eval_ok(&mut sb, &x.code, &x.name)?;
+            if i >= warmup {
+                xs.push(us_since(t0));
+            }
+        }
+        out.insert(x.name.clone(), json!(r2(quantile(&xs, 0.5))));
+    }
+    Ok(out)
+}
+
+/// The floor: a bare rquickjs runtime + full context, `2+2`, dropped — no host bridge, no
+/// limits, no freezing. The gap to `cold_p50_us` is what our sandbox setup costs.
+fn floor_cold() -> Result<Vec<f64>, String> {
+    let mut xs = Vec::with_capacity(300);
+    for i in 0..320 {
+        let t0 = Instant::now();
+        let rt = rquickjs::Runtime::new().map_err(|e| format!("bench: {e}"))?;
+        let ctx = rquickjs::Context::full(&rt).map_err(|e| format!("bench: {e}"))?;
+        let v: i32 = ctx
+            .with(|ctx| ctx.eval("2+2"))
+            .map_err(|e| format!("bench: floor 2+2: {e}"))?;
+        drop(ctx);
+        drop(rt);
+        let t = us_since(t0);
+        if v != 4 {
+            return Err(format!("bench: floor 2+2 gave {v}"));
+        }
+        if i >= 20 {
+            xs.push(t);
+        }
+    }
+    Ok(xs)
+}
+
+/// `plugin100` through a fresh `Sandbox` per run on this thread (no executor thread hand-off).
+fn plugin100_sandbox(w: &Workloads) -> Result<f64, String> {
+    let mut req = request("", w.limits.default_timeout_ms);
+    req.input = Some(Value::String(w.plugin_input.clone()));
+    let mut totals = Vec::new();
+    for rep in 0..6 {
+        let t0 = Instant::now();
+        for _ in 0..100 {
+            let mut sb = new_sandbox(&req)?;
+            let v = eval_ok(&mut sb, &w.plugin_code, "plugin")?;
+            let n = v
+                .as_ref()
+                .and_then(Value::as_str)
+                .and_then(|s| serde_json::from_str::<Value>(s).ok())
+                .and_then(|v| v["n"].as_u64());
+            if n != Some(50) {
+                return Err(format!("bench: plugin gave {v:?}"));
+            }
+        }
+        if rep > 0 {
+            totals.push(us_since(t0) / 1e3);
+        }
+    }
+    Ok(median(&totals))
+}
+
+/// The timing child: everything measured in one process.
+pub fn timing(w: &Workloads, executor: &str) -> Result<Value, String> {
+    let x = exec::create(executor).map_err(|e| format!("bench: {e}"))?;
+    let mut out = serde_json::Map::new();
+    out.insert("peer".into(), json!("sandbench"));
+    out.insert(
+        "version".into(),
+        json!(format!(
+            "sandbench {} (rquickjs 0.14 / quickjs-ng), executor {}",
+            env!("CARGO_PKG_VERSION"),
+            x.name()
+        )),
+    );
+    let cold = sandbox_cold(w)?;
+    out.insert("cold_p50_us".into(), json!(r2(quantile(&cold, 0.5))));
+    out.insert("cold_p95_us".into(), json!(r2(quantile(&cold, 0.95))));
+    let create = sandbox_create_only(w)?;
+    out.insert(
+        "create_only_p50_us".into(),
+        json!(r2(quantile(&create, 0.5))),
+    );
+    out.insert("warm_p50_us".into(), Value::Object(sandbox_warm(w)?));
+    let floor = floor_cold()?;
+    out.insert(
+        "extra_floor_rquickjs_cold_p50_us".into(),
+        json!(r2(quantile(&floor, 0.5))),
+    );
+    out.insert(
+        "extra_plugin100_sandbox_ms".into(),
+        json!(r2(plugin100_sandbox(w)?)),
+    );
+    let cold = exec_cold(x.as_ref(), w)?;
+    out.insert("exec_cold_p50_us".into(), json!(r2(quantile(&cold, 0.5))));
+    out.insert("exec_cold_p95_us".into(), json!(r2(quantile(&cold, 0.95))));
+    let (to, err) = timeout50(x.as_ref(), w)?;
+    out.insert("timeout50_p50_ms".into(), json!(r2(quantile(&to, 0.5))));
+    out.insert(
+        "timeout50_max_ms".into(),
+        json!(r2(to.iter().copied().fold(0.0, f64::max))),
+    );
+    out.insert("timeout_error".into(), json!(err));
+    out.insert(
+        "plugin100_fresh_ms".into(),
+        json!(r2(plugin100(x.as_ref(), w)?)),
+    );
+    Ok(Value::Object(out))
+}
+
+/// The memory-limit child: deep recursion first, then the 32 MB bomb, then `2+2`.
+/// Prints a partial line after the stack test (as peers.mjs does) in case the bomb kills us.
+pub fn memlimit(
+    w: &Workloads,
+    executor: &str,
+    emit: &mut dyn FnMut(&Value),
+) -> Result<Value, String> {
+    let x = exec::create(executor).map_err(|e| format!("bench: {e}"))?;
+    let mut req = request("function f(n){return f(n+1)+1} f(0)", 10_000);
+    req.limits.stack_kb = w.limits.stack_kb;
+    let t0 = Instant::now();
+    let o = run_exec(x.as_ref(), &req);
+    let stack_ms = us_since(t0) / 1e3;
+    let stack_err = o.error.map_or_else(
+        || o.outcome.as_str().to_string(),
+        |e| format!("{}: {}", e.name, e.message),
+    );
+    let stack = json!({
+        "stack_overflow_error": crate::engine::text::truncate(&stack_err, 120),
+        "stack_overflow_ms": r2(stack_ms),
+        "stack_overflow_outcome": o.outcome.as_str(),
+    });
+    let mut partial = stack.clone();
+    partial["partial"] = json!(true);
+    emit(&partial);
+
+    let mut req = request(&w.memlimit_code, crate::engine::policy::MAX_TIMEOUT_MS);
+    req.limits.memory_mb = w.limits.memory_mb;
+    let rss_before = rss_bytes().unwrap_or(0);
+    let t0 = Instant::now();
+    let o = run_exec(x.as_ref(), &req);
+    let ms = us_since(t0) / 1e3;
+    let peak = peak_rss_bytes().unwrap_or(0);
+    let err = o.error.as_ref().map_or_else(
+        || o.outcome.as_str().to_string(),
+        |e| format!("{}: {}", e.name, e.message),
+    );
+    let after = run_exec(x.as_ref(), &request("2+2", 1000));
+    let mut res = json!({
+        "peer": "sandbench",
+        "memlimit_ms": r2(ms),
+        "memlimit_outcome": o.outcome.as_str(),
+        "memlimit_error": crate::engine::text::truncate(&err, 160),
+        "memlimit_peak_memory_mb": r2(o.peak_memory_bytes as f64 / MB),
+        "rss_before_mb": r2(rss_before as f64 / MB),
+        "rss_growth_mb": r2(peak.saturating_sub(rss_before) as f64 / MB),
+        "child_maxrss_mb": r2(peak as f64 / MB),
+        "host_usable_after": after.outcome == Outcome::Ok && after.value == Some(json!(4)),
+    });
+    if let (Some(r), Some(s)) = (res.as_object_mut(), stack.as_object()) {
+        r.extend(s.clone());
+    }
+    Ok(res)
+}
+
+/// Runs one peer-style child measurement and prints its JSON line(s). Used by
+/// `bench --peer-child KIND` (our own child processes and the peers' driver).
+pub fn peer_child(kind: &str, args: &BenchArgs) -> u8 {
+    let w = match load_workloads(&workloads_path(args)) {
+        Ok(w) => w,
+        Err(e) => return crate::cli::usage_error(e),
+    };
+    let exec = args.executor.as_deref().unwrap_or("auto");
+    let print = |v: &Value| println!("{v}");
+    let res = match kind {
+        "timing" => timing(&w, exec),
+        "memlimit" => memlimit(&w, exec, &mut |v| print(v)),
+        "mem" => mem(&w, exec),
+        other => {
+            return crate::cli::usage_error(format!(
+                "bench: unknown --peer-child '{other}' (timing, mem or memlimit)"
+            ))
+        }
+    };
+    match res {
+        Ok(v) => {
+            print(&v);
+            crate::cli::EXIT_OK
+        }
+        Err(e) => {
+            eprintln!("sandbench: {e}");
+            crate::cli::EXIT_FAIL
+        }
+    }
+}
+
+/// Memory per live sandbox: RSS growth of 100 live sandboxes that each ran `2+2`, ÷ 100.
+/// Also reports what the sandboxes' own allocator counted, which excludes allocator slack.
+pub fn mem(w: &Workloads, _executor: &str) -> Result<Value, String> {
+    let req = request("", w.limits.default_timeout_ms);
+    // One-time initialisation (per-thread compiler, setup bytecode) out of the delta.
+    {
+        let mut sb = new_sandbox(&req)?;
+        eval_ok(&mut sb, "2+2", "2+2")?;
+    }
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let base = rss_bytes().ok_or("bench: cannot read /proc/self/statm")?;
+    let mut hold = Vec::with_capacity(100);
+    for _ in 0..100 {
+        let mut sb = new_sandbox(&req)?;
+        eval_ok(&mut sb, "2+2", "2+2")?;
+        hold.push(sb);
+    }
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let after = rss_bytes().ok_or("bench: cannot read /proc/self/statm")?;
+    let counted: u64 = hold.iter().map(Sandbox::memory_bytes).sum();
+    let res = json!({
+        "peer": "sandbench",
+        "mem_per_sandbox_mb": r2(after.saturating_sub(base) as f64 / 100.0 / MB),
+        "rss_base_mb": r2(base as f64 / MB),
+        "rss_100_mb": r2(after as f64 / MB),
+        "counted_per_sandbox_mb": r2(counted as f64 / 100.0 / MB),
+    });
+    drop(hold);
+    Ok(res)
+}
+
+/// Runs `bench --peer-child KIND` in a child process and returns its last full JSON line,
+/// the partial line (if any), and the child's exit status.
+fn spawn_child(kind: &str, args: &BenchArgs) -> Result<(Option<Value>, Value, String), String> {
+    let exe = std::env::current_exe().map_err(|e| format!("bench: cannot find myself: {e}"))?;
+    let mut cmd = std::process::Command::new(exe);
+    cmd.args(["bench", "--peer-child", kind, "--workloads"])
+        .arg(workloads_path(args));
+    if let Some(x) = &args.executor {
+        cmd.args(["--executor", x]);
+    }
+    let out = cmd
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| format!("bench: cannot start the {kind} child: {e}"))?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let objs: Vec<Value> = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(Value::is_object)
+        .collect();
+    let partial = objs
+        .iter()
+        .find(|o| o["partial"] == json!(true))
+        .cloned()
+        .unwrap_or(Value::Null);
+    let fin = objs.into_iter().rfind(|o| o["partial"] != json!(true));
+    Ok((fin, partial, out.status.to_string()))
+}
+
+/// `bench --suite exec`: runs everything and prints a table (or one JSON object).
+pub fn run(args: &BenchArgs) -> u8 {
+    let w = match load_workloads(&workloads_path(args)) {
+        Ok(w) => w,
+        Err(e) => return crate::cli::usage_error(e),
+    };
+    let exec = args.executor.as_deref().unwrap_or("auto");
+    if !args.json {
+        eprintln!("bench exec: timing (in process)…");
+    }
+    let mut res = match timing(&w, exec) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("sandbench: {e}");
+            return crate::cli::EXIT_FAIL;
+        }
+    };
+    for kind in ["mem", "memlimit"] {
+        if !args.json {
+            eprintln!("bench exec: {kind} (child process)…");
+        }
+        let v = match spawn_child(kind, args) {
+            Ok((Some(v), _, _)) => v,
+            Ok((None, partial, status)) => {
+                let mut v = json!({"host_survived": false, "child_status": status});
+                if let (Some(m), Some(p)) = (v.as_object_mut(), partial.as_object()) {
+                    m.extend(p.clone());
+                }
+                v
+            }
+            Err(e) => json!({"error": e}),
+        };
+        res[kind] = v;
+    }
+    if res["memlimit"]["host_usable_after"].is_boolean() {
+        res["memlimit"]["host_survived"] = json!(true);
+    }
+    res["targets"] = json!({
+        "cold_p50_us": TARGET_COLD_P50_US,
+        "plugin100_fresh_ms": TARGET_PLUGIN100_MS,
+        "mem_per_sandbox_mb": TARGET_MEM_PER_SANDBOX_MB,
+        "memlimit_ms": TARGET_MEMLIMIT_MS,
+        "memlimit_rss_growth_mb": TARGET_MEMLIMIT_RSS_GROWTH_MB,
+    });
+    if args.json {
+        println!("{res}");
+    } else {
+        print!("{}", table(&res, &w));
+    }
+    crate::cli::EXIT_OK
+}
+
+fn num(v: &Value) -> Option<f64> {
+    v.as_f64()
+}
+
+fn cell(v: Option<f64>) -> String {
+    v.map_or_else(|| "n/a".to_string(), |x| format!("{x}"))
+}
+
+/// `≤ target` with a tick or a cross.
+fn verdict(v: Option<f64>, target: f64) -> String {
+    match v {
+        Some(x) if x <= target => format!("≤ {target}  ok"),
+        Some(_) => format!("≤ {target}  MISSED"),
+        None => format!("≤ {target}"),
+    }
+}
+
+/// The human table: our figure, the target beside it.
+pub fn table(res: &Value, w: &Workloads) -> String {
+    use std::fmt::Write as _;
+    let mut rows: Vec<(String, String, String)> = vec![
+        (
+            "cold run p50 us (Sandbox)".into(),
+            cell(num(&res["cold_p50_us"])),
+            verdict(num(&res["cold_p50_us"]), TARGET_COLD_P50_US),
+        ),
+        (
+            "cold run p95 us (Sandbox)".into(),
+            cell(num(&res["cold_p95_us"])),
+            String::new(),
+        ),
+        (
+            "create+dispose only p50 us".into(),
+            cell(num(&res["create_only_p50_us"])),
+            String::new(),
+        ),
+        (
+            "cold p50 us, bare rquickjs floor".into(),
+            cell(num(&res["extra_floor_rquickjs_cold_p50_us"])),
+            String::new(),
+        ),
+        (
+            "cold run p50 us (executor)".into(),
+            cell(num(&res["exec_cold_p50_us"])),
+            String::new(),
+        ),
+        (
+            "cold run p95 us (executor)".into(),
+            cell(num(&res["exec_cold_p95_us"])),
+            String::new(),
+        ),
+    ];
+    for x in &w.warm {
+        rows.push((
+            format!("warm {} p50 us", x.name),
+            cell(num(&res["warm_p50_us"][&x.name])),
+            String::new(),
+        ));
+    }
+    rows.extend([
+        (
+            "timeout 50ms: p50 wall ms".into(),
+            cell(num(&res["timeout50_p50_ms"])),
+            String::new(),
+        ),
+        (
+            "timeout 50ms: max wall ms".into(),
+            cell(num(&res["timeout50_max_ms"])),
+            String::new(),
+        ),
+        (
+            "100 fresh plugin runs ms".into(),
+            cell(num(&res["plugin100_fresh_ms"])),
+            verdict(num(&res["plugin100_fresh_ms"]), TARGET_PLUGIN100_MS),
+        ),
+        (
+            "100 fresh plugin runs ms (Sandbox)".into(),
+            cell(num(&res["extra_plugin100_sandbox_ms"])),
+            String::new(),
+        ),
+        (
+            "mem per live sandbox MB".into(),
+            cell(num(&res["mem"]["mem_per_sandbox_mb"])),
+            verdict(
+                num(&res["mem"]["mem_per_sandbox_mb"]),
+                TARGET_MEM_PER_SANDBOX_MB,
+            ),
+        ),
+        (
+            "32MB limit: ms to return".into(),
+            cell(num(&res["memlimit"]["memlimit_ms"])),
+            verdict(num(&res["memlimit"]["memlimit_ms"]), TARGET_MEMLIMIT_MS),
+        ),
+        (
+            "32MB limit: RSS growth MB".into(),
+            cell(num(&res["memlimit"]["rss_growth_mb"])),
+            verdict(
+                num(&res["memlimit"]["rss_growth_mb"]),
+                TARGET_MEMLIMIT_RSS_GROWTH_MB,
+            ),
+        ),
+    ]);
+    let mut t = String::new();
+    let _ = writeln!(t, "| metric (sandbench exec) | value | target |");
+    let _ = writeln!(t, "|---|---|---|");
+    for (k, v, target) in rows {
+        let _ = writeln!(t, "| {k} | {v} | {target} |");
+    }
+    let m = &res["memlimit"];
+    let _ = writeln!(
+        t,
+        "| 32MB limit: outcome | {} \"{}\", host ok={}, child peak RSS {} MB | |",
+        m["memlimit_outcome"].as_str().unwrap_or("n/a"),
+        crate::engine::text::escape(m["memlimit_error"].as_str().unwrap_or(""), false),
+        m["host_usable_after"],
+        cell(num(&m["child_maxrss_mb"]))
+    );
+    let _ = writeln!(
+        t,
+        "| deep recursion: outcome | {} in {} ms | |",
+        m["stack_overflow_outcome"].as_str().unwrap_or("n/a"),
+        cell(num(&m["stack_overflow_ms"]))
+    );
+    if let Some(e) = res["mem"]["error"].as_str() {
+        let _ = writeln!(t, "mem: {e}");
+    }
+    let _ = writeln!(t, "version: {}", res["version"].as_str().unwrap_or("?"));
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_match_peers_mjs() {
+        let xs = [5.0, 1.0, 4.0, 2.0, 3.0];
+        assert_eq!(quantile(&xs, 0.5), 3.0);
+        assert_eq!(quantile(&xs, 0.95), 5.0);
+        assert_eq!(median(&[1.0, 2.0, 3.0, 10.0]), 2.5);
+        assert!(quantile(&[], 0.5).is_nan());
+    }
+
+    #[test]
+    fn a_missing_workloads_file_is_a_clear_error() {
+        let err = load_workloads(Path::new("/nonexistent/workloads.json")).expect_err("missing");
+        assert!(err.contains("pass --workloads PATH"), "{err}");
+    }
+
+    #[test]
+    fn workloads_files_are_checked() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let good = dir.path().join("w.json");
+        let w = json!({"setup":"var S=1","cold_code":"2+2","warm":[{"name":"2+2","code":"2+2","n":3}],
+            "timeout_code":"while(true){}","memlimit_code":"x","plugin_code":"p","plugin_input":"{}",
+            "limits":{"memory_mb":32,"stack_kb":1024,"timeout_ms":50,"default_timeout_ms":5000}});
+        std::fs::write(&good, w.to_string()).expect("write");
+        let parsed = load_workloads(&good).expect("valid");
+        assert_eq!(parsed.warm[0].n, 3);
+        assert_eq!(parsed.limits.memory_mb, 32);
+        let bad = dir.path().join("bad.json");
+        std::fs::write(&bad, "{\"setup\": 1}").expect("write");
+        let err = load_workloads(&bad).expect_err("not a workloads file");
+        assert!(err.contains("is not a workloads file"), "{err}");
+    }
+
+    #[test]
+    fn the_table_puts_each_target_beside_the_number() {
+        let w: Workloads = serde_json::from_value(json!({"setup":"","cold_code":"2+2",
+            "warm":[{"name":"2+2","code":"2+2","n":1}],"timeout_code":"","memlimit_code":"",
+            "plugin_code":"","plugin_input":"","limits":{"memory_mb":32,"stack_kb":1024,
+            "timeout_ms":50,"default_timeout_ms":5000}}))
+        .expect("workloads");
+        let res = json!({"cold_p50_us": 180.5, "plugin100_fresh_ms": 55.0,
+            "warm_p50_us": {"2+2": 3.5}, "mem": {"mem_per_sandbox_mb": 0.3},
+            "memlimit": {"memlimit_ms": 90.0, "rss_growth_mb": 30.0,
+                "memlimit_error": "InternalError: out of \u{1b}[31mmemory"}});
+        let t = table(&res, &w);
+        assert!(
+            t.contains("| cold run p50 us (Sandbox) | 180.5 | ≤ 250  ok |"),
+            "{t}"
+        );
+        assert!(
+            t.contains("| 100 fresh plugin runs ms | 55 | ≤ 40  MISSED |"),
+            "{t}"
+        );
+        assert!(t.contains("| warm 2+2 p50 us | 3.5 |"), "{t}");
+        assert!(
+            t.contains("| mem per live sandbox MB | 0.3 | ≤ 0.5  ok |"),
+            "{t}"
+        );
+        assert!(t.contains("| timeout 50ms: p50 wall ms | n/a |"), "{t}");
+        assert!(!t.contains('\x1b'), "error text is escaped: {t}");
+    }
+
+    #[test]
+    fn rss_is_readable() {
+        let r = rss_bytes().expect("statm");
+        assert!(r > 0);
+        assert!(peak_rss_bytes().expect("status") >= r / 2);
+    }
 }

@@ -30,9 +30,19 @@ pub struct BenchArgs {
     /// Code to scan for the scan suite (files or directories of .js).
     #[arg(long)]
     pub corpus: Vec<PathBuf>,
+    /// Executor for the exec suite's full-path numbers (default: auto).
+    #[arg(long, value_name = "NAME")]
+    pub executor: Option<String>,
+    /// Internal: run one measurement of the exec suite as a peer-benchmark child
+    /// (`timing`, `mem` or `memlimit`) and print its JSON lines, as `peers.mjs` expects.
+    #[arg(long, value_name = "KIND", hide = true)]
+    pub peer_child: Option<String>,
 }
 
 pub fn main(args: BenchArgs) -> u8 {
+    if let Some(kind) = &args.peer_child {
+        return exec::peer_child(kind, &args);
+    }
     let suites = if args.suites.is_empty() {
         vec![Suite::Exec, Suite::Scan, Suite::Tui]
     } else {

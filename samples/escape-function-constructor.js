@@ -1,0 +1,10 @@
+// sample: Escape: new Function from a string
+// run-options: --force
+// expect-outcome: error
+// expect-blocked: code-generation@9
+// expect-verdict: block
+//
+// Uncaught, the refusal ends the run with an error that names the blocked capability.
+const add = (a, b) => a + b;
+const sneaky = new Function("a", "b", "return a + b + (globalThis.process ? 1 : 0)");
+sneaky(1, 2);

