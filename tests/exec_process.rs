@@ -1,0 +1,313 @@
+//! The out-of-process executor's parent side against hostile and broken workers, and the real
+//! locked-down worker.
+//!
+//! Hostile workers are small shell scripts standing in for a compromised `sandbench worker`:
+//! they read the request, then misbehave as the code asks (`MODE_GARBAGE`, `MODE_SEGV`, …).
+//! The parent must turn each into a clear outcome, never a panic, a hang or an unbounded
+//! buffer, and the same executor instance must run the next request normally.
+#![cfg(target_os = "linux")]
+
+use sandbench::engine::exec::process::{self, ProcessExecutor};
+use sandbench::engine::exec::{
+    CancelToken, ExecEvent, ExecOutcome, ExecRequest, Executor, Outcome,
+};
+use sandbench::engine::policy::Limits;
+use std::os::unix::fs::PermissionsExt;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+struct Fake {
+    _dir: tempfile::TempDir,
+    script: PathBuf,
+    pid_file: PathBuf,
+}
+
+/// A worker stand-in whose behaviour is chosen by a keyword in the request's code.
+fn fake() -> &'static Fake {
+    static FAKE: OnceLock<Fake> = OnceLock::new();
+    FAKE.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let pid_file = dir.path().join("pid");
+        let mut ok = ExecOutcome::not_run(
+            "forged-name",
+            &ExecRequest::new("not the code"),
+            Outcome::Ok,
+            None,
+        );
+        ok.value = Some(serde_json::json!(4));
+        ok.value_display = "4".into();
+        ok.code_sha256 = "0".repeat(64);
+        let finished = serde_json::to_string(&ExecEvent::Finished(Box::new(ok))).expect("json");
+        let console = r#"{"event":"console","level":"log","text":"line"}"#;
+        let script = format!(
+            r#"#!/bin/sh
+req=$(cat)
+case "$req" in
+  *MODE_GARBAGE*) echo 'this is not a frame'; exit 0 ;;
+  *MODE_UNKNOWN_EVENT*) echo '{{"event":"format_disk"}}'; exit 0 ;;
+  *MODE_HUGE_FRAME*) head -c 20000000 /dev/zero | tr '\000' 'a'; exit 0 ;;
+  *MODE_SEGV*) echo '{console}'; kill -SEGV $$ ;;
+  *MODE_EXIT3*) echo 'worker exploded: details here' >&2; exit 3 ;;
+  *MODE_SILENT_EXIT*) exit 0 ;;
+  *MODE_HANG*) echo $$ > '{pid}'; exec sleep 30 ;;
+  *MODE_FLOOD*) i=0; while [ $i -lt 2000 ]; do echo '{console}'; i=$((i+1)); done; echo '{finished}' ;;
+  *) echo '{console}'; echo '{finished}' ;;
+esac
+"#,
+            pid = pid_file.display()
+        );
+        let path = dir.path().join("fake-worker");
+        std::fs::write(&path, script).expect("write script");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        Fake {
+            _dir: dir,
+            script: path,
+            pid_file,
+        }
+    })
+}
+
+fn run_with(
+    exec: &ProcessExecutor,
+    code: &str,
+    limits: Limits,
+    cancel: &CancelToken,
+) -> (ExecOutcome, Vec<ExecEvent>) {
+    let mut req = ExecRequest::new(code);
+    req.limits = limits;
+    let mut events = Vec::new();
+    let out = exec.run(&req, cancel, &mut |e| events.push(e));
+    (out, events)
+}
+
+fn quick_limits() -> Limits {
+    Limits {
+        timeout_ms: 300,
+        wall_timeout_ms: 600,
+        ..Limits::default()
+    }
+}
+
+fn message(o: &ExecOutcome) -> String {
+    o.error
+        .as_ref()
+        .map(|e| e.message.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_well_behaved_worker_report_is_accepted_with_the_parents_identity_fields() {
+    let exec = ProcessExecutor::with_program(&fake().script);
+    let code = "2 + 2";
+    let (out, events) = run_with(&exec, code, quick_limits(), &CancelToken::new());
+    assert_eq!(out.outcome, Outcome::Ok, "{out:?}");
+    assert_eq!(out.value, Some(serde_json::json!(4)));
+    // The worker forged these: the parent's own values stand.
+    assert_eq!(out.executor, "quickjs-process");
+    assert_eq!(
+        out.code_sha256,
+        sandbench::engine::hash::sha256_hex(code.as_bytes())
+    );
+    assert_eq!(out.limits.wall_timeout_ms, 600);
+    assert!(
+        matches!(events.first(), Some(ExecEvent::Started { executor, .. }) if executor == "quickjs-process")
+    );
+    assert!(matches!(events.last(), Some(ExecEvent::Finished(_))));
+    assert!(events
+        .iter()
+        .any(|e| matches!(e, ExecEvent::Console(l) if l.text == "line")));
+}
+
+#[test]
+fn malformed_frames_are_reported_as_crashed() {
+    let exec = ProcessExecutor::with_program(&fake().script);
+    for (mode, expect) in [
+        ("MODE_GARBAGE", "malformed frame"),
+        ("MODE_UNKNOWN_EVENT", "malformed frame"),
+    ] {
+        let (out, _) = run_with(&exec, mode, quick_limits(), &CancelToken::new());
+        assert_eq!(out.outcome, Outcome::Crashed, "{mode}: {out:?}");
+        assert!(message(&out).contains(expect), "{mode}: {}", message(&out));
+    }
+    // The same executor still runs the next request.
+    let (out, _) = run_with(&exec, "ok", quick_limits(), &CancelToken::new());
+    assert_eq!(out.outcome, Outcome::Ok);
+}
+
+#[test]
+fn an_oversized_frame_is_cut_off_not_buffered() {
+    let exec = ProcessExecutor::with_program(&fake().script);
+    let limits = Limits {
+        console_max_bytes: 1024,
+        ..quick_limits()
+    };
+    let cap = process::max_frame_bytes(1024);
+    assert!(cap < 20_000_000, "the fake must send more than the cap");
+    let (out, _) = run_with(&exec, "MODE_HUGE_FRAME", limits, &CancelToken::new());
+    assert_eq!(out.outcome, Outcome::Crashed);
+    assert!(
+        message(&out).contains(&format!("frame over {cap} bytes")),
+        "{}",
+        message(&out)
+    );
+}
+
+#[test]
+fn a_worker_dying_by_a_signal_is_crashed_with_the_signal_named() {
+    let exec = ProcessExecutor::with_program(&fake().script);
+    let (out, _) = run_with(&exec, "MODE_SEGV", quick_limits(), &CancelToken::new());
+    assert_eq!(out.outcome, Outcome::Crashed);
+    assert!(message(&out).contains("SIGSEGV"), "{}", message(&out));
+    // What it printed before dying is kept.
+    assert_eq!(out.console.len(), 1);
+}
+
+#[test]
+fn an_abnormal_exit_is_crashed_with_status_and_stderr() {
+    let exec = ProcessExecutor::with_program(&fake().script);
+    let (out, _) = run_with(&exec, "MODE_EXIT3", quick_limits(), &CancelToken::new());
+    assert_eq!(out.outcome, Outcome::Crashed);
+    let m = message(&out);
+    assert!(
+        m.contains("exit status 3") && m.contains("worker exploded"),
+        "{m}"
+    );
+    let (out, _) = run_with(
+        &exec,
+        "MODE_SILENT_EXIT",
+        quick_limits(),
+        &CancelToken::new(),
+    );
+    assert_eq!(out.outcome, Outcome::Crashed);
+    assert!(message(&out).contains("exit status 0 before finishing"));
+}
+
+#[test]
+fn a_hung_worker_is_killed_at_the_wall_deadline_with_samples_meanwhile() {
+    let exec = ProcessExecutor::with_program(&fake().script);
+    let t0 = Instant::now();
+    let (out, events) = run_with(&exec, "MODE_HANG", quick_limits(), &CancelToken::new());
+    let took = t0.elapsed();
+    assert_eq!(out.outcome, Outcome::Timeout);
+    assert!(took >= Duration::from_millis(600), "{took:?}");
+    assert!(took < Duration::from_millis(600 + 500), "{took:?}");
+    // ≥ 20 samples a second of the child's real RSS.
+    let samples: Vec<_> = events
+        .iter()
+        .filter_map(|e| match e {
+            ExecEvent::Sample(s) => Some(*s),
+            _ => None,
+        })
+        .collect();
+    assert!(samples.len() >= 12, "{} samples", samples.len());
+    assert!(samples.iter().all(|s| s.memory_bytes > 0));
+}
+
+#[test]
+fn a_worker_killed_from_outside_is_crashed_and_the_next_run_works() {
+    let f = fake();
+    let exec = ProcessExecutor::with_program(&f.script);
+    let _ = std::fs::remove_file(&f.pid_file);
+    let killer = std::thread::spawn(|| {
+        let pid_file = &fake().pid_file;
+        for _ in 0..400 {
+            if let Some(pid) = std::fs::read_to_string(pid_file)
+                .ok()
+                .and_then(|s| s.trim().parse::<i32>().ok())
+            {
+                // SAFETY: kill with a pid the fake worker wrote for us.
+                unsafe { libc::kill(pid, libc::SIGKILL) };
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        false
+    });
+    let limits = Limits {
+        timeout_ms: 5000,
+        wall_timeout_ms: 10_000,
+        ..Limits::default()
+    };
+    let t0 = Instant::now();
+    let (out, _) = run_with(&exec, "MODE_HANG", limits, &CancelToken::new());
+    assert!(killer.join().expect("killer thread"), "no pid written");
+    assert_eq!(out.outcome, Outcome::Crashed, "{out:?}");
+    assert!(message(&out).contains("SIGKILL"), "{}", message(&out));
+    assert!(t0.elapsed() < Duration::from_secs(5));
+    let (out, _) = run_with(&exec, "2 + 2", limits, &CancelToken::new());
+    assert_eq!(out.outcome, Outcome::Ok);
+}
+
+#[test]
+fn cancel_kills_the_worker_promptly() {
+    let exec = ProcessExecutor::with_program(&fake().script);
+    let cancel = CancelToken::new();
+    let c2 = cancel.clone();
+    let canceller = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(150));
+        c2.cancel();
+        Instant::now()
+    });
+    let limits = Limits {
+        timeout_ms: 5000,
+        wall_timeout_ms: 10_000,
+        ..Limits::default()
+    };
+    let (out, _) = run_with(&exec, "MODE_HANG", limits, &cancel);
+    let returned = Instant::now();
+    let cancelled_at = canceller.join().expect("canceller");
+    assert_eq!(out.outcome, Outcome::Cancelled);
+    // The brief's bound is 50 ms; allow scheduling noise on a loaded 2-core machine.
+    let lag = returned.saturating_duration_since(cancelled_at);
+    assert!(lag < Duration::from_millis(100), "{lag:?}");
+}
+
+#[test]
+fn a_console_flood_from_the_worker_is_capped_by_the_parent() {
+    let exec = ProcessExecutor::with_program(&fake().script);
+    let limits = Limits {
+        console_max_lines: 10,
+        ..quick_limits()
+    };
+    let (out, events) = run_with(&exec, "MODE_FLOOD", limits, &CancelToken::new());
+    let forwarded = events
+        .iter()
+        .filter(|e| matches!(e, ExecEvent::Console(_)))
+        .count();
+    assert!(forwarded <= 11, "{forwarded} console events forwarded");
+    assert!(out.console_truncated);
+    assert!(out.console.len() <= 11);
+}
+
+#[test]
+fn a_missing_worker_program_is_a_clear_crash_and_probe_explains_it() {
+    let exec = ProcessExecutor::with_program("/nonexistent/sandbench");
+    let (out, _) = run_with(&exec, "1", quick_limits(), &CancelToken::new());
+    assert_eq!(out.outcome, Outcome::Crashed);
+    assert!(message(&out).contains("cannot start worker /nonexistent/sandbench"));
+    let err = process::probe(std::path::Path::new("/nonexistent/sandbench")).expect_err("probe");
+    assert!(err.contains("cannot start worker"), "{err}");
+    // A program that runs but is not a worker.
+    let err = process::probe(std::path::Path::new("/bin/false")).expect_err("probe");
+    assert!(err.contains("not runnable as a sandbench worker"), "{err}");
+}
+
+#[test]
+fn the_real_worker_passes_its_probe() {
+    let status =
+        process::probe(std::path::Path::new(env!("CARGO_BIN_EXE_sandbench"))).expect("probe");
+    assert!(status.starts_with("Landlock "), "{status}");
+}
+
+#[test]
+fn a_pooled_worker_serves_the_next_request() {
+    let exec = ProcessExecutor::with_program(&fake().script).with_pool(2);
+    exec.prewarm(&quick_limits());
+    assert_eq!(exec.idle_workers(), 2);
+    let (out, _) = run_with(&exec, "2 + 2", quick_limits(), &CancelToken::new());
+    assert_eq!(out.outcome, Outcome::Ok);
+    // Different limits: the pool's workers are locked for other limits and are not used.
+    let (out, _) = run_with(&exec, "2 + 2", Limits::default(), &CancelToken::new());
+    assert_eq!(out.outcome, Outcome::Ok);
+}
