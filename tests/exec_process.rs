@@ -42,6 +42,7 @@ fn fake() -> &'static Fake {
         let console = r#"{"event":"console","level":"log","text":"line"}"#;
         let script = format!(
             r#"#!/bin/sh
+echo ready
 req=$(cat)
 case "$req" in
   *MODE_GARBAGE*) echo 'this is not a frame'; exit 0 ;;
@@ -286,6 +287,15 @@ fn a_missing_worker_program_is_a_clear_crash_and_probe_explains_it() {
     let (out, _) = run_with(&exec, "1", quick_limits(), &CancelToken::new());
     assert_eq!(out.outcome, Outcome::Crashed);
     assert!(message(&out).contains("cannot start worker /nonexistent/sandbench"));
+    // A program that starts but never becomes a worker.
+    let exec = ProcessExecutor::with_program("/bin/false");
+    let (out, _) = run_with(&exec, "1", quick_limits(), &CancelToken::new());
+    assert_eq!(out.outcome, Outcome::Crashed);
+    assert!(
+        message(&out).contains("exit status 1 while starting"),
+        "{}",
+        message(&out)
+    );
     let err = process::probe(std::path::Path::new("/nonexistent/sandbench")).expect_err("probe");
     assert!(err.contains("cannot start worker"), "{err}");
     // A program that runs but is not a worker.
@@ -310,4 +320,114 @@ fn a_pooled_worker_serves_the_next_request() {
     // Different limits: the pool's workers are locked for other limits and are not used.
     let (out, _) = run_with(&exec, "2 + 2", Limits::default(), &CancelToken::new());
     assert_eq!(out.outcome, Outcome::Ok);
+}
+
+fn p50(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+/// Benchmark, not a timed test: run with
+/// `cargo test --release --test exec_process -- --ignored --nocapture bench_`.
+#[test]
+#[ignore = "benchmark: run explicitly in release mode"]
+fn bench_cold_child_and_warm_pool_latency() {
+    let bin = env!("CARGO_BIN_EXE_sandbench");
+    let limits = Limits::default();
+    let n = 200;
+    let cold = ProcessExecutor::with_program(bin);
+    let mut cold_times = Vec::with_capacity(n);
+    for _ in 0..n {
+        let t = Instant::now();
+        let (out, _) = run_with(&cold, "2 + 2", limits, &CancelToken::new());
+        cold_times.push(t.elapsed());
+        assert_ne!(
+            out.error.as_ref().map(|e| e.name.as_str()),
+            Some("WorkerError")
+        );
+    }
+    let warm = ProcessExecutor::with_program(bin).with_pool(1);
+    warm.prewarm(&limits);
+    let mut warm_times = Vec::with_capacity(n);
+    for _ in 0..n {
+        // Untimed: wait for the pool to refill, as it does between interactive runs.
+        let t = Instant::now();
+        while warm.idle_workers() == 0 && t.elapsed() < Duration::from_secs(2) {
+            std::thread::sleep(Duration::from_micros(200));
+        }
+        let t = Instant::now();
+        let (out, _) = run_with(&warm, "2 + 2", limits, &CancelToken::new());
+        warm_times.push(t.elapsed());
+        assert_ne!(
+            out.error.as_ref().map(|e| e.name.as_str()),
+            Some("WorkerError")
+        );
+    }
+    println!(
+        "quickjs-process `2 + 2`: cold child p50 {:.3} ms, warm pool p50 {:.3} ms ({n} runs each)",
+        p50(cold_times).as_secs_f64() * 1000.0,
+        p50(warm_times).as_secs_f64() * 1000.0
+    );
+}
+
+#[test]
+fn executors_lists_both_and_auto_picks_the_process_executor() {
+    let out = assert_cmd::Command::new(env!("CARGO_BIN_EXE_sandbench"))
+        .args(["executors", "--json"])
+        .output()
+        .expect("run sandbench");
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["auto"], "quickjs-process");
+    let list = v["executors"].as_array().expect("executors array");
+    let find = |name: &str| {
+        list.iter()
+            .find(|e| e["name"] == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("{name} missing from {v}"))
+    };
+    let proc = find("quickjs-process");
+    assert_eq!(proc["available"], true, "{proc}");
+    assert!(proc["reason"]
+        .as_str()
+        .is_some_and(|r| r.contains("seccomp")));
+    let inproc = find("quickjs");
+    assert!(inproc["strength"].as_u64() < proc["strength"].as_u64());
+    assert!(inproc["warning"]
+        .as_str()
+        .is_some_and(|w| w.contains("affects the workbench itself")));
+
+    let text = assert_cmd::Command::new(env!("CARGO_BIN_EXE_sandbench"))
+        .arg("executors")
+        .output()
+        .expect("run sandbench");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.lines().any(|l| l.starts_with("* quickjs-process")),
+        "{text}"
+    );
+    assert!(text.contains("auto → quickjs-process"), "{text}");
+}
+
+#[test]
+fn executors_says_why_the_process_executor_is_unavailable() {
+    let out = assert_cmd::Command::new(env!("CARGO_BIN_EXE_sandbench"))
+        .args(["executors", "--json"])
+        .env(process::WORKER_ENV, "/bin/false")
+        .output()
+        .expect("run sandbench");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["auto"], "quickjs", "{v}");
+    let proc = v["executors"]
+        .as_array()
+        .and_then(|l| l.iter().find(|e| e["name"] == "quickjs-process"))
+        .cloned()
+        .expect("listed");
+    assert_eq!(proc["available"], false);
+    assert!(
+        proc["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("/bin/false is not runnable as a sandbench worker")),
+        "{proc}"
+    );
 }

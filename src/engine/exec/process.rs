@@ -45,6 +45,9 @@ pub const KILL_GRACE: Duration = Duration::from_millis(100);
 /// Interval between `/proc` samples (40 per second).
 pub const SAMPLE_INTERVAL: Duration = Duration::from_millis(25);
 
+/// Longest a worker may take to start and lock itself down.
+const STARTUP_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Longest the parent sleeps without checking the cancel flag.
 const CANCEL_POLL: Duration = Duration::from_millis(10);
 
@@ -226,7 +229,8 @@ impl ProcessExecutor {
             p.key = Some(key);
         }
         while p.idle.len() < p.target {
-            match spawn_worker(&self.program, key) {
+            let deadline = Instant::now() + STARTUP_TIMEOUT;
+            match spawn_worker(&self.program, key, deadline, None) {
                 Ok(c) => p.idle.push(c),
                 Err(_) => break,
             }
@@ -289,7 +293,8 @@ impl ProcessExecutor {
         let pool = Arc::clone(&self.pool);
         let program = self.program.clone();
         std::thread::spawn(move || {
-            let Ok(mut c) = spawn_worker(&program, key) else {
+            let deadline = Instant::now() + STARTUP_TIMEOUT;
+            let Ok(mut c) = spawn_worker(&program, key, deadline, None) else {
                 return;
             };
             if let Ok(mut p) = pool.lock() {
@@ -328,8 +333,18 @@ impl Drop for ProcessExecutor {
     }
 }
 
-fn spawn_worker(program: &Path, key: LockKey) -> std::io::Result<Child> {
-    Command::new(program)
+/// The line a worker prints once it is locked down and waiting for its request.
+pub const READY_LINE: &[u8] = b"ready\n";
+
+/// Starts a worker and waits until it reports that it is locked down and ready.
+fn spawn_worker(
+    program: &Path,
+    key: LockKey,
+    deadline: Instant,
+    cancel: Option<&CancelToken>,
+) -> Result<Child, String> {
+    use std::os::unix::io::AsRawFd;
+    let mut child = Command::new(program)
         .arg("worker")
         .arg("--memory-mb")
         .arg(key.memory_mb.to_string())
@@ -341,6 +356,62 @@ fn spawn_worker(program: &Path, key: LockKey) -> std::io::Result<Child> {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
+        .map_err(|e| format!("cannot start worker {}: {e}", program.display()))?;
+    let fd = child.stdout.as_ref().map_or(-1, |s| s.as_raw_fd());
+    let mut got = [0u8; READY_LINE.len()];
+    let mut have = 0usize;
+    let failure = loop {
+        if cancel.is_some_and(CancelToken::is_cancelled) {
+            break "cancelled while starting".to_string();
+        }
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            break "worker did not become ready in time".to_string();
+        }
+        let mut pfd = libc::pollfd {
+            fd,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        let wait_ms = left.min(CANCEL_POLL).as_millis().max(1) as i32;
+        // SAFETY: one valid pollfd for the duration of the call.
+        let r = unsafe { libc::poll(&mut pfd, 1, wait_ms) };
+        if r <= 0 {
+            continue;
+        }
+        // SAFETY: reading into the remainder of a buffer we own.
+        let n = unsafe { libc::read(fd, got[have..].as_mut_ptr().cast(), got.len() - have) };
+        if n <= 0 {
+            break String::new(); // EOF: the worker died; its status says why
+        }
+        have += n as usize;
+        if have == got.len() {
+            if got == READY_LINE {
+                return Ok(child);
+            }
+            break "worker sent a malformed ready line".to_string();
+        }
+    };
+    let _ = child.kill();
+    let status = child.wait();
+    let mut err = String::new();
+    if let Some(mut s) = child.stderr.take() {
+        let _ = s.by_ref().take(STDERR_KEEP as u64).read_to_string(&mut err);
+    }
+    let mut msg = if failure.is_empty() {
+        match status {
+            Ok(st) => format!("worker {} while starting", describe_status(st)),
+            Err(e) => format!("worker failed while starting: {e}"),
+        }
+    } else {
+        failure
+    };
+    let err = err.trim();
+    if !err.is_empty() {
+        msg.push_str(": ");
+        msg.push_str(&crate::engine::text::truncate(err, 1000));
+    }
+    Err(msg)
 }
 
 /// How a process ended, for messages: `killed by signal SIGSEGV (11)`, `exit status 3`.
@@ -633,21 +704,18 @@ impl ProcessExecutor {
         let key = LockKey::of(req);
         let mut child = match self.take_worker(key) {
             Some(c) => c,
-            None => match spawn_worker(&self.program, key) {
-                Ok(c) => c,
-                Err(e) => {
-                    return state.outcome(
-                        Outcome::Crashed,
-                        worker_error(format!(
-                            "cannot start worker {}: {e}",
-                            self.program.display()
-                        )),
-                        started,
-                    )
+            None => {
+                let deadline = Instant::now()
+                    + STARTUP_TIMEOUT.min(Duration::from_millis(req.limits.wall_timeout_ms));
+                match spawn_worker(&self.program, key, deadline, Some(cancel)) {
+                    Ok(c) => c,
+                    Err(_) if cancel.is_cancelled() => {
+                        return state.outcome(Outcome::Cancelled, None, started)
+                    }
+                    Err(e) => return state.outcome(Outcome::Crashed, worker_error(e), started),
                 }
-            },
+            }
         };
-        self.refill(key);
         // The deadline counts from the moment the request is handed over.
         let deadline =
             Instant::now() + Duration::from_millis(req.limits.wall_timeout_ms) + KILL_GRACE;
@@ -875,6 +943,8 @@ impl ProcessExecutor {
         if let Ok(mut r) = self.reap.lock() {
             r.push(child);
         }
+        // Replace the used worker after the run, so starting it never competes with the run.
+        self.refill(key);
         result
     }
 }
@@ -936,6 +1006,16 @@ pub fn worker_main(opts: WorkerOptions) -> i32 {
         return 0;
     }
 
+    {
+        let mut out = std::io::stdout().lock();
+        if out
+            .write_all(READY_LINE)
+            .and_then(|()| out.flush())
+            .is_err()
+        {
+            return 5;
+        }
+    }
     let mut raw = Vec::new();
     let limit = MAX_REQUEST_BYTES as u64 + 1;
     if let Err(e) = std::io::stdin().lock().take(limit).read_to_end(&mut raw) {
