@@ -51,6 +51,7 @@ case "$req" in
   *MODE_SEGV*) echo '{console}'; kill -SEGV $$ ;;
   *MODE_EXIT3*) echo 'worker exploded: details here' >&2; exit 3 ;;
   *MODE_SILENT_EXIT*) exit 0 ;;
+  *MODE_ALLOC_ABORT*) echo 'memory allocation of 1048576 bytes failed' >&2; kill -ABRT $$ ;;
   *MODE_HANG*) echo $$ > '{pid}'; exec sleep 30 ;;
   *MODE_FLOOD*) i=0; while [ $i -lt 2000 ]; do echo '{console}'; i=$((i+1)); done; echo '{finished}' ;;
   *) echo '{console}'; echo '{finished}' ;;
@@ -162,6 +163,19 @@ fn a_worker_dying_by_a_signal_is_crashed_with_the_signal_named() {
     assert!(message(&out).contains("SIGSEGV"), "{}", message(&out));
     // What it printed before dying is kept.
     assert_eq!(out.console.len(), 1);
+}
+
+#[test]
+fn a_worker_aborting_on_a_failed_allocation_is_a_memory_limit() {
+    let exec = ProcessExecutor::with_program(&fake().script);
+    let (out, _) = run_with(
+        &exec,
+        "MODE_ALLOC_ABORT",
+        quick_limits(),
+        &CancelToken::new(),
+    );
+    assert_eq!(out.outcome, Outcome::MemoryLimit, "{out:?}");
+    assert!(message(&out).contains("SIGABRT"), "{}", message(&out));
 }
 
 #[test]

@@ -810,6 +810,20 @@ impl ProcessExecutor {
                                 crate::engine::text::truncate(tail, 1000)
                             )
                         };
+                        // The address-space rlimit caught an allocation the engine's own
+                        // accounting did not: Rust reports it and aborts.
+                        let oom = tail.contains("memory allocation of") && tail.contains("failed");
+                        if oom {
+                            break state.outcome(
+                                Outcome::MemoryLimit,
+                                Some(JsError {
+                                    name: "InternalError".to_string(),
+                                    message: format!("out of memory: {msg}"),
+                                    stack: String::new(),
+                                }),
+                                started,
+                            );
+                        }
                         break state.outcome(Outcome::Crashed, worker_error(msg), started);
                     }
                     Ok(None) => {}
