@@ -445,3 +445,167 @@ fn executors_says_why_the_process_executor_is_unavailable() {
         "{proc}"
     );
 }
+
+fn real(pool: usize) -> ProcessExecutor {
+    ProcessExecutor::with_program(env!("CARGO_BIN_EXE_sandbench")).with_pool(pool)
+}
+
+fn threads_of_this_process() -> usize {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("Threads:"))
+                .and_then(|n| n.trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+#[test]
+fn the_real_worker_gives_the_same_results_as_the_in_process_engine() {
+    use sandbench::engine::exec::quickjs::QuickJsExecutor;
+    let inproc = QuickJsExecutor::new();
+    let outproc = real(1);
+    let scripts = [
+        "2 + 2",
+        "console.log('a', 1); console.warn('b'); ({x: [1, 2n.toString(), 'é\\u0000']})",
+        "class A { #v = 3; get v() { return this.#v } }; new A().v * 2",
+        "new Date(Date.UTC(2020, 1, 29)).toISOString()",
+        "JSON.stringify([...new Map([[1, 'a']])])",
+        "(async () => { await null; return 'later' })()",
+        "new Promise(() => {})",
+        "throw new TypeError('nope')",
+        "require('fs')",
+        "process.exit(1)",
+        "[].constructor.constructor('return this')()",
+        "Object.prototype.polluted = 1",
+        "function f() { f() } f()",
+        "'x'.repeat(10)",
+    ];
+    for code in scripts {
+        let mut req = ExecRequest::new(code);
+        req.limits = quick_limits();
+        let a = inproc.run(&req, &CancelToken::new(), &mut |_| {});
+        let b = outproc.run(&req, &CancelToken::new(), &mut |_| {});
+        assert_eq!(b.executor, "quickjs-process");
+        assert_eq!(a.outcome, b.outcome, "{code}: {b:?}");
+        assert_eq!(a.value, b.value, "{code}");
+        assert_eq!(a.value_display, b.value_display, "{code}");
+        assert_eq!(a.console, b.console, "{code}");
+        assert_eq!(a.blocked, b.blocked, "{code}");
+        assert_eq!(
+            a.error.as_ref().map(|e| (&e.name, &e.message)),
+            b.error.as_ref().map(|e| (&e.name, &e.message)),
+            "{code}"
+        );
+    }
+}
+
+#[test]
+fn a_builtin_that_ignores_the_interrupt_is_killed_by_the_wall_deadline() {
+    let exec = real(0);
+    let limits = Limits {
+        timeout_ms: 100,
+        wall_timeout_ms: 300,
+        ..Limits::default()
+    };
+    let threads_before = threads_of_this_process();
+    let t0 = Instant::now();
+    let (out, _) = run_with(
+        &exec,
+        "Array.prototype.copyWithin.call({length: 2**32-1, 0: 1}, 0, 1)",
+        limits,
+        &CancelToken::new(),
+    );
+    let took = t0.elapsed();
+    assert_eq!(out.outcome, Outcome::Timeout, "{out:?}");
+    assert!(took < Duration::from_millis(300 + 500), "{took:?}");
+    // Out of process nothing is left behind in the host: no runaway thread.
+    assert_eq!(out.runaway_threads, 0);
+    assert!(threads_of_this_process() <= threads_before + 1);
+    let (out, _) = run_with(&exec, "6 * 7", limits, &CancelToken::new());
+    assert_eq!(out.value, Some(serde_json::json!(42)));
+}
+
+/// Pids of this process's live children whose command line contains `needle`.
+fn children_matching(needle: &str) -> Vec<i32> {
+    let me = std::process::id().to_string();
+    let mut pids = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
+        let after = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+        let mut f = after.split_whitespace();
+        let (state, ppid) = (f.next(), f.next());
+        if ppid != Some(me.as_str()) || state == Some("Z") {
+            continue;
+        }
+        let cmd = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+        if String::from_utf8_lossy(&cmd)
+            .replace('\0', " ")
+            .contains(needle)
+        {
+            pids.push(pid);
+        }
+    }
+    pids
+}
+
+#[test]
+fn a_real_worker_killed_mid_run_is_crashed_and_the_next_run_works() {
+    let exec = real(0);
+    // A wall timeout no other test uses, to find this run's worker among our children.
+    let limits = Limits {
+        timeout_ms: 9_000,
+        wall_timeout_ms: 9_871,
+        ..Limits::default()
+    };
+    let killer = std::thread::spawn(|| {
+        for _ in 0..400 {
+            if let Some(&pid) = children_matching("--wall-timeout-ms 9871").first() {
+                std::thread::sleep(Duration::from_millis(50)); // let it get into the loop
+                                                               // SAFETY: kill our own child process.
+                unsafe { libc::kill(pid, libc::SIGKILL) };
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        false
+    });
+    let t0 = Instant::now();
+    let (out, _) = run_with(&exec, "for (;;) {}", limits, &CancelToken::new());
+    assert!(killer.join().expect("killer"), "worker not found");
+    assert_eq!(out.outcome, Outcome::Crashed, "{out:?}");
+    assert!(message(&out).contains("SIGKILL"), "{}", message(&out));
+    assert!(t0.elapsed() < Duration::from_secs(5));
+    let (out, _) = run_with(&exec, "'still ' + 'fine'", limits, &CancelToken::new());
+    assert_eq!(out.value, Some(serde_json::json!("still fine")));
+}
+
+#[test]
+fn cancelling_a_real_busy_worker_is_prompt() {
+    let exec = real(0);
+    let cancel = CancelToken::new();
+    let c2 = cancel.clone();
+    let canceller = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(200));
+        c2.cancel();
+        Instant::now()
+    });
+    let (out, events) = run_with(&exec, "for (;;) {}", Limits::default(), &cancel);
+    let lag = Instant::now().saturating_duration_since(canceller.join().expect("canceller"));
+    assert_eq!(out.outcome, Outcome::Cancelled);
+    assert!(lag < Duration::from_millis(100), "{lag:?}");
+    // The busy child was sampled while it ran: CPU time climbs.
+    let cpu: Vec<f64> = events
+        .iter()
+        .filter_map(|e| match e {
+            ExecEvent::Sample(s) => Some(s.cpu_ms),
+            _ => None,
+        })
+        .collect();
+    assert!(cpu.len() >= 4, "{} samples", cpu.len());
+    assert!(cpu.last() > cpu.first(), "{cpu:?}");
+}

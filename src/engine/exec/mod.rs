@@ -5,9 +5,12 @@
 //! returns the [`ExecOutcome`] (also sent as the last event, `Finished`). Cancel from another
 //! thread with the [`CancelToken`].
 
+pub mod host;
+pub mod limits;
 pub mod lockdown;
 pub mod process;
 pub mod quickjs;
+pub mod value;
 
 use crate::engine::policy::{Limits, Permissions, Profile};
 use crate::engine::Category;
