@@ -5,11 +5,13 @@ use crate::engine::exec::{
     BlockedAttempt, ConsoleLine, ExecEvent, ExecOutcome, ExecRequest, ExecutorInfo, Outcome, Sample,
 };
 use crate::engine::hash;
+use crate::engine::lexer::{self, LineState};
 use crate::engine::policy::{self, Limits, Profile};
 use crate::engine::scan::{Finding, Report, Verdict};
 use crate::engine::text;
 use crate::tui::action::{Action, Effect, MouseKind};
 use crate::tui::buffer::{self, Buffer, Motion, Pos};
+use crate::tui::theme::{Theme, ThemeSet};
 use crate::tui::ui::layout;
 use std::collections::{BTreeSet, VecDeque};
 use std::path::PathBuf;
@@ -148,17 +150,28 @@ pub struct HistoryEntry {
     pub code_hash: String,
 }
 
-/// Names of the themes the user can cycle through; the driver maps them to styles.
-#[derive(Debug, Clone, PartialEq)]
+/// The themes the user can cycle through, and the current one.
+#[derive(Debug, Clone)]
 pub struct ThemeChoice {
-    pub names: Vec<String>,
+    pub set: ThemeSet,
     pub index: usize,
 }
 
 impl ThemeChoice {
-    pub fn current(&self) -> &str {
-        self.names.get(self.index).map_or("default", String::as_str)
+    pub fn current(&self) -> &Theme {
+        self.set
+            .themes
+            .get(self.index)
+            .unwrap_or_else(|| self.set.default_theme())
     }
+}
+
+/// Lexer states at the start of each line, computed lazily up to the last visible line and
+/// invalidated from the first edited line, so highlighting costs only what is on screen.
+#[derive(Debug, Clone, Default)]
+pub struct Highlight {
+    /// `states[i]`: the state line `i` starts in; valid for every `i < states.len()`.
+    pub states: Vec<LineState>,
 }
 
 /// How the App starts.
@@ -169,7 +182,7 @@ pub struct AppInit {
     pub text: String,
     pub executors: Vec<ExecutorInfo>,
     pub auto_name: String,
-    pub themes: Vec<String>,
+    pub themes: ThemeSet,
     pub size: (u16, u16),
 }
 
@@ -182,7 +195,7 @@ impl AppInit {
             text: text.into(),
             executors: crate::engine::exec::detect(),
             auto_name: crate::engine::exec::auto_name(),
-            themes: vec!["default".to_string()],
+            themes: ThemeSet::default(),
             size: (80, 24),
         }
     }
@@ -215,6 +228,7 @@ pub struct App {
     pub profile: Profile,
     pub overlay: Overlay,
     pub theme: ThemeChoice,
+    pub highlight: Highlight,
     pub message: Option<String>,
     pub search: String,
     pub clipboard: String,
@@ -255,13 +269,10 @@ impl App {
             profile: Profile::default(),
             overlay: Overlay::None,
             theme: ThemeChoice {
-                names: if init.themes.is_empty() {
-                    vec!["default".to_string()]
-                } else {
-                    init.themes
-                },
+                set: init.themes,
                 index: 0,
             },
+            highlight: Highlight::default(),
             message: None,
             search: String::new(),
             clipboard: String::new(),
@@ -278,6 +289,11 @@ impl App {
 
     /// The effects to run at start: the first scan.
     pub fn start(&mut self) -> Vec<Effect> {
+        self.refresh_highlight();
+        if !self.theme.set.warnings.is_empty() {
+            let w = self.theme.set.warnings.join("; ");
+            self.say(w);
+        }
         vec![self.scan_effect()]
     }
 
@@ -384,7 +400,28 @@ impl App {
             fx.push(self.scan_effect());
         }
         self.keep_cursor_visible();
+        self.refresh_highlight();
         fx
+    }
+
+    /// Brings the lexer states up to the last visible line (see [`Highlight`]).
+    pub fn refresh_highlight(&mut self) {
+        let need = (self.view_top + self.editor_text_size().1 + 1).min(self.buffer.line_count());
+        let states = &mut self.highlight.states;
+        if let Some(from) = self.buffer.take_changed_from() {
+            states.truncate(from + 1);
+        }
+        if states.is_empty() {
+            states.push(LineState::default());
+        }
+        let mut scratch = Vec::new();
+        while states.len() < need {
+            let i = states.len() - 1;
+            let line = self.buffer.line(i).unwrap_or("");
+            scratch.clear();
+            let next = lexer::tokenize_line_into(line, states[i], &mut scratch);
+            states.push(next);
+        }
     }
 
     fn dispatch(&mut self, action: Action) -> Vec<Effect> {
@@ -589,9 +626,10 @@ impl App {
             }
             Action::ShowSamples => self.overlay = Overlay::Samples { selected: 0 },
             Action::NextTheme => {
-                let n = self.theme.names.len().max(1);
+                let n = self.theme.set.themes.len().max(1);
                 self.theme.index = (self.theme.index + 1) % n;
-                self.say(format!("theme: {}", self.theme.current()));
+                let name = self.theme.current().name.clone();
+                self.say(format!("theme: {name}"));
             }
             Action::FocusNext => {
                 self.focus = match self.focus {

@@ -11,6 +11,7 @@ pub mod buffer;
 pub mod effects;
 pub mod keymap;
 pub mod terminal;
+pub mod theme;
 pub mod ui;
 
 use crate::tui::action::{Action, MouseKind};
@@ -62,7 +63,10 @@ pub fn initial(file: Option<PathBuf>) -> Result<AppInit, String> {
             None => AppInit::new("untitled.js", ""),
         },
     };
-    init.themes = ui::palette::theme_names();
+    init.themes = theme::ThemeSet::load_from(
+        effects::config_dir().map(|d| d.join("themes")).as_deref(),
+        std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+    );
     Ok(init)
 }
 

@@ -5,7 +5,10 @@
 //! returns the [`ExecOutcome`] (also sent as the last event, `Finished`). Cancel from another
 //! thread with the [`CancelToken`].
 
+pub mod host;
+pub mod limits;
 pub mod quickjs;
+pub mod value;
 
 use crate::engine::policy::{Limits, Permissions, Profile};
 use crate::engine::Category;

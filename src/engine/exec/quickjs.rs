@@ -1,11 +1,538 @@
 //! The in-process QuickJS executor (rquickjs): a fresh Runtime and Context per run on a
-//! dedicated thread.
+//! dedicated thread, supervised by the calling thread.
+//!
+//! [`Sandbox`] is the lower level: one fresh runtime + context with the host bridge, the
+//! profile and `input` installed, evaluating code under the request's limits. It is `!Send`;
+//! build it on the thread that uses it. [`QuickJsExecutor`] runs every request in a new
+//! `Sandbox` on its own thread and watches it from the caller's thread (events, samples,
+//! cancellation, the wall deadline).
 
+use super::host::{self, EventSink, HostState, SharedHost};
+use super::limits::{self, Control, CountingAllocator, MemStats, StopReason};
+use super::value;
 use super::{
-    CancelToken, ExecEvent, ExecOutcome, ExecRequest, Executor, ExecutorInfo, JsError, Outcome,
+    BlockedAttempt, CancelToken, ConsoleLine, ExecEvent, ExecOutcome, ExecRequest, Executor,
+    ExecutorInfo, JsError, LimitsReport, Outcome, Sample,
 };
+use crate::engine::policy::{Limits, PolicyError, Profile, MAX_CODE_BYTES};
+use rquickjs::context::intrinsic;
+use rquickjs::{qjs, Context, Ctx, Runtime, Value};
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::{mpsc, Arc, OnceLock};
+use std::time::{Duration, Instant};
 
 pub const NAME: &str = "quickjs";
+
+/// Native stack of a run's thread on top of the JS stack limit.
+const THREAD_STACK_BASE: usize = 16 * 1024 * 1024;
+/// How often the monitor samples memory and CPU (25 per second).
+const SAMPLE_EVERY: Duration = Duration::from_millis(40);
+/// After the wall deadline (or a cancel) the JS thread gets this long to stop by itself before
+/// it is abandoned as a runaway.
+const ABANDON_GRACE: Duration = Duration::from_millis(100);
+/// Memory and stack of the per-thread compiler runtime.
+const COMPILER_MEMORY: usize = 256 * 1024 * 1024;
+const COMPILER_STACK: usize = 1024 * 1024;
+
+/// Why a sandbox could not be created.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SandboxError {
+    #[error("invalid limits: {0}")]
+    Policy(#[from] PolicyError),
+    #[error("could not create the QuickJS sandbox: {0}")]
+    Init(String),
+}
+
+/// What one evaluation produced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvalResult {
+    pub outcome: Outcome,
+    pub value: Option<serde_json::Value>,
+    pub value_display: String,
+    pub error: Option<JsError>,
+    pub console: Vec<ConsoleLine>,
+    pub console_truncated: bool,
+    pub blocked: Vec<BlockedAttempt>,
+    /// Blocked attempts past the per-run cap, counted but not recorded.
+    pub blocked_dropped: u64,
+    pub cpu_ms: f64,
+    pub duration_ms: f64,
+    pub peak_memory_bytes: u64,
+}
+
+fn js_error(name: &str, message: impl Into<String>) -> JsError {
+    JsError {
+        name: name.to_string(),
+        message: message.into(),
+        stack: String::new(),
+    }
+}
+
+struct Compiler {
+    ctx: Context,
+    rt: Runtime,
+}
+
+thread_local! {
+    static COMPILER: RefCell<Option<Compiler>> = const { RefCell::new(None) };
+}
+
+/// Compiles `code` as a classic script to QuickJS bytecode in this thread's compiler context
+/// (the only place with the Eval intrinsic). Bytecode is never accepted from users: this is the
+/// only producer.
+pub fn compile(code: &str, filename: &str, strict: bool) -> Result<Vec<u8>, JsError> {
+    COMPILER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.is_none() {
+            let rt = Runtime::new().map_err(|e| js_error("InternalError", e.to_string()))?;
+            rt.set_memory_limit(COMPILER_MEMORY);
+            rt.set_max_stack_size(COMPILER_STACK);
+            let ctx = Context::custom::<(intrinsic::Eval, intrinsic::RegExpCompiler)>(&rt)
+                .map_err(|e| js_error("InternalError", e.to_string()))?;
+            *slot = Some(Compiler { ctx, rt });
+        }
+        let Some(c) = slot.as_ref() else {
+            return Err(js_error("InternalError", "compiler unavailable"));
+        };
+        // SAFETY: the compiler runtime belongs to this thread.
+        unsafe { qjs::JS_UpdateStackTop(c.rt_ptr()) };
+        c.ctx.with(|ctx| compile_in(&ctx, code, filename, strict))
+    })
+}
+
+impl Compiler {
+    fn rt_ptr(&self) -> *mut qjs::JSRuntime {
+        let _ = &self.rt;
+        self.ctx.get_runtime_ptr()
+    }
+}
+
+fn compile_in(ctx: &Ctx<'_>, code: &str, filename: &str, strict: bool) -> Result<Vec<u8>, JsError> {
+    let raw = ctx.as_raw().as_ptr();
+    let mut src = Vec::with_capacity(code.len() + 1);
+    src.extend_from_slice(code.as_bytes());
+    src.push(0);
+    let fname = std::ffi::CString::new(filename.replace('\0', "?")).unwrap_or_default();
+    let mut flags = qjs::JS_EVAL_TYPE_GLOBAL | qjs::JS_EVAL_FLAG_COMPILE_ONLY;
+    if strict {
+        flags |= qjs::JS_EVAL_FLAG_STRICT;
+    }
+    // SAFETY: src is NUL-terminated with code.len() bytes before the NUL.
+    let obj = unsafe {
+        qjs::JS_Eval(
+            raw,
+            src.as_ptr().cast(),
+            code.len() as _,
+            fname.as_ptr(),
+            flags as i32,
+        )
+    };
+    // SAFETY: ownership of the result moves into the Value.
+    let obj = unsafe { Value::from_raw(ctx.clone(), obj) };
+    if obj.is_exception() {
+        let e = ctx.catch();
+        return Err(value::error_of(&e));
+    }
+    let mut size: qjs::size_t = 0;
+    // SAFETY: obj is a compiled function; the buffer is freed below with js_free.
+    let buf = unsafe {
+        qjs::JS_WriteObject(
+            raw,
+            &mut size,
+            obj.as_raw(),
+            qjs::JS_WRITE_OBJ_BYTECODE as i32,
+        )
+    };
+    if buf.is_null() {
+        let _ = ctx.catch();
+        return Err(js_error(
+            "InternalError",
+            "could not serialise the compiled script",
+        ));
+    }
+    // SAFETY: buf holds size bytes until freed.
+    let bytes = unsafe { std::slice::from_raw_parts(buf, size as usize) }.to_vec();
+    // SAFETY: buf was allocated by QuickJS on this context.
+    unsafe { qjs::js_free(raw, buf.cast()) };
+    Ok(bytes)
+}
+
+/// Loads compiled bytecode into `ctx` and runs it; the script's completion value.
+pub fn run_bytecode<'js>(ctx: &Ctx<'js>, bytes: &[u8]) -> rquickjs::Result<Value<'js>> {
+    let raw = ctx.as_raw().as_ptr();
+    // SAFETY: bytes were produced by `compile` in this process (never by a user).
+    let f = unsafe {
+        qjs::JS_ReadObject(
+            raw,
+            bytes.as_ptr(),
+            bytes.len() as _,
+            qjs::JS_READ_OBJ_BYTECODE as i32,
+        )
+    };
+    // SAFETY: check the tag of an owned value.
+    if unsafe { qjs::JS_VALUE_GET_TAG(f) } == qjs::JS_TAG_EXCEPTION {
+        return Err(rquickjs::Error::Exception);
+    }
+    // SAFETY: JS_EvalFunction takes ownership of f; the result is owned.
+    let r = unsafe { qjs::JS_EvalFunction(raw, f) };
+    // SAFETY: ownership moves into the Value.
+    let v = unsafe { Value::from_raw(ctx.clone(), r) };
+    if v.is_exception() {
+        return Err(rquickjs::Error::Exception);
+    }
+    Ok(v)
+}
+
+fn setup_bytecode() -> Result<&'static [u8], SandboxError> {
+    static SETUP: OnceLock<Result<Vec<u8>, String>> = OnceLock::new();
+    SETUP
+        .get_or_init(|| {
+            compile(host::SETUP_SOURCE, host::HOST_FILENAME, true)
+                .map_err(|e| format!("host setup does not compile: {}: {}", e.name, e.message))
+        })
+        .as_ref()
+        .map(|v| v.as_slice())
+        .map_err(|e| SandboxError::Init(e.clone()))
+}
+
+/// One fresh QuickJS runtime + context with the host bridge installed. `!Send`.
+pub struct Sandbox {
+    ctx: Context,
+    rt: Runtime,
+    host: SharedHost,
+    /// The reference handed to the module loader (reclaimed on drop).
+    host_raw: *const RefCell<HostState>,
+    control: Arc<Control>,
+    mem: Arc<MemStats>,
+    limits: Limits,
+    profile: Profile,
+    /// Set once a limit or a cancel interrupted an evaluation: the runtime may hold half-run
+    /// jobs, so it refuses further evaluations.
+    spent: bool,
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        // SAFETY: host_raw came from Rc::into_raw in `new`; the `host` field keeps the state
+        // alive until the runtime (which holds the loader pointer) is gone.
+        unsafe { drop(Rc::from_raw(self.host_raw)) };
+    }
+}
+
+impl Sandbox {
+    /// A sandbox for `req` (its code is not run: call [`Sandbox::eval`]).
+    pub fn new(req: &ExecRequest) -> Result<Sandbox, SandboxError> {
+        Sandbox::with_control(req, Arc::new(AtomicBool::new(false)), None)
+    }
+
+    /// A sandbox whose interrupt handler also watches `cancel`, streaming events to `sink`.
+    pub fn with_control(
+        req: &ExecRequest,
+        cancel: Arc<AtomicBool>,
+        sink: Option<EventSink>,
+    ) -> Result<Sandbox, SandboxError> {
+        req.limits.validate()?;
+        let limits = req.limits;
+        let mem = MemStats::new(limits.memory_bytes());
+        let control = Control::new(cancel, Arc::clone(&mem));
+        let rt = Runtime::new_with_alloc(CountingAllocator::new(Arc::clone(&mem)))
+            .map_err(|e| SandboxError::Init(e.to_string()))?;
+        rt.set_max_stack_size(usize::try_from(limits.stack_kb * 1024).unwrap_or(usize::MAX));
+        let c = Arc::clone(&control);
+        rt.set_interrupt_handler(Some(Box::new(move || c.should_interrupt())));
+        let strict = req.profile == Profile::Strict;
+        let ctx = if strict {
+            Context::custom::<(
+                intrinsic::Date,
+                intrinsic::RegExpCompiler,
+                intrinsic::RegExp,
+                intrinsic::Json,
+                intrinsic::Proxy,
+                intrinsic::MapSet,
+                intrinsic::TypedArrays,
+                intrinsic::Promise,
+                intrinsic::WeakRef,
+            )>(&rt)
+        } else {
+            Context::custom::<(
+                intrinsic::Date,
+                intrinsic::Eval,
+                intrinsic::RegExpCompiler,
+                intrinsic::RegExp,
+                intrinsic::Json,
+                intrinsic::Proxy,
+                intrinsic::MapSet,
+                intrinsic::TypedArrays,
+                intrinsic::Promise,
+                intrinsic::WeakRef,
+            )>(&rt)
+        }
+        .map_err(|e| SandboxError::Init(e.to_string()))?;
+
+        let mut state = HostState::new(limits, req.permissions.clone(), req.filename.clone());
+        state.sink = sink;
+        let host: SharedHost = Rc::new(RefCell::new(state));
+        let host_raw = Rc::into_raw(Rc::clone(&host));
+        let rt_ptr = ctx.get_runtime_ptr();
+        // SAFETY: rt_ptr is this sandbox's runtime; host_raw outlives it (see Drop).
+        unsafe {
+            qjs::JS_SetCanBlock(rt_ptr, false);
+            qjs::JS_SetModuleLoaderFunc(
+                rt_ptr,
+                None,
+                Some(host::module_loader),
+                host_raw as *mut std::ffi::c_void,
+            );
+        }
+        let sandbox = Sandbox {
+            ctx,
+            rt,
+            host,
+            host_raw,
+            control,
+            mem,
+            limits,
+            profile: req.profile,
+            spent: false,
+        };
+        let bytecode = setup_bytecode()?;
+        let installed = sandbox.ctx.with(|ctx| {
+            host::install(&ctx, &sandbox.host, bytecode, strict, req.input.as_ref()).map_err(|e| {
+                let detail = if matches!(e, rquickjs::Error::Exception) {
+                    let ex = ctx.catch();
+                    let je = value::error_of(&ex);
+                    format!("{}: {}", je.name, je.message)
+                } else {
+                    e.to_string()
+                };
+                SandboxError::Init(format!("host bridge setup failed: {detail}"))
+            })
+        });
+        installed?;
+        Ok(sandbox)
+    }
+
+    /// Bytes currently allocated by this sandbox's runtime.
+    pub fn memory_bytes(&self) -> u64 {
+        self.mem.live()
+    }
+
+    pub fn profile(&self) -> Profile {
+        self.profile
+    }
+
+    /// Evaluates `code` as a classic script under the sandbox's limits (a fresh CPU budget and
+    /// wall deadline per call). A Promise completion value is settled by draining the job
+    /// queue under the same limits.
+    pub fn eval(&mut self, code: &str) -> EvalResult {
+        let started = Instant::now();
+        let cpu0 = limits::thread_cpu_ns();
+        self.host.borrow_mut().reset(code);
+        self.mem.reset_peak();
+        let mut r = self.eval_inner(code);
+        r.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
+        r.cpu_ms = limits::thread_cpu_ns().saturating_sub(cpu0) as f64 / 1e6;
+        r.peak_memory_bytes = self.mem.peak();
+        let mut st = self.host.borrow_mut();
+        r.console = std::mem::take(&mut st.console);
+        r.console_truncated = st.console_truncated;
+        r.blocked = std::mem::take(&mut st.blocked);
+        r.blocked_dropped = st.blocked_dropped;
+        r
+    }
+
+    fn empty(outcome: Outcome, error: Option<JsError>) -> EvalResult {
+        EvalResult {
+            outcome,
+            value: None,
+            value_display: String::new(),
+            error,
+            console: Vec::new(),
+            console_truncated: false,
+            blocked: Vec::new(),
+            blocked_dropped: 0,
+            cpu_ms: 0.0,
+            duration_ms: 0.0,
+            peak_memory_bytes: 0,
+        }
+    }
+
+    fn eval_inner(&mut self, code: &str) -> EvalResult {
+        if self.spent {
+            return Self::empty(
+                Outcome::Crashed,
+                Some(js_error(
+                    "SandboxError",
+                    "this sandbox was stopped by a limit or a cancel; create a new one",
+                )),
+            );
+        }
+        if code.len() > MAX_CODE_BYTES {
+            return Self::empty(
+                Outcome::Error,
+                Some(js_error(
+                    "RangeError",
+                    format!(
+                        "code is {} bytes; the limit is {MAX_CODE_BYTES} bytes",
+                        code.len()
+                    ),
+                )),
+            );
+        }
+        let filename = self.host.borrow().filename.clone();
+        let strict = self.profile == Profile::Strict;
+        let bytes = match compile(code, &filename, strict) {
+            Ok(b) => b,
+            Err(e) => return Self::empty(Outcome::Error, Some(e)),
+        };
+        self.control
+            .arm(self.limits.timeout_ms, self.limits.wall_timeout_ms);
+        let control = Arc::clone(&self.control);
+        let mem = Arc::clone(&self.mem);
+        let rt_ptr = self.ctx.get_runtime_ptr();
+        let _ = &self.rt;
+        let mut result = self.ctx.with(|ctx| {
+            // SAFETY: the runtime belongs to this thread.
+            unsafe { qjs::JS_UpdateStackTop(rt_ptr) };
+            let mut error: Option<Value> = None;
+            let mut completion: Option<Value> = None;
+            match run_bytecode(&ctx, &bytes) {
+                Ok(v) => completion = Some(v),
+                Err(_) => error = Some(ctx.catch()),
+            }
+            // Drain the job queue, never past the limits.
+            if error.is_none() {
+                drain_jobs(rt_ptr, &control);
+            }
+            let mut pending = false;
+            let mut value_node = None;
+            if let Some(v) = completion.take() {
+                if v.is_promise() {
+                    let raw = ctx.as_raw().as_ptr();
+                    // SAFETY: v is a live promise.
+                    let st = unsafe { qjs::JS_PromiseState(raw, v.as_raw()) };
+                    // SAFETY: the result value is owned by us.
+                    let settled = || unsafe {
+                        Value::from_raw(ctx.clone(), qjs::JS_PromiseResult(raw, v.as_raw()))
+                    };
+                    match st {
+                        qjs::JSPromiseStateEnum_JS_PROMISE_FULFILLED => {
+                            value_node = Some(value::to_node(&settled()));
+                        }
+                        qjs::JSPromiseStateEnum_JS_PROMISE_REJECTED => error = Some(settled()),
+                        _ => pending = true,
+                    }
+                } else {
+                    value_node = Some(value::to_node(&v));
+                }
+            }
+            let err = error
+                .as_ref()
+                .map(|e| (value::error_of(e), e.is_uncatchable_error()));
+            (value_node, err, pending)
+        });
+        self.control.disarm();
+        let (node, err, pending) = (result.0.take(), result.1.take(), result.2);
+        let reason = self.control.reason();
+        let outcome = match reason {
+            StopReason::Cancelled => Outcome::Cancelled,
+            StopReason::CpuTimeout | StopReason::WallTimeout => Outcome::Timeout,
+            StopReason::MemoryLimit => Outcome::MemoryLimit,
+            StopReason::None => match &err {
+                Some((_, true)) => Outcome::Timeout,
+                Some((e, false)) => classify_error(e, mem.refusals()),
+                None if pending => Outcome::Pending,
+                None => Outcome::Ok,
+            },
+        };
+        if reason != StopReason::None {
+            self.spent = true;
+        }
+        let mut error = err.map(|(e, _)| e);
+        if reason != StopReason::None {
+            let msg = match reason {
+                StopReason::Cancelled => "the run was cancelled".to_string(),
+                StopReason::CpuTimeout => {
+                    format!("CPU time limit of {} ms exceeded", self.limits.timeout_ms)
+                }
+                StopReason::WallTimeout => format!(
+                    "wall-clock limit of {} ms exceeded",
+                    self.limits.wall_timeout_ms
+                ),
+                StopReason::MemoryLimit => format!(
+                    "memory limit of {} MB exceeded (the script kept allocating after running out of memory)",
+                    self.limits.memory_mb
+                ),
+                StopReason::None => String::new(),
+            };
+            let stack = error.as_ref().map(|e| e.stack.clone()).unwrap_or_default();
+            error = Some(JsError {
+                name: "InternalError".into(),
+                message: msg,
+                stack,
+            });
+        } else if pending {
+            error = Some(js_error(
+                "PendingError",
+                "the completion value is a promise that can no longer settle",
+            ));
+        }
+        let (value, value_display) = match (&node, outcome) {
+            (Some(n), Outcome::Ok) => (n.to_json(), n.display()),
+            _ => (None, String::new()),
+        };
+        EvalResult {
+            outcome,
+            value,
+            value_display,
+            error,
+            ..Self::empty(outcome, None)
+        }
+    }
+}
+
+fn classify_error(e: &JsError, oom_refusals: u64) -> Outcome {
+    if oom_refusals > 0 && e.message == "out of memory" {
+        Outcome::MemoryLimit
+    } else if e.name == "RangeError" && e.message == "Maximum call stack size exceeded" {
+        Outcome::StackOverflow
+    } else {
+        Outcome::Error
+    }
+}
+
+/// Runs queued jobs until the queue is empty or a limit/cancel stops the script.
+fn drain_jobs(rt: *mut qjs::JSRuntime, control: &Control) {
+    loop {
+        if control.should_interrupt() {
+            return;
+        }
+        let mut pctx: *mut qjs::JSContext = std::ptr::null_mut();
+        // SAFETY: rt is this thread's live runtime.
+        let rc = unsafe { qjs::JS_ExecutePendingJob(rt, &mut pctx) };
+        if rc == 0 {
+            return;
+        }
+        if rc < 0 && !pctx.is_null() {
+            // An uncaught error inside a job (an unhandled rejection handler that threw, or an
+            // interrupt): discard it; an interrupt is seen by `should_interrupt` above.
+            // SAFETY: pctx is the live context that ran the job.
+            unsafe {
+                let e = qjs::JS_GetException(pctx);
+                let uncatchable = qjs::JS_IsUncatchableError(e);
+                qjs::JS_FreeValue(pctx, e);
+                if uncatchable {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// Executor threads abandoned in this process (runaways that ignored the interrupt handler).
+static RUNAWAYS: AtomicU32 = AtomicU32::new(0);
 
 #[derive(Debug, Default)]
 pub struct QuickJsExecutor {}
@@ -28,6 +555,36 @@ impl QuickJsExecutor {
             ),
         }
     }
+
+    /// Runaway threads abandoned so far in this process.
+    pub fn runaway_threads() -> u32 {
+        RUNAWAYS.load(Ordering::SeqCst)
+    }
+}
+
+enum Msg {
+    Event(ExecEvent),
+    Done(Box<EvalResult>),
+    Failed(String),
+}
+
+fn outcome_from(req: &ExecRequest, r: EvalResult, sha: String) -> ExecOutcome {
+    ExecOutcome {
+        executor: NAME.to_string(),
+        code_sha256: sha,
+        outcome: r.outcome,
+        value: r.value,
+        value_display: r.value_display,
+        error: r.error,
+        console: r.console,
+        console_truncated: r.console_truncated,
+        blocked: r.blocked,
+        duration_ms: r.duration_ms,
+        cpu_ms: r.cpu_ms,
+        peak_memory_bytes: r.peak_memory_bytes,
+        limits: LimitsReport::from(&req.limits),
+        runaway_threads: RUNAWAYS.load(Ordering::SeqCst),
+    }
 }
 
 impl Executor for QuickJsExecutor {
@@ -38,21 +595,193 @@ impl Executor for QuickJsExecutor {
     fn run(
         &self,
         req: &ExecRequest,
-        _cancel: &CancelToken,
+        cancel: &CancelToken,
         on_event: &mut dyn FnMut(ExecEvent),
     ) -> ExecOutcome {
-        // Placeholder until the engine lands (issue 2).
-        let out = ExecOutcome::not_run(
-            NAME,
-            req,
-            Outcome::Crashed,
-            Some(JsError {
-                name: "Error".into(),
-                message: "not implemented".into(),
-                stack: String::new(),
-            }),
-        );
-        on_event(ExecEvent::Finished(Box::new(out.clone())));
-        out
+        let sha = crate::engine::hash::sha256_hex(req.code.as_bytes());
+        let finish = |out: ExecOutcome, on_event: &mut dyn FnMut(ExecEvent)| {
+            on_event(ExecEvent::Finished(Box::new(out.clone())));
+            out
+        };
+        if let Err(e) = req.limits.validate() {
+            let out = ExecOutcome::not_run(
+                NAME,
+                req,
+                Outcome::Error,
+                Some(js_error("PolicyError", e.to_string())),
+            );
+            return finish(out, on_event);
+        }
+        if req.code.len() > MAX_CODE_BYTES {
+            let out = ExecOutcome::not_run(
+                NAME,
+                req,
+                Outcome::Error,
+                Some(js_error(
+                    "RangeError",
+                    format!(
+                        "code is {} bytes; the limit is {MAX_CODE_BYTES} bytes",
+                        req.code.len()
+                    ),
+                )),
+            );
+            return finish(out, on_event);
+        }
+        on_event(ExecEvent::Started {
+            executor: NAME.to_string(),
+            code_sha256: sha.clone(),
+            limits: LimitsReport::from(&req.limits),
+        });
+
+        let (tx, rx) = mpsc::channel::<Msg>();
+        let mem_slot: Arc<OnceLock<Arc<MemStats>>> = Arc::new(OnceLock::new());
+        let control_slot: Arc<OnceLock<Arc<Control>>> = Arc::new(OnceLock::new());
+        let stack = THREAD_STACK_BASE
+            .saturating_add(usize::try_from(req.limits.stack_kb * 1024).unwrap_or(0));
+        let thread_req = req.clone();
+        let flag = cancel.flag();
+        let (ms, cs) = (Arc::clone(&mem_slot), Arc::clone(&control_slot));
+        let started = Instant::now();
+        let spawned = std::thread::Builder::new()
+            .name("sandbench-quickjs".into())
+            .stack_size(stack)
+            .spawn(move || {
+                let etx = tx.clone();
+                let sink: EventSink = Box::new(move |ev| {
+                    let _ = etx.send(Msg::Event(ev));
+                });
+                match Sandbox::with_control(&thread_req, flag, Some(sink)) {
+                    Ok(mut sb) => {
+                        let _ = ms.set(Arc::clone(&sb.mem));
+                        let _ = cs.set(Arc::clone(&sb.control));
+                        let r = sb.eval(&thread_req.code);
+                        // Events were already streamed; the result carries the totals.
+                        let _ = tx.send(Msg::Done(Box::new(r)));
+                    }
+                    Err(e) => {
+                        let _ = tx.send(Msg::Failed(e.to_string()));
+                    }
+                }
+            });
+        let handle = match spawned {
+            Ok(h) => h,
+            Err(e) => {
+                let out = ExecOutcome::not_run(
+                    NAME,
+                    req,
+                    Outcome::Crashed,
+                    Some(js_error(
+                        "InternalError",
+                        format!("could not start a thread: {e}"),
+                    )),
+                );
+                return finish(out, on_event);
+            }
+        };
+        use std::os::unix::thread::JoinHandleExt;
+        let clock = limits::cpu_clock_of(handle.as_pthread_t());
+        let wall = Duration::from_millis(req.limits.wall_timeout_ms);
+        let mut console = Vec::new();
+        let mut blocked = Vec::new();
+        let mut last_cpu_ms = 0.0;
+        let mut next_sample = Instant::now();
+        let mut stop_seen: Option<Instant> = None;
+        let result: Result<EvalResult, String> = loop {
+            let now = Instant::now();
+            if now >= next_sample {
+                let cpu_ms = clock.map_or(0.0, |c| limits::clock_ns(c) as f64 / 1e6);
+                last_cpu_ms = cpu_ms;
+                on_event(ExecEvent::Sample(Sample {
+                    elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
+                    memory_bytes: mem_slot.get().map_or(0, |m| m.live()),
+                    cpu_ms,
+                }));
+                next_sample = now + SAMPLE_EVERY;
+            }
+            if stop_seen.is_none() && (cancel.is_cancelled() || started.elapsed() >= wall) {
+                if let Some(c) = control_slot.get() {
+                    c.force_wall_timeout();
+                }
+                stop_seen = Some(Instant::now());
+            }
+            if let Some(t) = stop_seen {
+                if t.elapsed() >= ABANDON_GRACE {
+                    break Err(if cancel.is_cancelled() {
+                        "cancelled".to_string()
+                    } else {
+                        "timeout".to_string()
+                    });
+                }
+            }
+            let wait = next_sample
+                .saturating_duration_since(Instant::now())
+                .min(Duration::from_millis(5));
+            match rx.recv_timeout(wait) {
+                Ok(Msg::Event(ev)) => {
+                    match &ev {
+                        ExecEvent::Console(c) => console.push(c.clone()),
+                        ExecEvent::Blocked(b) => blocked.push(b.clone()),
+                        _ => {}
+                    }
+                    on_event(ev);
+                }
+                Ok(Msg::Done(r)) => break Ok(*r),
+                Ok(Msg::Failed(e)) => break Err(format!("failed: {e}")),
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    break Err("failed: the executor thread ended without a result".into())
+                }
+            }
+        };
+        let out = match result {
+            Ok(r) => {
+                // Forward anything still queued before Done (none expected, but keep order).
+                while let Ok(Msg::Event(ev)) = rx.try_recv() {
+                    on_event(ev);
+                }
+                let _ = handle.join();
+                outcome_from(req, r, sha)
+            }
+            Err(kind) => {
+                let mut out = ExecOutcome::not_run(NAME, req, Outcome::Crashed, None);
+                out.console = console;
+                out.blocked = blocked;
+                out.cpu_ms = last_cpu_ms;
+                out.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
+                out.peak_memory_bytes = mem_slot.get().map_or(0, |m| m.peak());
+                if let Some(msg) = kind.strip_prefix("failed: ") {
+                    let _ = handle.join();
+                    out.error = Some(js_error("InternalError", msg));
+                } else {
+                    // The JS thread ignored the interrupt (a builtin that never polls it):
+                    // abandon it; it is counted and never reused.
+                    drop(handle);
+                    RUNAWAYS.fetch_add(1, Ordering::SeqCst);
+                    if kind == "cancelled" {
+                        out.outcome = Outcome::Cancelled;
+                        out.error = Some(js_error("InternalError", "the run was cancelled (the script thread did not stop and was abandoned)"));
+                    } else {
+                        out.outcome = Outcome::Timeout;
+                        out.error = Some(js_error(
+                            "InternalError",
+                            format!(
+                                "wall-clock limit of {} ms exceeded (the script thread did not stop and was abandoned)",
+                                req.limits.wall_timeout_ms
+                            ),
+                        ));
+                    }
+                }
+                out.runaway_threads = RUNAWAYS.load(Ordering::SeqCst);
+                out
+            }
+        };
+        on_event(ExecEvent::Sample(Sample {
+            elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
+            memory_bytes: out
+                .peak_memory_bytes
+                .min(mem_slot.get().map_or(0, |m| m.live())),
+            cpu_ms: out.cpu_ms,
+        }));
+        finish(out, on_event)
     }
 }

@@ -4,6 +4,7 @@
 
 use super::palette::Palette;
 use super::{focused, layout};
+use crate::engine::lexer::{self, LineState};
 use crate::engine::scan::{Finding, Severity};
 use crate::engine::text;
 use crate::tui::app::{App, Focus};
@@ -65,13 +66,19 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
         let mut spans = vec![
             Span::styled(
                 format!("{n:>digits$}"),
-                if is_cursor_line { p.accent } else { p.gutter },
+                if is_cursor_line {
+                    p.gutter_active
+                } else {
+                    p.gutter
+                },
             ),
             Span::styled(mark, mark_style),
             Span::raw(" "),
         ];
+        let state = app.highlight.states.get(idx).copied().unwrap_or_default();
         spans.extend(code_spans(
             line,
+            state,
             idx,
             app.view_left,
             text_w,
@@ -111,8 +118,10 @@ fn finding_at(on_line: &[&Finding], idx: usize, col: usize) -> Option<Severity> 
 
 /// The visible part of one line as styled spans: tabs expanded, unsafe characters shown as
 /// escapes, syntax colours with finding underlines and the selection on top.
+#[allow(clippy::too_many_arguments)]
 fn code_spans(
     line: &str,
+    state: LineState,
     idx: usize,
     left: usize,
     width: usize,
@@ -120,7 +129,7 @@ fn code_spans(
     selection: Option<(Pos, Pos)>,
     p: &Palette,
 ) -> Vec<Span<'static>> {
-    let syntax = syntax_styles(line, p);
+    let syntax = syntax_styles(line, state, p);
     let mut out: Vec<Span<'static>> = Vec::new();
     let mut cur = String::new();
     let mut cur_style = Style::default();
@@ -132,10 +141,7 @@ fn code_spans(
         }
         let mut style = syntax.get(col).copied().unwrap_or(p.text);
         if let Some(sev) = finding_at(on_line, idx, col) {
-            style = style.add_modifier(Modifier::UNDERLINED);
-            if !p.mono {
-                style = style.underline_color(p.severity_color(sev));
-            }
+            style = style.patch(p.underline(sev));
         }
         let pos = Pos::new(idx, col);
         if selection.is_some_and(|(s, e)| s <= pos && pos < e) {
@@ -167,7 +173,20 @@ fn code_spans(
     out
 }
 
-/// Syntax colours per character of one line.
-fn syntax_styles(line: &str, p: &Palette) -> Vec<Style> {
-    vec![p.text; line.chars().count()]
+/// Syntax colours per character of one line, lexed from the line's cached start state.
+fn syntax_styles(line: &str, state: LineState, p: &Palette) -> Vec<Style> {
+    let (tokens, _) = lexer::tokenize_line(line, state);
+    let mut out = Vec::with_capacity(line.len());
+    let mut ti = 0;
+    for (b, _) in line.char_indices() {
+        while ti < tokens.len() && tokens[ti].end <= b {
+            ti += 1;
+        }
+        let style = match tokens.get(ti) {
+            Some(t) if t.start <= b => p.text.patch(p.token(t.kind)),
+            _ => p.text,
+        };
+        out.push(style);
+    }
+    out
 }

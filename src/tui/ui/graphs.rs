@@ -57,12 +57,12 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
         Dataset::default()
             .marker(Marker::Braille)
             .graph_type(GraphType::Line)
-            .style(p.error)
+            .style(p.graph_limit())
             .data(&limit_line),
         Dataset::default()
             .marker(Marker::Braille)
             .graph_type(GraphType::Line)
-            .style(p.accent)
+            .style(p.graph_memory())
             .data(&mem),
     ])
     .x_axis(Axis::default().bounds([0.0, t_max]))
@@ -81,12 +81,12 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
             Dataset::default()
                 .marker(Marker::Braille)
                 .graph_type(GraphType::Line)
-                .style(p.error)
+                .style(p.graph_limit())
                 .data(&full),
             Dataset::default()
                 .marker(Marker::Braille)
                 .graph_type(GraphType::Line)
-                .style(p.ok)
+                .style(p.graph_cpu())
                 .data(&cpu),
         ])
         .x_axis(Axis::default().bounds([0.0, t_max]))

@@ -22,8 +22,8 @@ use ratatui::Frame;
 /// Spinner frames while a run goes.
 pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
-pub fn palette_of(app: &App) -> Palette {
-    palette::palette(app.theme.current())
+pub fn palette_of(app: &App) -> Palette<'_> {
+    Palette::new(app.theme.current())
 }
 
 pub fn render(app: &App, f: &mut Frame) {

@@ -50,5 +50,5 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
             p.dim,
         )),
     }
-    f.render_widget(Paragraph::new(Line::from(spans)).style(p.text), area);
+    f.render_widget(Paragraph::new(Line::from(spans)).style(p.status), area);
 }

@@ -1,0 +1,381 @@
+//! The host bridge: the ONLY place a sandboxed script is handed host functions.
+//!
+//! The native half (this file) records console output under its cap and refused capability
+//! attempts as `Blocked` events with the script location; the JavaScript half
+//! (`host_setup.js`, compiled once per process from this crate's own source) installs
+//! `console`, `require`, the capability traps and, in the strict profile, the code-generation
+//! traps and the frozen intrinsics.
+
+use super::value;
+use super::{BlockedAttempt, ConsoleLevel, ConsoleLine, ExecEvent};
+use crate::engine::policy::{Limits, Permissions};
+use crate::engine::Category;
+use rquickjs::{qjs, Array, Ctx, Function, Object, Value};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// File name of the host's own setup code in stack traces.
+pub const HOST_FILENAME: &str = "sandbench:host";
+/// The setup script's source (trusted: part of this crate).
+pub const SETUP_SOURCE: &str = include_str!("host_setup.js");
+/// At most this many `Blocked` events are recorded per evaluation; the rest are counted.
+pub const MAX_BLOCKED_EVENTS: usize = 256;
+/// Longest text kept from one argument of a console call, in characters.
+const MAX_CONSOLE_ARG_CHARS: usize = 16 * 1024;
+
+/// Receives events as they happen (the executor forwards them to its monitor thread).
+pub type EventSink = Box<dyn FnMut(ExecEvent)>;
+
+/// What the bridge collected during one evaluation.
+pub struct HostState {
+    pub limits: Limits,
+    pub permissions: Permissions,
+    pub filename: String,
+    pub source: String,
+    pub console: Vec<ConsoleLine>,
+    pub console_bytes: usize,
+    pub console_lines: usize,
+    pub console_truncated: bool,
+    pub blocked: Vec<BlockedAttempt>,
+    pub blocked_dropped: u64,
+    pub imports_seen: usize,
+    pub sink: Option<EventSink>,
+}
+
+impl HostState {
+    pub fn new(limits: Limits, permissions: Permissions, filename: String) -> Self {
+        HostState {
+            limits,
+            permissions,
+            filename,
+            source: String::new(),
+            console: Vec::new(),
+            console_bytes: 0,
+            console_lines: 0,
+            console_truncated: false,
+            blocked: Vec::new(),
+            blocked_dropped: 0,
+            imports_seen: 0,
+            sink: None,
+        }
+    }
+
+    /// Clears what one evaluation collected (the cap starts again).
+    pub fn reset(&mut self, source: &str) {
+        self.source = source.to_string();
+        self.console.clear();
+        self.console_bytes = 0;
+        self.console_lines = 0;
+        self.console_truncated = false;
+        self.blocked.clear();
+        self.blocked_dropped = 0;
+        self.imports_seen = 0;
+    }
+
+    fn emit(&mut self, ev: ExecEvent) {
+        if let Some(sink) = self.sink.as_mut() {
+            sink(ev);
+        }
+    }
+
+    /// Adds a console line under the byte/line cap; past it, one visible marker, then nothing.
+    pub fn push_console(&mut self, level: ConsoleLevel, text: String) {
+        if self.console_truncated {
+            return;
+        }
+        let bytes = text.len() + 1;
+        if self.console_lines + 1 > self.limits.console_max_lines
+            || self.console_bytes + bytes > self.limits.console_max_bytes
+        {
+            self.console_truncated = true;
+            let marker = ConsoleLine {
+                level: ConsoleLevel::Warn,
+                text: format!(
+                    "[console output truncated: limit of {} bytes or {} lines reached]",
+                    self.limits.console_max_bytes, self.limits.console_max_lines
+                ),
+            };
+            self.console.push(marker.clone());
+            self.emit(ExecEvent::Console(marker));
+            return;
+        }
+        self.console_lines += 1;
+        self.console_bytes += bytes;
+        let line = ConsoleLine { level, text };
+        self.console.push(line.clone());
+        self.emit(ExecEvent::Console(line));
+    }
+
+    pub fn push_blocked(&mut self, b: BlockedAttempt) {
+        if self.blocked.len() >= MAX_BLOCKED_EVENTS {
+            self.blocked_dropped += 1;
+            return;
+        }
+        self.blocked.push(b.clone());
+        self.emit(ExecEvent::Blocked(b));
+    }
+}
+
+pub type SharedHost = Rc<RefCell<HostState>>;
+
+/// Finds the script's own location in a QuickJS stack string: the first frame from `filename`,
+/// taking the LAST `(file:line:col)` group of that line (function names may hold parentheses).
+pub fn script_location(stack: &str, filename: &str) -> (Option<u32>, Option<u32>) {
+    for raw in stack.lines().take(64) {
+        let line = raw.trim();
+        if let Some(loc) = frame_location(line, filename) {
+            return (Some(loc.0), Some(loc.1));
+        }
+    }
+    (None, None)
+}
+
+fn frame_location(line: &str, filename: &str) -> Option<(u32, u32)> {
+    // Forms: "at name (file:L:C)" or "at file:L:C".
+    let body = if let Some(stripped) = line.strip_suffix(')') {
+        let needle = format!("({filename}:");
+        let start = stripped.rfind(&needle)?;
+        &stripped[start + 1..]
+    } else {
+        let rest = line.strip_prefix("at ")?;
+        rest
+    };
+    let tail = body.strip_prefix(filename)?.strip_prefix(':')?;
+    let (l, c) = tail.split_once(':')?;
+    Some((l.parse().ok()?, c.parse().ok()?))
+}
+
+/// Category of a module name refused by `require` / `import()`.
+pub fn module_category(name: &str) -> Category {
+    let base = name.strip_prefix("node:").unwrap_or(name);
+    let root = base.split('/').next().unwrap_or(base);
+    match root {
+        "fs" | "path" => Category::Filesystem,
+        "child_process" => Category::ChildProcess,
+        "http" | "https" | "http2" | "net" | "dgram" | "tls" | "dns" => Category::Network,
+        "vm" | "v8" | "inspector" => Category::VmEscape,
+        "process" | "os" | "worker_threads" | "cluster" => Category::ProcessAccess,
+        _ => Category::ModuleLoading,
+    }
+}
+
+pub fn not_allowed_message(name: &str) -> String {
+    format!("Module '{name}' is not allowed in sandbox")
+}
+
+/// Builds the native functions handed to the setup script.
+fn natives<'js>(ctx: &Ctx<'js>, host: &SharedHost) -> rquickjs::Result<Object<'js>> {
+    let h = Object::new(ctx.clone())?;
+
+    let hs = Rc::clone(host);
+    let record = Function::new(
+        ctx.clone(),
+        move |capability: String, category: String, message: String, stack: String| {
+            let mut st = hs.borrow_mut();
+            let (line, column) = script_location(&stack, &st.filename);
+            let category = Category::parse(&category).unwrap_or(Category::VmEscape);
+            st.push_blocked(BlockedAttempt {
+                capability,
+                category,
+                message,
+                line,
+                column,
+            });
+        },
+    )?;
+    h.set("record", record)?;
+
+    let hs = Rc::clone(host);
+    let log = Function::new(ctx.clone(), move |level: String, args: Array<'js>| {
+        let level = match level.as_str() {
+            "info" => ConsoleLevel::Info,
+            "warn" => ConsoleLevel::Warn,
+            "error" => ConsoleLevel::Error,
+            "debug" => ConsoleLevel::Debug,
+            _ => ConsoleLevel::Log,
+        };
+        if hs.borrow().console_truncated {
+            return;
+        }
+        let mut parts = Vec::new();
+        let n = args.len().min(64);
+        for i in 0..n {
+            let v: Value = args
+                .get(i)
+                .unwrap_or_else(|_| Value::new_undefined(args.ctx().clone()));
+            parts.push(value::console_text(&v, MAX_CONSOLE_ARG_CHARS));
+        }
+        if args.len() > n {
+            parts.push(format!("… {} more arguments", args.len() - n));
+        }
+        hs.borrow_mut().push_console(level, parts.join(" "));
+    })?;
+    h.set("log", log)?;
+
+    let hs = Rc::clone(host);
+    let require = Function::new(ctx.clone(), move |name: String, stack: String| -> String {
+        let mut st = hs.borrow_mut();
+        let shown = crate::engine::text::truncate(&name, 200).into_owned();
+        if st.permissions.allowed_modules.iter().any(|m| m == &name) {
+            // Allowed by policy, but this host provides no modules yet.
+            return format!("Module '{shown}' is allowed but not provided by this host");
+        }
+        let (line, column) = script_location(&stack, &st.filename);
+        let message = not_allowed_message(&shown);
+        st.push_blocked(BlockedAttempt {
+            capability: shown.clone(),
+            category: module_category(&name),
+            message: message.clone(),
+            line,
+            column,
+        });
+        message
+    })?;
+    h.set("require", require)?;
+    Ok(h)
+}
+
+/// Runs the compiled setup script in `ctx`: installs the bridge, the traps and `input`.
+pub fn install<'js>(
+    ctx: &Ctx<'js>,
+    host: &SharedHost,
+    setup_bytecode: &[u8],
+    strict: bool,
+    input: Option<&serde_json::Value>,
+) -> rquickjs::Result<()> {
+    let setup = super::quickjs::run_bytecode(ctx, setup_bytecode)?;
+    let setup = Function::from_value(setup)?;
+    let h = natives(ctx, host)?;
+    let input: Value = match input {
+        Some(v) => {
+            let text = serde_json::to_string(v).map_err(|e| {
+                rquickjs::Error::new_from_js_message("input", "JSON", e.to_string())
+            })?;
+            ctx.json_parse(text)?
+        }
+        None => Value::new_undefined(ctx.clone()),
+    };
+    setup.call::<_, ()>((h, strict, input))?;
+    Ok(())
+}
+
+/// Module loader for dynamic `import()`: every module is refused and recorded.
+///
+/// # Safety
+/// `opaque` must be the pointer produced by `Rc::into_raw` of the sandbox's `SharedHost`,
+/// alive for as long as the runtime is.
+pub unsafe extern "C" fn module_loader(
+    ctx: *mut qjs::JSContext,
+    module_name: *const std::ffi::c_char,
+    opaque: *mut std::ffi::c_void,
+) -> *mut qjs::JSModuleDef {
+    let name = if module_name.is_null() {
+        String::from("<unknown>")
+    } else {
+        // SAFETY: QuickJS passes a NUL-terminated string.
+        let c = unsafe { std::ffi::CStr::from_ptr(module_name) };
+        crate::engine::text::truncate(&c.to_string_lossy(), 200).into_owned()
+    };
+    let message = not_allowed_message(&name);
+    if !opaque.is_null() {
+        // SAFETY: see the function contract; the Rc is kept alive by the sandbox.
+        let host = unsafe { &*(opaque as *const RefCell<HostState>) };
+        if let Ok(mut st) = host.try_borrow_mut() {
+            let (line, column) = import_location(&st.source, &name, st.imports_seen);
+            st.imports_seen += 1;
+            st.push_blocked(BlockedAttempt {
+                capability: "import()".to_string(),
+                category: module_category(&name),
+                message: message.clone(),
+                line,
+                column,
+            });
+        }
+    }
+    let msg = std::ffi::CString::new(message.replace('\0', "")).unwrap_or_default();
+    // SAFETY: ctx is the live context QuickJS called us with; "%s" consumes one C string.
+    unsafe {
+        qjs::JS_ThrowReferenceError(ctx, c"%s".as_ptr(), msg.as_ptr());
+    }
+    std::ptr::null_mut()
+}
+
+/// `import()` runs its loader from a job, after the calling frame is gone, so its location is
+/// found in the source: the call whose string argument names the module, else the n-th call.
+fn import_location(source: &str, name: &str, nth: usize) -> (Option<u32>, Option<u32>) {
+    let mut calls = Vec::new();
+    let bytes = source.as_bytes();
+    let mut from = 0;
+    while let Some(pos) = source[from..].find("import") {
+        let at = from + pos;
+        from = at + 6;
+        let before_ok = at == 0 || {
+            let b = bytes[at - 1];
+            !(b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b == b'.')
+        };
+        let rest = source[at + 6..].trim_start();
+        if before_ok && rest.starts_with('(') {
+            let arg = rest[1..].trim_start();
+            let named = [
+                format!("'{name}'"),
+                format!("\"{name}\""),
+                format!("`{name}`"),
+            ]
+            .iter()
+            .any(|q| arg.starts_with(q.as_str()));
+            calls.push((at, named));
+        }
+        if calls.len() > 10_000 {
+            break;
+        }
+    }
+    let pick = calls
+        .iter()
+        .find(|c| c.1)
+        .or_else(|| calls.get(nth))
+        .or_else(|| calls.first());
+    match pick {
+        Some(&(at, _)) => {
+            let line = source[..at].matches('\n').count() + 1;
+            let col = at - source[..at].rfind('\n').map_or(0, |i| i + 1) + 1;
+            (u32::try_from(line).ok(), u32::try_from(col).ok())
+        }
+        None => (None, None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn location_takes_the_first_script_frame_and_its_last_group() {
+        let stack = "    at record (native)\n    at refuse (sandbench:host:40:5)\n    at f (x) (sandbox.js:1:1) (sandbox.js:3:7)\n    at <eval> (sandbox.js:9:1)\n";
+        assert_eq!(script_location(stack, "sandbox.js"), (Some(3), Some(7)));
+        assert_eq!(
+            script_location("    at sandbox.js:2:4\n", "sandbox.js"),
+            (Some(2), Some(4))
+        );
+        assert_eq!(script_location("garbage", "sandbox.js"), (None, None));
+    }
+
+    #[test]
+    fn modules_get_their_category() {
+        assert_eq!(module_category("fs"), Category::Filesystem);
+        assert_eq!(
+            module_category("node:child_process"),
+            Category::ChildProcess
+        );
+        assert_eq!(module_category("fs/promises"), Category::Filesystem);
+        assert_eq!(module_category("https"), Category::Network);
+        assert_eq!(module_category("lodash"), Category::ModuleLoading);
+    }
+
+    #[test]
+    fn import_location_prefers_the_named_call() {
+        let src = "let a = 1;\nconst x = import('os');\n  import(\"fs\").then(f => f);\n";
+        assert_eq!(import_location(src, "fs", 0), (Some(3), Some(3)));
+        assert_eq!(import_location(src, "zzz", 0), (Some(2), Some(11)));
+        assert_eq!(import_location("no calls", "fs", 0), (None, None));
+    }
+}

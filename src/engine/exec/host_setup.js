@@ -1,0 +1,244 @@
+// The host bridge's JavaScript half. Compiled once per process by the host (never from user
+// input), run in every fresh sandbox context before any user code. It receives the native
+// functions of host.rs and installs: console, require, the capability traps, and (strict
+// profile) the code-generation traps and frozen intrinsics.
+(function (h, strict, input) {
+  'use strict';
+  const g = globalThis;
+  const O = Object;
+  const dp = O.defineProperty;
+  const gopd = O.getOwnPropertyDescriptor;
+  const freeze = O.freeze;
+  const gpo = O.getPrototypeOf;
+  const ownKeys = Reflect.ownKeys;
+  const apply = Reflect.apply;
+  const ErrorCtor = Error;
+  const TypeErrorCtor = TypeError;
+  const EvalErrorCtor = EvalError;
+  const ReferenceErrorCtor = ReferenceError;
+  const pst = gopd(ErrorCtor, 'prepareStackTrace');
+  const stl = gopd(ErrorCtor, 'stackTraceLimit');
+  const record = h.record;
+  const log = h.log;
+  const hostRequire = h.require;
+
+  // Runs fn with Error.prepareStackTrace neutralised and a numeric stackTraceLimit, through the
+  // original native accessors, so no script code runs while the host builds an error.
+  function quiet(fn, arg) {
+    let p;
+    let l;
+    if (pst) {
+      p = apply(pst.get, ErrorCtor, []);
+      apply(pst.set, ErrorCtor, [undefined]);
+    }
+    if (stl) {
+      l = apply(stl.get, ErrorCtor, []);
+      apply(stl.set, ErrorCtor, [16]);
+    }
+    try {
+      return fn(arg);
+    } finally {
+      if (pst) apply(pst.set, ErrorCtor, [p]);
+      if (stl) apply(stl.set, ErrorCtor, [l]);
+    }
+  }
+  const stackDesc = gopd(ErrorCtor.prototype, 'stack');
+  const stackGet = stackDesc && stackDesc.get;
+  function stackOf(e) {
+    const s = stackGet ? apply(stackGet, e, []) : undefined;
+    return typeof s === 'string' ? s : '';
+  }
+  function where() {
+    return quiet(() => stackOf(new ErrorCtor()));
+  }
+  function refuse(capability, category, message, Ctor) {
+    record(capability, category, message, where());
+    throw quiet(() => new Ctor(message));
+  }
+
+  // console
+  const consoleObj = {};
+  const levels = ['log', 'info', 'warn', 'error', 'debug'];
+  for (let i = 0; i < levels.length; i++) {
+    const level = levels[i];
+    const fn = {
+      [level](...args) {
+        log(level, args);
+      },
+    }[level];
+    dp(consoleObj, level, { value: fn, writable: !strict, enumerable: true, configurable: !strict });
+  }
+  dp(g, 'console', { value: consoleObj, writable: !strict, enumerable: false, configurable: !strict });
+
+  // require(name): the allowlist lives in the host.
+  const requireFn = {
+    require(name) {
+      const n = typeof name === 'string' ? name : '<' + typeof name + '>';
+      const r = hostRequire(n, where());
+      throw quiet(() => new ErrorCtor(r));
+    },
+  }.require;
+  dp(g, 'require', { value: requireFn, writable: false, enumerable: false, configurable: false });
+
+  // Ambient capabilities of other hosts: every touch is refused and recorded.
+  const traps = [
+    ['process', 'process-access'],
+    ['module', 'module-loading'],
+    ['exports', 'module-loading'],
+    ['fetch', 'network'],
+    ['XMLHttpRequest', 'network'],
+    ['WebSocket', 'network'],
+    ['Deno', 'process-access'],
+    ['Bun', 'process-access'],
+  ];
+  for (let i = 0; i < traps.length; i++) {
+    const name = traps[i][0];
+    const category = traps[i][1];
+    const msg = name + ' is not available in sandbox';
+    dp(g, name, {
+      get() {
+        refuse(name, category, msg, ReferenceErrorCtor);
+      },
+      set(_v) {
+        refuse(name, category, msg, ReferenceErrorCtor);
+      },
+      enumerable: false,
+      configurable: false,
+    });
+  }
+
+  if (input !== undefined) {
+    const stack = [input];
+    while (stack.length > 0) {
+      const o = stack.pop();
+      if (o !== null && typeof o === 'object') {
+        freeze(o);
+        const ks = ownKeys(o);
+        for (let i = 0; i < ks.length; i++) stack.push(o[ks[i]]);
+      }
+    }
+  }
+  dp(g, 'input', { value: input, writable: false, enumerable: false, configurable: false });
+
+  if (!strict) return;
+
+  // Code generation: every constructor of functions, however reached, and eval.
+  const cg = (label) => {
+    const f = {
+      [label]() {
+        refuse(label, 'code-generation', 'Code generation from strings is not allowed in sandbox (' + label + ')', EvalErrorCtor);
+      },
+    }[label];
+    return f;
+  };
+  const FunctionProto = gpo(function () {});
+  const AsyncFunctionProto = gpo(async function () {});
+  const GeneratorFunctionProto = gpo(function* () {});
+  const AsyncGeneratorFunctionProto = gpo(async function* () {});
+  const ctorTraps = [
+    [FunctionProto, cg('Function')],
+    [AsyncFunctionProto, cg('AsyncFunction')],
+    [GeneratorFunctionProto, cg('GeneratorFunction')],
+    [AsyncGeneratorFunctionProto, cg('AsyncGeneratorFunction')],
+  ];
+  for (let i = 0; i < ctorTraps.length; i++) {
+    const proto = ctorTraps[i][0];
+    const trap = ctorTraps[i][1];
+    dp(trap, 'prototype', { value: proto, writable: false, enumerable: false, configurable: false });
+    dp(proto, 'constructor', { value: trap, writable: false, enumerable: false, configurable: false });
+  }
+  dp(g, 'Function', { value: ctorTraps[0][1], writable: false, enumerable: false, configurable: false });
+  dp(g, 'eval', { value: cg('eval'), writable: false, enumerable: false, configurable: false });
+
+  // Error.prepareStackTrace call sites expose the functions on the stack: refused here.
+  const pstMsg = 'Error.prepareStackTrace is not available in sandbox';
+  dp(ErrorCtor, 'prepareStackTrace', {
+    get() {
+      return undefined;
+    },
+    set(_v) {
+      refuse('Error.prepareStackTrace', 'vm-escape', pstMsg, TypeErrorCtor);
+    },
+    enumerable: false,
+    configurable: false,
+  });
+
+  // Prototype pollution: __proto__ is refused; the reflective writers refuse shared intrinsics.
+  const frozen = new WeakSet();
+  const protoMsg = '__proto__ is not available in sandbox (use Object.getPrototypeOf)';
+  dp(O.prototype, '__proto__', {
+    get() {
+      refuse('__proto__', 'prototype-pollution', protoMsg, TypeErrorCtor);
+    },
+    set(_v) {
+      refuse('__proto__', 'prototype-pollution', protoMsg, TypeErrorCtor);
+    },
+    enumerable: false,
+    configurable: false,
+  });
+  const guard = (holder, name) => {
+    const orig = holder[name];
+    const f = {
+      [name](target, ...rest) {
+        if ((typeof target === 'object' || typeof target === 'function') && target !== null && frozen.has(target)) {
+          refuse(name, 'prototype-pollution', 'Cannot modify a shared intrinsic in sandbox (' + name + ')', TypeErrorCtor);
+        }
+        return apply(orig, holder, [target, ...rest]);
+      },
+    }[name];
+    dp(holder, name, { value: f, writable: false, enumerable: false, configurable: false });
+  };
+  guard(O, 'defineProperty');
+  guard(O, 'defineProperties');
+  guard(O, 'setPrototypeOf');
+  guard(O, 'assign');
+  guard(Reflect, 'defineProperty');
+  guard(Reflect, 'set');
+  guard(Reflect, 'setPrototypeOf');
+
+  // Freeze the shared intrinsics.
+  const fz = (o) => {
+    if ((typeof o === 'object' || typeof o === 'function') && o !== null && !frozen.has(o)) {
+      frozen.add(o);
+      freeze(o);
+    }
+  };
+  const names = ownKeys(g);
+  for (let i = 0; i < names.length; i++) {
+    const n = names[i];
+    if (n === 'globalThis' || n === 'input') continue;
+    const d = gopd(g, n);
+    if (!d || !('value' in d)) continue;
+    const v = d.value;
+    if ((typeof v === 'object' || typeof v === 'function') && v !== null) {
+      fz(v);
+      if (typeof v === 'function') {
+        const p = gopd(v, 'prototype');
+        if (p && 'value' in p) fz(p.value);
+      }
+    }
+  }
+  const hidden = [
+    FunctionProto,
+    AsyncFunctionProto,
+    GeneratorFunctionProto,
+    AsyncGeneratorFunctionProto,
+    GeneratorFunctionProto.prototype,
+    AsyncGeneratorFunctionProto.prototype,
+    gpo(Int8Array),
+    gpo(Int8Array.prototype),
+    gpo([][Symbol.iterator]()),
+    gpo(gpo([][Symbol.iterator]())),
+    gpo(''[Symbol.iterator]()),
+    gpo(new Map().entries()),
+    gpo(new Set().values()),
+    gpo(/a/[Symbol.matchAll]('')),
+    gpo(gpo(async function* () {}.prototype)),
+    gpo(function* () {}.prototype),
+  ];
+  for (let i = 0; i < hidden.length; i++) fz(hidden[i]);
+  for (let i = 0; i < ctorTraps.length; i++) fz(ctorTraps[i][1]);
+  fz(consoleObj);
+  fz(requireFn);
+  fz(O.prototype);
+});

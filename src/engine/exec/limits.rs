@@ -1,0 +1,369 @@
+//! Resource accounting for a sandbox: a counting allocator with a hard byte limit, CPU clocks,
+//! and the shared [`Control`] block that the interrupt handler polls (cancel flag, CPU budget,
+//! wall deadline) and that records *why* a run was interrupted.
+
+use rquickjs::allocator::Allocator;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// After this many refused allocations the script is treated as fighting the memory limit
+/// (it caught an out-of-memory error and kept allocating) and is stopped as `memory_limit`.
+pub const OOM_REFUSALS_BEFORE_STOP: u64 = 16;
+
+/// Live and peak bytes of one runtime, shared with the monitoring thread.
+#[derive(Debug, Default)]
+pub struct MemStats {
+    live: AtomicU64,
+    peak: AtomicU64,
+    limit: AtomicU64,
+    refusals: AtomicU64,
+}
+
+impl MemStats {
+    pub fn new(limit_bytes: u64) -> Arc<Self> {
+        Arc::new(MemStats {
+            limit: AtomicU64::new(limit_bytes),
+            ..MemStats::default()
+        })
+    }
+    pub fn live(&self) -> u64 {
+        self.live.load(Ordering::Relaxed)
+    }
+    pub fn peak(&self) -> u64 {
+        self.peak.load(Ordering::Relaxed)
+    }
+    pub fn limit(&self) -> u64 {
+        self.limit.load(Ordering::Relaxed)
+    }
+    /// Allocations refused because they would have crossed the limit.
+    pub fn refusals(&self) -> u64 {
+        self.refusals.load(Ordering::Relaxed)
+    }
+    /// Starts a new peak measurement from the current live size.
+    pub fn reset_peak(&self) {
+        self.peak.store(self.live(), Ordering::Relaxed);
+    }
+    pub fn reset_refusals(&self) {
+        self.refusals.store(0, Ordering::Relaxed);
+    }
+
+    /// Reserves `n` bytes; false (and a counted refusal) if that crosses the limit.
+    fn reserve(&self, n: u64) -> bool {
+        let limit = self.limit();
+        let mut cur = self.live.load(Ordering::Relaxed);
+        loop {
+            let next = cur.saturating_add(n);
+            if next > limit {
+                self.refusals.fetch_add(1, Ordering::Relaxed);
+                return false;
+            }
+            match self
+                .live
+                .compare_exchange_weak(cur, next, Ordering::Relaxed, Ordering::Relaxed)
+            {
+                Ok(_) => {
+                    self.peak.fetch_max(next, Ordering::Relaxed);
+                    return true;
+                }
+                Err(actual) => cur = actual,
+            }
+        }
+    }
+
+    fn release(&self, n: u64) {
+        self.live.fetch_sub(n, Ordering::Relaxed);
+    }
+
+    /// Corrects the reservation after the real usable size is known.
+    fn adjust(&self, reserved: u64, actual: u64) {
+        if actual > reserved {
+            let next =
+                self.live.fetch_add(actual - reserved, Ordering::Relaxed) + actual - reserved;
+            self.peak.fetch_max(next, Ordering::Relaxed);
+        } else if reserved > actual {
+            self.live.fetch_sub(reserved - actual, Ordering::Relaxed);
+        }
+    }
+}
+
+/// libc malloc with every byte counted against [`MemStats`]; returns null past the limit, which
+/// QuickJS turns into a (catchable) out-of-memory error.
+pub struct CountingAllocator {
+    stats: Arc<MemStats>,
+}
+
+impl CountingAllocator {
+    pub fn new(stats: Arc<MemStats>) -> Self {
+        CountingAllocator { stats }
+    }
+}
+
+unsafe fn usable(ptr: *mut u8) -> usize {
+    // SAFETY: ptr came from libc malloc/realloc (caller's contract).
+    unsafe { libc::malloc_usable_size(ptr.cast()) }
+}
+
+// SAFETY: every pointer handed out comes from libc malloc/calloc/realloc, which align to at
+// least 16 bytes, and usable_size reports malloc_usable_size of it.
+unsafe impl Allocator for CountingAllocator {
+    fn alloc(&mut self, size: usize) -> *mut u8 {
+        let size = size.max(1);
+        if !self.stats.reserve(size as u64) {
+            return std::ptr::null_mut();
+        }
+        // SAFETY: plain libc allocation.
+        let p = unsafe { libc::malloc(size) }.cast::<u8>();
+        if p.is_null() {
+            self.stats.release(size as u64);
+            return p;
+        }
+        // SAFETY: p is a live malloc allocation.
+        self.stats.adjust(size as u64, unsafe { usable(p) } as u64);
+        p
+    }
+
+    fn calloc(&mut self, count: usize, size: usize) -> *mut u8 {
+        let Some(total) = count.checked_mul(size) else {
+            return std::ptr::null_mut();
+        };
+        let total = total.max(1);
+        if !self.stats.reserve(total as u64) {
+            return std::ptr::null_mut();
+        }
+        // SAFETY: plain libc allocation.
+        let p = unsafe { libc::calloc(1, total) }.cast::<u8>();
+        if p.is_null() {
+            self.stats.release(total as u64);
+            return p;
+        }
+        // SAFETY: p is a live malloc allocation.
+        self.stats.adjust(total as u64, unsafe { usable(p) } as u64);
+        p
+    }
+
+    unsafe fn dealloc(&mut self, ptr: *mut u8) {
+        if ptr.is_null() {
+            return;
+        }
+        // SAFETY: caller guarantees ptr came from this allocator.
+        let n = unsafe { usable(ptr) } as u64;
+        self.stats.release(n);
+        // SAFETY: as above.
+        unsafe { libc::free(ptr.cast()) };
+    }
+
+    unsafe fn realloc(&mut self, ptr: *mut u8, new_size: usize) -> *mut u8 {
+        if ptr.is_null() {
+            return self.alloc(new_size);
+        }
+        // SAFETY: caller guarantees ptr came from this allocator.
+        let old = unsafe { usable(ptr) } as u64;
+        let new_size = new_size.max(1);
+        let grow = (new_size as u64).saturating_sub(old);
+        if grow > 0 && !self.stats.reserve(grow) {
+            return std::ptr::null_mut();
+        }
+        // SAFETY: ptr is a live allocation of this allocator.
+        let p = unsafe { libc::realloc(ptr.cast(), new_size) }.cast::<u8>();
+        if p.is_null() {
+            self.stats.release(grow);
+            return p;
+        }
+        // SAFETY: p is a live malloc allocation.
+        let now = unsafe { usable(p) } as u64;
+        // We hold `old + grow` bytes on the books; settle to the real size.
+        self.stats.adjust(old + grow, now);
+        p
+    }
+
+    unsafe fn usable_size(ptr: *mut u8) -> usize {
+        // SAFETY: caller guarantees ptr came from this allocator.
+        unsafe { usable(ptr) }
+    }
+}
+
+/// CPU time of the calling thread, in nanoseconds.
+pub fn thread_cpu_ns() -> u64 {
+    clock_ns(libc::CLOCK_THREAD_CPUTIME_ID)
+}
+
+/// Reads a POSIX clock in nanoseconds (0 if it cannot be read).
+pub fn clock_ns(clock: libc::clockid_t) -> u64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: ts is a valid out-pointer.
+    let rc = unsafe { libc::clock_gettime(clock, &mut ts) };
+    if rc != 0 {
+        return 0;
+    }
+    (ts.tv_sec as u64)
+        .saturating_mul(1_000_000_000)
+        .saturating_add(ts.tv_nsec as u64)
+}
+
+/// The CPU clock of another (live) thread.
+pub fn cpu_clock_of(thread: libc::pthread_t) -> Option<libc::clockid_t> {
+    let mut id: libc::clockid_t = 0;
+    // SAFETY: thread is a live pthread handle (caller's contract); id is an out-pointer.
+    let rc = unsafe { libc::pthread_getcpuclockid(thread, &mut id) };
+    (rc == 0).then_some(id)
+}
+
+/// Why the interrupt handler stopped a script.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum StopReason {
+    None = 0,
+    Cancelled = 1,
+    CpuTimeout = 2,
+    WallTimeout = 3,
+    MemoryLimit = 4,
+}
+
+impl StopReason {
+    fn from_u8(v: u8) -> StopReason {
+        match v {
+            1 => StopReason::Cancelled,
+            2 => StopReason::CpuTimeout,
+            3 => StopReason::WallTimeout,
+            4 => StopReason::MemoryLimit,
+            _ => StopReason::None,
+        }
+    }
+}
+
+/// Shared between the JS thread's interrupt handler and whoever supervises it.
+#[derive(Debug)]
+pub struct Control {
+    cancel: Arc<AtomicBool>,
+    /// Set by a supervisor that has seen the wall deadline pass.
+    force_wall: AtomicBool,
+    armed: AtomicBool,
+    reason: AtomicU8,
+    cpu_deadline_ns: AtomicU64,
+    wall_deadline_ns: AtomicU64,
+    base: Instant,
+    mem: Arc<MemStats>,
+}
+
+impl Control {
+    pub fn new(cancel: Arc<AtomicBool>, mem: Arc<MemStats>) -> Arc<Self> {
+        Arc::new(Control {
+            cancel,
+            force_wall: AtomicBool::new(false),
+            armed: AtomicBool::new(false),
+            reason: AtomicU8::new(0),
+            cpu_deadline_ns: AtomicU64::new(u64::MAX),
+            wall_deadline_ns: AtomicU64::new(u64::MAX),
+            base: Instant::now(),
+            mem,
+        })
+    }
+
+    fn now_ns(&self) -> u64 {
+        u64::try_from(self.base.elapsed().as_nanos()).unwrap_or(u64::MAX)
+    }
+
+    /// Starts the budgets for one evaluation, on the JS thread.
+    pub fn arm(&self, cpu_budget_ms: u64, wall_budget_ms: u64) {
+        self.reason.store(0, Ordering::SeqCst);
+        self.force_wall.store(false, Ordering::SeqCst);
+        self.mem.reset_refusals();
+        let cpu = thread_cpu_ns().saturating_add(cpu_budget_ms.saturating_mul(1_000_000));
+        let wall = self
+            .now_ns()
+            .saturating_add(wall_budget_ms.saturating_mul(1_000_000));
+        self.cpu_deadline_ns.store(cpu, Ordering::SeqCst);
+        self.wall_deadline_ns.store(wall, Ordering::SeqCst);
+        self.armed.store(true, Ordering::SeqCst);
+    }
+
+    pub fn disarm(&self) {
+        self.armed.store(false, Ordering::SeqCst);
+    }
+
+    /// Asks the script to stop because the wall deadline passed (from a supervisor thread).
+    pub fn force_wall_timeout(&self) {
+        self.force_wall.store(true, Ordering::SeqCst);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.cancel.load(Ordering::SeqCst)
+    }
+
+    pub fn reason(&self) -> StopReason {
+        StopReason::from_u8(self.reason.load(Ordering::SeqCst))
+    }
+
+    fn stop(&self, r: StopReason) -> bool {
+        // First reason wins.
+        let _ = self
+            .reason
+            .compare_exchange(0, r as u8, Ordering::SeqCst, Ordering::SeqCst);
+        true
+    }
+
+    /// Polled by the interrupt handler (on the JS thread): true means stop now.
+    pub fn should_interrupt(&self) -> bool {
+        if self.reason() != StopReason::None {
+            return true;
+        }
+        if !self.armed.load(Ordering::Relaxed) {
+            return false;
+        }
+        if self.cancel.load(Ordering::Relaxed) {
+            return self.stop(StopReason::Cancelled);
+        }
+        if self.force_wall.load(Ordering::Relaxed)
+            || self.now_ns() > self.wall_deadline_ns.load(Ordering::Relaxed)
+        {
+            return self.stop(StopReason::WallTimeout);
+        }
+        if thread_cpu_ns() > self.cpu_deadline_ns.load(Ordering::Relaxed) {
+            return self.stop(StopReason::CpuTimeout);
+        }
+        if self.mem.refusals() >= OOM_REFUSALS_BEFORE_STOP {
+            return self.stop(StopReason::MemoryLimit);
+        }
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counting_allocator_refuses_past_the_limit_and_tracks_peak() {
+        let stats = MemStats::new(64 * 1024);
+        let mut a = CountingAllocator::new(Arc::clone(&stats));
+        let p = a.alloc(1000);
+        assert!(!p.is_null());
+        assert!(stats.live() >= 1000);
+        let big = a.alloc(1 << 20);
+        assert!(big.is_null(), "1 MiB must not fit in 64 KiB");
+        assert_eq!(stats.refusals(), 1);
+        // SAFETY: p came from a.
+        let p = unsafe { a.realloc(p, 4000) };
+        assert!(!p.is_null());
+        assert!(stats.peak() >= 4000);
+        // SAFETY: p came from a.
+        unsafe { a.dealloc(p) };
+        assert_eq!(stats.live(), 0);
+    }
+
+    #[test]
+    fn control_reports_the_first_reason() {
+        let cancel = Arc::new(AtomicBool::new(false));
+        let c = Control::new(Arc::clone(&cancel), MemStats::new(1 << 20));
+        c.arm(10_000, 20_000);
+        assert!(!c.should_interrupt());
+        cancel.store(true, Ordering::SeqCst);
+        assert!(c.should_interrupt());
+        c.force_wall_timeout();
+        assert_eq!(c.reason(), StopReason::Cancelled);
+    }
+}

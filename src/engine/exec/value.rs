@@ -1,0 +1,708 @@
+//! JS → host conversion of values coming back across the boundary.
+//!
+//! Bounded in depth, width, node count and string length; detects cycles; reads own *data*
+//! properties only, so no getter, Proxy trap, `toJSON` or `valueOf` of the script ever runs;
+//! Proxies are opaque (`[Proxy]`); strings with lone surrogates convert lossily, never panic.
+
+use super::JsError;
+use crate::engine::text;
+use rquickjs::{qjs, Ctx, Type, Value};
+use serde_json::{Map as JsonMap, Number, Value as Json};
+use std::ffi::c_void;
+use std::fmt::Write as _;
+
+pub const MAX_DEPTH: usize = 32;
+pub const MAX_WIDTH: usize = 1_000;
+pub const MAX_NODES: usize = 20_000;
+pub const MAX_STRING_CHARS: usize = 64 * 1024;
+/// `value_display` never exceeds this many characters.
+pub const MAX_DISPLAY_CHARS: usize = 4_096;
+const DISPLAY_WIDTH: usize = 50;
+const MAX_PROTO_WALK: usize = 32;
+
+/// A converted value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Node {
+    Undefined,
+    Null,
+    Bool(bool),
+    Num(f64),
+    Str(String),
+    BigInt(String),
+    Symbol,
+    Function(String),
+    Array(Vec<Node>, usize),
+    TypedArray(&'static str, Vec<Node>, usize),
+    ArrayBuffer(usize),
+    Object(Option<String>, Vec<(String, Node)>, usize),
+    Error(String, String),
+    Date(Option<f64>),
+    Promise(&'static str),
+    Special(&'static str),
+    Getter,
+    Proxy,
+    Circular,
+    TooDeep,
+    TooMany,
+}
+
+/// Reads a JS string (or any primitive's string form for strings/BigInts) lossily and bounded.
+pub fn js_string(v: &Value<'_>, max_chars: usize) -> String {
+    let ctx = v.ctx().as_raw().as_ptr();
+    let mut len: qjs::size_t = 0;
+    // SAFETY: ctx is live; the value is a borrowed, live JSValue. For strings and BigInts no
+    // script code runs.
+    let p = unsafe { qjs::JS_ToCStringLen2(ctx, &mut len, v.as_raw(), false) };
+    if p.is_null() {
+        clear_exception(v.ctx());
+        return "[unreadable string]".to_string();
+    }
+    let n = (len as usize).min(max_chars.saturating_mul(4));
+    // SAFETY: p points at len bytes (plus NUL) owned by QuickJS until freed below.
+    let bytes = unsafe { std::slice::from_raw_parts(p.cast::<u8>(), n) };
+    let s = String::from_utf8_lossy(bytes).into_owned();
+    // SAFETY: p came from JS_ToCStringLen2 on this context.
+    unsafe { qjs::JS_FreeCString(ctx, p) };
+    let cut = (len as usize) > n;
+    let t = text::truncate(&s, max_chars).into_owned();
+    if cut && t.len() == s.len() {
+        format!("{t}…")
+    } else {
+        t
+    }
+}
+
+fn clear_exception(ctx: &Ctx<'_>) {
+    let raw = ctx.as_raw().as_ptr();
+    // SAFETY: raw is live; the returned exception is owned and freed here.
+    unsafe {
+        let e = qjs::JS_GetException(raw);
+        qjs::JS_FreeValue(raw, e);
+    }
+}
+
+enum Own<'js> {
+    Missing,
+    Data(Value<'js>),
+    Accessor(Value<'js>),
+}
+
+fn own_atom<'js>(v: &Value<'js>, atom: qjs::JSAtom) -> Own<'js> {
+    let ctx = v.ctx();
+    let raw = ctx.as_raw().as_ptr();
+    let mut desc = qjs::JSPropertyDescriptor {
+        flags: 0,
+        value: qjs::JS_UNDEFINED,
+        getter: qjs::JS_UNDEFINED,
+        setter: qjs::JS_UNDEFINED,
+    };
+    // SAFETY: v is a live object that is not a Proxy (callers check), so no script code runs.
+    let rc = unsafe { qjs::JS_GetOwnProperty(raw, &mut desc, v.as_raw(), atom) };
+    if rc < 0 {
+        clear_exception(ctx);
+        return Own::Missing;
+    }
+    if rc == 0 {
+        return Own::Missing;
+    }
+    // SAFETY: the descriptor's values are owned by us now.
+    unsafe { qjs::JS_FreeValue(raw, desc.setter) };
+    if desc.flags & (qjs::JS_PROP_GETSET as i32) != 0 {
+        // SAFETY: as above; the getter moves into the Value.
+        unsafe { qjs::JS_FreeValue(raw, desc.value) };
+        return Own::Accessor(unsafe { Value::from_raw(ctx.clone(), desc.getter) });
+    }
+    // SAFETY: as above.
+    unsafe { qjs::JS_FreeValue(raw, desc.getter) };
+    // SAFETY: ownership of desc.value moves into the Value.
+    Own::Data(unsafe { Value::from_raw(ctx.clone(), desc.value) })
+}
+
+fn own_named<'js>(v: &Value<'js>, name: &std::ffi::CStr) -> Own<'js> {
+    let raw = v.ctx().as_raw().as_ptr();
+    // SAFETY: name is NUL-terminated; the atom is freed below.
+    let atom = unsafe { qjs::JS_NewAtom(raw, name.as_ptr()) };
+    let r = own_atom(v, atom);
+    // SAFETY: atom came from JS_NewAtom on this context.
+    unsafe { qjs::JS_FreeAtom(raw, atom) };
+    r
+}
+
+fn own_index<'js>(v: &Value<'js>, i: u32) -> Own<'js> {
+    let raw = v.ctx().as_raw().as_ptr();
+    // SAFETY: the atom is freed below.
+    let atom = unsafe { qjs::JS_NewAtomUInt32(raw, i) };
+    let r = own_atom(v, atom);
+    // SAFETY: atom came from this context.
+    unsafe { qjs::JS_FreeAtom(raw, atom) };
+    r
+}
+
+fn is_proxy(v: &Value<'_>) -> bool {
+    // SAFETY: plain tag/class check.
+    unsafe { qjs::JS_IsProxy(v.as_raw()) }
+}
+
+fn prototype<'js>(v: &Value<'js>) -> Option<Value<'js>> {
+    if is_proxy(v) {
+        return None;
+    }
+    let raw = v.ctx().as_raw().as_ptr();
+    // SAFETY: for a non-Proxy object JS_GetPrototype runs no script code; result is owned.
+    let p = unsafe { qjs::JS_GetPrototype(raw, v.as_raw()) };
+    // SAFETY: ownership moves into the Value.
+    let p = unsafe { Value::from_raw(v.ctx().clone(), p) };
+    if p.is_exception() {
+        clear_exception(v.ctx());
+        return None;
+    }
+    p.is_object().then_some(p)
+}
+
+/// A data property found on the object or its prototype chain, without running getters.
+fn lookup_data<'js>(v: &Value<'js>, name: &std::ffi::CStr) -> Option<Value<'js>> {
+    let mut cur = v.clone();
+    for _ in 0..MAX_PROTO_WALK {
+        if is_proxy(&cur) {
+            return None;
+        }
+        match own_named(&cur, name) {
+            Own::Data(d) => return Some(d),
+            Own::Accessor(_) => return None,
+            Own::Missing => cur = prototype(&cur)?,
+        }
+    }
+    None
+}
+
+/// QuickJS class id of C functions (quickjs.c `JS_CLASS_C_FUNCTION`): builtins written in C,
+/// which run no script code when called as a plain getter.
+const JS_CLASS_C_FUNCTION: u32 = 12;
+
+/// Calls `f` with `this = v` and no arguments, only if `f` is a C builtin.
+fn call_native<'js>(v: &Value<'js>, f: &Value<'js>) -> Option<Value<'js>> {
+    // SAFETY: class lookup only.
+    if !f.is_object() || unsafe { qjs::JS_GetClassID(f.as_raw()) } != JS_CLASS_C_FUNCTION {
+        return None;
+    }
+    let raw = v.ctx().as_raw().as_ptr();
+    // SAFETY: f is a C builtin; the result is owned.
+    let r = unsafe { qjs::JS_Call(raw, f.as_raw(), v.as_raw(), 0, std::ptr::null_mut()) };
+    // SAFETY: ownership moves into the Value.
+    let r = unsafe { Value::from_raw(v.ctx().clone(), r) };
+    if r.is_exception() {
+        clear_exception(v.ctx());
+        return None;
+    }
+    Some(r)
+}
+
+/// The value of a C-builtin accessor found on the prototype chain (e.g. `Error.prototype.stack`).
+fn native_accessor<'js>(v: &Value<'js>, name: &std::ffi::CStr) -> Option<Value<'js>> {
+    let mut cur = v.clone();
+    for _ in 0..MAX_PROTO_WALK {
+        if is_proxy(&cur) {
+            return None;
+        }
+        match own_named(&cur, name) {
+            Own::Data(d) => return Some(d),
+            Own::Accessor(g) => return call_native(v, &g),
+            Own::Missing => cur = prototype(&cur)?,
+        }
+    }
+    None
+}
+
+fn string_prop(v: &Value<'_>, name: &std::ffi::CStr, max: usize) -> Option<String> {
+    lookup_data(v, name)
+        .filter(|s| s.is_string())
+        .map(|s| js_string(&s, max))
+}
+
+fn ptr_of(v: &Value<'_>) -> *mut c_void {
+    // SAFETY: only called on objects.
+    unsafe { qjs::JS_VALUE_GET_PTR(v.as_raw()) }
+}
+
+struct Walker {
+    nodes: usize,
+    path: Vec<*mut c_void>,
+}
+
+const TYPED_NAMES: [&str; 12] = [
+    "Uint8ClampedArray",
+    "Int8Array",
+    "Uint8Array",
+    "Int16Array",
+    "Uint16Array",
+    "Int32Array",
+    "Uint32Array",
+    "BigInt64Array",
+    "BigUint64Array",
+    "Float16Array",
+    "Float32Array",
+    "Float64Array",
+];
+
+impl Walker {
+    fn walk<'js>(&mut self, v: &Value<'js>, depth: usize) -> Node {
+        self.nodes += 1;
+        if self.nodes > MAX_NODES {
+            return Node::TooMany;
+        }
+        if v.is_object() && is_proxy(v) {
+            return Node::Proxy;
+        }
+        match v.type_of() {
+            Type::Uninitialized | Type::Undefined => Node::Undefined,
+            Type::Null => Node::Null,
+            Type::Bool => Node::Bool(v.as_bool().unwrap_or(false)),
+            Type::Int => Node::Num(f64::from(v.as_int().unwrap_or(0))),
+            Type::Float => Node::Num(v.as_float().unwrap_or(f64::NAN)),
+            Type::String => Node::Str(js_string(v, MAX_STRING_CHARS)),
+            Type::BigInt => Node::BigInt(js_string(v, 1000)),
+            Type::Symbol => Node::Symbol,
+            Type::Function | Type::Constructor => {
+                Node::Function(string_prop(v, c"name", 200).unwrap_or_default())
+            }
+            Type::Promise => {
+                let raw = v.ctx().as_raw().as_ptr();
+                // SAFETY: v is a live promise.
+                let st = unsafe { qjs::JS_PromiseState(raw, v.as_raw()) };
+                Node::Promise(match st {
+                    qjs::JSPromiseStateEnum_JS_PROMISE_FULFILLED => "fulfilled",
+                    qjs::JSPromiseStateEnum_JS_PROMISE_REJECTED => "rejected",
+                    _ => "pending",
+                })
+            }
+            Type::Exception => Node::Error(
+                string_prop(v, c"name", 200).unwrap_or_else(|| "Error".into()),
+                string_prop(v, c"message", 2000).unwrap_or_default(),
+            ),
+            Type::Array | Type::Object => self.walk_object(v, depth),
+            _ => Node::Special("[unknown]"),
+        }
+    }
+
+    fn walk_object<'js>(&mut self, v: &Value<'js>, depth: usize) -> Node {
+        let p = ptr_of(v);
+        if self.path.contains(&p) {
+            return Node::Circular;
+        }
+        if depth >= MAX_DEPTH {
+            return Node::TooDeep;
+        }
+        let raw = v.ctx().as_raw().as_ptr();
+        let jv = v.as_raw();
+        // SAFETY: class checks only.
+        let (is_array, is_date, is_regexp, is_map, is_set, is_ab, ta) = unsafe {
+            (
+                qjs::JS_IsArray(jv),
+                qjs::JS_IsDate(jv),
+                qjs::JS_IsRegExp(jv),
+                qjs::JS_IsMap(jv),
+                qjs::JS_IsSet(jv),
+                qjs::JS_IsArrayBuffer(jv),
+                qjs::JS_GetTypedArrayType(jv),
+            )
+        };
+        if is_date {
+            let ms = lookup_data(v, c"getTime")
+                .and_then(|f| call_native(v, &f))
+                .and_then(|t| t.as_number());
+            return Node::Date(ms);
+        }
+        if is_regexp {
+            return Node::Special("[RegExp]");
+        }
+        if is_map {
+            return Node::Special("[Map]");
+        }
+        if is_set {
+            return Node::Special("[Set]");
+        }
+        if is_ab {
+            let mut size: qjs::size_t = 0;
+            // SAFETY: v is an ArrayBuffer.
+            let ptr = unsafe { qjs::JS_GetArrayBuffer(raw, &mut size, jv) };
+            if ptr.is_null() {
+                clear_exception(v.ctx());
+            }
+            return Node::ArrayBuffer(size as usize);
+        }
+        self.path.push(p);
+        let node = if is_array || ta >= 0 {
+            let len = if ta >= 0 {
+                typed_len(v)
+            } else {
+                match own_named(v, c"length") {
+                    Own::Data(l) => l.as_number().unwrap_or(0.0),
+                    _ => 0.0,
+                }
+            };
+            let len = if len.is_finite() && len > 0.0 {
+                len.min(u32::MAX as f64) as usize
+            } else {
+                0
+            };
+            let shown = len.min(MAX_WIDTH);
+            let mut items = Vec::with_capacity(shown);
+            for i in 0..shown {
+                if self.nodes > MAX_NODES {
+                    break;
+                }
+                items.push(match own_index(v, i as u32) {
+                    Own::Data(x) => self.walk(&x, depth + 1),
+                    Own::Accessor(_) => Node::Getter,
+                    Own::Missing => Node::Undefined,
+                });
+            }
+            let more = len - items.len();
+            if ta >= 0 {
+                let name = usize::try_from(ta)
+                    .ok()
+                    .and_then(|i| TYPED_NAMES.get(i))
+                    .copied()
+                    .unwrap_or("TypedArray");
+                Node::TypedArray(name, items, more)
+            } else {
+                Node::Array(items, more)
+            }
+        } else {
+            self.walk_plain(v, depth)
+        };
+        self.path.pop();
+        node
+    }
+
+    fn walk_plain<'js>(&mut self, v: &Value<'js>, depth: usize) -> Node {
+        let ctx = v.ctx();
+        let raw = ctx.as_raw().as_ptr();
+        let class = prototype(v).and_then(|proto| {
+            let ctor = match own_named(&proto, c"constructor") {
+                Own::Data(c) => c,
+                _ => return None,
+            };
+            if !ctor.is_function() || is_proxy(&ctor) {
+                return None;
+            }
+            match own_named(&ctor, c"name") {
+                Own::Data(n) if n.is_string() => Some(js_string(&n, 100)),
+                _ => None,
+            }
+        });
+        let class = class.filter(|c| c != "Object");
+        let mut tab: *mut qjs::JSPropertyEnum = std::ptr::null_mut();
+        let mut len: u32 = 0;
+        let flags = (qjs::JS_GPN_STRING_MASK | qjs::JS_GPN_ENUM_ONLY) as i32;
+        // SAFETY: v is a non-Proxy object: no script code runs. tab is freed below.
+        let rc = unsafe { qjs::JS_GetOwnPropertyNames(raw, &mut tab, &mut len, v.as_raw(), flags) };
+        if rc < 0 || tab.is_null() {
+            clear_exception(ctx);
+            return Node::Object(class, Vec::new(), 0);
+        }
+        // SAFETY: tab holds len entries until freed.
+        let entries = unsafe { std::slice::from_raw_parts(tab, len as usize) };
+        let mut props = Vec::new();
+        for e in entries.iter().take(MAX_WIDTH) {
+            if self.nodes > MAX_NODES {
+                break;
+            }
+            // SAFETY: atom is valid while tab lives; the key value is owned.
+            let key = unsafe { Value::from_raw(ctx.clone(), qjs::JS_AtomToString(raw, e.atom)) };
+            let key = if key.is_string() {
+                js_string(&key, 200)
+            } else {
+                clear_exception(ctx);
+                "?".to_string()
+            };
+            let node = match own_atom(v, e.atom) {
+                Own::Data(x) => self.walk(&x, depth + 1),
+                Own::Accessor(_) => Node::Getter,
+                Own::Missing => continue,
+            };
+            props.push((key, node));
+        }
+        let more = (len as usize).saturating_sub(props.len());
+        // SAFETY: tab/len came from JS_GetOwnPropertyNames on this context.
+        unsafe { qjs::JS_FreePropertyEnum(raw, tab, len) };
+        Node::Object(class, props, more)
+    }
+}
+
+fn typed_len(v: &Value<'_>) -> f64 {
+    let raw = v.ctx().as_raw().as_ptr();
+    let (mut off, mut blen, mut bpe): (qjs::size_t, qjs::size_t, qjs::size_t) = (0, 0, 0);
+    // SAFETY: v is a typed array; the returned buffer reference is freed here.
+    let buf =
+        unsafe { qjs::JS_GetTypedArrayBuffer(raw, v.as_raw(), &mut off, &mut blen, &mut bpe) };
+    // SAFETY: ownership moves into the Value (dropped at once).
+    let buf = unsafe { Value::from_raw(v.ctx().clone(), buf) };
+    if buf.is_exception() {
+        clear_exception(v.ctx());
+        return 0.0;
+    }
+    blen.checked_div(bpe).map_or(0.0, |n| n as f64)
+}
+
+/// `YYYY-MM-DDTHH:MM:SS.mmmZ` of a time value, as `Date.prototype.toISOString` prints it.
+pub fn iso_date(ms: f64) -> Option<String> {
+    if !ms.is_finite() || ms.abs() > 8.64e15 {
+        return None;
+    }
+    let ms = ms as i64;
+    let days = ms.div_euclid(86_400_000);
+    let rem = ms.rem_euclid(86_400_000);
+    // Civil from days (H. Hinnant).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    let (h, mi, s, milli) = (
+        rem / 3_600_000,
+        rem / 60_000 % 60,
+        rem / 1000 % 60,
+        rem % 1000,
+    );
+    let year = if (0..=9999).contains(&y) {
+        format!("{y:04}")
+    } else if y < 0 {
+        format!("-{:06}", -y)
+    } else {
+        format!("+{y:06}")
+    };
+    Some(format!(
+        "{year}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{milli:03}Z"
+    ))
+}
+
+/// Converts a JS value into a bounded tree.
+pub fn to_node(v: &Value<'_>) -> Node {
+    let mut w = Walker {
+        nodes: 0,
+        path: Vec::new(),
+    };
+    w.walk(v, 0)
+}
+
+fn num_json(n: f64) -> Json {
+    if n.fract() == 0.0 && n.abs() < 9.007_199_254_740_992e15 {
+        Json::Number(Number::from(n as i64))
+    } else {
+        Number::from_f64(n).map_or(Json::Null, Json::Number)
+    }
+}
+
+impl Node {
+    /// The value as JSON, following `JSON.stringify` where it can: `undefined`, functions and
+    /// symbols are `None` (dropped from objects, `null` in arrays), BigInts become decimal
+    /// strings, Proxies and getters stay unread.
+    pub fn to_json(&self) -> Option<Json> {
+        Some(match self {
+            Node::Undefined | Node::Symbol | Node::Function(_) => return None,
+            Node::Null => Json::Null,
+            Node::Bool(b) => Json::Bool(*b),
+            Node::Num(n) => num_json(*n),
+            Node::Str(s) => Json::String(s.clone()),
+            Node::BigInt(s) => Json::String(s.clone()),
+            Node::Array(items, _) | Node::TypedArray(_, items, _) => Json::Array(
+                items
+                    .iter()
+                    .map(|i| i.to_json().unwrap_or(Json::Null))
+                    .collect(),
+            ),
+            Node::ArrayBuffer(_) => Json::Object(JsonMap::new()),
+            Node::Object(_, props, _) => {
+                let mut m = JsonMap::new();
+                for (k, v) in props {
+                    if let Some(j) = v.to_json() {
+                        m.insert(k.clone(), j);
+                    }
+                }
+                Json::Object(m)
+            }
+            Node::Error(name, message) => {
+                let mut m = JsonMap::new();
+                m.insert("name".into(), Json::String(name.clone()));
+                m.insert("message".into(), Json::String(message.clone()));
+                Json::Object(m)
+            }
+            Node::Date(ms) => ms.and_then(iso_date).map_or(Json::Null, Json::String),
+            Node::Promise(_) | Node::Special(_) => Json::Object(JsonMap::new()),
+            Node::Getter | Node::Proxy | Node::Circular | Node::TooDeep | Node::TooMany => {
+                Json::String(self.display())
+            }
+        })
+    }
+
+    /// A bounded, escaped one-line display (for terminals and logs).
+    pub fn display(&self) -> String {
+        let mut out = String::new();
+        self.fmt_into(&mut out, true);
+        let t = text::truncate(&out, MAX_DISPLAY_CHARS).into_owned();
+        text::escape(&t, false).into_owned()
+    }
+
+    fn fmt_into(&self, out: &mut String, top: bool) {
+        if out.len() > MAX_DISPLAY_CHARS * 4 {
+            return;
+        }
+        match self {
+            Node::Undefined => out.push_str("undefined"),
+            Node::Null => out.push_str("null"),
+            Node::Bool(b) => {
+                let _ = write!(out, "{b}");
+            }
+            Node::Num(n) => out.push_str(&fmt_num(*n)),
+            Node::Str(s) => {
+                if top {
+                    out.push_str(s);
+                } else {
+                    let _ = write!(out, "{s:?}");
+                }
+            }
+            Node::BigInt(s) => {
+                let _ = write!(out, "{s}n");
+            }
+            Node::Symbol => out.push_str("Symbol()"),
+            Node::Function(name) if name.is_empty() => out.push_str("[Function (anonymous)]"),
+            Node::Function(name) => {
+                let _ = write!(out, "[Function: {name}]");
+            }
+            Node::Array(items, more) => {
+                out.push('[');
+                list(out, items, *more);
+                out.push(']');
+            }
+            Node::TypedArray(name, items, more) => {
+                let _ = write!(out, "{name}({}) [", items.len() + more);
+                list(out, items, *more);
+                out.push(']');
+            }
+            Node::ArrayBuffer(n) => {
+                let _ = write!(out, "ArrayBuffer {{ byteLength: {n} }}");
+            }
+            Node::Object(class, props, more) => {
+                if let Some(c) = class {
+                    out.push_str(c);
+                    out.push(' ');
+                }
+                if props.is_empty() && *more == 0 {
+                    out.push_str("{}");
+                    return;
+                }
+                out.push_str("{ ");
+                for (i, (k, v)) in props.iter().take(DISPLAY_WIDTH).enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    if is_ident(k) {
+                        out.push_str(k);
+                    } else {
+                        let _ = write!(out, "{k:?}");
+                    }
+                    out.push_str(": ");
+                    v.fmt_into(out, false);
+                }
+                let hidden = more + props.len().saturating_sub(DISPLAY_WIDTH);
+                if hidden > 0 {
+                    let _ = write!(out, ", … {hidden} more");
+                }
+                out.push_str(" }");
+            }
+            Node::Error(name, msg) if msg.is_empty() => out.push_str(name),
+            Node::Error(name, msg) => {
+                let _ = write!(out, "{name}: {msg}");
+            }
+            Node::Date(ms) => match ms.and_then(iso_date) {
+                Some(d) => out.push_str(&d),
+                None => out.push_str("Invalid Date"),
+            },
+            Node::Promise(state) => {
+                let _ = write!(out, "Promise {{ <{state}> }}");
+            }
+            Node::Special(s) => out.push_str(s),
+            Node::Getter => out.push_str("[Getter]"),
+            Node::Proxy => out.push_str("[Proxy]"),
+            Node::Circular => out.push_str("[Circular]"),
+            Node::TooDeep => out.push_str("[…]"),
+            Node::TooMany => out.push('…'),
+        }
+    }
+}
+
+fn list(out: &mut String, items: &[Node], more: usize) {
+    for (i, v) in items.iter().take(DISPLAY_WIDTH).enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        v.fmt_into(out, false);
+    }
+    let hidden = more + items.len().saturating_sub(DISPLAY_WIDTH);
+    if hidden > 0 {
+        let _ = write!(out, ", … {hidden} more");
+    }
+}
+
+fn is_ident(k: &str) -> bool {
+    let mut cs = k.chars();
+    matches!(cs.next(), Some(c) if c.is_alphabetic() || c == '_' || c == '$')
+        && cs.all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+}
+
+fn fmt_num(n: f64) -> String {
+    if n.is_nan() {
+        "NaN".into()
+    } else if n.is_infinite() {
+        if n > 0.0 { "Infinity" } else { "-Infinity" }.into()
+    } else if n == 0.0 && n.is_sign_negative() {
+        "-0".into()
+    } else if n.fract() == 0.0 && n.abs() < 1e21 {
+        format!("{}", n as i128)
+    } else {
+        format!("{n}")
+    }
+}
+
+/// Text of one console argument: strings as they are, everything else as a display.
+pub fn console_text(v: &Value<'_>, max_chars: usize) -> String {
+    if v.is_string() {
+        js_string(v, max_chars)
+    } else {
+        text::truncate(&to_node(v).display(), max_chars).into_owned()
+    }
+}
+
+/// Describes a thrown value without running any of its code.
+pub fn error_of(v: &Value<'_>) -> JsError {
+    if v.is_object() && !is_proxy(v) && v.is_error() {
+        let name = string_prop(v, c"name", 200).unwrap_or_else(|| "Error".into());
+        let message = string_prop(v, c"message", 4000).unwrap_or_default();
+        let stack = match native_accessor(v, c"stack") {
+            Some(s) if s.is_string() => js_string(&s, 8000),
+            _ => String::new(),
+        };
+        // The host bridge's own frames are not the script's business.
+        let host = format!("({}:", super::host::HOST_FILENAME);
+        let stack: String = stack
+            .lines()
+            .filter(|l| !l.contains(&host))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        return JsError {
+            name,
+            message,
+            stack,
+        };
+    }
+    JsError {
+        name: "Uncaught".into(),
+        message: to_node(v).display(),
+        stack: String::new(),
+    }
+}
