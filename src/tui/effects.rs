@@ -34,9 +34,9 @@ pub fn config_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "sandbench").map(|p| p.config_dir().to_path_buf())
 }
 
-/// Where the recovery copy of a buffer lives.
-pub fn recovery_path(key: &str) -> Option<PathBuf> {
-    Some(data_dir()?.join("recovery").join(format!("{key}.js")))
+/// Where the recovery copy of a buffer lives under the data directory `data`.
+pub fn recovery_path(data: &Path, key: &str) -> PathBuf {
+    data.join("recovery").join(format!("{key}.js"))
 }
 
 pub fn now_unix() -> u64 {
@@ -57,6 +57,8 @@ pub struct Driver {
     runs: Vec<(u64, CancelToken)>,
     /// Writes text to the terminal's clipboard (OSC 52); none in tests.
     clipboard: Option<ClipboardSink>,
+    /// Where recovery files go (none: autosave is off).
+    pub data_dir: Option<PathBuf>,
     pub quit: bool,
     /// How many scans were started (for tests and the benchmark).
     pub scans_started: u64,
@@ -71,9 +73,15 @@ impl Driver {
             tick_at: None,
             runs: Vec::new(),
             clipboard: None,
+            data_dir: data_dir(),
             quit: false,
             scans_started: 0,
         }
+    }
+
+    pub fn with_data_dir(mut self, dir: Option<PathBuf>) -> Self {
+        self.data_dir = dir;
+        self
     }
 
     pub fn with_clipboard(mut self, f: ClipboardSink) -> Self {
@@ -85,6 +93,12 @@ impl Driver {
         for e in fx {
             self.execute_one(e);
         }
+    }
+
+    /// The recovery text left for `key` by a session that did not quit cleanly.
+    pub fn find_recovery(&self, key: &str) -> Option<String> {
+        let p = recovery_path(self.data_dir.as_deref()?, key);
+        crate::engine::error::read_source(&p, MAX_OPEN_BYTES).ok()
     }
 
     fn send_later(&self, f: impl FnOnce() -> Action + Send + 'static) {
@@ -144,20 +158,24 @@ impl Driver {
                 let items = complete_path(&input);
                 Action::Completions { input, items }
             }),
-            Effect::Autosave { key, text } => self.send_later(move || {
-                let res = recovery_path(&key)
-                    .ok_or_else(|| "no data directory".to_string())
-                    .and_then(|p| {
-                        write_atomic(&p, &text).map_err(|e| format!("{}: {e}", p.display()))
-                    });
-                match res {
-                    Ok(()) => Action::Notice(String::new()),
-                    Err(e) => Action::Notice(format!("autosave failed: {e}")),
-                }
-            }),
+            Effect::Autosave { key, text } => {
+                let dir = self.data_dir.clone();
+                self.send_later(move || {
+                    let res = dir
+                        .map(|d| recovery_path(&d, &key))
+                        .ok_or_else(|| "no data directory".to_string())
+                        .and_then(|p| {
+                            write_atomic(&p, &text).map_err(|e| format!("{}: {e}", p.display()))
+                        });
+                    match res {
+                        Ok(()) => Action::Notice(String::new()),
+                        Err(e) => Action::Notice(format!("autosave failed: {e}")),
+                    }
+                })
+            }
             Effect::DeleteRecovery { key } => {
-                if let Some(p) = recovery_path(&key) {
-                    let _ = std::fs::remove_file(p);
+                if let Some(d) = &self.data_dir {
+                    let _ = std::fs::remove_file(recovery_path(d, &key));
                 }
             }
             Effect::Clipboard(text) => {

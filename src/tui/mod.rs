@@ -83,11 +83,9 @@ async fn run(init: AppInit) -> std::io::Result<()> {
     let fx = app.start();
     driver.execute(fx);
     // A recovery copy left by a session that did not quit cleanly is offered back.
-    if let Some(p) = effects::recovery_path(&app.recovery_key()) {
-        if let Ok(text) = crate::engine::error::read_source(&p, app::MAX_OPEN_BYTES) {
-            let fx = app.update(Action::RecoveryFound { text });
-            driver.execute(fx);
-        }
+    if let Some(text) = driver.find_recovery(&app.recovery_key()) {
+        let fx = app.update(Action::RecoveryFound { text });
+        driver.execute(fx);
     }
     let mut events = EventStream::new();
     let mut dirty = true;

@@ -219,6 +219,7 @@ fn body_lines(app: &App, p: &Palette) -> Vec<Line<'static>> {
             }
             lines
         }
+        ResultsTab::Error if app.is_running() => dim("running…"),
         ResultsTab::Error => match last {
             Some(o) if o.error.is_some() || o.outcome != Outcome::Ok => {
                 let mut out = vec![Line::from(Span::styled(
