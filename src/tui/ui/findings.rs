@@ -95,7 +95,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
             Span::styled(if i == sel { "▸" } else { " " }, p.accent),
             Span::styled(format!("{:>3} ", fnd.score), p.severity(fnd.severity)),
             Span::styled(
-                format!("{:<8}", severity_name(fnd.severity)),
+                format!("{:<9}", severity_name(fnd.severity)),
                 p.severity(fnd.severity),
             ),
             Span::styled(format!("{} ", safe(&fnd.rule, 40)), style),
@@ -106,7 +106,14 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
             ),
         ]));
     }
-    f.render_widget(Paragraph::new(lines), list);
+    let para = Paragraph::new(lines);
+    // One finding per row (the mouse maps rows to findings); only the empty message wraps.
+    let para = if n == 0 {
+        para.wrap(Wrap { trim: true })
+    } else {
+        para
+    };
+    f.render_widget(para, list);
 
     let d = details_rows(inner);
     let drect = Rect::new(inner.x, list.y + list.height, inner.width, d);

@@ -27,7 +27,7 @@ pub fn render(f: &mut Frame, area: Rect, p: &Palette) {
         })
         .collect();
     lines.push(Line::from(Span::styled(
-        " Findings: ● in the gutter by severity, spans underlined; ✖ = confirmed by a blocked attempt at run time",
+        " ● finding (by severity, span underlined) · ✖ confirmed at run time · ⊘ blocked",
         p.dim,
     )));
     f.render_widget(Paragraph::new(lines), inner);

@@ -30,8 +30,8 @@ fn tab_spans(app: &App) -> Vec<(ResultsTab, String)> {
         .iter()
         .map(|t| {
             let label = match counts(*t) {
-                Some(n) if n > 0 => format!(" {} {n} ", t.title()),
-                _ => format!(" {} ", t.title()),
+                Some(n) if n > 0 => format!("{} {n}", t.title()),
+                _ => t.title().to_string(),
             };
             (*t, label)
         })
