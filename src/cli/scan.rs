@@ -1,15 +1,395 @@
-//! `sandbench scan`: scan scripts for threats.
+//! `sandbench scan`: scan scripts for threats. Text (colour on a terminal), JSON or SARIF
+//! 2.1.0; exit 1 when a file reaches the fail-on verdict, 2 for usage and file errors.
 
-use clap::Args;
-use std::path::PathBuf;
+use crate::engine::scan::{self, rules, Finding, Report, Verdict};
+use crate::engine::text::escape;
+use clap::{Args, ValueEnum};
+use serde_json::{json, Value};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+/// Largest file scanned (bytes).
+pub const MAX_SCAN_BYTES: usize = 10 * 1024 * 1024;
+/// Most files one invocation collects from directories.
+pub const MAX_FILES: usize = 200_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Sarif,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Block,
+    Review,
+    Never,
+}
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+    /// Exit 1 when any file reaches this verdict.
+    #[arg(long = "fail-on", value_enum, default_value = "block")]
+    pub fail_on: FailOn,
+    /// Also scan inside node_modules directories.
+    #[arg(long)]
+    pub include_node_modules: bool,
     /// Files and directories to scan (`-` reads standard input).
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
 }
 
-pub fn main(_args: ScanArgs) -> u8 {
-    super::usage_error("scan: not implemented yet")
+/// One scanned file or the error that stopped it.
+pub struct Scanned {
+    pub path: String,
+    pub result: Result<Arc<Report>, String>,
+}
+
+fn is_js(p: &Path) -> bool {
+    matches!(
+        p.extension().and_then(|e| e.to_str()),
+        Some("js" | "mjs" | "cjs")
+    )
+}
+
+/// Expands the arguments into files: directories are walked (not following symlinks),
+/// `node_modules` skipped unless asked; errors for missing paths are kept in order.
+pub fn collect(paths: &[PathBuf], include_node_modules: bool) -> Vec<Result<PathBuf, String>> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.as_os_str() == "-" {
+            out.push(Ok(p.clone()));
+            continue;
+        }
+        match std::fs::metadata(p) {
+            Err(e) => out.push(Err(format!("{}: {e}", p.display()))),
+            Ok(m) if m.is_dir() => {
+                let mut files = Vec::new();
+                walk(p, include_node_modules, &mut files, &mut out);
+                files.sort();
+                out.extend(files.into_iter().map(Ok));
+            }
+            Ok(_) => out.push(Ok(p.clone())),
+        }
+        if out.len() > MAX_FILES {
+            out.truncate(MAX_FILES);
+            out.push(Err(format!(
+                "more than {MAX_FILES} files; stopped collecting"
+            )));
+            break;
+        }
+    }
+    out
+}
+
+fn walk(
+    dir: &Path,
+    include_nm: bool,
+    files: &mut Vec<PathBuf>,
+    errors: &mut Vec<Result<PathBuf, String>>,
+) {
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let rd = match std::fs::read_dir(&d) {
+            Ok(rd) => rd,
+            Err(e) => {
+                errors.push(Err(format!("{}: {e}", d.display())));
+                continue;
+            }
+        };
+        for entry in rd.flatten() {
+            let Ok(ft) = entry.file_type() else { continue };
+            let path = entry.path();
+            if ft.is_dir() {
+                if !include_nm && entry.file_name() == "node_modules" {
+                    continue;
+                }
+                stack.push(path);
+            } else if ft.is_file() && is_js(&path) {
+                files.push(path);
+            }
+            if files.len() > MAX_FILES {
+                return;
+            }
+        }
+    }
+}
+
+/// Scans the files in parallel (at most one worker per core), keeping the input order.
+pub fn scan_files(files: &[PathBuf]) -> Vec<Scanned> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(files.len())
+        .max(1);
+    let next = AtomicUsize::new(0);
+    let mut results: Vec<(usize, Scanned)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(p) = files.get(i) else { break };
+                        let result = crate::engine::error::read_source(p, MAX_SCAN_BYTES)
+                            .map(|src| scan::scan_cached(&src))
+                            .map_err(|e| e.to_string());
+                        let path = if p.as_os_str() == "-" {
+                            "-".to_string()
+                        } else {
+                            p.display().to_string()
+                        };
+                        mine.push((i, Scanned { path, result }));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, s)| s).collect()
+}
+
+pub fn main(args: ScanArgs) -> u8 {
+    if args.paths.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
+        return super::usage_error("scan: `-` (standard input) may be given only once");
+    }
+    let collected = collect(&args.paths, args.include_node_modules);
+    let mut errors: Vec<String> = Vec::new();
+    let mut files = Vec::new();
+    for c in collected {
+        match c {
+            Ok(p) => files.push(p),
+            Err(e) => errors.push(e),
+        }
+    }
+    let scanned = scan_files(&files);
+    let mut ok: Vec<(&str, &Report)> = Vec::new();
+    for s in &scanned {
+        match &s.result {
+            Ok(r) => ok.push((s.path.as_str(), r)),
+            Err(e) => errors.push(e.clone()),
+        }
+    }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let written = match args.format {
+        Format::Json => writeln!(out, "{}", to_json(&ok, &errors)),
+        Format::Sarif => writeln!(out, "{}", to_sarif(&ok)),
+        Format::Text => {
+            let colour = std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            out.write_all(to_text(&ok, &errors, colour).as_bytes())
+        }
+    };
+    drop(out);
+    if let Err(e) = written {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            return super::usage_error(format!("scan: writing output: {e}"));
+        }
+    }
+    if args.format != Format::Text {
+        for e in &errors {
+            eprintln!("sandbench: {}", escape(e, false));
+        }
+    }
+    if !errors.is_empty() {
+        return super::EXIT_USAGE;
+    }
+    let threshold = match args.fail_on {
+        FailOn::Block => Some(Verdict::Block),
+        FailOn::Review => Some(Verdict::Review),
+        FailOn::Never => None,
+    };
+    if threshold.is_some_and(|t| ok.iter().any(|(_, r)| r.verdict >= t)) {
+        super::EXIT_FAIL
+    } else {
+        super::EXIT_OK
+    }
+}
+
+fn summary(files: &[(&str, &Report)], errors: &[String]) -> Value {
+    let count = |v: Verdict| files.iter().filter(|(_, r)| r.verdict == v).count();
+    let worst = files
+        .iter()
+        .map(|(_, r)| r.verdict)
+        .max()
+        .unwrap_or(Verdict::Allow);
+    json!({
+        "files": files.len(),
+        "errors": errors.len(),
+        "allow": count(Verdict::Allow),
+        "review": count(Verdict::Review),
+        "block": count(Verdict::Block),
+        "findings": files.iter().map(|(_, r)| r.findings.len()).sum::<usize>(),
+        "max_score": files.iter().map(|(_, r)| r.score).max().unwrap_or(0),
+        "verdict": worst.as_str(),
+    })
+}
+
+/// The JSON document: `{"files":[…],"summary":{…},"errors":[…]}`.
+pub fn to_json(files: &[(&str, &Report)], errors: &[String]) -> Value {
+    let list: Vec<Value> = files
+        .iter()
+        .map(|(path, r)| {
+            json!({
+                "path": path,
+                "sha256": r.sha256,
+                "score": r.score,
+                "verdict": r.verdict,
+                "findings": r.findings,
+                "metrics": r.metrics,
+                "parse_error": r.parse_error,
+            })
+        })
+        .collect();
+    json!({ "files": list, "summary": summary(files, errors), "errors": errors })
+}
+
+fn sarif_level(f: &Finding) -> &'static str {
+    use crate::engine::scan::Severity;
+    match f.severity {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low | Severity::Info => "note",
+    }
+}
+
+/// SARIF 2.1.0 for GitHub code scanning.
+pub fn to_sarif(files: &[(&str, &Report)]) -> Value {
+    let rules: Vec<Value> = rules::RULES
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.id,
+                "name": r.id,
+                "shortDescription": { "text": r.message },
+                "fullDescription": { "text": r.message },
+                "help": { "text": r.remediation, "markdown": r.remediation },
+                "defaultConfiguration": { "level": match r.severity {
+                    scan::Severity::Critical | scan::Severity::High => "error",
+                    scan::Severity::Medium => "warning",
+                    _ => "note",
+                }},
+                "properties": {
+                    "category": r.category,
+                    "tags": ["security", r.category.as_str()],
+                    "security-severity": format!("{:.1}", f64::from(r.score) / 10.0),
+                    "precision": "high",
+                },
+            })
+        })
+        .collect();
+    let results: Vec<Value> = files
+        .iter()
+        .flat_map(|(path, r)| {
+            let uri = path.trim_start_matches("./").replace('\\', "/");
+            r.findings.iter().map(move |f| {
+                json!({
+                    "ruleId": f.rule,
+                    "ruleIndex": rules::RULES.iter().position(|x| x.id == f.rule),
+                    "level": sarif_level(f),
+                    "message": { "text": f.message },
+                    "locations": [{
+                        "physicalLocation": {
+                            "artifactLocation": { "uri": uri },
+                            "region": {
+                                "startLine": f.line,
+                                "startColumn": f.column,
+                                "endLine": f.end_line,
+                                "endColumn": f.end_column.max(if f.end_line == f.line { f.column + 1 } else { 1 }),
+                                "snippet": { "text": f.snippet },
+                            }
+                        }
+                    }],
+                    "properties": { "score": f.score, "category": f.category },
+                })
+            })
+        })
+        .collect();
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "sandbench",
+                "informationUri": "https://github.com/sandbench/sandbench",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            }},
+            "results": results,
+        }],
+    })
+}
+
+/// Human-readable report; ANSI colours only when `colour`.
+pub fn to_text(files: &[(&str, &Report)], errors: &[String], colour: bool) -> String {
+    let paint = |code: &str, s: &str| {
+        if colour {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    };
+    let verdict_col = |v: Verdict| match v {
+        Verdict::Block => "1;31",
+        Verdict::Review => "1;33",
+        Verdict::Allow => "32",
+    };
+    let mut s = String::new();
+    for (path, r) in files {
+        s.push_str(&format!(
+            "{}  {} score {}{}\n",
+            paint("1", &escape(path, false)),
+            paint(verdict_col(r.verdict), &r.verdict.as_str().to_uppercase()),
+            r.score,
+            r.parse_error
+                .as_ref()
+                .map(|e| format!("  (parse error: {})", escape(e, false)))
+                .unwrap_or_default()
+        ));
+        for f in &r.findings {
+            let sev = match f.score {
+                80.. => "31",
+                40..80 => "33",
+                _ => "2",
+            };
+            s.push_str(&format!(
+                "  {}:{}  {} {}  {}\n",
+                f.line,
+                f.column,
+                paint(sev, &format!("{:>3}", f.score)),
+                paint("36", &f.rule),
+                f.message
+            ));
+            if !f.snippet.is_empty() {
+                s.push_str(&format!("      {}\n", paint("2", &f.snippet)));
+            }
+        }
+        if !r.findings.is_empty() {
+            s.push_str(&format!("  {}\n", paint("2", &scan::explain_score(r))));
+        }
+    }
+    for e in errors {
+        s.push_str(&format!(
+            "{} {}\n",
+            paint("1;31", "error:"),
+            escape(e, false)
+        ));
+    }
+    let sum = summary(files, errors);
+    s.push_str(&format!(
+        "{} files: {} allow, {} review, {} block; {} errors\n",
+        sum["files"], sum["allow"], sum["review"], sum["block"], sum["errors"]
+    ));
+    s
 }

@@ -1,8 +1,16 @@
 //! The threat scanner: source → [`Report`] {findings, score, verdict}. Pure, never panics on
 //! any input, cached by SHA-256.
 
+pub mod ast;
+pub mod fold;
+pub mod obfuscation;
+pub mod rules;
+
 use crate::engine::Category;
 use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, LazyLock, Mutex};
 
 /// Aggregate score at which the verdict becomes `review`.
 pub const REVIEW_AT: u8 = 40;
@@ -94,19 +102,625 @@ pub struct Report {
     pub parse_error: Option<String>,
 }
 
-/// Scans `source`. Pure; never panics.
+/// Findings kept per rule (the counters still count every occurrence).
+pub const MAX_PER_RULE: usize = 50;
+/// Findings kept per report.
+pub const MAX_FINDINGS: usize = 500;
+/// Above this approximate bracket depth the parse runs on a thread with a large stack.
+const BIG_STACK_DEPTH: u32 = 200;
+/// Above this depth no syntax tree is built at all (text-level rules only).
+const MAX_AST_DEPTH: u32 = 20_000;
+/// Longest snippet shown, in characters.
+const SNIPPET_CHARS: usize = 120;
+
+/// A finding before positions and texts are attached (byte offsets into the source).
+#[derive(Debug, Clone)]
+pub struct Raw {
+    pub rule: &'static str,
+    pub start: u32,
+    pub end: u32,
+    /// The folded value when the name was spelled indirectly.
+    pub folded: Option<String>,
+    /// Spelled indirectly: the score gets [`rules::HIDDEN_SPELLING_BONUS`].
+    pub hidden: bool,
+    pub detail: String,
+}
+
+/// Scans `source`. Pure; never panics on any input.
 pub fn scan(source: &str) -> Report {
-    // Placeholder until the scanner lands (issue 3).
+    scan_with_hash(source, crate::engine::hash::sha256_hex(source.as_bytes()))
+}
+
+fn scan_with_hash(source: &str, sha256: String) -> Report {
+    let info = obfuscation::text_pass(source);
+    let mut raws = Vec::new();
+    let parse_error;
+    let mut strings: Vec<(u32, u32)> = Vec::new();
+    let mut metrics = Metrics {
+        bytes: source.len(),
+        lines: info.lines,
+        longest_line: info.longest_line,
+        ..Metrics::default()
+    };
+    let mut hex_names = 0;
+    let mut first_hex = None;
+    let mut parsed_ok = false;
+    if info.bracket_depth > MAX_AST_DEPTH {
+        raws.push(Raw {
+            rule: "deep-nesting",
+            start: 0,
+            end: 0,
+            folded: None,
+            hidden: false,
+            detail: format!("about {} levels", info.bracket_depth),
+        });
+        parse_error = Some(format!(
+            "nesting deeper than {MAX_AST_DEPTH} levels: only text-level rules ran"
+        ));
+    } else {
+        let run = || syntax_pass(source);
+        let out = if info.bracket_depth > BIG_STACK_DEPTH {
+            std::thread::scope(|s| {
+                std::thread::Builder::new()
+                    .name("scan-deep".into())
+                    .stack_size(1 << 30)
+                    .spawn_scoped(s, run)
+                    .ok()
+                    .and_then(|h| h.join().ok())
+            })
+        } else {
+            Some(run())
+        };
+        match out {
+            Some(o) => {
+                raws.extend(o.findings);
+                strings = o.strings;
+                parse_error = o.parse_error;
+                parsed_ok = parse_error.is_none();
+                metrics.max_nesting = o.max_nesting;
+                metrics.complexity = o.complexity;
+                metrics.identifier_entropy = o.entropy;
+                hex_names = o.hex_names;
+                first_hex = o.first_hex;
+                metrics.minified = info.longest_line >= 500 && o.avg_ident_len < 3.5;
+            }
+            None => parse_error = Some("the syntax pass could not run".to_string()),
+        }
+    }
+    strings.sort_unstable();
+    obfuscation::text_rules(source, &info, &strings, &mut raws);
+    if hex_names >= 8 {
+        let (start, end) = first_hex.unwrap_or((0, 0));
+        raws.push(Raw {
+            rule: "obfuscation-hex-names",
+            start,
+            end,
+            folded: None,
+            hidden: false,
+            detail: format!("{hex_names} `_0x…` names"),
+        });
+    }
+    if !parsed_ok {
+        token_fallback(source, &mut raws);
+    }
+    let findings = finish(source, raws);
+    metrics.obfuscation = findings
+        .iter()
+        .filter(|f| f.category == Category::Obfuscation)
+        .map(|f| f.score)
+        .max()
+        .unwrap_or(0);
+    if metrics.obfuscation >= 50 {
+        metrics.minified = false;
+    }
+    let score = aggregate(&findings);
     Report {
-        sha256: crate::engine::hash::sha256_hex(source.as_bytes()),
-        score: 0,
-        verdict: Verdict::Allow,
-        findings: Vec::new(),
-        metrics: Metrics {
-            bytes: source.len(),
-            lines: source.lines().count(),
-            ..Metrics::default()
+        sha256,
+        score,
+        verdict: Verdict::from_score(score),
+        findings,
+        metrics,
+        parse_error,
+    }
+}
+
+struct SyntaxOut {
+    findings: Vec<Raw>,
+    strings: Vec<(u32, u32)>,
+    parse_error: Option<String>,
+    max_nesting: u32,
+    complexity: u32,
+    entropy: f64,
+    avg_ident_len: f64,
+    hex_names: u32,
+    first_hex: Option<(u32, u32)>,
+}
+
+/// Parses once (script first, module as fallback) and visits once.
+fn syntax_pass(source: &str) -> SyntaxOut {
+    use oxc_ast_visit::Visit;
+    use oxc_parser::{ParseOptions, Parser};
+    use oxc_span::SourceType;
+    let opts = ParseOptions {
+        preserve_parens: false,
+        allow_return_outside_function: true,
+        ..ParseOptions::default()
+    };
+    let alloc = oxc_allocator::Allocator::default();
+    let mut ret = Parser::new(&alloc, source, SourceType::cjs())
+        .with_options(opts)
+        .parse();
+    if ret.panicked || ret.diagnostics.has_errors() {
+        let alloc2 = oxc_allocator::Allocator::default();
+        let module = Parser::new(&alloc2, source, SourceType::mjs())
+            .with_options(opts)
+            .parse();
+        if !module.panicked && !module.diagnostics.has_errors() {
+            let mut v = ast::AstScan::new(source);
+            v.visit_program(&module.program);
+            return syntax_out(v, None);
+        }
+        drop(module);
+        ret = Parser::new(&alloc, source, SourceType::cjs())
+            .with_options(opts)
+            .parse();
+    }
+    let parse_error = ret.diagnostics.errors().next().map(|d| {
+        let at = d.labels.first().map(|l| l.offset() as usize);
+        match at {
+            Some(off) => {
+                let (line, col) = line_col(source, off);
+                format!("{}:{}: {}", line, col, d.message)
+            }
+            None => d.message.to_string(),
+        }
+    });
+    let parse_error =
+        parse_error.or_else(|| ret.panicked.then(|| "unrecoverable syntax error".into()));
+    let mut v = ast::AstScan::new(source);
+    v.visit_program(&ret.program);
+    syntax_out(v, parse_error)
+}
+
+fn syntax_out(v: ast::AstScan<'_>, parse_error: Option<String>) -> SyntaxOut {
+    let total: u64 = v.ident_hist.iter().map(|&n| u64::from(n)).sum();
+    let entropy = if total == 0 {
+        0.0
+    } else {
+        v.ident_hist
+            .iter()
+            .filter(|&&n| n > 0)
+            .map(|&n| {
+                let p = f64::from(n) / total as f64;
+                -p * p.log2()
+            })
+            .sum()
+    };
+    SyntaxOut {
+        avg_ident_len: if v.ident_count == 0 {
+            0.0
+        } else {
+            v.ident_chars as f64 / v.ident_count as f64
         },
-        parse_error: None,
+        entropy: (entropy * 1000.0).round() / 1000.0,
+        max_nesting: v.max_nesting,
+        complexity: v.complexity,
+        hex_names: v.hex_names,
+        first_hex: v.first_hex.map(|s| (s.start, s.end)),
+        findings: v.findings,
+        strings: v.string_spans,
+        parse_error,
+    }
+}
+
+/// Regex rules for code that does not parse (lower confidence, said so in the message).
+fn token_fallback(source: &str, raws: &mut Vec<Raw>) {
+    static RULES: LazyLock<Vec<(&'static str, regex::bytes::Regex)>> = LazyLock::new(|| {
+        [
+            ("eval-direct", r"\beval\s*\("),
+            (
+                "function-constructor",
+                r#"\bnew\s+Function\s*\(|\bFunction\s*\(\s*['"`]"#,
+            ),
+            (
+                "constructor-chain",
+                r#"constructor['"`]?\s*\]?\s*(\.|\[\s*['"`])\s*constructor"#,
+            ),
+            ("child-process", r"child_process"),
+            (
+                "process-binding",
+                r"process\s*\.\s*(binding|_linkedBinding|dlopen)\s*\(",
+            ),
+            ("process-mainmodule", r"process\s*\.\s*mainModule"),
+            (
+                "proto-pollution",
+                r#"__proto__['"`]?\s*\]?\s*(\.|\[)\s*[\w$'"`]"#,
+            ),
+            (
+                "require-dangerous",
+                r#"require\s*\(\s*['"`](node:)?(vm|v8|module|inspector|worker_threads)['"`]"#,
+            ),
+            (
+                "fs-access",
+                r#"require\s*\(\s*['"`](node:)?fs(/promises)?['"`]"#,
+            ),
+            (
+                "network-fetch",
+                r"\bfetch\s*\(|\bXMLHttpRequest\b|\bnew\s+WebSocket\b",
+            ),
+        ]
+        .into_iter()
+        .map(|(id, re)| {
+            let re = regex::bytes::Regex::new(&format!("(?-u){re}")).expect("static regex");
+            (id, re)
+        })
+        .collect()
+    });
+    let bytes = source.as_bytes();
+    for (id, re) in RULES.iter() {
+        if raws.iter().any(|r| r.rule == *id) {
+            continue;
+        }
+        for m in re.find_iter(bytes).take(MAX_PER_RULE) {
+            raws.push(Raw {
+                rule: id,
+                start: m.start() as u32,
+                end: m.end() as u32,
+                folded: None,
+                hidden: false,
+                detail: "text match; the code did not parse".into(),
+            });
+        }
+    }
+}
+
+/// 1-based line and 1-based character column of a byte offset.
+pub fn line_col(src: &str, off: usize) -> (u32, u32) {
+    let mut off = off.min(src.len());
+    while !src.is_char_boundary(off) {
+        off -= 1;
+    }
+    let before = &src.as_bytes()[..off];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let ls = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
+    let col = src[ls..off].chars().count() + 1;
+    (line as u32, col as u32)
+}
+
+/// Positions, texts, scores; dedup (a finding inside another of the same rule goes), caps.
+fn finish(src: &str, mut raws: Vec<Raw>) -> Vec<Finding> {
+    raws.sort_by(|a, b| {
+        (a.rule, a.start, std::cmp::Reverse(a.end)).cmp(&(
+            b.rule,
+            b.start,
+            std::cmp::Reverse(b.end),
+        ))
+    });
+    let mut kept: Vec<Raw> = Vec::with_capacity(raws.len().min(MAX_FINDINGS));
+    let mut per_rule = 0usize;
+    for r in raws {
+        if let Some(last) = kept.last() {
+            if last.rule == r.rule {
+                if r.start >= last.start && r.end <= last.end && r.end > r.start {
+                    continue;
+                }
+                if last.start == r.start && last.end == r.end {
+                    continue;
+                }
+                per_rule += 1;
+                if per_rule >= MAX_PER_RULE {
+                    continue;
+                }
+            } else {
+                per_rule = 0;
+            }
+        }
+        kept.push(r);
+    }
+    // Line starts once, for all findings.
+    let mut line_starts = vec![0usize];
+    if !kept.is_empty() {
+        line_starts.extend(
+            src.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+    }
+    let pos = |off: usize| -> (u32, u32) {
+        let mut off = off.min(src.len());
+        while !src.is_char_boundary(off) {
+            off -= 1;
+        }
+        let li = line_starts.partition_point(|&s| s <= off) - 1;
+        let ls = line_starts[li];
+        // Columns count characters; bound the work on huge lines.
+        let col = if off - ls > 1 << 20 {
+            off - ls
+        } else {
+            src[ls..off].chars().count()
+        };
+        (li as u32 + 1, col as u32 + 1)
+    };
+    let mut out: Vec<Finding> = kept
+        .into_iter()
+        .filter_map(|r| {
+            let rule = rules::get(r.rule)?;
+            let (start, end) = (r.start as usize, (r.end as usize).max(r.start as usize));
+            let (line, column) = pos(start);
+            let (end_line, end_column) = pos(end);
+            let (start, end) = (start.min(src.len()), end.min(src.len()));
+            let text = src.get(start..end).unwrap_or("");
+            let snippet = crate::engine::text::escape(
+                &crate::engine::text::truncate(text, SNIPPET_CHARS),
+                false,
+            )
+            .into_owned();
+            let mut message = rule.message.to_string();
+            if !r.detail.is_empty() {
+                message.push_str(": ");
+                message.push_str(&crate::engine::text::escape(&r.detail, false));
+            }
+            let folded = r.folded.map(|f| {
+                crate::engine::text::escape(&crate::engine::text::truncate(&f, 200), false)
+                    .into_owned()
+            });
+            if let Some(f) = &folded {
+                message.push_str(&format!(" (resolves to `{f}`)"));
+            }
+            let bonus = if r.hidden && rule.score >= 40 {
+                rules::HIDDEN_SPELLING_BONUS
+            } else {
+                0
+            };
+            Some(Finding {
+                rule: rule.id.to_string(),
+                category: rule.category,
+                score: rule.score.saturating_add(bonus).min(100),
+                severity: rule.severity,
+                line,
+                column,
+                end_line,
+                end_column,
+                start,
+                end,
+                message,
+                remediation: rule.remediation.to_string(),
+                snippet,
+                folded,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| b.score.cmp(&a.score).then(a.start.cmp(&b.start)));
+    out.truncate(MAX_FINDINGS);
+    out
+}
+
+/// The aggregate score: the highest finding, plus for every other category (strongest
+/// first) a quarter of its highest score, halved for each further category; capped at 100.
+/// Repeats of one category never add up, so many harmless `fetch` calls stay harmless.
+pub fn aggregate(findings: &[Finding]) -> u8 {
+    let mut per_cat: BTreeMap<Category, u8> = BTreeMap::new();
+    for f in findings {
+        let e = per_cat.entry(f.category).or_insert(0);
+        *e = (*e).max(f.score);
+    }
+    let mut scores: Vec<u8> = per_cat.into_values().collect();
+    scores.sort_unstable_by(|a, b| b.cmp(a));
+    let Some((&top, rest)) = scores.split_first() else {
+        return 0;
+    };
+    let mut total = u32::from(top);
+    for (i, &s) in rest.iter().enumerate().take(8) {
+        total += (u32::from(s) / 4) >> i;
+    }
+    total.min(100) as u8
+}
+
+/// A one-line explanation of how `report.score` was reached.
+pub fn explain_score(report: &Report) -> String {
+    let mut per_cat: BTreeMap<Category, &Finding> = BTreeMap::new();
+    for f in &report.findings {
+        let e = per_cat.entry(f.category).or_insert(f);
+        if f.score > e.score {
+            *e = f;
+        }
+    }
+    let mut tops: Vec<&Finding> = per_cat.into_values().collect();
+    tops.sort_by_key(|f| std::cmp::Reverse(f.score));
+    if tops.is_empty() {
+        return "no findings: score 0 (allow)".to_string();
+    }
+    let mut parts = vec![format!("{} {}", tops[0].rule, tops[0].score)];
+    for (i, f) in tops.iter().skip(1).enumerate().take(3) {
+        parts.push(format!("+ {} {}/{}", f.rule, f.score, 4u32 << i));
+    }
+    format!(
+        "{} = {} ({}; review ≥ {REVIEW_AT}, block ≥ {BLOCK_AT})",
+        parts.join(" "),
+        report.score,
+        report.verdict.as_str()
+    )
+}
+
+/// Counters of a [`Scanner`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ScanStats {
+    /// Every call to [`Scanner::scan`].
+    pub scans: u64,
+    /// Calls answered from the cache.
+    pub cache_hits: u64,
+    /// Reports currently cached.
+    pub cached: usize,
+    /// Findings per rule id over every fresh (uncached) scan.
+    pub rule_counts: BTreeMap<String, u64>,
+}
+
+struct Cache {
+    map: HashMap<String, Arc<Report>>,
+    order: VecDeque<String>,
+    rule_counts: BTreeMap<String, u64>,
+}
+
+/// A scanner with a bounded cache keyed by the SHA-256 of the source, and counters. The TUI
+/// rescans on every (debounced) keystroke; repeated sources cost one hash.
+pub struct Scanner {
+    cap: usize,
+    cache: Mutex<Cache>,
+    scans: AtomicU64,
+    hits: AtomicU64,
+}
+
+impl Scanner {
+    /// A scanner keeping at most `cap` reports (oldest evicted first).
+    pub fn new(cap: usize) -> Scanner {
+        Scanner {
+            cap: cap.max(1),
+            cache: Mutex::new(Cache {
+                map: HashMap::new(),
+                order: VecDeque::new(),
+                rule_counts: BTreeMap::new(),
+            }),
+            scans: AtomicU64::new(0),
+            hits: AtomicU64::new(0),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Cache> {
+        // A panic elsewhere while holding the lock leaves plain data; keep using it.
+        self.cache.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Scans `source`, answering from the cache when the same text was scanned before.
+    pub fn scan(&self, source: &str) -> Arc<Report> {
+        self.scans.fetch_add(1, Ordering::Relaxed);
+        let sha = crate::engine::hash::sha256_hex(source.as_bytes());
+        if let Some(r) = self.lock().map.get(&sha) {
+            self.hits.fetch_add(1, Ordering::Relaxed);
+            return Arc::clone(r);
+        }
+        let report = Arc::new(scan_with_hash(source, sha.clone()));
+        let mut c = self.lock();
+        for f in &report.findings {
+            *c.rule_counts.entry(f.rule.clone()).or_insert(0) += 1;
+        }
+        if !c.map.contains_key(&sha) {
+            while c.map.len() >= self.cap {
+                match c.order.pop_front() {
+                    Some(old) => {
+                        c.map.remove(&old);
+                    }
+                    None => break,
+                }
+            }
+            c.order.push_back(sha.clone());
+            c.map.insert(sha, Arc::clone(&report));
+        }
+        report
+    }
+
+    /// The counters so far.
+    pub fn stats(&self) -> ScanStats {
+        let c = self.lock();
+        ScanStats {
+            scans: self.scans.load(Ordering::Relaxed),
+            cache_hits: self.hits.load(Ordering::Relaxed),
+            cached: c.map.len(),
+            rule_counts: c.rule_counts.clone(),
+        }
+    }
+}
+
+/// The process-wide scanner (256 cached reports), for the TUI and the CLI.
+pub fn global() -> &'static Scanner {
+    static G: LazyLock<Scanner> = LazyLock::new(|| Scanner::new(256));
+    &G
+}
+
+/// [`scan`] through the process-wide cache.
+pub fn scan_cached(source: &str) -> Arc<Report> {
+    global().scan(source)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_id_used_in_the_sources_is_in_the_table() {
+        let srcs = [
+            include_str!("ast.rs"),
+            include_str!("obfuscation.rs"),
+            include_str!("mod.rs"),
+        ];
+        let re = regex::Regex::new(r#""([a-z]+(?:-[a-z]+)+)""#).expect("regex");
+        for s in srcs {
+            for c in re.captures_iter(s) {
+                let id = &c[1];
+                if id.starts_with("scan-") || id.starts_with("fs-extra") || id == "graceful-fs" {
+                    continue;
+                }
+                if ["utf-8", "coin-hive", "crypto-loot"].contains(&id) {
+                    continue;
+                }
+                assert!(
+                    rules::get(id).is_some(),
+                    "rule `{id}` missing from the table"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn aggregate_is_max_plus_diminishing_other_categories() {
+        let f = |rule: &str| {
+            let r = rules::get(rule).expect("rule");
+            Finding {
+                rule: rule.into(),
+                category: r.category,
+                score: r.score,
+                severity: r.severity,
+                line: 1,
+                column: 1,
+                end_line: 1,
+                end_column: 1,
+                start: 0,
+                end: 0,
+                message: String::new(),
+                remediation: String::new(),
+                snippet: String::new(),
+                folded: None,
+            }
+        };
+        assert_eq!(aggregate(&[]), 0);
+        assert_eq!(aggregate(&[f("network-fetch"), f("network-fetch")]), 40);
+        // 50 (fs) + 40/4 (network)
+        assert_eq!(aggregate(&[f("fs-access"), f("network-fetch")]), 60);
+        assert_eq!(
+            aggregate(&[f("constructor-chain"), f("child-process")]),
+            100
+        );
+    }
+
+    #[test]
+    fn cache_hits_counters_and_bound() {
+        let s = Scanner::new(2);
+        let a = s.scan("eval(x)");
+        let b = s.scan("eval(x)");
+        assert!(Arc::ptr_eq(&a, &b));
+        s.scan("1");
+        s.scan("2");
+        let st = s.stats();
+        assert_eq!((st.scans, st.cache_hits, st.cached), (4, 1, 2));
+        assert_eq!(st.rule_counts.get("eval-direct"), Some(&1));
+    }
+
+    #[test]
+    fn line_col_counts_characters() {
+        assert_eq!(line_col("ab\ncé d", 7), (2, 4));
+        assert_eq!(line_col("x", 99), (1, 2));
     }
 }

@@ -1,0 +1,956 @@
+//! The syntax-level rules: one visit over the oxc AST, resolving names through
+//! [`fold::Env`] so that spelling tricks reach the same rules as plain code.
+
+use super::fold::{self, Env, Folded, Sym};
+use super::Raw;
+use oxc_ast::ast::*;
+use oxc_ast::AstKind;
+use oxc_ast_visit::{walk, Visit};
+use oxc_span::{GetSpan, Span};
+use regex::bytes::Regex;
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+static SENSITIVE_PATH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i-u)(\.ssh(/|\\|$)|id_rsa|id_ed25519|/etc/passwd|/etc/shadow|/etc/sudoers|(^|[/\\~])\.npmrc|(^|[/\\~])\.aws(/|\\|$)|\.aws/credentials|\.docker/config\.json|\.kube/config|\.gnupg|\.bash_history|\.git-credentials|\.netrc|wallet\.dat)",
+    )
+    .expect("static regex")
+});
+
+/// Modules and what loading them means.
+fn module_rule(name: &str) -> Option<&'static str> {
+    let base = fold::module_name(name);
+    let base = base.split('/').next().unwrap_or(base);
+    Some(match base {
+        "child_process" => "child-process",
+        "fs" | "fs-extra" | "graceful-fs" => "fs-access",
+        "vm" | "module" | "v8" | "inspector" | "worker_threads" | "cluster" | "repl" | "wasi"
+        | "vm2" => "require-dangerous",
+        "http" | "https" | "http2" | "net" | "dgram" | "dns" | "tls" => "network-module",
+        _ => return None,
+    })
+}
+
+const BUILTINS: &[&str] = &[
+    "Object", "Array", "Function", "String", "Number", "Boolean", "Symbol", "Promise", "RegExp",
+    "Date", "Error", "Map", "Set", "WeakMap", "JSON", "Math", "Reflect",
+];
+
+/// Whether `path` names a built-in constructor, its prototype, or the global object.
+fn is_builtin_target(path: &str) -> bool {
+    let base = path.strip_suffix(".prototype").unwrap_or(path);
+    BUILTINS.contains(&base) || fold::is_global_object(path)
+}
+
+const MERGE_HELPERS: &[&str] = &[
+    "merge",
+    "mergeWith",
+    "defaultsDeep",
+    "extend",
+    "deepmerge",
+    "deepMerge",
+    "mergeDeep",
+    "assignDeep",
+    "deepExtend",
+    "set",
+    "setWith",
+    "setPath",
+    "setValue",
+];
+
+const NET_SINK_METHODS: &[&str] = &[
+    "send",
+    "write",
+    "end",
+    "request",
+    "post",
+    "put",
+    "get",
+    "sendBeacon",
+    "resolve",
+    "lookup",
+    "connect",
+];
+
+/// The syntax-level scanner state.
+pub struct AstScan<'s> {
+    src: &'s str,
+    env: Env,
+    pub findings: Vec<Raw>,
+    /// Byte spans of string literals and template text (for the trojan-source rule).
+    pub string_spans: Vec<(u32, u32)>,
+    handled: HashSet<u32>,
+    tainted: HashSet<String>,
+    depth: u32,
+    pub max_nesting: u32,
+    pub complexity: u32,
+    pub ident_hist: [u32; 128],
+    pub ident_chars: u64,
+    pub ident_count: u64,
+    pub hex_names: u32,
+    pub first_hex: Option<Span>,
+}
+
+impl<'s> AstScan<'s> {
+    pub fn new(src: &'s str) -> Self {
+        AstScan {
+            src,
+            env: Env::default(),
+            findings: Vec::new(),
+            string_spans: Vec::new(),
+            handled: HashSet::new(),
+            tainted: HashSet::new(),
+            depth: 0,
+            max_nesting: 0,
+            complexity: 1,
+            ident_hist: [0; 128],
+            ident_chars: 0,
+            ident_count: 0,
+            hex_names: 0,
+            first_hex: None,
+        }
+    }
+
+    fn add(&mut self, rule: &'static str, span: Span, folded: Option<&Folded>, detail: String) {
+        let hidden = folded.is_some_and(|f| f.hidden);
+        self.findings.push(Raw {
+            rule,
+            start: span.start,
+            end: span.end,
+            folded: folded.filter(|f| f.hidden).map(|f| f.value.clone()),
+            hidden,
+            detail,
+        });
+    }
+
+    fn add_sym(&mut self, rule: &'static str, span: Span, sym: &Sym, detail: String) {
+        let value = match sym.path.strip_prefix("module:") {
+            Some(rest) => match rest.split_once('.') {
+                Some((m, tail)) => format!("require('{m}').{tail}"),
+                None => format!("require('{rest}')"),
+            },
+            None => sym.path.clone(),
+        };
+        let f = Folded {
+            value,
+            hidden: sym.hidden,
+            decoded: false,
+        };
+        self.add(rule, span, Some(&f), detail);
+    }
+
+    fn resolve(&self, e: &Expression) -> Option<Sym> {
+        self.env.resolve(e, self.src)
+    }
+
+    fn fold(&self, e: &Expression) -> Option<Folded> {
+        self.env.fold(e, self.src)
+    }
+
+    fn module_finding(&mut self, name: &Folded, span: Span) {
+        if let Some(rule) = module_rule(&name.value) {
+            let detail = format!("loads `{}`", fold::module_name(&name.value));
+            self.add(rule, span, Some(name), detail);
+        }
+    }
+
+    /// Whether an argument is code in a string (literal, template, concatenation, folded).
+    fn stringish(&self, e: &Expression) -> bool {
+        match e.without_parentheses() {
+            Expression::StringLiteral(_) | Expression::TemplateLiteral(_) => true,
+            Expression::BinaryExpression(b) if b.operator == BinaryOperator::Addition => {
+                self.stringish(&b.left) || self.stringish(&b.right)
+            }
+            other => self.fold(other).is_some(),
+        }
+    }
+
+    /// Whether `e` contains a run-time decoder call (atob, Buffer.from, fromCharCode…).
+    fn has_decoder(&self, e: &Expression) -> bool {
+        let mut f = Finder {
+            env: &self.env,
+            src: self.src,
+            tainted: &self.tainted,
+            want: Want::Decoder,
+            found: false,
+            budget: 2000,
+        };
+        f.visit_expression(e);
+        f.found
+    }
+
+    fn mentions_secret(&self, args: &[Argument]) -> bool {
+        let mut f = Finder {
+            env: &self.env,
+            src: self.src,
+            tainted: &self.tainted,
+            want: Want::Secret,
+            found: false,
+            budget: 2000,
+        };
+        for a in args {
+            f.visit_argument(a);
+        }
+        f.found
+    }
+
+    fn check_code_arg(&mut self, args: &[Argument], span: Span, what: &str) -> bool {
+        // eval(atob(…)), Function(Buffer.from(…).toString())
+        if args
+            .iter()
+            .filter_map(|a| a.as_expression())
+            .any(|a| self.has_decoder(a))
+        {
+            let f = args
+                .iter()
+                .filter_map(|a| a.as_expression())
+                .find_map(|a| self.fold(a));
+            let detail = format!("{what} runs decoded text");
+            self.add("encoded-exec", span, f.as_ref(), detail);
+            return true;
+        }
+        false
+    }
+
+    fn check_call(&mut self, c: &CallExpression<'_>) {
+        let callee = c.callee.without_parentheses();
+        if let Expression::Identifier(id) = callee {
+            if id.name == "eval" {
+                self.handled.insert(id.span.start);
+            }
+        }
+        // X.constructor(code)(): the JSFuck signature.
+        if let Expression::CallExpression(inner) = callee {
+            if let Some((_, key)) = self.env.member_view(&inner.callee, self.src, 0) {
+                if key.value == "constructor" && !inner.arguments.is_empty() {
+                    let detail = "calls the code built by `….constructor(…)`".to_string();
+                    self.add("constructor-chain", c.span, Some(&key), detail);
+                }
+            }
+        }
+        let Some(sym) = self.resolve(callee) else {
+            self.check_merge(c);
+            return;
+        };
+        let path = sym.path.as_str();
+        let arg0 = c.arguments.first().and_then(|a| a.as_expression());
+        match path {
+            "eval" | "execScript" => {
+                let folded = arg0.and_then(|a| self.fold(a));
+                if folded.as_ref().is_some_and(|f| f.value.trim() == "this") {
+                    let detail = "evaluates `this` to find the global object".to_string();
+                    self.add("function-global-idiom", c.span, folded.as_ref(), detail);
+                    return;
+                }
+                if self.check_code_arg(&c.arguments, c.span, "eval") {
+                    return;
+                }
+                if sym.plain && path == "eval" {
+                    self.add("eval-direct", c.span, folded.as_ref(), String::new());
+                } else {
+                    self.add_sym("eval-indirect", c.span, &sym, String::new());
+                }
+            }
+            "Function" | "AsyncFunction" | "GeneratorFunction" | "AsyncGeneratorFunction" => {
+                self.function_ctor(&c.arguments, c.span, &sym)
+            }
+            "Function.apply" | "Function.call" | "Function.bind" => {
+                self.function_ctor(&[], c.span, &sym)
+            }
+            "Reflect.construct" | "Reflect.apply" => {
+                if arg0
+                    .and_then(|a| self.resolve(a))
+                    .is_some_and(|s| s.path == "Function")
+                {
+                    self.function_ctor(&[], c.span, &sym);
+                }
+            }
+            "setTimeout" | "setInterval" | "setImmediate" => {
+                if arg0.is_some_and(|a| self.stringish(a))
+                    && !self.check_code_arg(&c.arguments[..1], c.span, path)
+                {
+                    {
+                        let f = arg0.and_then(|a| self.fold(a));
+                        let detail = format!("`{path}` with a string");
+                        self.add("timer-string", c.span, f.as_ref(), detail);
+                    }
+                }
+            }
+            "process.binding" | "process._linkedBinding" | "process.dlopen" => {
+                self.add_sym("process-binding", c.span, &sym, String::new())
+            }
+            "process.exit" | "process.kill" | "process.abort" | "process.reallyExit" => {
+                self.add_sym("process-exit", c.span, &sym, String::new())
+            }
+            "fetch" | "navigator.sendBeacon" | "importScripts" => {
+                if self.mentions_secret(&c.arguments) {
+                    self.add_sym("exfiltration", c.span, &sym, String::new());
+                } else {
+                    self.add_sym("network-fetch", c.span, &sym, String::new());
+                }
+            }
+            "JSON.stringify"
+            | "Object.keys"
+            | "Object.values"
+            | "Object.entries"
+            | "Object.assign"
+            | "Object.getOwnPropertyNames"
+            | "Reflect.ownKeys" => {
+                if c.arguments
+                    .iter()
+                    .filter_map(|a| a.as_expression())
+                    .any(|a| self.resolve(a).is_some_and(|s| s.path == "process.env"))
+                {
+                    let detail = format!("`{path}(process.env)`");
+                    self.add("process-env", c.span, None, detail);
+                }
+                if path == "Object.assign" {
+                    self.check_builtin_arg(c, &sym);
+                }
+            }
+            "Object.defineProperty"
+            | "Object.defineProperties"
+            | "Object.setPrototypeOf"
+            | "Reflect.defineProperty"
+            | "Reflect.setPrototypeOf"
+            | "Reflect.set" => self.check_builtin_arg(c, &sym),
+            "atob" | "Buffer.from" => {
+                if let Some(f) = arg0.and_then(|a| self.fold(a)) {
+                    if f.value.len() >= 200 {
+                        let detail = format!("decodes a {}-character blob", f.value.len());
+                        self.add("encoded-blob", c.span, None, detail);
+                    }
+                }
+            }
+            _ if fold::is_require_path(path) => {
+                match arg0.and_then(|a| self.fold(a)) {
+                    Some(name) => {
+                        let name = Folded {
+                            hidden: name.hidden || sym.hidden,
+                            ..name
+                        };
+                        self.module_finding(&name, c.span);
+                    }
+                    None if path == "require" => {
+                        self.add("require-dynamic", c.span, None, String::new())
+                    }
+                    None => {}
+                }
+                if path.starts_with("module:module") || path.starts_with("module.constructor") {
+                    self.add_sym("module-load", c.span, &sym, String::new());
+                }
+            }
+            _ if path.starts_with("module:child_process.") => {
+                let detached = c.arguments.iter().any(|a| {
+                    matches!(a, Argument::ObjectExpression(o) if o.properties.iter().any(|p| {
+                        matches!(p, ObjectPropertyKind::ObjectProperty(p)
+                            if p.key.static_name().is_some_and(|n| n == "detached")
+                            && matches!(&p.value, Expression::BooleanLiteral(b) if b.value))
+                    }))
+                });
+                let rule = if detached {
+                    "child-process-detached"
+                } else {
+                    "child-process"
+                };
+                self.add_sym(rule, c.span, &sym, String::new());
+            }
+            _ if path.starts_with("module:fs.") || path.starts_with("Deno.") => {
+                let fs_call = path.contains("read")
+                    || path.contains("write")
+                    || path.contains("append")
+                    || path.contains("open")
+                    || path.contains("unlink")
+                    || path.contains("rm");
+                if fs_call {
+                    if let Some(p) = arg0.and_then(|a| self.fold(a)) {
+                        if SENSITIVE_PATH.is_match(p.value.as_bytes()) {
+                            let detail = format!("`{path}` on `{}`", p.value);
+                            self.add("sensitive-path", c.span, Some(&p), detail);
+                        }
+                    }
+                }
+            }
+            _ => {
+                if path.starts_with("module:module.") || path.starts_with("module.constructor.") {
+                    self.add_sym("module-load", c.span, &sym, String::new());
+                }
+                self.check_merge(c);
+            }
+        }
+        self.check_net_sink(c, Some(&sym));
+    }
+
+    fn check_net_sink(&mut self, c: &CallExpression<'_>, sym: Option<&Sym>) {
+        let net_module = sym.is_some_and(|s| {
+            [
+                "module:http",
+                "module:https",
+                "module:net",
+                "module:dgram",
+                "module:dns",
+                "module:tls",
+            ]
+            .iter()
+            .any(|m| s.path.starts_with(m))
+        });
+        let method = c
+            .callee
+            .without_parentheses()
+            .as_member_expression()
+            .and_then(|m| m.static_property_name());
+        let sink = net_module || method.is_some_and(|m| NET_SINK_METHODS.contains(&m));
+        if sink && !c.arguments.is_empty() && self.mentions_secret(&c.arguments) {
+            let detail = format!("`{}` sends secret data", method.unwrap_or("call"));
+            self.add("exfiltration", c.span, None, detail);
+        }
+    }
+
+    fn check_builtin_arg(&mut self, c: &CallExpression<'_>, sym: &Sym) {
+        if let Some(t) = c
+            .arguments
+            .first()
+            .and_then(|a| a.as_expression())
+            .and_then(|a| self.resolve(a))
+        {
+            if is_builtin_target(&t.path) {
+                let detail = format!("`{}` on `{}`", sym.path, t.path);
+                self.add_sym("builtin-prototype-write", c.span, &t, detail);
+            }
+        }
+    }
+
+    fn check_merge(&mut self, c: &CallExpression<'_>) {
+        let name = match c.callee.without_parentheses() {
+            Expression::Identifier(id) => Some(id.name.as_str()),
+            e => e
+                .as_member_expression()
+                .and_then(|m| m.static_property_name()),
+        };
+        if !name.is_some_and(|n| MERGE_HELPERS.contains(&n)) {
+            return;
+        }
+        for a in c.arguments.iter().filter_map(|a| a.as_expression()) {
+            if let Some(p) = self.polluting_payload(a) {
+                let detail = "merges a payload that writes `__proto__`".to_string();
+                self.add("proto-pollution", c.span, Some(&p), detail);
+                return;
+            }
+        }
+    }
+
+    /// `JSON.parse('{"__proto__":…}')`, `'__proto__.x'` paths, `{['__proto__']: …}`.
+    fn polluting_payload(&self, e: &Expression) -> Option<Folded> {
+        let bad = |s: &str| s.contains("__proto__") || s.contains("constructor.prototype");
+        match e.without_parentheses() {
+            Expression::CallExpression(c) => {
+                let s = self.resolve(&c.callee)?;
+                if s.path != "JSON.parse" {
+                    return None;
+                }
+                let f = self.fold(c.arguments.first()?.as_expression()?)?;
+                bad(&f.value).then_some(f)
+            }
+            Expression::ObjectExpression(o) => o.properties.iter().find_map(|p| match p {
+                ObjectPropertyKind::ObjectProperty(p) if p.computed => {
+                    let f = self.fold(p.key.as_expression()?)?;
+                    (f.value == "__proto__").then_some(f)
+                }
+                _ => None,
+            }),
+            Expression::ArrayExpression(a) => {
+                let first = a.elements.first()?.as_expression()?;
+                let f = self.fold(first)?;
+                (f.value == "__proto__" || f.value == "constructor").then_some(f)
+            }
+            other => {
+                let f = self.fold(other)?;
+                bad(&f.value).then_some(f)
+            }
+        }
+    }
+
+    fn function_ctor(&mut self, args: &[Argument], span: Span, sym: &Sym) {
+        if sym.chain {
+            // Already reported as `constructor-chain` at the member access.
+            return;
+        }
+        if let [Argument::StringLiteral(s)] = args {
+            let body = s.value.as_str().trim().trim_end_matches(';').trim();
+            if body == "return this" {
+                let detail = "`Function('return this')` finds the global object".to_string();
+                self.add("function-global-idiom", span, None, detail);
+                return;
+            }
+        }
+        if self.check_code_arg(args, span, "Function") {
+            return;
+        }
+        let f = args
+            .last()
+            .and_then(|a| a.as_expression())
+            .and_then(|a| self.fold(a));
+        let detail = if sym.path == "Function" {
+            String::new()
+        } else {
+            format!("reaches `{}`", sym.path)
+        };
+        let f = f.or_else(|| {
+            sym.hidden.then(|| Folded {
+                value: sym.path.clone(),
+                hidden: true,
+                decoded: false,
+            })
+        });
+        self.add("function-constructor", span, f.as_ref(), detail);
+    }
+
+    fn check_new(&mut self, n: &NewExpression<'_>) {
+        let Some(sym) = self.resolve(&n.callee) else {
+            return;
+        };
+        match sym.path.as_str() {
+            "Function" | "AsyncFunction" | "GeneratorFunction" | "AsyncGeneratorFunction" => {
+                self.function_ctor(&n.arguments, n.span, &sym)
+            }
+            "XMLHttpRequest" | "WebSocket" | "EventSource" => {
+                self.add_sym("network-fetch", n.span, &sym, String::new())
+            }
+            _ => {}
+        }
+    }
+
+    fn check_member(&mut self, e: &Expression<'_>) {
+        let Some((obj, key)) = self.env.member_view(e, self.src, 0) else {
+            return;
+        };
+        let span = e.span();
+        if key.value == "constructor" && fold::function_valued(obj, &self.env, self.src, 0) {
+            let kind = fold::function_kind(obj);
+            let detail = format!("reaches `{kind}`");
+            let shown = Folded {
+                value: key.value.clone(),
+                hidden: key.hidden,
+                decoded: key.decoded,
+            };
+            self.add("constructor-chain", span, Some(&shown), detail);
+            return;
+        }
+        if key.value != "mainModule" && !key.hidden {
+            return;
+        }
+        let Some(sym) = self.resolve(e) else {
+            return;
+        };
+        match sym.path.as_str() {
+            "process.mainModule" => {
+                self.add_sym("process-mainmodule", span, &sym, String::new());
+            }
+            // A dangerous global looked up by a hidden spelling, e.g. globalThis['ev'+'al'].
+            "eval" if sym.hidden => self.add_sym("eval-indirect", span, &sym, String::new()),
+            "Function" if sym.hidden && !sym.chain => {
+                self.add_sym("function-constructor", span, &sym, String::new())
+            }
+            _ => {}
+        }
+    }
+
+    fn check_assign(&mut self, a: &AssignmentExpression<'_>) {
+        let (AssignmentTarget::StaticMemberExpression(_)
+        | AssignmentTarget::ComputedMemberExpression(_)) = &a.left
+        else {
+            if let AssignmentTarget::AssignmentTargetIdentifier(id) = &a.left {
+                self.env.reassigned(id.name.as_str());
+            }
+            return;
+        };
+        let Some(m) = a.left.as_member_expression() else {
+            return;
+        };
+        let span = a.span;
+        // Walk the chain of keys from the outside in.
+        let mut keys: Vec<Folded> = Vec::new();
+        if let Some(k) = self.env.member_key(m, self.src, 0) {
+            keys.push(k);
+        }
+        let mut obj = m.object();
+        let mut steps = 0;
+        while let Some((o, k)) = self.env.member_view(obj, self.src, 0) {
+            keys.push(k);
+            obj = o;
+            steps += 1;
+            if steps > 32 {
+                break;
+            }
+        }
+        // keys[0] is the written property; the rest are the path to it (outermost first).
+        for (i, k) in keys.iter().enumerate().skip(1) {
+            let via_proto = k.value == "__proto__";
+            let via_ctor_proto =
+                k.value == "prototype" && keys.get(i + 1).is_some_and(|n| n.value == "constructor");
+            if via_proto || via_ctor_proto {
+                let detail = format!("writes `{}` through `{}`", keys[0].value, k.value);
+                self.add("proto-pollution", span, Some(k), detail);
+                return;
+            }
+        }
+        if keys.first().is_some_and(|k| k.value == "__proto__") {
+            let first = keys.first().cloned();
+            self.add("proto-set", span, first.as_ref(), String::new());
+            return;
+        }
+        let target = m.object();
+        if let Some(t) = self.resolve(target) {
+            let p = t.path.as_str();
+            if p.starts_with("require.cache")
+                || p.starts_with("module:module._cache")
+                || p.starts_with("module.constructor._cache")
+                || p == "module:module.prototype"
+                || p == "module:module"
+                || p == "module.constructor"
+            {
+                let detail = format!("writes `{p}`");
+                self.add_sym("require-cache", span, &t, detail);
+            } else if (p.ends_with(".prototype") && is_builtin_target(p))
+                || (fold::is_global_object(p)
+                    && keys.first().is_some_and(|k| {
+                        matches!(k.value.as_str(), "eval" | "Function" | "fetch" | "require")
+                    }))
+            {
+                let detail = format!(
+                    "writes `{p}.{}`",
+                    keys.first().map(|k| k.value.as_str()).unwrap_or("?")
+                );
+                self.add_sym("builtin-prototype-write", span, &t, detail);
+            }
+        }
+    }
+
+    fn bind_declarator(&mut self, d: &VariableDeclarator<'_>) {
+        let Some(init) = &d.init else {
+            return;
+        };
+        match &d.id {
+            BindingPattern::BindingIdentifier(id) => {
+                let name = id.name.as_str();
+                let value = if let Some(f) = self.fold(init) {
+                    Some(fold::Alias::Str(f))
+                } else if let Some(a) = self.env.fold_array_expr(init, self.src) {
+                    Some(fold::Alias::Arr(a))
+                } else {
+                    self.resolve(init).map(fold::Alias::Sym)
+                };
+                if self.mentions_secret_expr(init) {
+                    self.tainted.insert(name.to_string());
+                }
+                if value.is_some() || self.env.aliases.contains_key(name) {
+                    self.env.bind(name, value);
+                }
+            }
+            BindingPattern::ObjectPattern(p) => {
+                let Some(s) = self.resolve(init) else {
+                    return;
+                };
+                for prop in &p.properties {
+                    let (Some(k), BindingPattern::BindingIdentifier(id)) =
+                        (prop.key.static_name(), &prop.value)
+                    else {
+                        continue;
+                    };
+                    let sym = Sym {
+                        path: format!("{}.{}", s.path, k),
+                        ..s.clone()
+                    };
+                    self.env.bind(id.name.as_str(), Some(fold::Alias::Sym(sym)));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn mentions_secret_expr(&self, e: &Expression) -> bool {
+        let mut f = Finder {
+            env: &self.env,
+            src: self.src,
+            tainted: &self.tainted,
+            want: Want::Secret,
+            found: false,
+            budget: 2000,
+        };
+        f.visit_expression(e);
+        f.found
+    }
+
+    fn ident(&mut self, name: &str, span: Span, binding: bool) {
+        self.ident_count += 1;
+        for b in name.bytes() {
+            self.ident_hist[b.min(127) as usize] += 1;
+        }
+        self.ident_chars += name.len() as u64;
+        if binding && name.starts_with("_0x") && name.len() >= 5 {
+            self.hex_names += 1;
+            self.first_hex.get_or_insert(span);
+        }
+        if !name.is_ascii() {
+            let latin = name.chars().any(|c| c.is_ascii_alphabetic());
+            let lookalike = name.chars().any(|c| matches!(c as u32, 0x0370..=0x04FF));
+            if latin && lookalike {
+                let detail = format!("`{}`", crate::engine::text::escape(name, false));
+                self.add("homoglyph-identifier", span, None, detail);
+            }
+        }
+    }
+}
+
+impl<'a> Visit<'a> for AstScan<'_> {
+    fn enter_node(&mut self, kind: AstKind<'a>) {
+        match kind {
+            AstKind::IfStatement(_)
+            | AstKind::ForStatement(_)
+            | AstKind::ForInStatement(_)
+            | AstKind::ForOfStatement(_)
+            | AstKind::WhileStatement(_)
+            | AstKind::DoWhileStatement(_)
+            | AstKind::SwitchCase(_)
+            | AstKind::CatchClause(_)
+            | AstKind::ConditionalExpression(_)
+            | AstKind::LogicalExpression(_) => self.complexity = self.complexity.saturating_add(1),
+            AstKind::BlockStatement(_) | AstKind::FunctionBody(_) => {
+                self.depth += 1;
+                self.max_nesting = self.max_nesting.max(self.depth);
+            }
+            _ => {}
+        }
+    }
+
+    fn leave_node(&mut self, kind: AstKind<'a>) {
+        if let AstKind::BlockStatement(_) | AstKind::FunctionBody(_) = kind {
+            self.depth = self.depth.saturating_sub(1);
+        }
+    }
+
+    fn visit_expression(&mut self, e: &Expression<'a>) {
+        match e {
+            Expression::CallExpression(c) => {
+                self.check_call(c);
+                if c.callee
+                    .as_member_expression()
+                    .and_then(|m| m.static_property_name())
+                    == Some("get")
+                {
+                    self.check_member(e);
+                }
+            }
+            Expression::NewExpression(n) => self.check_new(n),
+            Expression::StaticMemberExpression(_) | Expression::ComputedMemberExpression(_) => {
+                self.check_member(e)
+            }
+            Expression::AssignmentExpression(a) => self.check_assign(a),
+            Expression::Identifier(id)
+                if id.name == "eval" && !self.handled.contains(&id.span.start) =>
+            {
+                self.add(
+                    "eval-indirect",
+                    id.span,
+                    None,
+                    "`eval` used as a value".into(),
+                );
+            }
+            Expression::UnaryExpression(u) => {
+                if let Expression::Identifier(id) = u.argument.without_parentheses() {
+                    self.handled.insert(id.span.start);
+                }
+                if u.operator == UnaryOperator::Delete {
+                    if let Some(s) = self.resolve(&u.argument) {
+                        if s.path.starts_with("require.cache")
+                            || s.path.starts_with("module:module._cache")
+                        {
+                            self.add_sym(
+                                "require-cache",
+                                u.span,
+                                &s,
+                                "deletes a cache entry".into(),
+                            );
+                        }
+                    }
+                }
+            }
+            Expression::ImportExpression(i) => match self.fold(&i.source) {
+                Some(name) => self.module_finding(&name, i.span),
+                None => self.add("dynamic-import", i.span, None, String::new()),
+            },
+            _ => {}
+        }
+        walk::walk_expression(self, e);
+    }
+
+    fn visit_variable_declarator(&mut self, d: &VariableDeclarator<'a>) {
+        walk::walk_variable_declarator(self, d);
+        self.bind_declarator(d);
+    }
+
+    fn visit_import_declaration(&mut self, it: &ImportDeclaration<'a>) {
+        let name = it.source.value.as_str();
+        let f = Folded {
+            value: name.to_string(),
+            hidden: false,
+            decoded: false,
+        };
+        self.module_finding(&f, it.span);
+        let module = format!("module:{}", fold::module_name(name));
+        if let Some(specs) = &it.specifiers {
+            for s in specs {
+                let (local, path) = match s {
+                    ImportDeclarationSpecifier::ImportSpecifier(s) => {
+                        (&s.local, format!("{module}.{}", s.imported.name()))
+                    }
+                    ImportDeclarationSpecifier::ImportDefaultSpecifier(s) => {
+                        (&s.local, module.clone())
+                    }
+                    ImportDeclarationSpecifier::ImportNamespaceSpecifier(s) => {
+                        (&s.local, module.clone())
+                    }
+                };
+                let sym = Sym {
+                    path,
+                    hidden: false,
+                    plain: false,
+                    chain: false,
+                };
+                self.env
+                    .bind(local.name.as_str(), Some(fold::Alias::Sym(sym)));
+            }
+        }
+        walk::walk_import_declaration(self, it);
+    }
+
+    fn visit_for_in_statement(&mut self, it: &ForInStatement<'a>) {
+        if self
+            .resolve(&it.right)
+            .is_some_and(|s| s.path == "process.env")
+        {
+            self.add(
+                "process-env",
+                it.span,
+                None,
+                "enumerates `process.env`".into(),
+            );
+        }
+        walk::walk_for_in_statement(self, it);
+    }
+
+    fn visit_spread_element(&mut self, it: &SpreadElement<'a>) {
+        if self
+            .resolve(&it.argument)
+            .is_some_and(|s| s.path == "process.env")
+        {
+            self.add("process-env", it.span, None, "spreads `process.env`".into());
+        }
+        walk::walk_spread_element(self, it);
+    }
+
+    fn visit_string_literal(&mut self, it: &StringLiteral<'a>) {
+        self.string_spans.push((it.span.start, it.span.end));
+        let v = it.value.as_str();
+        if v.len() >= 5 && v.len() < 4096 && SENSITIVE_PATH.is_match(v.as_bytes()) {
+            let detail = format!("`{}`", crate::engine::text::truncate(v, 60));
+            self.add("sensitive-path", it.span, None, detail);
+        }
+    }
+
+    fn visit_template_literal(&mut self, it: &TemplateLiteral<'a>) {
+        for q in &it.quasis {
+            self.string_spans.push((q.span.start, q.span.end));
+        }
+        for q in &it.quasis {
+            let v = q.value.cooked.as_ref().map_or("", |c| c.as_str());
+            if v.len() >= 5 && v.len() < 4096 && SENSITIVE_PATH.is_match(v.as_bytes()) {
+                let detail = format!("`{}`", crate::engine::text::truncate(v, 60));
+                self.add("sensitive-path", q.span, None, detail);
+            }
+        }
+        walk::walk_template_literal(self, it);
+    }
+
+    fn visit_binding_identifier(&mut self, it: &BindingIdentifier<'a>) {
+        self.ident(it.name.as_str(), it.span, true);
+    }
+
+    fn visit_identifier_reference(&mut self, it: &IdentifierReference<'a>) {
+        self.ident(it.name.as_str(), it.span, false);
+    }
+
+    fn visit_identifier_name(&mut self, it: &IdentifierName<'a>) {
+        self.ident(it.name.as_str(), it.span, false);
+    }
+}
+
+/// What a [`Finder`] looks for inside an expression.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Want {
+    Decoder,
+    Secret,
+}
+
+/// A bounded search inside one expression.
+struct Finder<'e, 's> {
+    env: &'e Env,
+    src: &'s str,
+    tainted: &'e HashSet<String>,
+    want: Want,
+    found: bool,
+    budget: u32,
+}
+
+impl<'a> Visit<'a> for Finder<'_, '_> {
+    fn visit_expression(&mut self, e: &Expression<'a>) {
+        if self.found || self.budget == 0 {
+            return;
+        }
+        self.budget -= 1;
+        let hit = match self.want {
+            Want::Decoder => match e {
+                Expression::CallExpression(c) => {
+                    self.env.resolve(&c.callee, self.src).is_some_and(|s| {
+                        matches!(
+                            s.path.as_str(),
+                            "atob"
+                                | "Buffer.from"
+                                | "String.fromCharCode"
+                                | "String.fromCodePoint"
+                                | "unescape"
+                                | "decodeURIComponent"
+                        )
+                    })
+                }
+                _ => false,
+            },
+            Want::Secret => match e {
+                Expression::Identifier(id) => self.tainted.contains(id.name.as_str()),
+                Expression::StaticMemberExpression(_) | Expression::CallExpression(_) => {
+                    let callee = match e {
+                        Expression::CallExpression(c) => &c.callee,
+                        other => other,
+                    };
+                    self.env.resolve(callee, self.src).is_some_and(|s| {
+                        let p = s.path.as_str();
+                        p == "process.env"
+                            || p.starts_with("process.env.")
+                            || p == "document.cookie"
+                            || p.starts_with("localStorage")
+                            || p.starts_with("sessionStorage")
+                            || (p.starts_with("module:fs.") && p.contains("read"))
+                            || p == "module:os.userInfo"
+                    })
+                }
+                _ => false,
+            },
+        };
+        if hit {
+            self.found = true;
+            return;
+        }
+        walk::walk_expression(self, e);
+    }
+}

@@ -1,0 +1,705 @@
+//! Constant folding and symbolic resolution: what string an expression spells
+//! (`'con'+'structor'`, escapes, `String.fromCharCode`, `atob`, `Buffer.from(…).toString()`,
+//! `join`, `split('').reverse().join('')`, aliases) and what host object it names
+//! (`globalThis['ev'+'al']` → `eval`, `require('child_process').exec`, …).
+//!
+//! Everything is bounded: folded strings are capped at [`MAX_FOLD`] bytes and recursion at
+//! [`MAX_DEPTH`], so hostile input cannot make folding slow.
+
+use base64::Engine as _;
+use oxc_ast::ast::*;
+use std::collections::HashMap;
+
+/// Longest folded string kept (bytes).
+pub const MAX_FOLD: usize = 4096;
+/// Deepest expression folded.
+pub const MAX_DEPTH: u32 = 48;
+
+/// A folded string and whether it was spelled indirectly (anything but a plain literal).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Folded {
+    pub value: String,
+    pub hidden: bool,
+    /// A run-time decoder (atob, base64/hex Buffer, fromCharCode, unescape) produced it.
+    pub decoded: bool,
+}
+
+/// What an expression names on the host side: a dotted path from a known root such as
+/// `eval`, `process.binding`, `module:child_process.exec` or `Function`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sym {
+    pub path: String,
+    /// Spelled indirectly: through an alias, a computed key that needed folding, or a global
+    /// object (`window.eval`).
+    pub hidden: bool,
+    /// A bare, unaliased identifier (`eval(...)` as opposed to `(0, eval)(...)`).
+    pub plain: bool,
+    /// Reached through a `.constructor` chain.
+    pub chain: bool,
+}
+
+/// What a declared name stands for.
+#[derive(Debug, Clone)]
+pub enum Alias {
+    Str(Folded),
+    Arr(Vec<String>),
+    Sym(Sym),
+    /// Declared or assigned more than once: unknown.
+    Ambiguous,
+}
+
+/// Names that resolve to host objects when not shadowed by an alias.
+fn is_root(name: &str) -> bool {
+    matches!(
+        name,
+        "eval"
+            | "Function"
+            | "process"
+            | "require"
+            | "module"
+            | "Reflect"
+            | "Object"
+            | "setTimeout"
+            | "setInterval"
+            | "setImmediate"
+            | "execScript"
+            | "fetch"
+            | "XMLHttpRequest"
+            | "WebSocket"
+            | "EventSource"
+            | "navigator"
+            | "Buffer"
+            | "JSON"
+            | "Array"
+            | "String"
+            | "Number"
+            | "Boolean"
+            | "Symbol"
+            | "Promise"
+            | "RegExp"
+            | "Date"
+            | "Error"
+            | "Math"
+            | "Map"
+            | "Set"
+            | "WeakMap"
+            | "document"
+            | "localStorage"
+            | "sessionStorage"
+            | "importScripts"
+            | "WebAssembly"
+            | "Deno"
+            | "Bun"
+            | "atob"
+    )
+}
+
+/// Names of the global object itself.
+pub fn is_global_object(name: &str) -> bool {
+    matches!(
+        name,
+        "globalThis" | "window" | "self" | "global" | "frames" | "top" | "parent"
+    )
+}
+
+/// The folding and resolution context: aliases collected so far (in source order).
+#[derive(Default)]
+pub struct Env {
+    pub aliases: HashMap<String, Alias>,
+}
+
+impl Env {
+    /// Records `name = value`; a second binding of the same name makes it ambiguous.
+    pub fn bind(&mut self, name: &str, value: Option<Alias>) {
+        match self.aliases.get_mut(name) {
+            Some(a) => *a = Alias::Ambiguous,
+            None => {
+                if let Some(v) = value {
+                    self.aliases.insert(name.to_string(), v);
+                } else if self.aliases.len() < 100_000 && is_root_or_global(name) {
+                    // A local binding that shadows a host name: no longer that host object.
+                    self.aliases.insert(name.to_string(), Alias::Ambiguous);
+                }
+            }
+        }
+    }
+
+    /// Marks a name as reassigned (unknown from now on) if it was an alias.
+    pub fn reassigned(&mut self, name: &str) {
+        if let Some(a) = self.aliases.get_mut(name) {
+            *a = Alias::Ambiguous;
+        }
+    }
+
+    /// Folds `e` to a constant string, if it is one.
+    pub fn fold(&self, e: &Expression, src: &str) -> Option<Folded> {
+        self.fold_d(e, src, 0)
+    }
+
+    fn fold_d(&self, e: &Expression, src: &str, d: u32) -> Option<Folded> {
+        if d > MAX_DEPTH {
+            return None;
+        }
+        let d = d + 1;
+        match e {
+            Expression::StringLiteral(s) => Some(Folded {
+                value: s.value.as_str().to_string(),
+                hidden: raw(src, s.span).contains('\\'),
+                decoded: false,
+            }),
+            Expression::NumericLiteral(n) => {
+                let v = n.value;
+                (v.fract() == 0.0 && v.abs() < 1e15).then(|| Folded {
+                    value: format!("{}", v as i64),
+                    hidden: false,
+                    decoded: false,
+                })
+            }
+            Expression::TemplateLiteral(t) => {
+                let mut out = String::new();
+                let mut hidden = !t.expressions.is_empty();
+                let mut decoded = false;
+                for (i, q) in t.quasis.iter().enumerate() {
+                    let cooked = q.value.cooked.as_ref()?;
+                    if q.value.raw.as_str().contains('\\') {
+                        hidden = true;
+                    }
+                    out.push_str(cooked.as_str());
+                    if let Some(x) = t.expressions.get(i) {
+                        let f = self.fold_d(x, src, d)?;
+                        decoded |= f.decoded;
+                        out.push_str(&f.value);
+                    }
+                    if out.len() > MAX_FOLD {
+                        return None;
+                    }
+                }
+                Some(Folded {
+                    value: out,
+                    hidden,
+                    decoded,
+                })
+            }
+            Expression::BinaryExpression(b) if b.operator == BinaryOperator::Addition => {
+                let l = self.fold_d(&b.left, src, d)?;
+                let r = self.fold_d(&b.right, src, d)?;
+                if l.value.len() + r.value.len() > MAX_FOLD {
+                    return None;
+                }
+                Some(Folded {
+                    value: l.value + &r.value,
+                    hidden: true,
+                    decoded: l.decoded || r.decoded,
+                })
+            }
+            Expression::ParenthesizedExpression(p) => self.fold_d(&p.expression, src, d),
+            Expression::SequenceExpression(s) => self.fold_d(s.expressions.last()?, src, d),
+            Expression::Identifier(id) => match self.aliases.get(id.name.as_str())? {
+                Alias::Str(f) => Some(Folded {
+                    hidden: true,
+                    ..f.clone()
+                }),
+                _ => None,
+            },
+            Expression::CallExpression(c) => self.fold_call(c, src, d),
+            _ => None,
+        }
+    }
+
+    fn fold_call(&self, c: &CallExpression, src: &str, d: u32) -> Option<Folded> {
+        let args = &c.arguments;
+        let arg = |i: usize| args.get(i).and_then(|a| a.as_expression());
+        let hidden = |value: String, decoded: bool| {
+            (value.len() <= MAX_FOLD).then_some(Folded {
+                value,
+                hidden: true,
+                decoded,
+            })
+        };
+        let callee = c.callee.without_parentheses();
+        // atob(x), window.atob(x)
+        if let Some(s) = self.resolve_d(callee, src, d) {
+            match s.path.as_str() {
+                "atob" => {
+                    let v = self.fold_d(arg(0)?, src, d)?;
+                    return hidden(decode_base64(&v.value)?, true);
+                }
+                "String.fromCharCode" | "String.fromCodePoint" => {
+                    let mut out = String::new();
+                    for a in args.iter() {
+                        let n = self.fold_d(a.as_expression()?, src, d)?;
+                        let n: u32 = n.value.parse().ok()?;
+                        out.push(char::from_u32(n)?);
+                        if out.len() > MAX_FOLD {
+                            return None;
+                        }
+                    }
+                    return hidden(out, true);
+                }
+                "unescape" | "decodeURIComponent" | "decodeURI" => {
+                    let v = self.fold_d(arg(0)?, src, d)?;
+                    return hidden(percent_decode(&v.value)?, true);
+                }
+                _ => {}
+            }
+        }
+        let Some(m) = callee.as_member_expression() else {
+            if let Expression::Identifier(id) = callee {
+                if matches!(id.name.as_str(), "unescape" | "decodeURIComponent") {
+                    let v = self.fold_d(arg(0)?, src, d)?;
+                    return hidden(percent_decode(&v.value)?, true);
+                }
+            }
+            return None;
+        };
+        let method = m.static_property_name()?;
+        let obj = m.object().without_parentheses();
+        match method {
+            "join" => {
+                let parts = self.fold_array(obj, src, d)?;
+                let sep = match arg(0) {
+                    Some(a) => self.fold_d(a, src, d)?.value,
+                    None => ",".to_string(),
+                };
+                let out = parts.join(&sep);
+                hidden(out, false)
+            }
+            "toString" => {
+                // Buffer.from(x, 'base64' | 'hex').toString()
+                let Expression::CallExpression(inner) = obj else {
+                    let v = self.fold_d(obj, src, d)?;
+                    return hidden(v.value, v.decoded);
+                };
+                let s = self.resolve_d(&inner.callee, src, d)?;
+                if s.path != "Buffer.from" {
+                    return None;
+                }
+                let data = self.fold_d(inner.arguments.first()?.as_expression()?, src, d)?;
+                let enc = match inner.arguments.get(1) {
+                    Some(a) => self.fold_d(a.as_expression()?, src, d)?.value,
+                    None => "utf8".to_string(),
+                };
+                let out = match enc.as_str() {
+                    "base64" | "base64url" => decode_base64(&data.value)?,
+                    "hex" => decode_hex(&data.value)?,
+                    "utf8" | "utf-8" | "latin1" | "ascii" => data.value,
+                    _ => return None,
+                };
+                hidden(out, true)
+            }
+            "toLowerCase" | "toUpperCase" | "trim" => {
+                let v = self.fold_d(obj, src, d)?;
+                let out = match method {
+                    "toLowerCase" => v.value.to_lowercase(),
+                    "toUpperCase" => v.value.to_uppercase(),
+                    _ => v.value.trim().to_string(),
+                };
+                hidden(out, v.decoded)
+            }
+            "concat" => {
+                let mut v = self.fold_d(obj, src, d)?;
+                for a in args.iter() {
+                    v.value
+                        .push_str(&self.fold_d(a.as_expression()?, src, d)?.value);
+                    if v.value.len() > MAX_FOLD {
+                        return None;
+                    }
+                }
+                hidden(v.value, v.decoded)
+            }
+            "slice" | "substring" | "substr" => {
+                let v = self.fold_d(obj, src, d)?;
+                let chars: Vec<char> = v.value.chars().collect();
+                let len = chars.len() as i64;
+                let num = |i: usize| -> Option<Option<i64>> {
+                    match arg(i) {
+                        None => Some(None),
+                        Some(a) => Some(Some(self.fold_d(a, src, d)?.value.parse().ok()?)),
+                    }
+                };
+                let a = num(0)?.unwrap_or(0);
+                let b = num(1)?;
+                let clamp = |x: i64| x.clamp(0, len) as usize;
+                let (s, e) = match method {
+                    "slice" => {
+                        let n = |x: i64| if x < 0 { clamp(len + x) } else { clamp(x) };
+                        (n(a), n(b.unwrap_or(len)))
+                    }
+                    "substring" => {
+                        let (x, y) = (clamp(a), clamp(b.unwrap_or(len)));
+                        (x.min(y), x.max(y))
+                    }
+                    _ => {
+                        let s = if a < 0 { clamp(len + a) } else { clamp(a) };
+                        (s, clamp(s as i64 + b.unwrap_or(len)))
+                    }
+                };
+                let out: String = chars.get(s..e.max(s))?.iter().collect();
+                hidden(out, v.decoded)
+            }
+            _ => None,
+        }
+    }
+
+    /// Folds an array of constant strings: literals, aliases, `s.split(sep)`, `.reverse()`.
+    fn fold_array(&self, e: &Expression, src: &str, d: u32) -> Option<Vec<String>> {
+        if d > MAX_DEPTH {
+            return None;
+        }
+        let d = d + 1;
+        match e.without_parentheses() {
+            Expression::ArrayExpression(a) => {
+                let mut out = Vec::with_capacity(a.elements.len());
+                let mut total = 0;
+                for el in &a.elements {
+                    let v = self.fold_d(el.as_expression()?, src, d)?.value;
+                    total += v.len();
+                    if total > MAX_FOLD {
+                        return None;
+                    }
+                    out.push(v);
+                }
+                Some(out)
+            }
+            Expression::Identifier(id) => match self.aliases.get(id.name.as_str())? {
+                Alias::Arr(v) => Some(v.clone()),
+                _ => None,
+            },
+            Expression::CallExpression(c) => {
+                let m = c.callee.as_member_expression()?;
+                let obj = m.object();
+                match m.static_property_name()? {
+                    "split" => {
+                        let s = self.fold_d(obj, src, d)?.value;
+                        let sep = self
+                            .fold_d(c.arguments.first()?.as_expression()?, src, d)?
+                            .value;
+                        Some(if sep.is_empty() {
+                            s.chars().map(String::from).collect()
+                        } else {
+                            s.split(sep.as_str()).map(String::from).collect()
+                        })
+                    }
+                    "reverse" => {
+                        let mut v = self.fold_array(obj, src, d)?;
+                        v.reverse();
+                        Some(v)
+                    }
+                    "slice" | "concat" if c.arguments.is_empty() => self.fold_array(obj, src, d),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// Public entry for array folding (used to record array aliases).
+    pub fn fold_array_expr(&self, e: &Expression, src: &str) -> Option<Vec<String>> {
+        self.fold_array(e, src, 0)
+    }
+
+    /// The property key of a member-like expression, folded.
+    pub fn member_key(&self, m: &MemberExpression, src: &str, d: u32) -> Option<Folded> {
+        match m {
+            MemberExpression::StaticMemberExpression(s) => Some(Folded {
+                value: s.property.name.as_str().to_string(),
+                hidden: raw(src, s.property.span).contains('\\'),
+                decoded: false,
+            }),
+            MemberExpression::ComputedMemberExpression(c) => self.fold_d(&c.expression, src, d),
+            MemberExpression::PrivateFieldExpression(_) => None,
+        }
+    }
+
+    /// A member-like view of `e`: `o.k`, `o[k]`, `Reflect.get(o, k)` and
+    /// `Object.getOwnPropertyDescriptor(o, k).value` all give `(o, k)`.
+    pub fn member_view<'b, 'a>(
+        &self,
+        e: &'b Expression<'a>,
+        src: &str,
+        d: u32,
+    ) -> Option<(&'b Expression<'a>, Folded)> {
+        let e = e.without_parentheses();
+        if let Some(m) = e.as_member_expression() {
+            let key = self.member_key(m, src, d)?;
+            // Object.getOwnPropertyDescriptor(o, k).value
+            if key.value == "value" {
+                if let Expression::CallExpression(c) = m.object().without_parentheses() {
+                    if self.resolve_d(&c.callee, src, d).is_some_and(|s| {
+                        matches!(
+                            s.path.as_str(),
+                            "Object.getOwnPropertyDescriptor" | "Reflect.getOwnPropertyDescriptor"
+                        )
+                    }) {
+                        let o = c.arguments.first()?.as_expression()?;
+                        let k = self.fold_d(c.arguments.get(1)?.as_expression()?, src, d)?;
+                        return Some((o, Folded { hidden: true, ..k }));
+                    }
+                }
+            }
+            return Some((m.object(), key));
+        }
+        if let Expression::CallExpression(c) = e {
+            if self
+                .resolve_d(&c.callee, src, d)
+                .is_some_and(|s| s.path == "Reflect.get")
+            {
+                let o = c.arguments.first()?.as_expression()?;
+                let k = self.fold_d(c.arguments.get(1)?.as_expression()?, src, d)?;
+                return Some((o, Folded { hidden: true, ..k }));
+            }
+        }
+        None
+    }
+
+    /// What host object `e` names, if any.
+    pub fn resolve(&self, e: &Expression, src: &str) -> Option<Sym> {
+        self.resolve_d(e, src, 0)
+    }
+
+    fn resolve_d(&self, e: &Expression, src: &str, d: u32) -> Option<Sym> {
+        if d > MAX_DEPTH {
+            return None;
+        }
+        let d = d + 1;
+        let e = e.without_parentheses();
+        match e {
+            Expression::Identifier(id) => {
+                let name = id.name.as_str();
+                match self.aliases.get(name) {
+                    Some(Alias::Sym(s)) => Some(Sym {
+                        hidden: true,
+                        plain: false,
+                        ..s.clone()
+                    }),
+                    Some(_) => None,
+                    None if is_root(name) || is_global_object(name) => Some(Sym {
+                        path: name.to_string(),
+                        hidden: false,
+                        plain: true,
+                        chain: false,
+                    }),
+                    None => None,
+                }
+            }
+            Expression::SequenceExpression(s) => {
+                let last = s.expressions.last()?;
+                self.resolve_d(last, src, d)
+                    .map(|s| Sym { plain: false, ..s })
+            }
+            Expression::CallExpression(c) => {
+                // require('x') / process.mainModule.require('x') → module:x
+                let callee = self.resolve_d(&c.callee, src, d)?;
+                if is_require_path(&callee.path) {
+                    let name = self.fold_d(c.arguments.first()?.as_expression()?, src, d)?;
+                    return Some(Sym {
+                        path: format!("module:{}", module_name(&name.value)),
+                        hidden: callee.hidden || name.hidden,
+                        plain: false,
+                        chain: false,
+                    });
+                }
+                // Member-like calls (Reflect.get) fall through to member_view below.
+                if callee.path != "Reflect.get" {
+                    return None;
+                }
+                self.resolve_member(e, src, d)
+            }
+            _ => self.resolve_member(e, src, d),
+        }
+    }
+
+    fn resolve_member(&self, e: &Expression, src: &str, d: u32) -> Option<Sym> {
+        let (obj, key) = self.member_view(e, src, d)?;
+        if key.value == "constructor" && function_valued(obj, self, src, d) {
+            return Some(Sym {
+                path: "Function".to_string(),
+                hidden: key.hidden,
+                plain: false,
+                chain: true,
+            });
+        }
+        let o = self.resolve_d(obj, src, d)?;
+        if is_global_object(&o.path) {
+            return Some(Sym {
+                path: key.value,
+                hidden: true,
+                plain: false,
+                chain: false,
+            });
+        }
+        if o.path.len() + key.value.len() > 256 {
+            return None;
+        }
+        Some(Sym {
+            path: format!("{}.{}", o.path, key.value),
+            hidden: o.hidden || key.hidden,
+            plain: false,
+            chain: o.chain,
+        })
+    }
+}
+
+fn is_root_or_global(name: &str) -> bool {
+    is_root(name) || is_global_object(name)
+}
+
+/// `require`, `module.require`, `process.mainModule.require`, `module.constructor._load`…
+pub fn is_require_path(p: &str) -> bool {
+    matches!(
+        p,
+        "require"
+            | "module.require"
+            | "process.mainModule.require"
+            | "module.constructor._load"
+            | "module:module._load"
+            | "module:module.createRequire"
+    )
+}
+
+/// Module name without the `node:` prefix.
+pub fn module_name(s: &str) -> &str {
+    s.strip_prefix("node:").unwrap_or(s)
+}
+
+/// True when `e` certainly evaluates to a function (so `e.constructor` is `Function` or one of
+/// its async/generator siblings): function/arrow/class expressions, `X.constructor` itself,
+/// `Object.getPrototypeOf(fn)`, empty array/string literals' methods (`[].filter`).
+pub fn function_valued(e: &Expression, env: &Env, src: &str, d: u32) -> bool {
+    if d > MAX_DEPTH {
+        return false;
+    }
+    match e.without_parentheses() {
+        Expression::FunctionExpression(_)
+        | Expression::ArrowFunctionExpression(_)
+        | Expression::ClassExpression(_) => true,
+        Expression::CallExpression(c) => env.resolve_d(&c.callee, src, d + 1).is_some_and(|s| {
+            matches!(
+                s.path.as_str(),
+                "Object.getPrototypeOf" | "Reflect.getPrototypeOf"
+            ) && c
+                .arguments
+                .first()
+                .and_then(|a| a.as_expression())
+                .is_some_and(|a| function_valued(a, env, src, d + 1))
+        }),
+        other => {
+            let Some((obj, key)) = env.member_view(other, src, d + 1) else {
+                return false;
+            };
+            match key.value.as_str() {
+                "constructor" => true,
+                "__proto__" => function_valued(obj, env, src, d + 1),
+                // [].filter, ''.sub, (0).toFixed: methods of literals are functions
+                _ => {
+                    matches!(
+                        obj.without_parentheses(),
+                        Expression::ArrayExpression(_)
+                            | Expression::StringLiteral(_)
+                            | Expression::TemplateLiteral(_)
+                            | Expression::NumericLiteral(_)
+                            | Expression::BooleanLiteral(_)
+                            | Expression::ObjectExpression(_)
+                    ) && !matches!(key.value.as_str(), "length" | "prototype")
+                }
+            }
+        }
+    }
+}
+
+/// The kind of function whose constructor `e.constructor` reaches (for messages).
+pub fn function_kind(e: &Expression) -> &'static str {
+    let f = match e.without_parentheses() {
+        Expression::FunctionExpression(f) => (f.r#async, f.generator),
+        Expression::ArrowFunctionExpression(a) => (a.r#async, false),
+        Expression::CallExpression(c) => {
+            return c
+                .arguments
+                .first()
+                .and_then(|a| a.as_expression())
+                .map_or("Function", function_kind)
+        }
+        _ => (false, false),
+    };
+    match f {
+        (true, true) => "AsyncGeneratorFunction",
+        (true, false) => "AsyncFunction",
+        (false, true) => "GeneratorFunction",
+        _ => "Function",
+    }
+}
+
+/// The source text of a span (empty when out of range).
+pub fn raw(src: &str, span: oxc_span::Span) -> &str {
+    src.get(span.start as usize..span.end as usize)
+        .unwrap_or("")
+}
+
+/// Decodes standard or URL-safe base64 (padding optional) into UTF-8 text.
+pub fn decode_base64(s: &str) -> Option<String> {
+    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+    let s: String = s.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    let bytes = STANDARD
+        .decode(&s)
+        .or_else(|_| STANDARD_NO_PAD.decode(&s))
+        .or_else(|_| URL_SAFE.decode(&s))
+        .or_else(|_| URL_SAFE_NO_PAD.decode(&s))
+        .ok()?;
+    String::from_utf8(bytes).ok()
+}
+
+/// Decodes a hex string into UTF-8 text.
+pub fn decode_hex(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    if !b.len().is_multiple_of(2) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(b.len() / 2);
+    for pair in b.chunks(2) {
+        let hi = (pair[0] as char).to_digit(16)?;
+        let lo = (pair[1] as char).to_digit(16)?;
+        out.push((hi * 16 + lo) as u8);
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Decodes `%xx` and `%uXXXX` escapes.
+pub fn percent_decode(s: &str) -> Option<String> {
+    let mut bytes = Vec::with_capacity(s.len());
+    let b = s.as_bytes();
+    let mut i = 0;
+    let hex =
+        |x: &[u8]| -> Option<u32> { u32::from_str_radix(std::str::from_utf8(x).ok()?, 16).ok() };
+    while i < b.len() {
+        if b[i] == b'%' {
+            if b.get(i + 1) == Some(&b'u') {
+                let c = char::from_u32(hex(b.get(i + 2..i + 6)?)?)?;
+                let mut buf = [0u8; 4];
+                bytes.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                i += 6;
+                continue;
+            }
+            bytes.push(hex(b.get(i + 1..i + 3)?)? as u8);
+            i += 3;
+        } else {
+            bytes.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(bytes).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decoders() {
+        assert_eq!(decode_base64("ZXZhbA==").as_deref(), Some("eval"));
+        assert_eq!(decode_base64("ZXZhbA").as_deref(), Some("eval"));
+        assert_eq!(decode_hex("6576616c").as_deref(), Some("eval"));
+        assert_eq!(decode_hex("6g").as_deref(), None);
+        assert_eq!(percent_decode("%65v%u0061l").as_deref(), Some("eval"));
+        assert_eq!(percent_decode("%zz"), None);
+    }
+}

@@ -1,0 +1,280 @@
+//! Text-level rules that need no syntax tree: obfuscation families (JSFuck, jjencode,
+//! aaencode, packer, obfuscator.io string arrays), cryptominer markers, trojan-source bidi
+//! and invisible characters, code hidden after whitespace. They run on every input, also on
+//! code that does not parse. One linear pass over the bytes plus a few literal-led regexes.
+
+use super::Raw;
+use regex::bytes::Regex;
+use std::sync::LazyLock;
+
+/// Longest run of spaces/tabs after code before the rest of the line counts as hidden.
+pub const HIDDEN_WS_RUN: usize = 150;
+/// Shortest run of `[]()!+` characters that counts as JSFuck.
+pub const JSFUCK_RUN: usize = 100;
+
+static PACKER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?-u)eval\s*\(\s*function\s*\(\s*p\s*,\s*a\s*,\s*c\s*,\s*k\s*,\s*e\s*,\s*[dr]\s*\)",
+    )
+    .expect("static regex")
+});
+static STRING_ARRAY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?-u)(\.push\s*\(\s*[\w$]+\s*\.shift\s*\(\s*\)\s*\)|\[\s*['"]push['"]\s*\]\s*\(\s*[\w$]+\s*\[\s*['"]shift['"]\s*\]\s*\(\s*\)\s*\))"#)
+        .expect("static regex")
+});
+static WHILE_TRUE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?-u)while\s*\(\s*!!\s*\[\s*\]\s*\)").expect("static regex"));
+static JJENCODE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?-u)([\w$]+)\s*=\s*~\s*\[\s*\]\s*;\s*([\w$]+)\s*=\s*\{\s*___\s*:\s*\+\+")
+        .expect("static regex")
+});
+static MINER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i-u)(stratum\+(tcp|ssl|tls)://|coinhive|coin-hive|cryptonight|xmrig|cryptoloot|crypto-loot|coinimp|jsecoin|webminepool|deepminer|authedmine|minero\.cc|nerohut|monerominer|cryptonote)")
+        .expect("static regex")
+});
+static HEX_NAMES: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?-u)\b_0x[0-9a-f]{4,6}\b").expect("static regex"));
+
+/// Facts from one pass over the bytes.
+#[derive(Debug, Default, Clone)]
+pub struct TextInfo {
+    pub lines: usize,
+    pub longest_line: usize,
+    /// Approximate bracket nesting (strings and comments skipped; regex literals are not).
+    pub bracket_depth: u32,
+    pub jsfuck: Option<(u32, u32)>,
+    /// Start of code hidden after a long whitespace run (up to 8).
+    pub hidden_ws: Vec<(u32, u32)>,
+}
+
+/// One linear pass: lines, longest line, bracket depth, JSFuck runs, hidden code.
+pub fn text_pass(src: &str) -> TextInfo {
+    let b = src.as_bytes();
+    let mut info = TextInfo {
+        lines: if b.is_empty() { 0 } else { 1 },
+        ..TextInfo::default()
+    };
+    let mut line_start = 0usize;
+    let mut depth: u32 = 0;
+    let mut fuck_start = 0usize;
+    let mut fuck_len = 0usize;
+    let mut ws_run = 0usize;
+    let mut code_on_line = false;
+    let mut i = 0usize;
+    while i < b.len() {
+        let c = b[i];
+        // JSFuck alphabet runs
+        if matches!(c, b'[' | b']' | b'(' | b')' | b'!' | b'+') {
+            if fuck_len == 0 {
+                fuck_start = i;
+            }
+            fuck_len += 1;
+        } else {
+            if fuck_len >= JSFUCK_RUN && info.jsfuck.is_none() {
+                info.jsfuck = Some((fuck_start as u32, i as u32));
+            }
+            fuck_len = 0;
+        }
+        match c {
+            b'\n' => {
+                info.longest_line = info.longest_line.max(i - line_start);
+                line_start = i + 1;
+                info.lines += 1;
+                ws_run = 0;
+                code_on_line = false;
+                i += 1;
+                continue;
+            }
+            b' ' | b'\t' => {
+                ws_run += 1;
+                i += 1;
+                continue;
+            }
+            b'\r' => {
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
+        if code_on_line && ws_run >= HIDDEN_WS_RUN && info.hidden_ws.len() < 8 {
+            let end = b[i..]
+                .iter()
+                .position(|&x| x == b'\n')
+                .map_or(b.len(), |p| i + p);
+            info.hidden_ws.push((i as u32, end as u32));
+        }
+        ws_run = 0;
+        code_on_line = true;
+        match c {
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                info.bracket_depth = info.bracket_depth.max(depth);
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            b'"' | b'\'' | b'`' => {
+                // skip the string (escapes honoured; unterminated strings end at the line
+                // for quotes, anywhere for templates)
+                let q = c;
+                i += 1;
+                while i < b.len() && b[i] != q && !(q != b'`' && b[i] == b'\n') {
+                    if b[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                if i < b.len() && b[i] == b'\n' {
+                    continue;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i + 1 < b.len() && !(b[i] == b'*' && b[i + 1] == b'/') {
+                    if b[i] == b'\n' {
+                        info.longest_line = info.longest_line.max(i - line_start);
+                        line_start = i + 1;
+                        info.lines += 1;
+                    }
+                    i += 1;
+                }
+                i += 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if fuck_len >= JSFUCK_RUN && info.jsfuck.is_none() {
+        info.jsfuck = Some((fuck_start as u32, b.len() as u32));
+    }
+    info.longest_line = info.longest_line.max(b.len().saturating_sub(line_start));
+    info
+}
+
+fn in_spans(spans: &[(u32, u32)], pos: u32) -> bool {
+    // spans are sorted by start; find the last span starting at or before pos
+    let i = spans.partition_point(|s| s.0 <= pos);
+    i > 0 && spans[i - 1].1 > pos
+}
+
+fn raw(rule: &'static str, start: usize, end: usize, detail: String) -> Raw {
+    Raw {
+        rule,
+        start: start as u32,
+        end: end as u32,
+        folded: None,
+        hidden: false,
+        detail,
+    }
+}
+
+/// Runs the text-level rules. `strings` are sorted byte spans of string literals (empty when
+/// the code did not parse). Returns the number of `_0x…` names seen by the text scan.
+pub fn text_rules(src: &str, info: &TextInfo, strings: &[(u32, u32)], out: &mut Vec<Raw>) {
+    let b = src.as_bytes();
+    if let Some((s, e)) = info.jsfuck {
+        let detail = format!("{} characters of []()!+", e - s);
+        out.push(raw("obfuscation-jsfuck", s as usize, e as usize, detail));
+    }
+    for &(s, e) in &info.hidden_ws {
+        if !in_spans(strings, s) {
+            out.push(raw(
+                "hidden-whitespace",
+                s as usize,
+                e as usize,
+                String::new(),
+            ));
+        }
+    }
+    if b.contains(&b'~') {
+        if let Some(m) = JJENCODE.find(b) {
+            out.push(raw(
+                "obfuscation-jjencode",
+                m.start(),
+                m.end(),
+                "jjencode".into(),
+            ));
+        }
+    }
+    if let Some(m) = PACKER.find(b) {
+        out.push(raw("obfuscation-packer", m.start(), m.end(), String::new()));
+    }
+    if let Some(m) = STRING_ARRAY.find(b) {
+        if WHILE_TRUE.is_match(b) || HEX_NAMES.find_iter(b).take(8).count() >= 8 {
+            let detail = "string array rotated with push/shift".to_string();
+            out.push(raw("obfuscation-string-array", m.start(), m.end(), detail));
+        }
+    }
+    if let Some(m) = MINER.find(b) {
+        let what = String::from_utf8_lossy(m.as_bytes()).into_owned();
+        out.push(raw("cryptominer", m.start(), m.end(), format!("`{what}`")));
+    }
+    if !src.is_ascii() {
+        unicode_rules(src, strings, out);
+    }
+}
+
+/// Bidi controls and invisible characters outside string literals; aaencode.
+fn unicode_rules(src: &str, strings: &[(u32, u32)], out: &mut Vec<Raw>) {
+    if let Some(p) = src.find("ﾟωﾟﾉ").or_else(|| src.find("ﾟДﾟ")) {
+        out.push(raw("obfuscation-jjencode", p, p + 9, "aaencode".into()));
+    }
+    let mut bidi = 0;
+    let mut invisible = 0;
+    for (i, c) in src.char_indices() {
+        if (c as u32) < 0x115f {
+            continue;
+        }
+        let rule = match c {
+            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => "trojan-source",
+            '\u{200b}'..='\u{200f}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{180e}'
+            | '\u{3164}'
+            | '\u{ffa0}'
+            | '\u{115f}'
+            | '\u{1160}' => "invisible-char",
+            '\u{feff}' if i > 0 => "invisible-char",
+            _ => continue,
+        };
+        if in_spans(strings, i as u32) {
+            continue;
+        }
+        let n = if rule == "trojan-source" {
+            &mut bidi
+        } else {
+            &mut invisible
+        };
+        *n += 1;
+        if *n <= 5 {
+            let detail = format!("U+{:04X}", c as u32);
+            out.push(raw(rule, i, i + c.len_utf8(), detail));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_pass_counts_lines_and_depth_outside_strings() {
+        let t = text_pass("a(\"(((\");\n// (((\n[{}]");
+        assert_eq!(t.lines, 3);
+        assert_eq!(t.bracket_depth, 2);
+        assert_eq!(t.longest_line, 9);
+    }
+
+    #[test]
+    fn spans_lookup() {
+        let s = [(0, 5), (10, 20)];
+        assert!(in_spans(&s, 3));
+        assert!(!in_spans(&s, 7));
+        assert!(in_spans(&s, 19));
+        assert!(!in_spans(&s, 20));
+    }
+}

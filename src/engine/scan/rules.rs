@@ -1,0 +1,181 @@
+//! The rule table: every finding the scanner can make, with a stable id, category, base
+//! score, severity, message and remediation. Detection lives in `ast.rs` (syntax),
+//! `obfuscation.rs` (text-level families) and the token fallback in `mod.rs`.
+
+use super::Severity;
+use crate::engine::Category;
+
+/// One rule of the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rule {
+    /// Stable kebab-case id (used in JSON, SARIF and sample headers).
+    pub id: &'static str,
+    pub category: Category,
+    /// Base score 0–100 of one finding of this rule.
+    pub score: u8,
+    pub severity: Severity,
+    /// One-line description (SARIF `shortDescription`).
+    pub message: &'static str,
+    /// What to do about it (SARIF `help`).
+    pub remediation: &'static str,
+}
+
+/// Score added when a dangerous name was reached through a spelling trick (concatenation,
+/// escapes, `fromCharCode`, `atob`, aliases…): honest code has no reason to hide a name.
+pub const HIDDEN_SPELLING_BONUS: u8 = 15;
+
+use Category as C;
+use Severity as S;
+
+macro_rules! rules {
+    ($($id:literal, $cat:expr, $score:literal, $sev:expr, $msg:literal, $fix:literal;)*) => {
+        /// Every rule, in a stable order.
+        pub static RULES: &[Rule] = &[$(Rule {
+            id: $id, category: $cat, score: $score, severity: $sev, message: $msg,
+            remediation: $fix,
+        }),*];
+    };
+}
+
+rules! {
+    "constructor-chain", C::VmEscape, 95, S::Critical,
+        "Reaches the Function constructor through a `.constructor` chain (sandbox escape)",
+        "Plugins never need the Function constructor; remove the chain. The sandbox contains it, but the intent is an escape.";
+    "function-constructor", C::CodeGeneration, 75, S::High,
+        "Builds code from a string with the Function constructor",
+        "Replace generated code with ordinary functions; code built from strings cannot be reviewed.";
+    "function-global-idiom", C::CodeGeneration, 20, S::Low,
+        "Well-known idiom `Function('return this')()` to find the global object",
+        "Use `globalThis` instead.";
+    "eval-direct", C::CodeGeneration, 75, S::High,
+        "Calls `eval` on a string",
+        "Parse data with JSON.parse and use ordinary functions instead of eval.";
+    "eval-indirect", C::CodeGeneration, 85, S::Critical,
+        "Reaches `eval` indirectly (alias, `(0,eval)`, computed global lookup)",
+        "Remove the indirect eval; hiding the call is a classic evasion.";
+    "timer-string", C::CodeGeneration, 60, S::Medium,
+        "Passes a string to setTimeout/setInterval, which evaluates it as code",
+        "Pass a function instead of a string.";
+    "encoded-exec", C::CodeGeneration, 95, S::Critical,
+        "Decodes a hidden payload and executes it",
+        "Decode nothing into code: ship readable source.";
+    "process-binding", C::ProcessAccess, 90, S::Critical,
+        "Uses `process.binding` / `process.dlopen` to reach native internals",
+        "Native bindings bypass every Node.js safeguard; remove the call.";
+    "process-mainmodule", C::ProcessAccess, 85, S::Critical,
+        "Uses `process.mainModule` to reach the host's module loader",
+        "Remove the access; it is a known sandbox escape route.";
+    "process-env", C::ProcessAccess, 70, S::High,
+        "Serialises or enumerates the whole environment (`process.env`)",
+        "Read only the variables you need, by name; never send the environment anywhere.";
+    "process-exit", C::ProcessAccess, 45, S::Medium,
+        "Terminates or signals processes (`process.exit` / `process.kill` / `process.abort`)",
+        "A plugin should return an error, not end the host.";
+    "require-dangerous", C::ModuleLoading, 70, S::High,
+        "Loads a module that executes code or inspects the runtime (vm, module, v8, inspector, worker_threads…)",
+        "Remove the import; sandboxed code has no use for these modules.";
+    "dynamic-import", C::ModuleLoading, 45, S::Medium,
+        "Imports a module whose name is computed at run time",
+        "Import modules by constant names so they can be reviewed.";
+    "require-dynamic", C::ModuleLoading, 25, S::Low,
+        "Calls `require` with a computed module name",
+        "Require modules by constant names so they can be reviewed.";
+    "module-load", C::ModuleLoading, 80, S::High,
+        "Uses the module loader's internals (`Module._load`, `module.constructor`, `module.require`)",
+        "Use ordinary imports; loader internals are an escape route.";
+    "require-cache", C::ModuleLoading, 60, S::Medium,
+        "Tampers with `require.cache` / `Module._cache` or replaces `require`",
+        "Never modify the module cache; it changes code other modules run.";
+    "proto-pollution", C::PrototypePollution, 85, S::Critical,
+        "Writes through `__proto__` / `constructor.prototype` (prototype pollution)",
+        "Use Object.create(null) dictionaries or Map, and reject `__proto__` keys.";
+    "proto-set", C::PrototypePollution, 30, S::Low,
+        "Replaces an object's prototype through `__proto__`",
+        "Use Object.setPrototypeOf / Object.create on your own objects.";
+    "builtin-prototype-write", C::PrototypePollution, 65, S::High,
+        "Modifies a built-in prototype or global (Object.prototype, Array.prototype…)",
+        "Do not patch built-ins; write helper functions instead.";
+    "fs-access", C::Filesystem, 50, S::Medium,
+        "Loads the filesystem module or reads/writes files",
+        "Pass the data the plugin needs as input instead of reading files.";
+    "sensitive-path", C::Filesystem, 70, S::High,
+        "Mentions a credential or system file path (~/.ssh, /etc/passwd, .npmrc, .aws…)",
+        "There is no honest reason for a plugin to touch credential files.";
+    "child-process", C::ChildProcess, 85, S::Critical,
+        "Loads `child_process` or runs shell commands",
+        "Plugins must not start processes; remove the call.";
+    "child-process-detached", C::ChildProcess, 90, S::Critical,
+        "Starts a detached, silent background process",
+        "Remove it: a detached silent child outlives the host and hides its output.";
+    "network-fetch", C::Network, 40, S::Medium,
+        "Makes network requests (fetch, XMLHttpRequest, WebSocket, sendBeacon)",
+        "Declare network needs explicitly; sandboxed code gets no network.";
+    "network-module", C::Network, 45, S::Medium,
+        "Loads a network module (http, https, net, dgram, dns, tls)",
+        "Sandboxed code gets no network; remove the import.";
+    "exfiltration", C::Network, 90, S::Critical,
+        "Sends environment variables, files or cookies over the network",
+        "Remove it: this is data theft.";
+    "cryptominer", C::Cryptomining, 90, S::Critical,
+        "Looks like a cryptocurrency miner (stratum URL, miner library or CryptoNight loader)",
+        "Remove the miner.";
+    "obfuscation-jsfuck", C::Obfuscation, 90, S::Critical,
+        "JSFuck-style code made only of []()!+ characters",
+        "Refuse obfuscated code; ask for readable source.";
+    "obfuscation-jjencode", C::Obfuscation, 85, S::Critical,
+        "jjencode / aaencode symbol-only encoding",
+        "Refuse obfuscated code; ask for readable source.";
+    "obfuscation-hex-names", C::Obfuscation, 50, S::Medium,
+        "Many `_0x…` hexadecimal identifiers (obfuscator.io style)",
+        "Refuse obfuscated code; ask for readable source.";
+    "obfuscation-string-array", C::Obfuscation, 65, S::High,
+        "Rotated string-array decoder (obfuscator.io style)",
+        "Refuse obfuscated code; ask for readable source.";
+    "obfuscation-packer", C::Obfuscation, 85, S::Critical,
+        "Dean Edwards packer: `eval(function(p,a,c,k,e,d)…)`",
+        "Refuse packed code; ask for readable source.";
+    "encoded-blob", C::Obfuscation, 35, S::Low,
+        "Long base64 / hex blob decoded at run time",
+        "Ship data as readable files; large encoded blobs hide payloads.";
+    "trojan-source", C::Obfuscation, 85, S::Critical,
+        "Bidirectional control characters outside string literals (trojan source)",
+        "Remove the bidi controls; they make the code read differently from how it runs.";
+    "invisible-char", C::Obfuscation, 70, S::High,
+        "Zero-width or invisible characters in code or identifiers",
+        "Remove invisible characters; they hide what the code does.";
+    "homoglyph-identifier", C::Obfuscation, 60, S::Medium,
+        "Identifier mixes Latin letters with look-alike Cyrillic or Greek letters",
+        "Rename the identifier with one script.";
+    "hidden-whitespace", C::Obfuscation, 60, S::Medium,
+        "Code hidden after a long run of whitespace",
+        "Put each statement on its own visible line.";
+    "deep-nesting", C::Obfuscation, 50, S::Medium,
+        "Nesting too deep to analyse; only text-level rules ran",
+        "Flatten the code; no honest script nests this deep.";
+}
+
+/// The rule with this id. Every id used by the detectors is in the table (checked by a test).
+pub fn get(id: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_kebab_case_and_scores_match_severity() {
+        for (i, r) in RULES.iter().enumerate() {
+            assert!(
+                r.id.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{}",
+                r.id
+            );
+            assert!(RULES[i + 1..].iter().all(|o| o.id != r.id), "dup {}", r.id);
+            assert!(r.score <= 100);
+            assert!(!r.message.is_empty() && !r.remediation.is_empty());
+        }
+        assert_eq!(get("eval-direct").map(|r| r.score), Some(75));
+        assert!(get("nope").is_none());
+    }
+}
