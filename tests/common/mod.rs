@@ -7,7 +7,17 @@ use sandbench::engine::policy::Limits;
 
 /// Every executor the attack, resource and benign suites must cover.
 pub fn executors() -> Vec<Box<dyn Executor>> {
-    vec![Box::new(QuickJsExecutor::new())]
+    vec![
+        Box::new(QuickJsExecutor::new()),
+        // The same engine in a locked-down worker: this test binary is not `sandbench`, so
+        // name the real binary as the worker program.
+        Box::new(
+            sandbench::engine::exec::process::ProcessExecutor::with_program(env!(
+                "CARGO_BIN_EXE_sandbench"
+            ))
+            .with_pool(1),
+        ),
+    ]
 }
 
 /// Runs `code` with default limits on `ex`.

@@ -7,6 +7,8 @@
 
 pub mod host;
 pub mod limits;
+pub mod lockdown;
+pub mod process;
 pub mod quickjs;
 pub mod value;
 
@@ -263,7 +265,10 @@ pub enum ExecError {
 
 /// Every executor this build knows, with availability on this machine.
 pub fn detect() -> Vec<ExecutorInfo> {
-    vec![quickjs::QuickJsExecutor::info()]
+    vec![
+        process::ProcessExecutor::info(),
+        quickjs::QuickJsExecutor::info(),
+    ]
 }
 
 /// The name `auto` resolves to: the strongest available executor.
@@ -285,6 +290,11 @@ pub fn create(name: &str) -> Result<Box<dyn Executor>, ExecError> {
     };
     match name.as_str() {
         quickjs::NAME => Ok(Box::new(quickjs::QuickJsExecutor::new())),
+        // A pool of one: the first run starts a worker, later runs find one waiting.
+        process::NAME => match process::ProcessExecutor::new() {
+            Ok(e) => Ok(Box::new(e.with_pool(1))),
+            Err(reason) => Err(ExecError::Unavailable { name, reason }),
+        },
         other => Err(ExecError::Unknown(other.to_string())),
     }
 }

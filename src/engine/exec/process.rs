@@ -1,0 +1,1071 @@
+//! The out-of-process executor: the in-process QuickJS engine in a locked-down child process.
+//!
+//! Parent side ([`ProcessExecutor`]): starts `sandbench worker --memory-mb M --wall-timeout-ms W`
+//! (this same binary, or the program named by `SANDBENCH_WORKER` / [`ProcessExecutor::with_program`])
+//! with an empty environment in `/`, writes the [`ExecRequest`] as one JSON document on its
+//! stdin and reads events back as newline-delimited JSON on its stdout. Everything the child
+//! sends is untrusted: frames and the whole stream are size-bounded, every frame must parse as
+//! an [`ExecEvent`], numbers are sanitised, identity fields (executor, hash, limits) are the
+//! parent's own. The parent samples the child's RSS and CPU from `/proc` for `Sample` events,
+//! kills it at the wall deadline (`timeout`) or on cancel (`cancelled`), and reports a child
+//! that dies or misbehaves as `crashed` with the signal or the reason.
+//!
+//! Worker side ([`worker_main`]): applies [`super::lockdown`] first, then reads the request,
+//! runs it with the in-process executor and forwards its events. One run per worker process;
+//! an optional pool of pre-started, pre-locked workers (waiting on stdin) hides the spawn.
+
+use super::lockdown::{self, LockdownConfig};
+use super::quickjs::QuickJsExecutor;
+use super::{
+    CancelToken, ConsoleLine, ExecEvent, ExecOutcome, ExecRequest, Executor, ExecutorInfo, JsError,
+    LimitsReport, Outcome, Sample,
+};
+use crate::engine::hash::sha256_hex;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+pub const NAME: &str = "quickjs-process";
+
+/// Environment variable naming the worker program (default: this executable).
+pub const WORKER_ENV: &str = "SANDBENCH_WORKER";
+
+/// The first line a worker prints in `--probe` mode.
+pub const PROBE_HANDSHAKE: &str = "sandbench-worker-probe v1";
+
+/// Largest request the parent sends and the worker accepts (code ≤ 100 KB plus input).
+pub const MAX_REQUEST_BYTES: usize = 32 * 1024 * 1024;
+
+/// How long after the wall deadline the parent waits for the worker's own `timeout` report
+/// before killing it.
+pub const KILL_GRACE: Duration = Duration::from_millis(100);
+
+/// Interval between `/proc` samples (40 per second).
+pub const SAMPLE_INTERVAL: Duration = Duration::from_millis(25);
+
+/// Longest a worker may take to start and lock itself down.
+const STARTUP_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Longest the parent sleeps without checking the cancel flag.
+const CANCEL_POLL: Duration = Duration::from_millis(10);
+
+/// Most blocked attempts accepted from one worker.
+pub const MAX_BLOCKED: usize = 10_000;
+
+/// Bytes of the worker's stderr kept for a crash report.
+const STDERR_KEEP: usize = 4096;
+
+/// Largest single frame (one JSON line) accepted for these console limits.
+pub fn max_frame_bytes(console_max_bytes: usize) -> usize {
+    // A Finished frame carries the whole console, JSON-escaped (up to 6 bytes per byte for
+    // control characters), plus the bounded value and error.
+    (16 * 1024 * 1024usize).saturating_add(console_max_bytes.saturating_mul(6))
+}
+
+/// Largest total output accepted from one worker run.
+pub fn max_total_bytes(console_max_bytes: usize) -> usize {
+    max_frame_bytes(console_max_bytes).saturating_mul(2)
+}
+
+/// What a worker is locked down for. Pooled workers are only used for requests with the
+/// same key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct LockKey {
+    memory_mb: u64,
+    wall_timeout_ms: u64,
+}
+
+impl LockKey {
+    fn of(req: &ExecRequest) -> Self {
+        LockKey {
+            memory_mb: req.limits.memory_mb,
+            wall_timeout_ms: req.limits.wall_timeout_ms,
+        }
+    }
+}
+
+struct Pool {
+    key: Option<LockKey>,
+    idle: Vec<Child>,
+    target: usize,
+    closed: bool,
+}
+
+impl Drop for Pool {
+    fn drop(&mut self) {
+        for mut c in self.idle.drain(..) {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+/// QuickJS in a locked-down child process.
+pub struct ProcessExecutor {
+    program: PathBuf,
+    pool: Arc<Mutex<Pool>>,
+    /// Finished workers, killed and waiting to be reaped.
+    reap: Mutex<Vec<Child>>,
+}
+
+impl std::fmt::Debug for ProcessExecutor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProcessExecutor")
+            .field("program", &self.program)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The worker program: `SANDBENCH_WORKER` if set, else this executable.
+pub fn default_program() -> Result<PathBuf, String> {
+    if let Some(p) = std::env::var_os(WORKER_ENV) {
+        if !p.is_empty() {
+            return Ok(PathBuf::from(p));
+        }
+    }
+    std::env::current_exe().map_err(|e| format!("cannot find this executable: {e}"))
+}
+
+/// Result of probing a worker program: the Landlock state it reported, or why it cannot work.
+pub fn probe(program: &Path) -> Result<String, String> {
+    lockdown::seccomp_available()?;
+    let mut child = Command::new(program)
+        .args(["worker", "--probe"])
+        .env_clear()
+        .current_dir("/")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start worker {}: {e}", program.display()))?;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(s)) => break s,
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(1)),
+            Ok(None) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!(
+                    "worker {} did not answer the probe within 5 s",
+                    program.display()
+                ));
+            }
+            Err(e) => return Err(format!("waiting for the worker probe: {e}")),
+        }
+    };
+    let mut out = String::new();
+    if let Some(mut s) = child.stdout.take() {
+        let _ = s.by_ref().take(4096).read_to_string(&mut out);
+    }
+    let first = out.lines().next().unwrap_or("");
+    match first.strip_prefix(PROBE_HANDSHAKE) {
+        Some(rest) if status.success() => Ok(rest.trim().to_string()),
+        _ => {
+            let mut err = String::new();
+            if let Some(mut s) = child.stderr.take() {
+                let _ = s.by_ref().take(512).read_to_string(&mut err);
+            }
+            let detail = err.lines().next().unwrap_or("").trim().to_string();
+            Err(format!(
+                "{} is not runnable as a sandbench worker ({}{}{})",
+                program.display(),
+                describe_status(status),
+                if detail.is_empty() { "" } else { ": " },
+                crate::engine::text::escape(&crate::engine::text::truncate(&detail, 200), false)
+            ))
+        }
+    }
+}
+
+fn cached_probe() -> &'static Result<String, String> {
+    static PROBE: OnceLock<Result<String, String>> = OnceLock::new();
+    PROBE.get_or_init(|| default_program().and_then(|p| probe(&p)))
+}
+
+impl ProcessExecutor {
+    /// The executor with the default worker program, if it passes the probe.
+    pub fn new() -> Result<Self, String> {
+        cached_probe().as_ref().map_err(Clone::clone)?;
+        Ok(Self::with_program(default_program()?))
+    }
+
+    /// An executor using `program` as the worker (no probe; failures show up as `crashed`).
+    pub fn with_program(program: impl Into<PathBuf>) -> Self {
+        ProcessExecutor {
+            program: program.into(),
+            pool: Arc::new(Mutex::new(Pool {
+                key: None,
+                idle: Vec::new(),
+                target: 0,
+                closed: false,
+            })),
+            reap: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Keeps up to `size` pre-started, pre-locked workers waiting (refilled after each run).
+    pub fn with_pool(self, size: usize) -> Self {
+        if let Ok(mut p) = self.pool.lock() {
+            p.target = size;
+        }
+        self
+    }
+
+    /// Starts pool workers for requests with these limits now, and waits until they are up.
+    pub fn prewarm(&self, limits: &crate::engine::policy::Limits) {
+        let key = LockKey {
+            memory_mb: limits.memory_mb,
+            wall_timeout_ms: limits.wall_timeout_ms,
+        };
+        let Ok(mut p) = self.pool.lock() else { return };
+        if p.key != Some(key) {
+            for mut c in p.idle.drain(..) {
+                let _ = c.kill();
+                let _ = c.wait();
+            }
+            p.key = Some(key);
+        }
+        while p.idle.len() < p.target {
+            let deadline = Instant::now() + STARTUP_TIMEOUT;
+            match spawn_worker(&self.program, key, deadline, None) {
+                Ok(c) => p.idle.push(c),
+                Err(_) => break,
+            }
+        }
+    }
+
+    /// Idle workers currently waiting in the pool.
+    pub fn idle_workers(&self) -> usize {
+        self.pool.lock().map_or(0, |p| p.idle.len())
+    }
+
+    pub fn program(&self) -> &Path {
+        &self.program
+    }
+
+    pub fn info() -> ExecutorInfo {
+        let (available, reason) = match cached_probe() {
+            Ok(landlock) => (
+                true,
+                format!(
+                    "locked-down worker verified: rlimits, no_new_privs, seccomp allowlist, {landlock}"
+                ),
+            ),
+            Err(e) => (false, e.clone()),
+        };
+        ExecutorInfo {
+            name: NAME.to_string(),
+            description: "QuickJS in a locked-down child process, killed at the wall deadline"
+                .to_string(),
+            available,
+            reason,
+            strength: 2,
+            warning: None,
+        }
+    }
+
+    fn take_worker(&self, key: LockKey) -> Option<Child> {
+        let mut p = self.pool.lock().ok()?;
+        if p.key != Some(key) {
+            for mut c in p.idle.drain(..) {
+                let _ = c.kill();
+                let _ = c.wait();
+            }
+            p.key = Some(key);
+        }
+        while let Some(mut c) = p.idle.pop() {
+            if matches!(c.try_wait(), Ok(None)) {
+                return Some(c);
+            }
+            let _ = c.wait();
+        }
+        None
+    }
+
+    fn refill(&self, key: LockKey) {
+        let want = match self.pool.lock() {
+            Ok(p) if !p.closed && p.target > 0 => p.target,
+            _ => return,
+        };
+        let pool = Arc::clone(&self.pool);
+        let program = self.program.clone();
+        std::thread::spawn(move || {
+            let deadline = Instant::now() + STARTUP_TIMEOUT;
+            let Ok(mut c) = spawn_worker(&program, key, deadline, None) else {
+                return;
+            };
+            if let Ok(mut p) = pool.lock() {
+                if !p.closed && p.key == Some(key) && p.idle.len() < want {
+                    p.idle.push(c);
+                    return;
+                }
+            }
+            let _ = c.kill();
+            let _ = c.wait();
+        });
+    }
+
+    fn reap_finished(&self) {
+        if let Ok(mut r) = self.reap.lock() {
+            r.retain_mut(|c| !matches!(c.try_wait(), Ok(Some(_)) | Err(_)));
+        }
+    }
+}
+
+impl Drop for ProcessExecutor {
+    fn drop(&mut self) {
+        if let Ok(mut p) = self.pool.lock() {
+            p.closed = true;
+            for mut c in p.idle.drain(..) {
+                let _ = c.kill();
+                let _ = c.wait();
+            }
+        }
+        if let Ok(mut r) = self.reap.lock() {
+            for mut c in r.drain(..) {
+                let _ = c.kill();
+                let _ = c.wait();
+            }
+        }
+    }
+}
+
+/// The line a worker prints once it is locked down and waiting for its request.
+pub const READY_LINE: &[u8] = b"ready\n";
+
+/// Starts a worker and waits until it reports that it is locked down and ready.
+fn spawn_worker(
+    program: &Path,
+    key: LockKey,
+    deadline: Instant,
+    cancel: Option<&CancelToken>,
+) -> Result<Child, String> {
+    use std::os::unix::io::AsRawFd;
+    let mut child = Command::new(program)
+        .arg("worker")
+        .arg("--memory-mb")
+        .arg(key.memory_mb.to_string())
+        .arg("--wall-timeout-ms")
+        .arg(key.wall_timeout_ms.to_string())
+        .env_clear()
+        .current_dir("/")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start worker {}: {e}", program.display()))?;
+    let fd = child.stdout.as_ref().map_or(-1, |s| s.as_raw_fd());
+    let mut got = [0u8; READY_LINE.len()];
+    let mut have = 0usize;
+    let failure = loop {
+        if cancel.is_some_and(CancelToken::is_cancelled) {
+            break "cancelled while starting".to_string();
+        }
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            break "worker did not become ready in time".to_string();
+        }
+        let mut pfd = libc::pollfd {
+            fd,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        let wait_ms = left.min(CANCEL_POLL).as_millis().max(1) as i32;
+        // SAFETY: one valid pollfd for the duration of the call.
+        let r = unsafe { libc::poll(&mut pfd, 1, wait_ms) };
+        if r <= 0 {
+            continue;
+        }
+        // SAFETY: reading into the remainder of a buffer we own.
+        let n = unsafe { libc::read(fd, got[have..].as_mut_ptr().cast(), got.len() - have) };
+        if n <= 0 {
+            break String::new(); // EOF: the worker died; its status says why
+        }
+        have += n as usize;
+        if have == got.len() {
+            if got == READY_LINE {
+                return Ok(child);
+            }
+            break "worker sent a malformed ready line".to_string();
+        }
+    };
+    let _ = child.kill();
+    let status = child.wait();
+    let mut err = String::new();
+    if let Some(mut s) = child.stderr.take() {
+        let _ = s.by_ref().take(STDERR_KEEP as u64).read_to_string(&mut err);
+    }
+    let mut msg = if failure.is_empty() {
+        match status {
+            Ok(st) => format!("worker {} while starting", describe_status(st)),
+            Err(e) => format!("worker failed while starting: {e}"),
+        }
+    } else {
+        failure
+    };
+    let err = err.trim();
+    if !err.is_empty() {
+        msg.push_str(": ");
+        msg.push_str(&crate::engine::text::truncate(err, 1000));
+    }
+    Err(msg)
+}
+
+/// How a process ended, for messages: `killed by signal SIGSEGV (11)`, `exit status 3`.
+pub fn describe_status(status: std::process::ExitStatus) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(sig) = status.signal() {
+            return format!("killed by signal {} ({sig})", signal_name(sig));
+        }
+    }
+    match status.code() {
+        Some(c) => format!("exit status {c}"),
+        None => "unknown exit".to_string(),
+    }
+}
+
+/// The conventional name of a signal number.
+pub fn signal_name(sig: i32) -> &'static str {
+    match sig {
+        libc::SIGHUP => "SIGHUP",
+        libc::SIGINT => "SIGINT",
+        libc::SIGQUIT => "SIGQUIT",
+        libc::SIGILL => "SIGILL",
+        libc::SIGTRAP => "SIGTRAP",
+        libc::SIGABRT => "SIGABRT",
+        libc::SIGBUS => "SIGBUS",
+        libc::SIGFPE => "SIGFPE",
+        libc::SIGKILL => "SIGKILL",
+        libc::SIGSEGV => "SIGSEGV",
+        libc::SIGPIPE => "SIGPIPE",
+        libc::SIGALRM => "SIGALRM",
+        libc::SIGTERM => "SIGTERM",
+        libc::SIGXCPU => "SIGXCPU",
+        libc::SIGXFSZ => "SIGXFSZ",
+        libc::SIGSYS => "SIGSYS",
+        _ => "signal",
+    }
+}
+
+fn worker_error(message: impl Into<String>) -> Option<JsError> {
+    Some(JsError {
+        name: "WorkerError".to_string(),
+        message: message.into(),
+        stack: String::new(),
+    })
+}
+
+fn finite(x: f64) -> f64 {
+    if x.is_finite() && x >= 0.0 {
+        x
+    } else {
+        0.0
+    }
+}
+
+/// Reads the child's RSS (bytes) and CPU time (ms) from `/proc`.
+#[cfg(target_os = "linux")]
+fn proc_sample(pid: u32) -> Option<(u64, f64)> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name may contain spaces and parentheses: fields start after the last ')'.
+    let rest = stat.get(stat.rfind(')')? + 1..)?;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // After ')' come field 3 (state) onwards: utime is field 14, stime 15, rss 24.
+    let utime: u64 = fields.get(11)?.parse().ok()?;
+    let stime: u64 = fields.get(12)?.parse().ok()?;
+    let rss_pages: u64 = fields.get(21)?.parse().ok()?;
+    // SAFETY: sysconf has no preconditions.
+    let tick = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
+    // SAFETY: as above.
+    let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) }.max(1) as u64;
+    Some((
+        rss_pages.saturating_mul(page),
+        (utime.saturating_add(stime)) as f64 * 1000.0 / tick,
+    ))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn proc_sample(_pid: u32) -> Option<(u64, f64)> {
+    None
+}
+
+/// The parent's view of one run: what it has accepted from the child so far.
+struct RunState<'a> {
+    req: &'a ExecRequest,
+    sha: String,
+    console: Vec<ConsoleLine>,
+    console_bytes: usize,
+    console_truncated: bool,
+    blocked: Vec<super::BlockedAttempt>,
+    peak_rss: u64,
+    cpu_ms: f64,
+    total_bytes: usize,
+    max_frame: usize,
+    max_total: usize,
+}
+
+enum Step {
+    Continue,
+    Done(Box<ExecOutcome>),
+}
+
+impl RunState<'_> {
+    fn outcome(&self, outcome: Outcome, error: Option<JsError>, started: Instant) -> ExecOutcome {
+        let mut o = ExecOutcome::not_run(NAME, self.req, outcome, error);
+        o.code_sha256 = self.sha.clone();
+        o.console = self.console.clone();
+        o.console_truncated = self.console_truncated;
+        o.blocked = self.blocked.clone();
+        o.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
+        o.cpu_ms = self.cpu_ms;
+        o.peak_memory_bytes = self.peak_rss;
+        o
+    }
+
+    fn accept_console(&mut self, line: ConsoleLine, on_event: &mut dyn FnMut(ExecEvent)) {
+        let limits = &self.req.limits;
+        if self.console_truncated
+            || self.console.len() >= limits.console_max_lines.saturating_add(1)
+            || self.console_bytes.saturating_add(line.text.len())
+                > limits.console_max_bytes.saturating_add(4096)
+        {
+            self.console_truncated = true;
+            return;
+        }
+        self.console_bytes += line.text.len();
+        self.console.push(line.clone());
+        on_event(ExecEvent::Console(line));
+    }
+
+    /// Validates one frame from the child.
+    fn frame(
+        &mut self,
+        line: &[u8],
+        started: Instant,
+        on_event: &mut dyn FnMut(ExecEvent),
+    ) -> Step {
+        let ev: ExecEvent = match serde_json::from_slice(line) {
+            Ok(ev) => ev,
+            Err(e) => {
+                return Step::Done(Box::new(self.outcome(
+                    Outcome::Crashed,
+                    worker_error(format!("worker sent a malformed frame: {e}")),
+                    started,
+                )))
+            }
+        };
+        match ev {
+            // The parent reports its own start and its own /proc samples.
+            ExecEvent::Started { .. } | ExecEvent::Sample(_) => Step::Continue,
+            ExecEvent::Console(line) => {
+                self.accept_console(line, on_event);
+                Step::Continue
+            }
+            ExecEvent::Blocked(b) => {
+                if self.blocked.len() < MAX_BLOCKED {
+                    self.blocked.push(b.clone());
+                    on_event(ExecEvent::Blocked(b));
+                }
+                Step::Continue
+            }
+            ExecEvent::Finished(o) => Step::Done(Box::new(self.finish(*o, started))),
+        }
+    }
+
+    /// The child's final report, with identity fields replaced and everything bounded.
+    fn finish(&self, mut o: ExecOutcome, started: Instant) -> ExecOutcome {
+        let limits = &self.req.limits;
+        o.executor = NAME.to_string();
+        o.code_sha256 = self.sha.clone();
+        o.limits = LimitsReport::from(limits);
+        o.runaway_threads = 0;
+        let wall_ms = started.elapsed().as_secs_f64() * 1000.0;
+        o.duration_ms = finite(o.duration_ms).min(wall_ms);
+        o.cpu_ms = finite(o.cpu_ms);
+        if o.cpu_ms == 0.0 {
+            o.cpu_ms = self.cpu_ms;
+        }
+        let max_lines = limits.console_max_lines.saturating_add(1);
+        if o.console.len() > max_lines {
+            o.console.truncate(max_lines);
+            o.console_truncated = true;
+        }
+        let mut bytes = 0usize;
+        let cap = limits.console_max_bytes.saturating_add(4096);
+        if let Some(cut) = o.console.iter().position(|l| {
+            bytes = bytes.saturating_add(l.text.len());
+            bytes > cap
+        }) {
+            o.console.truncate(cut);
+            o.console_truncated = true;
+        }
+        o.console_truncated |= self.console_truncated;
+        o.blocked.truncate(MAX_BLOCKED);
+        o
+    }
+}
+
+#[cfg(unix)]
+fn set_nonblocking(fd: i32) {
+    // SAFETY: fcntl on a file descriptor we own; no pointers.
+    unsafe {
+        let flags = libc::fcntl(fd, libc::F_GETFL);
+        if flags >= 0 {
+            libc::fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK);
+        }
+    }
+}
+
+impl Executor for ProcessExecutor {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn run(
+        &self,
+        req: &ExecRequest,
+        cancel: &CancelToken,
+        on_event: &mut dyn FnMut(ExecEvent),
+    ) -> ExecOutcome {
+        let out = self.run_inner(req, cancel, on_event);
+        on_event(ExecEvent::Finished(Box::new(out.clone())));
+        out
+    }
+}
+
+impl ProcessExecutor {
+    fn run_inner(
+        &self,
+        req: &ExecRequest,
+        cancel: &CancelToken,
+        on_event: &mut dyn FnMut(ExecEvent),
+    ) -> ExecOutcome {
+        use std::os::unix::io::AsRawFd;
+
+        let started = Instant::now();
+        self.reap_finished();
+        let sha = sha256_hex(req.code.as_bytes());
+        let mut state = RunState {
+            req,
+            sha: sha.clone(),
+            console: Vec::new(),
+            console_bytes: 0,
+            console_truncated: false,
+            blocked: Vec::new(),
+            peak_rss: 0,
+            cpu_ms: 0.0,
+            total_bytes: 0,
+            max_frame: max_frame_bytes(req.limits.console_max_bytes),
+            max_total: max_total_bytes(req.limits.console_max_bytes),
+        };
+        if let Err(e) = req.limits.validate() {
+            return state.outcome(
+                Outcome::Error,
+                Some(JsError {
+                    name: "RangeError".to_string(),
+                    message: format!("invalid limits: {e}"),
+                    stack: String::new(),
+                }),
+                started,
+            );
+        }
+        let payload = match serde_json::to_vec(req) {
+            Ok(p) if p.len() <= MAX_REQUEST_BYTES => p,
+            Ok(p) => {
+                return state.outcome(
+                    Outcome::Crashed,
+                    worker_error(format!(
+                        "request of {} bytes is over the worker's {} byte limit",
+                        p.len(),
+                        MAX_REQUEST_BYTES
+                    )),
+                    started,
+                )
+            }
+            Err(e) => {
+                return state.outcome(
+                    Outcome::Crashed,
+                    worker_error(format!("cannot encode the request: {e}")),
+                    started,
+                )
+            }
+        };
+        on_event(ExecEvent::Started {
+            executor: NAME.to_string(),
+            code_sha256: sha,
+            limits: LimitsReport::from(&req.limits),
+        });
+
+        let key = LockKey::of(req);
+        let mut child = match self.take_worker(key) {
+            Some(c) => c,
+            None => {
+                let deadline = Instant::now()
+                    + STARTUP_TIMEOUT.min(Duration::from_millis(req.limits.wall_timeout_ms));
+                match spawn_worker(&self.program, key, deadline, Some(cancel)) {
+                    Ok(c) => c,
+                    Err(_) if cancel.is_cancelled() => {
+                        return state.outcome(Outcome::Cancelled, None, started)
+                    }
+                    Err(e) => return state.outcome(Outcome::Crashed, worker_error(e), started),
+                }
+            }
+        };
+        // The deadline counts from the moment the request is handed over.
+        let deadline =
+            Instant::now() + Duration::from_millis(req.limits.wall_timeout_ms) + KILL_GRACE;
+
+        let (Some(stdin), Some(stdout), Some(stderr)) =
+            (child.stdin.take(), child.stdout.take(), child.stderr.take())
+        else {
+            let _ = child.kill();
+            let _ = child.wait();
+            return state.outcome(
+                Outcome::Crashed,
+                worker_error("worker pipes missing"),
+                started,
+            );
+        };
+        let (out_fd, err_fd) = (stdout.as_raw_fd(), stderr.as_raw_fd());
+        set_nonblocking(stdin.as_raw_fd());
+        set_nonblocking(out_fd);
+        set_nonblocking(err_fd);
+
+        let mut written = 0usize;
+        // Dropped (closing the pipe, so the worker sees the end of the request) once written.
+        let mut stdin = Some(stdin);
+        let mut buf: Vec<u8> = Vec::new();
+        let mut err_tail: Vec<u8> = Vec::new();
+        let mut out_eof = false;
+        let mut err_eof = false;
+        let mut next_sample = Instant::now() + SAMPLE_INTERVAL;
+        let mut chunk = vec![0u8; 64 * 1024];
+        let pid = child.id();
+
+        let result: ExecOutcome = 'run: loop {
+            // 1. Feed the request.
+            if let Some(w) = stdin.as_mut() {
+                match w.write(&payload[written..]) {
+                    Ok(n) => written += n,
+                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+                    Err(_) => written = payload.len(), // the worker is gone; EOF tells why
+                }
+                if written >= payload.len() {
+                    stdin = None;
+                }
+            }
+            // 2. Cancel, deadline, samples.
+            let now = Instant::now();
+            if cancel.is_cancelled() {
+                let _ = child.kill();
+                break state.outcome(Outcome::Cancelled, None, started);
+            }
+            if now >= deadline {
+                let _ = child.kill();
+                break state.outcome(
+                    Outcome::Timeout,
+                    Some(JsError {
+                        name: "TimeoutError".to_string(),
+                        message: format!(
+                            "wall-clock deadline of {} ms reached: the worker was killed",
+                            req.limits.wall_timeout_ms
+                        ),
+                        stack: String::new(),
+                    }),
+                    started,
+                );
+            }
+            if now >= next_sample {
+                if let Some((rss, cpu)) = proc_sample(pid) {
+                    state.peak_rss = state.peak_rss.max(rss);
+                    state.cpu_ms = cpu;
+                    on_event(ExecEvent::Sample(Sample {
+                        elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
+                        memory_bytes: rss,
+                        cpu_ms: cpu,
+                    }));
+                }
+                next_sample = now + SAMPLE_INTERVAL;
+            }
+            if out_eof {
+                // The worker closed its output without a final report: find out why.
+                match child.try_wait() {
+                    Ok(Some(status)) => {
+                        let tail = String::from_utf8_lossy(&err_tail);
+                        let tail = tail.trim();
+                        let msg = if tail.is_empty() {
+                            format!(
+                                "worker {} before finishing the run",
+                                describe_status(status)
+                            )
+                        } else {
+                            format!(
+                                "worker {} before finishing the run: {}",
+                                describe_status(status),
+                                crate::engine::text::truncate(tail, 1000)
+                            )
+                        };
+                        // The address-space rlimit caught an allocation the engine's own
+                        // accounting did not: Rust reports it and aborts.
+                        let oom = tail.contains("memory allocation of") && tail.contains("failed");
+                        if oom {
+                            break state.outcome(
+                                Outcome::MemoryLimit,
+                                Some(JsError {
+                                    name: "InternalError".to_string(),
+                                    message: format!("out of memory: {msg}"),
+                                    stack: String::new(),
+                                }),
+                                started,
+                            );
+                        }
+                        break state.outcome(Outcome::Crashed, worker_error(msg), started);
+                    }
+                    Ok(None) => {}
+                    Err(e) => {
+                        let _ = child.kill();
+                        break state.outcome(
+                            Outcome::Crashed,
+                            worker_error(format!("waiting for the worker: {e}")),
+                            started,
+                        );
+                    }
+                }
+            }
+            // 3. Wait for output (or the next tick).
+            let wake = next_sample.min(deadline).min(now + CANCEL_POLL);
+            let wait_ms = wake
+                .saturating_duration_since(Instant::now())
+                .as_millis()
+                .clamp(1, 1000) as i32;
+            let mut fds = [
+                libc::pollfd {
+                    fd: if out_eof { -1 } else { out_fd },
+                    events: libc::POLLIN,
+                    revents: 0,
+                },
+                libc::pollfd {
+                    fd: if err_eof { -1 } else { err_fd },
+                    events: libc::POLLIN,
+                    revents: 0,
+                },
+                libc::pollfd {
+                    fd: stdin.as_ref().map_or(-1, |w| w.as_raw_fd()),
+                    events: libc::POLLOUT,
+                    revents: 0,
+                },
+            ];
+            if out_eof && err_eof && stdin.is_none() {
+                std::thread::sleep(Duration::from_millis(1));
+            } else {
+                // SAFETY: `fds` is a valid array of pollfd for the duration of the call.
+                unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, wait_ms) };
+            }
+            // 4. Drain stderr (kept bounded, the rest discarded).
+            if !err_eof && fds[1].revents != 0 {
+                loop {
+                    // SAFETY: reading into a buffer we own, within its length.
+                    let n = unsafe { libc::read(err_fd, chunk.as_mut_ptr().cast(), chunk.len()) };
+                    if n == 0 {
+                        err_eof = true;
+                        break;
+                    }
+                    if n < 0 {
+                        break;
+                    }
+                    let n = n as usize;
+                    let room = STDERR_KEEP.saturating_sub(err_tail.len());
+                    err_tail.extend_from_slice(&chunk[..n.min(room)]);
+                }
+            }
+            // 5. Read frames.
+            if !out_eof && fds[0].revents != 0 {
+                loop {
+                    // SAFETY: reading into a buffer we own, within its length.
+                    let n = unsafe { libc::read(out_fd, chunk.as_mut_ptr().cast(), chunk.len()) };
+                    if n == 0 {
+                        out_eof = true;
+                        break;
+                    }
+                    if n < 0 {
+                        break;
+                    }
+                    let n = n as usize;
+                    state.total_bytes = state.total_bytes.saturating_add(n);
+                    if state.total_bytes > state.max_total {
+                        let _ = child.kill();
+                        break 'run state.outcome(
+                            Outcome::Crashed,
+                            worker_error(format!(
+                                "worker output exceeded {} bytes",
+                                state.max_total
+                            )),
+                            started,
+                        );
+                    }
+                    let mut data = &chunk[..n];
+                    while let Some(pos) = data.iter().position(|&b| b == b'\n') {
+                        let (head, tail) = data.split_at(pos);
+                        data = &tail[1..];
+                        let step = if buf.is_empty() {
+                            state.frame(head, started, on_event)
+                        } else {
+                            if buf.len() + head.len() > state.max_frame {
+                                let _ = child.kill();
+                                break 'run state.outcome(
+                                    Outcome::Crashed,
+                                    worker_error(format!(
+                                        "worker sent a frame over {} bytes",
+                                        state.max_frame
+                                    )),
+                                    started,
+                                );
+                            }
+                            buf.extend_from_slice(head);
+                            let frame = std::mem::take(&mut buf);
+                            state.frame(&frame, started, on_event)
+                        };
+                        if let Step::Done(o) = step {
+                            // One run per worker: it is done, whatever it says next.
+                            let _ = child.kill();
+                            break 'run *o;
+                        }
+                    }
+                    if buf.len() + data.len() > state.max_frame {
+                        let _ = child.kill();
+                        break 'run state.outcome(
+                            Outcome::Crashed,
+                            worker_error(format!(
+                                "worker sent a frame over {} bytes",
+                                state.max_frame
+                            )),
+                            started,
+                        );
+                    }
+                    buf.extend_from_slice(data);
+                }
+            }
+        };
+        drop(stdin);
+        drop(stdout);
+        drop(stderr);
+        if let Ok(mut r) = self.reap.lock() {
+            r.push(child);
+        }
+        // Replace the used worker after the run, so starting it never competes with the run.
+        self.refill(key);
+        result
+    }
+}
+
+/// Arguments of the hidden `sandbench worker` mode.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WorkerOptions {
+    pub memory_mb: Option<u64>,
+    pub wall_timeout_ms: Option<u64>,
+    /// Lock down, check that the lockdown holds, print the handshake and exit.
+    pub probe: bool,
+}
+
+fn write_event(out: &mut impl Write, ev: &ExecEvent) -> bool {
+    match serde_json::to_vec(ev) {
+        Ok(mut line) => {
+            line.push(b'\n');
+            out.write_all(&line).and_then(|()| out.flush()).is_ok()
+        }
+        Err(_) => false,
+    }
+}
+
+fn worker_fail(req: Option<&ExecRequest>, message: String) -> i32 {
+    let req = req.cloned().unwrap_or_else(|| ExecRequest::new(""));
+    let o = ExecOutcome::not_run(NAME, &req, Outcome::Crashed, worker_error(message));
+    let mut out = std::io::stdout().lock();
+    let _ = write_event(&mut out, &ExecEvent::Finished(Box::new(o)));
+    1
+}
+
+/// The worker: lock down, read one request from stdin, run it, stream its events to stdout.
+/// Returns the process exit code.
+pub fn worker_main(opts: WorkerOptions) -> i32 {
+    let limits = crate::engine::policy::Limits::default();
+    let memory_mb = opts.memory_mb.unwrap_or(limits.memory_mb);
+    let wall_ms = opts.wall_timeout_ms.unwrap_or(limits.wall_timeout_ms);
+    let status = match lockdown::apply(&LockdownConfig::for_limits(memory_mb, wall_ms)) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("sandbench worker: {e}");
+            return 3;
+        }
+    };
+    if opts.probe {
+        // Prove the lockdown holds before claiming it does.
+        // SAFETY: plain system calls with constant arguments.
+        let (open, sock) = unsafe {
+            (
+                libc::open(c"/etc/passwd".as_ptr(), libc::O_RDONLY),
+                libc::socket(libc::AF_INET, libc::SOCK_STREAM, 0),
+            )
+        };
+        if open >= 0 || sock >= 0 {
+            eprintln!("sandbench worker: lockdown did not hold (open={open}, socket={sock})");
+            return 4;
+        }
+        println!("{PROBE_HANDSHAKE} Landlock {}", status.landlock.as_str());
+        return 0;
+    }
+
+    {
+        let mut out = std::io::stdout().lock();
+        if out
+            .write_all(READY_LINE)
+            .and_then(|()| out.flush())
+            .is_err()
+        {
+            return 5;
+        }
+    }
+    let mut raw = Vec::new();
+    let limit = MAX_REQUEST_BYTES as u64 + 1;
+    if let Err(e) = std::io::stdin().lock().take(limit).read_to_end(&mut raw) {
+        return worker_fail(None, format!("reading the request: {e}"));
+    }
+    if raw.is_empty() {
+        // No request: the parent discarded this pooled worker.
+        return 0;
+    }
+    if raw.len() > MAX_REQUEST_BYTES {
+        return worker_fail(None, "request too large".to_string());
+    }
+    let req: ExecRequest = match serde_json::from_slice(&raw) {
+        Ok(r) => r,
+        Err(e) => return worker_fail(None, format!("malformed request: {e}")),
+    };
+    drop(raw);
+    if req.limits.memory_mb > memory_mb || req.limits.wall_timeout_ms > wall_ms {
+        return worker_fail(
+            Some(&req),
+            format!(
+                "request limits ({} MB, {} ms) exceed this worker's lockdown ({memory_mb} MB, {wall_ms} ms)",
+                req.limits.memory_mb, req.limits.wall_timeout_ms
+            ),
+        );
+    }
+    let mut out = std::io::stdout().lock();
+    let mut ok = true;
+    let exec = QuickJsExecutor::new();
+    let outcome = exec.run(&req, &CancelToken::new(), &mut |ev| {
+        if ok && !matches!(ev, ExecEvent::Finished(_) | ExecEvent::Sample(_)) {
+            ok = write_event(&mut out, &ev);
+        }
+    });
+    if !write_event(&mut out, &ExecEvent::Finished(Box::new(outcome))) {
+        return 5;
+    }
+    0
+}

@@ -1,0 +1,611 @@
+//! The out-of-process executor's parent side against hostile and broken workers, and the real
+//! locked-down worker.
+//!
+//! Hostile workers are small shell scripts standing in for a compromised `sandbench worker`:
+//! they read the request, then misbehave as the code asks (`MODE_GARBAGE`, `MODE_SEGV`, …).
+//! The parent must turn each into a clear outcome, never a panic, a hang or an unbounded
+//! buffer, and the same executor instance must run the next request normally.
+#![cfg(target_os = "linux")]
+
+use sandbench::engine::exec::process::{self, ProcessExecutor};
+use sandbench::engine::exec::{
+    CancelToken, ExecEvent, ExecOutcome, ExecRequest, Executor, Outcome,
+};
+use sandbench::engine::policy::Limits;
+use std::os::unix::fs::PermissionsExt;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+struct Fake {
+    _dir: tempfile::TempDir,
+    script: PathBuf,
+    pid_file: PathBuf,
+}
+
+/// A worker stand-in whose behaviour is chosen by a keyword in the request's code.
+fn fake() -> &'static Fake {
+    static FAKE: OnceLock<Fake> = OnceLock::new();
+    FAKE.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let pid_file = dir.path().join("pid");
+        let mut ok = ExecOutcome::not_run(
+            "forged-name",
+            &ExecRequest::new("not the code"),
+            Outcome::Ok,
+            None,
+        );
+        ok.value = Some(serde_json::json!(4));
+        ok.value_display = "4".into();
+        ok.code_sha256 = "0".repeat(64);
+        let finished = serde_json::to_string(&ExecEvent::Finished(Box::new(ok))).expect("json");
+        let console = r#"{"event":"console","level":"log","text":"line"}"#;
+        let script = format!(
+            r#"#!/bin/sh
+echo ready
+req=$(cat)
+case "$req" in
+  *MODE_GARBAGE*) echo 'this is not a frame'; exit 0 ;;
+  *MODE_UNKNOWN_EVENT*) echo '{{"event":"format_disk"}}'; exit 0 ;;
+  *MODE_HUGE_FRAME*) head -c 20000000 /dev/zero | tr '\000' 'a'; exit 0 ;;
+  *MODE_SEGV*) echo '{console}'; kill -SEGV $$ ;;
+  *MODE_EXIT3*) echo 'worker exploded: details here' >&2; exit 3 ;;
+  *MODE_SILENT_EXIT*) exit 0 ;;
+  *MODE_ALLOC_ABORT*) echo 'memory allocation of 1048576 bytes failed' >&2; kill -ABRT $$ ;;
+  *MODE_HANG*) echo $$ > '{pid}'; exec sleep 30 ;;
+  *MODE_FLOOD*) i=0; while [ $i -lt 2000 ]; do echo '{console}'; i=$((i+1)); done; echo '{finished}' ;;
+  *) echo '{console}'; echo '{finished}' ;;
+esac
+"#,
+            pid = pid_file.display()
+        );
+        let path = dir.path().join("fake-worker");
+        std::fs::write(&path, script).expect("write script");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        Fake {
+            _dir: dir,
+            script: path,
+            pid_file,
+        }
+    })
+}
+
+fn run_with(
+    exec: &ProcessExecutor,
+    code: &str,
+    limits: Limits,
+    cancel: &CancelToken,
+) -> (ExecOutcome, Vec<ExecEvent>) {
+    let mut req = ExecRequest::new(code);
+    req.limits = limits;
+    let mut events = Vec::new();
+    let out = exec.run(&req, cancel, &mut |e| events.push(e));
+    (out, events)
+}
+
+fn quick_limits() -> Limits {
+    Limits {
+        timeout_ms: 300,
+        wall_timeout_ms: 600,
+        ..Limits::default()
+    }
+}
+
+fn message(o: &ExecOutcome) -> String {
+    o.error
+        .as_ref()
+        .map(|e| e.message.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_well_behaved_worker_report_is_accepted_with_the_parents_identity_fields() {
+    let exec = ProcessExecutor::with_program(&fake().script);
+    let code = "2 + 2";
+    let (out, events) = run_with(&exec, code, quick_limits(), &CancelToken::new());
+    assert_eq!(out.outcome, Outcome::Ok, "{out:?}");
+    assert_eq!(out.value, Some(serde_json::json!(4)));
+    // The worker forged these: the parent's own values stand.
+    assert_eq!(out.executor, "quickjs-process");
+    assert_eq!(
+        out.code_sha256,
+        sandbench::engine::hash::sha256_hex(code.as_bytes())
+    );
+    assert_eq!(out.limits.wall_timeout_ms, 600);
+    assert!(
+        matches!(events.first(), Some(ExecEvent::Started { executor, .. }) if executor == "quickjs-process")
+    );
+    assert!(matches!(events.last(), Some(ExecEvent::Finished(_))));
+    assert!(events
+        .iter()
+        .any(|e| matches!(e, ExecEvent::Console(l) if l.text == "line")));
+}
+
+#[test]
+fn malformed_frames_are_reported_as_crashed() {
+    let exec = ProcessExecutor::with_program(&fake().script);
+    for (mode, expect) in [
+        ("MODE_GARBAGE", "malformed frame"),
+        ("MODE_UNKNOWN_EVENT", "malformed frame"),
+    ] {
+        let (out, _) = run_with(&exec, mode, quick_limits(), &CancelToken::new());
+        assert_eq!(out.outcome, Outcome::Crashed, "{mode}: {out:?}");
+        assert!(message(&out).contains(expect), "{mode}: {}", message(&out));
+    }
+    // The same executor still runs the next request.
+    let (out, _) = run_with(&exec, "ok", quick_limits(), &CancelToken::new());
+    assert_eq!(out.outcome, Outcome::Ok);
+}
+
+#[test]
+fn an_oversized_frame_is_cut_off_not_buffered() {
+    let exec = ProcessExecutor::with_program(&fake().script);
+    let limits = Limits {
+        console_max_bytes: 1024,
+        ..quick_limits()
+    };
+    let cap = process::max_frame_bytes(1024);
+    assert!(cap < 20_000_000, "the fake must send more than the cap");
+    let (out, _) = run_with(&exec, "MODE_HUGE_FRAME", limits, &CancelToken::new());
+    assert_eq!(out.outcome, Outcome::Crashed);
+    assert!(
+        message(&out).contains(&format!("frame over {cap} bytes")),
+        "{}",
+        message(&out)
+    );
+}
+
+#[test]
+fn a_worker_dying_by_a_signal_is_crashed_with_the_signal_named() {
+    let exec = ProcessExecutor::with_program(&fake().script);
+    let (out, _) = run_with(&exec, "MODE_SEGV", quick_limits(), &CancelToken::new());
+    assert_eq!(out.outcome, Outcome::Crashed);
+    assert!(message(&out).contains("SIGSEGV"), "{}", message(&out));
+    // What it printed before dying is kept.
+    assert_eq!(out.console.len(), 1);
+}
+
+#[test]
+fn a_worker_aborting_on_a_failed_allocation_is_a_memory_limit() {
+    let exec = ProcessExecutor::with_program(&fake().script);
+    let (out, _) = run_with(
+        &exec,
+        "MODE_ALLOC_ABORT",
+        quick_limits(),
+        &CancelToken::new(),
+    );
+    assert_eq!(out.outcome, Outcome::MemoryLimit, "{out:?}");
+    assert!(message(&out).contains("SIGABRT"), "{}", message(&out));
+}
+
+#[test]
+fn an_abnormal_exit_is_crashed_with_status_and_stderr() {
+    let exec = ProcessExecutor::with_program(&fake().script);
+    let (out, _) = run_with(&exec, "MODE_EXIT3", quick_limits(), &CancelToken::new());
+    assert_eq!(out.outcome, Outcome::Crashed);
+    let m = message(&out);
+    assert!(
+        m.contains("exit status 3") && m.contains("worker exploded"),
+        "{m}"
+    );
+    let (out, _) = run_with(
+        &exec,
+        "MODE_SILENT_EXIT",
+        quick_limits(),
+        &CancelToken::new(),
+    );
+    assert_eq!(out.outcome, Outcome::Crashed);
+    assert!(message(&out).contains("exit status 0 before finishing"));
+}
+
+#[test]
+fn a_hung_worker_is_killed_at_the_wall_deadline_with_samples_meanwhile() {
+    let exec = ProcessExecutor::with_program(&fake().script);
+    let t0 = Instant::now();
+    let (out, events) = run_with(&exec, "MODE_HANG", quick_limits(), &CancelToken::new());
+    let took = t0.elapsed();
+    assert_eq!(out.outcome, Outcome::Timeout);
+    assert!(took >= Duration::from_millis(600), "{took:?}");
+    assert!(took < Duration::from_millis(600 + 500), "{took:?}");
+    // ≥ 20 samples a second of the child's real RSS.
+    let samples: Vec<_> = events
+        .iter()
+        .filter_map(|e| match e {
+            ExecEvent::Sample(s) => Some(*s),
+            _ => None,
+        })
+        .collect();
+    assert!(samples.len() >= 12, "{} samples", samples.len());
+    assert!(samples.iter().all(|s| s.memory_bytes > 0));
+}
+
+#[test]
+fn a_worker_killed_from_outside_is_crashed_and_the_next_run_works() {
+    let f = fake();
+    let exec = ProcessExecutor::with_program(&f.script);
+    let _ = std::fs::remove_file(&f.pid_file);
+    let killer = std::thread::spawn(|| {
+        let pid_file = &fake().pid_file;
+        for _ in 0..400 {
+            if let Some(pid) = std::fs::read_to_string(pid_file)
+                .ok()
+                .and_then(|s| s.trim().parse::<i32>().ok())
+            {
+                // SAFETY: kill with a pid the fake worker wrote for us.
+                unsafe { libc::kill(pid, libc::SIGKILL) };
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        false
+    });
+    let limits = Limits {
+        timeout_ms: 5000,
+        wall_timeout_ms: 10_000,
+        ..Limits::default()
+    };
+    let t0 = Instant::now();
+    let (out, _) = run_with(&exec, "MODE_HANG", limits, &CancelToken::new());
+    assert!(killer.join().expect("killer thread"), "no pid written");
+    assert_eq!(out.outcome, Outcome::Crashed, "{out:?}");
+    assert!(message(&out).contains("SIGKILL"), "{}", message(&out));
+    assert!(t0.elapsed() < Duration::from_secs(5));
+    let (out, _) = run_with(&exec, "2 + 2", limits, &CancelToken::new());
+    assert_eq!(out.outcome, Outcome::Ok);
+}
+
+#[test]
+fn cancel_kills_the_worker_promptly() {
+    let exec = ProcessExecutor::with_program(&fake().script);
+    let cancel = CancelToken::new();
+    let c2 = cancel.clone();
+    let canceller = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(150));
+        c2.cancel();
+        Instant::now()
+    });
+    let limits = Limits {
+        timeout_ms: 5000,
+        wall_timeout_ms: 10_000,
+        ..Limits::default()
+    };
+    let (out, _) = run_with(&exec, "MODE_HANG", limits, &cancel);
+    let returned = Instant::now();
+    let cancelled_at = canceller.join().expect("canceller");
+    assert_eq!(out.outcome, Outcome::Cancelled);
+    // The brief's bound is 50 ms; allow scheduling noise on a loaded 2-core machine.
+    let lag = returned.saturating_duration_since(cancelled_at);
+    assert!(lag < Duration::from_millis(100), "{lag:?}");
+}
+
+#[test]
+fn a_console_flood_from_the_worker_is_capped_by_the_parent() {
+    let exec = ProcessExecutor::with_program(&fake().script);
+    let limits = Limits {
+        console_max_lines: 10,
+        ..quick_limits()
+    };
+    let (out, events) = run_with(&exec, "MODE_FLOOD", limits, &CancelToken::new());
+    let forwarded = events
+        .iter()
+        .filter(|e| matches!(e, ExecEvent::Console(_)))
+        .count();
+    assert!(forwarded <= 11, "{forwarded} console events forwarded");
+    assert!(out.console_truncated);
+    assert!(out.console.len() <= 11);
+}
+
+#[test]
+fn a_missing_worker_program_is_a_clear_crash_and_probe_explains_it() {
+    let exec = ProcessExecutor::with_program("/nonexistent/sandbench");
+    let (out, _) = run_with(&exec, "1", quick_limits(), &CancelToken::new());
+    assert_eq!(out.outcome, Outcome::Crashed);
+    assert!(message(&out).contains("cannot start worker /nonexistent/sandbench"));
+    // A program that starts but never becomes a worker.
+    let exec = ProcessExecutor::with_program("/bin/false");
+    let (out, _) = run_with(&exec, "1", quick_limits(), &CancelToken::new());
+    assert_eq!(out.outcome, Outcome::Crashed);
+    assert!(
+        message(&out).contains("exit status 1 while starting"),
+        "{}",
+        message(&out)
+    );
+    let err = process::probe(std::path::Path::new("/nonexistent/sandbench")).expect_err("probe");
+    assert!(err.contains("cannot start worker"), "{err}");
+    // A program that runs but is not a worker.
+    let err = process::probe(std::path::Path::new("/bin/false")).expect_err("probe");
+    assert!(err.contains("not runnable as a sandbench worker"), "{err}");
+}
+
+#[test]
+fn the_real_worker_passes_its_probe() {
+    let status =
+        process::probe(std::path::Path::new(env!("CARGO_BIN_EXE_sandbench"))).expect("probe");
+    assert!(status.starts_with("Landlock "), "{status}");
+}
+
+#[test]
+fn a_pooled_worker_serves_the_next_request() {
+    let exec = ProcessExecutor::with_program(&fake().script).with_pool(2);
+    exec.prewarm(&quick_limits());
+    assert_eq!(exec.idle_workers(), 2);
+    let (out, _) = run_with(&exec, "2 + 2", quick_limits(), &CancelToken::new());
+    assert_eq!(out.outcome, Outcome::Ok);
+    // Different limits: the pool's workers are locked for other limits and are not used.
+    let (out, _) = run_with(&exec, "2 + 2", Limits::default(), &CancelToken::new());
+    assert_eq!(out.outcome, Outcome::Ok);
+}
+
+fn p50(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+/// Benchmark, not a timed test: run with
+/// `cargo test --release --test exec_process -- --ignored --nocapture bench_`.
+#[test]
+#[ignore = "benchmark: run explicitly in release mode"]
+fn bench_cold_child_and_warm_pool_latency() {
+    let bin = env!("CARGO_BIN_EXE_sandbench");
+    let limits = Limits::default();
+    let n = 200;
+    let cold = ProcessExecutor::with_program(bin);
+    let mut cold_times = Vec::with_capacity(n);
+    for _ in 0..n {
+        let t = Instant::now();
+        let (out, _) = run_with(&cold, "2 + 2", limits, &CancelToken::new());
+        cold_times.push(t.elapsed());
+        assert_ne!(
+            out.error.as_ref().map(|e| e.name.as_str()),
+            Some("WorkerError")
+        );
+    }
+    let warm = ProcessExecutor::with_program(bin).with_pool(1);
+    warm.prewarm(&limits);
+    let mut warm_times = Vec::with_capacity(n);
+    for _ in 0..n {
+        // Untimed: wait for the pool to refill, as it does between interactive runs.
+        let t = Instant::now();
+        while warm.idle_workers() == 0 && t.elapsed() < Duration::from_secs(2) {
+            std::thread::sleep(Duration::from_micros(200));
+        }
+        let t = Instant::now();
+        let (out, _) = run_with(&warm, "2 + 2", limits, &CancelToken::new());
+        warm_times.push(t.elapsed());
+        assert_ne!(
+            out.error.as_ref().map(|e| e.name.as_str()),
+            Some("WorkerError")
+        );
+    }
+    println!(
+        "quickjs-process `2 + 2`: cold child p50 {:.3} ms, warm pool p50 {:.3} ms ({n} runs each)",
+        p50(cold_times).as_secs_f64() * 1000.0,
+        p50(warm_times).as_secs_f64() * 1000.0
+    );
+}
+
+#[test]
+fn executors_lists_both_and_auto_picks_the_process_executor() {
+    let out = assert_cmd::Command::new(env!("CARGO_BIN_EXE_sandbench"))
+        .args(["executors", "--json"])
+        .output()
+        .expect("run sandbench");
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["auto"], "quickjs-process");
+    let list = v["executors"].as_array().expect("executors array");
+    let find = |name: &str| {
+        list.iter()
+            .find(|e| e["name"] == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("{name} missing from {v}"))
+    };
+    let proc = find("quickjs-process");
+    assert_eq!(proc["available"], true, "{proc}");
+    assert!(proc["reason"]
+        .as_str()
+        .is_some_and(|r| r.contains("seccomp")));
+    let inproc = find("quickjs");
+    assert!(inproc["strength"].as_u64() < proc["strength"].as_u64());
+    assert!(inproc["warning"]
+        .as_str()
+        .is_some_and(|w| w.contains("affects the workbench itself")));
+
+    let text = assert_cmd::Command::new(env!("CARGO_BIN_EXE_sandbench"))
+        .arg("executors")
+        .output()
+        .expect("run sandbench");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.lines().any(|l| l.starts_with("* quickjs-process")),
+        "{text}"
+    );
+    assert!(text.contains("auto → quickjs-process"), "{text}");
+}
+
+#[test]
+fn executors_says_why_the_process_executor_is_unavailable() {
+    let out = assert_cmd::Command::new(env!("CARGO_BIN_EXE_sandbench"))
+        .args(["executors", "--json"])
+        .env(process::WORKER_ENV, "/bin/false")
+        .output()
+        .expect("run sandbench");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["auto"], "quickjs", "{v}");
+    let proc = v["executors"]
+        .as_array()
+        .and_then(|l| l.iter().find(|e| e["name"] == "quickjs-process"))
+        .cloned()
+        .expect("listed");
+    assert_eq!(proc["available"], false);
+    assert!(
+        proc["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("/bin/false is not runnable as a sandbench worker")),
+        "{proc}"
+    );
+}
+
+fn real(pool: usize) -> ProcessExecutor {
+    ProcessExecutor::with_program(env!("CARGO_BIN_EXE_sandbench")).with_pool(pool)
+}
+
+fn threads_of_this_process() -> usize {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("Threads:"))
+                .and_then(|n| n.trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+#[test]
+fn the_real_worker_gives_the_same_results_as_the_in_process_engine() {
+    use sandbench::engine::exec::quickjs::QuickJsExecutor;
+    let inproc = QuickJsExecutor::new();
+    let outproc = real(1);
+    let scripts = [
+        "2 + 2",
+        "console.log('a', 1); console.warn('b'); ({x: [1, 2n.toString(), 'é\\u0000']})",
+        "class A { #v = 3; get v() { return this.#v } }; new A().v * 2",
+        "new Date(Date.UTC(2020, 1, 29)).toISOString()",
+        "JSON.stringify([...new Map([[1, 'a']])])",
+        "(async () => { await null; return 'later' })()",
+        "new Promise(() => {})",
+        "throw new TypeError('nope')",
+        "require('fs')",
+        "process.exit(1)",
+        "[].constructor.constructor('return this')()",
+        "Object.prototype.polluted = 1",
+        "function f() { f() } f()",
+        "'x'.repeat(10)",
+    ];
+    for code in scripts {
+        let mut req = ExecRequest::new(code);
+        req.limits = quick_limits();
+        let a = inproc.run(&req, &CancelToken::new(), &mut |_| {});
+        let b = outproc.run(&req, &CancelToken::new(), &mut |_| {});
+        assert_eq!(b.executor, "quickjs-process");
+        assert_eq!(a.outcome, b.outcome, "{code}: {b:?}");
+        assert_eq!(a.value, b.value, "{code}");
+        assert_eq!(a.value_display, b.value_display, "{code}");
+        assert_eq!(a.console, b.console, "{code}");
+        assert_eq!(a.blocked, b.blocked, "{code}");
+        assert_eq!(
+            a.error.as_ref().map(|e| (&e.name, &e.message)),
+            b.error.as_ref().map(|e| (&e.name, &e.message)),
+            "{code}"
+        );
+    }
+}
+
+#[test]
+fn a_builtin_that_ignores_the_interrupt_is_killed_by_the_wall_deadline() {
+    let exec = real(0);
+    let limits = Limits {
+        timeout_ms: 100,
+        wall_timeout_ms: 300,
+        ..Limits::default()
+    };
+    let threads_before = threads_of_this_process();
+    let t0 = Instant::now();
+    let (out, _) = run_with(
+        &exec,
+        "Array.prototype.copyWithin.call({length: 2**32-1, 0: 1}, 0, 1)",
+        limits,
+        &CancelToken::new(),
+    );
+    let took = t0.elapsed();
+    assert_eq!(out.outcome, Outcome::Timeout, "{out:?}");
+    assert!(took < Duration::from_millis(300 + 500), "{took:?}");
+    // Out of process nothing is left behind in the host: no runaway thread.
+    assert_eq!(out.runaway_threads, 0);
+    assert!(threads_of_this_process() <= threads_before + 1);
+    let (out, _) = run_with(&exec, "6 * 7", limits, &CancelToken::new());
+    assert_eq!(out.value, Some(serde_json::json!(42)));
+}
+
+/// Pids of this process's live children whose command line contains `needle`.
+fn children_matching(needle: &str) -> Vec<i32> {
+    let me = std::process::id().to_string();
+    let mut pids = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
+        let after = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+        let mut f = after.split_whitespace();
+        let (state, ppid) = (f.next(), f.next());
+        if ppid != Some(me.as_str()) || state == Some("Z") {
+            continue;
+        }
+        let cmd = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+        if String::from_utf8_lossy(&cmd)
+            .replace('\0', " ")
+            .contains(needle)
+        {
+            pids.push(pid);
+        }
+    }
+    pids
+}
+
+#[test]
+fn a_real_worker_killed_mid_run_is_crashed_and_the_next_run_works() {
+    let exec = real(0);
+    // A wall timeout no other test uses, to find this run's worker among our children.
+    let limits = Limits {
+        timeout_ms: 9_000,
+        wall_timeout_ms: 9_871,
+        ..Limits::default()
+    };
+    let killer = std::thread::spawn(|| {
+        for _ in 0..400 {
+            if let Some(&pid) = children_matching("--wall-timeout-ms 9871").first() {
+                std::thread::sleep(Duration::from_millis(50)); // let it get into the loop
+                                                               // SAFETY: kill our own child process.
+                unsafe { libc::kill(pid, libc::SIGKILL) };
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        false
+    });
+    let t0 = Instant::now();
+    let (out, _) = run_with(&exec, "for (;;) {}", limits, &CancelToken::new());
+    assert!(killer.join().expect("killer"), "worker not found");
+    assert_eq!(out.outcome, Outcome::Crashed, "{out:?}");
+    assert!(message(&out).contains("SIGKILL"), "{}", message(&out));
+    assert!(t0.elapsed() < Duration::from_secs(5));
+    let (out, _) = run_with(&exec, "'still ' + 'fine'", limits, &CancelToken::new());
+    assert_eq!(out.value, Some(serde_json::json!("still fine")));
+}
+
+#[test]
+fn cancelling_a_real_busy_worker_is_prompt() {
+    let exec = real(0);
+    let cancel = CancelToken::new();
+    let c2 = cancel.clone();
+    let canceller = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(200));
+        c2.cancel();
+        Instant::now()
+    });
+    let (out, events) = run_with(&exec, "for (;;) {}", Limits::default(), &cancel);
+    let lag = Instant::now().saturating_duration_since(canceller.join().expect("canceller"));
+    assert_eq!(out.outcome, Outcome::Cancelled);
+    assert!(lag < Duration::from_millis(100), "{lag:?}");
+    // The busy child was sampled while it ran: CPU time climbs.
+    let cpu: Vec<f64> = events
+        .iter()
+        .filter_map(|e| match e {
+            ExecEvent::Sample(s) => Some(s.cpu_ms),
+            _ => None,
+        })
+        .collect();
+    assert!(cpu.len() >= 4, "{} samples", cpu.len());
+    assert!(cpu.last() > cpu.first(), "{cpu:?}");
+}

@@ -1,0 +1,139 @@
+//! The worker lockdown really holds: a forked test process applies the same lockdown function
+//! as `sandbench worker` and then attempts forbidden system calls directly through libc. The
+//! child reports through its exit code; the parent checks it.
+#![cfg(target_os = "linux")]
+
+use sandbench::engine::exec::lockdown::{self, LockdownConfig};
+
+/// Exit code of a child whose every check passed.
+const ALL_DENIED: i32 = 42;
+
+fn errno() -> i32 {
+    std::io::Error::last_os_error().raw_os_error().unwrap_or(0)
+}
+
+fn denied(rc: libc::c_long) -> bool {
+    rc < 0 && matches!(errno(), libc::EPERM | libc::EACCES)
+}
+
+/// Forks, runs `body` locked down in the child, and returns how the child ended.
+fn in_locked_child(body: fn() -> i32) -> Result<i32, String> {
+    // SAFETY: the child only makes system calls, allocates (glibc keeps malloc usable after
+    // fork) and leaves with _exit; it never returns into the test harness.
+    let pid = unsafe { libc::fork() };
+    assert!(pid >= 0, "fork failed: {}", std::io::Error::last_os_error());
+    if pid == 0 {
+        let code = match lockdown::apply(&LockdownConfig::for_limits(128, 10_000)) {
+            Ok(_) => body(),
+            Err(_) => 10,
+        };
+        // SAFETY: ends the forked child without running the harness's destructors.
+        unsafe { libc::_exit(code) };
+    }
+    let mut status = 0;
+    // SAFETY: waiting for our own child with a valid status pointer.
+    let r = unsafe { libc::waitpid(pid, &mut status, 0) };
+    assert_eq!(r, pid, "waitpid failed");
+    if libc::WIFEXITED(status) {
+        Ok(libc::WEXITSTATUS(status))
+    } else if libc::WIFSIGNALED(status) {
+        Err(format!("child killed by signal {}", libc::WTERMSIG(status)))
+    } else {
+        Err(format!("child ended oddly: status {status}"))
+    }
+}
+
+#[test]
+fn open_socket_execve_and_fork_fail_after_lockdown() {
+    let code = in_locked_child(|| {
+        // SAFETY: direct system calls with valid constant arguments.
+        unsafe {
+            if !denied(libc::open(c"/etc/passwd".as_ptr(), libc::O_RDONLY).into()) {
+                return 11;
+            }
+            let flags = libc::O_WRONLY | libc::O_CREAT | libc::O_TRUNC;
+            if !denied(libc::open(c"/tmp/sandbench-lockdown-probe".as_ptr(), flags, 0o600).into()) {
+                return 12;
+            }
+            if !denied(libc::socket(libc::AF_INET, libc::SOCK_STREAM, 0).into()) {
+                return 13;
+            }
+            if !denied(libc::socket(libc::AF_UNIX, libc::SOCK_STREAM, 0).into()) {
+                return 14;
+            }
+            let argv = [c"/bin/true".as_ptr(), std::ptr::null()];
+            let envp = [std::ptr::null()];
+            if !denied(libc::execve(c"/bin/true".as_ptr(), argv.as_ptr(), envp.as_ptr()).into()) {
+                return 15;
+            }
+            let pid = libc::fork();
+            if pid == 0 {
+                libc::_exit(0);
+            }
+            if !denied(pid.into()) {
+                return 16;
+            }
+            // A raw clone without CLONE_THREAD (a new process) is refused too.
+            let r = libc::syscall(libc::SYS_clone, libc::SIGCHLD as libc::c_long, 0, 0, 0, 0);
+            if r == 0 {
+                libc::_exit(0);
+            }
+            if !denied(r) {
+                return 17;
+            }
+            if !denied(libc::kill(1, libc::SIGTERM).into()) {
+                return 18;
+            }
+        }
+        ALL_DENIED
+    });
+    assert_eq!(code, Ok(ALL_DENIED), "a forbidden system call succeeded");
+}
+
+#[test]
+fn threads_memory_and_clocks_still_work_after_lockdown() {
+    let code = in_locked_child(|| {
+        // The engine runs scripts on a thread with a large native stack.
+        let t = std::thread::Builder::new()
+            .name("js".into())
+            .stack_size(64 * 1024 * 1024)
+            .spawn(|| {
+                let v: Vec<u64> = (0..1_000_000).collect();
+                v.iter().sum::<u64>()
+            });
+        match t.map(|h| h.join()) {
+            Ok(Ok(499_999_500_000)) => {}
+            _ => return 20,
+        }
+        let t0 = std::time::Instant::now();
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        if t0.elapsed() < std::time::Duration::from_millis(2) {
+            return 21;
+        }
+        ALL_DENIED
+    });
+    assert_eq!(code, Ok(ALL_DENIED));
+}
+
+#[test]
+fn address_space_limit_stops_a_huge_allocation() {
+    let code = in_locked_child(|| {
+        // 128 MB limit + headroom: a 4 GiB mapping must be refused, not granted lazily.
+        // SAFETY: an anonymous mapping request; a success is unmapped right away.
+        let p = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                4 << 30,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            )
+        };
+        if p != libc::MAP_FAILED {
+            return 30;
+        }
+        ALL_DENIED
+    });
+    assert_eq!(code, Ok(ALL_DENIED));
+}
