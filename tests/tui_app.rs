@@ -74,9 +74,10 @@ fn stale_scan_results_are_dropped_and_the_latest_is_kept() {
         generation: old,
         report: Box::new(escape_report("let a = 1;")),
     });
-    assert!(
-        app.report.is_none(),
-        "a report for an older buffer is dropped"
+    assert_eq!(
+        app.verdict(),
+        Some(Verdict::Allow),
+        "a report for an older buffer is dropped; the last current one stays"
     );
     assert!(app.scan_pending());
     let text = app.buffer.text();
@@ -337,6 +338,31 @@ fn a_block_verdict_asks_before_running_anyway_in_the_sandbox() {
     assert_eq!(f.line, 4);
     assert!(app.is_confirmed(&f));
     assert!(!app.is_confirmed(&app.findings()[0].clone()));
+}
+
+#[test]
+fn f5_before_the_scan_of_an_edit_arrives_waits_for_its_verdict() {
+    let mut app = app("");
+    type_str(&mut app, "x");
+    let fx = key(&mut app, KeyCode::F(5), KeyModifiers::NONE);
+    assert!(fx.is_empty(), "no run on a stale verdict");
+    assert!(!app.is_running());
+    let text = app.buffer.text();
+    let fx = {
+        let generation = app.generation();
+        app.update(Action::ScanDone {
+            generation,
+            report: Box::new(escape_report(&text)),
+        })
+    };
+    assert!(fx.is_empty());
+    assert_eq!(
+        app.overlay,
+        Overlay::ConfirmBlock,
+        "the fresh block verdict asks first"
+    );
+    key(&mut app, KeyCode::Enter, KeyModifiers::NONE);
+    assert!(app.is_running());
 }
 
 #[test]

@@ -239,6 +239,9 @@ pub struct App {
     pub spinner: usize,
     next_run: u64,
     quit_after_save: bool,
+    /// F5 was pressed while the scan of the current buffer was still pending: run (or ask)
+    /// once it arrives, so the block check always sees the verdict of the code that runs.
+    pub run_after_scan: bool,
     pub quitting: bool,
 }
 
@@ -283,6 +286,7 @@ impl App {
             spinner: 0,
             next_run: 1,
             quit_after_save: false,
+            run_after_scan: false,
             quitting: false,
         }
     }
@@ -432,6 +436,11 @@ impl App {
                     self.report_generation = Some(generation);
                     let n = self.findings().len();
                     self.finding_selected = self.finding_selected.min(n.saturating_sub(1));
+                    if std::mem::take(&mut self.run_after_scan)
+                        && matches!(self.overlay, Overlay::None)
+                    {
+                        return self.request_run(false);
+                    }
                 }
                 vec![]
             }
@@ -574,6 +583,7 @@ impl App {
                 }
             }
             Action::Escape => {
+                self.run_after_scan = false;
                 self.buffer.clear_selection();
                 self.focus = Focus::Editor;
             }
@@ -854,6 +864,11 @@ impl App {
             ));
             return vec![];
         }
+        if !confirmed && self.scan_pending() {
+            self.run_after_scan = true;
+            self.say("scanning before the run…");
+            return vec![];
+        }
         if !confirmed && self.verdict() == Some(Verdict::Block) {
             self.overlay = Overlay::ConfirmBlock;
             return vec![];
@@ -1015,7 +1030,7 @@ impl App {
                 _ => (Overlay::Help, vec![]),
             },
             Overlay::ConfirmBlock => match action {
-                Action::ConfirmRun | Action::Answer('y') | Action::Answer('r') => {
+                Action::ConfirmRun | Action::Enter | Action::Answer('y') | Action::Answer('r') => {
                     (Overlay::None, self.request_run(true))
                 }
                 _ if is_dismiss(&action) => (Overlay::None, vec![]),

@@ -55,6 +55,8 @@ pub struct Driver {
     autosave_at: Option<Instant>,
     tick_at: Option<Instant>,
     runs: Vec<(u64, CancelToken)>,
+    /// Executors already created, kept so a process executor's warm worker pool is reused.
+    executors: Vec<(String, Arc<dyn exec::Executor>)>,
     /// Writes text to the terminal's clipboard (OSC 52); none in tests.
     clipboard: Option<ClipboardSink>,
     /// Where recovery files go (none: autosave is off).
@@ -72,6 +74,7 @@ impl Driver {
             autosave_at: None,
             tick_at: None,
             runs: Vec::new(),
+            executors: Vec::new(),
             clipboard: None,
             data_dir: data_dir(),
             quit: false,
@@ -124,9 +127,10 @@ impl Driver {
                 let token = CancelToken::new();
                 self.runs.push((run, token.clone()));
                 let tx = self.tx.clone();
+                let ex = self.executor(&executor);
                 let spawned = std::thread::Builder::new()
                     .name("sandbench-run".into())
-                    .spawn(move || run_on_thread(run, &executor, &request, &token, &tx));
+                    .spawn(move || run_on_thread(run, &executor, ex, &request, &token, &tx));
                 if let Err(e) = spawned {
                     let tx = self.tx.clone();
                     let msg = format!("cannot start a run thread: {e}");
@@ -192,6 +196,16 @@ impl Driver {
         }
     }
 
+    /// The executor called `name`, created once and kept.
+    fn executor(&mut self, name: &str) -> Result<Arc<dyn exec::Executor>, String> {
+        if let Some((_, e)) = self.executors.iter().find(|(n, _)| n == name) {
+            return Ok(Arc::clone(e));
+        }
+        let e: Arc<dyn exec::Executor> = Arc::from(exec::create(name).map_err(|e| e.to_string())?);
+        self.executors.push((name.to_string(), Arc::clone(&e)));
+        Ok(e)
+    }
+
     /// Arms the timers that depend on the App's state.
     pub fn arm(&mut self, app: &App) {
         let now = Instant::now();
@@ -228,7 +242,7 @@ impl Driver {
                 self.scans_started += 1;
                 self.send_later(move || Action::ScanDone {
                     generation,
-                    report: Box::new(crate::engine::scan::scan(&source)),
+                    report: Box::new((*crate::engine::scan::scan_cached(&source)).clone()),
                 });
             }
         }
@@ -267,19 +281,15 @@ fn finished_with_error(run: u64, executor: &str, outcome: Outcome, message: Stri
 fn run_on_thread(
     run: u64,
     executor: &str,
+    ex: Result<Arc<dyn exec::Executor>, String>,
     request: &crate::engine::exec::ExecRequest,
     token: &CancelToken,
     tx: &mpsc::Sender<Action>,
 ) {
-    let ex = match exec::create(executor) {
+    let ex = match ex {
         Ok(ex) => ex,
         Err(e) => {
-            let _ = tx.blocking_send(finished_with_error(
-                run,
-                executor,
-                Outcome::Crashed,
-                e.to_string(),
-            ));
+            let _ = tx.blocking_send(finished_with_error(run, executor, Outcome::Crashed, e));
             return;
         }
     };

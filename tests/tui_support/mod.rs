@@ -56,6 +56,8 @@ pub fn app_sized(title: &str, text: &str, w: u16, h: u16) -> App {
     init.size = (w, h);
     let mut app = App::new(init);
     app.start();
+    // The scanner's answer for the initial buffer, as the driver would deliver it.
+    scan_done(&mut app, sandbench::engine::scan::scan(text));
     app
 }
 

@@ -79,12 +79,13 @@ pub fn confirm_block(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
     ];
     body.extend(top);
     body.push(String::new());
-    body.push("y / Enter  run anyway in the sandbox (attempts are contained and recorded)".into());
+    body.push("Attempts are contained by the sandbox and recorded.".into());
+    body.push("y / Enter  run anyway in the sandbox".into());
     body.push("Esc        don't run".into());
     let r = super::centered(
         area,
         72.min(area.width.saturating_sub(4)),
-        body.len() as u16 + 2,
+        body.len() as u16 + 3,
     );
     let inner = super::dialog(f, r, " Run anyway in the sandbox? ", p);
     let lines: Vec<Line> = body

@@ -150,7 +150,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
             "complexity {} · nesting {} · entropy {:.2} · obfuscation {}%{}",
             m.complexity,
             m.max_nesting,
-            m.identifier_entropy,
+            m.identifier_entropy.max(0.0),
             m.obfuscation,
             if m.minified { " · minified" } else { "" }
         ),
