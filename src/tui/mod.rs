@@ -1,12 +1,158 @@
 //! The workbench TUI (ratatui + crossterm + tokio).
+//!
+//! Keys, mouse, resizes and background results become [`action::Action`]s; [`app::App::update`]
+//! is the only mutator and returns [`action::Effect`]s that [`effects::Driver`] carries out;
+//! [`ui::render`] draws the App, pure. The loop redraws only when something changed and sleeps
+//! until the next event or timer, so an idle workbench uses no CPU.
 
+pub mod action;
+pub mod app;
+pub mod buffer;
+pub mod effects;
+pub mod keymap;
+pub mod terminal;
 pub mod theme;
+pub mod ui;
 
+use crate::tui::action::{Action, MouseKind};
+use crate::tui::app::{App, AppInit};
+use crossterm::event::{Event, EventStream, MouseButton, MouseEventKind};
+use futures_util::StreamExt;
 use std::path::PathBuf;
+use tokio::sync::mpsc;
 
 /// Opens the workbench on `file`, or on the built-in welcome sample.
-pub fn main(_file: Option<PathBuf>) -> u8 {
-    crate::cli::usage_error(
-        "the workbench is not built yet; try `sandbench run samples/welcome.js`",
-    )
+pub fn main(file: Option<PathBuf>) -> u8 {
+    let init = match initial(file) {
+        Ok(i) => i,
+        Err(msg) => return crate::cli::usage_error(msg),
+    };
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return crate::cli::usage_error(format!("cannot start the runtime: {e}")),
+    };
+    match rt.block_on(run(init)) {
+        Ok(()) => crate::cli::EXIT_OK,
+        Err(e) => {
+            terminal::restore();
+            crate::cli::usage_error(format!("terminal error: {e}"))
+        }
+    }
+}
+
+/// What the workbench opens with.
+pub fn initial(file: Option<PathBuf>) -> Result<AppInit, String> {
+    let mut init = match file {
+        Some(path) => {
+            let text = crate::engine::error::read_source(&path, app::MAX_OPEN_BYTES)
+                .map_err(|e| e.to_string())?;
+            let title = path.file_name().map_or_else(
+                || path.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            let mut i = AppInit::new(title, text);
+            i.path = Some(path);
+            i
+        }
+        None => match crate::samples::default_sample() {
+            Some(s) => AppInit::new(s.name, s.source),
+            None => AppInit::new("untitled.js", ""),
+        },
+    };
+    init.themes = theme::ThemeSet::load_from(
+        effects::config_dir().map(|d| d.join("themes")).as_deref(),
+        std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+    );
+    Ok(init)
+}
+
+async fn run(init: AppInit) -> std::io::Result<()> {
+    let mut guard = terminal::TerminalGuard::enter()?;
+    let size = guard.terminal.size()?;
+    let mut app = App::new(AppInit {
+        size: (size.width, size.height),
+        ..init
+    });
+    let (tx, mut rx) = mpsc::channel::<Action>(effects::CHANNEL_CAPACITY);
+    let mut driver =
+        effects::Driver::new(tx.clone()).with_clipboard(Box::new(terminal::osc52_copy));
+    let fx = app.start();
+    driver.execute(fx);
+    // A recovery copy left by a session that did not quit cleanly is offered back.
+    if let Some(text) = driver.find_recovery(&app.recovery_key()) {
+        let fx = app.update(Action::RecoveryFound { text });
+        driver.execute(fx);
+    }
+    let mut events = EventStream::new();
+    let mut dirty = true;
+    loop {
+        if dirty {
+            guard.terminal.draw(|f| ui::render(&app, f))?;
+            dirty = false;
+        }
+        if driver.quit {
+            break;
+        }
+        driver.arm(&app);
+        let deadline = driver.next_deadline();
+        let sleep = async {
+            match deadline {
+                Some(d) => tokio::time::sleep_until(d.into()).await,
+                None => std::future::pending().await,
+            }
+        };
+        let mut actions = Vec::new();
+        tokio::select! {
+            ev = events.next() => match ev {
+                Some(Ok(ev)) => actions.extend(event_to_action(&app, ev)),
+                Some(Err(e)) => return Err(e),
+                None => break,
+            },
+            Some(a) = rx.recv() => {
+                actions.push(a);
+                // Take everything already waiting, then draw once.
+                while actions.len() < 512 {
+                    match rx.try_recv() {
+                        Ok(a) => actions.push(a),
+                        Err(_) => break,
+                    }
+                }
+            },
+            () = sleep => actions.extend(driver.on_deadline()),
+        }
+        for a in actions {
+            if matches!(a, Action::Resize(..)) {
+                guard.terminal.autoresize()?;
+            }
+            let fx = app.update(a);
+            driver.execute(fx);
+            dirty = true;
+        }
+    }
+    drop(guard);
+    Ok(())
+}
+
+/// Turns a terminal event into an action.
+pub fn event_to_action(app: &App, ev: Event) -> Option<Action> {
+    match ev {
+        Event::Key(k) => keymap::map_key(app, k),
+        Event::Paste(s) => Some(Action::Paste(s)),
+        Event::Resize(w, h) => Some(Action::Resize(w, h)),
+        Event::Mouse(m) => {
+            let kind = match m.kind {
+                MouseEventKind::Down(MouseButton::Left) => MouseKind::Click,
+                MouseEventKind::Drag(MouseButton::Left) => MouseKind::Drag,
+                MouseEventKind::ScrollUp => MouseKind::ScrollUp,
+                MouseEventKind::ScrollDown => MouseKind::ScrollDown,
+                _ => return None,
+            };
+            Some(Action::Mouse(kind, m.column, m.row))
+        }
+        _ => None,
+    }
 }

@@ -1,0 +1,646 @@
+//! The editor's text buffer: lines, cursor, selection, bounded undo/redo and search.
+//!
+//! Positions are (line, column) with the column counted in characters. Every operation clamps
+//! positions, so no input can index out of bounds.
+
+/// A position in the buffer: 0-based line, 0-based column in characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Pos {
+    pub line: usize,
+    pub col: usize,
+}
+
+impl Pos {
+    pub fn new(line: usize, col: usize) -> Self {
+        Pos { line, col }
+    }
+}
+
+/// How many undo steps are kept.
+pub const UNDO_DEPTH: usize = 200;
+/// Largest buffer the editor accepts (typing and pasting past it is refused).
+pub const MAX_BUFFER_BYTES: usize = 1024 * 1024;
+
+/// Tab stops every this many columns on screen.
+pub const TAB_WIDTH: usize = 4;
+
+/// The screen column of character column `col` in `line` (tabs expanded).
+pub fn display_col(line: &str, col: usize) -> usize {
+    line.chars().take(col).fold(0, |d, c| {
+        if c == '\t' {
+            (d / TAB_WIDTH + 1) * TAB_WIDTH
+        } else {
+            d + 1
+        }
+    })
+}
+
+/// The character column at screen column `dcol` in `line`.
+pub fn col_from_display(line: &str, dcol: usize) -> usize {
+    let mut d = 0;
+    for (i, c) in line.chars().enumerate() {
+        let next = if c == '\t' {
+            (d / TAB_WIDTH + 1) * TAB_WIDTH
+        } else {
+            d + 1
+        };
+        if next > dcol {
+            return i;
+        }
+        d = next;
+    }
+    line.chars().count()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum EditKind {
+    None,
+    Typing,
+    Deleting,
+    Other,
+}
+
+#[derive(Debug, Clone)]
+struct Snapshot {
+    lines: Vec<String>,
+    cursor: Pos,
+}
+
+/// A cursor movement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Motion {
+    Left,
+    Right,
+    Up,
+    Down,
+    WordLeft,
+    WordRight,
+    Home,
+    End,
+    PageUp(usize),
+    PageDown(usize),
+    DocStart,
+    DocEnd,
+}
+
+#[derive(Debug, Clone)]
+pub struct Buffer {
+    lines: Vec<String>,
+    cursor: Pos,
+    anchor: Option<Pos>,
+    /// Column that vertical motion tries to keep.
+    want_col: usize,
+    undo: Vec<Snapshot>,
+    redo: Vec<Snapshot>,
+    last_kind: EditKind,
+    bytes: usize,
+    /// Bumped on every change of the text.
+    generation: u64,
+    /// Lowest line changed since the last `take_changed_from` (for highlight caches).
+    changed_from: Option<usize>,
+}
+
+impl Default for Buffer {
+    fn default() -> Self {
+        Buffer::from_text("")
+    }
+}
+
+fn byte_of(line: &str, col: usize) -> usize {
+    line.char_indices().nth(col).map_or(line.len(), |(i, _)| i)
+}
+
+fn char_len(line: &str) -> usize {
+    line.chars().count()
+}
+
+fn is_word(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '$'
+}
+
+impl Buffer {
+    pub fn from_text(text: &str) -> Self {
+        let mut lines: Vec<String> = text
+            .split('\n')
+            .map(|l| l.strip_suffix('\r').unwrap_or(l).to_string())
+            .collect();
+        if lines.is_empty() {
+            lines.push(String::new());
+        }
+        let bytes = lines.iter().map(|l| l.len() + 1).sum::<usize>() - 1;
+        Buffer {
+            lines,
+            cursor: Pos::default(),
+            anchor: None,
+            want_col: 0,
+            undo: Vec::new(),
+            redo: Vec::new(),
+            last_kind: EditKind::None,
+            bytes,
+            generation: 0,
+            changed_from: Some(0),
+        }
+    }
+
+    pub fn text(&self) -> String {
+        self.lines.join("\n")
+    }
+    pub fn lines(&self) -> &[String] {
+        &self.lines
+    }
+    pub fn line(&self, i: usize) -> Option<&str> {
+        self.lines.get(i).map(String::as_str)
+    }
+    pub fn line_count(&self) -> usize {
+        self.lines.len()
+    }
+    pub fn len_bytes(&self) -> usize {
+        self.bytes
+    }
+    pub fn cursor(&self) -> Pos {
+        self.cursor
+    }
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    /// The lowest line changed since the last call, if any.
+    pub fn take_changed_from(&mut self) -> Option<usize> {
+        self.changed_from.take()
+    }
+
+    fn clamp(&self, p: Pos) -> Pos {
+        let line = p.line.min(self.lines.len() - 1);
+        let col = p.col.min(char_len(&self.lines[line]));
+        Pos { line, col }
+    }
+
+    /// The selection as an ordered (start, end) pair, when it is not empty.
+    pub fn selection(&self) -> Option<(Pos, Pos)> {
+        let a = self.anchor?;
+        let (s, e) = if a <= self.cursor {
+            (a, self.cursor)
+        } else {
+            (self.cursor, a)
+        };
+        (s != e).then_some((s, e))
+    }
+
+    pub fn clear_selection(&mut self) {
+        self.anchor = None;
+    }
+
+    pub fn select_all(&mut self) {
+        self.anchor = Some(Pos::default());
+        let last = self.lines.len() - 1;
+        self.cursor = Pos::new(last, char_len(&self.lines[last]));
+    }
+
+    pub fn selected_text(&self) -> Option<String> {
+        let (s, e) = self.selection()?;
+        Some(self.slice(s, e))
+    }
+
+    fn slice(&self, s: Pos, e: Pos) -> String {
+        if s.line == e.line {
+            let l = &self.lines[s.line];
+            return l[byte_of(l, s.col)..byte_of(l, e.col)].to_string();
+        }
+        let mut out = String::new();
+        let first = &self.lines[s.line];
+        out.push_str(&first[byte_of(first, s.col)..]);
+        for l in &self.lines[s.line + 1..e.line] {
+            out.push('\n');
+            out.push_str(l);
+        }
+        out.push('\n');
+        let last = &self.lines[e.line];
+        out.push_str(&last[..byte_of(last, e.col)]);
+        out
+    }
+
+    /// Moves the cursor to `p` (clamped), dropping the selection.
+    pub fn set_cursor(&mut self, p: Pos) {
+        self.cursor = self.clamp(p);
+        self.want_col = self.cursor.col;
+        self.anchor = None;
+        self.last_kind = EditKind::None;
+    }
+
+    /// Selects from `s` to `e` (clamped), cursor at `e`.
+    pub fn select_range(&mut self, s: Pos, e: Pos) {
+        self.anchor = Some(self.clamp(s));
+        self.cursor = self.clamp(e);
+        self.want_col = self.cursor.col;
+    }
+
+    pub fn move_cursor(&mut self, m: Motion, extend: bool) {
+        if extend {
+            if self.anchor.is_none() {
+                self.anchor = Some(self.cursor);
+            }
+        } else {
+            self.anchor = None;
+        }
+        self.last_kind = EditKind::None;
+        let Pos { line, col } = self.cursor;
+        let len = |b: &Buffer, l: usize| char_len(&b.lines[l]);
+        let mut keep_want = false;
+        let p = match m {
+            Motion::Left if col > 0 => Pos::new(line, col - 1),
+            Motion::Left if line > 0 => Pos::new(line - 1, len(self, line - 1)),
+            Motion::Left => self.cursor,
+            Motion::Right if col < len(self, line) => Pos::new(line, col + 1),
+            Motion::Right if line + 1 < self.lines.len() => Pos::new(line + 1, 0),
+            Motion::Right => self.cursor,
+            Motion::Up | Motion::PageUp(_) => {
+                let n = if let Motion::PageUp(n) = m {
+                    n.max(1)
+                } else {
+                    1
+                };
+                keep_want = true;
+                let l = line.saturating_sub(n);
+                Pos::new(l, self.want_col.min(len(self, l)))
+            }
+            Motion::Down | Motion::PageDown(_) => {
+                let n = if let Motion::PageDown(n) = m {
+                    n.max(1)
+                } else {
+                    1
+                };
+                keep_want = true;
+                let l = (line + n).min(self.lines.len() - 1);
+                Pos::new(l, self.want_col.min(len(self, l)))
+            }
+            Motion::Home => {
+                let indent = self.lines[line]
+                    .chars()
+                    .take_while(|c| c.is_whitespace())
+                    .count();
+                Pos::new(line, if col == indent { 0 } else { indent })
+            }
+            Motion::End => Pos::new(line, len(self, line)),
+            Motion::DocStart => Pos::default(),
+            Motion::DocEnd => {
+                let l = self.lines.len() - 1;
+                Pos::new(l, len(self, l))
+            }
+            Motion::WordLeft => self.word_left(),
+            Motion::WordRight => self.word_right(),
+        };
+        self.cursor = p;
+        if !keep_want {
+            self.want_col = p.col;
+        }
+    }
+
+    fn word_left(&self) -> Pos {
+        let Pos { line, col } = self.cursor;
+        if col == 0 {
+            return if line > 0 {
+                Pos::new(line - 1, char_len(&self.lines[line - 1]))
+            } else {
+                self.cursor
+            };
+        }
+        let chars: Vec<char> = self.lines[line].chars().collect();
+        let mut c = col;
+        while c > 0 && !is_word(chars[c - 1]) {
+            c -= 1;
+        }
+        while c > 0 && is_word(chars[c - 1]) {
+            c -= 1;
+        }
+        Pos::new(line, c)
+    }
+
+    fn word_right(&self) -> Pos {
+        let Pos { line, col } = self.cursor;
+        let chars: Vec<char> = self.lines[line].chars().collect();
+        if col >= chars.len() {
+            return if line + 1 < self.lines.len() {
+                Pos::new(line + 1, 0)
+            } else {
+                self.cursor
+            };
+        }
+        let mut c = col;
+        while c < chars.len() && !is_word(chars[c]) {
+            c += 1;
+        }
+        while c < chars.len() && is_word(chars[c]) {
+            c += 1;
+        }
+        Pos::new(line, c)
+    }
+
+    fn checkpoint(&mut self, kind: EditKind) {
+        if kind == EditKind::Other || kind != self.last_kind {
+            self.undo.push(Snapshot {
+                lines: self.lines.clone(),
+                cursor: self.cursor,
+            });
+            if self.undo.len() > UNDO_DEPTH {
+                self.undo.remove(0);
+            }
+        }
+        self.redo.clear();
+        self.last_kind = kind;
+    }
+
+    fn touched(&mut self, line: usize) {
+        self.generation += 1;
+        self.changed_from = Some(self.changed_from.map_or(line, |l| l.min(line)));
+        self.bytes = self.lines.iter().map(|l| l.len() + 1).sum::<usize>() - 1;
+    }
+
+    /// Removes the selection's text, if any. Returns whether something was removed.
+    fn delete_selection_raw(&mut self) -> bool {
+        let Some((s, e)) = self.selection() else {
+            self.anchor = None;
+            return false;
+        };
+        let tail = {
+            let last = &self.lines[e.line];
+            last[byte_of(last, e.col)..].to_string()
+        };
+        let first = &mut self.lines[s.line];
+        first.truncate(byte_of(first, s.col));
+        first.push_str(&tail);
+        self.lines.drain(s.line + 1..=e.line);
+        self.cursor = s;
+        self.anchor = None;
+        true
+    }
+
+    /// Inserts text at the cursor (replacing the selection). Refused when the buffer would
+    /// grow past [`MAX_BUFFER_BYTES`]; returns whether it was inserted.
+    pub fn insert_str(&mut self, text: &str) -> bool {
+        let text = text.replace("\r\n", "\n").replace('\r', "\n");
+        if self.bytes + text.len() > MAX_BUFFER_BYTES {
+            return false;
+        }
+        let kind = if text.chars().count() == 1 && !text.contains('\n') {
+            EditKind::Typing
+        } else {
+            EditKind::Other
+        };
+        if self.selection().is_some() {
+            self.checkpoint(EditKind::Other);
+            self.delete_selection_raw();
+        } else {
+            self.checkpoint(kind);
+        }
+        let start_line = self.cursor.line;
+        let Pos { line, col } = self.cursor;
+        let cur = &mut self.lines[line];
+        let at = byte_of(cur, col);
+        let tail = cur.split_off(at);
+        let mut parts = text.split('\n');
+        let first = parts.next().unwrap_or("");
+        cur.push_str(first);
+        let mut new_line = line;
+        let mut new_col = col + char_len(first);
+        for part in parts {
+            new_line += 1;
+            self.lines.insert(new_line, part.to_string());
+            new_col = char_len(part);
+        }
+        self.lines[new_line].push_str(&tail);
+        self.cursor = Pos::new(new_line, new_col);
+        self.want_col = new_col;
+        self.anchor = None;
+        self.touched(start_line);
+        true
+    }
+
+    /// Enter: a new line keeping the current line's indentation.
+    pub fn newline(&mut self) -> bool {
+        let indent: String = self.lines[self.cursor.line]
+            .chars()
+            .take_while(|c| *c == ' ' || *c == '\t')
+            .collect();
+        self.insert_str(&format!("\n{indent}"))
+    }
+
+    pub fn backspace(&mut self) -> bool {
+        if self.selection().is_some() {
+            self.checkpoint(EditKind::Other);
+            let line = self.selection().map_or(0, |(s, _)| s.line);
+            self.delete_selection_raw();
+            self.touched(line);
+            return true;
+        }
+        let Pos { line, col } = self.cursor;
+        if col == 0 && line == 0 {
+            return false;
+        }
+        self.checkpoint(EditKind::Deleting);
+        if col > 0 {
+            let l = &mut self.lines[line];
+            let b = byte_of(l, col - 1);
+            l.remove(b);
+            self.cursor.col -= 1;
+        } else {
+            let cur = self.lines.remove(line);
+            let prev = &mut self.lines[line - 1];
+            let pcol = char_len(prev);
+            prev.push_str(&cur);
+            self.cursor = Pos::new(line - 1, pcol);
+        }
+        self.want_col = self.cursor.col;
+        self.touched(self.cursor.line);
+        true
+    }
+
+    pub fn delete(&mut self) -> bool {
+        if self.selection().is_some() {
+            return self.backspace();
+        }
+        let Pos { line, col } = self.cursor;
+        let len = char_len(&self.lines[line]);
+        if col == len && line + 1 == self.lines.len() {
+            return false;
+        }
+        self.checkpoint(EditKind::Deleting);
+        if col < len {
+            let l = &mut self.lines[line];
+            let b = byte_of(l, col);
+            l.remove(b);
+        } else {
+            let next = self.lines.remove(line + 1);
+            self.lines[line].push_str(&next);
+        }
+        self.touched(line);
+        true
+    }
+
+    /// Cuts the selection, returning its text.
+    pub fn cut(&mut self) -> Option<String> {
+        let text = self.selected_text()?;
+        self.backspace();
+        Some(text)
+    }
+
+    pub fn undo(&mut self) -> bool {
+        let Some(s) = self.undo.pop() else {
+            return false;
+        };
+        let cur = std::mem::replace(&mut self.lines, s.lines);
+        self.redo.push(Snapshot {
+            lines: cur,
+            cursor: self.cursor,
+        });
+        self.cursor = self.clamp(s.cursor);
+        self.after_history();
+        true
+    }
+
+    pub fn redo(&mut self) -> bool {
+        let Some(s) = self.redo.pop() else {
+            return false;
+        };
+        let cur = std::mem::replace(&mut self.lines, s.lines);
+        self.undo.push(Snapshot {
+            lines: cur,
+            cursor: self.cursor,
+        });
+        self.cursor = self.clamp(s.cursor);
+        self.after_history();
+        true
+    }
+
+    fn after_history(&mut self) {
+        self.anchor = None;
+        self.last_kind = EditKind::None;
+        self.want_col = self.cursor.col;
+        self.touched(0);
+    }
+
+    /// The next match of `query` after the cursor (wrapping), case-insensitive for ASCII.
+    /// Returns the match's start and end.
+    pub fn find(&self, query: &str, from: Pos, forward: bool) -> Option<(Pos, Pos)> {
+        if query.is_empty() || query.contains('\n') {
+            return None;
+        }
+        let q = query.to_lowercase();
+        let qlen = char_len(query);
+        let n = self.lines.len();
+        let matches_in = |i: usize| -> Vec<usize> {
+            let lower = self.lines[i].to_lowercase();
+            if lower.len() != self.lines[i].len() {
+                // Lowercasing changed byte lengths (rare scripts): match case-sensitively.
+                return self.lines[i]
+                    .match_indices(query)
+                    .map(|(b, _)| self.lines[i][..b].chars().count())
+                    .collect();
+            }
+            lower
+                .match_indices(&q)
+                .map(|(b, _)| lower[..b].chars().count())
+                .collect()
+        };
+        // Candidates in search order: the rest of the cursor's line, the other lines
+        // (wrapping), then the part of the cursor's line before (or at) the cursor.
+        for step in 0..=n {
+            let i = if forward {
+                (from.line + step) % n
+            } else {
+                (from.line + n - step % n) % n
+            };
+            let cols = matches_in(i);
+            let ok = |c: usize| match (step, forward) {
+                (0, true) => c > from.col,
+                (0, false) => c < from.col,
+                (s, true) if s == n => c <= from.col,
+                (s, false) if s == n => c >= from.col,
+                _ => true,
+            };
+            let hit = if forward {
+                cols.into_iter().find(|&c| ok(c))
+            } else {
+                cols.into_iter().rev().find(|&c| ok(c))
+            };
+            if let Some(c) = hit {
+                return Some((Pos::new(i, c), Pos::new(i, c + qlen)));
+            }
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typing_and_newlines_keep_indent() {
+        let mut b = Buffer::from_text("  a");
+        b.move_cursor(Motion::End, false);
+        b.newline();
+        b.insert_str("b");
+        assert_eq!(b.text(), "  a\n  b");
+        assert_eq!(b.cursor(), Pos::new(1, 3));
+    }
+
+    #[test]
+    fn undo_groups_typing_and_redo_restores() {
+        let mut b = Buffer::from_text("");
+        for c in ["a", "b", "c"] {
+            b.insert_str(c);
+        }
+        b.backspace();
+        assert_eq!(b.text(), "ab");
+        b.undo();
+        assert_eq!(b.text(), "abc");
+        b.undo();
+        assert_eq!(b.text(), "");
+        b.redo();
+        assert_eq!(b.text(), "abc");
+    }
+
+    #[test]
+    fn selection_replace_and_cut_across_lines() {
+        let mut b = Buffer::from_text("one\ntwo\nthree");
+        b.select_range(Pos::new(0, 1), Pos::new(2, 2));
+        assert_eq!(b.selected_text().as_deref(), Some("ne\ntwo\nth"));
+        b.insert_str("X");
+        assert_eq!(b.text(), "oXree");
+        b.select_all();
+        assert_eq!(b.cut().as_deref(), Some("oXree"));
+        assert_eq!(b.text(), "");
+    }
+
+    #[test]
+    fn multibyte_edits_never_split_chars() {
+        let mut b = Buffer::from_text("héllo");
+        b.set_cursor(Pos::new(0, 2));
+        b.backspace();
+        assert_eq!(b.text(), "hllo");
+        b.set_cursor(Pos::new(9, 99));
+        assert_eq!(b.cursor(), Pos::new(0, 4));
+    }
+
+    #[test]
+    fn search_wraps_and_finds_next() {
+        let b = Buffer::from_text("foo\nbar foo\nFOO");
+        let (s, _) = b.find("foo", Pos::new(0, 0), true).expect("match");
+        assert_eq!(s, Pos::new(1, 4));
+        let (s, _) = b.find("foo", Pos::new(2, 0), true).expect("wraps");
+        assert_eq!(s, Pos::new(0, 0));
+        let (s, _) = b.find("foo", Pos::new(1, 4), false).expect("back");
+        assert_eq!(s, Pos::new(0, 0));
+        assert!(b.find("zzz", Pos::default(), true).is_none());
+    }
+
+    #[test]
+    fn refuses_growth_past_the_cap() {
+        let mut b = Buffer::from_text(&"a".repeat(MAX_BUFFER_BYTES - 1));
+        assert!(b.insert_str("b"));
+        assert!(!b.insert_str("c"));
+    }
+}

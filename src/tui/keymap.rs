@@ -1,0 +1,177 @@
+//! Keys → [`Action`]s. What a key means depends on what is open (an overlay, a prompt, a
+//! run), so the mapping reads the App but never changes it. [`BINDINGS`] is the one list the
+//! help overlay shows.
+
+use crate::tui::action::Action;
+use crate::tui::app::{App, Focus, Overlay};
+use crate::tui::buffer::Motion;
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+/// Every key, as the help overlay lists it: (keys, what they do).
+pub const BINDINGS: &[(&str, &str)] = &[
+    ("F5 / Ctrl-R", "run the buffer in the sandbox"),
+    (
+        "Esc",
+        "cancel the run · close a dialog · back to the editor",
+    ),
+    (
+        "Ctrl-S / Ctrl-O",
+        "save / open a file (Tab completes paths)",
+    ),
+    ("Ctrl-P", "samples: benign plugins and attack demos"),
+    (
+        "Ctrl-E",
+        "executor and limits (←/→ adjust, digits+Enter set)",
+    ),
+    ("Ctrl-T", "next theme"),
+    ("F1 / ?", "this help (? outside the editor)"),
+    ("Ctrl-Q", "quit (asks if there are unsaved changes)"),
+    ("F6 / Shift-F6", "focus next / previous pane"),
+    ("F8", "jump to the next finding"),
+    ("↑↓ Enter", "threats: pick a finding, jump to its span"),
+    (
+        "←→ ↑↓ Enter",
+        "results: tabs, scroll, jump to a blocked line",
+    ),
+    ("F7 / Shift-F7", "next / previous results tab"),
+    ("Ctrl-F F3 Shift-F3", "search, next match, previous match"),
+    ("Ctrl-Z / Ctrl-Y", "undo / redo"),
+    (
+        "Shift/Ctrl-arrows",
+        "select / move by word; Ctrl-A select all",
+    ),
+    (
+        "Ctrl-C Ctrl-X Ctrl-V",
+        "copy (also to the terminal) / cut / paste",
+    ),
+    (
+        "Home End PgUp PgDn",
+        "line, page; Ctrl-Home/End: file; Tab indents",
+    ),
+    ("Mouse", "click, drag to select, wheel to scroll"),
+];
+
+/// Maps a key to an action for the App's current state.
+pub fn map_key(app: &App, key: KeyEvent) -> Option<Action> {
+    if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let shift = key.modifiers.contains(KeyModifiers::SHIFT);
+    let alt = key.modifiers.contains(KeyModifiers::ALT);
+
+    // Keys that mean the same everywhere.
+    match key.code {
+        KeyCode::Char('q') if ctrl => return Some(Action::Quit),
+        KeyCode::Char('c') if ctrl && matches!(app.overlay, Overlay::None) => {
+            return Some(if app.buffer.selection().is_some() {
+                Action::Copy
+            } else if app.is_running() {
+                Action::Cancel
+            } else {
+                Action::Copy
+            })
+        }
+        _ => {}
+    }
+
+    match &app.overlay {
+        Overlay::None => {}
+        Overlay::Prompt { .. } => {
+            return match key.code {
+                KeyCode::Esc => Some(Action::Escape),
+                KeyCode::Enter => Some(Action::Enter),
+                KeyCode::Tab => Some(Action::PromptComplete),
+                KeyCode::Backspace => Some(Action::PromptBackspace),
+                KeyCode::Char(c) if !ctrl && !alt => Some(Action::PromptChar(c)),
+                _ => None,
+            }
+        }
+        Overlay::Executors { .. } => {
+            return match key.code {
+                KeyCode::Esc => Some(Action::Escape),
+                KeyCode::Enter => Some(Action::Enter),
+                KeyCode::Up => Some(Action::Up),
+                KeyCode::Down => Some(Action::Down),
+                KeyCode::Left | KeyCode::Char('-') => Some(Action::Left),
+                KeyCode::Right | KeyCode::Char('+') => Some(Action::Right),
+                KeyCode::Backspace => Some(Action::PromptBackspace),
+                KeyCode::Char('e') if ctrl => Some(Action::ShowExecutors),
+                KeyCode::Char(c) if !ctrl && !alt => Some(Action::PromptChar(c)),
+                _ => None,
+            }
+        }
+        _ => {
+            return match key.code {
+                KeyCode::Esc => Some(Action::Escape),
+                KeyCode::Enter => Some(Action::Enter),
+                KeyCode::Up => Some(Action::Up),
+                KeyCode::Down => Some(Action::Down),
+                KeyCode::F(1) => Some(Action::ToggleHelp),
+                KeyCode::Char('?') => Some(Action::ToggleHelp),
+                KeyCode::Char(c) if !ctrl && !alt => Some(Action::Answer(c.to_ascii_lowercase())),
+                _ => None,
+            }
+        }
+    }
+
+    let editor = app.focus == Focus::Editor;
+    let a = match key.code {
+        KeyCode::F(5) => Action::Run,
+        KeyCode::Char('r') if ctrl => Action::Run,
+        KeyCode::Esc if app.is_running() => Action::Cancel,
+        KeyCode::Esc => Action::Escape,
+        KeyCode::Char('s') if ctrl => Action::Save,
+        KeyCode::Char('o') if ctrl => Action::OpenPrompt,
+        KeyCode::Char('p') if ctrl => Action::ShowSamples,
+        KeyCode::Char('e') if ctrl => Action::ShowExecutors,
+        KeyCode::Char('t') if ctrl => Action::NextTheme,
+        KeyCode::Char('f') if ctrl => Action::SearchPrompt,
+        KeyCode::Char('g') if ctrl => Action::SearchNext,
+        KeyCode::F(3) if shift => Action::SearchPrev,
+        KeyCode::F(3) => Action::SearchNext,
+        KeyCode::F(1) => Action::ToggleHelp,
+        KeyCode::F(6) if shift => Action::FocusPrev,
+        KeyCode::F(6) => Action::FocusNext,
+        KeyCode::BackTab => Action::FocusPrev,
+        KeyCode::F(7) if shift => Action::PrevTab,
+        KeyCode::F(7) => Action::NextTab,
+        KeyCode::F(8) => Action::NextFinding,
+        KeyCode::Char('z') if ctrl => Action::Undo,
+        KeyCode::Char('y') if ctrl => Action::Redo,
+        KeyCode::Char('a') if ctrl => Action::SelectAll,
+        KeyCode::Char('x') if ctrl => Action::Cut,
+        KeyCode::Char('v') if ctrl => Action::PasteInternal,
+        KeyCode::Char('?') if !editor => Action::ToggleHelp,
+        KeyCode::Tab if !editor => Action::FocusNext,
+        KeyCode::Up if !editor => Action::Up,
+        KeyCode::Down if !editor => Action::Down,
+        KeyCode::Left if !editor => Action::Left,
+        KeyCode::Right if !editor => Action::Right,
+        KeyCode::Enter if !editor => Action::Enter,
+        // The editor.
+        KeyCode::Char(c) if !ctrl && !alt => Action::Insert(c.to_string()),
+        KeyCode::Enter => Action::Newline,
+        KeyCode::Tab => Action::Indent,
+        KeyCode::Backspace => Action::Backspace,
+        KeyCode::Delete => Action::Delete,
+        KeyCode::Left if ctrl => Action::Move(Motion::WordLeft, shift),
+        KeyCode::Right if ctrl => Action::Move(Motion::WordRight, shift),
+        KeyCode::Left => Action::Move(Motion::Left, shift),
+        KeyCode::Right => Action::Move(Motion::Right, shift),
+        KeyCode::Up => Action::Move(Motion::Up, shift),
+        KeyCode::Down => Action::Move(Motion::Down, shift),
+        KeyCode::Home if ctrl => Action::Move(Motion::DocStart, shift),
+        KeyCode::End if ctrl => Action::Move(Motion::DocEnd, shift),
+        KeyCode::Home => Action::Move(Motion::Home, shift),
+        KeyCode::End => Action::Move(Motion::End, shift),
+        KeyCode::PageUp => Action::Move(Motion::PageUp(page(app)), shift),
+        KeyCode::PageDown => Action::Move(Motion::PageDown(page(app)), shift),
+        _ => return None,
+    };
+    Some(a)
+}
+
+fn page(app: &App) -> usize {
+    app.editor_text_size().1.saturating_sub(1).max(1)
+}

@@ -1,0 +1,192 @@
+//! The editor pane: line numbers, gutter markers by severity, syntax colours, finding spans
+//! underlined in their severity colour on top, selection, cursor. Only visible lines are
+//! styled, so a keystroke costs the same on a 100 KB buffer as on a small one.
+
+use super::palette::Palette;
+use super::{focused, layout};
+use crate::engine::lexer::{self, LineState};
+use crate::engine::scan::{Finding, Severity};
+use crate::engine::text;
+use crate::tui::app::{App, Focus};
+use crate::tui::buffer::{Pos, TAB_WIDTH};
+use ratatui::layout::{Position, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+use std::collections::BTreeSet;
+
+/// The gutter marker of a line with a finding / a blocked attempt confirmed at run time.
+pub const MARK_FINDING: &str = "●";
+pub const MARK_CONFIRMED: &str = "✖";
+pub const MARK_BLOCKED: &str = "⊘";
+
+pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
+    let title = Line::from(vec![
+        Span::raw(" "),
+        Span::styled(app.title.clone(), p.title),
+        Span::styled(if app.dirty() { " [+] " } else { " " }, p.warn),
+    ]);
+    let block = super::pane(title, focused(app, Focus::Editor), p);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let gutter = layout::gutter_width(app.buffer.line_count());
+    let text_w = inner.width.saturating_sub(gutter) as usize;
+    let h = inner.height as usize;
+    let findings = app.findings();
+    let confirmed = app.confirmed_lines();
+    let blocked_lines: BTreeSet<u32> = app.blocked_list().iter().filter_map(|b| b.line).collect();
+    let selection = app.buffer.selection();
+    let digits = gutter as usize - 2;
+    let mut lines = Vec::with_capacity(h);
+    for row in 0..h {
+        let idx = app.view_top + row;
+        let Some(line) = app.buffer.line(idx) else {
+            lines.push(Line::from(Span::styled(
+                format!("{:>digits$}  ", "~"),
+                p.gutter,
+            )));
+            continue;
+        };
+        let n = idx as u32 + 1;
+        let on_line: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| f.line <= n && n <= f.end_line.max(f.line))
+            .collect();
+        let worst = on_line.iter().map(|f| f.severity).max();
+        let (mark, mark_style) = match worst {
+            Some(s) if confirmed.contains(&n) => {
+                (MARK_CONFIRMED, p.severity(s).add_modifier(Modifier::BOLD))
+            }
+            Some(s) => (MARK_FINDING, p.severity(s)),
+            None if blocked_lines.contains(&n) => (MARK_BLOCKED, p.error),
+            None => (" ", p.gutter),
+        };
+        let is_cursor_line = idx == app.buffer.cursor().line;
+        let mut spans = vec![
+            Span::styled(
+                format!("{n:>digits$}"),
+                if is_cursor_line {
+                    p.gutter_active
+                } else {
+                    p.gutter
+                },
+            ),
+            Span::styled(mark, mark_style),
+            Span::raw(" "),
+        ];
+        let state = app.highlight.states.get(idx).copied().unwrap_or_default();
+        spans.extend(code_spans(
+            line,
+            state,
+            idx,
+            app.view_left,
+            text_w,
+            &on_line,
+            selection,
+            p,
+        ));
+        lines.push(Line::from(spans));
+    }
+    f.render_widget(Paragraph::new(lines).style(p.text), inner);
+    if focused(app, Focus::Editor) {
+        let c = app.buffer.cursor();
+        let dcol = crate::tui::buffer::display_col(app.buffer.line(c.line).unwrap_or(""), c.col);
+        if c.line >= app.view_top && dcol >= app.view_left {
+            let x = inner.x as usize + gutter as usize + dcol - app.view_left;
+            let y = inner.y as usize + c.line - app.view_top;
+            if x < (inner.x + inner.width) as usize && y < (inner.y + inner.height) as usize {
+                f.set_cursor_position(Position::new(x as u16, y as u16));
+            }
+        }
+    }
+}
+
+/// The severity of the worst finding covering char column `col` of line `idx`.
+fn finding_at(on_line: &[&Finding], idx: usize, col: usize) -> Option<Severity> {
+    let (l, c) = (idx as u32 + 1, col as u32 + 1);
+    on_line
+        .iter()
+        .filter(|f| {
+            let after_start = l > f.line || c >= f.column;
+            let before_end = l < f.end_line || c < f.end_column.max(f.column + 1);
+            after_start && before_end
+        })
+        .map(|f| f.severity)
+        .max()
+}
+
+/// The visible part of one line as styled spans: tabs expanded, unsafe characters shown as
+/// escapes, syntax colours with finding underlines and the selection on top.
+#[allow(clippy::too_many_arguments)]
+fn code_spans(
+    line: &str,
+    state: LineState,
+    idx: usize,
+    left: usize,
+    width: usize,
+    on_line: &[&Finding],
+    selection: Option<(Pos, Pos)>,
+    p: &Palette,
+) -> Vec<Span<'static>> {
+    let syntax = syntax_styles(line, state, p);
+    let mut out: Vec<Span<'static>> = Vec::new();
+    let mut cur = String::new();
+    let mut cur_style = Style::default();
+    let mut dcol = 0usize;
+    let right = left + width;
+    for (col, ch) in line.chars().enumerate() {
+        if dcol >= right {
+            break;
+        }
+        let mut style = syntax.get(col).copied().unwrap_or(p.text);
+        if let Some(sev) = finding_at(on_line, idx, col) {
+            style = style.patch(p.underline(sev));
+        }
+        let pos = Pos::new(idx, col);
+        if selection.is_some_and(|(s, e)| s <= pos && pos < e) {
+            style = style.patch(p.selection);
+        }
+        let shown: String = if ch == '\t' {
+            let w = TAB_WIDTH - dcol % TAB_WIDTH;
+            " ".repeat(w)
+        } else if text::is_unsafe_char(ch, false) {
+            style = style.patch(p.error).add_modifier(Modifier::REVERSED);
+            "?".to_string()
+        } else {
+            ch.to_string()
+        };
+        for c in shown.chars() {
+            if dcol >= left && dcol < right {
+                if style != cur_style && !cur.is_empty() {
+                    out.push(Span::styled(std::mem::take(&mut cur), cur_style));
+                }
+                cur_style = style;
+                cur.push(c);
+            }
+            dcol += 1;
+        }
+    }
+    if !cur.is_empty() {
+        out.push(Span::styled(cur, cur_style));
+    }
+    out
+}
+
+/// Syntax colours per character of one line, lexed from the line's cached start state.
+fn syntax_styles(line: &str, state: LineState, p: &Palette) -> Vec<Style> {
+    let (tokens, _) = lexer::tokenize_line(line, state);
+    let mut out = Vec::with_capacity(line.len());
+    let mut ti = 0;
+    for (b, _) in line.char_indices() {
+        while ti < tokens.len() && tokens[ti].end <= b {
+            ti += 1;
+        }
+        let style = match tokens.get(ti) {
+            Some(t) if t.start <= b => p.text.patch(p.token(t.kind)),
+            _ => p.text,
+        };
+        out.push(style);
+    }
+    out
+}

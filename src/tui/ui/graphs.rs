@@ -1,0 +1,143 @@
+//! Resource graphs: memory and CPU of the current (or last) run as braille charts with the
+//! limit drawn, and duration / peak memory across recent runs.
+
+use super::palette::Palette;
+use super::{fmt_bytes, fmt_ms};
+use crate::engine::exec::Sample;
+use crate::tui::app::App;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::symbols::Marker;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph, Sparkline};
+use ratatui::Frame;
+
+/// CPU use between consecutive samples, in percent of one core.
+fn cpu_points(samples: &[Sample]) -> Vec<(f64, f64)> {
+    samples
+        .windows(2)
+        .map(|w| {
+            let dt = (w[1].elapsed_ms - w[0].elapsed_ms).max(0.001);
+            let dc = (w[1].cpu_ms - w[0].cpu_ms).max(0.0);
+            (w[1].elapsed_ms, (dc / dt * 100.0).clamp(0.0, 100.0))
+        })
+        .collect()
+}
+
+pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
+    let block = super::pane(" Resources ", false, p);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    if inner.height < 4 || inner.width < 10 {
+        return;
+    }
+    let (samples, limit_mb): (Vec<Sample>, u64) = match (&app.live, &app.last) {
+        (Some(l), _) => (l.samples.iter().copied().collect(), l.limits.memory_mb),
+        (None, Some(r)) => (r.samples.clone(), r.outcome.limits.memory_mb),
+        _ => (Vec::new(), app.limits.memory_mb),
+    };
+    let hist_rows: u16 = if inner.height >= 10 { 2 } else { 1 };
+    let chart_rows = inner.height - hist_rows;
+    let mem_h = chart_rows.div_ceil(2);
+    let cpu_h = chart_rows - mem_h;
+    let t_max = samples.last().map_or(1.0, |s| s.elapsed_ms).max(1.0);
+    let limit = limit_mb as f64;
+
+    let mem: Vec<(f64, f64)> = samples
+        .iter()
+        .map(|s| (s.elapsed_ms, s.memory_bytes as f64 / (1024.0 * 1024.0)))
+        .collect();
+    let peak = mem.iter().map(|m| m.1).fold(0.0, f64::max);
+    let limit_line = [(0.0, limit), (t_max, limit)];
+    let mem_label = format!(
+        "mem {} / {limit_mb} MB",
+        fmt_bytes((peak * 1024.0 * 1024.0) as u64)
+    );
+    let mem_chart = Chart::new(vec![
+        Dataset::default()
+            .marker(Marker::Braille)
+            .graph_type(GraphType::Line)
+            .style(p.graph_limit())
+            .data(&limit_line),
+        Dataset::default()
+            .marker(Marker::Braille)
+            .graph_type(GraphType::Line)
+            .style(p.graph_memory())
+            .data(&mem),
+    ])
+    .x_axis(Axis::default().bounds([0.0, t_max]))
+    .y_axis(Axis::default().bounds([0.0, limit.max(1.0)]));
+    f.render_widget(mem_chart, Rect::new(inner.x, inner.y, inner.width, mem_h));
+    f.render_widget(
+        Paragraph::new(Span::styled(mem_label, p.dim)),
+        Rect::new(inner.x, inner.y, inner.width, 1),
+    );
+
+    if cpu_h > 0 {
+        let cpu = cpu_points(&samples);
+        let cur = cpu.last().map_or(0.0, |c| c.1);
+        let full = [(0.0, 100.0), (t_max, 100.0)];
+        let cpu_chart = Chart::new(vec![
+            Dataset::default()
+                .marker(Marker::Braille)
+                .graph_type(GraphType::Line)
+                .style(p.graph_limit())
+                .data(&full),
+            Dataset::default()
+                .marker(Marker::Braille)
+                .graph_type(GraphType::Line)
+                .style(p.graph_cpu())
+                .data(&cpu),
+        ])
+        .x_axis(Axis::default().bounds([0.0, t_max]))
+        .y_axis(Axis::default().bounds([0.0, 100.0]));
+        let r = Rect::new(inner.x, inner.y + mem_h, inner.width, cpu_h);
+        f.render_widget(cpu_chart, r);
+        f.render_widget(
+            Paragraph::new(Span::styled(
+                format!("cpu {cur:.0}% · {}", fmt_ms(t_max)),
+                p.dim,
+            )),
+            Rect::new(r.x, r.y, r.width, 1),
+        );
+    }
+
+    // Across recent runs, oldest first.
+    let runs: Vec<_> = app.history.iter().rev().collect();
+    let label_w = 6u16;
+    let row = |i: u16| Rect::new(inner.x, inner.y + chart_rows + i, inner.width, 1);
+    let spark = |values: Vec<u64>, style: Style, label: &str, r: Rect, f: &mut Frame| {
+        f.render_widget(Paragraph::new(Span::styled(label.to_string(), p.dim)), r);
+        let sr = Rect::new(r.x + label_w, r.y, r.width.saturating_sub(label_w), 1);
+        let n = sr.width as usize;
+        let values: Vec<u64> = values[values.len().saturating_sub(n)..].to_vec();
+        f.render_widget(Sparkline::default().data(&values).style(style), sr);
+    };
+    if runs.is_empty() {
+        f.render_widget(
+            Paragraph::new(Line::from(Span::styled("runs: none yet", p.dim))),
+            row(0),
+        );
+    } else {
+        spark(
+            runs.iter()
+                .map(|h| h.duration_ms.max(0.0) as u64 + 1)
+                .collect(),
+            p.accent,
+            "time",
+            row(0),
+            f,
+        );
+        if hist_rows > 1 {
+            spark(
+                runs.iter()
+                    .map(|h| h.peak_memory_bytes / 1024 + 1)
+                    .collect(),
+                p.warn,
+                "peak",
+                row(1),
+                f,
+            );
+        }
+    }
+}

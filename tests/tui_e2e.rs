@@ -1,0 +1,187 @@
+//! The real binary in tmux, driven as a person would: open a file, see its findings, run it
+//! (through the block confirmation), see the value and the blocked attempt, start a busy loop
+//! and cancel it with Esc, resize (down to "too small" and back), quit through the
+//! unsaved-changes guard — and the terminal is restored (the shell is back, no alternate
+//! screen). The data and config directories point into a temp dir.
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+const ATTACK: &str = r#"// A plugin that tries to reach the host, then returns a value anyway.
+let leaked = "contained";
+try {
+  const p = globalThis.process;
+  leaked = p.env.HOME;
+} catch (e) {
+  console.log("refused: " + e.message);
+}
+const F = (() => {}).constructor;
+({ leaked, sum: [1, 2, 3].reduce((a, b) => a + b, 0) });
+"#;
+
+fn tmux(args: &[&str]) -> Output {
+    Command::new("tmux")
+        .args(args)
+        .output()
+        .expect("tmux is installed (.ci/run installs it)")
+}
+
+/// A tmux session that is killed when the test ends, pass or fail.
+struct Session {
+    name: String,
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = tmux(&["kill-session", "-t", &self.name]);
+    }
+}
+
+impl Session {
+    fn start(w: u16, h: u16) -> Session {
+        let name = format!("sandbench-e2e-{}-{}", std::process::id(), rand_suffix());
+        let out = tmux(&[
+            "new-session",
+            "-d",
+            "-s",
+            &name,
+            "-x",
+            &w.to_string(),
+            "-y",
+            &h.to_string(),
+            "bash --norc --noprofile",
+        ]);
+        assert!(
+            out.status.success(),
+            "tmux new-session: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let s = Session { name };
+        tmux(&["set-option", "-t", &s.name, "remain-on-exit", "on"]);
+        s
+    }
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", &self.name];
+        args.extend_from_slice(keys);
+        assert!(tmux(&args).status.success());
+    }
+    fn literal(&self, text: &str) {
+        assert!(tmux(&["send-keys", "-t", &self.name, "-l", text])
+            .status
+            .success());
+    }
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&tmux(&["capture-pane", "-t", &self.name, "-p"]).stdout)
+            .into_owned()
+    }
+    fn display(&self, fmt: &str) -> String {
+        String::from_utf8_lossy(&tmux(&["display", "-p", "-t", &self.name, fmt]).stdout)
+            .trim()
+            .to_string()
+    }
+    /// Polls the screen until `pred` holds (bounded), returning it; panics with the last screen.
+    fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let s = self.screen();
+            if pred(&s) {
+                return s;
+            }
+            if Instant::now() > deadline {
+                panic!("timed out waiting for {what}; screen:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+    fn wait_text(&self, text: &str) -> String {
+        self.wait_for(text, |s| s.contains(text))
+    }
+}
+
+fn rand_suffix() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u64(Instant::now().elapsed().as_nanos() as u64);
+    h.finish() % 1_000_000
+}
+
+fn shell_quote(p: &Path) -> String {
+    format!("'{}'", p.display().to_string().replace('\'', r"'\''"))
+}
+
+#[test]
+fn a_person_opens_runs_cancels_resizes_and_quits() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("attack.js");
+    std::fs::write(&file, ATTACK).expect("write sample");
+    let bin = Path::new(env!("CARGO_BIN_EXE_sandbench"));
+    let s = Session::start(120, 40);
+    s.literal(&format!(
+        "SANDBENCH_DATA_DIR={} SANDBENCH_CONFIG_DIR={} {} {}; echo EXIT=$?",
+        shell_quote(&dir.path().join("data")),
+        shell_quote(&dir.path().join("config")),
+        shell_quote(bin),
+        shell_quote(&file)
+    ));
+    s.keys(&["Enter"]);
+
+    // Open: the file and its findings.
+    s.wait_text("attack.js");
+    s.wait_for("the scan's findings", |x| {
+        x.contains("constructor-chain") && x.contains("BLOCK")
+    });
+    assert_eq!(
+        s.display("#{alternate_on}"),
+        "1",
+        "the workbench uses the alternate screen"
+    );
+
+    // Run: the block verdict asks first, then the value and the blocked attempt show.
+    s.keys(&["F5"]);
+    s.wait_text("Run anyway in the sandbox?");
+    s.keys(&["y"]);
+    let screen = s.wait_text(r#"leaked: "contained""#);
+    assert!(screen.contains("sum: 6"), "{screen}");
+    assert!(screen.contains("1 blocked attempt"), "{screen}");
+    s.keys(&["F7", "F7", "F7"]);
+    s.wait_for("the blocked attempt", |x| {
+        x.contains("process-access") && x.contains("L4")
+    });
+
+    // A busy loop: the spinner and gauge show, typing stays live, Esc cancels.
+    s.keys(&["C-a"]);
+    s.literal("let i = 0; while (true) { i++; }");
+    s.keys(&["F5"]);
+    s.wait_text("Esc cancels");
+    s.literal(" // still typing");
+    s.wait_text("// still typing");
+    s.keys(&["Escape"]);
+    s.wait_for("the cancelled run", |x| x.contains("cancelled ·"));
+
+    // Resize: smaller, too small, and back.
+    tmux(&["resize-window", "-t", &s.name, "-x", "80", "-y", "24"]);
+    s.wait_for("the 80x24 layout", |x| {
+        x.contains("Threats") && x.lines().all(|l| l.chars().count() <= 80)
+    });
+    tmux(&["resize-window", "-t", &s.name, "-x", "70", "-y", "20"]);
+    s.wait_text("terminal too small");
+    tmux(&["resize-window", "-t", &s.name, "-x", "120", "-y", "40"]);
+    s.wait_text("Resources");
+
+    // Quit through the unsaved-changes guard; the terminal is restored.
+    s.keys(&["C-q"]);
+    s.wait_text("has unsaved changes");
+    s.keys(&["q"]);
+    let screen = s.wait_text("EXIT=0");
+    assert!(
+        !screen.contains("Threats"),
+        "the alternate screen is gone:\n{screen}"
+    );
+    assert_eq!(s.display("#{alternate_on}"), "0");
+    assert_eq!(s.display("#{pane_dead}"), "0", "the shell is still there");
+    // A clean quit leaves no recovery file behind.
+    let rec = dir.path().join("data").join("recovery");
+    let left = std::fs::read_dir(&rec).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(left, 0, "recovery files left in {}", rec.display());
+}

@@ -1,0 +1,221 @@
+//! What the workbench draws: insta snapshots at 80×24 and 160×48 of the start screen, a
+//! sample with findings, a finished run, a timed-out run, the help overlay and the executor
+//! selector; style checks on buffer cells for finding underlines and gutter markers.
+
+mod tui_support;
+
+use ratatui::backend::TestBackend;
+use ratatui::style::Modifier;
+use ratatui::Terminal;
+use sandbench::engine::scan::{Metrics, Report, Severity, Verdict};
+use sandbench::tui::action::Action;
+use sandbench::tui::app::App;
+use sandbench::tui::ui;
+use tui_support::*;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+
+fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
+    t.draw(|f| ui::render(app, f)).expect("draw");
+    t
+}
+
+fn allow_report(src: &str) -> Report {
+    Report {
+        sha256: sandbench::engine::hash::sha256_hex(src.as_bytes()),
+        score: 0,
+        verdict: Verdict::Allow,
+        findings: vec![],
+        metrics: Metrics {
+            bytes: src.len(),
+            lines: src.lines().count(),
+            complexity: 2,
+            identifier_entropy: 2.1,
+            ..Metrics::default()
+        },
+        parse_error: None,
+    }
+}
+
+fn welcome(w: u16, h: u16) -> App {
+    let s = sandbench::samples::find("welcome").expect("welcome sample");
+    let mut app = app_sized(s.name, s.source, w, h);
+    scan_done(&mut app, allow_report(s.source));
+    app
+}
+
+fn with_findings(w: u16, h: u16) -> App {
+    let mut app = app_sized("escape.js", ESCAPE_JS, w, h);
+    scan_done(&mut app, escape_report(ESCAPE_JS));
+    app
+}
+
+fn snap(name: &str, make: impl Fn(u16, u16) -> App) {
+    for (w, h) in SIZES {
+        let app = make(w, h);
+        let t = draw(&app, w, h);
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), t.backend());
+    }
+}
+
+#[test]
+fn start_screen() {
+    snap("start", welcome);
+}
+
+#[test]
+fn sample_with_findings() {
+    snap("findings", with_findings);
+}
+
+#[test]
+fn finished_run() {
+    snap("finished", |w, h| {
+        let mut app = with_findings(w, h);
+        app.update(Action::Run);
+        app.update(Action::ConfirmRun);
+        let run = app.live.as_ref().expect("running").id;
+        samples(run, &mut app, 40);
+        finish_ok(&mut app, run, ESCAPE_JS);
+        app
+    });
+}
+
+#[test]
+fn timed_out_run() {
+    snap("timeout", |w, h| {
+        let src = "let i = 0;\nwhile (true) { i++; }\n";
+        let mut app = app_sized("busy.js", src, w, h);
+        scan_done(&mut app, allow_report(src));
+        let run = start_run(&mut app);
+        samples(run, &mut app, 100);
+        finish_timeout(&mut app, run, src);
+        app
+    });
+}
+
+#[test]
+fn help_overlay() {
+    snap("help", |w, h| {
+        let mut app = welcome(w, h);
+        app.update(Action::ToggleHelp);
+        app
+    });
+}
+
+#[test]
+fn executor_selector() {
+    snap("executors", |w, h| {
+        let mut app = welcome(w, h);
+        app.update(Action::ShowExecutors);
+        app.update(Action::Down);
+        app
+    });
+}
+
+#[test]
+fn a_small_terminal_says_so() {
+    let app = welcome(70, 20);
+    let t = draw(&app, 70, 20);
+    let screen = format!("{:?}", t.backend().buffer());
+    assert!(screen.contains("terminal too small: 70×20"), "{screen}");
+}
+
+/// Editor geometry at 80×24: the inside starts at (1, 1); a 3-digit line number, the marker,
+/// a space; the code starts at x = 6.
+const MARK_X: u16 = 4;
+const CODE_X: u16 = 6;
+
+#[test]
+fn finding_spans_are_underlined_in_their_severity_colour_over_syntax_colours() {
+    let app = with_findings(80, 24);
+    let theme = app.theme.current().clone();
+    let t = draw(&app, 80, 24);
+    let buf = t.backend().buffer();
+    // constructor-chain: line 3, columns 11..24 (critical).
+    let y = 3;
+    for col in 11..24u16 {
+        let cell = &buf[(CODE_X + col - 1, y)];
+        assert!(
+            cell.modifier.contains(Modifier::UNDERLINED),
+            "col {col}: {cell:?}"
+        );
+        assert_eq!(
+            Some(cell.underline_color),
+            theme.severity_style(Severity::Critical).fg,
+            "col {col}"
+        );
+    }
+    let before = &buf[(CODE_X + 9, y)];
+    assert!(
+        !before.modifier.contains(Modifier::UNDERLINED),
+        "outside the span"
+    );
+    // The syntax colour stays under the underline: `const` is a keyword, `k` inside the span
+    // an identifier; they differ in the default theme.
+    let kw = &buf[(CODE_X, y)];
+    assert_eq!(kw.symbol(), "c");
+    assert_eq!(
+        Some(kw.fg),
+        theme
+            .token_style(sandbench::engine::lexer::TokenKind::Keyword)
+            .fg
+    );
+}
+
+#[test]
+fn gutter_markers_follow_severity_and_turn_confirmed_after_a_blocked_attempt() {
+    let mut app = with_findings(80, 24);
+    let theme = app.theme.current().clone();
+    let t = draw(&app, 80, 24);
+    let buf = t.backend().buffer();
+    let mark = |y: u16| buf[(MARK_X, y)].clone();
+    assert_eq!(mark(3).symbol(), "●");
+    assert_eq!(
+        Some(mark(3).fg),
+        theme.severity_style(Severity::Critical).fg
+    );
+    assert_eq!(mark(4).symbol(), "●");
+    assert_eq!(Some(mark(4).fg), theme.severity_style(Severity::High).fg);
+    assert_eq!(mark(1).symbol(), " ", "no finding on line 1");
+    app.update(Action::Run);
+    app.update(Action::ConfirmRun);
+    let run = app.live.as_ref().expect("running").id;
+    finish_ok(&mut app, run, ESCAPE_JS);
+    let t = draw(&app, 80, 24);
+    let buf = t.backend().buffer();
+    assert_eq!(
+        buf[(MARK_X, 4)].symbol(),
+        "✖",
+        "line 4's attempt was blocked at run time"
+    );
+    assert_eq!(buf[(MARK_X, 3)].symbol(), "●");
+}
+
+#[test]
+fn script_output_never_reaches_the_screen_raw() {
+    let mut app = welcome(80, 24);
+    let run = start_run(&mut app);
+    let mut o = outcome("x", sandbench::engine::exec::Outcome::Ok);
+    o.value_display = "\x1b]52;c;AAAA\x07\x1b[2J\u{202e}gnp.exe".into();
+    exec(
+        &mut app,
+        run,
+        sandbench::engine::exec::ExecEvent::Finished(Box::new(o)),
+    );
+    let t = draw(&app, 80, 24);
+    let buf = t.backend().buffer();
+    for cell in buf.content() {
+        assert!(
+            !cell
+                .symbol()
+                .chars()
+                .any(|c| sandbench::engine::text::is_unsafe_char(c, false)),
+            "raw control character on screen: {:?}",
+            cell.symbol()
+        );
+    }
+    let screen: String = buf.content().iter().map(|c| c.symbol()).collect();
+    assert!(screen.contains("\\x1b]52;c;AAAA\\x07"), "shown escaped");
+}
