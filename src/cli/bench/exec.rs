@@ -800,6 +800,59 @@ mod tests {
         assert!(!t.contains('\x1b'), "error text is escaped: {t}");
     }
 
+    fn real_workloads() -> Workloads {
+        serde_json::from_value(json!({"setup":"var S='{}'","cold_code":"2+2",
+            "warm":[{"name":"2+2","code":"2+2","n":2}],"timeout_code":"while(true){}",
+            "memlimit_code":"let a=[];while(true)a.push('x'.repeat(1e4))",
+            "plugin_code":"JSON.stringify({n: JSON.parse(input).records.length})",
+            "plugin_input":"{\"records\":[]}",
+            "limits":{"memory_mb":32,"stack_kb":1024,"timeout_ms":50,"default_timeout_ms":5000}}))
+        .expect("workloads")
+    }
+
+    #[test]
+    fn the_memlimit_child_reports_the_stack_test_first_then_a_contained_bomb() {
+        let mut lines = Vec::new();
+        let res = memlimit(&real_workloads(), "quickjs", &mut |v| lines.push(v.clone()))
+            .expect("memlimit");
+        assert_eq!(lines.len(), 1);
+        assert_eq!(lines[0]["partial"], true);
+        assert_eq!(lines[0]["stack_overflow_outcome"], "stack_overflow");
+        assert_eq!(res["memlimit_outcome"], "memory_limit", "{res}");
+        assert_eq!(res["host_usable_after"], true);
+        assert!(
+            res["memlimit_peak_memory_mb"]
+                .as_f64()
+                .is_some_and(|m| m <= 32.5),
+            "{res}"
+        );
+        for key in [
+            "memlimit_ms",
+            "rss_growth_mb",
+            "child_maxrss_mb",
+            "stack_overflow_ms",
+        ] {
+            assert!(res[key].is_number(), "{key} in {res}");
+        }
+    }
+
+    #[test]
+    fn the_mem_child_holds_live_sandboxes_and_reports_per_sandbox_memory() {
+        let res = mem(&real_workloads(), "quickjs").expect("mem");
+        assert_eq!(res["peer"], "sandbench");
+        assert!(
+            res["counted_per_sandbox_mb"]
+                .as_f64()
+                .is_some_and(|m| m > 0.0),
+            "{res}"
+        );
+        assert!(res["mem_per_sandbox_mb"].is_number(), "{res}");
+        assert!(
+            res["rss_100_mb"].as_f64() >= res["rss_base_mb"].as_f64(),
+            "{res}"
+        );
+    }
+
     #[test]
     fn rss_is_readable() {
         let r = rss_bytes().expect("statm");
