@@ -11,7 +11,14 @@
 //!
 //! `--peer-child timing|mem|memlimit` prints exactly what a peer child of `peers.mjs` prints
 //! (one JSON object per line), so the peers' own driver can run us as its `rquickjs` peer
-//! through a two-line wrapper script (see the README of the peer benchmark).
+//! (it calls `$RQ_BIN <kind> <workloads.json>`) through a two-line wrapper:
+//!
+//! ```sh
+//! printf '#!/bin/sh\nexec %s bench --peer-child "$1" --workloads "$2"\n' \
+//!   "$PWD/target/release/sandbench" > /tmp/rq-sandbench && chmod +x /tmp/rq-sandbench
+//! cd ../shared/bench/peers && PEERS=isolated-vm,quickjs-emscripten,rquickjs \
+//!   RQ_BIN=/tmp/rq-sandbench PERFBASE=/tmp/perfbase node peers.mjs --rounds 3
+//! ```
 
 use super::BenchArgs;
 use crate::engine::exec::quickjs::Sandbox;
