@@ -567,10 +567,37 @@ pub fn run(args: &BenchArgs) -> u8 {
         Err(e) => return crate::cli::usage_error(e),
     };
     let exec = args.executor.as_deref().unwrap_or("auto");
-    if !args.json {
-        eprintln!("bench exec: timing (in process)…");
-    }
-    let mut res = match timing(&w, exec) {
+    let rounds = args.rounds.clamp(1, 20);
+    let timed = if rounds == 1 {
+        if !args.json {
+            eprintln!("bench exec: timing (in process)…");
+        }
+        timing(&w, exec)
+    } else {
+        // Like peers.mjs: each round in its own process, then the median of every number.
+        let mut all = Vec::new();
+        for r in 0..rounds {
+            if !args.json {
+                eprintln!(
+                    "bench exec: timing round {}/{rounds} (child process)…",
+                    r + 1
+                );
+            }
+            match spawn_child("timing", args) {
+                Ok((Some(v), _, _)) => all.push(v),
+                Ok((None, _, status)) => {
+                    eprintln!("sandbench: bench: timing round failed ({status})");
+                    return crate::cli::EXIT_FAIL;
+                }
+                Err(e) => {
+                    eprintln!("sandbench: {e}");
+                    return crate::cli::EXIT_FAIL;
+                }
+            }
+        }
+        Ok(median_of_rounds(&all))
+    };
+    let mut res = match timed {
         Ok(v) => v,
         Err(e) => {
             eprintln!("sandbench: {e}");
@@ -610,6 +637,38 @@ pub fn run(args: &BenchArgs) -> u8 {
         print!("{}", table(&res, &w));
     }
     crate::cli::EXIT_OK
+}
+
+/// The median across rounds of every numeric field (and of each `warm_p50_us` entry); other
+/// fields from the first round. Adds `rounds` and `rounds_cold_p50_us`, as peers.mjs does.
+pub fn median_of_rounds(all: &[Value]) -> Value {
+    let Some(Value::Object(first)) = all.first() else {
+        return Value::Null;
+    };
+    let med = |get: &dyn Fn(&Value) -> Option<f64>| {
+        let xs: Vec<f64> = all.iter().filter_map(get).collect();
+        json!(r2(median(&xs)))
+    };
+    let mut out = serde_json::Map::new();
+    for (k, v) in first {
+        let agg = match v {
+            Value::Number(_) => med(&|t: &Value| t[k].as_f64()),
+            Value::Object(inner) => Value::Object(
+                inner
+                    .keys()
+                    .map(|w| (w.clone(), med(&|t: &Value| t[k][w].as_f64())))
+                    .collect(),
+            ),
+            other => other.clone(),
+        };
+        out.insert(k.clone(), agg);
+    }
+    out.insert("rounds".into(), json!(all.len()));
+    out.insert(
+        "rounds_cold_p50_us".into(),
+        Value::Array(all.iter().map(|t| t["cold_p50_us"].clone()).collect()),
+    );
+    Value::Object(out)
 }
 
 fn num(v: &Value) -> Option<f64> {
@@ -855,6 +914,22 @@ mod tests {
         );
         assert!(res["mem_per_sandbox_mb"].is_number(), "{res}");
         assert!(res["rss_100_mb"].is_number(), "{res}");
+    }
+
+    #[test]
+    fn rounds_aggregate_by_median_like_peers_mjs() {
+        let rounds = [
+            json!({"peer":"sandbench","cold_p50_us":300.0,"warm_p50_us":{"2+2":4.0}}),
+            json!({"peer":"sandbench","cold_p50_us":200.0,"warm_p50_us":{"2+2":3.0}}),
+            json!({"peer":"sandbench","cold_p50_us":250.0,"warm_p50_us":{"2+2":9.0}}),
+        ];
+        let m = median_of_rounds(&rounds);
+        assert_eq!(m["cold_p50_us"], 250.0);
+        assert_eq!(m["warm_p50_us"]["2+2"], 4.0);
+        assert_eq!(m["peer"], "sandbench");
+        assert_eq!(m["rounds"], 3);
+        assert_eq!(m["rounds_cold_p50_us"], json!([300.0, 200.0, 250.0]));
+        assert_eq!(median_of_rounds(&[]), Value::Null);
     }
 
     #[test]

@@ -30,6 +30,10 @@ pub struct BenchArgs {
     /// Code to scan for the scan suite (files or directories of .js).
     #[arg(long)]
     pub corpus: Vec<PathBuf>,
+    /// Exec suite: timing rounds, each in its own process, reported as medians (default 1:
+    /// in process).
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub rounds: usize,
     /// Executor for the exec suite's full-path numbers (default: auto).
     #[arg(long, value_name = "NAME")]
     pub executor: Option<String>,
