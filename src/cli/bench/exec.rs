@@ -567,7 +567,7 @@ pub fn run(args: &BenchArgs) -> u8 {
         Err(e) => return crate::cli::usage_error(e),
     };
     let exec = args.executor.as_deref().unwrap_or("auto");
-    let rounds = args.rounds.clamp(1, 20);
+    let rounds = args.rounds;
     let timed = if rounds == 1 {
         if !args.json {
             eprintln!("bench exec: timing (in process)…");
