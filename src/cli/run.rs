@@ -232,6 +232,18 @@ pub fn run_one(
     force: bool,
 ) -> (ExecOutcome, Report, bool) {
     let report = scan::scan(&req.code);
+    let (outcome, forced) = gate(executor, req, &report, force);
+    (outcome, report, forced)
+}
+
+/// Runs `req` unless `report` says `block` and `force` is off; then the outcome is `blocked`
+/// and nothing runs. Returns the outcome and whether a `block` verdict was overridden.
+pub fn gate(
+    executor: &dyn Executor,
+    req: &ExecRequest,
+    report: &Report,
+    force: bool,
+) -> (ExecOutcome, bool) {
     let blocked = report.verdict == Verdict::Block;
     if blocked && !force {
         let error = JsError {
@@ -243,10 +255,10 @@ pub fn run_one(
             stack: String::new(),
         };
         let outcome = ExecOutcome::not_run(executor.name(), req, Outcome::Blocked, Some(error));
-        return (outcome, report, false);
+        return (outcome, false);
     }
     let outcome = executor.run(req, &CancelToken::new(), &mut |_| {});
-    (outcome, report, blocked)
+    (outcome, blocked)
 }
 
 /// Writes `\uXXXX` for every character a terminal must not see raw. Applied to serialised JSON,
@@ -569,6 +581,68 @@ mod tests {
         assert!(!plain.contains('\x1b'));
         let coloured = human_report("x.js", &o, &scan::scan("1"), false, true);
         assert!(coloured.contains("\x1b[1;32mok\x1b[0m"), "{coloured}");
+    }
+
+    fn block_report() -> Report {
+        let mut r = scan::scan("x");
+        r.score = 95;
+        r.verdict = Verdict::Block;
+        r.findings.push(Finding {
+            rule: "constructor-chain".into(),
+            category: Category::VmEscape,
+            score: 95,
+            severity: scan::Severity::Critical,
+            line: 2,
+            column: 7,
+            end_line: 2,
+            end_column: 30,
+            start: 10,
+            end: 33,
+            message: "reaches Function through constructor.constructor".into(),
+            remediation: "do not".into(),
+            snippet: "this.constructor.constructor".into(),
+            folded: None,
+        });
+        r
+    }
+
+    #[test]
+    fn a_block_verdict_runs_nothing_unless_forced() {
+        let x = crate::engine::exec::create("quickjs").expect("quickjs executor");
+        let req = ExecRequest::new("console.log('ran'); 7");
+        let report = block_report();
+        let (o, forced) = gate(x.as_ref(), &req, &report, false);
+        assert_eq!(o.outcome, Outcome::Blocked);
+        assert!(!forced);
+        assert!(o.console.is_empty() && o.value.is_none(), "nothing ran");
+        assert_eq!(
+            o.code_sha256,
+            crate::engine::hash::sha256_hex(req.code.as_bytes())
+        );
+        let line = json_line("evil.js", &o, &report, forced);
+        let v: serde_json::Value = serde_json::from_str(&line).expect("json");
+        assert_eq!(v["outcome"], "blocked");
+        assert_eq!(v["verdict"], "block");
+        assert_eq!(v["score"], 95);
+        assert_eq!(v["findings"][0]["rule"], "constructor-chain");
+        assert_eq!(v["findings"][0]["line"], 2);
+        assert_eq!(v["error"]["name"], "ScanBlocked");
+        let text = human_report("evil.js", &o, &report, forced, false);
+        assert!(text.contains("▶ evil.js  blocked"), "{text}");
+        assert!(
+            text.contains("scan     block (score 95, 1 finding)"),
+            "{text}"
+        );
+        assert!(text.contains("2:7 vm-escape constructor-chain"), "{text}");
+        assert!(text.contains("--force"), "{text}");
+
+        let (o, forced) = gate(x.as_ref(), &req, &report, true);
+        assert_eq!(o.outcome, Outcome::Ok, "{o:?}");
+        assert!(forced);
+        assert_eq!(o.value, Some(serde_json::json!(7)));
+        assert_eq!(o.console.len(), 1);
+        let text = human_report("evil.js", &o, &report, forced, false);
+        assert!(text.contains("run anyway with --force"), "{text}");
     }
 
     #[test]

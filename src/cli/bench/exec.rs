@@ -11,7 +11,14 @@
 //!
 //! `--peer-child timing|mem|memlimit` prints exactly what a peer child of `peers.mjs` prints
 //! (one JSON object per line), so the peers' own driver can run us as its `rquickjs` peer
-//! through a two-line wrapper script (see the README of the peer benchmark).
+//! (it calls `$RQ_BIN <kind> <workloads.json>`) through a two-line wrapper:
+//!
+//! ```sh
+//! printf '#!/bin/sh\nexec %s bench --peer-child "$1" --workloads "$2"\n' \
+//!   "$PWD/target/release/sandbench" > /tmp/rq-sandbench && chmod +x /tmp/rq-sandbench
+//! cd ../shared/bench/peers && PEERS=isolated-vm,quickjs-emscripten,rquickjs \
+//!   RQ_BIN=/tmp/rq-sandbench PERFBASE=/tmp/perfbase node peers.mjs --rounds 3
+//! ```
 
 use super::BenchArgs;
 use crate::engine::exec::quickjs::Sandbox;
@@ -560,10 +567,37 @@ pub fn run(args: &BenchArgs) -> u8 {
         Err(e) => return crate::cli::usage_error(e),
     };
     let exec = args.executor.as_deref().unwrap_or("auto");
-    if !args.json {
-        eprintln!("bench exec: timing (in process)…");
-    }
-    let mut res = match timing(&w, exec) {
+    let rounds = args.rounds;
+    let timed = if rounds == 1 {
+        if !args.json {
+            eprintln!("bench exec: timing (in process)…");
+        }
+        timing(&w, exec)
+    } else {
+        // Like peers.mjs: each round in its own process, then the median of every number.
+        let mut all = Vec::new();
+        for r in 0..rounds {
+            if !args.json {
+                eprintln!(
+                    "bench exec: timing round {}/{rounds} (child process)…",
+                    r + 1
+                );
+            }
+            match spawn_child("timing", args) {
+                Ok((Some(v), _, _)) => all.push(v),
+                Ok((None, _, status)) => {
+                    eprintln!("sandbench: bench: timing round failed ({status})");
+                    return crate::cli::EXIT_FAIL;
+                }
+                Err(e) => {
+                    eprintln!("sandbench: {e}");
+                    return crate::cli::EXIT_FAIL;
+                }
+            }
+        }
+        Ok(median_of_rounds(&all))
+    };
+    let mut res = match timed {
         Ok(v) => v,
         Err(e) => {
             eprintln!("sandbench: {e}");
@@ -603,6 +637,38 @@ pub fn run(args: &BenchArgs) -> u8 {
         print!("{}", table(&res, &w));
     }
     crate::cli::EXIT_OK
+}
+
+/// The median across rounds of every numeric field (and of each `warm_p50_us` entry); other
+/// fields from the first round. Adds `rounds` and `rounds_cold_p50_us`, as peers.mjs does.
+pub fn median_of_rounds(all: &[Value]) -> Value {
+    let Some(Value::Object(first)) = all.first() else {
+        return Value::Null;
+    };
+    let med = |get: &dyn Fn(&Value) -> Option<f64>| {
+        let xs: Vec<f64> = all.iter().filter_map(get).collect();
+        json!(r2(median(&xs)))
+    };
+    let mut out = serde_json::Map::new();
+    for (k, v) in first {
+        let agg = match v {
+            Value::Number(_) => med(&|t: &Value| t[k].as_f64()),
+            Value::Object(inner) => Value::Object(
+                inner
+                    .keys()
+                    .map(|w| (w.clone(), med(&|t: &Value| t[k][w].as_f64())))
+                    .collect(),
+            ),
+            other => other.clone(),
+        };
+        out.insert(k.clone(), agg);
+    }
+    out.insert("rounds".into(), json!(all.len()));
+    out.insert(
+        "rounds_cold_p50_us".into(),
+        Value::Array(all.iter().map(|t| t["cold_p50_us"].clone()).collect()),
+    );
+    Value::Object(out)
 }
 
 fn num(v: &Value) -> Option<f64> {
@@ -798,6 +864,72 @@ mod tests {
         );
         assert!(t.contains("| timeout 50ms: p50 wall ms | n/a |"), "{t}");
         assert!(!t.contains('\x1b'), "error text is escaped: {t}");
+    }
+
+    fn real_workloads() -> Workloads {
+        serde_json::from_value(json!({"setup":"var S='{}'","cold_code":"2+2",
+            "warm":[{"name":"2+2","code":"2+2","n":2}],"timeout_code":"while(true){}",
+            "memlimit_code":"let a=[];while(true)a.push('x'.repeat(1e4))",
+            "plugin_code":"JSON.stringify({n: JSON.parse(input).records.length})",
+            "plugin_input":"{\"records\":[]}",
+            "limits":{"memory_mb":32,"stack_kb":1024,"timeout_ms":50,"default_timeout_ms":5000}}))
+        .expect("workloads")
+    }
+
+    #[test]
+    fn the_memlimit_child_reports_the_stack_test_first_then_a_contained_bomb() {
+        let mut lines = Vec::new();
+        let res = memlimit(&real_workloads(), "quickjs", &mut |v| lines.push(v.clone()))
+            .expect("memlimit");
+        assert_eq!(lines.len(), 1);
+        assert_eq!(lines[0]["partial"], true);
+        assert_eq!(lines[0]["stack_overflow_outcome"], "stack_overflow");
+        assert_eq!(res["memlimit_outcome"], "memory_limit", "{res}");
+        assert_eq!(res["host_usable_after"], true);
+        assert!(
+            res["memlimit_peak_memory_mb"]
+                .as_f64()
+                .is_some_and(|m| m <= 32.5),
+            "{res}"
+        );
+        for key in [
+            "memlimit_ms",
+            "rss_growth_mb",
+            "child_maxrss_mb",
+            "stack_overflow_ms",
+        ] {
+            assert!(res[key].is_number(), "{key} in {res}");
+        }
+    }
+
+    #[test]
+    fn the_mem_child_holds_live_sandboxes_and_reports_per_sandbox_memory() {
+        let res = mem(&real_workloads(), "quickjs").expect("mem");
+        assert_eq!(res["peer"], "sandbench");
+        assert!(
+            res["counted_per_sandbox_mb"]
+                .as_f64()
+                .is_some_and(|m| m > 0.0),
+            "{res}"
+        );
+        assert!(res["mem_per_sandbox_mb"].is_number(), "{res}");
+        assert!(res["rss_100_mb"].is_number(), "{res}");
+    }
+
+    #[test]
+    fn rounds_aggregate_by_median_like_peers_mjs() {
+        let rounds = [
+            json!({"peer":"sandbench","cold_p50_us":300.0,"warm_p50_us":{"2+2":4.0}}),
+            json!({"peer":"sandbench","cold_p50_us":200.0,"warm_p50_us":{"2+2":3.0}}),
+            json!({"peer":"sandbench","cold_p50_us":250.0,"warm_p50_us":{"2+2":9.0}}),
+        ];
+        let m = median_of_rounds(&rounds);
+        assert_eq!(m["cold_p50_us"], 250.0);
+        assert_eq!(m["warm_p50_us"]["2+2"], 4.0);
+        assert_eq!(m["peer"], "sandbench");
+        assert_eq!(m["rounds"], 3);
+        assert_eq!(m["rounds_cold_p50_us"], json!([300.0, 200.0, 250.0]));
+        assert_eq!(median_of_rounds(&[]), Value::Null);
     }
 
     #[test]

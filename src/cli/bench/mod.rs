@@ -30,6 +30,11 @@ pub struct BenchArgs {
     /// Code to scan for the scan suite (files or directories of .js).
     #[arg(long)]
     pub corpus: Vec<PathBuf>,
+    /// Exec suite: timing rounds, each in its own process, reported as medians (default 1:
+    /// in process).
+    #[arg(long, value_name = "N", default_value_t = 1,
+          value_parser = clap::value_parser!(u64).range(1..=20))]
+    pub rounds: u64,
     /// Executor for the exec suite's full-path numbers (default: auto).
     #[arg(long, value_name = "NAME")]
     pub executor: Option<String>,
