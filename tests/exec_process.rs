@@ -377,10 +377,25 @@ fn bench_cold_child_and_warm_pool_latency() {
             Some("WorkerError")
         );
     }
+    // For reference: the same run in process (fresh runtime on a fresh thread).
+    let inproc = sandbench::engine::exec::quickjs::QuickJsExecutor::new();
+    let mut in_times = Vec::with_capacity(n);
+    for _ in 0..n {
+        let t = Instant::now();
+        let (out, _) = {
+            let mut req = ExecRequest::new("2 + 2");
+            req.limits = limits;
+            (inproc.run(&req, &CancelToken::new(), &mut |_| {}), ())
+        };
+        in_times.push(t.elapsed());
+        assert_eq!(out.outcome, Outcome::Ok);
+    }
     println!(
-        "quickjs-process `2 + 2`: cold child p50 {:.3} ms, warm pool p50 {:.3} ms ({n} runs each)",
+        "quickjs-process `2 + 2`: cold child p50 {:.3} ms, warm pool p50 {:.3} ms; \
+         in-process quickjs p50 {:.3} ms ({n} runs each)",
         p50(cold_times).as_secs_f64() * 1000.0,
-        p50(warm_times).as_secs_f64() * 1000.0
+        p50(warm_times).as_secs_f64() * 1000.0,
+        p50(in_times).as_secs_f64() * 1000.0
     );
 }
 
