@@ -123,12 +123,12 @@
   if (!strict) return;
 
   // Code generation: every constructor of functions, however reached, and eval.
+  // Plain function expressions, so that `new Function(...)` reaches the trap too.
   const cg = (label) => {
-    const f = {
-      [label]() {
-        refuse(label, 'code-generation', 'Code generation from strings is not allowed in sandbox (' + label + ')', EvalErrorCtor);
-      },
-    }[label];
+    const f = function () {
+      refuse(label, 'code-generation', 'Code generation from strings is not allowed in sandbox (' + label + ')', EvalErrorCtor);
+    };
+    dp(f, 'name', { value: label });
     return f;
   };
   const FunctionProto = gpo(function () {});

@@ -1,0 +1,277 @@
+//! Attacks that really run: every one must leave the host capability unreachable and, where a
+//! capability was asked for, a `Blocked` event naming the script line that asked.
+
+mod common;
+
+use common::{executors, run_on, run_with_on};
+use sandbench::engine::exec::{ExecOutcome, ExecRequest, Executor, Outcome};
+use sandbench::engine::policy::Profile;
+use sandbench::engine::Category;
+
+fn assert_blocked(out: &ExecOutcome, capability: &str, category: Category, line: u32) {
+    assert!(
+        out.blocked
+            .iter()
+            .any(|b| b.capability == capability && b.category == category && b.line == Some(line)),
+        "expected Blocked {{{capability}, {category}, line {line}}}, got {:?} (outcome {:?}, error {:?})",
+        out.blocked,
+        out.outcome,
+        out.error
+    );
+    assert_ne!(
+        out.outcome,
+        Outcome::Ok,
+        "a refused capability must not complete normally"
+    );
+}
+
+fn each(f: impl Fn(&dyn Executor)) {
+    for ex in executors() {
+        f(ex.as_ref());
+    }
+}
+
+#[test]
+fn constructor_chains_are_refused_and_located() {
+    each(|ex| {
+        let cases: [(&str, &str, u32); 8] = [
+            (
+                "const F = this.constructor.constructor;\n\nF('return process')()",
+                "Function",
+                3,
+            ),
+            (
+                "\n[]['constructor']['constructor']('return this')()",
+                "Function",
+                2,
+            ),
+            (
+                "const k = '\\x63onstructor';\nconst F = ({})[k][k];\nF('return 1')()",
+                "Function",
+                3,
+            ),
+            (
+                "try { null.f() } catch (e) {\n  e.constructor.constructor('return process')()\n}",
+                "Function",
+                2,
+            ),
+            (
+                "const f = async function () {};\nf.constructor('return 1')",
+                "AsyncFunction",
+                2,
+            ),
+            (
+                "const g = function* () {};\n\ng.constructor('yield 1')",
+                "GeneratorFunction",
+                3,
+            ),
+            (
+                "const h = async function* () {};\nh.constructor('yield 1')",
+                "AsyncGeneratorFunction",
+                2,
+            ),
+            (
+                "Object.getPrototypeOf(async () => {}).constructor('return 1')",
+                "AsyncFunction",
+                1,
+            ),
+        ];
+        for (code, cap, line) in cases {
+            let out = run_on(ex, code);
+            assert_blocked(&out, cap, Category::CodeGeneration, line);
+            let err = out.error.as_ref().expect("an error");
+            assert_eq!(err.name, "EvalError", "{code}");
+        }
+    });
+}
+
+#[test]
+fn function_constructor_and_eval_are_refused() {
+    each(|ex| {
+        for (code, cap, line) in [
+            ("Function('return 1')()", "Function", 1),
+            (
+                "let x = 1;\nnew Function('a', 'return a')(2)",
+                "Function",
+                2,
+            ),
+            ("eval('1 + 1')", "eval", 1),
+            ("\n(0, eval)('1')", "eval", 2),
+            (
+                "const e = globalThis['ev' + 'al'];\ne('process')",
+                "eval",
+                2,
+            ),
+        ] {
+            let out = run_on(ex, code);
+            assert_blocked(&out, cap, Category::CodeGeneration, line);
+        }
+    });
+}
+
+#[test]
+fn process_require_module_and_network_are_refused() {
+    each(|ex| {
+        let out = run_on(ex, "const a = 1;\nprocess.binding('spawn_wrap')");
+        assert_blocked(&out, "process", Category::ProcessAccess, 2);
+        let out = run_on(ex, "\n\nmodule.exports = { x: 1 }");
+        assert_blocked(&out, "module", Category::ModuleLoading, 3);
+        let out = run_on(ex, "fetch('http://127.0.0.1:1/')");
+        assert_blocked(&out, "fetch", Category::Network, 1);
+        let out = run_on(ex, "\nconst x = new XMLHttpRequest()");
+        assert_blocked(&out, "XMLHttpRequest", Category::Network, 2);
+        let out = run_on(ex, "typeof Deno");
+        assert_blocked(&out, "Deno", Category::ProcessAccess, 1);
+    });
+}
+
+#[test]
+fn fs_and_child_process_stay_unreachable() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let target = dir.path().join("pwned");
+    let target_s = target.display().to_string();
+    each(|ex| {
+        let out = run_on(
+            ex,
+            "const fs = require('fs');\nfs.readFileSync('/etc/passwd', 'utf8')",
+        );
+        assert_blocked(&out, "fs", Category::Filesystem, 1);
+        let err = out.error.as_ref().expect("error");
+        assert_eq!(err.message, "Module 'fs' is not allowed in sandbox");
+
+        let code = format!("\nrequire('fs').writeFileSync({target_s:?}, 'x')");
+        let out = run_on(ex, &code);
+        assert_blocked(&out, "fs", Category::Filesystem, 2);
+
+        let code = format!("const cp = require('child_process');\ncp.exec('touch {target_s}')");
+        let out = run_on(ex, &code);
+        assert_blocked(&out, "child_process", Category::ChildProcess, 1);
+
+        let out = run_on(ex, "const p = import('fs');\np");
+        assert_blocked(&out, "import()", Category::Filesystem, 1);
+        assert_eq!(out.outcome, Outcome::Error);
+    });
+    assert!(!target.exists(), "the sandbox must not write host files");
+}
+
+#[test]
+fn prototype_pollution_is_refused_and_gone_next_run() {
+    each(|ex| {
+        let out = run_on(ex, "const o = {};\no.__proto__.polluted = 1");
+        assert_blocked(&out, "__proto__", Category::PrototypePollution, 2);
+        let out = run_on(
+            ex,
+            "const evil = { isAdmin: true };\nconst o = {};\no.__proto__ = evil",
+        );
+        assert_blocked(&out, "__proto__", Category::PrototypePollution, 3);
+        let out = run_on(ex, "\nObject.assign(Object.prototype, { polluted: 1 })");
+        assert_blocked(&out, "assign", Category::PrototypePollution, 2);
+        let out = run_on(ex, "Object.setPrototypeOf(Array.prototype, null)");
+        assert_blocked(&out, "setPrototypeOf", Category::PrototypePollution, 1);
+        let out = run_on(ex, "Reflect.set(Object.prototype, 'polluted', 1)");
+        assert_blocked(&out, "set", Category::PrototypePollution, 1);
+        // Plain assignment to a frozen intrinsic throws (strict profile runs strict code).
+        let out = run_on(ex, "Object.prototype.polluted = 'yes'");
+        assert_eq!(out.outcome, Outcome::Error);
+        assert_eq!(
+            out.error.as_ref().map(|e| e.name.as_str()),
+            Some("TypeError")
+        );
+        let out = run_on(ex, "Array.prototype.map = function () { return 'owned' }");
+        assert_eq!(out.outcome, Outcome::Error);
+
+        // Lab profile: nothing frozen, so pollution succeeds — inside that run only.
+        let mut lab = ExecRequest::new("Object.prototype.polluted = 'yes'; ({}).polluted");
+        lab.profile = Profile::Lab;
+        let out = run_with_on(ex, &lab);
+        assert_eq!(out.value, Some(serde_json::json!("yes")));
+        let mut next = ExecRequest::new("[typeof ({}).polluted, [1].map(x => x + 1)]");
+        next.profile = Profile::Lab;
+        let out = run_with_on(ex, &next);
+        assert_eq!(out.value, Some(serde_json::json!(["undefined", [2]])));
+    });
+}
+
+#[test]
+fn prepare_stack_trace_call_sites_reach_nothing() {
+    each(|ex| {
+        let out = run_on(
+            ex,
+            "\nError.prepareStackTrace = (e, cs) => cs.map(c => c.getFunction());\nnew Error().stack",
+        );
+        assert_blocked(&out, "Error.prepareStackTrace", Category::VmEscape, 2);
+
+        // Lab allows prepareStackTrace, but a trap never runs it: no host frame is exposed.
+        let mut lab = ExecRequest::new(
+            "let calls = 0, fns = [];\nError.prepareStackTrace = (e, cs) => { calls++; fns.push(...cs.map(c => c.getFunction())); return 'x' };\ntry { process } catch (e) {}\ntry { require('fs') } catch (e) {}\n[calls, fns.length]",
+        );
+        lab.profile = Profile::Lab;
+        let out = run_with_on(ex, &lab);
+        assert_eq!(out.outcome, Outcome::Ok, "{:?}", out.error);
+        assert_eq!(out.value, Some(serde_json::json!([0, 0])));
+        assert_eq!(out.blocked.len(), 2);
+        assert_eq!(out.blocked[0].line, Some(3));
+        assert_eq!(out.blocked[1].line, Some(4));
+    });
+}
+
+#[test]
+fn thrown_proxies_species_and_custom_inspect_reach_nothing() {
+    each(|ex| {
+        // A thrown Proxy: the host describes it without running a single trap.
+        let out = run_on(
+            ex,
+            "const h = {}; for (const k of ['get','has','ownKeys','getPrototypeOf','getOwnPropertyDescriptor']) h[k] = () => { console.log('trap ran: ' + k); while (true) {} };\nthrow new Proxy({}, h)",
+        );
+        assert_eq!(out.outcome, Outcome::Error);
+        assert!(out.console.is_empty(), "{:?}", out.console);
+        assert_eq!(
+            out.error.as_ref().map(|e| e.message.as_str()),
+            Some("[Proxy]")
+        );
+
+        // Symbol.species handing back a function that reaches for process: refused.
+        let out = run_on(
+            ex,
+            "class Evil extends Array {\n  static get [Symbol.species]() { return function () { return process } }\n}\nEvil.from([1, 2]).map(x => x)",
+        );
+        assert_blocked(&out, "process", Category::ProcessAccess, 2);
+
+        // Custom inspect / toJSON / toString / valueOf on the returned value never run.
+        let out = run_on(
+            ex,
+            "({ a: 1,\n [Symbol.for('nodejs.util.inspect.custom')]() { console.log('inspect'); return process },\n toJSON() { console.log('toJSON'); return process },\n toString() { console.log('toString'); return 'x' },\n valueOf() { console.log('valueOf'); return 1 } })",
+        );
+        assert_eq!(out.outcome, Outcome::Ok);
+        assert!(out.console.is_empty(), "{:?}", out.console);
+        assert!(out.blocked.is_empty());
+        assert_eq!(out.value, Some(serde_json::json!({"a": 1})));
+    });
+}
+
+#[test]
+fn ambient_capabilities_do_not_exist() {
+    each(|ex| {
+        let out = run_on(
+            ex,
+            "[typeof std, typeof os, typeof setTimeout, typeof globalThis.require, Object.isFrozen(Object.prototype)]",
+        );
+        assert_eq!(
+            out.value,
+            Some(serde_json::json!([
+                "undefined",
+                "undefined",
+                "undefined",
+                "function",
+                true
+            ]))
+        );
+        // Atomics.wait cannot block the executor thread.
+        let out = run_on(
+            ex,
+            "const a = new Int32Array(new SharedArrayBuffer(4));\nAtomics.wait(a, 0, 0, 1000000)",
+        );
+        assert_eq!(out.outcome, Outcome::Error);
+        assert!(out.duration_ms < 1000.0);
+    });
+}
