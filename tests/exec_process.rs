@@ -624,3 +624,28 @@ fn cancelling_a_real_busy_worker_is_prompt() {
     assert!(cpu.len() >= 4, "{} samples", cpu.len());
     assert!(cpu.last() > cpu.first(), "{cpu:?}");
 }
+
+#[test]
+fn the_address_space_rlimit_leaves_room_for_every_memory_limit() {
+    use sandbench::engine::exec::quickjs::QuickJsExecutor;
+    let inproc = QuickJsExecutor::new();
+    let exec = real(0);
+    for memory_mb in [1, 16, 512] {
+        for code in [
+            "2 + 2",
+            "let a = []; for (;;) a.push('x'.repeat(1 << 20) + a.length)",
+        ] {
+            let mut req = ExecRequest::new(code);
+            req.limits = Limits {
+                memory_mb,
+                timeout_ms: 5_000,
+                wall_timeout_ms: 10_000,
+                ..Limits::default()
+            };
+            let a = inproc.run(&req, &CancelToken::new(), &mut |_| {});
+            let b = exec.run(&req, &CancelToken::new(), &mut |_| {});
+            assert_eq!(a.outcome, b.outcome, "{memory_mb} MB, {code}: {b:?}");
+            assert_ne!(b.outcome, Outcome::Crashed, "{memory_mb} MB, {code}");
+        }
+    }
+}

@@ -31,8 +31,10 @@ pub struct LockdownConfig {
 }
 
 /// Address space allowed on top of the script's memory limit: the binary and its libraries,
-/// the engine thread's native stack, allocator arenas and the host's own buffers.
-pub const ADDRESS_SPACE_HEADROOM_MB: u64 = 1024;
+/// the engine thread's native stack, allocator arenas and the host's own buffers. Measured: an
+/// idle worker maps ~86 MB; a memory bomb under a 512 MB limit peaked at 597 MB (limit + 85);
+/// a new glibc thread arena briefly maps 128 MB while it aligns itself.
+pub const ADDRESS_SPACE_HEADROOM_MB: u64 = 384;
 
 impl LockdownConfig {
     /// Sized for a run with these limits.
