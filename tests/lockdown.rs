@@ -91,6 +91,30 @@ fn open_socket_execve_and_fork_fail_after_lockdown() {
 }
 
 #[test]
+fn descriptors_leaked_by_the_parent_are_closed() {
+    // Opened before the fork without close-on-exec, as a careless parent might leave one.
+    // SAFETY: plain open of a readable file; the descriptor is closed by the child's lockdown
+    // and by the parent below.
+    let fd = unsafe { libc::open(c"/etc/passwd".as_ptr(), libc::O_RDONLY) };
+    assert!(fd > 2);
+    static FD: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(-1);
+    FD.store(fd, std::sync::atomic::Ordering::SeqCst);
+    let code = in_locked_child(|| {
+        let fd = FD.load(std::sync::atomic::Ordering::SeqCst);
+        // close() is allowed after lockdown: EBADF proves the descriptor is already gone.
+        // SAFETY: closing a descriptor number.
+        let r = unsafe { libc::close(fd) };
+        if r == 0 || errno() != libc::EBADF {
+            return 40;
+        }
+        ALL_DENIED
+    });
+    // SAFETY: our own descriptor.
+    unsafe { libc::close(fd) };
+    assert_eq!(code, Ok(ALL_DENIED));
+}
+
+#[test]
 fn threads_memory_and_clocks_still_work_after_lockdown() {
     let code = in_locked_child(|| {
         // The engine runs scripts on a thread with a large native stack.

@@ -3,6 +3,7 @@
 //! [`apply`] is called by `sandbench worker` as its first act, while the process is still
 //! single-threaded, so every thread the engine starts later inherits it:
 //!
+//! 0. every inherited descriptor above 2 is closed.
 //! 1. rlimits: address space (memory limit + headroom), CPU seconds (from the wall timeout),
 //!    no core dumps, no file writes (`RLIMIT_FSIZE` 0), no new file descriptors
 //!    (`RLIMIT_NOFILE` 3), no locked memory, no message queues. `RLIMIT_NPROC` is per user and
@@ -122,6 +123,7 @@ pub fn seccomp_available() -> Result<(), String> {
 /// Applies every layer to the calling process. Call it while single-threaded.
 #[cfg(target_os = "linux")]
 pub fn apply(cfg: &LockdownConfig) -> Result<LockdownStatus, LockdownError> {
+    close_inherited_fds();
     set_rlimits(cfg)?;
     // SAFETY: a constant NUL-terminated path.
     if unsafe { libc::chdir(c"/".as_ptr()) } != 0 {
@@ -139,6 +141,24 @@ pub fn apply(cfg: &LockdownConfig) -> Result<LockdownStatus, LockdownError> {
 #[cfg(not(target_os = "linux"))]
 pub fn apply(_cfg: &LockdownConfig) -> Result<LockdownStatus, LockdownError> {
     Err(err("platform", "not Linux: no seccomp"))
+}
+
+/// Closes every descriptor above stdin/stdout/stderr, so nothing the parent leaked (a file, a
+/// socket, a terminal) reaches the sandbox.
+#[cfg(target_os = "linux")]
+fn close_inherited_fds() {
+    // SAFETY: close_range takes integer arguments; closing descriptors we do not use is safe
+    // while the process is single-threaded.
+    let r = unsafe { libc::syscall(libc::SYS_close_range, 3u32, u32::MAX, 0u32) };
+    if r != 0 {
+        // Kernels before 5.9: close what the descriptor table can hold.
+        // SAFETY: as above; sysconf has no preconditions.
+        let max = unsafe { libc::sysconf(libc::_SC_OPEN_MAX) }.clamp(3, 65_536) as i32;
+        for fd in 3..max {
+            // SAFETY: closing a possibly-unused descriptor number.
+            unsafe { libc::close(fd) };
+        }
+    }
 }
 
 #[cfg(target_os = "linux")]
