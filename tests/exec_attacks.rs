@@ -179,6 +179,15 @@ fn prototype_pollution_is_refused_and_gone_next_run() {
         );
         let out = run_on(ex, "Array.prototype.map = function () { return 'owned' }");
         assert_eq!(out.outcome, Outcome::Error);
+        for code in [
+            "String.prototype.evil = 1",
+            "Promise.prototype.then = null",
+            "Function.prototype.call = null",
+            "Object.keys = () => []",
+        ] {
+            let out = run_on(ex, code);
+            assert_eq!(out.outcome, Outcome::Error, "{code}");
+        }
 
         // Lab profile: nothing frozen, so pollution succeeds — inside that run only.
         let mut lab = ExecRequest::new("Object.prototype.polluted = 'yes'; ({}).polluted");
