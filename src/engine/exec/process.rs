@@ -110,6 +110,8 @@ pub struct ProcessExecutor {
     pool: Arc<Mutex<Pool>>,
     /// Finished workers, killed and waiting to be reaped.
     reap: Mutex<Vec<Child>>,
+    /// Feeds the background thread that starts replacement pool workers (started lazily).
+    refiller: Mutex<Option<std::sync::mpsc::Sender<LockKey>>>,
 }
 
 impl std::fmt::Debug for ProcessExecutor {
@@ -206,6 +208,7 @@ impl ProcessExecutor {
                 closed: false,
             })),
             reap: Mutex::new(Vec::new()),
+            refiller: Mutex::new(None),
         }
     }
 
@@ -288,30 +291,42 @@ impl ProcessExecutor {
         None
     }
 
+    /// Asks the background refiller for a replacement worker (a channel send: the run that
+    /// used a worker does not pay for starting the next one).
     fn refill(&self, key: LockKey) {
-        let want = match self.pool.lock() {
-            Ok(mut p) if !p.closed && p.idle.len() + p.refilling < p.target => {
-                p.refilling += 1;
-                p.target
-            }
+        match self.pool.lock() {
+            Ok(mut p) if !p.closed && p.idle.len() + p.refilling < p.target => p.refilling += 1,
             _ => return,
+        }
+        let Ok(mut tx) = self.refiller.lock() else {
+            return;
         };
-        let pool = Arc::clone(&self.pool);
-        let program = self.program.clone();
-        std::thread::spawn(move || {
-            let deadline = Instant::now() + STARTUP_TIMEOUT;
-            let started = spawn_worker(&program, key, deadline, None);
-            let Ok(mut p) = pool.lock() else { return };
-            p.refilling = p.refilling.saturating_sub(1);
-            let Ok(mut c) = started else { return };
-            if !p.closed && p.key == Some(key) && p.idle.len() < want {
-                p.idle.push(c);
+        if tx.is_none() {
+            let (send, recv) = std::sync::mpsc::channel::<LockKey>();
+            let pool = Arc::clone(&self.pool);
+            let program = self.program.clone();
+            let spawned = std::thread::Builder::new()
+                .name("sandbench-pool".into())
+                .spawn(move || {
+                    // Ends when the executor (the only sender) is dropped.
+                    for key in recv {
+                        refill_one(&pool, &program, key);
+                    }
+                });
+            if spawned.is_err() {
+                if let Ok(mut p) = self.pool.lock() {
+                    p.refilling = p.refilling.saturating_sub(1);
+                }
                 return;
             }
-            drop(p);
-            let _ = c.kill();
-            let _ = c.wait();
-        });
+            *tx = Some(send);
+        }
+        if tx.as_ref().is_some_and(|t| t.send(key).is_err()) {
+            *tx = None;
+            if let Ok(mut p) = self.pool.lock() {
+                p.refilling = p.refilling.saturating_sub(1);
+            }
+        }
     }
 
     fn reap_finished(&self) {
@@ -343,6 +358,22 @@ impl Drop for ProcessExecutor {
 pub const READY_LINE: &[u8] = b"ready\n";
 
 /// Starts a worker and waits until it reports that it is locked down and ready.
+/// Starts one pool worker for `key` and parks it, unless the pool moved on meanwhile.
+fn refill_one(pool: &Mutex<Pool>, program: &Path, key: LockKey) {
+    let deadline = Instant::now() + STARTUP_TIMEOUT;
+    let started = spawn_worker(program, key, deadline, None);
+    let Ok(mut p) = pool.lock() else { return };
+    p.refilling = p.refilling.saturating_sub(1);
+    let Ok(mut c) = started else { return };
+    if !p.closed && p.key == Some(key) && p.idle.len() < p.target {
+        p.idle.push(c);
+        return;
+    }
+    drop(p);
+    let _ = c.kill();
+    let _ = c.wait();
+}
+
 fn spawn_worker(
     program: &Path,
     key: LockKey,
@@ -1081,7 +1112,8 @@ pub fn worker_main(opts: WorkerOptions) -> i32 {
     let mut ok = true;
     let exec = QuickJsExecutor::new();
     let outcome = exec.run(&req, &CancelToken::new(), &mut |ev| {
-        if ok && !matches!(ev, ExecEvent::Finished(_) | ExecEvent::Sample(_)) {
+        // The parent reports its own Started and /proc samples: send only what it uses.
+        if ok && matches!(ev, ExecEvent::Console(_) | ExecEvent::Blocked(_)) {
             ok = write_event(&mut out, &ev);
         }
     });
