@@ -254,12 +254,19 @@ impl ProcessExecutor {
 
     pub fn info() -> ExecutorInfo {
         let (available, reason) = match cached_probe() {
-            Ok(landlock) => (
-                true,
-                format!(
-                    "locked-down worker verified: rlimits, no_new_privs, seccomp allowlist, {landlock}"
-                ),
-            ),
+            Ok(landlock) => {
+                let landlock = match landlock.as_str() {
+                    "Landlock full" => "Landlock enforced",
+                    "Landlock partial" => "Landlock partly enforced (older kernel ABI)",
+                    _ => "Landlock not enabled in this kernel (optional layer)",
+                };
+                (
+                    true,
+                    format!(
+                        "locked-down worker verified: rlimits, no_new_privs, seccomp allowlist; {landlock}"
+                    ),
+                )
+            }
             Err(e) => (false, e.clone()),
         };
         ExecutorInfo {
