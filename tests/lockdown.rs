@@ -84,6 +84,45 @@ fn open_socket_execve_and_fork_fail_after_lockdown() {
             if !denied(libc::kill(1, libc::SIGTERM).into()) {
                 return 18;
             }
+            // No new executable memory, neither mapped nor re-protected.
+            let rwx = libc::PROT_READ | libc::PROT_WRITE | libc::PROT_EXEC;
+            let anon = libc::MAP_PRIVATE | libc::MAP_ANONYMOUS;
+            let p = libc::mmap(std::ptr::null_mut(), 4096, rwx, anon, -1, 0);
+            if p != libc::MAP_FAILED || errno() != libc::EPERM {
+                return 19;
+            }
+            let rw = libc::PROT_READ | libc::PROT_WRITE;
+            let p = libc::mmap(std::ptr::null_mut(), 4096, rw, anon, -1, 0);
+            if p == libc::MAP_FAILED {
+                return 20;
+            }
+            let rx = libc::PROT_READ | libc::PROT_EXEC;
+            if !denied(libc::mprotect(p, 4096, rx).into()) {
+                return 21;
+            }
+            // Kernel attack surface and escape hatches, called with dummy arguments: each must
+            // be refused by the filter (EPERM), not merely fail on bad arguments.
+            for nr in [
+                libc::SYS_ptrace,
+                libc::SYS_mount,
+                libc::SYS_unshare,
+                libc::SYS_setns,
+                libc::SYS_bpf,
+                libc::SYS_perf_event_open,
+                libc::SYS_process_vm_writev,
+                libc::SYS_io_uring_setup,
+                libc::SYS_userfaultfd,
+                libc::SYS_keyctl,
+                libc::SYS_memfd_create,
+                libc::SYS_openat,
+                libc::SYS_connect,
+                libc::SYS_seccomp,
+                libc::SYS_prctl,
+            ] {
+                if !denied(libc::syscall(nr, 0, 0, 0, 0, 0, 0)) {
+                    return 22;
+                }
+            }
         }
         ALL_DENIED
     });

@@ -14,7 +14,7 @@
 //! 3. Landlock, best effort: every file-system access right, TCP bind/connect and abstract
 //!    unix sockets / signals outside the sandbox are handled with no rule granting any.
 //! 4. `PR_SET_NO_NEW_PRIVS`.
-//! 5. A seccomp allowlist: memory management, reading fd 0 and writing fds 1 and 2, clocks,
+//! 5. A seccomp allowlist: memory management (never executable), reading fd 0 and writing fds 1 and 2, clocks,
 //!    futexes, signals for itself, threads (`clone` with `CLONE_THREAD` only), exit. Every
 //!    other system call fails with `EPERM` — so even native code running in the worker cannot
 //!    open a file, a socket or a process. `clone3` fails with `ENOSYS` so that the C library
@@ -217,13 +217,11 @@ fn apply_landlock() -> LandlockState {
 /// The system calls the worker may make after lockdown, unconditionally.
 #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 const ALLOWED: &[libc::c_long] = &[
-    // memory management
-    libc::SYS_mmap,
+    // memory management (mmap and mprotect: see the rules below)
     libc::SYS_munmap,
     libc::SYS_mremap,
     libc::SYS_brk,
     libc::SYS_madvise,
-    libc::SYS_mprotect,
     // clocks and sleeping
     libc::SYS_clock_gettime,
     libc::SYS_clock_getres,
@@ -253,12 +251,10 @@ const ALLOWED: &[libc::c_long] = &[
 
 #[cfg(all(target_os = "linux", target_arch = "aarch64"))]
 const ALLOWED: &[libc::c_long] = &[
-    libc::SYS_mmap,
     libc::SYS_munmap,
     libc::SYS_mremap,
     libc::SYS_brk,
     libc::SYS_madvise,
-    libc::SYS_mprotect,
     libc::SYS_clock_gettime,
     libc::SYS_clock_getres,
     libc::SYS_gettimeofday,
@@ -312,6 +308,15 @@ fn apply_seccomp() -> Result<(), LockdownError> {
     rules.insert(libc::SYS_read, fd_rules(&[0])?);
     rules.insert(libc::SYS_write, fd_rules(&[1, 2])?);
     rules.insert(libc::SYS_writev, fd_rules(&[1, 2])?);
+    // Memory, never executable memory: nothing after start-up needs new code pages (QuickJS
+    // has no JIT), so an exploit cannot turn data it wrote into code.
+    let exec = libc::PROT_EXEC as u64;
+    for nr in [libc::SYS_mmap, libc::SYS_mprotect] {
+        rules.insert(
+            nr,
+            vec![rule(vec![cond(2, Len::Dword, Op::MaskedEq(exec), 0)?])?],
+        );
+    }
     // Threads, never processes: clone must carry CLONE_THREAD.
     let thread = libc::CLONE_THREAD as u64;
     rules.insert(
