@@ -255,7 +255,94 @@ pub fn install<'js>(
         }
         None => Value::new_undefined(ctx.clone()),
     };
-    setup.call::<_, ()>((h, strict, input))?;
+    let shared = Array::new(ctx.clone())?;
+    if strict {
+        lock_shared_intrinsics(ctx, &shared)?;
+    }
+    setup.call::<_, ()>((h, strict, input, shared))?;
+    Ok(())
+}
+
+/// Global constructors and namespaces whose objects (and prototypes) are shared intrinsics.
+const SHARED_INTRINSICS: [&str; 49] = [
+    "Object",
+    "Array",
+    "String",
+    "Number",
+    "Boolean",
+    "Symbol",
+    "BigInt",
+    "Error",
+    "EvalError",
+    "RangeError",
+    "ReferenceError",
+    "SyntaxError",
+    "TypeError",
+    "URIError",
+    "AggregateError",
+    "InternalError",
+    "SuppressedError",
+    "Promise",
+    "RegExp",
+    "Date",
+    "Map",
+    "Set",
+    "WeakMap",
+    "WeakSet",
+    "WeakRef",
+    "FinalizationRegistry",
+    "Proxy",
+    "Reflect",
+    "JSON",
+    "Math",
+    "ArrayBuffer",
+    "SharedArrayBuffer",
+    "DataView",
+    "Atomics",
+    "Int8Array",
+    "Uint8Array",
+    "Uint8ClampedArray",
+    "Int16Array",
+    "Uint16Array",
+    "Int32Array",
+    "Uint32Array",
+    "BigInt64Array",
+    "BigUint64Array",
+    "Float16Array",
+    "Float32Array",
+    "Float64Array",
+    "Iterator",
+    "DisposableStack",
+    "AsyncDisposableStack",
+];
+
+/// Makes every shared intrinsic (and its prototype) non-extensible, natively (no script runs
+/// yet: this happens before the setup script and before any user code), collecting them.
+fn lock_shared_intrinsics<'js>(ctx: &Ctx<'js>, out: &Array<'js>) -> rquickjs::Result<()> {
+    let raw = ctx.as_raw().as_ptr();
+    let globals = ctx.globals();
+    let mut n = 0;
+    for name in SHARED_INTRINSICS {
+        let v: Value = globals.get(name)?;
+        if !v.is_object() {
+            continue;
+        }
+        // SAFETY: v is a live object of this context.
+        unsafe { qjs::JS_PreventExtensions(raw, v.as_raw()) };
+        if v.is_function() {
+            if let Some(o) = v.as_object() {
+                let p: Value = o.get("prototype")?;
+                if p.is_object() {
+                    // SAFETY: as above.
+                    unsafe { qjs::JS_PreventExtensions(raw, p.as_raw()) };
+                    out.set(n, p)?;
+                    n += 1;
+                }
+            }
+        }
+        out.set(n, v)?;
+        n += 1;
+    }
     Ok(())
 }
 

@@ -2,7 +2,7 @@
 // input), run in every fresh sandbox context before any user code. It receives the native
 // functions of host.rs and installs: console, require, the capability traps, and (strict
 // profile) the code-generation traps and frozen intrinsics.
-(function (h, strict, input) {
+(function (h, strict, input, shared) {
   'use strict';
   const g = globalThis;
   const O = Object;
@@ -213,23 +213,8 @@
       freeze(o);
     }
   };
-  const names = [
-    'Object', 'Array', 'String', 'Number', 'Boolean', 'Symbol', 'BigInt', 'Error', 'EvalError',
-    'RangeError', 'ReferenceError', 'SyntaxError', 'TypeError', 'URIError', 'AggregateError',
-    'InternalError', 'SuppressedError', 'Promise', 'RegExp', 'Date', 'Map', 'Set', 'WeakMap',
-    'WeakSet', 'WeakRef', 'FinalizationRegistry', 'Proxy', 'Reflect', 'JSON', 'Math',
-    'ArrayBuffer', 'SharedArrayBuffer', 'DataView', 'Atomics', 'Int8Array', 'Uint8Array',
-    'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array',
-    'BigInt64Array', 'BigUint64Array', 'Float16Array', 'Float32Array', 'Float64Array',
-    'Iterator', 'DisposableStack', 'AsyncDisposableStack',
-  ];
-  for (let i = 0; i < names.length; i++) {
-    const v = g[names[i]];
-    if ((typeof v === 'object' || typeof v === 'function') && v !== null) {
-      lock(v);
-      if (typeof v === 'function') lock(v.prototype);
-    }
-  }
+  // The named shared intrinsics were made non-extensible natively by the host (`shared`).
+  for (let i = 0; i < shared.length; i++) frozen.add(shared[i]);
   const hidden = [
     GeneratorFunctionProto.prototype,
     AsyncGeneratorFunctionProto.prototype,

@@ -83,6 +83,15 @@ thread_local! {
 /// (the only place with the Eval intrinsic). Bytecode is never accepted from users: this is the
 /// only producer.
 pub fn compile(code: &str, filename: &str, strict: bool) -> Result<Vec<u8>, JsError> {
+    compile_with(code, filename, strict, 0)
+}
+
+fn compile_with(
+    code: &str,
+    filename: &str,
+    strict: bool,
+    write_flags: u32,
+) -> Result<Vec<u8>, JsError> {
     COMPILER.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.is_none() {
@@ -98,7 +107,8 @@ pub fn compile(code: &str, filename: &str, strict: bool) -> Result<Vec<u8>, JsEr
         };
         // SAFETY: the compiler runtime belongs to this thread.
         unsafe { qjs::JS_UpdateStackTop(c.rt_ptr()) };
-        c.ctx.with(|ctx| compile_in(&ctx, code, filename, strict))
+        c.ctx
+            .with(|ctx| compile_in(&ctx, code, filename, strict, write_flags))
     })
 }
 
@@ -109,7 +119,13 @@ impl Compiler {
     }
 }
 
-fn compile_in(ctx: &Ctx<'_>, code: &str, filename: &str, strict: bool) -> Result<Vec<u8>, JsError> {
+fn compile_in(
+    ctx: &Ctx<'_>,
+    code: &str,
+    filename: &str,
+    strict: bool,
+    write_flags: u32,
+) -> Result<Vec<u8>, JsError> {
     let raw = ctx.as_raw().as_ptr();
     let mut src = Vec::with_capacity(code.len() + 1);
     src.extend_from_slice(code.as_bytes());
@@ -142,7 +158,7 @@ fn compile_in(ctx: &Ctx<'_>, code: &str, filename: &str, strict: bool) -> Result
             raw,
             &mut size,
             obj.as_raw(),
-            qjs::JS_WRITE_OBJ_BYTECODE as i32,
+            (qjs::JS_WRITE_OBJ_BYTECODE | write_flags) as i32,
         )
     };
     if buf.is_null() {
@@ -189,8 +205,14 @@ fn setup_bytecode() -> Result<&'static [u8], SandboxError> {
     static SETUP: OnceLock<Result<Vec<u8>, String>> = OnceLock::new();
     SETUP
         .get_or_init(|| {
-            compile(host::SETUP_SOURCE, host::HOST_FILENAME, true)
-                .map_err(|e| format!("host setup does not compile: {}: {}", e.name, e.message))
+            // The host's frames are never shown: no source text or line tables needed.
+            compile_with(
+                host::SETUP_SOURCE,
+                host::HOST_FILENAME,
+                true,
+                qjs::JS_WRITE_OBJ_STRIP_SOURCE | qjs::JS_WRITE_OBJ_STRIP_DEBUG,
+            )
+            .map_err(|e| format!("host setup does not compile: {}: {}", e.name, e.message))
         })
         .as_ref()
         .map(|v| v.as_slice())
