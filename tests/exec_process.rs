@@ -668,3 +668,16 @@ fn the_address_space_rlimit_leaves_room_for_every_memory_limit() {
         }
     }
 }
+
+#[test]
+fn the_smallest_wall_timeout_is_a_timeout_not_a_startup_failure() {
+    // Starting a worker takes longer than 1 ms; that time is not the script's.
+    let exec = real(0);
+    let limits = Limits {
+        timeout_ms: 1,
+        wall_timeout_ms: 1,
+        ..Limits::default()
+    };
+    let (out, _) = run_with(&exec, "for (;;) {}", limits, &CancelToken::new());
+    assert_eq!(out.outcome, Outcome::Timeout, "{out:?}");
+}

@@ -755,8 +755,9 @@ impl ProcessExecutor {
         let mut child = match self.take_worker(key) {
             Some(c) => c,
             None => {
-                let deadline = Instant::now()
-                    + STARTUP_TIMEOUT.min(Duration::from_millis(req.limits.wall_timeout_ms));
+                // Starting the worker does not count against the script's wall budget (that
+                // starts when the request is handed over), but it is bounded too.
+                let deadline = Instant::now() + STARTUP_TIMEOUT;
                 match spawn_worker(&self.program, key, deadline, Some(cancel)) {
                     Ok(c) => c,
                     Err(_) if cancel.is_cancelled() => {
