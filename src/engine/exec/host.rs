@@ -116,6 +116,25 @@ impl HostState {
     }
 }
 
+impl HostState {
+    /// Records an uncaught engine TypeError for a write to a frozen shared prototype (the
+    /// engine throws it where no trap can run), when the script line is a prototype write.
+    pub fn note_refused_write(&mut self, message: String, stack: &str) {
+        let (line, column) = script_location(stack, &self.filename);
+        let Some(l) = line else { return };
+        if !is_prototype_write(&self.source, l) {
+            return;
+        }
+        self.push_blocked(BlockedAttempt {
+            capability: "prototype".to_string(),
+            category: Category::PrototypePollution,
+            message: format!("write to a frozen shared prototype refused ({message})"),
+            line,
+            column,
+        });
+    }
+}
+
 pub type SharedHost = Rc<RefCell<HostState>>;
 
 /// Finds the script's own location in a QuickJS stack string: the first frame from `filename`,
@@ -143,6 +162,21 @@ fn frame_location(line: &str, filename: &str) -> Option<(u32, u32)> {
     let tail = body.strip_prefix(filename)?.strip_prefix(':')?;
     let (l, c) = tail.split_once(':')?;
     Some((l.parse().ok()?, c.parse().ok()?))
+}
+
+/// True when script line `line` (1-based) writes through a prototype: `X.prototype.y = …`,
+/// `x.__proto__…`, `x.constructor.prototype…`. Used to tell a refused write to a frozen shared
+/// prototype from a write to the script's own frozen object.
+pub fn is_prototype_write(source: &str, line: u32) -> bool {
+    let Some(text) = source.lines().nth(line.saturating_sub(1) as usize) else {
+        return false;
+    };
+    let text = if text.len() > 4096 {
+        &text[..text.floor_char_boundary(4096)]
+    } else {
+        text
+    };
+    text.contains("prototype") || text.contains("__proto__")
 }
 
 /// Category of a module name refused by `require` / `import()`.

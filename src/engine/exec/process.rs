@@ -42,6 +42,12 @@ pub const MAX_REQUEST_BYTES: usize = 32 * 1024 * 1024;
 /// before killing it.
 pub const KILL_GRACE: Duration = Duration::from_millis(100);
 
+/// Longest extension past the deadline for a worker that is still sending its report.
+pub const REPORT_GRACE: Duration = Duration::from_millis(400);
+
+/// A worker counts as still sending if data arrived within this long.
+const REPORT_IDLE: Duration = Duration::from_millis(30);
+
 /// Interval between `/proc` samples (40 per second).
 pub const SAMPLE_INTERVAL: Duration = Duration::from_millis(25);
 
@@ -90,6 +96,8 @@ struct Pool {
     key: Option<LockKey>,
     idle: Vec<Child>,
     target: usize,
+    /// Workers being started for the pool right now.
+    refilling: usize,
     closed: bool,
 }
 
@@ -108,6 +116,8 @@ pub struct ProcessExecutor {
     pool: Arc<Mutex<Pool>>,
     /// Finished workers, killed and waiting to be reaped.
     reap: Mutex<Vec<Child>>,
+    /// Feeds the background thread that starts replacement pool workers (started lazily).
+    refiller: Mutex<Option<std::sync::mpsc::Sender<LockKey>>>,
 }
 
 impl std::fmt::Debug for ProcessExecutor {
@@ -200,9 +210,11 @@ impl ProcessExecutor {
                 key: None,
                 idle: Vec::new(),
                 target: 0,
+                refilling: 0,
                 closed: false,
             })),
             reap: Mutex::new(Vec::new()),
+            refiller: Mutex::new(None),
         }
     }
 
@@ -248,12 +260,19 @@ impl ProcessExecutor {
 
     pub fn info() -> ExecutorInfo {
         let (available, reason) = match cached_probe() {
-            Ok(landlock) => (
-                true,
-                format!(
-                    "locked-down worker verified: rlimits, no_new_privs, seccomp allowlist, {landlock}"
-                ),
-            ),
+            Ok(landlock) => {
+                let landlock = match landlock.as_str() {
+                    "Landlock full" => "Landlock enforced",
+                    "Landlock partial" => "Landlock partly enforced (older kernel ABI)",
+                    _ => "Landlock not enabled in this kernel (optional layer)",
+                };
+                (
+                    true,
+                    format!(
+                        "locked-down worker verified: rlimits, no_new_privs, seccomp allowlist; {landlock}"
+                    ),
+                )
+            }
             Err(e) => (false, e.clone()),
         };
         ExecutorInfo {
@@ -285,27 +304,42 @@ impl ProcessExecutor {
         None
     }
 
+    /// Asks the background refiller for a replacement worker (a channel send: the run that
+    /// used a worker does not pay for starting the next one).
     fn refill(&self, key: LockKey) {
-        let want = match self.pool.lock() {
-            Ok(p) if !p.closed && p.target > 0 => p.target,
+        match self.pool.lock() {
+            Ok(mut p) if !p.closed && p.idle.len() + p.refilling < p.target => p.refilling += 1,
             _ => return,
+        }
+        let Ok(mut tx) = self.refiller.lock() else {
+            return;
         };
-        let pool = Arc::clone(&self.pool);
-        let program = self.program.clone();
-        std::thread::spawn(move || {
-            let deadline = Instant::now() + STARTUP_TIMEOUT;
-            let Ok(mut c) = spawn_worker(&program, key, deadline, None) else {
-                return;
-            };
-            if let Ok(mut p) = pool.lock() {
-                if !p.closed && p.key == Some(key) && p.idle.len() < want {
-                    p.idle.push(c);
-                    return;
+        if tx.is_none() {
+            let (send, recv) = std::sync::mpsc::channel::<LockKey>();
+            let pool = Arc::clone(&self.pool);
+            let program = self.program.clone();
+            let spawned = std::thread::Builder::new()
+                .name("sandbench-pool".into())
+                .spawn(move || {
+                    // Ends when the executor (the only sender) is dropped.
+                    for key in recv {
+                        refill_one(&pool, &program, key);
+                    }
+                });
+            if spawned.is_err() {
+                if let Ok(mut p) = self.pool.lock() {
+                    p.refilling = p.refilling.saturating_sub(1);
                 }
+                return;
             }
-            let _ = c.kill();
-            let _ = c.wait();
-        });
+            *tx = Some(send);
+        }
+        if tx.as_ref().is_some_and(|t| t.send(key).is_err()) {
+            *tx = None;
+            if let Ok(mut p) = self.pool.lock() {
+                p.refilling = p.refilling.saturating_sub(1);
+            }
+        }
     }
 
     fn reap_finished(&self) {
@@ -337,6 +371,22 @@ impl Drop for ProcessExecutor {
 pub const READY_LINE: &[u8] = b"ready\n";
 
 /// Starts a worker and waits until it reports that it is locked down and ready.
+/// Starts one pool worker for `key` and parks it, unless the pool moved on meanwhile.
+fn refill_one(pool: &Mutex<Pool>, program: &Path, key: LockKey) {
+    let deadline = Instant::now() + STARTUP_TIMEOUT;
+    let started = spawn_worker(program, key, deadline, None);
+    let Ok(mut p) = pool.lock() else { return };
+    p.refilling = p.refilling.saturating_sub(1);
+    let Ok(mut c) = started else { return };
+    if !p.closed && p.key == Some(key) && p.idle.len() < p.target {
+        p.idle.push(c);
+        return;
+    }
+    drop(p);
+    let _ = c.kill();
+    let _ = c.wait();
+}
+
 fn spawn_worker(
     program: &Path,
     key: LockKey,
@@ -344,12 +394,17 @@ fn spawn_worker(
     cancel: Option<&CancelToken>,
 ) -> Result<Child, String> {
     use std::os::unix::io::AsRawFd;
-    let mut child = Command::new(program)
-        .arg("worker")
+    let mut cmd = Command::new(program);
+    cmd.arg("worker")
         .arg("--memory-mb")
         .arg(key.memory_mb.to_string())
         .arg("--wall-timeout-ms")
-        .arg(key.wall_timeout_ms.to_string())
+        .arg(key.wall_timeout_ms.to_string());
+    // A pooled worker has time to spare: it warms the engine up before saying it is ready.
+    if cancel.is_none() {
+        cmd.arg("--warm");
+    }
+    let mut child = cmd
         .env_clear()
         .current_dir("/")
         .stdin(Stdio::piped())
@@ -539,6 +594,10 @@ impl RunState<'_> {
         }
         self.console_bytes += line.text.len();
         self.console.push(line.clone());
+        // The engine adds one marker line after its last allowed line.
+        if self.console.len() > limits.console_max_lines {
+            self.console_truncated = true;
+        }
         on_event(ExecEvent::Console(line));
     }
 
@@ -666,9 +725,10 @@ impl ProcessExecutor {
         if let Err(e) = req.limits.validate() {
             return state.outcome(
                 Outcome::Error,
+                // The same report as the in-process executor's.
                 Some(JsError {
-                    name: "RangeError".to_string(),
-                    message: format!("invalid limits: {e}"),
+                    name: "PolicyError".to_string(),
+                    message: e.to_string(),
                     stack: String::new(),
                 }),
                 started,
@@ -705,8 +765,9 @@ impl ProcessExecutor {
         let mut child = match self.take_worker(key) {
             Some(c) => c,
             None => {
-                let deadline = Instant::now()
-                    + STARTUP_TIMEOUT.min(Duration::from_millis(req.limits.wall_timeout_ms));
+                // Starting the worker does not count against the script's wall budget (that
+                // starts when the request is handed over), but it is bounded too.
+                let deadline = Instant::now() + STARTUP_TIMEOUT;
                 match spawn_worker(&self.program, key, deadline, Some(cancel)) {
                     Ok(c) => c,
                     Err(_) if cancel.is_cancelled() => {
@@ -746,6 +807,7 @@ impl ProcessExecutor {
         let mut next_sample = Instant::now() + SAMPLE_INTERVAL;
         let mut chunk = vec![0u8; 64 * 1024];
         let pid = child.id();
+        let mut last_data: Option<Instant> = None;
 
         let result: ExecOutcome = 'run: loop {
             // 1. Feed the request.
@@ -765,7 +827,11 @@ impl ProcessExecutor {
                 let _ = child.kill();
                 break state.outcome(Outcome::Cancelled, None, started);
             }
-            if now >= deadline {
+            // A worker still delivering its report (data arrived just now) gets a short,
+            // bounded extension; a silent one is killed on time.
+            let delivering = last_data.is_some_and(|t| now.duration_since(t) < REPORT_IDLE)
+                && now < deadline + REPORT_GRACE;
+            if now >= deadline && !delivering {
                 let _ = child.kill();
                 break state.outcome(
                     Outcome::Timeout,
@@ -897,6 +963,7 @@ impl ProcessExecutor {
                     }
                     let n = n as usize;
                     state.total_bytes = state.total_bytes.saturating_add(n);
+                    last_data = Some(Instant::now());
                     if state.total_bytes > state.max_total {
                         let _ = child.kill();
                         break 'run state.outcome(
@@ -970,16 +1037,23 @@ pub struct WorkerOptions {
     pub wall_timeout_ms: Option<u64>,
     /// Lock down, check that the lockdown holds, print the handshake and exit.
     pub probe: bool,
+    /// Before reporting ready, run a trivial script of our own once (after lockdown), so the
+    /// request does not pay for first-touch page faults and allocator set-up.
+    pub warm: bool,
 }
 
 fn write_event(out: &mut impl Write, ev: &ExecEvent) -> bool {
-    match serde_json::to_vec(ev) {
-        Ok(mut line) => {
-            line.push(b'\n');
-            out.write_all(&line).and_then(|()| out.flush()).is_ok()
-        }
-        Err(_) => false,
+    let mut line = Vec::new();
+    encode_event(&mut line, ev) && out.write_all(&line).and_then(|()| out.flush()).is_ok()
+}
+
+/// Appends one frame (a JSON line) to `buf`.
+fn encode_event(buf: &mut Vec<u8>, ev: &ExecEvent) -> bool {
+    if serde_json::to_writer(&mut *buf, ev).is_err() {
+        return false;
     }
+    buf.push(b'\n');
+    true
 }
 
 fn worker_fail(req: Option<&ExecRequest>, message: String) -> i32 {
@@ -1020,6 +1094,12 @@ pub fn worker_main(opts: WorkerOptions) -> i32 {
         return 0;
     }
 
+    if opts.warm {
+        // Our own trivial script in its own fresh runtime: the first run in a new process
+        // pays for page faults and allocator growth (measured 1.5-12 ms, later runs ~0.6 ms).
+        let _ =
+            QuickJsExecutor::new().run(&ExecRequest::new("0"), &CancelToken::new(), &mut |_| {});
+    }
     {
         let mut out = std::io::stdout().lock();
         if out
@@ -1058,13 +1138,35 @@ pub fn worker_main(opts: WorkerOptions) -> i32 {
     }
     let mut out = std::io::stdout().lock();
     let mut ok = true;
+    // Frames are batched: written when the engine's sample tick comes round (every 40 ms, also
+    // while a builtin is stuck), when 64 KB are pending, and with the final report. A console
+    // flood then costs one write per batch instead of one per line.
+    let mut pending: Vec<u8> = Vec::new();
     let exec = QuickJsExecutor::new();
     let outcome = exec.run(&req, &CancelToken::new(), &mut |ev| {
-        if ok && !matches!(ev, ExecEvent::Finished(_) | ExecEvent::Sample(_)) {
-            ok = write_event(&mut out, &ev);
+        if !ok {
+            return;
+        }
+        match ev {
+            // The parent reports its own Started and /proc samples: send only what it uses.
+            ExecEvent::Console(_) | ExecEvent::Blocked(_) => {
+                ok = encode_event(&mut pending, &ev);
+                if pending.len() >= 64 * 1024 {
+                    ok = ok && out.write_all(&pending).is_ok();
+                    pending.clear();
+                }
+            }
+            ExecEvent::Sample(_) if !pending.is_empty() => {
+                ok = out.write_all(&pending).and_then(|()| out.flush()).is_ok();
+                pending.clear();
+            }
+            _ => {}
         }
     });
-    if !write_event(&mut out, &ExecEvent::Finished(Box::new(outcome))) {
+    if !ok || !encode_event(&mut pending, &ExecEvent::Finished(Box::new(outcome))) {
+        return 5;
+    }
+    if out.write_all(&pending).and_then(|()| out.flush()).is_err() {
         return 5;
     }
     0

@@ -413,6 +413,7 @@ impl Sandbox {
             .arm(self.limits.timeout_ms, self.limits.wall_timeout_ms);
         let control = Arc::clone(&self.control);
         let mem = Arc::clone(&self.mem);
+        let host = Rc::clone(&self.host);
         let rt_ptr = self.ctx.get_runtime_ptr();
         let _ = &self.rt;
         let mut result = self.ctx.with(|ctx| {
@@ -453,6 +454,11 @@ impl Sandbox {
             let err = error
                 .as_ref()
                 .map(|e| (value::error_of(e), e.is_uncatchable_error()));
+            if let (Some(e), Some((je, false)), true) = (&error, &err, strict) {
+                if let Some(msg) = value::refused_write_message(e) {
+                    host.borrow_mut().note_refused_write(msg, &je.stack);
+                }
+            }
             (value_node, err, pending)
         });
         self.control.disarm();

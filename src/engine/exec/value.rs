@@ -770,6 +770,19 @@ pub fn console_text(v: &Value<'_>, max_chars: usize) -> String {
     }
 }
 
+/// The message of a TypeError the engine throws for a write to a frozen or non-extensible
+/// object, read without running any script code; `None` for anything else.
+pub fn refused_write_message(v: &Value<'_>) -> Option<String> {
+    if !v.is_object() || is_proxy(v) || !v.is_error() {
+        return None;
+    }
+    let msg = match own_named(v, c"message") {
+        Own::Data(m) if m.is_string() => js_string(&m, 300),
+        _ => return None,
+    };
+    (msg == "object is not extensible" || msg.ends_with("' is read-only")).then_some(msg)
+}
+
 /// Describes a thrown value without running any of its code.
 pub fn error_of(v: &Value<'_>) -> JsError {
     if v.is_object() && !is_proxy(v) && v.is_error() {
