@@ -2,13 +2,13 @@
 //! [`fold::Env`] so that spelling tricks reach the same rules as plain code.
 
 use super::fold::{self, Env, Folded, Sym};
+use super::fold::{HashMap, HashSet};
 use super::Raw;
 use oxc_ast::ast::*;
 use oxc_ast::AstKind;
 use oxc_ast_visit::{walk, Visit};
 use oxc_span::{GetSpan, Span};
 use regex::bytes::Regex;
-use std::collections::HashSet;
 use std::sync::LazyLock;
 
 static SENSITIVE_PATH: LazyLock<Regex> = LazyLock::new(|| {
@@ -98,7 +98,7 @@ pub struct AstScan<'s> {
     handled: HashSet<u32>,
     tainted: HashSet<String>,
     /// How often each name is bound anywhere (aliases are trusted only for unique names).
-    bindings: std::collections::HashMap<String, u32>,
+    bindings: HashMap<String, u32>,
     depth: u32,
     pub max_nesting: u32,
     pub complexity: u32,
@@ -116,9 +116,9 @@ impl<'s> AstScan<'s> {
             env: Env::default(),
             findings: Vec::new(),
             string_spans: Vec::new(),
-            handled: HashSet::new(),
-            tainted: HashSet::new(),
-            bindings: std::collections::HashMap::new(),
+            handled: HashSet::default(),
+            tainted: HashSet::default(),
+            bindings: HashMap::default(),
             depth: 0,
             max_nesting: 0,
             complexity: 1,
@@ -959,9 +959,17 @@ impl<'a> Visit<'a> for AstScan<'_> {
 
     fn visit_binding_identifier(&mut self, it: &BindingIdentifier<'a>) {
         let name = it.name.as_str();
-        let n = self.bindings.entry(name.to_string()).or_insert(0);
-        *n += 1;
-        if *n > 1 {
+        let repeated = match self.bindings.get_mut(name) {
+            Some(n) => {
+                *n += 1;
+                true
+            }
+            None => {
+                self.bindings.insert(name.to_string(), 1);
+                false
+            }
+        };
+        if repeated {
             self.env.reassigned(name);
         }
         self.ident(name, it.span, true);
@@ -972,7 +980,10 @@ impl<'a> Visit<'a> for AstScan<'_> {
     }
 
     fn visit_identifier_name(&mut self, it: &IdentifierName<'a>) {
-        self.ident(it.name.as_str(), it.span, false);
+        // Property names: only the look-alike check (entropy counts bindings and references).
+        if !it.name.is_ascii() {
+            self.ident(it.name.as_str(), it.span, false);
+        }
     }
 }
 
