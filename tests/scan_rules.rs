@@ -404,3 +404,34 @@ fn deep_nesting_never_overflows() {
     let r = scan(&deeper);
     assert!(r.findings.iter().any(|f| f.rule == "deep-nesting"));
 }
+
+#[test]
+fn locale_regexes_and_strings_with_invisible_marks_stay_quiet() {
+    quiet(&["const meridiemParse = /ئێواره\u{200c}|به\u{200c}یانی/; const s = 'می\u{200c}خواهم';"]);
+    fires("invisible-char", &["const s = 1;\u{200b} run();"]);
+}
+
+#[test]
+fn optional_chains_aliases_and_reflective_calls() {
+    fires("eval-direct", &["eval?.(code)"]);
+    fires(
+        "constructor-chain",
+        &[
+            "x?.constructor.constructor('return this')()",
+            "(x?.constructor).constructor",
+        ],
+    );
+    fires("process-binding", &["process?.binding('fs')"]);
+    fires(
+        "eval-indirect",
+        &["eval.call(null, code)", "Reflect.apply(eval, null, [code])"],
+    );
+    fires(
+        "function-constructor",
+        &["Function.prototype.constructor('return 1')"],
+    );
+    fires(
+        "dynamic-import",
+        &["import('data:text/javascript,alert(1)')"],
+    );
+}

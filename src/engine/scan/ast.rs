@@ -271,6 +271,9 @@ impl<'s> AstScan<'s> {
         let path = sym.path.as_str();
         let arg0 = c.arguments.first().and_then(|a| a.as_expression());
         match path {
+            "eval.call" | "eval.apply" | "eval.bind" => {
+                self.add_sym("eval-indirect", c.span, &sym, String::new())
+            }
             "eval" | "execScript" => {
                 let folded = arg0.and_then(|a| self.fold(a));
                 if folded.as_ref().is_some_and(|f| f.value.trim() == "this") {
@@ -287,20 +290,22 @@ impl<'s> AstScan<'s> {
                     self.add_sym("eval-indirect", c.span, &sym, String::new());
                 }
             }
-            "Function" | "AsyncFunction" | "GeneratorFunction" | "AsyncGeneratorFunction" => {
-                self.function_ctor(&c.arguments, c.span, &sym)
-            }
+            "Function"
+            | "AsyncFunction"
+            | "GeneratorFunction"
+            | "AsyncGeneratorFunction"
+            | "Function.prototype.constructor"
+            | "Function.constructor" => self.function_ctor(&c.arguments, c.span, &sym),
             "Function.apply" | "Function.call" | "Function.bind" => {
                 self.function_ctor(&[], c.span, &sym)
             }
-            "Reflect.construct" | "Reflect.apply" => {
-                if arg0
-                    .and_then(|a| self.resolve(a))
-                    .is_some_and(|s| s.path == "Function")
-                {
-                    self.function_ctor(&[], c.span, &sym);
+            "Reflect.construct" | "Reflect.apply" => match arg0.and_then(|a| self.resolve(a)) {
+                Some(s) if s.path == "Function" => self.function_ctor(&[], c.span, &sym),
+                Some(s) if s.path == "eval" => {
+                    self.add_sym("eval-indirect", c.span, &s, format!("via `{path}`"))
                 }
-            }
+                _ => {}
+            },
             "setTimeout" | "setInterval" | "setImmediate" => {
                 if arg0.is_some_and(|a| self.stringish(a))
                     && !self.check_code_arg(&c.arguments[..1], c.span, path)
@@ -802,8 +807,8 @@ impl<'a> Visit<'a> for AstScan<'_> {
 
     fn visit_expression(&mut self, e: &Expression<'a>) {
         match e {
+            Expression::ChainExpression(_) => self.check_member(e),
             Expression::CallExpression(c) => {
-                self.check_call(c);
                 if c.callee
                     .as_member_expression()
                     .and_then(|m| m.static_property_name())
@@ -851,12 +856,26 @@ impl<'a> Visit<'a> for AstScan<'_> {
                 }
             }
             Expression::ImportExpression(i) => match self.fold(&i.source) {
+                Some(name)
+                    if ["data:", "blob:", "http:", "https:"]
+                        .iter()
+                        .any(|p| name.value.starts_with(p)) =>
+                {
+                    let detail = "imports code from a URL".to_string();
+                    self.add("dynamic-import", i.span, Some(&name), detail);
+                }
                 Some(name) => self.module_finding(&name, i.span),
                 None => self.add("dynamic-import", i.span, None, String::new()),
             },
             _ => {}
         }
         walk::walk_expression(self, e);
+    }
+
+    fn visit_call_expression(&mut self, c: &CallExpression<'a>) {
+        // Here rather than in visit_expression: optional calls (`eval?.(x)`) arrive only here.
+        self.check_call(c);
+        walk::walk_call_expression(self, c);
     }
 
     fn visit_variable_declarator(&mut self, d: &VariableDeclarator<'a>) {
@@ -937,6 +956,11 @@ impl<'a> Visit<'a> for AstScan<'_> {
             let detail = format!("`{}`", crate::engine::text::truncate(v, 60));
             self.add("sensitive-path", it.span, None, detail);
         }
+    }
+
+    fn visit_reg_exp_literal(&mut self, it: &RegExpLiteral<'a>) {
+        // Regex literals hold text like strings do (locale patterns with ZWNJ, RTL marks).
+        self.string_spans.push((it.span.start, it.span.end));
     }
 
     fn visit_template_literal(&mut self, it: &TemplateLiteral<'a>) {

@@ -456,7 +456,11 @@ impl Env {
         d: u32,
     ) -> Option<(&'b Expression<'a>, Folded)> {
         let e = e.without_parentheses();
-        if let Some(m) = e.as_member_expression() {
+        let member = match e {
+            Expression::ChainExpression(ch) => ch.expression.as_member_expression(),
+            other => other.as_member_expression(),
+        };
+        if let Some(m) = member {
             let key = self.member_key(m, src, d)?;
             // Object.getOwnPropertyDescriptor(o, k).value
             if key.value == "value" {
