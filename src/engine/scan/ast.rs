@@ -808,14 +808,13 @@ impl<'a> Visit<'a> for AstScan<'_> {
     fn visit_expression(&mut self, e: &Expression<'a>) {
         match e {
             Expression::ChainExpression(_) => self.check_member(e),
-            Expression::CallExpression(c) => {
+            Expression::CallExpression(c)
                 if c.callee
                     .as_member_expression()
                     .and_then(|m| m.static_property_name())
-                    == Some("get")
-                {
-                    self.check_member(e);
-                }
+                    == Some("get") =>
+            {
+                self.check_member(e)
             }
             Expression::NewExpression(n) => self.check_new(n),
             Expression::StaticMemberExpression(_) | Expression::ComputedMemberExpression(_) => {
