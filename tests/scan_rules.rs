@@ -435,3 +435,26 @@ fn optional_chains_aliases_and_reflective_calls() {
         &["import('data:text/javascript,alert(1)')"],
     );
 }
+
+#[test]
+fn escaped_identifiers_and_loader_tampering() {
+    let r = scan("\\u0065val(code)");
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.rule == "eval-direct")
+        .expect("eval");
+    assert_eq!(f.folded.as_deref(), Some("eval"));
+    assert!(
+        f.score > 75,
+        "hidden spelling adds to the score: {}",
+        f.score
+    );
+    fires(
+        "require-cache",
+        &[
+            "module.constructor.prototype.require = function () {}",
+            "require('module')._load = hook",
+        ],
+    );
+}

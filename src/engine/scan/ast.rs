@@ -285,7 +285,14 @@ impl<'s> AstScan<'s> {
                     return;
                 }
                 if sym.plain && path == "eval" {
-                    self.add("eval-direct", c.span, folded.as_ref(), String::new());
+                    let shown = folded.or_else(|| {
+                        sym.hidden.then(|| Folded {
+                            value: "eval".into(),
+                            hidden: true,
+                            decoded: false,
+                        })
+                    });
+                    self.add("eval-direct", c.span, shown.as_ref(), String::new());
                 } else {
                     self.add_sym("eval-indirect", c.span, &sym, String::new());
                 }
@@ -633,6 +640,34 @@ impl<'s> AstScan<'s> {
                 break;
             }
         }
+        // The nearest object in the chain that names something (`require.cache` in
+        // `require.cache[p].exports = …`).
+        let mut target = m.object();
+        let mut resolved = None;
+        for _ in 0..16 {
+            if let Some(s) = self.resolve(target) {
+                resolved = Some(s);
+                break;
+            }
+            match target.as_member_expression() {
+                Some(inner) => target = inner.object(),
+                None => break,
+            }
+        }
+        if let Some(t) = &resolved {
+            let p = t.path.as_str();
+            if p.starts_with("require.cache")
+                || p.starts_with("module:module._cache")
+                || p.starts_with("module.constructor._cache")
+                || p.starts_with("module:module")
+                || p.starts_with("module.constructor")
+            {
+                let detail = format!("writes `{p}`");
+                let t = t.clone();
+                self.add_sym("require-cache", span, &t, detail);
+                return;
+            }
+        }
         // keys[0] is the written property; the rest are the path to it (outermost first).
         for (i, k) in keys.iter().enumerate().skip(1) {
             let via_proto = k.value == "__proto__";
@@ -649,32 +684,9 @@ impl<'s> AstScan<'s> {
             self.add("proto-set", span, first.as_ref(), String::new());
             return;
         }
-        // The nearest object in the chain that names something (`require.cache` in
-        // `require.cache[p].exports = …`).
-        let mut target = m.object();
-        let mut resolved = None;
-        for _ in 0..16 {
-            if let Some(s) = self.resolve(target) {
-                resolved = Some(s);
-                break;
-            }
-            match target.as_member_expression() {
-                Some(inner) => target = inner.object(),
-                None => break,
-            }
-        }
         if let Some(t) = resolved {
             let p = t.path.as_str();
-            if p.starts_with("require.cache")
-                || p.starts_with("module:module._cache")
-                || p.starts_with("module.constructor._cache")
-                || p == "module:module.prototype"
-                || p == "module:module"
-                || p == "module.constructor"
-            {
-                let detail = format!("writes `{p}`");
-                self.add_sym("require-cache", span, &t, detail);
-            } else if (p.ends_with(".prototype") && is_builtin_target(p) && !self.shadowed(p))
+            if (p.ends_with(".prototype") && is_builtin_target(p) && !self.shadowed(p))
                 || (fold::is_global_object(p)
                     && keys.first().is_some_and(|k| {
                         matches!(k.value.as_str(), "eval" | "Function" | "fetch" | "require")

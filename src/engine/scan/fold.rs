@@ -515,7 +515,8 @@ impl Env {
                     Some(_) => None,
                     None if is_root(name) || is_global_object(name) => Some(Sym {
                         path: name.to_string(),
-                        hidden: false,
+                        // `\u0065val`: an escaped identifier is a hidden spelling
+                        hidden: raw(src, id.span).contains('\\'),
                         plain: true,
                         chain: false,
                     }),
