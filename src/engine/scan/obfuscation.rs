@@ -101,9 +101,10 @@ pub fn text_pass(src: &str) -> TextInfo {
     while i < n {
         // Ordinary bytes in bulk.
         let run = i;
-        while i < n && !SPECIAL[b[i] as usize] {
-            i += 1;
-        }
+        i = b[i..]
+            .iter()
+            .position(|&x| SPECIAL[x as usize])
+            .map_or(n, |p| i + p);
         if i > run {
             end_fuck!(run);
             code_at!(run);
@@ -132,9 +133,10 @@ pub fn text_pass(src: &str) -> TextInfo {
             }
             b' ' | b'\t' => {
                 let start = i;
-                while i < n && (b[i] == b' ' || b[i] == b'\t') {
-                    i += 1;
-                }
+                i = b[i..]
+                    .iter()
+                    .position(|&x| x != b' ' && x != b'\t')
+                    .map_or(n, |p| i + p);
                 ws_run += i - start;
                 continue;
             }
