@@ -458,3 +458,21 @@ fn escaped_identifiers_and_loader_tampering() {
         ],
     );
 }
+
+#[test]
+fn assignment_aliases_and_destructured_constructors() {
+    fires(
+        "constructor-chain",
+        &[
+            "var k; k = 'con' + 'structor'; x[k][k]('return 1')();",
+            "const { constructor: F } = function () {}; F('return process')();",
+        ],
+    );
+    // A name assigned twice is unknown: no guess.
+    let r = scan("var k; k = 'constructor'; k = 'name'; x[k][k];");
+    assert!(
+        r.findings.iter().all(|f| f.rule != "constructor-chain"),
+        "{:?}",
+        r.findings
+    );
+}

@@ -99,6 +99,8 @@ pub struct AstScan<'s> {
     tainted: HashSet<String>,
     /// How often each name is bound anywhere (aliases are trusted only for unique names).
     bindings: HashMap<String, u32>,
+    /// Names assigned with `name = …` so far.
+    assigned: HashSet<String>,
     depth: u32,
     pub max_nesting: u32,
     pub complexity: u32,
@@ -119,6 +121,7 @@ impl<'s> AstScan<'s> {
             handled: HashSet::default(),
             tainted: HashSet::default(),
             bindings: HashMap::default(),
+            assigned: HashSet::default(),
             depth: 0,
             max_nesting: 0,
             complexity: 1,
@@ -617,7 +620,26 @@ impl<'s> AstScan<'s> {
         | AssignmentTarget::ComputedMemberExpression(_)) = &a.left
         else {
             if let AssignmentTarget::AssignmentTargetIdentifier(id) = &a.left {
-                self.env.reassigned(id.name.as_str());
+                let name = id.name.as_str();
+                let first = !self.assigned.contains(name);
+                if first {
+                    self.assigned.insert(name.to_string());
+                }
+                // `var k; k = 'constructor'`: the first assignment to a name declared without
+                // a value (or not at all) is an alias like a declaration; any other makes it
+                // unknown.
+                let known = self.env.aliases.contains_key(name);
+                if first
+                    && !known
+                    && a.operator == AssignmentOperator::Assign
+                    && self.bindings.get(name).copied().unwrap_or(0) <= 1
+                {
+                    if let Some(v) = self.alias_value(&a.right) {
+                        self.env.bind(name, Some(v));
+                    }
+                } else {
+                    self.env.reassigned(name);
+                }
             }
             return;
         };
@@ -701,6 +723,18 @@ impl<'s> AstScan<'s> {
         }
     }
 
+    /// What a name bound to `init` stands for: a constant string, an array of them, or a
+    /// host object.
+    fn alias_value(&self, init: &Expression<'_>) -> Option<fold::Alias> {
+        if let Some(f) = self.fold(init) {
+            Some(fold::Alias::Str(f))
+        } else if let Some(a) = self.env.fold_array_expr(init, self.src) {
+            Some(fold::Alias::Arr(a))
+        } else {
+            self.resolve(init).map(fold::Alias::Sym)
+        }
+    }
+
     fn bind_declarator(&mut self, d: &VariableDeclarator<'_>) {
         let Some(init) = &d.init else {
             return;
@@ -708,13 +742,7 @@ impl<'s> AstScan<'s> {
         match &d.id {
             BindingPattern::BindingIdentifier(id) => {
                 let name = id.name.as_str();
-                let value = if let Some(f) = self.fold(init) {
-                    Some(fold::Alias::Str(f))
-                } else if let Some(a) = self.env.fold_array_expr(init, self.src) {
-                    Some(fold::Alias::Arr(a))
-                } else {
-                    self.resolve(init).map(fold::Alias::Sym)
-                };
+                let value = self.alias_value(init);
                 if self.bindings.get(name).copied().unwrap_or(0) <= 1
                     && self.mentions_secret_expr(init)
                 {
@@ -727,6 +755,24 @@ impl<'s> AstScan<'s> {
                 }
             }
             BindingPattern::ObjectPattern(p) => {
+                // const { constructor: F } = function () {}
+                if fold::function_valued(init, &self.env, self.src, 0) {
+                    for prop in &p.properties {
+                        if prop.key.static_name().is_some_and(|k| k == "constructor") {
+                            let detail = "destructures `constructor` from a function".into();
+                            self.add("constructor-chain", d.span, None, detail);
+                            if let BindingPattern::BindingIdentifier(id) = &prop.value {
+                                let sym = Sym {
+                                    path: "Function".into(),
+                                    hidden: true,
+                                    plain: false,
+                                    chain: true,
+                                };
+                                self.env.bind(id.name.as_str(), Some(fold::Alias::Sym(sym)));
+                            }
+                        }
+                    }
+                }
                 let Some(s) = self.resolve(init) else {
                     return;
                 };
