@@ -401,8 +401,15 @@ fn deep_nesting_never_overflows() {
     let r = scan(&deep);
     assert!(r.parse_error.is_none(), "{:?}", r.parse_error);
     let deeper = format!("{}1{}", "[".repeat(50_000), "]".repeat(50_000));
-    let r = scan(&deeper);
-    assert!(r.findings.iter().any(|f| f.rule == "deep-nesting"));
+    assert!(scan(&deeper).parse_error.is_none());
+    let absurd = format!("x = {}1;", "-".repeat(600_000));
+    let r = scan(&absurd);
+    assert!(
+        r.findings.iter().any(|f| f.rule == "deep-nesting"),
+        "{:?}",
+        r.findings
+    );
+    assert!(r.parse_error.is_some());
 }
 
 #[test]
@@ -475,4 +482,40 @@ fn assignment_aliases_and_destructured_constructors() {
         "{:?}",
         r.findings
     );
+}
+
+#[test]
+fn code_inside_strings_is_scanned_too() {
+    let r = scan("eval(\"require('child_' + 'process').exec('id')\")");
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.rule == "child-process")
+        .expect("inner finding");
+    assert!(f.message.contains("in evaluated code"), "{}", f.message);
+    assert_eq!(r.verdict, Verdict::Block);
+    fires(
+        "constructor-chain",
+        &[
+            "setTimeout('this.constructor.constructor(\"return process\")()', 1)",
+            "eval(atob('dGhpcy5jb25zdHJ1Y3Rvci5jb25zdHJ1Y3Rvcg=='))",
+        ],
+    );
+}
+
+#[test]
+fn long_flat_chains_do_not_overflow_the_stack() {
+    let concat = format!("setTimeout({}'x', 1);", "'a' + ".repeat(20_000));
+    let r = scan(&concat);
+    assert!(
+        r.findings.iter().any(|f| f.rule == "timer-string"),
+        "{:?}",
+        r.findings
+    );
+    let members = format!("x{};", ".a".repeat(20_000));
+    scan(&members);
+    let calls = format!("f{};", "()".repeat(20_000));
+    scan(&calls);
+    let ternary = format!("{}1{};", "a ? b : ".repeat(5_000), "");
+    scan(&ternary);
 }

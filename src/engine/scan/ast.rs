@@ -18,6 +18,12 @@ static SENSITIVE_PATH: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
+/// Longest string remembered for a name (`const k = '…'`).
+const MAX_ALIAS: usize = 512;
+
+/// How many levels of code-in-strings are scanned (`eval("eval('…')")`).
+const MAX_NEST: u8 = 2;
+
 /// Modules and what loading them means.
 fn module_rule(name: &str) -> Option<&'static str> {
     let base = fold::module_name(name);
@@ -99,6 +105,10 @@ pub struct AstScan<'s> {
     tainted: HashSet<String>,
     /// How often each name is bound anywhere (aliases are trusted only for unique names).
     bindings: HashMap<String, u32>,
+    /// How deep inside evaluated strings this scan is.
+    nest: u8,
+    /// Bytes of evaluated strings still to scan.
+    nested_budget: usize,
     /// Names assigned with `name = …` so far.
     assigned: HashSet<String>,
     depth: u32,
@@ -113,7 +123,20 @@ pub struct AstScan<'s> {
 
 impl<'s> AstScan<'s> {
     pub fn new(src: &'s str) -> Self {
+        Self::nested(src, 0)
+    }
+
+    /// A scanner for code found inside code (`eval("…")`), `nest` levels deep.
+    pub fn nested(src: &'s str, nest: u8) -> Self {
         AstScan {
+            nest,
+            // top level: the source's size (at least 64 KB); nested: its own size, so the
+            // total work stays a small multiple of the input
+            nested_budget: if nest == 0 {
+                src.len().max(64 * 1024)
+            } else {
+                src.len()
+            },
             src,
             env: Env::default(),
             findings: Vec::new(),
@@ -232,7 +255,53 @@ impl<'s> AstScan<'s> {
         f.found
     }
 
+    /// Scans constant code handed to eval / Function / timers (also decoded payloads) and
+    /// reports what it does at the call, e.g. `eval("require('child_process')…")`.
+    fn check_evaluated_code(&mut self, args: &[Argument], span: Span) {
+        if self.nest >= MAX_NEST {
+            return;
+        }
+        let Some(code) = args
+            .last()
+            .and_then(|a| a.as_expression())
+            .and_then(|a| self.fold(a))
+        else {
+            return;
+        };
+        if code.value.len() < 4 || code.value.len() > self.nested_budget {
+            return;
+        }
+        // Nested scans share a budget of the source's own size, so repeating one short call
+        // on a long aliased string cannot multiply the work.
+        self.nested_budget -= code.value.len();
+        for inner in super::nested_raws(&code.value, self.nest + 1)
+            .into_iter()
+            .take(20)
+        {
+            if inner.rule == "function-global-idiom" {
+                continue;
+            }
+            let text = code
+                .value
+                .get(inner.start as usize..inner.end as usize)
+                .unwrap_or("");
+            let detail = format!(
+                "in evaluated code: `{}`",
+                crate::engine::text::truncate(text, 60)
+            );
+            self.findings.push(super::Raw {
+                rule: inner.rule,
+                start: span.start,
+                end: span.end,
+                folded: inner.folded,
+                hidden: true,
+                detail,
+            });
+        }
+    }
+
     fn check_code_arg(&mut self, args: &[Argument], span: Span, what: &str) -> bool {
+        self.check_evaluated_code(args, span);
         // eval(atob(…)), Function(Buffer.from(…).toString())
         if args
             .iter()
@@ -727,9 +796,10 @@ impl<'s> AstScan<'s> {
     /// host object.
     fn alias_value(&self, init: &Expression<'_>) -> Option<fold::Alias> {
         if let Some(f) = self.fold(init) {
-            Some(fold::Alias::Str(f))
+            // Every use copies the value: keep aliases short so uses stay cheap.
+            (f.value.len() <= MAX_ALIAS).then_some(fold::Alias::Str(f))
         } else if let Some(a) = self.env.fold_array_expr(init, self.src) {
-            Some(fold::Alias::Arr(a))
+            (a.iter().map(String::len).sum::<usize>() <= MAX_ALIAS).then_some(fold::Alias::Arr(a))
         } else {
             self.resolve(init).map(fold::Alias::Sym)
         }

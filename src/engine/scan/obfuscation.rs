@@ -43,6 +43,10 @@ pub struct TextInfo {
     pub longest_line: usize,
     /// Approximate bracket nesting (strings and comments skipped; regex literals are not).
     pub bracket_depth: u32,
+    /// A conservative bound on how deep the syntax tree can nest: over the open brackets,
+    /// one per bracket plus the bytes of code since the last `,` / `;` at that level (a
+    /// chain like `a+a+a…` or `x.a.a…` nests one level per operator without any bracket).
+    pub depth_estimate: u32,
     pub jsfuck: Option<(u32, u32)>,
     /// Start of code hidden after a long whitespace run (up to 8).
     pub hidden_ws: Vec<(u32, u32)>,
@@ -51,7 +55,7 @@ pub struct TextInfo {
 /// Bytes the pass must look at; every other byte is "ordinary code" and skipped in bulk.
 static SPECIAL: [bool; 256] = {
     let mut t = [false; 256];
-    let s = b"[]()!+{}\n \t\r\"'`/";
+    let s = b"[]()!+{}\n \t\r\"'`/,;";
     let mut i = 0;
     while i < s.len() {
         t[s[i] as usize] = true;
@@ -75,6 +79,19 @@ pub fn text_pass(src: &str) -> TextInfo {
     let mut ws_run = 0usize;
     let mut code_on_line = false;
     let mut i = 0usize;
+    // Depth bound: chain[k] = code bytes since the last separator at bracket level k.
+    let mut chain: Vec<u32> = vec![0];
+    let mut sum: u64 = 0;
+    macro_rules! grow {
+        ($by:expr) => {
+            let by = $by as u32;
+            if let Some(t) = chain.last_mut() {
+                *t = t.saturating_add(by);
+            }
+            sum += u64::from(by);
+            info.depth_estimate = info.depth_estimate.max(sum.min(u64::from(u32::MAX)) as u32);
+        };
+    }
     // Called at every byte of code that is not whitespace.
     macro_rules! code_at {
         ($pos:expr) => {
@@ -108,6 +125,7 @@ pub fn text_pass(src: &str) -> TextInfo {
         if i > run {
             end_fuck!(run);
             code_at!(run);
+            grow!(i - run);
             if i >= n {
                 break;
             }
@@ -151,9 +169,31 @@ pub fn text_pass(src: &str) -> TextInfo {
             b'(' | b'[' | b'{' => {
                 depth += 1;
                 info.bracket_depth = info.bracket_depth.max(depth);
+                if chain.len() < (1 << 22) {
+                    chain.push(0);
+                }
+                grow!(1);
             }
-            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            b')' | b']' | b'}' => {
+                depth = depth.saturating_sub(1);
+                if chain.len() > 1 {
+                    let t = chain.pop().unwrap_or(0);
+                    sum = sum.saturating_sub(u64::from(t));
+                }
+                // the closed group is one more link of the chain around it: `f()()()…`
+                grow!(1);
+            }
+            b',' | b';' => {
+                if let Some(t) = chain.last_mut() {
+                    sum = sum.saturating_sub(u64::from(*t));
+                    *t = 0;
+                }
+            }
+            b'!' | b'+' => {
+                grow!(1);
+            }
             b'"' | b'\'' | b'`' => {
+                let string_start = i;
                 // skip the string (escapes honoured; unterminated quotes end at the line,
                 // templates anywhere)
                 let q = c;
@@ -168,6 +208,8 @@ pub fn text_pass(src: &str) -> TextInfo {
                     }
                     i += 1;
                 }
+                // a quoted string is one leaf; a template may hold nested code
+                grow!(if q == b'`' { i - string_start } else { 1 });
                 if i < n && b[i] == b'\n' {
                     continue;
                 }
@@ -320,6 +362,12 @@ mod tests {
         let t = text_pass("a(\"(((\");\n// (((\n[{}]");
         assert_eq!(t.lines, 3);
         assert_eq!(t.bracket_depth, 2);
+        // a(…) = 1 byte + bracket; "(((" one leaf; [{}] two more levels
+        assert!(t.depth_estimate >= 3, "{}", t.depth_estimate);
+        let chain = text_pass(&format!("x{};", ".a".repeat(1000)));
+        assert!(chain.depth_estimate >= 2000, "{}", chain.depth_estimate);
+        let reset = text_pass(&"a.b.c;".repeat(1000));
+        assert!(reset.depth_estimate < 10, "{}", reset.depth_estimate);
         assert_eq!(t.longest_line, 9);
     }
 
