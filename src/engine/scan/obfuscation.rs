@@ -316,8 +316,16 @@ pub fn text_rules(src: &str, info: &TextInfo, strings: &[(u32, u32)], out: &mut 
 
 /// Bidi controls and invisible characters outside string literals; aaencode.
 fn unicode_rules(src: &str, strings: &[(u32, u32)], out: &mut Vec<Raw>) {
-    if let Some(p) = src.find("ﾟωﾟﾉ").or_else(|| src.find("ﾟДﾟ")) {
-        out.push(raw("obfuscation-jjencode", p, p + 9, "aaencode".into()));
+    for pat in ["ﾟωﾟﾉ", "ﾟДﾟ"] {
+        if let Some(p) = src.find(pat) {
+            out.push(raw(
+                "obfuscation-jjencode",
+                p,
+                p + pat.len(),
+                "aaencode".into(),
+            ));
+            break;
+        }
     }
     let mut bidi = 0;
     let mut invisible = 0;
