@@ -519,3 +519,23 @@ fn long_flat_chains_do_not_overflow_the_stack() {
     let ternary = format!("{}1{};", "a ? b : ".repeat(5_000), "");
     scan(&ternary);
 }
+
+#[test]
+fn user_written_decoder_functions_are_folded() {
+    // The event-stream payload style: a hex-decoding helper hides every name.
+    let src = "var r = require, t = process;\n\
+               function e(s) { return Buffer.from(s, 'hex').toString(); }\n\
+               t[e('62696e64696e67')]('fs');\n\
+               r(e('6368696c645f70726f63657373')).exec('id');";
+    let got = rules(src);
+    assert!(got.contains(&"process-binding".to_string()), "{got:?}");
+    assert!(got.contains(&"child-process".to_string()), "{got:?}");
+    fires(
+        "eval-indirect",
+        &["const d = (s) => s.split('').reverse().join(''); globalThis[d('lave')](x);"],
+    );
+    fires(
+        "encoded-exec",
+        &["function dec(x) { return atob(x); } eval(dec(payload));"],
+    );
+}

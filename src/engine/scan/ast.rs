@@ -812,7 +812,23 @@ impl<'s> AstScan<'s> {
         match &d.id {
             BindingPattern::BindingIdentifier(id) => {
                 let name = id.name.as_str();
-                let value = self.alias_value(init);
+                let value = match init.without_parentheses() {
+                    Expression::FunctionExpression(f) => f
+                        .body
+                        .as_ref()
+                        .and_then(|b| Env::returned(b))
+                        .and_then(|r| self.env.decoder_of(&f.params, r, self.src))
+                        .map(fold::Alias::Decoder),
+                    Expression::ArrowFunctionExpression(f) => {
+                        let ret = match &f.body {
+                            ArrowFunctionBody::FunctionBody(b) => Env::returned(b),
+                            other => other.as_expression(),
+                        };
+                        ret.and_then(|r| self.env.decoder_of(&f.params, r, self.src))
+                            .map(fold::Alias::Decoder)
+                    }
+                    _ => self.alias_value(init),
+                };
                 if self.bindings.get(name).copied().unwrap_or(0) <= 1
                     && self.mentions_secret_expr(init)
                 {
@@ -999,6 +1015,20 @@ impl<'a> Visit<'a> for AstScan<'_> {
         walk::walk_expression(self, e);
     }
 
+    fn visit_function(&mut self, f: &Function<'a>, flags: oxc_syntax::scope::ScopeFlags) {
+        walk::walk_function(self, f, flags);
+        if let (Some(id), Some(body)) = (&f.id, &f.body) {
+            let name = id.name.as_str();
+            if f.is_declaration() && self.bindings.get(name).copied().unwrap_or(0) <= 1 {
+                if let Some(k) =
+                    Env::returned(body).and_then(|r| self.env.decoder_of(&f.params, r, self.src))
+                {
+                    self.env.bind(name, Some(fold::Alias::Decoder(k)));
+                }
+            }
+        }
+    }
+
     fn visit_call_expression(&mut self, c: &CallExpression<'a>) {
         // Here rather than in visit_expression: optional calls (`eval?.(x)`) arrive only here.
         self.check_call(c);
@@ -1164,6 +1194,12 @@ impl<'a> Visit<'a> for Finder<'_, '_> {
         self.budget -= 1;
         let hit = match self.want {
             Want::Decoder => match e {
+                Expression::CallExpression(c)
+                    if matches!(c.callee.without_parentheses(), Expression::Identifier(i)
+                        if matches!(self.env.aliases.get(i.name.as_str()), Some(fold::Alias::Decoder(_)))) =>
+                {
+                    true
+                }
                 Expression::CallExpression(c) => {
                     self.env.resolve(&c.callee, self.src).is_some_and(|s| {
                         matches!(
