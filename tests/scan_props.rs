@@ -107,3 +107,18 @@ proptest! {
         check(&tight);
     }
 }
+
+/// Repeating a short use of a long alias must not multiply the work (nested scans and alias
+/// copies are budgeted). Not a timing test: it checks the result stays correct and bounded.
+#[test]
+fn repeated_evals_of_an_aliased_string_stay_bounded() {
+    let long = "x".repeat(400);
+    let mut src = format!("const c = \"this.constructor.constructor('{long}')\";\n");
+    for _ in 0..20_000 {
+        src.push_str("eval(c);");
+    }
+    let r = scan(&src);
+    assert_eq!(r.verdict, Verdict::Block);
+    assert!(r.findings.len() <= sandbench::engine::scan::MAX_FINDINGS);
+    assert!(r.findings.iter().any(|f| f.rule == "constructor-chain"));
+}

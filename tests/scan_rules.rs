@@ -401,6 +401,141 @@ fn deep_nesting_never_overflows() {
     let r = scan(&deep);
     assert!(r.parse_error.is_none(), "{:?}", r.parse_error);
     let deeper = format!("{}1{}", "[".repeat(50_000), "]".repeat(50_000));
-    let r = scan(&deeper);
-    assert!(r.findings.iter().any(|f| f.rule == "deep-nesting"));
+    assert!(scan(&deeper).parse_error.is_none());
+    let absurd = format!("x = {}1;", "-".repeat(600_000));
+    let r = scan(&absurd);
+    assert!(
+        r.findings.iter().any(|f| f.rule == "deep-nesting"),
+        "{:?}",
+        r.findings
+    );
+    assert!(r.parse_error.is_some());
+}
+
+#[test]
+fn locale_regexes_and_strings_with_invisible_marks_stay_quiet() {
+    quiet(&["const meridiemParse = /ئێواره\u{200c}|به\u{200c}یانی/; const s = 'می\u{200c}خواهم';"]);
+    fires("invisible-char", &["const s = 1;\u{200b} run();"]);
+}
+
+#[test]
+fn optional_chains_aliases_and_reflective_calls() {
+    fires("eval-direct", &["eval?.(code)"]);
+    fires(
+        "constructor-chain",
+        &[
+            "x?.constructor.constructor('return this')()",
+            "(x?.constructor).constructor",
+        ],
+    );
+    fires("process-binding", &["process?.binding('fs')"]);
+    fires(
+        "eval-indirect",
+        &["eval.call(null, code)", "Reflect.apply(eval, null, [code])"],
+    );
+    fires(
+        "function-constructor",
+        &["Function.prototype.constructor('return 1')"],
+    );
+    fires(
+        "dynamic-import",
+        &["import('data:text/javascript,alert(1)')"],
+    );
+}
+
+#[test]
+fn escaped_identifiers_and_loader_tampering() {
+    let r = scan("\\u0065val(code)");
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.rule == "eval-direct")
+        .expect("eval");
+    assert_eq!(f.folded.as_deref(), Some("eval"));
+    assert!(
+        f.score > 75,
+        "hidden spelling adds to the score: {}",
+        f.score
+    );
+    fires(
+        "require-cache",
+        &[
+            "module.constructor.prototype.require = function () {}",
+            "require('module')._load = hook",
+        ],
+    );
+}
+
+#[test]
+fn assignment_aliases_and_destructured_constructors() {
+    fires(
+        "constructor-chain",
+        &[
+            "var k; k = 'con' + 'structor'; x[k][k]('return 1')();",
+            "const { constructor: F } = function () {}; F('return process')();",
+        ],
+    );
+    // A name assigned twice is unknown: no guess.
+    let r = scan("var k; k = 'constructor'; k = 'name'; x[k][k];");
+    assert!(
+        r.findings.iter().all(|f| f.rule != "constructor-chain"),
+        "{:?}",
+        r.findings
+    );
+}
+
+#[test]
+fn code_inside_strings_is_scanned_too() {
+    let r = scan("eval(\"require('child_' + 'process').exec('id')\")");
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.rule == "child-process")
+        .expect("inner finding");
+    assert!(f.message.contains("in evaluated code"), "{}", f.message);
+    assert_eq!(r.verdict, Verdict::Block);
+    fires(
+        "constructor-chain",
+        &[
+            "setTimeout('this.constructor.constructor(\"return process\")()', 1)",
+            "eval(atob('dGhpcy5jb25zdHJ1Y3Rvci5jb25zdHJ1Y3Rvcg=='))",
+        ],
+    );
+}
+
+#[test]
+fn long_flat_chains_do_not_overflow_the_stack() {
+    let concat = format!("setTimeout({}'x', 1);", "'a' + ".repeat(20_000));
+    let r = scan(&concat);
+    assert!(
+        r.findings.iter().any(|f| f.rule == "timer-string"),
+        "{:?}",
+        r.findings
+    );
+    let members = format!("x{};", ".a".repeat(20_000));
+    scan(&members);
+    let calls = format!("f{};", "()".repeat(20_000));
+    scan(&calls);
+    let ternary = format!("{}1{};", "a ? b : ".repeat(5_000), "");
+    scan(&ternary);
+}
+
+#[test]
+fn user_written_decoder_functions_are_folded() {
+    // The event-stream payload style: a hex-decoding helper hides every name.
+    let src = "var r = require, t = process;\n\
+               function e(s) { return Buffer.from(s, 'hex').toString(); }\n\
+               t[e('62696e64696e67')]('fs');\n\
+               r(e('6368696c645f70726f63657373')).exec('id');";
+    let got = rules(src);
+    assert!(got.contains(&"process-binding".to_string()), "{got:?}");
+    assert!(got.contains(&"child-process".to_string()), "{got:?}");
+    fires(
+        "eval-indirect",
+        &["const d = (s) => s.split('').reverse().join(''); globalThis[d('lave')](x);"],
+    );
+    fires(
+        "encoded-exec",
+        &["function dec(x) { return atob(x); } eval(dec(payload));"],
+    );
 }

@@ -2,13 +2,13 @@
 //! [`fold::Env`] so that spelling tricks reach the same rules as plain code.
 
 use super::fold::{self, Env, Folded, Sym};
+use super::fold::{HashMap, HashSet};
 use super::Raw;
 use oxc_ast::ast::*;
 use oxc_ast::AstKind;
 use oxc_ast_visit::{walk, Visit};
 use oxc_span::{GetSpan, Span};
 use regex::bytes::Regex;
-use std::collections::HashSet;
 use std::sync::LazyLock;
 
 static SENSITIVE_PATH: LazyLock<Regex> = LazyLock::new(|| {
@@ -17,6 +17,12 @@ static SENSITIVE_PATH: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("static regex")
 });
+
+/// Longest string remembered for a name (`const k = '…'`).
+const MAX_ALIAS: usize = 512;
+
+/// How many levels of code-in-strings are scanned (`eval("eval('…')")`).
+const MAX_NEST: u8 = 2;
 
 /// Modules and what loading them means.
 fn module_rule(name: &str) -> Option<&'static str> {
@@ -98,7 +104,13 @@ pub struct AstScan<'s> {
     handled: HashSet<u32>,
     tainted: HashSet<String>,
     /// How often each name is bound anywhere (aliases are trusted only for unique names).
-    bindings: std::collections::HashMap<String, u32>,
+    bindings: HashMap<String, u32>,
+    /// How deep inside evaluated strings this scan is.
+    nest: u8,
+    /// Bytes of evaluated strings still to scan.
+    nested_budget: usize,
+    /// Names assigned with `name = …` so far.
+    assigned: HashSet<String>,
     depth: u32,
     pub max_nesting: u32,
     pub complexity: u32,
@@ -111,14 +123,28 @@ pub struct AstScan<'s> {
 
 impl<'s> AstScan<'s> {
     pub fn new(src: &'s str) -> Self {
+        Self::nested(src, 0)
+    }
+
+    /// A scanner for code found inside code (`eval("…")`), `nest` levels deep.
+    pub fn nested(src: &'s str, nest: u8) -> Self {
         AstScan {
+            nest,
+            // top level: the source's size (at least 64 KB); nested: its own size, so the
+            // total work stays a small multiple of the input
+            nested_budget: if nest == 0 {
+                src.len().max(64 * 1024)
+            } else {
+                src.len()
+            },
             src,
             env: Env::default(),
             findings: Vec::new(),
             string_spans: Vec::new(),
-            handled: HashSet::new(),
-            tainted: HashSet::new(),
-            bindings: std::collections::HashMap::new(),
+            handled: HashSet::default(),
+            tainted: HashSet::default(),
+            bindings: HashMap::default(),
+            assigned: HashSet::default(),
             depth: 0,
             max_nesting: 0,
             complexity: 1,
@@ -229,7 +255,53 @@ impl<'s> AstScan<'s> {
         f.found
     }
 
+    /// Scans constant code handed to eval / Function / timers (also decoded payloads) and
+    /// reports what it does at the call, e.g. `eval("require('child_process')…")`.
+    fn check_evaluated_code(&mut self, args: &[Argument], span: Span) {
+        if self.nest >= MAX_NEST {
+            return;
+        }
+        let Some(code) = args
+            .last()
+            .and_then(|a| a.as_expression())
+            .and_then(|a| self.fold(a))
+        else {
+            return;
+        };
+        if code.value.len() < 4 || code.value.len() > self.nested_budget {
+            return;
+        }
+        // Nested scans share a budget of the source's own size, so repeating one short call
+        // on a long aliased string cannot multiply the work.
+        self.nested_budget -= code.value.len();
+        for inner in super::nested_raws(&code.value, self.nest + 1)
+            .into_iter()
+            .take(20)
+        {
+            if inner.rule == "function-global-idiom" {
+                continue;
+            }
+            let text = code
+                .value
+                .get(inner.start as usize..inner.end as usize)
+                .unwrap_or("");
+            let detail = format!(
+                "in evaluated code: `{}`",
+                crate::engine::text::truncate(text, 60)
+            );
+            self.findings.push(super::Raw {
+                rule: inner.rule,
+                start: span.start,
+                end: span.end,
+                folded: inner.folded,
+                hidden: true,
+                detail,
+            });
+        }
+    }
+
     fn check_code_arg(&mut self, args: &[Argument], span: Span, what: &str) -> bool {
+        self.check_evaluated_code(args, span);
         // eval(atob(…)), Function(Buffer.from(…).toString())
         if args
             .iter()
@@ -271,6 +343,9 @@ impl<'s> AstScan<'s> {
         let path = sym.path.as_str();
         let arg0 = c.arguments.first().and_then(|a| a.as_expression());
         match path {
+            "eval.call" | "eval.apply" | "eval.bind" => {
+                self.add_sym("eval-indirect", c.span, &sym, String::new())
+            }
             "eval" | "execScript" => {
                 let folded = arg0.and_then(|a| self.fold(a));
                 if folded.as_ref().is_some_and(|f| f.value.trim() == "this") {
@@ -282,25 +357,34 @@ impl<'s> AstScan<'s> {
                     return;
                 }
                 if sym.plain && path == "eval" {
-                    self.add("eval-direct", c.span, folded.as_ref(), String::new());
+                    let shown = folded.or_else(|| {
+                        sym.hidden.then(|| Folded {
+                            value: "eval".into(),
+                            hidden: true,
+                            decoded: false,
+                        })
+                    });
+                    self.add("eval-direct", c.span, shown.as_ref(), String::new());
                 } else {
                     self.add_sym("eval-indirect", c.span, &sym, String::new());
                 }
             }
-            "Function" | "AsyncFunction" | "GeneratorFunction" | "AsyncGeneratorFunction" => {
-                self.function_ctor(&c.arguments, c.span, &sym)
-            }
+            "Function"
+            | "AsyncFunction"
+            | "GeneratorFunction"
+            | "AsyncGeneratorFunction"
+            | "Function.prototype.constructor"
+            | "Function.constructor" => self.function_ctor(&c.arguments, c.span, &sym),
             "Function.apply" | "Function.call" | "Function.bind" => {
                 self.function_ctor(&[], c.span, &sym)
             }
-            "Reflect.construct" | "Reflect.apply" => {
-                if arg0
-                    .and_then(|a| self.resolve(a))
-                    .is_some_and(|s| s.path == "Function")
-                {
-                    self.function_ctor(&[], c.span, &sym);
+            "Reflect.construct" | "Reflect.apply" => match arg0.and_then(|a| self.resolve(a)) {
+                Some(s) if s.path == "Function" => self.function_ctor(&[], c.span, &sym),
+                Some(s) if s.path == "eval" => {
+                    self.add_sym("eval-indirect", c.span, &s, format!("via `{path}`"))
                 }
-            }
+                _ => {}
+            },
             "setTimeout" | "setInterval" | "setImmediate" => {
                 if arg0.is_some_and(|a| self.stringish(a))
                     && !self.check_code_arg(&c.arguments[..1], c.span, path)
@@ -605,7 +689,26 @@ impl<'s> AstScan<'s> {
         | AssignmentTarget::ComputedMemberExpression(_)) = &a.left
         else {
             if let AssignmentTarget::AssignmentTargetIdentifier(id) = &a.left {
-                self.env.reassigned(id.name.as_str());
+                let name = id.name.as_str();
+                let first = !self.assigned.contains(name);
+                if first {
+                    self.assigned.insert(name.to_string());
+                }
+                // `var k; k = 'constructor'`: the first assignment to a name declared without
+                // a value (or not at all) is an alias like a declaration; any other makes it
+                // unknown.
+                let known = self.env.aliases.contains_key(name);
+                if first
+                    && !known
+                    && a.operator == AssignmentOperator::Assign
+                    && self.bindings.get(name).copied().unwrap_or(0) <= 1
+                {
+                    if let Some(v) = self.alias_value(&a.right) {
+                        self.env.bind(name, Some(v));
+                    }
+                } else {
+                    self.env.reassigned(name);
+                }
             }
             return;
         };
@@ -628,6 +731,34 @@ impl<'s> AstScan<'s> {
                 break;
             }
         }
+        // The nearest object in the chain that names something (`require.cache` in
+        // `require.cache[p].exports = …`).
+        let mut target = m.object();
+        let mut resolved = None;
+        for _ in 0..16 {
+            if let Some(s) = self.resolve(target) {
+                resolved = Some(s);
+                break;
+            }
+            match target.as_member_expression() {
+                Some(inner) => target = inner.object(),
+                None => break,
+            }
+        }
+        if let Some(t) = &resolved {
+            let p = t.path.as_str();
+            if p.starts_with("require.cache")
+                || p.starts_with("module:module._cache")
+                || p.starts_with("module.constructor._cache")
+                || p.starts_with("module:module")
+                || p.starts_with("module.constructor")
+            {
+                let detail = format!("writes `{p}`");
+                let t = t.clone();
+                self.add_sym("require-cache", span, &t, detail);
+                return;
+            }
+        }
         // keys[0] is the written property; the rest are the path to it (outermost first).
         for (i, k) in keys.iter().enumerate().skip(1) {
             let via_proto = k.value == "__proto__";
@@ -644,32 +775,9 @@ impl<'s> AstScan<'s> {
             self.add("proto-set", span, first.as_ref(), String::new());
             return;
         }
-        // The nearest object in the chain that names something (`require.cache` in
-        // `require.cache[p].exports = …`).
-        let mut target = m.object();
-        let mut resolved = None;
-        for _ in 0..16 {
-            if let Some(s) = self.resolve(target) {
-                resolved = Some(s);
-                break;
-            }
-            match target.as_member_expression() {
-                Some(inner) => target = inner.object(),
-                None => break,
-            }
-        }
         if let Some(t) = resolved {
             let p = t.path.as_str();
-            if p.starts_with("require.cache")
-                || p.starts_with("module:module._cache")
-                || p.starts_with("module.constructor._cache")
-                || p == "module:module.prototype"
-                || p == "module:module"
-                || p == "module.constructor"
-            {
-                let detail = format!("writes `{p}`");
-                self.add_sym("require-cache", span, &t, detail);
-            } else if (p.ends_with(".prototype") && is_builtin_target(p) && !self.shadowed(p))
+            if (p.ends_with(".prototype") && is_builtin_target(p) && !self.shadowed(p))
                 || (fold::is_global_object(p)
                     && keys.first().is_some_and(|k| {
                         matches!(k.value.as_str(), "eval" | "Function" | "fetch" | "require")
@@ -684,6 +792,19 @@ impl<'s> AstScan<'s> {
         }
     }
 
+    /// What a name bound to `init` stands for: a constant string, an array of them, or a
+    /// host object.
+    fn alias_value(&self, init: &Expression<'_>) -> Option<fold::Alias> {
+        if let Some(f) = self.fold(init) {
+            // Every use copies the value: keep aliases short so uses stay cheap.
+            (f.value.len() <= MAX_ALIAS).then_some(fold::Alias::Str(f))
+        } else if let Some(a) = self.env.fold_array_expr(init, self.src) {
+            (a.iter().map(String::len).sum::<usize>() <= MAX_ALIAS).then_some(fold::Alias::Arr(a))
+        } else {
+            self.resolve(init).map(fold::Alias::Sym)
+        }
+    }
+
     fn bind_declarator(&mut self, d: &VariableDeclarator<'_>) {
         let Some(init) = &d.init else {
             return;
@@ -691,12 +812,22 @@ impl<'s> AstScan<'s> {
         match &d.id {
             BindingPattern::BindingIdentifier(id) => {
                 let name = id.name.as_str();
-                let value = if let Some(f) = self.fold(init) {
-                    Some(fold::Alias::Str(f))
-                } else if let Some(a) = self.env.fold_array_expr(init, self.src) {
-                    Some(fold::Alias::Arr(a))
-                } else {
-                    self.resolve(init).map(fold::Alias::Sym)
+                let value = match init.without_parentheses() {
+                    Expression::FunctionExpression(f) => f
+                        .body
+                        .as_ref()
+                        .and_then(|b| Env::returned(b))
+                        .and_then(|r| self.env.decoder_of(&f.params, r, self.src))
+                        .map(fold::Alias::Decoder),
+                    Expression::ArrowFunctionExpression(f) => {
+                        let ret = match &f.body {
+                            ArrowFunctionBody::FunctionBody(b) => Env::returned(b),
+                            other => other.as_expression(),
+                        };
+                        ret.and_then(|r| self.env.decoder_of(&f.params, r, self.src))
+                            .map(fold::Alias::Decoder)
+                    }
+                    _ => self.alias_value(init),
                 };
                 if self.bindings.get(name).copied().unwrap_or(0) <= 1
                     && self.mentions_secret_expr(init)
@@ -710,6 +841,24 @@ impl<'s> AstScan<'s> {
                 }
             }
             BindingPattern::ObjectPattern(p) => {
+                // const { constructor: F } = function () {}
+                if fold::function_valued(init, &self.env, self.src, 0) {
+                    for prop in &p.properties {
+                        if prop.key.static_name().is_some_and(|k| k == "constructor") {
+                            let detail = "destructures `constructor` from a function".into();
+                            self.add("constructor-chain", d.span, None, detail);
+                            if let BindingPattern::BindingIdentifier(id) = &prop.value {
+                                let sym = Sym {
+                                    path: "Function".into(),
+                                    hidden: true,
+                                    plain: false,
+                                    chain: true,
+                                };
+                                self.env.bind(id.name.as_str(), Some(fold::Alias::Sym(sym)));
+                            }
+                        }
+                    }
+                }
                 let Some(s) = self.resolve(init) else {
                     return;
                 };
@@ -802,15 +951,14 @@ impl<'a> Visit<'a> for AstScan<'_> {
 
     fn visit_expression(&mut self, e: &Expression<'a>) {
         match e {
-            Expression::CallExpression(c) => {
-                self.check_call(c);
+            Expression::ChainExpression(_) => self.check_member(e),
+            Expression::CallExpression(c)
                 if c.callee
                     .as_member_expression()
                     .and_then(|m| m.static_property_name())
-                    == Some("get")
-                {
-                    self.check_member(e);
-                }
+                    == Some("get") =>
+            {
+                self.check_member(e)
             }
             Expression::NewExpression(n) => self.check_new(n),
             Expression::StaticMemberExpression(_) | Expression::ComputedMemberExpression(_) => {
@@ -851,12 +999,40 @@ impl<'a> Visit<'a> for AstScan<'_> {
                 }
             }
             Expression::ImportExpression(i) => match self.fold(&i.source) {
+                Some(name)
+                    if ["data:", "blob:", "http:", "https:"]
+                        .iter()
+                        .any(|p| name.value.starts_with(p)) =>
+                {
+                    let detail = "imports code from a URL".to_string();
+                    self.add("dynamic-import", i.span, Some(&name), detail);
+                }
                 Some(name) => self.module_finding(&name, i.span),
                 None => self.add("dynamic-import", i.span, None, String::new()),
             },
             _ => {}
         }
         walk::walk_expression(self, e);
+    }
+
+    fn visit_function(&mut self, f: &Function<'a>, flags: oxc_syntax::scope::ScopeFlags) {
+        walk::walk_function(self, f, flags);
+        if let (Some(id), Some(body)) = (&f.id, &f.body) {
+            let name = id.name.as_str();
+            if f.is_declaration() && self.bindings.get(name).copied().unwrap_or(0) <= 1 {
+                if let Some(k) =
+                    Env::returned(body).and_then(|r| self.env.decoder_of(&f.params, r, self.src))
+                {
+                    self.env.bind(name, Some(fold::Alias::Decoder(k)));
+                }
+            }
+        }
+    }
+
+    fn visit_call_expression(&mut self, c: &CallExpression<'a>) {
+        // Here rather than in visit_expression: optional calls (`eval?.(x)`) arrive only here.
+        self.check_call(c);
+        walk::walk_call_expression(self, c);
     }
 
     fn visit_variable_declarator(&mut self, d: &VariableDeclarator<'a>) {
@@ -939,6 +1115,11 @@ impl<'a> Visit<'a> for AstScan<'_> {
         }
     }
 
+    fn visit_reg_exp_literal(&mut self, it: &RegExpLiteral<'a>) {
+        // Regex literals hold text like strings do (locale patterns with ZWNJ, RTL marks).
+        self.string_spans.push((it.span.start, it.span.end));
+    }
+
     fn visit_template_literal(&mut self, it: &TemplateLiteral<'a>) {
         for q in &it.quasis {
             self.string_spans.push((q.span.start, q.span.end));
@@ -959,9 +1140,17 @@ impl<'a> Visit<'a> for AstScan<'_> {
 
     fn visit_binding_identifier(&mut self, it: &BindingIdentifier<'a>) {
         let name = it.name.as_str();
-        let n = self.bindings.entry(name.to_string()).or_insert(0);
-        *n += 1;
-        if *n > 1 {
+        let repeated = match self.bindings.get_mut(name) {
+            Some(n) => {
+                *n += 1;
+                true
+            }
+            None => {
+                self.bindings.insert(name.to_string(), 1);
+                false
+            }
+        };
+        if repeated {
             self.env.reassigned(name);
         }
         self.ident(name, it.span, true);
@@ -972,7 +1161,10 @@ impl<'a> Visit<'a> for AstScan<'_> {
     }
 
     fn visit_identifier_name(&mut self, it: &IdentifierName<'a>) {
-        self.ident(it.name.as_str(), it.span, false);
+        // Property names: only the look-alike check (entropy counts bindings and references).
+        if !it.name.is_ascii() {
+            self.ident(it.name.as_str(), it.span, false);
+        }
     }
 }
 
@@ -1002,6 +1194,12 @@ impl<'a> Visit<'a> for Finder<'_, '_> {
         self.budget -= 1;
         let hit = match self.want {
             Want::Decoder => match e {
+                Expression::CallExpression(c)
+                    if matches!(c.callee.without_parentheses(), Expression::Identifier(i)
+                        if matches!(self.env.aliases.get(i.name.as_str()), Some(fold::Alias::Decoder(_)))) =>
+                {
+                    true
+                }
                 Expression::CallExpression(c) => {
                     self.env.resolve(&c.callee, self.src).is_some_and(|s| {
                         matches!(

@@ -8,7 +8,40 @@
 
 use base64::Engine as _;
 use oxc_ast::ast::*;
-use std::collections::HashMap;
+
+/// A fast, non-cryptographic hasher for the scanner's small name maps (keys come from the
+/// scanned code, but the maps are per scan and bounded by its size, so flooding buys nothing
+/// over the linear cost of the input itself).
+#[derive(Default, Clone, Copy)]
+pub struct NameHasher(u64);
+
+impl std::hash::Hasher for NameHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut buf = [0u8; 8];
+            buf[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(buf))
+                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.0 = (self.0.rotate_left(5) ^ i as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+/// HashMap with [`NameHasher`].
+pub type HashMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<NameHasher>>;
+/// HashSet with [`NameHasher`].
+pub type HashSet<K> = std::collections::HashSet<K, std::hash::BuildHasherDefault<NameHasher>>;
 
 /// Longest folded string kept (bytes).
 pub const MAX_FOLD: usize = 4096;
@@ -44,8 +77,28 @@ pub enum Alias {
     Str(Folded),
     Arr(Vec<String>),
     Sym(Sym),
+    /// A one-line decoder function of the code itself (`function d(s){return atob(s)}`).
+    Decoder(Decoder),
     /// Declared or assigned more than once: unknown.
     Ambiguous,
+}
+
+/// What a user-written decoder function does to its argument.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decoder {
+    Base64,
+    Hex,
+    Reverse,
+}
+
+impl Decoder {
+    pub fn apply(self, s: &str) -> Option<String> {
+        match self {
+            Decoder::Base64 => decode_base64(s),
+            Decoder::Hex => decode_hex(s),
+            Decoder::Reverse => Some(s.chars().rev().collect()),
+        }
+    }
 }
 
 /// Names that resolve to host objects when not shadowed by an alias.
@@ -220,6 +273,12 @@ impl Env {
             })
         };
         let callee = c.callee.without_parentheses();
+        if let Expression::Identifier(id) = callee {
+            if let Some(Alias::Decoder(k)) = self.aliases.get(id.name.as_str()) {
+                let v = self.fold_d(arg(0)?, src, d)?;
+                return hidden(k.apply(&v.value)?, true);
+            }
+        }
         // atob(x), window.atob(x)
         if let Some(s) = self.resolve_d(callee, src, d) {
             match s.path.as_str() {
@@ -396,6 +455,83 @@ impl Env {
         }
     }
 
+    /// Recognises a one-parameter function whose only statement returns a decoding of the
+    /// parameter: `atob(p)`, `Buffer.from(p, 'hex'|'base64').toString()`,
+    /// `p.split('').reverse().join('')`.
+    pub fn decoder_of(
+        &self,
+        params: &FormalParameters,
+        ret: &Expression,
+        src: &str,
+    ) -> Option<Decoder> {
+        let [param] = params.items.as_slice() else {
+            return None;
+        };
+        let BindingPattern::BindingIdentifier(p) = &param.pattern else {
+            return None;
+        };
+        let is_p = |e: &Expression| matches!(e.without_parentheses(), Expression::Identifier(i) if i.name == p.name);
+        let Expression::CallExpression(c) = ret.without_parentheses() else {
+            return None;
+        };
+        let arg0 = c.arguments.first().and_then(|a| a.as_expression());
+        if self
+            .resolve(&c.callee, src)
+            .is_some_and(|s| s.path == "atob")
+            && arg0.is_some_and(is_p)
+        {
+            return Some(Decoder::Base64);
+        }
+        let m = c.callee.as_member_expression()?;
+        match m.static_property_name()? {
+            "toString" => {
+                let Expression::CallExpression(inner) = m.object().without_parentheses() else {
+                    return None;
+                };
+                if self.resolve(&inner.callee, src)?.path != "Buffer.from" {
+                    return None;
+                }
+                if !inner.arguments.first()?.as_expression().is_some_and(is_p) {
+                    return None;
+                }
+                match self
+                    .fold(inner.arguments.get(1)?.as_expression()?, src)?
+                    .value
+                    .as_str()
+                {
+                    "hex" => Some(Decoder::Hex),
+                    "base64" | "base64url" => Some(Decoder::Base64),
+                    _ => None,
+                }
+            }
+            "join" => {
+                // p.split('').reverse().join('')
+                let Expression::CallExpression(rev) = m.object().without_parentheses() else {
+                    return None;
+                };
+                let rm = rev.callee.as_member_expression()?;
+                let Expression::CallExpression(split) = rm.object().without_parentheses() else {
+                    return None;
+                };
+                let sm = split.callee.as_member_expression()?;
+                (rm.static_property_name()? == "reverse"
+                    && sm.static_property_name()? == "split"
+                    && is_p(sm.object()))
+                .then_some(Decoder::Reverse)
+            }
+            _ => None,
+        }
+    }
+
+    /// The expression a one-statement function body returns.
+    pub fn returned<'b, 'a>(body: &'b FunctionBody<'a>) -> Option<&'b Expression<'a>> {
+        match body.statements.as_slice() {
+            [Statement::ReturnStatement(r)] => r.argument.as_ref(),
+            [Statement::ExpressionStatement(e)] => Some(&e.expression),
+            _ => None,
+        }
+    }
+
     /// Public entry for array folding (used to record array aliases).
     pub fn fold_array_expr(&self, e: &Expression, src: &str) -> Option<Vec<String>> {
         self.fold_array(e, src, 0)
@@ -423,7 +559,11 @@ impl Env {
         d: u32,
     ) -> Option<(&'b Expression<'a>, Folded)> {
         let e = e.without_parentheses();
-        if let Some(m) = e.as_member_expression() {
+        let member = match e {
+            Expression::ChainExpression(ch) => ch.expression.as_member_expression(),
+            other => other.as_member_expression(),
+        };
+        if let Some(m) = member {
             let key = self.member_key(m, src, d)?;
             // Object.getOwnPropertyDescriptor(o, k).value
             if key.value == "value" {
@@ -478,7 +618,8 @@ impl Env {
                     Some(_) => None,
                     None if is_root(name) || is_global_object(name) => Some(Sym {
                         path: name.to_string(),
-                        hidden: false,
+                        // `\u0065val`: an escaped identifier is a hidden spelling
+                        hidden: raw(src, id.span).contains('\\'),
                         plain: true,
                         chain: false,
                     }),

@@ -106,10 +106,11 @@ pub struct Report {
 pub const MAX_PER_RULE: usize = 50;
 /// Findings kept per report.
 pub const MAX_FINDINGS: usize = 500;
-/// Above this approximate bracket depth the parse runs on a thread with a large stack.
-const BIG_STACK_DEPTH: u32 = 200;
-/// Above this depth no syntax tree is built at all (text-level rules only).
-const MAX_AST_DEPTH: u32 = 20_000;
+/// Above this depth bound ([`obfuscation::TextInfo::depth_estimate`]) the parse and visit run
+/// on a thread with a 1 GB stack (reserved, not committed); at or below it, on the caller's.
+const BIG_STACK_DEPTH: u32 = 256;
+/// Above this bound no syntax tree is built at all (text-level rules only, `deep-nesting`).
+const MAX_AST_DEPTH: u32 = 500_000;
 /// Longest snippet shown, in characters.
 const SNIPPET_CHARS: usize = 120;
 
@@ -145,21 +146,21 @@ fn scan_with_hash(source: &str, sha256: String) -> Report {
     let mut hex_names = 0;
     let mut first_hex = None;
     let mut parsed_ok = false;
-    if info.bracket_depth > MAX_AST_DEPTH {
+    if info.depth_estimate > MAX_AST_DEPTH {
         raws.push(Raw {
             rule: "deep-nesting",
             start: 0,
             end: 0,
             folded: None,
             hidden: false,
-            detail: format!("about {} levels", info.bracket_depth),
+            detail: format!("up to {} levels", info.depth_estimate),
         });
         parse_error = Some(format!(
             "nesting deeper than {MAX_AST_DEPTH} levels: only text-level rules ran"
         ));
     } else {
-        let run = || syntax_pass(source);
-        let out = if info.bracket_depth > BIG_STACK_DEPTH {
+        let run = || syntax_pass(source, 0);
+        let out = if info.depth_estimate > BIG_STACK_DEPTH {
             std::thread::scope(|s| {
                 std::thread::Builder::new()
                     .name("scan-deep".into())
@@ -237,18 +238,54 @@ struct SyntaxOut {
 }
 
 /// Parses once (script first, module as fallback) and visits once.
-fn syntax_pass(source: &str) -> SyntaxOut {
-    use oxc_ast_visit::Visit;
-    use oxc_parser::{ParseOptions, Parser};
-    use oxc_span::SourceType;
+/// The findings of code found inside code (the folded argument of eval / Function / a timer),
+/// with offsets into that code. Text rules included; too-deep code is skipped.
+pub fn nested_raws(code: &str, nest: u8) -> Vec<Raw> {
+    let info = obfuscation::text_pass(code);
+    if info.depth_estimate > BIG_STACK_DEPTH {
+        return Vec::new();
+    }
+    let out = syntax_pass(code, nest);
+    let mut raws = out.findings;
+    let mut strings = out.strings;
+    strings.sort_unstable();
+    obfuscation::text_rules(code, &info, &strings, &mut raws);
+    raws
+}
+
+fn syntax_pass(source: &str, nest: u8) -> SyntaxOut {
+    use oxc_parser::ParseOptions;
     let opts = ParseOptions {
         preserve_parens: false,
         allow_return_outside_function: true,
         ..ParseOptions::default()
     };
-    let alloc = oxc_allocator::Allocator::default();
+    // One arena per thread, reset between scans (a fresh arena per file costs page faults);
+    // an arena grown past 64 MB by a huge file is dropped instead of kept.
+    thread_local! {
+        static ARENA: std::cell::RefCell<Option<oxc_allocator::Allocator>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    let mut alloc = ARENA.with(|a| a.borrow_mut().take()).unwrap_or_default();
+    alloc.reset();
+    let out = syntax_pass_in(&alloc, source, opts, nest);
+    if alloc.capacity() <= 64 << 20 {
+        ARENA.with(|a| *a.borrow_mut() = Some(alloc));
+    }
+    out
+}
+
+fn syntax_pass_in(
+    alloc: &oxc_allocator::Allocator,
+    source: &str,
+    opts: oxc_parser::ParseOptions,
+    nest: u8,
+) -> SyntaxOut {
+    use oxc_ast_visit::Visit;
+    use oxc_parser::Parser;
+    use oxc_span::SourceType;
     // `unambiguous`: a script unless it uses import/export; one parse for nearly every file.
-    let ret = Parser::new(&alloc, source, SourceType::unambiguous())
+    let ret = Parser::new(alloc, source, SourceType::unambiguous())
         .with_options(opts)
         .parse();
     if ret.panicked || ret.diagnostics.has_errors() {
@@ -256,7 +293,7 @@ fn syntax_pass(source: &str) -> SyntaxOut {
             let alloc2 = oxc_allocator::Allocator::default();
             let other = Parser::new(&alloc2, source, st).with_options(opts).parse();
             if !other.panicked && !other.diagnostics.has_errors() {
-                let mut v = ast::AstScan::new(source);
+                let mut v = ast::AstScan::nested(source, nest);
                 v.visit_program(&other.program);
                 return syntax_out(v, None);
             }
@@ -274,7 +311,7 @@ fn syntax_pass(source: &str) -> SyntaxOut {
     });
     let parse_error =
         parse_error.or_else(|| ret.panicked.then(|| "unrecoverable syntax error".into()));
-    let mut v = ast::AstScan::new(source);
+    let mut v = ast::AstScan::nested(source, nest);
     v.visit_program(&ret.program);
     syntax_out(v, parse_error)
 }
