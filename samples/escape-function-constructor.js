@@ -1,8 +1,9 @@
 // sample: Escape: new Function from a string
 // run-options: --force
 // expect-outcome: error
-// expect-blocked: code-generation@9
-// expect-verdict: block
+// expect-blocked: code-generation@10
+// expect-verdict: review
+// expect-findings: function-constructor
 //
 // Uncaught, the refusal ends the run with an error that names the blocked capability.
 const add = (a, b) => a + b;

@@ -2,8 +2,9 @@
 // run-options: --force
 // expect-outcome: ok
 // expect-value: {"fetch":"refused","xhr":"refused"}
-// expect-blocked: network@11, network@12
-// expect-verdict: block
+// expect-blocked: network@12, network@13
+// expect-verdict: review
+// expect-findings: network-fetch
 //
 // No network capability exists; both attempts are refused and recorded.
 const tryIt = (f) => {

@@ -1,8 +1,9 @@
 // sample: Escape: reading and writing files with require('fs')
 // run-options: --force
 // expect-outcome: error
-// expect-blocked: filesystem@9
-// expect-verdict: block
+// expect-blocked: filesystem@10
+// expect-verdict: review
+// expect-findings: fs-access, sensitive-path
 //
 // The module does not exist in the sandbox; the error says so and the run stops here,
 // before any write.
