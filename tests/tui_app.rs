@@ -493,3 +493,17 @@ async fn open_and_save_go_through_the_driver_with_clear_errors() {
     });
     assert!(app.message.as_deref().unwrap_or("").contains("cannot open"));
 }
+
+#[test]
+fn a_broken_user_theme_is_a_warning_in_the_status_bar_not_a_crash() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("broken.toml"), "[syntax\nkeyword = 12").expect("write");
+    let mut init = sandbench::tui::app::AppInit::new("t.js", "1");
+    init.themes = sandbench::tui::theme::ThemeSet::load_from(Some(dir.path()), false);
+    let mut app = App::new(init);
+    app.start();
+    let msg = app.message.clone().unwrap_or_default();
+    assert!(msg.contains("broken.toml"), "{msg}");
+    // The built-in themes are all still there to cycle through.
+    assert!(app.theme.set.themes.len() >= 4);
+}

@@ -185,3 +185,28 @@ fn a_person_opens_runs_cancels_resizes_and_quits() {
     let left = std::fs::read_dir(&rec).map(|d| d.count()).unwrap_or(0);
     assert_eq!(left, 0, "recovery files left in {}", rec.display());
 }
+
+#[test]
+fn a_panic_of_the_ui_restores_the_terminal() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bin = Path::new(env!("CARGO_BIN_EXE_sandbench"));
+    let s = Session::start(100, 30);
+    s.literal(&format!(
+        "RUST_BACKTRACE=0 SANDBENCH_TEST_PANIC=1 SANDBENCH_DATA_DIR={} SANDBENCH_CONFIG_DIR={} {}; echo EXIT=$?",
+        shell_quote(&dir.path().join("data")),
+        shell_quote(&dir.path().join("config")),
+        shell_quote(bin),
+    ));
+    s.keys(&["Enter"]);
+    let screen = s.wait_text("EXIT=101");
+    assert!(
+        screen.contains("deliberate panic"),
+        "the panic message is readable:\n{screen}"
+    );
+    assert!(!screen.contains("Threats"), "{screen}");
+    assert_eq!(s.display("#{alternate_on}"), "0");
+    // Raw mode is off again: the shell echoes typed text and runs it on Enter.
+    s.literal("echo RAW=off");
+    s.keys(&["Enter"]);
+    s.wait_text("RAW=off\n");
+}

@@ -35,7 +35,10 @@ pub fn main(file: Option<PathBuf>) -> u8 {
         Ok(rt) => rt,
         Err(e) => return crate::cli::usage_error(format!("cannot start the runtime: {e}")),
     };
-    match rt.block_on(run(init)) {
+    let result = rt.block_on(run(init));
+    // A scan still going on a blocking thread must not hold up the exit.
+    rt.shutdown_timeout(std::time::Duration::from_millis(200));
+    match result {
         Ok(()) => crate::cli::EXIT_OK,
         Err(e) => {
             terminal::restore();
@@ -89,10 +92,15 @@ async fn run(init: AppInit) -> std::io::Result<()> {
     }
     let mut events = EventStream::new();
     let mut dirty = true;
+    // For the end-to-end test that the terminal is restored on a panic of the UI thread.
+    let panic_after_draw = std::env::var_os("SANDBENCH_TEST_PANIC").is_some();
     loop {
         if dirty {
             guard.terminal.draw(|f| ui::render(&app, f))?;
             dirty = false;
+            if panic_after_draw {
+                panic!("SANDBENCH_TEST_PANIC: a deliberate panic after the first frame");
+            }
         }
         if driver.quit {
             break;
