@@ -170,15 +170,37 @@ fn prototype_pollution_is_refused_and_gone_next_run() {
         assert_blocked(&out, "setPrototypeOf", Category::PrototypePollution, 1);
         let out = run_on(ex, "Reflect.set(Object.prototype, 'polluted', 1)");
         assert_blocked(&out, "set", Category::PrototypePollution, 1);
-        // Plain assignment to a frozen intrinsic throws (strict profile runs strict code).
-        let out = run_on(ex, "Object.prototype.polluted = 'yes'");
-        assert_eq!(out.outcome, Outcome::Error);
+        // Plain assignment to a frozen intrinsic throws (strict profile runs strict code); left
+        // uncaught, it is recorded at the line that tried.
+        let out = run_on(ex, "const x = 1;\nObject.prototype.polluted = 'yes'");
         assert_eq!(
             out.error.as_ref().map(|e| e.name.as_str()),
             Some("TypeError")
         );
+        assert_blocked(&out, "prototype", Category::PrototypePollution, 2);
+        let out = run_on(ex, "\n\n({}).constructor.prototype.isAdmin = true");
+        assert_blocked(&out, "prototype", Category::PrototypePollution, 3);
+        // Caught, the write still fails.
+        let out = run_on(
+            ex,
+            "try {\n  ({}).constructor.prototype.isAdmin = true\n} catch (e) {}\n[typeof ({}).isAdmin]",
+        );
+        assert_eq!(out.value, Some(serde_json::json!(["undefined"])));
+        // The script's own frozen objects are not shared intrinsics: nothing is recorded.
+        let out = run_on(ex, "const o = Object.freeze({ a: 1 });\no.a = 2");
+        assert_eq!(out.outcome, Outcome::Error);
+        assert!(out.blocked.is_empty(), "{:?}", out.blocked);
         let out = run_on(ex, "Array.prototype.map = function () { return 'owned' }");
         assert_eq!(out.outcome, Outcome::Error);
+        for code in [
+            "String.prototype.evil = 1",
+            "Promise.prototype.then = null",
+            "Function.prototype.call = null",
+            "Object.keys = () => []",
+        ] {
+            let out = run_on(ex, code);
+            assert_eq!(out.outcome, Outcome::Error, "{code}");
+        }
 
         // Lab profile: nothing frozen, so pollution succeeds — inside that run only.
         let mut lab = ExecRequest::new("Object.prototype.polluted = 'yes'; ({}).polluted");

@@ -104,6 +104,18 @@ fn maps_sets_json_and_dates() {
         );
         assert_eq!(v, json!([[["a", 1], ["b", 2]], [1, 2, 3], 2, 2]));
         assert!(d.starts_with("[[[\"a\", 1]"), "{d}");
+        let (v, d) = value(
+            ex,
+            "[new Map([['a', 1], [{ k: 2 }, [3]]]), new Set(['x', 'y']), new Map(), /a+b/gi, Symbol('tag')]",
+        );
+        assert_eq!(
+            v,
+            json!([[["a", 1], [{"k": 2}, [3]]], ["x", "y"], [], {}, null])
+        );
+        assert_eq!(
+            d,
+            "[Map(2) { \"a\" => 1, { k: 2 } => [3] }, Set(2) { \"x\", \"y\" }, Map(0) {}, /a+b/gi, Symbol(tag)]"
+        );
 
         let (v, _) = value(
             ex,

@@ -182,6 +182,27 @@ fn returned_proxies_getters_and_deep_values_are_read_safely() {
         let out = run_on(ex, "const o = { name: 'loop' }; o.self = o; o");
         assert_eq!(out.value_display, "{ name: \"loop\", self: [Circular] }");
 
+        // Script functions planted where the host reads collections never run.
+        let mut lab = ExecRequest::new(
+            "const m = new Map([[1, 2]]);\nm.entries = () => { console.log('ran'); while (true) {} };\nm",
+        );
+        lab.profile = sandbench::engine::policy::Profile::Lab;
+        let out = run_with_on(ex, &lab);
+        assert_eq!(out.outcome, Outcome::Ok);
+        assert!(out.console.is_empty());
+        assert_eq!(out.value_display, "Map(1) { … 1 more }");
+
+        // Many large strings: the converted value stays bounded in total.
+        let out = run_on(ex, "Array.from({ length: 200 }, () => 'x'.repeat(60000))");
+        let total: usize = out
+            .value
+            .as_ref()
+            .and_then(|v| v.as_array())
+            .map_or(0, |a| {
+                a.iter().map(|s| s.as_str().map_or(0, str::len)).sum()
+            });
+        assert!(total <= 1024 * 1024 + 200 * 4, "{total}");
+
         let out = run_on(ex, "'\\u001b[2J\\u202e' + 'x'.repeat(100000)");
         assert!(out.value_display.starts_with("\\x1b[2J\\u{202e}x"));
         assert!(out.value_display.chars().count() < 5000);

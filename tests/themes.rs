@@ -11,20 +11,6 @@ use sandbench::tui::theme::{
 };
 use std::path::{Path, PathBuf};
 
-const ALL_KINDS: [TokenKind; 12] = [
-    TokenKind::Keyword,
-    TokenKind::Identifier,
-    TokenKind::Builtin,
-    TokenKind::Number,
-    TokenKind::String,
-    TokenKind::Template,
-    TokenKind::Regex,
-    TokenKind::Comment,
-    TokenKind::Operator,
-    TokenKind::Punctuation,
-    TokenKind::Whitespace,
-    TokenKind::Invalid,
-];
 const ALL_SEVERITIES: [Severity; 5] = [
     Severity::Info,
     Severity::Low,
@@ -167,6 +153,20 @@ fn contrast_ratio_matches_wcag_reference_values() {
 }
 
 #[test]
+fn each_syntax_key_colours_its_token_kind() {
+    let mut text = String::from("[syntax]\n");
+    for (i, k) in TokenKind::ALL.iter().enumerate() {
+        text.push_str(&format!("{} = \"#0000{:02x}\"\n", k.as_str(), i + 1));
+    }
+    let parsed = parse_theme("distinct.toml", &text, &Theme::monochrome(), &[]);
+    assert!(parsed.warnings.is_empty(), "{:?}", parsed.warnings);
+    for (i, k) in TokenKind::ALL.iter().enumerate() {
+        let want = Color::Rgb(0, 0, u8::try_from(i + 1).expect("small"));
+        assert_eq!(parsed.theme.token_style(*k).fg, Some(want), "{k:?}");
+    }
+}
+
+#[test]
 fn themes_are_distinct_and_styles_reach_every_kind() {
     let set = ThemeSet::load_from(None, false);
     let default = set.default_theme();
@@ -208,7 +208,7 @@ fn no_color_gives_a_theme_without_any_colour() {
             .into_iter()
             .all(|c| matches!(c, None | Some(Color::Reset)))
     };
-    let mut styles: Vec<Style> = ALL_KINDS.iter().map(|k| t.token_style(*k)).collect();
+    let mut styles: Vec<Style> = TokenKind::ALL.iter().map(|k| t.token_style(*k)).collect();
     styles.extend(ALL_SEVERITIES.iter().map(|s| t.severity_style(*s)));
     styles.extend(ALL_SEVERITIES.iter().map(|s| t.severity_underline(*s)));
     styles.extend(ALL_VERDICTS.iter().map(|v| t.verdict_style(*v)));
@@ -398,6 +398,13 @@ fn next_after_cycles_through_every_theme_and_wraps() {
     assert_eq!(seen, names);
     assert_eq!(set.next_after(&current).name, names[0], "wraps around");
     assert_eq!(set.next_after("no such theme").name, names[0]);
+    // The fields are public: an emptied set still answers with the built-in default.
+    let empty = ThemeSet {
+        themes: Vec::new(),
+        warnings: Vec::new(),
+    };
+    assert_eq!(empty.next_after("default"), &Theme::builtin());
+    assert_eq!(empty.default_theme(), &Theme::builtin());
 }
 
 #[test]
@@ -453,5 +460,20 @@ proptest! {
             prop_assert!(w.contains("fuzz.toml"));
             prop_assert!(!w.chars().any(|c| c.is_control()));
         }
+    }
+}
+
+#[test]
+fn deeply_nested_toml_is_a_warning_not_a_stack_overflow() {
+    for text in [
+        format!("x = {}{}", "[".repeat(30_000), "]".repeat(30_000)),
+        format!("[syntax]\nkeyword = {}", "{ fg = ".repeat(9_000)),
+        format!("{}b = 1", "a.".repeat(20_000)),
+    ] {
+        assert!(text.len() as u64 <= MAX_THEME_BYTES);
+        let parsed = parse_theme("deep.toml", &text, &Theme::builtin(), &[]);
+        assert_eq!(parsed.warnings.len(), 1, "{:?}", parsed.warnings);
+        assert!(parsed.warnings[0].starts_with("theme deep.toml: invalid TOML"));
+        assert_eq!(parsed.theme.syntax, Theme::builtin().syntax);
     }
 }

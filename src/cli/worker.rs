@@ -15,6 +15,9 @@ pub struct WorkerArgs {
     /// Lock down, verify the lockdown holds, print a handshake and exit.
     #[arg(long)]
     pub probe: bool,
+    /// Warm the engine up once (after lockdown) before reporting ready.
+    #[arg(long)]
+    pub warm: bool,
 }
 
 pub fn main(args: WorkerArgs) -> u8 {
@@ -22,6 +25,7 @@ pub fn main(args: WorkerArgs) -> u8 {
         memory_mb: args.memory_mb,
         wall_timeout_ms: args.wall_timeout_ms,
         probe: args.probe,
+        warm: args.warm,
     });
     u8::try_from(code).unwrap_or(1)
 }

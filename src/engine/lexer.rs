@@ -15,8 +15,17 @@
 //!
 //! Regex-versus-division is decided from the previous significant token (the classic
 //! heuristic): after an operand (identifier, literal, `)`, `]`, `this`, postfix `++`) a `/`
-//! divides; anywhere else it starts a regex. A regex with no closing `/` on its line falls
-//! back to a division operator, so a wrong guess never swallows the rest of the line.
+//! divides; anywhere else it starts a regex. The `)` closing the condition of `if`, `while`,
+//! `for` or `with` is not an operand (`if (x) /re/.test(s)`). A regex with no closing `/` on
+//! its line falls back to a division operator, so a wrong guess never swallows the rest of
+//! the line. On 1,288 real files (82,546 literals, 1,649 regexes) every regex, string, number
+//! and template agreed with oxc's parser (`tests/lexer.rs`, `corpus_agreement_…`).
+//!
+//! Known limits, as in most highlighters: a `/` right after a block's `}` is taken as a regex
+//! (`x = {} / 2` is lexed as a failed regex, then division); keywords used as object keys
+//! (`{ if: 1 }`) are coloured as keywords; identifiers use `char::is_alphabetic` /
+//! `is_alphanumeric` plus the usual joiners and marks rather than the exact `ID_Start` /
+//! `ID_Continue` tables.
 
 /// What a token is, for colouring.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -39,6 +48,41 @@ pub enum TokenKind {
     /// Characters that cannot start any token here (`\` outside an escape, a lone `#`,
     /// control characters, a number run into letters like `3px`).
     Invalid,
+}
+
+impl TokenKind {
+    pub const ALL: [TokenKind; 12] = [
+        TokenKind::Keyword,
+        TokenKind::Identifier,
+        TokenKind::Builtin,
+        TokenKind::Number,
+        TokenKind::String,
+        TokenKind::Template,
+        TokenKind::Regex,
+        TokenKind::Comment,
+        TokenKind::Operator,
+        TokenKind::Punctuation,
+        TokenKind::Whitespace,
+        TokenKind::Invalid,
+    ];
+
+    /// The kind's name, as used for theme keys (`[syntax] keyword = …`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenKind::Keyword => "keyword",
+            TokenKind::Identifier => "identifier",
+            TokenKind::Builtin => "builtin",
+            TokenKind::Number => "number",
+            TokenKind::String => "string",
+            TokenKind::Template => "template",
+            TokenKind::Regex => "regex",
+            TokenKind::Comment => "comment",
+            TokenKind::Operator => "operator",
+            TokenKind::Punctuation => "punctuation",
+            TokenKind::Whitespace => "whitespace",
+            TokenKind::Invalid => "invalid",
+        }
+    }
 }
 
 /// One token: `src[start..end]` (byte offsets).
@@ -87,7 +131,13 @@ enum Prev {
     Operand,
     /// `.` or `?.`: the next word is a property name, not a keyword.
     Dot,
+    /// `if`, `while`, `for`, `with`: the `(` that follows opens a condition, and a `/` after
+    /// its `)` starts a regex (`if (x) /re/.test(s)`).
+    Condition,
 }
+
+/// Parentheses tracked for [`Prev::Condition`]; deeper ones count as ordinary.
+const MAX_TRACKED_PARENS: u8 = 64;
 
 /// Lexer state carried from the end of one line to the start of the next (inside a block
 /// comment, a template literal including nested `${}` depth, a string with a trailing
@@ -103,6 +153,10 @@ pub struct LineState {
     depth: u8,
     /// Open `{` inside each open substitution; entries at and above `depth` are 0.
     braces: [u8; MAX_TEMPLATE_DEPTH],
+    /// Open `(` (saturating).
+    parens: u8,
+    /// Bit `i`: the `(` at depth `i` opened a condition; bits at and above `parens` are 0.
+    cond_parens: u64,
 }
 
 impl LineState {
@@ -282,6 +336,12 @@ fn is_builtin(w: &[u8]) -> bool {
             | b"decodeURIComponent"
             | b"encodeURIComponent"
             | b"fromCharCode"
+            | b"setPrototypeOf"
+            | b"getPrototypeOf"
+            | b"defineProperty"
+            | b"getOwnPropertyDescriptor"
+            | b"prepareStackTrace"
+            | b"captureStackTrace"
             | b"undefined"
             | b"NaN"
             | b"Infinity"
@@ -306,6 +366,8 @@ fn is_unicode_ident_continue(c: char) -> bool {
     c.is_alphanumeric()
         || matches!(c,
             '\u{200c}' | '\u{200d}'                 // ZWNJ, ZWJ
+            | '\u{b7}' | '\u{387}' | '\u{1369}'..='\u{1371}' | '\u{19da}' // Other_ID_Continue
+            | '\u{30fb}' | '\u{ff65}'
             | '\u{0300}'..='\u{036f}'               // combining diacritical marks
             | '\u{1ab0}'..='\u{1aff}'
             | '\u{1dc0}'..='\u{1dff}'
@@ -507,8 +569,35 @@ impl<'a, 'o> Lexer<'a, 'o> {
                 }
                 None => self.punct(1, Prev::ExprStart),
             },
-            b'(' | b'[' | b';' | b',' => self.punct(1, Prev::ExprStart),
-            b')' | b']' => self.punct(1, Prev::Operand),
+            b'(' => {
+                let depth = self.st.parens;
+                if depth < MAX_TRACKED_PARENS {
+                    let bit = 1u64 << depth;
+                    if self.st.prev == Prev::Condition {
+                        self.st.cond_parens |= bit;
+                    } else {
+                        self.st.cond_parens &= !bit;
+                    }
+                }
+                self.st.parens = depth.saturating_add(1);
+                self.punct(1, Prev::ExprStart);
+            }
+            b')' => {
+                let mut prev = Prev::Operand;
+                if let Some(depth) = self.st.parens.checked_sub(1) {
+                    self.st.parens = depth;
+                    if depth < MAX_TRACKED_PARENS {
+                        let bit = 1u64 << depth;
+                        if self.st.cond_parens & bit != 0 {
+                            prev = Prev::ExprStart;
+                        }
+                        self.st.cond_parens &= !bit;
+                    }
+                }
+                self.punct(1, prev);
+            }
+            b'[' | b';' | b',' => self.punct(1, Prev::ExprStart),
+            b']' => self.punct(1, Prev::Operand),
             b'@' => self.punct(1, Prev::ExprStart),
             b'?' => {
                 if self.peek(1) == b'.' && !self.peek(2).is_ascii_digit() {
@@ -709,10 +798,14 @@ impl<'a, 'o> Lexer<'a, 'o> {
         } else {
             TokenKind::Identifier
         };
-        self.st.prev = if kind == TokenKind::Keyword && !keyword_is_operand(word) {
-            Prev::ExprStart
-        } else {
+        let condition = matches!(word, b"if" | b"while" | b"for" | b"with")
+            || (word == b"await" && self.st.prev == Prev::Condition);
+        self.st.prev = if kind != TokenKind::Keyword || keyword_is_operand(word) {
             Prev::Operand
+        } else if condition {
+            Prev::Condition
+        } else {
+            Prev::ExprStart
         };
         self.emit(kind);
     }
@@ -738,21 +831,31 @@ impl<'a, 'o> Lexer<'a, 'o> {
                 self.pos += 1;
             }
         } else {
+            let start = self.pos;
             self.digits(u8::is_ascii_digit);
+            // Legacy octal `017`: no fraction, exponent or BigInt (`01.a` is a member access).
+            let digits = &self.b[start..self.pos];
+            let legacy_octal = digits.len() > 1
+                && digits[0] == b'0'
+                && digits.iter().all(|d| (b'0'..=b'7').contains(d));
             let mut integer = true;
-            if self.peek(0) == b'.' {
+            if legacy_octal {
+                // Nothing more belongs to the literal.
+            } else if self.peek(0) == b'.' {
                 self.pos += 1;
                 integer = false;
                 self.digits(u8::is_ascii_digit);
             }
             let e = self.peek(0) | 0x20 == b'e';
             let sign = matches!(self.peek(1), b'+' | b'-');
-            if e && (self.peek(1).is_ascii_digit() || (sign && self.peek(2).is_ascii_digit())) {
+            let exponent =
+                e && (self.peek(1).is_ascii_digit() || (sign && self.peek(2).is_ascii_digit()));
+            if exponent && !legacy_octal {
                 self.pos += if sign { 2 } else { 1 };
                 integer = false;
                 self.digits(u8::is_ascii_digit);
             }
-            if integer && self.peek(0) == b'n' {
+            if integer && !legacy_octal && self.peek(0) == b'n' {
                 self.pos += 1;
             }
         }
@@ -989,6 +1092,19 @@ mod tests {
     }
 
     #[test]
+    fn escape_vectors_stand_out_as_builtins() {
+        for src in [
+            "Error.prepareStackTrace = f",
+            "Object.setPrototypeOf(a, b)",
+            "x.__proto__.polluted = 1",
+            "String.fromCharCode(99)",
+        ] {
+            let toks = lex(src);
+            assert_eq!(toks[2].0, Builtin, "{src}: {toks:?}");
+        }
+    }
+
+    #[test]
     fn keywords_after_a_dot_are_property_names() {
         assert_eq!(
             lex("a.return / b.if"),
@@ -1066,6 +1182,13 @@ mod tests {
         );
         assert_eq!(lex("1.5.x")[..2], [(Number, "1.5"), (Punctuation, ".")]);
         assert_eq!(lex("1e")[0], (Invalid, "1e"));
+        // Legacy octal takes no fraction: `01.a` is a member access; `08.5` is decimal.
+        assert_eq!(
+            lex("01.a"),
+            vec![(Number, "01"), (Punctuation, "."), (Identifier, "a")]
+        );
+        assert_eq!(lex("08.5"), vec![(Number, "08.5")]);
+        assert_eq!(lex("a·b"), vec![(Identifier, "a·b")]);
     }
 
     #[test]
@@ -1140,6 +1263,12 @@ mod tests {
         assert_eq!(lex("x /= 2")[1], (Operator, "/="));
         assert_eq!(lex("typeof /x/")[1], (Regex, "/x/"));
         assert_eq!(lex("this / 2")[1], (Operator, "/"));
+        // After the `)` of a condition a statement starts: `/` is a regex.
+        assert_eq!(lex("if (f(x)) /re/.test(s)")[7], (Regex, "/re/"));
+        assert_eq!(lex("while (a) /b/g.exec(s)")[4], (Regex, "/b/g"));
+        assert_eq!(lex("for await (x of y) /z/")[7], (Regex, "/z/"));
+        assert_eq!(lex("g(if_(x)) / 2")[7], (Operator, "/"));
+        assert_eq!(lex("o.if(x) / 2")[6], (Operator, "/"));
     }
 
     #[test]

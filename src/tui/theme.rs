@@ -277,16 +277,19 @@ impl UiColors {
     }
 }
 
+/// The default theme, parsed once.
+fn builtin_ref() -> &'static Theme {
+    static DEFAULT: OnceLock<Theme> = OnceLock::new();
+    DEFAULT.get_or_init(|| {
+        let (file, text) = BUILTIN_THEMES[0];
+        parse_theme(file, text, &Theme::monochrome(), &[]).theme
+    })
+}
+
 impl Theme {
     /// The default dark theme (`themes/default.toml`), compiled in.
     pub fn builtin() -> Theme {
-        static DEFAULT: OnceLock<Theme> = OnceLock::new();
-        DEFAULT
-            .get_or_init(|| {
-                let (file, text) = BUILTIN_THEMES[0];
-                parse_theme(file, text, &Theme::monochrome(), &[]).theme
-            })
-            .clone()
+        builtin_ref().clone()
     }
 
     /// No colours, only modifiers: for `NO_COLOR` and terminals without colour.
@@ -936,10 +939,9 @@ impl ThemeSet {
         self.themes.iter().find(|t| t.name == name)
     }
 
-    /// The default theme (the first).
+    /// The default theme (the first; the built-in default if `themes` was emptied).
     pub fn default_theme(&self) -> &Theme {
-        // Invariant: load_from always yields at least one theme.
-        self.themes.first().expect("a ThemeSet is never empty")
+        self.themes.first().unwrap_or_else(|| builtin_ref())
     }
 
     /// The theme after `name`, wrapping around; the first if `name` is unknown.
@@ -948,8 +950,8 @@ impl ThemeSet {
             .themes
             .iter()
             .position(|t| t.name == name)
-            .map_or(0, |i| (i + 1) % self.themes.len());
-        &self.themes[i]
+            .map_or(0, |i| i + 1);
+        self.themes.get(i).unwrap_or_else(|| self.default_theme())
     }
 
     /// Theme names in cycling order.

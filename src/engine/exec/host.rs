@@ -116,6 +116,25 @@ impl HostState {
     }
 }
 
+impl HostState {
+    /// Records an uncaught engine TypeError for a write to a frozen shared prototype (the
+    /// engine throws it where no trap can run), when the script line is a prototype write.
+    pub fn note_refused_write(&mut self, message: String, stack: &str) {
+        let (line, column) = script_location(stack, &self.filename);
+        let Some(l) = line else { return };
+        if !is_prototype_write(&self.source, l) {
+            return;
+        }
+        self.push_blocked(BlockedAttempt {
+            capability: "prototype".to_string(),
+            category: Category::PrototypePollution,
+            message: format!("write to a frozen shared prototype refused ({message})"),
+            line,
+            column,
+        });
+    }
+}
+
 pub type SharedHost = Rc<RefCell<HostState>>;
 
 /// Finds the script's own location in a QuickJS stack string: the first frame from `filename`,
@@ -143,6 +162,21 @@ fn frame_location(line: &str, filename: &str) -> Option<(u32, u32)> {
     let tail = body.strip_prefix(filename)?.strip_prefix(':')?;
     let (l, c) = tail.split_once(':')?;
     Some((l.parse().ok()?, c.parse().ok()?))
+}
+
+/// True when script line `line` (1-based) writes through a prototype: `X.prototype.y = …`,
+/// `x.__proto__…`, `x.constructor.prototype…`. Used to tell a refused write to a frozen shared
+/// prototype from a write to the script's own frozen object.
+pub fn is_prototype_write(source: &str, line: u32) -> bool {
+    let Some(text) = source.lines().nth(line.saturating_sub(1) as usize) else {
+        return false;
+    };
+    let text = if text.len() > 4096 {
+        &text[..text.floor_char_boundary(4096)]
+    } else {
+        text
+    };
+    text.contains("prototype") || text.contains("__proto__")
 }
 
 /// Category of a module name refused by `require` / `import()`.
@@ -255,7 +289,94 @@ pub fn install<'js>(
         }
         None => Value::new_undefined(ctx.clone()),
     };
-    setup.call::<_, ()>((h, strict, input))?;
+    let shared = Array::new(ctx.clone())?;
+    if strict {
+        lock_shared_intrinsics(ctx, &shared)?;
+    }
+    setup.call::<_, ()>((h, strict, input, shared))?;
+    Ok(())
+}
+
+/// Global constructors and namespaces whose objects (and prototypes) are shared intrinsics.
+const SHARED_INTRINSICS: [&str; 49] = [
+    "Object",
+    "Array",
+    "String",
+    "Number",
+    "Boolean",
+    "Symbol",
+    "BigInt",
+    "Error",
+    "EvalError",
+    "RangeError",
+    "ReferenceError",
+    "SyntaxError",
+    "TypeError",
+    "URIError",
+    "AggregateError",
+    "InternalError",
+    "SuppressedError",
+    "Promise",
+    "RegExp",
+    "Date",
+    "Map",
+    "Set",
+    "WeakMap",
+    "WeakSet",
+    "WeakRef",
+    "FinalizationRegistry",
+    "Proxy",
+    "Reflect",
+    "JSON",
+    "Math",
+    "ArrayBuffer",
+    "SharedArrayBuffer",
+    "DataView",
+    "Atomics",
+    "Int8Array",
+    "Uint8Array",
+    "Uint8ClampedArray",
+    "Int16Array",
+    "Uint16Array",
+    "Int32Array",
+    "Uint32Array",
+    "BigInt64Array",
+    "BigUint64Array",
+    "Float16Array",
+    "Float32Array",
+    "Float64Array",
+    "Iterator",
+    "DisposableStack",
+    "AsyncDisposableStack",
+];
+
+/// Makes every shared intrinsic (and its prototype) non-extensible, natively (no script runs
+/// yet: this happens before the setup script and before any user code), collecting them.
+fn lock_shared_intrinsics<'js>(ctx: &Ctx<'js>, out: &Array<'js>) -> rquickjs::Result<()> {
+    let raw = ctx.as_raw().as_ptr();
+    let globals = ctx.globals();
+    let mut n = 0;
+    for name in SHARED_INTRINSICS {
+        let v: Value = globals.get(name)?;
+        if !v.is_object() {
+            continue;
+        }
+        // SAFETY: v is a live object of this context.
+        unsafe { qjs::JS_PreventExtensions(raw, v.as_raw()) };
+        if v.is_function() {
+            if let Some(o) = v.as_object() {
+                let p: Value = o.get("prototype")?;
+                if p.is_object() {
+                    // SAFETY: as above.
+                    unsafe { qjs::JS_PreventExtensions(raw, p.as_raw()) };
+                    out.set(n, p)?;
+                    n += 1;
+                }
+            }
+        }
+        out.set(n, v)?;
+        n += 1;
+    }
     Ok(())
 }
 

@@ -83,6 +83,15 @@ thread_local! {
 /// (the only place with the Eval intrinsic). Bytecode is never accepted from users: this is the
 /// only producer.
 pub fn compile(code: &str, filename: &str, strict: bool) -> Result<Vec<u8>, JsError> {
+    compile_with(code, filename, strict, 0)
+}
+
+fn compile_with(
+    code: &str,
+    filename: &str,
+    strict: bool,
+    write_flags: u32,
+) -> Result<Vec<u8>, JsError> {
     COMPILER.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.is_none() {
@@ -98,7 +107,8 @@ pub fn compile(code: &str, filename: &str, strict: bool) -> Result<Vec<u8>, JsEr
         };
         // SAFETY: the compiler runtime belongs to this thread.
         unsafe { qjs::JS_UpdateStackTop(c.rt_ptr()) };
-        c.ctx.with(|ctx| compile_in(&ctx, code, filename, strict))
+        c.ctx
+            .with(|ctx| compile_in(&ctx, code, filename, strict, write_flags))
     })
 }
 
@@ -109,7 +119,13 @@ impl Compiler {
     }
 }
 
-fn compile_in(ctx: &Ctx<'_>, code: &str, filename: &str, strict: bool) -> Result<Vec<u8>, JsError> {
+fn compile_in(
+    ctx: &Ctx<'_>,
+    code: &str,
+    filename: &str,
+    strict: bool,
+    write_flags: u32,
+) -> Result<Vec<u8>, JsError> {
     let raw = ctx.as_raw().as_ptr();
     let mut src = Vec::with_capacity(code.len() + 1);
     src.extend_from_slice(code.as_bytes());
@@ -142,7 +158,7 @@ fn compile_in(ctx: &Ctx<'_>, code: &str, filename: &str, strict: bool) -> Result
             raw,
             &mut size,
             obj.as_raw(),
-            qjs::JS_WRITE_OBJ_BYTECODE as i32,
+            (qjs::JS_WRITE_OBJ_BYTECODE | write_flags) as i32,
         )
     };
     if buf.is_null() {
@@ -189,8 +205,14 @@ fn setup_bytecode() -> Result<&'static [u8], SandboxError> {
     static SETUP: OnceLock<Result<Vec<u8>, String>> = OnceLock::new();
     SETUP
         .get_or_init(|| {
-            compile(host::SETUP_SOURCE, host::HOST_FILENAME, true)
-                .map_err(|e| format!("host setup does not compile: {}: {}", e.name, e.message))
+            // The host's frames are never shown: no source text or line tables needed.
+            compile_with(
+                host::SETUP_SOURCE,
+                host::HOST_FILENAME,
+                true,
+                qjs::JS_WRITE_OBJ_STRIP_SOURCE | qjs::JS_WRITE_OBJ_STRIP_DEBUG,
+            )
+            .map_err(|e| format!("host setup does not compile: {}: {}", e.name, e.message))
         })
         .as_ref()
         .map(|v| v.as_slice())
@@ -391,6 +413,7 @@ impl Sandbox {
             .arm(self.limits.timeout_ms, self.limits.wall_timeout_ms);
         let control = Arc::clone(&self.control);
         let mem = Arc::clone(&self.mem);
+        let host = Rc::clone(&self.host);
         let rt_ptr = self.ctx.get_runtime_ptr();
         let _ = &self.rt;
         let mut result = self.ctx.with(|ctx| {
@@ -431,6 +454,11 @@ impl Sandbox {
             let err = error
                 .as_ref()
                 .map(|e| (value::error_of(e), e.is_uncatchable_error()));
+            if let (Some(e), Some((je, false)), true) = (&error, &err, strict) {
+                if let Some(msg) = value::refused_write_message(e) {
+                    host.borrow_mut().note_refused_write(msg, &je.stack);
+                }
+            }
             (value_node, err, pending)
         });
         self.control.disarm();
@@ -533,13 +561,83 @@ fn drain_jobs(rt: *mut qjs::JSRuntime, control: &Control) {
 
 /// Executor threads abandoned in this process (runaways that ignored the interrupt handler).
 static RUNAWAYS: AtomicU32 = AtomicU32::new(0);
+/// Idle worker threads kept for reuse by one executor.
+const MAX_IDLE_WORKERS: usize = 2;
 
-#[derive(Debug, Default)]
-pub struct QuickJsExecutor {}
+/// One run handed to a worker thread.
+struct Job {
+    req: ExecRequest,
+    cancel: Arc<AtomicBool>,
+    out: mpsc::Sender<Msg>,
+}
+
+/// A thread that runs one job at a time, each in a fresh [`Sandbox`]. Reused only after a run
+/// that ended by itself; a thread that overran its deadline is abandoned, never reused.
+struct Worker {
+    jobs: mpsc::Sender<Job>,
+    clock: Option<libc::clockid_t>,
+    _handle: std::thread::JoinHandle<()>,
+}
+
+impl Worker {
+    fn spawn() -> std::io::Result<Worker> {
+        let (jobs, rx) = mpsc::channel::<Job>();
+        let stack = THREAD_STACK_BASE.saturating_add(
+            usize::try_from(crate::engine::policy::MAX_STACK_KB * 1024).unwrap_or(0),
+        );
+        let handle = std::thread::Builder::new()
+            .name("sandbench-quickjs".into())
+            .stack_size(stack)
+            .spawn(move || {
+                while let Ok(job) = rx.recv() {
+                    run_job(job);
+                }
+            })?;
+        use std::os::unix::thread::JoinHandleExt;
+        let clock = limits::cpu_clock_of(handle.as_pthread_t());
+        Ok(Worker {
+            jobs,
+            clock,
+            _handle: handle,
+        })
+    }
+}
+
+fn run_job(job: Job) {
+    let etx = job.out.clone();
+    let sink: EventSink = Box::new(move |ev| {
+        let _ = etx.send(Msg::Event(ev));
+    });
+    match Sandbox::with_control(&job.req, job.cancel, Some(sink)) {
+        Ok(mut sb) => {
+            let _ = job
+                .out
+                .send(Msg::Memory(Arc::clone(&sb.mem), Arc::clone(&sb.control)));
+            let r = sb.eval(&job.req.code);
+            // Events were streamed as they happened; the result carries the totals.
+            let _ = job.out.send(Msg::Done(Box::new(r)));
+        }
+        Err(e) => {
+            let _ = job.out.send(Msg::Failed(e.to_string()));
+        }
+    }
+}
+
+/// Runs each request in a fresh QuickJS runtime on a worker thread, supervised by the caller.
+#[derive(Default)]
+pub struct QuickJsExecutor {
+    idle: std::sync::Mutex<Vec<Worker>>,
+}
+
+impl std::fmt::Debug for QuickJsExecutor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("QuickJsExecutor").finish_non_exhaustive()
+    }
+}
 
 impl QuickJsExecutor {
     pub fn new() -> Self {
-        QuickJsExecutor {}
+        QuickJsExecutor::default()
     }
 
     pub fn info() -> ExecutorInfo {
@@ -560,9 +658,26 @@ impl QuickJsExecutor {
     pub fn runaway_threads() -> u32 {
         RUNAWAYS.load(Ordering::SeqCst)
     }
+
+    fn take_worker(&self) -> std::io::Result<Worker> {
+        let idle = self.idle.lock().ok().and_then(|mut v| v.pop());
+        match idle {
+            Some(w) => Ok(w),
+            None => Worker::spawn(),
+        }
+    }
+
+    fn give_back(&self, w: Worker) {
+        if let Ok(mut v) = self.idle.lock() {
+            if v.len() < MAX_IDLE_WORKERS {
+                v.push(w);
+            }
+        }
+    }
 }
 
 enum Msg {
+    Memory(Arc<MemStats>, Arc<Control>),
     Event(ExecEvent),
     Done(Box<EvalResult>),
     Failed(String),
@@ -585,6 +700,13 @@ fn outcome_from(req: &ExecRequest, r: EvalResult, sha: String) -> ExecOutcome {
         limits: LimitsReport::from(&req.limits),
         runaway_threads: RUNAWAYS.load(Ordering::SeqCst),
     }
+}
+
+/// How the supervision loop ended.
+enum End {
+    Done(EvalResult),
+    Failed(String),
+    Abandoned { cancelled: bool },
 }
 
 impl Executor for QuickJsExecutor {
@@ -627,44 +749,8 @@ impl Executor for QuickJsExecutor {
             );
             return finish(out, on_event);
         }
-        on_event(ExecEvent::Started {
-            executor: NAME.to_string(),
-            code_sha256: sha.clone(),
-            limits: LimitsReport::from(&req.limits),
-        });
-
-        let (tx, rx) = mpsc::channel::<Msg>();
-        let mem_slot: Arc<OnceLock<Arc<MemStats>>> = Arc::new(OnceLock::new());
-        let control_slot: Arc<OnceLock<Arc<Control>>> = Arc::new(OnceLock::new());
-        let stack = THREAD_STACK_BASE
-            .saturating_add(usize::try_from(req.limits.stack_kb * 1024).unwrap_or(0));
-        let thread_req = req.clone();
-        let flag = cancel.flag();
-        let (ms, cs) = (Arc::clone(&mem_slot), Arc::clone(&control_slot));
-        let started = Instant::now();
-        let spawned = std::thread::Builder::new()
-            .name("sandbench-quickjs".into())
-            .stack_size(stack)
-            .spawn(move || {
-                let etx = tx.clone();
-                let sink: EventSink = Box::new(move |ev| {
-                    let _ = etx.send(Msg::Event(ev));
-                });
-                match Sandbox::with_control(&thread_req, flag, Some(sink)) {
-                    Ok(mut sb) => {
-                        let _ = ms.set(Arc::clone(&sb.mem));
-                        let _ = cs.set(Arc::clone(&sb.control));
-                        let r = sb.eval(&thread_req.code);
-                        // Events were already streamed; the result carries the totals.
-                        let _ = tx.send(Msg::Done(Box::new(r)));
-                    }
-                    Err(e) => {
-                        let _ = tx.send(Msg::Failed(e.to_string()));
-                    }
-                }
-            });
-        let handle = match spawned {
-            Ok(h) => h,
+        let worker = match self.take_worker() {
+            Ok(w) => w,
             Err(e) => {
                 let out = ExecOutcome::not_run(
                     NAME,
@@ -678,45 +764,75 @@ impl Executor for QuickJsExecutor {
                 return finish(out, on_event);
             }
         };
-        use std::os::unix::thread::JoinHandleExt;
-        let clock = limits::cpu_clock_of(handle.as_pthread_t());
+        on_event(ExecEvent::Started {
+            executor: NAME.to_string(),
+            code_sha256: sha.clone(),
+            limits: LimitsReport::from(&req.limits),
+        });
+        let started = Instant::now();
+        let cpu_base = worker.clock.map_or(0, limits::clock_ns);
+        let (tx, rx) = mpsc::channel::<Msg>();
+        let job = Job {
+            req: req.clone(),
+            cancel: cancel.flag(),
+            out: tx,
+        };
+        if worker.jobs.send(job).is_err() {
+            let out = ExecOutcome::not_run(
+                NAME,
+                req,
+                Outcome::Crashed,
+                Some(js_error("InternalError", "the executor thread is gone")),
+            );
+            return finish(out, on_event);
+        }
+
         let wall = Duration::from_millis(req.limits.wall_timeout_ms);
+        let mut mem: Option<Arc<MemStats>> = None;
+        let mut control: Option<Arc<Control>> = None;
         let mut console = Vec::new();
         let mut blocked = Vec::new();
         let mut last_cpu_ms = 0.0;
         let mut next_sample = Instant::now();
         let mut stop_seen: Option<Instant> = None;
-        let result: Result<EvalResult, String> = loop {
+        let end = loop {
             let now = Instant::now();
             if now >= next_sample {
-                let cpu_ms = clock.map_or(0.0, |c| limits::clock_ns(c) as f64 / 1e6);
+                let cpu_ms = worker.clock.map_or(0.0, |c| {
+                    limits::clock_ns(c).saturating_sub(cpu_base) as f64 / 1e6
+                });
                 last_cpu_ms = cpu_ms;
                 on_event(ExecEvent::Sample(Sample {
                     elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
-                    memory_bytes: mem_slot.get().map_or(0, |m| m.live()),
+                    memory_bytes: mem.as_ref().map_or(0, |m| m.live()),
                     cpu_ms,
                 }));
                 next_sample = now + SAMPLE_EVERY;
             }
             if stop_seen.is_none() && (cancel.is_cancelled() || started.elapsed() >= wall) {
-                if let Some(c) = control_slot.get() {
+                if let Some(c) = &control {
                     c.force_wall_timeout();
                 }
                 stop_seen = Some(Instant::now());
             }
             if let Some(t) = stop_seen {
                 if t.elapsed() >= ABANDON_GRACE {
-                    break Err(if cancel.is_cancelled() {
-                        "cancelled".to_string()
-                    } else {
-                        "timeout".to_string()
-                    });
+                    break End::Abandoned {
+                        cancelled: cancel.is_cancelled(),
+                    };
                 }
             }
             let wait = next_sample
                 .saturating_duration_since(Instant::now())
                 .min(Duration::from_millis(5));
             match rx.recv_timeout(wait) {
+                Ok(Msg::Memory(m, c)) => {
+                    if stop_seen.is_some() {
+                        c.force_wall_timeout();
+                    }
+                    mem = Some(m);
+                    control = Some(c);
+                }
                 Ok(Msg::Event(ev)) => {
                     match &ev {
                         ExecEvent::Console(c) => console.push(c.clone()),
@@ -725,61 +841,63 @@ impl Executor for QuickJsExecutor {
                     }
                     on_event(ev);
                 }
-                Ok(Msg::Done(r)) => break Ok(*r),
-                Ok(Msg::Failed(e)) => break Err(format!("failed: {e}")),
+                Ok(Msg::Done(r)) => break End::Done(*r),
+                Ok(Msg::Failed(e)) => break End::Failed(e),
                 Err(mpsc::RecvTimeoutError::Timeout) => {}
                 Err(mpsc::RecvTimeoutError::Disconnected) => {
-                    break Err("failed: the executor thread ended without a result".into())
+                    break End::Failed("the executor thread ended without a result".into())
                 }
             }
         };
-        let out = match result {
-            Ok(r) => {
-                // Forward anything still queued before Done (none expected, but keep order).
-                while let Ok(Msg::Event(ev)) = rx.try_recv() {
-                    on_event(ev);
-                }
-                let _ = handle.join();
+        let out = match end {
+            End::Done(r) => {
+                self.give_back(worker);
                 outcome_from(req, r, sha)
             }
-            Err(kind) => {
-                let mut out = ExecOutcome::not_run(NAME, req, Outcome::Crashed, None);
+            End::Failed(msg) => {
+                self.give_back(worker);
+                let mut out = ExecOutcome::not_run(
+                    NAME,
+                    req,
+                    Outcome::Crashed,
+                    Some(js_error("InternalError", msg)),
+                );
+                out.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
+                out
+            }
+            End::Abandoned { cancelled } => {
+                // The JS thread ignored the interrupt (a builtin that never polls it): abandon
+                // it. It is counted, and dropped from the pool so it is never reused.
+                drop(worker);
+                RUNAWAYS.fetch_add(1, Ordering::SeqCst);
+                let mut out = ExecOutcome::not_run(NAME, req, Outcome::Timeout, None);
                 out.console = console;
                 out.blocked = blocked;
                 out.cpu_ms = last_cpu_ms;
                 out.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
-                out.peak_memory_bytes = mem_slot.get().map_or(0, |m| m.peak());
-                if let Some(msg) = kind.strip_prefix("failed: ") {
-                    let _ = handle.join();
-                    out.error = Some(js_error("InternalError", msg));
+                out.peak_memory_bytes = mem.as_ref().map_or(0, |m| m.peak());
+                out.error = Some(if cancelled {
+                    out.outcome = Outcome::Cancelled;
+                    js_error(
+                        "InternalError",
+                        "the run was cancelled (the script thread did not stop and was abandoned)",
+                    )
                 } else {
-                    // The JS thread ignored the interrupt (a builtin that never polls it):
-                    // abandon it; it is counted and never reused.
-                    drop(handle);
-                    RUNAWAYS.fetch_add(1, Ordering::SeqCst);
-                    if kind == "cancelled" {
-                        out.outcome = Outcome::Cancelled;
-                        out.error = Some(js_error("InternalError", "the run was cancelled (the script thread did not stop and was abandoned)"));
-                    } else {
-                        out.outcome = Outcome::Timeout;
-                        out.error = Some(js_error(
-                            "InternalError",
-                            format!(
-                                "wall-clock limit of {} ms exceeded (the script thread did not stop and was abandoned)",
-                                req.limits.wall_timeout_ms
-                            ),
-                        ));
-                    }
-                }
+                    js_error(
+                        "InternalError",
+                        format!(
+                            "wall-clock limit of {} ms exceeded (the script thread did not stop and was abandoned)",
+                            req.limits.wall_timeout_ms
+                        ),
+                    )
+                });
                 out.runaway_threads = RUNAWAYS.load(Ordering::SeqCst);
                 out
             }
         };
         on_event(ExecEvent::Sample(Sample {
             elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
-            memory_bytes: out
-                .peak_memory_bytes
-                .min(mem_slot.get().map_or(0, |m| m.live())),
+            memory_bytes: mem.as_ref().map_or(0, |m| m.live()),
             cpu_ms: out.cpu_ms,
         }));
         finish(out, on_event)

@@ -15,6 +15,8 @@ pub const MAX_DEPTH: usize = 32;
 pub const MAX_WIDTH: usize = 1_000;
 pub const MAX_NODES: usize = 20_000;
 pub const MAX_STRING_CHARS: usize = 64 * 1024;
+/// All strings of one converted value together keep at most this many characters.
+pub const MAX_TOTAL_CHARS: usize = 1024 * 1024;
 /// `value_display` never exceeds this many characters.
 pub const MAX_DISPLAY_CHARS: usize = 4_096;
 const DISPLAY_WIDTH: usize = 50;
@@ -29,7 +31,7 @@ pub enum Node {
     Num(f64),
     Str(String),
     BigInt(String),
-    Symbol,
+    Symbol(Option<String>),
     Function(String),
     Array(Vec<Node>, usize),
     TypedArray(&'static str, Vec<Node>, usize),
@@ -37,6 +39,9 @@ pub enum Node {
     Object(Option<String>, Vec<(String, Node)>, usize),
     Error(String, String),
     Date(Option<f64>),
+    /// Entries (`[key, value]` arrays for maps), entries not shown, map or set.
+    Collection(bool, Vec<Node>, usize),
+    RegExp(String),
     Promise(&'static str),
     Special(&'static str),
     Getter,
@@ -226,6 +231,7 @@ fn ptr_of(v: &Value<'_>) -> *mut c_void {
 
 struct Walker {
     nodes: usize,
+    chars_left: usize,
     path: Vec<*mut c_void>,
 }
 
@@ -259,9 +265,18 @@ impl Walker {
             Type::Bool => Node::Bool(v.as_bool().unwrap_or(false)),
             Type::Int => Node::Num(f64::from(v.as_int().unwrap_or(0))),
             Type::Float => Node::Num(v.as_float().unwrap_or(f64::NAN)),
-            Type::String => Node::Str(js_string(v, MAX_STRING_CHARS)),
+            Type::String => {
+                let max = MAX_STRING_CHARS.min(self.chars_left);
+                let t = js_string(v, max);
+                self.chars_left = self.chars_left.saturating_sub(t.chars().count());
+                Node::Str(t)
+            }
             Type::BigInt => Node::BigInt(js_string(v, 1000)),
-            Type::Symbol => Node::Symbol,
+            Type::Symbol => Node::Symbol(
+                native_accessor(v, c"description")
+                    .filter(|d| d.is_string())
+                    .map(|d| js_string(&d, 200)),
+            ),
             Type::Function | Type::Constructor => {
                 Node::Function(string_prop(v, c"name", 200).unwrap_or_default())
             }
@@ -313,13 +328,20 @@ impl Walker {
             return Node::Date(ms);
         }
         if is_regexp {
-            return Node::Special("[RegExp]");
+            let src = native_accessor(v, c"source").filter(|x| x.is_string());
+            let flags = native_accessor(v, c"flags").filter(|x| x.is_string());
+            return match (src, flags) {
+                (Some(s), Some(f)) => {
+                    Node::RegExp(format!("/{}/{}", js_string(&s, 2000), js_string(&f, 20)))
+                }
+                _ => Node::Special("[RegExp]"),
+            };
         }
-        if is_map {
-            return Node::Special("[Map]");
-        }
-        if is_set {
-            return Node::Special("[Set]");
+        if is_map || is_set {
+            self.path.push(p);
+            let node = self.walk_collection(v, is_map, depth);
+            self.path.pop();
+            return node;
         }
         if is_ab {
             let mut size: qjs::size_t = 0;
@@ -373,6 +395,38 @@ impl Walker {
         };
         self.path.pop();
         node
+    }
+
+    /// Map/Set contents through their C builtins (`entries`/`values` and the iterator's
+    /// `next`); runs while the evaluation's limits are still armed.
+    fn walk_collection<'js>(&mut self, v: &Value<'js>, is_map: bool, depth: usize) -> Node {
+        let size = native_accessor(v, c"size")
+            .and_then(|n| n.as_number())
+            .filter(|n| n.is_finite() && *n >= 0.0)
+            .map_or(0, |n| n as usize);
+        let mut items = Vec::new();
+        let method = if is_map { c"entries" } else { c"values" };
+        let iter = lookup_data(v, method).and_then(|f| call_native(v, &f));
+        if let Some(it) = iter.filter(|i| i.is_object()) {
+            if let Some(next) = lookup_data(&it, c"next") {
+                while items.len() < MAX_WIDTH && self.nodes <= MAX_NODES {
+                    let Some(r) = call_native(&it, &next).filter(|r| r.is_object()) else {
+                        break;
+                    };
+                    if let Own::Data(d) = own_named(&r, c"done") {
+                        if d.as_bool() != Some(false) {
+                            break;
+                        }
+                    }
+                    match own_named(&r, c"value") {
+                        Own::Data(x) => items.push(self.walk(&x, depth + 1)),
+                        _ => break,
+                    }
+                }
+            }
+        }
+        let more = size.saturating_sub(items.len());
+        Node::Collection(is_map, items, more)
     }
 
     fn walk_plain<'js>(&mut self, v: &Value<'js>, depth: usize) -> Node {
@@ -485,6 +539,7 @@ pub fn iso_date(ms: f64) -> Option<String> {
 pub fn to_node(v: &Value<'_>) -> Node {
     let mut w = Walker {
         nodes: 0,
+        chars_left: MAX_TOTAL_CHARS,
         path: Vec::new(),
     };
     w.walk(v, 0)
@@ -504,7 +559,7 @@ impl Node {
     /// strings, Proxies and getters stay unread.
     pub fn to_json(&self) -> Option<Json> {
         Some(match self {
-            Node::Undefined | Node::Symbol | Node::Function(_) => return None,
+            Node::Undefined | Node::Symbol(_) | Node::Function(_) => return None,
             Node::Null => Json::Null,
             Node::Bool(b) => Json::Bool(*b),
             Node::Num(n) => num_json(*n),
@@ -533,7 +588,13 @@ impl Node {
                 Json::Object(m)
             }
             Node::Date(ms) => ms.and_then(iso_date).map_or(Json::Null, Json::String),
-            Node::Promise(_) | Node::Special(_) => Json::Object(JsonMap::new()),
+            Node::Collection(_, items, _) => Json::Array(
+                items
+                    .iter()
+                    .map(|i| i.to_json().unwrap_or(Json::Null))
+                    .collect(),
+            ),
+            Node::RegExp(_) | Node::Promise(_) | Node::Special(_) => Json::Object(JsonMap::new()),
             Node::Getter | Node::Proxy | Node::Circular | Node::TooDeep | Node::TooMany => {
                 Json::String(self.display())
             }
@@ -569,7 +630,9 @@ impl Node {
             Node::BigInt(s) => {
                 let _ = write!(out, "{s}n");
             }
-            Node::Symbol => out.push_str("Symbol()"),
+            Node::Symbol(d) => {
+                let _ = write!(out, "Symbol({})", d.as_deref().unwrap_or(""));
+            }
             Node::Function(name) if name.is_empty() => out.push_str("[Function (anonymous)]"),
             Node::Function(name) => {
                 let _ = write!(out, "[Function: {name}]");
@@ -610,9 +673,7 @@ impl Node {
                     v.fmt_into(out, false);
                 }
                 let hidden = more + props.len().saturating_sub(DISPLAY_WIDTH);
-                if hidden > 0 {
-                    let _ = write!(out, ", … {hidden} more");
-                }
+                more_marker(out, hidden, props.is_empty());
                 out.push_str(" }");
             }
             Node::Error(name, msg) if msg.is_empty() => out.push_str(name),
@@ -627,6 +688,32 @@ impl Node {
                 let _ = write!(out, "Promise {{ <{state}> }}");
             }
             Node::Special(s) => out.push_str(s),
+            Node::RegExp(s) => out.push_str(s),
+            Node::Collection(is_map, items, more) => {
+                let n = items.len() + more;
+                let _ = write!(out, "{}({n}) {{", if *is_map { "Map" } else { "Set" });
+                if n == 0 {
+                    out.push('}');
+                    return;
+                }
+                out.push(' ');
+                for (i, item) in items.iter().take(DISPLAY_WIDTH).enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    match (is_map, item) {
+                        (true, Node::Array(kv, _)) if kv.len() == 2 => {
+                            kv[0].fmt_into(out, false);
+                            out.push_str(" => ");
+                            kv[1].fmt_into(out, false);
+                        }
+                        _ => item.fmt_into(out, false),
+                    }
+                }
+                let hidden = more + items.len().saturating_sub(DISPLAY_WIDTH);
+                more_marker(out, hidden, items.is_empty());
+                out.push_str(" }");
+            }
             Node::Getter => out.push_str("[Getter]"),
             Node::Proxy => out.push_str("[Proxy]"),
             Node::Circular => out.push_str("[Circular]"),
@@ -644,8 +731,13 @@ fn list(out: &mut String, items: &[Node], more: usize) {
         v.fmt_into(out, false);
     }
     let hidden = more + items.len().saturating_sub(DISPLAY_WIDTH);
+    more_marker(out, hidden, items.is_empty());
+}
+
+fn more_marker(out: &mut String, hidden: usize, first: bool) {
     if hidden > 0 {
-        let _ = write!(out, ", … {hidden} more");
+        let sep = if first { "" } else { ", " };
+        let _ = write!(out, "{sep}… {hidden} more");
     }
 }
 
@@ -676,6 +768,19 @@ pub fn console_text(v: &Value<'_>, max_chars: usize) -> String {
     } else {
         text::truncate(&to_node(v).display(), max_chars).into_owned()
     }
+}
+
+/// The message of a TypeError the engine throws for a write to a frozen or non-extensible
+/// object, read without running any script code; `None` for anything else.
+pub fn refused_write_message(v: &Value<'_>) -> Option<String> {
+    if !v.is_object() || is_proxy(v) || !v.is_error() {
+        return None;
+    }
+    let msg = match own_named(v, c"message") {
+        Own::Data(m) if m.is_string() => js_string(&m, 300),
+        _ => return None,
+    };
+    (msg == "object is not extensible" || msg.ends_with("' is read-only")).then_some(msg)
 }
 
 /// Describes a thrown value without running any of its code.

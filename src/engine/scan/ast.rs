@@ -2,13 +2,13 @@
 //! [`fold::Env`] so that spelling tricks reach the same rules as plain code.
 
 use super::fold::{self, Env, Folded, Sym};
+use super::fold::{HashMap, HashSet};
 use super::Raw;
 use oxc_ast::ast::*;
 use oxc_ast::AstKind;
 use oxc_ast_visit::{walk, Visit};
 use oxc_span::{GetSpan, Span};
 use regex::bytes::Regex;
-use std::collections::HashSet;
 use std::sync::LazyLock;
 
 static SENSITIVE_PATH: LazyLock<Regex> = LazyLock::new(|| {
@@ -25,11 +25,38 @@ fn module_rule(name: &str) -> Option<&'static str> {
     Some(match base {
         "child_process" => "child-process",
         "fs" | "fs-extra" | "graceful-fs" => "fs-access",
-        "vm" | "module" | "v8" | "inspector" | "worker_threads" | "cluster" | "repl" | "wasi"
-        | "vm2" => "require-dangerous",
+        "vm" | "v8" | "inspector" | "worker_threads" | "cluster" | "repl" | "wasi" | "vm2" => {
+            "require-dangerous"
+        }
         "http" | "https" | "http2" | "net" | "dgram" | "dns" | "tls" => "network-module",
         _ => return None,
     })
+}
+
+/// Module-loader internals: `Module._load`, `module.constructor._compile`, `module.require`…
+fn is_loader_internal(path: &str) -> bool {
+    let tail = path
+        .strip_prefix("module:module.")
+        .or_else(|| path.strip_prefix("module.constructor."));
+    match tail {
+        Some(t) => {
+            let t = t.split('.').next().unwrap_or(t);
+            matches!(
+                t,
+                "_load"
+                    | "_resolveFilename"
+                    | "_compile"
+                    | "wrap"
+                    | "_extensions"
+                    | "prototype"
+                    | "_cache"
+                    | "_findPath"
+                    | "_nodeModulePaths"
+                    | "Module"
+            )
+        }
+        None => path == "module.require" || path == "module.constructor",
+    }
 }
 
 const BUILTINS: &[&str] = &[
@@ -59,19 +86,7 @@ const MERGE_HELPERS: &[&str] = &[
     "setValue",
 ];
 
-const NET_SINK_METHODS: &[&str] = &[
-    "send",
-    "write",
-    "end",
-    "request",
-    "post",
-    "put",
-    "get",
-    "sendBeacon",
-    "resolve",
-    "lookup",
-    "connect",
-];
+const NET_SINK_METHODS: &[&str] = &["send", "write", "request", "post", "put", "sendBeacon"];
 
 /// The syntax-level scanner state.
 pub struct AstScan<'s> {
@@ -82,6 +97,10 @@ pub struct AstScan<'s> {
     pub string_spans: Vec<(u32, u32)>,
     handled: HashSet<u32>,
     tainted: HashSet<String>,
+    /// How often each name is bound anywhere (aliases are trusted only for unique names).
+    bindings: HashMap<String, u32>,
+    /// Names assigned with `name = …` so far.
+    assigned: HashSet<String>,
     depth: u32,
     pub max_nesting: u32,
     pub complexity: u32,
@@ -99,8 +118,10 @@ impl<'s> AstScan<'s> {
             env: Env::default(),
             findings: Vec::new(),
             string_spans: Vec::new(),
-            handled: HashSet::new(),
-            tainted: HashSet::new(),
+            handled: HashSet::default(),
+            tainted: HashSet::default(),
+            bindings: HashMap::default(),
+            assigned: HashSet::default(),
             depth: 0,
             max_nesting: 0,
             complexity: 1,
@@ -180,6 +201,22 @@ impl<'s> AstScan<'s> {
         f.found
     }
 
+    /// Whether `process.env` (the whole object) appears anywhere in the arguments.
+    fn mentions_env(&self, args: &[Argument]) -> bool {
+        let mut f = Finder {
+            env: &self.env,
+            src: self.src,
+            tainted: &self.tainted,
+            want: Want::Env,
+            found: false,
+            budget: 2000,
+        };
+        for a in args {
+            f.visit_argument(a);
+        }
+        f.found
+    }
+
     fn mentions_secret(&self, args: &[Argument]) -> bool {
         let mut f = Finder {
             env: &self.env,
@@ -231,11 +268,15 @@ impl<'s> AstScan<'s> {
         }
         let Some(sym) = self.resolve(callee) else {
             self.check_merge(c);
+            self.check_net_sink(c, None);
             return;
         };
         let path = sym.path.as_str();
         let arg0 = c.arguments.first().and_then(|a| a.as_expression());
         match path {
+            "eval.call" | "eval.apply" | "eval.bind" => {
+                self.add_sym("eval-indirect", c.span, &sym, String::new())
+            }
             "eval" | "execScript" => {
                 let folded = arg0.and_then(|a| self.fold(a));
                 if folded.as_ref().is_some_and(|f| f.value.trim() == "this") {
@@ -247,25 +288,34 @@ impl<'s> AstScan<'s> {
                     return;
                 }
                 if sym.plain && path == "eval" {
-                    self.add("eval-direct", c.span, folded.as_ref(), String::new());
+                    let shown = folded.or_else(|| {
+                        sym.hidden.then(|| Folded {
+                            value: "eval".into(),
+                            hidden: true,
+                            decoded: false,
+                        })
+                    });
+                    self.add("eval-direct", c.span, shown.as_ref(), String::new());
                 } else {
                     self.add_sym("eval-indirect", c.span, &sym, String::new());
                 }
             }
-            "Function" | "AsyncFunction" | "GeneratorFunction" | "AsyncGeneratorFunction" => {
-                self.function_ctor(&c.arguments, c.span, &sym)
-            }
+            "Function"
+            | "AsyncFunction"
+            | "GeneratorFunction"
+            | "AsyncGeneratorFunction"
+            | "Function.prototype.constructor"
+            | "Function.constructor" => self.function_ctor(&c.arguments, c.span, &sym),
             "Function.apply" | "Function.call" | "Function.bind" => {
                 self.function_ctor(&[], c.span, &sym)
             }
-            "Reflect.construct" | "Reflect.apply" => {
-                if arg0
-                    .and_then(|a| self.resolve(a))
-                    .is_some_and(|s| s.path == "Function")
-                {
-                    self.function_ctor(&[], c.span, &sym);
+            "Reflect.construct" | "Reflect.apply" => match arg0.and_then(|a| self.resolve(a)) {
+                Some(s) if s.path == "Function" => self.function_ctor(&[], c.span, &sym),
+                Some(s) if s.path == "eval" => {
+                    self.add_sym("eval-indirect", c.span, &s, format!("via `{path}`"))
                 }
-            }
+                _ => {}
+            },
             "setTimeout" | "setInterval" | "setImmediate" => {
                 if arg0.is_some_and(|a| self.stringish(a))
                     && !self.check_code_arg(&c.arguments[..1], c.span, path)
@@ -297,12 +347,14 @@ impl<'s> AstScan<'s> {
             | "Object.assign"
             | "Object.getOwnPropertyNames"
             | "Reflect.ownKeys" => {
-                if c.arguments
+                let whole_env = c
+                    .arguments
                     .iter()
                     .filter_map(|a| a.as_expression())
-                    .any(|a| self.resolve(a).is_some_and(|s| s.path == "process.env"))
-                {
-                    let detail = format!("`{path}(process.env)`");
+                    .any(|a| self.resolve(a).is_some_and(|s| s.path == "process.env"));
+                let inside = path == "JSON.stringify" && self.mentions_env(&c.arguments);
+                if whole_env || inside {
+                    let detail = format!("`{path}` of `process.env`");
                     self.add("process-env", c.span, None, detail);
                 }
                 if path == "Object.assign" {
@@ -337,7 +389,7 @@ impl<'s> AstScan<'s> {
                     }
                     None => {}
                 }
-                if path.starts_with("module:module") || path.starts_with("module.constructor") {
+                if is_loader_internal(path) {
                     self.add_sym("module-load", c.span, &sym, String::new());
                 }
             }
@@ -373,7 +425,7 @@ impl<'s> AstScan<'s> {
                 }
             }
             _ => {
-                if path.starts_with("module:module.") || path.starts_with("module.constructor.") {
+                if is_loader_internal(path) {
                     self.add_sym("module-load", c.span, &sym, String::new());
                 }
                 self.check_merge(c);
@@ -414,7 +466,7 @@ impl<'s> AstScan<'s> {
             .and_then(|a| a.as_expression())
             .and_then(|a| self.resolve(a))
         {
-            if is_builtin_target(&t.path) {
+            if is_builtin_target(&t.path) && !self.shadowed(&t.path) {
                 let detail = format!("`{}` on `{}`", sym.path, t.path);
                 self.add_sym("builtin-prototype-write", c.span, &t, detail);
             }
@@ -522,6 +574,13 @@ impl<'s> AstScan<'s> {
     }
 
     fn check_member(&mut self, e: &Expression<'_>) {
+        if let Some(m) = e.as_member_expression() {
+            if let Some(k) = fold::cheap_key(m, self.src) {
+                if k != "constructor" && k != "mainModule" && k != "value" {
+                    return;
+                }
+            }
+        }
         let Some((obj, key)) = self.env.member_view(e, self.src, 0) else {
             return;
         };
@@ -561,7 +620,26 @@ impl<'s> AstScan<'s> {
         | AssignmentTarget::ComputedMemberExpression(_)) = &a.left
         else {
             if let AssignmentTarget::AssignmentTargetIdentifier(id) = &a.left {
-                self.env.reassigned(id.name.as_str());
+                let name = id.name.as_str();
+                let first = !self.assigned.contains(name);
+                if first {
+                    self.assigned.insert(name.to_string());
+                }
+                // `var k; k = 'constructor'`: the first assignment to a name declared without
+                // a value (or not at all) is an alias like a declaration; any other makes it
+                // unknown.
+                let known = self.env.aliases.contains_key(name);
+                if first
+                    && !known
+                    && a.operator == AssignmentOperator::Assign
+                    && self.bindings.get(name).copied().unwrap_or(0) <= 1
+                {
+                    if let Some(v) = self.alias_value(&a.right) {
+                        self.env.bind(name, Some(v));
+                    }
+                } else {
+                    self.env.reassigned(name);
+                }
             }
             return;
         };
@@ -584,6 +662,34 @@ impl<'s> AstScan<'s> {
                 break;
             }
         }
+        // The nearest object in the chain that names something (`require.cache` in
+        // `require.cache[p].exports = …`).
+        let mut target = m.object();
+        let mut resolved = None;
+        for _ in 0..16 {
+            if let Some(s) = self.resolve(target) {
+                resolved = Some(s);
+                break;
+            }
+            match target.as_member_expression() {
+                Some(inner) => target = inner.object(),
+                None => break,
+            }
+        }
+        if let Some(t) = &resolved {
+            let p = t.path.as_str();
+            if p.starts_with("require.cache")
+                || p.starts_with("module:module._cache")
+                || p.starts_with("module.constructor._cache")
+                || p.starts_with("module:module")
+                || p.starts_with("module.constructor")
+            {
+                let detail = format!("writes `{p}`");
+                let t = t.clone();
+                self.add_sym("require-cache", span, &t, detail);
+                return;
+            }
+        }
         // keys[0] is the written property; the rest are the path to it (outermost first).
         for (i, k) in keys.iter().enumerate().skip(1) {
             let via_proto = k.value == "__proto__";
@@ -600,19 +706,9 @@ impl<'s> AstScan<'s> {
             self.add("proto-set", span, first.as_ref(), String::new());
             return;
         }
-        let target = m.object();
-        if let Some(t) = self.resolve(target) {
+        if let Some(t) = resolved {
             let p = t.path.as_str();
-            if p.starts_with("require.cache")
-                || p.starts_with("module:module._cache")
-                || p.starts_with("module.constructor._cache")
-                || p == "module:module.prototype"
-                || p == "module:module"
-                || p == "module.constructor"
-            {
-                let detail = format!("writes `{p}`");
-                self.add_sym("require-cache", span, &t, detail);
-            } else if (p.ends_with(".prototype") && is_builtin_target(p))
+            if (p.ends_with(".prototype") && is_builtin_target(p) && !self.shadowed(p))
                 || (fold::is_global_object(p)
                     && keys.first().is_some_and(|k| {
                         matches!(k.value.as_str(), "eval" | "Function" | "fetch" | "require")
@@ -627,6 +723,18 @@ impl<'s> AstScan<'s> {
         }
     }
 
+    /// What a name bound to `init` stands for: a constant string, an array of them, or a
+    /// host object.
+    fn alias_value(&self, init: &Expression<'_>) -> Option<fold::Alias> {
+        if let Some(f) = self.fold(init) {
+            Some(fold::Alias::Str(f))
+        } else if let Some(a) = self.env.fold_array_expr(init, self.src) {
+            Some(fold::Alias::Arr(a))
+        } else {
+            self.resolve(init).map(fold::Alias::Sym)
+        }
+    }
+
     fn bind_declarator(&mut self, d: &VariableDeclarator<'_>) {
         let Some(init) = &d.init else {
             return;
@@ -634,21 +742,37 @@ impl<'s> AstScan<'s> {
         match &d.id {
             BindingPattern::BindingIdentifier(id) => {
                 let name = id.name.as_str();
-                let value = if let Some(f) = self.fold(init) {
-                    Some(fold::Alias::Str(f))
-                } else if let Some(a) = self.env.fold_array_expr(init, self.src) {
-                    Some(fold::Alias::Arr(a))
-                } else {
-                    self.resolve(init).map(fold::Alias::Sym)
-                };
-                if self.mentions_secret_expr(init) {
+                let value = self.alias_value(init);
+                if self.bindings.get(name).copied().unwrap_or(0) <= 1
+                    && self.mentions_secret_expr(init)
+                {
                     self.tainted.insert(name.to_string());
                 }
-                if value.is_some() || self.env.aliases.contains_key(name) {
-                    self.env.bind(name, value);
+                if self.bindings.get(name).copied().unwrap_or(0) <= 1 {
+                    if let Some(v) = value {
+                        self.env.bind(name, Some(v));
+                    }
                 }
             }
             BindingPattern::ObjectPattern(p) => {
+                // const { constructor: F } = function () {}
+                if fold::function_valued(init, &self.env, self.src, 0) {
+                    for prop in &p.properties {
+                        if prop.key.static_name().is_some_and(|k| k == "constructor") {
+                            let detail = "destructures `constructor` from a function".into();
+                            self.add("constructor-chain", d.span, None, detail);
+                            if let BindingPattern::BindingIdentifier(id) = &prop.value {
+                                let sym = Sym {
+                                    path: "Function".into(),
+                                    hidden: true,
+                                    plain: false,
+                                    chain: true,
+                                };
+                                self.env.bind(id.name.as_str(), Some(fold::Alias::Sym(sym)));
+                            }
+                        }
+                    }
+                }
                 let Some(s) = self.resolve(init) else {
                     return;
                 };
@@ -662,11 +786,20 @@ impl<'s> AstScan<'s> {
                         path: format!("{}.{}", s.path, k),
                         ..s.clone()
                     };
-                    self.env.bind(id.name.as_str(), Some(fold::Alias::Sym(sym)));
+                    if self.bindings.get(id.name.as_str()).copied().unwrap_or(0) <= 1 {
+                        self.env.bind(id.name.as_str(), Some(fold::Alias::Sym(sym)));
+                    }
                 }
             }
             _ => {}
         }
+    }
+
+    /// Whether the root of `path` (e.g. `Promise` in `Promise.prototype`) is a name the code
+    /// binds itself (its own `Promise` class or polyfill), so writes to it are not to a builtin.
+    fn shadowed(&self, path: &str) -> bool {
+        let root = path.split('.').next().unwrap_or(path);
+        self.bindings.contains_key(root)
     }
 
     fn mentions_secret_expr(&self, e: &Expression) -> bool {
@@ -732,15 +865,14 @@ impl<'a> Visit<'a> for AstScan<'_> {
 
     fn visit_expression(&mut self, e: &Expression<'a>) {
         match e {
-            Expression::CallExpression(c) => {
-                self.check_call(c);
+            Expression::ChainExpression(_) => self.check_member(e),
+            Expression::CallExpression(c)
                 if c.callee
                     .as_member_expression()
                     .and_then(|m| m.static_property_name())
-                    == Some("get")
-                {
-                    self.check_member(e);
-                }
+                    == Some("get") =>
+            {
+                self.check_member(e)
             }
             Expression::NewExpression(n) => self.check_new(n),
             Expression::StaticMemberExpression(_) | Expression::ComputedMemberExpression(_) => {
@@ -762,7 +894,11 @@ impl<'a> Visit<'a> for AstScan<'_> {
                     self.handled.insert(id.span.start);
                 }
                 if u.operator == UnaryOperator::Delete {
-                    if let Some(s) = self.resolve(&u.argument) {
+                    let target = match u.argument.as_member_expression() {
+                        Some(m) => m.object(),
+                        None => &u.argument,
+                    };
+                    if let Some(s) = self.resolve(target) {
                         if s.path.starts_with("require.cache")
                             || s.path.starts_with("module:module._cache")
                         {
@@ -777,6 +913,14 @@ impl<'a> Visit<'a> for AstScan<'_> {
                 }
             }
             Expression::ImportExpression(i) => match self.fold(&i.source) {
+                Some(name)
+                    if ["data:", "blob:", "http:", "https:"]
+                        .iter()
+                        .any(|p| name.value.starts_with(p)) =>
+                {
+                    let detail = "imports code from a URL".to_string();
+                    self.add("dynamic-import", i.span, Some(&name), detail);
+                }
                 Some(name) => self.module_finding(&name, i.span),
                 None => self.add("dynamic-import", i.span, None, String::new()),
             },
@@ -785,12 +929,19 @@ impl<'a> Visit<'a> for AstScan<'_> {
         walk::walk_expression(self, e);
     }
 
+    fn visit_call_expression(&mut self, c: &CallExpression<'a>) {
+        // Here rather than in visit_expression: optional calls (`eval?.(x)`) arrive only here.
+        self.check_call(c);
+        walk::walk_call_expression(self, c);
+    }
+
     fn visit_variable_declarator(&mut self, d: &VariableDeclarator<'a>) {
         walk::walk_variable_declarator(self, d);
         self.bind_declarator(d);
     }
 
     fn visit_import_declaration(&mut self, it: &ImportDeclaration<'a>) {
+        walk::walk_import_declaration(self, it);
         let name = it.source.value.as_str();
         let f = Folded {
             value: name.to_string(),
@@ -818,11 +969,12 @@ impl<'a> Visit<'a> for AstScan<'_> {
                     plain: false,
                     chain: false,
                 };
-                self.env
-                    .bind(local.name.as_str(), Some(fold::Alias::Sym(sym)));
+                if self.bindings.get(local.name.as_str()).copied().unwrap_or(0) <= 1 {
+                    self.env
+                        .bind(local.name.as_str(), Some(fold::Alias::Sym(sym)));
+                }
             }
         }
-        walk::walk_import_declaration(self, it);
     }
 
     fn visit_for_in_statement(&mut self, it: &ForInStatement<'a>) {
@@ -853,10 +1005,19 @@ impl<'a> Visit<'a> for AstScan<'_> {
     fn visit_string_literal(&mut self, it: &StringLiteral<'a>) {
         self.string_spans.push((it.span.start, it.span.end));
         let v = it.value.as_str();
-        if v.len() >= 5 && v.len() < 4096 && SENSITIVE_PATH.is_match(v.as_bytes()) {
+        if v.len() >= 5
+            && v.len() < 4096
+            && v.bytes().any(|b| matches!(b, b'.' | b'/' | b'_'))
+            && SENSITIVE_PATH.is_match(v.as_bytes())
+        {
             let detail = format!("`{}`", crate::engine::text::truncate(v, 60));
             self.add("sensitive-path", it.span, None, detail);
         }
+    }
+
+    fn visit_reg_exp_literal(&mut self, it: &RegExpLiteral<'a>) {
+        // Regex literals hold text like strings do (locale patterns with ZWNJ, RTL marks).
+        self.string_spans.push((it.span.start, it.span.end));
     }
 
     fn visit_template_literal(&mut self, it: &TemplateLiteral<'a>) {
@@ -865,7 +1026,11 @@ impl<'a> Visit<'a> for AstScan<'_> {
         }
         for q in &it.quasis {
             let v = q.value.cooked.as_ref().map_or("", |c| c.as_str());
-            if v.len() >= 5 && v.len() < 4096 && SENSITIVE_PATH.is_match(v.as_bytes()) {
+            if v.len() >= 5
+                && v.len() < 4096
+                && v.bytes().any(|b| matches!(b, b'.' | b'/' | b'_'))
+                && SENSITIVE_PATH.is_match(v.as_bytes())
+            {
                 let detail = format!("`{}`", crate::engine::text::truncate(v, 60));
                 self.add("sensitive-path", q.span, None, detail);
             }
@@ -874,7 +1039,21 @@ impl<'a> Visit<'a> for AstScan<'_> {
     }
 
     fn visit_binding_identifier(&mut self, it: &BindingIdentifier<'a>) {
-        self.ident(it.name.as_str(), it.span, true);
+        let name = it.name.as_str();
+        let repeated = match self.bindings.get_mut(name) {
+            Some(n) => {
+                *n += 1;
+                true
+            }
+            None => {
+                self.bindings.insert(name.to_string(), 1);
+                false
+            }
+        };
+        if repeated {
+            self.env.reassigned(name);
+        }
+        self.ident(name, it.span, true);
     }
 
     fn visit_identifier_reference(&mut self, it: &IdentifierReference<'a>) {
@@ -882,7 +1061,10 @@ impl<'a> Visit<'a> for AstScan<'_> {
     }
 
     fn visit_identifier_name(&mut self, it: &IdentifierName<'a>) {
-        self.ident(it.name.as_str(), it.span, false);
+        // Property names: only the look-alike check (entropy counts bindings and references).
+        if !it.name.is_ascii() {
+            self.ident(it.name.as_str(), it.span, false);
+        }
     }
 }
 
@@ -891,6 +1073,7 @@ impl<'a> Visit<'a> for AstScan<'_> {
 enum Want {
     Decoder,
     Secret,
+    Env,
 }
 
 /// A bounded search inside one expression.
@@ -926,6 +1109,13 @@ impl<'a> Visit<'a> for Finder<'_, '_> {
                 }
                 _ => false,
             },
+            Want::Env => {
+                matches!(e, Expression::StaticMemberExpression(_))
+                    && self
+                        .env
+                        .resolve(e, self.src)
+                        .is_some_and(|s| s.path == "process.env")
+            }
             Want::Secret => match e {
                 Expression::Identifier(id) => self.tainted.contains(id.name.as_str()),
                 Expression::StaticMemberExpression(_) | Expression::CallExpression(_) => {
@@ -936,7 +1126,6 @@ impl<'a> Visit<'a> for Finder<'_, '_> {
                     self.env.resolve(callee, self.src).is_some_and(|s| {
                         let p = s.path.as_str();
                         p == "process.env"
-                            || p.starts_with("process.env.")
                             || p == "document.cookie"
                             || p.starts_with("localStorage")
                             || p.starts_with("sessionStorage")

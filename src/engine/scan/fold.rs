@@ -8,7 +8,40 @@
 
 use base64::Engine as _;
 use oxc_ast::ast::*;
-use std::collections::HashMap;
+
+/// A fast, non-cryptographic hasher for the scanner's small name maps (keys come from the
+/// scanned code, but the maps are per scan and bounded by its size, so flooding buys nothing
+/// over the linear cost of the input itself).
+#[derive(Default, Clone, Copy)]
+pub struct NameHasher(u64);
+
+impl std::hash::Hasher for NameHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut buf = [0u8; 8];
+            buf[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(buf))
+                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.0 = (self.0.rotate_left(5) ^ i as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+/// HashMap with [`NameHasher`].
+pub type HashMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<NameHasher>>;
+/// HashSet with [`NameHasher`].
+pub type HashSet<K> = std::collections::HashSet<K, std::hash::BuildHasherDefault<NameHasher>>;
 
 /// Longest folded string kept (bytes).
 pub const MAX_FOLD: usize = 4096;
@@ -91,6 +124,9 @@ fn is_root(name: &str) -> bool {
             | "Deno"
             | "Bun"
             | "atob"
+            | "unescape"
+            | "decodeURIComponent"
+            | "decodeURI"
     )
 }
 
@@ -420,7 +456,11 @@ impl Env {
         d: u32,
     ) -> Option<(&'b Expression<'a>, Folded)> {
         let e = e.without_parentheses();
-        if let Some(m) = e.as_member_expression() {
+        let member = match e {
+            Expression::ChainExpression(ch) => ch.expression.as_member_expression(),
+            other => other.as_member_expression(),
+        };
+        if let Some(m) = member {
             let key = self.member_key(m, src, d)?;
             // Object.getOwnPropertyDescriptor(o, k).value
             if key.value == "value" {
@@ -475,7 +515,8 @@ impl Env {
                     Some(_) => None,
                     None if is_root(name) || is_global_object(name) => Some(Sym {
                         path: name.to_string(),
-                        hidden: false,
+                        // `\u0065val`: an escaped identifier is a hidden spelling
+                        hidden: raw(src, id.span).contains('\\'),
                         plain: true,
                         chain: false,
                     }),
@@ -510,6 +551,15 @@ impl Env {
     }
 
     fn resolve_member(&self, e: &Expression, src: &str, d: u32) -> Option<Sym> {
+        // Fast path: a plain key on an object that names nothing (most member expressions).
+        if let Some(m) = e.as_member_expression() {
+            if let Some(k) = cheap_key(m, src) {
+                if k != "constructor" && k != "value" {
+                    let o = self.resolve_d(m.object(), src, d)?;
+                    return Some(extend(o, k, false));
+                }
+            }
+        }
         let (obj, key) = self.member_view(e, src, d)?;
         if key.value == "constructor" && function_valued(obj, self, src, d) {
             return Some(Sym {
@@ -520,23 +570,47 @@ impl Env {
             });
         }
         let o = self.resolve_d(obj, src, d)?;
-        if is_global_object(&o.path) {
-            return Some(Sym {
-                path: key.value,
-                hidden: true,
-                plain: false,
-                chain: false,
-            });
-        }
-        if o.path.len() + key.value.len() > 256 {
-            return None;
-        }
-        Some(Sym {
-            path: format!("{}.{}", o.path, key.value),
-            hidden: o.hidden || key.hidden,
+        Some(extend(o, &key.value, key.hidden))
+    }
+}
+
+/// `o.k` as a symbol: keys of the global object become roots (`window.eval` → `eval`).
+fn extend(o: Sym, k: &str, key_hidden: bool) -> Sym {
+    if is_global_object(&o.path) {
+        return Sym {
+            path: k.to_string(),
+            hidden: true,
             plain: false,
-            chain: o.chain,
-        })
+            chain: false,
+        };
+    }
+    let mut path = o.path;
+    if path.len() + k.len() <= 256 {
+        path.push('.');
+        path.push_str(k);
+    }
+    Sym {
+        path,
+        hidden: o.hidden || key_hidden,
+        plain: false,
+        chain: o.chain,
+    }
+}
+
+/// The key of `o.k` or `o['k']` without allocating, when it is spelled plainly.
+pub fn cheap_key<'a>(m: &'a MemberExpression, src: &str) -> Option<&'a str> {
+    match m {
+        MemberExpression::StaticMemberExpression(s) => {
+            let name = s.property.name.as_str();
+            (raw(src, s.property.span).len() == name.len()).then_some(name)
+        }
+        MemberExpression::ComputedMemberExpression(c) => match &c.expression {
+            Expression::StringLiteral(s) if !raw(src, s.span).contains('\\') => {
+                Some(s.value.as_str())
+            }
+            _ => None,
+        },
+        MemberExpression::PrivateFieldExpression(_) => None,
     }
 }
 
@@ -573,6 +647,13 @@ pub fn function_valued(e: &Expression, env: &Env, src: &str, d: u32) -> bool {
         Expression::FunctionExpression(_)
         | Expression::ArrowFunctionExpression(_)
         | Expression::ClassExpression(_) => true,
+        Expression::CallExpression(c)
+            if env
+                .member_view(e, src, d + 1)
+                .is_some_and(|(_, k)| k.value == "constructor") =>
+        {
+            true
+        }
         Expression::CallExpression(c) => env.resolve_d(&c.callee, src, d + 1).is_some_and(|s| {
             matches!(
                 s.path.as_str(),

@@ -238,32 +238,49 @@ struct SyntaxOut {
 
 /// Parses once (script first, module as fallback) and visits once.
 fn syntax_pass(source: &str) -> SyntaxOut {
-    use oxc_ast_visit::Visit;
-    use oxc_parser::{ParseOptions, Parser};
-    use oxc_span::SourceType;
+    use oxc_parser::ParseOptions;
     let opts = ParseOptions {
         preserve_parens: false,
         allow_return_outside_function: true,
         ..ParseOptions::default()
     };
-    let alloc = oxc_allocator::Allocator::default();
-    let mut ret = Parser::new(&alloc, source, SourceType::cjs())
+    // One arena per thread, reset between scans (a fresh arena per file costs page faults);
+    // an arena grown past 64 MB by a huge file is dropped instead of kept.
+    thread_local! {
+        static ARENA: std::cell::RefCell<Option<oxc_allocator::Allocator>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    let mut alloc = ARENA.with(|a| a.borrow_mut().take()).unwrap_or_default();
+    alloc.reset();
+    let out = syntax_pass_in(&alloc, source, opts);
+    if alloc.capacity() <= 64 << 20 {
+        ARENA.with(|a| *a.borrow_mut() = Some(alloc));
+    }
+    out
+}
+
+fn syntax_pass_in(
+    alloc: &oxc_allocator::Allocator,
+    source: &str,
+    opts: oxc_parser::ParseOptions,
+) -> SyntaxOut {
+    use oxc_ast_visit::Visit;
+    use oxc_parser::Parser;
+    use oxc_span::SourceType;
+    // `unambiguous`: a script unless it uses import/export; one parse for nearly every file.
+    let ret = Parser::new(alloc, source, SourceType::unambiguous())
         .with_options(opts)
         .parse();
     if ret.panicked || ret.diagnostics.has_errors() {
-        let alloc2 = oxc_allocator::Allocator::default();
-        let module = Parser::new(&alloc2, source, SourceType::mjs())
-            .with_options(opts)
-            .parse();
-        if !module.panicked && !module.diagnostics.has_errors() {
-            let mut v = ast::AstScan::new(source);
-            v.visit_program(&module.program);
-            return syntax_out(v, None);
+        for st in [SourceType::cjs(), SourceType::mjs()] {
+            let alloc2 = oxc_allocator::Allocator::default();
+            let other = Parser::new(&alloc2, source, st).with_options(opts).parse();
+            if !other.panicked && !other.diagnostics.has_errors() {
+                let mut v = ast::AstScan::new(source);
+                v.visit_program(&other.program);
+                return syntax_out(v, None);
+            }
         }
-        drop(module);
-        ret = Parser::new(&alloc, source, SourceType::cjs())
-            .with_options(opts)
-            .parse();
     }
     let parse_error = ret.diagnostics.errors().next().map(|d| {
         let at = d.labels.first().map(|l| l.offset() as usize);

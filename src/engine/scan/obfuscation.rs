@@ -28,8 +28,9 @@ static JJENCODE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?-u)([\w$]+)\s*=\s*~\s*\[\s*\]\s*;\s*([\w$]+)\s*=\s*\{\s*___\s*:\s*\+\+")
         .expect("static regex")
 });
+/// Miner markers, case-sensitive spellings (a literal set the regex engine searches fast).
 static MINER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i-u)(stratum\+(tcp|ssl|tls)://|coinhive|coin-hive|cryptonight|xmrig|cryptoloot|crypto-loot|coinimp|jsecoin|webminepool|deepminer|authedmine|minero\.cc|nerohut|monerominer|cryptonote)")
+    Regex::new(r"(?-u)(stratum\+(tcp|ssl|tls)://|[Cc]oin[Hh]ive|coin-hive|COINHIVE|[Cc]rypto[Nn]ight|CRYPTONIGHT|xmrig|XMRig|XMRIG|[Cc]rypto[Ll]oot|crypto-loot|[Cc]oin[Ii]mp|JSEcoin|jsecoin|[Ww]eb[Mm]ine[Pp]ool|[Dd]eep[Mm]iner|[Aa]uthed[Mm]ine|minero\.cc|nerohut|[Mm]onero[Mm]iner|[Cc]rypto[Nn]ote)")
         .expect("static regex")
 });
 static HEX_NAMES: LazyLock<Regex> =
@@ -47,9 +48,22 @@ pub struct TextInfo {
     pub hidden_ws: Vec<(u32, u32)>,
 }
 
+/// Bytes the pass must look at; every other byte is "ordinary code" and skipped in bulk.
+static SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let s = b"[]()!+{}\n \t\r\"'`/";
+    let mut i = 0;
+    while i < s.len() {
+        t[s[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
 /// One linear pass: lines, longest line, bracket depth, JSFuck runs, hidden code.
 pub fn text_pass(src: &str) -> TextInfo {
     let b = src.as_bytes();
+    let n = b.len();
     let mut info = TextInfo {
         lines: if b.is_empty() { 0 } else { 1 },
         ..TextInfo::default()
@@ -61,19 +75,51 @@ pub fn text_pass(src: &str) -> TextInfo {
     let mut ws_run = 0usize;
     let mut code_on_line = false;
     let mut i = 0usize;
-    while i < b.len() {
+    // Called at every byte of code that is not whitespace.
+    macro_rules! code_at {
+        ($pos:expr) => {
+            if code_on_line && ws_run >= HIDDEN_WS_RUN && info.hidden_ws.len() < 8 {
+                let at = $pos;
+                let end = b[at..]
+                    .iter()
+                    .position(|&x| x == b'\n')
+                    .map_or(n, |p| at + p);
+                info.hidden_ws.push((at as u32, end as u32));
+            }
+            ws_run = 0;
+            code_on_line = true;
+        };
+    }
+    macro_rules! end_fuck {
+        ($pos:expr) => {
+            if fuck_len >= JSFUCK_RUN && info.jsfuck.is_none() {
+                info.jsfuck = Some((fuck_start as u32, $pos as u32));
+            }
+            fuck_len = 0;
+        };
+    }
+    while i < n {
+        // Ordinary bytes in bulk.
+        let run = i;
+        i = b[i..]
+            .iter()
+            .position(|&x| SPECIAL[x as usize])
+            .map_or(n, |p| i + p);
+        if i > run {
+            end_fuck!(run);
+            code_at!(run);
+            if i >= n {
+                break;
+            }
+        }
         let c = b[i];
-        // JSFuck alphabet runs
         if matches!(c, b'[' | b']' | b'(' | b')' | b'!' | b'+') {
             if fuck_len == 0 {
                 fuck_start = i;
             }
             fuck_len += 1;
         } else {
-            if fuck_len >= JSFUCK_RUN && info.jsfuck.is_none() {
-                info.jsfuck = Some((fuck_start as u32, i as u32));
-            }
-            fuck_len = 0;
+            end_fuck!(i);
         }
         match c {
             b'\n' => {
@@ -86,8 +132,12 @@ pub fn text_pass(src: &str) -> TextInfo {
                 continue;
             }
             b' ' | b'\t' => {
-                ws_run += 1;
-                i += 1;
+                let start = i;
+                i = b[i..]
+                    .iter()
+                    .position(|&x| x != b' ' && x != b'\t')
+                    .map_or(n, |p| i + p);
+                ws_run += i - start;
                 continue;
             }
             b'\r' => {
@@ -96,15 +146,7 @@ pub fn text_pass(src: &str) -> TextInfo {
             }
             _ => {}
         }
-        if code_on_line && ws_run >= HIDDEN_WS_RUN && info.hidden_ws.len() < 8 {
-            let end = b[i..]
-                .iter()
-                .position(|&x| x == b'\n')
-                .map_or(b.len(), |p| i + p);
-            info.hidden_ws.push((i as u32, end as u32));
-        }
-        ws_run = 0;
-        code_on_line = true;
+        code_at!(i);
         match c {
             b'(' | b'[' | b'{' => {
                 depth += 1;
@@ -112,29 +154,33 @@ pub fn text_pass(src: &str) -> TextInfo {
             }
             b')' | b']' | b'}' => depth = depth.saturating_sub(1),
             b'"' | b'\'' | b'`' => {
-                // skip the string (escapes honoured; unterminated strings end at the line
-                // for quotes, anywhere for templates)
+                // skip the string (escapes honoured; unterminated quotes end at the line,
+                // templates anywhere)
                 let q = c;
                 i += 1;
-                while i < b.len() && b[i] != q && !(q != b'`' && b[i] == b'\n') {
+                while i < n && b[i] != q && !(q != b'`' && b[i] == b'\n') {
                     if b[i] == b'\\' {
                         i += 1;
+                    } else if b[i] == b'\n' {
+                        info.longest_line = info.longest_line.max(i - line_start);
+                        line_start = i + 1;
+                        info.lines += 1;
                     }
                     i += 1;
                 }
-                if i < b.len() && b[i] == b'\n' {
+                if i < n && b[i] == b'\n' {
                     continue;
                 }
             }
             b'/' if b.get(i + 1) == Some(&b'/') => {
-                while i < b.len() && b[i] != b'\n' {
+                while i < n && b[i] != b'\n' {
                     i += 1;
                 }
                 continue;
             }
             b'/' if b.get(i + 1) == Some(&b'*') => {
                 i += 2;
-                while i + 1 < b.len() && !(b[i] == b'*' && b[i + 1] == b'/') {
+                while i + 1 < n && !(b[i] == b'*' && b[i + 1] == b'/') {
                     if b[i] == b'\n' {
                         info.longest_line = info.longest_line.max(i - line_start);
                         line_start = i + 1;
@@ -149,9 +195,13 @@ pub fn text_pass(src: &str) -> TextInfo {
         i += 1;
     }
     if fuck_len >= JSFUCK_RUN && info.jsfuck.is_none() {
-        info.jsfuck = Some((fuck_start as u32, b.len() as u32));
+        info.jsfuck = Some((fuck_start as u32, n as u32));
     }
-    info.longest_line = info.longest_line.max(b.len().saturating_sub(line_start));
+    info.longest_line = info.longest_line.max(n.saturating_sub(line_start));
+    if b.last() == Some(&b'\n') {
+        // like str::lines: a final newline ends the last line, it does not start one
+        info.lines -= 1;
+    }
     info
 }
 
@@ -190,7 +240,7 @@ pub fn text_rules(src: &str, info: &TextInfo, strings: &[(u32, u32)], out: &mut 
             ));
         }
     }
-    if b.contains(&b'~') {
+    if src.contains("~[]") || src.contains("~ []") {
         if let Some(m) = JJENCODE.find(b) {
             out.push(raw(
                 "obfuscation-jjencode",
@@ -200,10 +250,14 @@ pub fn text_rules(src: &str, info: &TextInfo, strings: &[(u32, u32)], out: &mut 
             ));
         }
     }
-    if let Some(m) = PACKER.find(b) {
+    if let Some(m) = src.contains("eval").then(|| PACKER.find(b)).flatten() {
         out.push(raw("obfuscation-packer", m.start(), m.end(), String::new()));
     }
-    if let Some(m) = STRING_ARRAY.find(b) {
+    if let Some(m) = src
+        .contains("shift")
+        .then(|| STRING_ARRAY.find(b))
+        .flatten()
+    {
         if WHILE_TRUE.is_match(b) || HEX_NAMES.find_iter(b).take(8).count() >= 8 {
             let detail = "string array rotated with push/shift".to_string();
             out.push(raw("obfuscation-string-array", m.start(), m.end(), detail));

@@ -89,7 +89,7 @@ rules! {
     "proto-pollution", C::PrototypePollution, 85, S::Critical,
         "Writes through `__proto__` / `constructor.prototype` (prototype pollution)",
         "Use Object.create(null) dictionaries or Map, and reject `__proto__` keys.";
-    "proto-set", C::PrototypePollution, 30, S::Low,
+    "proto-set", C::PrototypePollution, 10, S::Info,
         "Replaces an object's prototype through `__proto__`",
         "Use Object.setPrototypeOf / Object.create on your own objects.";
     "builtin-prototype-write", C::PrototypePollution, 65, S::High,

@@ -1,0 +1,216 @@
+//! `sandbench scan` end to end: formats, exit codes, recursion, node_modules, stdin.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::fs;
+
+fn sandbench() -> Command {
+    Command::cargo_bin("sandbench").expect("binary")
+}
+
+fn tree() -> tempfile::TempDir {
+    let d = tempfile::tempdir().expect("tempdir");
+    let p = d.path();
+    fs::create_dir_all(p.join("src/deep")).expect("mkdir");
+    fs::create_dir_all(p.join("node_modules/dep")).expect("mkdir");
+    fs::write(
+        p.join("src/ok.js"),
+        "const total = [1, 2].reduce((a, b) => a + b, 0);\n",
+    )
+    .expect("w");
+    fs::write(
+        p.join("src/deep/evil.mjs"),
+        "export const x = 1;\nthis.constructor.constructor('return process')();\n",
+    )
+    .expect("w");
+    fs::write(
+        p.join("src/deep/net.cjs"),
+        "fetch('https://example.test');\n",
+    )
+    .expect("w");
+    fs::write(p.join("src/readme.txt"), "eval(x)").expect("w");
+    fs::write(
+        p.join("node_modules/dep/index.js"),
+        "require('child_process').exec('id');\n",
+    )
+    .expect("w");
+    d
+}
+
+fn json_of(out: &[u8]) -> Value {
+    serde_json::from_slice(out).expect("valid JSON")
+}
+
+#[test]
+fn json_recurses_skips_node_modules_and_fails_on_block() {
+    let d = tree();
+    let out = sandbench()
+        .args(["scan", "--format", "json"])
+        .arg(d.path())
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = json_of(&out.stdout);
+    let files = v["files"].as_array().expect("files");
+    let paths: Vec<&str> = files
+        .iter()
+        .map(|f| f["path"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(paths.len(), 3, "{paths:?}");
+    assert!(paths
+        .iter()
+        .all(|p| !p.contains("node_modules") && !p.ends_with(".txt")));
+    let evil = files
+        .iter()
+        .find(|f| f["path"].as_str().is_some_and(|p| p.ends_with("evil.mjs")))
+        .expect("evil.mjs");
+    assert_eq!(evil["verdict"], "block");
+    assert_eq!(evil["sha256"].as_str().map(str::len), Some(64));
+    assert!(evil["parse_error"].is_null());
+    let f0 = &evil["findings"][0];
+    assert_eq!(f0["rule"], "constructor-chain");
+    assert_eq!(f0["category"], "vm-escape");
+    assert_eq!(f0["line"], 2);
+    for key in [
+        "score",
+        "severity",
+        "column",
+        "end_line",
+        "end_column",
+        "message",
+        "remediation",
+        "snippet",
+    ] {
+        assert!(!f0[key].is_null(), "finding lacks {key}");
+    }
+    assert!(evil["metrics"]["bytes"].as_u64().is_some_and(|b| b > 0));
+    assert_eq!(v["summary"]["files"], 3);
+    assert_eq!(v["summary"]["block"], 1);
+    assert_eq!(v["summary"]["review"], 1);
+    assert_eq!(v["summary"]["allow"], 1);
+}
+
+#[test]
+fn include_node_modules_and_fail_on_levels() {
+    let d = tree();
+    let out = sandbench()
+        .args([
+            "scan",
+            "--format",
+            "json",
+            "--include-node-modules",
+            "--fail-on",
+            "never",
+        ])
+        .arg(d.path())
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    let v = json_of(&out.stdout);
+    assert_eq!(v["summary"]["files"], 4);
+    let nm = d.path().join("src/deep/net.cjs");
+    sandbench()
+        .args(["scan", "--fail-on", "review"])
+        .arg(&nm)
+        .assert()
+        .code(1);
+    sandbench().args(["scan"]).arg(&nm).assert().code(0);
+    sandbench()
+        .args(["scan"])
+        .arg(d.path().join("src/ok.js"))
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn stdin_is_scanned_with_dash() {
+    let out = sandbench()
+        .args(["scan", "--format", "json", "-"])
+        .write_stdin("(0, eval)(payload)")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let v = json_of(&out.stdout);
+    assert_eq!(v["files"][0]["path"], "-");
+    assert_eq!(v["files"][0]["findings"][0]["rule"], "eval-indirect");
+}
+
+#[test]
+fn file_errors_exit_2_with_a_clear_message() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let bad = d.path().join("bad.js");
+    fs::write(&bad, [b'a', 0xff, b'b']).expect("w");
+    let out = sandbench().arg("scan").arg(&bad).output().expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("not valid UTF-8"));
+    let out = sandbench()
+        .args(["scan", "--format", "json"])
+        .arg(d.path().join("missing.js"))
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("missing.js"));
+    assert_eq!(json_of(&out.stdout)["summary"]["errors"], 1);
+    sandbench()
+        .args(["scan", "--format", "yaml", "x.js"])
+        .assert()
+        .code(2);
+    sandbench().arg("scan").assert().code(2);
+}
+
+#[test]
+fn sarif_is_2_1_0_with_rules_and_regions() {
+    let d = tree();
+    let out = sandbench()
+        .args(["scan", "--format", "sarif"])
+        .arg(d.path().join("src/deep/evil.mjs"))
+        .output()
+        .expect("run");
+    let v = json_of(&out.stdout);
+    assert_eq!(v["version"], "2.1.0");
+    assert!(v["$schema"].as_str().is_some_and(|s| s.contains("sarif")));
+    let driver = &v["runs"][0]["tool"]["driver"];
+    assert_eq!(driver["name"], "sandbench");
+    let rules = driver["rules"].as_array().expect("rules");
+    assert!(rules.iter().any(|r| r["id"] == "constructor-chain"
+        && r["shortDescription"]["text"].is_string()
+        && r["help"]["text"].is_string()
+        && r["properties"].is_object()));
+    let res = &v["runs"][0]["results"][0];
+    assert_eq!(res["ruleId"], "constructor-chain");
+    assert_eq!(res["level"], "error");
+    assert!(res["message"]["text"].is_string());
+    let loc = &res["locations"][0]["physicalLocation"];
+    assert!(loc["artifactLocation"]["uri"]
+        .as_str()
+        .is_some_and(|u| u.ends_with("evil.mjs")));
+    assert_eq!(loc["region"]["startLine"], 2);
+    assert_eq!(loc["region"]["startColumn"], 1);
+    assert!(loc["region"]["endLine"].is_u64() && loc["region"]["endColumn"].is_u64());
+}
+
+#[test]
+fn text_is_plain_when_piped_and_names_the_verdict() {
+    let d = tree();
+    let out = sandbench()
+        .args(["scan"])
+        .arg(d.path().join("src/deep/evil.mjs"))
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains('\u{1b}'), "{text}");
+    assert!(text.contains("BLOCK"), "{text}");
+    assert!(
+        text.contains("2:1") && text.contains("constructor-chain"),
+        "{text}"
+    );
+    assert!(
+        text.contains("1 files: 0 allow, 0 review, 1 block"),
+        "{text}"
+    );
+}

