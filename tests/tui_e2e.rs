@@ -210,3 +210,32 @@ fn a_panic_of_the_ui_restores_the_terminal() {
     s.keys(&["Enter"]);
     s.wait_text("RAW=off\n");
 }
+
+#[test]
+fn without_a_terminal_or_with_a_bad_file_the_workbench_says_why() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bin = env!("CARGO_BIN_EXE_sandbench");
+    let run = |args: &[&Path]| {
+        Command::new(bin)
+            .args(args)
+            .env("SANDBENCH_DATA_DIR", dir.path())
+            .env("SANDBENCH_CONFIG_DIR", dir.path())
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("run sandbench")
+    };
+    let out = run(&[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("needs an interactive terminal"), "{err}");
+    assert!(out.stdout.is_empty(), "nothing drawn without a terminal");
+    let missing = dir.path().join("missing.js");
+    let out = run(&[&missing]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("missing.js"));
+    let bad = dir.path().join("bad.js");
+    std::fs::write(&bad, [0xff, 0xfe, b'1']).expect("write");
+    let out = run(&[&bad]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not valid UTF-8"));
+}

@@ -31,6 +31,14 @@ pub fn main(file: Option<PathBuf>) -> u8 {
         Ok(i) => i,
         Err(msg) => return crate::cli::usage_error(msg),
     };
+    {
+        use std::io::IsTerminal;
+        if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+            return crate::cli::usage_error(
+                "the workbench needs an interactive terminal; for headless use try `sandbench scan FILE` or `sandbench run FILE`",
+            );
+        }
+    }
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
