@@ -53,6 +53,7 @@ case "$req" in
   *MODE_SILENT_EXIT*) exit 0 ;;
   *MODE_ALLOC_ABORT*) echo 'memory allocation of 1048576 bytes failed' >&2; kill -ABRT $$ ;;
   *MODE_HANG*) echo $$ > '{pid}'; exec sleep 30 ;;
+  *MODE_TALK_FOREVER*) while :; do echo '{console}'; done ;;
   *MODE_FLOOD*) i=0; while [ $i -lt 2000 ]; do echo '{console}'; i=$((i+1)); done; echo '{finished}' ;;
   *) echo '{console}'; echo '{finished}' ;;
 esac
@@ -680,4 +681,44 @@ fn the_smallest_wall_timeout_is_a_timeout_not_a_startup_failure() {
     };
     let (out, _) = run_with(&exec, "for (;;) {}", limits, &CancelToken::new());
     assert_eq!(out.outcome, Outcome::Timeout, "{out:?}");
+}
+
+#[test]
+fn a_worker_that_never_stops_talking_is_still_killed_on_a_bound() {
+    let exec = ProcessExecutor::with_program(&fake().script);
+    let t0 = Instant::now();
+    let (out, _) = run_with(
+        &exec,
+        "MODE_TALK_FOREVER",
+        quick_limits(),
+        &CancelToken::new(),
+    );
+    let took = t0.elapsed();
+    assert_eq!(out.outcome, Outcome::Timeout, "{out:?}");
+    // wall 600 ms + kill grace 100 ms + at most REPORT_GRACE for a worker still sending.
+    let bound = Duration::from_millis(600 + 100) + process::REPORT_GRACE;
+    assert!(took < bound + Duration::from_millis(300), "{took:?}");
+    assert!(out.console.len() <= quick_limits().console_max_lines + 1);
+}
+
+#[test]
+fn console_lines_stream_while_the_script_still_runs() {
+    let exec = real(0);
+    let mut req = ExecRequest::new("console.log('early'); for (;;) {}");
+    req.limits = quick_limits();
+    let t0 = Instant::now();
+    let mut seen_at = None;
+    let out = exec.run(&req, &CancelToken::new(), &mut |e| {
+        if matches!(&e, ExecEvent::Console(l) if l.text == "early") {
+            seen_at = Some(t0.elapsed());
+        }
+    });
+    let done = t0.elapsed();
+    assert_eq!(out.outcome, Outcome::Timeout);
+    let seen = seen_at.expect("the console line arrived");
+    // Delivered live (batched at the engine's 40 ms tick), not with the final report.
+    assert!(
+        done.saturating_sub(seen) > Duration::from_millis(100),
+        "{seen:?} vs {done:?}"
+    );
 }

@@ -42,6 +42,12 @@ pub const MAX_REQUEST_BYTES: usize = 32 * 1024 * 1024;
 /// before killing it.
 pub const KILL_GRACE: Duration = Duration::from_millis(100);
 
+/// Longest extension past the deadline for a worker that is still sending its report.
+pub const REPORT_GRACE: Duration = Duration::from_millis(400);
+
+/// A worker counts as still sending if data arrived within this long.
+const REPORT_IDLE: Duration = Duration::from_millis(30);
+
 /// Interval between `/proc` samples (40 per second).
 pub const SAMPLE_INTERVAL: Duration = Duration::from_millis(25);
 
@@ -588,6 +594,10 @@ impl RunState<'_> {
         }
         self.console_bytes += line.text.len();
         self.console.push(line.clone());
+        // The engine adds one marker line after its last allowed line.
+        if self.console.len() > limits.console_max_lines {
+            self.console_truncated = true;
+        }
         on_event(ExecEvent::Console(line));
     }
 
@@ -797,6 +807,7 @@ impl ProcessExecutor {
         let mut next_sample = Instant::now() + SAMPLE_INTERVAL;
         let mut chunk = vec![0u8; 64 * 1024];
         let pid = child.id();
+        let mut last_data: Option<Instant> = None;
 
         let result: ExecOutcome = 'run: loop {
             // 1. Feed the request.
@@ -816,7 +827,11 @@ impl ProcessExecutor {
                 let _ = child.kill();
                 break state.outcome(Outcome::Cancelled, None, started);
             }
-            if now >= deadline {
+            // A worker still delivering its report (data arrived just now) gets a short,
+            // bounded extension; a silent one is killed on time.
+            let delivering = last_data.is_some_and(|t| now.duration_since(t) < REPORT_IDLE)
+                && now < deadline + REPORT_GRACE;
+            if now >= deadline && !delivering {
                 let _ = child.kill();
                 break state.outcome(
                     Outcome::Timeout,
@@ -948,6 +963,7 @@ impl ProcessExecutor {
                     }
                     let n = n as usize;
                     state.total_bytes = state.total_bytes.saturating_add(n);
+                    last_data = Some(Instant::now());
                     if state.total_bytes > state.max_total {
                         let _ = child.kill();
                         break 'run state.outcome(
@@ -1027,13 +1043,17 @@ pub struct WorkerOptions {
 }
 
 fn write_event(out: &mut impl Write, ev: &ExecEvent) -> bool {
-    match serde_json::to_vec(ev) {
-        Ok(mut line) => {
-            line.push(b'\n');
-            out.write_all(&line).and_then(|()| out.flush()).is_ok()
-        }
-        Err(_) => false,
+    let mut line = Vec::new();
+    encode_event(&mut line, ev) && out.write_all(&line).and_then(|()| out.flush()).is_ok()
+}
+
+/// Appends one frame (a JSON line) to `buf`.
+fn encode_event(buf: &mut Vec<u8>, ev: &ExecEvent) -> bool {
+    if serde_json::to_writer(&mut *buf, ev).is_err() {
+        return false;
     }
+    buf.push(b'\n');
+    true
 }
 
 fn worker_fail(req: Option<&ExecRequest>, message: String) -> i32 {
@@ -1118,14 +1138,35 @@ pub fn worker_main(opts: WorkerOptions) -> i32 {
     }
     let mut out = std::io::stdout().lock();
     let mut ok = true;
+    // Frames are batched: written when the engine's sample tick comes round (every 40 ms, also
+    // while a builtin is stuck), when 64 KB are pending, and with the final report. A console
+    // flood then costs one write per batch instead of one per line.
+    let mut pending: Vec<u8> = Vec::new();
     let exec = QuickJsExecutor::new();
     let outcome = exec.run(&req, &CancelToken::new(), &mut |ev| {
-        // The parent reports its own Started and /proc samples: send only what it uses.
-        if ok && matches!(ev, ExecEvent::Console(_) | ExecEvent::Blocked(_)) {
-            ok = write_event(&mut out, &ev);
+        if !ok {
+            return;
+        }
+        match ev {
+            // The parent reports its own Started and /proc samples: send only what it uses.
+            ExecEvent::Console(_) | ExecEvent::Blocked(_) => {
+                ok = encode_event(&mut pending, &ev);
+                if pending.len() >= 64 * 1024 {
+                    ok = ok && out.write_all(&pending).is_ok();
+                    pending.clear();
+                }
+            }
+            ExecEvent::Sample(_) if !pending.is_empty() => {
+                ok = out.write_all(&pending).and_then(|()| out.flush()).is_ok();
+                pending.clear();
+            }
+            _ => {}
         }
     });
-    if !write_event(&mut out, &ExecEvent::Finished(Box::new(outcome))) {
+    if !ok || !encode_event(&mut pending, &ExecEvent::Finished(Box::new(outcome))) {
+        return 5;
+    }
+    if out.write_all(&pending).and_then(|()| out.flush()).is_err() {
         return 5;
     }
     0
