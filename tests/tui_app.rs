@@ -493,3 +493,40 @@ async fn open_and_save_go_through_the_driver_with_clear_errors() {
     });
     assert!(app.message.as_deref().unwrap_or("").contains("cannot open"));
 }
+
+#[test]
+fn a_broken_user_theme_is_a_warning_in_the_status_bar_not_a_crash() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("broken.toml"), "[syntax\nkeyword = 12").expect("write");
+    let mut init = sandbench::tui::app::AppInit::new("t.js", "1");
+    init.themes = sandbench::tui::theme::ThemeSet::load_from(Some(dir.path()), false);
+    let mut app = App::new(init);
+    app.start();
+    let msg = app.message.clone().unwrap_or_default();
+    assert!(msg.contains("broken.toml"), "{msg}");
+    // The built-in themes are all still there to cycle through.
+    assert!(app.theme.set.themes.len() >= 4);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idle_workbench_has_no_timer_to_wake_for() {
+    let (tx, _rx) = tokio::sync::mpsc::channel(64);
+    let mut driver = Driver::new(tx).with_data_dir(None);
+    let mut app = app("1 + 1");
+    driver.arm(&app);
+    assert_eq!(
+        driver.next_deadline(),
+        None,
+        "idle: the loop sleeps until an event"
+    );
+    // Typing arms the debounce and the autosave timers; a run arms the spinner tick.
+    let fx = app.update(Action::Insert("x".into()));
+    driver.execute(fx);
+    driver.arm(&app);
+    assert!(driver.next_deadline().is_some());
+    let text = app.buffer.text();
+    scan_done(&mut app, sandbench::engine::scan::scan(&text));
+    start_run(&mut app);
+    driver.arm(&app);
+    assert!(driver.next_deadline().is_some());
+}

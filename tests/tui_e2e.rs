@@ -27,25 +27,31 @@ fn tmux(args: &[&str]) -> Output {
         .expect("tmux is installed (.ci/run installs it)")
 }
 
-/// A tmux session that is killed when the test ends, pass or fail.
+/// A tmux session on its own server (socket), so parallel tests and the user's own tmux never
+/// meet; the server is killed when the test ends, pass or fail.
 struct Session {
     name: String,
+    sock: String,
 }
 
 impl Drop for Session {
     fn drop(&mut self) {
-        let _ = tmux(&["kill-session", "-t", &self.name]);
+        let _ = tmux(&["-L", &self.sock, "kill-server"]);
     }
 }
 
 impl Session {
     fn start(w: u16, h: u16) -> Session {
-        let name = format!("sandbench-e2e-{}-{}", std::process::id(), rand_suffix());
-        let out = tmux(&[
+        let id = format!("{}-{}", std::process::id(), rand_suffix());
+        let s = Session {
+            name: format!("sandbench-e2e-{id}"),
+            sock: format!("sandbench-e2e-{id}"),
+        };
+        let out = s.tmux(&[
             "new-session",
             "-d",
             "-s",
-            &name,
+            &s.name,
             "-x",
             &w.to_string(),
             "-y",
@@ -57,26 +63,31 @@ impl Session {
             "tmux new-session: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        let s = Session { name };
-        tmux(&["set-option", "-t", &s.name, "remain-on-exit", "on"]);
+        s.tmux(&["set-option", "-t", &s.name, "remain-on-exit", "on"]);
         s
+    }
+    fn tmux(&self, args: &[&str]) -> Output {
+        let mut all = vec!["-L", self.sock.as_str()];
+        all.extend_from_slice(args);
+        tmux(&all)
     }
     fn keys(&self, keys: &[&str]) {
         let mut args = vec!["send-keys", "-t", &self.name];
         args.extend_from_slice(keys);
-        assert!(tmux(&args).status.success());
+        assert!(self.tmux(&args).status.success());
     }
     fn literal(&self, text: &str) {
-        assert!(tmux(&["send-keys", "-t", &self.name, "-l", text])
+        assert!(self
+            .tmux(&["send-keys", "-t", &self.name, "-l", text])
             .status
             .success());
     }
     fn screen(&self) -> String {
-        String::from_utf8_lossy(&tmux(&["capture-pane", "-t", &self.name, "-p"]).stdout)
+        String::from_utf8_lossy(&self.tmux(&["capture-pane", "-t", &self.name, "-p"]).stdout)
             .into_owned()
     }
     fn display(&self, fmt: &str) -> String {
-        String::from_utf8_lossy(&tmux(&["display", "-p", "-t", &self.name, fmt]).stdout)
+        String::from_utf8_lossy(&self.tmux(&["display", "-p", "-t", &self.name, fmt]).stdout)
             .trim()
             .to_string()
     }
@@ -160,13 +171,13 @@ fn a_person_opens_runs_cancels_resizes_and_quits() {
     s.wait_for("the cancelled run", |x| x.contains("cancelled ·"));
 
     // Resize: smaller, too small, and back.
-    tmux(&["resize-window", "-t", &s.name, "-x", "80", "-y", "24"]);
+    s.tmux(&["resize-window", "-t", &s.name, "-x", "80", "-y", "24"]);
     s.wait_for("the 80x24 layout", |x| {
         x.contains("Threats") && x.lines().all(|l| l.chars().count() <= 80)
     });
-    tmux(&["resize-window", "-t", &s.name, "-x", "70", "-y", "20"]);
+    s.tmux(&["resize-window", "-t", &s.name, "-x", "70", "-y", "20"]);
     s.wait_text("terminal too small");
-    tmux(&["resize-window", "-t", &s.name, "-x", "120", "-y", "40"]);
+    s.tmux(&["resize-window", "-t", &s.name, "-x", "120", "-y", "40"]);
     s.wait_text("Resources");
 
     // Quit through the unsaved-changes guard; the terminal is restored.
@@ -184,4 +195,110 @@ fn a_person_opens_runs_cancels_resizes_and_quits() {
     let rec = dir.path().join("data").join("recovery");
     let left = std::fs::read_dir(&rec).map(|d| d.count()).unwrap_or(0);
     assert_eq!(left, 0, "recovery files left in {}", rec.display());
+}
+
+#[test]
+fn a_panic_of_the_ui_restores_the_terminal() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bin = Path::new(env!("CARGO_BIN_EXE_sandbench"));
+    let s = Session::start(100, 30);
+    s.literal(&format!(
+        "RUST_BACKTRACE=0 SANDBENCH_TEST_PANIC=1 SANDBENCH_DATA_DIR={} SANDBENCH_CONFIG_DIR={} {}; echo EXIT=$?",
+        shell_quote(&dir.path().join("data")),
+        shell_quote(&dir.path().join("config")),
+        shell_quote(bin),
+    ));
+    s.keys(&["Enter"]);
+    let screen = s.wait_text("EXIT=101");
+    assert!(
+        screen.contains("deliberate panic"),
+        "the panic message is readable:\n{screen}"
+    );
+    assert!(!screen.contains("Threats"), "{screen}");
+    assert_eq!(s.display("#{alternate_on}"), "0");
+    // Raw mode is off again: the shell echoes typed text and runs it on Enter.
+    s.literal("echo RAW=off");
+    s.keys(&["Enter"]);
+    s.wait_text("RAW=off\n");
+}
+
+#[test]
+fn without_a_terminal_or_with_a_bad_file_the_workbench_says_why() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bin = env!("CARGO_BIN_EXE_sandbench");
+    let run = |args: &[&Path]| {
+        Command::new(bin)
+            .args(args)
+            .env("SANDBENCH_DATA_DIR", dir.path())
+            .env("SANDBENCH_CONFIG_DIR", dir.path())
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("run sandbench")
+    };
+    let out = run(&[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("needs an interactive terminal"), "{err}");
+    assert!(out.stdout.is_empty(), "nothing drawn without a terminal");
+    let missing = dir.path().join("missing.js");
+    let out = run(&[&missing]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("missing.js"));
+    let bad = dir.path().join("bad.js");
+    std::fs::write(&bad, [0xff, 0xfe, b'1']).expect("write");
+    let out = run(&[&bad]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not valid UTF-8"));
+}
+
+#[test]
+fn after_a_crash_the_autosaved_buffer_is_offered_back() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("work.js");
+    std::fs::write(&file, "const a = 1;\n").expect("write");
+    let bin = Path::new(env!("CARGO_BIN_EXE_sandbench"));
+    let cmd = format!(
+        "SANDBENCH_DATA_DIR={} SANDBENCH_CONFIG_DIR={} exec {} {}",
+        shell_quote(&dir.path().join("data")),
+        shell_quote(&dir.path().join("config")),
+        shell_quote(bin),
+        shell_quote(&file)
+    );
+    let recovery = dir.path().join("data").join("recovery");
+    {
+        let s = Session::start(100, 30);
+        s.literal(&cmd);
+        s.keys(&["Enter"]);
+        s.wait_text("work.js");
+        s.literal("// unsaved work ");
+        s.wait_text("// unsaved work");
+        // Autosave runs a few seconds after the buffer became dirty.
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while std::fs::read_dir(&recovery).map(|d| d.count()).unwrap_or(0) == 0 {
+            assert!(
+                Instant::now() < deadline,
+                "no recovery file in {}",
+                recovery.display()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        // The workbench dies without a chance to clean up.
+        let pid = s.display("#{pane_pid}");
+        let out = Command::new("kill")
+            .args(["-KILL", &pid])
+            .output()
+            .expect("kill");
+        assert!(out.status.success(), "kill -KILL {pid}");
+    }
+    let s = Session::start(100, 30);
+    s.literal(&cmd);
+    s.keys(&["Enter"]);
+    s.wait_text("Recover unsaved changes?");
+    s.keys(&["r"]);
+    s.wait_text("// unsaved work const a = 1;");
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("read"),
+        "const a = 1;\n",
+        "the file itself is untouched"
+    );
 }

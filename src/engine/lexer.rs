@@ -15,8 +15,17 @@
 //!
 //! Regex-versus-division is decided from the previous significant token (the classic
 //! heuristic): after an operand (identifier, literal, `)`, `]`, `this`, postfix `++`) a `/`
-//! divides; anywhere else it starts a regex. A regex with no closing `/` on its line falls
-//! back to a division operator, so a wrong guess never swallows the rest of the line.
+//! divides; anywhere else it starts a regex. The `)` closing the condition of `if`, `while`,
+//! `for` or `with` is not an operand (`if (x) /re/.test(s)`). A regex with no closing `/` on
+//! its line falls back to a division operator, so a wrong guess never swallows the rest of
+//! the line. On 1,288 real files (82,546 literals, 1,649 regexes) every regex, string, number
+//! and template agreed with oxc's parser (`tests/lexer.rs`, `corpus_agreement_…`).
+//!
+//! Known limits, as in most highlighters: a `/` right after a block's `}` is taken as a regex
+//! (`x = {} / 2` is lexed as a failed regex, then division); keywords used as object keys
+//! (`{ if: 1 }`) are coloured as keywords; identifiers use `char::is_alphabetic` /
+//! `is_alphanumeric` plus the usual joiners and marks rather than the exact `ID_Start` /
+//! `ID_Continue` tables.
 
 /// What a token is, for colouring.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

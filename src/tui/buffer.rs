@@ -180,7 +180,7 @@ impl Buffer {
 
     /// The selection as an ordered (start, end) pair, when it is not empty.
     pub fn selection(&self) -> Option<(Pos, Pos)> {
-        let a = self.anchor?;
+        let a = self.clamp(self.anchor?);
         let (s, e) = if a <= self.cursor {
             (a, self.cursor)
         } else {
@@ -353,6 +353,8 @@ impl Buffer {
     }
 
     fn touched(&mut self, line: usize) {
+        // Every change of the text ends the selection, so no stale anchor can outlive it.
+        self.anchor = None;
         self.generation += 1;
         self.changed_from = Some(self.changed_from.map_or(line, |l| l.min(line)));
         self.bytes = self.lines.iter().map(|l| l.len() + 1).sum::<usize>() - 1;
@@ -635,6 +637,18 @@ mod tests {
         let (s, _) = b.find("foo", Pos::new(1, 4), false).expect("back");
         assert_eq!(s, Pos::new(0, 0));
         assert!(b.find("zzz", Pos::default(), true).is_none());
+    }
+
+    #[test]
+    fn an_empty_selection_does_not_survive_an_edit() {
+        let mut b = Buffer::from_text("ab\ncd");
+        b.set_cursor(Pos::new(1, 0));
+        b.move_cursor(Motion::Right, true);
+        b.move_cursor(Motion::Left, true);
+        assert!(b.selection().is_none());
+        b.backspace(); // joins the lines: line 1 is gone
+        b.move_cursor(Motion::End, true);
+        assert_eq!(b.selected_text().as_deref(), Some("cd"));
     }
 
     #[test]

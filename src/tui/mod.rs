@@ -19,7 +19,11 @@ use crate::tui::app::{App, AppInit};
 use crossterm::event::{Event, EventStream, MouseButton, MouseEventKind};
 use futures_util::StreamExt;
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
+
+/// The shortest time between two redraws caused by background results.
+pub const FRAME: Duration = Duration::from_millis(16);
 
 /// Opens the workbench on `file`, or on the built-in welcome sample.
 pub fn main(file: Option<PathBuf>) -> u8 {
@@ -27,6 +31,14 @@ pub fn main(file: Option<PathBuf>) -> u8 {
         Ok(i) => i,
         Err(msg) => return crate::cli::usage_error(msg),
     };
+    {
+        use std::io::IsTerminal;
+        if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+            return crate::cli::usage_error(
+                "the workbench needs an interactive terminal; for headless use try `sandbench scan FILE` or `sandbench run FILE`",
+            );
+        }
+    }
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -35,7 +47,10 @@ pub fn main(file: Option<PathBuf>) -> u8 {
         Ok(rt) => rt,
         Err(e) => return crate::cli::usage_error(format!("cannot start the runtime: {e}")),
     };
-    match rt.block_on(run(init)) {
+    let result = rt.block_on(run(init));
+    // A scan still going on a blocking thread must not hold up the exit.
+    rt.shutdown_timeout(std::time::Duration::from_millis(200));
+    match result {
         Ok(()) => crate::cli::EXIT_OK,
         Err(e) => {
             terminal::restore();
@@ -89,16 +104,30 @@ async fn run(init: AppInit) -> std::io::Result<()> {
     }
     let mut events = EventStream::new();
     let mut dirty = true;
+    // Background results (console floods, samples) redraw at most every FRAME; keys at once.
+    let mut last_draw = Instant::now();
+    let mut urgent = true;
+    // For the end-to-end test that the terminal is restored on a panic of the UI thread.
+    let panic_after_draw = std::env::var_os("SANDBENCH_TEST_PANIC").is_some();
     loop {
-        if dirty {
+        if dirty && (urgent || last_draw.elapsed() >= FRAME) {
             guard.terminal.draw(|f| ui::render(&app, f))?;
+            last_draw = Instant::now();
             dirty = false;
+            urgent = false;
+            if panic_after_draw {
+                panic!("SANDBENCH_TEST_PANIC: a deliberate panic after the first frame");
+            }
         }
         if driver.quit {
             break;
         }
         driver.arm(&app);
-        let deadline = driver.next_deadline();
+        let redraw_at = dirty.then_some(last_draw + FRAME);
+        let deadline = match (driver.next_deadline(), redraw_at) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
         let sleep = async {
             match deadline {
                 Some(d) => tokio::time::sleep_until(d.into()).await,
@@ -108,7 +137,10 @@ async fn run(init: AppInit) -> std::io::Result<()> {
         let mut actions = Vec::new();
         tokio::select! {
             ev = events.next() => match ev {
-                Some(Ok(ev)) => actions.extend(event_to_action(&app, ev)),
+                Some(Ok(ev)) => {
+                    urgent = true;
+                    actions.extend(event_to_action(&app, ev));
+                }
                 Some(Err(e)) => return Err(e),
                 None => break,
             },

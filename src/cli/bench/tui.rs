@@ -53,6 +53,7 @@ pub fn run(args: &BenchArgs) -> u8 {
     results.push(("keystroke_p99_ms", Some(p99), "300 keystrokes".into()));
     results.push(("keystroke_max_ms", Some(max), String::new()));
     let idle = idle_cpu();
+    let _ = tmux(&["kill-server"]);
     results.push((
         "idle_cpu_percent",
         idle.as_ref().ok().copied(),
@@ -179,8 +180,15 @@ fn keystrokes() -> (f64, f64, f64) {
     )
 }
 
+/// The benchmark's own tmux server, apart from the user's sessions.
+fn tmux_socket() -> String {
+    format!("sandbench-bench-{}", std::process::id())
+}
+
 fn tmux(args: &[&str]) -> Result<String, String> {
     let out = Command::new("tmux")
+        .arg("-L")
+        .arg(tmux_socket())
         .args(args)
         .output()
         .map_err(|e| format!("skipped: tmux not available ({e})"))?;

@@ -76,7 +76,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
             Span::raw(" "),
         ];
         let state = app.highlight.states.get(idx).copied().unwrap_or_default();
-        spans.extend(code_spans(
+        let code = code_spans(
             line,
             state,
             idx,
@@ -85,8 +85,19 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
             &on_line,
             selection,
             p,
-        ));
-        lines.push(Line::from(spans));
+        );
+        if is_cursor_line && focused(app, Focus::Editor) && selection.is_none() {
+            // The cursor's line gets the theme's cursor-line background under the code.
+            let bg = p.theme.cursor_line();
+            spans.extend(code.into_iter().map(|s| {
+                let style = s.style.patch(bg);
+                Span::styled(s.content, style)
+            }));
+            lines.push(Line::from(spans).style(p.text.patch(bg)));
+        } else {
+            spans.extend(code);
+            lines.push(Line::from(spans));
+        }
     }
     f.render_widget(Paragraph::new(lines).style(p.text), inner);
     if focused(app, Focus::Editor) {

@@ -129,6 +129,12 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
                 p.dim,
             ),
         ]));
+        if app.is_confirmed(fnd) {
+            det.push(Line::from(Span::styled(
+                "✖ confirmed: the run recorded a blocked attempt here",
+                p.error,
+            )));
+        }
         det.push(Line::from(vec![
             Span::styled("why ", p.dim),
             Span::styled(safe(&fnd.message, 400), p.text),

@@ -31,10 +31,14 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
     if inner.height < 4 || inner.width < 10 {
         return;
     }
-    let (samples, limit_mb): (Vec<Sample>, u64) = match (&app.live, &app.last) {
-        (Some(l), _) => (l.samples.iter().copied().collect(), l.limits.memory_mb),
-        (None, Some(r)) => (r.samples.clone(), r.outcome.limits.memory_mb),
-        _ => (Vec::new(), app.limits.memory_mb),
+    let (samples, limit_mb, reported_peak): (Vec<Sample>, u64, u64) = match (&app.live, &app.last) {
+        (Some(l), _) => (l.samples.iter().copied().collect(), l.limits.memory_mb, 0),
+        (None, Some(r)) => (
+            r.samples.clone(),
+            r.outcome.limits.memory_mb,
+            r.outcome.peak_memory_bytes,
+        ),
+        _ => (Vec::new(), app.limits.memory_mb, 0),
     };
     let hist_rows: u16 = if inner.height >= 10 { 2 } else { 1 };
     let chart_rows = inner.height - hist_rows;
@@ -49,10 +53,12 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
         .collect();
     let peak = mem.iter().map(|m| m.1).fold(0.0, f64::max);
     let limit_line = [(0.0, limit), (t_max, limit)];
-    let mem_label = format!(
-        "mem {} / {limit_mb} MB",
-        fmt_bytes((peak * 1024.0 * 1024.0) as u64)
-    );
+    let peak_bytes = ((peak * 1024.0 * 1024.0) as u64).max(reported_peak);
+    let mem_label = if samples.is_empty() && reported_peak == 0 {
+        format!("mem — / {limit_mb} MB")
+    } else {
+        format!("mem peak {} / {limit_mb} MB", fmt_bytes(peak_bytes))
+    };
     let mem_chart = Chart::new(vec![
         Dataset::default()
             .marker(Marker::Braille)
@@ -95,7 +101,11 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
         f.render_widget(cpu_chart, r);
         f.render_widget(
             Paragraph::new(Span::styled(
-                format!("cpu {cur:.0}% · {}", fmt_ms(t_max)),
+                if samples.len() < 2 {
+                    "cpu —".to_string()
+                } else {
+                    format!("cpu {cur:.0}% · {}", fmt_ms(t_max))
+                },
                 p.dim,
             )),
             Rect::new(r.x, r.y, r.width, 1),
