@@ -315,12 +315,15 @@ async function af() { await /re/; return a /= 2; }
 fn literals_agree_with_a_real_parser() {
     let mut sources: Vec<(&str, &str)> = vec![("tricky", TRICKY)];
     sources.extend(sandbench::samples::all().iter().map(|s| (s.name, s.source)));
+    let mut compared = 0;
     for (name, src) in sources {
         let (checked, bad) =
             disagreements_with_oxc(src).unwrap_or_else(|| panic!("{name}: oxc rejects the source"));
-        assert!(checked > 0 || src.len() < 100, "{name}: nothing compared");
+        // Some samples have no literal at all (JSFuck is made of brackets and operators).
+        compared += checked;
         assert!(bad.is_empty(), "{name}: {bad:#?}");
     }
+    assert!(compared > 100, "only {compared} literals compared");
 }
 
 /// Agreement with oxc on a directory of real JavaScript:
