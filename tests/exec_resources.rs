@@ -305,3 +305,23 @@ fn limits_out_of_range_and_oversized_code_are_clear_errors() {
         assert!(out.error.expect("error").message.contains("limit"));
     });
 }
+
+#[test]
+fn a_sandbox_on_a_small_thread_overflows_cleanly_instead_of_crashing() {
+    // The JS stack limit asked for (8 MB) exceeds this thread's native stack (1 MB): the
+    // sandbox lowers it to what the thread can hold, so deep recursion is a stack_overflow.
+    let t = std::thread::Builder::new()
+        .stack_size(1024 * 1024)
+        .spawn(|| {
+            let mut req = ExecRequest::new("");
+            req.limits.stack_kb = 8 * 1024;
+            let mut sb = sandbench::engine::exec::quickjs::Sandbox::new(&req).expect("sandbox");
+            let r = sb.eval("function f(n) { return f(n + 1) + 1 }\nf(0)");
+            let deep = sb.eval(&format!("{}1{}", "(".repeat(20_000), ")".repeat(20_000)));
+            (r.outcome, deep.outcome)
+        })
+        .expect("thread");
+    let (recursion, nesting) = t.join().expect("no crash");
+    assert_eq!(recursion, Outcome::StackOverflow);
+    assert_ne!(nesting, Outcome::Crashed);
+}
