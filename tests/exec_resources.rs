@@ -325,3 +325,86 @@ fn a_sandbox_on_a_small_thread_overflows_cleanly_instead_of_crashing() {
     assert_eq!(recursion, Outcome::StackOverflow);
     assert_ne!(nesting, Outcome::Crashed);
 }
+
+mod never_panics {
+    use proptest::prelude::*;
+    use sandbench::engine::exec::quickjs::Sandbox;
+    use sandbench::engine::exec::ExecRequest;
+    use sandbench::engine::policy::{Limits, Profile};
+
+    fn eval(code: &str, profile: Profile) {
+        let mut req = ExecRequest::new(code);
+        req.limits = Limits::with_timeout(200);
+        req.profile = profile;
+        let mut sb = Sandbox::new(&req).expect("sandbox");
+        let r = sb.eval(code);
+        assert!(r.value_display.chars().count() <= 4097);
+        assert!(!r.value_display.chars().any(|c| c.is_control()));
+    }
+
+    const PARTS: &[&str] = &[
+        "(",
+        ")",
+        "[",
+        "]",
+        "{",
+        "}",
+        "=>",
+        "async ",
+        "function ",
+        "new Proxy({}, {})",
+        "'\\ud800'",
+        "1n",
+        "throw ",
+        "yield ",
+        "await ",
+        "x",
+        ";",
+        ",",
+        "+",
+        "class ",
+        "extends ",
+        "Symbol()",
+        "null",
+        "this",
+        ".constructor",
+        "__proto__",
+        "process",
+        "import(",
+        "eval",
+        "`",
+        "${",
+        "/a+/g",
+        "'\\u001b[2J'",
+        "new Map([[1,2]])",
+        "Promise.reject(1)",
+        "0/0",
+        "-0",
+        "=",
+        "let ",
+        "x.y",
+        "Error.stackTraceLimit=",
+        "console.log(",
+        "input",
+        "require('fs')",
+        "\n",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(96))]
+
+        #[test]
+        fn arbitrary_text_never_panics(code in "\\PC{0,120}") {
+            eval(&code, Profile::Strict);
+        }
+
+        #[test]
+        fn js_fragments_never_panic(
+            parts in proptest::collection::vec(proptest::sample::select(PARTS), 0..40),
+            lab in any::<bool>(),
+        ) {
+            let code: String = parts.concat();
+            eval(&code, if lab { Profile::Lab } else { Profile::Strict });
+        }
+    }
+}
