@@ -108,17 +108,7 @@
     });
   }
 
-  if (input !== undefined) {
-    const stack = [input];
-    while (stack.length > 0) {
-      const o = stack.pop();
-      if (o !== null && typeof o === 'object') {
-        freeze(o);
-        const ks = ownKeys(o);
-        for (let i = 0; i < ks.length; i++) stack.push(o[ks[i]]);
-      }
-    }
-  }
+  // `input` arrives deeply frozen from the host.
   dp(g, 'input', { value: input, writable: false, enumerable: false, configurable: false });
 
   // Error.prepareStackTrace is refused in both profiles: its call sites expose the functions
