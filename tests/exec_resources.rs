@@ -408,3 +408,23 @@ mod never_panics {
         }
     }
 }
+
+#[test]
+fn blocked_floods_and_tiny_memory_limits_stay_bounded() {
+    each(|ex| {
+        let out = run_with_on(
+            ex,
+            &short("for (;;) { try { process } catch (e) { } }", 200),
+        );
+        assert_eq!(out.outcome, Outcome::Timeout);
+        assert_eq!(out.blocked.len(), 256, "recorded attempts are capped");
+
+        let mut req =
+            ExecRequest::new("let a = []; for (let i = 0; i < 1e6; i++) a.push({ i }); a.length");
+        req.limits.memory_mb = 1;
+        let out = run_with_on(ex, &req);
+        assert_eq!(out.outcome, Outcome::MemoryLimit, "{:?}", out.error);
+        assert!(out.peak_memory_bytes <= 1024 * 1024);
+        assert_clean_next_run(ex);
+    });
+}

@@ -507,6 +507,16 @@ impl Sandbox {
                 message: msg,
                 stack,
             });
+        } else if outcome == Outcome::MemoryLimit {
+            let stack = error.as_ref().map(|e| e.stack.clone()).unwrap_or_default();
+            error = Some(JsError {
+                name: "InternalError".into(),
+                message: format!(
+                    "out of memory: the {} MB memory limit was reached",
+                    self.limits.memory_mb
+                ),
+                stack,
+            });
         } else if pending {
             error = Some(js_error(
                 "PendingError",
@@ -528,7 +538,9 @@ impl Sandbox {
 }
 
 fn classify_error(e: &JsError, oom_refusals: u64) -> Outcome {
-    if oom_refusals > 0 && e.message == "out of memory" {
+    // Out of memory while building the error object itself leaves `null` as the exception.
+    let oom_error = e.message == "out of memory" || (e.name == "Uncaught" && e.message == "null");
+    if oom_refusals > 0 && oom_error {
         Outcome::MemoryLimit
     } else if e.name == "RangeError" && e.message == "Maximum call stack size exceeded" {
         Outcome::StackOverflow
