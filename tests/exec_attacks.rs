@@ -223,14 +223,25 @@ fn prepare_stack_trace_call_sites_reach_nothing() {
         );
         assert_blocked(&out, "Error.prepareStackTrace", Category::VmEscape, 2);
 
-        // Lab allows prepareStackTrace, but a trap never runs it: no host frame is exposed.
+        // Lab refuses it too: the engine calls it while building errors, where an interrupt
+        // would be swallowed — a catch loop around a throwing line would become unstoppable.
+        let mut lab = sandbench::engine::exec::ExecRequest::new(
+            "let n = 0;\ntry { Error.prepareStackTrace = (e, cs) => 'x' } catch (e) {}\nwhile (true) { try { null.x } catch (e) { n++ } }",
+        );
+        lab.profile = Profile::Lab;
+        lab.limits = sandbench::engine::policy::Limits::with_timeout(200);
+        let out = run_with_on(ex, &lab);
+        assert_blocked(&out, "Error.prepareStackTrace", Category::VmEscape, 2);
+        assert_eq!(out.outcome, Outcome::Timeout);
+        assert_eq!(out.runaway_threads, 0, "the run stopped by itself");
+        // And a trap never runs script code while it builds its error.
         let mut lab = ExecRequest::new(
-            "let calls = 0, fns = [];\nError.prepareStackTrace = (e, cs) => { calls++; fns.push(...cs.map(c => c.getFunction())); return 'x' };\ntry { process } catch (e) {}\ntry { require('fs') } catch (e) {}\n[calls, fns.length]",
+            "let calls = 0;\nError.stackTraceLimit = { valueOf() { calls++; return 5 } };\ntry { process } catch (e) {}\ntry { require('fs') } catch (e) {}\ncalls",
         );
         lab.profile = Profile::Lab;
         let out = run_with_on(ex, &lab);
         assert_eq!(out.outcome, Outcome::Ok, "{:?}", out.error);
-        assert_eq!(out.value, Some(serde_json::json!([0, 0])));
+        assert_eq!(out.value, Some(serde_json::json!(0)));
         assert_eq!(out.blocked.len(), 2);
         assert_eq!(out.blocked[0].line, Some(3));
         assert_eq!(out.blocked[1].line, Some(4));
@@ -288,6 +299,12 @@ fn ambient_capabilities_do_not_exist() {
                 true
             ]))
         );
+        // Engine hooks that leak or call back into script code are kept to plain numbers.
+        let out = run_on(
+            ex,
+            "const o = { valueOf() { while (true) {} } };\nError.stackTraceLimit = o; Error.stackTraceLimit = o;\n[Error.stackTraceLimit === o, typeof new Error('x').stack]",
+        );
+        assert_eq!(out.value, Some(serde_json::json!([true, "string"])));
         // Atomics.wait cannot block the executor thread.
         let out = run_on(
             ex,

@@ -171,6 +171,19 @@ fn console_levels_input_and_lab_profile() {
         req.input = Some(json!({"items": [{"price": 2}, {"price": 40}]}));
         let out = run_with_on(ex, &req);
         assert_eq!(out.value, Some(json!([42, true, true])), "{:?}", out.error);
+        // A `__proto__` key in the input is plain data, as with JSON.parse.
+        let mut req = ExecRequest::new(
+            "[Object.getPrototypeOf(input) === Object.prototype, Object.keys(input), input.a.length, typeof ({}).polluted]",
+        );
+        req.input = Some(json!({"__proto__": {"polluted": 1}, "a": [1, [2], {"b": null}]}));
+        let out = run_with_on(ex, &req);
+        assert!(out.blocked.is_empty(), "{:?}", out.blocked);
+        assert_eq!(
+            out.value,
+            Some(json!([true, ["__proto__", "a"], 3, "undefined"])),
+            "{:?}",
+            out.error
+        );
 
         let mut lab =
             ExecRequest::new("[eval('1 + 2'), new Function('a', 'b', 'return a * b')(6, 7)]");

@@ -305,3 +305,126 @@ fn limits_out_of_range_and_oversized_code_are_clear_errors() {
         assert!(out.error.expect("error").message.contains("limit"));
     });
 }
+
+#[test]
+fn a_sandbox_on_a_small_thread_overflows_cleanly_instead_of_crashing() {
+    // The JS stack limit asked for (8 MB) exceeds this thread's native stack (1 MB): the
+    // sandbox lowers it to what the thread can hold, so deep recursion is a stack_overflow.
+    let t = std::thread::Builder::new()
+        .stack_size(1024 * 1024)
+        .spawn(|| {
+            let mut req = ExecRequest::new("");
+            req.limits.stack_kb = 8 * 1024;
+            let mut sb = sandbench::engine::exec::quickjs::Sandbox::new(&req).expect("sandbox");
+            let r = sb.eval("function f(n) { return f(n + 1) + 1 }\nf(0)");
+            let deep = sb.eval(&format!("{}1{}", "(".repeat(20_000), ")".repeat(20_000)));
+            (r.outcome, deep.outcome)
+        })
+        .expect("thread");
+    let (recursion, nesting) = t.join().expect("no crash");
+    assert_eq!(recursion, Outcome::StackOverflow);
+    assert_ne!(nesting, Outcome::Crashed);
+}
+
+mod never_panics {
+    use proptest::prelude::*;
+    use sandbench::engine::exec::quickjs::Sandbox;
+    use sandbench::engine::exec::ExecRequest;
+    use sandbench::engine::policy::{Limits, Profile};
+
+    fn eval(code: &str, profile: Profile) {
+        let mut req = ExecRequest::new(code);
+        req.limits = Limits::with_timeout(200);
+        req.profile = profile;
+        let mut sb = Sandbox::new(&req).expect("sandbox");
+        let r = sb.eval(code);
+        assert!(r.value_display.chars().count() <= 4097);
+        assert!(!r.value_display.chars().any(|c| c.is_control()));
+    }
+
+    const PARTS: &[&str] = &[
+        "(",
+        ")",
+        "[",
+        "]",
+        "{",
+        "}",
+        "=>",
+        "async ",
+        "function ",
+        "new Proxy({}, {})",
+        "'\\ud800'",
+        "1n",
+        "throw ",
+        "yield ",
+        "await ",
+        "x",
+        ";",
+        ",",
+        "+",
+        "class ",
+        "extends ",
+        "Symbol()",
+        "null",
+        "this",
+        ".constructor",
+        "__proto__",
+        "process",
+        "import(",
+        "eval",
+        "`",
+        "${",
+        "/a+/g",
+        "'\\u001b[2J'",
+        "new Map([[1,2]])",
+        "Promise.reject(1)",
+        "0/0",
+        "-0",
+        "=",
+        "let ",
+        "x.y",
+        "Error.stackTraceLimit=",
+        "console.log(",
+        "input",
+        "require('fs')",
+        "\n",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(96))]
+
+        #[test]
+        fn arbitrary_text_never_panics(code in "\\PC{0,120}") {
+            eval(&code, Profile::Strict);
+        }
+
+        #[test]
+        fn js_fragments_never_panic(
+            parts in proptest::collection::vec(proptest::sample::select(PARTS), 0..40),
+            lab in any::<bool>(),
+        ) {
+            let code: String = parts.concat();
+            eval(&code, if lab { Profile::Lab } else { Profile::Strict });
+        }
+    }
+}
+
+#[test]
+fn blocked_floods_and_tiny_memory_limits_stay_bounded() {
+    each(|ex| {
+        let out = run_with_on(
+            ex,
+            &short("for (;;) { try { process } catch (e) { } }", 200),
+        );
+        assert_eq!(out.outcome, Outcome::Timeout);
+        assert_eq!(out.blocked.len(), 256, "recorded attempts are capped");
+
+        let mut req =
+            ExecRequest::new("let a = []; for (let i = 0; i < 1e6; i++) a.push({ i }); a.length");
+        req.limits.memory_mb = 1;
+        let out = run_with_on(ex, &req);
+        assert_eq!(out.outcome, Outcome::MemoryLimit, "{:?}", out.error);
+        assert!(out.peak_memory_bytes <= 1024 * 1024);
+        assert_clean_next_run(ex);
+    });
+}

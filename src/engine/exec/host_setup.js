@@ -108,18 +108,41 @@
     });
   }
 
-  if (input !== undefined) {
-    const stack = [input];
-    while (stack.length > 0) {
-      const o = stack.pop();
-      if (o !== null && typeof o === 'object') {
-        freeze(o);
-        const ks = ownKeys(o);
-        for (let i = 0; i < ks.length; i++) stack.push(o[ks[i]]);
-      }
-    }
-  }
+  // `input` arrives deeply frozen from the host.
   dp(g, 'input', { value: input, writable: false, enumerable: false, configurable: false });
+
+  // Error.prepareStackTrace is refused in both profiles: its call sites expose the functions
+  // on the stack, and the engine calls it while it builds an error, where an interrupt raised
+  // inside it is swallowed (a script could make itself unstoppable).
+  const pstMsg = 'Error.prepareStackTrace is not available in sandbox';
+  dp(ErrorCtor, 'prepareStackTrace', {
+    get() {
+      return undefined;
+    },
+    set(_v) {
+      refuse('Error.prepareStackTrace', 'vm-escape', pstMsg, TypeErrorCtor);
+    },
+    enumerable: false,
+    configurable: false,
+  });
+
+  // Error.stackTraceLimit: the engine's setter keeps any value (leaking a previous object:
+  // quickjs-ng does not free it) and converts it with valueOf while building every error.
+  // Only numbers reach the engine; the script reads back what it stored.
+  if (stl) {
+    let limit = apply(stl.get, ErrorCtor, []);
+    dp(ErrorCtor, 'stackTraceLimit', {
+      get() {
+        return limit;
+      },
+      set(v) {
+        limit = v;
+        apply(stl.set, ErrorCtor, [typeof v === 'number' ? v : 0]);
+      },
+      enumerable: false,
+      configurable: !strict,
+    });
+  }
 
   if (!strict) return;
 
@@ -150,19 +173,6 @@
   }
   dp(g, 'Function', { value: ctorTraps[0][1], writable: false, enumerable: false, configurable: false });
   dp(g, 'eval', { value: cg('eval'), writable: false, enumerable: false, configurable: false });
-
-  // Error.prepareStackTrace call sites expose the functions on the stack: refused here.
-  const pstMsg = 'Error.prepareStackTrace is not available in sandbox';
-  dp(ErrorCtor, 'prepareStackTrace', {
-    get() {
-      return undefined;
-    },
-    set(_v) {
-      refuse('Error.prepareStackTrace', 'vm-escape', pstMsg, TypeErrorCtor);
-    },
-    enumerable: false,
-    configurable: false,
-  });
 
   // Prototype pollution: __proto__ is refused; the reflective writers refuse shared intrinsics.
   const frozen = new WeakSet();

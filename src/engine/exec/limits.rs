@@ -212,6 +212,43 @@ pub fn cpu_clock_of(thread: libc::pthread_t) -> Option<libc::clockid_t> {
     (rc == 0).then_some(id)
 }
 
+/// Native stack left below the caller's current frame, in bytes (None if unknown).
+pub fn native_stack_remaining() -> Option<usize> {
+    // SAFETY: attr is initialised by pthread_getattr_np and destroyed below; the pointers
+    // are valid out-parameters.
+    unsafe {
+        let mut attr: libc::pthread_attr_t = std::mem::zeroed();
+        if libc::pthread_getattr_np(libc::pthread_self(), &mut attr) != 0 {
+            return None;
+        }
+        let mut addr: *mut libc::c_void = std::ptr::null_mut();
+        let mut size: libc::size_t = 0;
+        let rc = libc::pthread_attr_getstack(&attr, &mut addr, &mut size);
+        libc::pthread_attr_destroy(&mut attr);
+        if rc != 0 {
+            return None;
+        }
+        let marker = 0u8;
+        let here = std::ptr::addr_of!(marker) as usize;
+        here.checked_sub(addr as usize)
+    }
+}
+
+/// Headroom kept between the JS stack limit and the end of the native stack, for the host
+/// frames and the C code that runs after the limit is hit.
+pub const NATIVE_STACK_MARGIN: usize = 256 * 1024;
+
+/// The JS stack limit to use on this thread: the wanted one, or less if the thread's native
+/// stack could not hold it (a smaller limit ends in `stack_overflow`; a bigger one would crash).
+pub fn js_stack_limit(wanted: usize) -> usize {
+    match native_stack_remaining() {
+        Some(left) => wanted
+            .min(left.saturating_sub(NATIVE_STACK_MARGIN))
+            .max(16 * 1024),
+        None => wanted,
+    }
+}
+
 /// Why the interrupt handler stopped a script.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]

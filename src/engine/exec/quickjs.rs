@@ -107,6 +107,7 @@ fn compile_with(
         };
         // SAFETY: the compiler runtime belongs to this thread.
         unsafe { qjs::JS_UpdateStackTop(c.rt_ptr()) };
+        c.rt.set_max_stack_size(limits::js_stack_limit(COMPILER_STACK));
         c.ctx
             .with(|ctx| compile_in(&ctx, code, filename, strict, write_flags))
     })
@@ -114,7 +115,6 @@ fn compile_with(
 
 impl Compiler {
     fn rt_ptr(&self) -> *mut qjs::JSRuntime {
-        let _ = &self.rt;
         self.ctx.get_runtime_ptr()
     }
 }
@@ -415,10 +415,16 @@ impl Sandbox {
         let mem = Arc::clone(&self.mem);
         let host = Rc::clone(&self.host);
         let rt_ptr = self.ctx.get_runtime_ptr();
+        let stack_limit = limits::js_stack_limit(
+            usize::try_from(self.limits.stack_kb * 1024).unwrap_or(usize::MAX),
+        );
         let _ = &self.rt;
         let mut result = self.ctx.with(|ctx| {
             // SAFETY: the runtime belongs to this thread.
-            unsafe { qjs::JS_UpdateStackTop(rt_ptr) };
+            unsafe {
+                qjs::JS_UpdateStackTop(rt_ptr);
+                qjs::JS_SetMaxStackSize(rt_ptr, stack_limit as _);
+            }
             let mut error: Option<Value> = None;
             let mut completion: Option<Value> = None;
             match run_bytecode(&ctx, &bytes) {
@@ -501,6 +507,16 @@ impl Sandbox {
                 message: msg,
                 stack,
             });
+        } else if outcome == Outcome::MemoryLimit {
+            let stack = error.as_ref().map(|e| e.stack.clone()).unwrap_or_default();
+            error = Some(JsError {
+                name: "InternalError".into(),
+                message: format!(
+                    "out of memory: the {} MB memory limit was reached",
+                    self.limits.memory_mb
+                ),
+                stack,
+            });
         } else if pending {
             error = Some(js_error(
                 "PendingError",
@@ -522,7 +538,9 @@ impl Sandbox {
 }
 
 fn classify_error(e: &JsError, oom_refusals: u64) -> Outcome {
-    if oom_refusals > 0 && e.message == "out of memory" {
+    // Out of memory while building the error object itself leaves `null` as the exception.
+    let oom_error = e.message == "out of memory" || (e.name == "Uncaught" && e.message == "null");
+    if oom_refusals > 0 && oom_error {
         Outcome::MemoryLimit
     } else if e.name == "RangeError" && e.message == "Maximum call stack size exceeded" {
         Outcome::StackOverflow
