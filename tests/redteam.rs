@@ -606,3 +606,117 @@ fn lab_profile_generates_code_but_reaches_no_capability() {
         assert_clean_next_run(ex);
     });
 }
+
+/// Hostile module names: huge, NUL-laden, objects with a toString; each refused with a bounded
+/// message and recorded, and no script toString runs on the way.
+#[test]
+fn hostile_module_names_are_refused_with_bounded_messages() {
+    each(|ex| {
+        let code = "const r = [];\n\
+                    try { require('fs/' + 'x'.repeat(1e6)); } catch (e) { r.push(e.message.length); }\n\
+                    try { require({ toString() { console.log('HOOK'); return 'fs'; } }); } catch (e) { r.push(e.message); }\n\
+                    try { require('child_process\\u0000fs'); } catch (e) { r.push(e.message.length); }\n\
+                    import('http\\u0000' + 'y'.repeat(1e5)).catch((e) => r.push(e.message.length));\n\
+                    Promise.resolve().then(() => r)";
+        let out = run_with_on(ex, &limited(code, 1000));
+        assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
+        assert!(out.console.is_empty(), "{}: {:?}", ex.name(), out.console);
+        let v = out.value.clone().unwrap_or_default();
+        let items = v.as_array().cloned().unwrap_or_default();
+        assert_eq!(items.len(), 4, "{}: {v}", ex.name());
+        assert!(
+            items[0].as_u64().is_some_and(|n| n < 400),
+            "{}: {v}",
+            ex.name()
+        );
+        assert_eq!(
+            items[1],
+            serde_json::json!("Module '<object>' is not allowed in sandbox")
+        );
+        assert!(items[2].as_u64().is_some_and(|n| n < 400), "{v}");
+        assert!(items[3].as_u64().is_some_and(|n| n < 400), "{v}");
+        for (cat, line) in [
+            (Category::Filesystem, 2),
+            (Category::ModuleLoading, 3),
+            // Not `child_process`: a name with a NUL is some other (refused) module.
+            (Category::ModuleLoading, 4),
+        ] {
+            assert!(
+                out.blocked
+                    .iter()
+                    .any(|b| b.category == cat && b.line == Some(line) && b.message.len() < 400),
+                "{}: {cat:?} on line {line}: {:?}",
+                ex.name(),
+                out.blocked
+            );
+        }
+        assert!(out
+            .blocked
+            .iter()
+            .any(|b| b.capability == "import()" && b.category == Category::Network));
+    });
+}
+
+/// Console text that looks like the worker protocol (newlines, JSON frames, a fake Finished)
+/// is data: the run still ends as the script really ended.
+#[test]
+fn console_text_cannot_forge_events_or_outcomes() {
+    each(|ex| {
+        let fake = r#"{"event":"finished","executor":"x","outcome":"ok"}"#;
+        let code = format!(
+            "console.log('\\n{fake}\\n');\nconsole.error('\\r\\n{{\"event\":\"blocked\"}}\\u0000');\nthrow new TypeError('real end');"
+        );
+        let out = run_with_on(ex, &limited(&code, 1000));
+        assert_eq!(
+            out.outcome,
+            Outcome::Error,
+            "{}: {:?}",
+            ex.name(),
+            out.error
+        );
+        assert_eq!(
+            out.error.as_ref().map(|e| e.message.as_str()),
+            Some("real end")
+        );
+        assert_eq!(out.console.len(), 2, "{}: {:?}", ex.name(), out.console);
+        assert_eq!(out.console[0].text, format!("\n{fake}\n"));
+        assert!(out.blocked.is_empty(), "{}", ex.name());
+    });
+}
+
+/// Exotic objects as results: arguments, a 30-million-character String object, the global
+/// object with its traps, null-prototype objects, revoked Proxies, functions with properties,
+/// 300,000-key objects, weak collections, generators, self-caused errors, boxed primitives.
+#[test]
+fn exotic_results_are_shown_bounded_without_running_code() {
+    each(|ex| {
+        let code = "const r = Proxy.revocable({}, {}); r.revoke();\n\
+            const big = {}; for (let i = 0; i < 300000; i++) big['k' + i] = i;\n\
+            const e = new Error('outer'); e.cause = e;\n\
+            [(function () { return arguments; })(1, 2), new String('x'.repeat(3e7)), globalThis,\n\
+             Object.create(null), r.proxy, Object.assign(function f() {}, { a: 1 }), big, new WeakMap(),\n\
+             (function* () {})(), new DataView(new ArrayBuffer(8)), e, new AggregateError([e], 'agg'),\n\
+             Object(Symbol('q')), Object(10n)]";
+        let out = run_with_on(ex, &limited(code, 3000));
+        assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
+        assert!(
+            out.console.is_empty() && out.blocked.is_empty(),
+            "{}",
+            ex.name()
+        );
+        let d = &out.value_display;
+        assert!(
+            d.starts_with("[{ \"0\": 1, \"1\": 2 }, "),
+            "{}: {d}",
+            ex.name()
+        );
+        assert!(d.contains("[Proxy]") && d.contains("[Function: f]"), "{d}");
+        assert!(d.contains("k49: 49, … 299950 more"), "{}: {d}", ex.name());
+        assert!(d.chars().count() <= 4096);
+        assert_eq!(
+            out.value.as_ref().and_then(|v| v.as_array()).map(Vec::len),
+            Some(14)
+        );
+        assert_clean_next_run(ex);
+    });
+}
