@@ -720,3 +720,55 @@ fn exotic_results_are_shown_bounded_without_running_code() {
         assert_clean_next_run(ex);
     });
 }
+
+/// `input` tricks: a `__proto__` / `constructor` key pollutes nothing, writes anywhere in the
+/// deeply frozen value throw, it reaches no constructor, and the next run sees its own input.
+#[test]
+fn input_cannot_pollute_or_be_mutated() {
+    each(|ex| {
+        let mut deep = serde_json::json!("leaf");
+        for _ in 0..100 {
+            deep = serde_json::json!([deep]);
+        }
+        let code = "'use strict';\nconst r = [({}).polluted === undefined, typeof ({}).constructor];\n\
+                    let d = input.deep; while (Array.isArray(d)) d = d[0];\n\
+                    r.push(d);\n\
+                    try { input.deep[0][0][0].push(1); r.push('mutated'); } catch (e) { r.push(e.name); }\n\
+                    try { input.x = 1; r.push('mutated'); } catch (e) { r.push(e.name); }\n\
+                    try { Object.getPrototypeOf(input.deep).constructor.constructor('return 1')(); r.push('ESCAPED'); } catch (e) { r.push(e.name); }\n\
+                    r.push(Object.getPrototypeOf(input) === Object.prototype, Object.isFrozen(input.__proto__));\n\
+                    r";
+        let mut req = limited(code, 1000);
+        req.input = Some(serde_json::json!({
+            "__proto__": { "polluted": true },
+            "constructor": { "prototype": { "polluted": true } },
+            "deep": deep,
+        }));
+        let out = run_with_on(ex, &req);
+        assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
+        assert_eq!(
+            out.value,
+            Some(serde_json::json!([
+                true,
+                "function",
+                "leaf",
+                "TypeError",
+                "TypeError",
+                "EvalError",
+                true,
+                true
+            ])),
+            "{}",
+            ex.name()
+        );
+        let mut next = limited("[input, ({}).polluted]", 1000);
+        next.input = Some(serde_json::json!(7));
+        let out = run_with_on(ex, &next);
+        assert_eq!(
+            out.value,
+            Some(serde_json::json!([7, null])),
+            "{}",
+            ex.name()
+        );
+    });
+}
