@@ -471,6 +471,9 @@ fn runaway_builtins_end_on_their_budget() {
             "for (;;) Array.prototype.join.call({ length: 1e6 });",
             "Array.prototype.reverse.call({ length: 2 ** 32 - 1 })",
             "const big = new Array(1e6).fill('x'); for (;;) big.join('-');",
+            // Disposers run on the way out of a block: they must not outlive the budget.
+            "{ using x = { [Symbol.dispose]() { for (;;) {} } }; for (;;) {} }",
+            "const s = new DisposableStack(); s.defer(() => { for (;;) {} }); s.dispose();",
         ] {
             let started = Instant::now();
             let out = run_with_on(ex, &limited(code, 150));
@@ -770,5 +773,26 @@ fn input_cannot_pollute_or_be_mutated() {
             "{}",
             ex.name()
         );
+    });
+}
+
+/// Capabilities stay refused whatever the calling function is named: lone surrogates, fake
+/// stack frames and newlines in names. (What the Blocked event then says about such calls is a
+/// reported finding, not asserted here.)
+#[test]
+fn odd_function_names_do_not_unlock_capabilities() {
+    each(|ex| {
+        let code = "const r = [];\n\
+            for (const name of ['\\uD800', 'x (sandbox.js:1:1)\\n', '\\u202e\\u001b[2J']) {\n\
+              const o = { [name]() { return [process.env, require('fs'), eval('1')]; } };\n\
+              try { o[name](); r.push('ESCAPED'); } catch (e) { r.push(e.name); }\n\
+              const q = { [name]() { return eval('1'); } };\n\
+              try { q[name](); r.push('ESCAPED'); } catch (e) { r.push(e.name); }\n\
+            }\n\
+            r.filter((n) => n === 'ESCAPED').length";
+        let out = run_with_on(ex, &limited(code, 1000));
+        assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
+        assert_eq!(out.value, Some(serde_json::json!(0)), "{}", ex.name());
+        assert_clean_next_run(ex);
     });
 }
