@@ -796,3 +796,41 @@ fn odd_function_names_do_not_unlock_capabilities() {
         assert_clean_next_run(ex);
     });
 }
+
+/// Recursion inside C builtins (JSON.stringify, flat, String, map, Proxy chains) over 300,000
+/// levels hits the JS stack limit cleanly at the smallest and the largest stack setting: the
+/// host thread never overflows.
+#[test]
+fn deep_native_recursion_is_a_clean_range_error_at_every_stack_size() {
+    let code = "const r = [];\n\
+        let v = 0; for (let i = 0; i < 3e5; i++) v = [v];\n\
+        try { JSON.stringify(v); r.push('ok'); } catch (e) { r.push(e.name); }\n\
+        try { v.flat(Infinity); r.push('ok'); } catch (e) { r.push(e.name); }\n\
+        try { String(v); r.push('ok'); } catch (e) { r.push(e.name); }\n\
+        const f = () => [1].map(f); try { f(); } catch (e) { r.push(e.name); }\n\
+        let p = new Proxy({}, {}); for (let i = 0; i < 3e5; i++) p = new Proxy(p, {});\n\
+        try { p.x; r.push('ok'); } catch (e) { r.push(e.name); }\n\
+        r";
+    each(|ex| {
+        for stack_kb in [16, 8192] {
+            let mut req = limited(code, 5000);
+            req.limits.stack_kb = stack_kb;
+            req.limits.memory_mb = 256;
+            let out = run_with_on(ex, &req);
+            assert_eq!(
+                out.outcome,
+                Outcome::Ok,
+                "{} {stack_kb} KB: {:?}",
+                ex.name(),
+                out.error
+            );
+            assert_eq!(
+                out.value,
+                Some(serde_json::json!(vec!["RangeError"; 5])),
+                "{} {stack_kb} KB",
+                ex.name()
+            );
+        }
+        assert_clean_next_run(ex);
+    });
+}
