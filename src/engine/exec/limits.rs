@@ -212,26 +212,42 @@ pub fn cpu_clock_of(thread: libc::pthread_t) -> Option<libc::clockid_t> {
     (rc == 0).then_some(id)
 }
 
+/// Lowest address of the calling thread's native stack (None if unknown). Asked of the system
+/// once per thread: for the main thread glibc parses `/proc/self/maps` each time (~240,000
+/// instructions, more than a whole `2+2` evaluation), and a thread's stack never moves.
+fn native_stack_base() -> Option<usize> {
+    thread_local! {
+        static BASE: std::cell::Cell<Option<Option<usize>>> = const { std::cell::Cell::new(None) };
+    }
+    BASE.with(|cell| {
+        if let Some(known) = cell.get() {
+            return known;
+        }
+        // SAFETY: attr is initialised by pthread_getattr_np and destroyed below; the pointers
+        // are valid out-parameters.
+        let base = unsafe {
+            let mut attr: libc::pthread_attr_t = std::mem::zeroed();
+            if libc::pthread_getattr_np(libc::pthread_self(), &mut attr) != 0 {
+                None
+            } else {
+                let mut addr: *mut libc::c_void = std::ptr::null_mut();
+                let mut size: libc::size_t = 0;
+                let rc = libc::pthread_attr_getstack(&attr, &mut addr, &mut size);
+                libc::pthread_attr_destroy(&mut attr);
+                (rc == 0).then_some(addr as usize)
+            }
+        };
+        cell.set(Some(base));
+        base
+    })
+}
+
 /// Native stack left below the caller's current frame, in bytes (None if unknown).
 pub fn native_stack_remaining() -> Option<usize> {
-    // SAFETY: attr is initialised by pthread_getattr_np and destroyed below; the pointers
-    // are valid out-parameters.
-    unsafe {
-        let mut attr: libc::pthread_attr_t = std::mem::zeroed();
-        if libc::pthread_getattr_np(libc::pthread_self(), &mut attr) != 0 {
-            return None;
-        }
-        let mut addr: *mut libc::c_void = std::ptr::null_mut();
-        let mut size: libc::size_t = 0;
-        let rc = libc::pthread_attr_getstack(&attr, &mut addr, &mut size);
-        libc::pthread_attr_destroy(&mut attr);
-        if rc != 0 {
-            return None;
-        }
-        let marker = 0u8;
-        let here = std::ptr::addr_of!(marker) as usize;
-        here.checked_sub(addr as usize)
-    }
+    let base = native_stack_base()?;
+    let marker = 0u8;
+    let here = std::ptr::addr_of!(marker) as usize;
+    here.checked_sub(base)
 }
 
 /// Headroom kept between the JS stack limit and the end of the native stack, for the host
