@@ -82,8 +82,109 @@ thread_local! {
 /// Compiles `code` as a classic script to QuickJS bytecode in this thread's compiler context
 /// (the only place with the Eval intrinsic). Bytecode is never accepted from users: this is the
 /// only producer.
-pub fn compile(code: &str, filename: &str, strict: bool) -> Result<Vec<u8>, JsError> {
-    compile_with(code, filename, strict, 0)
+///
+/// The last few successful compiles of this thread are kept (same code, file name and mode give
+/// the same bytecode; compiling has no side effect), so running one script in many fresh
+/// sandboxes compiles it once. Bounded by [`COMPILE_CACHE_ENTRIES`] and [`COMPILE_CACHE_BYTES`].
+pub fn compile(code: &str, filename: &str, strict: bool) -> Result<Rc<[u8]>, JsError> {
+    let hit = COMPILE_CACHE.with(|cell| {
+        let mut cache = cell.borrow_mut();
+        let i = cache
+            .iter()
+            .position(|e| e.strict == strict && e.code == code && e.filename == filename)?;
+        let e = cache.remove(i);
+        let bytes = Rc::clone(&e.bytecode);
+        cache.push(e);
+        Some(bytes)
+    });
+    if let Some(bytes) = hit {
+        return Ok(bytes);
+    }
+    let bytes: Rc<[u8]> = compile_with(code, filename, strict, 0)?.into();
+    COMPILE_CACHE.with(|cell| {
+        let mut cache = cell.borrow_mut();
+        let size = |e: &Compiled| e.code.len() + e.filename.len() + e.bytecode.len();
+        let entry = Compiled {
+            code: code.to_string(),
+            filename: filename.to_string(),
+            strict,
+            bytecode: Rc::clone(&bytes),
+        };
+        if size(&entry) > COMPILE_CACHE_BYTES {
+            return;
+        }
+        cache.push(entry);
+        while cache.len() > COMPILE_CACHE_ENTRIES
+            || cache.iter().map(size).sum::<usize>() > COMPILE_CACHE_BYTES
+        {
+            cache.remove(0);
+        }
+    });
+    Ok(bytes)
+}
+
+/// Most scripts kept compiled per thread.
+pub const COMPILE_CACHE_ENTRIES: usize = 8;
+/// Most bytes (code + bytecode) kept compiled per thread.
+pub const COMPILE_CACHE_BYTES: usize = 4 * 1024 * 1024;
+
+/// One cached compile: the exact inputs and what they compiled to.
+struct Compiled {
+    code: String,
+    filename: String,
+    strict: bool,
+    bytecode: Rc<[u8]>,
+}
+
+thread_local! {
+    /// Recent compiles of this thread, least recently used first.
+    static COMPILE_CACHE: RefCell<Vec<Compiled>> = const { RefCell::new(Vec::new()) };
+}
+
+#[cfg(test)]
+mod compile_cache_tests {
+    use super::*;
+
+    fn run(code: &str, filename: &str, profile: Profile) -> EvalResult {
+        let mut req = ExecRequest::new(code);
+        req.filename = filename.to_string();
+        req.profile = profile;
+        let mut sb = Sandbox::new(&req).expect("sandbox");
+        sb.eval(code)
+    }
+
+    #[test]
+    fn a_cached_script_keeps_its_own_file_name_and_mode() {
+        let code = "(function () { return this === undefined; })() ? null.x : undefined.y";
+        let a = run(code, "a.js", Profile::Strict);
+        let b = run(code, "b.js", Profile::Strict);
+        let a_stack = a.error.expect("a throws").stack;
+        let b_stack = b.error.expect("b throws").stack;
+        assert!(a_stack.contains("a.js:1"), "{a_stack}");
+        assert!(b_stack.contains("b.js:1"), "{b_stack}");
+        let mode = "(function () { return this === undefined; })()";
+        assert_eq!(run(mode, "m.js", Profile::Strict).value, Some(true.into()));
+        assert_eq!(run(mode, "m.js", Profile::Lab).value, Some(false.into()));
+        assert_eq!(run(mode, "m.js", Profile::Strict).value, Some(true.into()));
+    }
+
+    #[test]
+    fn the_cache_stays_bounded() {
+        for i in 0..3 * COMPILE_CACHE_ENTRIES {
+            let code = format!("{i} + 1; // {}", "x".repeat(600 * 1024));
+            assert!(compile(&code, "big.js", true).is_ok());
+        }
+        COMPILE_CACHE.with(|c| {
+            let c = c.borrow();
+            let bytes: usize = c
+                .iter()
+                .map(|e| e.code.len() + e.filename.len() + e.bytecode.len())
+                .sum();
+            assert!(c.len() <= COMPILE_CACHE_ENTRIES, "{} entries", c.len());
+            assert!(bytes <= COMPILE_CACHE_BYTES, "{bytes} bytes");
+            assert!(!c.is_empty());
+        });
+    }
 }
 
 fn compile_with(
