@@ -357,9 +357,21 @@ impl Sandbox {
         sink: Option<EventSink>,
     ) -> Result<Sandbox, SandboxError> {
         req.limits.validate()?;
-        let limits = req.limits;
-        let mem = MemStats::new(limits.memory_bytes());
+        let mem = MemStats::new(req.limits.memory_bytes());
         let control = Control::new(cancel, Arc::clone(&mem));
+        Sandbox::with_parts(req, control, mem, sink)
+    }
+
+    /// A sandbox accounting its memory in `mem` and interrupted through `control` (made by the
+    /// caller, so a supervisor can watch them without waiting to be handed them).
+    fn with_parts(
+        req: &ExecRequest,
+        control: Arc<Control>,
+        mem: Arc<MemStats>,
+        sink: Option<EventSink>,
+    ) -> Result<Sandbox, SandboxError> {
+        req.limits.validate()?;
+        let limits = req.limits;
         let rt = Runtime::new_with_alloc(CountingAllocator::new(Arc::clone(&mem)))
             .map_err(|e| SandboxError::Init(e.to_string()))?;
         rt.set_max_stack_size(usize::try_from(limits.stack_kb * 1024).unwrap_or(usize::MAX));
@@ -686,7 +698,8 @@ const MAX_IDLE_WORKERS: usize = 2;
 /// One run handed to a worker thread.
 struct Job {
     req: ExecRequest,
-    cancel: Arc<AtomicBool>,
+    control: Arc<Control>,
+    mem: Arc<MemStats>,
     out: mpsc::Sender<Msg>,
 }
 
@@ -727,11 +740,8 @@ fn run_job(job: Job) {
     let sink: EventSink = Box::new(move |ev| {
         let _ = etx.send(Msg::Event(ev));
     });
-    match Sandbox::with_control(&job.req, job.cancel, Some(sink)) {
+    match Sandbox::with_parts(&job.req, job.control, job.mem, Some(sink)) {
         Ok(mut sb) => {
-            let _ = job
-                .out
-                .send(Msg::Memory(Arc::clone(&sb.mem), Arc::clone(&sb.control)));
             let r = sb.eval(&job.req.code);
             // Events were streamed as they happened; the result carries the totals.
             let _ = job.out.send(Msg::Done(Box::new(r)));
@@ -796,7 +806,6 @@ impl QuickJsExecutor {
 }
 
 enum Msg {
-    Memory(Arc<MemStats>, Arc<Control>),
     Event(ExecEvent),
     Done(Box<EvalResult>),
     Failed(String),
@@ -891,9 +900,14 @@ impl Executor for QuickJsExecutor {
         let started = Instant::now();
         let cpu_base = worker.clock.map_or(0, limits::clock_ns);
         let (tx, rx) = mpsc::channel::<Msg>();
+        // Made here and handed to the run, so this thread can sample and stop it from the
+        // start without being woken to receive them (one thread hand-off less per run).
+        let mem = MemStats::new(req.limits.memory_bytes());
+        let control = Control::new(cancel.flag(), Arc::clone(&mem));
         let job = Job {
             req: req.clone(),
-            cancel: cancel.flag(),
+            control: Arc::clone(&control),
+            mem: Arc::clone(&mem),
             out: tx,
         };
         if worker.jobs.send(job).is_err() {
@@ -907,8 +921,6 @@ impl Executor for QuickJsExecutor {
         }
 
         let wall = Duration::from_millis(req.limits.wall_timeout_ms);
-        let mut mem: Option<Arc<MemStats>> = None;
-        let mut control: Option<Arc<Control>> = None;
         let mut console = Vec::new();
         let mut blocked = Vec::new();
         let mut last_cpu_ms = 0.0;
@@ -923,15 +935,13 @@ impl Executor for QuickJsExecutor {
                 last_cpu_ms = cpu_ms;
                 on_event(ExecEvent::Sample(Sample {
                     elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
-                    memory_bytes: mem.as_ref().map_or(0, |m| m.live()),
+                    memory_bytes: mem.live(),
                     cpu_ms,
                 }));
                 next_sample = now + SAMPLE_EVERY;
             }
             if stop_seen.is_none() && (cancel.is_cancelled() || started.elapsed() >= wall) {
-                if let Some(c) = &control {
-                    c.force_wall_timeout();
-                }
+                control.force_wall_timeout();
                 stop_seen = Some(Instant::now());
             }
             if let Some(t) = stop_seen {
@@ -945,13 +955,6 @@ impl Executor for QuickJsExecutor {
                 .saturating_duration_since(Instant::now())
                 .min(Duration::from_millis(5));
             match rx.recv_timeout(wait) {
-                Ok(Msg::Memory(m, c)) => {
-                    if stop_seen.is_some() {
-                        c.force_wall_timeout();
-                    }
-                    mem = Some(m);
-                    control = Some(c);
-                }
                 Ok(Msg::Event(ev)) => {
                     match &ev {
                         ExecEvent::Console(c) => console.push(c.clone()),
@@ -994,7 +997,7 @@ impl Executor for QuickJsExecutor {
                 out.blocked = blocked;
                 out.cpu_ms = last_cpu_ms;
                 out.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
-                out.peak_memory_bytes = mem.as_ref().map_or(0, |m| m.peak());
+                out.peak_memory_bytes = mem.peak();
                 out.error = Some(if cancelled {
                     out.outcome = Outcome::Cancelled;
                     js_error(
@@ -1016,7 +1019,7 @@ impl Executor for QuickJsExecutor {
         };
         on_event(ExecEvent::Sample(Sample {
             elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
-            memory_bytes: mem.as_ref().map_or(0, |m| m.live()),
+            memory_bytes: mem.live(),
             cpu_ms: out.cpu_ms,
         }));
         finish(out, on_event)
