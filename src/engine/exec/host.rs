@@ -571,6 +571,32 @@ mod tests {
     }
 
     #[test]
+    fn replacing_weakset_has_does_not_switch_the_guards_off() {
+        let code = "WeakSet.prototype.has = function () { return false; };\n\
+                    let refused = false;\n\
+                    try { Object.defineProperty(Object.prototype, 'isAdmin', { value: true }); }\n\
+                    catch (e) { refused = true; }\n\
+                    refused && ({}).isAdmin === undefined";
+        let mut req = super::super::ExecRequest::new(code);
+        req.filename = "attack.js".into();
+        let mut sb = super::super::quickjs::Sandbox::new(&req).expect("sandbox");
+        let r = sb.eval(code);
+        assert_eq!(
+            r.value,
+            Some(serde_json::Value::Bool(true)),
+            "{:?}",
+            r.error
+        );
+        let b = r
+            .blocked
+            .iter()
+            .find(|b| b.capability == "defineProperty")
+            .unwrap_or_else(|| panic!("no Blocked event: {:?}", r.blocked));
+        assert_eq!(b.category, Category::PrototypePollution);
+        assert_eq!(b.line, Some(3));
+    }
+
+    #[test]
     fn import_location_prefers_the_named_call() {
         let src = "let a = 1;\nconst x = import('os');\n  import(\"fs\").then(f => f);\n";
         assert_eq!(import_location(src, "fs", 0), (Some(3), Some(3)));

@@ -175,7 +175,10 @@
   dp(g, 'eval', { value: cg('eval'), writable: false, enumerable: false, configurable: false });
 
   // Prototype pollution: __proto__ is refused; the reflective writers refuse shared intrinsics.
+  // Every shared intrinsic the guards protect. Its `has` is captured now, so a script that
+  // replaces WeakSet.prototype.has cannot switch the guards off.
   const frozen = new WeakSet();
+  const isShared = apply(Function.prototype.bind, Function.prototype.call, [frozen.has, frozen]);
   const protoMsg = '__proto__ is not available in sandbox (use Object.getPrototypeOf)';
   dp(O.prototype, '__proto__', {
     get() {
@@ -191,7 +194,7 @@
     const orig = holder[name];
     const f = {
       [name](target, ...rest) {
-        if ((typeof target === 'object' || typeof target === 'function') && target !== null && frozen.has(target)) {
+        if ((typeof target === 'object' || typeof target === 'function') && target !== null && isShared(target)) {
           refuse(name, 'prototype-pollution', 'Cannot modify a shared intrinsic in sandbox (' + name + ')', TypeErrorCtor);
         }
         return apply(orig, holder, [target, ...rest]);

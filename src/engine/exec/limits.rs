@@ -212,26 +212,43 @@ pub fn cpu_clock_of(thread: libc::pthread_t) -> Option<libc::clockid_t> {
     (rc == 0).then_some(id)
 }
 
+/// Lowest address of the calling thread's native stack (None if unknown). Asked of the system
+/// once per thread: for the main thread glibc parses `/proc/self/maps` each time (~240,000
+/// instructions, more than a whole `2+2` evaluation), and a thread's stack never moves.
+fn native_stack_base() -> Option<usize> {
+    thread_local! {
+        static BASE: std::cell::Cell<Option<usize>> = const { std::cell::Cell::new(None) };
+    }
+    BASE.with(|cell| {
+        if let Some(known) = cell.get() {
+            return Some(known);
+        }
+        // SAFETY: attr is initialised by pthread_getattr_np and destroyed below; the pointers
+        // are valid out-parameters.
+        let base = unsafe {
+            let mut attr: libc::pthread_attr_t = std::mem::zeroed();
+            if libc::pthread_getattr_np(libc::pthread_self(), &mut attr) != 0 {
+                None
+            } else {
+                let mut addr: *mut libc::c_void = std::ptr::null_mut();
+                let mut size: libc::size_t = 0;
+                let rc = libc::pthread_attr_getstack(&attr, &mut addr, &mut size);
+                libc::pthread_attr_destroy(&mut attr);
+                (rc == 0).then_some(addr as usize)
+            }
+        };
+        // Only an answer is kept: a failed query (e.g. no descriptor left) is asked again.
+        cell.set(base);
+        base
+    })
+}
+
 /// Native stack left below the caller's current frame, in bytes (None if unknown).
 pub fn native_stack_remaining() -> Option<usize> {
-    // SAFETY: attr is initialised by pthread_getattr_np and destroyed below; the pointers
-    // are valid out-parameters.
-    unsafe {
-        let mut attr: libc::pthread_attr_t = std::mem::zeroed();
-        if libc::pthread_getattr_np(libc::pthread_self(), &mut attr) != 0 {
-            return None;
-        }
-        let mut addr: *mut libc::c_void = std::ptr::null_mut();
-        let mut size: libc::size_t = 0;
-        let rc = libc::pthread_attr_getstack(&attr, &mut addr, &mut size);
-        libc::pthread_attr_destroy(&mut attr);
-        if rc != 0 {
-            return None;
-        }
-        let marker = 0u8;
-        let here = std::ptr::addr_of!(marker) as usize;
-        here.checked_sub(addr as usize)
-    }
+    let base = native_stack_base()?;
+    let marker = 0u8;
+    let here = std::ptr::addr_of!(marker) as usize;
+    here.checked_sub(base)
 }
 
 /// Headroom kept between the JS stack limit and the end of the native stack, for the host
@@ -390,6 +407,35 @@ mod tests {
         // SAFETY: p came from a.
         unsafe { a.dealloc(p) };
         assert_eq!(stats.live(), 0);
+    }
+
+    #[inline(never)]
+    fn remaining_deeper(depth: u32) -> Option<usize> {
+        let pad = std::hint::black_box([0u8; 4096]);
+        if depth == 0 {
+            native_stack_remaining().map(|r| r + usize::from(pad[0]))
+        } else {
+            remaining_deeper(depth - 1).map(|r| r + usize::from(pad[1]))
+        }
+    }
+
+    #[test]
+    fn stack_room_is_measured_from_the_current_frame_on_each_thread() {
+        // Asked twice on one thread (the second answer comes from the kept stack base): deeper
+        // frames see less room.
+        let top = native_stack_remaining().expect("stack known");
+        let deep = remaining_deeper(8).expect("stack known");
+        assert!(deep + 8 * 4096 <= top, "top {top}, 8 frames deeper {deep}");
+        // A small thread has its own answer, not the main thread's.
+        let small = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(|| (native_stack_remaining(), js_stack_limit(512 * 1024)))
+            .expect("thread")
+            .join()
+            .expect("join");
+        let room = small.0.expect("stack known");
+        assert!(room < 256 * 1024, "{room}");
+        assert_eq!(small.1, 16 * 1024, "a 256 KiB thread keeps only the floor");
     }
 
     #[test]

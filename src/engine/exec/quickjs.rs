@@ -82,8 +82,109 @@ thread_local! {
 /// Compiles `code` as a classic script to QuickJS bytecode in this thread's compiler context
 /// (the only place with the Eval intrinsic). Bytecode is never accepted from users: this is the
 /// only producer.
-pub fn compile(code: &str, filename: &str, strict: bool) -> Result<Vec<u8>, JsError> {
-    compile_with(code, filename, strict, 0)
+///
+/// The last few successful compiles of this thread are kept (same code, file name and mode give
+/// the same bytecode; compiling has no side effect), so running one script in many fresh
+/// sandboxes compiles it once. Bounded by [`COMPILE_CACHE_ENTRIES`] and [`COMPILE_CACHE_BYTES`].
+pub fn compile(code: &str, filename: &str, strict: bool) -> Result<Rc<[u8]>, JsError> {
+    let hit = COMPILE_CACHE.with(|cell| {
+        let mut cache = cell.borrow_mut();
+        let i = cache
+            .iter()
+            .position(|e| e.strict == strict && e.code == code && e.filename == filename)?;
+        let e = cache.remove(i);
+        let bytes = Rc::clone(&e.bytecode);
+        cache.push(e);
+        Some(bytes)
+    });
+    if let Some(bytes) = hit {
+        return Ok(bytes);
+    }
+    let bytes: Rc<[u8]> = compile_with(code, filename, strict, 0)?.into();
+    COMPILE_CACHE.with(|cell| {
+        let mut cache = cell.borrow_mut();
+        let size = |e: &Compiled| e.code.len() + e.filename.len() + e.bytecode.len();
+        let entry = Compiled {
+            code: code.to_string(),
+            filename: filename.to_string(),
+            strict,
+            bytecode: Rc::clone(&bytes),
+        };
+        if size(&entry) > COMPILE_CACHE_BYTES {
+            return;
+        }
+        cache.push(entry);
+        while cache.len() > COMPILE_CACHE_ENTRIES
+            || cache.iter().map(size).sum::<usize>() > COMPILE_CACHE_BYTES
+        {
+            cache.remove(0);
+        }
+    });
+    Ok(bytes)
+}
+
+/// Most scripts kept compiled per thread.
+pub const COMPILE_CACHE_ENTRIES: usize = 8;
+/// Most bytes (code + bytecode) kept compiled per thread.
+pub const COMPILE_CACHE_BYTES: usize = 4 * 1024 * 1024;
+
+/// One cached compile: the exact inputs and what they compiled to.
+struct Compiled {
+    code: String,
+    filename: String,
+    strict: bool,
+    bytecode: Rc<[u8]>,
+}
+
+thread_local! {
+    /// Recent compiles of this thread, least recently used first.
+    static COMPILE_CACHE: RefCell<Vec<Compiled>> = const { RefCell::new(Vec::new()) };
+}
+
+#[cfg(test)]
+mod compile_cache_tests {
+    use super::*;
+
+    fn run(code: &str, filename: &str, profile: Profile) -> EvalResult {
+        let mut req = ExecRequest::new(code);
+        req.filename = filename.to_string();
+        req.profile = profile;
+        let mut sb = Sandbox::new(&req).expect("sandbox");
+        sb.eval(code)
+    }
+
+    #[test]
+    fn a_cached_script_keeps_its_own_file_name_and_mode() {
+        let code = "(function () { return this === undefined; })() ? null.x : undefined.y";
+        let a = run(code, "a.js", Profile::Strict);
+        let b = run(code, "b.js", Profile::Strict);
+        let a_stack = a.error.expect("a throws").stack;
+        let b_stack = b.error.expect("b throws").stack;
+        assert!(a_stack.contains("a.js:1"), "{a_stack}");
+        assert!(b_stack.contains("b.js:1"), "{b_stack}");
+        let mode = "(function () { return this === undefined; })()";
+        assert_eq!(run(mode, "m.js", Profile::Strict).value, Some(true.into()));
+        assert_eq!(run(mode, "m.js", Profile::Lab).value, Some(false.into()));
+        assert_eq!(run(mode, "m.js", Profile::Strict).value, Some(true.into()));
+    }
+
+    #[test]
+    fn the_cache_stays_bounded() {
+        for i in 0..3 * COMPILE_CACHE_ENTRIES {
+            let code = format!("{i} + 1; // {}", "x".repeat(600 * 1024));
+            assert!(compile(&code, "big.js", true).is_ok());
+        }
+        COMPILE_CACHE.with(|c| {
+            let c = c.borrow();
+            let bytes: usize = c
+                .iter()
+                .map(|e| e.code.len() + e.filename.len() + e.bytecode.len())
+                .sum();
+            assert!(c.len() <= COMPILE_CACHE_ENTRIES, "{} entries", c.len());
+            assert!(bytes <= COMPILE_CACHE_BYTES, "{bytes} bytes");
+            assert!(!c.is_empty());
+        });
+    }
 }
 
 fn compile_with(
@@ -256,9 +357,21 @@ impl Sandbox {
         sink: Option<EventSink>,
     ) -> Result<Sandbox, SandboxError> {
         req.limits.validate()?;
-        let limits = req.limits;
-        let mem = MemStats::new(limits.memory_bytes());
+        let mem = MemStats::new(req.limits.memory_bytes());
         let control = Control::new(cancel, Arc::clone(&mem));
+        Sandbox::with_parts(req, control, mem, sink)
+    }
+
+    /// A sandbox accounting its memory in `mem` and interrupted through `control` (made by the
+    /// caller, so a supervisor can watch them without waiting to be handed them).
+    fn with_parts(
+        req: &ExecRequest,
+        control: Arc<Control>,
+        mem: Arc<MemStats>,
+        sink: Option<EventSink>,
+    ) -> Result<Sandbox, SandboxError> {
+        req.limits.validate()?;
+        let limits = req.limits;
         let rt = Runtime::new_with_alloc(CountingAllocator::new(Arc::clone(&mem)))
             .map_err(|e| SandboxError::Init(e.to_string()))?;
         rt.set_max_stack_size(usize::try_from(limits.stack_kb * 1024).unwrap_or(usize::MAX));
@@ -585,7 +698,8 @@ const MAX_IDLE_WORKERS: usize = 2;
 /// One run handed to a worker thread.
 struct Job {
     req: ExecRequest,
-    cancel: Arc<AtomicBool>,
+    control: Arc<Control>,
+    mem: Arc<MemStats>,
     out: mpsc::Sender<Msg>,
 }
 
@@ -626,11 +740,8 @@ fn run_job(job: Job) {
     let sink: EventSink = Box::new(move |ev| {
         let _ = etx.send(Msg::Event(ev));
     });
-    match Sandbox::with_control(&job.req, job.cancel, Some(sink)) {
+    match Sandbox::with_parts(&job.req, job.control, job.mem, Some(sink)) {
         Ok(mut sb) => {
-            let _ = job
-                .out
-                .send(Msg::Memory(Arc::clone(&sb.mem), Arc::clone(&sb.control)));
             let r = sb.eval(&job.req.code);
             // Events were streamed as they happened; the result carries the totals.
             let _ = job.out.send(Msg::Done(Box::new(r)));
@@ -695,7 +806,6 @@ impl QuickJsExecutor {
 }
 
 enum Msg {
-    Memory(Arc<MemStats>, Arc<Control>),
     Event(ExecEvent),
     Done(Box<EvalResult>),
     Failed(String),
@@ -790,9 +900,14 @@ impl Executor for QuickJsExecutor {
         let started = Instant::now();
         let cpu_base = worker.clock.map_or(0, limits::clock_ns);
         let (tx, rx) = mpsc::channel::<Msg>();
+        // Made here and handed to the run, so this thread can sample and stop it from the
+        // start without being woken to receive them (one thread hand-off less per run).
+        let mem = MemStats::new(req.limits.memory_bytes());
+        let control = Control::new(cancel.flag(), Arc::clone(&mem));
         let job = Job {
             req: req.clone(),
-            cancel: cancel.flag(),
+            control: Arc::clone(&control),
+            mem: Arc::clone(&mem),
             out: tx,
         };
         if worker.jobs.send(job).is_err() {
@@ -806,8 +921,6 @@ impl Executor for QuickJsExecutor {
         }
 
         let wall = Duration::from_millis(req.limits.wall_timeout_ms);
-        let mut mem: Option<Arc<MemStats>> = None;
-        let mut control: Option<Arc<Control>> = None;
         let mut console = Vec::new();
         let mut blocked = Vec::new();
         let mut last_cpu_ms = 0.0;
@@ -822,15 +935,13 @@ impl Executor for QuickJsExecutor {
                 last_cpu_ms = cpu_ms;
                 on_event(ExecEvent::Sample(Sample {
                     elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
-                    memory_bytes: mem.as_ref().map_or(0, |m| m.live()),
+                    memory_bytes: mem.live(),
                     cpu_ms,
                 }));
                 next_sample = now + SAMPLE_EVERY;
             }
             if stop_seen.is_none() && (cancel.is_cancelled() || started.elapsed() >= wall) {
-                if let Some(c) = &control {
-                    c.force_wall_timeout();
-                }
+                control.force_wall_timeout();
                 stop_seen = Some(Instant::now());
             }
             if let Some(t) = stop_seen {
@@ -844,13 +955,6 @@ impl Executor for QuickJsExecutor {
                 .saturating_duration_since(Instant::now())
                 .min(Duration::from_millis(5));
             match rx.recv_timeout(wait) {
-                Ok(Msg::Memory(m, c)) => {
-                    if stop_seen.is_some() {
-                        c.force_wall_timeout();
-                    }
-                    mem = Some(m);
-                    control = Some(c);
-                }
                 Ok(Msg::Event(ev)) => {
                     match &ev {
                         ExecEvent::Console(c) => console.push(c.clone()),
@@ -893,7 +997,7 @@ impl Executor for QuickJsExecutor {
                 out.blocked = blocked;
                 out.cpu_ms = last_cpu_ms;
                 out.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
-                out.peak_memory_bytes = mem.as_ref().map_or(0, |m| m.peak());
+                out.peak_memory_bytes = mem.peak();
                 out.error = Some(if cancelled {
                     out.outcome = Outcome::Cancelled;
                     js_error(
@@ -915,7 +1019,7 @@ impl Executor for QuickJsExecutor {
         };
         on_event(ExecEvent::Sample(Sample {
             elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
-            memory_bytes: mem.as_ref().map_or(0, |m| m.live()),
+            memory_bytes: mem.live(),
             cpu_ms: out.cpu_ms,
         }));
         finish(out, on_event)
