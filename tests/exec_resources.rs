@@ -238,7 +238,12 @@ fn runs_stream_samples_and_finish_last() {
     each(|ex| {
         let (out, events) = run_events_on(
             ex,
-            &short("let a = []; while (true) a.push({ i: a.length })", 500),
+            // Grow to a few MB (well under the memory limit), then spin until the CPU budget ends,
+            // so the run always lasts the full 0.5 s however fast the machine is.
+            &short(
+                "let a = []; for (let i = 0; i < 100000; i++) a.push({ i }); while (true) {}",
+                500,
+            ),
             &CancelToken::new(),
         );
         assert!(matches!(events.first(), Some(ExecEvent::Started { .. })));
