@@ -730,3 +730,48 @@ fn console_lines_stream_while_the_script_still_runs() {
         "{seen:?} vs {done:?}"
     );
 }
+
+/// Waits (bounded) until the pool has a worker ready, so the next run takes the pooled path.
+fn wait_for_pool(exec: &ProcessExecutor) {
+    let t = Instant::now();
+    while exec.idle_workers() == 0 && t.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    assert_eq!(exec.idle_workers(), 1, "the pool did not refill");
+}
+
+#[test]
+fn pooled_workers_run_each_request_fresh_and_with_its_own_settings() {
+    let exec = real(1);
+    exec.prewarm(&Limits::default());
+    // The sandbox a pooled worker prepared ahead (default settings) has run nothing: global
+    // state from the warm-up or an earlier request is never visible.
+    for _ in 0..2 {
+        wait_for_pool(&exec);
+        let (out, _) = run_with(
+            &exec,
+            "globalThis.seen = (globalThis.seen || 0) + 1; seen",
+            Limits::default(),
+            &CancelToken::new(),
+        );
+        assert_eq!(out.value, Some(serde_json::json!(1)), "{out:?}");
+    }
+    // Other settings than the prepared sandbox's: the request gets a sandbox built for it.
+    wait_for_pool(&exec);
+    let mut req = ExecRequest::new("throw new Error('from ' + input.who)");
+    req.filename = "mine.js".to_string();
+    req.input = Some(serde_json::json!({"who": "input"}));
+    let out = exec.run(&req, &CancelToken::new(), &mut |_| {});
+    assert_eq!(out.outcome, Outcome::Error, "{out:?}");
+    let err = out.error.expect("an error");
+    assert_eq!(err.message, "from input");
+    assert!(err.stack.contains("mine.js"), "{}", err.stack);
+    wait_for_pool(&exec);
+    // Other limits: the engine applies the request's own (a two-line console here).
+    let mut req = ExecRequest::new("for (let i = 0; i < 5; i++) console.log(i); 2");
+    req.limits.console_max_lines = 2;
+    let out = exec.run(&req, &CancelToken::new(), &mut |_| {});
+    assert_eq!(out.value, Some(serde_json::json!(2)), "{out:?}");
+    assert!(out.console_truncated, "{out:?}");
+    assert!(out.console.len() <= 3, "{:?}", out.console);
+}

@@ -11,11 +11,11 @@
 //! that dies or misbehaves as `crashed` with the signal or the reason.
 //!
 //! Worker side ([`worker_main`]): applies [`super::lockdown`] first, then reads the request,
-//! runs it with the in-process executor and forwards its events. One run per worker process;
-//! an optional pool of pre-started, pre-locked workers (waiting on stdin) hides the spawn.
+//! runs it in a fresh engine [`super::quickjs::Sandbox`] on its own thread and forwards its
+//! events. One run per worker process; an optional pool of pre-started, pre-locked workers
+//! (waiting on stdin, engine warmed up and the likely sandbox already built) hides the spawn.
 
 use super::lockdown::{self, LockdownConfig};
-use super::quickjs::QuickJsExecutor;
 use super::{
     CancelToken, ConsoleLine, ExecEvent, ExecOutcome, ExecRequest, Executor, ExecutorInfo, JsError,
     LimitsReport, Outcome, Sample,
@@ -1065,8 +1065,9 @@ pub struct WorkerOptions {
     pub wall_timeout_ms: Option<u64>,
     /// Lock down, check that the lockdown holds, print the handshake and exit.
     pub probe: bool,
-    /// Before reporting ready, run a trivial script of our own once (after lockdown), so the
-    /// request does not pay for first-touch page faults and allocator set-up.
+    /// Before reporting ready, run a trivial script of our own once (after lockdown) and build
+    /// the sandbox for default settings, so the request does not pay for the engine's first
+    /// run in a new process (thread, compiler, setup bytecode, page faults).
     pub warm: bool,
 }
 
@@ -1129,15 +1130,29 @@ pub fn worker_main(opts: WorkerOptions) -> i32 {
     unsafe {
         libc::mallopt(libc::M_ARENA_MAX, 1);
     }
-    // One executor for the warm-up and the request: it keeps its engine thread between runs,
-    // so the thread, its compiler runtime and the host setup bytecode are ready when the
-    // request arrives (the request still gets a fresh runtime and context).
-    let exec = QuickJsExecutor::new();
+    // The engine thread: built now, so that a pooled worker can warm it up (and prepare the
+    // sandbox the request will most likely need) before it reports ready.
+    let (req_tx, req_rx) = std::sync::mpsc::channel::<ExecRequest>();
+    let (msg_tx, msg_rx) = std::sync::mpsc::channel::<EngineMsg>();
+    let guess = opts.warm.then(|| {
+        let mut g = ExecRequest::new("");
+        g.limits.memory_mb = memory_mb;
+        g.limits.wall_timeout_ms = wall_ms;
+        g
+    });
+    let engine = std::thread::Builder::new()
+        .name("sandbench-quickjs".into())
+        .stack_size(ENGINE_STACK)
+        .spawn(move || engine_thread(guess, req_rx, msg_tx));
+    if engine.is_err() {
+        return worker_fail(None, "could not start the engine thread".to_string());
+    }
     if opts.warm {
-        // Our own trivial script in its own fresh runtime: the first run in a new process
-        // pays for the engine thread, the compiler, the setup bytecode, page faults and
-        // allocator growth (measured ~1 ms here, later runs ~0.25 ms).
-        let _ = exec.run(&ExecRequest::new("0"), &CancelToken::new(), &mut |_| {});
+        // Wait for the warm-up (bounded by the parent's start-up timeout).
+        match msg_rx.recv() {
+            Ok(EngineMsg::Ready) => {}
+            _ => return worker_fail(None, "the engine thread failed to start".to_string()),
+        }
     }
     {
         let mut out = std::io::stdout().lock();
@@ -1175,37 +1190,155 @@ pub fn worker_main(opts: WorkerOptions) -> i32 {
             ),
         );
     }
+    if req_tx.send(req).is_err() {
+        return worker_fail(None, "the engine thread is gone".to_string());
+    }
     let mut out = std::io::stdout().lock();
-    let mut ok = true;
-    // Frames are batched: written when the engine's sample tick comes round (every 40 ms, also
-    // while a builtin is stuck), when 64 KB are pending, and with the final report. A console
-    // flood then costs one write per batch instead of one per line.
+    // Frames are batched: written every FLUSH_EVERY (also while a builtin is stuck: this
+    // thread keeps time, not the engine), when 64 KB are pending, and with the final report. A
+    // console flood then costs one write per batch instead of one per line.
     let mut pending: Vec<u8> = Vec::new();
-    let outcome = exec.run(&req, &CancelToken::new(), &mut |ev| {
-        if !ok {
-            return;
-        }
-        match ev {
+    let mut next_flush = Instant::now() + FLUSH_EVERY;
+    loop {
+        let wait = next_flush.saturating_duration_since(Instant::now());
+        match msg_rx.recv_timeout(wait) {
             // The parent reports its own Started and /proc samples: send only what it uses.
-            ExecEvent::Console(_) | ExecEvent::Blocked(_) => {
-                ok = encode_event(&mut pending, &ev);
+            Ok(EngineMsg::Event(ev @ (ExecEvent::Console(_) | ExecEvent::Blocked(_)))) => {
+                if !encode_event(&mut pending, &ev) {
+                    return 5;
+                }
                 if pending.len() >= 64 * 1024 {
-                    ok = ok && out.write_all(&pending).is_ok();
+                    if out.write_all(&pending).is_err() {
+                        return 5;
+                    }
                     pending.clear();
                 }
             }
-            ExecEvent::Sample(_) if !pending.is_empty() => {
-                ok = out.write_all(&pending).and_then(|()| out.flush()).is_ok();
+            Ok(EngineMsg::Event(_) | EngineMsg::Ready) => {}
+            Ok(EngineMsg::Done(outcome)) => {
+                if !encode_event(&mut pending, &ExecEvent::Finished(outcome)) {
+                    return 5;
+                }
+                if out.write_all(&pending).and_then(|()| out.flush()).is_err() {
+                    return 5;
+                }
+                return 0;
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                drop(out);
+                return worker_fail(None, "the engine thread ended without a result".to_string());
+            }
+        }
+        if Instant::now() >= next_flush {
+            if !pending.is_empty() {
+                if out.write_all(&pending).and_then(|()| out.flush()).is_err() {
+                    return 5;
+                }
                 pending.clear();
             }
-            _ => {}
+            next_flush = Instant::now() + FLUSH_EVERY;
         }
-    });
-    if !ok || !encode_event(&mut pending, &ExecEvent::Finished(Box::new(outcome))) {
-        return 5;
     }
-    if out.write_all(&pending).and_then(|()| out.flush()).is_err() {
-        return 5;
+}
+
+/// How often a worker sends the console and blocked events gathered so far.
+const FLUSH_EVERY: Duration = Duration::from_millis(40);
+
+/// Native stack of the worker's engine thread: as the in-process executor's (16 MB on top of
+/// the largest JS stack limit).
+const ENGINE_STACK: usize = 16 * 1024 * 1024 + crate::engine::policy::MAX_STACK_KB as usize * 1024;
+
+/// From the worker's engine thread to its main thread.
+enum EngineMsg {
+    /// Warm-up done (pooled workers only).
+    Ready,
+    Event(ExecEvent),
+    Done(Box<ExecOutcome>),
+}
+
+/// Whether a sandbox built for `a` is exactly the one `b` needs (everything
+/// [`Sandbox::with_control`] reads from the request except the code).
+fn same_sandbox(a: &ExecRequest, b: &ExecRequest) -> bool {
+    a.limits == b.limits
+        && a.profile == b.profile
+        && a.permissions == b.permissions
+        && a.filename == b.filename
+        && a.input.is_none()
+        && b.input.is_none()
+}
+
+/// The worker's engine thread: one fresh sandbox for the one request. A pooled worker
+/// (`guess` set) first warms the engine up in a throwaway sandbox (thread, compiler, host
+/// setup bytecode, allocator), then builds the sandbox for `guess` and reports ready; the
+/// request uses it only if it needs exactly that sandbox, else it gets its own. Either way
+/// the script runs in a runtime nothing else ran in.
+fn engine_thread(
+    guess: Option<ExecRequest>,
+    requests: std::sync::mpsc::Receiver<ExecRequest>,
+    out: std::sync::mpsc::Sender<EngineMsg>,
+) {
+    use super::quickjs::Sandbox;
+    use std::sync::atomic::AtomicBool;
+    let sink = |tx: &std::sync::mpsc::Sender<EngineMsg>| -> super::host::EventSink {
+        let tx = tx.clone();
+        Box::new(move |ev| {
+            let _ = tx.send(EngineMsg::Event(ev));
+        })
+    };
+    let mut prepared = None;
+    if let Some(guess) = guess {
+        if let Ok(mut sb) = Sandbox::new(&guess) {
+            let _ = sb.eval("0");
+        }
+        let stop = Arc::new(AtomicBool::new(false));
+        if let Ok(sb) = Sandbox::with_control(&guess, stop, Some(sink(&out))) {
+            prepared = Some((guess, sb));
+        }
+        if out.send(EngineMsg::Ready).is_err() {
+            return;
+        }
     }
-    0
+    let Ok(req) = requests.recv() else { return };
+    let sandbox = match prepared {
+        Some((g, sb)) if same_sandbox(&g, &req) => Ok(sb),
+        other => {
+            // Freed first: the new sandbox then reuses its already-touched memory instead of
+            // faulting in fresh pages (measured: cheaper than keeping it until after the run).
+            drop(other);
+            Sandbox::with_control(&req, Arc::new(AtomicBool::new(false)), Some(sink(&out)))
+        }
+    };
+    let outcome = match sandbox {
+        Ok(mut sb) => {
+            let r = sb.eval(&req.code);
+            ExecOutcome {
+                executor: NAME.to_string(),
+                code_sha256: String::new(), // the parent fills in its own
+                outcome: r.outcome,
+                value: r.value,
+                value_display: r.value_display,
+                error: r.error,
+                console: r.console,
+                console_truncated: r.console_truncated,
+                blocked: r.blocked,
+                duration_ms: r.duration_ms,
+                cpu_ms: r.cpu_ms,
+                peak_memory_bytes: r.peak_memory_bytes,
+                limits: LimitsReport::from(&req.limits),
+                runaway_threads: 0,
+            }
+        }
+        Err(e) => ExecOutcome::not_run(
+            NAME,
+            &req,
+            Outcome::Crashed,
+            Some(JsError {
+                name: "InternalError".to_string(),
+                message: e.to_string(),
+                stack: String::new(),
+            }),
+        ),
+    };
+    let _ = out.send(EngineMsg::Done(Box::new(outcome)));
 }
