@@ -775,3 +775,21 @@ fn pooled_workers_run_each_request_fresh_and_with_its_own_settings() {
     assert!(out.console_truncated, "{out:?}");
     assert!(out.console.len() <= 3, "{:?}", out.console);
 }
+
+#[test]
+fn the_next_pooled_worker_prepares_for_the_last_requests_settings() {
+    let exec = real(1);
+    let mut req = ExecRequest::new("21 * 2");
+    req.filename = "prepared-for-me.js".to_string();
+    let out = exec.run(&req, &CancelToken::new(), &mut |_| {});
+    assert_eq!(out.value, Some(serde_json::json!(42)), "{out:?}");
+    // The replacement worker was told which settings to build its sandbox for.
+    wait_for_pool(&exec);
+    assert_eq!(
+        children_matching("\"filename\":\"prepared-for-me.js\"").len(),
+        1
+    );
+    // And a request with those settings runs there normally.
+    let out = exec.run(&req, &CancelToken::new(), &mut |_| {});
+    assert_eq!(out.value, Some(serde_json::json!(42)), "{out:?}");
+}

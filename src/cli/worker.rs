@@ -25,6 +25,9 @@ pub struct WorkerArgs {
     /// Warm the engine up once (after lockdown) before reporting ready.
     #[arg(long)]
     pub warm: bool,
+    /// With --warm: settings (JSON request without code) to prepare the sandbox for.
+    #[arg(long)]
+    pub expect: Option<String>,
 }
 
 pub fn main(args: WorkerArgs) -> u8 {
@@ -33,6 +36,7 @@ pub fn main(args: WorkerArgs) -> u8 {
         wall_timeout_ms: args.wall_timeout_ms,
         probe: args.probe,
         warm: args.warm,
+        expect: args.expect,
     })
 }
 
@@ -75,6 +79,9 @@ fn parse_fast(args: impl Iterator<Item = OsString>) -> Option<WorkerOptions> {
             "--wall-timeout-ms" if opts.wall_timeout_ms.is_none() => {
                 opts.wall_timeout_ms = Some(number(inline.or_else(|| args.next()))?);
             }
+            "--expect" if opts.expect.is_none() => {
+                opts.expect = Some(inline.or_else(|| args.next())?.into_string().ok()?);
+            }
             "--probe" if inline.is_none() && !opts.probe => opts.probe = true,
             "--warm" if inline.is_none() && !opts.warm => opts.warm = true,
             _ => return None,
@@ -103,6 +110,8 @@ mod tests {
         assert!(o.probe && o.memory_mb.is_none());
         let o = parse(&["--memory-mb=64"]).expect("fast path");
         assert_eq!(o.memory_mb, Some(64));
+        let o = parse(&["--warm", "--expect", r#"{"filename":"a=b.js"}"#]).expect("fast path");
+        assert_eq!(o.expect.as_deref(), Some(r#"{"filename":"a=b.js"}"#));
     }
 
     #[test]
@@ -116,6 +125,8 @@ mod tests {
             &["--memory-mb", "1", "--memory-mb", "2"],
             &["--probe=yes"],
             &["--warm", "--warm"],
+            &["--expect"],
+            &["--expect", "{}", "--expect", "{}"],
             &["--wall-timeout-ms", ""],
             &["extra"],
         ] {

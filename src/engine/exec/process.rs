@@ -94,6 +94,9 @@ impl LockKey {
 
 struct Pool {
     key: Option<LockKey>,
+    /// The settings of the last request (no code, no input): new pool workers prepare their
+    /// sandbox for these.
+    template: Option<ExecRequest>,
     idle: Vec<Child>,
     target: usize,
     /// Workers being started for the pool right now.
@@ -208,6 +211,7 @@ impl ProcessExecutor {
             program: program.into(),
             pool: Arc::new(Mutex::new(Pool {
                 key: None,
+                template: None,
                 idle: Vec::new(),
                 target: 0,
                 refilling: 0,
@@ -240,9 +244,17 @@ impl ProcessExecutor {
             }
             p.key = Some(key);
         }
+        let mut template = ExecRequest::new("");
+        template.limits = *limits;
+        let template = p
+            .template
+            .clone()
+            .filter(|t| t.limits == *limits)
+            .unwrap_or(template);
+        p.template = Some(template.clone());
         while p.idle.len() < p.target {
             let deadline = Instant::now() + STARTUP_TIMEOUT;
-            match spawn_worker(&self.program, key, deadline, None) {
+            match spawn_worker(&self.program, key, deadline, None, Some(&template)) {
                 Ok(c) => p.idle.push(c),
                 Err(_) => break,
             }
@@ -373,7 +385,8 @@ pub const READY_LINE: &[u8] = b"ready\n";
 /// Starts one pool worker for `key` and parks it, unless the pool moved on meanwhile.
 fn refill_one(pool: &Mutex<Pool>, program: &Path, key: LockKey) {
     let deadline = Instant::now() + STARTUP_TIMEOUT;
-    let started = spawn_worker(program, key, deadline, None);
+    let template = pool.lock().ok().and_then(|p| p.template.clone());
+    let started = spawn_worker(program, key, deadline, None, template.as_ref());
     let Ok(mut p) = pool.lock() else { return };
     p.refilling = p.refilling.saturating_sub(1);
     let Ok(mut c) = started else { return };
@@ -392,22 +405,36 @@ fn spawn_worker(
     key: LockKey,
     deadline: Instant,
     cancel: Option<&CancelToken>,
+    template: Option<&ExecRequest>,
 ) -> Result<Child, String> {
     // A pooled worker has time to spare: it warms the engine up before saying it is ready.
-    let child = start_worker(program, key, cancel.is_none())?;
+    let warm = cancel.is_none().then_some(template);
+    let child = start_worker(program, key, warm)?;
     wait_ready(child, deadline, cancel)
 }
 
-/// Starts a worker process (without waiting for it).
-fn start_worker(program: &Path, key: LockKey, warm: bool) -> Result<Child, String> {
+/// Largest request template passed to a pooled worker on its command line.
+const MAX_TEMPLATE_BYTES: usize = 8 * 1024;
+
+/// Starts a worker process (without waiting for it). `warm`: a pooled worker, which warms the
+/// engine up and prepares a sandbox for the template's settings before it reports ready.
+fn start_worker(
+    program: &Path,
+    key: LockKey,
+    warm: Option<Option<&ExecRequest>>,
+) -> Result<Child, String> {
     let mut cmd = Command::new(program);
     cmd.arg("worker")
         .arg("--memory-mb")
         .arg(key.memory_mb.to_string())
         .arg("--wall-timeout-ms")
         .arg(key.wall_timeout_ms.to_string());
-    if warm {
+    if let Some(template) = warm {
         cmd.arg("--warm");
+        let json = template.and_then(|t| serde_json::to_string(t).ok());
+        if let Some(json) = json.filter(|j| j.len() <= MAX_TEMPLATE_BYTES) {
+            cmd.arg("--expect").arg(json);
+        }
     }
     cmd.env_clear()
         .current_dir("/")
@@ -784,7 +811,7 @@ impl ProcessExecutor {
                 // Starting the worker does not count against the script's wall budget (that
                 // starts when the request is handed over), but it is bounded too.
                 let deadline = Instant::now() + STARTUP_TIMEOUT;
-                let started_worker = start_worker(&self.program, key, false).and_then(|mut c| {
+                let started_worker = start_worker(&self.program, key, None).and_then(|mut c| {
                     // Hand the request over at once (as much as the pipe holds): the worker
                     // reads it only after it has locked itself down, and finds it waiting
                     // instead of sleeping until this thread is scheduled again.
@@ -1052,6 +1079,16 @@ impl ProcessExecutor {
         if let Ok(mut r) = self.reap.lock() {
             r.push(child);
         }
+        if let Ok(mut p) = self.pool.lock() {
+            p.template = Some(ExecRequest {
+                code: String::new(),
+                filename: req.filename.clone(),
+                limits: req.limits,
+                profile: req.profile,
+                permissions: req.permissions.clone(),
+                input: None,
+            });
+        }
         // Replace the used worker after the run, so starting it never competes with the run.
         self.refill(key);
         result
@@ -1059,7 +1096,7 @@ impl ProcessExecutor {
 }
 
 /// Arguments of the hidden `sandbench worker` mode.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct WorkerOptions {
     pub memory_mb: Option<u64>,
     pub wall_timeout_ms: Option<u64>,
@@ -1069,6 +1106,9 @@ pub struct WorkerOptions {
     /// the sandbox for default settings, so the request does not pay for the engine's first
     /// run in a new process (thread, compiler, setup bytecode, page faults).
     pub warm: bool,
+    /// With `warm`: the settings (JSON [`ExecRequest`] without code) to prepare the sandbox
+    /// for; ignored unless valid and within this worker's lockdown.
+    pub expect: Option<String>,
 }
 
 fn write_event(out: &mut impl Write, ev: &ExecEvent) -> bool {
@@ -1138,7 +1178,20 @@ pub fn worker_main(opts: WorkerOptions) -> i32 {
         let mut g = ExecRequest::new("");
         g.limits.memory_mb = memory_mb;
         g.limits.wall_timeout_ms = wall_ms;
-        g
+        opts.expect
+            .as_deref()
+            .and_then(|e| serde_json::from_str::<ExecRequest>(e).ok())
+            .filter(|t| {
+                t.limits.validate().is_ok()
+                    && t.limits.memory_mb <= memory_mb
+                    && t.limits.wall_timeout_ms <= wall_ms
+            })
+            .map(|t| ExecRequest {
+                code: String::new(),
+                input: None,
+                ..t
+            })
+            .unwrap_or(g)
     });
     let engine = std::thread::Builder::new()
         .name("sandbench-quickjs".into())
