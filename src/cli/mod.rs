@@ -52,6 +52,10 @@ pub enum Command {
 
 /// Parses the command line and runs it.
 pub fn main() -> ExitCode {
+    // The out-of-process executor starts a worker per run: skip clap's set-up for it.
+    if let Some(code) = worker::fast_path() {
+        return ExitCode::from(code);
+    }
     let cli = Cli::parse();
     let code = match cli.command {
         Some(Command::Run(args)) => run::main(args),

@@ -38,6 +38,9 @@ pub const TARGET_PLUGIN100_MS: f64 = 40.0;
 pub const TARGET_MEM_PER_SANDBOX_MB: f64 = 0.5;
 pub const TARGET_MEMLIMIT_MS: f64 = 150.0;
 pub const TARGET_MEMLIMIT_RSS_GROWTH_MB: f64 = 40.0;
+/// Issue 5: `2+2` in a fresh locked-down child process, and with a pre-started worker.
+pub const TARGET_PROCESS_COLD_P50_US: f64 = 2000.0;
+pub const TARGET_PROCESS_WARM_POOL_P50_US: f64 = 500.0;
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Warm {
@@ -190,6 +193,51 @@ fn exec_cold(x: &dyn Executor, w: &Workloads) -> Result<Vec<f64>, String> {
         }
     }
     Ok(xs)
+}
+
+/// Microseconds per run: (fresh worker each run, pre-started worker).
+type ProcessTimes = (Vec<f64>, Vec<f64>);
+
+/// `2+2` through the out-of-process executor: a fresh worker process per run (`cold`), and a
+/// pool of one pre-started worker (`warm`; the untimed wait lets the pool refill, as it does
+/// between interactive runs). `None` where the process executor is unavailable.
+fn process_runs(w: &Workloads) -> Result<Option<ProcessTimes>, String> {
+    use crate::engine::exec::process::ProcessExecutor;
+    let req = request(&w.cold_code, w.limits.default_timeout_ms);
+    let Ok(cold) = ProcessExecutor::new() else {
+        return Ok(None);
+    };
+    let one = |x: &ProcessExecutor| -> Result<f64, String> {
+        let t0 = Instant::now();
+        let o = run_exec(x, &req);
+        let t = us_since(t0);
+        expect_ok(&o, "process 2+2")?;
+        Ok(t)
+    };
+    let mut cold_us = Vec::new();
+    for i in 0..110 {
+        let t = one(&cold)?;
+        if i >= 10 {
+            cold_us.push(t);
+        }
+    }
+    let Ok(warm) = ProcessExecutor::new() else {
+        return Ok(None);
+    };
+    let warm = warm.with_pool(1);
+    warm.prewarm(&req.limits);
+    let mut warm_us = Vec::new();
+    for i in 0..110 {
+        let wait = Instant::now();
+        while warm.idle_workers() == 0 && wait.elapsed() < std::time::Duration::from_secs(2) {
+            std::thread::sleep(std::time::Duration::from_micros(200));
+        }
+        let t = one(&warm)?;
+        if i >= 10 {
+            warm_us.push(t);
+        }
+    }
+    Ok(Some((cold_us, warm_us)))
 }
 
 /// `while(true){}` under a 50 ms timeout: wall time until control returns (ms).
@@ -400,6 +448,16 @@ pub fn timing(w: &Workloads, executor: &str) -> Result<Value, String> {
     let cold = exec_cold(x.as_ref(), w)?;
     out.insert("exec_cold_p50_us".into(), json!(r2(quantile(&cold, 0.5))));
     out.insert("exec_cold_p95_us".into(), json!(r2(quantile(&cold, 0.95))));
+    if let Some((cold, warm)) = process_runs(w)? {
+        out.insert(
+            "process_cold_p50_us".into(),
+            json!(r2(quantile(&cold, 0.5))),
+        );
+        out.insert(
+            "process_warm_pool_p50_us".into(),
+            json!(r2(quantile(&warm, 0.5))),
+        );
+    }
     let (to, err) = timeout50(x.as_ref(), w)?;
     out.insert("timeout50_p50_ms".into(), json!(r2(quantile(&to, 0.5))));
     out.insert(
@@ -630,6 +688,8 @@ pub fn run(args: &BenchArgs) -> u8 {
         "mem_per_sandbox_mb": TARGET_MEM_PER_SANDBOX_MB,
         "memlimit_ms": TARGET_MEMLIMIT_MS,
         "memlimit_rss_growth_mb": TARGET_MEMLIMIT_RSS_GROWTH_MB,
+        "process_cold_p50_us": TARGET_PROCESS_COLD_P50_US,
+        "process_warm_pool_p50_us": TARGET_PROCESS_WARM_POOL_P50_US,
     });
     if args.json {
         println!("{res}");
@@ -723,6 +783,21 @@ pub fn table(res: &Value, w: &Workloads) -> String {
             String::new(),
         ),
     ];
+    rows.extend([
+        (
+            "cold run p50 us (fresh worker process)".into(),
+            cell(num(&res["process_cold_p50_us"])),
+            verdict(num(&res["process_cold_p50_us"]), TARGET_PROCESS_COLD_P50_US),
+        ),
+        (
+            "run p50 us (pre-started worker)".into(),
+            cell(num(&res["process_warm_pool_p50_us"])),
+            verdict(
+                num(&res["process_warm_pool_p50_us"]),
+                TARGET_PROCESS_WARM_POOL_P50_US,
+            ),
+        ),
+    ]);
     for x in &w.warm {
         rows.push((
             format!("warm {} p50 us", x.name),
@@ -846,6 +921,7 @@ mod tests {
         .expect("workloads");
         let res = json!({"cold_p50_us": 180.5, "plugin100_fresh_ms": 55.0,
             "warm_p50_us": {"2+2": 3.5}, "mem": {"mem_per_sandbox_mb": 0.3},
+            "process_cold_p50_us": 2345.6, "process_warm_pool_p50_us": 420.0,
             "memlimit": {"memlimit_ms": 90.0, "rss_growth_mb": 30.0,
                 "memlimit_error": "InternalError: out of \u{1b}[31mmemory"}});
         let t = table(&res, &w);
@@ -863,6 +939,14 @@ mod tests {
             "{t}"
         );
         assert!(t.contains("| timeout 50ms: p50 wall ms | n/a |"), "{t}");
+        assert!(
+            t.contains("| cold run p50 us (fresh worker process) | 2345.6 | ≤ 2000  MISSED |"),
+            "{t}"
+        );
+        assert!(
+            t.contains("| run p50 us (pre-started worker) | 420 | ≤ 500  ok |"),
+            "{t}"
+        );
         assert!(!t.contains('\x1b'), "error text is escaped: {t}");
     }
 

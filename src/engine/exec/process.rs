@@ -11,11 +11,11 @@
 //! that dies or misbehaves as `crashed` with the signal or the reason.
 //!
 //! Worker side ([`worker_main`]): applies [`super::lockdown`] first, then reads the request,
-//! runs it with the in-process executor and forwards its events. One run per worker process;
-//! an optional pool of pre-started, pre-locked workers (waiting on stdin) hides the spawn.
+//! runs it in a fresh engine [`super::quickjs::Sandbox`] on its own thread and forwards its
+//! events. One run per worker process; an optional pool of pre-started, pre-locked workers
+//! (waiting on stdin, engine warmed up and the likely sandbox already built) hides the spawn.
 
 use super::lockdown::{self, LockdownConfig};
-use super::quickjs::QuickJsExecutor;
 use super::{
     CancelToken, ConsoleLine, ExecEvent, ExecOutcome, ExecRequest, Executor, ExecutorInfo, JsError,
     LimitsReport, Outcome, Sample,
@@ -94,6 +94,9 @@ impl LockKey {
 
 struct Pool {
     key: Option<LockKey>,
+    /// The settings of the last request (no code, no input): new pool workers prepare their
+    /// sandbox for these.
+    template: Option<ExecRequest>,
     idle: Vec<Child>,
     target: usize,
     /// Workers being started for the pool right now.
@@ -208,6 +211,7 @@ impl ProcessExecutor {
             program: program.into(),
             pool: Arc::new(Mutex::new(Pool {
                 key: None,
+                template: None,
                 idle: Vec::new(),
                 target: 0,
                 refilling: 0,
@@ -240,9 +244,17 @@ impl ProcessExecutor {
             }
             p.key = Some(key);
         }
+        let mut template = ExecRequest::new("");
+        template.limits = *limits;
+        let template = p
+            .template
+            .clone()
+            .filter(|t| t.limits == *limits)
+            .unwrap_or(template);
+        p.template = Some(template.clone());
         while p.idle.len() < p.target {
             let deadline = Instant::now() + STARTUP_TIMEOUT;
-            match spawn_worker(&self.program, key, deadline, None) {
+            match spawn_worker(&self.program, key, deadline, None, Some(&template)) {
                 Ok(c) => p.idle.push(c),
                 Err(_) => break,
             }
@@ -370,11 +382,11 @@ impl Drop for ProcessExecutor {
 /// The line a worker prints once it is locked down and waiting for its request.
 pub const READY_LINE: &[u8] = b"ready\n";
 
-/// Starts a worker and waits until it reports that it is locked down and ready.
 /// Starts one pool worker for `key` and parks it, unless the pool moved on meanwhile.
 fn refill_one(pool: &Mutex<Pool>, program: &Path, key: LockKey) {
     let deadline = Instant::now() + STARTUP_TIMEOUT;
-    let started = spawn_worker(program, key, deadline, None);
+    let template = pool.lock().ok().and_then(|p| p.template.clone());
+    let started = spawn_worker(program, key, deadline, None, template.as_ref());
     let Ok(mut p) = pool.lock() else { return };
     p.refilling = p.refilling.saturating_sub(1);
     let Ok(mut c) = started else { return };
@@ -387,31 +399,60 @@ fn refill_one(pool: &Mutex<Pool>, program: &Path, key: LockKey) {
     let _ = c.wait();
 }
 
+/// Starts a worker and waits until it reports that it is locked down and ready.
 fn spawn_worker(
     program: &Path,
     key: LockKey,
     deadline: Instant,
     cancel: Option<&CancelToken>,
+    template: Option<&ExecRequest>,
 ) -> Result<Child, String> {
-    use std::os::unix::io::AsRawFd;
+    // A pooled worker has time to spare: it warms the engine up before saying it is ready.
+    let warm = cancel.is_none().then_some(template);
+    let child = start_worker(program, key, warm)?;
+    wait_ready(child, deadline, cancel)
+}
+
+/// Largest request template passed to a pooled worker on its command line.
+const MAX_TEMPLATE_BYTES: usize = 8 * 1024;
+
+/// Starts a worker process (without waiting for it). `warm`: a pooled worker, which warms the
+/// engine up and prepares a sandbox for the template's settings before it reports ready.
+fn start_worker(
+    program: &Path,
+    key: LockKey,
+    warm: Option<Option<&ExecRequest>>,
+) -> Result<Child, String> {
     let mut cmd = Command::new(program);
     cmd.arg("worker")
         .arg("--memory-mb")
         .arg(key.memory_mb.to_string())
         .arg("--wall-timeout-ms")
         .arg(key.wall_timeout_ms.to_string());
-    // A pooled worker has time to spare: it warms the engine up before saying it is ready.
-    if cancel.is_none() {
+    if let Some(template) = warm {
         cmd.arg("--warm");
+        let json = template.and_then(|t| serde_json::to_string(t).ok());
+        if let Some(json) = json.filter(|j| j.len() <= MAX_TEMPLATE_BYTES) {
+            cmd.arg("--expect").arg(json);
+        }
     }
-    let mut child = cmd
-        .env_clear()
+    cmd.env_clear()
         .current_dir("/")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| format!("cannot start worker {}: {e}", program.display()))?;
+        .map_err(|e| format!("cannot start worker {}: {e}", program.display()))
+}
+
+/// Waits until a started worker reports that it is locked down and ready; kills it and says
+/// why if it does not by `deadline` (or `cancel`).
+fn wait_ready(
+    mut child: Child,
+    deadline: Instant,
+    cancel: Option<&CancelToken>,
+) -> Result<Child, String> {
+    use std::os::unix::io::AsRawFd;
     let fd = child.stdout.as_ref().map_or(-1, |s| s.as_raw_fd());
     let mut got = [0u8; READY_LINE.len()];
     let mut have = 0usize;
@@ -762,13 +803,27 @@ impl ProcessExecutor {
         });
 
         let key = LockKey::of(req);
+        // Bytes of the request already written to a freshly started worker.
+        let mut prewritten = 0usize;
         let mut child = match self.take_worker(key) {
             Some(c) => c,
             None => {
                 // Starting the worker does not count against the script's wall budget (that
                 // starts when the request is handed over), but it is bounded too.
                 let deadline = Instant::now() + STARTUP_TIMEOUT;
-                match spawn_worker(&self.program, key, deadline, Some(cancel)) {
+                let started_worker = start_worker(&self.program, key, None).and_then(|mut c| {
+                    // Hand the request over at once (as much as the pipe holds): the worker
+                    // reads it only after it has locked itself down, and finds it waiting
+                    // instead of sleeping until this thread is scheduled again.
+                    if let Some(w) = c.stdin.as_mut() {
+                        set_nonblocking(w.as_raw_fd());
+                        if let Ok(n) = w.write(&payload) {
+                            prewritten = n;
+                        }
+                    }
+                    wait_ready(c, deadline, Some(cancel))
+                });
+                match started_worker {
                     Ok(c) => c,
                     Err(_) if cancel.is_cancelled() => {
                         return state.outcome(Outcome::Cancelled, None, started)
@@ -797,7 +852,7 @@ impl ProcessExecutor {
         set_nonblocking(out_fd);
         set_nonblocking(err_fd);
 
-        let mut written = 0usize;
+        let mut written = prewritten;
         // Dropped (closing the pipe, so the worker sees the end of the request) once written.
         let mut stdin = Some(stdin);
         let mut buf: Vec<u8> = Vec::new();
@@ -1024,6 +1079,16 @@ impl ProcessExecutor {
         if let Ok(mut r) = self.reap.lock() {
             r.push(child);
         }
+        if let Ok(mut p) = self.pool.lock() {
+            p.template = Some(ExecRequest {
+                code: String::new(),
+                filename: req.filename.clone(),
+                limits: req.limits,
+                profile: req.profile,
+                permissions: req.permissions.clone(),
+                input: None,
+            });
+        }
         // Replace the used worker after the run, so starting it never competes with the run.
         self.refill(key);
         result
@@ -1031,15 +1096,19 @@ impl ProcessExecutor {
 }
 
 /// Arguments of the hidden `sandbench worker` mode.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct WorkerOptions {
     pub memory_mb: Option<u64>,
     pub wall_timeout_ms: Option<u64>,
     /// Lock down, check that the lockdown holds, print the handshake and exit.
     pub probe: bool,
-    /// Before reporting ready, run a trivial script of our own once (after lockdown), so the
-    /// request does not pay for first-touch page faults and allocator set-up.
+    /// Before reporting ready, run a trivial script of our own once (after lockdown) and build
+    /// the sandbox for default settings, so the request does not pay for the engine's first
+    /// run in a new process (thread, compiler, setup bytecode, page faults).
     pub warm: bool,
+    /// With `warm`: the settings (JSON [`ExecRequest`] without code) to prepare the sandbox
+    /// for; ignored unless valid and within this worker's lockdown.
+    pub expect: Option<String>,
 }
 
 fn write_event(out: &mut impl Write, ev: &ExecEvent) -> bool {
@@ -1094,11 +1163,49 @@ pub fn worker_main(opts: WorkerOptions) -> i32 {
         return 0;
     }
 
+    // One allocator arena for the whole worker: the engine thread then grows the main heap in
+    // large steps instead of a thread arena one page (one mprotect) at a time.
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only adjusts allocator parameters; still single-threaded here.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 1);
+    }
+    // The engine thread: built now, so that a pooled worker can warm it up (and prepare the
+    // sandbox the request will most likely need) before it reports ready.
+    let (req_tx, req_rx) = std::sync::mpsc::channel::<ExecRequest>();
+    let (msg_tx, msg_rx) = std::sync::mpsc::channel::<EngineMsg>();
+    let guess = opts.warm.then(|| {
+        let mut g = ExecRequest::new("");
+        g.limits.memory_mb = memory_mb;
+        g.limits.wall_timeout_ms = wall_ms;
+        opts.expect
+            .as_deref()
+            .and_then(|e| serde_json::from_str::<ExecRequest>(e).ok())
+            .filter(|t| {
+                t.limits.validate().is_ok()
+                    && t.limits.memory_mb <= memory_mb
+                    && t.limits.wall_timeout_ms <= wall_ms
+            })
+            .map(|t| ExecRequest {
+                code: String::new(),
+                input: None,
+                ..t
+            })
+            .unwrap_or(g)
+    });
+    let engine = std::thread::Builder::new()
+        .name("sandbench-quickjs".into())
+        .stack_size(ENGINE_STACK)
+        .spawn(move || engine_thread(guess, req_rx, msg_tx));
+    if engine.is_err() {
+        return worker_fail(None, "could not start the engine thread".to_string());
+    }
     if opts.warm {
-        // Our own trivial script in its own fresh runtime: the first run in a new process
-        // pays for page faults and allocator growth (measured 1.5-12 ms, later runs ~0.6 ms).
-        let _ =
-            QuickJsExecutor::new().run(&ExecRequest::new("0"), &CancelToken::new(), &mut |_| {});
+        // Wait for the warm-up (bounded by the parent's start-up timeout).
+        match msg_rx.recv() {
+            Ok(EngineMsg::Ready) => {}
+            _ => return worker_fail(None, "the engine thread failed to start".to_string()),
+        }
     }
     {
         let mut out = std::io::stdout().lock();
@@ -1136,38 +1243,155 @@ pub fn worker_main(opts: WorkerOptions) -> i32 {
             ),
         );
     }
+    if req_tx.send(req).is_err() {
+        return worker_fail(None, "the engine thread is gone".to_string());
+    }
     let mut out = std::io::stdout().lock();
-    let mut ok = true;
-    // Frames are batched: written when the engine's sample tick comes round (every 40 ms, also
-    // while a builtin is stuck), when 64 KB are pending, and with the final report. A console
-    // flood then costs one write per batch instead of one per line.
+    // Frames are batched: written every FLUSH_EVERY (also while a builtin is stuck: this
+    // thread keeps time, not the engine), when 64 KB are pending, and with the final report. A
+    // console flood then costs one write per batch instead of one per line.
     let mut pending: Vec<u8> = Vec::new();
-    let exec = QuickJsExecutor::new();
-    let outcome = exec.run(&req, &CancelToken::new(), &mut |ev| {
-        if !ok {
-            return;
-        }
-        match ev {
+    let mut next_flush = Instant::now() + FLUSH_EVERY;
+    loop {
+        let wait = next_flush.saturating_duration_since(Instant::now());
+        match msg_rx.recv_timeout(wait) {
             // The parent reports its own Started and /proc samples: send only what it uses.
-            ExecEvent::Console(_) | ExecEvent::Blocked(_) => {
-                ok = encode_event(&mut pending, &ev);
+            Ok(EngineMsg::Event(ev @ (ExecEvent::Console(_) | ExecEvent::Blocked(_)))) => {
+                if !encode_event(&mut pending, &ev) {
+                    return 5;
+                }
                 if pending.len() >= 64 * 1024 {
-                    ok = ok && out.write_all(&pending).is_ok();
+                    if out.write_all(&pending).is_err() {
+                        return 5;
+                    }
                     pending.clear();
                 }
             }
-            ExecEvent::Sample(_) if !pending.is_empty() => {
-                ok = out.write_all(&pending).and_then(|()| out.flush()).is_ok();
+            Ok(EngineMsg::Event(_) | EngineMsg::Ready) => {}
+            Ok(EngineMsg::Done(outcome)) => {
+                if !encode_event(&mut pending, &ExecEvent::Finished(outcome)) {
+                    return 5;
+                }
+                if out.write_all(&pending).and_then(|()| out.flush()).is_err() {
+                    return 5;
+                }
+                return 0;
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                drop(out);
+                return worker_fail(None, "the engine thread ended without a result".to_string());
+            }
+        }
+        if Instant::now() >= next_flush {
+            if !pending.is_empty() {
+                if out.write_all(&pending).and_then(|()| out.flush()).is_err() {
+                    return 5;
+                }
                 pending.clear();
             }
-            _ => {}
+            next_flush = Instant::now() + FLUSH_EVERY;
         }
-    });
-    if !ok || !encode_event(&mut pending, &ExecEvent::Finished(Box::new(outcome))) {
-        return 5;
     }
-    if out.write_all(&pending).and_then(|()| out.flush()).is_err() {
-        return 5;
+}
+
+/// How often a worker sends the console and blocked events gathered so far.
+const FLUSH_EVERY: Duration = Duration::from_millis(40);
+
+/// Native stack of the worker's engine thread: as the in-process executor's (16 MB on top of
+/// the largest JS stack limit).
+const ENGINE_STACK: usize = 16 * 1024 * 1024 + crate::engine::policy::MAX_STACK_KB as usize * 1024;
+
+/// From the worker's engine thread to its main thread.
+enum EngineMsg {
+    /// Warm-up done (pooled workers only).
+    Ready,
+    Event(ExecEvent),
+    Done(Box<ExecOutcome>),
+}
+
+/// Whether a sandbox built for `a` is exactly the one `b` needs (everything
+/// [`Sandbox::with_control`] reads from the request except the code).
+fn same_sandbox(a: &ExecRequest, b: &ExecRequest) -> bool {
+    a.limits == b.limits
+        && a.profile == b.profile
+        && a.permissions == b.permissions
+        && a.filename == b.filename
+        && a.input.is_none()
+        && b.input.is_none()
+}
+
+/// The worker's engine thread: one fresh sandbox for the one request. A pooled worker
+/// (`guess` set) first warms the engine up in a throwaway sandbox (thread, compiler, host
+/// setup bytecode, allocator), then builds the sandbox for `guess` and reports ready; the
+/// request uses it only if it needs exactly that sandbox, else it gets its own. Either way
+/// the script runs in a runtime nothing else ran in.
+fn engine_thread(
+    guess: Option<ExecRequest>,
+    requests: std::sync::mpsc::Receiver<ExecRequest>,
+    out: std::sync::mpsc::Sender<EngineMsg>,
+) {
+    use super::quickjs::Sandbox;
+    use std::sync::atomic::AtomicBool;
+    let sink = |tx: &std::sync::mpsc::Sender<EngineMsg>| -> super::host::EventSink {
+        let tx = tx.clone();
+        Box::new(move |ev| {
+            let _ = tx.send(EngineMsg::Event(ev));
+        })
+    };
+    let mut prepared = None;
+    if let Some(guess) = guess {
+        if let Ok(mut sb) = Sandbox::new(&guess) {
+            let _ = sb.eval("0");
+        }
+        let stop = Arc::new(AtomicBool::new(false));
+        if let Ok(sb) = Sandbox::with_control(&guess, stop, Some(sink(&out))) {
+            prepared = Some((guess, sb));
+        }
+        if out.send(EngineMsg::Ready).is_err() {
+            return;
+        }
     }
-    0
+    let Ok(req) = requests.recv() else { return };
+    let sandbox = match prepared {
+        Some((g, sb)) if same_sandbox(&g, &req) => Ok(sb),
+        other => {
+            // Freed first: the new sandbox then reuses its already-touched memory instead of
+            // faulting in fresh pages (measured: cheaper than keeping it until after the run).
+            drop(other);
+            Sandbox::with_control(&req, Arc::new(AtomicBool::new(false)), Some(sink(&out)))
+        }
+    };
+    let outcome = match sandbox {
+        Ok(mut sb) => {
+            let r = sb.eval(&req.code);
+            ExecOutcome {
+                executor: NAME.to_string(),
+                code_sha256: String::new(), // the parent fills in its own
+                outcome: r.outcome,
+                value: r.value,
+                value_display: r.value_display,
+                error: r.error,
+                console: r.console,
+                console_truncated: r.console_truncated,
+                blocked: r.blocked,
+                duration_ms: r.duration_ms,
+                cpu_ms: r.cpu_ms,
+                peak_memory_bytes: r.peak_memory_bytes,
+                limits: LimitsReport::from(&req.limits),
+                runaway_threads: 0,
+            }
+        }
+        Err(e) => ExecOutcome::not_run(
+            NAME,
+            &req,
+            Outcome::Crashed,
+            Some(JsError {
+                name: "InternalError".to_string(),
+                message: e.to_string(),
+                stack: String::new(),
+            }),
+        ),
+    };
+    let _ = out.send(EngineMsg::Done(Box::new(outcome)));
 }
