@@ -834,3 +834,54 @@ fn deep_native_recursion_is_a_clean_range_error_at_every_stack_size() {
         assert_clean_next_run(ex);
     });
 }
+
+/// A lone surrogate in a function name or a module name cannot suppress the Blocked record:
+/// the host reads script-chosen text lossily, so every refused attempt is still reported on its
+/// line (before the fix the record itself threw "invalid utf-8" and nothing was logged).
+#[test]
+fn lone_surrogates_cannot_suppress_blocked_events() {
+    each(|ex| {
+        let code = "const o = { ['\\uD800']() { return require('child_process'); } };\n\
+            const r = [];\n\
+            try { o['\\uD800'](); r.push('ESCAPED'); } catch (e) { r.push(e.message); }\n\
+            const p = { ['\\uDC00x']() { return process.env; } }; try { p['\\uDC00x'](); r.push('ESCAPED'); } catch (e) { r.push(e.name); }\n\
+            try { require('\\uD800fs'); r.push('ESCAPED'); } catch (e) { r.push(e.message.startsWith('Module ')); }\n\
+            r";
+        let out = run_with_on(ex, &limited(code, 1000));
+        assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
+        assert_eq!(
+            out.value,
+            Some(serde_json::json!([
+                "Module 'child_process' is not allowed in sandbox",
+                "ReferenceError",
+                true
+            ])),
+            "{}",
+            ex.name()
+        );
+        let found = |cap: &str, cat: Category, line: u32| {
+            out.blocked
+                .iter()
+                .any(|b| b.capability.contains(cap) && b.category == cat && b.line == Some(line))
+        };
+        assert!(
+            found("child_process", Category::ChildProcess, 1),
+            "{}: {:?}",
+            ex.name(),
+            out.blocked
+        );
+        assert!(
+            found("process", Category::ProcessAccess, 4),
+            "{}: {:?}",
+            ex.name(),
+            out.blocked
+        );
+        assert!(
+            found("\u{FFFD}", Category::ModuleLoading, 5),
+            "{}: {:?}",
+            ex.name(),
+            out.blocked
+        );
+        assert_clean_next_run(ex);
+    });
+}

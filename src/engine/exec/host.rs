@@ -22,6 +22,11 @@ pub const SETUP_SOURCE: &str = include_str!("host_setup.js");
 pub const MAX_BLOCKED_EVENTS: usize = 256;
 /// Longest text kept from one argument of a console call, in characters.
 const MAX_CONSOLE_ARG_CHARS: usize = 16 * 1024;
+/// Longest stack text read to locate a blocked attempt, in characters.
+const MAX_STACK_CHARS: usize = 64 * 1024;
+/// Longest module name read by `require`, in characters (longer names never match the
+/// allowlist: the cut text ends in `…`).
+const MAX_MODULE_NAME_CHARS: usize = 1024;
 
 /// Receives events as they happen (the executor forwards them to its monitor thread).
 pub type EventSink = Box<dyn FnMut(ExecEvent)>;
@@ -204,7 +209,10 @@ fn natives<'js>(ctx: &Ctx<'js>, host: &SharedHost) -> rquickjs::Result<Object<'j
     let hs = Rc::clone(host);
     let record = Function::new(
         ctx.clone(),
-        move |capability: String, category: String, message: String, stack: String| {
+        move |capability: String, category: String, message: String, stack: Value<'js>| {
+            // The stack text holds script-chosen function names (lone surrogates included):
+            // read it lossily so the record is never lost to a conversion error.
+            let stack = value::js_string(&stack, MAX_STACK_CHARS);
             let mut st = hs.borrow_mut();
             let (line, column) = script_location(&stack, &st.filename);
             let category = Category::parse(&category).unwrap_or(Category::VmEscape);
@@ -247,24 +255,30 @@ fn natives<'js>(ctx: &Ctx<'js>, host: &SharedHost) -> rquickjs::Result<Object<'j
     h.set("log", log)?;
 
     let hs = Rc::clone(host);
-    let require = Function::new(ctx.clone(), move |name: String, stack: String| -> String {
-        let mut st = hs.borrow_mut();
-        let shown = crate::engine::text::truncate(&name, 200).into_owned();
-        if st.permissions.allowed_modules.iter().any(|m| m == &name) {
-            // Allowed by policy, but this host provides no modules yet.
-            return format!("Module '{shown}' is allowed but not provided by this host");
-        }
-        let (line, column) = script_location(&stack, &st.filename);
-        let message = not_allowed_message(&shown);
-        st.push_blocked(BlockedAttempt {
-            capability: shown.clone(),
-            category: module_category(&name),
-            message: message.clone(),
-            line,
-            column,
-        });
-        message
-    })?;
+    let require = Function::new(
+        ctx.clone(),
+        move |name: Value<'js>, stk: Value<'js>| -> String {
+            // Script-chosen text (lone surrogates included) is read lossily, never refused.
+            let name = value::js_string(&name, MAX_MODULE_NAME_CHARS);
+            let stack = value::js_string(&stk, MAX_STACK_CHARS);
+            let mut st = hs.borrow_mut();
+            let shown = crate::engine::text::truncate(&name, 200).into_owned();
+            if st.permissions.allowed_modules.iter().any(|m| m == &name) {
+                // Allowed by policy, but this host provides no modules yet.
+                return format!("Module '{shown}' is allowed but not provided by this host");
+            }
+            let (line, column) = script_location(&stack, &st.filename);
+            let message = not_allowed_message(&shown);
+            st.push_blocked(BlockedAttempt {
+                capability: shown.clone(),
+                category: module_category(&name),
+                message: message.clone(),
+                line,
+                column,
+            });
+            message
+        },
+    )?;
     h.set("require", require)?;
     Ok(h)
 }
