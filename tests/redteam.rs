@@ -885,3 +885,60 @@ fn lone_surrogates_cannot_suppress_blocked_events() {
         assert_clean_next_run(ex);
     });
 }
+
+/// A flood of refused attempts cannot hide a later one: repeats are counted on one entry,
+/// the first attempt at each new category is always kept, and what is not listed is counted
+/// in `blocked_dropped` (before the fix 256 `fetch` entries hid `child_process`, silently).
+#[test]
+fn a_blocked_flood_cannot_hide_later_attempts() {
+    each(|ex| {
+        let code = "for (let i = 0; i < 300; i++) { try { fetch; } catch (e) {} }\n\
+            try { require('child_process'); } catch (e) {}\n\
+            for (let i = 0; i < 400; i++) { try { require('m' + i); } catch (e) {} }\n\
+            try { process.env; } catch (e) {}\n\
+            'done'";
+        let out = run_with_on(ex, &limited(code, 2000));
+        assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
+        let fetches: Vec<_> = out
+            .blocked
+            .iter()
+            .filter(|b| b.capability == "fetch")
+            .collect();
+        assert_eq!(fetches.len(), 1, "{}: {fetches:?}", ex.name());
+        assert_eq!(fetches[0].count, 300, "{}", ex.name());
+        assert_eq!(fetches[0].line, Some(1));
+        assert!(
+            out.blocked.iter().any(|b| b.capability == "child_process"
+                && b.category == Category::ChildProcess
+                && b.line == Some(2)),
+            "{}: child_process must be listed",
+            ex.name()
+        );
+        assert!(
+            out.blocked.iter().any(|b| b.capability == "process"
+                && b.category == Category::ProcessAccess
+                && b.line == Some(4)),
+            "{}: a new category past the cap must be listed",
+            ex.name()
+        );
+        let listed: u64 = out.blocked.iter().map(|b| u64::from(b.count)).sum();
+        assert!(
+            out.blocked.len() <= 400,
+            "{}: {}",
+            ex.name(),
+            out.blocked.len()
+        );
+        assert!(
+            out.blocked_dropped > 0,
+            "{}: drops must be reported",
+            ex.name()
+        );
+        assert_eq!(
+            listed + out.blocked_dropped,
+            300 + 1 + 400 + 1,
+            "{}: every attempt is listed or counted",
+            ex.name()
+        );
+        assert_clean_next_run(ex);
+    });
+}

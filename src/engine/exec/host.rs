@@ -12,14 +12,19 @@ use crate::engine::policy::{Limits, Permissions};
 use crate::engine::Category;
 use rquickjs::{qjs, Array, Ctx, Function, Object, Value};
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::rc::Rc;
 
 /// File name of the host's own setup code in stack traces.
 pub const HOST_FILENAME: &str = "sandbench:host";
 /// The setup script's source (trusted: part of this crate).
 pub const SETUP_SOURCE: &str = include_str!("host_setup.js");
-/// At most this many `Blocked` events are recorded per evaluation; the rest are counted.
+/// At most this many distinct `Blocked` attempts are recorded per evaluation; repeats of a
+/// recorded one raise its `count`, the rest are counted in `blocked_dropped`.
 pub const MAX_BLOCKED_EVENTS: usize = 256;
+/// Past the cap, the first attempt at a capability not yet listed is still recorded, up to
+/// this many more entries (a new category is always recorded: there are few).
+pub const MAX_BLOCKED_RESERVE: usize = 64;
 /// Longest text kept from one argument of a console call, in characters.
 const MAX_CONSOLE_ARG_CHARS: usize = 16 * 1024;
 /// Longest stack text read to locate a blocked attempt, in characters.
@@ -43,6 +48,8 @@ pub struct HostState {
     pub console_truncated: bool,
     pub blocked: Vec<BlockedAttempt>,
     pub blocked_dropped: u64,
+    /// Index of each recorded (capability, category, line, column) in `blocked`.
+    blocked_index: HashMap<(String, Category, Option<u32>, Option<u32>), usize>,
     pub imports_seen: usize,
     pub sink: Option<EventSink>,
 }
@@ -60,6 +67,7 @@ impl HostState {
             console_truncated: false,
             blocked: Vec::new(),
             blocked_dropped: 0,
+            blocked_index: HashMap::new(),
             imports_seen: 0,
             sink: None,
         }
@@ -74,6 +82,7 @@ impl HostState {
         self.console_truncated = false;
         self.blocked.clear();
         self.blocked_dropped = 0;
+        self.blocked_index.clear();
         self.imports_seen = 0;
     }
 
@@ -112,10 +121,23 @@ impl HostState {
     }
 
     pub fn push_blocked(&mut self, b: BlockedAttempt) {
-        if self.blocked.len() >= MAX_BLOCKED_EVENTS {
-            self.blocked_dropped += 1;
-            return;
+        let key = (b.capability.clone(), b.category, b.line, b.column);
+        if let Some(&i) = self.blocked_index.get(&key) {
+            if let Some(seen) = self.blocked.get_mut(i) {
+                seen.count = seen.count.saturating_add(1);
+                return;
+            }
         }
+        if self.blocked.len() >= MAX_BLOCKED_EVENTS {
+            let new_category = !self.blocked.iter().any(|s| s.category == b.category);
+            let new_capability = self.blocked.len() < MAX_BLOCKED_EVENTS + MAX_BLOCKED_RESERVE
+                && !self.blocked.iter().any(|s| s.capability == b.capability);
+            if !new_category && !new_capability {
+                self.blocked_dropped += 1;
+                return;
+            }
+        }
+        self.blocked_index.insert(key, self.blocked.len());
         self.blocked.push(b.clone());
         self.emit(ExecEvent::Blocked(b));
     }
@@ -136,6 +158,7 @@ impl HostState {
             message: format!("write to a frozen shared prototype refused ({message})"),
             line,
             column,
+            count: 1,
         });
     }
 }
@@ -222,6 +245,7 @@ fn natives<'js>(ctx: &Ctx<'js>, host: &SharedHost) -> rquickjs::Result<Object<'j
                 message,
                 line,
                 column,
+                count: 1,
             });
         },
     )?;
@@ -275,6 +299,7 @@ fn natives<'js>(ctx: &Ctx<'js>, host: &SharedHost) -> rquickjs::Result<Object<'j
                 message: message.clone(),
                 line,
                 column,
+                count: 1,
             });
             message
         },
@@ -502,6 +527,7 @@ pub unsafe extern "C" fn module_loader(
                 message: message.clone(),
                 line,
                 column,
+                count: 1,
             });
         }
     }

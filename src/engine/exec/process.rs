@@ -664,6 +664,10 @@ impl RunState<'_> {
             o.console_truncated = true;
         }
         o.console_truncated |= self.console_truncated;
+        if o.blocked.len() > MAX_BLOCKED {
+            let over = (o.blocked.len() - MAX_BLOCKED) as u64;
+            o.blocked_dropped = o.blocked_dropped.saturating_add(over);
+        }
         o.blocked.truncate(MAX_BLOCKED);
         o
     }

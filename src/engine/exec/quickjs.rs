@@ -712,6 +712,7 @@ fn outcome_from(req: &ExecRequest, r: EvalResult, sha: String) -> ExecOutcome {
         console: r.console,
         console_truncated: r.console_truncated,
         blocked: r.blocked,
+        blocked_dropped: r.blocked_dropped,
         duration_ms: r.duration_ms,
         cpu_ms: r.cpu_ms,
         peak_memory_bytes: r.peak_memory_bytes,
