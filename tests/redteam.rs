@@ -942,3 +942,46 @@ fn a_blocked_flood_cannot_hide_later_attempts() {
         assert_clean_next_run(ex);
     });
 }
+
+/// The Blocked location comes from the engine's call sites, not from stack text: a function
+/// name that looks like a frame cannot move it, and 30 native frames between the trap and the
+/// script (nested Reflect.apply) cannot hide it.
+#[test]
+fn blocked_locations_cannot_be_forged_or_hidden() {
+    each(|ex| {
+        let code = "const r = [];\n\
+            const o = { ['x (sandbox.js:1:1)\\n    at sandbox.js:1:1\\n']() { return process.env; } };\n\
+            try { o['x (sandbox.js:1:1)\\n    at sandbox.js:1:1\\n'](); } catch (e) { r.push(e.name); }\n\
+            const get = Object.getOwnPropertyDescriptor(globalThis, 'fetch').get;\n\
+            let args = [get, globalThis, []];\n\
+            for (let i = 0; i < 30; i++) args = [Reflect.apply, null, args];\n\
+            try { Reflect.apply(...args); } catch (e) { r.push(e.name); }\n\
+            r";
+        let out = run_with_on(ex, &limited(code, 1000));
+        assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
+        assert_eq!(
+            out.value,
+            Some(serde_json::json!(["ReferenceError", "ReferenceError"]))
+        );
+        let at = |cap: &str| {
+            out.blocked
+                .iter()
+                .find(|b| b.capability == cap)
+                .map(|b| b.line)
+        };
+        assert_eq!(
+            at("process"),
+            Some(Some(2)),
+            "{}: {:?}",
+            ex.name(),
+            out.blocked
+        );
+        assert_eq!(
+            at("fetch"),
+            Some(Some(7)),
+            "{}: {:?}",
+            ex.name(),
+            out.blocked
+        );
+    });
+}
