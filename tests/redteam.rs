@@ -985,3 +985,28 @@ fn blocked_locations_cannot_be_forged_or_hidden() {
         );
     });
 }
+
+/// A refused `import()` is located at the real call, not at `import(` text in a comment, a
+/// string or a property name.
+#[test]
+fn import_locations_ignore_comments_and_strings() {
+    each(|ex| {
+        let code = "// import('fs')\n\
+            const s = \"import('fs')\"; const o = { import() {} }; o.import('fs');\n\
+            /* import('fs') */ const p = import('fs');\n\
+            p.catch((e) => e.message)";
+        let out = run_with_on(ex, &limited(code, 1000));
+        assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
+        assert_eq!(
+            out.value,
+            Some(serde_json::json!("Module 'fs' is not allowed in sandbox"))
+        );
+        let imports: Vec<_> = out
+            .blocked
+            .iter()
+            .filter(|b| b.capability == "import()")
+            .map(|b| (b.line, b.column))
+            .collect();
+        assert_eq!(imports, vec![(Some(3), Some(30))], "{}", ex.name());
+    });
+}

@@ -51,6 +51,8 @@ pub struct HostState {
     /// Index of each recorded (capability, category, line, column) in `blocked`.
     blocked_index: HashMap<(String, Category, Option<u32>, Option<u32>), usize>,
     pub imports_seen: usize,
+    /// The script's real `import(` calls, found on the first refused `import()`.
+    import_calls: Option<Vec<(usize, String)>>,
     pub sink: Option<EventSink>,
 }
 
@@ -69,6 +71,7 @@ impl HostState {
             blocked_dropped: 0,
             blocked_index: HashMap::new(),
             imports_seen: 0,
+            import_calls: None,
             sink: None,
         }
     }
@@ -84,6 +87,7 @@ impl HostState {
         self.blocked_dropped = 0;
         self.blocked_index.clear();
         self.imports_seen = 0;
+        self.import_calls = None;
     }
 
     fn emit(&mut self, ev: ExecEvent) {
@@ -519,7 +523,12 @@ pub unsafe extern "C" fn module_loader(
         // SAFETY: see the function contract; the Rc is kept alive by the sandbox.
         let host = unsafe { &*(opaque as *const RefCell<HostState>) };
         if let Ok(mut st) = host.try_borrow_mut() {
-            let (line, column) = import_location(&st.source, &name, st.imports_seen);
+            let st = &mut *st;
+            // Real `import(` tokens, found once per evaluation (comments and strings skipped).
+            let calls = st
+                .import_calls
+                .get_or_insert_with(|| import_calls(&st.source));
+            let (line, column) = locate_import(&st.source, calls, &name, st.imports_seen);
             st.imports_seen += 1;
             st.push_blocked(BlockedAttempt {
                 capability: "import()".to_string(),
@@ -541,45 +550,69 @@ pub unsafe extern "C" fn module_loader(
 
 /// `import()` runs its loader from a job, after the calling frame is gone, so its location is
 /// found in the source: the call whose string argument names the module, else the n-th call.
+#[cfg(test)]
 fn import_location(source: &str, name: &str, nth: usize) -> (Option<u32>, Option<u32>) {
+    locate_import(source, &import_calls(source), name, nth)
+}
+
+/// The real `import(` calls of `source` (keyword tokens; never text in comments, strings or
+/// templates, never `x.import(`): the byte offset of each and the text of its first argument
+/// when that is a string or template literal.
+fn import_calls(source: &str) -> Vec<(usize, String)> {
+    use crate::engine::lexer::{tokenize, TokenKind};
+    let toks = tokenize(source);
+    let sig: Vec<_> = toks
+        .iter()
+        .filter(|t| !matches!(t.kind, TokenKind::Whitespace | TokenKind::Comment))
+        .collect();
     let mut calls = Vec::new();
-    let bytes = source.as_bytes();
-    let mut from = 0;
-    while let Some(pos) = source[from..].find("import") {
-        let at = from + pos;
-        from = at + 6;
-        let before_ok = at == 0 || {
-            let b = bytes[at - 1];
-            !(b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b == b'.')
-        };
-        let rest = source[at + 6..].trim_start();
-        if before_ok && rest.starts_with('(') {
-            let arg = rest[1..].trim_start();
-            let named = [
-                format!("'{name}'"),
-                format!("\"{name}\""),
-                format!("`{name}`"),
-            ]
-            .iter()
-            .any(|q| arg.starts_with(q.as_str()));
-            calls.push((at, named));
+    for (i, t) in sig.iter().enumerate() {
+        if t.kind != TokenKind::Keyword || t.text(source) != "import" {
+            continue;
         }
+        if i > 0 && matches!(sig[i - 1].text(source), "." | "?.") {
+            continue;
+        }
+        if sig.get(i + 1).map(|n| n.text(source)) != Some("(") {
+            continue;
+        }
+        let arg = sig
+            .get(i + 2)
+            .filter(|a| matches!(a.kind, TokenKind::String | TokenKind::Template))
+            .map(|a| crate::engine::text::truncate(a.text(source), 1024).into_owned())
+            .unwrap_or_default();
+        calls.push((t.start, arg));
         if calls.len() > 10_000 {
             break;
         }
     }
+    calls
+}
+
+/// Picks the call that names `name` literally, else the `nth` call, else the first.
+fn locate_import(
+    source: &str,
+    calls: &[(usize, String)],
+    name: &str,
+    nth: usize,
+) -> (Option<u32>, Option<u32>) {
+    let quoted = [
+        format!("'{name}'"),
+        format!("\"{name}\""),
+        format!("`{name}`"),
+    ];
     let pick = calls
         .iter()
-        .find(|c| c.1)
+        .find(|c| quoted.contains(&c.1))
         .or_else(|| calls.get(nth))
         .or_else(|| calls.first());
     match pick {
-        Some(&(at, _)) => {
+        Some(&(at, _)) if source.is_char_boundary(at) => {
             let line = source[..at].matches('\n').count() + 1;
             let col = at - source[..at].rfind('\n').map_or(0, |i| i + 1) + 1;
             (u32::try_from(line).ok(), u32::try_from(col).ok())
         }
-        None => (None, None),
+        _ => (None, None),
     }
 }
 
@@ -616,5 +649,7 @@ mod tests {
         assert_eq!(import_location(src, "fs", 0), (Some(3), Some(3)));
         assert_eq!(import_location(src, "zzz", 0), (Some(2), Some(11)));
         assert_eq!(import_location("no calls", "fs", 0), (None, None));
+        let src = "// import('fs')\nconst s = \"import('fs')\"; x.import('fs');\n/* import('fs') */ import('fs');\n";
+        assert_eq!(import_location(src, "fs", 0), (Some(3), Some(20)));
     }
 }
