@@ -1044,3 +1044,37 @@ fn keys_count_against_the_value_budget_and_proxy_prototypes_stay_shut() {
         );
     });
 }
+
+/// The legacy accessor definers are guarded like `Object.defineProperty`: a shared intrinsic
+/// cannot get a getter through `__defineGetter__` / `__defineSetter__` (refused, recorded on
+/// its line, gone next run), while the script's own objects still can.
+#[test]
+fn legacy_accessor_definers_cannot_pollute_intrinsics() {
+    each(|ex| {
+        let code = "const r = [];\n\
+            try { RegExp.prototype.__defineGetter__('flags', () => 'g'); r.push('POLLUTED'); } catch (e) { r.push(e.name); }\n\
+            try { Object.prototype.__defineSetter__('x', (v) => {}); r.push('POLLUTED'); } catch (e) { r.push(e.name); }\n\
+            const own = {}; own.__defineGetter__('a', () => 7); r.push(own.a);\n\
+            r.push(/a/g.flags);\n\
+            r";
+        let out = run_with_on(ex, &limited(code, 1000));
+        assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
+        assert_eq!(
+            out.value,
+            Some(serde_json::json!(["TypeError", "TypeError", 7, "g"])),
+            "{}",
+            ex.name()
+        );
+        for (cap, line) in [("__defineGetter__", 2), ("__defineSetter__", 3)] {
+            assert!(
+                out.blocked.iter().any(|b| b.capability == cap
+                    && b.category == Category::PrototypePollution
+                    && b.line == Some(line)),
+                "{}: {cap}: {:?}",
+                ex.name(),
+                out.blocked
+            );
+        }
+        assert_clean_next_run(ex);
+    });
+}

@@ -244,6 +244,23 @@
   guard(Reflect, 'defineProperty');
   guard(Reflect, 'set');
   guard(Reflect, 'setPrototypeOf');
+  // The legacy accessor definers take their target as `this`.
+  const guardThis = (holder, name) => {
+    const orig = holder[name];
+    if (typeof orig !== 'function') return;
+    const f = {
+      [name](...args) {
+        const target = this;
+        if ((typeof target === 'object' || typeof target === 'function') && target !== null && frozen.has(target)) {
+          refuse(name, 'prototype-pollution', 'Cannot modify a shared intrinsic in sandbox (' + name + ')', TypeErrorCtor);
+        }
+        return apply(orig, target, args);
+      },
+    }[name];
+    dp(holder, name, { value: f, writable: false, enumerable: false, configurable: false });
+  };
+  guardThis(O.prototype, '__defineGetter__');
+  guardThis(O.prototype, '__defineSetter__');
 
   // Shared intrinsics. Every one is made non-extensible (no new property can be added: the
   // classic pollution `Object.prototype.isAdmin = true` throws). The ones whose existing
