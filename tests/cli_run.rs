@@ -344,3 +344,37 @@ fn a_block_verdict_refuses_to_run_unless_forced() {
     assert!(!forced["blocked"].as_array().expect("blocked").is_empty());
     assert_eq!(o.code, Some(0));
 }
+
+#[test]
+fn repeated_and_dropped_blocked_attempts_are_counted_in_both_modes() {
+    let code = "for (let i = 0; i < 300; i++) { try { fetch; } catch (e) {} }\n\
+                for (let i = 0; i < 400; i++) { try { require('m' + i); } catch (e) {} }\n";
+    for executor in ["quickjs", "quickjs-process"] {
+        let o = run(
+            &["--force", "--json", "--executor", executor, "-"],
+            Some(code.as_bytes()),
+        );
+        let v = &json_lines(&o.stdout)[0];
+        assert_eq!(v["blocked"][0]["capability"], "fetch", "{executor}");
+        assert_eq!(v["blocked"][0]["count"], 300, "{executor}");
+        let dropped = v["blocked_dropped"].as_u64().unwrap_or(0);
+        assert!(dropped > 0, "{executor}: {}", v["blocked_dropped"]);
+        let o = run(
+            &["--force", "--executor", executor, "-"],
+            Some(code.as_bytes()),
+        );
+        assert!(
+            o.stdout
+                .lines()
+                .any(|l| l.contains("fetch") && l.contains("(×300)")),
+            "{executor}: {}",
+            o.stdout
+        );
+        assert!(
+            o.stdout
+                .contains(&format!("{dropped} more blocked attempts not recorded")),
+            "{executor}: {}",
+            o.stdout
+        );
+    }
+}

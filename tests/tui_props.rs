@@ -151,6 +151,7 @@ proptest! {
                             message: s,
                             line: l,
                             column: l,
+                            count: 1,
                         }),
                     };
                     exec(&mut app, run, ev);

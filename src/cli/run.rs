@@ -429,9 +429,14 @@ pub fn human_report(
             (Some(l), None) => format!("{l}"),
             _ => "?".to_string(),
         };
+        let times = if b.count > 1 {
+            format!(" (×{})", b.count)
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             r,
-            "  {}{} {} {} — {}",
+            "  {}{} {} {} — {}{times}",
             s.label("blocked"),
             s.paint("1;31", &loc),
             s.paint("33", b.category.as_str()),
@@ -445,6 +450,20 @@ pub fn human_report(
             "  {}… {} more blocked attempts",
             s.label("blocked"),
             o.blocked.len() - HUMAN_MAX_BLOCKED
+        );
+    }
+    if o.blocked_dropped > 0 {
+        let _ = writeln!(
+            r,
+            "  {}{}",
+            s.label("blocked"),
+            s.paint(
+                "33",
+                &format!(
+                    "{} more blocked attempts not recorded (per-run cap reached)",
+                    o.blocked_dropped
+                )
+            )
         );
     }
     let verdict_color = match report.verdict {
@@ -534,6 +553,7 @@ mod tests {
             message: text.to_string(),
             line: Some(3),
             column: Some(5),
+            count: 1,
         });
         o
     }

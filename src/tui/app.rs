@@ -1601,6 +1601,7 @@ fn sanitize_blocked(b: BlockedAttempt) -> BlockedAttempt {
         message: clean(&b.message, 300, false),
         line: b.line,
         column: b.column,
+        count: b.count,
     }
 }
 

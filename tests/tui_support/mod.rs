@@ -182,6 +182,7 @@ pub fn finish_ok(app: &mut App, run: u64, code: &str) {
         message: "process is not available in sandbox".into(),
         line: Some(4),
         column: Some(32),
+        count: 1,
     }];
     exec(app, run, ExecEvent::Finished(Box::new(o)));
 }

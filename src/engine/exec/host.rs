@@ -12,16 +12,26 @@ use crate::engine::policy::{Limits, Permissions};
 use crate::engine::Category;
 use rquickjs::{qjs, Array, Ctx, Function, Object, Value};
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::rc::Rc;
 
 /// File name of the host's own setup code in stack traces.
 pub const HOST_FILENAME: &str = "sandbench:host";
 /// The setup script's source (trusted: part of this crate).
 pub const SETUP_SOURCE: &str = include_str!("host_setup.js");
-/// At most this many `Blocked` events are recorded per evaluation; the rest are counted.
+/// At most this many distinct `Blocked` attempts are recorded per evaluation; repeats of a
+/// recorded one raise its `count`, the rest are counted in `blocked_dropped`.
 pub const MAX_BLOCKED_EVENTS: usize = 256;
+/// Past the cap, the first attempt at a capability not yet listed is still recorded, up to
+/// this many more entries (a new category is always recorded: there are few).
+pub const MAX_BLOCKED_RESERVE: usize = 64;
 /// Longest text kept from one argument of a console call, in characters.
 const MAX_CONSOLE_ARG_CHARS: usize = 16 * 1024;
+/// Longest stack text read to locate a blocked attempt, in characters.
+const MAX_STACK_CHARS: usize = 64 * 1024;
+/// Longest module name read by `require`, in characters (longer names never match the
+/// allowlist: the cut text ends in `…`).
+const MAX_MODULE_NAME_CHARS: usize = 1024;
 
 /// Receives events as they happen (the executor forwards them to its monitor thread).
 pub type EventSink = Box<dyn FnMut(ExecEvent)>;
@@ -38,7 +48,11 @@ pub struct HostState {
     pub console_truncated: bool,
     pub blocked: Vec<BlockedAttempt>,
     pub blocked_dropped: u64,
+    /// Index of each recorded (capability, category, line, column) in `blocked`.
+    blocked_index: HashMap<(String, Category, Option<u32>, Option<u32>), usize>,
     pub imports_seen: usize,
+    /// The script's real `import(` calls, found on the first refused `import()`.
+    import_calls: Option<Vec<(usize, String)>>,
     pub sink: Option<EventSink>,
 }
 
@@ -55,7 +69,9 @@ impl HostState {
             console_truncated: false,
             blocked: Vec::new(),
             blocked_dropped: 0,
+            blocked_index: HashMap::new(),
             imports_seen: 0,
+            import_calls: None,
             sink: None,
         }
     }
@@ -69,7 +85,9 @@ impl HostState {
         self.console_truncated = false;
         self.blocked.clear();
         self.blocked_dropped = 0;
+        self.blocked_index.clear();
         self.imports_seen = 0;
+        self.import_calls = None;
     }
 
     fn emit(&mut self, ev: ExecEvent) {
@@ -107,10 +125,23 @@ impl HostState {
     }
 
     pub fn push_blocked(&mut self, b: BlockedAttempt) {
-        if self.blocked.len() >= MAX_BLOCKED_EVENTS {
-            self.blocked_dropped += 1;
-            return;
+        let key = (b.capability.clone(), b.category, b.line, b.column);
+        if let Some(&i) = self.blocked_index.get(&key) {
+            if let Some(seen) = self.blocked.get_mut(i) {
+                seen.count = seen.count.saturating_add(1);
+                return;
+            }
         }
+        if self.blocked.len() >= MAX_BLOCKED_EVENTS {
+            let new_category = !self.blocked.iter().any(|s| s.category == b.category);
+            let new_capability = self.blocked.len() < MAX_BLOCKED_EVENTS + MAX_BLOCKED_RESERVE
+                && !self.blocked.iter().any(|s| s.capability == b.capability);
+            if !new_category && !new_capability {
+                self.blocked_dropped += 1;
+                return;
+            }
+        }
+        self.blocked_index.insert(key, self.blocked.len());
         self.blocked.push(b.clone());
         self.emit(ExecEvent::Blocked(b));
     }
@@ -131,6 +162,7 @@ impl HostState {
             message: format!("write to a frozen shared prototype refused ({message})"),
             line,
             column,
+            count: 1,
         });
     }
 }
@@ -204,7 +236,10 @@ fn natives<'js>(ctx: &Ctx<'js>, host: &SharedHost) -> rquickjs::Result<Object<'j
     let hs = Rc::clone(host);
     let record = Function::new(
         ctx.clone(),
-        move |capability: String, category: String, message: String, stack: String| {
+        move |capability: String, category: String, message: String, stack: Value<'js>| {
+            // The stack text holds script-chosen function names (lone surrogates included):
+            // read it lossily so the record is never lost to a conversion error.
+            let stack = value::js_string(&stack, MAX_STACK_CHARS);
             let mut st = hs.borrow_mut();
             let (line, column) = script_location(&stack, &st.filename);
             let category = Category::parse(&category).unwrap_or(Category::VmEscape);
@@ -214,6 +249,7 @@ fn natives<'js>(ctx: &Ctx<'js>, host: &SharedHost) -> rquickjs::Result<Object<'j
                 message,
                 line,
                 column,
+                count: 1,
             });
         },
     )?;
@@ -247,24 +283,31 @@ fn natives<'js>(ctx: &Ctx<'js>, host: &SharedHost) -> rquickjs::Result<Object<'j
     h.set("log", log)?;
 
     let hs = Rc::clone(host);
-    let require = Function::new(ctx.clone(), move |name: String, stack: String| -> String {
-        let mut st = hs.borrow_mut();
-        let shown = crate::engine::text::truncate(&name, 200).into_owned();
-        if st.permissions.allowed_modules.iter().any(|m| m == &name) {
-            // Allowed by policy, but this host provides no modules yet.
-            return format!("Module '{shown}' is allowed but not provided by this host");
-        }
-        let (line, column) = script_location(&stack, &st.filename);
-        let message = not_allowed_message(&shown);
-        st.push_blocked(BlockedAttempt {
-            capability: shown.clone(),
-            category: module_category(&name),
-            message: message.clone(),
-            line,
-            column,
-        });
-        message
-    })?;
+    let require = Function::new(
+        ctx.clone(),
+        move |name: Value<'js>, stk: Value<'js>| -> String {
+            // Script-chosen text (lone surrogates included) is read lossily, never refused.
+            let name = value::js_string(&name, MAX_MODULE_NAME_CHARS);
+            let stack = value::js_string(&stk, MAX_STACK_CHARS);
+            let mut st = hs.borrow_mut();
+            let shown = crate::engine::text::truncate(&name, 200).into_owned();
+            if st.permissions.allowed_modules.iter().any(|m| m == &name) {
+                // Allowed by policy, but this host provides no modules yet.
+                return format!("Module '{shown}' is allowed but not provided by this host");
+            }
+            let (line, column) = script_location(&stack, &st.filename);
+            let message = not_allowed_message(&shown);
+            st.push_blocked(BlockedAttempt {
+                capability: shown.clone(),
+                category: module_category(&name),
+                message: message.clone(),
+                line,
+                column,
+                count: 1,
+            });
+            message
+        },
+    )?;
     h.set("require", require)?;
     Ok(h)
 }
@@ -480,7 +523,12 @@ pub unsafe extern "C" fn module_loader(
         // SAFETY: see the function contract; the Rc is kept alive by the sandbox.
         let host = unsafe { &*(opaque as *const RefCell<HostState>) };
         if let Ok(mut st) = host.try_borrow_mut() {
-            let (line, column) = import_location(&st.source, &name, st.imports_seen);
+            let st = &mut *st;
+            // Real `import(` tokens, found once per evaluation (comments and strings skipped).
+            let calls = st
+                .import_calls
+                .get_or_insert_with(|| import_calls(&st.source));
+            let (line, column) = locate_import(&st.source, calls, &name, st.imports_seen);
             st.imports_seen += 1;
             st.push_blocked(BlockedAttempt {
                 capability: "import()".to_string(),
@@ -488,6 +536,7 @@ pub unsafe extern "C" fn module_loader(
                 message: message.clone(),
                 line,
                 column,
+                count: 1,
             });
         }
     }
@@ -501,45 +550,69 @@ pub unsafe extern "C" fn module_loader(
 
 /// `import()` runs its loader from a job, after the calling frame is gone, so its location is
 /// found in the source: the call whose string argument names the module, else the n-th call.
+#[cfg(test)]
 fn import_location(source: &str, name: &str, nth: usize) -> (Option<u32>, Option<u32>) {
+    locate_import(source, &import_calls(source), name, nth)
+}
+
+/// The real `import(` calls of `source` (keyword tokens; never text in comments, strings or
+/// templates, never `x.import(`): the byte offset of each and the text of its first argument
+/// when that is a string or template literal.
+fn import_calls(source: &str) -> Vec<(usize, String)> {
+    use crate::engine::lexer::{tokenize, TokenKind};
+    let toks = tokenize(source);
+    let sig: Vec<_> = toks
+        .iter()
+        .filter(|t| !matches!(t.kind, TokenKind::Whitespace | TokenKind::Comment))
+        .collect();
     let mut calls = Vec::new();
-    let bytes = source.as_bytes();
-    let mut from = 0;
-    while let Some(pos) = source[from..].find("import") {
-        let at = from + pos;
-        from = at + 6;
-        let before_ok = at == 0 || {
-            let b = bytes[at - 1];
-            !(b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b == b'.')
-        };
-        let rest = source[at + 6..].trim_start();
-        if before_ok && rest.starts_with('(') {
-            let arg = rest[1..].trim_start();
-            let named = [
-                format!("'{name}'"),
-                format!("\"{name}\""),
-                format!("`{name}`"),
-            ]
-            .iter()
-            .any(|q| arg.starts_with(q.as_str()));
-            calls.push((at, named));
+    for (i, t) in sig.iter().enumerate() {
+        if t.kind != TokenKind::Keyword || t.text(source) != "import" {
+            continue;
         }
+        if i > 0 && matches!(sig[i - 1].text(source), "." | "?.") {
+            continue;
+        }
+        if sig.get(i + 1).map(|n| n.text(source)) != Some("(") {
+            continue;
+        }
+        let arg = sig
+            .get(i + 2)
+            .filter(|a| matches!(a.kind, TokenKind::String | TokenKind::Template))
+            .map(|a| crate::engine::text::truncate(a.text(source), 1024).into_owned())
+            .unwrap_or_default();
+        calls.push((t.start, arg));
         if calls.len() > 10_000 {
             break;
         }
     }
+    calls
+}
+
+/// Picks the call that names `name` literally, else the `nth` call, else the first.
+fn locate_import(
+    source: &str,
+    calls: &[(usize, String)],
+    name: &str,
+    nth: usize,
+) -> (Option<u32>, Option<u32>) {
+    let quoted = [
+        format!("'{name}'"),
+        format!("\"{name}\""),
+        format!("`{name}`"),
+    ];
     let pick = calls
         .iter()
-        .find(|c| c.1)
+        .find(|c| quoted.contains(&c.1))
         .or_else(|| calls.get(nth))
         .or_else(|| calls.first());
     match pick {
-        Some(&(at, _)) => {
+        Some(&(at, _)) if source.is_char_boundary(at) => {
             let line = source[..at].matches('\n').count() + 1;
             let col = at - source[..at].rfind('\n').map_or(0, |i| i + 1) + 1;
             (u32::try_from(line).ok(), u32::try_from(col).ok())
         }
-        None => (None, None),
+        _ => (None, None),
     }
 }
 
@@ -602,5 +675,7 @@ mod tests {
         assert_eq!(import_location(src, "fs", 0), (Some(3), Some(3)));
         assert_eq!(import_location(src, "zzz", 0), (Some(2), Some(11)));
         assert_eq!(import_location("no calls", "fs", 0), (None, None));
+        let src = "// import('fs')\nconst s = \"import('fs')\"; x.import('fs');\n/* import('fs') */ import('fs');\n";
+        assert_eq!(import_location(src, "fs", 0), (Some(3), Some(20)));
     }
 }

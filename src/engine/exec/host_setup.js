@@ -49,8 +49,46 @@
     const s = stackGet ? apply(stackGet, e, []) : undefined;
     return typeof s === 'string' ? s : '';
   }
+  // The script location of a refused attempt, from the engine's structured call sites (never
+  // from stack text: function names are the script's and could forge a location). The
+  // CallSite methods are captured on first use; scripts never reach CallSite.prototype
+  // (prepareStackTrace is refused to them). Returns "at FILE:LINE:COL" or ''.
+  const hostFile = 'sandbench:host';
+  const sitesOf = (_e, sites) => sites;
+  let siteFile;
+  let siteLine;
+  let siteCol;
   function where() {
-    return quiet(() => stackOf(new ErrorCtor()));
+    if (!pst || !stl) return quiet(() => stackOf(new ErrorCtor()));
+    const p = apply(pst.get, ErrorCtor, []);
+    const l = apply(stl.get, ErrorCtor, []);
+    apply(pst.set, ErrorCtor, [sitesOf]);
+    // The engine keeps at most 64 frames.
+    apply(stl.set, ErrorCtor, [64]);
+    let sites;
+    try {
+      sites = stackGet ? apply(stackGet, new ErrorCtor(), []) : undefined;
+    } finally {
+      apply(pst.set, ErrorCtor, [p]);
+      apply(stl.set, ErrorCtor, [l]);
+    }
+    if (!sites || typeof sites.length !== 'number') return '';
+    for (let i = 0; i < sites.length; i++) {
+      const site = sites[i];
+      if (siteFile === undefined) {
+        const proto = gpo(site);
+        siteFile = proto.getFileName;
+        siteLine = proto.getLineNumber;
+        siteCol = proto.getColumnNumber;
+      }
+      const file = apply(siteFile, site, []);
+      if (typeof file !== 'string' || file === hostFile) continue;
+      const line = apply(siteLine, site, []);
+      const col = apply(siteCol, site, []);
+      if (typeof line !== 'number' || line < 1) continue;
+      return 'at ' + file + ':' + line + ':' + col;
+    }
+    return '';
   }
   function refuse(capability, category, message, Ctor) {
     record(capability, category, message, where());
@@ -209,6 +247,23 @@
   guard(Reflect, 'defineProperty');
   guard(Reflect, 'set');
   guard(Reflect, 'setPrototypeOf');
+  // The legacy accessor definers take their target as `this`.
+  const guardThis = (holder, name) => {
+    const orig = holder[name];
+    if (typeof orig !== 'function') return;
+    const f = {
+      [name](...args) {
+        const target = this;
+        if ((typeof target === 'object' || typeof target === 'function') && target !== null && frozen.has(target)) {
+          refuse(name, 'prototype-pollution', 'Cannot modify a shared intrinsic in sandbox (' + name + ')', TypeErrorCtor);
+        }
+        return apply(orig, target, args);
+      },
+    }[name];
+    dp(holder, name, { value: f, writable: false, enumerable: false, configurable: false });
+  };
+  guardThis(O.prototype, '__defineGetter__');
+  guardThis(O.prototype, '__defineSetter__');
 
   // Shared intrinsics. Every one is made non-extensible (no new property can be added: the
   // classic pollution `Object.prototype.isAdmin = true` throws). The ones whose existing

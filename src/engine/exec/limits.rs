@@ -47,6 +47,11 @@ impl MemStats {
     pub fn reset_refusals(&self) {
         self.refusals.store(0, Ordering::Relaxed);
     }
+    /// Refuses every further allocation (for an abandoned run: it keeps what it holds, gets
+    /// nothing more, and a runaway that allocates ends on its next allocation).
+    pub fn refuse_further(&self) {
+        self.limit.store(0, Ordering::Relaxed);
+    }
 
     /// Reserves `n` bytes; false (and a counted refusal) if that crosses the limit.
     fn reserve(&self, n: u64) -> bool {

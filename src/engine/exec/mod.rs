@@ -104,6 +104,13 @@ pub struct BlockedAttempt {
     /// 1-based line and column in the script, when known.
     pub line: Option<u32>,
     pub column: Option<u32>,
+    /// How many times this same attempt (capability, category, line, column) happened.
+    #[serde(default = "one")]
+    pub count: u32,
+}
+
+fn one() -> u32 {
+    1
 }
 
 /// An uncaught error.
@@ -156,6 +163,9 @@ pub struct ExecOutcome {
     pub console: Vec<ConsoleLine>,
     pub console_truncated: bool,
     pub blocked: Vec<BlockedAttempt>,
+    /// Blocked attempts not listed in `blocked` (over the per-run cap).
+    #[serde(default)]
+    pub blocked_dropped: u64,
     pub duration_ms: f64,
     pub cpu_ms: f64,
     pub peak_memory_bytes: u64,
@@ -184,6 +194,7 @@ impl ExecOutcome {
             console: Vec::new(),
             console_truncated: false,
             blocked: Vec::new(),
+            blocked_dropped: 0,
             duration_ms: 0.0,
             cpu_ms: 0.0,
             peak_memory_bytes: 0,

@@ -705,6 +705,10 @@ impl RunState<'_> {
             o.console_truncated = true;
         }
         o.console_truncated |= self.console_truncated;
+        if o.blocked.len() > MAX_BLOCKED {
+            let over = (o.blocked.len() - MAX_BLOCKED) as u64;
+            o.blocked_dropped = o.blocked_dropped.saturating_add(over);
+        }
         o.blocked.truncate(MAX_BLOCKED);
         o
     }
@@ -1380,6 +1384,7 @@ fn engine_thread(
                 peak_memory_bytes: r.peak_memory_bytes,
                 limits: LimitsReport::from(&req.limits),
                 runaway_threads: 0,
+                blocked_dropped: r.blocked_dropped,
             }
         }
         Err(e) => ExecOutcome::not_run(

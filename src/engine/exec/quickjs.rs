@@ -19,7 +19,7 @@ use rquickjs::context::intrinsic;
 use rquickjs::{qjs, Context, Ctx, Runtime, Value};
 use std::cell::RefCell;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU8, Ordering};
 use std::sync::{mpsc, Arc, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -692,6 +692,18 @@ fn drain_jobs(rt: *mut qjs::JSRuntime, control: &Control) {
 
 /// Executor threads abandoned in this process (runaways that ignored the interrupt handler).
 static RUNAWAYS: AtomicU32 = AtomicU32::new(0);
+/// Abandoned threads still running (a stuck thread that finally finishes leaves this count).
+static LIVE_RUNAWAYS: AtomicU32 = AtomicU32::new(0);
+/// With this many abandoned threads still running, the in-process executor refuses new runs:
+/// each may hold up to its memory limit and a CPU core.
+pub const MAX_LIVE_RUNAWAYS: u32 = 2;
+/// At the cap, a new run first waits this long for a stuck thread to finish (most runaways are
+/// one slow builtin call, or end on their first allocation once their memory is clamped).
+pub const STUCK_WAIT: Duration = Duration::from_secs(2);
+/// States of a job, shared by the worker thread and the supervisor.
+const JOB_RUNNING: u8 = 0;
+const JOB_FINISHED: u8 = 1;
+const JOB_ABANDONED: u8 = 2;
 /// Idle worker threads kept for reuse by one executor.
 const MAX_IDLE_WORKERS: usize = 2;
 
@@ -701,6 +713,8 @@ struct Job {
     control: Arc<Control>,
     mem: Arc<MemStats>,
     out: mpsc::Sender<Msg>,
+    /// JOB_RUNNING until the worker finishes it or the supervisor abandons it.
+    state: Arc<AtomicU8>,
 }
 
 /// A thread that runs one job at a time, each in a fresh [`Sandbox`]. Reused only after a run
@@ -750,6 +764,16 @@ fn run_job(job: Job) {
             let _ = job.out.send(Msg::Failed(e.to_string()));
         }
     }
+    let finished = job.state.compare_exchange(
+        JOB_RUNNING,
+        JOB_FINISHED,
+        Ordering::SeqCst,
+        Ordering::SeqCst,
+    );
+    if finished.is_err() {
+        // Abandoned earlier and only now done: it no longer counts as a live runaway.
+        LIVE_RUNAWAYS.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// Runs each request in a fresh QuickJS runtime on a worker thread, supervised by the caller.
@@ -788,6 +812,11 @@ impl QuickJsExecutor {
         RUNAWAYS.load(Ordering::SeqCst)
     }
 
+    /// Abandoned threads still running now.
+    pub fn live_runaway_threads() -> u32 {
+        LIVE_RUNAWAYS.load(Ordering::SeqCst)
+    }
+
     fn take_worker(&self) -> std::io::Result<Worker> {
         let idle = self.idle.lock().ok().and_then(|mut v| v.pop());
         match idle {
@@ -822,6 +851,7 @@ fn outcome_from(req: &ExecRequest, r: EvalResult, sha: String) -> ExecOutcome {
         console: r.console,
         console_truncated: r.console_truncated,
         blocked: r.blocked,
+        blocked_dropped: r.blocked_dropped,
         duration_ms: r.duration_ms,
         cpu_ms: r.cpu_ms,
         peak_memory_bytes: r.peak_memory_bytes,
@@ -877,6 +907,31 @@ impl Executor for QuickJsExecutor {
             );
             return finish(out, on_event);
         }
+        let mut stuck = LIVE_RUNAWAYS.load(Ordering::SeqCst);
+        let wait_from = Instant::now();
+        while stuck >= MAX_LIVE_RUNAWAYS
+            && wait_from.elapsed() < STUCK_WAIT
+            && !cancel.is_cancelled()
+        {
+            std::thread::sleep(Duration::from_millis(10));
+            stuck = LIVE_RUNAWAYS.load(Ordering::SeqCst);
+        }
+        if stuck >= MAX_LIVE_RUNAWAYS {
+            let mut out = ExecOutcome::not_run(
+                NAME,
+                req,
+                Outcome::Crashed,
+                Some(js_error(
+                    "InternalError",
+                    format!(
+                        "the in-process executor has {stuck} stuck threads (builtins that ignored the deadline) still running; \
+                         not starting another run here: use --executor quickjs-process, which kills runaways"
+                    ),
+                )),
+            );
+            out.runaway_threads = RUNAWAYS.load(Ordering::SeqCst);
+            return finish(out, on_event);
+        }
         let worker = match self.take_worker() {
             Ok(w) => w,
             Err(e) => {
@@ -904,11 +959,13 @@ impl Executor for QuickJsExecutor {
         // start without being woken to receive them (one thread hand-off less per run).
         let mem = MemStats::new(req.limits.memory_bytes());
         let control = Control::new(cancel.flag(), Arc::clone(&mem));
+        let state = Arc::new(AtomicU8::new(JOB_RUNNING));
         let job = Job {
             req: req.clone(),
             control: Arc::clone(&control),
             mem: Arc::clone(&mem),
             out: tx,
+            state: Arc::clone(&state),
         };
         if worker.jobs.send(job).is_err() {
             let out = ExecOutcome::not_run(
@@ -992,6 +1049,19 @@ impl Executor for QuickJsExecutor {
                 // it. It is counted, and dropped from the pool so it is never reused.
                 drop(worker);
                 RUNAWAYS.fetch_add(1, Ordering::SeqCst);
+                LIVE_RUNAWAYS.fetch_add(1, Ordering::SeqCst);
+                let abandoned = state.compare_exchange(
+                    JOB_RUNNING,
+                    JOB_ABANDONED,
+                    Ordering::SeqCst,
+                    Ordering::SeqCst,
+                );
+                if abandoned.is_err() {
+                    // It finished just now after all.
+                    LIVE_RUNAWAYS.fetch_sub(1, Ordering::SeqCst);
+                }
+                // It keeps what it holds but can allocate nothing more.
+                mem.refuse_further();
                 let mut out = ExecOutcome::not_run(NAME, req, Outcome::Timeout, None);
                 out.console = console;
                 out.blocked = blocked;

@@ -432,7 +432,8 @@ impl Walker {
     fn walk_plain<'js>(&mut self, v: &Value<'js>, depth: usize) -> Node {
         let ctx = v.ctx();
         let raw = ctx.as_raw().as_ptr();
-        let class = prototype(v).and_then(|proto| {
+        // A Proxy prototype would run its getOwnPropertyDescriptor trap: no class name then.
+        let class = prototype(v).filter(|p| !is_proxy(p)).and_then(|proto| {
             let ctor = match own_named(&proto, c"constructor") {
                 Own::Data(c) => c,
                 _ => return None,
@@ -459,7 +460,8 @@ impl Walker {
         let entries = unsafe { std::slice::from_raw_parts(tab, len as usize) };
         let mut props = Vec::new();
         for e in entries.iter().take(MAX_WIDTH) {
-            if self.nodes > MAX_NODES {
+            // Keys count against the character budget like string values do.
+            if self.nodes > MAX_NODES || self.chars_left == 0 {
                 break;
             }
             // SAFETY: atom is valid while tab lives; the key value is owned.
@@ -470,6 +472,7 @@ impl Walker {
                 clear_exception(ctx);
                 "?".to_string()
             };
+            self.chars_left = self.chars_left.saturating_sub(key.chars().count());
             let node = match own_atom(v, e.atom) {
                 Own::Data(x) => self.walk(&x, depth + 1),
                 Own::Accessor(_) => Node::Getter,

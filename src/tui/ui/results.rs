@@ -268,8 +268,30 @@ fn body_lines(app: &App, p: &Palette) -> Vec<Line<'static>> {
                         Span::styled(format!("{} ", b.category), p.accent),
                         Span::styled(format!("{loc} "), p.dim),
                         Span::styled(b.message.clone(), p.text),
+                        Span::styled(
+                            if b.count > 1 {
+                                format!(" ×{}", b.count)
+                            } else {
+                                String::new()
+                            },
+                            p.accent,
+                        ),
                     ])
                 })
+                .chain(
+                    app.last
+                        .as_ref()
+                        .filter(|f| app.live.is_none() && f.outcome.blocked_dropped > 0)
+                        .map(|f| {
+                            Line::from(Span::styled(
+                                format!(
+                                    "… {} more blocked attempts not recorded (per-run cap)",
+                                    f.outcome.blocked_dropped
+                                ),
+                                p.dim,
+                            ))
+                        }),
+                )
                 .collect()
         }
         ResultsTab::History => {
