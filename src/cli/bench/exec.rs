@@ -176,6 +176,12 @@ fn expect_ok(o: &ExecOutcome, what: &str) -> Result<(), String> {
     }
 }
 
+/// The executor behind the peer-named full-path fields (`plugin100_fresh_ms`,
+/// `timeout50_*`, `exec_cold_*`): the in-process one, because every peer (isolated-vm,
+/// node:vm, vm2, quickjs-emscripten) runs in-process too. The out-of-process executor has
+/// its own fields (`process_cold_p50_us`, `process_warm_pool_p50_us`).
+const DEFAULT_EXECUTOR: &str = crate::engine::exec::quickjs::NAME;
+
 /// Fresh executor run of `2+2` (create, run, read 4 back): what a `sandbench run` user pays.
 fn exec_cold(x: &dyn Executor, w: &Workloads) -> Result<Vec<f64>, String> {
     let req = request(&w.cold_code, w.limits.default_timeout_ms);
@@ -534,7 +540,7 @@ pub fn peer_child(kind: &str, args: &BenchArgs) -> u8 {
         Ok(w) => w,
         Err(e) => return crate::cli::usage_error(e),
     };
-    let exec = args.executor.as_deref().unwrap_or("auto");
+    let exec = args.executor.as_deref().unwrap_or(DEFAULT_EXECUTOR);
     let print = |v: &Value| println!("{v}");
     let res = match kind {
         "timing" => timing(&w, exec),
@@ -624,7 +630,7 @@ pub fn run(args: &BenchArgs) -> u8 {
         Ok(w) => w,
         Err(e) => return crate::cli::usage_error(e),
     };
-    let exec = args.executor.as_deref().unwrap_or("auto");
+    let exec = args.executor.as_deref().unwrap_or(DEFAULT_EXECUTOR);
     let rounds = args.rounds;
     let timed = if rounds == 1 {
         if !args.json {

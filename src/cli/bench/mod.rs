@@ -35,7 +35,8 @@ pub struct BenchArgs {
     #[arg(long, value_name = "N", default_value_t = 1,
           value_parser = clap::value_parser!(u64).range(1..=20))]
     pub rounds: u64,
-    /// Executor for the exec suite's full-path numbers (default: auto).
+    /// Executor for the exec suite's peer-named full-path numbers (default: quickjs, in-process
+    /// like every peer; the out-of-process executor always has its own fields).
     #[arg(long, value_name = "NAME")]
     pub executor: Option<String>,
     /// Internal: run one measurement of the exec suite as a peer-benchmark child
