@@ -216,8 +216,12 @@ fn apply_landlock() -> LandlockState {
     }
 }
 
-/// The system calls the worker may make after lockdown, unconditionally.
-#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+/// The system calls the worker may make after lockdown, unconditionally (the same names on
+/// x86_64 and aarch64).
+#[cfg(all(
+    target_os = "linux",
+    any(target_arch = "x86_64", target_arch = "aarch64")
+))]
 const ALLOWED: &[libc::c_long] = &[
     // memory management (mmap and mprotect: see the rules below)
     libc::SYS_munmap,
@@ -245,35 +249,6 @@ const ALLOWED: &[libc::c_long] = &[
     libc::SYS_rt_sigaction,
     libc::SYS_restart_syscall,
     // randomness for hash seeds, Math.random
-    libc::SYS_getrandom,
-    libc::SYS_close,
-    libc::SYS_exit,
-    libc::SYS_exit_group,
-];
-
-#[cfg(all(target_os = "linux", target_arch = "aarch64"))]
-const ALLOWED: &[libc::c_long] = &[
-    libc::SYS_munmap,
-    libc::SYS_mremap,
-    libc::SYS_brk,
-    libc::SYS_madvise,
-    libc::SYS_clock_gettime,
-    libc::SYS_clock_getres,
-    libc::SYS_gettimeofday,
-    libc::SYS_nanosleep,
-    libc::SYS_clock_nanosleep,
-    libc::SYS_getrusage,
-    libc::SYS_futex,
-    libc::SYS_sched_yield,
-    libc::SYS_set_robust_list,
-    libc::SYS_rseq,
-    libc::SYS_gettid,
-    libc::SYS_getpid,
-    libc::SYS_sigaltstack,
-    libc::SYS_rt_sigreturn,
-    libc::SYS_rt_sigprocmask,
-    libc::SYS_rt_sigaction,
-    libc::SYS_restart_syscall,
     libc::SYS_getrandom,
     libc::SYS_close,
     libc::SYS_exit,
