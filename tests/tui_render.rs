@@ -296,3 +296,32 @@ fn a_long_line_of_wide_characters_scrolls_to_keep_the_cursor_on_its_character() 
         assert_ne!(buf[(x, 1)].symbol(), "日", "cell {x} is gutter");
     }
 }
+
+#[test]
+fn a_finding_after_wide_characters_stays_underlined_when_the_line_is_scrolled() {
+    let src = format!("{} eval(s);\n", "日".repeat(50));
+    let mut app = app_sized("scrolled.js", &src, 80, 24);
+    let mut report = allow_report(&src);
+    // `eval`: characters 52..56 (1-based, end exclusive), screen cells 101..105.
+    report.findings = vec![finding("eval", Severity::High, 40, 1, 52, 56)];
+    scan_done(&mut app, report);
+    app.update(Action::Move(Motion::End, false));
+    for _ in 0..8 {
+        app.update(Action::Move(Motion::Left, false));
+    }
+    let mut t = draw(&app, 80, 24);
+    let cur = t.get_cursor_position().expect("cursor");
+    let buf = t.backend().buffer();
+    let cell = |x: u16| &buf[(x, cur.y)];
+    assert_eq!(cell(cur.x).symbol(), "e", "the cursor sits on `eval`");
+    for x in cur.x..cur.x + 4 {
+        assert!(
+            cell(x).modifier.contains(Modifier::UNDERLINED),
+            "{:?} at {x}",
+            cell(x)
+        );
+    }
+    assert_eq!(cell(cur.x + 4).symbol(), "(");
+    assert!(!cell(cur.x + 4).modifier.contains(Modifier::UNDERLINED));
+    assert!(!cell(cur.x - 1).modifier.contains(Modifier::UNDERLINED));
+}
