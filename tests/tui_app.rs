@@ -530,3 +530,25 @@ async fn an_idle_workbench_has_no_timer_to_wake_for() {
     driver.arm(&app);
     assert!(driver.next_deadline().is_some());
 }
+
+#[test]
+fn a_click_on_either_half_of_a_wide_character_lands_on_that_character() {
+    use sandbench::tui::action::MouseKind;
+    // Editor text starts at x = 6, line 1 at y = 1; `日本語🙂` starts at cell 11.
+    let src = "const s = '日本語🙂'; eval(s);\n";
+    let mut app = app(src);
+    let click = |app: &mut App, dx: u16| {
+        app.update(Action::Mouse(MouseKind::Click, 6 + dx, 1));
+        app.buffer.cursor()
+    };
+    assert_eq!(click(&mut app, 13), Pos::new(0, 12), "left half of 本");
+    assert_eq!(click(&mut app, 14), Pos::new(0, 12), "right half of 本");
+    assert_eq!(click(&mut app, 15), Pos::new(0, 13), "left half of 語");
+    assert_eq!(
+        click(&mut app, 18),
+        Pos::new(0, 14),
+        "right half of the emoji"
+    );
+    assert_eq!(click(&mut app, 19), Pos::new(0, 15), "the quote after it");
+    assert_eq!(click(&mut app, 22), Pos::new(0, 18), "the `e` of `eval`");
+}

@@ -10,6 +10,7 @@ use ratatui::Terminal;
 use sandbench::engine::scan::{Metrics, Report, Severity, Verdict};
 use sandbench::tui::action::Action;
 use sandbench::tui::app::App;
+use sandbench::tui::buffer::Motion;
 use sandbench::tui::ui;
 use tui_support::*;
 
@@ -218,4 +219,109 @@ fn script_output_never_reaches_the_screen_raw() {
     }
     let screen: String = buf.content().iter().map(|c| c.symbol()).collect();
     assert!(screen.contains("\\x1b]52;c;AAAA\\x07"), "shown escaped");
+}
+
+/// A line with double-width characters before a finding: `日本語` and an emoji take two cells
+/// each, so everything after them sits 4 cells further right than its character column.
+const WIDE_JS: &str = "const s = '日本語🙂'; eval(s);\n";
+
+fn wide_app() -> App {
+    let mut app = app_sized("wide.js", WIDE_JS, 80, 24);
+    let mut report = allow_report(WIDE_JS);
+    // `eval`: characters 19..23 (1-based, end exclusive).
+    report.findings = vec![finding("eval", Severity::High, 40, 1, 19, 23)];
+    scan_done(&mut app, report);
+    app
+}
+
+#[test]
+fn wide_characters_take_two_cells_and_the_cursor_follows_them() {
+    let mut app = wide_app();
+    app.buffer
+        .set_cursor(sandbench::tui::buffer::Pos::new(0, 18));
+    let mut t = draw(&app, 80, 24);
+    let buf = t.backend().buffer().clone();
+    let y = 1;
+    let at = |dx: u16| buf[(CODE_X + dx, y)].symbol().to_string();
+    assert_eq!(at(10), "'");
+    assert_eq!(at(11), "日");
+    assert_eq!(at(13), "本");
+    assert_eq!(at(15), "語");
+    assert_eq!(at(17), "🙂");
+    assert_eq!(at(19), "'");
+    assert_eq!(at(20), ";");
+    assert_eq!(at(22), "e", "`eval` starts 4 cells after its char column");
+    assert_eq!(at(26), "(");
+    // The cursor is on the `e` of `eval`, character 18, screen cell 22.
+    let cur = t.get_cursor_position().expect("cursor");
+    assert_eq!((cur.x, cur.y), (CODE_X + 22, y));
+}
+
+#[test]
+fn a_finding_after_wide_characters_is_underlined_under_its_own_cells() {
+    let app = wide_app();
+    let t = draw(&app, 80, 24);
+    let buf = t.backend().buffer();
+    let under = |dx: u16| {
+        buf[(CODE_X + dx, 1)]
+            .modifier
+            .contains(Modifier::UNDERLINED)
+    };
+    for dx in 22..26 {
+        assert!(under(dx), "cell {dx} of `eval` is underlined");
+    }
+    assert!(!under(21), "the space before `eval`");
+    assert!(!under(26), "the `(` after `eval`");
+    assert!(!under(18), "the emoji is not part of the finding");
+}
+
+#[test]
+fn a_long_line_of_wide_characters_scrolls_to_keep_the_cursor_on_its_character() {
+    let src = format!("x{}z\n", "日".repeat(60));
+    let mut app = app_sized("long.js", &src, 80, 24);
+    scan_done(&mut app, allow_report(&src));
+    app.update(Action::Move(Motion::End, false));
+    app.update(Action::Move(Motion::Left, false));
+    let mut t = draw(&app, 80, 24);
+    let cur = t.get_cursor_position().expect("cursor");
+    assert_eq!(cur.y, 1);
+    assert_eq!(t.backend().buffer()[(cur.x, cur.y)].symbol(), "z");
+    app.update(Action::Move(Motion::Left, false));
+    let mut t = draw(&app, 80, 24);
+    let cur = t.get_cursor_position().expect("cursor");
+    assert_eq!(t.backend().buffer()[(cur.x, cur.y)].symbol(), "日");
+    // No half of a wide character is drawn into the gutter or past the pane's edge.
+    let buf = t.backend().buffer().clone();
+    for x in 0..CODE_X {
+        assert_ne!(buf[(x, 1)].symbol(), "日", "cell {x} is gutter");
+    }
+}
+
+#[test]
+fn a_finding_after_wide_characters_stays_underlined_when_the_line_is_scrolled() {
+    let src = format!("{} eval(s);\n", "日".repeat(50));
+    let mut app = app_sized("scrolled.js", &src, 80, 24);
+    let mut report = allow_report(&src);
+    // `eval`: characters 52..56 (1-based, end exclusive), screen cells 101..105.
+    report.findings = vec![finding("eval", Severity::High, 40, 1, 52, 56)];
+    scan_done(&mut app, report);
+    app.update(Action::Move(Motion::End, false));
+    for _ in 0..8 {
+        app.update(Action::Move(Motion::Left, false));
+    }
+    let mut t = draw(&app, 80, 24);
+    let cur = t.get_cursor_position().expect("cursor");
+    let buf = t.backend().buffer();
+    let cell = |x: u16| &buf[(x, cur.y)];
+    assert_eq!(cell(cur.x).symbol(), "e", "the cursor sits on `eval`");
+    for x in cur.x..cur.x + 4 {
+        assert!(
+            cell(x).modifier.contains(Modifier::UNDERLINED),
+            "{:?} at {x}",
+            cell(x)
+        );
+    }
+    assert_eq!(cell(cur.x + 4).symbol(), "(");
+    assert!(!cell(cur.x + 4).modifier.contains(Modifier::UNDERLINED));
+    assert!(!cell(cur.x - 1).modifier.contains(Modifier::UNDERLINED));
 }

@@ -1443,11 +1443,14 @@ impl App {
         } else if c.line >= self.view_top + h {
             self.view_top = c.line + 1 - h;
         }
-        let dcol = buffer::display_col(self.buffer.line(c.line).unwrap_or(""), c.col);
+        let line = self.buffer.line(c.line).unwrap_or("");
+        let dcol = buffer::display_col(line, c.col);
+        // The cells of the character under the cursor (two for a wide one) must all show.
+        let end = buffer::display_col(line, c.col + 1).max(dcol + 1);
         if dcol < self.view_left {
             self.view_left = dcol.saturating_sub(w / 4);
-        } else if dcol >= self.view_left + w {
-            self.view_left = dcol + 1 - w + w / 4;
+        } else if end > self.view_left + w {
+            self.view_left = (end - w.min(end) + w / 4).min(dcol);
         }
         self.view_top = self
             .view_top

@@ -24,26 +24,31 @@ pub const MAX_BUFFER_BYTES: usize = 1024 * 1024;
 /// Tab stops every this many columns on screen.
 pub const TAB_WIDTH: usize = 4;
 
-/// The screen column of character column `col` in `line` (tabs expanded).
-pub fn display_col(line: &str, col: usize) -> usize {
-    line.chars().take(col).fold(0, |d, c| {
-        if c == '\t' {
-            (d / TAB_WIDTH + 1) * TAB_WIDTH
-        } else {
-            d + 1
-        }
-    })
+/// The screen column after drawing `c` at screen column `d`: tabs go to the next tab stop,
+/// characters shown escaped (controls, bidi, invisible formatting) take one cell, wide
+/// characters (CJK, most emoji) two, combining marks none.
+pub fn advance(c: char, d: usize) -> usize {
+    if c == '\t' {
+        (d / TAB_WIDTH + 1) * TAB_WIDTH
+    } else if crate::engine::text::is_unsafe_char(c, false) {
+        d + 1
+    } else {
+        d + unicode_width::UnicodeWidthChar::width(c).unwrap_or(1)
+    }
 }
 
-/// The character column at screen column `dcol` in `line`.
+/// The screen column of character column `col` in `line` (tabs expanded, wide characters
+/// counted as two cells).
+pub fn display_col(line: &str, col: usize) -> usize {
+    line.chars().take(col).fold(0, |d, c| advance(c, d))
+}
+
+/// The character column at screen column `dcol` in `line`: the character whose cells cover
+/// `dcol` (either half of a wide character gives that character), or the line's end.
 pub fn col_from_display(line: &str, dcol: usize) -> usize {
     let mut d = 0;
     for (i, c) in line.chars().enumerate() {
-        let next = if c == '\t' {
-            (d / TAB_WIDTH + 1) * TAB_WIDTH
-        } else {
-            d + 1
-        };
+        let next = advance(c, d);
         if next > dcol {
             return i;
         }
@@ -656,5 +661,17 @@ mod tests {
         let mut b = Buffer::from_text(&"a".repeat(MAX_BUFFER_BYTES - 1));
         assert!(b.insert_str("b"));
         assert!(!b.insert_str("c"));
+    }
+
+    #[test]
+    fn screen_columns_count_wide_combining_tab_and_escaped_characters() {
+        // 日 two cells, e + U+0301 one cell, tab to the next stop, U+202E shown as `?`.
+        let line = "日e\u{301}\tx\u{202e}y";
+        let cols: Vec<usize> = (0..=7).map(|c| display_col(line, c)).collect();
+        assert_eq!(cols, vec![0, 2, 3, 3, 4, 5, 6, 7]);
+        assert_eq!(col_from_display(line, 1), 0, "right half of 日");
+        assert_eq!(col_from_display(line, 2), 1);
+        assert_eq!(col_from_display(line, 5), 5, "the escaped override");
+        assert_eq!(col_from_display(line, 99), 7, "past the end");
     }
 }

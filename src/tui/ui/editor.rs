@@ -8,7 +8,7 @@ use crate::engine::lexer::{self, LineState};
 use crate::engine::scan::{Finding, Severity};
 use crate::engine::text;
 use crate::tui::app::{App, Focus};
-use crate::tui::buffer::{Pos, TAB_WIDTH};
+use crate::tui::buffer::{self, Pos};
 use ratatui::layout::{Position, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -158,30 +158,60 @@ fn code_spans(
         if selection.is_some_and(|(s, e)| s <= pos && pos < e) {
             style = style.patch(p.selection);
         }
+        let next = buffer::advance(ch, dcol);
         let shown: String = if ch == '\t' {
-            let w = TAB_WIDTH - dcol % TAB_WIDTH;
-            " ".repeat(w)
+            " ".repeat(next - dcol)
         } else if text::is_unsafe_char(ch, false) {
             style = style.patch(p.error).add_modifier(Modifier::REVERSED);
             "?".to_string()
+        } else if next == dcol {
+            // A combining mark joins the character before it; drop it if that one is clipped.
+            if dcol > left && dcol <= right && !cur.is_empty() {
+                cur.push(ch);
+            }
+            continue;
+        } else if next - dcol > 1 && (dcol < left || next > right) {
+            // A wide character cut by the left or right edge: blank its visible half.
+            " ".repeat(next - dcol)
         } else {
             ch.to_string()
         };
-        for c in shown.chars() {
-            if dcol >= left && dcol < right {
-                if style != cur_style && !cur.is_empty() {
-                    out.push(Span::styled(std::mem::take(&mut cur), cur_style));
+        let cells = next - dcol;
+        let chars: Vec<char> = shown.chars().collect();
+        if chars.len() == cells {
+            // One char per cell (spaces, escapes, blanked halves).
+            for c in chars {
+                if dcol >= left && dcol < right {
+                    push_styled(&mut out, &mut cur, &mut cur_style, style, c);
                 }
-                cur_style = style;
-                cur.push(c);
+                dcol += 1;
             }
-            dcol += 1;
+        } else {
+            // A whole wide character, fully inside the view.
+            for c in chars {
+                push_styled(&mut out, &mut cur, &mut cur_style, style, c);
+            }
+            dcol = next;
         }
     }
     if !cur.is_empty() {
         out.push(Span::styled(cur, cur_style));
     }
     out
+}
+
+fn push_styled(
+    out: &mut Vec<Span<'static>>,
+    cur: &mut String,
+    cur_style: &mut Style,
+    style: Style,
+    c: char,
+) {
+    if style != *cur_style && !cur.is_empty() {
+        out.push(Span::styled(std::mem::take(cur), *cur_style));
+    }
+    *cur_style = style;
+    cur.push(c);
 }
 
 /// Syntax colours per character of one line, lexed from the line's cached start state.
