@@ -848,6 +848,8 @@ impl Node {
                     let _ = write!(out, "{s:?}");
                 }
             }
+            // A summarised huge BigInt already carries its `n` (see `bigint_text`).
+            Node::BigInt(s) if s.contains('≈') => out.push_str(s),
             Node::BigInt(s) => {
                 let _ = write!(out, "{s}n");
             }
