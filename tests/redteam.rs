@@ -260,6 +260,11 @@ fn swapped_methods_never_run_during_host_conversion() {
                 out.value_display
             );
         }
+        // RegExp and Symbol: shadowed flags and replaced getters are not what is shown.
+        let code = "const x = /a+b/gi;\nObject.defineProperty(x, 'global', { get() { for (;;) {} } });\nObject.defineProperty(x, 'source', { value: 'forged' });\nObject.defineProperty(RegExp.prototype, 'flags', { get() { for (;;) {} } });\nObject.defineProperty(Symbol.prototype, 'description', { get() { for (;;) {} } });\n[x, Symbol('s')]";
+        let out = run_with_on(ex, &lab(code));
+        assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
+        assert_eq!(out.value_display, "[/a+b/gi, Symbol(s)]", "{}", ex.name());
         // A stack getter swapped for a builtin that would call back into the script.
         let code = "const x = new Error('boom');\nObject.defineProperty(x, 'stack', { get: Array.prototype.join });\nObject.defineProperty(x, 'length', { get() { for (;;) {} } });\nthrow x;";
         let out = run_with_on(ex, &lab(code));

@@ -3,6 +3,9 @@
 //! Bounded in depth, width, node count and string length; detects cycles; reads own *data*
 //! properties only, so no getter, Proxy trap, `toJSON` or `valueOf` of the script ever runs;
 //! Proxies are opaque (`[Proxy]`); strings with lone surrogates convert lossily, never panic.
+//! Builtin behaviour (Date time, Map/Set contents, RegExp source/flags, error stacks) comes only
+//! from intrinsics captured at context setup ([`capture_intrinsics`]). Cost follows the display
+//! caps: long strings are sliced in the engine, huge BigInts are summarised from linear hex.
 
 use super::JsError;
 use crate::engine::text;
@@ -65,6 +68,10 @@ pub struct Intrinsics<'js> {
     map_next: Value<'js>,
     set_next: Value<'js>,
     error_stack: Value<'js>,
+    symbol_description: Value<'js>,
+    regexp_source: Value<'js>,
+    /// The flag getters in `RegExp.prototype.flags` order, each with its letter.
+    regexp_flags: Vec<(char, Value<'js>)>,
 }
 
 // SAFETY: the struct only holds values of the context it is stored in.
@@ -99,6 +106,21 @@ pub fn capture_intrinsics<'js>(ctx: &Ctx<'js>) -> rquickjs::Result<()> {
             _ => undef(),
         }
     };
+    let (rp, syp) = (proto("RegExp"), proto("Symbol"));
+    let regexp_flags = [
+        ('d', c"hasIndices"),
+        ('g', c"global"),
+        ('i', c"ignoreCase"),
+        ('m', c"multiline"),
+        ('s', c"dotAll"),
+        ('u', c"unicode"),
+        ('v', c"unicodeSets"),
+        ('y', c"sticky"),
+    ]
+    .into_iter()
+    .map(|(ch, name)| (ch, getter(&rp, name)))
+    .filter(|(_, g)| g.is_object())
+    .collect();
     let (sp, bp, dp, mp, setp, ep) = (
         proto("String"),
         proto("BigInt"),
@@ -133,6 +155,9 @@ pub fn capture_intrinsics<'js>(ctx: &Ctx<'js>) -> rquickjs::Result<()> {
         map_entries,
         set_values,
         error_stack: getter(&ep, c"stack"),
+        symbol_description: getter(&syp, c"description"),
+        regexp_source: getter(&rp, c"source"),
+        regexp_flags,
     };
     // A context is set up once; a second capture keeps the first (earlier, so safer) set.
     let _ = ctx.store_userdata(intr);
@@ -378,22 +403,6 @@ fn call_native_with<'js>(
     Some(r)
 }
 
-/// The value of a C-builtin accessor found on the prototype chain (e.g. `Error.prototype.stack`).
-fn native_accessor<'js>(v: &Value<'js>, name: &std::ffi::CStr) -> Option<Value<'js>> {
-    let mut cur = v.clone();
-    for _ in 0..MAX_PROTO_WALK {
-        if is_proxy(&cur) {
-            return None;
-        }
-        match own_named(&cur, name) {
-            Own::Data(d) => return Some(d),
-            Own::Accessor(g) => return call_native(v, &g),
-            Own::Missing => cur = prototype(&cur)?,
-        }
-    }
-    None
-}
-
 /// An error's `stack`: an own (or inherited) data property, or the original
 /// `Error.prototype.stack` getter captured at setup; any other getter is not run.
 fn stack_of<'js>(v: &Value<'js>) -> Option<Value<'js>> {
@@ -472,7 +481,8 @@ impl Walker {
             }
             Type::BigInt => Node::BigInt(bigint_text(v)),
             Type::Symbol => Node::Symbol(
-                native_accessor(v, c"description")
+                intrinsic(v, |i| i.symbol_description.clone())
+                    .and_then(|g| call_native(v, &g))
                     .filter(|d| d.is_string())
                     .map(|d| js_string(&d, 200)),
             ),
@@ -527,12 +537,24 @@ impl Walker {
             return Node::Date(ms);
         }
         if is_regexp {
-            let src = native_accessor(v, c"source").filter(|x| x.is_string());
-            let flags = native_accessor(v, c"flags").filter(|x| x.is_string());
+            // The original getters read the regexp's internal pattern and flags: whatever the
+            // script shadowed or replaced on it is not consulted.
+            let src = intrinsic(v, |i| i.regexp_source.clone())
+                .and_then(|g| call_native(v, &g))
+                .filter(|x| x.is_string());
+            let flags = v
+                .ctx()
+                .userdata::<Intrinsics>()
+                .map(|i| i.regexp_flags.clone());
+            let flags: Option<String> = flags.and_then(|fl| {
+                fl.iter()
+                    .map(|(ch, g)| call_native(v, g).and_then(|b| b.as_bool()).map(|b| (ch, b)))
+                    .filter(|r| r.is_none_or(|(_, b)| b))
+                    .map(|r| r.map(|(ch, _)| *ch))
+                    .collect()
+            });
             return match (src, flags) {
-                (Some(s), Some(f)) => {
-                    Node::RegExp(format!("/{}/{}", js_string(&s, 2000), js_string(&f, 20)))
-                }
+                (Some(s), Some(f)) => Node::RegExp(format!("/{}/{f}", js_string(&s, 2000))),
                 _ => Node::Special("[RegExp]"),
             };
         }
