@@ -320,6 +320,8 @@ pub fn install<'js>(
     strict: bool,
     input: Option<&serde_json::Value>,
 ) -> rquickjs::Result<()> {
+    // Before any script (the setup's or the user's) can replace them.
+    value::capture_intrinsics(ctx)?;
     let setup = super::quickjs::run_bytecode(ctx, setup_bytecode)?;
     let setup = Function::from_value(setup)?;
     let h = natives(ctx, host)?;

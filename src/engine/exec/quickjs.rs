@@ -201,6 +201,9 @@ fn compile_with(
             rt.set_max_stack_size(COMPILER_STACK);
             let ctx = Context::custom::<(intrinsic::Eval, intrinsic::RegExpCompiler)>(&rt)
                 .map_err(|e| js_error("InternalError", e.to_string()))?;
+            // Syntax errors are described through the captured Error stack accessor.
+            ctx.with(|c| value::capture_intrinsics(&c))
+                .map_err(|e| js_error("InternalError", e.to_string()))?;
             *slot = Some(Compiler { ctx, rt });
         }
         let Some(c) = slot.as_ref() else {

@@ -3,6 +3,9 @@
 //! Bounded in depth, width, node count and string length; detects cycles; reads own *data*
 //! properties only, so no getter, Proxy trap, `toJSON` or `valueOf` of the script ever runs;
 //! Proxies are opaque (`[Proxy]`); strings with lone surrogates convert lossily, never panic.
+//! Builtin behaviour (Date time, Map/Set contents, RegExp source/flags, error stacks) comes only
+//! from intrinsics captured at context setup ([`capture_intrinsics`]). Cost follows the display
+//! caps: long strings are sliced in the engine, huge BigInts are summarised from linear hex.
 
 use super::JsError;
 use crate::engine::text;
@@ -51,8 +54,168 @@ pub enum Node {
     TooMany,
 }
 
+/// Intrinsic functions captured when a context is set up, before any script ran. Conversion
+/// calls these (with the value as `this`), never a method found on the value or its prototype
+/// chain, so a script cannot make the host run its code or forge what is shown.
+pub struct Intrinsics<'js> {
+    slice: Value<'js>,
+    bigint_to_string: Value<'js>,
+    get_time: Value<'js>,
+    map_entries: Value<'js>,
+    set_values: Value<'js>,
+    map_size: Value<'js>,
+    set_size: Value<'js>,
+    map_next: Value<'js>,
+    set_next: Value<'js>,
+    error_stack: Value<'js>,
+    symbol_description: Value<'js>,
+    regexp_source: Value<'js>,
+    /// The flag getters in `RegExp.prototype.flags` order, each with its letter.
+    regexp_flags: Vec<(char, Value<'js>)>,
+}
+
+// SAFETY: the struct only holds values of the context it is stored in.
+unsafe impl<'js> rquickjs::JsLifetime<'js> for Intrinsics<'js> {
+    type Changed<'to> = Intrinsics<'to>;
+}
+
+/// Captures the intrinsics conversion uses. Call on a fresh context, before any script runs.
+pub fn capture_intrinsics<'js>(ctx: &Ctx<'js>) -> rquickjs::Result<()> {
+    let undef = || -> Value<'js> { Value::new_undefined(ctx.clone()) };
+    let proto = |name: &str| -> Value<'js> {
+        ctx.globals()
+            .get::<_, rquickjs::Object>(name)
+            .and_then(|c| c.get::<_, Value>("prototype"))
+            .unwrap_or_else(|_| undef())
+    };
+    let data = |o: &Value<'js>, name: &std::ffi::CStr| -> Value<'js> {
+        if !o.is_object() {
+            return undef();
+        }
+        match own_named(o, name) {
+            Own::Data(d) => d,
+            _ => undef(),
+        }
+    };
+    let getter = |o: &Value<'js>, name: &std::ffi::CStr| -> Value<'js> {
+        if !o.is_object() {
+            return undef();
+        }
+        match own_named(o, name) {
+            Own::Accessor(g) => g,
+            _ => undef(),
+        }
+    };
+    let (rp, syp) = (proto("RegExp"), proto("Symbol"));
+    let regexp_flags = [
+        ('d', c"hasIndices"),
+        ('g', c"global"),
+        ('i', c"ignoreCase"),
+        ('m', c"multiline"),
+        ('s', c"dotAll"),
+        ('u', c"unicode"),
+        ('v', c"unicodeSets"),
+        ('y', c"sticky"),
+    ]
+    .into_iter()
+    .map(|(ch, name)| (ch, getter(&rp, name)))
+    .filter(|(_, g)| g.is_object())
+    .collect();
+    let (sp, bp, dp, mp, setp, ep) = (
+        proto("String"),
+        proto("BigInt"),
+        proto("Date"),
+        proto("Map"),
+        proto("Set"),
+        proto("Error"),
+    );
+    let map_entries = data(&mp, c"entries");
+    let set_values = data(&setp, c"values");
+    // The iterators' `next` live on their own hidden prototypes: reach them through a fresh
+    // Map and Set (no script has run yet, so nothing here is the script's).
+    let iter_next = |ctor: &str, method: &Value<'js>| -> Value<'js> {
+        let Ok(c) = ctx.globals().get::<_, rquickjs::Constructor>(ctor) else {
+            return undef();
+        };
+        let Ok(inst) = c.construct::<_, Value>(()) else {
+            return undef();
+        };
+        call_native(&inst, method)
+            .and_then(|it| prototype(&it))
+            .map_or_else(undef, |p| data(&p, c"next"))
+    };
+    let intr = Intrinsics {
+        slice: data(&sp, c"slice"),
+        bigint_to_string: data(&bp, c"toString"),
+        get_time: data(&dp, c"getTime"),
+        map_size: getter(&mp, c"size"),
+        set_size: getter(&setp, c"size"),
+        map_next: iter_next("Map", &map_entries),
+        set_next: iter_next("Set", &set_values),
+        map_entries,
+        set_values,
+        error_stack: getter(&ep, c"stack"),
+        symbol_description: getter(&syp, c"description"),
+        regexp_source: getter(&rp, c"source"),
+        regexp_flags,
+    };
+    // A context is set up once; a second capture keeps the first (earlier, so safer) set.
+    let _ = ctx.store_userdata(intr);
+    Ok(())
+}
+
+/// One captured intrinsic of `v`'s context, if the context was set up with them.
+fn intrinsic<'js>(
+    v: &Value<'js>,
+    pick: impl Fn(&Intrinsics<'js>) -> Value<'js>,
+) -> Option<Value<'js>> {
+    let ctx = v.ctx();
+    let g = ctx.userdata::<Intrinsics<'js>>()?;
+    let f = pick(&g);
+    f.is_object().then_some(f)
+}
+
+/// Length in UTF-16 units of a JS string (no script code runs for a primitive string).
+fn string_units(v: &Value<'_>) -> Option<usize> {
+    let raw = v.ctx().as_raw().as_ptr();
+    // SAFETY: v is a primitive string: `length` is read directly, no getter runs.
+    let l = unsafe { qjs::JS_GetPropertyStr(raw, v.as_raw(), c"length".as_ptr()) };
+    // SAFETY: ownership moves into the Value.
+    let l = unsafe { Value::from_raw(v.ctx().clone(), l) };
+    if l.is_exception() {
+        clear_exception(v.ctx());
+        return None;
+    }
+    l.as_number()
+        .filter(|n| n.is_finite() && *n >= 0.0)
+        .map(|n| n as usize)
+}
+
 /// Reads a JS string (or any primitive's string form for strings/BigInts) lossily and bounded.
+/// A long string is first cut in the engine (the original `String.prototype.slice`), so the
+/// cost follows `max_chars`, not the string's size.
 pub fn js_string(v: &Value<'_>, max_chars: usize) -> String {
+    if v.is_string() {
+        let keep = max_chars.saturating_mul(2).saturating_add(2);
+        if string_units(v).is_some_and(|n| n > keep) {
+            let ctx = v.ctx();
+            let end = i32::try_from(keep).unwrap_or(i32::MAX);
+            let args = [
+                Value::new_int(ctx.clone(), 0),
+                Value::new_int(ctx.clone(), end),
+            ];
+            if let Some(head) = intrinsic(v, |i| i.slice.clone())
+                .and_then(|f| call_native_with(v, &f, &args))
+                .filter(|h| h.is_string())
+            {
+                return read_cstring(&head, max_chars, true);
+            }
+        }
+    }
+    read_cstring(v, max_chars, false)
+}
+
+fn read_cstring(v: &Value<'_>, max_chars: usize, already_cut: bool) -> String {
     let ctx = v.ctx().as_raw().as_ptr();
     let mut len: qjs::size_t = 0;
     // SAFETY: ctx is live; the value is a borrowed, live JSValue. For strings and BigInts no
@@ -68,13 +231,40 @@ pub fn js_string(v: &Value<'_>, max_chars: usize) -> String {
     let s = String::from_utf8_lossy(bytes).into_owned();
     // SAFETY: p came from JS_ToCStringLen2 on this context.
     unsafe { qjs::JS_FreeCString(ctx, p) };
-    let cut = (len as usize) > n;
+    let cut = already_cut || (len as usize) > n;
     let t = text::truncate(&s, max_chars).into_owned();
     if cut && t.len() == s.len() {
         format!("{t}…")
     } else {
         t
     }
+}
+
+/// Decimal digits shown for a BigInt before it is summarised instead.
+const MAX_BIGINT_DIGITS: usize = 1000;
+
+/// A BigInt's text: exact decimal up to [`MAX_BIGINT_DIGITS`]; beyond, a hex prefix and the
+/// approximate number of digits (decimal conversion is quadratic, hex is linear).
+fn bigint_text(v: &Value<'_>) -> String {
+    let ctx = v.ctx();
+    let hex = intrinsic(v, |i| i.bigint_to_string.clone())
+        .and_then(|f| call_native_with(v, &f, &[Value::new_int(ctx.clone(), 16)]))
+        .filter(|h| h.is_string());
+    let Some(hex) = hex else {
+        return js_string(v, MAX_BIGINT_DIGITS);
+    };
+    let units = string_units(&hex).unwrap_or(0);
+    // log10(16) decimal digits per hex digit.
+    let digits = (units as f64 * std::f64::consts::LOG10_2 * 4.0).ceil() as usize;
+    if digits <= MAX_BIGINT_DIGITS {
+        return js_string(v, MAX_BIGINT_DIGITS);
+    }
+    let h = js_string(&hex, 32);
+    let (sign, h) = match h.strip_prefix('-') {
+        Some(rest) => ("-", rest.to_string()),
+        None => ("", h),
+    };
+    format!("{sign}0x{h}n (≈{digits} decimal digits)")
 }
 
 fn clear_exception(ctx: &Ctx<'_>) {
@@ -186,13 +376,24 @@ const JS_CLASS_C_FUNCTION: u32 = 12;
 
 /// Calls `f` with `this = v` and no arguments, only if `f` is a C builtin.
 fn call_native<'js>(v: &Value<'js>, f: &Value<'js>) -> Option<Value<'js>> {
+    call_native_with(v, f, &[])
+}
+
+/// Calls `f` with `this = v` and `args`, only if `f` is a C builtin.
+fn call_native_with<'js>(
+    v: &Value<'js>,
+    f: &Value<'js>,
+    args: &[Value<'js>],
+) -> Option<Value<'js>> {
     // SAFETY: class lookup only.
     if !f.is_object() || unsafe { qjs::JS_GetClassID(f.as_raw()) } != JS_CLASS_C_FUNCTION {
         return None;
     }
     let raw = v.ctx().as_raw().as_ptr();
-    // SAFETY: f is a C builtin; the result is owned.
-    let r = unsafe { qjs::JS_Call(raw, f.as_raw(), v.as_raw(), 0, std::ptr::null_mut()) };
+    let mut argv: Vec<qjs::JSValue> = args.iter().map(|a| a.as_raw()).collect();
+    let argc = i32::try_from(argv.len()).unwrap_or(0);
+    // SAFETY: f is a C builtin; the arguments are borrowed live values; the result is owned.
+    let r = unsafe { qjs::JS_Call(raw, f.as_raw(), v.as_raw(), argc, argv.as_mut_ptr()) };
     // SAFETY: ownership moves into the Value.
     let r = unsafe { Value::from_raw(v.ctx().clone(), r) };
     if r.is_exception() {
@@ -202,16 +403,23 @@ fn call_native<'js>(v: &Value<'js>, f: &Value<'js>) -> Option<Value<'js>> {
     Some(r)
 }
 
-/// The value of a C-builtin accessor found on the prototype chain (e.g. `Error.prototype.stack`).
-fn native_accessor<'js>(v: &Value<'js>, name: &std::ffi::CStr) -> Option<Value<'js>> {
+/// An error's `stack`: an own (or inherited) data property, or the original
+/// `Error.prototype.stack` getter captured at setup; any other getter is not run.
+fn stack_of<'js>(v: &Value<'js>) -> Option<Value<'js>> {
     let mut cur = v.clone();
     for _ in 0..MAX_PROTO_WALK {
         if is_proxy(&cur) {
             return None;
         }
-        match own_named(&cur, name) {
+        match own_named(&cur, c"stack") {
             Own::Data(d) => return Some(d),
-            Own::Accessor(g) => return call_native(v, &g),
+            Own::Accessor(g) => {
+                let orig = intrinsic(v, |i| i.error_stack.clone())?;
+                if !g.is_object() || ptr_of(&g) != ptr_of(&orig) {
+                    return None;
+                }
+                return call_native(v, &orig);
+            }
             Own::Missing => cur = prototype(&cur)?,
         }
     }
@@ -271,9 +479,10 @@ impl Walker {
                 self.chars_left = self.chars_left.saturating_sub(t.chars().count());
                 Node::Str(t)
             }
-            Type::BigInt => Node::BigInt(js_string(v, 1000)),
+            Type::BigInt => Node::BigInt(bigint_text(v)),
             Type::Symbol => Node::Symbol(
-                native_accessor(v, c"description")
+                intrinsic(v, |i| i.symbol_description.clone())
+                    .and_then(|g| call_native(v, &g))
                     .filter(|d| d.is_string())
                     .map(|d| js_string(&d, 200)),
             ),
@@ -322,18 +531,30 @@ impl Walker {
             )
         };
         if is_date {
-            let ms = lookup_data(v, c"getTime")
+            let ms = intrinsic(v, |i| i.get_time.clone())
                 .and_then(|f| call_native(v, &f))
                 .and_then(|t| t.as_number());
             return Node::Date(ms);
         }
         if is_regexp {
-            let src = native_accessor(v, c"source").filter(|x| x.is_string());
-            let flags = native_accessor(v, c"flags").filter(|x| x.is_string());
+            // The original getters read the regexp's internal pattern and flags: whatever the
+            // script shadowed or replaced on it is not consulted.
+            let src = intrinsic(v, |i| i.regexp_source.clone())
+                .and_then(|g| call_native(v, &g))
+                .filter(|x| x.is_string());
+            let flags = v
+                .ctx()
+                .userdata::<Intrinsics>()
+                .map(|i| i.regexp_flags.clone());
+            let flags: Option<String> = flags.and_then(|fl| {
+                fl.iter()
+                    .map(|(ch, g)| call_native(v, g).and_then(|b| b.as_bool()).map(|b| (ch, b)))
+                    .filter(|r| r.is_none_or(|(_, b)| b))
+                    .map(|r| r.map(|(ch, _)| *ch))
+                    .collect()
+            });
             return match (src, flags) {
-                (Some(s), Some(f)) => {
-                    Node::RegExp(format!("/{}/{}", js_string(&s, 2000), js_string(&f, 20)))
-                }
+                (Some(s), Some(f)) => Node::RegExp(format!("/{}/{f}", js_string(&s, 2000))),
                 _ => Node::Special("[RegExp]"),
             };
         }
@@ -400,15 +621,34 @@ impl Walker {
     /// Map/Set contents through their C builtins (`entries`/`values` and the iterator's
     /// `next`); runs while the evaluation's limits are still armed.
     fn walk_collection<'js>(&mut self, v: &Value<'js>, is_map: bool, depth: usize) -> Node {
-        let size = native_accessor(v, c"size")
-            .and_then(|n| n.as_number())
-            .filter(|n| n.is_finite() && *n >= 0.0)
-            .map_or(0, |n| n as usize);
+        let size = intrinsic(v, |i| {
+            if is_map {
+                i.map_size.clone()
+            } else {
+                i.set_size.clone()
+            }
+        })
+        .and_then(|g| call_native(v, &g))
+        .and_then(|n| n.as_number())
+        .filter(|n| n.is_finite() && *n >= 0.0)
+        .map_or(0, |n| n as usize);
         let mut items = Vec::new();
-        let method = if is_map { c"entries" } else { c"values" };
-        let iter = lookup_data(v, method).and_then(|f| call_native(v, &f));
+        let iter = intrinsic(v, |i| {
+            if is_map {
+                i.map_entries.clone()
+            } else {
+                i.set_values.clone()
+            }
+        })
+        .and_then(|f| call_native(v, &f));
         if let Some(it) = iter.filter(|i| i.is_object()) {
-            if let Some(next) = lookup_data(&it, c"next") {
+            if let Some(next) = intrinsic(v, |i| {
+                if is_map {
+                    i.map_next.clone()
+                } else {
+                    i.set_next.clone()
+                }
+            }) {
                 while items.len() < MAX_WIDTH && self.nodes <= MAX_NODES {
                     let Some(r) = call_native(&it, &next).filter(|r| r.is_object()) else {
                         break;
@@ -630,6 +870,8 @@ impl Node {
                     let _ = write!(out, "{s:?}");
                 }
             }
+            // A summarised huge BigInt already carries its `n` (see `bigint_text`).
+            Node::BigInt(s) if s.contains('≈') => out.push_str(s),
             Node::BigInt(s) => {
                 let _ = write!(out, "{s}n");
             }
@@ -791,7 +1033,7 @@ pub fn error_of(v: &Value<'_>) -> JsError {
     if v.is_object() && !is_proxy(v) && v.is_error() {
         let name = string_prop(v, c"name", 200).unwrap_or_else(|| "Error".into());
         let message = string_prop(v, c"message", 4000).unwrap_or_default();
-        let stack = match native_accessor(v, c"stack") {
+        let stack = match stack_of(v) {
             Some(s) if s.is_string() => js_string(&s, 8000),
             _ => String::new(),
         };
