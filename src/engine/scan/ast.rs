@@ -212,28 +212,26 @@ impl<'s> AstScan<'s> {
 
     /// Whether `e` contains a run-time decoder call (atob, Buffer.from, fromCharCode…).
     fn has_decoder(&self, e: &Expression) -> bool {
-        let mut f = Finder {
-            env: &self.env,
-            src: self.src,
-            tainted: &self.tainted,
-            want: Want::Decoder,
-            found: false,
-            budget: 2000,
-        };
+        let mut f = self.finder(Want::Decoder);
         f.visit_expression(e);
         f.found
     }
 
-    /// Whether `process.env` (the whole object) appears anywhere in the arguments.
-    fn mentions_env(&self, args: &[Argument]) -> bool {
-        let mut f = Finder {
+    /// A bounded search of an expression for what `want` names.
+    fn finder(&self, want: Want) -> Finder<'_, '_> {
+        Finder {
             env: &self.env,
             src: self.src,
             tainted: &self.tainted,
-            want: Want::Env,
+            want,
             found: false,
             budget: 2000,
-        };
+        }
+    }
+
+    /// Whether `process.env` (the whole object) appears anywhere in the arguments.
+    fn mentions_env(&self, args: &[Argument]) -> bool {
+        let mut f = self.finder(Want::Env);
         for a in args {
             f.visit_argument(a);
         }
@@ -241,14 +239,7 @@ impl<'s> AstScan<'s> {
     }
 
     fn mentions_secret(&self, args: &[Argument]) -> bool {
-        let mut f = Finder {
-            env: &self.env,
-            src: self.src,
-            tainted: &self.tainted,
-            want: Want::Secret,
-            found: false,
-            budget: 2000,
-        };
+        let mut f = self.finder(Want::Secret);
         for a in args {
             f.visit_argument(a);
         }
@@ -889,14 +880,7 @@ impl<'s> AstScan<'s> {
     }
 
     fn mentions_secret_expr(&self, e: &Expression) -> bool {
-        let mut f = Finder {
-            env: &self.env,
-            src: self.src,
-            tainted: &self.tainted,
-            want: Want::Secret,
-            found: false,
-            budget: 2000,
-        };
+        let mut f = self.finder(Want::Secret);
         f.visit_expression(e);
         f.found
     }
