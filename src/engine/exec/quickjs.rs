@@ -323,6 +323,20 @@ fn setup_bytecode() -> Result<&'static [u8], SandboxError> {
         .map_err(|e| SandboxError::Init(e.clone()))
 }
 
+/// The intrinsics of a sandbox context. `lab` adds Eval; `strict` never has it (its code is
+/// compiled in the compiler context and loaded as bytecode).
+type SandboxIntrinsics = (
+    intrinsic::Date,
+    intrinsic::RegExpCompiler,
+    intrinsic::RegExp,
+    intrinsic::Json,
+    intrinsic::Proxy,
+    intrinsic::MapSet,
+    intrinsic::TypedArrays,
+    intrinsic::Promise,
+    intrinsic::WeakRef,
+);
+
 /// One fresh QuickJS runtime + context with the host bridge installed. `!Send`.
 pub struct Sandbox {
     ctx: Context,
@@ -382,30 +396,9 @@ impl Sandbox {
         rt.set_interrupt_handler(Some(Box::new(move || c.should_interrupt())));
         let strict = req.profile == Profile::Strict;
         let ctx = if strict {
-            Context::custom::<(
-                intrinsic::Date,
-                intrinsic::RegExpCompiler,
-                intrinsic::RegExp,
-                intrinsic::Json,
-                intrinsic::Proxy,
-                intrinsic::MapSet,
-                intrinsic::TypedArrays,
-                intrinsic::Promise,
-                intrinsic::WeakRef,
-            )>(&rt)
+            Context::custom::<SandboxIntrinsics>(&rt)
         } else {
-            Context::custom::<(
-                intrinsic::Date,
-                intrinsic::Eval,
-                intrinsic::RegExpCompiler,
-                intrinsic::RegExp,
-                intrinsic::Json,
-                intrinsic::Proxy,
-                intrinsic::MapSet,
-                intrinsic::TypedArrays,
-                intrinsic::Promise,
-                intrinsic::WeakRef,
-            )>(&rt)
+            Context::custom::<(SandboxIntrinsics, intrinsic::Eval)>(&rt)
         }
         .map_err(|e| SandboxError::Init(e.to_string()))?;
 
