@@ -1,7 +1,59 @@
-//! Embeds `samples/*.js` into the binary (see `src/samples.rs`).
+//! Embeds `samples/*.js` into the binary (see `src/samples.rs`), and names the build: a hash
+//! of the sources (`SANDBENCH_BUILD_ID`), which the dedicated worker program reports so that a
+//! stale `sandbench-worker` left next to a rebuilt `sandbench` is never used.
 use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
 
 fn main() {
+    build_id();
+    samples();
+}
+
+/// FNV-1a over every source file's path and contents (not a security measure: it tells two
+/// builds of different sources apart).
+fn build_id() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for p in ["src", "Cargo.toml", "Cargo.lock"] {
+        println!("cargo:rerun-if-changed={}", root.join(p).display());
+    }
+    let mut files = vec![root.join("Cargo.toml"), root.join("Cargo.lock")];
+    collect(&root.join("src"), &mut files);
+    files.sort();
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |bytes: &[u8]| {
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    eat(env!("CARGO_PKG_VERSION").as_bytes());
+    for f in &files {
+        eat(f
+            .strip_prefix(root)
+            .unwrap_or(f)
+            .to_string_lossy()
+            .as_bytes());
+        eat(&std::fs::read(f).unwrap_or_default());
+        eat(&[0]);
+    }
+    println!("cargo:rustc-env=SANDBENCH_BUILD_ID={h:016x}");
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in rd.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            collect(&p, out);
+        } else {
+            out.push(p);
+        }
+    }
+}
+
+fn samples() {
     println!("cargo:rerun-if-changed=samples");
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
     let mut names: Vec<String> = std::fs::read_dir(&dir)

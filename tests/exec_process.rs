@@ -318,11 +318,147 @@ fn a_missing_worker_program_is_a_clear_crash_and_probe_explains_it() {
     assert!(err.contains("not runnable as a sandbench worker"), "{err}");
 }
 
+/// The worker programs of this build: the dedicated one `sandbench` prefers, and `sandbench`
+/// itself re-executed in worker mode (its fallback).
+const WORKER_PROGRAMS: [&str; 2] = [
+    env!("CARGO_BIN_EXE_sandbench-worker"),
+    env!("CARGO_BIN_EXE_sandbench"),
+];
+
 #[test]
 fn the_real_worker_passes_its_probe() {
-    let status =
-        process::probe(std::path::Path::new(env!("CARGO_BIN_EXE_sandbench"))).expect("probe");
-    assert!(status.starts_with("Landlock "), "{status}");
+    for program in WORKER_PROGRAMS {
+        let status = process::probe(std::path::Path::new(program)).expect("probe");
+        assert!(status.starts_with("Landlock "), "{program}: {status}");
+    }
+}
+
+#[test]
+fn a_worker_from_another_build_is_refused_by_the_probe() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("sandbench-worker");
+    std::fs::write(
+        &path,
+        "#!/bin/sh\necho 'sandbench-worker-probe v2 build 0123456789abcdef Landlock unsupported'\n",
+    )
+    .expect("write script");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let err = process::probe(&path).expect_err("a stale worker must not pass");
+    assert!(err.contains("a worker from another build"), "{err}");
+    assert!(err.contains(process::BUILD_ID), "{err}");
+}
+
+#[test]
+fn both_worker_programs_run_the_same_locked_down_engine() {
+    let code = r#"
+        let reached = [];
+        try { reached.push(typeof this.constructor.constructor('return process')()); } catch (e) {}
+        try { require('fs'); } catch (e) { reached.push(e.message); }
+        try { reached.push(typeof process.env); } catch (e) { reached.push(e.message); }
+        reached.join(' | ')
+    "#;
+    for program in WORKER_PROGRAMS {
+        let exec = ProcessExecutor::with_program(program);
+        let (out, _) = run_with(&exec, code, Limits::default(), &CancelToken::new());
+        assert_eq!(out.outcome, Outcome::Ok, "{program}: {out:?}");
+        assert_eq!(
+            out.value,
+            Some(serde_json::json!(
+                "Module 'fs' is not allowed in sandbox | process is not available in sandbox"
+            )),
+            "{program}"
+        );
+        let caps: Vec<&str> = out.blocked.iter().map(|b| b.capability.as_str()).collect();
+        assert!(caps.contains(&"Function"), "{program}: {caps:?}");
+        assert!(caps.contains(&"fs"), "{program}: {caps:?}");
+        assert!(caps.contains(&"process"), "{program}: {caps:?}");
+    }
+}
+
+/// Runs the dedicated worker by hand with `stdin` as its whole input: (exit code, stdout).
+fn drive_worker(stdin: &[u8]) -> (Option<i32>, String) {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sandbench-worker"))
+        .args(["worker", "--memory-mb", "128", "--wall-timeout-ms", "10000"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start the worker");
+    let mut input = child.stdin.take().expect("stdin");
+    let bytes = stdin.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = input.write_all(&bytes);
+    });
+    let out = child.wait_with_output().expect("worker output");
+    let _ = writer.join();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+fn preamble(build: &[u8], bytecode: &[u8]) -> Vec<u8> {
+    let mut v = process::SETUP_MAGIC.to_vec();
+    v.extend_from_slice(build);
+    v.extend_from_slice(&(bytecode.len() as u32).to_le_bytes());
+    v.extend_from_slice(bytecode);
+    v
+}
+
+fn request_json(code: &str) -> Vec<u8> {
+    serde_json::to_vec(&ExecRequest::new(code)).expect("json")
+}
+
+#[test]
+fn the_worker_takes_the_setup_bytecode_only_from_a_parent_of_its_own_build() {
+    let ours = process::BUILD_ID.as_bytes();
+    let setup = sandbench::engine::exec::quickjs::setup_bytecode().expect("setup compiles");
+    // Our build, our bytecode: the normal case.
+    let mut input = preamble(ours, setup);
+    input.extend(request_json("6 * 7"));
+    let (code, out) = drive_worker(&input);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains(r#""outcome":"ok","value":42"#), "{out}");
+    // Another build: its bytecode (here junk) is ignored and the worker compiles its own.
+    let mut input = preamble(b"0123456789abcdef", b"not bytecode");
+    input.extend(request_json("6 * 7"));
+    let (code, out) = drive_worker(&input);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains(r#""outcome":"ok","value":42"#), "{out}");
+    // Our build id with bytes QuickJS cannot read: a clear report, not a crash.
+    let mut input = preamble(ours, b"junk");
+    input.extend(request_json("6 * 7"));
+    let (_, out) = drive_worker(&input);
+    assert!(out.contains(r#""outcome":"crashed""#), "{out}");
+    assert!(out.contains("host bridge setup failed"), "{out}");
+}
+
+#[test]
+fn a_worker_refuses_input_without_a_well_formed_setup_preamble() {
+    // A bare request (no preamble).
+    let (_, out) = drive_worker(&request_json("1"));
+    assert!(out.contains(r#""outcome":"crashed""#), "{out}");
+    assert!(
+        out.contains("does not start with the setup preamble"),
+        "{out}"
+    );
+    // A declared bytecode length over the limit.
+    let mut input = process::SETUP_MAGIC.to_vec();
+    input.extend_from_slice(process::BUILD_ID.as_bytes());
+    input.extend_from_slice(&u32::MAX.to_le_bytes());
+    let (_, out) = drive_worker(&input);
+    assert!(out.contains("is over the limit"), "{out}");
+    // Cut short inside the header, and inside the bytecode.
+    let (_, out) = drive_worker(&process::SETUP_MAGIC[..5]);
+    assert!(out.contains("the setup preamble ended early"), "{out}");
+    let mut input = preamble(process::BUILD_ID.as_bytes(), b"0123456789");
+    input.truncate(input.len() - 4);
+    let (_, out) = drive_worker(&input);
+    assert!(out.contains("reading the setup bytecode"), "{out}");
+    // Nothing at all (a worker the parent gave up on before it was ready): a quiet exit.
+    let (code, out) = drive_worker(b"");
+    assert_eq!((code, out.as_str()), (Some(0), ""));
 }
 
 #[test]
@@ -347,7 +483,7 @@ fn p50(mut v: Vec<Duration>) -> Duration {
 #[test]
 #[ignore = "benchmark: run explicitly in release mode"]
 fn bench_cold_child_and_warm_pool_latency() {
-    let bin = env!("CARGO_BIN_EXE_sandbench");
+    let bin = env!("CARGO_BIN_EXE_sandbench-worker");
     let limits = Limits::default();
     let n = 200;
     let cold = ProcessExecutor::with_program(bin);
@@ -482,7 +618,7 @@ fn executors_says_why_the_process_executor_is_unavailable() {
 }
 
 fn real(pool: usize) -> ProcessExecutor {
-    ProcessExecutor::with_program(env!("CARGO_BIN_EXE_sandbench")).with_pool(pool)
+    ProcessExecutor::with_program(env!("CARGO_BIN_EXE_sandbench-worker")).with_pool(pool)
 }
 
 fn threads_of_this_process() -> usize {

@@ -10,10 +10,11 @@ pub fn executors() -> Vec<Box<dyn Executor>> {
     vec![
         Box::new(QuickJsExecutor::new()),
         // The same engine in a locked-down worker: this test binary is not `sandbench`, so
-        // name the real binary as the worker program.
+        // name the worker program `sandbench` uses, the dedicated `sandbench-worker` (its
+        // fallback, `sandbench worker`, runs the same code: see tests/exec_process.rs).
         Box::new(
             sandbench::engine::exec::process::ProcessExecutor::with_program(env!(
-                "CARGO_BIN_EXE_sandbench"
+                "CARGO_BIN_EXE_sandbench-worker"
             ))
             .with_pool(1),
         ),

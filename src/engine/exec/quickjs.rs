@@ -123,6 +123,33 @@ pub fn compile(code: &str, filename: &str, strict: bool) -> Result<Rc<[u8]>, JsE
     Ok(bytes)
 }
 
+/// A script compiled ahead of [`Sandbox::eval_compiled`] (`Send`: compiled on one thread, run
+/// on another).
+pub struct Precompiled {
+    filename: String,
+    strict: bool,
+    code_len: usize,
+    bytecode: Result<Vec<u8>, JsError>,
+}
+
+/// Compiles `code` for a sandbox of `profile` whose script is named `filename`, in this
+/// thread's compiler context (not kept in the compile cache: for a single use).
+pub fn precompile(code: &str, filename: &str, profile: Profile) -> Precompiled {
+    let strict = profile == Profile::Strict;
+    // Over-long code is not compiled: the sandbox refuses it with its own message.
+    let bytecode = if code.len() > MAX_CODE_BYTES {
+        Err(js_error("RangeError", "code over the size limit"))
+    } else {
+        compile_with(code, filename, strict, 0)
+    };
+    Precompiled {
+        filename: filename.to_string(),
+        strict,
+        code_len: code.len(),
+        bytecode,
+    }
+}
+
 /// Most scripts kept compiled per thread.
 pub const COMPILE_CACHE_ENTRIES: usize = 8;
 /// Most bytes (code + bytecode) kept compiled per thread.
@@ -305,8 +332,13 @@ pub fn run_bytecode<'js>(ctx: &Ctx<'js>, bytes: &[u8]) -> rquickjs::Result<Value
     Ok(v)
 }
 
-fn setup_bytecode() -> Result<&'static [u8], SandboxError> {
-    static SETUP: OnceLock<Result<Vec<u8>, String>> = OnceLock::new();
+/// The host bridge's setup script, compiled once per process (or handed over by the parent
+/// process through [`provide_setup_bytecode`]).
+static SETUP: OnceLock<Result<Vec<u8>, String>> = OnceLock::new();
+
+/// The host setup script as bytecode: compiled on first use in this process unless a parent
+/// already provided it.
+pub fn setup_bytecode() -> Result<&'static [u8], SandboxError> {
     SETUP
         .get_or_init(|| {
             // The host's frames are never shown: no source text or line tables needed.
@@ -321,6 +353,15 @@ fn setup_bytecode() -> Result<&'static [u8], SandboxError> {
         .as_ref()
         .map(|v| v.as_slice())
         .map_err(|e| SandboxError::Init(e.clone()))
+}
+
+/// Uses `bytes` as this process's host setup bytecode instead of compiling the script (a
+/// worker process receives it from its parent when both are the same build). False if the
+/// bytecode was already settled.
+///
+/// Only for bytecode from a trusted producer: QuickJS does not validate bytecode it loads.
+pub fn provide_setup_bytecode(bytes: Vec<u8>) -> bool {
+    SETUP.set(Ok(bytes)).is_ok()
 }
 
 /// The intrinsics of a sandbox context. `lab` adds Eval; `strict` never has it (its code is
@@ -458,11 +499,22 @@ impl Sandbox {
     /// wall deadline per call). A Promise completion value is settled by draining the job
     /// queue under the same limits.
     pub fn eval(&mut self, code: &str) -> EvalResult {
+        self.eval_with(code, None)
+    }
+
+    /// As [`Sandbox::eval`], with `code` already compiled by [`precompile`] (on any thread:
+    /// the out-of-process worker compiles while this sandbox is being built). Bytecode compiled
+    /// for another file name or profile is not used: the code is compiled again.
+    pub fn eval_compiled(&mut self, code: &str, compiled: Precompiled) -> EvalResult {
+        self.eval_with(code, Some(compiled))
+    }
+
+    fn eval_with(&mut self, code: &str, compiled: Option<Precompiled>) -> EvalResult {
         let started = Instant::now();
         let cpu0 = limits::thread_cpu_ns();
         self.host.borrow_mut().reset(code);
         self.mem.reset_peak();
-        let mut r = self.eval_inner(code);
+        let mut r = self.eval_inner(code, compiled);
         r.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
         r.cpu_ms = limits::thread_cpu_ns().saturating_sub(cpu0) as f64 / 1e6;
         r.peak_memory_bytes = self.mem.peak();
@@ -490,7 +542,7 @@ impl Sandbox {
         }
     }
 
-    fn eval_inner(&mut self, code: &str) -> EvalResult {
+    fn eval_inner(&mut self, code: &str, compiled: Option<Precompiled>) -> EvalResult {
         if self.spent {
             return Self::empty(
                 Outcome::Crashed,
@@ -514,7 +566,13 @@ impl Sandbox {
         }
         let filename = self.host.borrow().filename.clone();
         let strict = self.profile == Profile::Strict;
-        let bytes = match compile(code, &filename, strict) {
+        let bytes = match compiled {
+            Some(c) if c.filename == filename && c.strict == strict && c.code_len == code.len() => {
+                c.bytecode.map(Rc::from)
+            }
+            _ => compile(code, &filename, strict),
+        };
+        let bytes = match bytes {
             Ok(b) => b,
             Err(e) => return Self::empty(Outcome::Error, Some(e)),
         };
