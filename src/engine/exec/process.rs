@@ -1,18 +1,21 @@
 //! The out-of-process executor: the in-process QuickJS engine in a locked-down child process.
 //!
-//! Parent side ([`ProcessExecutor`]): starts `sandbench worker --memory-mb M --wall-timeout-ms W`
-//! (this same binary, or the program named by `SANDBENCH_WORKER` / [`ProcessExecutor::with_program`])
-//! with an empty environment in `/`, writes the [`ExecRequest`] as one JSON document on its
-//! stdin and reads events back as newline-delimited JSON on its stdout. Everything the child
+//! Parent side ([`ProcessExecutor`]): starts `<worker program> worker --memory-mb M
+//! --wall-timeout-ms W [--expect SETTINGS]` (the worker program: `sandbench-worker` next to this
+//! executable when it is the same build, else this executable; or the one named by
+//! `SANDBENCH_WORKER` / [`ProcessExecutor::with_program`]) with an empty environment in `/`,
+//! writes the setup preamble (the host setup bytecode, see [`SETUP_MAGIC`]) and the
+//! [`ExecRequest`] as one JSON document on its stdin and reads events back as
+//! newline-delimited JSON on its stdout. Everything the child
 //! sends is untrusted: frames and the whole stream are size-bounded, every frame must parse as
 //! an [`ExecEvent`], numbers are sanitised, identity fields (executor, hash, limits) are the
 //! parent's own. The parent samples the child's RSS and CPU from `/proc` for `Sample` events,
 //! kills it at the wall deadline (`timeout`) or on cancel (`cancelled`), and reports a child
 //! that dies or misbehaves as `crashed` with the signal or the reason.
 //!
-//! Worker side ([`worker_main`]): applies [`super::lockdown`] first, then reads the request,
-//! runs it in a fresh engine [`super::quickjs::Sandbox`] on its own thread and forwards its
-//! events. One run per worker process; an optional pool of pre-started, pre-locked workers
+//! Worker side ([`worker_main`]): applies [`super::lockdown`] first, then reads the preamble
+//! and the request, runs it in a fresh engine [`super::quickjs::Sandbox`] on its own thread
+//! (built from `--expect` while the request is read and compiled) and forwards its events. One run per worker process; an optional pool of pre-started, pre-locked workers
 //! (waiting on stdin, engine warmed up and the likely sandbox already built) hides the spawn.
 
 use super::lockdown::{self, LockdownConfig};
@@ -232,7 +235,8 @@ fn candidate_programs() -> Result<Vec<PathBuf>, String> {
     Ok(out)
 }
 
-/// The worker program this process uses: the first candidate (see [`candidate_programs`]) that
+/// The worker program this process uses: the first candidate (`SANDBENCH_WORKER`, else
+/// `sandbench-worker` next to this executable, then this executable) that
 /// passes the [`probe`]; or why none does.
 pub fn default_program() -> Result<PathBuf, String> {
     cached_probe()
