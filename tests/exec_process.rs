@@ -398,6 +398,51 @@ fn drive_worker(stdin: &[u8]) -> (Option<i32>, String) {
     )
 }
 
+#[test]
+fn a_waiting_worker_has_no_environment_and_an_empty_removed_working_directory() {
+    // The parent starts it as for every run (this test process has an environment to lose).
+    let exec = real(1);
+    exec.prewarm(&Limits::default());
+    let me = std::process::id();
+    // Every worker child of this process (other tests run theirs meanwhile; one may end
+    // between listing and reading: those are skipped).
+    let mut checked = 0;
+    for pid in std::fs::read_dir("/proc")
+        .expect("/proc")
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+    {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        // pid (comm) state ppid …: comm may hold spaces, so split after the last ')'.
+        let ppid = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+            .and_then(|p| p.parse::<u32>().ok());
+        if ppid != Some(me) || !stat.contains("(sandbench-work") {
+            continue;
+        }
+        let (Ok(environ), Ok(cwd)) = (
+            std::fs::read(format!("/proc/{pid}/environ")),
+            std::fs::read_link(format!("/proc/{pid}/cwd")),
+        ) else {
+            continue;
+        };
+        assert!(environ.is_empty(), "{}", String::from_utf8_lossy(&environ));
+        let cwd = cwd.to_string_lossy().into_owned();
+        if cwd == "/" {
+            continue; // another test's worker, started but not yet locked down
+        }
+        assert!(cwd.ends_with(" (deleted)"), "{cwd}");
+        assert!(cwd.contains("sandbench-cwd-"), "{cwd}");
+        checked += 1;
+    }
+    // At least the pooled worker (locked down before it said it was ready).
+    assert!(checked >= 1, "no locked-down worker found");
+    // The pool's worker still serves a run.
+    let (out, _) = run_with(&exec, "6 * 7", Limits::default(), &CancelToken::new());
+    assert_eq!(out.value, Some(serde_json::json!(42)));
+}
+
 fn preamble(build: &[u8], bytecode: &[u8]) -> Vec<u8> {
     let mut v = process::SETUP_MAGIC.to_vec();
     v.extend_from_slice(build);

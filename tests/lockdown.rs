@@ -154,6 +154,27 @@ fn descriptors_leaked_by_the_parent_are_closed() {
 }
 
 #[test]
+fn the_working_directory_is_an_empty_removed_directory() {
+    // SAFETY: as in `in_locked_child`: system calls only, then _exit.
+    let pid = unsafe { libc::fork() };
+    assert!(pid >= 0, "fork failed");
+    if pid == 0 {
+        let code = match lockdown::apply(&LockdownConfig::for_limits(128, 10_000)) {
+            Ok(s) if s.workdir == lockdown::Workdir::EmptyRemoved => ALL_DENIED,
+            Ok(_) => 30,
+            Err(_) => 10,
+        };
+        // SAFETY: ends the forked child without running the harness's destructors.
+        unsafe { libc::_exit(code) };
+    }
+    let mut status = 0;
+    // SAFETY: waiting for our own child with a valid status pointer.
+    assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
+    assert!(libc::WIFEXITED(status), "status {status}");
+    assert_eq!(libc::WEXITSTATUS(status), ALL_DENIED);
+}
+
+#[test]
 fn threads_memory_and_clocks_still_work_after_lockdown() {
     let code = in_locked_child(|| {
         // The engine runs scripts on a thread with a large native stack.

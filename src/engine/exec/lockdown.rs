@@ -76,6 +76,16 @@ impl LandlockState {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LockdownStatus {
     pub landlock: LandlockState,
+    pub workdir: Workdir,
+}
+
+/// The worker's working directory after [`apply`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Workdir {
+    /// An empty directory, already removed (nothing can be created in it).
+    EmptyRemoved,
+    /// `/`: no temporary directory could be created (seccomp still denies every path).
+    Root,
 }
 
 /// A layer that could not be applied. The worker refuses to run code after any of these.
@@ -127,17 +137,45 @@ pub fn seccomp_available() -> Result<(), String> {
 pub fn apply(cfg: &LockdownConfig) -> Result<LockdownStatus, LockdownError> {
     close_inherited_fds();
     set_rlimits(cfg)?;
-    // SAFETY: a constant NUL-terminated path.
-    if unsafe { libc::chdir(c"/".as_ptr()) } != 0 {
-        return Err(err("chdir /", std::io::Error::last_os_error()));
-    }
+    let workdir = enter_empty_dir()?;
     let landlock = apply_landlock();
     // SAFETY: PR_SET_NO_NEW_PRIVS takes integer arguments only.
     if unsafe { libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) } != 0 {
         return Err(err("no_new_privs", std::io::Error::last_os_error()));
     }
     apply_seccomp()?;
-    Ok(LockdownStatus { landlock })
+    Ok(LockdownStatus { landlock, workdir })
+}
+
+/// Makes the working directory an empty directory that no longer exists: creates a private
+/// one on tmpfs (`/dev/shm`, else the temporary directory), enters it and removes it. Nothing
+/// can be created in a removed directory, so it stays empty even before seccomp. Where neither
+/// can be created, the root directory.
+#[cfg(target_os = "linux")]
+fn enter_empty_dir() -> Result<Workdir, LockdownError> {
+    // The environment is empty in a worker: no TMPDIR, so the temporary directory is /tmp.
+    for template in [
+        c"/dev/shm/sandbench-cwd-XXXXXX",
+        c"/tmp/sandbench-cwd-XXXXXX",
+    ] {
+        let mut path = template.to_bytes_with_nul().to_vec();
+        // SAFETY: `path` is a writable NUL-terminated template ending in XXXXXX.
+        if unsafe { libc::mkdtemp(path.as_mut_ptr().cast()) }.is_null() {
+            continue;
+        }
+        // SAFETY: `path` now names the directory mkdtemp created (mode 0700, ours).
+        let entered = unsafe { libc::chdir(path.as_ptr().cast()) } == 0;
+        // SAFETY: as above; removing the (empty) directory we just created.
+        let removed = unsafe { libc::rmdir(path.as_ptr().cast()) } == 0;
+        if entered && removed {
+            return Ok(Workdir::EmptyRemoved);
+        }
+    }
+    // SAFETY: a constant NUL-terminated path.
+    if unsafe { libc::chdir(c"/".as_ptr()) } != 0 {
+        return Err(err("chdir /", std::io::Error::last_os_error()));
+    }
+    Ok(Workdir::Root)
 }
 
 #[cfg(not(target_os = "linux"))]
