@@ -377,8 +377,30 @@ fn both_worker_programs_run_the_same_locked_down_engine() {
 
 /// Runs the dedicated worker by hand with `stdin` as its whole input: (exit code, stdout).
 fn drive_worker(stdin: &[u8]) -> (Option<i32>, String) {
+    drive_worker_with_stack(stdin, None)
+}
+
+/// As [`drive_worker`], with the worker's RLIMIT_STACK set to `stack` bytes.
+fn drive_worker_with_stack(stdin: &[u8], stack: Option<u64>) -> (Option<i32>, String) {
     use std::io::Write;
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sandbench-worker"))
+    use std::os::unix::process::CommandExt;
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_sandbench-worker"));
+    if let Some(bytes) = stack {
+        // SAFETY: only setrlimit (async-signal-safe) runs between fork and exec.
+        unsafe {
+            cmd.pre_exec(move || {
+                let lim = libc::rlimit {
+                    rlim_cur: bytes,
+                    rlim_max: libc::RLIM_INFINITY,
+                };
+                if libc::setrlimit(libc::RLIMIT_STACK, &lim) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+    }
+    let mut child = cmd
         .args(["worker", "--memory-mb", "128", "--wall-timeout-ms", "10000"])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
@@ -477,6 +499,24 @@ fn the_worker_takes_the_setup_bytecode_only_from_a_parent_of_its_own_build() {
     let (_, out) = drive_worker(&input);
     assert!(out.contains(r#""outcome":"crashed""#), "{out}");
     assert!(out.contains("host bridge setup failed"), "{out}");
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_crash_even_with_a_small_main_stack() {
+    let setup = sandbench::engine::exec::quickjs::setup_bytecode().expect("setup compiles");
+    let code = format!("{}1{}", "[".repeat(45_000), "]".repeat(45_000));
+    let mut input = preamble(process::BUILD_ID.as_bytes(), setup);
+    input.extend(request_json(&code));
+    // The main thread compiles when its stack may grow enough; the engine thread otherwise.
+    for stack in [None, Some(256 * 1024)] {
+        let (code, out) = drive_worker_with_stack(&input, stack);
+        assert_eq!(code, Some(0), "{stack:?}: {out}");
+        assert!(out.contains(r#""outcome":"error""#), "{stack:?}: {out}");
+        assert!(
+            out.contains("Maximum call stack size exceeded"),
+            "{stack:?}: {out}"
+        );
+    }
 }
 
 #[test]

@@ -1333,6 +1333,10 @@ pub fn worker_main(opts: WorkerOptions) -> i32 {
     let limits = crate::engine::policy::Limits::default();
     let memory_mb = opts.memory_mb.unwrap_or(limits.memory_mb);
     let wall_ms = opts.wall_timeout_ms.unwrap_or(limits.wall_timeout_ms);
+    // The request is compiled on this (the main) thread, whose stack can only grow as far as
+    // RLIMIT_STACK allows, and whose size cannot be asked once locked down: with a small limit
+    // the engine thread (with its own large stack) compiles instead.
+    let compile_here = main_stack_allows(quickjs::COMPILER_STACK + 2 * 1024 * 1024);
     let status = match lockdown::apply(&LockdownConfig::for_limits(memory_mb, wall_ms)) {
         Ok(s) => s,
         Err(e) => {
@@ -1377,7 +1381,8 @@ pub fn worker_main(opts: WorkerOptions) -> i32 {
     }
     // The engine thread: built now, so that a pooled worker can warm it up (and prepare the
     // sandbox the request will most likely need) before it reports ready.
-    let (req_tx, req_rx) = std::sync::mpsc::channel::<(ExecRequest, quickjs::Precompiled)>();
+    let (req_tx, req_rx) =
+        std::sync::mpsc::channel::<(ExecRequest, Option<quickjs::Precompiled>)>();
     let (msg_tx, msg_rx) = std::sync::mpsc::channel::<EngineMsg>();
     // The sandbox to build before the request arrives: a fresh worker is told its run's
     // settings (`--expect`) and builds the sandbox while this thread reads and compiles the
@@ -1409,7 +1414,7 @@ pub fn worker_main(opts: WorkerOptions) -> i32 {
     if engine.is_err() {
         return worker_fail(None, "could not start the engine thread".to_string());
     }
-    if warm {
+    if warm && compile_here {
         // This thread compiles the request: warm its compiler up too.
         let _ = quickjs::precompile(
             "0",
@@ -1459,7 +1464,7 @@ pub fn worker_main(opts: WorkerOptions) -> i32 {
         );
     }
     // Compiled here while the engine thread builds the sandbox.
-    let compiled = quickjs::precompile(&req.code, &req.filename, req.profile);
+    let compiled = compile_here.then(|| quickjs::precompile(&req.code, &req.filename, req.profile));
     if req_tx.send((req, compiled)).is_err() {
         return worker_fail(None, "the engine thread is gone".to_string());
     }
@@ -1512,6 +1517,19 @@ pub fn worker_main(opts: WorkerOptions) -> i32 {
     }
 }
 
+/// Whether this (main) thread's stack may grow to `bytes` (RLIMIT_STACK; unknown counts as no).
+fn main_stack_allows(bytes: usize) -> bool {
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: `lim` is a valid out-parameter.
+    if unsafe { libc::getrlimit(libc::RLIMIT_STACK, &mut lim) } != 0 {
+        return false;
+    }
+    lim.rlim_cur == libc::RLIM_INFINITY || lim.rlim_cur >= bytes as libc::rlim_t
+}
+
 /// How often a worker sends the console and blocked events gathered so far.
 const FLUSH_EVERY: Duration = Duration::from_millis(40);
 
@@ -1546,7 +1564,7 @@ fn same_sandbox(a: &ExecRequest, b: &ExecRequest) -> bool {
 fn engine_thread(
     guess: Option<ExecRequest>,
     warm: bool,
-    requests: std::sync::mpsc::Receiver<(ExecRequest, quickjs::Precompiled)>,
+    requests: std::sync::mpsc::Receiver<(ExecRequest, Option<quickjs::Precompiled>)>,
     out: std::sync::mpsc::Sender<EngineMsg>,
 ) {
     use super::quickjs::Sandbox;
@@ -1589,7 +1607,10 @@ fn engine_thread(
     let mut spent = None;
     let outcome = match sandbox {
         Ok(mut sb) => {
-            let r = sb.eval_compiled(&req.code, compiled);
+            let r = match compiled {
+                Some(c) => sb.eval_compiled(&req.code, c),
+                None => sb.eval(&req.code),
+            };
             spent = Some(sb);
             ExecOutcome {
                 executor: NAME.to_string(),

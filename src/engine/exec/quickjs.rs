@@ -34,7 +34,8 @@ const SAMPLE_EVERY: Duration = Duration::from_millis(40);
 const ABANDON_GRACE: Duration = Duration::from_millis(100);
 /// Memory and stack of the per-thread compiler runtime.
 const COMPILER_MEMORY: usize = 256 * 1024 * 1024;
-const COMPILER_STACK: usize = 1024 * 1024;
+/// Native stack the compiler may use (QuickJS's parser recurses).
+pub const COMPILER_STACK: usize = 1024 * 1024;
 
 /// Why a sandbox could not be created.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
