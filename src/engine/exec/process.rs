@@ -1612,23 +1612,8 @@ fn engine_thread(
                 None => sb.eval(&req.code),
             };
             spent = Some(sb);
-            ExecOutcome {
-                executor: NAME.to_string(),
-                code_sha256: String::new(), // the parent fills in its own
-                outcome: r.outcome,
-                value: r.value,
-                value_display: r.value_display,
-                error: r.error,
-                console: r.console,
-                console_truncated: r.console_truncated,
-                blocked: r.blocked,
-                duration_ms: r.duration_ms,
-                cpu_ms: r.cpu_ms,
-                peak_memory_bytes: r.peak_memory_bytes,
-                limits: LimitsReport::from(&req.limits),
-                runaway_threads: 0,
-                blocked_dropped: r.blocked_dropped,
-            }
+            // The parent fills in its own hash of the code.
+            r.into_outcome(NAME, &req, String::new(), 0)
         }
         Err(e) => ExecOutcome::not_run(
             NAME,

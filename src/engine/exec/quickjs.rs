@@ -896,22 +896,35 @@ enum Msg {
 }
 
 fn outcome_from(req: &ExecRequest, r: EvalResult, sha: String) -> ExecOutcome {
-    ExecOutcome {
-        executor: NAME.to_string(),
-        code_sha256: sha,
-        outcome: r.outcome,
-        value: r.value,
-        value_display: r.value_display,
-        error: r.error,
-        console: r.console,
-        console_truncated: r.console_truncated,
-        blocked: r.blocked,
-        blocked_dropped: r.blocked_dropped,
-        duration_ms: r.duration_ms,
-        cpu_ms: r.cpu_ms,
-        peak_memory_bytes: r.peak_memory_bytes,
-        limits: LimitsReport::from(&req.limits),
-        runaway_threads: RUNAWAYS.load(Ordering::SeqCst),
+    r.into_outcome(NAME, req, sha, RUNAWAYS.load(Ordering::SeqCst))
+}
+
+impl EvalResult {
+    /// The report of a run of `req` by `executor` (`sha`: the code's SHA-256).
+    pub fn into_outcome(
+        self,
+        executor: &str,
+        req: &ExecRequest,
+        sha: String,
+        runaway_threads: u32,
+    ) -> ExecOutcome {
+        ExecOutcome {
+            executor: executor.to_string(),
+            code_sha256: sha,
+            outcome: self.outcome,
+            value: self.value,
+            value_display: self.value_display,
+            error: self.error,
+            console: self.console,
+            console_truncated: self.console_truncated,
+            blocked: self.blocked,
+            blocked_dropped: self.blocked_dropped,
+            duration_ms: self.duration_ms,
+            cpu_ms: self.cpu_ms,
+            peak_memory_bytes: self.peak_memory_bytes,
+            limits: LimitsReport::from(&req.limits),
+            runaway_threads,
+        }
     }
 }
 
