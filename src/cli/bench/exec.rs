@@ -786,106 +786,104 @@ fn verdict(v: Option<f64>, target: f64) -> String {
 /// The human table: our figure, the target beside it.
 pub fn table(res: &Value, w: &Workloads) -> String {
     use std::fmt::Write as _;
-    let mut rows: Vec<(String, String, String)> = vec![
+    // One row: label, the figure at `v`, and the target beside it when there is one.
+    let row = |label: String, v: &Value, target: Option<f64>| {
+        let x = num(v);
         (
+            label,
+            cell(x),
+            target.map(|t| verdict(x, t)).unwrap_or_default(),
+        )
+    };
+    let mut rows = vec![
+        row(
             "cold run p50 us (Sandbox)".into(),
-            cell(num(&res["cold_p50_us"])),
-            verdict(num(&res["cold_p50_us"]), TARGET_COLD_P50_US),
+            &res["cold_p50_us"],
+            Some(TARGET_COLD_P50_US),
         ),
-        (
+        row(
             "cold run p95 us (Sandbox)".into(),
-            cell(num(&res["cold_p95_us"])),
-            String::new(),
+            &res["cold_p95_us"],
+            None,
         ),
-        (
+        row(
             "create+dispose only p50 us".into(),
-            cell(num(&res["create_only_p50_us"])),
-            String::new(),
+            &res["create_only_p50_us"],
+            None,
         ),
-        (
+        row(
             "cold p50 us, bare rquickjs floor".into(),
-            cell(num(&res["extra_floor_rquickjs_cold_p50_us"])),
-            String::new(),
+            &res["extra_floor_rquickjs_cold_p50_us"],
+            None,
         ),
-        (
+        row(
             "cold run p50 us (executor)".into(),
-            cell(num(&res["exec_cold_p50_us"])),
-            String::new(),
+            &res["exec_cold_p50_us"],
+            None,
         ),
-        (
+        row(
             "cold run p95 us (executor)".into(),
-            cell(num(&res["exec_cold_p95_us"])),
-            String::new(),
+            &res["exec_cold_p95_us"],
+            None,
+        ),
+        row(
+            "cold run p50 us (fresh worker process)".into(),
+            &res["process_cold_p50_us"],
+            Some(TARGET_PROCESS_COLD_P50_US),
+        ),
+        row(
+            "  same, sandbench re-executed as worker".into(),
+            &res["extra_process_cold_reexec_p50_us"],
+            None,
+        ),
+        row(
+            "run p50 us (pre-started worker)".into(),
+            &res["process_warm_pool_p50_us"],
+            Some(TARGET_PROCESS_WARM_POOL_P50_US),
         ),
     ];
-    rows.extend([
-        (
-            "cold run p50 us (fresh worker process)".into(),
-            cell(num(&res["process_cold_p50_us"])),
-            verdict(num(&res["process_cold_p50_us"]), TARGET_PROCESS_COLD_P50_US),
-        ),
-        (
-            "  same, sandbench re-executed as worker".into(),
-            cell(num(&res["extra_process_cold_reexec_p50_us"])),
-            String::new(),
-        ),
-        (
-            "run p50 us (pre-started worker)".into(),
-            cell(num(&res["process_warm_pool_p50_us"])),
-            verdict(
-                num(&res["process_warm_pool_p50_us"]),
-                TARGET_PROCESS_WARM_POOL_P50_US,
-            ),
-        ),
-    ]);
     for x in &w.warm {
-        rows.push((
+        rows.push(row(
             format!("warm {} p50 us", x.name),
-            cell(num(&res["warm_p50_us"][&x.name])),
-            String::new(),
+            &res["warm_p50_us"][&x.name],
+            None,
         ));
     }
     rows.extend([
-        (
+        row(
             "timeout 50ms: p50 wall ms".into(),
-            cell(num(&res["timeout50_p50_ms"])),
-            String::new(),
+            &res["timeout50_p50_ms"],
+            None,
         ),
-        (
+        row(
             "timeout 50ms: max wall ms".into(),
-            cell(num(&res["timeout50_max_ms"])),
-            String::new(),
+            &res["timeout50_max_ms"],
+            None,
         ),
-        (
+        row(
             "100 fresh plugin runs ms".into(),
-            cell(num(&res["plugin100_fresh_ms"])),
-            verdict(num(&res["plugin100_fresh_ms"]), TARGET_PLUGIN100_MS),
+            &res["plugin100_fresh_ms"],
+            Some(TARGET_PLUGIN100_MS),
         ),
-        (
+        row(
             "100 fresh plugin runs ms (Sandbox)".into(),
-            cell(num(&res["extra_plugin100_sandbox_ms"])),
-            String::new(),
+            &res["extra_plugin100_sandbox_ms"],
+            None,
         ),
-        (
+        row(
             "mem per live sandbox MB".into(),
-            cell(num(&res["mem"]["mem_per_sandbox_mb"])),
-            verdict(
-                num(&res["mem"]["mem_per_sandbox_mb"]),
-                TARGET_MEM_PER_SANDBOX_MB,
-            ),
+            &res["mem"]["mem_per_sandbox_mb"],
+            Some(TARGET_MEM_PER_SANDBOX_MB),
         ),
-        (
+        row(
             "32MB limit: ms to return".into(),
-            cell(num(&res["memlimit"]["memlimit_ms"])),
-            verdict(num(&res["memlimit"]["memlimit_ms"]), TARGET_MEMLIMIT_MS),
+            &res["memlimit"]["memlimit_ms"],
+            Some(TARGET_MEMLIMIT_MS),
         ),
-        (
+        row(
             "32MB limit: RSS growth MB".into(),
-            cell(num(&res["memlimit"]["rss_growth_mb"])),
-            verdict(
-                num(&res["memlimit"]["rss_growth_mb"]),
-                TARGET_MEMLIMIT_RSS_GROWTH_MB,
-            ),
+            &res["memlimit"]["rss_growth_mb"],
+            Some(TARGET_MEMLIMIT_RSS_GROWTH_MB),
         ),
     ]);
     let mut t = String::new();
