@@ -595,6 +595,19 @@ fn start_worker(
         .map_err(|e| format!("cannot start worker {}: {e}", program.display()))
 }
 
+/// Writes what a non-blocking pipe to the worker takes of `input` past `written`, advancing
+/// it; a failed write (the worker is gone: its output's end tells why) counts as all written.
+fn feed(stdin: &mut std::process::ChildStdin, input: &[u8], written: &mut usize) {
+    if *written >= input.len() {
+        return;
+    }
+    match stdin.write(&input[*written..]) {
+        Ok(n) => *written += n,
+        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+        Err(_) => *written = input.len(),
+    }
+}
+
 /// A request's settings without its code and input: what a worker may be told on its command
 /// line ahead of the request.
 fn settings_of(req: &ExecRequest) -> ExecRequest {
@@ -630,22 +643,8 @@ fn wait_ready(
         // Hand the input over as soon as the pipe takes it: the worker reads it once it has
         // locked itself down, and finds it waiting instead of sleeping until this thread is
         // scheduled again.
-        if in_fd >= 0 && written < input.len() {
-            // SAFETY: writing from a buffer we own, within its length.
-            let n = unsafe {
-                libc::write(
-                    in_fd,
-                    input[written..].as_ptr().cast(),
-                    input.len() - written,
-                )
-            };
-            if n > 0 {
-                written += n as usize;
-            } else if n < 0
-                && std::io::Error::last_os_error().kind() != std::io::ErrorKind::WouldBlock
-            {
-                written = input.len(); // the worker is gone: its output's end tells why
-            }
+        if let Some(w) = child.stdin.as_mut() {
+            feed(w, input, &mut written);
         }
         if cancel.is_some_and(CancelToken::is_cancelled) {
             break "cancelled while starting".to_string();
@@ -1068,11 +1067,7 @@ impl ProcessExecutor {
         let result: ExecOutcome = 'run: loop {
             // 1. Feed the request.
             if let Some(w) = stdin.as_mut() {
-                match w.write(&input[written..]) {
-                    Ok(n) => written += n,
-                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
-                    Err(_) => written = input.len(), // the worker is gone; EOF tells why
-                }
+                feed(w, input.as_slice(), &mut written);
                 if written >= input.len() {
                     stdin = None;
                 }
