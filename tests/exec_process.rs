@@ -54,6 +54,7 @@ case "$req" in
   *MODE_ALLOC_ABORT*) echo 'memory allocation of 1048576 bytes failed' >&2; kill -ABRT $$ ;;
   *MODE_HANG*) echo $$ > '{pid}'; exec sleep 30 ;;
   *MODE_TALK_FOREVER*) while :; do echo '{console}'; done ;;
+  *MODE_STDERR_FOREVER*) while :; do echo 'noise on stderr, never a report' >&2; done ;;
   *MODE_FLOOD*) i=0; while [ $i -lt 2000 ]; do echo '{console}'; i=$((i+1)); done; echo '{finished}' ;;
   *) echo '{console}'; echo '{finished}' ;;
 esac
@@ -928,6 +929,22 @@ fn a_worker_that_never_stops_talking_is_still_killed_on_a_bound() {
     let bound = Duration::from_millis(600 + 100) + process::REPORT_GRACE;
     assert!(took < bound + Duration::from_millis(300), "{took:?}");
     assert!(out.console.len() <= quick_limits().console_max_lines + 1);
+}
+
+#[test]
+fn a_worker_flooding_stderr_is_killed_at_the_deadline() {
+    let exec = ProcessExecutor::with_program(&fake().script);
+    let t0 = Instant::now();
+    let (out, _) = run_with(
+        &exec,
+        "MODE_STDERR_FOREVER",
+        quick_limits(),
+        &CancelToken::new(),
+    );
+    let took = t0.elapsed();
+    assert_eq!(out.outcome, Outcome::Timeout, "{}", message(&out));
+    // Stderr is not a report: no extension past wall 600 ms + kill grace 100 ms.
+    assert!(took < Duration::from_millis(600 + 100 + 300), "{took:?}");
 }
 
 #[test]

@@ -1185,7 +1185,7 @@ impl ProcessExecutor {
             }
             // 4. Drain stderr (kept bounded, the rest discarded).
             if !err_eof && fds[1].revents != 0 {
-                loop {
+                for _ in 0..READS_PER_PASS {
                     // SAFETY: reading into a buffer we own, within its length.
                     let n = unsafe { libc::read(err_fd, chunk.as_mut_ptr().cast(), chunk.len()) };
                     if n == 0 {
@@ -1202,7 +1202,7 @@ impl ProcessExecutor {
             }
             // 5. Read frames.
             if !out_eof && fds[0].revents != 0 {
-                loop {
+                for _ in 0..READS_PER_PASS {
                     // SAFETY: reading into a buffer we own, within its length.
                     let n = unsafe { libc::read(out_fd, chunk.as_mut_ptr().cast(), chunk.len()) };
                     if n == 0 {
@@ -1524,6 +1524,10 @@ fn main_stack_allows(bytes: usize) -> bool {
     }
     lim.rlim_cur == libc::RLIM_INFINITY || lim.rlim_cur >= bytes as libc::rlim_t
 }
+
+/// Most reads from one worker pipe between two checks of cancel and the deadline: a worker
+/// that writes as fast as the parent reads must not keep it away from its clock.
+const READS_PER_PASS: usize = 16;
 
 /// How often a worker sends the console and blocked events gathered so far.
 const FLUSH_EVERY: Duration = Duration::from_millis(40);
