@@ -1,0 +1,4 @@
+// expect: category=obfuscation min=80 context=plugin,package
+// why: every name and the payload are written as hex escapes; the call goes through the global.
+var g = typeof window !== "undefined" ? window : global;
+g["\x65\x76\x61\x6c"]("\x72\x65\x71\x75\x69\x72\x65\x28\x27\x63\x68\x69\x6c\x64\x5f\x70\x72\x6f\x63\x65\x73\x73\x27\x29\x2e\x65\x78\x65\x63\x28\x27\x69\x64\x27\x29");
