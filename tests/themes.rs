@@ -311,6 +311,51 @@ fn unknown_keys_and_fields_are_warnings() {
 }
 
 #[test]
+fn values_of_the_wrong_type_are_warnings_and_leave_their_keys_to_the_base() {
+    let text = "name = 7\ninherits = [\"light\"]\nseverity = \"red\"\n\
+                [verdict]\nblock = 1979-05-27T07:32:00Z\n[ui]\naccent = [1, 2]\ndim = \"#00ff00\"\n";
+    let base = Theme::builtin();
+    let parsed = parse_theme("types.toml", text, &base, &["light"]);
+    let has = |needle: &str| parsed.warnings.iter().any(|w| w.contains(needle));
+    assert!(
+        has("theme types.toml: name: expected a non-empty string"),
+        "{:?}",
+        parsed.warnings
+    );
+    assert!(has("inherits: expected a string"), "{:?}", parsed.warnings);
+    assert!(has("[severity] must be a table"), "{:?}", parsed.warnings);
+    // (serde hands a TOML date over as its text.)
+    assert!(
+        has("[verdict] block: bad colour \"1979-05-27T07:32:00Z\""),
+        "{:?}",
+        parsed.warnings
+    );
+    assert!(
+        has("[ui] accent: expected a colour string"),
+        "{:?}",
+        parsed.warnings
+    );
+    assert_eq!(parsed.warnings.len(), 5, "{:?}", parsed.warnings);
+    assert_eq!(parsed.inherits, None);
+    assert_eq!(
+        parsed.theme.name, "types",
+        "the file name stands in for a bad name"
+    );
+    // The one good key applies; every bad or missing one keeps the base's value.
+    assert_eq!(parsed.theme.ui.dim, Color::Rgb(0, 255, 0));
+    assert_eq!(parsed.theme.ui.accent, base.ui.accent);
+    assert_eq!(parsed.theme.severity, base.severity);
+    assert_eq!(parsed.theme.verdict, base.verdict);
+    assert!(parsed.unset.contains(&"severity.critical".to_string()));
+    assert!(parsed.unset.contains(&"verdict.allow".to_string()));
+    assert!(
+        !parsed.unset.contains(&"verdict.block".to_string()),
+        "a bad value is a warning, not an unset key"
+    );
+    assert!(!parsed.unset.contains(&"ui.dim".to_string()));
+}
+
+#[test]
 fn oversized_and_non_utf8_files_are_skipped_with_a_warning() {
     let dir = tempfile::tempdir().expect("temp dir");
     let huge = format!(
