@@ -302,3 +302,30 @@ fn after_a_crash_the_autosaved_buffer_is_offered_back() {
         "the file itself is untouched"
     );
 }
+
+#[test]
+fn a_user_theme_in_the_config_dir_is_offered() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let themes = dir.path().join("config").join("themes");
+    std::fs::create_dir_all(&themes).expect("mkdir");
+    std::fs::write(
+        themes.join("mine.toml"),
+        "name = \"from-config\"\ninherits = \"light\"\n[ui]\naccent = \"#ff00ff\"\n",
+    )
+    .expect("write theme");
+    let bin = Path::new(env!("CARGO_BIN_EXE_sandbench"));
+    let s = Session::start(100, 30);
+    s.literal(&format!(
+        "SANDBENCH_DATA_DIR={} SANDBENCH_CONFIG_DIR={} {}",
+        shell_quote(&dir.path().join("data")),
+        shell_quote(&dir.path().join("config")),
+        shell_quote(bin),
+    ));
+    s.keys(&["Enter"]);
+    s.wait_text("Threats");
+    // Five built-in colour themes come first, then the user's.
+    for _ in 0..5 {
+        s.keys(&["C-t"]);
+    }
+    s.wait_text("theme: from-config");
+}
