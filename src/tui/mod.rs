@@ -10,6 +10,7 @@ pub mod app;
 pub mod buffer;
 pub mod effects;
 pub mod keymap;
+pub mod layout;
 pub mod terminal;
 pub mod theme;
 pub mod ui;
@@ -70,11 +71,7 @@ pub fn initial(file: Option<PathBuf>) -> Result<AppInit, InputError> {
     let mut init = match file {
         Some(path) => {
             let text = crate::engine::error::read_source(&path, app::MAX_OPEN_BYTES)?;
-            let title = path.file_name().map_or_else(
-                || path.display().to_string(),
-                |n| n.to_string_lossy().into_owned(),
-            );
-            let mut i = AppInit::new(title, text);
+            let mut i = AppInit::new(app::title_of(&path), text);
             i.path = Some(path);
             i
         }

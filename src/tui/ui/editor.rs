@@ -2,13 +2,14 @@
 //! underlined in their severity colour on top, selection, cursor. Only visible lines are
 //! styled, so a keystroke costs the same on a 100 KB buffer as on a small one.
 
+use super::focused;
 use super::palette::Palette;
-use super::{focused, layout};
 use crate::engine::lexer::{self, LineState};
 use crate::engine::scan::{Finding, Severity};
 use crate::engine::text;
 use crate::tui::app::{App, Focus};
 use crate::tui::buffer::{self, Pos};
+use crate::tui::layout;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};

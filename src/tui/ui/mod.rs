@@ -6,13 +6,13 @@ pub mod executors;
 pub mod findings;
 pub mod graphs;
 pub mod help;
-pub mod layout;
 pub mod palette;
 pub mod results;
 pub mod samples;
 pub mod status;
 
 use crate::tui::app::{App, Focus, Overlay};
+use crate::tui::layout;
 use palette::Palette;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};

@@ -12,45 +12,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Gauge, Paragraph, Wrap};
 use ratatui::Frame;
 
-/// The tab labels as drawn, with their x offsets inside the pane.
-fn tab_spans(app: &App) -> Vec<(ResultsTab, String)> {
-    let counts = |t: ResultsTab| -> Option<usize> {
-        match t {
-            ResultsTab::Console => Some(match (&app.live, &app.last) {
-                (Some(l), _) => l.console.len(),
-                (None, Some(f)) => f.outcome.console.len(),
-                _ => 0,
-            }),
-            ResultsTab::Blocked => Some(app.blocked_list().len()),
-            ResultsTab::History => Some(app.history.len()),
-            _ => None,
-        }
-    };
-    ResultsTab::ALL
-        .iter()
-        .map(|t| {
-            let label = match counts(*t) {
-                Some(n) if n > 0 => format!("{} {n}", t.title()),
-                _ => t.title().to_string(),
-            };
-            (*t, label)
-        })
-        .collect()
-}
-
-/// The tab under screen column `x` on the tab row of the results pane.
-pub fn tab_at(app: &App, results: Rect, x: u16) -> Option<ResultsTab> {
-    let mut cx = results.x + 1;
-    for (t, label) in tab_spans(app) {
-        let w = label.chars().count() as u16;
-        if x >= cx && x < cx + w {
-            return Some(t);
-        }
-        cx += w + 1;
-    }
-    None
-}
-
 pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
     let block = super::pane(" Results ", focused(app, Focus::Results), p);
     let inner = block.inner(area);
@@ -59,7 +20,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
         return;
     }
     let mut tabs = Vec::new();
-    for (t, label) in tab_spans(app) {
+    for (t, label) in app.results_tabs() {
         let style = if t == app.results_tab {
             p.accent.add_modifier(Modifier::REVERSED | Modifier::BOLD)
         } else {
