@@ -3,6 +3,8 @@
 //! executors evolve.
 #![allow(dead_code)]
 
+pub mod tmux;
+
 use sandbench::engine::exec::{
     BlockedAttempt, ConsoleLevel, ConsoleLine, ExecEvent, ExecOutcome, ExecRequest, ExecutorInfo,
     JsError, LimitsReport, Outcome, Sample,
