@@ -100,79 +100,59 @@ impl App {
             }
             Overlay::Prompt {
                 kind,
-                mut input,
-                mut completions,
-            } => match action {
-                Action::PromptChar(c) | Action::Answer(c) => {
-                    if input.chars().count() < 4096 {
-                        input.push(c);
-                    }
-                    completions.clear();
-                    (
-                        Overlay::Prompt {
-                            kind,
-                            input,
-                            completions,
-                        },
-                        vec![],
-                    )
-                }
-                Action::Insert(s) | Action::Paste(s) => {
-                    input.extend(s.chars().filter(|c| !c.is_control()).take(4096));
-                    (
-                        Overlay::Prompt {
-                            kind,
-                            input,
-                            completions,
-                        },
-                        vec![],
-                    )
-                }
-                Action::PromptBackspace | Action::Backspace => {
-                    input.pop();
-                    completions.clear();
-                    (
-                        Overlay::Prompt {
-                            kind,
-                            input,
-                            completions,
-                        },
-                        vec![],
-                    )
-                }
-                Action::PromptComplete if kind != PromptKind::Search => {
-                    let fx = vec![Effect::Complete {
-                        input: input.clone(),
-                    }];
-                    (
-                        Overlay::Prompt {
-                            kind,
-                            input,
-                            completions,
-                        },
-                        fx,
-                    )
-                }
-                Action::Enter | Action::Newline => self.submit_prompt(kind, input),
-                _ if is_dismiss(&action) => {
-                    self.quit_after_save = false;
-                    (Overlay::None, vec![])
-                }
-                _ => (
-                    Overlay::Prompt {
-                        kind,
-                        input,
-                        completions,
-                    },
-                    vec![],
-                ),
-            },
+                input,
+                completions,
+            } => self.on_prompt(kind, input, completions, action),
             Overlay::Executors { row, edit, error } => self.on_executors(row, edit, error, action),
         };
         if matches!(self.overlay, Overlay::None) {
             self.overlay = next;
         }
         fx
+    }
+
+    /// A key in a prompt: typing edits the input (bounded, no control characters), Tab asks
+    /// for path completions, Enter submits.
+    fn on_prompt(
+        &mut self,
+        kind: PromptKind,
+        mut input: String,
+        mut completions: Vec<String>,
+        action: Action,
+    ) -> (Overlay, Vec<Effect>) {
+        let mut fx = vec![];
+        match action {
+            Action::PromptChar(c) | Action::Answer(c) => {
+                if input.chars().count() < 4096 {
+                    input.push(c);
+                }
+                completions.clear();
+            }
+            Action::Insert(s) | Action::Paste(s) => {
+                input.extend(s.chars().filter(|c| !c.is_control()).take(4096));
+            }
+            Action::PromptBackspace | Action::Backspace => {
+                input.pop();
+                completions.clear();
+            }
+            Action::PromptComplete if kind != PromptKind::Search => {
+                fx.push(Effect::Complete {
+                    input: input.clone(),
+                });
+            }
+            Action::Enter | Action::Newline => return self.submit_prompt(kind, input),
+            _ if is_dismiss(&action) => {
+                self.quit_after_save = false;
+                return (Overlay::None, vec![]);
+            }
+            _ => {}
+        }
+        let prompt = Overlay::Prompt {
+            kind,
+            input,
+            completions,
+        };
+        (prompt, fx)
     }
 
     fn submit_prompt(&mut self, kind: PromptKind, input: String) -> (Overlay, Vec<Effect>) {

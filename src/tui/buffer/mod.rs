@@ -147,9 +147,6 @@ impl Buffer {
     pub fn text(&self) -> String {
         self.lines.join("\n")
     }
-    pub fn lines(&self) -> &[String] {
-        &self.lines
-    }
     pub fn line(&self, i: usize) -> Option<&str> {
         self.lines.get(i).map(String::as_str)
     }

@@ -28,9 +28,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
         Span::styled(app.title.clone(), p.title),
         Span::styled(if app.dirty() { " [+] " } else { " " }, p.warn),
     ]);
-    let block = super::pane(title, focused(app, Focus::Editor), p);
-    let inner = block.inner(area);
-    f.render_widget(block, area);
+    let inner = super::draw_pane(f, area, title, focused(app, Focus::Editor), p);
     let gutter = layout::gutter_width(app.buffer.line_count());
     let text_w = inner.width.saturating_sub(gutter) as usize;
     let h = inner.height as usize;

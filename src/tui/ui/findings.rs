@@ -12,9 +12,7 @@ use ratatui::widgets::{Gauge, Paragraph, Wrap};
 use ratatui::Frame;
 
 pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
-    let block = super::pane(" Threats ", focused(app, Focus::Threats), p);
-    let inner = block.inner(area);
-    f.render_widget(block, area);
+    let inner = super::draw_pane(f, area, " Threats ", focused(app, Focus::Threats), p);
     if inner.height < 4 {
         return;
     }

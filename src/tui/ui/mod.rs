@@ -130,6 +130,20 @@ pub fn pane<'a>(title: impl Into<Line<'a>>, focused: bool, p: &Palette) -> Block
         .title_style(p.title)
 }
 
+/// Draws a pane's border (see [`pane`]) over `area` and returns the inside.
+pub fn draw_pane<'a>(
+    f: &mut Frame,
+    area: Rect,
+    title: impl Into<Line<'a>>,
+    focused: bool,
+    p: &Palette,
+) -> Rect {
+    let block = pane(title, focused, p);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    inner
+}
+
 pub fn focused(app: &App, f: Focus) -> bool {
     app.focus == f && matches!(app.overlay, Overlay::None)
 }

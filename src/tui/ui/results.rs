@@ -1,6 +1,6 @@
 //! The results panel: value, console (with its truncation marker), error, blocked attempts
 //! and run history, plus the spinner and elapsed-versus-limit gauge while a run goes. All text
-//! shown here was escaped and bounded when it arrived (see `app.rs`).
+//! shown here was escaped and bounded when it arrived (see `app/run.rs`).
 
 use super::palette::Palette;
 use super::{fmt_bytes, fmt_clock, fmt_ms, focused, SPINNER};
@@ -13,9 +13,7 @@ use ratatui::widgets::{Gauge, Paragraph, Wrap};
 use ratatui::Frame;
 
 pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
-    let block = super::pane(" Results ", focused(app, Focus::Results), p);
-    let inner = block.inner(area);
-    f.render_widget(block, area);
+    let inner = super::draw_pane(f, area, " Results ", focused(app, Focus::Results), p);
     if inner.height < 3 {
         return;
     }
