@@ -9,7 +9,7 @@ mod tui_support;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
-use tui_support::tmux::{shell_quote, workbench_command, Session};
+use tui_support::tmux::{command_line, dirs_env, workbench_command, Session};
 
 const ATTACK: &str = r#"// A plugin that tries to reach the host, then returns a value anyway.
 let leaked = "contained";
@@ -31,11 +31,9 @@ fn a_person_opens_runs_cancels_resizes_and_quits() {
     let bin = Path::new(env!("CARGO_BIN_EXE_sandbench"));
     let s = Session::shell(120, 40);
     s.literal(&format!(
-        "SANDBENCH_DATA_DIR={} SANDBENCH_CONFIG_DIR={} {} {}; echo EXIT=$?",
-        shell_quote(&dir.path().join("data")),
-        shell_quote(&dir.path().join("config")),
-        shell_quote(bin),
-        shell_quote(&file)
+        "{} {}; echo EXIT=$?",
+        dirs_env(dir.path()),
+        command_line(bin, &[&file])
     ));
     s.keys(&["Enter"]);
 
@@ -105,10 +103,9 @@ fn a_panic_of_the_ui_restores_the_terminal() {
     let bin = Path::new(env!("CARGO_BIN_EXE_sandbench"));
     let s = Session::shell(100, 30);
     s.literal(&format!(
-        "RUST_BACKTRACE=0 SANDBENCH_TEST_PANIC=1 SANDBENCH_DATA_DIR={} SANDBENCH_CONFIG_DIR={} {}; echo EXIT=$?",
-        shell_quote(&dir.path().join("data")),
-        shell_quote(&dir.path().join("config")),
-        shell_quote(bin),
+        "RUST_BACKTRACE=0 SANDBENCH_TEST_PANIC=1 {} {}; echo EXIT=$?",
+        dirs_env(dir.path()),
+        command_line(bin, &[])
     ));
     s.keys(&["Enter"]);
     let screen = s.wait_text("EXIT=101");

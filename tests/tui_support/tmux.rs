@@ -154,18 +154,27 @@ pub fn shell_quote(p: &Path) -> String {
     format!("'{}'", p.display().to_string().replace('\'', r"'\''"))
 }
 
-/// A shell command line running `bin` (with `args`) with its config and data directories
-/// under `dir`, replacing the shell (`exec`).
-pub fn workbench_command(dir: &Path, bin: &Path, args: &[&Path]) -> String {
-    let mut cmd = format!(
-        "SANDBENCH_DATA_DIR={} SANDBENCH_CONFIG_DIR={} exec {}",
+/// `SANDBENCH_DATA_DIR=… SANDBENCH_CONFIG_DIR=…` (under `dir`) for a shell command line.
+pub fn dirs_env(dir: &Path) -> String {
+    format!(
+        "SANDBENCH_DATA_DIR={} SANDBENCH_CONFIG_DIR={}",
         shell_quote(&dir.join("data")),
         shell_quote(&dir.join("config")),
-        shell_quote(bin)
-    );
+    )
+}
+
+/// `bin` and `args`, quoted for a shell command line.
+pub fn command_line(bin: &Path, args: &[&Path]) -> String {
+    let mut cmd = shell_quote(bin);
     for a in args {
         cmd.push(' ');
         cmd.push_str(&shell_quote(a));
     }
     cmd
+}
+
+/// A shell command line that replaces the shell (`exec`) by `bin` with `args`, its config
+/// and data directories under `dir`.
+pub fn workbench_command(dir: &Path, bin: &Path, args: &[&Path]) -> String {
+    format!("{} exec {}", dirs_env(dir), command_line(bin, args))
 }
