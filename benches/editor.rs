@@ -102,6 +102,7 @@ fn summary(v: &mut [f64]) -> (f64, f64, f64) {
 }
 
 fn main() {
+    guard_against_reentry();
     let json = std::env::args().any(|a| a == "--json");
     let src = source();
 
@@ -170,5 +171,20 @@ fn main() {
         for (k, v) in rows {
             println!("  {k:<18} {v:>14.3}");
         }
+    }
+}
+
+/// `AppInit::new` detects the executors, and the process executor's probe starts a worker
+/// program: unless told otherwise, this very executable with `worker --probe`, which for a
+/// benchmark would be the benchmark again, recursively. Name the dedicated worker cargo built
+/// (as `sandbench` finds it next to itself), and refuse to run as a worker anyway.
+fn guard_against_reentry() {
+    if std::env::args().nth(1).as_deref() == Some("worker") {
+        eprintln!("this is a benchmark, not a sandbench worker");
+        std::process::exit(2);
+    }
+    if std::env::var_os("SANDBENCH_WORKER").is_none() {
+        // Still one thread: nothing else reads the environment yet.
+        std::env::set_var("SANDBENCH_WORKER", env!("CARGO_BIN_EXE_sandbench-worker"));
     }
 }

@@ -31,6 +31,7 @@ pub const TARGET_KEYSTROKE_MS: f64 = 16.0;
 pub const TARGET_IDLE_CPU_PERCENT: f64 = 1.0;
 
 fn main() {
+    guard_against_reentry();
     let json = std::env::args().any(|a| a == "--json");
     let mut results: Vec<(&str, Option<f64>, String)> = Vec::new();
     let first = first_frame_inprocess();
@@ -195,7 +196,12 @@ fn binary() -> PathBuf {
 /// directories), and when it was started. The directory goes with the session.
 fn start_pane() -> Result<(Session, tempfile::TempDir, Instant), String> {
     let dir = tempfile::tempdir().map_err(|e| format!("temp dir: {e}"))?;
-    let cmd = tmux::workbench_command(dir.path(), &binary(), &[]);
+    // The measured binary picks its own worker, as it would for a person (the variable this
+    // process set for its own App would pin it to this build's).
+    let cmd = format!(
+        "SANDBENCH_WORKER= {}",
+        tmux::workbench_command(dir.path(), &binary(), &[])
+    );
     let t = Instant::now();
     let s = Session::run(120, 40, &cmd).map_err(|e| format!("skipped: {e}"))?;
     Ok((s, dir, t))
@@ -244,4 +250,19 @@ fn idle_cpu() -> Result<f64, String> {
     let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
     let cpu_s = (after.saturating_sub(before)) as f64 / hz;
     Ok(cpu_s / t0.elapsed().as_secs_f64() * 100.0)
+}
+
+/// `AppInit::new` detects the executors, and the process executor's probe starts a worker
+/// program: unless told otherwise, this very executable with `worker --probe`, which for a
+/// benchmark would be the benchmark again, recursively. Name the dedicated worker cargo built
+/// (as `sandbench` finds it next to itself), and refuse to run as a worker anyway.
+fn guard_against_reentry() {
+    if std::env::args().nth(1).as_deref() == Some("worker") {
+        eprintln!("this is a benchmark, not a sandbench worker");
+        std::process::exit(2);
+    }
+    if std::env::var_os("SANDBENCH_WORKER").is_none() {
+        // Still one thread: nothing else reads the environment yet.
+        std::env::set_var("SANDBENCH_WORKER", env!("CARGO_BIN_EXE_sandbench-worker"));
+    }
 }
