@@ -5,8 +5,10 @@
 //! - [`cli`]: the headless front door (`scan`, `run`, `bench`, `executors`).
 //! - [`tui`]: the workbench (ratatui).
 //! - [`samples`]: the annotated sample scripts, embedded in the binary.
+//! - [`dirs`]: where config and data files live.
 
 pub mod cli;
+pub mod dirs;
 pub mod engine;
 pub mod samples;
 pub mod tui;

@@ -41,6 +41,45 @@ fn warnings_about<'a>(set: &'a ThemeSet, file: &str) -> Vec<&'a str> {
         .collect()
 }
 
+/// The theme set with fixture `file` as the only user theme, and the warnings naming it.
+fn with_fixture(file: &str) -> (ThemeSet, Vec<String>) {
+    let dir = dir_with(&[file]);
+    let set = ThemeSet::load_from(Some(dir.path()), false);
+    let w = warnings_about(&set, file)
+        .into_iter()
+        .map(String::from)
+        .collect();
+    (set, w)
+}
+
+/// `warnings` are one for each of `needles` (matched as substrings) and nothing else.
+fn assert_warnings(warnings: &[String], needles: &[&str]) {
+    for n in needles {
+        assert!(
+            warnings.iter().any(|w| w.contains(n)),
+            "{n:?} not in {warnings:?}"
+        );
+    }
+    assert_eq!(warnings.len(), needles.len(), "{warnings:?}");
+}
+
+/// What every theme shows, with colour or without: keywords in bold, block unlike allow.
+fn assert_keywords_bold_and_verdicts_apart(t: &Theme) {
+    assert!(
+        t.token_style(TokenKind::Keyword)
+            .add_modifier
+            .contains(Modifier::BOLD),
+        "{}",
+        t.name
+    );
+    assert_ne!(
+        t.verdict_style(Verdict::Block),
+        t.verdict_style(Verdict::Allow),
+        "{}",
+        t.name
+    );
+}
+
 fn fg(s: Style) -> Color {
     s.fg.unwrap_or(Color::Reset)
 }
@@ -176,17 +215,10 @@ fn themes_are_distinct_and_styles_reach_every_kind() {
         default.token_style(TokenKind::Keyword),
         default.token_style(TokenKind::Identifier)
     );
-    assert!(default
-        .token_style(TokenKind::Keyword)
-        .add_modifier
-        .contains(Modifier::BOLD));
+    assert_keywords_bold_and_verdicts_apart(default);
     assert_ne!(
         default.severity_style(Severity::Critical),
         default.severity_style(Severity::Info)
-    );
-    assert_ne!(
-        default.verdict_style(Verdict::Block),
-        default.verdict_style(Verdict::Allow)
     );
     let u = default.severity_underline(Severity::High);
     assert!(u.add_modifier.contains(Modifier::UNDERLINED));
@@ -239,21 +271,12 @@ fn no_color_gives_a_theme_without_any_colour() {
     // Modifiers still tell things apart.
     assert!(t.selection().add_modifier.contains(Modifier::REVERSED));
     assert!(t.status_bar().add_modifier.contains(Modifier::REVERSED));
-    assert!(t
-        .token_style(TokenKind::Keyword)
-        .add_modifier
-        .contains(Modifier::BOLD));
-    assert_ne!(
-        t.verdict_style(Verdict::Block),
-        t.verdict_style(Verdict::Allow)
-    );
+    assert_keywords_bold_and_verdicts_apart(t);
 }
 
 #[test]
 fn invalid_toml_is_a_warning_with_the_line_and_the_set_stays_usable() {
-    let dir = dir_with(&["invalid-toml.toml"]);
-    let set = ThemeSet::load_from(Some(dir.path()), false);
-    let w = warnings_about(&set, "invalid-toml.toml");
+    let (set, w) = with_fixture("invalid-toml.toml");
     assert_eq!(w.len(), 1, "{:?}", set.warnings);
     assert!(w[0].contains("invalid TOML at line 2"), "{}", w[0]);
     // The broken file still yields a usable theme (all defaults) under its file name.
@@ -264,18 +287,16 @@ fn invalid_toml_is_a_warning_with_the_line_and_the_set_stays_usable() {
 
 #[test]
 fn bad_colours_are_warnings_naming_file_and_key_and_good_keys_still_apply() {
-    let dir = dir_with(&["bad-colour.toml"]);
-    let set = ThemeSet::load_from(Some(dir.path()), false);
-    let w = warnings_about(&set, "bad-colour.toml");
-    let has = |needle: &str| w.iter().any(|w| w.contains(needle));
-    assert!(has("[syntax] keyword: bad colour \"#12345z\""), "{w:?}");
-    assert!(has("[syntax] comment: bad modifier \"sparkly\""), "{w:?}");
-    assert!(
-        has("[syntax] number: expected a string or a table, found integer"),
-        "{w:?}"
+    let (set, w) = with_fixture("bad-colour.toml");
+    assert_warnings(
+        &w,
+        &[
+            "[syntax] keyword: bad colour \"#12345z\"",
+            "[syntax] comment: bad modifier \"sparkly\"",
+            "[syntax] number: expected a string or a table, found integer",
+            "[ui] background: bad colour \"blurple\"",
+        ],
     );
-    assert!(has("[ui] background: bad colour \"blurple\""), "{w:?}");
-    assert_eq!(w.len(), 4, "{w:?}");
 
     let t = set.get("bad-colour").expect("theme");
     let d = set.default_theme();
@@ -292,15 +313,16 @@ fn bad_colours_are_warnings_naming_file_and_key_and_good_keys_still_apply() {
 
 #[test]
 fn unknown_keys_and_fields_are_warnings() {
-    let dir = dir_with(&["unknown-key.toml"]);
-    let set = ThemeSet::load_from(Some(dir.path()), false);
-    let w = warnings_about(&set, "unknown-key.toml");
-    let has = |needle: &str| w.iter().any(|w| w.contains(needle));
-    assert!(has("unknown key \"colour\""), "{w:?}");
-    assert!(has("unknown key \"extras\""), "{w:?}");
-    assert!(has("[syntax] keywrod: unknown key"), "{w:?}");
-    assert!(has("[syntax] identifier: unknown field \"glow\""), "{w:?}");
-    assert_eq!(w.len(), 4, "{w:?}");
+    let (set, w) = with_fixture("unknown-key.toml");
+    assert_warnings(
+        &w,
+        &[
+            "unknown key \"colour\"",
+            "unknown key \"extras\"",
+            "[syntax] keywrod: unknown key",
+            "[syntax] identifier: unknown field \"glow\"",
+        ],
+    );
     let t = set.get("unknown-key").expect("theme");
     assert_eq!(
         t.syntax.regex,
@@ -308,6 +330,42 @@ fn unknown_keys_and_fields_are_warnings() {
             .fg(Color::Rgb(0, 255, 255))
             .add_modifier(Modifier::BOLD | Modifier::ITALIC)
     );
+}
+
+#[test]
+fn values_of_the_wrong_type_are_warnings_and_leave_their_keys_to_the_base() {
+    let text = "name = 7\ninherits = [\"light\"]\nseverity = \"red\"\n\
+                [verdict]\nblock = 1979-05-27T07:32:00Z\n[ui]\naccent = [1, 2]\ndim = \"#00ff00\"\n";
+    let base = Theme::builtin();
+    let parsed = parse_theme("types.toml", text, &base, &["light"]);
+    assert_warnings(
+        &parsed.warnings,
+        &[
+            "theme types.toml: name: expected a non-empty string",
+            "inherits: expected a string",
+            "[severity] must be a table",
+            // (serde hands a TOML date over as its text.)
+            "[verdict] block: bad colour \"1979-05-27T07:32:00Z\"",
+            "[ui] accent: expected a colour string",
+        ],
+    );
+    assert_eq!(parsed.inherits, None);
+    assert_eq!(
+        parsed.theme.name, "types",
+        "the file name stands in for a bad name"
+    );
+    // The one good key applies; every bad or missing one keeps the base's value.
+    assert_eq!(parsed.theme.ui.dim, Color::Rgb(0, 255, 0));
+    assert_eq!(parsed.theme.ui.accent, base.ui.accent);
+    assert_eq!(parsed.theme.severity, base.severity);
+    assert_eq!(parsed.theme.verdict, base.verdict);
+    assert!(parsed.unset.contains(&"severity.critical".to_string()));
+    assert!(parsed.unset.contains(&"verdict.allow".to_string()));
+    assert!(
+        !parsed.unset.contains(&"verdict.block".to_string()),
+        "a bad value is a warning, not an unset key"
+    );
+    assert!(!parsed.unset.contains(&"ui.dim".to_string()));
 }
 
 #[test]
@@ -432,18 +490,22 @@ fn missing_theme_directory_is_not_an_error() {
 }
 
 fn toml_ish() -> impl Strategy<Value = String> {
+    let fixed = prop::sample::select(vec![
+        "[syntax]",
+        "[ui]",
+        "[severity]",
+        "[verdict]",
+        "[",
+        "inherits = \"light\"",
+        "name = \"\"",
+    ]);
+    // Weighted as when each fixed line was an arm of its own.
     let line = prop_oneof![
-        Just("[syntax]".to_string()),
-        Just("[ui]".to_string()),
-        Just("[severity]".to_string()),
-        Just("[verdict]".to_string()),
-        Just("[".to_string()),
-        Just("inherits = \"light\"".to_string()),
-        Just("name = \"\"".to_string()),
-        "(keyword|background|info|block|name|fg|x) = \"[#a-z0-9 ]{0,12}\"",
-        "(keyword|comment|foreground) = \\{ fg = \"#[0-9a-f]{0,7}\", modifiers = \\[\"(bold|x)\"\\] \\}",
-        "(keyword|ui|syntax) = (1|true|\\[\\]|\\{\\})",
-        any::<String>(),
+        7 => fixed.prop_map(String::from),
+        1 => "(keyword|background|info|block|name|fg|x) = \"[#a-z0-9 ]{0,12}\"",
+        1 => "(keyword|comment|foreground) = \\{ fg = \"#[0-9a-f]{0,7}\", modifiers = \\[\"(bold|x)\"\\] \\}",
+        1 => "(keyword|ui|syntax) = (1|true|\\[\\]|\\{\\})",
+        1 => any::<String>(),
     ];
     prop::collection::vec(line, 0..12).prop_map(|v| v.join("\n"))
 }

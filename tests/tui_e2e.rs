@@ -4,9 +4,12 @@
 //! unsaved-changes guard — and the terminal is restored (the shell is back, no alternate
 //! screen). The data and config directories point into a temp dir.
 
+mod tui_support;
+
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::{Duration, Instant};
+use tui_support::tmux::{command_line, dirs_env, workbench_command, Session};
 
 const ATTACK: &str = r#"// A plugin that tries to reach the host, then returns a value anyway.
 let leaked = "contained";
@@ -20,120 +23,17 @@ const F = (() => {}).constructor;
 ({ leaked, sum: [1, 2, 3].reduce((a, b) => a + b, 0) });
 "#;
 
-fn tmux(args: &[&str]) -> Output {
-    Command::new("tmux")
-        .args(args)
-        .output()
-        .expect("tmux is installed (.ci/run installs it)")
-}
-
-/// A tmux session on its own server (socket), so parallel tests and the user's own tmux never
-/// meet; the server is killed when the test ends, pass or fail.
-struct Session {
-    name: String,
-    sock: String,
-}
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        let _ = tmux(&["-L", &self.sock, "kill-server"]);
-    }
-}
-
-impl Session {
-    fn start(w: u16, h: u16) -> Session {
-        let id = format!("{}-{}", std::process::id(), rand_suffix());
-        let s = Session {
-            name: format!("sandbench-e2e-{id}"),
-            sock: format!("sandbench-e2e-{id}"),
-        };
-        let out = s.tmux(&[
-            "new-session",
-            "-d",
-            "-s",
-            &s.name,
-            "-x",
-            &w.to_string(),
-            "-y",
-            &h.to_string(),
-            "bash --norc --noprofile",
-        ]);
-        assert!(
-            out.status.success(),
-            "tmux new-session: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        s.tmux(&["set-option", "-t", &s.name, "remain-on-exit", "on"]);
-        s
-    }
-    fn tmux(&self, args: &[&str]) -> Output {
-        let mut all = vec!["-L", self.sock.as_str()];
-        all.extend_from_slice(args);
-        tmux(&all)
-    }
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", &self.name];
-        args.extend_from_slice(keys);
-        assert!(self.tmux(&args).status.success());
-    }
-    fn literal(&self, text: &str) {
-        assert!(self
-            .tmux(&["send-keys", "-t", &self.name, "-l", text])
-            .status
-            .success());
-    }
-    fn screen(&self) -> String {
-        String::from_utf8_lossy(&self.tmux(&["capture-pane", "-t", &self.name, "-p"]).stdout)
-            .into_owned()
-    }
-    fn display(&self, fmt: &str) -> String {
-        String::from_utf8_lossy(&self.tmux(&["display", "-p", "-t", &self.name, fmt]).stdout)
-            .trim()
-            .to_string()
-    }
-    /// Polls the screen until `pred` holds (bounded), returning it; panics with the last screen.
-    fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let s = self.screen();
-            if pred(&s) {
-                return s;
-            }
-            if Instant::now() > deadline {
-                panic!("timed out waiting for {what}; screen:\n{s}");
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-    fn wait_text(&self, text: &str) -> String {
-        self.wait_for(text, |s| s.contains(text))
-    }
-}
-
-fn rand_suffix() -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u64(Instant::now().elapsed().as_nanos() as u64);
-    h.finish() % 1_000_000
-}
-
-fn shell_quote(p: &Path) -> String {
-    format!("'{}'", p.display().to_string().replace('\'', r"'\''"))
-}
-
 #[test]
 fn a_person_opens_runs_cancels_resizes_and_quits() {
     let dir = tempfile::tempdir().expect("tempdir");
     let file = dir.path().join("attack.js");
     std::fs::write(&file, ATTACK).expect("write sample");
     let bin = Path::new(env!("CARGO_BIN_EXE_sandbench"));
-    let s = Session::start(120, 40);
+    let s = Session::shell(120, 40);
     s.literal(&format!(
-        "SANDBENCH_DATA_DIR={} SANDBENCH_CONFIG_DIR={} {} {}; echo EXIT=$?",
-        shell_quote(&dir.path().join("data")),
-        shell_quote(&dir.path().join("config")),
-        shell_quote(bin),
-        shell_quote(&file)
+        "{} {}; echo EXIT=$?",
+        dirs_env(dir.path()),
+        command_line(bin, &[&file])
     ));
     s.keys(&["Enter"]);
 
@@ -171,13 +71,13 @@ fn a_person_opens_runs_cancels_resizes_and_quits() {
     s.wait_for("the cancelled run", |x| x.contains("cancelled ·"));
 
     // Resize: smaller, too small, and back.
-    s.tmux(&["resize-window", "-t", &s.name, "-x", "80", "-y", "24"]);
+    s.tmux_ok(&["resize-window", "-t", &s.name, "-x", "80", "-y", "24"]);
     s.wait_for("the 80x24 layout", |x| {
         x.contains("Threats") && x.lines().all(|l| l.chars().count() <= 80)
     });
-    s.tmux(&["resize-window", "-t", &s.name, "-x", "70", "-y", "20"]);
+    s.tmux_ok(&["resize-window", "-t", &s.name, "-x", "70", "-y", "20"]);
     s.wait_text("terminal too small");
-    s.tmux(&["resize-window", "-t", &s.name, "-x", "120", "-y", "40"]);
+    s.tmux_ok(&["resize-window", "-t", &s.name, "-x", "120", "-y", "40"]);
     s.wait_text("Resources");
 
     // Quit through the unsaved-changes guard; the terminal is restored.
@@ -201,12 +101,11 @@ fn a_person_opens_runs_cancels_resizes_and_quits() {
 fn a_panic_of_the_ui_restores_the_terminal() {
     let dir = tempfile::tempdir().expect("tempdir");
     let bin = Path::new(env!("CARGO_BIN_EXE_sandbench"));
-    let s = Session::start(100, 30);
+    let s = Session::shell(100, 30);
     s.literal(&format!(
-        "RUST_BACKTRACE=0 SANDBENCH_TEST_PANIC=1 SANDBENCH_DATA_DIR={} SANDBENCH_CONFIG_DIR={} {}; echo EXIT=$?",
-        shell_quote(&dir.path().join("data")),
-        shell_quote(&dir.path().join("config")),
-        shell_quote(bin),
+        "RUST_BACKTRACE=0 SANDBENCH_TEST_PANIC=1 {} {}; echo EXIT=$?",
+        dirs_env(dir.path()),
+        command_line(bin, &[])
     ));
     s.keys(&["Enter"]);
     let screen = s.wait_text("EXIT=101");
@@ -257,16 +156,10 @@ fn after_a_crash_the_autosaved_buffer_is_offered_back() {
     let file = dir.path().join("work.js");
     std::fs::write(&file, "const a = 1;\n").expect("write");
     let bin = Path::new(env!("CARGO_BIN_EXE_sandbench"));
-    let cmd = format!(
-        "SANDBENCH_DATA_DIR={} SANDBENCH_CONFIG_DIR={} exec {} {}",
-        shell_quote(&dir.path().join("data")),
-        shell_quote(&dir.path().join("config")),
-        shell_quote(bin),
-        shell_quote(&file)
-    );
+    let cmd = workbench_command(dir.path(), bin, &[&file]);
     let recovery = dir.path().join("data").join("recovery");
     {
-        let s = Session::start(100, 30);
+        let s = Session::shell(100, 30);
         s.literal(&cmd);
         s.keys(&["Enter"]);
         s.wait_text("work.js");
@@ -290,7 +183,7 @@ fn after_a_crash_the_autosaved_buffer_is_offered_back() {
             .expect("kill");
         assert!(out.status.success(), "kill -KILL {pid}");
     }
-    let s = Session::start(100, 30);
+    let s = Session::shell(100, 30);
     s.literal(&cmd);
     s.keys(&["Enter"]);
     s.wait_text("Recover unsaved changes?");
@@ -301,4 +194,26 @@ fn after_a_crash_the_autosaved_buffer_is_offered_back() {
         "const a = 1;\n",
         "the file itself is untouched"
     );
+}
+
+#[test]
+fn a_user_theme_in_the_config_dir_is_offered() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let themes = dir.path().join("config").join("themes");
+    std::fs::create_dir_all(&themes).expect("mkdir");
+    std::fs::write(
+        themes.join("mine.toml"),
+        "name = \"from-config\"\ninherits = \"light\"\n[ui]\naccent = \"#ff00ff\"\n",
+    )
+    .expect("write theme");
+    let bin = Path::new(env!("CARGO_BIN_EXE_sandbench"));
+    let s = Session::shell(100, 30);
+    s.literal(&workbench_command(dir.path(), bin, &[]));
+    s.keys(&["Enter"]);
+    s.wait_text("Threats");
+    // Five built-in colour themes come first, then the user's.
+    for _ in 0..5 {
+        s.keys(&["C-t"]);
+    }
+    s.wait_text("theme: from-config");
 }

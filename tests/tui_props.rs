@@ -5,8 +5,6 @@
 mod tui_support;
 
 use proptest::prelude::*;
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 use sandbench::engine::exec::{
     BlockedAttempt, ConsoleLevel, ConsoleLine, ExecEvent, Outcome, Sample,
 };
@@ -14,7 +12,6 @@ use sandbench::engine::scan::Severity;
 use sandbench::engine::Category;
 use sandbench::tui::action::{Action, MouseKind};
 use sandbench::tui::buffer::Motion;
-use sandbench::tui::ui;
 use tui_support::*;
 
 fn text() -> impl Strategy<Value = String> {
@@ -29,20 +26,20 @@ fn text() -> impl Strategy<Value = String> {
 }
 
 fn motion() -> impl Strategy<Value = Motion> {
-    prop_oneof![
-        Just(Motion::Left),
-        Just(Motion::Right),
-        Just(Motion::Up),
-        Just(Motion::Down),
-        Just(Motion::WordLeft),
-        Just(Motion::WordRight),
-        Just(Motion::Home),
-        Just(Motion::End),
-        Just(Motion::PageUp(7)),
-        Just(Motion::PageDown(7)),
-        Just(Motion::DocStart),
-        Just(Motion::DocEnd),
-    ]
+    prop::sample::select(vec![
+        Motion::Left,
+        Motion::Right,
+        Motion::Up,
+        Motion::Down,
+        Motion::WordLeft,
+        Motion::WordRight,
+        Motion::Home,
+        Motion::End,
+        Motion::PageUp(7),
+        Motion::PageDown(7),
+        Motion::DocStart,
+        Motion::DocEnd,
+    ])
 }
 
 #[derive(Debug, Clone)]
@@ -59,42 +56,42 @@ fn step() -> impl Strategy<Value = Step> {
         text().prop_map(|s| Step::Act(Action::Insert(s))),
         text().prop_map(|s| Step::Act(Action::Paste(s))),
         motion().prop_flat_map(|m| any::<bool>().prop_map(move |b| Step::Act(Action::Move(m, b)))),
-        prop_oneof![
-            Just(Action::Newline),
-            Just(Action::Indent),
-            Just(Action::Backspace),
-            Just(Action::Delete),
-            Just(Action::SelectAll),
-            Just(Action::Copy),
-            Just(Action::Cut),
-            Just(Action::PasteInternal),
-            Just(Action::Undo),
-            Just(Action::Redo),
-            Just(Action::Run),
-            Just(Action::ConfirmRun),
-            Just(Action::Cancel),
-            Just(Action::Escape),
-            Just(Action::SearchPrompt),
-            Just(Action::SearchNext),
-            Just(Action::SearchPrev),
-            Just(Action::ToggleHelp),
-            Just(Action::ShowExecutors),
-            Just(Action::ShowSamples),
-            Just(Action::NextTheme),
-            Just(Action::FocusNext),
-            Just(Action::FocusPrev),
-            Just(Action::NextFinding),
-            Just(Action::Up),
-            Just(Action::Down),
-            Just(Action::Left),
-            Just(Action::Right),
-            Just(Action::Enter),
-            Just(Action::NextTab),
-            Just(Action::PrevTab),
-            Just(Action::PromptBackspace),
-            Just(Action::Tick),
-            Just(Action::AutosaveDue),
-        ]
+        prop::sample::select(vec![
+            Action::Newline,
+            Action::Indent,
+            Action::Backspace,
+            Action::Delete,
+            Action::SelectAll,
+            Action::Copy,
+            Action::Cut,
+            Action::PasteInternal,
+            Action::Undo,
+            Action::Redo,
+            Action::Run,
+            Action::ConfirmRun,
+            Action::Cancel,
+            Action::Escape,
+            Action::SearchPrompt,
+            Action::SearchNext,
+            Action::SearchPrev,
+            Action::ToggleHelp,
+            Action::ShowExecutors,
+            Action::ShowSamples,
+            Action::NextTheme,
+            Action::FocusNext,
+            Action::FocusPrev,
+            Action::NextFinding,
+            Action::Up,
+            Action::Down,
+            Action::Left,
+            Action::Right,
+            Action::Enter,
+            Action::NextTab,
+            Action::PrevTab,
+            Action::PromptBackspace,
+            Action::Tick,
+            Action::AutosaveDue,
+        ])
         .prop_map(Step::Act),
         any::<char>().prop_map(|c| Step::Act(Action::PromptChar(c))),
         any::<char>().prop_map(|c| Step::Act(Action::Answer(c))),
@@ -174,13 +171,10 @@ proptest! {
                     exec(&mut app, run, ExecEvent::Finished(Box::new(o)));
                 }
                 Step::Draw(w, h) => {
-                    let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-                    t.draw(|f| ui::render(&app, f)).expect("draw");
+                    draw(&app, w, h);
                 }
             }
         }
-        let (w, h) = (app.size.0.clamp(1, 300), app.size.1.clamp(1, 120));
-        let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-        t.draw(|f| ui::render(&app, f)).expect("draw");
+        draw(&app, app.size.0.clamp(1, 300), app.size.1.clamp(1, 120));
     }
 }

@@ -4,23 +4,14 @@
 
 mod tui_support;
 
-use ratatui::backend::TestBackend;
 use ratatui::style::Modifier;
-use ratatui::Terminal;
 use sandbench::engine::scan::{Metrics, Report, Severity, Verdict};
 use sandbench::tui::action::Action;
 use sandbench::tui::app::App;
 use sandbench::tui::buffer::Motion;
-use sandbench::tui::ui;
 use tui_support::*;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
-
-fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
-    let mut t = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
-    t.draw(|f| ui::render(app, f)).expect("draw");
-    t
-}
 
 fn allow_report(src: &str) -> Report {
     Report {

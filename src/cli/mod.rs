@@ -63,7 +63,7 @@ pub fn main() -> ExitCode {
         Some(Command::Bench(args)) => bench::main(args),
         Some(Command::Executors(args)) => executors::main(args),
         Some(Command::Worker(args)) => worker::main(args),
-        None => crate::tui::main(cli.file),
+        None => crate::tui::main(cli.file).map_or_else(usage_error, |()| EXIT_OK),
     };
     ExitCode::from(code)
 }

@@ -18,27 +18,6 @@ pub const RUN_TICK: Duration = Duration::from_millis(100);
 /// Capacity of the channel that carries background results back to the loop.
 pub const CHANNEL_CAPACITY: usize = 1024;
 
-/// The data directory: `SANDBENCH_DATA_DIR`, or the platform's (e.g. ~/.local/share/sandbench).
-pub fn data_dir() -> Option<PathBuf> {
-    if let Some(d) = std::env::var_os("SANDBENCH_DATA_DIR") {
-        return Some(PathBuf::from(d));
-    }
-    directories::ProjectDirs::from("", "", "sandbench").map(|p| p.data_dir().to_path_buf())
-}
-
-/// The config directory: `SANDBENCH_CONFIG_DIR`, or the platform's (e.g. ~/.config/sandbench).
-pub fn config_dir() -> Option<PathBuf> {
-    if let Some(d) = std::env::var_os("SANDBENCH_CONFIG_DIR") {
-        return Some(PathBuf::from(d));
-    }
-    directories::ProjectDirs::from("", "", "sandbench").map(|p| p.config_dir().to_path_buf())
-}
-
-/// Where the recovery copy of a buffer lives under the data directory `data`.
-pub fn recovery_path(data: &Path, key: &str) -> PathBuf {
-    data.join("recovery").join(format!("{key}.js"))
-}
-
 pub fn now_unix() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -76,7 +55,7 @@ impl Driver {
             runs: Vec::new(),
             executors: Vec::new(),
             clipboard: None,
-            data_dir: data_dir(),
+            data_dir: crate::dirs::data_dir(),
             quit: false,
             scans_started: 0,
         }
@@ -100,7 +79,7 @@ impl Driver {
 
     /// The recovery text left for `key` by a session that did not quit cleanly.
     pub fn find_recovery(&self, key: &str) -> Option<String> {
-        let p = recovery_path(self.data_dir.as_deref()?, key);
+        let p = crate::dirs::recovery_file(self.data_dir.as_deref()?, key);
         crate::engine::error::read_source(&p, MAX_OPEN_BYTES).ok()
     }
 
@@ -166,7 +145,7 @@ impl Driver {
                 let dir = self.data_dir.clone();
                 self.send_later(move || {
                     let res = dir
-                        .map(|d| recovery_path(&d, &key))
+                        .map(|d| crate::dirs::recovery_file(&d, &key))
                         .ok_or_else(|| "no data directory".to_string())
                         .and_then(|p| {
                             write_atomic(&p, &text).map_err(|e| format!("{}: {e}", p.display()))
@@ -179,7 +158,7 @@ impl Driver {
             }
             Effect::DeleteRecovery { key } => {
                 if let Some(d) = &self.data_dir {
-                    let _ = std::fs::remove_file(recovery_path(d, &key));
+                    let _ = std::fs::remove_file(crate::dirs::recovery_file(d, &key));
                 }
             }
             Effect::Clipboard(text) => {

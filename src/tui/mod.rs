@@ -10,10 +10,12 @@ pub mod app;
 pub mod buffer;
 pub mod effects;
 pub mod keymap;
+pub mod layout;
 pub mod terminal;
 pub mod theme;
 pub mod ui;
 
+use crate::engine::error::InputError;
 use crate::tui::action::{Action, MouseKind};
 use crate::tui::app::{App, AppInit};
 use crossterm::event::{Event, EventStream, MouseButton, MouseEventKind};
@@ -25,51 +27,51 @@ use tokio::sync::mpsc;
 /// The shortest time between two redraws caused by background results.
 pub const FRAME: Duration = Duration::from_millis(16);
 
+/// Why the workbench could not run. The CLI turns it into a message and an exit code.
+#[derive(Debug, thiserror::Error)]
+pub enum TuiError {
+    #[error(transparent)]
+    Open(#[from] InputError),
+    #[error("the workbench needs an interactive terminal; for headless use try `sandbench scan FILE` or `sandbench run FILE`")]
+    NotATerminal,
+    #[error("cannot start the runtime: {0}")]
+    Runtime(std::io::Error),
+    #[error("terminal error: {0}")]
+    Terminal(std::io::Error),
+}
+
 /// Opens the workbench on `file`, or on the built-in welcome sample.
-pub fn main(file: Option<PathBuf>) -> u8 {
-    let init = match initial(file) {
-        Ok(i) => i,
-        Err(msg) => return crate::cli::usage_error(msg),
-    };
+pub fn main(file: Option<PathBuf>) -> Result<(), TuiError> {
+    // A bad file is reported before the terminal check, so `sandbench missing.js` says why
+    // even without a terminal.
+    let init = initial(file)?;
     {
         use std::io::IsTerminal;
         if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-            return crate::cli::usage_error(
-                "the workbench needs an interactive terminal; for headless use try `sandbench scan FILE` or `sandbench run FILE`",
-            );
+            return Err(TuiError::NotATerminal);
         }
     }
-    let rt = match tokio::runtime::Builder::new_multi_thread()
+    let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => return crate::cli::usage_error(format!("cannot start the runtime: {e}")),
-    };
+        .map_err(TuiError::Runtime)?;
     let result = rt.block_on(run(init));
     // A scan still going on a blocking thread must not hold up the exit.
     rt.shutdown_timeout(std::time::Duration::from_millis(200));
-    match result {
-        Ok(()) => crate::cli::EXIT_OK,
-        Err(e) => {
-            terminal::restore();
-            crate::cli::usage_error(format!("terminal error: {e}"))
-        }
-    }
+    result.map_err(|e| {
+        terminal::restore();
+        TuiError::Terminal(e)
+    })
 }
 
-/// What the workbench opens with.
-pub fn initial(file: Option<PathBuf>) -> Result<AppInit, String> {
+/// What the workbench opens with: `file` or the welcome sample, and the themes (built-in,
+/// then the user's from the config directory; monochrome only under `NO_COLOR`).
+pub fn initial(file: Option<PathBuf>) -> Result<AppInit, InputError> {
     let mut init = match file {
         Some(path) => {
-            let text = crate::engine::error::read_source(&path, app::MAX_OPEN_BYTES)
-                .map_err(|e| e.to_string())?;
-            let title = path.file_name().map_or_else(
-                || path.display().to_string(),
-                |n| n.to_string_lossy().into_owned(),
-            );
-            let mut i = AppInit::new(title, text);
+            let text = crate::engine::error::read_source(&path, app::MAX_OPEN_BYTES)?;
+            let mut i = AppInit::new(app::title_of(&path), text);
             i.path = Some(path);
             i
         }
@@ -78,9 +80,10 @@ pub fn initial(file: Option<PathBuf>) -> Result<AppInit, String> {
             None => AppInit::new("untitled.js", ""),
         },
     };
+    // The same NO_COLOR rule as the CLI's coloured output (anstream reads it the same way).
     init.themes = theme::ThemeSet::load_from(
-        effects::config_dir().map(|d| d.join("themes")).as_deref(),
-        std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+        crate::dirs::themes_dir().as_deref(),
+        anstyle_query::no_color(),
     );
     Ok(init)
 }
@@ -94,7 +97,7 @@ async fn run(init: AppInit) -> std::io::Result<()> {
     });
     let (tx, mut rx) = mpsc::channel::<Action>(effects::CHANNEL_CAPACITY);
     let mut driver =
-        effects::Driver::new(tx.clone()).with_clipboard(Box::new(terminal::osc52_copy));
+        effects::Driver::new(tx.clone()).with_clipboard(Box::new(terminal::copy_to_clipboard));
     let fx = app.start();
     driver.execute(fx);
     // A recovery copy left by a session that did not quit cleanly is offered back.

@@ -86,13 +86,15 @@ fn install_panic_hook() {
 }
 
 /// Copies `text` to the terminal's clipboard with OSC 52, where the terminal allows.
-pub fn osc52_copy(text: &str) {
-    use base64::Engine as _;
+pub fn copy_to_clipboard(text: &str) {
     // Terminals cap OSC 52 payloads; 100 KB of text is plenty for a selection.
-    let bytes = text.as_bytes();
-    let bytes = &bytes[..bytes.len().min(100 * 1024)];
-    let b64 = base64::engine::general_purpose::STANDARD.encode(bytes);
+    let mut end = text.len().min(100 * 1024);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
     let mut out = io::stdout();
-    let _ = write!(out, "\x1b]52;c;{b64}\x07");
-    let _ = out.flush();
+    let _ = execute!(
+        out,
+        crossterm::clipboard::CopyToClipboard::to_clipboard_from(&text[..end])
+    );
 }

@@ -3,6 +3,10 @@
 //! executors evolve.
 #![allow(dead_code)]
 
+pub mod tmux;
+
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
 use sandbench::engine::exec::{
     BlockedAttempt, ConsoleLevel, ConsoleLine, ExecEvent, ExecOutcome, ExecRequest, ExecutorInfo,
     JsError, LimitsReport, Outcome, Sample,
@@ -59,6 +63,14 @@ pub fn app_sized(title: &str, text: &str, w: u16, h: u16) -> App {
     // The scanner's answer for the initial buffer, as the driver would deliver it.
     scan_done(&mut app, sandbench::engine::scan::scan(text));
     app
+}
+
+/// The App drawn on a `w`×`h` test terminal.
+pub fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
+    t.draw(|f| sandbench::tui::ui::render(app, f))
+        .expect("draw");
+    t
 }
 
 pub fn app(text: &str) -> App {

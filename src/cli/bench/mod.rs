@@ -1,10 +1,10 @@
 //! `sandbench bench`: benchmarks, reported as medians from one run. Suites live in their own
 //! files: `exec` (the peer workloads of `../shared/bench/peers/workloads.json`), `scan`
-//! (scanner throughput), `tui` (first frame, keystroke latency, idle CPU).
+//! (scanner throughput). The TUI's benchmark drives the binary from outside (tmux), so it is
+//! not shipped in it: `cargo bench --bench tui`.
 
 pub mod exec;
 pub mod scan;
-pub mod tui;
 
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
@@ -13,7 +13,6 @@ use std::path::PathBuf;
 pub enum Suite {
     Exec,
     Scan,
-    Tui,
 }
 
 #[derive(Debug, Args)]
@@ -50,7 +49,7 @@ pub fn main(args: BenchArgs) -> u8 {
         return exec::peer_child(kind, &args);
     }
     let suites = if args.suites.is_empty() {
-        vec![Suite::Exec, Suite::Scan, Suite::Tui]
+        vec![Suite::Exec, Suite::Scan]
     } else {
         args.suites.clone()
     };
@@ -59,7 +58,6 @@ pub fn main(args: BenchArgs) -> u8 {
         let r = match s {
             Suite::Exec => exec::run(&args),
             Suite::Scan => scan::run(&args),
-            Suite::Tui => tui::run(&args),
         };
         code = code.max(r);
     }

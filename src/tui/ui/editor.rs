@@ -2,13 +2,14 @@
 //! underlined in their severity colour on top, selection, cursor. Only visible lines are
 //! styled, so a keystroke costs the same on a 100 KB buffer as on a small one.
 
+use super::focused;
 use super::palette::Palette;
-use super::{focused, layout};
 use crate::engine::lexer::{self, LineState};
 use crate::engine::scan::{Finding, Severity};
 use crate::engine::text;
 use crate::tui::app::{App, Focus};
 use crate::tui::buffer::{self, Pos};
+use crate::tui::layout;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -27,9 +28,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
         Span::styled(app.title.clone(), p.title),
         Span::styled(if app.dirty() { " [+] " } else { " " }, p.warn),
     ]);
-    let block = super::pane(title, focused(app, Focus::Editor), p);
-    let inner = block.inner(area);
-    f.render_widget(block, area);
+    let inner = super::draw_pane(f, area, title, focused(app, Focus::Editor), p);
     let gutter = layout::gutter_width(app.buffer.line_count());
     let text_w = inner.width.saturating_sub(gutter) as usize;
     let h = inner.height as usize;

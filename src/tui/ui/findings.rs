@@ -4,36 +4,15 @@
 use super::focused;
 use super::palette::{severity_name, Palette};
 use crate::tui::app::{App, Focus};
+use crate::tui::layout;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Gauge, Paragraph, Wrap};
 use ratatui::Frame;
 
-/// Rows of the inside used by the score and verdict lines.
-const HEAD_ROWS: u16 = 2;
-
-fn details_rows(inner: Rect) -> u16 {
-    let avail = inner.height.saturating_sub(HEAD_ROWS);
-    (avail / 2).clamp(avail.min(3), 9)
-}
-
-/// Where the findings list is drawn (one finding per row), for mouse hit-testing.
-pub fn list_area(threats: Rect) -> Rect {
-    let inner = super::layout::inner(threats);
-    let d = details_rows(inner);
-    Rect::new(
-        inner.x,
-        inner.y + HEAD_ROWS,
-        inner.width,
-        inner.height.saturating_sub(HEAD_ROWS + d),
-    )
-}
-
 pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
-    let block = super::pane(" Threats ", focused(app, Focus::Threats), p);
-    let inner = block.inner(area);
-    f.render_widget(block, area);
+    let inner = super::draw_pane(f, area, " Threats ", focused(app, Focus::Threats), p);
     if inner.height < 4 {
         return;
     }
@@ -73,7 +52,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
         Rect::new(inner.x, inner.y + 1, inner.width, 1),
     );
 
-    let list = list_area(area);
+    let list = layout::findings_list(area);
     let rows = list.height as usize;
     let sel = app.finding_selected.min(n.saturating_sub(1));
     let first = if sel >= rows { sel + 1 - rows } else { 0 };
@@ -115,7 +94,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
     };
     f.render_widget(para, list);
 
-    let d = details_rows(inner);
+    let d = layout::threats_details_rows(inner);
     let drect = Rect::new(inner.x, list.y + list.height, inner.width, d);
     let mut det: Vec<Line> = Vec::new();
     if let Some(fnd) = report.findings.get(sel) {

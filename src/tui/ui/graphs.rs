@@ -24,10 +24,28 @@ fn cpu_points(samples: &[Sample]) -> Vec<(f64, f64)> {
         .collect()
 }
 
+/// A line chart of `data` (in `style`) under its `limit` line, from 0 to `max` on both axes.
+fn chart<'a>(
+    limit: &'a [(f64, f64)],
+    data: &'a [(f64, f64)],
+    style: Style,
+    max: [f64; 2],
+    p: &Palette,
+) -> Chart<'a> {
+    let line = |points: &'a [(f64, f64)], style: Style| {
+        Dataset::default()
+            .marker(Marker::Braille)
+            .graph_type(GraphType::Line)
+            .style(style)
+            .data(points)
+    };
+    Chart::new(vec![line(limit, p.graph_limit()), line(data, style)])
+        .x_axis(Axis::default().bounds([0.0, max[0]]))
+        .y_axis(Axis::default().bounds([0.0, max[1]]))
+}
+
 pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
-    let block = super::pane(" Resources ", false, p);
-    let inner = block.inner(area);
-    f.render_widget(block, area);
+    let inner = super::draw_pane(f, area, " Resources ", false, p);
     if inner.height < 4 || inner.width < 10 {
         return;
     }
@@ -59,20 +77,13 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
     } else {
         format!("mem peak {} / {limit_mb} MB", fmt_bytes(peak_bytes))
     };
-    let mem_chart = Chart::new(vec![
-        Dataset::default()
-            .marker(Marker::Braille)
-            .graph_type(GraphType::Line)
-            .style(p.graph_limit())
-            .data(&limit_line),
-        Dataset::default()
-            .marker(Marker::Braille)
-            .graph_type(GraphType::Line)
-            .style(p.graph_memory())
-            .data(&mem),
-    ])
-    .x_axis(Axis::default().bounds([0.0, t_max]))
-    .y_axis(Axis::default().bounds([0.0, limit.max(1.0)]));
+    let mem_chart = chart(
+        &limit_line,
+        &mem,
+        p.graph_memory(),
+        [t_max, limit.max(1.0)],
+        p,
+    );
     f.render_widget(mem_chart, Rect::new(inner.x, inner.y, inner.width, mem_h));
     f.render_widget(
         Paragraph::new(Span::styled(mem_label, p.dim)),
@@ -83,20 +94,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
         let cpu = cpu_points(&samples);
         let cur = cpu.last().map_or(0.0, |c| c.1);
         let full = [(0.0, 100.0), (t_max, 100.0)];
-        let cpu_chart = Chart::new(vec![
-            Dataset::default()
-                .marker(Marker::Braille)
-                .graph_type(GraphType::Line)
-                .style(p.graph_limit())
-                .data(&full),
-            Dataset::default()
-                .marker(Marker::Braille)
-                .graph_type(GraphType::Line)
-                .style(p.graph_cpu())
-                .data(&cpu),
-        ])
-        .x_axis(Axis::default().bounds([0.0, t_max]))
-        .y_axis(Axis::default().bounds([0.0, 100.0]));
+        let cpu_chart = chart(&full, &cpu, p.graph_cpu(), [t_max, 100.0], p);
         let r = Rect::new(inner.x, inner.y + mem_h, inner.width, cpu_h);
         f.render_widget(cpu_chart, r);
         f.render_widget(

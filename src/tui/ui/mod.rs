@@ -6,13 +6,13 @@ pub mod executors;
 pub mod findings;
 pub mod graphs;
 pub mod help;
-pub mod layout;
 pub mod palette;
 pub mod results;
 pub mod samples;
 pub mod status;
 
 use crate::tui::app::{App, Focus, Overlay};
+use crate::tui::layout;
 use palette::Palette;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
@@ -128,6 +128,20 @@ pub fn pane<'a>(title: impl Into<Line<'a>>, focused: bool, p: &Palette) -> Block
         .border_style(if focused { p.border_focus } else { p.border })
         .title(title)
         .title_style(p.title)
+}
+
+/// Draws a pane's border (see [`pane`]) over `area` and returns the inside.
+pub fn draw_pane<'a>(
+    f: &mut Frame,
+    area: Rect,
+    title: impl Into<Line<'a>>,
+    focused: bool,
+    p: &Palette,
+) -> Rect {
+    let block = pane(title, focused, p);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    inner
 }
 
 pub fn focused(app: &App, f: Focus) -> bool {

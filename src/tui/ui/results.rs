@@ -1,6 +1,6 @@
 //! The results panel: value, console (with its truncation marker), error, blocked attempts
 //! and run history, plus the spinner and elapsed-versus-limit gauge while a run goes. All text
-//! shown here was escaped and bounded when it arrived (see `app.rs`).
+//! shown here was escaped and bounded when it arrived (see `app/run.rs`).
 
 use super::palette::Palette;
 use super::{fmt_bytes, fmt_clock, fmt_ms, focused, SPINNER};
@@ -12,54 +12,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Gauge, Paragraph, Wrap};
 use ratatui::Frame;
 
-/// The tab labels as drawn, with their x offsets inside the pane.
-fn tab_spans(app: &App) -> Vec<(ResultsTab, String)> {
-    let counts = |t: ResultsTab| -> Option<usize> {
-        match t {
-            ResultsTab::Console => Some(match (&app.live, &app.last) {
-                (Some(l), _) => l.console.len(),
-                (None, Some(f)) => f.outcome.console.len(),
-                _ => 0,
-            }),
-            ResultsTab::Blocked => Some(app.blocked_list().len()),
-            ResultsTab::History => Some(app.history.len()),
-            _ => None,
-        }
-    };
-    ResultsTab::ALL
-        .iter()
-        .map(|t| {
-            let label = match counts(*t) {
-                Some(n) if n > 0 => format!("{} {n}", t.title()),
-                _ => t.title().to_string(),
-            };
-            (*t, label)
-        })
-        .collect()
-}
-
-/// The tab under screen column `x` on the tab row of the results pane.
-pub fn tab_at(app: &App, results: Rect, x: u16) -> Option<ResultsTab> {
-    let mut cx = results.x + 1;
-    for (t, label) in tab_spans(app) {
-        let w = label.chars().count() as u16;
-        if x >= cx && x < cx + w {
-            return Some(t);
-        }
-        cx += w + 1;
-    }
-    None
-}
-
 pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
-    let block = super::pane(" Results ", focused(app, Focus::Results), p);
-    let inner = block.inner(area);
-    f.render_widget(block, area);
+    let inner = super::draw_pane(f, area, " Results ", focused(app, Focus::Results), p);
     if inner.height < 3 {
         return;
     }
     let mut tabs = Vec::new();
-    for (t, label) in tab_spans(app) {
+    for (t, label) in app.results_tabs() {
         let style = if t == app.results_tab {
             p.accent.add_modifier(Modifier::REVERSED | Modifier::BOLD)
         } else {

@@ -1,7 +1,13 @@
 //! The editor's text buffer: lines, cursor, selection, bounded undo/redo and search.
 //!
 //! Positions are (line, column) with the column counted in characters. Every operation clamps
-//! positions, so no input can index out of bounds.
+//! positions, so no input can index out of bounds. Every change of the text goes through one
+//! place ([`Buffer::replace`]), which records it in the edit-based [`history`].
+
+mod history;
+
+use history::{end_of, Edit, History};
+pub use history::{UNDO_BYTES, UNDO_DEPTH};
 
 /// A position in the buffer: 0-based line, 0-based column in characters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
@@ -16,8 +22,6 @@ impl Pos {
     }
 }
 
-/// How many undo steps are kept.
-pub const UNDO_DEPTH: usize = 200;
 /// Largest buffer the editor accepts (typing and pasting past it is refused).
 pub const MAX_BUFFER_BYTES: usize = 1024 * 1024;
 
@@ -65,12 +69,6 @@ enum EditKind {
     Other,
 }
 
-#[derive(Debug, Clone)]
-struct Snapshot {
-    lines: Vec<String>,
-    cursor: Pos,
-}
-
 /// A cursor movement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Motion {
@@ -95,8 +93,8 @@ pub struct Buffer {
     anchor: Option<Pos>,
     /// Column that vertical motion tries to keep.
     want_col: usize,
-    undo: Vec<Snapshot>,
-    redo: Vec<Snapshot>,
+    history: History,
+    /// What the last edit was, so a run of typing or deleting makes one undo step.
     last_kind: EditKind,
     bytes: usize,
     /// Bumped on every change of the text.
@@ -138,8 +136,7 @@ impl Buffer {
             cursor: Pos::default(),
             anchor: None,
             want_col: 0,
-            undo: Vec::new(),
-            redo: Vec::new(),
+            history: History::default(),
             last_kind: EditKind::None,
             bytes,
             generation: 0,
@@ -149,9 +146,6 @@ impl Buffer {
 
     pub fn text(&self) -> String {
         self.lines.join("\n")
-    }
-    pub fn lines(&self) -> &[String] {
-        &self.lines
     }
     pub fn line(&self, i: usize) -> Option<&str> {
         self.lines.get(i).map(String::as_str)
@@ -167,9 +161,6 @@ impl Buffer {
     }
     pub fn generation(&self) -> u64 {
         self.generation
-    }
-    pub fn can_undo(&self) -> bool {
-        !self.undo.is_empty()
     }
 
     /// The lowest line changed since the last call, if any.
@@ -343,17 +334,13 @@ impl Buffer {
         Pos::new(line, c)
     }
 
+    /// Starts an undo step, or carries on the current one for a run of typing or deleting.
     fn checkpoint(&mut self, kind: EditKind) {
         if kind == EditKind::Other || kind != self.last_kind {
-            self.undo.push(Snapshot {
-                lines: self.lines.clone(),
-                cursor: self.cursor,
-            });
-            if self.undo.len() > UNDO_DEPTH {
-                self.undo.remove(0);
-            }
+            self.history.begin(self.cursor);
+        } else {
+            self.history.carry_on();
         }
-        self.redo.clear();
         self.last_kind = kind;
     }
 
@@ -362,26 +349,58 @@ impl Buffer {
         self.anchor = None;
         self.generation += 1;
         self.changed_from = Some(self.changed_from.map_or(line, |l| l.min(line)));
-        self.bytes = self.lines.iter().map(|l| l.len() + 1).sum::<usize>() - 1;
     }
 
-    /// Removes the selection's text, if any. Returns whether something was removed.
-    fn delete_selection_raw(&mut self) -> bool {
-        let Some((s, e)) = self.selection() else {
-            self.anchor = None;
-            return false;
+    /// Replaces the text from `s` to `e` (`s <= e`) by `text`, records the change in the
+    /// current undo step, and returns where the inserted text ends.
+    fn replace(&mut self, s: Pos, e: Pos, text: &str) -> Pos {
+        let removed = self.slice(s, e);
+        let end = self.splice(s, e, text);
+        self.history.record(Edit {
+            at: s,
+            removed,
+            inserted: text.to_string(),
+            inserted_end: end,
+        });
+        end
+    }
+
+    /// The change itself, without history: the text from `s` to `e` becomes `text`. Returns
+    /// where `text` ends. Positions are clamped, so a history out of step with the text
+    /// (a bug) garbles the text instead of panicking.
+    fn splice(&mut self, s: Pos, e: Pos, text: &str) -> Pos {
+        let (s, e) = (self.clamp(s), self.clamp(e));
+        let (s, e) = if s <= e { (s, e) } else { (e, s) };
+        let last = &self.lines[e.line];
+        let tail_at = byte_of(last, e.col);
+        let tail = last[tail_at..].to_string();
+        let head_at = byte_of(&self.lines[s.line], s.col);
+        let removed_bytes = if s.line == e.line {
+            tail_at - head_at
+        } else {
+            let spanned: usize = self.lines[s.line..=e.line]
+                .iter()
+                .map(|l| l.len() + 1)
+                .sum();
+            spanned - 1 - head_at - (self.lines[e.line].len() - tail_at)
         };
-        let tail = {
-            let last = &self.lines[e.line];
-            last[byte_of(last, e.col)..].to_string()
+        let mut parts = text.split('\n');
+        let first = parts.next().unwrap_or("");
+        let rest: Vec<String> = parts.map(str::to_string).collect();
+        let end = match rest.last() {
+            Some(l) => Pos::new(s.line + rest.len(), char_len(l)),
+            None => Pos::new(s.line, s.col + char_len(first)),
         };
-        let first = &mut self.lines[s.line];
-        first.truncate(byte_of(first, s.col));
-        first.push_str(&tail);
-        self.lines.drain(s.line + 1..=e.line);
-        self.cursor = s;
-        self.anchor = None;
-        true
+        let head = &mut self.lines[s.line];
+        head.truncate(head_at);
+        head.push_str(first);
+        if e.line > s.line || !rest.is_empty() {
+            self.lines.splice(s.line + 1..=e.line, rest);
+        }
+        self.lines[end.line].push_str(&tail);
+        self.bytes = self.bytes + text.len() - removed_bytes;
+        self.touched(s.line);
+        end
     }
 
     /// Inserts text at the cursor (replacing the selection). Refused when the buffer would
@@ -396,32 +415,19 @@ impl Buffer {
         } else {
             EditKind::Other
         };
-        if self.selection().is_some() {
-            self.checkpoint(EditKind::Other);
-            self.delete_selection_raw();
-        } else {
-            self.checkpoint(kind);
-        }
-        let start_line = self.cursor.line;
-        let Pos { line, col } = self.cursor;
-        let cur = &mut self.lines[line];
-        let at = byte_of(cur, col);
-        let tail = cur.split_off(at);
-        let mut parts = text.split('\n');
-        let first = parts.next().unwrap_or("");
-        cur.push_str(first);
-        let mut new_line = line;
-        let mut new_col = col + char_len(first);
-        for part in parts {
-            new_line += 1;
-            self.lines.insert(new_line, part.to_string());
-            new_col = char_len(part);
-        }
-        self.lines[new_line].push_str(&tail);
-        self.cursor = Pos::new(new_line, new_col);
-        self.want_col = new_col;
-        self.anchor = None;
-        self.touched(start_line);
+        let (s, e) = match self.selection() {
+            Some(range) => {
+                self.checkpoint(EditKind::Other);
+                range
+            }
+            None => {
+                self.checkpoint(kind);
+                (self.cursor, self.cursor)
+            }
+        };
+        let end = self.replace(s, e, &text);
+        self.cursor = end;
+        self.want_col = end.col;
         true
     }
 
@@ -435,11 +441,10 @@ impl Buffer {
     }
 
     pub fn backspace(&mut self) -> bool {
-        if self.selection().is_some() {
+        if let Some((s, e)) = self.selection() {
             self.checkpoint(EditKind::Other);
-            let line = self.selection().map_or(0, |(s, _)| s.line);
-            self.delete_selection_raw();
-            self.touched(line);
+            self.replace(s, e, "");
+            self.cursor = s;
             return true;
         }
         let Pos { line, col } = self.cursor;
@@ -447,20 +452,14 @@ impl Buffer {
             return false;
         }
         self.checkpoint(EditKind::Deleting);
-        if col > 0 {
-            let l = &mut self.lines[line];
-            let b = byte_of(l, col - 1);
-            l.remove(b);
-            self.cursor.col -= 1;
+        let from = if col > 0 {
+            Pos::new(line, col - 1)
         } else {
-            let cur = self.lines.remove(line);
-            let prev = &mut self.lines[line - 1];
-            let pcol = char_len(prev);
-            prev.push_str(&cur);
-            self.cursor = Pos::new(line - 1, pcol);
-        }
-        self.want_col = self.cursor.col;
-        self.touched(self.cursor.line);
+            Pos::new(line - 1, char_len(&self.lines[line - 1]))
+        };
+        self.replace(from, self.cursor, "");
+        self.cursor = from;
+        self.want_col = from.col;
         true
     }
 
@@ -474,15 +473,12 @@ impl Buffer {
             return false;
         }
         self.checkpoint(EditKind::Deleting);
-        if col < len {
-            let l = &mut self.lines[line];
-            let b = byte_of(l, col);
-            l.remove(b);
+        let to = if col < len {
+            Pos::new(line, col + 1)
         } else {
-            let next = self.lines.remove(line + 1);
-            self.lines[line].push_str(&next);
-        }
-        self.touched(line);
+            Pos::new(line + 1, 0)
+        };
+        self.replace(self.cursor, to, "");
         true
     }
 
@@ -493,30 +489,32 @@ impl Buffer {
         Some(text)
     }
 
+    /// Undoes the last step: its edits inverted, last first. Returns whether there was one.
     pub fn undo(&mut self) -> bool {
-        let Some(s) = self.undo.pop() else {
+        let Some(mut rev) = self.history.pop_undo() else {
             return false;
         };
-        let cur = std::mem::replace(&mut self.lines, s.lines);
-        self.redo.push(Snapshot {
-            lines: cur,
-            cursor: self.cursor,
-        });
-        self.cursor = self.clamp(s.cursor);
+        rev.redo_cursor = self.cursor;
+        for e in rev.edits.iter().rev() {
+            self.splice(e.at, e.inserted_end, &e.removed);
+        }
+        self.cursor = self.clamp(rev.undo_cursor);
+        self.history.push_redo(rev);
         self.after_history();
         true
     }
 
+    /// Makes the last undone step again. Returns whether there was one.
     pub fn redo(&mut self) -> bool {
-        let Some(s) = self.redo.pop() else {
+        let Some(mut rev) = self.history.pop_redo() else {
             return false;
         };
-        let cur = std::mem::replace(&mut self.lines, s.lines);
-        self.undo.push(Snapshot {
-            lines: cur,
-            cursor: self.cursor,
-        });
-        self.cursor = self.clamp(s.cursor);
+        rev.undo_cursor = self.cursor;
+        for e in &rev.edits {
+            self.splice(e.at, end_of(e.at, &e.removed), &e.inserted);
+        }
+        self.cursor = self.clamp(rev.redo_cursor);
+        self.history.push_undo(rev);
         self.after_history();
         true
     }
@@ -525,7 +523,8 @@ impl Buffer {
         self.anchor = None;
         self.last_kind = EditKind::None;
         self.want_col = self.cursor.col;
-        self.touched(0);
+        // A step with no edits still counts as a change (the scan and the title follow it).
+        self.touched(self.cursor.line);
     }
 
     /// The next match of `query` after the cursor (wrapping), case-insensitive for ASCII.
@@ -581,97 +580,4 @@ impl Buffer {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn typing_and_newlines_keep_indent() {
-        let mut b = Buffer::from_text("  a");
-        b.move_cursor(Motion::End, false);
-        b.newline();
-        b.insert_str("b");
-        assert_eq!(b.text(), "  a\n  b");
-        assert_eq!(b.cursor(), Pos::new(1, 3));
-    }
-
-    #[test]
-    fn undo_groups_typing_and_redo_restores() {
-        let mut b = Buffer::from_text("");
-        for c in ["a", "b", "c"] {
-            b.insert_str(c);
-        }
-        b.backspace();
-        assert_eq!(b.text(), "ab");
-        b.undo();
-        assert_eq!(b.text(), "abc");
-        b.undo();
-        assert_eq!(b.text(), "");
-        b.redo();
-        assert_eq!(b.text(), "abc");
-    }
-
-    #[test]
-    fn selection_replace_and_cut_across_lines() {
-        let mut b = Buffer::from_text("one\ntwo\nthree");
-        b.select_range(Pos::new(0, 1), Pos::new(2, 2));
-        assert_eq!(b.selected_text().as_deref(), Some("ne\ntwo\nth"));
-        b.insert_str("X");
-        assert_eq!(b.text(), "oXree");
-        b.select_all();
-        assert_eq!(b.cut().as_deref(), Some("oXree"));
-        assert_eq!(b.text(), "");
-    }
-
-    #[test]
-    fn multibyte_edits_never_split_chars() {
-        let mut b = Buffer::from_text("héllo");
-        b.set_cursor(Pos::new(0, 2));
-        b.backspace();
-        assert_eq!(b.text(), "hllo");
-        b.set_cursor(Pos::new(9, 99));
-        assert_eq!(b.cursor(), Pos::new(0, 4));
-    }
-
-    #[test]
-    fn search_wraps_and_finds_next() {
-        let b = Buffer::from_text("foo\nbar foo\nFOO");
-        let (s, _) = b.find("foo", Pos::new(0, 0), true).expect("match");
-        assert_eq!(s, Pos::new(1, 4));
-        let (s, _) = b.find("foo", Pos::new(2, 0), true).expect("wraps");
-        assert_eq!(s, Pos::new(0, 0));
-        let (s, _) = b.find("foo", Pos::new(1, 4), false).expect("back");
-        assert_eq!(s, Pos::new(0, 0));
-        assert!(b.find("zzz", Pos::default(), true).is_none());
-    }
-
-    #[test]
-    fn an_empty_selection_does_not_survive_an_edit() {
-        let mut b = Buffer::from_text("ab\ncd");
-        b.set_cursor(Pos::new(1, 0));
-        b.move_cursor(Motion::Right, true);
-        b.move_cursor(Motion::Left, true);
-        assert!(b.selection().is_none());
-        b.backspace(); // joins the lines: line 1 is gone
-        b.move_cursor(Motion::End, true);
-        assert_eq!(b.selected_text().as_deref(), Some("cd"));
-    }
-
-    #[test]
-    fn refuses_growth_past_the_cap() {
-        let mut b = Buffer::from_text(&"a".repeat(MAX_BUFFER_BYTES - 1));
-        assert!(b.insert_str("b"));
-        assert!(!b.insert_str("c"));
-    }
-
-    #[test]
-    fn screen_columns_count_wide_combining_tab_and_escaped_characters() {
-        // 日 two cells, e + U+0301 one cell, tab to the next stop, U+202E shown as `?`.
-        let line = "日e\u{301}\tx\u{202e}y";
-        let cols: Vec<usize> = (0..=7).map(|c| display_col(line, c)).collect();
-        assert_eq!(cols, vec![0, 2, 3, 3, 4, 5, 6, 7]);
-        assert_eq!(col_from_display(line, 1), 0, "right half of 日");
-        assert_eq!(col_from_display(line, 2), 1);
-        assert_eq!(col_from_display(line, 5), 5, "the escaped override");
-        assert_eq!(col_from_display(line, 99), 7, "past the end");
-    }
-}
+mod tests;

@@ -1,5 +1,6 @@
-//! The `tui` benchmark suite: first frame after start, keystroke to drawn frame on a 100 KB
-//! buffer, idle CPU.
+//! The TUI benchmark: first frame after start, keystroke to drawn frame on a 100 KB buffer,
+//! idle CPU. `cargo bench --bench tui` (add `-- --json` for one JSON object); it drives the
+//! `sandbench` binary cargo builds for it, or the one named by `SANDBENCH_BIN`.
 //!
 //! - `first_frame_inprocess_ms`: load themes, build the App on the welcome sample, draw the
 //!   first frame (into a `TestBackend`; the terminal's own write is not included). Median of 20.
@@ -11,22 +12,27 @@
 //! - `idle_cpu_percent`: CPU time of the real binary over 5 s of idle after its first frame,
 //!   from `/proc/<pid>/stat`. Needs tmux and Linux.
 
-use super::BenchArgs;
-use crate::tui::action::Action;
-use crate::tui::app::{App, AppInit};
-use crate::tui::theme::ThemeSet;
-use crate::tui::ui;
+#[path = "../tests/tui_support/tmux.rs"]
+#[allow(dead_code)] // the tests use more of it
+mod tmux;
+
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
-use std::process::Command;
+use sandbench::tui::action::Action;
+use sandbench::tui::app::{App, AppInit};
+use sandbench::tui::theme::ThemeSet;
+use sandbench::tui::ui;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
+use tmux::Session;
 
 pub const TARGET_FIRST_FRAME_MS: f64 = 100.0;
 pub const TARGET_KEYSTROKE_MS: f64 = 16.0;
 pub const TARGET_IDLE_CPU_PERCENT: f64 = 1.0;
 
-/// Runs the suite and prints its results; returns an exit code.
-pub fn run(args: &BenchArgs) -> u8 {
+fn main() {
+    guard_against_reentry();
+    let json = std::env::args().any(|a| a == "--json");
     let mut results: Vec<(&str, Option<f64>, String)> = Vec::new();
     let first = first_frame_inprocess();
     results.push((
@@ -53,7 +59,6 @@ pub fn run(args: &BenchArgs) -> u8 {
     results.push(("keystroke_p99_ms", Some(p99), "300 keystrokes".into()));
     results.push(("keystroke_max_ms", Some(max), String::new()));
     let idle = idle_cpu();
-    let _ = tmux(&["kill-server"]);
     results.push((
         "idle_cpu_percent",
         idle.as_ref().ok().copied(),
@@ -65,7 +70,7 @@ pub fn run(args: &BenchArgs) -> u8 {
     let first_ok = tmux_first.as_ref().map_or(first, |v| *v) <= TARGET_FIRST_FRAME_MS;
     let key_ok = p99 <= TARGET_KEYSTROKE_MS;
     let idle_ok = idle.as_ref().map_or(true, |v| *v < TARGET_IDLE_CPU_PERCENT);
-    if args.json {
+    if json {
         let mut obj = serde_json::Map::new();
         obj.insert("suite".into(), "tui".into());
         for (k, v, _) in &results {
@@ -89,7 +94,6 @@ pub fn run(args: &BenchArgs) -> u8 {
             mark(idle_ok)
         );
     }
-    crate::cli::EXIT_OK
 }
 
 fn ms(d: Duration) -> f64 {
@@ -108,7 +112,7 @@ fn first_frame_inprocess() -> f64 {
     let mut times = Vec::new();
     for _ in 0..20 {
         let t = Instant::now();
-        let s = crate::samples::default_sample().map_or("", |s| s.source);
+        let s = sandbench::samples::default_sample().map_or("", |s| s.source);
         let mut init = AppInit::new("welcome.js", s);
         init.themes = ThemeSet::load_from(None, false);
         init.size = (120, 40);
@@ -123,7 +127,7 @@ fn first_frame_inprocess() -> f64 {
 }
 
 /// About 100 KB of plausible JavaScript with a finding every few hundred lines.
-pub fn big_source() -> String {
+fn big_source() -> String {
     let mut s = String::with_capacity(110 * 1024);
     let mut i = 0;
     while s.len() < 100 * 1024 {
@@ -148,7 +152,7 @@ fn keystrokes() -> (f64, f64, f64) {
     init.size = (160, 48);
     let mut app = App::new(init);
     let _ = app.start();
-    let report = crate::engine::scan::scan(&src);
+    let report = sandbench::engine::scan::scan(&src);
     let generation = app.generation();
     app.update(Action::ScanDone {
         generation,
@@ -156,8 +160,8 @@ fn keystrokes() -> (f64, f64, f64) {
     });
     let middle = app.buffer.line_count() / 2;
     app.buffer
-        .set_cursor(crate::tui::buffer::Pos::new(middle, 10));
-    app.update(Action::Move(crate::tui::buffer::Motion::Right, false));
+        .set_cursor(sandbench::tui::buffer::Pos::new(middle, 10));
+    app.update(Action::Move(sandbench::tui::buffer::Motion::Right, false));
     let Ok(mut term) = Terminal::new(TestBackend::new(160, 48));
     let _ = term.draw(|f| ui::render(&app, f));
     let mut times = Vec::with_capacity(300);
@@ -180,85 +184,41 @@ fn keystrokes() -> (f64, f64, f64) {
     )
 }
 
-/// The benchmark's own tmux server, apart from the user's sessions.
-fn tmux_socket() -> String {
-    format!("sandbench-bench-{}", std::process::id())
+/// The binary to measure: `SANDBENCH_BIN`, else the one cargo built for this benchmark.
+fn binary() -> PathBuf {
+    std::env::var_os("SANDBENCH_BIN").map_or_else(
+        || PathBuf::from(env!("CARGO_BIN_EXE_sandbench")),
+        PathBuf::from,
+    )
 }
 
-fn tmux(args: &[&str]) -> Result<String, String> {
-    let out = Command::new("tmux")
-        .arg("-L")
-        .arg(tmux_socket())
-        .args(args)
-        .output()
-        .map_err(|e| format!("skipped: tmux not available ({e})"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "tmux {}: {}",
-            args.first().unwrap_or(&""),
-            String::from_utf8_lossy(&out.stderr).trim()
-        ));
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
-/// A detached tmux session running this binary on the welcome sample; killed on drop.
-struct Pane {
-    name: String,
-    dir: std::path::PathBuf,
-}
-
-impl Drop for Pane {
-    fn drop(&mut self) {
-        let _ = tmux(&["kill-session", "-t", &self.name]);
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-fn start_pane(tag: &str) -> Result<(Pane, Instant), String> {
-    let exe = std::env::current_exe().map_err(|e| format!("current exe: {e}"))?;
-    let name = format!("sandbench-bench-{tag}-{}", std::process::id());
-    let dir = std::env::temp_dir().join(&name);
-    let q = |p: &std::path::Path| format!("'{}'", p.display().to_string().replace('\'', r"'\''"));
+/// The workbench on the welcome sample in a fresh tmux session (with its own config and data
+/// directories), and when it was started. The directory goes with the session.
+fn start_pane() -> Result<(Session, tempfile::TempDir, Instant), String> {
+    let dir = tempfile::tempdir().map_err(|e| format!("temp dir: {e}"))?;
+    // The measured binary picks its own worker, as it would for a person (the variable this
+    // process set for its own App would pin it to this build's).
     let cmd = format!(
-        "SANDBENCH_DATA_DIR={} SANDBENCH_CONFIG_DIR={} exec {}",
-        q(&dir.join("data")),
-        q(&dir.join("config")),
-        q(&exe)
+        "SANDBENCH_WORKER= {}",
+        tmux::workbench_command(dir.path(), &binary(), &[])
     );
     let t = Instant::now();
-    tmux(&[
-        "new-session",
-        "-d",
-        "-s",
-        &name,
-        "-x",
-        "120",
-        "-y",
-        "40",
-        &cmd,
-    ])?;
-    Ok((Pane { name, dir }, t))
+    let s = Session::run(120, 40, &cmd).map_err(|e| format!("skipped: {e}"))?;
+    Ok((s, dir, t))
 }
 
-fn wait_drawn(p: &Pane, started: Instant) -> Result<f64, String> {
-    let deadline = started + Duration::from_secs(10);
-    loop {
-        let screen = tmux(&["capture-pane", "-t", &p.name, "-p"])?;
-        if screen.contains("Threats") && screen.contains("Resources") {
-            return Ok(ms(started.elapsed()));
-        }
-        if Instant::now() > deadline {
-            return Err("the workbench did not draw within 10 s".into());
-        }
-        std::thread::sleep(Duration::from_millis(1));
+fn wait_drawn(s: &Session, started: Instant) -> Result<f64, String> {
+    let drawn = |screen: &str| screen.contains("Threats") && screen.contains("Resources");
+    match s.poll(Duration::from_secs(10), Duration::from_millis(1), drawn) {
+        Some(_) => Ok(ms(started.elapsed())),
+        None => Err("the workbench did not draw within 10 s".into()),
     }
 }
 
 fn first_frame_tmux() -> Result<f64, String> {
     let mut times = Vec::new();
-    for i in 0..5 {
-        let (pane, t) = start_pane(&format!("first{i}"))?;
+    for _ in 0..5 {
+        let (pane, _dir, t) = start_pane()?;
         times.push(wait_drawn(&pane, t)?);
     }
     times.sort_by(f64::total_cmp);
@@ -277,11 +237,9 @@ fn proc_cpu_ticks(pid: &str) -> Result<u64, String> {
 }
 
 fn idle_cpu() -> Result<f64, String> {
-    let (pane, t) = start_pane("idle")?;
+    let (pane, _dir, t) = start_pane()?;
     wait_drawn(&pane, t)?;
-    let pid = tmux(&["display", "-p", "-t", &pane.name, "#{pane_pid}"])?
-        .trim()
-        .to_string();
+    let pid = pane.display("#{pane_pid}");
     // Let the first scan and any startup work settle.
     std::thread::sleep(Duration::from_millis(500));
     let before = proc_cpu_ticks(&pid)?;
@@ -292,4 +250,19 @@ fn idle_cpu() -> Result<f64, String> {
     let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
     let cpu_s = (after.saturating_sub(before)) as f64 / hz;
     Ok(cpu_s / t0.elapsed().as_secs_f64() * 100.0)
+}
+
+/// `AppInit::new` detects the executors, and the process executor's probe starts a worker
+/// program: unless told otherwise, this very executable with `worker --probe`, which for a
+/// benchmark would be the benchmark again, recursively. Name the dedicated worker cargo built
+/// (as `sandbench` finds it next to itself), and refuse to run as a worker anyway.
+fn guard_against_reentry() {
+    if std::env::args().nth(1).as_deref() == Some("worker") {
+        eprintln!("this is a benchmark, not a sandbench worker");
+        std::process::exit(2);
+    }
+    if std::env::var_os("SANDBENCH_WORKER").is_none() {
+        // Still one thread: nothing else reads the environment yet.
+        std::env::set_var("SANDBENCH_WORKER", env!("CARGO_BIN_EXE_sandbench-worker"));
+    }
 }
