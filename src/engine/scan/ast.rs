@@ -2,13 +2,13 @@
 //! [`fold::Env`] so that spelling tricks reach the same rules as plain code.
 
 use super::fold::{self, Env, Folded, Sym};
-use super::fold::{HashMap, HashSet};
 use super::Raw;
 use oxc_ast::ast::*;
 use oxc_ast::AstKind;
 use oxc_ast_visit::{walk, Visit};
 use oxc_span::{GetSpan, Span};
 use regex::bytes::Regex;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::LazyLock;
 
 static SENSITIVE_PATH: LazyLock<Regex> = LazyLock::new(|| {
@@ -101,16 +101,16 @@ pub struct AstScan<'s> {
     pub findings: Vec<Raw>,
     /// Byte spans of string literals and template text (for the trojan-source rule).
     pub string_spans: Vec<(u32, u32)>,
-    handled: HashSet<u32>,
-    tainted: HashSet<String>,
+    handled: FxHashSet<u32>,
+    tainted: FxHashSet<String>,
     /// How often each name is bound anywhere (aliases are trusted only for unique names).
-    bindings: HashMap<String, u32>,
+    bindings: FxHashMap<String, u32>,
     /// How deep inside evaluated strings this scan is.
     nest: u8,
     /// Bytes of evaluated strings still to scan.
     nested_budget: usize,
     /// Names assigned with `name = …` so far.
-    assigned: HashSet<String>,
+    assigned: FxHashSet<String>,
     depth: u32,
     pub max_nesting: u32,
     pub complexity: u32,
@@ -141,10 +141,10 @@ impl<'s> AstScan<'s> {
             env: Env::default(),
             findings: Vec::new(),
             string_spans: Vec::new(),
-            handled: HashSet::default(),
-            tainted: HashSet::default(),
-            bindings: HashMap::default(),
-            assigned: HashSet::default(),
+            handled: FxHashSet::default(),
+            tainted: FxHashSet::default(),
+            bindings: FxHashMap::default(),
+            assigned: FxHashSet::default(),
             depth: 0,
             max_nesting: 0,
             complexity: 1,
@@ -1164,7 +1164,7 @@ enum Want {
 struct Finder<'e, 's> {
     env: &'e Env,
     src: &'s str,
-    tainted: &'e HashSet<String>,
+    tainted: &'e FxHashSet<String>,
     want: Want,
     found: bool,
     budget: u32,

@@ -9,39 +9,10 @@
 use base64::Engine as _;
 use oxc_ast::ast::*;
 
-/// A fast, non-cryptographic hasher for the scanner's small name maps (keys come from the
-/// scanned code, but the maps are per scan and bounded by its size, so flooding buys nothing
-/// over the linear cost of the input itself).
-#[derive(Default, Clone, Copy)]
-pub struct NameHasher(u64);
-
-impl std::hash::Hasher for NameHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut buf = [0u8; 8];
-            buf[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(buf))
-                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    fn write_u32(&mut self, i: u32) {
-        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    fn write_usize(&mut self, i: usize) {
-        self.0 = (self.0.rotate_left(5) ^ i as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-/// HashMap with [`NameHasher`].
-pub type HashMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<NameHasher>>;
-/// HashSet with [`NameHasher`].
-pub type HashSet<K> = std::collections::HashSet<K, std::hash::BuildHasherDefault<NameHasher>>;
+// The scanner's small name maps hash with rustc-hash's Fx hasher rather than SipHash: keys
+// come from the scanned code, but the maps are per scan and bounded by its size, so flooding
+// buys nothing over the linear cost of the input itself.
+use rustc_hash::FxHashMap;
 
 /// Longest folded string kept (bytes).
 pub const MAX_FOLD: usize = 4096;
@@ -161,7 +132,7 @@ pub fn is_global_object(name: &str) -> bool {
 /// The folding and resolution context: aliases collected so far (in source order).
 #[derive(Default)]
 pub struct Env {
-    pub aliases: HashMap<String, Alias>,
+    pub aliases: FxHashMap<String, Alias>,
 }
 
 impl Env {
