@@ -1,9 +1,9 @@
 //! Every rule fires on several spellings of its attack and stays quiet on the honest code of
 //! the precision list.
 
-use sandbench::engine::scan::{scan, Verdict};
+use sandbench::engine::scan::{scan, RuleId, Verdict};
 
-fn rules(src: &str) -> Vec<String> {
+fn rules(src: &str) -> Vec<RuleId> {
     scan(src).findings.into_iter().map(|f| f.rule).collect()
 }
 
@@ -528,8 +528,8 @@ fn user_written_decoder_functions_are_folded() {
                t[e('62696e64696e67')]('fs');\n\
                r(e('6368696c645f70726f63657373')).exec('id');";
     let got = rules(src);
-    assert!(got.contains(&"process-binding".to_string()), "{got:?}");
-    assert!(got.contains(&"child-process".to_string()), "{got:?}");
+    assert!(got.contains(&RuleId::ProcessBinding), "{got:?}");
+    assert!(got.contains(&RuleId::ChildProcess), "{got:?}");
     fires(
         "eval-indirect",
         &["const d = (s) => s.split('').reverse().join(''); globalThis[d('lave')](x);"],

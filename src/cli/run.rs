@@ -493,7 +493,7 @@ pub fn human_report(
             f.line,
             f.column,
             s.paint("33", f.category.as_str()),
-            safe(&f.rule, 100),
+            f.rule.as_str(),
             safe(&f.message, HUMAN_MAX_CHARS)
         );
     }
@@ -608,7 +608,7 @@ mod tests {
         r.score = 95;
         r.verdict = Verdict::Block;
         r.findings.push(Finding {
-            rule: "constructor-chain".into(),
+            rule: scan::RuleId::ConstructorChain,
             category: Category::VmEscape,
             score: 95,
             severity: scan::Severity::Critical,

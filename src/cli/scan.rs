@@ -296,7 +296,7 @@ pub fn to_sarif(files: &[(&str, &Report)]) -> Value {
             r.findings.iter().map(move |f| {
                 json!({
                     "ruleId": f.rule,
-                    "ruleIndex": rules::RULES.iter().position(|x| x.id == f.rule),
+                    "ruleIndex": f.rule as usize,
                     "level": sarif_level(f),
                     "message": { "text": f.message },
                     "locations": [{
@@ -368,7 +368,7 @@ pub fn to_text(files: &[(&str, &Report)], errors: &[String], colour: bool) -> St
                 f.line,
                 f.column,
                 paint(sev, &format!("{:>3}", f.score)),
-                paint("36", &f.rule),
+                paint("36", f.rule.as_str()),
                 f.message
             ));
             if !f.snippet.is_empty() {

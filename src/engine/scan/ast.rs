@@ -2,7 +2,7 @@
 //! [`fold::Env`] so that spelling tricks reach the same rules as plain code.
 
 use super::fold::{self, Env, Folded, Sym};
-use super::Raw;
+use super::{Raw, RuleId};
 use oxc_ast::ast::*;
 use oxc_ast::AstKind;
 use oxc_ast_visit::{walk, Visit};
@@ -25,16 +25,16 @@ const MAX_ALIAS: usize = 512;
 const MAX_NEST: u8 = 2;
 
 /// Modules and what loading them means.
-fn module_rule(name: &str) -> Option<&'static str> {
+fn module_rule(name: &str) -> Option<RuleId> {
     let base = fold::module_name(name);
     let base = base.split('/').next().unwrap_or(base);
     Some(match base {
-        "child_process" => "child-process",
-        "fs" | "fs-extra" | "graceful-fs" => "fs-access",
+        "child_process" => RuleId::ChildProcess,
+        "fs" | "fs-extra" | "graceful-fs" => RuleId::FsAccess,
         "vm" | "v8" | "inspector" | "worker_threads" | "cluster" | "repl" | "wasi" | "vm2" => {
-            "require-dangerous"
+            RuleId::RequireDangerous
         }
-        "http" | "https" | "http2" | "net" | "dgram" | "dns" | "tls" => "network-module",
+        "http" | "https" | "http2" | "net" | "dgram" | "dns" | "tls" => RuleId::NetworkModule,
         _ => return None,
     })
 }
@@ -156,7 +156,7 @@ impl<'s> AstScan<'s> {
         }
     }
 
-    fn add(&mut self, rule: &'static str, span: Span, folded: Option<&Folded>, detail: String) {
+    fn add(&mut self, rule: RuleId, span: Span, folded: Option<&Folded>, detail: String) {
         let hidden = folded.is_some_and(|f| f.hidden);
         self.findings.push(Raw {
             rule,
@@ -168,7 +168,7 @@ impl<'s> AstScan<'s> {
         });
     }
 
-    fn add_sym(&mut self, rule: &'static str, span: Span, sym: &Sym, detail: String) {
+    fn add_sym(&mut self, rule: RuleId, span: Span, sym: &Sym, detail: String) {
         let value = match sym.path.strip_prefix("module:") {
             Some(rest) => match rest.split_once('.') {
                 Some((m, tail)) => format!("require('{m}').{tail}"),
@@ -269,7 +269,7 @@ impl<'s> AstScan<'s> {
             .into_iter()
             .take(20)
         {
-            if inner.rule == "function-global-idiom" {
+            if inner.rule == RuleId::FunctionGlobalIdiom {
                 continue;
             }
             let text = code
@@ -304,7 +304,7 @@ impl<'s> AstScan<'s> {
                 .filter_map(|a| a.as_expression())
                 .find_map(|a| self.fold(a));
             let detail = format!("{what} runs decoded text");
-            self.add("encoded-exec", span, f.as_ref(), detail);
+            self.add(RuleId::EncodedExec, span, f.as_ref(), detail);
             return true;
         }
         false
@@ -322,7 +322,7 @@ impl<'s> AstScan<'s> {
             if let Some((_, key)) = self.env.member_view(&inner.callee, self.src, 0) {
                 if key.value == "constructor" && !inner.arguments.is_empty() {
                     let detail = "calls the code built by `….constructor(…)`".to_string();
-                    self.add("constructor-chain", c.span, Some(&key), detail);
+                    self.add(RuleId::ConstructorChain, c.span, Some(&key), detail);
                 }
             }
         }
@@ -335,13 +335,13 @@ impl<'s> AstScan<'s> {
         let arg0 = c.arguments.first().and_then(|a| a.as_expression());
         match path {
             "eval.call" | "eval.apply" | "eval.bind" => {
-                self.add_sym("eval-indirect", c.span, &sym, String::new())
+                self.add_sym(RuleId::EvalIndirect, c.span, &sym, String::new())
             }
             "eval" | "execScript" => {
                 let folded = arg0.and_then(|a| self.fold(a));
                 if folded.as_ref().is_some_and(|f| f.value.trim() == "this") {
                     let detail = "evaluates `this` to find the global object".to_string();
-                    self.add("function-global-idiom", c.span, folded.as_ref(), detail);
+                    self.add(RuleId::FunctionGlobalIdiom, c.span, folded.as_ref(), detail);
                     return;
                 }
                 if self.check_code_arg(&c.arguments, c.span, "eval") {
@@ -355,9 +355,9 @@ impl<'s> AstScan<'s> {
                             decoded: false,
                         })
                     });
-                    self.add("eval-direct", c.span, shown.as_ref(), String::new());
+                    self.add(RuleId::EvalDirect, c.span, shown.as_ref(), String::new());
                 } else {
-                    self.add_sym("eval-indirect", c.span, &sym, String::new());
+                    self.add_sym(RuleId::EvalIndirect, c.span, &sym, String::new());
                 }
             }
             "Function"
@@ -372,7 +372,7 @@ impl<'s> AstScan<'s> {
             "Reflect.construct" | "Reflect.apply" => match arg0.and_then(|a| self.resolve(a)) {
                 Some(s) if s.path == "Function" => self.function_ctor(&[], c.span, &sym),
                 Some(s) if s.path == "eval" => {
-                    self.add_sym("eval-indirect", c.span, &s, format!("via `{path}`"))
+                    self.add_sym(RuleId::EvalIndirect, c.span, &s, format!("via `{path}`"))
                 }
                 _ => {}
             },
@@ -383,21 +383,21 @@ impl<'s> AstScan<'s> {
                     {
                         let f = arg0.and_then(|a| self.fold(a));
                         let detail = format!("`{path}` with a string");
-                        self.add("timer-string", c.span, f.as_ref(), detail);
+                        self.add(RuleId::TimerString, c.span, f.as_ref(), detail);
                     }
                 }
             }
             "process.binding" | "process._linkedBinding" | "process.dlopen" => {
-                self.add_sym("process-binding", c.span, &sym, String::new())
+                self.add_sym(RuleId::ProcessBinding, c.span, &sym, String::new())
             }
             "process.exit" | "process.kill" | "process.abort" | "process.reallyExit" => {
-                self.add_sym("process-exit", c.span, &sym, String::new())
+                self.add_sym(RuleId::ProcessExit, c.span, &sym, String::new())
             }
             "fetch" | "navigator.sendBeacon" | "importScripts" => {
                 if self.mentions_secret(&c.arguments) {
-                    self.add_sym("exfiltration", c.span, &sym, String::new());
+                    self.add_sym(RuleId::Exfiltration, c.span, &sym, String::new());
                 } else {
-                    self.add_sym("network-fetch", c.span, &sym, String::new());
+                    self.add_sym(RuleId::NetworkFetch, c.span, &sym, String::new());
                 }
             }
             "JSON.stringify"
@@ -415,7 +415,7 @@ impl<'s> AstScan<'s> {
                 let inside = path == "JSON.stringify" && self.mentions_env(&c.arguments);
                 if whole_env || inside {
                     let detail = format!("`{path}` of `process.env`");
-                    self.add("process-env", c.span, None, detail);
+                    self.add(RuleId::ProcessEnv, c.span, None, detail);
                 }
                 if path == "Object.assign" {
                     self.check_builtin_arg(c, &sym);
@@ -431,7 +431,7 @@ impl<'s> AstScan<'s> {
                 if let Some(f) = arg0.and_then(|a| self.fold(a)) {
                     if f.value.len() >= 200 {
                         let detail = format!("decodes a {}-character blob", f.value.len());
-                        self.add("encoded-blob", c.span, None, detail);
+                        self.add(RuleId::EncodedBlob, c.span, None, detail);
                     }
                 }
             }
@@ -445,12 +445,12 @@ impl<'s> AstScan<'s> {
                         self.module_finding(&name, c.span);
                     }
                     None if path == "require" => {
-                        self.add("require-dynamic", c.span, None, String::new())
+                        self.add(RuleId::RequireDynamic, c.span, None, String::new())
                     }
                     None => {}
                 }
                 if is_loader_internal(path) {
-                    self.add_sym("module-load", c.span, &sym, String::new());
+                    self.add_sym(RuleId::ModuleLoad, c.span, &sym, String::new());
                 }
             }
             _ if path.starts_with("module:child_process.") => {
@@ -462,9 +462,9 @@ impl<'s> AstScan<'s> {
                     }))
                 });
                 let rule = if detached {
-                    "child-process-detached"
+                    RuleId::ChildProcessDetached
                 } else {
-                    "child-process"
+                    RuleId::ChildProcess
                 };
                 self.add_sym(rule, c.span, &sym, String::new());
             }
@@ -479,14 +479,14 @@ impl<'s> AstScan<'s> {
                     if let Some(p) = arg0.and_then(|a| self.fold(a)) {
                         if SENSITIVE_PATH.is_match(p.value.as_bytes()) {
                             let detail = format!("`{path}` on `{}`", p.value);
-                            self.add("sensitive-path", c.span, Some(&p), detail);
+                            self.add(RuleId::SensitivePath, c.span, Some(&p), detail);
                         }
                     }
                 }
             }
             _ => {
                 if is_loader_internal(path) {
-                    self.add_sym("module-load", c.span, &sym, String::new());
+                    self.add_sym(RuleId::ModuleLoad, c.span, &sym, String::new());
                 }
                 self.check_merge(c);
             }
@@ -515,7 +515,7 @@ impl<'s> AstScan<'s> {
         let sink = net_module || method.is_some_and(|m| NET_SINK_METHODS.contains(&m));
         if sink && !c.arguments.is_empty() && self.mentions_secret(&c.arguments) {
             let detail = format!("`{}` sends secret data", method.unwrap_or("call"));
-            self.add("exfiltration", c.span, None, detail);
+            self.add(RuleId::Exfiltration, c.span, None, detail);
         }
     }
 
@@ -528,7 +528,7 @@ impl<'s> AstScan<'s> {
         {
             if is_builtin_target(&t.path) && !self.shadowed(&t.path) {
                 let detail = format!("`{}` on `{}`", sym.path, t.path);
-                self.add_sym("builtin-prototype-write", c.span, &t, detail);
+                self.add_sym(RuleId::BuiltinPrototypeWrite, c.span, &t, detail);
             }
         }
     }
@@ -546,7 +546,7 @@ impl<'s> AstScan<'s> {
         for a in c.arguments.iter().filter_map(|a| a.as_expression()) {
             if let Some(p) = self.polluting_payload(a) {
                 let detail = "merges a payload that writes `__proto__`".to_string();
-                self.add("proto-pollution", c.span, Some(&p), detail);
+                self.add(RuleId::ProtoPollution, c.span, Some(&p), detail);
                 return;
             }
         }
@@ -592,7 +592,7 @@ impl<'s> AstScan<'s> {
             let body = s.value.as_str().trim().trim_end_matches(';').trim();
             if body == "return this" {
                 let detail = "`Function('return this')` finds the global object".to_string();
-                self.add("function-global-idiom", span, None, detail);
+                self.add(RuleId::FunctionGlobalIdiom, span, None, detail);
                 return;
             }
         }
@@ -615,7 +615,7 @@ impl<'s> AstScan<'s> {
                 decoded: false,
             })
         });
-        self.add("function-constructor", span, f.as_ref(), detail);
+        self.add(RuleId::FunctionConstructor, span, f.as_ref(), detail);
     }
 
     fn check_new(&mut self, n: &NewExpression<'_>) {
@@ -627,7 +627,7 @@ impl<'s> AstScan<'s> {
                 self.function_ctor(&n.arguments, n.span, &sym)
             }
             "XMLHttpRequest" | "WebSocket" | "EventSource" => {
-                self.add_sym("network-fetch", n.span, &sym, String::new())
+                self.add_sym(RuleId::NetworkFetch, n.span, &sym, String::new())
             }
             _ => {}
         }
@@ -653,7 +653,7 @@ impl<'s> AstScan<'s> {
                 hidden: key.hidden,
                 decoded: key.decoded,
             };
-            self.add("constructor-chain", span, Some(&shown), detail);
+            self.add(RuleId::ConstructorChain, span, Some(&shown), detail);
             return;
         }
         if key.value != "mainModule" && !key.hidden {
@@ -664,12 +664,12 @@ impl<'s> AstScan<'s> {
         };
         match sym.path.as_str() {
             "process.mainModule" => {
-                self.add_sym("process-mainmodule", span, &sym, String::new());
+                self.add_sym(RuleId::ProcessMainmodule, span, &sym, String::new());
             }
             // A dangerous global looked up by a hidden spelling, e.g. globalThis['ev'+'al'].
-            "eval" if sym.hidden => self.add_sym("eval-indirect", span, &sym, String::new()),
+            "eval" if sym.hidden => self.add_sym(RuleId::EvalIndirect, span, &sym, String::new()),
             "Function" if sym.hidden && !sym.chain => {
-                self.add_sym("function-constructor", span, &sym, String::new())
+                self.add_sym(RuleId::FunctionConstructor, span, &sym, String::new())
             }
             _ => {}
         }
@@ -746,7 +746,7 @@ impl<'s> AstScan<'s> {
             {
                 let detail = format!("writes `{p}`");
                 let t = t.clone();
-                self.add_sym("require-cache", span, &t, detail);
+                self.add_sym(RuleId::RequireCache, span, &t, detail);
                 return;
             }
         }
@@ -757,13 +757,13 @@ impl<'s> AstScan<'s> {
                 k.value == "prototype" && keys.get(i + 1).is_some_and(|n| n.value == "constructor");
             if via_proto || via_ctor_proto {
                 let detail = format!("writes `{}` through `{}`", keys[0].value, k.value);
-                self.add("proto-pollution", span, Some(k), detail);
+                self.add(RuleId::ProtoPollution, span, Some(k), detail);
                 return;
             }
         }
         if keys.first().is_some_and(|k| k.value == "__proto__") {
             let first = keys.first().cloned();
-            self.add("proto-set", span, first.as_ref(), String::new());
+            self.add(RuleId::ProtoSet, span, first.as_ref(), String::new());
             return;
         }
         if let Some(t) = resolved {
@@ -778,7 +778,7 @@ impl<'s> AstScan<'s> {
                     "writes `{p}.{}`",
                     keys.first().map(|k| k.value.as_str()).unwrap_or("?")
                 );
-                self.add_sym("builtin-prototype-write", span, &t, detail);
+                self.add_sym(RuleId::BuiltinPrototypeWrite, span, &t, detail);
             }
         }
     }
@@ -837,7 +837,7 @@ impl<'s> AstScan<'s> {
                     for prop in &p.properties {
                         if prop.key.static_name().is_some_and(|k| k == "constructor") {
                             let detail = "destructures `constructor` from a function".into();
-                            self.add("constructor-chain", d.span, None, detail);
+                            self.add(RuleId::ConstructorChain, d.span, None, detail);
                             if let BindingPattern::BindingIdentifier(id) = &prop.value {
                                 let sym = Sym {
                                     path: "Function".into(),
@@ -900,7 +900,7 @@ impl<'s> AstScan<'s> {
             let lookalike = name.chars().any(|c| matches!(c as u32, 0x0370..=0x04FF));
             if latin && lookalike {
                 let detail = format!("`{}`", crate::engine::text::escape(name, false));
-                self.add("homoglyph-identifier", span, None, detail);
+                self.add(RuleId::HomoglyphIdentifier, span, None, detail);
             }
         }
     }
@@ -953,7 +953,7 @@ impl<'a> Visit<'a> for AstScan<'_> {
                 if id.name == "eval" && !self.handled.contains(&id.span.start) =>
             {
                 self.add(
-                    "eval-indirect",
+                    RuleId::EvalIndirect,
                     id.span,
                     None,
                     "`eval` used as a value".into(),
@@ -973,7 +973,7 @@ impl<'a> Visit<'a> for AstScan<'_> {
                             || s.path.starts_with("module:module._cache")
                         {
                             self.add_sym(
-                                "require-cache",
+                                RuleId::RequireCache,
                                 u.span,
                                 &s,
                                 "deletes a cache entry".into(),
@@ -989,10 +989,10 @@ impl<'a> Visit<'a> for AstScan<'_> {
                         .any(|p| name.value.starts_with(p)) =>
                 {
                     let detail = "imports code from a URL".to_string();
-                    self.add("dynamic-import", i.span, Some(&name), detail);
+                    self.add(RuleId::DynamicImport, i.span, Some(&name), detail);
                 }
                 Some(name) => self.module_finding(&name, i.span),
-                None => self.add("dynamic-import", i.span, None, String::new()),
+                None => self.add(RuleId::DynamicImport, i.span, None, String::new()),
             },
             _ => {}
         }
@@ -1067,7 +1067,7 @@ impl<'a> Visit<'a> for AstScan<'_> {
             .is_some_and(|s| s.path == "process.env")
         {
             self.add(
-                "process-env",
+                RuleId::ProcessEnv,
                 it.span,
                 None,
                 "enumerates `process.env`".into(),
@@ -1081,7 +1081,12 @@ impl<'a> Visit<'a> for AstScan<'_> {
             .resolve(&it.argument)
             .is_some_and(|s| s.path == "process.env")
         {
-            self.add("process-env", it.span, None, "spreads `process.env`".into());
+            self.add(
+                RuleId::ProcessEnv,
+                it.span,
+                None,
+                "spreads `process.env`".into(),
+            );
         }
         walk::walk_spread_element(self, it);
     }
@@ -1095,7 +1100,7 @@ impl<'a> Visit<'a> for AstScan<'_> {
             && SENSITIVE_PATH.is_match(v.as_bytes())
         {
             let detail = format!("`{}`", crate::engine::text::truncate(v, 60));
-            self.add("sensitive-path", it.span, None, detail);
+            self.add(RuleId::SensitivePath, it.span, None, detail);
         }
     }
 
@@ -1116,7 +1121,7 @@ impl<'a> Visit<'a> for AstScan<'_> {
                 && SENSITIVE_PATH.is_match(v.as_bytes())
             {
                 let detail = format!("`{}`", crate::engine::text::truncate(v, 60));
-                self.add("sensitive-path", q.span, None, detail);
+                self.add(RuleId::SensitivePath, q.span, None, detail);
             }
         }
         walk::walk_template_literal(self, it);
