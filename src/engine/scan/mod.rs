@@ -318,30 +318,13 @@ fn syntax_pass_in(
 }
 
 fn syntax_out(v: ast::AstScan<'_>, parse_error: Option<String>) -> SyntaxOut {
-    let total: u64 = v.ident_hist.iter().map(|&n| u64::from(n)).sum();
-    let entropy = if total == 0 {
-        0.0
-    } else {
-        v.ident_hist
-            .iter()
-            .filter(|&&n| n > 0)
-            .map(|&n| {
-                let p = f64::from(n) / total as f64;
-                -p * p.log2()
-            })
-            .sum()
-    };
     SyntaxOut {
-        avg_ident_len: if v.ident_count == 0 {
-            0.0
-        } else {
-            v.ident_chars as f64 / v.ident_count as f64
-        },
-        entropy: (entropy * 1000.0).round() / 1000.0,
-        max_nesting: v.max_nesting,
-        complexity: v.complexity,
-        hex_names: v.hex_names,
-        first_hex: v.first_hex.map(|s| (s.start, s.end)),
+        avg_ident_len: v.shape.avg_ident_len(),
+        entropy: v.shape.entropy(),
+        max_nesting: v.shape.max_nesting,
+        complexity: v.shape.complexity,
+        hex_names: v.shape.hex_names,
+        first_hex: v.shape.first_hex.map(|s| (s.start, s.end)),
         findings: v.findings,
         strings: v.string_spans,
         parse_error,
