@@ -11,13 +11,13 @@
 //! every non-ASCII control, bidi and invisible format character written as `\uXXXX` (serde_json
 //! only escapes C0 controls by itself).
 
-use crate::engine::error::read_source;
 use crate::engine::exec::{
     self, CancelToken, ConsoleLevel, ExecOutcome, ExecRequest, Executor, JsError, Outcome,
 };
 use crate::engine::policy::{Limits, Permissions, Profile, MAX_CODE_BYTES, WALL_TIMEOUT_FACTOR};
 use crate::engine::scan::{self, Finding, Report, Verdict};
 use crate::engine::text::{escape, is_unsafe_char, truncate};
+use crate::files::read_source;
 use clap::Args;
 use serde::Serialize;
 use std::io::{IsTerminal, Write};

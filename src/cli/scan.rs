@@ -136,7 +136,7 @@ pub fn scan_files(files: &[PathBuf]) -> Vec<Scanned> {
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(p) = files.get(i) else { break };
-                        let result = crate::engine::error::read_source(p, MAX_SCAN_BYTES)
+                        let result = crate::files::read_source(p, MAX_SCAN_BYTES)
                             .map(|src| scan::scan_cached(&src))
                             .map_err(|e| e.to_string());
                         let path = if p.as_os_str() == "-" {

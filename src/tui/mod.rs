@@ -63,8 +63,8 @@ pub fn main(file: Option<PathBuf>) -> u8 {
 pub fn initial(file: Option<PathBuf>) -> Result<AppInit, String> {
     let mut init = match file {
         Some(path) => {
-            let text = crate::engine::error::read_source(&path, app::MAX_OPEN_BYTES)
-                .map_err(|e| e.to_string())?;
+            let text =
+                crate::files::read_source(&path, app::MAX_OPEN_BYTES).map_err(|e| e.to_string())?;
             let title = path.file_name().map_or_else(
                 || path.display().to_string(),
                 |n| n.to_string_lossy().into_owned(),

@@ -49,7 +49,7 @@ pub fn run(args: &BenchArgs) -> u8 {
     };
     let mut sources = Vec::new();
     for p in collect(&paths, true).into_iter().flatten() {
-        if let Ok(s) = crate::engine::error::read_source(&p, MAX_SCAN_BYTES) {
+        if let Ok(s) = crate::files::read_source(&p, MAX_SCAN_BYTES) {
             sources.push(s);
         }
     }

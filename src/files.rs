@@ -1,4 +1,6 @@
-//! Typed errors of the engine. Reports are made at the edge (CLI, TUI).
+//! Reading source files, for the CLI and the workbench alike: the one place a script's text
+//! comes off the disk (or standard input), bounded in size and checked to be UTF-8. The
+//! engine itself never opens a file; it is handed text.
 
 use std::path::PathBuf;
 
