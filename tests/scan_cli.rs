@@ -4,8 +4,13 @@ use assert_cmd::Command;
 use serde_json::Value;
 use std::fs;
 
+/// The binary, with the colour variables of the environment cleared.
 fn sandbench() -> Command {
-    Command::cargo_bin("sandbench").expect("binary")
+    let mut c = Command::cargo_bin("sandbench").expect("binary");
+    for var in ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE"] {
+        c.env_remove(var);
+    }
+    c
 }
 
 fn tree() -> tempfile::TempDir {
@@ -213,4 +218,49 @@ fn text_is_plain_when_piped_and_names_the_verdict() {
         text.contains("1 files: 0 allow, 0 review, 1 block"),
         "{text}"
     );
+}
+
+/// `scan` and `run` decide colour by one rule: plain when piped, `CLICOLOR_FORCE` forces
+/// colour, a non-empty `NO_COLOR` always wins (an empty one counts as unset), `--json` and
+/// the machine formats never carry escapes.
+#[test]
+fn colour_follows_one_rule_in_scan_and_run() {
+    let d = tree();
+    let evil = d.path().join("src/deep/evil.mjs");
+    let ok = d.path().join("src/ok.js");
+    let escapes = |args: &[&str], env: &[(&str, &str)]| -> bool {
+        let mut c = sandbench();
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        let out = c.args(args).output().expect("run");
+        out.stdout.contains(&0x1b)
+    };
+    let forced = [("CLICOLOR_FORCE", "1")];
+    for args in [
+        ["scan", evil.to_str().expect("utf-8 path")],
+        ["run", ok.to_str().expect("utf-8 path")],
+    ] {
+        assert!(!escapes(&args, &[]), "{args:?}: piped output is plain");
+        assert!(escapes(&args, &forced), "{args:?}: CLICOLOR_FORCE colours");
+        assert!(
+            !escapes(&args, &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]),
+            "{args:?}: NO_COLOR wins"
+        );
+        assert!(
+            escapes(&args, &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "")]),
+            "{args:?}: an empty NO_COLOR is unset"
+        );
+    }
+    let path = evil.to_str().expect("utf-8 path");
+    for args in [
+        vec!["scan", "--format", "json", path],
+        vec!["scan", "--format", "sarif", path],
+        vec!["run", "--json", path],
+    ] {
+        assert!(
+            !escapes(&args, &forced),
+            "{args:?}: machine output is plain"
+        );
+    }
 }

@@ -5,7 +5,7 @@ use crate::engine::scan::{self, rules, Finding, Report, Verdict};
 use crate::engine::text::escape;
 use clap::{Args, ValueEnum};
 use serde_json::{json, Value};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -243,9 +243,7 @@ pub fn main(args: ScanArgs) -> u8 {
         Format::Json => writeln!(out, "{}", to_json(&ok, &errors)),
         Format::Sarif => writeln!(out, "{}", to_sarif(&ok)),
         Format::Text => {
-            let colour = std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-            out.write_all(to_text(&ok, &errors, colour).as_bytes())
+            out.write_all(to_text(&ok, &errors, super::style::stdout_colour()).as_bytes())
         }
     };
     drop(out);
@@ -390,23 +388,18 @@ pub fn to_sarif(files: &[(&str, &Report)]) -> Value {
 
 /// Human-readable report; ANSI colours only when `colour`.
 pub fn to_text(files: &[(&str, &Report)], errors: &[String], colour: bool) -> String {
-    let paint = |code: &str, s: &str| {
-        if colour {
-            format!("\x1b[{code}m{s}\x1b[0m")
-        } else {
-            s.to_string()
-        }
-    };
+    use super::style::{BOLD, BOLD_RED, BOLD_YELLOW, CYAN, DIM, GREEN, RED, YELLOW};
+    let paint = |style, s: &str| super::style::paint(colour, style, s);
     let verdict_col = |v: Verdict| match v {
-        Verdict::Block => "1;31",
-        Verdict::Review => "1;33",
-        Verdict::Allow => "32",
+        Verdict::Block => BOLD_RED,
+        Verdict::Review => BOLD_YELLOW,
+        Verdict::Allow => GREEN,
     };
     let mut s = String::new();
     for (path, r) in files {
         s.push_str(&format!(
             "{}  {} score {}{}\n",
-            paint("1", &escape(path, false)),
+            paint(BOLD, &escape(path, false)),
             paint(verdict_col(r.verdict), &r.verdict.as_str().to_uppercase()),
             r.score,
             r.parse_error
@@ -416,30 +409,30 @@ pub fn to_text(files: &[(&str, &Report)], errors: &[String], colour: bool) -> St
         ));
         for f in &r.findings {
             let sev = match f.score {
-                80.. => "31",
-                40..80 => "33",
-                _ => "2",
+                80.. => RED,
+                40..80 => YELLOW,
+                _ => DIM,
             };
             s.push_str(&format!(
                 "  {}:{}  {} {}  {}\n",
                 f.line,
                 f.column,
                 paint(sev, &format!("{:>3}", f.score)),
-                paint("36", f.rule.as_str()),
+                paint(CYAN, f.rule.as_str()),
                 f.message
             ));
             if !f.snippet.is_empty() {
-                s.push_str(&format!("      {}\n", paint("2", &f.snippet)));
+                s.push_str(&format!("      {}\n", paint(DIM, &f.snippet)));
             }
         }
         if !r.findings.is_empty() {
-            s.push_str(&format!("  {}\n", paint("2", &scan::explain_score(r))));
+            s.push_str(&format!("  {}\n", paint(DIM, &scan::explain_score(r))));
         }
     }
     for e in errors {
         s.push_str(&format!(
             "{} {}\n",
-            paint("1;31", "error:"),
+            paint(BOLD_RED, "error:"),
             escape(e, false)
         ));
     }
