@@ -63,6 +63,16 @@ pub fn read_source(path: &std::path::Path, max: usize) -> Result<String, InputEr
     })
 }
 
+/// `path` as output shows it: `stdin` for `-` (standard input), else the path, lossily
+/// decoded.
+pub fn shown(path: &std::path::Path, stdin: &str) -> String {
+    if path.as_os_str() == "-" {
+        stdin.to_string()
+    } else {
+        path.to_string_lossy().into_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -125,11 +125,7 @@ fn load_jobs(files: &[PathBuf]) -> Result<Vec<Job>, String> {
 }
 
 fn display_name(path: &Path) -> String {
-    if path.as_os_str() == "-" {
-        "<stdin>".to_string()
-    } else {
-        path.to_string_lossy().into_owned()
-    }
+    crate::files::shown(path, "<stdin>")
 }
 
 /// The script name the engine puts in stack traces: the file's base name, restricted to
@@ -351,6 +347,14 @@ fn fmt_bytes(b: u64) -> String {
     }
 }
 
+/// `… N more WHAT` under `label`, when `total` items were more than the `shown` ones.
+fn more(r: &mut String, s: &Painter, label: &str, total: usize, shown: usize, what: &str) {
+    use std::fmt::Write as _;
+    if total > shown {
+        let _ = writeln!(r, "  {}… {} more {what}", s.label(label), total - shown);
+    }
+}
+
 /// The human report of one file.
 pub fn human_report(
     file: &str,
@@ -445,14 +449,14 @@ pub fn human_report(
             safe(&b.message, HUMAN_MAX_CHARS)
         );
     }
-    if o.blocked.len() > HUMAN_MAX_BLOCKED {
-        let _ = writeln!(
-            r,
-            "  {}… {} more blocked attempts",
-            s.label("blocked"),
-            o.blocked.len() - HUMAN_MAX_BLOCKED
-        );
-    }
+    more(
+        &mut r,
+        &s,
+        "blocked",
+        o.blocked.len(),
+        HUMAN_MAX_BLOCKED,
+        "blocked attempts",
+    );
     if o.blocked_dropped > 0 {
         let _ = writeln!(
             r,
@@ -498,14 +502,14 @@ pub fn human_report(
             safe(&f.message, HUMAN_MAX_CHARS)
         );
     }
-    if report.findings.len() > HUMAN_MAX_FINDINGS {
-        let _ = writeln!(
-            r,
-            "  {}… {} more findings",
-            s.label(""),
-            report.findings.len() - HUMAN_MAX_FINDINGS
-        );
-    }
+    more(
+        &mut r,
+        &s,
+        "",
+        report.findings.len(),
+        HUMAN_MAX_FINDINGS,
+        "findings",
+    );
     let _ = writeln!(
         r,
         "  {}{:.2} ms wall · {:.2} ms cpu · {} peak · {} · sha256 {}",

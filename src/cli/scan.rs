@@ -196,13 +196,9 @@ fn scan_files_with(files: &[PathBuf], scan: impl Fn(&str) -> Arc<Report> + Sync)
         .collect()
 }
 
-/// The path as reports show it.
+/// The path as reports show it (`-` for standard input).
 fn shown(p: &Path) -> String {
-    if p.as_os_str() == "-" {
-        "-".to_string()
-    } else {
-        p.display().to_string()
-    }
+    crate::files::shown(p, "-")
 }
 
 /// The text of a panic payload (`panic!` with a literal or a formatted message).

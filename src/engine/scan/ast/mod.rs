@@ -153,6 +153,14 @@ impl<'s> AstScan<'s> {
         }
     }
 
+    /// `for (k in process.env)`, `{...process.env}`: the whole environment taken at once.
+    fn check_whole_env(&mut self, e: &Expression, span: Span, verb: &str) {
+        if self.resolve(e).is_some_and(|s| s.path == "process.env") {
+            let detail = format!("{verb} `process.env`");
+            self.add(RuleId::ProcessEnv, span, None, detail);
+        }
+    }
+
     fn module_finding(&mut self, name: &Folded, span: Span) {
         if let Some(rule) = module_rule(&name.value) {
             let detail = format!("loads `{}`", fold::module_name(&name.value));
@@ -236,32 +244,12 @@ impl<'a> Visit<'a> for AstScan<'_> {
     }
 
     fn visit_for_in_statement(&mut self, it: &ForInStatement<'a>) {
-        if self
-            .resolve(&it.right)
-            .is_some_and(|s| s.path == "process.env")
-        {
-            self.add(
-                RuleId::ProcessEnv,
-                it.span,
-                None,
-                "enumerates `process.env`".into(),
-            );
-        }
+        self.check_whole_env(&it.right, it.span, "enumerates");
         walk::walk_for_in_statement(self, it);
     }
 
     fn visit_spread_element(&mut self, it: &SpreadElement<'a>) {
-        if self
-            .resolve(&it.argument)
-            .is_some_and(|s| s.path == "process.env")
-        {
-            self.add(
-                RuleId::ProcessEnv,
-                it.span,
-                None,
-                "spreads `process.env`".into(),
-            );
-        }
+        self.check_whole_env(&it.argument, it.span, "spreads");
         walk::walk_spread_element(self, it);
     }
 
