@@ -1,11 +1,12 @@
 //! `sandbench bench` from a directory that is not the project: the exec suite's workloads are
 //! built in, and a suite that cannot run says why.
 
-use assert_cmd::Command;
+mod common;
+
+use common::cli::sandbench;
 
 fn bench_in(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
-    Command::cargo_bin("sandbench")
-        .expect("binary")
+    sandbench()
         .current_dir(dir)
         .arg("bench")
         .args(args)

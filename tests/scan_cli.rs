@@ -1,49 +1,31 @@
 //! `sandbench scan` end to end: formats, exit codes, recursion, node_modules, stdin.
 
-use assert_cmd::Command;
-use serde_json::Value;
-use std::fs;
+mod common;
 
-/// The binary, with the colour variables of the environment cleared.
-fn sandbench() -> Command {
-    let mut c = Command::cargo_bin("sandbench").expect("binary");
-    for var in ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE"] {
-        c.env_remove(var);
-    }
-    c
-}
+use common::cli::{arg, json_of, sandbench, write};
 
+/// A project: two scripts and a module under src/, a text file, and a dependency.
 fn tree() -> tempfile::TempDir {
     let d = tempfile::tempdir().expect("tempdir");
     let p = d.path();
-    fs::create_dir_all(p.join("src/deep")).expect("mkdir");
-    fs::create_dir_all(p.join("node_modules/dep")).expect("mkdir");
-    fs::write(
-        p.join("src/ok.js"),
+    write(
+        p,
+        "src/ok.js",
         "const total = [1, 2].reduce((a, b) => a + b, 0);\n",
-    )
-    .expect("w");
-    fs::write(
-        p.join("src/deep/evil.mjs"),
+    );
+    write(
+        p,
+        "src/deep/evil.mjs",
         "export const x = 1;\nthis.constructor.constructor('return process')();\n",
-    )
-    .expect("w");
-    fs::write(
-        p.join("src/deep/net.cjs"),
-        "fetch('https://example.test');\n",
-    )
-    .expect("w");
-    fs::write(p.join("src/readme.txt"), "eval(x)").expect("w");
-    fs::write(
-        p.join("node_modules/dep/index.js"),
+    );
+    write(p, "src/deep/net.cjs", "fetch('https://example.test');\n");
+    write(p, "src/readme.txt", "eval(x)");
+    write(
+        p,
+        "node_modules/dep/index.js",
         "require('child_process').exec('id');\n",
-    )
-    .expect("w");
+    );
     d
-}
-
-fn json_of(out: &[u8]) -> Value {
-    serde_json::from_slice(out).expect("valid JSON")
 }
 
 #[test]
@@ -148,8 +130,7 @@ fn stdin_is_scanned_with_dash() {
 #[test]
 fn file_errors_exit_2_with_a_clear_message() {
     let d = tempfile::tempdir().expect("tempdir");
-    let bad = d.path().join("bad.js");
-    fs::write(&bad, [b'a', 0xff, b'b']).expect("w");
+    let bad = write(d.path(), "bad.js", [b'a', 0xff, b'b']);
     let out = sandbench().arg("scan").arg(&bad).output().expect("run");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stdout).contains("not valid UTF-8"));
@@ -237,10 +218,7 @@ fn colour_follows_one_rule_in_scan_and_run() {
         out.stdout.contains(&0x1b)
     };
     let forced = [("CLICOLOR_FORCE", "1")];
-    for args in [
-        ["scan", evil.to_str().expect("utf-8 path")],
-        ["run", ok.to_str().expect("utf-8 path")],
-    ] {
+    for args in [["scan", arg(&evil)], ["run", arg(&ok)]] {
         assert!(!escapes(&args, &[]), "{args:?}: piped output is plain");
         assert!(escapes(&args, &forced), "{args:?}: CLICOLOR_FORCE colours");
         assert!(
@@ -252,7 +230,7 @@ fn colour_follows_one_rule_in_scan_and_run() {
             "{args:?}: an empty NO_COLOR is unset"
         );
     }
-    let path = evil.to_str().expect("utf-8 path");
+    let path = arg(&evil);
     for args in [
         vec!["scan", "--format", "json", path],
         vec!["scan", "--format", "sarif", path],
