@@ -2,6 +2,7 @@
 //! any input, cached by SHA-256.
 
 pub mod ast;
+pub mod decode;
 pub mod fold;
 pub mod obfuscation;
 pub mod rules;
