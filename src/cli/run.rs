@@ -347,11 +347,17 @@ fn fmt_bytes(b: u64) -> String {
     }
 }
 
-/// `… N more WHAT` under `label`, when `total` items were more than the `shown` ones.
-fn more(r: &mut String, s: &Painter, label: &str, total: usize, shown: usize, what: &str) {
+/// A warning line (in yellow) under `label`.
+fn warn(r: &mut String, s: &Painter, label: &str, text: &str) {
     use std::fmt::Write as _;
-    if total > shown {
-        let _ = writeln!(r, "  {}… {} more {what}", s.label(label), total - shown);
+    let _ = writeln!(r, "  {}{}", s.label(label), s.paint(YELLOW, text));
+}
+
+/// `… N more WHAT` under `label`, when `n` items were left out of a list.
+fn more(r: &mut String, s: &Painter, label: &str, n: usize, what: &str) {
+    use std::fmt::Write as _;
+    if n > 0 {
+        let _ = writeln!(r, "  {}… {n} more {what}", s.label(label));
     }
 }
 
@@ -398,11 +404,11 @@ pub fn human_report(
         );
     }
     if o.console_truncated {
-        let _ = writeln!(
-            r,
-            "  {}{}",
-            s.label("console"),
-            s.paint(YELLOW, "… output truncated at the console limit")
+        warn(
+            &mut r,
+            &s,
+            "console",
+            "… output truncated at the console limit",
         );
     }
     if let Some(e) = &o.error {
@@ -449,27 +455,12 @@ pub fn human_report(
             safe(&b.message, HUMAN_MAX_CHARS)
         );
     }
-    more(
-        &mut r,
-        &s,
-        "blocked",
-        o.blocked.len(),
-        HUMAN_MAX_BLOCKED,
-        "blocked attempts",
-    );
+    let unlisted = o.blocked.len().saturating_sub(HUMAN_MAX_BLOCKED);
+    more(&mut r, &s, "blocked", unlisted, "blocked attempts");
     if o.blocked_dropped > 0 {
-        let _ = writeln!(
-            r,
-            "  {}{}",
-            s.label("blocked"),
-            s.paint(
-                YELLOW,
-                &format!(
-                    "{} more blocked attempts not recorded (per-run cap reached)",
-                    o.blocked_dropped
-                )
-            )
-        );
+        let n = o.blocked_dropped;
+        let text = format!("{n} more blocked attempts not recorded (per-run cap reached)");
+        warn(&mut r, &s, "blocked", &text);
     }
     let verdict_color = match report.verdict {
         Verdict::Allow => GREEN,
@@ -502,14 +493,8 @@ pub fn human_report(
             safe(&f.message, HUMAN_MAX_CHARS)
         );
     }
-    more(
-        &mut r,
-        &s,
-        "",
-        report.findings.len(),
-        HUMAN_MAX_FINDINGS,
-        "findings",
-    );
+    let unlisted = report.findings.len().saturating_sub(HUMAN_MAX_FINDINGS);
+    more(&mut r, &s, "", unlisted, "findings");
     let _ = writeln!(
         r,
         "  {}{:.2} ms wall · {:.2} ms cpu · {} peak · {} · sha256 {}",
@@ -521,18 +506,9 @@ pub fn human_report(
         crate::engine::hash::short(&o.code_sha256)
     );
     if o.runaway_threads > 0 {
-        let _ = writeln!(
-            r,
-            "  {}{}",
-            s.label("warning"),
-            s.paint(
-                YELLOW,
-                &format!(
-                    "{} executor thread(s) abandoned after ignoring the deadline",
-                    o.runaway_threads
-                )
-            )
-        );
+        let n = o.runaway_threads;
+        let text = format!("{n} executor thread(s) abandoned after ignoring the deadline");
+        warn(&mut r, &s, "warning", &text);
     }
     r
 }
