@@ -55,7 +55,7 @@ pub fn corpus(args: &BenchArgs) -> Result<Vec<String>, String> {
     if sources.is_empty() {
         let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
         return Err(format!(
-            "no .js files under {} (tests/corpus/fetch.sh fetches real npm packages into {DEFAULT_CORPUS}; it needs npm and the network), or pass --corpus DIR",
+            "no .js files under {}: fetch real npm packages into {DEFAULT_CORPUS} with tests/corpus/fetch.sh (needs npm and the network), or pass --corpus DIR",
             shown.join(", ")
         ));
     }
