@@ -1,50 +1,13 @@
 //! `sandbench run` through the binary, as a user or a CI job sees it.
 
-use assert_cmd::Command;
+mod common;
+
+use common::cli::{arg, json_lines, output, write, Out};
 use sandbench::engine::text::is_unsafe_char;
-use std::path::{Path, PathBuf};
 
-fn sandbench() -> Command {
-    let mut c = Command::cargo_bin("sandbench").expect("binary");
-    c.env_remove("NO_COLOR");
-    c
-}
-
-struct Out {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
+/// `sandbench run ARGS`.
 fn run(args: &[&str], stdin: Option<&[u8]>) -> Out {
-    let mut c = sandbench();
-    c.arg("run").args(args);
-    if let Some(s) = stdin {
-        c.write_stdin(s.to_vec());
-    }
-    let o = c.output().expect("run binary");
-    Out {
-        code: o.status.code(),
-        stdout: String::from_utf8(o.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(o.stderr).expect("stderr is UTF-8"),
-    }
-}
-
-fn write(dir: &Path, name: &str, body: impl AsRef<[u8]>) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, body).expect("write file");
-    p
-}
-
-fn json_lines(stdout: &str) -> Vec<serde_json::Value> {
-    stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
-        .collect()
-}
-
-fn p(path: &Path) -> &str {
-    path.to_str().expect("temp paths are UTF-8")
+    output(&[&["run"], args].concat(), stdin)
 }
 
 #[test]
@@ -55,40 +18,46 @@ fn usage_and_file_errors_exit_2_with_one_line_and_no_partial_output() {
     let big = write(dir.path(), "big.js", vec![b' '; 100 * 1024 + 1]);
     let missing = dir.path().join("missing.js");
     let cases: Vec<(Vec<&str>, &str)> = vec![
-        (vec![p(&good), p(&missing)], "missing.js"),
-        (vec![p(&good), p(&not_utf8)], "not valid UTF-8 (byte 2)"),
-        (vec![p(&good), p(&big)], "over the 102400-byte limit"),
+        (vec![arg(&good), arg(&missing)], "missing.js"),
+        (vec![arg(&good), arg(&not_utf8)], "not valid UTF-8 (byte 2)"),
+        (vec![arg(&good), arg(&big)], "over the 102400-byte limit"),
         (
-            vec!["--timeout", "0", p(&good)],
+            vec!["--timeout", "0", arg(&good)],
             "timeout 0 ms is out of range",
         ),
         (
-            vec!["--timeout", "30001", p(&good)],
+            vec!["--timeout", "30001", arg(&good)],
             "timeout 30001 ms is out of range (1..=30000 ms)",
         ),
         (
-            vec!["--memory", "513", p(&good)],
+            vec!["--memory", "513", arg(&good)],
             "memory 513 MB is out of range",
         ),
-        (vec!["--stack", "1", p(&good)], "stack 1 KB is out of range"),
         (
-            vec!["--timeout", "100", "--wall-timeout", "50", p(&good)],
+            vec!["--stack", "1", arg(&good)],
+            "stack 1 KB is out of range",
+        ),
+        (
+            vec!["--timeout", "100", "--wall-timeout", "50", arg(&good)],
             "wall timeout 50 ms is shorter than the CPU timeout 100 ms",
         ),
         (
-            vec!["--profile", "root", p(&good)],
+            vec!["--profile", "root", arg(&good)],
             "unknown profile 'root'",
         ),
         (
-            vec!["--input", "{nope", p(&good)],
+            vec!["--input", "{nope", arg(&good)],
             "--input is not valid JSON",
         ),
-        (vec!["--executor", "v8", p(&good)], "unknown executor 'v8'"),
+        (
+            vec!["--executor", "v8", arg(&good)],
+            "unknown executor 'v8'",
+        ),
         (
             vec!["-", "-"],
             "standard input ('-') can be given only once",
         ),
-        (vec![p(dir.path())], "is a directory"),
+        (vec![arg(dir.path())], "is a directory"),
     ];
     for (args, want) in cases {
         for json in [false, true] {
@@ -105,7 +74,7 @@ fn usage_and_file_errors_exit_2_with_one_line_and_no_partial_output() {
         }
     }
     // clap's own usage errors use the same exit code.
-    for args in [vec![], vec!["--timeout", "soon", p(&good)]] {
+    for args in [vec![], vec!["--timeout", "soon", arg(&good)]] {
         let o = run(&args, None);
         assert_eq!(o.code, Some(2), "{args:?}");
         assert_eq!(o.stdout, "");
@@ -118,14 +87,14 @@ fn json_is_one_object_per_file_per_line_with_the_documented_fields() {
     let a = write(dir.path(), "a.js", "2+2");
     let b = write(dir.path(), "b.js", "throw new TypeError('bad')");
     let o = run(
-        &["--json", "--timeout", "300", p(&a), "-", p(&b)],
+        &["--json", "--timeout", "300", arg(&a), "-", arg(&b)],
         Some(b"'from stdin'"),
     );
     let lines = json_lines(&o.stdout);
     assert_eq!(lines.len(), 3, "{}", o.stdout);
-    assert_eq!(lines[0]["file"], p(&a));
+    assert_eq!(lines[0]["file"], arg(&a));
     assert_eq!(lines[1]["file"], "<stdin>");
-    assert_eq!(lines[2]["file"], p(&b));
+    assert_eq!(lines[2]["file"], arg(&b));
     for v in &lines {
         for key in [
             "file",
@@ -172,10 +141,13 @@ fn exit_code_is_0_only_when_every_run_is_ok() {
     let ok1 = write(dir.path(), "ok1.js", "[1,2,3].map(x => x * 2)");
     let ok2 = write(dir.path(), "ok2.js", "'x'.repeat(3)");
     let slow = write(dir.path(), "slow.js", "for(;;){}");
-    let o = run(&[p(&ok1), p(&ok2)], None);
+    let o = run(&[arg(&ok1), arg(&ok2)], None);
     assert_eq!(o.code, Some(0), "{}{}", o.stdout, o.stderr);
     assert!(o.stdout.contains("  value    [2, 4, 6]\n"), "{}", o.stdout);
-    let o = run(&["--timeout", "100", p(&ok1), p(&slow), p(&ok2)], None);
+    let o = run(
+        &["--timeout", "100", arg(&ok1), arg(&slow), arg(&ok2)],
+        None,
+    );
     assert_eq!(o.code, Some(1));
     // The failing file does not stop the ones after it, and each is reported.
     let reported: Vec<&str> = o.stdout.lines().filter(|l| l.starts_with("▶")).collect();
@@ -317,7 +289,7 @@ fn a_block_verdict_refuses_to_run_unless_forced() {
     let sample = sandbench::samples::find("escape-constructor-chain").expect("sample");
     let dir = tempfile::tempdir().expect("tempdir");
     let path = write(dir.path(), "escape.js", sample.source);
-    let o = run(&["--json", p(&path)], None);
+    let o = run(&["--json", arg(&path)], None);
     let v = &json_lines(&o.stdout)[0];
     if v["verdict"] == "block" {
         assert_eq!(o.code, Some(1), "{v}");
@@ -333,7 +305,7 @@ fn a_block_verdict_refuses_to_run_unless_forced() {
     } else {
         assert_ne!(v["outcome"], "blocked", "{v}");
     }
-    let o = run(&["--json", "--force", p(&path)], None);
+    let o = run(&["--json", "--force", arg(&path)], None);
     let forced = &json_lines(&o.stdout)[0];
     assert_ne!(forced["outcome"], "blocked", "{forced}");
     assert_eq!(forced["forced"], forced["verdict"] == "block");

@@ -3,6 +3,7 @@
 //! as lexing the whole source.
 
 use proptest::prelude::*;
+use sandbench::cli::bench::stats::median_time;
 use sandbench::engine::lexer::{line_states, tokenize, tokenize_line, LineState, Token, TokenKind};
 
 /// Asserts that `tokens` tile `src`: contiguous, non-empty, from 0 to the end, on char
@@ -162,19 +163,6 @@ fn hostile_inputs_finish_and_cover() {
     }
 }
 
-/// Median wall time of `f` over `runs` runs.
-fn median_time(runs: usize, mut f: impl FnMut()) -> std::time::Duration {
-    let mut times: Vec<_> = (0..runs)
-        .map(|_| {
-            let t0 = std::time::Instant::now();
-            f();
-            t0.elapsed()
-        })
-        .collect();
-    times.sort();
-    times[runs / 2]
-}
-
 /// Throughput of `tokenize`, of `line_states`, and of re-lexing one 48-line screen, on 100 KB
 /// of JavaScript (or on the file `LEXER_BENCH_FILE`). Medians of 101 runs. Run with
 /// `cargo test --release --test lexer -- --ignored --nocapture measure`.
@@ -326,18 +314,40 @@ fn literals_agree_with_a_real_parser() {
     assert!(compared > 100, "only {compared} literals compared");
 }
 
-/// Agreement with oxc on a directory of real JavaScript:
-/// `LEXER_CORPUS=dir cargo test --release --test lexer -- --ignored --nocapture corpus`.
+/// Most disagreements with oxc tolerated on a corpus of real code, per million literals
+/// compared. The lexer's documented claim is none at all; the slack is for one odd construct
+/// in a newly fetched package, not for a regression (which shows up by the hundred).
+const MAX_DISAGREEMENTS_PER_MILLION: usize = 10;
+
+/// Agreement with oxc on a directory of real JavaScript: `LEXER_CORPUS`, or else the scan
+/// corpus that `tests/corpus/fetch.sh` fetches into tests/corpus/npm (skipped, saying so,
+/// when neither is there). Slow in debug builds:
+/// `cargo test --release --test lexer -- --ignored --nocapture corpus`.
 #[test]
-#[ignore = "needs LEXER_CORPUS"]
+#[ignore = "needs a corpus of real code; run in release"]
 fn corpus_agreement_with_a_real_parser() {
-    let Some(dir) = std::env::var_os("LEXER_CORPUS") else {
-        return;
+    let dir = match std::env::var_os("LEXER_CORPUS") {
+        Some(d) => std::path::PathBuf::from(d),
+        None => {
+            let d = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/npm");
+            if !d.is_dir() {
+                eprintln!(
+                    "skipped: no LEXER_CORPUS and no tests/corpus/npm (tests/corpus/fetch.sh)"
+                );
+                return;
+            }
+            d
+        }
     };
+    assert!(
+        dir.is_dir(),
+        "LEXER_CORPUS {} is not a directory",
+        dir.display()
+    );
     let mut files = 0;
     let mut total = 0;
-    let mut wrong = 0;
-    let mut stack = vec![std::path::PathBuf::from(dir)];
+    let mut wrong = Vec::new();
+    let mut stack = vec![dir];
     while let Some(p) = stack.pop() {
         if p.is_dir() {
             for e in std::fs::read_dir(&p).into_iter().flatten().flatten() {
@@ -356,13 +366,17 @@ fn corpus_agreement_with_a_real_parser() {
         };
         files += 1;
         total += checked;
-        wrong += bad.len();
-        for b in bad.iter().take(3) {
-            println!("{}: {b}", p.display());
-        }
+        wrong.extend(bad.into_iter().map(|b| format!("{}: {b}", p.display())));
     }
     println!(
-        "{files} files, {total} literals compared, {wrong} disagreements ({:.3}%)",
-        100.0 * wrong as f64 / total.max(1) as f64
+        "{files} files, {total} literals compared, {} disagreements",
+        wrong.len()
+    );
+    assert!(files > 0, "no .js file that oxc accepts in the corpus");
+    assert!(
+        wrong.len() * 1_000_000 <= total * MAX_DISAGREEMENTS_PER_MILLION,
+        "{} of {total} literals disagree with oxc (at most {MAX_DISAGREEMENTS_PER_MILLION} per million); first ones: {:#?}",
+        wrong.len(),
+        &wrong[..wrong.len().min(20)]
     );
 }

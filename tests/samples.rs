@@ -5,8 +5,10 @@
 //! `sandbench run`. The scanner keys (`expect-verdict`, `expect-findings`) belong to the
 //! scanner's own sample test.
 
-use assert_cmd::Command;
+mod common;
+
 use clap::Parser;
+use common::cli::{json_of, sandbench, write};
 use sandbench::cli::run::{run_one, RunArgs, RunConfig};
 use sandbench::cli::{Cli, Command as Sub};
 use sandbench::engine::exec::{self, ExecOutcome};
@@ -226,23 +228,20 @@ fn every_sample_runs_as_its_header_says_and_the_host_stays_clean() {
 fn a_sample_runs_through_the_binary_with_its_header_options() {
     let s = samples::find("plugin-input-orders").expect("sample");
     let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join(s.name);
-    std::fs::write(&path, s.source).expect("write sample");
-    let out = Command::cargo_bin("sandbench")
-        .expect("binary")
+    let path = write(dir.path(), s.name, s.source);
+    let out = sandbench()
         .arg("run")
         .arg("--json")
         .args(run_options(s))
         .arg(&path)
         .output()
         .expect("run binary");
-    let stdout = String::from_utf8(out.stdout).expect("UTF-8 output");
-    let v: serde_json::Value = serde_json::from_str(stdout.trim()).expect("one JSON line");
+    let v = json_of(&out.stdout);
     assert_eq!(v["file"], path.to_string_lossy().as_ref());
     assert_eq!(v["limits"]["timeout_ms"], 5000);
     let want: serde_json::Value =
         serde_json::from_str(header_value(s.source, "expect-value").expect("value")).expect("json");
-    assert_eq!(v["outcome"], "ok", "{stdout}");
+    assert_eq!(v["outcome"], "ok", "{v}");
     assert_eq!(v["value"], want);
     assert_eq!(out.status.code(), Some(0));
 }

@@ -1,44 +1,31 @@
 //! `sandbench scan` end to end: formats, exit codes, recursion, node_modules, stdin.
 
-use assert_cmd::Command;
-use serde_json::Value;
-use std::fs;
+mod common;
 
-fn sandbench() -> Command {
-    Command::cargo_bin("sandbench").expect("binary")
-}
+use common::cli::{arg, json_of, sandbench, write};
 
+/// A project: two scripts and a module under src/, a text file, and a dependency.
 fn tree() -> tempfile::TempDir {
     let d = tempfile::tempdir().expect("tempdir");
     let p = d.path();
-    fs::create_dir_all(p.join("src/deep")).expect("mkdir");
-    fs::create_dir_all(p.join("node_modules/dep")).expect("mkdir");
-    fs::write(
-        p.join("src/ok.js"),
+    write(
+        p,
+        "src/ok.js",
         "const total = [1, 2].reduce((a, b) => a + b, 0);\n",
-    )
-    .expect("w");
-    fs::write(
-        p.join("src/deep/evil.mjs"),
+    );
+    write(
+        p,
+        "src/deep/evil.mjs",
         "export const x = 1;\nthis.constructor.constructor('return process')();\n",
-    )
-    .expect("w");
-    fs::write(
-        p.join("src/deep/net.cjs"),
-        "fetch('https://example.test');\n",
-    )
-    .expect("w");
-    fs::write(p.join("src/readme.txt"), "eval(x)").expect("w");
-    fs::write(
-        p.join("node_modules/dep/index.js"),
+    );
+    write(p, "src/deep/net.cjs", "fetch('https://example.test');\n");
+    write(p, "src/readme.txt", "eval(x)");
+    write(
+        p,
+        "node_modules/dep/index.js",
         "require('child_process').exec('id');\n",
-    )
-    .expect("w");
+    );
     d
-}
-
-fn json_of(out: &[u8]) -> Value {
-    serde_json::from_slice(out).expect("valid JSON")
 }
 
 #[test]
@@ -143,8 +130,7 @@ fn stdin_is_scanned_with_dash() {
 #[test]
 fn file_errors_exit_2_with_a_clear_message() {
     let d = tempfile::tempdir().expect("tempdir");
-    let bad = d.path().join("bad.js");
-    fs::write(&bad, [b'a', 0xff, b'b']).expect("w");
+    let bad = write(d.path(), "bad.js", [b'a', 0xff, b'b']);
     let out = sandbench().arg("scan").arg(&bad).output().expect("run");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stdout).contains("not valid UTF-8"));
@@ -213,4 +199,46 @@ fn text_is_plain_when_piped_and_names_the_verdict() {
         text.contains("1 files: 0 allow, 0 review, 1 block"),
         "{text}"
     );
+}
+
+/// `scan` and `run` decide colour by one rule: plain when piped, `CLICOLOR_FORCE` forces
+/// colour, a non-empty `NO_COLOR` always wins (an empty one counts as unset), `--json` and
+/// the machine formats never carry escapes.
+#[test]
+fn colour_follows_one_rule_in_scan_and_run() {
+    let d = tree();
+    let evil = d.path().join("src/deep/evil.mjs");
+    let ok = d.path().join("src/ok.js");
+    let escapes = |args: &[&str], env: &[(&str, &str)]| -> bool {
+        let mut c = sandbench();
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        let out = c.args(args).output().expect("run");
+        out.stdout.contains(&0x1b)
+    };
+    let forced = [("CLICOLOR_FORCE", "1")];
+    for args in [["scan", arg(&evil)], ["run", arg(&ok)]] {
+        assert!(!escapes(&args, &[]), "{args:?}: piped output is plain");
+        assert!(escapes(&args, &forced), "{args:?}: CLICOLOR_FORCE colours");
+        assert!(
+            !escapes(&args, &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]),
+            "{args:?}: NO_COLOR wins"
+        );
+        assert!(
+            escapes(&args, &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "")]),
+            "{args:?}: an empty NO_COLOR is unset"
+        );
+    }
+    let path = arg(&evil);
+    for args in [
+        vec!["scan", "--format", "json", path],
+        vec!["scan", "--format", "sarif", path],
+        vec!["run", "--json", path],
+    ] {
+        assert!(
+            !escapes(&args, &forced),
+            "{args:?}: machine output is plain"
+        );
+    }
 }

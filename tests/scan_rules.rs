@@ -1,20 +1,16 @@
 //! Every rule fires on several spellings of its attack and stays quiet on the honest code of
 //! the precision list.
 
-use sandbench::engine::scan::{scan, Verdict};
+mod common;
 
-fn rules(src: &str) -> Vec<String> {
-    scan(src).findings.into_iter().map(|f| f.rule).collect()
-}
+use common::scan::{finding, has, rule_ids};
+use sandbench::engine::scan::{scan, Verdict};
 
 #[track_caller]
 fn fires(rule: &str, srcs: &[&str]) {
     for src in srcs {
-        let got = rules(src);
-        assert!(
-            got.iter().any(|r| r == rule),
-            "`{rule}` missing for {src:?}: {got:?}"
-        );
+        let got = rule_ids(&scan(src));
+        assert!(got.contains(&rule), "`{rule}` missing for {src:?}: {got:?}");
     }
 }
 
@@ -26,7 +22,7 @@ fn quiet(srcs: &[&str]) {
             r.verdict == Verdict::Allow,
             "expected allow for {src:?}, got {} {:?}",
             r.score,
-            r.findings.iter().map(|f| &f.rule).collect::<Vec<_>>()
+            rule_ids(&r)
         );
     }
 }
@@ -64,11 +60,7 @@ fn constructor_chain_in_many_spellings() {
 #[test]
 fn folded_findings_show_the_folded_value() {
     let r = scan("const k = 'con' + 'structor';\nx[k][k]('1')();");
-    let f = r
-        .findings
-        .iter()
-        .find(|f| f.rule == "constructor-chain")
-        .expect("finding");
+    let f = finding(&r, "constructor-chain");
     assert_eq!(f.folded.as_deref(), Some("constructor"));
     assert!(
         f.message.contains("resolves to `constructor`"),
@@ -351,7 +343,7 @@ fn precision_list_stays_quiet() {
 fn code_that_does_not_parse_still_gets_token_rules() {
     let r = scan("function (( { eval(payload) ; require('child_process')");
     assert!(r.parse_error.is_some());
-    let got: Vec<_> = r.findings.iter().map(|f| f.rule.as_str()).collect();
+    let got = rule_ids(&r);
     assert!(got.contains(&"eval-direct"), "{got:?}");
     assert!(got.contains(&"child-process"), "{got:?}");
     assert!(r
@@ -364,11 +356,7 @@ fn code_that_does_not_parse_still_gets_token_rules() {
 fn positions_are_one_based_characters_with_byte_offsets() {
     let src = "const é = 1;\n  eval(x)";
     let r = scan(src);
-    let f = r
-        .findings
-        .iter()
-        .find(|f| f.rule == "eval-direct")
-        .expect("eval");
+    let f = finding(&r, "eval-direct");
     assert_eq!((f.line, f.column, f.end_line, f.end_column), (2, 3, 2, 10));
     assert_eq!(&src[f.start..f.end], "eval(x)");
     assert_eq!(f.snippet, "eval(x)");
@@ -404,11 +392,7 @@ fn deep_nesting_never_overflows() {
     assert!(scan(&deeper).parse_error.is_none());
     let absurd = format!("x = {}1;", "-".repeat(600_000));
     let r = scan(&absurd);
-    assert!(
-        r.findings.iter().any(|f| f.rule == "deep-nesting"),
-        "{:?}",
-        r.findings
-    );
+    assert!(has(&r, "deep-nesting"), "{:?}", rule_ids(&r));
     assert!(r.parse_error.is_some());
 }
 
@@ -446,11 +430,7 @@ fn optional_chains_aliases_and_reflective_calls() {
 #[test]
 fn escaped_identifiers_and_loader_tampering() {
     let r = scan("\\u0065val(code)");
-    let f = r
-        .findings
-        .iter()
-        .find(|f| f.rule == "eval-direct")
-        .expect("eval");
+    let f = finding(&r, "eval-direct");
     assert_eq!(f.folded.as_deref(), Some("eval"));
     assert!(
         f.score > 75,
@@ -477,21 +457,13 @@ fn assignment_aliases_and_destructured_constructors() {
     );
     // A name assigned twice is unknown: no guess.
     let r = scan("var k; k = 'constructor'; k = 'name'; x[k][k];");
-    assert!(
-        r.findings.iter().all(|f| f.rule != "constructor-chain"),
-        "{:?}",
-        r.findings
-    );
+    assert!(!has(&r, "constructor-chain"), "{:?}", rule_ids(&r));
 }
 
 #[test]
 fn code_inside_strings_is_scanned_too() {
     let r = scan("eval(\"require('child_' + 'process').exec('id')\")");
-    let f = r
-        .findings
-        .iter()
-        .find(|f| f.rule == "child-process")
-        .expect("inner finding");
+    let f = finding(&r, "child-process");
     assert!(f.message.contains("in evaluated code"), "{}", f.message);
     assert_eq!(r.verdict, Verdict::Block);
     fires(
@@ -507,11 +479,7 @@ fn code_inside_strings_is_scanned_too() {
 fn long_flat_chains_do_not_overflow_the_stack() {
     let concat = format!("setTimeout({}'x', 1);", "'a' + ".repeat(20_000));
     let r = scan(&concat);
-    assert!(
-        r.findings.iter().any(|f| f.rule == "timer-string"),
-        "{:?}",
-        r.findings
-    );
+    assert!(has(&r, "timer-string"), "{:?}", rule_ids(&r));
     let members = format!("x{};", ".a".repeat(20_000));
     scan(&members);
     let calls = format!("f{};", "()".repeat(20_000));
@@ -527,9 +495,9 @@ fn user_written_decoder_functions_are_folded() {
                function e(s) { return Buffer.from(s, 'hex').toString(); }\n\
                t[e('62696e64696e67')]('fs');\n\
                r(e('6368696c645f70726f63657373')).exec('id');";
-    let got = rules(src);
-    assert!(got.contains(&"process-binding".to_string()), "{got:?}");
-    assert!(got.contains(&"child-process".to_string()), "{got:?}");
+    let got = rule_ids(&scan(src));
+    assert!(got.contains(&"process-binding"), "{got:?}");
+    assert!(got.contains(&"child-process"), "{got:?}");
     fires(
         "eval-indirect",
         &["const d = (s) => s.split('').reverse().join(''); globalThis[d('lave')](x);"],

@@ -1,6 +1,9 @@
 //! Every sample's `expect-verdict` / `expect-findings` header holds (samples without those keys
 //! are skipped; other keys belong to the run checks).
 
+mod common;
+
+use common::scan::rule_ids;
 use sandbench::engine::scan::scan;
 use sandbench::samples::{all, header_value};
 
@@ -47,7 +50,7 @@ fn every_sample_meets_its_scanner_expectations() {
         }
         checked += 1;
         let r = scan(&s.source);
-        let got: Vec<&str> = r.findings.iter().map(|f| f.rule.as_str()).collect();
+        let got = rule_ids(&r);
         if let Some(v) = verdict {
             assert_eq!(
                 r.verdict.as_str(),

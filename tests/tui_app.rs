@@ -248,7 +248,7 @@ fn enter_on_a_finding_jumps_to_its_span() {
     key(&mut app, KeyCode::Down, KeyModifiers::NONE);
     key(&mut app, KeyCode::Enter, KeyModifiers::NONE);
     assert_eq!(app.focus, Focus::Editor);
-    // process-access: line 4, columns 32..39 (1-based).
+    // process-env: line 4, columns 32..39 (1-based).
     assert_eq!(app.buffer.cursor(), Pos::new(3, 31));
     assert_eq!(app.buffer.selected_text().as_deref(), Some("process"));
     key(&mut app, KeyCode::F(8), KeyModifiers::NONE);

@@ -132,7 +132,7 @@ proptest! {
                 }
                 Step::Report(l, c, el, ec) => {
                     let mut r = escape_report(&app.buffer.text());
-                    let mut f = finding("odd-span", Severity::High, 60, l, c, ec);
+                    let mut f = finding("constructor-chain", Severity::High, 60, l, c, ec);
                     f.end_line = el;
                     r.findings.push(f);
                     scan_done(&mut app, r);

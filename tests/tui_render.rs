@@ -220,7 +220,7 @@ fn wide_app() -> App {
     let mut app = app_sized("wide.js", WIDE_JS, 80, 24);
     let mut report = allow_report(WIDE_JS);
     // `eval`: characters 19..23 (1-based, end exclusive).
-    report.findings = vec![finding("eval", Severity::High, 40, 1, 19, 23)];
+    report.findings = vec![finding("eval-direct", Severity::High, 40, 1, 19, 23)];
     scan_done(&mut app, report);
     app
 }
@@ -294,7 +294,7 @@ fn a_finding_after_wide_characters_stays_underlined_when_the_line_is_scrolled() 
     let mut app = app_sized("scrolled.js", &src, 80, 24);
     let mut report = allow_report(&src);
     // `eval`: characters 52..56 (1-based, end exclusive), screen cells 101..105.
-    report.findings = vec![finding("eval", Severity::High, 40, 1, 52, 56)];
+    report.findings = vec![finding("eval-direct", Severity::High, 40, 1, 52, 56)];
     scan_done(&mut app, report);
     app.update(Action::Move(Motion::End, false));
     for _ in 0..8 {

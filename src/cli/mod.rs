@@ -7,6 +7,7 @@ pub mod bench;
 pub mod executors;
 pub mod run;
 pub mod scan;
+pub mod style;
 pub mod worker;
 
 use clap::{Parser, Subcommand};

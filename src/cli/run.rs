@@ -5,22 +5,27 @@
 //! and nothing on stdout. Then the files run one after another on ONE executor instance, each
 //! scanned first: a `block` verdict gives outcome `blocked` without running unless `--force`.
 //!
-//! Output is either a human report (coloured on a terminal unless `NO_COLOR` is set) or, with
+//! Output is either a human report (coloured by the rule of [`super::style`]) or, with
 //! `--json`, exactly one JSON object per file per line. Nothing a script prints or returns
 //! reaches stdout raw: human text goes through [`escape`], and JSON lines additionally get
 //! every non-ASCII control, bidi and invisible format character written as `\uXXXX` (serde_json
 //! only escapes C0 controls by itself).
 
-use crate::engine::error::read_source;
+use super::style::{
+    self, BLUE, BOLD, BOLD_GREEN, BOLD_MAGENTA, BOLD_RED, BOLD_YELLOW, CYAN, DIM, GREEN, PLAIN,
+    RED, YELLOW,
+};
 use crate::engine::exec::{
     self, CancelToken, ConsoleLevel, ExecOutcome, ExecRequest, Executor, JsError, Outcome,
 };
 use crate::engine::policy::{Limits, Permissions, Profile, MAX_CODE_BYTES, WALL_TIMEOUT_FACTOR};
 use crate::engine::scan::{self, Finding, Report, Verdict};
 use crate::engine::text::{escape, is_unsafe_char, truncate};
+use crate::files::read_source;
+use anstyle::Style;
 use clap::Args;
 use serde::Serialize;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Args)]
@@ -120,11 +125,7 @@ fn load_jobs(files: &[PathBuf]) -> Result<Vec<Job>, String> {
 }
 
 fn display_name(path: &Path) -> String {
-    if path.as_os_str() == "-" {
-        "<stdin>".to_string()
-    } else {
-        path.to_string_lossy().into_owned()
-    }
+    crate::files::shown(path, "<stdin>")
 }
 
 /// The script name the engine puts in stack traces: the file's base name, restricted to
@@ -197,8 +198,7 @@ pub fn main(args: RunArgs) -> u8 {
         Err(e) => return super::usage_error(e),
     };
 
-    let color =
-        !args.json && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let color = !args.json && super::style::stdout_colour();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut code = super::EXIT_OK;
@@ -303,26 +303,23 @@ const HUMAN_MAX_FINDINGS: usize = 10;
 /// Most blocked attempts listed in the human report (the rest are counted).
 const HUMAN_MAX_BLOCKED: usize = 50;
 
-struct Style {
+/// Paints the human report, or leaves it plain.
+struct Painter {
     color: bool,
 }
 
-impl Style {
-    fn paint(&self, code: &str, text: &str) -> String {
-        if self.color {
-            format!("\x1b[{code}m{text}\x1b[0m")
-        } else {
-            text.to_string()
-        }
+impl Painter {
+    fn paint(&self, style: Style, text: &str) -> String {
+        style::paint(self.color, style, text)
     }
     fn bold(&self, t: &str) -> String {
-        self.paint("1", t)
+        self.paint(BOLD, t)
     }
     fn dim(&self, t: &str) -> String {
-        self.paint("2", t)
+        self.paint(DIM, t)
     }
     fn label(&self, t: &str) -> String {
-        self.paint("36", &format!("{t:<9}"))
+        self.paint(CYAN, &format!("{t:<9}"))
     }
 }
 
@@ -333,12 +330,12 @@ fn safe(text: &str, max_chars: usize) -> String {
     escape(&t, true).replace('\n', "\n           ")
 }
 
-fn outcome_color(o: Outcome) -> &'static str {
+fn outcome_color(o: Outcome) -> Style {
     match o {
-        Outcome::Ok => "1;32",
-        Outcome::Error | Outcome::Crashed | Outcome::Blocked => "1;31",
-        Outcome::Pending | Outcome::Cancelled => "1;33",
-        Outcome::Timeout | Outcome::MemoryLimit | Outcome::StackOverflow => "1;35",
+        Outcome::Ok => BOLD_GREEN,
+        Outcome::Error | Outcome::Crashed | Outcome::Blocked => BOLD_RED,
+        Outcome::Pending | Outcome::Cancelled => BOLD_YELLOW,
+        Outcome::Timeout | Outcome::MemoryLimit | Outcome::StackOverflow => BOLD_MAGENTA,
     }
 }
 
@@ -347,6 +344,20 @@ fn fmt_bytes(b: u64) -> String {
         format!("{:.1} MB", b as f64 / (1024.0 * 1024.0))
     } else {
         format!("{:.1} KB", b as f64 / 1024.0)
+    }
+}
+
+/// A warning line (in yellow) under `label`.
+fn warn(r: &mut String, s: &Painter, label: &str, text: &str) {
+    use std::fmt::Write as _;
+    let _ = writeln!(r, "  {}{}", s.label(label), s.paint(YELLOW, text));
+}
+
+/// `… N more WHAT` under `label`, when `n` items were left out of a list.
+fn more(r: &mut String, s: &Painter, label: &str, n: usize, what: &str) {
+    use std::fmt::Write as _;
+    if n > 0 {
+        let _ = writeln!(r, "  {}… {n} more {what}", s.label(label));
     }
 }
 
@@ -359,7 +370,7 @@ pub fn human_report(
     color: bool,
 ) -> String {
     use std::fmt::Write as _;
-    let s = Style { color };
+    let s = Painter { color };
     let mut r = String::new();
     let _ = writeln!(
         r,
@@ -378,11 +389,11 @@ pub fn human_report(
     }
     for line in &o.console {
         let (name, code) = match line.level {
-            ConsoleLevel::Log => ("log", "0"),
-            ConsoleLevel::Info => ("info", "34"),
-            ConsoleLevel::Warn => ("warn", "33"),
-            ConsoleLevel::Error => ("error", "31"),
-            ConsoleLevel::Debug => ("debug", "2"),
+            ConsoleLevel::Log => ("log", PLAIN),
+            ConsoleLevel::Info => ("info", BLUE),
+            ConsoleLevel::Warn => ("warn", YELLOW),
+            ConsoleLevel::Error => ("error", RED),
+            ConsoleLevel::Debug => ("debug", DIM),
         };
         let _ = writeln!(
             r,
@@ -393,11 +404,11 @@ pub fn human_report(
         );
     }
     if o.console_truncated {
-        let _ = writeln!(
-            r,
-            "  {}{}",
-            s.label("console"),
-            s.paint("33", "… output truncated at the console limit")
+        warn(
+            &mut r,
+            &s,
+            "console",
+            "… output truncated at the console limit",
         );
     }
     if let Some(e) = &o.error {
@@ -406,7 +417,7 @@ pub fn human_report(
             "  {}{}",
             s.label("error"),
             s.paint(
-                "31",
+                RED,
                 &format!(
                     "{}: {}",
                     safe(&e.name, 200),
@@ -438,38 +449,23 @@ pub fn human_report(
             r,
             "  {}{} {} {} — {}{times}",
             s.label("blocked"),
-            s.paint("1;31", &loc),
-            s.paint("33", b.category.as_str()),
+            s.paint(BOLD_RED, &loc),
+            s.paint(YELLOW, b.category.as_str()),
             safe(&b.capability, 100),
             safe(&b.message, HUMAN_MAX_CHARS)
         );
     }
-    if o.blocked.len() > HUMAN_MAX_BLOCKED {
-        let _ = writeln!(
-            r,
-            "  {}… {} more blocked attempts",
-            s.label("blocked"),
-            o.blocked.len() - HUMAN_MAX_BLOCKED
-        );
-    }
+    let unlisted = o.blocked.len().saturating_sub(HUMAN_MAX_BLOCKED);
+    more(&mut r, &s, "blocked", unlisted, "blocked attempts");
     if o.blocked_dropped > 0 {
-        let _ = writeln!(
-            r,
-            "  {}{}",
-            s.label("blocked"),
-            s.paint(
-                "33",
-                &format!(
-                    "{} more blocked attempts not recorded (per-run cap reached)",
-                    o.blocked_dropped
-                )
-            )
-        );
+        let n = o.blocked_dropped;
+        let text = format!("{n} more blocked attempts not recorded (per-run cap reached)");
+        warn(&mut r, &s, "blocked", &text);
     }
     let verdict_color = match report.verdict {
-        Verdict::Allow => "32",
-        Verdict::Review => "33",
-        Verdict::Block => "31",
+        Verdict::Allow => GREEN,
+        Verdict::Review => YELLOW,
+        Verdict::Block => RED,
     };
     let _ = writeln!(
         r,
@@ -492,19 +488,13 @@ pub fn human_report(
             s.label(""),
             f.line,
             f.column,
-            s.paint("33", f.category.as_str()),
-            safe(&f.rule, 100),
+            s.paint(YELLOW, f.category.as_str()),
+            f.rule.as_str(),
             safe(&f.message, HUMAN_MAX_CHARS)
         );
     }
-    if report.findings.len() > HUMAN_MAX_FINDINGS {
-        let _ = writeln!(
-            r,
-            "  {}… {} more findings",
-            s.label(""),
-            report.findings.len() - HUMAN_MAX_FINDINGS
-        );
-    }
+    let unlisted = report.findings.len().saturating_sub(HUMAN_MAX_FINDINGS);
+    more(&mut r, &s, "", unlisted, "findings");
     let _ = writeln!(
         r,
         "  {}{:.2} ms wall · {:.2} ms cpu · {} peak · {} · sha256 {}",
@@ -516,18 +506,9 @@ pub fn human_report(
         crate::engine::hash::short(&o.code_sha256)
     );
     if o.runaway_threads > 0 {
-        let _ = writeln!(
-            r,
-            "  {}{}",
-            s.label("warning"),
-            s.paint(
-                "33",
-                &format!(
-                    "{} executor thread(s) abandoned after ignoring the deadline",
-                    o.runaway_threads
-                )
-            )
-        );
+        let n = o.runaway_threads;
+        let text = format!("{n} executor thread(s) abandoned after ignoring the deadline");
+        warn(&mut r, &s, "warning", &text);
     }
     r
 }
@@ -600,7 +581,11 @@ mod tests {
         let plain = human_report("x.js", &o, &scan::scan("1"), false, false);
         assert!(!plain.contains('\x1b'));
         let coloured = human_report("x.js", &o, &scan::scan("1"), false, true);
-        assert!(coloured.contains("\x1b[1;32mok\x1b[0m"), "{coloured}");
+        assert!(
+            coloured.contains(&style::paint(true, BOLD_GREEN, "ok")),
+            "{coloured}"
+        );
+        assert_eq!(anstream::adapter::strip_str(&coloured).to_string(), plain);
     }
 
     fn block_report() -> Report {
@@ -608,7 +593,7 @@ mod tests {
         r.score = 95;
         r.verdict = Verdict::Block;
         r.findings.push(Finding {
-            rule: "constructor-chain".into(),
+            rule: scan::RuleId::ConstructorChain,
             category: Category::VmEscape,
             score: 95,
             severity: scan::Severity::Critical,

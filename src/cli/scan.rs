@@ -5,7 +5,8 @@ use crate::engine::scan::{self, rules, Finding, Report, Verdict};
 use crate::engine::text::escape;
 use clap::{Args, ValueEnum};
 use serde_json::{json, Value};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -123,12 +124,31 @@ fn walk(
 
 /// Scans the files in parallel (at most one worker per core), keeping the input order.
 pub fn scan_files(files: &[PathBuf]) -> Vec<Scanned> {
+    scan_files_with(files, scan::scan_cached)
+}
+
+/// [`scan_files`] with the scan given. The scanner promises never to panic; should it break
+/// that promise on some file, that file is reported as an error (and the rest still scanned)
+/// rather than silently missing from the report.
+fn scan_files_with(files: &[PathBuf], scan: impl Fn(&str) -> Arc<Report> + Sync) -> Vec<Scanned> {
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(files.len())
         .max(1);
     let next = AtomicUsize::new(0);
-    let mut results: Vec<(usize, Scanned)> = std::thread::scope(|s| {
+    let scan_one = |p: &Path| -> Result<Arc<Report>, String> {
+        let src = crate::files::read_source(p, MAX_SCAN_BYTES).map_err(|e| e.to_string())?;
+        std::panic::catch_unwind(AssertUnwindSafe(|| scan(&src))).map_err(|payload| {
+            format!(
+                "{}: the scanner failed on this file ({}); please report it",
+                p.display(),
+                panic_message(payload.as_ref())
+            )
+        })
+    };
+    let mut results: Vec<Option<Scanned>> = Vec::new();
+    results.resize_with(files.len(), || None);
+    let done: Vec<(usize, Scanned)> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 s.spawn(|| {
@@ -136,27 +156,60 @@ pub fn scan_files(files: &[PathBuf]) -> Vec<Scanned> {
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(p) = files.get(i) else { break };
-                        let result = crate::engine::error::read_source(p, MAX_SCAN_BYTES)
-                            .map(|src| scan::scan_cached(&src))
-                            .map_err(|e| e.to_string());
-                        let path = if p.as_os_str() == "-" {
-                            "-".to_string()
-                        } else {
-                            p.display().to_string()
-                        };
-                        mine.push((i, Scanned { path, result }));
+                        let result = scan_one(p);
+                        mine.push((
+                            i,
+                            Scanned {
+                                path: shown(p),
+                                result,
+                            },
+                        ));
                     }
                     mine
                 })
             })
             .collect();
+        // A worker only panics outside a scan; the files it had done are then filled in
+        // below as errors, not dropped.
         handles
             .into_iter()
             .flat_map(|h| h.join().unwrap_or_default())
             .collect()
     });
-    results.sort_by_key(|(i, _)| *i);
-    results.into_iter().map(|(_, s)| s).collect()
+    for (i, s) in done {
+        if let Some(slot) = results.get_mut(i) {
+            *slot = Some(s);
+        }
+    }
+    results
+        .into_iter()
+        .zip(files)
+        .map(|(r, p)| {
+            r.unwrap_or_else(|| Scanned {
+                path: shown(p),
+                result: Err(format!(
+                    "{}: not scanned (a scan worker stopped)",
+                    p.display()
+                )),
+            })
+        })
+        .collect()
+}
+
+/// The path as reports show it (`-` for standard input).
+fn shown(p: &Path) -> String {
+    crate::files::shown(p, "-")
+}
+
+/// The text of a panic payload (`panic!` with a literal or a formatted message).
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        escape(s, false).into_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        escape(s, false).into_owned()
+    } else {
+        "panic".to_string()
+    }
 }
 
 pub fn main(args: ScanArgs) -> u8 {
@@ -186,9 +239,7 @@ pub fn main(args: ScanArgs) -> u8 {
         Format::Json => writeln!(out, "{}", to_json(&ok, &errors)),
         Format::Sarif => writeln!(out, "{}", to_sarif(&ok)),
         Format::Text => {
-            let colour = std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-            out.write_all(to_text(&ok, &errors, colour).as_bytes())
+            out.write_all(to_text(&ok, &errors, super::style::stdout_colour()).as_bytes())
         }
     };
     drop(out);
@@ -296,7 +347,7 @@ pub fn to_sarif(files: &[(&str, &Report)]) -> Value {
             r.findings.iter().map(move |f| {
                 json!({
                     "ruleId": f.rule,
-                    "ruleIndex": rules::RULES.iter().position(|x| x.id == f.rule),
+                    "ruleIndex": f.rule as usize,
                     "level": sarif_level(f),
                     "message": { "text": f.message },
                     "locations": [{
@@ -333,23 +384,18 @@ pub fn to_sarif(files: &[(&str, &Report)]) -> Value {
 
 /// Human-readable report; ANSI colours only when `colour`.
 pub fn to_text(files: &[(&str, &Report)], errors: &[String], colour: bool) -> String {
-    let paint = |code: &str, s: &str| {
-        if colour {
-            format!("\x1b[{code}m{s}\x1b[0m")
-        } else {
-            s.to_string()
-        }
-    };
+    use super::style::{BOLD, BOLD_RED, BOLD_YELLOW, CYAN, DIM, GREEN, RED, YELLOW};
+    let paint = |style, s: &str| super::style::paint(colour, style, s);
     let verdict_col = |v: Verdict| match v {
-        Verdict::Block => "1;31",
-        Verdict::Review => "1;33",
-        Verdict::Allow => "32",
+        Verdict::Block => BOLD_RED,
+        Verdict::Review => BOLD_YELLOW,
+        Verdict::Allow => GREEN,
     };
     let mut s = String::new();
     for (path, r) in files {
         s.push_str(&format!(
             "{}  {} score {}{}\n",
-            paint("1", &escape(path, false)),
+            paint(BOLD, &escape(path, false)),
             paint(verdict_col(r.verdict), &r.verdict.as_str().to_uppercase()),
             r.score,
             r.parse_error
@@ -359,30 +405,30 @@ pub fn to_text(files: &[(&str, &Report)], errors: &[String], colour: bool) -> St
         ));
         for f in &r.findings {
             let sev = match f.score {
-                80.. => "31",
-                40..80 => "33",
-                _ => "2",
+                80.. => RED,
+                40..80 => YELLOW,
+                _ => DIM,
             };
             s.push_str(&format!(
                 "  {}:{}  {} {}  {}\n",
                 f.line,
                 f.column,
                 paint(sev, &format!("{:>3}", f.score)),
-                paint("36", &f.rule),
+                paint(CYAN, f.rule.as_str()),
                 f.message
             ));
             if !f.snippet.is_empty() {
-                s.push_str(&format!("      {}\n", paint("2", &f.snippet)));
+                s.push_str(&format!("      {}\n", paint(DIM, &f.snippet)));
             }
         }
         if !r.findings.is_empty() {
-            s.push_str(&format!("  {}\n", paint("2", &scan::explain_score(r))));
+            s.push_str(&format!("  {}\n", paint(DIM, &scan::explain_score(r))));
         }
     }
     for e in errors {
         s.push_str(&format!(
             "{} {}\n",
-            paint("1;31", "error:"),
+            paint(BOLD_RED, "error:"),
             escape(e, false)
         ));
     }
@@ -392,4 +438,44 @@ pub fn to_text(files: &[(&str, &Report)], errors: &[String], colour: bool) -> St
         sum["files"], sum["allow"], sum["review"], sum["block"], sum["errors"]
     ));
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_scan_that_panics_is_an_error_for_that_file_and_the_others_are_still_scanned() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let files: Vec<PathBuf> = ["a.js", "boom.js", "c.js"]
+            .iter()
+            .map(|n| {
+                let p = dir.path().join(n);
+                std::fs::write(&p, format!("// {n}\neval(x)")).expect("write");
+                p
+            })
+            .collect();
+        let got = scan_files_with(&files, |src| {
+            assert!(!src.contains("boom"), "fold overflow \u{1b}[2J");
+            Arc::new(scan::scan(src))
+        });
+        assert_eq!(got.len(), 3, "every file is in the result");
+        for i in [0, 2] {
+            let r = got[i].result.as_ref().expect("scanned");
+            assert_eq!(r.findings[0].rule, "eval-direct");
+        }
+        assert!(got[1].path.ends_with("boom.js"));
+        let err = got[1]
+            .result
+            .as_ref()
+            .expect_err("the panicking file is an error");
+        assert!(
+            err.contains("boom.js: the scanner failed on this file (fold overflow \\x1b[2J)"),
+            "{err}"
+        );
+
+        // The benign twin: nothing panics, every file gets its report.
+        let all = scan_files_with(&files, |src| Arc::new(scan::scan(src)));
+        assert!(all.iter().all(|s| s.result.is_ok()));
+    }
 }

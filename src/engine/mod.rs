@@ -1,6 +1,5 @@
 //! The engine: scanner, executors and policy. No UI imports, no tokio.
 
-pub mod error;
 pub mod exec;
 pub mod hash;
 pub mod lexer;

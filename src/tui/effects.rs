@@ -80,7 +80,7 @@ impl Driver {
     /// The recovery text left for `key` by a session that did not quit cleanly.
     pub fn find_recovery(&self, key: &str) -> Option<String> {
         let p = crate::dirs::recovery_file(self.data_dir.as_deref()?, key);
-        crate::engine::error::read_source(&p, MAX_OPEN_BYTES).ok()
+        crate::files::read_source(&p, MAX_OPEN_BYTES).ok()
     }
 
     fn send_later(&self, f: impl FnOnce() -> Action + Send + 'static) {
@@ -128,8 +128,8 @@ impl Driver {
                 }
             }
             Effect::ReadFile { path } => self.send_later(move || {
-                let result = crate::engine::error::read_source(&path, MAX_OPEN_BYTES)
-                    .map_err(|e| e.to_string());
+                let result =
+                    crate::files::read_source(&path, MAX_OPEN_BYTES).map_err(|e| e.to_string());
                 Action::FileOpened { path, result }
             }),
             Effect::WriteFile { path, text } => self.send_later(move || {

@@ -15,7 +15,7 @@ pub mod terminal;
 pub mod theme;
 pub mod ui;
 
-use crate::engine::error::InputError;
+use crate::files::InputError;
 use crate::tui::action::{Action, MouseKind};
 use crate::tui::app::{App, AppInit};
 use crossterm::event::{Event, EventStream, MouseButton, MouseEventKind};
@@ -70,7 +70,7 @@ pub fn main(file: Option<PathBuf>) -> Result<(), TuiError> {
 pub fn initial(file: Option<PathBuf>) -> Result<AppInit, InputError> {
     let mut init = match file {
         Some(path) => {
-            let text = crate::engine::error::read_source(&path, app::MAX_OPEN_BYTES)?;
+            let text = crate::files::read_source(&path, app::MAX_OPEN_BYTES)?;
             let mut i = AppInit::new(app::title_of(&path), text);
             i.path = Some(path);
             i

@@ -1,6 +1,9 @@
 //! Shared helpers for the executor suites: every suite loops over [`executors`].
 #![allow(dead_code)]
 
+pub mod cli;
+pub mod scan;
+
 use sandbench::engine::exec::quickjs::QuickJsExecutor;
 use sandbench::engine::exec::{CancelToken, ExecEvent, ExecOutcome, ExecRequest, Executor};
 use sandbench::engine::policy::Limits;

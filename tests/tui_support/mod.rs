@@ -79,7 +79,7 @@ pub fn app(text: &str) -> App {
 
 pub fn finding(rule: &str, sev: Severity, score: u8, line: u32, col: u32, end_col: u32) -> Finding {
     Finding {
-        rule: rule.into(),
+        rule: rule.parse().expect("a rule id of the table"),
         category: Category::VmEscape,
         score,
         severity: sev,
@@ -104,8 +104,8 @@ pub fn escape_report(source: &str) -> Report {
         verdict: Verdict::Block,
         findings: vec![
             finding("constructor-chain", Severity::Critical, 90, 3, 11, 24),
-            finding("process-access", Severity::High, 70, 4, 32, 39),
-            finding("string-concat-fold", Severity::Medium, 40, 2, 11, 29),
+            finding("process-env", Severity::High, 70, 4, 32, 39),
+            finding("network-fetch", Severity::Medium, 40, 2, 11, 29),
         ],
         metrics: Metrics {
             bytes: source.len(),

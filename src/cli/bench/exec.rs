@@ -1,5 +1,5 @@
-//! The `exec` benchmark suite: the workloads of the peer benchmark
-//! (`../shared/bench/peers/workloads.json`), reported under the same field names as
+//! The `exec` benchmark suite: the workloads of the peer benchmark (a built-in copy of
+//! `../shared/bench/peers/workloads.json`, see `workloads.rs`), reported under the same field names as
 //! `peers.mjs` so our figures stand beside isolated-vm's, node:vm's, vm2's and
 //! quickjs-emscripten's.
 //!
@@ -20,17 +20,19 @@
 //!   RQ_BIN=/tmp/rq-sandbench PERFBASE=/tmp/perfbase node peers.mjs --rounds 3
 //! ```
 
+mod table;
+mod workloads;
+
+pub use table::table;
+pub use workloads::{load_workloads, Warm, WorkloadLimits, Workloads};
+
+use super::stats::{median, quantile};
 use super::BenchArgs;
 use crate::engine::exec::quickjs::Sandbox;
 use crate::engine::exec::{self, CancelToken, ExecOutcome, ExecRequest, Executor, Outcome};
 use crate::engine::policy::Limits;
-use serde::Deserialize;
 use serde_json::{json, Value};
-use std::path::{Path, PathBuf};
 use std::time::Instant;
-
-/// Where the peer workloads live relative to the project root.
-pub const DEFAULT_WORKLOADS: &str = "../shared/bench/peers/workloads.json";
 
 /// The issue's targets.
 pub const TARGET_COLD_P50_US: f64 = 250.0;
@@ -41,86 +43,6 @@ pub const TARGET_MEMLIMIT_RSS_GROWTH_MB: f64 = 40.0;
 /// Issue 5: `2+2` in a fresh locked-down child process, and with a pre-started worker.
 pub const TARGET_PROCESS_COLD_P50_US: f64 = 2000.0;
 pub const TARGET_PROCESS_WARM_POOL_P50_US: f64 = 500.0;
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct Warm {
-    pub name: String,
-    pub code: String,
-    pub n: usize,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct WorkloadLimits {
-    pub memory_mb: u64,
-    pub stack_kb: u64,
-    pub timeout_ms: u64,
-    pub default_timeout_ms: u64,
-}
-
-/// `workloads.json` as written by the peers' `make-workloads.mjs`.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Workloads {
-    pub setup: String,
-    pub cold_code: String,
-    pub warm: Vec<Warm>,
-    pub timeout_code: String,
-    pub memlimit_code: String,
-    pub plugin_code: String,
-    pub plugin_input: String,
-    pub limits: WorkloadLimits,
-}
-
-/// Reads and checks the workloads file; the error is one line for the user.
-pub fn load_workloads(path: &Path) -> Result<Workloads, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        format!(
-            "bench: cannot read the peer workloads {}: {e} (pass --workloads PATH)",
-            path.display()
-        )
-    })?;
-    let w: Workloads = serde_json::from_str(&text)
-        .map_err(|e| format!("bench: {} is not a workloads file: {e}", path.display()))?;
-    if w.warm.iter().any(|x| x.n == 0 || x.n > 1_000_000) {
-        return Err(format!(
-            "bench: {}: warm workload counts must be 1..=1000000",
-            path.display()
-        ));
-    }
-    Ok(w)
-}
-
-fn workloads_path(args: &BenchArgs) -> PathBuf {
-    args.workloads
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(DEFAULT_WORKLOADS))
-}
-
-// ---------- stats (the same definitions as peers.mjs) ----------
-
-/// `sorted[min(len-1, floor(p*len))]`, as peers.mjs computes quantiles.
-pub fn quantile(xs: &[f64], p: f64) -> f64 {
-    if xs.is_empty() {
-        return f64::NAN;
-    }
-    let mut s = xs.to_vec();
-    s.sort_by(f64::total_cmp);
-    let i = ((p * s.len() as f64).floor() as usize).min(s.len() - 1);
-    s[i]
-}
-
-pub fn median(xs: &[f64]) -> f64 {
-    if xs.is_empty() {
-        return f64::NAN;
-    }
-    let mut s = xs.to_vec();
-    s.sort_by(f64::total_cmp);
-    let m = s.len() / 2;
-    if s.len() % 2 == 1 {
-        s[m]
-    } else {
-        (s[m - 1] + s[m]) / 2.0
-    }
-}
 
 fn r2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
@@ -565,7 +487,7 @@ pub fn memlimit(
 /// Runs one peer-style child measurement and prints its JSON line(s). Used by
 /// `bench --peer-child KIND` (our own child processes and the peers' driver).
 pub fn peer_child(kind: &str, args: &BenchArgs) -> u8 {
-    let w = match load_workloads(&workloads_path(args)) {
+    let w = match Workloads::for_args(args.workloads.as_deref()) {
         Ok(w) => w,
         Err(e) => return crate::cli::usage_error(e),
     };
@@ -629,8 +551,10 @@ pub fn mem(w: &Workloads, _executor: &str) -> Result<Value, String> {
 fn spawn_child(kind: &str, args: &BenchArgs) -> Result<(Option<Value>, Value, String), String> {
     let exe = std::env::current_exe().map_err(|e| format!("bench: cannot find myself: {e}"))?;
     let mut cmd = std::process::Command::new(exe);
-    cmd.args(["bench", "--peer-child", kind, "--workloads"])
-        .arg(workloads_path(args));
+    cmd.args(["bench", "--peer-child", kind]);
+    if let Some(w) = &args.workloads {
+        cmd.arg("--workloads").arg(w);
+    }
     if let Some(x) = &args.executor {
         cmd.args(["--executor", x]);
     }
@@ -655,7 +579,7 @@ fn spawn_child(kind: &str, args: &BenchArgs) -> Result<(Option<Value>, Value, St
 
 /// `bench --suite exec`: runs everything and prints a table (or one JSON object).
 pub fn run(args: &BenchArgs) -> u8 {
-    let w = match load_workloads(&workloads_path(args)) {
+    let w = match Workloads::for_args(args.workloads.as_deref()) {
         Ok(w) => w,
         Err(e) => return crate::cli::usage_error(e),
     };
@@ -766,227 +690,9 @@ pub fn median_of_rounds(all: &[Value]) -> Value {
     Value::Object(out)
 }
 
-fn num(v: &Value) -> Option<f64> {
-    v.as_f64()
-}
-
-fn cell(v: Option<f64>) -> String {
-    v.map_or_else(|| "n/a".to_string(), |x| format!("{x}"))
-}
-
-/// `≤ target` with a tick or a cross.
-fn verdict(v: Option<f64>, target: f64) -> String {
-    match v {
-        Some(x) if x <= target => format!("≤ {target}  ok"),
-        Some(_) => format!("≤ {target}  MISSED"),
-        None => format!("≤ {target}"),
-    }
-}
-
-/// The human table: our figure, the issue's target beside it.
-pub fn table(res: &Value, w: &Workloads) -> String {
-    use std::fmt::Write as _;
-    // One row: label, the figure at `v`, and the target beside it when there is one.
-    let row = |label: String, v: &Value, target: Option<f64>| {
-        let x = num(v);
-        (
-            label,
-            cell(x),
-            target.map(|t| verdict(x, t)).unwrap_or_default(),
-        )
-    };
-    let mut rows = vec![
-        row(
-            "cold run p50 us (Sandbox)".into(),
-            &res["cold_p50_us"],
-            Some(TARGET_COLD_P50_US),
-        ),
-        row(
-            "cold run p95 us (Sandbox)".into(),
-            &res["cold_p95_us"],
-            None,
-        ),
-        row(
-            "create+dispose only p50 us".into(),
-            &res["create_only_p50_us"],
-            None,
-        ),
-        row(
-            "cold p50 us, bare rquickjs floor".into(),
-            &res["extra_floor_rquickjs_cold_p50_us"],
-            None,
-        ),
-        row(
-            "cold run p50 us (executor)".into(),
-            &res["exec_cold_p50_us"],
-            None,
-        ),
-        row(
-            "cold run p95 us (executor)".into(),
-            &res["exec_cold_p95_us"],
-            None,
-        ),
-        row(
-            "cold run p50 us (fresh worker process)".into(),
-            &res["process_cold_p50_us"],
-            Some(TARGET_PROCESS_COLD_P50_US),
-        ),
-        row(
-            "  same, sandbench re-executed as worker".into(),
-            &res["extra_process_cold_reexec_p50_us"],
-            None,
-        ),
-        row(
-            "run p50 us (pre-started worker)".into(),
-            &res["process_warm_pool_p50_us"],
-            Some(TARGET_PROCESS_WARM_POOL_P50_US),
-        ),
-    ];
-    for x in &w.warm {
-        rows.push(row(
-            format!("warm {} p50 us", x.name),
-            &res["warm_p50_us"][&x.name],
-            None,
-        ));
-    }
-    rows.extend([
-        row(
-            "timeout 50ms: p50 wall ms".into(),
-            &res["timeout50_p50_ms"],
-            None,
-        ),
-        row(
-            "timeout 50ms: max wall ms".into(),
-            &res["timeout50_max_ms"],
-            None,
-        ),
-        row(
-            "100 fresh plugin runs ms".into(),
-            &res["plugin100_fresh_ms"],
-            Some(TARGET_PLUGIN100_MS),
-        ),
-        row(
-            "100 fresh plugin runs ms (Sandbox)".into(),
-            &res["extra_plugin100_sandbox_ms"],
-            None,
-        ),
-        row(
-            "mem per live sandbox MB".into(),
-            &res["mem"]["mem_per_sandbox_mb"],
-            Some(TARGET_MEM_PER_SANDBOX_MB),
-        ),
-        row(
-            "32MB limit: ms to return".into(),
-            &res["memlimit"]["memlimit_ms"],
-            Some(TARGET_MEMLIMIT_MS),
-        ),
-        row(
-            "32MB limit: RSS growth MB".into(),
-            &res["memlimit"]["rss_growth_mb"],
-            Some(TARGET_MEMLIMIT_RSS_GROWTH_MB),
-        ),
-    ]);
-    let mut t = String::new();
-    let _ = writeln!(t, "| metric (sandbench exec) | value | target |");
-    let _ = writeln!(t, "|---|---|---|");
-    for (k, v, target) in rows {
-        let _ = writeln!(t, "| {k} | {v} | {target} |");
-    }
-    let m = &res["memlimit"];
-    let _ = writeln!(
-        t,
-        "| 32MB limit: outcome | {} \"{}\", host ok={}, child peak RSS {} MB | |",
-        m["memlimit_outcome"].as_str().unwrap_or("n/a"),
-        crate::engine::text::escape(m["memlimit_error"].as_str().unwrap_or(""), false),
-        m["host_usable_after"],
-        cell(num(&m["child_maxrss_mb"]))
-    );
-    let _ = writeln!(
-        t,
-        "| deep recursion: outcome | {} in {} ms | |",
-        m["stack_overflow_outcome"].as_str().unwrap_or("n/a"),
-        cell(num(&m["stack_overflow_ms"]))
-    );
-    if let Some(e) = res["mem"]["error"].as_str() {
-        let _ = writeln!(t, "mem: {e}");
-    }
-    let _ = writeln!(t, "version: {}", res["version"].as_str().unwrap_or("?"));
-    t
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn quantiles_match_peers_mjs() {
-        let xs = [5.0, 1.0, 4.0, 2.0, 3.0];
-        assert_eq!(quantile(&xs, 0.5), 3.0);
-        assert_eq!(quantile(&xs, 0.95), 5.0);
-        assert_eq!(median(&[1.0, 2.0, 3.0, 10.0]), 2.5);
-        assert!(quantile(&[], 0.5).is_nan());
-    }
-
-    #[test]
-    fn a_missing_workloads_file_is_a_clear_error() {
-        let err = load_workloads(Path::new("/nonexistent/workloads.json")).expect_err("missing");
-        assert!(err.contains("pass --workloads PATH"), "{err}");
-    }
-
-    #[test]
-    fn workloads_files_are_checked() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let good = dir.path().join("w.json");
-        let w = json!({"setup":"var S=1","cold_code":"2+2","warm":[{"name":"2+2","code":"2+2","n":3}],
-            "timeout_code":"while(true){}","memlimit_code":"x","plugin_code":"p","plugin_input":"{}",
-            "limits":{"memory_mb":32,"stack_kb":1024,"timeout_ms":50,"default_timeout_ms":5000}});
-        std::fs::write(&good, w.to_string()).expect("write");
-        let parsed = load_workloads(&good).expect("valid");
-        assert_eq!(parsed.warm[0].n, 3);
-        assert_eq!(parsed.limits.memory_mb, 32);
-        let bad = dir.path().join("bad.json");
-        std::fs::write(&bad, "{\"setup\": 1}").expect("write");
-        let err = load_workloads(&bad).expect_err("not a workloads file");
-        assert!(err.contains("is not a workloads file"), "{err}");
-    }
-
-    #[test]
-    fn the_table_puts_each_target_beside_the_number() {
-        let w: Workloads = serde_json::from_value(json!({"setup":"","cold_code":"2+2",
-            "warm":[{"name":"2+2","code":"2+2","n":1}],"timeout_code":"","memlimit_code":"",
-            "plugin_code":"","plugin_input":"","limits":{"memory_mb":32,"stack_kb":1024,
-            "timeout_ms":50,"default_timeout_ms":5000}}))
-        .expect("workloads");
-        let res = json!({"cold_p50_us": 180.5, "plugin100_fresh_ms": 55.0,
-            "warm_p50_us": {"2+2": 3.5}, "mem": {"mem_per_sandbox_mb": 0.3},
-            "process_cold_p50_us": 2345.6, "process_warm_pool_p50_us": 420.0,
-            "memlimit": {"memlimit_ms": 90.0, "rss_growth_mb": 30.0,
-                "memlimit_error": "InternalError: out of \u{1b}[31mmemory"}});
-        let t = table(&res, &w);
-        assert!(
-            t.contains("| cold run p50 us (Sandbox) | 180.5 | ≤ 250  ok |"),
-            "{t}"
-        );
-        assert!(
-            t.contains("| 100 fresh plugin runs ms | 55 | ≤ 40  MISSED |"),
-            "{t}"
-        );
-        assert!(t.contains("| warm 2+2 p50 us | 3.5 |"), "{t}");
-        assert!(
-            t.contains("| mem per live sandbox MB | 0.3 | ≤ 0.5  ok |"),
-            "{t}"
-        );
-        assert!(t.contains("| timeout 50ms: p50 wall ms | n/a |"), "{t}");
-        assert!(
-            t.contains("| cold run p50 us (fresh worker process) | 2345.6 | ≤ 2000  MISSED |"),
-            "{t}"
-        );
-        assert!(
-            t.contains("| run p50 us (pre-started worker) | 420 | ≤ 500  ok |"),
-            "{t}"
-        );
-        assert!(!t.contains('\x1b'), "error text is escaped: {t}");
-    }
 
     fn real_workloads() -> Workloads {
         serde_json::from_value(json!({"setup":"var S='{}'","cold_code":"2+2",

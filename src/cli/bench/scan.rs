@@ -2,9 +2,14 @@
 //! (`--corpus tests/corpus/npm`, fetched by `tests/corpus/fetch.sh`) and the time to scan a
 //! 100 KB file. Uncached scans; medians over several passes. Run it in release mode.
 
+use super::stats::median_duration;
 use super::BenchArgs;
 use crate::cli::scan::{collect, MAX_SCAN_BYTES};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
+
+/// Where the corpus is looked for without `--corpus`.
+pub const DEFAULT_CORPUS: &str = "tests/corpus/npm";
 
 /// Passes over the corpus (median reported).
 const PASSES: usize = 5;
@@ -35,37 +40,33 @@ fn cpu_time() -> Duration {
     Duration::ZERO
 }
 
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort_unstable();
-    v.get(v.len() / 2).copied().unwrap_or_default()
-}
-
-/// Runs the suite and prints its results; returns an exit code.
-pub fn run(args: &BenchArgs) -> u8 {
+/// The sources of the corpus (`--corpus`, else [`DEFAULT_CORPUS`]), or why there are none.
+pub fn corpus(args: &BenchArgs) -> Result<Vec<String>, String> {
     let paths = if args.corpus.is_empty() {
-        vec![std::path::PathBuf::from("tests/corpus/npm")]
+        vec![PathBuf::from(DEFAULT_CORPUS)]
     } else {
         args.corpus.clone()
     };
-    let mut sources = Vec::new();
-    for p in collect(&paths, true).into_iter().flatten() {
-        if let Ok(s) = crate::engine::error::read_source(&p, MAX_SCAN_BYTES) {
-            sources.push(s);
-        }
-    }
+    let sources: Vec<String> = collect(&paths, true)
+        .into_iter()
+        .flatten()
+        .filter_map(|p| crate::files::read_source(&p, MAX_SCAN_BYTES).ok())
+        .collect();
     if sources.is_empty() {
-        return crate::cli::usage_error(format!(
-            "bench --suite scan: no .js files under {} (fetch them with tests/corpus/fetch.sh)",
-            paths
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
+        let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        return Err(format!(
+            "no .js files under {}: fetch real npm packages into {DEFAULT_CORPUS} with tests/corpus/fetch.sh (needs npm and the network), or pass --corpus DIR",
+            shown.join(", ")
         ));
     }
+    Ok(sources)
+}
+
+/// Runs the suite over `sources` and prints its results; returns an exit code.
+pub fn run(args: &BenchArgs, sources: &[String]) -> u8 {
     let bytes: usize = sources.iter().map(String::len).sum();
     // Warm-up (regex compilation, page faults), then timed passes.
-    for s in &sources {
+    for s in sources {
         std::hint::black_box(crate::engine::scan::scan(s));
     }
     let mut passes = Vec::with_capacity(PASSES);
@@ -73,32 +74,32 @@ pub fn run(args: &BenchArgs) -> u8 {
     for _ in 0..PASSES {
         let t = Instant::now();
         let c = cpu_time();
-        for s in &sources {
+        for s in sources {
             std::hint::black_box(crate::engine::scan::scan(s));
         }
         passes.push(t.elapsed());
         cpu_passes.push(cpu_time().saturating_sub(c));
     }
-    let pass = median(passes);
-    let cpu_pass = median(cpu_passes);
+    let pass = median_duration(&passes);
+    let cpu_pass = median_duration(&cpu_passes);
     let cpu_mbps = bytes as f64 / 1e6 / cpu_pass.as_secs_f64().max(1e-9);
     // Reference: oxc parse alone over the same corpus.
     let mut parse_passes = Vec::with_capacity(PASSES);
     for _ in 0..PASSES {
         let t = Instant::now();
-        for s in &sources {
+        for s in sources {
             let alloc = oxc_allocator::Allocator::default();
             let r = oxc_parser::Parser::new(&alloc, s, oxc_span::SourceType::cjs()).parse();
             std::hint::black_box(r.program.body.len());
         }
         parse_passes.push(t.elapsed());
     }
-    let parse_mbps = bytes as f64 / 1e6 / median(parse_passes).as_secs_f64().max(1e-9);
+    let parse_mbps = bytes as f64 / 1e6 / median_duration(&parse_passes).as_secs_f64().max(1e-9);
     let mbps = bytes as f64 / 1e6 / pass.as_secs_f64().max(1e-9);
 
     // A 100 KB file: whole corpus files joined with `;` until 100 KB.
     let mut big = String::new();
-    for s in &sources {
+    for s in sources {
         if big.len() >= 100_000 {
             break;
         }
@@ -116,8 +117,8 @@ pub fn run(args: &BenchArgs) -> u8 {
         runs.push(t.elapsed());
         cpu_runs.push(cpu_time().saturating_sub(c));
     }
-    let t100 = median(runs);
-    let cpu100 = median(cpu_runs);
+    let t100 = median_duration(&runs);
+    let cpu100 = median_duration(&cpu_runs);
     let per_100k = t100.as_secs_f64() * 1e3 * 100_000.0 / big.len().max(1) as f64;
 
     if args.json {
@@ -164,4 +165,36 @@ pub fn run(args: &BenchArgs) -> u8 {
         );
     }
     crate::cli::EXIT_OK
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn args(argv: &[&str]) -> BenchArgs {
+        let mut full = vec!["sandbench", "bench"];
+        full.extend(argv);
+        match crate::cli::Cli::try_parse_from(full) {
+            Ok(crate::cli::Cli {
+                command: Some(crate::cli::Command::Bench(a)),
+                ..
+            }) => a,
+            other => panic!("not bench args: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn without_a_corpus_the_reason_says_how_to_get_one() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let empty = dir.path().to_str().expect("utf-8 path");
+        let why = corpus(&args(&["--corpus", empty])).expect_err("no corpus");
+        assert!(why.contains(empty), "{why}");
+        assert!(why.contains("tests/corpus/fetch.sh"), "{why}");
+        assert!(why.contains("--corpus DIR"), "{why}");
+
+        std::fs::write(dir.path().join("a.js"), "eval(x)").expect("write");
+        let got = corpus(&args(&["--corpus", empty])).expect("one file");
+        assert_eq!(got, ["eval(x)"]);
+    }
 }

@@ -6,42 +6,13 @@
 //! Everything is bounded: folded strings are capped at [`MAX_FOLD`] bytes and recursion at
 //! [`MAX_DEPTH`], so hostile input cannot make folding slow.
 
-use base64::Engine as _;
+use super::decode::{decode_base64, decode_hex, percent_decode, Decoder};
 use oxc_ast::ast::*;
 
-/// A fast, non-cryptographic hasher for the scanner's small name maps (keys come from the
-/// scanned code, but the maps are per scan and bounded by its size, so flooding buys nothing
-/// over the linear cost of the input itself).
-#[derive(Default, Clone, Copy)]
-pub struct NameHasher(u64);
-
-impl std::hash::Hasher for NameHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut buf = [0u8; 8];
-            buf[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(buf))
-                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    fn write_u32(&mut self, i: u32) {
-        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    fn write_usize(&mut self, i: usize) {
-        self.0 = (self.0.rotate_left(5) ^ i as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-/// HashMap with [`NameHasher`].
-pub type HashMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<NameHasher>>;
-/// HashSet with [`NameHasher`].
-pub type HashSet<K> = std::collections::HashSet<K, std::hash::BuildHasherDefault<NameHasher>>;
+// The scanner's small name maps hash with rustc-hash's Fx hasher rather than SipHash: keys
+// come from the scanned code, but the maps are per scan and bounded by its size, so flooding
+// buys nothing over the linear cost of the input itself.
+use rustc_hash::FxHashMap;
 
 /// Longest folded string kept (bytes).
 pub const MAX_FOLD: usize = 4096;
@@ -81,24 +52,6 @@ pub enum Alias {
     Decoder(Decoder),
     /// Declared or assigned more than once: unknown.
     Ambiguous,
-}
-
-/// What a user-written decoder function does to its argument.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Decoder {
-    Base64,
-    Hex,
-    Reverse,
-}
-
-impl Decoder {
-    pub fn apply(self, s: &str) -> Option<String> {
-        match self {
-            Decoder::Base64 => decode_base64(s),
-            Decoder::Hex => decode_hex(s),
-            Decoder::Reverse => Some(s.chars().rev().collect()),
-        }
-    }
 }
 
 /// Names that resolve to host objects when not shadowed by an alias.
@@ -161,7 +114,7 @@ pub fn is_global_object(name: &str) -> bool {
 /// The folding and resolution context: aliases collected so far (in source order).
 #[derive(Default)]
 pub struct Env {
-    pub aliases: HashMap<String, Alias>,
+    pub aliases: FxHashMap<String, Alias>,
 }
 
 impl Env {
@@ -817,73 +770,4 @@ pub fn function_kind(e: &Expression) -> &'static str {
 pub fn raw(src: &str, span: oxc_span::Span) -> &str {
     src.get(span.start as usize..span.end as usize)
         .unwrap_or("")
-}
-
-/// Decodes standard or URL-safe base64 (padding optional) into UTF-8 text.
-pub fn decode_base64(s: &str) -> Option<String> {
-    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
-    let s: String = s.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-    let bytes = STANDARD
-        .decode(&s)
-        .or_else(|_| STANDARD_NO_PAD.decode(&s))
-        .or_else(|_| URL_SAFE.decode(&s))
-        .or_else(|_| URL_SAFE_NO_PAD.decode(&s))
-        .ok()?;
-    String::from_utf8(bytes).ok()
-}
-
-/// Decodes a hex string into UTF-8 text.
-pub fn decode_hex(s: &str) -> Option<String> {
-    let b = s.as_bytes();
-    if !b.len().is_multiple_of(2) {
-        return None;
-    }
-    let mut out = Vec::with_capacity(b.len() / 2);
-    for pair in b.chunks(2) {
-        let hi = (pair[0] as char).to_digit(16)?;
-        let lo = (pair[1] as char).to_digit(16)?;
-        out.push((hi * 16 + lo) as u8);
-    }
-    String::from_utf8(out).ok()
-}
-
-/// Decodes `%xx` and `%uXXXX` escapes.
-pub fn percent_decode(s: &str) -> Option<String> {
-    let mut bytes = Vec::with_capacity(s.len());
-    let b = s.as_bytes();
-    let mut i = 0;
-    let hex =
-        |x: &[u8]| -> Option<u32> { u32::from_str_radix(std::str::from_utf8(x).ok()?, 16).ok() };
-    while i < b.len() {
-        if b[i] == b'%' {
-            if b.get(i + 1) == Some(&b'u') {
-                let c = char::from_u32(hex(b.get(i + 2..i + 6)?)?)?;
-                let mut buf = [0u8; 4];
-                bytes.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-                i += 6;
-                continue;
-            }
-            bytes.push(hex(b.get(i + 1..i + 3)?)? as u8);
-            i += 3;
-        } else {
-            bytes.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(bytes).ok()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn decoders() {
-        assert_eq!(decode_base64("ZXZhbA==").as_deref(), Some("eval"));
-        assert_eq!(decode_base64("ZXZhbA").as_deref(), Some("eval"));
-        assert_eq!(decode_hex("6576616c").as_deref(), Some("eval"));
-        assert_eq!(decode_hex("6g").as_deref(), None);
-        assert_eq!(percent_decode("%65v%u0061l").as_deref(), Some("eval"));
-        assert_eq!(percent_decode("%zz"), None);
-    }
 }

@@ -2,11 +2,13 @@
 //! any input, cached by SHA-256.
 
 pub mod ast;
+pub mod decode;
 pub mod fold;
 pub mod obfuscation;
 pub mod rules;
 
 use crate::engine::Category;
+pub use rules::RuleId;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -58,7 +60,7 @@ impl Verdict {
 /// `start`/`end` are byte offsets into the source (for editors).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
-    pub rule: String,
+    pub rule: RuleId,
     pub category: Category,
     pub score: u8,
     pub severity: Severity,
@@ -117,7 +119,7 @@ const SNIPPET_CHARS: usize = 120;
 /// A finding before positions and texts are attached (byte offsets into the source).
 #[derive(Debug, Clone)]
 pub struct Raw {
-    pub rule: &'static str,
+    pub rule: RuleId,
     pub start: u32,
     pub end: u32,
     /// The folded value when the name was spelled indirectly.
@@ -148,7 +150,7 @@ fn scan_with_hash(source: &str, sha256: String) -> Report {
     let mut parsed_ok = false;
     if info.depth_estimate > MAX_AST_DEPTH {
         raws.push(Raw {
-            rule: "deep-nesting",
+            rule: RuleId::DeepNesting,
             start: 0,
             end: 0,
             folded: None,
@@ -193,7 +195,7 @@ fn scan_with_hash(source: &str, sha256: String) -> Report {
     if hex_names >= 8 {
         let (start, end) = first_hex.unwrap_or((0, 0));
         raws.push(Raw {
-            rule: "obfuscation-hex-names",
+            rule: RuleId::ObfuscationHexNames,
             start,
             end,
             folded: None,
@@ -317,30 +319,13 @@ fn syntax_pass_in(
 }
 
 fn syntax_out(v: ast::AstScan<'_>, parse_error: Option<String>) -> SyntaxOut {
-    let total: u64 = v.ident_hist.iter().map(|&n| u64::from(n)).sum();
-    let entropy = if total == 0 {
-        0.0
-    } else {
-        v.ident_hist
-            .iter()
-            .filter(|&&n| n > 0)
-            .map(|&n| {
-                let p = f64::from(n) / total as f64;
-                -p * p.log2()
-            })
-            .sum()
-    };
     SyntaxOut {
-        avg_ident_len: if v.ident_count == 0 {
-            0.0
-        } else {
-            v.ident_chars as f64 / v.ident_count as f64
-        },
-        entropy: (entropy * 1000.0).round() / 1000.0,
-        max_nesting: v.max_nesting,
-        complexity: v.complexity,
-        hex_names: v.hex_names,
-        first_hex: v.first_hex.map(|s| (s.start, s.end)),
+        avg_ident_len: v.shape.avg_ident_len(),
+        entropy: v.shape.entropy(),
+        max_nesting: v.shape.max_nesting,
+        complexity: v.shape.complexity,
+        hex_names: v.shape.hex_names,
+        first_hex: v.shape.first_hex.map(|s| (s.start, s.end)),
         findings: v.findings,
         strings: v.string_spans,
         parse_error,
@@ -349,37 +334,37 @@ fn syntax_out(v: ast::AstScan<'_>, parse_error: Option<String>) -> SyntaxOut {
 
 /// Regex rules for code that does not parse (lower confidence, said so in the message).
 fn token_fallback(source: &str, raws: &mut Vec<Raw>) {
-    static RULES: LazyLock<Vec<(&'static str, regex::bytes::Regex)>> = LazyLock::new(|| {
+    static RULES: LazyLock<Vec<(RuleId, regex::bytes::Regex)>> = LazyLock::new(|| {
         [
-            ("eval-direct", r"\beval\s*\("),
+            (RuleId::EvalDirect, r"\beval\s*\("),
             (
-                "function-constructor",
+                RuleId::FunctionConstructor,
                 r#"\bnew\s+Function\s*\(|\bFunction\s*\(\s*['"`]"#,
             ),
             (
-                "constructor-chain",
+                RuleId::ConstructorChain,
                 r#"constructor['"`]?\s*\]?\s*(\.|\[\s*['"`])\s*constructor"#,
             ),
-            ("child-process", r"child_process"),
+            (RuleId::ChildProcess, r"child_process"),
             (
-                "process-binding",
+                RuleId::ProcessBinding,
                 r"process\s*\.\s*(binding|_linkedBinding|dlopen)\s*\(",
             ),
-            ("process-mainmodule", r"process\s*\.\s*mainModule"),
+            (RuleId::ProcessMainmodule, r"process\s*\.\s*mainModule"),
             (
-                "proto-pollution",
+                RuleId::ProtoPollution,
                 r#"__proto__['"`]?\s*\]?\s*(\.|\[)\s*[\w$'"`]"#,
             ),
             (
-                "require-dangerous",
+                RuleId::RequireDangerous,
                 r#"require\s*\(\s*['"`](node:)?(vm|v8|module|inspector|worker_threads)['"`]"#,
             ),
             (
-                "fs-access",
+                RuleId::FsAccess,
                 r#"require\s*\(\s*['"`](node:)?fs(/promises)?['"`]"#,
             ),
             (
-                "network-fetch",
+                RuleId::NetworkFetch,
                 r"\bfetch\s*\(|\bXMLHttpRequest\b|\bnew\s+WebSocket\b",
             ),
         ]
@@ -397,7 +382,7 @@ fn token_fallback(source: &str, raws: &mut Vec<Raw>) {
         }
         for m in re.find_iter(bytes).take(MAX_PER_RULE) {
             raws.push(Raw {
-                rule: id,
+                rule: *id,
                 start: m.start() as u32,
                 end: m.end() as u32,
                 folded: None,
@@ -426,9 +411,11 @@ pub fn line_col(src: &str, off: usize) -> (u32, u32) {
 
 /// Positions, texts, scores; dedup (a finding inside another of the same rule goes), caps.
 fn finish(src: &str, mut raws: Vec<Raw>) -> Vec<Finding> {
+    // By id string, not by variant: findings of equal score and start keep the order they
+    // have always had in the output (the final sort below is stable).
     raws.sort_by(|a, b| {
-        (a.rule, a.start, std::cmp::Reverse(a.end)).cmp(&(
-            b.rule,
+        (a.rule.as_str(), a.start, std::cmp::Reverse(a.end)).cmp(&(
+            b.rule.as_str(),
             b.start,
             std::cmp::Reverse(b.end),
         ))
@@ -481,8 +468,8 @@ fn finish(src: &str, mut raws: Vec<Raw>) -> Vec<Finding> {
     };
     let mut out: Vec<Finding> = kept
         .into_iter()
-        .filter_map(|r| {
-            let rule = rules::get(r.rule)?;
+        .map(|r| {
+            let rule = r.rule.rule();
             let (start, end) = (r.start as usize, (r.end as usize).max(r.start as usize));
             let (line, column) = pos(start);
             let (end_line, end_column) = pos(end);
@@ -510,8 +497,8 @@ fn finish(src: &str, mut raws: Vec<Raw>) -> Vec<Finding> {
             } else {
                 0
             };
-            Some(Finding {
-                rule: rule.id.to_string(),
+            Finding {
+                rule: rule.id,
                 category: rule.category,
                 score: rule.score.saturating_add(bonus).min(100),
                 severity: rule.severity,
@@ -525,7 +512,7 @@ fn finish(src: &str, mut raws: Vec<Raw>) -> Vec<Finding> {
                 remediation: rule.remediation.to_string(),
                 snippet,
                 folded,
-            })
+            }
         })
         .collect();
     out.sort_by(|a, b| b.score.cmp(&a.score).then(a.start.cmp(&b.start)));
@@ -639,7 +626,7 @@ impl Scanner {
         let report = Arc::new(scan_with_hash(source, sha.clone()));
         let mut c = self.lock();
         for f in &report.findings {
-            *c.rule_counts.entry(f.rule.clone()).or_insert(0) += 1;
+            *c.rule_counts.entry(f.rule.to_string()).or_insert(0) += 1;
         }
         if !c.map.contains_key(&sha) {
             while c.map.len() >= self.cap {
@@ -684,36 +671,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_rule_id_used_in_the_sources_is_in_the_table() {
-        let srcs = [
-            include_str!("ast.rs"),
-            include_str!("obfuscation.rs"),
-            include_str!("mod.rs"),
-        ];
-        let re = regex::Regex::new(r#""([a-z]+(?:-[a-z]+)+)""#).expect("regex");
-        for s in srcs {
-            for c in re.captures_iter(s) {
-                let id = &c[1];
-                if id.starts_with("scan-") || id.starts_with("fs-extra") || id == "graceful-fs" {
-                    continue;
-                }
-                if ["utf-8", "coin-hive", "crypto-loot"].contains(&id) {
-                    continue;
-                }
-                assert!(
-                    rules::get(id).is_some(),
-                    "rule `{id}` missing from the table"
-                );
-            }
-        }
-    }
-
-    #[test]
     fn aggregate_is_max_plus_diminishing_other_categories() {
-        let f = |rule: &str| {
-            let r = rules::get(rule).expect("rule");
+        let f = |rule: RuleId| {
+            let r = rule.rule();
             Finding {
-                rule: rule.into(),
+                rule,
                 category: r.category,
                 score: r.score,
                 severity: r.severity,
@@ -730,11 +692,17 @@ mod tests {
             }
         };
         assert_eq!(aggregate(&[]), 0);
-        assert_eq!(aggregate(&[f("network-fetch"), f("network-fetch")]), 40);
-        // 50 (fs) + 40/4 (network)
-        assert_eq!(aggregate(&[f("fs-access"), f("network-fetch")]), 60);
         assert_eq!(
-            aggregate(&[f("constructor-chain"), f("child-process")]),
+            aggregate(&[f(RuleId::NetworkFetch), f(RuleId::NetworkFetch)]),
+            40
+        );
+        // 50 (fs) + 40/4 (network)
+        assert_eq!(
+            aggregate(&[f(RuleId::FsAccess), f(RuleId::NetworkFetch)]),
+            60
+        );
+        assert_eq!(
+            aggregate(&[f(RuleId::ConstructorChain), f(RuleId::ChildProcess)]),
             100
         );
     }

@@ -3,7 +3,7 @@
 //! and invisible characters, code hidden after whitespace. They run on every input, also on
 //! code that does not parse. One linear pass over the bytes plus a few literal-led regexes.
 
-use super::Raw;
+use super::{Raw, RuleId};
 use regex::bytes::Regex;
 use std::sync::LazyLock;
 
@@ -253,7 +253,7 @@ fn in_spans(spans: &[(u32, u32)], pos: u32) -> bool {
     i > 0 && spans[i - 1].1 > pos
 }
 
-fn raw(rule: &'static str, start: usize, end: usize, detail: String) -> Raw {
+fn raw(rule: RuleId, start: usize, end: usize, detail: String) -> Raw {
     Raw {
         rule,
         start: start as u32,
@@ -270,12 +270,17 @@ pub fn text_rules(src: &str, info: &TextInfo, strings: &[(u32, u32)], out: &mut 
     let b = src.as_bytes();
     if let Some((s, e)) = info.jsfuck {
         let detail = format!("{} characters of []()!+", e - s);
-        out.push(raw("obfuscation-jsfuck", s as usize, e as usize, detail));
+        out.push(raw(
+            RuleId::ObfuscationJsfuck,
+            s as usize,
+            e as usize,
+            detail,
+        ));
     }
     for &(s, e) in &info.hidden_ws {
         if !in_spans(strings, s) {
             out.push(raw(
-                "hidden-whitespace",
+                RuleId::HiddenWhitespace,
                 s as usize,
                 e as usize,
                 String::new(),
@@ -285,7 +290,7 @@ pub fn text_rules(src: &str, info: &TextInfo, strings: &[(u32, u32)], out: &mut 
     if src.contains("~[]") || src.contains("~ []") {
         if let Some(m) = JJENCODE.find(b) {
             out.push(raw(
-                "obfuscation-jjencode",
+                RuleId::ObfuscationJjencode,
                 m.start(),
                 m.end(),
                 "jjencode".into(),
@@ -293,7 +298,12 @@ pub fn text_rules(src: &str, info: &TextInfo, strings: &[(u32, u32)], out: &mut 
         }
     }
     if let Some(m) = src.contains("eval").then(|| PACKER.find(b)).flatten() {
-        out.push(raw("obfuscation-packer", m.start(), m.end(), String::new()));
+        out.push(raw(
+            RuleId::ObfuscationPacker,
+            m.start(),
+            m.end(),
+            String::new(),
+        ));
     }
     if let Some(m) = src
         .contains("shift")
@@ -302,12 +312,22 @@ pub fn text_rules(src: &str, info: &TextInfo, strings: &[(u32, u32)], out: &mut 
     {
         if WHILE_TRUE.is_match(b) || HEX_NAMES.find_iter(b).take(8).count() >= 8 {
             let detail = "string array rotated with push/shift".to_string();
-            out.push(raw("obfuscation-string-array", m.start(), m.end(), detail));
+            out.push(raw(
+                RuleId::ObfuscationStringArray,
+                m.start(),
+                m.end(),
+                detail,
+            ));
         }
     }
     if let Some(m) = MINER.find(b) {
         let what = String::from_utf8_lossy(m.as_bytes()).into_owned();
-        out.push(raw("cryptominer", m.start(), m.end(), format!("`{what}`")));
+        out.push(raw(
+            RuleId::Cryptominer,
+            m.start(),
+            m.end(),
+            format!("`{what}`"),
+        ));
     }
     if !src.is_ascii() {
         unicode_rules(src, strings, out);
@@ -319,7 +339,7 @@ fn unicode_rules(src: &str, strings: &[(u32, u32)], out: &mut Vec<Raw>) {
     for pat in ["ﾟωﾟﾉ", "ﾟДﾟ"] {
         if let Some(p) = src.find(pat) {
             out.push(raw(
-                "obfuscation-jjencode",
+                RuleId::ObfuscationJjencode,
                 p,
                 p + pat.len(),
                 "aaencode".into(),
@@ -334,21 +354,21 @@ fn unicode_rules(src: &str, strings: &[(u32, u32)], out: &mut Vec<Raw>) {
             continue;
         }
         let rule = match c {
-            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => "trojan-source",
+            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => RuleId::TrojanSource,
             '\u{200b}'..='\u{200f}'
             | '\u{2060}'..='\u{2064}'
             | '\u{180e}'
             | '\u{3164}'
             | '\u{ffa0}'
             | '\u{115f}'
-            | '\u{1160}' => "invisible-char",
-            '\u{feff}' if i > 0 => "invisible-char",
+            | '\u{1160}' => RuleId::InvisibleChar,
+            '\u{feff}' if i > 0 => RuleId::InvisibleChar,
             _ => continue,
         };
         if in_spans(strings, i as u32) {
             continue;
         }
-        let n = if rule == "trojan-source" {
+        let n = if rule == RuleId::TrojanSource {
             &mut bidi
         } else {
             &mut invisible

@@ -1,15 +1,20 @@
 //! The rule table: every finding the scanner can make, with a stable id, category, base
-//! score, severity, message and remediation. Detection lives in `ast.rs` (syntax),
+//! score, severity, message and remediation. Detection lives in `ast/` (syntax),
 //! `obfuscation.rs` (text-level families) and the token fallback in `mod.rs`.
+//!
+//! The `rules!` macro generates [`RuleId`] (one variant per rule) together with [`RULES`], so a
+//! detector can only name a rule that is in the table: the compiler checks what a test used to
+//! grep the sources for.
 
 use super::Severity;
 use crate::engine::Category;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// One rule of the table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rule {
-    /// Stable kebab-case id (used in JSON, SARIF and sample headers).
-    pub id: &'static str,
+    /// Stable id; its kebab-case string is what JSON, SARIF and sample headers show.
+    pub id: RuleId,
     pub category: Category,
     /// Base score 0–100 of one finding of this rule.
     pub score: u8,
@@ -28,135 +33,209 @@ use Category as C;
 use Severity as S;
 
 macro_rules! rules {
-    ($($id:literal, $cat:expr, $score:literal, $sev:expr, $msg:literal, $fix:literal;)*) => {
-        /// Every rule, in a stable order.
+    ($($var:ident = $id:literal, $cat:expr, $score:literal, $sev:expr, $msg:literal, $fix:literal;)*) => {
+        /// The id of a rule. Serialises as its kebab-case string (`"constructor-chain"`).
+        /// Variants are in table order, so `id as usize` indexes [`RULES`].
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum RuleId {
+            $($var,)*
+        }
+
+        impl RuleId {
+            /// Every id, in table order.
+            pub const ALL: &'static [RuleId] = &[$(RuleId::$var,)*];
+
+            /// The stable kebab-case id.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(RuleId::$var => $id,)*
+                }
+            }
+        }
+
+        /// Every rule, in a stable order (the order of [`RuleId`]).
         pub static RULES: &[Rule] = &[$(Rule {
-            id: $id, category: $cat, score: $score, severity: $sev, message: $msg,
+            id: RuleId::$var, category: $cat, score: $score, severity: $sev, message: $msg,
             remediation: $fix,
         }),*];
     };
 }
 
 rules! {
-    "constructor-chain", C::VmEscape, 95, S::Critical,
+    ConstructorChain = "constructor-chain", C::VmEscape, 95, S::Critical,
         "Reaches the Function constructor through a `.constructor` chain (sandbox escape)",
         "Plugins never need the Function constructor; remove the chain. The sandbox contains it, but the intent is an escape.";
-    "function-constructor", C::CodeGeneration, 75, S::High,
+    FunctionConstructor = "function-constructor", C::CodeGeneration, 75, S::High,
         "Builds code from a string with the Function constructor",
         "Replace generated code with ordinary functions; code built from strings cannot be reviewed.";
-    "function-global-idiom", C::CodeGeneration, 20, S::Low,
+    FunctionGlobalIdiom = "function-global-idiom", C::CodeGeneration, 20, S::Low,
         "Well-known idiom `Function('return this')()` to find the global object",
         "Use `globalThis` instead.";
-    "eval-direct", C::CodeGeneration, 75, S::High,
+    EvalDirect = "eval-direct", C::CodeGeneration, 75, S::High,
         "Calls `eval` on a string",
         "Parse data with JSON.parse and use ordinary functions instead of eval.";
-    "eval-indirect", C::CodeGeneration, 85, S::Critical,
+    EvalIndirect = "eval-indirect", C::CodeGeneration, 85, S::Critical,
         "Reaches `eval` indirectly (alias, `(0,eval)`, computed global lookup)",
         "Remove the indirect eval; hiding the call is a classic evasion.";
-    "timer-string", C::CodeGeneration, 60, S::Medium,
+    TimerString = "timer-string", C::CodeGeneration, 60, S::Medium,
         "Passes a string to setTimeout/setInterval, which evaluates it as code",
         "Pass a function instead of a string.";
-    "encoded-exec", C::CodeGeneration, 95, S::Critical,
+    EncodedExec = "encoded-exec", C::CodeGeneration, 95, S::Critical,
         "Decodes a hidden payload and executes it",
         "Decode nothing into code: ship readable source.";
-    "process-binding", C::ProcessAccess, 90, S::Critical,
+    ProcessBinding = "process-binding", C::ProcessAccess, 90, S::Critical,
         "Uses `process.binding` / `process.dlopen` to reach native internals",
         "Native bindings bypass every Node.js safeguard; remove the call.";
-    "process-mainmodule", C::ProcessAccess, 85, S::Critical,
+    ProcessMainmodule = "process-mainmodule", C::ProcessAccess, 85, S::Critical,
         "Uses `process.mainModule` to reach the host's module loader",
         "Remove the access; it is a known sandbox escape route.";
-    "process-env", C::ProcessAccess, 70, S::High,
+    ProcessEnv = "process-env", C::ProcessAccess, 70, S::High,
         "Serialises or enumerates the whole environment (`process.env`)",
         "Read only the variables you need, by name; never send the environment anywhere.";
-    "process-exit", C::ProcessAccess, 45, S::Medium,
+    ProcessExit = "process-exit", C::ProcessAccess, 45, S::Medium,
         "Terminates or signals processes (`process.exit` / `process.kill` / `process.abort`)",
         "A plugin should return an error, not end the host.";
-    "require-dangerous", C::ModuleLoading, 70, S::High,
+    RequireDangerous = "require-dangerous", C::ModuleLoading, 70, S::High,
         "Loads a module that executes code or inspects the runtime (vm, module, v8, inspector, worker_threads…)",
         "Remove the import; sandboxed code has no use for these modules.";
-    "dynamic-import", C::ModuleLoading, 45, S::Medium,
+    DynamicImport = "dynamic-import", C::ModuleLoading, 45, S::Medium,
         "Imports a module whose name is computed at run time",
         "Import modules by constant names so they can be reviewed.";
-    "require-dynamic", C::ModuleLoading, 25, S::Low,
+    RequireDynamic = "require-dynamic", C::ModuleLoading, 25, S::Low,
         "Calls `require` with a computed module name",
         "Require modules by constant names so they can be reviewed.";
-    "module-load", C::ModuleLoading, 80, S::High,
+    ModuleLoad = "module-load", C::ModuleLoading, 80, S::High,
         "Uses the module loader's internals (`Module._load`, `module.constructor`, `module.require`)",
         "Use ordinary imports; loader internals are an escape route.";
-    "require-cache", C::ModuleLoading, 60, S::Medium,
+    RequireCache = "require-cache", C::ModuleLoading, 60, S::Medium,
         "Tampers with `require.cache` / `Module._cache` or replaces `require`",
         "Never modify the module cache; it changes code other modules run.";
-    "proto-pollution", C::PrototypePollution, 85, S::Critical,
+    ProtoPollution = "proto-pollution", C::PrototypePollution, 85, S::Critical,
         "Writes through `__proto__` / `constructor.prototype` (prototype pollution)",
         "Use Object.create(null) dictionaries or Map, and reject `__proto__` keys.";
-    "proto-set", C::PrototypePollution, 10, S::Info,
+    ProtoSet = "proto-set", C::PrototypePollution, 10, S::Info,
         "Replaces an object's prototype through `__proto__`",
         "Use Object.setPrototypeOf / Object.create on your own objects.";
-    "builtin-prototype-write", C::PrototypePollution, 65, S::High,
+    BuiltinPrototypeWrite = "builtin-prototype-write", C::PrototypePollution, 65, S::High,
         "Modifies a built-in prototype or global (Object.prototype, Array.prototype…)",
         "Do not patch built-ins; write helper functions instead.";
-    "fs-access", C::Filesystem, 50, S::Medium,
+    FsAccess = "fs-access", C::Filesystem, 50, S::Medium,
         "Loads the filesystem module or reads/writes files",
         "Pass the data the plugin needs as input instead of reading files.";
-    "sensitive-path", C::Filesystem, 70, S::High,
+    SensitivePath = "sensitive-path", C::Filesystem, 70, S::High,
         "Mentions a credential or system file path (~/.ssh, /etc/passwd, .npmrc, .aws…)",
         "There is no honest reason for a plugin to touch credential files.";
-    "child-process", C::ChildProcess, 85, S::Critical,
+    ChildProcess = "child-process", C::ChildProcess, 85, S::Critical,
         "Loads `child_process` or runs shell commands",
         "Plugins must not start processes; remove the call.";
-    "child-process-detached", C::ChildProcess, 90, S::Critical,
+    ChildProcessDetached = "child-process-detached", C::ChildProcess, 90, S::Critical,
         "Starts a detached, silent background process",
         "Remove it: a detached silent child outlives the host and hides its output.";
-    "network-fetch", C::Network, 40, S::Medium,
+    NetworkFetch = "network-fetch", C::Network, 40, S::Medium,
         "Makes network requests (fetch, XMLHttpRequest, WebSocket, sendBeacon)",
         "Declare network needs explicitly; sandboxed code gets no network.";
-    "network-module", C::Network, 45, S::Medium,
+    NetworkModule = "network-module", C::Network, 45, S::Medium,
         "Loads a network module (http, https, net, dgram, dns, tls)",
         "Sandboxed code gets no network; remove the import.";
-    "exfiltration", C::Network, 90, S::Critical,
+    Exfiltration = "exfiltration", C::Network, 90, S::Critical,
         "Sends environment variables, files or cookies over the network",
         "Remove it: this is data theft.";
-    "cryptominer", C::Cryptomining, 90, S::Critical,
+    Cryptominer = "cryptominer", C::Cryptomining, 90, S::Critical,
         "Looks like a cryptocurrency miner (stratum URL, miner library or CryptoNight loader)",
         "Remove the miner.";
-    "obfuscation-jsfuck", C::Obfuscation, 90, S::Critical,
+    ObfuscationJsfuck = "obfuscation-jsfuck", C::Obfuscation, 90, S::Critical,
         "JSFuck-style code made only of []()!+ characters",
         "Refuse obfuscated code; ask for readable source.";
-    "obfuscation-jjencode", C::Obfuscation, 85, S::Critical,
+    ObfuscationJjencode = "obfuscation-jjencode", C::Obfuscation, 85, S::Critical,
         "jjencode / aaencode symbol-only encoding",
         "Refuse obfuscated code; ask for readable source.";
-    "obfuscation-hex-names", C::Obfuscation, 50, S::Medium,
+    ObfuscationHexNames = "obfuscation-hex-names", C::Obfuscation, 50, S::Medium,
         "Many `_0x…` hexadecimal identifiers (obfuscator.io style)",
         "Refuse obfuscated code; ask for readable source.";
-    "obfuscation-string-array", C::Obfuscation, 65, S::High,
+    ObfuscationStringArray = "obfuscation-string-array", C::Obfuscation, 65, S::High,
         "Rotated string-array decoder (obfuscator.io style)",
         "Refuse obfuscated code; ask for readable source.";
-    "obfuscation-packer", C::Obfuscation, 85, S::Critical,
+    ObfuscationPacker = "obfuscation-packer", C::Obfuscation, 85, S::Critical,
         "Dean Edwards packer: `eval(function(p,a,c,k,e,d)…)`",
         "Refuse packed code; ask for readable source.";
-    "encoded-blob", C::Obfuscation, 35, S::Low,
+    EncodedBlob = "encoded-blob", C::Obfuscation, 35, S::Low,
         "Long base64 / hex blob decoded at run time",
         "Ship data as readable files; large encoded blobs hide payloads.";
-    "trojan-source", C::Obfuscation, 85, S::Critical,
+    TrojanSource = "trojan-source", C::Obfuscation, 85, S::Critical,
         "Bidirectional control characters outside string literals (trojan source)",
         "Remove the bidi controls; they make the code read differently from how it runs.";
-    "invisible-char", C::Obfuscation, 70, S::High,
+    InvisibleChar = "invisible-char", C::Obfuscation, 70, S::High,
         "Zero-width or invisible characters in code or identifiers",
         "Remove invisible characters; they hide what the code does.";
-    "homoglyph-identifier", C::Obfuscation, 60, S::Medium,
+    HomoglyphIdentifier = "homoglyph-identifier", C::Obfuscation, 60, S::Medium,
         "Identifier mixes Latin letters with look-alike Cyrillic or Greek letters",
         "Rename the identifier with one script.";
-    "hidden-whitespace", C::Obfuscation, 60, S::Medium,
+    HiddenWhitespace = "hidden-whitespace", C::Obfuscation, 60, S::Medium,
         "Code hidden after a long run of whitespace",
         "Put each statement on its own visible line.";
-    "deep-nesting", C::Obfuscation, 50, S::Medium,
+    DeepNesting = "deep-nesting", C::Obfuscation, 50, S::Medium,
         "Nesting too deep to analyse; only text-level rules ran",
         "Flatten the code; no honest script nests this deep.";
 }
 
-/// The rule with this id. Every id used by the detectors is in the table (checked by a test).
+impl RuleId {
+    /// The id with this kebab-case string.
+    pub fn parse(id: &str) -> Option<RuleId> {
+        RuleId::ALL.iter().copied().find(|r| r.as_str() == id)
+    }
+
+    /// This id's entry in the table.
+    pub fn rule(self) -> &'static Rule {
+        &RULES[self as usize]
+    }
+}
+
+impl std::fmt::Display for RuleId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An id that is not in the table.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown rule id `{0}`")]
+pub struct UnknownRule(pub String);
+
+impl std::str::FromStr for RuleId {
+    type Err = UnknownRule;
+    fn from_str(s: &str) -> Result<RuleId, UnknownRule> {
+        RuleId::parse(s).ok_or_else(|| UnknownRule(s.to_string()))
+    }
+}
+
+impl PartialEq<str> for RuleId {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for RuleId {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl Serialize for RuleId {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for RuleId {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<RuleId, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// The rule with this id string, if there is one.
 pub fn get(id: &str) -> Option<&'static Rule> {
-    RULES.iter().find(|r| r.id == id)
+    RuleId::parse(id).map(RuleId::rule)
 }
 
 #[cfg(test)]
@@ -166,16 +245,40 @@ mod tests {
     #[test]
     fn ids_are_unique_kebab_case_and_scores_match_severity() {
         for (i, r) in RULES.iter().enumerate() {
+            let id = r.id.as_str();
             assert!(
-                r.id.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
-                "{}",
-                r.id
+                id.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{id}"
             );
-            assert!(RULES[i + 1..].iter().all(|o| o.id != r.id), "dup {}", r.id);
+            assert!(RULES[i + 1..].iter().all(|o| o.id != r.id), "dup {id}");
+            assert!(
+                RULES[i + 1..].iter().all(|o| o.id.as_str() != id),
+                "dup string {id}"
+            );
             assert!(r.score <= 100);
             assert!(!r.message.is_empty() && !r.remediation.is_empty());
         }
         assert_eq!(get("eval-direct").map(|r| r.score), Some(75));
         assert!(get("nope").is_none());
+    }
+
+    #[test]
+    fn ids_index_the_table_and_round_trip_as_strings() {
+        assert_eq!(RuleId::ALL.len(), RULES.len());
+        for (i, &id) in RuleId::ALL.iter().enumerate() {
+            assert_eq!(RULES[i].id, id);
+            assert_eq!(id.rule().id, id);
+            assert_eq!(RuleId::parse(id.as_str()), Some(id));
+            let json = serde_json::to_string(&id).expect("serialise");
+            assert_eq!(json, format!("\"{id}\""));
+            let back: RuleId = serde_json::from_str(&json).expect("deserialise");
+            assert_eq!(back, id);
+        }
+        assert_eq!(RuleId::ConstructorChain.as_str(), "constructor-chain");
+        assert!(serde_json::from_str::<RuleId>("\"nope\"").is_err());
+        assert_eq!(
+            "nope".parse::<RuleId>(),
+            Err(UnknownRule("nope".to_string()))
+        );
     }
 }

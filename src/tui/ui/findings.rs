@@ -77,7 +77,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
                 format!("{:<9}", severity_name(fnd.severity)),
                 p.severity(fnd.severity),
             ),
-            Span::styled(format!("{} ", safe(&fnd.rule, 40)), style),
+            Span::styled(format!("{} ", safe(fnd.rule.as_str(), 40)), style),
             Span::styled(format!("L{}", fnd.line), p.dim),
             Span::styled(
                 if confirmed { " ✖ confirmed" } else { "" },

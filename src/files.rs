@@ -1,4 +1,6 @@
-//! Typed errors of the engine. Reports are made at the edge (CLI, TUI).
+//! Reading source files, for the CLI and the workbench alike: the one place a script's text
+//! comes off the disk (or standard input), bounded in size and checked to be UTF-8. The
+//! engine itself never opens a file; it is handed text.
 
 use std::path::PathBuf;
 
@@ -59,6 +61,16 @@ pub fn read_source(path: &std::path::Path, max: usize) -> Result<String, InputEr
         path: path.to_path_buf(),
         offset: e.utf8_error().valid_up_to(),
     })
+}
+
+/// `path` as output shows it: `stdin` for `-` (standard input), else the path, lossily
+/// decoded.
+pub fn shown(path: &std::path::Path, stdin: &str) -> String {
+    if path.as_os_str() == "-" {
+        stdin.to_string()
+    } else {
+        path.to_string_lossy().into_owned()
+    }
 }
 
 #[cfg(test)]

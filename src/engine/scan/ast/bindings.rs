@@ -1,0 +1,193 @@
+//! What names stand for: declarations, imports, destructuring, first assignments and
+//! one-line decoder functions become aliases in [`fold::Env`], so later uses of the name
+//! resolve like the value it was bound to. Aliases are trusted only for names bound once.
+
+use super::fold::{self, Env, Sym};
+use super::AstScan;
+use crate::engine::scan::RuleId;
+use oxc_ast::ast::*;
+
+/// Longest string remembered for a name (`const k = '…'`).
+const MAX_ALIAS: usize = 512;
+
+impl AstScan<'_> {
+    /// What a name bound to `init` stands for: a constant string, an array of them, or a
+    /// host object.
+    fn alias_value(&self, init: &Expression<'_>) -> Option<fold::Alias> {
+        if let Some(f) = self.fold(init) {
+            // Every use copies the value: keep aliases short so uses stay cheap.
+            (f.value.len() <= MAX_ALIAS).then_some(fold::Alias::Str(f))
+        } else if let Some(a) = self.env.fold_array_expr(init, self.src) {
+            (a.iter().map(String::len).sum::<usize>() <= MAX_ALIAS).then_some(fold::Alias::Arr(a))
+        } else {
+            self.resolve(init).map(fold::Alias::Sym)
+        }
+    }
+
+    pub(super) fn bind_declarator(&mut self, d: &VariableDeclarator<'_>) {
+        let Some(init) = &d.init else {
+            return;
+        };
+        match &d.id {
+            BindingPattern::BindingIdentifier(id) => {
+                let name = id.name.as_str();
+                let value = match init.without_parentheses() {
+                    Expression::FunctionExpression(f) => f
+                        .body
+                        .as_ref()
+                        .and_then(|b| Env::returned(b))
+                        .and_then(|r| self.env.decoder_of(&f.params, r, self.src))
+                        .map(fold::Alias::Decoder),
+                    Expression::ArrowFunctionExpression(f) => {
+                        let ret = match &f.body {
+                            ArrowFunctionBody::FunctionBody(b) => Env::returned(b),
+                            other => other.as_expression(),
+                        };
+                        ret.and_then(|r| self.env.decoder_of(&f.params, r, self.src))
+                            .map(fold::Alias::Decoder)
+                    }
+                    _ => self.alias_value(init),
+                };
+                if self.bound_once(name) && self.mentions_secret_expr(init) {
+                    self.tainted.insert(name.to_string());
+                }
+                if self.bound_once(name) {
+                    if let Some(v) = value {
+                        self.env.bind(name, Some(v));
+                    }
+                }
+            }
+            BindingPattern::ObjectPattern(p) => {
+                // const { constructor: F } = function () {}
+                if fold::function_valued(init, &self.env, self.src, 0) {
+                    for prop in &p.properties {
+                        if prop.key.static_name().is_some_and(|k| k == "constructor") {
+                            let detail = "destructures `constructor` from a function".into();
+                            self.add(RuleId::ConstructorChain, d.span, None, detail);
+                            if let BindingPattern::BindingIdentifier(id) = &prop.value {
+                                let sym = Sym {
+                                    path: "Function".into(),
+                                    hidden: true,
+                                    plain: false,
+                                    chain: true,
+                                };
+                                self.env.bind(id.name.as_str(), Some(fold::Alias::Sym(sym)));
+                            }
+                        }
+                    }
+                }
+                let Some(s) = self.resolve(init) else {
+                    return;
+                };
+                for prop in &p.properties {
+                    let (Some(k), BindingPattern::BindingIdentifier(id)) =
+                        (prop.key.static_name(), &prop.value)
+                    else {
+                        continue;
+                    };
+                    let sym = Sym {
+                        path: format!("{}.{}", s.path, k),
+                        ..s.clone()
+                    };
+                    if self.bound_once(id.name.as_str()) {
+                        self.env.bind(id.name.as_str(), Some(fold::Alias::Sym(sym)));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Whether the root of `path` (e.g. `Promise` in `Promise.prototype`) is a name the code
+    /// binds itself (its own `Promise` class or polyfill), so writes to it are not to a builtin.
+    pub(super) fn shadowed(&self, path: &str) -> bool {
+        let root = path.split('.').next().unwrap_or(path);
+        self.bindings.contains_key(root)
+    }
+
+    /// `name = value`. `var k; k = 'constructor'`: the first assignment to a name declared
+    /// without a value (or not at all) is an alias like a declaration; any other makes it
+    /// unknown.
+    pub(super) fn assign_name(&mut self, name: &str, a: &AssignmentExpression<'_>) {
+        let first = !self.assigned.contains(name);
+        if first {
+            self.assigned.insert(name.to_string());
+        }
+        let known = self.env.aliases.contains_key(name);
+        if first && !known && a.operator == AssignmentOperator::Assign && self.bound_once(name) {
+            if let Some(v) = self.alias_value(&a.right) {
+                self.env.bind(name, Some(v));
+            }
+        } else {
+            self.env.reassigned(name);
+        }
+    }
+
+    /// Whether `name` is bound at most once in the whole source: only such names are trusted
+    /// as aliases (a second binding anywhere could be a different value in scope).
+    fn bound_once(&self, name: &str) -> bool {
+        self.bindings.get(name).copied().unwrap_or(0) <= 1
+    }
+
+    /// `import x from 'm'`, `import { a } from 'm'`, `import * as ns from 'm'`: the local
+    /// names stand for the module or its export (`module:m.a`).
+    pub(super) fn bind_import(&mut self, it: &ImportDeclaration<'_>) {
+        let module = format!("module:{}", fold::module_name(it.source.value.as_str()));
+        let Some(specs) = &it.specifiers else {
+            return;
+        };
+        for s in specs {
+            let (local, path) = match s {
+                ImportDeclarationSpecifier::ImportSpecifier(s) => {
+                    (&s.local, format!("{module}.{}", s.imported.name()))
+                }
+                ImportDeclarationSpecifier::ImportDefaultSpecifier(s) => (&s.local, module.clone()),
+                ImportDeclarationSpecifier::ImportNamespaceSpecifier(s) => {
+                    (&s.local, module.clone())
+                }
+            };
+            let sym = Sym {
+                path,
+                hidden: false,
+                plain: false,
+                chain: false,
+            };
+            if self.bound_once(local.name.as_str()) {
+                self.env
+                    .bind(local.name.as_str(), Some(fold::Alias::Sym(sym)));
+            }
+        }
+    }
+
+    /// `function d(s) { return atob(s) }`: a declared one-line decoder, so `d('…')` folds.
+    pub(super) fn bind_decoder_function(&mut self, f: &Function<'_>) {
+        let (Some(id), Some(body)) = (&f.id, &f.body) else {
+            return;
+        };
+        let name = id.name.as_str();
+        if f.is_declaration() && self.bound_once(name) {
+            if let Some(k) =
+                Env::returned(body).and_then(|r| self.env.decoder_of(&f.params, r, self.src))
+            {
+                self.env.bind(name, Some(fold::Alias::Decoder(k)));
+            }
+        }
+    }
+
+    /// Counts a binding of `name`; a second binding makes any alias of it unknown.
+    pub(super) fn count_binding(&mut self, name: &str) {
+        let repeated = match self.bindings.get_mut(name) {
+            Some(n) => {
+                *n += 1;
+                true
+            }
+            None => {
+                self.bindings.insert(name.to_string(), 1);
+                false
+            }
+        };
+        if repeated {
+            self.env.reassigned(name);
+        }
+    }
+}

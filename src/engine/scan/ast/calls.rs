@@ -1,0 +1,473 @@
+//! Calls and `new`: what calling a resolved name means (eval, the Function constructor,
+//! timers with strings, process internals, module loading, network sinks, merges of
+//! polluting payloads), and the scan of constant code handed to eval / Function / timers.
+
+use super::fold::{self, Folded, Sym};
+use super::{is_builtin_target, AstScan, SENSITIVE_PATH};
+use crate::engine::scan::RuleId;
+use oxc_ast::ast::*;
+use oxc_span::Span;
+
+/// How many levels of code-in-strings are scanned (`eval("eval('…')")`).
+const MAX_NEST: u8 = 2;
+
+/// Module-loader internals: `Module._load`, `module.constructor._compile`, `module.require`…
+fn is_loader_internal(path: &str) -> bool {
+    let tail = path
+        .strip_prefix("module:module.")
+        .or_else(|| path.strip_prefix("module.constructor."));
+    match tail {
+        Some(t) => {
+            let t = t.split('.').next().unwrap_or(t);
+            matches!(
+                t,
+                "_load"
+                    | "_resolveFilename"
+                    | "_compile"
+                    | "wrap"
+                    | "_extensions"
+                    | "prototype"
+                    | "_cache"
+                    | "_findPath"
+                    | "_nodeModulePaths"
+                    | "Module"
+            )
+        }
+        None => path == "module.require" || path == "module.constructor",
+    }
+}
+
+const MERGE_HELPERS: &[&str] = &[
+    "merge",
+    "mergeWith",
+    "defaultsDeep",
+    "extend",
+    "deepmerge",
+    "deepMerge",
+    "mergeDeep",
+    "assignDeep",
+    "deepExtend",
+    "set",
+    "setWith",
+    "setPath",
+    "setValue",
+];
+
+const NET_SINK_METHODS: &[&str] = &["send", "write", "request", "post", "put", "sendBeacon"];
+
+impl AstScan<'_> {
+    /// Whether an argument is code in a string (literal, template, concatenation, folded).
+    fn stringish(&self, e: &Expression) -> bool {
+        match e.without_parentheses() {
+            Expression::StringLiteral(_) | Expression::TemplateLiteral(_) => true,
+            Expression::BinaryExpression(b) if b.operator == BinaryOperator::Addition => {
+                self.stringish(&b.left) || self.stringish(&b.right)
+            }
+            other => self.fold(other).is_some(),
+        }
+    }
+
+    /// Scans constant code handed to eval / Function / timers (also decoded payloads) and
+    /// reports what it does at the call, e.g. `eval("require('child_process')…")`.
+    fn check_evaluated_code(&mut self, args: &[Argument], span: Span) {
+        if self.nest >= MAX_NEST {
+            return;
+        }
+        let Some(code) = args
+            .last()
+            .and_then(|a| a.as_expression())
+            .and_then(|a| self.fold(a))
+        else {
+            return;
+        };
+        if code.value.len() < 4 || code.value.len() > self.nested_budget {
+            return;
+        }
+        // Nested scans share a budget of the source's own size, so repeating one short call
+        // on a long aliased string cannot multiply the work.
+        self.nested_budget -= code.value.len();
+        for inner in crate::engine::scan::nested_raws(&code.value, self.nest + 1)
+            .into_iter()
+            .take(20)
+        {
+            if inner.rule == RuleId::FunctionGlobalIdiom {
+                continue;
+            }
+            let text = code
+                .value
+                .get(inner.start as usize..inner.end as usize)
+                .unwrap_or("");
+            let detail = format!(
+                "in evaluated code: `{}`",
+                crate::engine::text::truncate(text, 60)
+            );
+            self.findings.push(crate::engine::scan::Raw {
+                rule: inner.rule,
+                start: span.start,
+                end: span.end,
+                folded: inner.folded,
+                hidden: true,
+                detail,
+            });
+        }
+    }
+
+    fn check_code_arg(&mut self, args: &[Argument], span: Span, what: &str) -> bool {
+        self.check_evaluated_code(args, span);
+        // eval(atob(…)), Function(Buffer.from(…).toString())
+        if args
+            .iter()
+            .filter_map(|a| a.as_expression())
+            .any(|a| self.has_decoder(a))
+        {
+            let f = args
+                .iter()
+                .filter_map(|a| a.as_expression())
+                .find_map(|a| self.fold(a));
+            let detail = format!("{what} runs decoded text");
+            self.add(RuleId::EncodedExec, span, f.as_ref(), detail);
+            return true;
+        }
+        false
+    }
+
+    pub(super) fn check_call(&mut self, c: &CallExpression<'_>) {
+        let callee = c.callee.without_parentheses();
+        if let Expression::Identifier(id) = callee {
+            if id.name == "eval" {
+                self.handled.insert(id.span.start);
+            }
+        }
+        // X.constructor(code)(): the JSFuck signature.
+        if let Expression::CallExpression(inner) = callee {
+            if let Some((_, key)) = self.env.member_view(&inner.callee, self.src, 0) {
+                if key.value == "constructor" && !inner.arguments.is_empty() {
+                    let detail = "calls the code built by `….constructor(…)`".to_string();
+                    self.add(RuleId::ConstructorChain, c.span, Some(&key), detail);
+                }
+            }
+        }
+        let Some(sym) = self.resolve(callee) else {
+            self.check_merge(c);
+            self.check_net_sink(c, None);
+            return;
+        };
+        let path = sym.path.as_str();
+        let arg0 = c.arguments.first().and_then(|a| a.as_expression());
+        match path {
+            "eval.call" | "eval.apply" | "eval.bind" => {
+                self.add_sym(RuleId::EvalIndirect, c.span, &sym, String::new())
+            }
+            "eval" | "execScript" => {
+                let folded = arg0.and_then(|a| self.fold(a));
+                if folded.as_ref().is_some_and(|f| f.value.trim() == "this") {
+                    let detail = "evaluates `this` to find the global object".to_string();
+                    self.add(RuleId::FunctionGlobalIdiom, c.span, folded.as_ref(), detail);
+                    return;
+                }
+                if self.check_code_arg(&c.arguments, c.span, "eval") {
+                    return;
+                }
+                if sym.plain && path == "eval" {
+                    let shown = folded.or_else(|| {
+                        sym.hidden.then(|| Folded {
+                            value: "eval".into(),
+                            hidden: true,
+                            decoded: false,
+                        })
+                    });
+                    self.add(RuleId::EvalDirect, c.span, shown.as_ref(), String::new());
+                } else {
+                    self.add_sym(RuleId::EvalIndirect, c.span, &sym, String::new());
+                }
+            }
+            "Function"
+            | "AsyncFunction"
+            | "GeneratorFunction"
+            | "AsyncGeneratorFunction"
+            | "Function.prototype.constructor"
+            | "Function.constructor" => self.function_ctor(&c.arguments, c.span, &sym),
+            "Function.apply" | "Function.call" | "Function.bind" => {
+                self.function_ctor(&[], c.span, &sym)
+            }
+            "Reflect.construct" | "Reflect.apply" => match arg0.and_then(|a| self.resolve(a)) {
+                Some(s) if s.path == "Function" => self.function_ctor(&[], c.span, &sym),
+                Some(s) if s.path == "eval" => {
+                    self.add_sym(RuleId::EvalIndirect, c.span, &s, format!("via `{path}`"))
+                }
+                _ => {}
+            },
+            "setTimeout" | "setInterval" | "setImmediate" => {
+                if arg0.is_some_and(|a| self.stringish(a))
+                    && !self.check_code_arg(&c.arguments[..1], c.span, path)
+                {
+                    {
+                        let f = arg0.and_then(|a| self.fold(a));
+                        let detail = format!("`{path}` with a string");
+                        self.add(RuleId::TimerString, c.span, f.as_ref(), detail);
+                    }
+                }
+            }
+            "process.binding" | "process._linkedBinding" | "process.dlopen" => {
+                self.add_sym(RuleId::ProcessBinding, c.span, &sym, String::new())
+            }
+            "process.exit" | "process.kill" | "process.abort" | "process.reallyExit" => {
+                self.add_sym(RuleId::ProcessExit, c.span, &sym, String::new())
+            }
+            "fetch" | "navigator.sendBeacon" | "importScripts" => {
+                if self.mentions_secret(&c.arguments) {
+                    self.add_sym(RuleId::Exfiltration, c.span, &sym, String::new());
+                } else {
+                    self.add_sym(RuleId::NetworkFetch, c.span, &sym, String::new());
+                }
+            }
+            "JSON.stringify"
+            | "Object.keys"
+            | "Object.values"
+            | "Object.entries"
+            | "Object.assign"
+            | "Object.getOwnPropertyNames"
+            | "Reflect.ownKeys" => {
+                let whole_env = c
+                    .arguments
+                    .iter()
+                    .filter_map(|a| a.as_expression())
+                    .any(|a| self.resolve(a).is_some_and(|s| s.path == "process.env"));
+                let inside = path == "JSON.stringify" && self.mentions_env(&c.arguments);
+                if whole_env || inside {
+                    let detail = format!("`{path}` of `process.env`");
+                    self.add(RuleId::ProcessEnv, c.span, None, detail);
+                }
+                if path == "Object.assign" {
+                    self.check_builtin_arg(c, &sym);
+                }
+            }
+            "Object.defineProperty"
+            | "Object.defineProperties"
+            | "Object.setPrototypeOf"
+            | "Reflect.defineProperty"
+            | "Reflect.setPrototypeOf"
+            | "Reflect.set" => self.check_builtin_arg(c, &sym),
+            "atob" | "Buffer.from" => {
+                if let Some(f) = arg0.and_then(|a| self.fold(a)) {
+                    if f.value.len() >= 200 {
+                        let detail = format!("decodes a {}-character blob", f.value.len());
+                        self.add(RuleId::EncodedBlob, c.span, None, detail);
+                    }
+                }
+            }
+            _ if fold::is_require_path(path) => {
+                match arg0.and_then(|a| self.fold(a)) {
+                    Some(name) => {
+                        let name = Folded {
+                            hidden: name.hidden || sym.hidden,
+                            ..name
+                        };
+                        self.module_finding(&name, c.span);
+                    }
+                    None if path == "require" => {
+                        self.add(RuleId::RequireDynamic, c.span, None, String::new())
+                    }
+                    None => {}
+                }
+                if is_loader_internal(path) {
+                    self.add_sym(RuleId::ModuleLoad, c.span, &sym, String::new());
+                }
+            }
+            _ if path.starts_with("module:child_process.") => {
+                let detached = c.arguments.iter().any(|a| {
+                    matches!(a, Argument::ObjectExpression(o) if o.properties.iter().any(|p| {
+                        matches!(p, ObjectPropertyKind::ObjectProperty(p)
+                            if p.key.static_name().is_some_and(|n| n == "detached")
+                            && matches!(&p.value, Expression::BooleanLiteral(b) if b.value))
+                    }))
+                });
+                let rule = if detached {
+                    RuleId::ChildProcessDetached
+                } else {
+                    RuleId::ChildProcess
+                };
+                self.add_sym(rule, c.span, &sym, String::new());
+            }
+            _ if path.starts_with("module:fs.") || path.starts_with("Deno.") => {
+                let fs_call = path.contains("read")
+                    || path.contains("write")
+                    || path.contains("append")
+                    || path.contains("open")
+                    || path.contains("unlink")
+                    || path.contains("rm");
+                if fs_call {
+                    if let Some(p) = arg0.and_then(|a| self.fold(a)) {
+                        if SENSITIVE_PATH.is_match(p.value.as_bytes()) {
+                            let detail = format!("`{path}` on `{}`", p.value);
+                            self.add(RuleId::SensitivePath, c.span, Some(&p), detail);
+                        }
+                    }
+                }
+            }
+            _ => {
+                if is_loader_internal(path) {
+                    self.add_sym(RuleId::ModuleLoad, c.span, &sym, String::new());
+                }
+                self.check_merge(c);
+            }
+        }
+        self.check_net_sink(c, Some(&sym));
+    }
+
+    fn check_net_sink(&mut self, c: &CallExpression<'_>, sym: Option<&Sym>) {
+        let net_module = sym.is_some_and(|s| {
+            [
+                "module:http",
+                "module:https",
+                "module:net",
+                "module:dgram",
+                "module:dns",
+                "module:tls",
+            ]
+            .iter()
+            .any(|m| s.path.starts_with(m))
+        });
+        let method = c
+            .callee
+            .without_parentheses()
+            .as_member_expression()
+            .and_then(|m| m.static_property_name());
+        let sink = net_module || method.is_some_and(|m| NET_SINK_METHODS.contains(&m));
+        if sink && !c.arguments.is_empty() && self.mentions_secret(&c.arguments) {
+            let detail = format!("`{}` sends secret data", method.unwrap_or("call"));
+            self.add(RuleId::Exfiltration, c.span, None, detail);
+        }
+    }
+
+    fn check_builtin_arg(&mut self, c: &CallExpression<'_>, sym: &Sym) {
+        if let Some(t) = c
+            .arguments
+            .first()
+            .and_then(|a| a.as_expression())
+            .and_then(|a| self.resolve(a))
+        {
+            if is_builtin_target(&t.path) && !self.shadowed(&t.path) {
+                let detail = format!("`{}` on `{}`", sym.path, t.path);
+                self.add_sym(RuleId::BuiltinPrototypeWrite, c.span, &t, detail);
+            }
+        }
+    }
+
+    fn check_merge(&mut self, c: &CallExpression<'_>) {
+        let name = match c.callee.without_parentheses() {
+            Expression::Identifier(id) => Some(id.name.as_str()),
+            e => e
+                .as_member_expression()
+                .and_then(|m| m.static_property_name()),
+        };
+        if !name.is_some_and(|n| MERGE_HELPERS.contains(&n)) {
+            return;
+        }
+        for a in c.arguments.iter().filter_map(|a| a.as_expression()) {
+            if let Some(p) = self.polluting_payload(a) {
+                let detail = "merges a payload that writes `__proto__`".to_string();
+                self.add(RuleId::ProtoPollution, c.span, Some(&p), detail);
+                return;
+            }
+        }
+    }
+
+    /// `JSON.parse('{"__proto__":…}')`, `'__proto__.x'` paths, `{['__proto__']: …}`.
+    fn polluting_payload(&self, e: &Expression) -> Option<Folded> {
+        let bad = |s: &str| s.contains("__proto__") || s.contains("constructor.prototype");
+        match e.without_parentheses() {
+            Expression::CallExpression(c) => {
+                let s = self.resolve(&c.callee)?;
+                if s.path != "JSON.parse" {
+                    return None;
+                }
+                let f = self.fold(c.arguments.first()?.as_expression()?)?;
+                bad(&f.value).then_some(f)
+            }
+            Expression::ObjectExpression(o) => o.properties.iter().find_map(|p| match p {
+                ObjectPropertyKind::ObjectProperty(p) if p.computed => {
+                    let f = self.fold(p.key.as_expression()?)?;
+                    (f.value == "__proto__").then_some(f)
+                }
+                _ => None,
+            }),
+            Expression::ArrayExpression(a) => {
+                let first = a.elements.first()?.as_expression()?;
+                let f = self.fold(first)?;
+                (f.value == "__proto__" || f.value == "constructor").then_some(f)
+            }
+            other => {
+                let f = self.fold(other)?;
+                bad(&f.value).then_some(f)
+            }
+        }
+    }
+
+    fn function_ctor(&mut self, args: &[Argument], span: Span, sym: &Sym) {
+        if sym.chain {
+            // Already reported as `constructor-chain` at the member access.
+            return;
+        }
+        if let [Argument::StringLiteral(s)] = args {
+            let body = s.value.as_str().trim().trim_end_matches(';').trim();
+            if body == "return this" {
+                let detail = "`Function('return this')` finds the global object".to_string();
+                self.add(RuleId::FunctionGlobalIdiom, span, None, detail);
+                return;
+            }
+        }
+        if self.check_code_arg(args, span, "Function") {
+            return;
+        }
+        let f = args
+            .last()
+            .and_then(|a| a.as_expression())
+            .and_then(|a| self.fold(a));
+        let detail = if sym.path == "Function" {
+            String::new()
+        } else {
+            format!("reaches `{}`", sym.path)
+        };
+        let f = f.or_else(|| {
+            sym.hidden.then(|| Folded {
+                value: sym.path.clone(),
+                hidden: true,
+                decoded: false,
+            })
+        });
+        self.add(RuleId::FunctionConstructor, span, f.as_ref(), detail);
+    }
+
+    pub(super) fn check_new(&mut self, n: &NewExpression<'_>) {
+        let Some(sym) = self.resolve(&n.callee) else {
+            return;
+        };
+        match sym.path.as_str() {
+            "Function" | "AsyncFunction" | "GeneratorFunction" | "AsyncGeneratorFunction" => {
+                self.function_ctor(&n.arguments, n.span, &sym)
+            }
+            "XMLHttpRequest" | "WebSocket" | "EventSource" => {
+                self.add_sym(RuleId::NetworkFetch, n.span, &sym, String::new())
+            }
+            _ => {}
+        }
+    }
+
+    /// `import(…)`: a constant module name is a module load; a URL or a computed name is a
+    /// dynamic import.
+    pub(super) fn check_dynamic_import(&mut self, i: &ImportExpression<'_>) {
+        match self.fold(&i.source) {
+            Some(name)
+                if ["data:", "blob:", "http:", "https:"]
+                    .iter()
+                    .any(|p| name.value.starts_with(p)) =>
+            {
+                let detail = "imports code from a URL".to_string();
+                self.add(RuleId::DynamicImport, i.span, Some(&name), detail);
+            }
+            Some(name) => self.module_finding(&name, i.span),
+            None => self.add(RuleId::DynamicImport, i.span, None, String::new()),
+        }
+    }
+}

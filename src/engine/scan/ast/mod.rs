@@ -1,0 +1,293 @@
+//! The syntax-level rules: one visit over the oxc AST, resolving names through
+//! [`fold::Env`] so that spelling tricks reach the same rules as plain code.
+//!
+//! This file holds the scanner's state, the helpers every rule uses and the visitor, which
+//! dispatches to: `calls` (calls and `new`), `members` (member reads and writes),
+//! `bindings` (what names stand for), `finder` (bounded searches inside an expression)
+//! and `metrics` (nesting, complexity, identifier statistics).
+
+mod bindings;
+mod calls;
+mod finder;
+mod members;
+mod metrics;
+
+pub use metrics::Shape;
+
+use super::fold::{self, Env, Folded, Sym};
+use super::{Raw, RuleId};
+use oxc_ast::ast::*;
+use oxc_ast::AstKind;
+use oxc_ast_visit::{walk, Visit};
+use oxc_span::Span;
+use regex::bytes::Regex;
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::sync::LazyLock;
+
+static SENSITIVE_PATH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i-u)(\.ssh(/|\\|$)|id_rsa|id_ed25519|/etc/passwd|/etc/shadow|/etc/sudoers|(^|[/\\~])\.npmrc|(^|[/\\~])\.aws(/|\\|$)|\.aws/credentials|\.docker/config\.json|\.kube/config|\.gnupg|\.bash_history|\.git-credentials|\.netrc|wallet\.dat)",
+    )
+    .expect("static regex")
+});
+
+/// Modules and what loading them means.
+fn module_rule(name: &str) -> Option<RuleId> {
+    let base = fold::module_name(name);
+    let base = base.split('/').next().unwrap_or(base);
+    Some(match base {
+        "child_process" => RuleId::ChildProcess,
+        "fs" | "fs-extra" | "graceful-fs" => RuleId::FsAccess,
+        "vm" | "v8" | "inspector" | "worker_threads" | "cluster" | "repl" | "wasi" | "vm2" => {
+            RuleId::RequireDangerous
+        }
+        "http" | "https" | "http2" | "net" | "dgram" | "dns" | "tls" => RuleId::NetworkModule,
+        _ => return None,
+    })
+}
+
+const BUILTINS: &[&str] = &[
+    "Object", "Array", "Function", "String", "Number", "Boolean", "Symbol", "Promise", "RegExp",
+    "Date", "Error", "Map", "Set", "WeakMap", "JSON", "Math", "Reflect",
+];
+
+/// Whether `path` names a built-in constructor, its prototype, or the global object.
+fn is_builtin_target(path: &str) -> bool {
+    let base = path.strip_suffix(".prototype").unwrap_or(path);
+    BUILTINS.contains(&base) || fold::is_global_object(path)
+}
+
+/// The syntax-level scanner state.
+pub struct AstScan<'s> {
+    src: &'s str,
+    env: Env,
+    pub findings: Vec<Raw>,
+    /// Byte spans of string literals and template text (for the trojan-source rule).
+    pub string_spans: Vec<(u32, u32)>,
+    handled: FxHashSet<u32>,
+    tainted: FxHashSet<String>,
+    /// How often each name is bound anywhere (aliases are trusted only for unique names).
+    bindings: FxHashMap<String, u32>,
+    /// How deep inside evaluated strings this scan is.
+    nest: u8,
+    /// Bytes of evaluated strings still to scan.
+    nested_budget: usize,
+    /// Names assigned with `name = …` so far.
+    assigned: FxHashSet<String>,
+    pub shape: Shape,
+}
+
+impl<'s> AstScan<'s> {
+    pub fn new(src: &'s str) -> Self {
+        Self::nested(src, 0)
+    }
+
+    /// A scanner for code found inside code (`eval("…")`), `nest` levels deep.
+    pub fn nested(src: &'s str, nest: u8) -> Self {
+        AstScan {
+            nest,
+            // top level: the source's size (at least 64 KB); nested: its own size, so the
+            // total work stays a small multiple of the input
+            nested_budget: if nest == 0 {
+                src.len().max(64 * 1024)
+            } else {
+                src.len()
+            },
+            src,
+            env: Env::default(),
+            findings: Vec::new(),
+            string_spans: Vec::new(),
+            handled: FxHashSet::default(),
+            tainted: FxHashSet::default(),
+            bindings: FxHashMap::default(),
+            assigned: FxHashSet::default(),
+            shape: Shape::default(),
+        }
+    }
+
+    fn add(&mut self, rule: RuleId, span: Span, folded: Option<&Folded>, detail: String) {
+        let hidden = folded.is_some_and(|f| f.hidden);
+        self.findings.push(Raw {
+            rule,
+            start: span.start,
+            end: span.end,
+            folded: folded.filter(|f| f.hidden).map(|f| f.value.clone()),
+            hidden,
+            detail,
+        });
+    }
+
+    fn add_sym(&mut self, rule: RuleId, span: Span, sym: &Sym, detail: String) {
+        let value = match sym.path.strip_prefix("module:") {
+            Some(rest) => match rest.split_once('.') {
+                Some((m, tail)) => format!("require('{m}').{tail}"),
+                None => format!("require('{rest}')"),
+            },
+            None => sym.path.clone(),
+        };
+        let f = Folded {
+            value,
+            hidden: sym.hidden,
+            decoded: false,
+        };
+        self.add(rule, span, Some(&f), detail);
+    }
+
+    fn resolve(&self, e: &Expression) -> Option<Sym> {
+        self.env.resolve(e, self.src)
+    }
+
+    fn fold(&self, e: &Expression) -> Option<Folded> {
+        self.env.fold(e, self.src)
+    }
+
+    /// A string or template text that names a credential or system file.
+    fn check_sensitive_path(&mut self, v: &str, span: Span) {
+        if v.len() >= 5
+            && v.len() < 4096
+            && v.bytes().any(|b| matches!(b, b'.' | b'/' | b'_'))
+            && SENSITIVE_PATH.is_match(v.as_bytes())
+        {
+            let detail = format!("`{}`", crate::engine::text::truncate(v, 60));
+            self.add(RuleId::SensitivePath, span, None, detail);
+        }
+    }
+
+    /// `for (k in process.env)`, `{...process.env}`: the whole environment taken at once.
+    fn check_whole_env(&mut self, e: &Expression, span: Span, verb: &str) {
+        if self.resolve(e).is_some_and(|s| s.path == "process.env") {
+            let detail = format!("{verb} `process.env`");
+            self.add(RuleId::ProcessEnv, span, None, detail);
+        }
+    }
+
+    fn module_finding(&mut self, name: &Folded, span: Span) {
+        if let Some(rule) = module_rule(&name.value) {
+            let detail = format!("loads `{}`", fold::module_name(&name.value));
+            self.add(rule, span, Some(name), detail);
+        }
+    }
+}
+
+impl<'a> Visit<'a> for AstScan<'_> {
+    fn enter_node(&mut self, kind: AstKind<'a>) {
+        self.shape.enter(&kind);
+    }
+
+    fn leave_node(&mut self, kind: AstKind<'a>) {
+        self.shape.leave(&kind);
+    }
+
+    fn visit_expression(&mut self, e: &Expression<'a>) {
+        match e {
+            Expression::ChainExpression(_) => self.check_member(e),
+            Expression::CallExpression(c)
+                if c.callee
+                    .as_member_expression()
+                    .and_then(|m| m.static_property_name())
+                    == Some("get") =>
+            {
+                self.check_member(e)
+            }
+            Expression::NewExpression(n) => self.check_new(n),
+            Expression::StaticMemberExpression(_) | Expression::ComputedMemberExpression(_) => {
+                self.check_member(e)
+            }
+            Expression::AssignmentExpression(a) => {
+                if let AssignmentTarget::AssignmentTargetIdentifier(id) = &a.left {
+                    self.assign_name(id.name.as_str(), a);
+                }
+                self.check_assign(a);
+            }
+            Expression::Identifier(id)
+                if id.name == "eval" && !self.handled.contains(&id.span.start) =>
+            {
+                self.add(
+                    RuleId::EvalIndirect,
+                    id.span,
+                    None,
+                    "`eval` used as a value".into(),
+                );
+            }
+            Expression::UnaryExpression(u) => self.check_unary(u),
+            Expression::ImportExpression(i) => self.check_dynamic_import(i),
+            _ => {}
+        }
+        walk::walk_expression(self, e);
+    }
+
+    fn visit_function(&mut self, f: &Function<'a>, flags: oxc_syntax::scope::ScopeFlags) {
+        walk::walk_function(self, f, flags);
+        self.bind_decoder_function(f);
+    }
+
+    fn visit_call_expression(&mut self, c: &CallExpression<'a>) {
+        // Here rather than in visit_expression: optional calls (`eval?.(x)`) arrive only here.
+        self.check_call(c);
+        walk::walk_call_expression(self, c);
+    }
+
+    fn visit_variable_declarator(&mut self, d: &VariableDeclarator<'a>) {
+        walk::walk_variable_declarator(self, d);
+        self.bind_declarator(d);
+    }
+
+    fn visit_import_declaration(&mut self, it: &ImportDeclaration<'a>) {
+        walk::walk_import_declaration(self, it);
+        let f = Folded {
+            value: it.source.value.to_string(),
+            hidden: false,
+            decoded: false,
+        };
+        self.module_finding(&f, it.span);
+        self.bind_import(it);
+    }
+
+    fn visit_for_in_statement(&mut self, it: &ForInStatement<'a>) {
+        self.check_whole_env(&it.right, it.span, "enumerates");
+        walk::walk_for_in_statement(self, it);
+    }
+
+    fn visit_spread_element(&mut self, it: &SpreadElement<'a>) {
+        self.check_whole_env(&it.argument, it.span, "spreads");
+        walk::walk_spread_element(self, it);
+    }
+
+    fn visit_string_literal(&mut self, it: &StringLiteral<'a>) {
+        self.string_spans.push((it.span.start, it.span.end));
+        self.check_sensitive_path(it.value.as_str(), it.span);
+    }
+
+    fn visit_reg_exp_literal(&mut self, it: &RegExpLiteral<'a>) {
+        // Regex literals hold text like strings do (locale patterns with ZWNJ, RTL marks).
+        self.string_spans.push((it.span.start, it.span.end));
+    }
+
+    fn visit_template_literal(&mut self, it: &TemplateLiteral<'a>) {
+        for q in &it.quasis {
+            self.string_spans.push((q.span.start, q.span.end));
+        }
+        for q in &it.quasis {
+            let v = q.value.cooked.as_ref().map_or("", |c| c.as_str());
+            self.check_sensitive_path(v, q.span);
+        }
+        walk::walk_template_literal(self, it);
+    }
+
+    fn visit_binding_identifier(&mut self, it: &BindingIdentifier<'a>) {
+        let name = it.name.as_str();
+        self.count_binding(name);
+        self.ident(name, it.span, true);
+    }
+
+    fn visit_identifier_reference(&mut self, it: &IdentifierReference<'a>) {
+        self.ident(it.name.as_str(), it.span, false);
+    }
+
+    fn visit_identifier_name(&mut self, it: &IdentifierName<'a>) {
+        // Property names: only the look-alike check (entropy counts bindings and references).
+        if !it.name.is_ascii() {
+            self.ident(it.name.as_str(), it.span, false);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+//! Helpers for the tests that drive the `sandbench` binary.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// The binary, with the colour variables of the environment cleared, so that what it prints
+/// depends only on what the test sets.
+pub fn sandbench() -> Command {
+    let mut c = Command::cargo_bin("sandbench").expect("binary");
+    for var in ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE"] {
+        c.env_remove(var);
+    }
+    c
+}
+
+/// How a run of the binary ended and what it printed.
+pub struct Out {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs the binary with `args`, feeding `stdin` when given.
+pub fn output(args: &[&str], stdin: Option<&[u8]>) -> Out {
+    let mut c = sandbench();
+    c.args(args);
+    if let Some(s) = stdin {
+        c.write_stdin(s.to_vec());
+    }
+    let o = c.output().expect("run binary");
+    Out {
+        code: o.status.code(),
+        stdout: String::from_utf8(o.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(o.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+/// One JSON document.
+pub fn json_of(out: &[u8]) -> Value {
+    serde_json::from_slice(out).expect("valid JSON")
+}
+
+/// One JSON value per line.
+pub fn json_lines(stdout: &str) -> Vec<Value> {
+    stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect()
+}
+
+/// Writes `body` to `dir/name` (creating parent directories) and returns the path.
+pub fn write(dir: &Path, name: &str, body: impl AsRef<[u8]>) -> PathBuf {
+    let p = dir.join(name);
+    if let Some(parent) = p.parent() {
+        std::fs::create_dir_all(parent).expect("create directories");
+    }
+    std::fs::write(&p, body).expect("write file");
+    p
+}
+
+/// A path as an argument (temporary paths are UTF-8).
+pub fn arg(path: &Path) -> &str {
+    path.to_str().expect("temp paths are UTF-8")
+}
