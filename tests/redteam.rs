@@ -6,11 +6,14 @@
 mod common;
 
 use common::{executors, run_events_on, run_on, run_with_on};
+use sandbench::engine::exec::quickjs::Sandbox;
 use sandbench::engine::exec::{
     CancelToken, ExecEvent, ExecOutcome, ExecRequest, Executor, Outcome,
 };
 use sandbench::engine::policy::{Profile, MAX_CODE_BYTES};
 use sandbench::engine::Category;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 fn each(f: impl Fn(&dyn Executor)) {
@@ -539,6 +542,33 @@ fn floods_of_blocked_attempts_are_capped() {
         assert_eq!(streamed, out.blocked.len(), "{}", ex.name());
         assert_clean_next_run(ex);
     });
+}
+
+/// The engine swallows an interrupt raised while it builds the call sites the host reads a
+/// refused attempt's location from (it calls prepareStackTrace there and keeps null when that
+/// throws): the attempt must still be recorded with its line (this is what made
+/// `floods_of_blocked_attempts_are_capped` fail now and then).
+///
+/// Deterministic: the run is cancelled before it starts, so it stops at the engine's first
+/// interrupt check, which comes after a fixed number of polls. Each `n();` before the loop is
+/// one poll, so the padding moves that check through every point of an attempt (with the old
+/// host code, pads 74 and 172 hit the capture and lost the line).
+#[test]
+fn an_interrupt_during_location_capture_never_loses_the_line() {
+    for pad in 0..200 {
+        let code = format!(
+            "function n() {{}}\n{}\nfor (;;) {{ try {{ process.env; }} catch (e) {{}} }}",
+            "n();".repeat(pad)
+        );
+        let cancelled = Arc::new(AtomicBool::new(true));
+        let mut sb =
+            Sandbox::with_control(&ExecRequest::new(""), cancelled, None).expect("sandbox");
+        let r = sb.eval(&code);
+        assert_eq!(r.outcome, Outcome::Cancelled, "pad {pad}: {:?}", r.error);
+        assert!(!r.blocked.is_empty(), "pad {pad}");
+        let lost: Vec<_> = r.blocked.iter().filter(|b| b.line != Some(3)).collect();
+        assert!(lost.is_empty(), "pad {pad}: {lost:?}");
+    }
 }
 
 /// Runaway builtins: the ones that poll the interrupt end at the CPU budget, the ones that do
