@@ -5,6 +5,7 @@ pub mod exec;
 pub mod hash;
 pub mod lexer;
 pub mod policy;
+pub mod procfs;
 pub mod scan;
 pub mod text;
 

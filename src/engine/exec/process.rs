@@ -760,30 +760,10 @@ fn finite(x: f64) -> f64 {
     }
 }
 
-/// Reads the child's RSS (bytes) and CPU time (ms) from `/proc`.
-#[cfg(target_os = "linux")]
+/// The child's RSS (bytes) and CPU time (ms).
 fn proc_sample(pid: u32) -> Option<(u64, f64)> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // The command name may contain spaces and parentheses: fields start after the last ')'.
-    let rest = stat.get(stat.rfind(')')? + 1..)?;
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    // After ')' come field 3 (state) onwards: utime is field 14, stime 15, rss 24.
-    let utime: u64 = fields.get(11)?.parse().ok()?;
-    let stime: u64 = fields.get(12)?.parse().ok()?;
-    let rss_pages: u64 = fields.get(21)?.parse().ok()?;
-    // SAFETY: sysconf has no preconditions.
-    let tick = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
-    // SAFETY: as above.
-    let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) }.max(1) as u64;
-    Some((
-        rss_pages.saturating_mul(page),
-        (utime.saturating_add(stime)) as f64 * 1000.0 / tick,
-    ))
-}
-
-#[cfg(not(target_os = "linux"))]
-fn proc_sample(_pid: u32) -> Option<(u64, f64)> {
-    None
+    let usage = crate::engine::procfs::Process::Id(pid).usage()?;
+    Some((usage.rss_bytes, usage.cpu_ms))
 }
 
 /// The parent's view of one run: what it has accepted from the child so far.
