@@ -312,10 +312,14 @@ fn a_missing_worker_program_is_a_clear_crash_and_probe_explains_it() {
         "{}",
         message(&out)
     );
-    let err = process::probe(std::path::Path::new("/nonexistent/sandbench")).expect_err("probe");
+    let err = process::probe(std::path::Path::new("/nonexistent/sandbench"))
+        .expect_err("probe")
+        .to_string();
     assert!(err.contains("cannot start worker"), "{err}");
     // A program that runs but is not a worker.
-    let err = process::probe(std::path::Path::new("/bin/false")).expect_err("probe");
+    let err = process::probe(std::path::Path::new("/bin/false"))
+        .expect_err("probe")
+        .to_string();
     assert!(err.contains("not runnable as a sandbench worker"), "{err}");
 }
 
@@ -329,8 +333,8 @@ const WORKER_PROGRAMS: [&str; 2] = [
 #[test]
 fn the_real_worker_passes_its_probe() {
     for program in WORKER_PROGRAMS {
-        let status = process::probe(std::path::Path::new(program)).expect("probe");
-        assert!(status.starts_with("Landlock "), "{program}: {status}");
+        // It reports one of the Landlock states (a word it cannot name fails the probe).
+        process::probe(std::path::Path::new(program)).expect("probe");
     }
 }
 
@@ -344,7 +348,9 @@ fn a_worker_from_another_build_is_refused_by_the_probe() {
     )
     .expect("write script");
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    let err = process::probe(&path).expect_err("a stale worker must not pass");
+    let err = process::probe(&path)
+        .expect_err("a stale worker must not pass")
+        .to_string();
     assert!(err.contains("a worker from another build"), "{err}");
     assert!(err.contains(process::BUILD_ID), "{err}");
 }
@@ -1001,7 +1007,7 @@ fn pooled_workers_run_each_request_fresh_and_with_its_own_settings() {
     req.input = Some(serde_json::json!({"who": "input"}));
     let out = exec.run(&req, &CancelToken::new(), &mut |_| {});
     assert_eq!(out.outcome, Outcome::Error, "{out:?}");
-    let err = out.error.expect("an error");
+    let err = out.result.error.expect("an error");
     assert_eq!(err.message, "from input");
     assert!(err.stack.contains("mine.js"), "{}", err.stack);
     wait_for_pool(&exec);

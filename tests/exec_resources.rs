@@ -5,7 +5,9 @@
 mod common;
 
 use common::{executors, run_events_on, run_on, run_with_on, short};
-use sandbench::engine::exec::{CancelToken, ExecEvent, ExecRequest, Executor, Outcome};
+use sandbench::engine::exec::{
+    CancelToken, ExecEvent, ExecRequest, Executor, Outcome, MAX_INPUT_DEPTH,
+};
 use sandbench::engine::policy::Limits;
 use std::time::{Duration, Instant};
 
@@ -304,10 +306,53 @@ fn limits_out_of_range_and_oversized_code_are_clear_errors() {
         req.limits.memory_mb = 100_000;
         let out = run_with_on(ex, &req);
         assert_eq!(out.outcome, Outcome::Error);
-        assert!(out.error.expect("error").message.contains("memory"));
+        assert!(out
+            .error
+            .as_ref()
+            .expect("error")
+            .message
+            .contains("memory"));
         let out = run_on(ex, &"1;".repeat(60 * 1024));
         assert_eq!(out.outcome, Outcome::Error);
-        assert!(out.error.expect("error").message.contains("limit"));
+        assert!(out.error.as_ref().expect("error").message.contains("limit"));
+    });
+}
+
+/// A request `validate` refuses is the same `error` outcome on every executor, without a run;
+/// the deepest valid `input` runs on every executor (the worker parses it too).
+#[test]
+fn invalid_requests_are_the_same_clear_error_everywhere() {
+    let nested = |n: usize| (0..n).fold(serde_json::json!(1), |v, _| serde_json::json!([v]));
+    each(|ex| {
+        let mut req = ExecRequest::new("typeof input");
+        req.input = Some(nested(MAX_INPUT_DEPTH));
+        let out = run_with_on(ex, &req);
+        assert_eq!(
+            out.value,
+            Some(serde_json::json!("object")),
+            "{}: {:?}",
+            ex.name(),
+            out.error
+        );
+        req.input = Some(nested(MAX_INPUT_DEPTH + 1));
+        let out = run_with_on(ex, &req);
+        assert_eq!(out.outcome, Outcome::Error, "{}", ex.name());
+        let e = out.error.as_ref().expect("error");
+        assert_eq!(
+            (e.name.as_str(), e.message.contains("nested deeper")),
+            ("PolicyError", true)
+        );
+        assert_eq!(out.executor, ex.name());
+        for name in ["", "a\0.js"] {
+            let mut req = ExecRequest::new("1");
+            req.filename = name.to_string();
+            let out = run_with_on(ex, &req);
+            assert_eq!(out.outcome, Outcome::Error, "{}: {name:?}", ex.name());
+            assert!(out
+                .error
+                .as_ref()
+                .is_some_and(|e| e.message.contains("file name")));
+        }
     });
 }
 

@@ -278,7 +278,7 @@ fn swapped_methods_never_run_during_host_conversion() {
             ex.name(),
             out.error
         );
-        let err = out.error.expect("an error");
+        let err = out.result.error.expect("an error");
         assert_eq!(err.message, "boom", "{}", ex.name());
         // On the prototype too: the original accessor is the only getter the host calls.
         let code = "Object.defineProperty(Error.prototype, 'stack', { get: Array.prototype.join, configurable: true });\nconst x = new Error('boom');\nObject.defineProperty(x, 'length', { get() { for (;;) {} } });\nthrow x;";
@@ -291,7 +291,7 @@ fn swapped_methods_never_run_during_host_conversion() {
             out.error
         );
         assert_eq!(
-            out.error.map(|e| e.message),
+            out.result.error.map(|e| e.message),
             Some("boom".into()),
             "{}",
             ex.name()

@@ -1622,8 +1622,8 @@ fn sanitize_outcome(mut o: ExecOutcome) -> ExecOutcome {
         o.console.drain(..total - MAX_CONSOLE_LINES);
         o.console_truncated = true;
     }
-    o.console = o.console.into_iter().map(sanitize_console).collect();
+    o.result.console = o.result.console.into_iter().map(sanitize_console).collect();
     o.blocked.truncate(MAX_BLOCKED);
-    o.blocked = o.blocked.into_iter().map(sanitize_blocked).collect();
+    o.result.blocked = o.result.blocked.into_iter().map(sanitize_blocked).collect();
     o
 }

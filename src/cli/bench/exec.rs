@@ -278,7 +278,7 @@ fn timeout50(x: &dyn Executor, w: &Workloads) -> Result<(Vec<f64>, String), Stri
                 o.outcome.as_str()
             ));
         }
-        last = o.error.map_or_else(
+        last = o.error.as_ref().map_or_else(
             || "timeout".to_string(),
             |e| format!("{}: {}", e.name, e.message),
         );
@@ -514,7 +514,7 @@ pub fn memlimit(
     let t0 = Instant::now();
     let o = run_exec(x.as_ref(), &req);
     let stack_ms = us_since(t0) / 1e3;
-    let stack_err = o.error.map_or_else(
+    let stack_err = o.error.as_ref().map_or_else(
         || o.outcome.as_str().to_string(),
         |e| format!("{}: {}", e.name, e.message),
     );
