@@ -856,12 +856,12 @@ impl App {
             self.say("a run is already going (Esc cancels it)");
             return vec![];
         }
-        if self.buffer.len_bytes() > policy::MAX_CODE_BYTES {
-            self.say(format!(
-                "cannot run: the buffer is {} bytes, over the {}-byte limit",
-                self.buffer.len_bytes(),
-                policy::MAX_CODE_BYTES
-            ));
+        let mut request = ExecRequest::new(self.buffer.text());
+        request.filename = self.title.clone();
+        request.limits = self.limits;
+        request.profile = self.profile;
+        if let Err(e) = request.validate() {
+            self.say(format!("cannot run: {e}"));
             return vec![];
         }
         if !confirmed && self.scan_pending() {
@@ -876,10 +876,6 @@ impl App {
         let id = self.next_run;
         self.next_run += 1;
         let executor = self.resolved_executor().to_string();
-        let mut request = ExecRequest::new(self.buffer.text());
-        request.filename = self.title.clone();
-        request.limits = self.limits;
-        request.profile = self.profile;
         self.live = Some(LiveRun {
             id,
             executor: executor.clone(),
