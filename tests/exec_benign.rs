@@ -2,16 +2,10 @@
 
 mod common;
 
-use common::{executors, run_on, run_with_on};
+use common::{each, run_on, run_with_on};
 use sandbench::engine::exec::{ConsoleLevel, ExecRequest, Executor, Outcome};
 use sandbench::engine::policy::Profile;
 use serde_json::json;
-
-fn each(f: impl Fn(&dyn Executor)) {
-    for ex in executors() {
-        f(ex.as_ref());
-    }
-}
 
 fn value(ex: &dyn Executor, code: &str) -> (serde_json::Value, String) {
     let out = run_on(ex, code);

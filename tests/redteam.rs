@@ -5,48 +5,17 @@
 
 mod common;
 
-use common::{executors, run_events_on, run_on, run_with_on};
-use sandbench::engine::exec::quickjs::Sandbox;
-use sandbench::engine::exec::{
-    CancelToken, ExecEvent, ExecOutcome, ExecRequest, Executor, Outcome,
+use common::{
+    assert_clean_next_run, each, limited, run_events_on, run_limited, run_on, run_with_on, slack,
+    slack_ms,
 };
+use sandbench::engine::exec::quickjs::Sandbox;
+use sandbench::engine::exec::{CancelToken, ExecEvent, ExecOutcome, ExecRequest, Outcome};
 use sandbench::engine::policy::{Profile, MAX_CODE_BYTES};
 use sandbench::engine::Category;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-fn each(f: impl Fn(&dyn Executor)) {
-    for ex in executors() {
-        f(ex.as_ref());
-    }
-}
-
-/// A request with a CPU budget of `timeout_ms` and a wall deadline of twice that.
-fn limited(code: &str, timeout_ms: u64) -> ExecRequest {
-    let mut req = ExecRequest::new(code);
-    req.limits.timeout_ms = timeout_ms;
-    req.limits.wall_timeout_ms = timeout_ms * 2;
-    req
-}
-
-/// The executor still works and a run starts from a clean slate.
-fn assert_clean_next_run(ex: &dyn Executor) {
-    let out = run_on(
-        ex,
-        "[typeof globalThis.leak, ' a '.trim(), [3, 1, 2].sort().join(), \
-          Object.keys(Object.prototype).length, new Map([[1, 2]]).get(1)]",
-    );
-    assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
-    assert_eq!(
-        out.value,
-        Some(serde_json::json!(["undefined", "a", "1,2,3", 0, 2])),
-        "{}: the next run must see pristine intrinsics",
-        ex.name()
-    );
-    assert!(out.console.is_empty(), "{}: {:?}", ex.name(), out.console);
-    assert!(out.blocked.is_empty(), "{}: {:?}", ex.name(), out.blocked);
-}
 
 fn value_strings(out: &ExecOutcome) -> Vec<String> {
     match &out.value {
@@ -125,7 +94,7 @@ fn stack_trace_apis_hand_out_no_call_sites() {
                     let r = typeof o.stack;\n\
                     try { Error.prepareStackTrace = (e, cs) => cs; } catch (e) { r += ' ' + e.name; }\n\
                     r + ' ' + typeof new Error().stack + ' ' + typeof Error.prepareStackTrace";
-        let out = run_with_on(ex, &limited(code, 1000));
+        let out = run_limited(ex, code, 1000);
         assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
         assert_eq!(
             out.value,
@@ -158,7 +127,7 @@ fn pulled_out_trap_accessors_still_refuse_and_record() {
                     try { g(); r.push('ESCAPED'); } catch (e) { r.push(e.name); }\n\
                     try { d.set.call(globalThis, 1); r.push('ESCAPED'); } catch (e) { r.push(e.name); }\n\
                     r";
-        let out = run_with_on(ex, &limited(code, 1000));
+        let out = run_limited(ex, code, 1000);
         assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
         assert_eq!(
             value_strings(&out),
@@ -194,7 +163,7 @@ fn host_conversion_runs_no_script_hooks() {
             ({ toJSON: hook('toJSON'), valueOf: hook('valueOf'), toString: hook('toString'),\n\
                [Symbol.toPrimitive]: hook('prim'), [Symbol.for('nodejs.util.inspect.custom')]: hook('inspect'),\n\
                get g() { console.log('HOOK getter'); return 1; }, p: trap, list: [trap, { get x() { return 2; } }] })";
-        let out = run_with_on(ex, &limited(returned, 1000));
+        let out = run_limited(ex, returned, 1000);
         assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
         assert!(out.console.is_empty(), "{}: {:?}", ex.name(), out.console);
         assert!(
@@ -216,7 +185,7 @@ fn host_conversion_runs_no_script_hooks() {
             "throw Object.create(new Proxy({}, { get() { console.log('HOOK'); return 1; } }));",
             "Promise.reject({ get message() { console.log('HOOK'); return 'x'; }, toString() { console.log('HOOK'); return 'x'; } })",
         ] {
-            let out = run_with_on(ex, &limited(thrown, 1000));
+            let out = run_limited(ex, thrown, 1000);
             assert_eq!(out.outcome, Outcome::Error, "{}: {thrown}", ex.name());
             assert!(
                 out.console.is_empty(),
@@ -321,7 +290,7 @@ fn odd_return_values_are_bounded_and_never_panic() {
             Some(1000)
         );
 
-        let out = run_with_on(ex, &limited("new Float64Array(8 * 1024 * 1024)", 2000));
+        let out = run_limited(ex, "new Float64Array(8 * 1024 * 1024)", 2000);
         assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
         assert!(
             out.value_display.starts_with("Float64Array(8388608) [0, 0"),
@@ -369,7 +338,7 @@ fn odd_return_values_are_bounded_and_never_panic() {
             out.value_display
         );
 
-        let out = run_with_on(ex, &limited("[Symbol('s\\uD800'), Symbol.iterator]", 1000));
+        let out = run_limited(ex, "[Symbol('s\\uD800'), Symbol.iterator]", 1000);
         assert_eq!(out.outcome, Outcome::Ok);
         assert!(
             out.value_display.starts_with("[Symbol(s"),
@@ -377,7 +346,7 @@ fn odd_return_values_are_bounded_and_never_panic() {
             out.value_display
         );
 
-        let out = run_with_on(ex, &limited("10n ** 100000n", 5000));
+        let out = run_limited(ex, "10n ** 100000n", 5000);
         assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
         let shown = out.value.as_ref().and_then(|v| v.as_str()).unwrap_or("");
         assert!(
@@ -405,7 +374,7 @@ fn odd_return_values_are_bounded_and_never_panic() {
 #[test]
 fn huge_bigints_and_strings_convert_in_bounded_time() {
     each(|ex| {
-        let out = run_with_on(ex, &limited("2n ** 1000000n - 1n", 1500));
+        let out = run_limited(ex, "2n ** 1000000n - 1n", 1500);
         assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
         assert!(
             out.value_display.starts_with("0xffffffff")
@@ -415,14 +384,14 @@ fn huge_bigints_and_strings_convert_in_bounded_time() {
             ex.name(),
             out.value_display
         );
-        let out = run_with_on(ex, &limited("-(2n ** 4000n)", 1500));
+        let out = run_limited(ex, "-(2n ** 4000n)", 1500);
         assert!(
             out.value_display.starts_with("-0x1000"),
             "{}",
             out.value_display
         );
         // Normal sizes stay exact.
-        let out = run_with_on(ex, &limited("[10n ** 20n, -(3n ** 2000n) % 1000n]", 1500));
+        let out = run_limited(ex, "[10n ** 20n, -(3n ** 2000n) % 1000n]", 1500);
         assert_eq!(
             out.value_display,
             "[100000000000000000000n, -1n]",
@@ -452,7 +421,7 @@ fn huge_bigints_and_strings_convert_in_bounded_time() {
             first.len()
         );
         assert!(
-            out.duration_ms < 1500.0,
+            out.duration_ms < slack_ms(1500.0),
             "{}: {} ms",
             ex.name(),
             out.duration_ms
@@ -523,7 +492,9 @@ fn floods_of_blocked_attempts_are_capped() {
             ex.name(),
             out.error
         );
-        assert!(started.elapsed() < Duration::from_millis(600 + 1500));
+        assert!(
+            started.elapsed() < Duration::from_millis(600) + slack(Duration::from_millis(1500))
+        );
         assert!(!out.blocked.is_empty(), "{}", ex.name());
         assert!(
             out.blocked.len() <= 10_000,
@@ -588,10 +559,10 @@ fn runaway_builtins_end_on_their_budget() {
             "const s = new DisposableStack(); s.defer(() => { for (;;) {} }); s.dispose();",
         ] {
             let started = Instant::now();
-            let out = run_with_on(ex, &limited(code, 150));
+            let out = run_limited(ex, code, 150);
             assert_eq!(out.outcome, Outcome::Timeout, "{}: {code}", ex.name());
             assert!(
-                started.elapsed() < Duration::from_millis(300 + 1500),
+                started.elapsed() < Duration::from_millis(300) + slack(Duration::from_millis(1500)),
                 "{}: {code} took {:?}",
                 ex.name(),
                 started.elapsed()
@@ -611,7 +582,7 @@ fn runaway_builtins_end_on_their_budget() {
             "{}",
             ex.name()
         );
-        assert!(out.duration_ms < 1000.0);
+        assert!(out.duration_ms < slack_ms(1000.0));
         assert_clean_next_run(ex);
     });
 }
@@ -637,7 +608,7 @@ fn nothing_of_one_run_reaches_the_next() {
              for (;;) {}",
         ];
         for code in first {
-            let out = run_with_on(ex, &limited(code, 150));
+            let out = run_limited(ex, code, 150);
             assert!(
                 matches!(out.outcome, Outcome::Ok | Outcome::Timeout),
                 "{}: {:?}",
@@ -733,7 +704,7 @@ fn hostile_module_names_are_refused_with_bounded_messages() {
                     try { require('child_process\\u0000fs'); } catch (e) { r.push(e.message.length); }\n\
                     import('http\\u0000' + 'y'.repeat(1e5)).catch((e) => r.push(e.message.length));\n\
                     Promise.resolve().then(() => r)";
-        let out = run_with_on(ex, &limited(code, 1000));
+        let out = run_limited(ex, code, 1000);
         assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
         assert!(out.console.is_empty(), "{}: {:?}", ex.name(), out.console);
         let v = out.value.clone().unwrap_or_default();
@@ -781,7 +752,7 @@ fn console_text_cannot_forge_events_or_outcomes() {
         let code = format!(
             "console.log('\\n{fake}\\n');\nconsole.error('\\r\\n{{\"event\":\"blocked\"}}\\u0000');\nthrow new TypeError('real end');"
         );
-        let out = run_with_on(ex, &limited(&code, 1000));
+        let out = run_limited(ex, &code, 1000);
         assert_eq!(
             out.outcome,
             Outcome::Error,
@@ -812,7 +783,7 @@ fn exotic_results_are_shown_bounded_without_running_code() {
              Object.create(null), r.proxy, Object.assign(function f() {}, { a: 1 }), big, new WeakMap(),\n\
              (function* () {})(), new DataView(new ArrayBuffer(8)), e, new AggregateError([e], 'agg'),\n\
              Object(Symbol('q')), Object(10n)]";
-        let out = run_with_on(ex, &limited(code, 3000));
+        let out = run_limited(ex, code, 3000);
         assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
         assert!(
             out.console.is_empty() && out.blocked.is_empty(),
@@ -902,7 +873,7 @@ fn odd_function_names_do_not_unlock_capabilities() {
               try { q[name](); r.push('ESCAPED'); } catch (e) { r.push(e.name); }\n\
             }\n\
             r.filter((n) => n === 'ESCAPED').length";
-        let out = run_with_on(ex, &limited(code, 1000));
+        let out = run_limited(ex, code, 1000);
         assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
         assert_eq!(out.value, Some(serde_json::json!(0)), "{}", ex.name());
         assert_clean_next_run(ex);
@@ -959,7 +930,7 @@ fn lone_surrogates_cannot_suppress_blocked_events() {
             const p = { ['\\uDC00x']() { return process.env; } }; try { p['\\uDC00x'](); r.push('ESCAPED'); } catch (e) { r.push(e.name); }\n\
             try { require('\\uD800fs'); r.push('ESCAPED'); } catch (e) { r.push(e.message.startsWith('Module ')); }\n\
             r";
-        let out = run_with_on(ex, &limited(code, 1000));
+        let out = run_limited(ex, code, 1000);
         assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
         assert_eq!(
             out.value,
@@ -1009,7 +980,7 @@ fn a_blocked_flood_cannot_hide_later_attempts() {
             for (let i = 0; i < 400; i++) { try { require('m' + i); } catch (e) {} }\n\
             try { process.env; } catch (e) {}\n\
             'done'";
-        let out = run_with_on(ex, &limited(code, 2000));
+        let out = run_limited(ex, code, 2000);
         assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
         let fetches: Vec<_> = out
             .blocked
@@ -1069,7 +1040,7 @@ fn blocked_locations_cannot_be_forged_or_hidden() {
             for (let i = 0; i < 30; i++) args = [Reflect.apply, null, args];\n\
             try { Reflect.apply(...args); } catch (e) { r.push(e.name); }\n\
             r";
-        let out = run_with_on(ex, &limited(code, 1000));
+        let out = run_limited(ex, code, 1000);
         assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
         assert_eq!(
             out.value,
@@ -1107,7 +1078,7 @@ fn import_locations_ignore_comments_and_strings() {
             const s = \"import('fs')\"; const o = { import() {} }; o.import('fs');\n\
             /* import('fs') */ const p = import('fs');\n\
             p.catch((e) => e.message)";
-        let out = run_with_on(ex, &limited(code, 1000));
+        let out = run_limited(ex, code, 1000);
         assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
         assert_eq!(
             out.value,
@@ -1132,7 +1103,7 @@ fn keys_count_against_the_value_budget_and_proxy_prototypes_stay_shut() {
         let code = "const r = [];\n\
             for (let j = 0; j < 25; j++) { const o = {}; for (let i = 0; i < 1000; i++) o['k'.repeat(190) + j + '_' + i] = i; r.push(o); }\n\
             r";
-        let out = run_with_on(ex, &limited(code, 3000));
+        let out = run_limited(ex, code, 3000);
         assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
         let json = serde_json::to_string(&out.value).unwrap_or_default();
         assert!(
@@ -1146,7 +1117,7 @@ fn keys_count_against_the_value_budget_and_proxy_prototypes_stay_shut() {
         let code = "let hits = 0;\n\
             const p = new Proxy({}, { getOwnPropertyDescriptor() { hits++; console.log('TRAP'); return undefined; } });\n\
             globalThis.o = Object.create(p); o.a = 1; o";
-        let out = run_with_on(ex, &limited(code, 1000));
+        let out = run_limited(ex, code, 1000);
         assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
         assert!(out.console.is_empty(), "{}: {:?}", ex.name(), out.console);
         assert_eq!(
@@ -1170,7 +1141,7 @@ fn legacy_accessor_definers_cannot_pollute_intrinsics() {
             const own = {}; own.__defineGetter__('a', () => 7); r.push(own.a);\n\
             r.push(/a/g.flags);\n\
             r";
-        let out = run_with_on(ex, &limited(code, 1000));
+        let out = run_limited(ex, code, 1000);
         assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
         assert_eq!(
             out.value,
