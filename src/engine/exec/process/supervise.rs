@@ -9,9 +9,11 @@
 
 use super::super::{CancelToken, ExecEvent, ExecOutcome, ExecRequest, JsError, Outcome, Sample};
 use super::launch::{
-    describe_status, feed, poll, pollfd, set_nonblocking, CANCEL_POLL, STDERR_KEEP,
+    describe_status, feed, poll, pollfd, readable_now, set_nonblocking, CANCEL_POLL, STDERR_KEEP,
 };
-use super::protocol::{max_frame_bytes, max_total_bytes, worker_error, FrameReader, Received};
+use super::protocol::{
+    max_frame_bytes, max_total_bytes, worker_error, FrameReader, Received, FLUSH_EVERY,
+};
 use crate::engine::procfs;
 use std::io::Read;
 use std::ops::ControlFlow;
@@ -25,8 +27,10 @@ pub const KILL_GRACE: Duration = Duration::from_millis(100);
 /// Longest extension past the deadline for a worker that is still sending its report.
 pub const REPORT_GRACE: Duration = Duration::from_millis(400);
 
-/// A worker counts as still sending if data arrived within this long.
-const REPORT_IDLE: Duration = Duration::from_millis(30);
+/// A worker counts as still sending if data arrived within this long: longer than a worker
+/// waits between two batches of output, so one that is streaming its events is never taken
+/// for a silent one between batches.
+const REPORT_IDLE: Duration = Duration::from_millis(2 * FLUSH_EVERY.as_millis() as u64);
 
 /// Interval between `/proc` samples (40 per second).
 pub const SAMPLE_INTERVAL: Duration = Duration::from_millis(25);
@@ -181,8 +185,9 @@ impl Supervisor<'_> {
         if cancel.is_cancelled() {
             return ControlFlow::Break(self.received.outcome(Outcome::Cancelled, None));
         }
-        // A worker still delivering its report (data arrived just now) gets a short, bounded
-        // extension; a silent one is killed on time.
+        // A worker still delivering its report (data arrived just now, or is waiting to be
+        // read: this thread may not have run for a while on a busy machine) gets a short,
+        // bounded extension; a silent one is killed on time.
         if now >= self.deadline && !(now < self.deadline + REPORT_GRACE && self.delivering(now)) {
             let message = format!(
                 "wall-clock deadline of {} ms reached: the worker was killed",
@@ -208,10 +213,13 @@ impl Supervisor<'_> {
         ControlFlow::Continue(())
     }
 
-    /// Whether the worker is still sending: output arrived within [`REPORT_IDLE`].
+    /// Whether the worker is still sending: output arrived within [`REPORT_IDLE`], or some is
+    /// waiting in the pipe.
     fn delivering(&self, now: Instant) -> bool {
-        self.last_data
-            .is_some_and(|t| now.duration_since(t) < REPORT_IDLE)
+        let recent = self
+            .last_data
+            .is_some_and(|t| now.duration_since(t) < REPORT_IDLE);
+        recent || (!self.out_eof && readable_now(&self.stdout))
     }
 
     /// A worker that closed its output without a final report: once it has exited, why.
