@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::{samples, slack};
+use common::{message, samples, slack};
 use sandbench::engine::exec::process::{self, ProcessExecutor};
 use sandbench::engine::exec::{
     CancelToken, ExecEvent, ExecOutcome, ExecRequest, Executor, Outcome,
@@ -88,19 +88,26 @@ fn run_with(
     (out, events)
 }
 
-fn quick_limits() -> Limits {
-    Limits {
-        timeout_ms: 300,
-        wall_timeout_ms: 600,
-        ..Limits::default()
-    }
+/// Runs `mode` on a fresh executor using the fake worker, with [`quick_limits`]: the outcome,
+/// its events and how long the run took.
+fn run_fake(mode: &str) -> (ExecOutcome, Vec<ExecEvent>, Duration) {
+    let exec = ProcessExecutor::with_program(&fake().script);
+    let t0 = Instant::now();
+    let (out, events) = run_with(&exec, mode, quick_limits(), &CancelToken::new());
+    (out, events, t0.elapsed())
 }
 
-fn message(o: &ExecOutcome) -> String {
-    o.error
-        .as_ref()
-        .map(|e| e.message.clone())
-        .unwrap_or_default()
+fn quick_limits() -> Limits {
+    budget(300, 600)
+}
+
+/// Default limits with a CPU budget and a wall deadline, in milliseconds.
+fn budget(timeout_ms: u64, wall_timeout_ms: u64) -> Limits {
+    Limits {
+        timeout_ms,
+        wall_timeout_ms,
+        ..Limits::default()
+    }
 }
 
 #[test]
@@ -162,8 +169,7 @@ fn an_oversized_frame_is_cut_off_not_buffered() {
 
 #[test]
 fn a_worker_dying_by_a_signal_is_crashed_with_the_signal_named() {
-    let exec = ProcessExecutor::with_program(&fake().script);
-    let (out, _) = run_with(&exec, "MODE_SEGV", quick_limits(), &CancelToken::new());
+    let (out, _, _) = run_fake("MODE_SEGV");
     assert_eq!(out.outcome, Outcome::Crashed);
     assert!(message(&out).contains("SIGSEGV"), "{}", message(&out));
     // What it printed before dying is kept.
@@ -172,43 +178,28 @@ fn a_worker_dying_by_a_signal_is_crashed_with_the_signal_named() {
 
 #[test]
 fn a_worker_aborting_on_a_failed_allocation_is_a_memory_limit() {
-    let exec = ProcessExecutor::with_program(&fake().script);
-    let (out, _) = run_with(
-        &exec,
-        "MODE_ALLOC_ABORT",
-        quick_limits(),
-        &CancelToken::new(),
-    );
+    let (out, _, _) = run_fake("MODE_ALLOC_ABORT");
     assert_eq!(out.outcome, Outcome::MemoryLimit, "{out:?}");
     assert!(message(&out).contains("SIGABRT"), "{}", message(&out));
 }
 
 #[test]
 fn an_abnormal_exit_is_crashed_with_status_and_stderr() {
-    let exec = ProcessExecutor::with_program(&fake().script);
-    let (out, _) = run_with(&exec, "MODE_EXIT3", quick_limits(), &CancelToken::new());
+    let (out, _, _) = run_fake("MODE_EXIT3");
     assert_eq!(out.outcome, Outcome::Crashed);
     let m = message(&out);
     assert!(
         m.contains("exit status 3") && m.contains("worker exploded"),
         "{m}"
     );
-    let (out, _) = run_with(
-        &exec,
-        "MODE_SILENT_EXIT",
-        quick_limits(),
-        &CancelToken::new(),
-    );
+    let (out, _, _) = run_fake("MODE_SILENT_EXIT");
     assert_eq!(out.outcome, Outcome::Crashed);
     assert!(message(&out).contains("exit status 0 before finishing"));
 }
 
 #[test]
 fn a_hung_worker_is_killed_at_the_wall_deadline_with_samples_meanwhile() {
-    let exec = ProcessExecutor::with_program(&fake().script);
-    let t0 = Instant::now();
-    let (out, events) = run_with(&exec, "MODE_HANG", quick_limits(), &CancelToken::new());
-    let took = t0.elapsed();
+    let (out, events, took) = run_fake("MODE_HANG");
     assert_eq!(out.outcome, Outcome::Timeout);
     assert!(took >= Duration::from_millis(600), "{took:?}");
     assert!(
@@ -241,11 +232,7 @@ fn a_worker_killed_from_outside_is_crashed_and_the_next_run_works() {
         }
         false
     });
-    let limits = Limits {
-        timeout_ms: 5000,
-        wall_timeout_ms: 10_000,
-        ..Limits::default()
-    };
+    let limits = budget(5000, 10_000);
     let t0 = Instant::now();
     let (out, _) = run_with(&exec, "MODE_HANG", limits, &CancelToken::new());
     assert!(killer.join().expect("killer thread"), "no pid written");
@@ -266,11 +253,7 @@ fn cancel_kills_the_worker_promptly() {
         c2.cancel();
         Instant::now()
     });
-    let limits = Limits {
-        timeout_ms: 5000,
-        wall_timeout_ms: 10_000,
-        ..Limits::default()
-    };
+    let limits = budget(5000, 10_000);
     let (out, _) = run_with(&exec, "MODE_HANG", limits, &cancel);
     let returned = Instant::now();
     let cancelled_at = canceller.join().expect("canceller");
@@ -770,11 +753,7 @@ fn the_real_worker_gives_the_same_results_as_the_in_process_engine() {
 #[test]
 fn a_builtin_that_ignores_the_interrupt_is_killed_by_the_wall_deadline() {
     let exec = real(0);
-    let limits = Limits {
-        timeout_ms: 100,
-        wall_timeout_ms: 300,
-        ..Limits::default()
-    };
+    let limits = budget(100, 300);
     let threads_before = threads_of_this_process();
     let t0 = Instant::now();
     let (out, _) = run_with(
@@ -826,11 +805,7 @@ fn children_matching(needle: &str) -> Vec<i32> {
 fn a_real_worker_killed_mid_run_is_crashed_and_the_next_run_works() {
     let exec = real(0);
     // A wall timeout no other test uses, to find this run's worker among our children.
-    let limits = Limits {
-        timeout_ms: 9_000,
-        wall_timeout_ms: 9_871,
-        ..Limits::default()
-    };
+    let limits = budget(9_000, 9_871);
     let killer = std::thread::spawn(|| {
         for _ in 0..400 {
             if let Some(&pid) = children_matching("--wall-timeout-ms 9871").first() {
@@ -911,26 +886,14 @@ fn the_address_space_rlimit_leaves_room_for_every_memory_limit() {
 fn the_smallest_wall_timeout_is_a_timeout_not_a_startup_failure() {
     // Starting a worker takes longer than 1 ms; that time is not the script's.
     let exec = real(0);
-    let limits = Limits {
-        timeout_ms: 1,
-        wall_timeout_ms: 1,
-        ..Limits::default()
-    };
+    let limits = budget(1, 1);
     let (out, _) = run_with(&exec, "for (;;) {}", limits, &CancelToken::new());
     assert_eq!(out.outcome, Outcome::Timeout, "{out:?}");
 }
 
 #[test]
 fn a_worker_that_never_stops_talking_is_still_killed_on_a_bound() {
-    let exec = ProcessExecutor::with_program(&fake().script);
-    let t0 = Instant::now();
-    let (out, _) = run_with(
-        &exec,
-        "MODE_TALK_FOREVER",
-        quick_limits(),
-        &CancelToken::new(),
-    );
-    let took = t0.elapsed();
+    let (out, _, took) = run_fake("MODE_TALK_FOREVER");
     // Whichever bound comes first: the wall deadline, or (a fast machine fills it in time)
     // the cap on the total output of one run.
     let output_cap = out.outcome == Outcome::Crashed && message(&out).contains("output exceeded");
@@ -948,15 +911,7 @@ fn a_worker_that_never_stops_talking_is_still_killed_on_a_bound() {
 
 #[test]
 fn a_worker_flooding_stderr_is_killed_at_the_deadline() {
-    let exec = ProcessExecutor::with_program(&fake().script);
-    let t0 = Instant::now();
-    let (out, _) = run_with(
-        &exec,
-        "MODE_STDERR_FOREVER",
-        quick_limits(),
-        &CancelToken::new(),
-    );
-    let took = t0.elapsed();
+    let (out, _, took) = run_fake("MODE_STDERR_FOREVER");
     assert_eq!(out.outcome, Outcome::Timeout, "{}", message(&out));
     // Stderr is not a report: no extension past wall 600 ms + kill grace 100 ms.
     assert!(

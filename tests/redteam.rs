@@ -6,8 +6,8 @@
 mod common;
 
 use common::{
-    assert_clean_next_run, each, limited, run_events_on, run_limited, run_on, run_with_on, slack,
-    slack_ms,
+    assert_clean_next_run, assert_outcome, each, limited, message, run_events_on, run_limited,
+    run_on, run_with_on, slack, slack_ms,
 };
 use sandbench::engine::exec::quickjs::Sandbox;
 use sandbench::engine::exec::{CancelToken, ExecEvent, ExecOutcome, ExecRequest, Outcome};
@@ -67,7 +67,7 @@ fn every_code_generation_route_is_refused_on_its_line() {
         let mut req = limited(&code, 2000);
         req.input = Some(serde_json::json!({ "a": [1] }));
         let out = run_with_on(ex, &req);
-        assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
+        assert_outcome(ex, &out, Outcome::Ok);
         let got = value_strings(&out);
         for (i, (label, _, capability)) in routes.iter().enumerate() {
             assert_eq!(got[i], "EvalError", "{}: route '{label}'", ex.name());
@@ -95,7 +95,7 @@ fn stack_trace_apis_hand_out_no_call_sites() {
                     try { Error.prepareStackTrace = (e, cs) => cs; } catch (e) { r += ' ' + e.name; }\n\
                     r + ' ' + typeof new Error().stack + ' ' + typeof Error.prepareStackTrace";
         let out = run_limited(ex, code, 1000);
-        assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
+        assert_outcome(ex, &out, Outcome::Ok);
         assert_eq!(
             out.value,
             Some(serde_json::json!("string TypeError string undefined")),
@@ -128,7 +128,7 @@ fn pulled_out_trap_accessors_still_refuse_and_record() {
                     try { d.set.call(globalThis, 1); r.push('ESCAPED'); } catch (e) { r.push(e.name); }\n\
                     r";
         let out = run_limited(ex, code, 1000);
-        assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
+        assert_outcome(ex, &out, Outcome::Ok);
         assert_eq!(
             value_strings(&out),
             ["ReferenceError", "ReferenceError", "ReferenceError"],
@@ -164,7 +164,7 @@ fn host_conversion_runs_no_script_hooks() {
                [Symbol.toPrimitive]: hook('prim'), [Symbol.for('nodejs.util.inspect.custom')]: hook('inspect'),\n\
                get g() { console.log('HOOK getter'); return 1; }, p: trap, list: [trap, { get x() { return 2; } }] })";
         let out = run_limited(ex, returned, 1000);
-        assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
+        assert_outcome(ex, &out, Outcome::Ok);
         assert!(out.console.is_empty(), "{}: {:?}", ex.name(), out.console);
         assert!(
             out.value_display.contains("[Getter]"),
@@ -235,30 +235,18 @@ fn swapped_methods_never_run_during_host_conversion() {
         // RegExp and Symbol: shadowed flags and replaced getters are not what is shown.
         let code = "const x = /a+b/gi;\nObject.defineProperty(x, 'global', { get() { for (;;) {} } });\nObject.defineProperty(x, 'source', { value: 'forged' });\nObject.defineProperty(RegExp.prototype, 'flags', { get() { for (;;) {} } });\nObject.defineProperty(Symbol.prototype, 'description', { get() { for (;;) {} } });\n[x, Symbol('s')]";
         let out = run_with_on(ex, &lab(code));
-        assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
+        assert_outcome(ex, &out, Outcome::Ok);
         assert_eq!(out.value_display, "[/a+b/gi, Symbol(s)]", "{}", ex.name());
         // A stack getter swapped for a builtin that would call back into the script.
         let code = "const x = new Error('boom');\nObject.defineProperty(x, 'stack', { get: Array.prototype.join });\nObject.defineProperty(x, 'length', { get() { for (;;) {} } });\nthrow x;";
         let out = run_with_on(ex, &lab(code));
-        assert_eq!(
-            out.outcome,
-            Outcome::Error,
-            "{}: {:?}",
-            ex.name(),
-            out.error
-        );
+        assert_outcome(ex, &out, Outcome::Error);
         let err = out.result.error.expect("an error");
         assert_eq!(err.message, "boom", "{}", ex.name());
         // On the prototype too: the original accessor is the only getter the host calls.
         let code = "Object.defineProperty(Error.prototype, 'stack', { get: Array.prototype.join, configurable: true });\nconst x = new Error('boom');\nObject.defineProperty(x, 'length', { get() { for (;;) {} } });\nthrow x;";
         let out = run_with_on(ex, &lab(code));
-        assert_eq!(
-            out.outcome,
-            Outcome::Error,
-            "{}: {:?}",
-            ex.name(),
-            out.error
-        );
+        assert_outcome(ex, &out, Outcome::Error);
         assert_eq!(
             out.result.error.map(|e| e.message),
             Some("boom".into()),
@@ -274,11 +262,12 @@ fn swapped_methods_never_run_during_host_conversion() {
 #[test]
 fn odd_return_values_are_bounded_and_never_panic() {
     each(|ex| {
-        let out = run_with_on(
+        let out = run_limited(
             ex,
-            &limited("const a = []; a.length = 2 ** 32 - 1; a[3] = 'x'; a", 2000),
+            "const a = []; a.length = 2 ** 32 - 1; a[3] = 'x'; a",
+            2000,
         );
-        assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
+        assert_outcome(ex, &out, Outcome::Ok);
         assert!(
             out.value_display.contains("… 4294967245 more"),
             "{}: {}",
@@ -291,7 +280,7 @@ fn odd_return_values_are_bounded_and_never_panic() {
         );
 
         let out = run_limited(ex, "new Float64Array(8 * 1024 * 1024)", 2000);
-        assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
+        assert_outcome(ex, &out, Outcome::Ok);
         assert!(
             out.value_display.starts_with("Float64Array(8388608) [0, 0"),
             "{}: {}",
@@ -300,12 +289,10 @@ fn odd_return_values_are_bounded_and_never_panic() {
         );
         assert!(out.value_display.chars().count() <= 4096);
 
-        let out = run_with_on(
+        let out = run_limited(
             ex,
-            &limited(
-                "const o = { n: 1 }; o.self = o; const a = [o]; a.push(a); a",
-                1000,
-            ),
+            "const o = { n: 1 }; o.self = o; const a = [o]; a.push(a); a",
+            1000,
         );
         assert_eq!(out.outcome, Outcome::Ok);
         assert_eq!(
@@ -315,10 +302,7 @@ fn odd_return_values_are_bounded_and_never_panic() {
             ex.name()
         );
 
-        let out = run_with_on(
-            ex,
-            &limited("'a\\uD800b\\uDFFFc\\u001b[2J\\u0007\\u202e' + ''", 1000),
-        );
+        let out = run_limited(ex, "'a\\uD800b\\uDFFFc\\u001b[2J\\u0007\\u202e' + ''", 1000);
         assert_eq!(out.outcome, Outcome::Ok);
         let v = out.value.as_ref().and_then(|v| v.as_str()).unwrap_or("");
         assert!(
@@ -347,7 +331,7 @@ fn odd_return_values_are_bounded_and_never_panic() {
         );
 
         let out = run_limited(ex, "10n ** 100000n", 5000);
-        assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
+        assert_outcome(ex, &out, Outcome::Ok);
         let shown = out.value.as_ref().and_then(|v| v.as_str()).unwrap_or("");
         assert!(
             shown.starts_with("0x") && shown.contains("decimal digits") && shown.len() <= 200,
@@ -356,14 +340,12 @@ fn odd_return_values_are_bounded_and_never_panic() {
             shown.len()
         );
 
-        let out = run_with_on(
+        let out = run_limited(
             ex,
-            &limited(
-                "let v = 0; for (let i = 0; i < 100000; i++) v = [v]; v",
-                2000,
-            ),
+            "let v = 0; for (let i = 0; i < 100000; i++) v = [v]; v",
+            2000,
         );
-        assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
+        assert_outcome(ex, &out, Outcome::Ok);
         assert!(out.value_display.contains("[…]"), "{}", out.value_display);
     });
 }
@@ -375,7 +357,7 @@ fn odd_return_values_are_bounded_and_never_panic() {
 fn huge_bigints_and_strings_convert_in_bounded_time() {
     each(|ex| {
         let out = run_limited(ex, "2n ** 1000000n - 1n", 1500);
-        assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
+        assert_outcome(ex, &out, Outcome::Ok);
         assert!(
             out.value_display.starts_with("0xffffffff")
                 && out.value_display.ends_with("…n (≈301030 decimal digits)")
@@ -405,7 +387,7 @@ fn huge_bigints_and_strings_convert_in_bounded_time() {
         let mut req = limited(code, 1500);
         req.limits.memory_mb = 256;
         let out = run_with_on(ex, &req);
-        assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
+        assert_outcome(ex, &out, Outcome::Ok);
         assert!(
             out.value_display.starts_with("yyyy") && out.value_display.len() <= 8 * 1024,
             "{}: {} bytes",
@@ -444,7 +426,7 @@ fn console_floods_with_huge_lines_stay_under_the_cap() {
         let mut req = limited(code, 3000);
         req.limits.memory_mb = 256;
         let (out, events) = run_events_on(ex, &req, &CancelToken::new());
-        assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
+        assert_outcome(ex, &out, Outcome::Ok);
         assert!(out.console_truncated, "{}", ex.name());
         let total: usize = out.console.iter().map(|l| l.text.len()).sum();
         assert!(
@@ -485,13 +467,7 @@ fn floods_of_blocked_attempts_are_capped() {
         let code = "let n = 0;\nfor (;;) { try { process.env; } catch (e) { n++; } }";
         let started = Instant::now();
         let (out, events) = run_events_on(ex, &limited(code, 300), &CancelToken::new());
-        assert_eq!(
-            out.outcome,
-            Outcome::Timeout,
-            "{}: {:?}",
-            ex.name(),
-            out.error
-        );
+        assert_outcome(ex, &out, Outcome::Timeout);
         assert!(
             started.elapsed() < Duration::from_millis(600) + slack(Duration::from_millis(1500))
         );
@@ -568,13 +544,7 @@ fn runaway_builtins_end_on_their_budget() {
                 started.elapsed()
             );
         }
-        let out = run_with_on(
-            ex,
-            &limited(
-                "try { Atomics.wait(new Int32Array(new SharedArrayBuffer(8)), 0, 0, 5000); 'waited' } catch (e) { e.name }",
-                1000,
-            ),
-        );
+        let out = run_limited(ex, "try { Atomics.wait(new Int32Array(new SharedArrayBuffer(8)), 0, 0, 5000); 'waited' } catch (e) { e.name }", 1000);
         assert_eq!(out.outcome, Outcome::Ok);
         assert_eq!(
             out.value,
@@ -639,14 +609,11 @@ fn code_and_filename_edges_are_clear_results() {
         let exact = format!("1//{}", "x".repeat(pad));
         assert_eq!(exact.len(), MAX_CODE_BYTES);
         let out = run_on(ex, &exact);
-        assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
+        assert_outcome(ex, &out, Outcome::Ok);
         let over = format!("{exact}x");
         let out = run_on(ex, &over);
-        assert_eq!(out.outcome, Outcome::Error, "{}", ex.name());
-        assert!(out
-            .error
-            .as_ref()
-            .is_some_and(|e| e.message.contains("limit")));
+        assert_outcome(ex, &out, Outcome::Error);
+        assert!(message(&out).contains("limit"), "{}", message(&out));
 
         let mut req = limited("\n\nprocess.exit(1)", 1000);
         req.filename = "evil\u{1b}[2J (x.js:9:9)\nat y.js:1:1.js".to_string();
@@ -676,7 +643,7 @@ fn lab_profile_generates_code_but_reaches_no_capability() {
         let mut req = limited(code, 1000);
         req.profile = Profile::Lab;
         let out = run_with_on(ex, &req);
-        assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
+        assert_outcome(ex, &out, Outcome::Ok);
         let v = out.value.as_ref().and_then(|v| v.as_str()).unwrap_or("");
         assert!(
             v.starts_with("42|42|")
@@ -705,7 +672,7 @@ fn hostile_module_names_are_refused_with_bounded_messages() {
                     import('http\\u0000' + 'y'.repeat(1e5)).catch((e) => r.push(e.message.length));\n\
                     Promise.resolve().then(() => r)";
         let out = run_limited(ex, code, 1000);
-        assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
+        assert_outcome(ex, &out, Outcome::Ok);
         assert!(out.console.is_empty(), "{}: {:?}", ex.name(), out.console);
         let v = out.value.clone().unwrap_or_default();
         let items = v.as_array().cloned().unwrap_or_default();
@@ -753,13 +720,7 @@ fn console_text_cannot_forge_events_or_outcomes() {
             "console.log('\\n{fake}\\n');\nconsole.error('\\r\\n{{\"event\":\"blocked\"}}\\u0000');\nthrow new TypeError('real end');"
         );
         let out = run_limited(ex, &code, 1000);
-        assert_eq!(
-            out.outcome,
-            Outcome::Error,
-            "{}: {:?}",
-            ex.name(),
-            out.error
-        );
+        assert_outcome(ex, &out, Outcome::Error);
         assert_eq!(
             out.error.as_ref().map(|e| e.message.as_str()),
             Some("real end")
@@ -784,7 +745,7 @@ fn exotic_results_are_shown_bounded_without_running_code() {
              (function* () {})(), new DataView(new ArrayBuffer(8)), e, new AggregateError([e], 'agg'),\n\
              Object(Symbol('q')), Object(10n)]";
         let out = run_limited(ex, code, 3000);
-        assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
+        assert_outcome(ex, &out, Outcome::Ok);
         assert!(
             out.console.is_empty() && out.blocked.is_empty(),
             "{}",
@@ -831,7 +792,7 @@ fn input_cannot_pollute_or_be_mutated() {
             "deep": deep,
         }));
         let out = run_with_on(ex, &req);
-        assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
+        assert_outcome(ex, &out, Outcome::Ok);
         assert_eq!(
             out.value,
             Some(serde_json::json!([
@@ -874,7 +835,7 @@ fn odd_function_names_do_not_unlock_capabilities() {
             }\n\
             r.filter((n) => n === 'ESCAPED').length";
         let out = run_limited(ex, code, 1000);
-        assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
+        assert_outcome(ex, &out, Outcome::Ok);
         assert_eq!(out.value, Some(serde_json::json!(0)), "{}", ex.name());
         assert_clean_next_run(ex);
     });
@@ -931,7 +892,7 @@ fn lone_surrogates_cannot_suppress_blocked_events() {
             try { require('\\uD800fs'); r.push('ESCAPED'); } catch (e) { r.push(e.message.startsWith('Module ')); }\n\
             r";
         let out = run_limited(ex, code, 1000);
-        assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
+        assert_outcome(ex, &out, Outcome::Ok);
         assert_eq!(
             out.value,
             Some(serde_json::json!([
@@ -981,7 +942,7 @@ fn a_blocked_flood_cannot_hide_later_attempts() {
             try { process.env; } catch (e) {}\n\
             'done'";
         let out = run_limited(ex, code, 2000);
-        assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
+        assert_outcome(ex, &out, Outcome::Ok);
         let fetches: Vec<_> = out
             .blocked
             .iter()
@@ -1041,7 +1002,7 @@ fn blocked_locations_cannot_be_forged_or_hidden() {
             try { Reflect.apply(...args); } catch (e) { r.push(e.name); }\n\
             r";
         let out = run_limited(ex, code, 1000);
-        assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
+        assert_outcome(ex, &out, Outcome::Ok);
         assert_eq!(
             out.value,
             Some(serde_json::json!(["ReferenceError", "ReferenceError"]))
@@ -1079,7 +1040,7 @@ fn import_locations_ignore_comments_and_strings() {
             /* import('fs') */ const p = import('fs');\n\
             p.catch((e) => e.message)";
         let out = run_limited(ex, code, 1000);
-        assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
+        assert_outcome(ex, &out, Outcome::Ok);
         assert_eq!(
             out.value,
             Some(serde_json::json!("Module 'fs' is not allowed in sandbox"))
@@ -1104,7 +1065,7 @@ fn keys_count_against_the_value_budget_and_proxy_prototypes_stay_shut() {
             for (let j = 0; j < 25; j++) { const o = {}; for (let i = 0; i < 1000; i++) o['k'.repeat(190) + j + '_' + i] = i; r.push(o); }\n\
             r";
         let out = run_limited(ex, code, 3000);
-        assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
+        assert_outcome(ex, &out, Outcome::Ok);
         let json = serde_json::to_string(&out.value).unwrap_or_default();
         assert!(
             json.len() < 3_000_000,
@@ -1118,7 +1079,7 @@ fn keys_count_against_the_value_budget_and_proxy_prototypes_stay_shut() {
             const p = new Proxy({}, { getOwnPropertyDescriptor() { hits++; console.log('TRAP'); return undefined; } });\n\
             globalThis.o = Object.create(p); o.a = 1; o";
         let out = run_limited(ex, code, 1000);
-        assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
+        assert_outcome(ex, &out, Outcome::Ok);
         assert!(out.console.is_empty(), "{}: {:?}", ex.name(), out.console);
         assert_eq!(
             out.value,
@@ -1142,7 +1103,7 @@ fn legacy_accessor_definers_cannot_pollute_intrinsics() {
             r.push(/a/g.flags);\n\
             r";
         let out = run_limited(ex, code, 1000);
-        assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
+        assert_outcome(ex, &out, Outcome::Ok);
         assert_eq!(
             out.value,
             Some(serde_json::json!(["TypeError", "TypeError", 7, "g"])),

@@ -79,6 +79,17 @@ pub fn limited(code: &str, timeout_ms: u64) -> ExecRequest {
     req
 }
 
+/// Asserts how a run on `ex` ended, naming the executor and the run's error otherwise.
+#[track_caller]
+pub fn assert_outcome(ex: &dyn Executor, out: &ExecOutcome, want: Outcome) {
+    assert_eq!(out.outcome, want, "{}: {:?}", ex.name(), out.error);
+}
+
+/// The message of a run's error ("" without one).
+pub fn message(out: &ExecOutcome) -> &str {
+    out.error.as_ref().map_or("", |e| e.message.as_str())
+}
+
 /// The `Sample` events of a run.
 pub fn samples(events: &[ExecEvent]) -> Vec<Sample> {
     events
