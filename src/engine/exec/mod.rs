@@ -382,6 +382,17 @@ pub enum ExecEvent {
     Finished(Box<ExecOutcome>),
 }
 
+impl ExecEvent {
+    /// The first event of a run of `req` by `executor` (`sha`: the code's SHA-256).
+    pub fn started(executor: &str, req: &ExecRequest, sha: &str) -> Self {
+        ExecEvent::Started {
+            executor: executor.to_string(),
+            code_sha256: sha.to_string(),
+            limits: LimitsReport::from(&req.limits),
+        }
+    }
+}
+
 /// Cancels a run from another thread. Cheap to clone; all clones share one flag.
 #[derive(Debug, Clone, Default)]
 pub struct CancelToken(Arc<AtomicBool>);

@@ -35,9 +35,7 @@ pub use supervise::{KILL_GRACE, REPORT_GRACE, SAMPLE_INTERVAL};
 pub(crate) use protocol::{encode_event, probe_line, read_setup_preamble, worker_error, Preamble};
 
 use super::lockdown::LandlockState;
-use super::{
-    CancelToken, ExecEvent, ExecOutcome, ExecRequest, Executor, ExecutorInfo, LimitsReport, Outcome,
-};
+use super::{CancelToken, ExecEvent, ExecOutcome, ExecRequest, Executor, ExecutorInfo, Outcome};
 use crate::engine::hash::sha256_hex;
 use launch::{cached_probe, start_worker, wait_ready, STARTUP_TIMEOUT};
 use pool::{end_all, LockKey, WorkerPool};
@@ -220,11 +218,7 @@ impl Executor for ProcessExecutor {
                 )
             }
         };
-        on_event(ExecEvent::Started {
-            executor: NAME.to_string(),
-            code_sha256: sha.clone(),
-            limits: LimitsReport::from(&req.limits),
-        });
+        on_event(ExecEvent::started(NAME, req, &sha));
         let handover = match self.worker_for(req, payload, cancel) {
             Ok(h) => h,
             Err(e) if e.is_cancelled() || cancel.is_cancelled() => {

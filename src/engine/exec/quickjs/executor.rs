@@ -6,7 +6,7 @@ use super::super::host::EventSink;
 use super::super::limits::{self, Control, MemStats};
 use super::super::{
     CancelToken, EvalResult, ExecEvent, ExecOutcome, ExecRequest, Executor, ExecutorInfo, JsError,
-    LimitsReport, Outcome, Sample,
+    Outcome, Sample,
 };
 use super::sandbox::Sandbox;
 use super::NAME;
@@ -96,14 +96,15 @@ fn run_job(job: Job) {
             let _ = job.out.send(Msg::Failed(e.to_string()));
         }
     }
-    let finished = job.state.compare_exchange(
-        JOB_RUNNING,
-        JOB_FINISHED,
-        Ordering::SeqCst,
-        Ordering::SeqCst,
-    );
-    if finished.is_err() {
-        // Abandoned earlier and only now done: it no longer counts as a live runaway.
+    leave_running(&job.state, JOB_FINISHED);
+}
+
+/// Moves a job from running to `to` (finished, by its thread; abandoned, by its supervisor).
+/// Whichever side comes second finds it moved already: the job was abandoned and has ended
+/// after all, so it no longer counts as a live runaway.
+fn leave_running(state: &AtomicU8, to: u8) {
+    let moved = state.compare_exchange(JOB_RUNNING, to, Ordering::SeqCst, Ordering::SeqCst);
+    if moved.is_err() {
         LIVE_RUNAWAYS.fetch_sub(1, Ordering::SeqCst);
     }
 }
@@ -213,11 +214,7 @@ impl Executor for QuickJsExecutor {
             Ok(w) => w,
             Err(e) => return crashed(req, format!("could not start a thread: {e}")),
         };
-        on_event(ExecEvent::Started {
-            executor: NAME.to_string(),
-            code_sha256: sha.clone(),
-            limits: LimitsReport::from(&req.limits),
-        });
+        on_event(ExecEvent::started(NAME, req, &sha));
         let started = Instant::now();
         let cpu_base = worker.clock.map_or(0, limits::clock_ns);
         let (tx, rx) = mpsc::channel::<Msg>();
@@ -366,16 +363,7 @@ impl Watch {
     fn abandon(&mut self, req: &ExecRequest, cancelled: bool) -> ExecOutcome {
         RUNAWAYS.fetch_add(1, Ordering::SeqCst);
         LIVE_RUNAWAYS.fetch_add(1, Ordering::SeqCst);
-        let abandoned = self.state.compare_exchange(
-            JOB_RUNNING,
-            JOB_ABANDONED,
-            Ordering::SeqCst,
-            Ordering::SeqCst,
-        );
-        if abandoned.is_err() {
-            // It finished just now after all.
-            LIVE_RUNAWAYS.fetch_sub(1, Ordering::SeqCst);
-        }
+        leave_running(&self.state, JOB_ABANDONED);
         // It keeps what it holds but can allocate nothing more.
         self.mem.refuse_further();
         let mut out = ExecOutcome::not_run(NAME, req, Outcome::Timeout, None);
