@@ -17,6 +17,8 @@ fn usage_and_file_errors_exit_2_with_one_line_and_no_partial_output() {
     let not_utf8 = write(dir.path(), "bin.js", [b'1', b'+', 0xff, 0xfe]);
     let big = write(dir.path(), "big.js", vec![b' '; 100 * 1024 + 1]);
     let missing = dir.path().join("missing.js");
+    // Valid JSON, but deeper than a request may carry.
+    let deep_input = format!("{}1{}", "[".repeat(127), "]".repeat(127));
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (vec![arg(&good), arg(&missing)], "missing.js"),
         (vec![arg(&good), arg(&not_utf8)], "not valid UTF-8 (byte 2)"),
@@ -48,6 +50,10 @@ fn usage_and_file_errors_exit_2_with_one_line_and_no_partial_output() {
         (
             vec!["--input", "{nope", arg(&good)],
             "--input is not valid JSON",
+        ),
+        (
+            vec!["--input", &deep_input, arg(&good)],
+            "input is nested deeper than 126 levels",
         ),
         (
             vec!["--executor", "v8", arg(&good)],

@@ -2,24 +2,18 @@
 
 mod common;
 
-use common::{executors, run_on, run_with_on};
+use common::{each, run_on, run_with_on};
 use sandbench::engine::exec::{ConsoleLevel, ExecRequest, Executor, Outcome};
 use sandbench::engine::policy::Profile;
 use serde_json::json;
-
-fn each(f: impl Fn(&dyn Executor)) {
-    for ex in executors() {
-        f(ex.as_ref());
-    }
-}
 
 fn value(ex: &dyn Executor, code: &str) -> (serde_json::Value, String) {
     let out = run_on(ex, code);
     assert_eq!(out.outcome, Outcome::Ok, "{code}: {:?}", out.error);
     assert!(out.blocked.is_empty(), "{code}: {:?}", out.blocked);
     (
-        out.value.unwrap_or(serde_json::Value::Null),
-        out.value_display,
+        out.result.value.unwrap_or(serde_json::Value::Null),
+        out.result.value_display,
     )
 }
 
@@ -211,13 +205,13 @@ fn odd_strings_and_syntax_errors_are_reported_not_panics() {
 
         let out = run_on(ex, "let x = ;\n");
         assert_eq!(out.outcome, Outcome::Error);
-        let e = out.error.expect("error");
+        let e = out.result.error.expect("error");
         assert_eq!(e.name, "SyntaxError");
         assert!(e.stack.contains("sandbox.js:1"), "{}", e.stack);
 
         let out = run_on(ex, "throw 42");
         assert_eq!(out.outcome, Outcome::Error);
-        assert_eq!(out.error.expect("error").message, "42");
+        assert_eq!(out.result.error.expect("error").message, "42");
 
         let out = run_on(ex, "(function () { 'use strict'; return this })()");
         assert_eq!(out.value_display, "undefined");

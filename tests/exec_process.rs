@@ -7,6 +7,9 @@
 //! buffer, and the same executor instance must run the next request normally.
 #![cfg(target_os = "linux")]
 
+mod common;
+
+use common::{message, samples, slack};
 use sandbench::engine::exec::process::{self, ProcessExecutor};
 use sandbench::engine::exec::{
     CancelToken, ExecEvent, ExecOutcome, ExecRequest, Executor, Outcome,
@@ -85,19 +88,26 @@ fn run_with(
     (out, events)
 }
 
-fn quick_limits() -> Limits {
-    Limits {
-        timeout_ms: 300,
-        wall_timeout_ms: 600,
-        ..Limits::default()
-    }
+/// Runs `mode` on a fresh executor using the fake worker, with [`quick_limits`]: the outcome,
+/// its events and how long the run took.
+fn run_fake(mode: &str) -> (ExecOutcome, Vec<ExecEvent>, Duration) {
+    let exec = ProcessExecutor::with_program(&fake().script);
+    let t0 = Instant::now();
+    let (out, events) = run_with(&exec, mode, quick_limits(), &CancelToken::new());
+    (out, events, t0.elapsed())
 }
 
-fn message(o: &ExecOutcome) -> String {
-    o.error
-        .as_ref()
-        .map(|e| e.message.clone())
-        .unwrap_or_default()
+fn quick_limits() -> Limits {
+    budget(300, 600)
+}
+
+/// Default limits with a CPU budget and a wall deadline, in milliseconds.
+fn budget(timeout_ms: u64, wall_timeout_ms: u64) -> Limits {
+    Limits {
+        timeout_ms,
+        wall_timeout_ms,
+        ..Limits::default()
+    }
 }
 
 #[test]
@@ -159,8 +169,7 @@ fn an_oversized_frame_is_cut_off_not_buffered() {
 
 #[test]
 fn a_worker_dying_by_a_signal_is_crashed_with_the_signal_named() {
-    let exec = ProcessExecutor::with_program(&fake().script);
-    let (out, _) = run_with(&exec, "MODE_SEGV", quick_limits(), &CancelToken::new());
+    let (out, _, _) = run_fake("MODE_SEGV");
     assert_eq!(out.outcome, Outcome::Crashed);
     assert!(message(&out).contains("SIGSEGV"), "{}", message(&out));
     // What it printed before dying is kept.
@@ -169,54 +178,36 @@ fn a_worker_dying_by_a_signal_is_crashed_with_the_signal_named() {
 
 #[test]
 fn a_worker_aborting_on_a_failed_allocation_is_a_memory_limit() {
-    let exec = ProcessExecutor::with_program(&fake().script);
-    let (out, _) = run_with(
-        &exec,
-        "MODE_ALLOC_ABORT",
-        quick_limits(),
-        &CancelToken::new(),
-    );
+    let (out, _, _) = run_fake("MODE_ALLOC_ABORT");
     assert_eq!(out.outcome, Outcome::MemoryLimit, "{out:?}");
     assert!(message(&out).contains("SIGABRT"), "{}", message(&out));
 }
 
 #[test]
 fn an_abnormal_exit_is_crashed_with_status_and_stderr() {
-    let exec = ProcessExecutor::with_program(&fake().script);
-    let (out, _) = run_with(&exec, "MODE_EXIT3", quick_limits(), &CancelToken::new());
+    let (out, _, _) = run_fake("MODE_EXIT3");
     assert_eq!(out.outcome, Outcome::Crashed);
     let m = message(&out);
     assert!(
         m.contains("exit status 3") && m.contains("worker exploded"),
         "{m}"
     );
-    let (out, _) = run_with(
-        &exec,
-        "MODE_SILENT_EXIT",
-        quick_limits(),
-        &CancelToken::new(),
-    );
+    let (out, _, _) = run_fake("MODE_SILENT_EXIT");
     assert_eq!(out.outcome, Outcome::Crashed);
     assert!(message(&out).contains("exit status 0 before finishing"));
 }
 
 #[test]
 fn a_hung_worker_is_killed_at_the_wall_deadline_with_samples_meanwhile() {
-    let exec = ProcessExecutor::with_program(&fake().script);
-    let t0 = Instant::now();
-    let (out, events) = run_with(&exec, "MODE_HANG", quick_limits(), &CancelToken::new());
-    let took = t0.elapsed();
+    let (out, events, took) = run_fake("MODE_HANG");
     assert_eq!(out.outcome, Outcome::Timeout);
     assert!(took >= Duration::from_millis(600), "{took:?}");
-    assert!(took < Duration::from_millis(600 + 500), "{took:?}");
+    assert!(
+        took < Duration::from_millis(600) + slack(Duration::from_millis(500)),
+        "{took:?}"
+    );
     // ≥ 20 samples a second of the child's real RSS.
-    let samples: Vec<_> = events
-        .iter()
-        .filter_map(|e| match e {
-            ExecEvent::Sample(s) => Some(*s),
-            _ => None,
-        })
-        .collect();
+    let samples = samples(&events);
     assert!(samples.len() >= 12, "{} samples", samples.len());
     assert!(samples.iter().all(|s| s.memory_bytes > 0));
 }
@@ -241,17 +232,13 @@ fn a_worker_killed_from_outside_is_crashed_and_the_next_run_works() {
         }
         false
     });
-    let limits = Limits {
-        timeout_ms: 5000,
-        wall_timeout_ms: 10_000,
-        ..Limits::default()
-    };
+    let limits = budget(5000, 10_000);
     let t0 = Instant::now();
     let (out, _) = run_with(&exec, "MODE_HANG", limits, &CancelToken::new());
     assert!(killer.join().expect("killer thread"), "no pid written");
     assert_eq!(out.outcome, Outcome::Crashed, "{out:?}");
     assert!(message(&out).contains("SIGKILL"), "{}", message(&out));
-    assert!(t0.elapsed() < Duration::from_secs(5));
+    assert!(t0.elapsed() < slack(Duration::from_secs(5)));
     let (out, _) = run_with(&exec, "2 + 2", limits, &CancelToken::new());
     assert_eq!(out.outcome, Outcome::Ok);
 }
@@ -266,18 +253,17 @@ fn cancel_kills_the_worker_promptly() {
         c2.cancel();
         Instant::now()
     });
-    let limits = Limits {
-        timeout_ms: 5000,
-        wall_timeout_ms: 10_000,
-        ..Limits::default()
-    };
+    let limits = budget(5000, 10_000);
     let (out, _) = run_with(&exec, "MODE_HANG", limits, &cancel);
     let returned = Instant::now();
     let cancelled_at = canceller.join().expect("canceller");
     assert_eq!(out.outcome, Outcome::Cancelled);
     // The brief's bound is 50 ms; allow scheduling noise on a loaded 2-core machine.
     let lag = returned.saturating_duration_since(cancelled_at);
-    assert!(lag < Duration::from_millis(250), "{lag:?}");
+    assert!(
+        lag < Duration::from_millis(50) + slack(Duration::from_millis(200)),
+        "{lag:?}"
+    );
 }
 
 #[test]
@@ -312,10 +298,14 @@ fn a_missing_worker_program_is_a_clear_crash_and_probe_explains_it() {
         "{}",
         message(&out)
     );
-    let err = process::probe(std::path::Path::new("/nonexistent/sandbench")).expect_err("probe");
+    let err = process::probe(std::path::Path::new("/nonexistent/sandbench"))
+        .expect_err("probe")
+        .to_string();
     assert!(err.contains("cannot start worker"), "{err}");
     // A program that runs but is not a worker.
-    let err = process::probe(std::path::Path::new("/bin/false")).expect_err("probe");
+    let err = process::probe(std::path::Path::new("/bin/false"))
+        .expect_err("probe")
+        .to_string();
     assert!(err.contains("not runnable as a sandbench worker"), "{err}");
 }
 
@@ -329,8 +319,8 @@ const WORKER_PROGRAMS: [&str; 2] = [
 #[test]
 fn the_real_worker_passes_its_probe() {
     for program in WORKER_PROGRAMS {
-        let status = process::probe(std::path::Path::new(program)).expect("probe");
-        assert!(status.starts_with("Landlock "), "{program}: {status}");
+        // It reports one of the Landlock states (a word it cannot name fails the probe).
+        process::probe(std::path::Path::new(program)).expect("probe");
     }
 }
 
@@ -344,7 +334,9 @@ fn a_worker_from_another_build_is_refused_by_the_probe() {
     )
     .expect("write script");
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    let err = process::probe(&path).expect_err("a stale worker must not pass");
+    let err = process::probe(&path)
+        .expect_err("a stale worker must not pass")
+        .to_string();
     assert!(err.contains("a worker from another build"), "{err}");
     assert!(err.contains(process::BUILD_ID), "{err}");
 }
@@ -761,11 +753,7 @@ fn the_real_worker_gives_the_same_results_as_the_in_process_engine() {
 #[test]
 fn a_builtin_that_ignores_the_interrupt_is_killed_by_the_wall_deadline() {
     let exec = real(0);
-    let limits = Limits {
-        timeout_ms: 100,
-        wall_timeout_ms: 300,
-        ..Limits::default()
-    };
+    let limits = budget(100, 300);
     let threads_before = threads_of_this_process();
     let t0 = Instant::now();
     let (out, _) = run_with(
@@ -776,7 +764,10 @@ fn a_builtin_that_ignores_the_interrupt_is_killed_by_the_wall_deadline() {
     );
     let took = t0.elapsed();
     assert_eq!(out.outcome, Outcome::Timeout, "{out:?}");
-    assert!(took < Duration::from_millis(300 + 500), "{took:?}");
+    assert!(
+        took < Duration::from_millis(300) + slack(Duration::from_millis(500)),
+        "{took:?}"
+    );
     // Out of process nothing is left behind in the host: no runaway thread.
     assert_eq!(out.runaway_threads, 0);
     assert!(threads_of_this_process() <= threads_before + 1);
@@ -814,11 +805,7 @@ fn children_matching(needle: &str) -> Vec<i32> {
 fn a_real_worker_killed_mid_run_is_crashed_and_the_next_run_works() {
     let exec = real(0);
     // A wall timeout no other test uses, to find this run's worker among our children.
-    let limits = Limits {
-        timeout_ms: 9_000,
-        wall_timeout_ms: 9_871,
-        ..Limits::default()
-    };
+    let limits = budget(9_000, 9_871);
     let killer = std::thread::spawn(|| {
         for _ in 0..400 {
             if let Some(&pid) = children_matching("--wall-timeout-ms 9871").first() {
@@ -836,7 +823,7 @@ fn a_real_worker_killed_mid_run_is_crashed_and_the_next_run_works() {
     assert!(killer.join().expect("killer"), "worker not found");
     assert_eq!(out.outcome, Outcome::Crashed, "{out:?}");
     assert!(message(&out).contains("SIGKILL"), "{}", message(&out));
-    assert!(t0.elapsed() < Duration::from_secs(5));
+    assert!(t0.elapsed() < slack(Duration::from_secs(5)));
     let (out, _) = run_with(&exec, "'still ' + 'fine'", limits, &CancelToken::new());
     assert_eq!(out.value, Some(serde_json::json!("still fine")));
 }
@@ -854,7 +841,10 @@ fn cancelling_a_real_busy_worker_is_prompt() {
     let (out, events) = run_with(&exec, "for (;;) {}", Limits::default(), &cancel);
     let lag = Instant::now().saturating_duration_since(canceller.join().expect("canceller"));
     assert_eq!(out.outcome, Outcome::Cancelled);
-    assert!(lag < Duration::from_millis(250), "{lag:?}");
+    assert!(
+        lag < Duration::from_millis(50) + slack(Duration::from_millis(200)),
+        "{lag:?}"
+    );
     // The busy child was sampled while it ran: CPU time climbs.
     let cpu: Vec<f64> = events
         .iter()
@@ -896,26 +886,14 @@ fn the_address_space_rlimit_leaves_room_for_every_memory_limit() {
 fn the_smallest_wall_timeout_is_a_timeout_not_a_startup_failure() {
     // Starting a worker takes longer than 1 ms; that time is not the script's.
     let exec = real(0);
-    let limits = Limits {
-        timeout_ms: 1,
-        wall_timeout_ms: 1,
-        ..Limits::default()
-    };
+    let limits = budget(1, 1);
     let (out, _) = run_with(&exec, "for (;;) {}", limits, &CancelToken::new());
     assert_eq!(out.outcome, Outcome::Timeout, "{out:?}");
 }
 
 #[test]
 fn a_worker_that_never_stops_talking_is_still_killed_on_a_bound() {
-    let exec = ProcessExecutor::with_program(&fake().script);
-    let t0 = Instant::now();
-    let (out, _) = run_with(
-        &exec,
-        "MODE_TALK_FOREVER",
-        quick_limits(),
-        &CancelToken::new(),
-    );
-    let took = t0.elapsed();
+    let (out, _, took) = run_fake("MODE_TALK_FOREVER");
     // Whichever bound comes first: the wall deadline, or (a fast machine fills it in time)
     // the cap on the total output of one run.
     let output_cap = out.outcome == Outcome::Crashed && message(&out).contains("output exceeded");
@@ -927,24 +905,19 @@ fn a_worker_that_never_stops_talking_is_still_killed_on_a_bound() {
     );
     // wall 600 ms + kill grace 100 ms + at most REPORT_GRACE for a worker still sending.
     let bound = Duration::from_millis(600 + 100) + process::REPORT_GRACE;
-    assert!(took < bound + Duration::from_millis(300), "{took:?}");
+    assert!(took < bound + slack(Duration::from_millis(300)), "{took:?}");
     assert!(out.console.len() <= quick_limits().console_max_lines + 1);
 }
 
 #[test]
 fn a_worker_flooding_stderr_is_killed_at_the_deadline() {
-    let exec = ProcessExecutor::with_program(&fake().script);
-    let t0 = Instant::now();
-    let (out, _) = run_with(
-        &exec,
-        "MODE_STDERR_FOREVER",
-        quick_limits(),
-        &CancelToken::new(),
-    );
-    let took = t0.elapsed();
+    let (out, _, took) = run_fake("MODE_STDERR_FOREVER");
     assert_eq!(out.outcome, Outcome::Timeout, "{}", message(&out));
     // Stderr is not a report: no extension past wall 600 ms + kill grace 100 ms.
-    assert!(took < Duration::from_millis(600 + 100 + 300), "{took:?}");
+    assert!(
+        took < Duration::from_millis(600 + 100) + slack(Duration::from_millis(300)),
+        "{took:?}"
+    );
 }
 
 #[test]
@@ -1001,7 +974,7 @@ fn pooled_workers_run_each_request_fresh_and_with_its_own_settings() {
     req.input = Some(serde_json::json!({"who": "input"}));
     let out = exec.run(&req, &CancelToken::new(), &mut |_| {});
     assert_eq!(out.outcome, Outcome::Error, "{out:?}");
-    let err = out.error.expect("an error");
+    let err = out.result.error.expect("an error");
     assert_eq!(err.message, "from input");
     assert!(err.stack.contains("mine.js"), "{}", err.stack);
     wait_for_pool(&exec);

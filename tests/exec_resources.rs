@@ -4,36 +4,26 @@
 
 mod common;
 
-use common::{executors, run_events_on, run_on, run_with_on, short};
-use sandbench::engine::exec::{CancelToken, ExecEvent, ExecRequest, Executor, Outcome};
+use common::{
+    assert_clean_next_run, assert_outcome, each, limited, message, run_events_on, run_limited,
+    run_on, run_with_on, samples, slack, slack_ms,
+};
+use sandbench::engine::exec::{
+    CancelToken, ExecEvent, ExecRequest, Executor, Outcome, MAX_INPUT_DEPTH,
+};
 use sandbench::engine::policy::Limits;
 use std::time::{Duration, Instant};
 
-const SLACK_MS: f64 = 1000.0;
-
-fn each(f: impl Fn(&dyn Executor)) {
-    for ex in executors() {
-        f(ex.as_ref());
-    }
-}
-
-fn assert_clean_next_run(ex: &dyn Executor) {
-    let out = run_on(ex, "[1, 2, 3].map(x => x * 2).join(',')");
-    assert_eq!(out.outcome, Outcome::Ok, "{:?}", out.error);
-    assert_eq!(out.value, Some(serde_json::json!("2,4,6")));
-    assert!(out.console.is_empty());
-}
-
 fn assert_cpu_limited(ex: &dyn Executor, code: &str, timeout_ms: u64) {
-    let out = run_with_on(ex, &short(code, timeout_ms));
+    let out = run_limited(ex, code, timeout_ms);
     assert_eq!(out.outcome, Outcome::Timeout, "{code}: {:?}", out.error);
     assert!(
-        out.duration_ms < timeout_ms as f64 + SLACK_MS,
+        out.duration_ms < timeout_ms as f64 + slack_ms(1000.0),
         "{code}: took {} ms",
         out.duration_ms
     );
     assert!(
-        out.cpu_ms <= timeout_ms as f64 + SLACK_MS,
+        out.cpu_ms <= timeout_ms as f64 + slack_ms(1000.0),
         "{code}: cpu {}",
         out.cpu_ms
     );
@@ -58,13 +48,7 @@ fn microtask_chains_time_out_and_never_reach_the_next_run() {
         assert_cpu_limited(ex, "function f() { Promise.resolve().then(f) }\nf()", 200);
         assert_cpu_limited(ex, "(async () => { for (;;) await null })()", 200);
         // Jobs queued by one run never execute in a later one.
-        let out = run_with_on(
-            ex,
-            &short(
-                "let n = 0; function f() { n++; if (n % 1000 === 0) console.log('tick'); Promise.resolve().then(f) }\nf()",
-                100,
-            ),
-        );
+        let out = run_limited(ex, "let n = 0; function f() { n++; if (n % 1000 === 0) console.log('tick'); Promise.resolve().then(f) }\nf()", 100);
         assert_eq!(out.outcome, Outcome::Timeout);
         let next = run_on(ex, "Promise.resolve(1).then(x => x + 1)");
         assert_eq!(next.value, Some(serde_json::json!(2)));
@@ -82,7 +66,7 @@ fn catastrophic_regex_times_out() {
 #[test]
 fn memory_bombs_stop_at_the_limit_even_when_they_catch_oom() {
     each(|ex| {
-        let mut req = short(
+        let mut req = limited(
             "const keep = [];\nwhile (true) { try { keep.push('x'.repeat(1 << 20) + keep.length) } catch (e) { } }",
             5000,
         );
@@ -99,7 +83,7 @@ fn memory_bombs_stop_at_the_limit_even_when_they_catch_oom() {
             "{}",
             out.peak_memory_bytes
         );
-        assert!(out.duration_ms < 2000.0, "{}", out.duration_ms);
+        assert!(out.duration_ms < slack_ms(2000.0), "{}", out.duration_ms);
 
         // An OOM the script catches and then finishes normally is a normal run.
         let mut req = ExecRequest::new(
@@ -133,9 +117,15 @@ fn deep_recursion_is_a_stack_overflow() {
 #[test]
 fn console_floods_are_capped_with_a_visible_marker() {
     each(|ex| {
-        let out = run_with_on(ex, &short("while (true) console.log('x'.repeat(100))", 300));
-        assert_eq!(out.outcome, Outcome::Timeout);
-        assert!(out.console_truncated);
+        let out = run_limited(ex, "while (true) console.log('x'.repeat(100))", 300);
+        assert_outcome(ex, &out, Outcome::Timeout);
+        assert!(
+            out.console_truncated,
+            "{}: {} lines, {:?}",
+            ex.name(),
+            out.console.len(),
+            out.error
+        );
         let limits = Limits::default();
         assert!(out.console.len() <= limits.console_max_lines + 1);
         let bytes: usize = out.console.iter().map(|l| l.text.len() + 1).sum();
@@ -168,7 +158,7 @@ fn returned_proxies_getters_and_deep_values_are_read_safely() {
         );
         assert_eq!(out.outcome, Outcome::Ok);
         assert_eq!(out.value_display, "[Proxy]");
-        assert!(t.elapsed() < Duration::from_secs(2));
+        assert!(t.elapsed() < slack(Duration::from_secs(2)));
 
         let out = run_on(ex, "({ a: 1, get b() { while (true) {} } })");
         assert_eq!(out.outcome, Outcome::Ok);
@@ -228,7 +218,10 @@ fn cancel_from_another_thread_stops_a_run_quickly() {
         assert_eq!(out.outcome, Outcome::Cancelled);
         let at = cancelled_at.lock().expect("lock").expect("cancelled");
         let latency = ended.duration_since(at);
-        assert!(latency < Duration::from_millis(50 + 450), "{latency:?}");
+        assert!(
+            latency < Duration::from_millis(50) + slack(Duration::from_millis(450)),
+            "{latency:?}"
+        );
         assert_clean_next_run(ex);
     });
 }
@@ -240,7 +233,7 @@ fn runs_stream_samples_and_finish_last() {
             ex,
             // Grow to a few MB (well under the memory limit), then spin until the CPU budget ends,
             // so the run always lasts the full 0.5 s however fast the machine is.
-            &short(
+            &limited(
                 "let a = []; for (let i = 0; i < 100000; i++) a.push({ i }); while (true) {}",
                 500,
             ),
@@ -251,13 +244,7 @@ fn runs_stream_samples_and_finish_last() {
             Some(ExecEvent::Finished(f)) => assert_eq!(**f, out),
             other => panic!("{other:?}"),
         }
-        let samples: Vec<_> = events
-            .iter()
-            .filter_map(|e| match e {
-                ExecEvent::Sample(s) => Some(*s),
-                _ => None,
-            })
-            .collect();
+        let samples = samples(&events);
         // At least 20 per second over a run of ≥ 0.5 s.
         assert!(samples.len() >= 10, "{} samples", samples.len());
         assert!(samples.iter().any(|s| s.memory_bytes > 1_000_000));
@@ -289,7 +276,7 @@ fn builtins_that_ignore_the_interrupt_hit_the_wall_deadline() {
         let before = Instant::now();
         let out = run_with_on(ex, &req);
         assert_eq!(out.outcome, Outcome::Timeout, "{:?}", out.error);
-        assert!(before.elapsed() < Duration::from_millis(400 + 1000));
+        assert!(before.elapsed() < Duration::from_millis(400) + slack(Duration::from_secs(1)));
         if ex.name() == "quickjs" {
             assert!(out.runaway_threads >= 1, "the stuck thread is counted");
         }
@@ -304,10 +291,50 @@ fn limits_out_of_range_and_oversized_code_are_clear_errors() {
         req.limits.memory_mb = 100_000;
         let out = run_with_on(ex, &req);
         assert_eq!(out.outcome, Outcome::Error);
-        assert!(out.error.expect("error").message.contains("memory"));
+        assert!(out
+            .error
+            .as_ref()
+            .expect("error")
+            .message
+            .contains("memory"));
         let out = run_on(ex, &"1;".repeat(60 * 1024));
         assert_eq!(out.outcome, Outcome::Error);
-        assert!(out.error.expect("error").message.contains("limit"));
+        assert!(out.error.as_ref().expect("error").message.contains("limit"));
+    });
+}
+
+/// A request `validate` refuses is the same `error` outcome on every executor, without a run;
+/// the deepest valid `input` runs on every executor (the worker parses it too).
+#[test]
+fn invalid_requests_are_the_same_clear_error_everywhere() {
+    let nested = |n: usize| (0..n).fold(serde_json::json!(1), |v, _| serde_json::json!([v]));
+    each(|ex| {
+        let mut req = ExecRequest::new("typeof input");
+        req.input = Some(nested(MAX_INPUT_DEPTH));
+        let out = run_with_on(ex, &req);
+        assert_eq!(
+            out.value,
+            Some(serde_json::json!("object")),
+            "{}: {:?}",
+            ex.name(),
+            out.error
+        );
+        req.input = Some(nested(MAX_INPUT_DEPTH + 1));
+        let out = run_with_on(ex, &req);
+        assert_eq!(out.outcome, Outcome::Error, "{}", ex.name());
+        let e = out.error.as_ref().expect("error");
+        assert_eq!(
+            (e.name.as_str(), e.message.contains("nested deeper")),
+            ("PolicyError", true)
+        );
+        assert_eq!(out.executor, ex.name());
+        for name in ["", "a\0.js"] {
+            let mut req = ExecRequest::new("1");
+            req.filename = name.to_string();
+            let out = run_with_on(ex, &req);
+            assert_eq!(out.outcome, Outcome::Error, "{}: {name:?}", ex.name());
+            assert!(message(&out).contains("file name"), "{}", message(&out));
+        }
     });
 }
 
@@ -417,11 +444,8 @@ mod never_panics {
 #[test]
 fn blocked_floods_and_tiny_memory_limits_stay_bounded() {
     each(|ex| {
-        let out = run_with_on(
-            ex,
-            &short("for (;;) { try { process } catch (e) { } }", 200),
-        );
-        assert_eq!(out.outcome, Outcome::Timeout);
+        let out = run_limited(ex, "for (;;) { try { process } catch (e) { } }", 200);
+        assert_outcome(ex, &out, Outcome::Timeout);
         // One listed attempt, repeated: the list stays one entry long, the count keeps up.
         assert_eq!(
             out.blocked.len(),

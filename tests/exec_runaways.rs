@@ -5,17 +5,10 @@
 
 mod common;
 
-use common::{executors, run_with_on};
+use common::{executors, limited, run_with_on, slack};
 use sandbench::engine::exec::quickjs::{QuickJsExecutor, MAX_LIVE_RUNAWAYS, STUCK_WAIT};
-use sandbench::engine::exec::{ExecRequest, Outcome};
+use sandbench::engine::exec::Outcome;
 use std::time::{Duration, Instant};
-
-fn limited(code: &str, timeout_ms: u64) -> ExecRequest {
-    let mut req = ExecRequest::new(code);
-    req.limits.timeout_ms = timeout_ms;
-    req.limits.wall_timeout_ms = timeout_ms * 2;
-    req
-}
 
 /// Holds 64 MB (in-process: kept by the stuck thread) and never polls the interrupt.
 const FOREVER: &str = "const k = new Uint8Array(64 << 20).fill(1);\n\
@@ -37,7 +30,7 @@ fn stuck_threads_are_capped_and_the_process_executor_kills_them() {
             let t0 = Instant::now();
             while QuickJsExecutor::live_runaway_threads() > 0 {
                 assert!(
-                    t0.elapsed() < Duration::from_secs(120),
+                    t0.elapsed() < slack(Duration::from_secs(120)),
                     "a finished runaway must leave the live count"
                 );
                 std::thread::sleep(Duration::from_millis(50));
@@ -56,7 +49,7 @@ fn stuck_threads_are_capped_and_the_process_executor_kills_them() {
                     "{msg}"
                 );
                 assert!(
-                    started.elapsed() < STUCK_WAIT + Duration::from_millis(500),
+                    started.elapsed() < STUCK_WAIT + slack(Duration::from_millis(500)),
                     "refused after a bounded wait: {:?}",
                     started.elapsed()
                 );

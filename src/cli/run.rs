@@ -197,6 +197,17 @@ pub fn main(args: RunArgs) -> u8 {
         Ok(j) => j,
         Err(e) => return super::usage_error(e),
     };
+    // Every request is checked before any runs: a bad one is a usage error, with no partial
+    // output (the executor would report it as an `error` outcome).
+    let invalid = jobs.iter().find_map(|job| {
+        let req = config.request(&job.code, &job.display);
+        req.validate()
+            .err()
+            .map(|e| format!("{}: {e}", job.display))
+    });
+    if let Some(e) = invalid {
+        return super::usage_error(e);
+    }
 
     let color = !args.json && super::style::stdout_colour();
     let stdout = std::io::stdout();

@@ -7,7 +7,7 @@
 //! recognise falls through to clap, which parses it with the same [`WorkerArgs`] and reports
 //! usage errors as usual.
 
-use crate::engine::exec::process::{worker_main, WorkerOptions};
+use crate::engine::exec::worker::{worker_main, WorkerOptions};
 use clap::Args;
 use std::ffi::OsString;
 

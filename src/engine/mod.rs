@@ -4,6 +4,7 @@ pub mod exec;
 pub mod hash;
 pub mod lexer;
 pub mod policy;
+pub mod procfs;
 pub mod scan;
 pub mod text;
 

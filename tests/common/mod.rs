@@ -1,12 +1,16 @@
-//! Shared helpers for the executor suites: every suite loops over [`executors`].
+//! Shared helpers for the executor suites: every suite loops over [`executors`] (with
+//! [`each`]), builds requests with [`limited`] and checks timing with [`slack`].
 #![allow(dead_code)]
 
 pub mod cli;
 pub mod scan;
 
 use sandbench::engine::exec::quickjs::QuickJsExecutor;
-use sandbench::engine::exec::{CancelToken, ExecEvent, ExecOutcome, ExecRequest, Executor};
+use sandbench::engine::exec::{
+    CancelToken, ExecEvent, ExecOutcome, ExecRequest, Executor, Outcome, Sample,
+};
 use sandbench::engine::policy::Limits;
+use std::time::Duration;
 
 /// Every executor the attack, resource and benign suites must cover.
 pub fn executors() -> Vec<Box<dyn Executor>> {
@@ -24,9 +28,21 @@ pub fn executors() -> Vec<Box<dyn Executor>> {
     ]
 }
 
+/// Runs `f` on every executor.
+pub fn each(f: impl Fn(&dyn Executor)) {
+    for ex in executors() {
+        f(ex.as_ref());
+    }
+}
+
 /// Runs `code` with default limits on `ex`.
 pub fn run_on(ex: &dyn Executor, code: &str) -> ExecOutcome {
     run_with_on(ex, &ExecRequest::new(code))
+}
+
+/// Runs `code` on `ex` with a CPU budget of `timeout_ms` (see [`limited`]).
+pub fn run_limited(ex: &dyn Executor, code: &str, timeout_ms: u64) -> ExecOutcome {
+    run_with_on(ex, &limited(code, timeout_ms))
 }
 
 /// Runs a request on `ex`, checking the event-stream contract on the way.
@@ -59,9 +75,82 @@ pub fn run_with(req: &ExecRequest) -> ExecOutcome {
     run_with_on(executors()[0].as_ref(), req)
 }
 
-/// A request with a short CPU timeout (wall = 2×).
-pub fn short(code: &str, timeout_ms: u64) -> ExecRequest {
+/// A request with a CPU budget of `timeout_ms` and a wall deadline of twice that.
+pub fn limited(code: &str, timeout_ms: u64) -> ExecRequest {
     let mut req = ExecRequest::new(code);
     req.limits = Limits::with_timeout(timeout_ms);
     req
+}
+
+/// Asserts how a run on `ex` ended, naming the executor and the run's error otherwise.
+#[track_caller]
+pub fn assert_outcome(ex: &dyn Executor, out: &ExecOutcome, want: Outcome) {
+    assert_eq!(out.outcome, want, "{}: {:?}", ex.name(), out.error);
+}
+
+/// The message of a run's error ("" without one).
+pub fn message(out: &ExecOutcome) -> &str {
+    out.error.as_ref().map_or("", |e| e.message.as_str())
+}
+
+/// The `Sample` events of a run.
+pub fn samples(events: &[ExecEvent]) -> Vec<Sample> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            ExecEvent::Sample(s) => Some(*s),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The executor still works and a run starts from a clean slate: intrinsics pristine, no
+/// global left over, no console or blocked attempt carried over.
+pub fn assert_clean_next_run(ex: &dyn Executor) {
+    let out = run_on(
+        ex,
+        "[typeof globalThis.leak, ' a '.trim(), [3, 1, 2].sort().join(), \
+          Object.keys(Object.prototype).length, new Map([[1, 2]]).get(1), \
+          [1, 2, 3].map(x => x * 2).join(',')]",
+    );
+    assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
+    assert_eq!(
+        out.value,
+        Some(serde_json::json!([
+            "undefined",
+            "a",
+            "1,2,3",
+            0,
+            2,
+            "2,4,6"
+        ])),
+        "{}: the next run must see pristine intrinsics",
+        ex.name()
+    );
+    assert!(out.console.is_empty(), "{}: {:?}", ex.name(), out.console);
+    assert!(out.blocked.is_empty(), "{}: {:?}", ex.name(), out.blocked);
+}
+
+/// The one slack factor of every timing bound in the executor suites.
+///
+/// A timing assertion reads `limit + slack(allowance)`: the limit is what the executor
+/// enforces (never scaled), the allowance what an idle two-core machine needs on top of it
+/// (start-up, scheduling, a worker's report), as measured when the test was written. `slack`
+/// multiplies every allowance by one factor: 1, or `SANDBENCH_TEST_SLACK` (a whole number,
+/// e.g. 3) on a machine known to be slower or busier. Lower bounds are never scaled.
+pub fn slack(allowance: Duration) -> Duration {
+    allowance * slack_factor()
+}
+
+/// [`slack`] in milliseconds, for bounds on reported durations.
+pub fn slack_ms(allowance_ms: f64) -> f64 {
+    allowance_ms * f64::from(slack_factor())
+}
+
+fn slack_factor() -> u32 {
+    std::env::var("SANDBENCH_TEST_SLACK")
+        .ok()
+        .and_then(|v| v.parse::<u32>().ok())
+        .filter(|&f| (1..=100).contains(&f))
+        .unwrap_or(1)
 }

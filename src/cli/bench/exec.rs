@@ -31,6 +31,7 @@ use super::BenchArgs;
 use crate::engine::exec::quickjs::Sandbox;
 use crate::engine::exec::{self, CancelToken, ExecOutcome, ExecRequest, Executor, Outcome};
 use crate::engine::policy::Limits;
+use crate::engine::procfs;
 use serde_json::{json, Value};
 use std::time::Instant;
 
@@ -56,21 +57,14 @@ fn us_since(t0: Instant) -> f64 {
 
 const MB: f64 = 1024.0 * 1024.0;
 
-/// Resident set size of this process, in bytes (from /proc/self/statm).
+/// Resident set size of this process, in bytes.
 pub fn rss_bytes() -> Option<u64> {
-    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
-    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
-    // SAFETY: sysconf has no preconditions.
-    let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
-    Some(pages * u64::try_from(page).ok()?)
+    procfs::Process::Current.rss_bytes()
 }
 
-/// Peak resident set size of this process, in bytes (VmHWM of /proc/self/status).
+/// Peak resident set size of this process, in bytes.
 pub fn peak_rss_bytes() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb * 1024)
+    procfs::Process::Current.peak_rss_bytes()
 }
 
 // ---------- measurements ----------
@@ -206,7 +200,7 @@ fn timeout50(x: &dyn Executor, w: &Workloads) -> Result<(Vec<f64>, String), Stri
                 o.outcome.as_str()
             ));
         }
-        last = o.error.map_or_else(
+        last = o.error.as_ref().map_or_else(
             || "timeout".to_string(),
             |e| format!("{}: {}", e.name, e.message),
         );
@@ -442,7 +436,7 @@ pub fn memlimit(
     let t0 = Instant::now();
     let o = run_exec(x.as_ref(), &req);
     let stack_ms = us_since(t0) / 1e3;
-    let stack_err = o.error.map_or_else(
+    let stack_err = o.error.as_ref().map_or_else(
         || o.outcome.as_str().to_string(),
         |e| format!("{}: {}", e.name, e.message),
     );

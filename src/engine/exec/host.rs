@@ -337,8 +337,11 @@ pub fn install<'js>(
     Ok(())
 }
 
-/// Deepest `input` accepted (JSON parsed by serde_json stops at 128 anyway).
-const MAX_INPUT_DEPTH: usize = 256;
+/// Deepest `input` built (a valid request is never deeper: see [`ExecRequest::validate`]);
+/// checked again here because the build recurses.
+///
+/// [`ExecRequest::validate`]: super::ExecRequest::validate
+const MAX_INPUT_DEPTH: usize = super::MAX_INPUT_DEPTH;
 
 /// Builds `input` as a deeply frozen JS value, natively.
 fn frozen_js<'js>(

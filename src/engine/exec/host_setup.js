@@ -58,8 +58,10 @@
   let siteFile;
   let siteLine;
   let siteCol;
-  function where() {
-    if (!pst || !stl) return quiet(() => stackOf(new ErrorCtor()));
+  // The engine's call sites for a new error; undefined when it made none. It calls
+  // prepareStackTrace (sitesOf) while it builds them and keeps null if that throws, so an
+  // interrupt (or an out-of-memory error) raised on that call is swallowed, not thrown.
+  function callSites() {
     const p = apply(pst.get, ErrorCtor, []);
     const l = apply(stl.get, ErrorCtor, []);
     apply(pst.set, ErrorCtor, [sitesOf]);
@@ -72,7 +74,16 @@
       apply(pst.set, ErrorCtor, [p]);
       apply(stl.set, ErrorCtor, [l]);
     }
-    if (!sites || typeof sites.length !== 'number') return '';
+    return sites && typeof sites.length === 'number' ? sites : undefined;
+  }
+  function where() {
+    if (!pst || !stl) return quiet(() => stackOf(new ErrorCtor()));
+    // A swallowed interrupt is not lost: the engine asks the interrupt handler again once its
+    // poll counter runs down anew (thousands of polls later), so the second try gets the call
+    // sites and the attempt keeps its location; the stopped run still ends right after. Only
+    // when both fail (out of memory) is the attempt recorded without a location.
+    const sites = callSites() || callSites();
+    if (!sites) return '';
     for (let i = 0; i < sites.length; i++) {
       const site = sites[i];
       if (siteFile === undefined) {

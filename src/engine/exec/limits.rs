@@ -104,6 +104,10 @@ impl CountingAllocator {
     }
 }
 
+/// Usable size of an allocation.
+///
+/// # Safety
+/// `ptr` must be a live allocation of libc `malloc`, `calloc` or `realloc`.
 unsafe fn usable(ptr: *mut u8) -> usize {
     // SAFETY: ptr came from libc malloc/realloc (caller's contract).
     unsafe { libc::malloc_usable_size(ptr.cast()) }
@@ -147,6 +151,8 @@ unsafe impl Allocator for CountingAllocator {
         p
     }
 
+    /// # Safety
+    /// `ptr` is null or a live allocation of this allocator, not used afterwards.
     unsafe fn dealloc(&mut self, ptr: *mut u8) {
         if ptr.is_null() {
             return;
@@ -158,6 +164,9 @@ unsafe impl Allocator for CountingAllocator {
         unsafe { libc::free(ptr.cast()) };
     }
 
+    /// # Safety
+    /// `ptr` is null or a live allocation of this allocator; on success it is not used
+    /// afterwards (the returned pointer replaces it).
     unsafe fn realloc(&mut self, ptr: *mut u8, new_size: usize) -> *mut u8 {
         if ptr.is_null() {
             return self.alloc(new_size);
@@ -182,6 +191,8 @@ unsafe impl Allocator for CountingAllocator {
         p
     }
 
+    /// # Safety
+    /// `ptr` is a live allocation of this allocator.
     unsafe fn usable_size(ptr: *mut u8) -> usize {
         // SAFETY: caller guarantees ptr came from this allocator.
         unsafe { usable(ptr) }
@@ -347,10 +358,6 @@ impl Control {
     /// Asks the script to stop because the wall deadline passed (from a supervisor thread).
     pub fn force_wall_timeout(&self) {
         self.force_wall.store(true, Ordering::SeqCst);
-    }
-
-    pub fn is_cancelled(&self) -> bool {
-        self.cancel.load(Ordering::SeqCst)
     }
 
     pub fn reason(&self) -> StopReason {

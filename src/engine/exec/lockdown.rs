@@ -9,20 +9,23 @@
 //!    (`RLIMIT_NOFILE` 3), no locked memory, no message queues. `RLIMIT_NPROC` is per user and
 //!    would also refuse the engine's own thread, so new processes are refused by seccomp
 //!    instead.
-//! 2. working directory `/` (the parent also starts the worker there with an empty
-//!    environment).
+//! 2. working directory: an empty directory on tmpfs (`/dev/shm`, else `/tmp`), entered and
+//!    then removed, so nothing can be created in it even before seccomp; `/` only where no
+//!    such directory can be made. (The parent starts the worker in `/`, with an empty
+//!    environment.)
 //! 3. Landlock, best effort: every file-system access right, TCP bind/connect and abstract
 //!    unix sockets / signals outside the sandbox are handled with no rule granting any.
 //! 4. `PR_SET_NO_NEW_PRIVS`.
-//! 5. A seccomp allowlist: memory management (never executable), reading fd 0 and writing fds 1 and 2, clocks,
-//!    futexes, signals for itself, threads (`clone` with `CLONE_THREAD` only), exit. Every
+//! 5. A seccomp allowlist: memory management (never executable), reading fd 0 and writing
+//!    fds 1 and 2, clocks, futexes, signals for itself, threads (`clone` with `CLONE_THREAD`
+//!    only), exit. Every
 //!    other system call fails with `EPERM` — so even native code running in the worker cannot
 //!    open a file, a socket or a process. `clone3` fails with `ENOSYS` so that the C library
 //!    falls back to `clone`, whose flags the filter can inspect. The filter is one BPF program
 //!    doing a binary search over the system call numbers (built here, installed with
 //!    seccompiler); a test checks it decides exactly like the linear seccompiler filter.
 
-use std::fmt;
+use std::io;
 
 /// What the lockdown is sized from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,12 +66,32 @@ pub enum LandlockState {
 }
 
 impl LandlockState {
+    /// The word the worker's probe reports (parsed back by [`str::parse`]).
     pub fn as_str(self) -> &'static str {
         match self {
             LandlockState::Full => "full",
             LandlockState::Partial => "partial",
             LandlockState::Unsupported => "unsupported",
         }
+    }
+}
+
+/// A Landlock state word that is not one of [`LandlockState::as_str`]'s.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown Landlock state")]
+pub struct UnknownLandlockState;
+
+impl std::str::FromStr for LandlockState {
+    type Err = UnknownLandlockState;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        [
+            LandlockState::Full,
+            LandlockState::Partial,
+            LandlockState::Unsupported,
+        ]
+        .into_iter()
+        .find(|l| l.as_str() == s)
+        .ok_or(UnknownLandlockState)
     }
 }
 
@@ -89,47 +112,64 @@ pub enum Workdir {
 }
 
 /// A layer that could not be applied. The worker refuses to run code after any of these.
-#[derive(Debug)]
-pub struct LockdownError {
-    pub step: &'static str,
-    pub detail: String,
+#[derive(Debug, thiserror::Error)]
+pub enum LockdownError {
+    /// A system call of step `step` failed.
+    #[error("lockdown failed at {step}: {source}")]
+    Os {
+        step: &'static str,
+        #[source]
+        source: io::Error,
+    },
+    /// The seccomp filter could not be built.
+    #[error("lockdown failed at seccomp: {0}")]
+    Filter(&'static str),
+    #[cfg(target_os = "linux")]
+    #[error("lockdown failed at seccomp: {0}")]
+    Seccomp(#[from] seccompiler::Error),
+    #[error("lockdown failed at platform: not Linux: no seccomp")]
+    Unsupported,
 }
 
-impl fmt::Display for LockdownError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "lockdown failed at {}: {}", self.step, self.detail)
-    }
-}
-
-impl std::error::Error for LockdownError {}
-
-fn err(step: &'static str, detail: impl fmt::Display) -> LockdownError {
-    LockdownError {
+/// The last OS error, as the failure of `step`.
+#[cfg(target_os = "linux")]
+fn os_error(step: &'static str) -> LockdownError {
+    LockdownError::Os {
         step,
-        detail: detail.to_string(),
+        source: io::Error::last_os_error(),
     }
+}
+
+/// Why this process cannot lock a worker down with seccomp.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SeccompUnavailable {
+    /// `prctl(PR_GET_SECCOMP)` failed with this errno.
+    #[error("the kernel has no seccomp support ({})", io::Error::from_raw_os_error(*.0))]
+    NoKernelSupport(i32),
+    #[error("this process is in strict seccomp mode")]
+    StrictMode,
+    #[error("not Linux: the process executor needs seccomp")]
+    NotLinux,
 }
 
 /// Whether this kernel can install seccomp filters (checked without installing one).
 #[cfg(target_os = "linux")]
-pub fn seccomp_available() -> Result<(), String> {
+pub fn seccomp_available() -> Result<(), SeccompUnavailable> {
     // SAFETY: PR_GET_SECCOMP takes no pointer arguments.
     let mode = unsafe { libc::prctl(libc::PR_GET_SECCOMP, 0, 0, 0, 0) };
     if mode < 0 {
-        return Err(format!(
-            "the kernel has no seccomp support ({})",
-            std::io::Error::last_os_error()
-        ));
+        let errno = io::Error::last_os_error().raw_os_error().unwrap_or(0);
+        return Err(SeccompUnavailable::NoKernelSupport(errno));
     }
     if mode == 1 {
-        return Err("this process is in strict seccomp mode".to_string());
+        return Err(SeccompUnavailable::StrictMode);
     }
     Ok(())
 }
 
 #[cfg(not(target_os = "linux"))]
-pub fn seccomp_available() -> Result<(), String> {
-    Err("not Linux: the process executor needs seccomp".to_string())
+pub fn seccomp_available() -> Result<(), SeccompUnavailable> {
+    Err(SeccompUnavailable::NotLinux)
 }
 
 /// Applies every layer to the calling process. Call it while single-threaded.
@@ -141,7 +181,7 @@ pub fn apply(cfg: &LockdownConfig) -> Result<LockdownStatus, LockdownError> {
     let landlock = apply_landlock();
     // SAFETY: PR_SET_NO_NEW_PRIVS takes integer arguments only.
     if unsafe { libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) } != 0 {
-        return Err(err("no_new_privs", std::io::Error::last_os_error()));
+        return Err(os_error("no_new_privs"));
     }
     apply_seccomp()?;
     Ok(LockdownStatus { landlock, workdir })
@@ -173,14 +213,14 @@ fn enter_empty_dir() -> Result<Workdir, LockdownError> {
     }
     // SAFETY: a constant NUL-terminated path.
     if unsafe { libc::chdir(c"/".as_ptr()) } != 0 {
-        return Err(err("chdir /", std::io::Error::last_os_error()));
+        return Err(os_error("chdir /"));
     }
     Ok(Workdir::Root)
 }
 
 #[cfg(not(target_os = "linux"))]
 pub fn apply(_cfg: &LockdownConfig) -> Result<LockdownStatus, LockdownError> {
-    Err(err("platform", "not Linux: no seccomp"))
+    Err(LockdownError::Unsupported)
 }
 
 /// Closes every descriptor above stdin/stdout/stderr, so nothing the parent leaked (a file, a
@@ -203,27 +243,32 @@ fn close_inherited_fds() {
 
 #[cfg(target_os = "linux")]
 fn set_rlimits(cfg: &LockdownConfig) -> Result<(), LockdownError> {
-    fn set(resource: libc::__rlimit_resource_t, soft: u64, hard: u64) -> Result<(), String> {
+    fn set(
+        step: &'static str,
+        resource: libc::__rlimit_resource_t,
+        soft: u64,
+        hard: u64,
+    ) -> Result<(), LockdownError> {
         let lim = libc::rlimit {
             rlim_cur: soft,
             rlim_max: hard,
         };
         // SAFETY: `lim` is a valid rlimit for the duration of the call.
         if unsafe { libc::setrlimit(resource, &lim) } != 0 {
-            return Err(std::io::Error::last_os_error().to_string());
+            return Err(os_error(step));
         }
         Ok(())
     }
     if let Some(bytes) = cfg.address_space_bytes {
-        set(libc::RLIMIT_AS, bytes, bytes).map_err(|e| err("RLIMIT_AS", e))?;
+        set("RLIMIT_AS", libc::RLIMIT_AS, bytes, bytes)?;
     }
     let cpu = cfg.cpu_seconds.max(1);
-    set(libc::RLIMIT_CPU, cpu, cpu.saturating_add(1)).map_err(|e| err("RLIMIT_CPU", e))?;
-    set(libc::RLIMIT_CORE, 0, 0).map_err(|e| err("RLIMIT_CORE", e))?;
-    set(libc::RLIMIT_FSIZE, 0, 0).map_err(|e| err("RLIMIT_FSIZE", e))?;
-    set(libc::RLIMIT_NOFILE, 3, 3).map_err(|e| err("RLIMIT_NOFILE", e))?;
-    set(libc::RLIMIT_MEMLOCK, 0, 0).map_err(|e| err("RLIMIT_MEMLOCK", e))?;
-    set(libc::RLIMIT_MSGQUEUE, 0, 0).map_err(|e| err("RLIMIT_MSGQUEUE", e))?;
+    set("RLIMIT_CPU", libc::RLIMIT_CPU, cpu, cpu.saturating_add(1))?;
+    set("RLIMIT_CORE", libc::RLIMIT_CORE, 0, 0)?;
+    set("RLIMIT_FSIZE", libc::RLIMIT_FSIZE, 0, 0)?;
+    set("RLIMIT_NOFILE", libc::RLIMIT_NOFILE, 3, 3)?;
+    set("RLIMIT_MEMLOCK", libc::RLIMIT_MEMLOCK, 0, 0)?;
+    set("RLIMIT_MSGQUEUE", libc::RLIMIT_MSGQUEUE, 0, 0)?;
     Ok(())
 }
 
@@ -407,7 +452,7 @@ fn jump(
     jt: usize,
     jf: usize,
 ) -> Result<seccompiler::sock_filter, LockdownError> {
-    let off = |n: usize| u8::try_from(n).map_err(|_| err("seccomp", "jump too far"));
+    let off = |n: usize| u8::try_from(n).map_err(|_| LockdownError::Filter("jump too far"));
     Ok(seccompiler::sock_filter {
         code,
         jt: off(jt)?,
@@ -499,7 +544,7 @@ fn build_filter(
     ];
     prog.extend(search(&entries)?);
     if prog.len() > 4096 {
-        return Err(err("seccomp", "filter too long"));
+        return Err(LockdownError::Filter("filter too long"));
     }
     Ok(prog)
 }
@@ -507,9 +552,10 @@ fn build_filter(
 #[cfg(target_os = "linux")]
 fn apply_seccomp() -> Result<(), LockdownError> {
     // SAFETY: getpid has no preconditions.
-    let pid = u32::try_from(unsafe { libc::getpid() }).map_err(|e| err("seccomp", e))?;
+    let pid = u32::try_from(unsafe { libc::getpid() })
+        .map_err(|_| LockdownError::Filter("process id out of range"))?;
     let prog = build_filter(&seccomp_rules(pid))?;
-    seccompiler::apply_filter(&prog).map_err(|e| err("seccomp", e))
+    Ok(seccompiler::apply_filter(&prog)?)
 }
 
 #[cfg(all(

@@ -11,8 +11,9 @@ pub mod lockdown;
 pub mod process;
 pub mod quickjs;
 pub mod value;
+pub mod worker;
 
-use crate::engine::policy::{Limits, Permissions, Profile};
+use crate::engine::policy::{Limits, Permissions, PolicyError, Profile, MAX_CODE_BYTES};
 use crate::engine::Category;
 use serde::{Deserialize, Serialize};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -42,6 +43,111 @@ impl ExecRequest {
             input: None,
         }
     }
+
+    /// Checks everything about the request that does not need an engine: the limits, the
+    /// size of the code, the file name and the shape of `input`. Every executor runs only
+    /// requests that pass (see [`Executor::run`]); the CLI and the workbench call it before
+    /// they start a run, to say what is wrong without starting one.
+    pub fn validate(&self) -> Result<(), RequestError> {
+        self.limits.validate()?;
+        check_code_size(self.code.len())?;
+        let name = &self.filename;
+        if name.is_empty() || name.len() > MAX_FILENAME_BYTES || name.contains('\0') {
+            return Err(RequestError::Filename {
+                bytes: name.len(),
+                max: MAX_FILENAME_BYTES,
+            });
+        }
+        if let Some(input) = &self.input {
+            check_input(input)?;
+        }
+        Ok(())
+    }
+}
+
+/// Longest script file name, in bytes (it appears in every stack frame of the script).
+pub const MAX_FILENAME_BYTES: usize = 1024;
+
+/// Deepest nesting of arrays and objects in `input`: the most a worker can still parse
+/// (serde_json refuses documents with more than 127 nested levels, and the request object is
+/// one of them), so every executor accepts the same inputs.
+pub const MAX_INPUT_DEPTH: usize = 126;
+
+/// Largest `input`, as JSON (with the largest code, JSON-escaped, a valid request stays far
+/// below what a worker accepts).
+pub const MAX_INPUT_BYTES: usize = 16 * 1024 * 1024;
+
+/// Why a request cannot run. Reported as an `error` outcome by every executor.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RequestError {
+    #[error(transparent)]
+    Limits(#[from] PolicyError),
+    #[error("code is {bytes} bytes; the limit is {max} bytes")]
+    CodeTooLarge { bytes: usize, max: usize },
+    #[error("the file name must be 1 to {max} bytes without NUL (it is {bytes} bytes)")]
+    Filename { bytes: usize, max: usize },
+    #[error("input is nested deeper than {max} levels")]
+    InputTooDeep { max: usize },
+    #[error("input is over {max} bytes as JSON")]
+    InputTooLarge { max: usize },
+}
+
+impl RequestError {
+    /// The error a run refused for this reason reports.
+    pub fn to_js_error(&self) -> JsError {
+        let name = match self {
+            RequestError::CodeTooLarge { .. } => "RangeError",
+            _ => "PolicyError",
+        };
+        JsError::new(name, self.to_string())
+    }
+}
+
+/// The one check of a script's size (a request's code, or code given to a sandbox directly).
+pub fn check_code_size(bytes: usize) -> Result<(), RequestError> {
+    if bytes > MAX_CODE_BYTES {
+        return Err(RequestError::CodeTooLarge {
+            bytes,
+            max: MAX_CODE_BYTES,
+        });
+    }
+    Ok(())
+}
+
+/// Depth (checked without recursion, so any value is safe to check) and JSON size of `input`.
+fn check_input(input: &serde_json::Value) -> Result<(), RequestError> {
+    use serde_json::Value as J;
+    let mut stack = vec![(input, 1usize)];
+    while let Some((v, depth)) = stack.pop() {
+        let children: Box<dyn Iterator<Item = &serde_json::Value>> = match v {
+            J::Array(items) => Box::new(items.iter()),
+            J::Object(map) => Box::new(map.values()),
+            _ => continue,
+        };
+        if depth > MAX_INPUT_DEPTH {
+            return Err(RequestError::InputTooDeep {
+                max: MAX_INPUT_DEPTH,
+            });
+        }
+        stack.extend(children.map(|c| (c, depth + 1)));
+    }
+    // Counted as written, stopping at the bound.
+    struct Counter(usize);
+    impl std::io::Write for Counter {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            if self.0 > MAX_INPUT_BYTES {
+                return Err(std::io::ErrorKind::FileTooLarge.into());
+            }
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    serde_json::to_writer(&mut Counter(0), input).map_err(|_| RequestError::InputTooLarge {
+        max: MAX_INPUT_BYTES,
+    })
 }
 
 /// How a run ended.
@@ -121,6 +227,17 @@ pub struct JsError {
     pub stack: String,
 }
 
+impl JsError {
+    /// An error without a stack (raised by the host, not by the script).
+    pub fn new(name: &str, message: impl Into<String>) -> Self {
+        JsError {
+            name: name.to_string(),
+            message: message.into(),
+            stack: String::new(),
+        }
+    }
+}
+
 /// A live resource reading, emitted at least 20 times a second while a run is going.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Sample {
@@ -149,11 +266,10 @@ impl From<&Limits> for LimitsReport {
     }
 }
 
-/// Everything a finished run reports.
+/// What one evaluation produced: how it ended, its value, console, refused attempts and
+/// measurements. [`ExecOutcome`] adds who ran it, on what, under which limits.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ExecOutcome {
-    pub executor: String,
-    pub code_sha256: String,
+pub struct EvalResult {
     pub outcome: Outcome,
     /// The completion value as JSON (bounded), or null.
     pub value: Option<serde_json::Value>,
@@ -169,24 +285,12 @@ pub struct ExecOutcome {
     pub duration_ms: f64,
     pub cpu_ms: f64,
     pub peak_memory_bytes: u64,
-    pub limits: LimitsReport,
-    /// Executor threads abandoned so far because a builtin ignored the interrupt handler
-    /// (in-process executor only; they are killed, not abandoned, out of process).
-    #[serde(default)]
-    pub runaway_threads: u32,
 }
 
-impl ExecOutcome {
-    /// An outcome for a run that never started (refused by policy, executor failure).
-    pub fn not_run(
-        executor: &str,
-        req: &ExecRequest,
-        outcome: Outcome,
-        error: Option<JsError>,
-    ) -> Self {
-        ExecOutcome {
-            executor: executor.to_string(),
-            code_sha256: crate::engine::hash::sha256_hex(req.code.as_bytes()),
+impl EvalResult {
+    /// A result with nothing but how it ended (and why).
+    pub fn empty(outcome: Outcome, error: Option<JsError>) -> Self {
+        EvalResult {
             outcome,
             value: None,
             value_display: String::new(),
@@ -198,9 +302,68 @@ impl ExecOutcome {
             duration_ms: 0.0,
             cpu_ms: 0.0,
             peak_memory_bytes: 0,
-            limits: LimitsReport::from(&req.limits),
-            runaway_threads: 0,
         }
+    }
+}
+
+/// Everything a finished run reports: the [`EvalResult`] (flattened: one JSON object, the
+/// same fields in the same order as before it was split out) with the run's identity.
+///
+/// Derefs to its `result`, so `outcome.console` reads the result's console: the TUI, the CLI
+/// and the tests name these fields on every outcome, and they are the result's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExecOutcome {
+    pub executor: String,
+    pub code_sha256: String,
+    #[serde(flatten)]
+    pub result: EvalResult,
+    pub limits: LimitsReport,
+    /// Executor threads abandoned so far because a builtin ignored the interrupt handler
+    /// (in-process executor only; they are killed, not abandoned, out of process).
+    #[serde(default)]
+    pub runaway_threads: u32,
+}
+
+impl std::ops::Deref for ExecOutcome {
+    type Target = EvalResult;
+    fn deref(&self) -> &EvalResult {
+        &self.result
+    }
+}
+
+impl std::ops::DerefMut for ExecOutcome {
+    fn deref_mut(&mut self) -> &mut EvalResult {
+        &mut self.result
+    }
+}
+
+impl ExecOutcome {
+    /// The report of a run of `req` by `executor` (`sha`: the code's SHA-256).
+    pub fn new(
+        executor: &str,
+        req: &ExecRequest,
+        sha: String,
+        result: EvalResult,
+        runaway_threads: u32,
+    ) -> Self {
+        ExecOutcome {
+            executor: executor.to_string(),
+            code_sha256: sha,
+            result,
+            limits: LimitsReport::from(&req.limits),
+            runaway_threads,
+        }
+    }
+
+    /// An outcome for a run that never started (refused by policy, executor failure).
+    pub fn not_run(
+        executor: &str,
+        req: &ExecRequest,
+        outcome: Outcome,
+        error: Option<JsError>,
+    ) -> Self {
+        let sha = crate::engine::hash::sha256_hex(req.code.as_bytes());
+        ExecOutcome::new(executor, req, sha, EvalResult::empty(outcome, error), 0)
     }
 }
 
@@ -217,6 +380,17 @@ pub enum ExecEvent {
     Blocked(BlockedAttempt),
     Sample(Sample),
     Finished(Box<ExecOutcome>),
+}
+
+impl ExecEvent {
+    /// The first event of a run of `req` by `executor` (`sha`: the code's SHA-256).
+    pub fn started(executor: &str, req: &ExecRequest, sha: &str) -> Self {
+        ExecEvent::Started {
+            executor: executor.to_string(),
+            code_sha256: sha.to_string(),
+            limits: LimitsReport::from(&req.limits),
+        }
+    }
 }
 
 /// Cancels a run from another thread. Cheap to clone; all clones share one flag.
@@ -243,13 +417,32 @@ impl CancelToken {
 pub trait Executor: Send + Sync {
     /// Stable name: `quickjs`, `quickjs-process`.
     fn name(&self) -> &'static str;
-    /// Runs one script to completion (or limit, or cancellation). Never panics on any script.
-    fn run(
+
+    /// Runs one valid request to completion (or limit, or cancellation), streaming its events
+    /// but not `Finished`. Implementors provide this; callers use [`Executor::run`].
+    fn execute(
         &self,
         req: &ExecRequest,
         cancel: &CancelToken,
         on_event: &mut dyn FnMut(ExecEvent),
     ) -> ExecOutcome;
+
+    /// Runs one script to completion (or limit, or cancellation). Never panics on any script.
+    /// A request that fails [`ExecRequest::validate`] is an `error` outcome without a run. The
+    /// outcome is also sent as the last event, `Finished`.
+    fn run(
+        &self,
+        req: &ExecRequest,
+        cancel: &CancelToken,
+        on_event: &mut dyn FnMut(ExecEvent),
+    ) -> ExecOutcome {
+        let out = match req.validate() {
+            Ok(()) => self.execute(req, cancel, on_event),
+            Err(e) => ExecOutcome::not_run(self.name(), req, Outcome::Error, Some(e.to_js_error())),
+        };
+        on_event(ExecEvent::Finished(Box::new(out.clone())));
+        out
+    }
 }
 
 /// An executor as listed by detection.
@@ -266,12 +459,16 @@ pub struct ExecutorInfo {
     pub warning: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum ExecError {
     #[error("unknown executor '{0}' (try `sandbench executors`)")]
     Unknown(String),
     #[error("executor '{name}' is not available here: {reason}")]
-    Unavailable { name: String, reason: String },
+    Unavailable {
+        name: String,
+        #[source]
+        reason: process::ProbeError,
+    },
 }
 
 /// Every executor this build knows, with availability on this machine.
@@ -307,5 +504,125 @@ pub fn create(name: &str) -> Result<Box<dyn Executor>, ExecError> {
             Err(reason) => Err(ExecError::Unavailable { name, reason }),
         },
         other => Err(ExecError::Unknown(other.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// `n` arrays nested in each other around a number.
+    fn nested(n: usize) -> serde_json::Value {
+        (0..n).fold(json!(1), |v, _| json!([v]))
+    }
+
+    #[test]
+    fn a_request_is_checked_in_one_place() {
+        let ok = ExecRequest::new("1 + 1");
+        assert_eq!(ok.validate(), Ok(()));
+
+        let mut r = ok.clone();
+        r.limits.memory_mb = 100_000;
+        let e = r.validate().expect_err("limits");
+        assert!(matches!(e, RequestError::Limits(_)));
+        assert_eq!(e.to_js_error().name, "PolicyError");
+        assert!(e.to_string().contains("memory"), "{e}");
+
+        let r = ExecRequest::new("x".repeat(MAX_CODE_BYTES + 1));
+        let e = r.validate().expect_err("code");
+        assert_eq!(e.to_js_error().name, "RangeError");
+        assert!(e.to_string().contains("limit"), "{e}");
+        assert_eq!(
+            ExecRequest::new("x".repeat(MAX_CODE_BYTES)).validate(),
+            Ok(())
+        );
+
+        for bad in [
+            String::new(),
+            "a\0b.js".to_string(),
+            "n".repeat(MAX_FILENAME_BYTES + 1),
+        ] {
+            let mut r = ok.clone();
+            r.filename = bad;
+            assert!(matches!(r.validate(), Err(RequestError::Filename { .. })));
+        }
+        // Odd but harmless names are the script's business.
+        let mut r = ok.clone();
+        r.filename = "evil\u{1b}[2J (x.js:9:9)\nat y.js".to_string();
+        assert_eq!(r.validate(), Ok(()));
+    }
+
+    #[test]
+    fn input_depth_and_size_are_bounded() {
+        let mut r = ExecRequest::new("input");
+        r.input = Some(nested(MAX_INPUT_DEPTH));
+        assert_eq!(r.validate(), Ok(()));
+        // A worker parses every valid request.
+        let wire = serde_json::to_vec(&r).expect("json");
+        assert!(serde_json::from_slice::<ExecRequest>(&wire).is_ok());
+        r.input = Some(json!({ "a": nested(MAX_INPUT_DEPTH) }));
+        assert!(matches!(
+            r.validate(),
+            Err(RequestError::InputTooDeep { .. })
+        ));
+        // Checked without recursion: on a small stack, a far deeper value is refused.
+        r.input = Some(nested(10 * MAX_INPUT_DEPTH));
+        let checked = std::thread::scope(|s| {
+            std::thread::Builder::new()
+                .stack_size(64 * 1024)
+                .spawn_scoped(s, || r.validate())
+                .expect("thread")
+                .join()
+                .expect("no overflow")
+        });
+        assert!(matches!(checked, Err(RequestError::InputTooDeep { .. })));
+        r.input = Some(json!(["x".repeat(MAX_INPUT_BYTES)]));
+        assert!(matches!(
+            r.validate(),
+            Err(RequestError::InputTooLarge { .. })
+        ));
+        r.input = Some(json!({ "k": "x".repeat(MAX_INPUT_BYTES / 2) }));
+        assert_eq!(r.validate(), Ok(()));
+    }
+
+    #[test]
+    fn the_outcome_keeps_its_json_shape_with_the_result_flattened() {
+        let mut o = ExecOutcome::not_run("quickjs", &ExecRequest::new("1"), Outcome::Ok, None);
+        o.value = Some(json!(2));
+        let text = serde_json::to_string(&o).expect("json");
+        // The fields in the order they always had (one flat object).
+        let keys = [
+            "executor",
+            "code_sha256",
+            "outcome",
+            "value",
+            "value_display",
+            "error",
+            "console",
+            "console_truncated",
+            "blocked",
+            "blocked_dropped",
+            "duration_ms",
+            "cpu_ms",
+            "peak_memory_bytes",
+            "limits",
+            "runaway_threads",
+        ];
+        let at: Vec<usize> = keys
+            .iter()
+            .map(|k| text.find(&format!("\"{k}\":")).unwrap_or(usize::MAX))
+            .collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{text}");
+        let v: serde_json::Value = serde_json::from_str(&text).expect("json");
+        assert_eq!(v.as_object().map(|m| m.len()), Some(keys.len()), "{text}");
+        let back: ExecOutcome = serde_json::from_value(v).expect("parse back");
+        assert_eq!(back, o);
+        // Through the event stream (internally tagged) too.
+        let ev = ExecEvent::Finished(Box::new(o.clone()));
+        let line = serde_json::to_string(&ev).expect("json");
+        assert!(line.contains(r#""outcome":"ok","value":2"#), "{line}");
+        let back: ExecEvent = serde_json::from_str(&line).expect("parse back");
+        assert_eq!(back, ev);
     }
 }

@@ -13,6 +13,7 @@ use rquickjs::{qjs, Ctx, Type, Value};
 use serde_json::{Map as JsonMap, Number, Value as Json};
 use std::ffi::c_void;
 use std::fmt::Write as _;
+use std::sync::atomic::{AtomicU8, Ordering};
 
 pub const MAX_DEPTH: usize = 32;
 pub const MAX_WIDTH: usize = 1_000;
@@ -107,6 +108,10 @@ pub fn capture_intrinsics<'js>(ctx: &Ctx<'js>) -> rquickjs::Result<()> {
         }
     };
     let (rp, syp) = (proto("RegExp"), proto("Symbol"));
+    let sp = proto("String");
+    let slice = data(&sp, c"slice");
+    // Before anything below calls a captured builtin.
+    verify_native_class(&slice);
     let regexp_flags = [
         ('d', c"hasIndices"),
         ('g', c"global"),
@@ -121,8 +126,7 @@ pub fn capture_intrinsics<'js>(ctx: &Ctx<'js>) -> rquickjs::Result<()> {
     .map(|(ch, name)| (ch, getter(&rp, name)))
     .filter(|(_, g)| g.is_object())
     .collect();
-    let (sp, bp, dp, mp, setp, ep) = (
-        proto("String"),
+    let (bp, dp, mp, setp, ep) = (
         proto("BigInt"),
         proto("Date"),
         proto("Map"),
@@ -145,7 +149,7 @@ pub fn capture_intrinsics<'js>(ctx: &Ctx<'js>) -> rquickjs::Result<()> {
             .map_or_else(undef, |p| data(&p, c"next"))
     };
     let intr = Intrinsics {
-        slice: data(&sp, c"slice"),
+        slice,
         bigint_to_string: data(&bp, c"toString"),
         get_time: data(&dp, c"getTime"),
         map_size: getter(&mp, c"size"),
@@ -303,8 +307,9 @@ fn own_atom<'js>(v: &Value<'js>, atom: qjs::JSAtom) -> Own<'js> {
     // SAFETY: the descriptor's values are owned by us now.
     unsafe { qjs::JS_FreeValue(raw, desc.setter) };
     if desc.flags & (qjs::JS_PROP_GETSET as i32) != 0 {
-        // SAFETY: as above; the getter moves into the Value.
+        // SAFETY: as above (an accessor's value slot is unused).
         unsafe { qjs::JS_FreeValue(raw, desc.value) };
+        // SAFETY: ownership of desc.getter moves into the Value.
         return Own::Accessor(unsafe { Value::from_raw(ctx.clone(), desc.getter) });
     }
     // SAFETY: as above.
@@ -371,8 +376,39 @@ fn lookup_data<'js>(v: &Value<'js>, name: &std::ffi::CStr) -> Option<Value<'js>>
 }
 
 /// QuickJS class id of C functions (quickjs.c `JS_CLASS_C_FUNCTION`): builtins written in C,
-/// which run no script code when called as a plain getter.
+/// which run no script code when called as a plain getter. QuickJS does not export it, so it
+/// is checked against a known C builtin whenever a context is set up ([`NATIVE_CLASS`]).
 const JS_CLASS_C_FUNCTION: u32 = 12;
+
+/// Whether [`JS_CLASS_C_FUNCTION`] is this QuickJS build's class of C functions: `UNCHECKED`
+/// until the first context is set up, then `VERIFIED`, or `MISMATCH` for good once any check
+/// fails. [`call_native_with`] calls nothing unless it is `VERIFIED` (fail closed: a stale
+/// constant makes conversion show less, never call a script function).
+static NATIVE_CLASS: AtomicU8 = AtomicU8::new(UNCHECKED);
+const UNCHECKED: u8 = 0;
+const VERIFIED: u8 = 1;
+const MISMATCH: u8 = 2;
+
+fn class_id(f: &Value<'_>) -> u32 {
+    // SAFETY: reads the class of a live value (0 for a non-object).
+    unsafe { qjs::JS_GetClassID(f.as_raw()) }
+}
+
+/// Checks [`JS_CLASS_C_FUNCTION`] against `known`, a C builtin captured before any script ran.
+fn verify_native_class(known: &Value<'_>) {
+    if known.is_object() && class_id(known) == JS_CLASS_C_FUNCTION {
+        let _ =
+            NATIVE_CLASS.compare_exchange(UNCHECKED, VERIFIED, Ordering::SeqCst, Ordering::SeqCst);
+    } else {
+        NATIVE_CLASS.store(MISMATCH, Ordering::SeqCst);
+    }
+}
+
+/// Whether `f` is a C builtin, as far as a verified class id can tell (`state`: of
+/// [`NATIVE_CLASS`]); never when the class id is not verified.
+fn is_c_function(f: &Value<'_>, state: u8) -> bool {
+    state == VERIFIED && f.is_object() && class_id(f) == JS_CLASS_C_FUNCTION
+}
 
 /// Calls `f` with `this = v` and no arguments, only if `f` is a C builtin.
 fn call_native<'js>(v: &Value<'js>, f: &Value<'js>) -> Option<Value<'js>> {
@@ -385,8 +421,7 @@ fn call_native_with<'js>(
     f: &Value<'js>,
     args: &[Value<'js>],
 ) -> Option<Value<'js>> {
-    // SAFETY: class lookup only.
-    if !f.is_object() || unsafe { qjs::JS_GetClassID(f.as_raw()) } != JS_CLASS_C_FUNCTION {
+    if !is_c_function(f, NATIVE_CLASS.load(Ordering::SeqCst)) {
         return None;
     }
     let raw = v.ctx().as_raw().as_ptr();
@@ -1054,5 +1089,28 @@ pub fn error_of(v: &Value<'_>) -> JsError {
         name: "Uncaught".into(),
         message: to_node(v).display(),
         stack: String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rquickjs::{Context, Runtime};
+
+    #[test]
+    fn the_c_function_class_is_checked_against_a_builtin_and_the_guard_fails_closed() {
+        let rt = Runtime::new().expect("runtime");
+        let ctx = Context::full(&rt).expect("context");
+        ctx.with(|ctx| {
+            capture_intrinsics(&ctx).expect("capture");
+            assert_eq!(NATIVE_CLASS.load(Ordering::SeqCst), VERIFIED);
+            let native: Value = ctx.eval("String.prototype.slice").expect("builtin");
+            let script: Value = ctx.eval("(function () { return 1; })").expect("script");
+            assert!(is_c_function(&native, VERIFIED));
+            assert!(!is_c_function(&script, VERIFIED));
+            // Not verified, or contradicted: even a real builtin is not called.
+            assert!(!is_c_function(&native, UNCHECKED));
+            assert!(!is_c_function(&native, MISMATCH));
+        });
     }
 }

@@ -9,7 +9,7 @@ use crate::engine::exec::{
     BlockedAttempt, ConsoleLine, ExecEvent, ExecOutcome, ExecRequest, Outcome, Sample,
 };
 use crate::engine::hash;
-use crate::engine::policy::{self, Limits};
+use crate::engine::policy::Limits;
 use crate::engine::scan::{Report, Verdict};
 use crate::engine::text;
 use crate::tui::action::Effect;
@@ -77,12 +77,12 @@ impl App {
             self.say("a run is already going (Esc cancels it)");
             return vec![];
         }
-        if self.buffer.len_bytes() > policy::MAX_CODE_BYTES {
-            self.say(format!(
-                "cannot run: the buffer is {} bytes, over the {}-byte limit",
-                self.buffer.len_bytes(),
-                policy::MAX_CODE_BYTES
-            ));
+        let mut request = ExecRequest::new(self.buffer.text());
+        request.filename = self.title.clone();
+        request.limits = self.limits;
+        request.profile = self.profile;
+        if let Err(e) = request.validate() {
+            self.say(format!("cannot run: {e}"));
             return vec![];
         }
         if !confirmed && self.scan_pending() {
@@ -97,10 +97,6 @@ impl App {
         let id = self.next_run;
         self.next_run += 1;
         let executor = self.resolved_executor().to_string();
-        let mut request = ExecRequest::new(self.buffer.text());
-        request.filename = self.title.clone();
-        request.limits = self.limits;
-        request.profile = self.profile;
         self.live = Some(LiveRun {
             id,
             executor: executor.clone(),
@@ -214,8 +210,8 @@ fn sanitize_outcome(mut o: ExecOutcome) -> ExecOutcome {
         o.console.drain(..total - MAX_CONSOLE_LINES);
         o.console_truncated = true;
     }
-    o.console = o.console.into_iter().map(sanitize_console).collect();
+    o.result.console = o.result.console.into_iter().map(sanitize_console).collect();
     o.blocked.truncate(MAX_BLOCKED);
-    o.blocked = o.blocked.into_iter().map(sanitize_blocked).collect();
+    o.result.blocked = o.result.blocked.into_iter().map(sanitize_blocked).collect();
     o
 }

@@ -1,0 +1,518 @@
+//! The wire protocol between the parent and a worker, and the parent's checks on what a worker
+//! sends.
+//!
+//! Parent → worker (stdin): the setup preamble ([`SETUP_MAGIC`], the parent's [`BUILD_ID`], the
+//! length of the host setup bytecode as a little-endian u32, the bytecode), then the
+//! [`ExecRequest`] as one JSON document, then end of file.
+//!
+//! Worker → parent (stdout): [`READY_LINE`] once it is locked down and waiting for its
+//! request, then frames: one [`ExecEvent`] as JSON per line (console and blocked events while
+//! the script runs, `Finished` last). In `--probe` mode it prints
+//! `<PROBE_HANDSHAKE> build <BUILD_ID> Landlock <state>` instead and exits.
+//!
+//! Everything the worker sends is untrusted: [`FrameReader`] bounds each frame and the whole
+//! stream, and [`Received`] accepts only well-formed events under the request's caps, with the
+//! identity fields (executor, hash, limits) the parent's own.
+
+use super::super::lockdown::LandlockState;
+use super::super::{
+    BlockedAttempt, ConsoleLine, ExecEvent, ExecOutcome, ExecRequest, JsError, LimitsReport,
+    Outcome,
+};
+use super::NAME;
+use std::io::Read;
+use std::ops::ControlFlow;
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+/// The first line a worker prints in `--probe` mode, followed by `build <BUILD_ID> Landlock
+/// <state>`.
+pub const PROBE_HANDSHAKE: &str = "sandbench-worker-probe v2";
+
+/// This build's identity (a hash of its sources, from `build.rs`). A worker program must report
+/// the same one: a `sandbench-worker` left over from an older build is not used.
+pub const BUILD_ID: &str = env!("SANDBENCH_BUILD_ID");
+
+const _: () = assert!(
+    BUILD_ID.len() == 16,
+    "build.rs names builds with 16 hex digits"
+);
+
+/// The line a worker prints once it is locked down and waiting for its request.
+pub const READY_LINE: &[u8] = b"ready\n";
+
+/// Largest request the parent sends and the worker accepts (a valid request, see
+/// [`ExecRequest::validate`], is far smaller; this bounds what the worker reads).
+pub const MAX_REQUEST_BYTES: usize = 32 * 1024 * 1024;
+
+/// The start of every worker's stdin: [`SETUP_MAGIC`], the parent's [`BUILD_ID`], the length of
+/// the host setup bytecode (little-endian u32; 0 when the parent has none) and the bytecode.
+/// The request follows. A worker of the same build loads the parent's bytecode instead of
+/// compiling the setup script itself (about half of a fresh worker's engine start-up).
+pub const SETUP_MAGIC: &[u8; 8] = b"sbsetup1";
+
+/// Length of the setup preamble before the bytecode.
+const SETUP_HEADER_BYTES: usize = SETUP_MAGIC.len() + BUILD_ID.len() + 4;
+
+/// Largest host setup bytecode a worker accepts from its parent.
+pub const MAX_SETUP_BYTES: usize = 4 * 1024 * 1024;
+
+/// How often a worker sends the console and blocked events gathered so far (it also sends
+/// when 64 KB are pending, and with its final report).
+pub const FLUSH_EVERY: Duration = Duration::from_millis(40);
+
+/// Most blocked attempts accepted from one worker.
+pub const MAX_BLOCKED: usize = 10_000;
+
+/// Largest request template passed to a pooled worker on its command line.
+pub const MAX_TEMPLATE_BYTES: usize = 8 * 1024;
+
+/// Largest single frame (one JSON line) accepted for these console limits.
+pub fn max_frame_bytes(console_max_bytes: usize) -> usize {
+    // A Finished frame carries the whole console, JSON-escaped (up to 6 bytes per byte for
+    // control characters), plus the bounded value and error.
+    (16 * 1024 * 1024usize).saturating_add(console_max_bytes.saturating_mul(6))
+}
+
+/// Largest total output accepted from one worker run.
+pub fn max_total_bytes(console_max_bytes: usize) -> usize {
+    max_frame_bytes(console_max_bytes).saturating_mul(2)
+}
+
+/// The probe's answer line.
+pub(crate) fn probe_line(landlock: LandlockState) -> String {
+    format!(
+        "{PROBE_HANDSHAKE} build {BUILD_ID} Landlock {}",
+        landlock.as_str()
+    )
+}
+
+/// What a probe's first line says: the worker's build id and Landlock state (the build is not
+/// checked here).
+pub(crate) fn parse_probe_line(line: &str) -> Option<(&str, Option<LandlockState>)> {
+    let rest = line
+        .strip_prefix(PROBE_HANDSHAKE)?
+        .trim()
+        .strip_prefix("build ")?;
+    let (build, landlock) = rest.split_once(' ')?;
+    let state = landlock
+        .trim()
+        .strip_prefix("Landlock ")
+        .and_then(|s| s.parse().ok());
+    Some((build, state))
+}
+
+/// The setup preamble this process sends every worker (built once).
+pub(crate) fn setup_preamble() -> &'static [u8] {
+    static PREAMBLE: OnceLock<Vec<u8>> = OnceLock::new();
+    PREAMBLE.get_or_init(|| {
+        let bytes = super::super::quickjs::setup_bytecode()
+            .ok()
+            .filter(|b| b.len() <= MAX_SETUP_BYTES)
+            .unwrap_or(&[]);
+        encode_preamble(BUILD_ID.as_bytes(), bytes)
+    })
+}
+
+/// A setup preamble naming `build` and carrying `bytecode`.
+fn encode_preamble(build: &[u8], bytecode: &[u8]) -> Vec<u8> {
+    let mut v = Vec::with_capacity(SETUP_HEADER_BYTES + bytecode.len());
+    v.extend_from_slice(SETUP_MAGIC);
+    v.extend_from_slice(build);
+    // MAX_SETUP_BYTES fits in a u32; the caller never passes more.
+    let len = u32::try_from(bytecode.len()).unwrap_or(0);
+    v.extend_from_slice(&len.to_le_bytes());
+    v.extend_from_slice(bytecode);
+    v
+}
+
+/// What a worker found at the start of its stdin.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Preamble {
+    /// Stdin ended before the preamble began: the parent discarded this worker.
+    Discarded,
+    /// The parent's setup bytecode, when the parent is the same build and sent some.
+    Setup(Option<Vec<u8>>),
+}
+
+/// Why a worker refuses what its parent sent.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum PreambleError {
+    #[error("the setup preamble ended early")]
+    Truncated,
+    #[error("reading the setup preamble: {0}")]
+    Read(#[source] std::io::Error),
+    #[error("the request does not start with the setup preamble")]
+    Missing,
+    #[error("setup bytecode of {0} bytes is over the limit")]
+    TooLarge(usize),
+    #[error("reading the setup bytecode: {0}")]
+    ReadBytecode(#[source] std::io::Error),
+}
+
+/// Reads the setup preamble from a worker's stdin.
+pub(crate) fn read_setup_preamble(input: &mut impl Read) -> Result<Preamble, PreambleError> {
+    let mut head = [0u8; SETUP_HEADER_BYTES];
+    let mut have = 0;
+    while have < head.len() {
+        match input.read(&mut head[have..]) {
+            Ok(0) if have == 0 => return Ok(Preamble::Discarded),
+            Ok(0) => return Err(PreambleError::Truncated),
+            Ok(n) => have += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(PreambleError::Read(e)),
+        }
+    }
+    let (magic, rest) = head.split_at(SETUP_MAGIC.len());
+    let (build, len) = rest.split_at(BUILD_ID.len());
+    if magic != SETUP_MAGIC {
+        return Err(PreambleError::Missing);
+    }
+    let mut len_bytes = [0u8; 4];
+    len_bytes.copy_from_slice(len);
+    let len = u32::from_le_bytes(len_bytes) as usize;
+    if len > MAX_SETUP_BYTES {
+        return Err(PreambleError::TooLarge(len));
+    }
+    let mut bytes = vec![0u8; len];
+    input
+        .read_exact(&mut bytes)
+        .map_err(PreambleError::ReadBytecode)?;
+    let ours = len > 0 && build == BUILD_ID.as_bytes();
+    Ok(Preamble::Setup(ours.then_some(bytes)))
+}
+
+/// A request's settings without its code and input: what a worker may be told on its command
+/// line ahead of the request.
+pub(crate) fn settings_of(req: &ExecRequest) -> ExecRequest {
+    ExecRequest {
+        code: String::new(),
+        filename: req.filename.clone(),
+        limits: req.limits,
+        profile: req.profile,
+        permissions: req.permissions.clone(),
+        input: None,
+    }
+}
+
+/// Appends one frame (a JSON line) to `buf`.
+pub(crate) fn encode_event(buf: &mut Vec<u8>, ev: &ExecEvent) -> Result<(), serde_json::Error> {
+    serde_json::to_writer(&mut *buf, ev)?;
+    buf.push(b'\n');
+    Ok(())
+}
+
+/// A failure of the worker (or of talking to it), as the error of a `crashed` outcome.
+pub(crate) fn worker_error(message: impl Into<String>) -> Option<JsError> {
+    Some(JsError::new("WorkerError", message))
+}
+
+/// The worker broke the framing bounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum FrameError {
+    #[error("worker sent a frame over {0} bytes")]
+    FrameTooLarge(usize),
+    #[error("worker output exceeded {0} bytes")]
+    OutputTooLarge(usize),
+}
+
+/// Splits a worker's stdout into frames, within a bound per frame and for the whole stream; a
+/// partial frame is kept until its newline arrives.
+#[derive(Debug)]
+pub(crate) struct FrameReader {
+    partial: Vec<u8>,
+    total: usize,
+    max_frame: usize,
+    max_total: usize,
+}
+
+impl FrameReader {
+    pub(crate) fn new(max_frame: usize, max_total: usize) -> Self {
+        FrameReader {
+            partial: Vec::new(),
+            total: 0,
+            max_frame,
+            max_total,
+        }
+    }
+
+    /// Takes the next bytes of the stream and hands every frame they complete to `frame`,
+    /// stopping where `frame` breaks. The bounds are checked before anything is buffered.
+    pub(crate) fn push<T>(
+        &mut self,
+        mut data: &[u8],
+        mut frame: impl FnMut(&[u8]) -> ControlFlow<T>,
+    ) -> Result<ControlFlow<T>, FrameError> {
+        self.total = self.total.saturating_add(data.len());
+        if self.total > self.max_total {
+            return Err(FrameError::OutputTooLarge(self.max_total));
+        }
+        while let Some(pos) = data.iter().position(|&b| b == b'\n') {
+            let (head, tail) = data.split_at(pos);
+            data = &tail[1..];
+            let step = if self.partial.is_empty() {
+                frame(head)
+            } else {
+                if self.partial.len() + head.len() > self.max_frame {
+                    return Err(FrameError::FrameTooLarge(self.max_frame));
+                }
+                self.partial.extend_from_slice(head);
+                let whole = std::mem::take(&mut self.partial);
+                frame(&whole)
+            };
+            if step.is_break() {
+                return Ok(step);
+            }
+        }
+        if self.partial.len() + data.len() > self.max_frame {
+            return Err(FrameError::FrameTooLarge(self.max_frame));
+        }
+        self.partial.extend_from_slice(data);
+        Ok(ControlFlow::Continue(()))
+    }
+}
+
+/// The parent's view of one run: what it has accepted from the worker so far.
+pub(crate) struct Received<'a> {
+    req: &'a ExecRequest,
+    sha: String,
+    started: Instant,
+    console: Vec<ConsoleLine>,
+    console_bytes: usize,
+    console_truncated: bool,
+    blocked: Vec<BlockedAttempt>,
+    /// Highest resident memory seen by the parent's own samples.
+    pub(crate) peak_rss: u64,
+    /// CPU time of the worker at the parent's last sample.
+    pub(crate) cpu_ms: f64,
+}
+
+impl<'a> Received<'a> {
+    /// `sha`: the parent's hash of the request's code; `started`: when the run began.
+    pub(crate) fn new(req: &'a ExecRequest, sha: String, started: Instant) -> Self {
+        Received {
+            req,
+            sha,
+            started,
+            console: Vec::new(),
+            console_bytes: 0,
+            console_truncated: false,
+            blocked: Vec::new(),
+            peak_rss: 0,
+            cpu_ms: 0.0,
+        }
+    }
+
+    fn elapsed_ms(&self) -> f64 {
+        self.started.elapsed().as_secs_f64() * 1000.0
+    }
+
+    /// An outcome made by the parent (the worker did not report one): what was accepted so far,
+    /// with the parent's identity fields and measurements.
+    pub(crate) fn outcome(&self, outcome: Outcome, error: Option<JsError>) -> ExecOutcome {
+        let mut o = ExecOutcome::not_run(NAME, self.req, outcome, error);
+        o.code_sha256 = self.sha.clone();
+        o.console = self.console.clone();
+        o.console_truncated = self.console_truncated;
+        o.blocked = self.blocked.clone();
+        o.duration_ms = self.elapsed_ms();
+        o.cpu_ms = self.cpu_ms;
+        o.peak_memory_bytes = self.peak_rss;
+        o
+    }
+
+    fn accept_console(&mut self, line: ConsoleLine, on_event: &mut dyn FnMut(ExecEvent)) {
+        let limits = &self.req.limits;
+        if self.console_truncated
+            || self.console.len() >= limits.console_max_lines.saturating_add(1)
+            || self.console_bytes.saturating_add(line.text.len())
+                > limits.console_max_bytes.saturating_add(4096)
+        {
+            self.console_truncated = true;
+            return;
+        }
+        self.console_bytes += line.text.len();
+        self.console.push(line.clone());
+        // The engine adds one marker line after its last allowed line.
+        if self.console.len() > limits.console_max_lines {
+            self.console_truncated = true;
+        }
+        on_event(ExecEvent::Console(line));
+    }
+
+    /// Takes one frame from the worker: forwards what it accepts; breaks with the run's outcome
+    /// on the worker's final report or on a frame that is not a well-formed event.
+    pub(crate) fn frame(
+        &mut self,
+        line: &[u8],
+        on_event: &mut dyn FnMut(ExecEvent),
+    ) -> ControlFlow<ExecOutcome> {
+        let ev: ExecEvent = match serde_json::from_slice(line) {
+            Ok(ev) => ev,
+            Err(e) => {
+                return ControlFlow::Break(self.outcome(
+                    Outcome::Crashed,
+                    worker_error(format!("worker sent a malformed frame: {e}")),
+                ))
+            }
+        };
+        match ev {
+            // The parent reports its own start and its own /proc samples.
+            ExecEvent::Started { .. } | ExecEvent::Sample(_) => {}
+            ExecEvent::Console(line) => self.accept_console(line, on_event),
+            ExecEvent::Blocked(b) => {
+                if self.blocked.len() < MAX_BLOCKED {
+                    self.blocked.push(b.clone());
+                    on_event(ExecEvent::Blocked(b));
+                }
+            }
+            ExecEvent::Finished(o) => return ControlFlow::Break(self.finish(*o)),
+        }
+        ControlFlow::Continue(())
+    }
+
+    /// The worker's final report, with identity fields replaced and everything bounded.
+    fn finish(&self, mut o: ExecOutcome) -> ExecOutcome {
+        let limits = &self.req.limits;
+        o.executor = NAME.to_string();
+        o.code_sha256 = self.sha.clone();
+        o.limits = LimitsReport::from(limits);
+        o.runaway_threads = 0;
+        o.duration_ms = finite(o.duration_ms).min(self.elapsed_ms());
+        o.cpu_ms = finite(o.cpu_ms);
+        if o.cpu_ms == 0.0 {
+            o.cpu_ms = self.cpu_ms;
+        }
+        let max_lines = limits.console_max_lines.saturating_add(1);
+        if o.console.len() > max_lines {
+            o.console.truncate(max_lines);
+            o.console_truncated = true;
+        }
+        let mut bytes = 0usize;
+        let cap = limits.console_max_bytes.saturating_add(4096);
+        if let Some(cut) = o.console.iter().position(|l| {
+            bytes = bytes.saturating_add(l.text.len());
+            bytes > cap
+        }) {
+            o.console.truncate(cut);
+            o.console_truncated = true;
+        }
+        o.console_truncated |= self.console_truncated;
+        if o.blocked.len() > MAX_BLOCKED {
+            let over = (o.blocked.len() - MAX_BLOCKED) as u64;
+            o.blocked_dropped = o.blocked_dropped.saturating_add(over);
+        }
+        o.blocked.truncate(MAX_BLOCKED);
+        o
+    }
+}
+
+/// A worker-reported duration or CPU time: finite and not negative, else 0.
+fn finite(x: f64) -> f64 {
+    if x.is_finite() && x >= 0.0 {
+        x
+    } else {
+        0.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frames(reader: &mut FrameReader, chunks: &[&[u8]]) -> Result<Vec<String>, FrameError> {
+        let mut got = Vec::new();
+        for chunk in chunks {
+            let _: ControlFlow<()> = reader.push(chunk, |f| {
+                got.push(String::from_utf8_lossy(f).into_owned());
+                ControlFlow::Continue(())
+            })?;
+        }
+        Ok(got)
+    }
+
+    #[test]
+    fn frames_are_split_on_newlines_across_chunks() {
+        let mut r = FrameReader::new(16, 1024);
+        let got = frames(&mut r, &[b"ab", b"c\nde\n", b"f", b"\n"]).expect("frames");
+        assert_eq!(got, ["abc", "de", "f"]);
+    }
+
+    #[test]
+    fn a_frame_over_its_bound_is_refused_before_it_is_buffered() {
+        let mut r = FrameReader::new(4, 1024);
+        assert_eq!(
+            frames(&mut r, &[b"abc", b"de"]),
+            Err(FrameError::FrameTooLarge(4))
+        );
+        let mut r = FrameReader::new(4, 1024);
+        assert_eq!(
+            frames(&mut r, &[b"ab", b"cde\n"]),
+            Err(FrameError::FrameTooLarge(4))
+        );
+        let mut r = FrameReader::new(4, 1024);
+        assert_eq!(
+            frames(&mut r, &[b"abcd\n"]).expect("at the bound"),
+            ["abcd"]
+        );
+    }
+
+    #[test]
+    fn the_whole_stream_is_bounded_too() {
+        let mut r = FrameReader::new(8, 10);
+        assert_eq!(
+            frames(&mut r, &[b"1234\n", b"5678\n", b"9\n"]),
+            Err(FrameError::OutputTooLarge(10))
+        );
+    }
+
+    #[test]
+    fn a_break_stops_at_its_frame() {
+        let mut r = FrameReader::new(8, 1024);
+        let mut seen = 0;
+        let step = r
+            .push(b"a\nb\nc\n", |f| {
+                seen += 1;
+                if f == b"b" {
+                    ControlFlow::Break(seen)
+                } else {
+                    ControlFlow::Continue(())
+                }
+            })
+            .expect("frames");
+        assert_eq!(step, ControlFlow::Break(2));
+    }
+
+    #[test]
+    fn the_preamble_round_trips_and_is_bounded() {
+        let read = |bytes: &[u8]| read_setup_preamble(&mut &bytes[..]);
+        let ours = encode_preamble(BUILD_ID.as_bytes(), b"code");
+        assert_eq!(
+            read(&ours).ok(),
+            Some(Preamble::Setup(Some(b"code".to_vec())))
+        );
+        let other = encode_preamble(b"0123456789abcdef", b"code");
+        assert_eq!(read(&other).ok(), Some(Preamble::Setup(None)));
+        assert_eq!(read(b"").ok(), Some(Preamble::Discarded));
+        assert!(matches!(read(&ours[..5]), Err(PreambleError::Truncated)));
+        let mut huge = encode_preamble(BUILD_ID.as_bytes(), b"");
+        let at = SETUP_MAGIC.len() + BUILD_ID.len();
+        huge[at..at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert!(matches!(read(&huge), Err(PreambleError::TooLarge(_))));
+    }
+
+    #[test]
+    fn the_probe_line_round_trips() {
+        for state in [
+            LandlockState::Full,
+            LandlockState::Partial,
+            LandlockState::Unsupported,
+        ] {
+            let line = probe_line(state);
+            assert_eq!(parse_probe_line(&line), Some((BUILD_ID, Some(state))));
+        }
+        let odd = format!("{PROBE_HANDSHAKE} build {BUILD_ID} Landlock sideways");
+        assert_eq!(parse_probe_line(&odd), Some((BUILD_ID, None)));
+        assert_eq!(parse_probe_line("hello"), None);
+    }
+}

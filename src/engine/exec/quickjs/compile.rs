@@ -1,0 +1,320 @@
+//! The compiler context: the only producer of the bytecode sandboxes run (scripts are compiled
+//! here, in a context that has the Eval intrinsic, then loaded as bytecode into sandbox
+//! contexts that have none), with a small per-thread cache, and the host setup bytecode.
+
+use super::super::host;
+use super::super::limits;
+use super::super::value;
+use super::super::{check_code_size, JsError};
+use super::sandbox::SandboxError;
+use crate::engine::policy::Profile;
+use rquickjs::context::intrinsic;
+use rquickjs::{qjs, Context, Ctx, Runtime, Value};
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::OnceLock;
+
+/// Memory and stack of the per-thread compiler runtime.
+const COMPILER_MEMORY: usize = 256 * 1024 * 1024;
+/// Native stack the compiler may use (QuickJS's parser recurses).
+pub const COMPILER_STACK: usize = 1024 * 1024;
+
+struct Compiler {
+    ctx: Context,
+    rt: Runtime,
+}
+
+thread_local! {
+    static COMPILER: RefCell<Option<Compiler>> = const { RefCell::new(None) };
+}
+
+/// Compiles `code` as a classic script to QuickJS bytecode in this thread's compiler context
+/// (the only place with the Eval intrinsic). Bytecode is never accepted from users: this is the
+/// only producer.
+///
+/// The last few successful compiles of this thread are kept (same code, file name and mode give
+/// the same bytecode; compiling has no side effect), so running one script in many fresh
+/// sandboxes compiles it once. Bounded by [`COMPILE_CACHE_ENTRIES`] and [`COMPILE_CACHE_BYTES`].
+pub fn compile(code: &str, filename: &str, strict: bool) -> Result<Rc<[u8]>, JsError> {
+    let hit = COMPILE_CACHE.with(|cell| {
+        let mut cache = cell.borrow_mut();
+        let i = cache
+            .iter()
+            .position(|e| e.strict == strict && e.code == code && e.filename == filename)?;
+        let e = cache.remove(i);
+        let bytes = Rc::clone(&e.bytecode);
+        cache.push(e);
+        Some(bytes)
+    });
+    if let Some(bytes) = hit {
+        return Ok(bytes);
+    }
+    let bytes: Rc<[u8]> = compile_with(code, filename, strict, 0)?.into();
+    COMPILE_CACHE.with(|cell| {
+        let mut cache = cell.borrow_mut();
+        let size = |e: &Compiled| e.code.len() + e.filename.len() + e.bytecode.len();
+        let entry = Compiled {
+            code: code.to_string(),
+            filename: filename.to_string(),
+            strict,
+            bytecode: Rc::clone(&bytes),
+        };
+        if size(&entry) > COMPILE_CACHE_BYTES {
+            return;
+        }
+        cache.push(entry);
+        while cache.len() > COMPILE_CACHE_ENTRIES
+            || cache.iter().map(size).sum::<usize>() > COMPILE_CACHE_BYTES
+        {
+            cache.remove(0);
+        }
+    });
+    Ok(bytes)
+}
+
+/// A script compiled ahead of [`super::Sandbox::eval_compiled`] (`Send`: compiled on one thread, run
+/// on another).
+pub struct Precompiled {
+    pub(super) filename: String,
+    pub(super) strict: bool,
+    pub(super) code_len: usize,
+    pub(super) bytecode: Result<Vec<u8>, JsError>,
+}
+
+/// Compiles `code` for a sandbox of `profile` whose script is named `filename`, in this
+/// thread's compiler context (not kept in the compile cache: for a single use).
+pub fn precompile(code: &str, filename: &str, profile: Profile) -> Precompiled {
+    let strict = profile == Profile::Strict;
+    // Over-long code is not compiled: the sandbox refuses it with its own message.
+    let bytecode = match check_code_size(code.len()) {
+        Err(e) => Err(e.to_js_error()),
+        Ok(()) => compile_with(code, filename, strict, 0),
+    };
+    Precompiled {
+        filename: filename.to_string(),
+        strict,
+        code_len: code.len(),
+        bytecode,
+    }
+}
+
+/// Most scripts kept compiled per thread.
+pub const COMPILE_CACHE_ENTRIES: usize = 8;
+/// Most bytes (code + bytecode) kept compiled per thread.
+pub const COMPILE_CACHE_BYTES: usize = 4 * 1024 * 1024;
+
+/// One cached compile: the exact inputs and what they compiled to.
+struct Compiled {
+    code: String,
+    filename: String,
+    strict: bool,
+    bytecode: Rc<[u8]>,
+}
+
+thread_local! {
+    /// Recent compiles of this thread, least recently used first.
+    static COMPILE_CACHE: RefCell<Vec<Compiled>> = const { RefCell::new(Vec::new()) };
+}
+
+fn compile_with(
+    code: &str,
+    filename: &str,
+    strict: bool,
+    write_flags: u32,
+) -> Result<Vec<u8>, JsError> {
+    COMPILER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.is_none() {
+            let rt = Runtime::new().map_err(|e| JsError::new("InternalError", e.to_string()))?;
+            rt.set_memory_limit(COMPILER_MEMORY);
+            rt.set_max_stack_size(COMPILER_STACK);
+            let ctx = Context::custom::<(intrinsic::Eval, intrinsic::RegExpCompiler)>(&rt)
+                .map_err(|e| JsError::new("InternalError", e.to_string()))?;
+            // Syntax errors are described through the captured Error stack accessor.
+            ctx.with(|c| value::capture_intrinsics(&c))
+                .map_err(|e| JsError::new("InternalError", e.to_string()))?;
+            *slot = Some(Compiler { ctx, rt });
+        }
+        let Some(c) = slot.as_ref() else {
+            return Err(JsError::new("InternalError", "compiler unavailable"));
+        };
+        // SAFETY: the compiler runtime belongs to this thread.
+        unsafe { qjs::JS_UpdateStackTop(c.rt_ptr()) };
+        c.rt.set_max_stack_size(limits::js_stack_limit(COMPILER_STACK));
+        c.ctx
+            .with(|ctx| compile_in(&ctx, code, filename, strict, write_flags))
+    })
+}
+
+impl Compiler {
+    fn rt_ptr(&self) -> *mut qjs::JSRuntime {
+        self.ctx.get_runtime_ptr()
+    }
+}
+
+fn compile_in(
+    ctx: &Ctx<'_>,
+    code: &str,
+    filename: &str,
+    strict: bool,
+    write_flags: u32,
+) -> Result<Vec<u8>, JsError> {
+    let raw = ctx.as_raw().as_ptr();
+    let mut src = Vec::with_capacity(code.len() + 1);
+    src.extend_from_slice(code.as_bytes());
+    src.push(0);
+    let fname = std::ffi::CString::new(filename.replace('\0', "?")).unwrap_or_default();
+    let mut flags = qjs::JS_EVAL_TYPE_GLOBAL | qjs::JS_EVAL_FLAG_COMPILE_ONLY;
+    if strict {
+        flags |= qjs::JS_EVAL_FLAG_STRICT;
+    }
+    // SAFETY: src is NUL-terminated with code.len() bytes before the NUL.
+    let obj = unsafe {
+        qjs::JS_Eval(
+            raw,
+            src.as_ptr().cast(),
+            code.len() as _,
+            fname.as_ptr(),
+            flags as i32,
+        )
+    };
+    // SAFETY: ownership of the result moves into the Value.
+    let obj = unsafe { Value::from_raw(ctx.clone(), obj) };
+    if obj.is_exception() {
+        let e = ctx.catch();
+        return Err(value::error_of(&e));
+    }
+    let mut size: qjs::size_t = 0;
+    // SAFETY: obj is a compiled function; the buffer is freed below with js_free.
+    let buf = unsafe {
+        qjs::JS_WriteObject(
+            raw,
+            &mut size,
+            obj.as_raw(),
+            (qjs::JS_WRITE_OBJ_BYTECODE | write_flags) as i32,
+        )
+    };
+    if buf.is_null() {
+        let _ = ctx.catch();
+        return Err(JsError::new(
+            "InternalError",
+            "could not serialise the compiled script",
+        ));
+    }
+    // SAFETY: buf holds size bytes until freed.
+    let bytes = unsafe { std::slice::from_raw_parts(buf, size as usize) }.to_vec();
+    // SAFETY: buf was allocated by QuickJS on this context.
+    unsafe { qjs::js_free(raw, buf.cast()) };
+    Ok(bytes)
+}
+
+/// Loads compiled bytecode into `ctx` and runs it; the script's completion value.
+pub fn run_bytecode<'js>(ctx: &Ctx<'js>, bytes: &[u8]) -> rquickjs::Result<Value<'js>> {
+    let raw = ctx.as_raw().as_ptr();
+    // SAFETY: bytes were produced by `compile` in this process (never by a user).
+    let f = unsafe {
+        qjs::JS_ReadObject(
+            raw,
+            bytes.as_ptr(),
+            bytes.len() as _,
+            qjs::JS_READ_OBJ_BYTECODE as i32,
+        )
+    };
+    // SAFETY: check the tag of an owned value.
+    if unsafe { qjs::JS_VALUE_GET_TAG(f) } == qjs::JS_TAG_EXCEPTION {
+        return Err(rquickjs::Error::Exception);
+    }
+    // SAFETY: JS_EvalFunction takes ownership of f; the result is owned.
+    let r = unsafe { qjs::JS_EvalFunction(raw, f) };
+    // SAFETY: ownership moves into the Value.
+    let v = unsafe { Value::from_raw(ctx.clone(), r) };
+    if v.is_exception() {
+        return Err(rquickjs::Error::Exception);
+    }
+    Ok(v)
+}
+
+/// The host bridge's setup script, compiled once per process (or handed over by the parent
+/// process through [`provide_setup_bytecode`]).
+static SETUP: OnceLock<Result<Vec<u8>, SandboxError>> = OnceLock::new();
+
+/// The host setup script as bytecode: compiled on first use in this process unless a parent
+/// already provided it.
+pub fn setup_bytecode() -> Result<&'static [u8], SandboxError> {
+    SETUP
+        .get_or_init(|| {
+            // The host's frames are never shown: no source text or line tables needed.
+            compile_with(
+                host::SETUP_SOURCE,
+                host::HOST_FILENAME,
+                true,
+                qjs::JS_WRITE_OBJ_STRIP_SOURCE | qjs::JS_WRITE_OBJ_STRIP_DEBUG,
+            )
+            .map_err(|e| {
+                SandboxError::Init(format!(
+                    "host setup does not compile: {}: {}",
+                    e.name, e.message
+                ))
+            })
+        })
+        .as_ref()
+        .map(|v| v.as_slice())
+        .map_err(Clone::clone)
+}
+
+/// Uses `bytes` as this process's host setup bytecode instead of compiling the script (a
+/// worker process receives it from its parent when both are the same build). False if the
+/// bytecode was already settled.
+///
+/// Only for bytecode from a trusted producer: QuickJS does not validate bytecode it loads.
+pub fn provide_setup_bytecode(bytes: Vec<u8>) -> bool {
+    SETUP.set(Ok(bytes)).is_ok()
+}
+
+#[cfg(test)]
+mod compile_cache_tests {
+    use super::super::{EvalResult, Sandbox};
+    use super::*;
+    use crate::engine::exec::ExecRequest;
+
+    fn run(code: &str, filename: &str, profile: Profile) -> EvalResult {
+        let mut req = ExecRequest::new(code);
+        req.filename = filename.to_string();
+        req.profile = profile;
+        let mut sb = Sandbox::new(&req).expect("sandbox");
+        sb.eval(code)
+    }
+
+    #[test]
+    fn a_cached_script_keeps_its_own_file_name_and_mode() {
+        let code = "(function () { return this === undefined; })() ? null.x : undefined.y";
+        let a = run(code, "a.js", Profile::Strict);
+        let b = run(code, "b.js", Profile::Strict);
+        let a_stack = a.error.expect("a throws").stack;
+        let b_stack = b.error.expect("b throws").stack;
+        assert!(a_stack.contains("a.js:1"), "{a_stack}");
+        assert!(b_stack.contains("b.js:1"), "{b_stack}");
+        let mode = "(function () { return this === undefined; })()";
+        assert_eq!(run(mode, "m.js", Profile::Strict).value, Some(true.into()));
+        assert_eq!(run(mode, "m.js", Profile::Lab).value, Some(false.into()));
+        assert_eq!(run(mode, "m.js", Profile::Strict).value, Some(true.into()));
+    }
+
+    #[test]
+    fn the_cache_stays_bounded() {
+        for i in 0..3 * COMPILE_CACHE_ENTRIES {
+            let code = format!("{i} + 1; // {}", "x".repeat(600 * 1024));
+            assert!(compile(&code, "big.js", true).is_ok());
+        }
+        COMPILE_CACHE.with(|c| {
+            let c = c.borrow();
+            let bytes: usize = c
+                .iter()
+                .map(|e| e.code.len() + e.filename.len() + e.bytecode.len())
+                .sum();
+            assert!(c.len() <= COMPILE_CACHE_ENTRIES, "{} entries", c.len());
+            assert!(bytes <= COMPILE_CACHE_BYTES, "{bytes} bytes");
+            assert!(!c.is_empty());
+        });
+    }
+}

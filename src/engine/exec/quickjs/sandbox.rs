@@ -1,0 +1,428 @@
+//! [`Sandbox`]: one fresh QuickJS runtime + context with the host bridge installed, evaluating
+//! code under a request's limits; job draining and the classification of how a run ended.
+
+use super::super::host::{self, EventSink, HostState, SharedHost};
+use super::super::limits::{self, Control, CountingAllocator, MemStats, StopReason};
+use super::super::value;
+use super::super::{check_code_size, EvalResult, ExecRequest, JsError, Outcome, RequestError};
+use super::compile::{compile, run_bytecode, setup_bytecode, Precompiled};
+use crate::engine::policy::{Limits, Profile};
+use rquickjs::context::intrinsic;
+use rquickjs::{qjs, Context, Runtime, Value};
+use std::cell::RefCell;
+use std::mem::ManuallyDrop;
+use std::rc::Rc;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Why a sandbox could not be created.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SandboxError {
+    #[error("invalid request: {0}")]
+    Request(#[from] RequestError),
+    #[error("could not create the QuickJS sandbox: {0}")]
+    Init(String),
+}
+
+/// The intrinsics of a sandbox context. `lab` adds Eval; `strict` never has it (its code is
+/// compiled in the compiler context and loaded as bytecode).
+type SandboxIntrinsics = (
+    intrinsic::Date,
+    intrinsic::RegExpCompiler,
+    intrinsic::RegExp,
+    intrinsic::Json,
+    intrinsic::Proxy,
+    intrinsic::MapSet,
+    intrinsic::TypedArrays,
+    intrinsic::Promise,
+    intrinsic::WeakRef,
+);
+
+/// One fresh QuickJS runtime + context with the host bridge installed. `!Send`.
+pub struct Sandbox {
+    /// The context, and through it the runtime (the context holds the only other reference
+    /// to it). Dropped by hand, first: see `Drop`.
+    ctx: ManuallyDrop<Context>,
+    host: SharedHost,
+    /// The reference handed to the module loader (reclaimed on drop, after the runtime).
+    host_raw: *const RefCell<HostState>,
+    control: Arc<Control>,
+    mem: Arc<MemStats>,
+    limits: Limits,
+    profile: Profile,
+    /// Set once a limit or a cancel interrupted an evaluation: the runtime may hold half-run
+    /// jobs, so it refuses further evaluations.
+    spent: bool,
+}
+
+/// The drop order is what keeps the module loader's raw pointer sound, so it is spelled out
+/// here rather than left to field order: first the context and with it the runtime (which
+/// holds that pointer, and JS functions holding clones of `host`), then the loader's
+/// reference, then (with the fields) the host state itself. Tested by
+/// `the_runtime_goes_before_the_host_state`.
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        // SAFETY: `ctx` is dropped exactly once, here, and not used afterwards.
+        unsafe { ManuallyDrop::drop(&mut self.ctx) };
+        // SAFETY: host_raw came from Rc::into_raw in `with_parts` and is reclaimed once; the
+        // runtime, the only user of that pointer, is gone (above).
+        unsafe { drop(Rc::from_raw(self.host_raw)) };
+    }
+}
+
+impl Sandbox {
+    /// A sandbox for `req` (its code is not run: call [`Sandbox::eval`]).
+    pub fn new(req: &ExecRequest) -> Result<Sandbox, SandboxError> {
+        Sandbox::with_control(req, Arc::new(AtomicBool::new(false)), None)
+    }
+
+    /// A sandbox whose interrupt handler also watches `cancel`, streaming events to `sink`.
+    pub fn with_control(
+        req: &ExecRequest,
+        cancel: Arc<AtomicBool>,
+        sink: Option<EventSink>,
+    ) -> Result<Sandbox, SandboxError> {
+        let mem = MemStats::new(req.limits.memory_bytes());
+        let control = Control::new(cancel, Arc::clone(&mem));
+        Sandbox::with_parts(req, control, mem, sink)
+    }
+
+    /// A sandbox accounting its memory in `mem` and interrupted through `control` (made by the
+    /// caller, so a supervisor can watch them without waiting to be handed them).
+    pub(super) fn with_parts(
+        req: &ExecRequest,
+        control: Arc<Control>,
+        mem: Arc<MemStats>,
+        sink: Option<EventSink>,
+    ) -> Result<Sandbox, SandboxError> {
+        req.validate()?;
+        let limits = req.limits;
+        let rt = Runtime::new_with_alloc(CountingAllocator::new(Arc::clone(&mem)))
+            .map_err(|e| SandboxError::Init(e.to_string()))?;
+        rt.set_max_stack_size(usize::try_from(limits.stack_kb * 1024).unwrap_or(usize::MAX));
+        let c = Arc::clone(&control);
+        rt.set_interrupt_handler(Some(Box::new(move || c.should_interrupt())));
+        let strict = req.profile == Profile::Strict;
+        let ctx = if strict {
+            Context::custom::<SandboxIntrinsics>(&rt)
+        } else {
+            Context::custom::<(SandboxIntrinsics, intrinsic::Eval)>(&rt)
+        }
+        .map_err(|e| SandboxError::Init(e.to_string()))?;
+        // The context keeps the runtime alive from here on.
+        drop(rt);
+
+        let mut state = HostState::new(limits, req.permissions.clone(), req.filename.clone());
+        state.sink = sink;
+        let host: SharedHost = Rc::new(RefCell::new(state));
+        let host_raw = Rc::into_raw(Rc::clone(&host));
+        let rt_ptr = ctx.get_runtime_ptr();
+        // SAFETY: rt_ptr is this sandbox's runtime; host_raw outlives it (see Drop).
+        unsafe {
+            qjs::JS_SetCanBlock(rt_ptr, false);
+            qjs::JS_SetModuleLoaderFunc(
+                rt_ptr,
+                None,
+                Some(host::module_loader),
+                host_raw as *mut std::ffi::c_void,
+            );
+        }
+        let sandbox = Sandbox {
+            ctx: ManuallyDrop::new(ctx),
+            host,
+            host_raw,
+            control,
+            mem,
+            limits,
+            profile: req.profile,
+            spent: false,
+        };
+        let bytecode = setup_bytecode()?;
+        let installed = sandbox.ctx.with(|ctx| {
+            host::install(&ctx, &sandbox.host, bytecode, strict, req.input.as_ref()).map_err(|e| {
+                let detail = if matches!(e, rquickjs::Error::Exception) {
+                    let ex = ctx.catch();
+                    let je = value::error_of(&ex);
+                    format!("{}: {}", je.name, je.message)
+                } else {
+                    e.to_string()
+                };
+                SandboxError::Init(format!("host bridge setup failed: {detail}"))
+            })
+        });
+        installed?;
+        Ok(sandbox)
+    }
+
+    /// Bytes currently allocated by this sandbox's runtime.
+    pub fn memory_bytes(&self) -> u64 {
+        self.mem.live()
+    }
+
+    /// Evaluates `code` as a classic script under the sandbox's limits (a fresh CPU budget and
+    /// wall deadline per call). A Promise completion value is settled by draining the job
+    /// queue under the same limits.
+    pub fn eval(&mut self, code: &str) -> EvalResult {
+        self.eval_with(code, None)
+    }
+
+    /// As [`Sandbox::eval`], with `code` already compiled by [`super::precompile`] (on any thread:
+    /// the out-of-process worker compiles while this sandbox is being built). Bytecode compiled
+    /// for another file name or profile is not used: the code is compiled again.
+    pub fn eval_compiled(&mut self, code: &str, compiled: Precompiled) -> EvalResult {
+        self.eval_with(code, Some(compiled))
+    }
+
+    fn eval_with(&mut self, code: &str, compiled: Option<Precompiled>) -> EvalResult {
+        let started = Instant::now();
+        let cpu0 = limits::thread_cpu_ns();
+        self.host.borrow_mut().reset(code);
+        self.mem.reset_peak();
+        let mut r = self.eval_inner(code, compiled);
+        r.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
+        r.cpu_ms = limits::thread_cpu_ns().saturating_sub(cpu0) as f64 / 1e6;
+        r.peak_memory_bytes = self.mem.peak();
+        let mut st = self.host.borrow_mut();
+        r.console = std::mem::take(&mut st.console);
+        r.console_truncated = st.console_truncated;
+        r.blocked = std::mem::take(&mut st.blocked);
+        r.blocked_dropped = st.blocked_dropped;
+        r
+    }
+
+    fn eval_inner(&mut self, code: &str, compiled: Option<Precompiled>) -> EvalResult {
+        if self.spent {
+            return EvalResult::empty(
+                Outcome::Crashed,
+                Some(JsError::new(
+                    "SandboxError",
+                    "this sandbox was stopped by a limit or a cancel; create a new one",
+                )),
+            );
+        }
+        if let Err(e) = check_code_size(code.len()) {
+            return EvalResult::empty(Outcome::Error, Some(e.to_js_error()));
+        }
+        let filename = self.host.borrow().filename.clone();
+        let strict = self.profile == Profile::Strict;
+        let bytes = match compiled {
+            Some(c) if c.filename == filename && c.strict == strict && c.code_len == code.len() => {
+                c.bytecode.map(Rc::from)
+            }
+            _ => compile(code, &filename, strict),
+        };
+        let bytes = match bytes {
+            Ok(b) => b,
+            Err(e) => return EvalResult::empty(Outcome::Error, Some(e)),
+        };
+        self.control
+            .arm(self.limits.timeout_ms, self.limits.wall_timeout_ms);
+        let control = Arc::clone(&self.control);
+        let mem = Arc::clone(&self.mem);
+        let host = Rc::clone(&self.host);
+        let rt_ptr = self.ctx.get_runtime_ptr();
+        let stack_limit = limits::js_stack_limit(
+            usize::try_from(self.limits.stack_kb * 1024).unwrap_or(usize::MAX),
+        );
+        let mut result = self.ctx.with(|ctx| {
+            // SAFETY: the runtime belongs to this thread.
+            unsafe {
+                qjs::JS_UpdateStackTop(rt_ptr);
+                qjs::JS_SetMaxStackSize(rt_ptr, stack_limit as _);
+            }
+            let mut error: Option<Value> = None;
+            let mut completion: Option<Value> = None;
+            match run_bytecode(&ctx, &bytes) {
+                Ok(v) => completion = Some(v),
+                Err(_) => error = Some(ctx.catch()),
+            }
+            // Drain the job queue, never past the limits.
+            if error.is_none() {
+                drain_jobs(rt_ptr, &control);
+            }
+            let mut pending = false;
+            let mut value_node = None;
+            if let Some(v) = completion.take() {
+                if v.is_promise() {
+                    let raw = ctx.as_raw().as_ptr();
+                    // SAFETY: v is a live promise.
+                    let st = unsafe { qjs::JS_PromiseState(raw, v.as_raw()) };
+                    // SAFETY: the result value is owned by us.
+                    let settled = || unsafe {
+                        Value::from_raw(ctx.clone(), qjs::JS_PromiseResult(raw, v.as_raw()))
+                    };
+                    match st {
+                        qjs::JSPromiseStateEnum_JS_PROMISE_FULFILLED => {
+                            value_node = Some(value::to_node(&settled()));
+                        }
+                        qjs::JSPromiseStateEnum_JS_PROMISE_REJECTED => error = Some(settled()),
+                        _ => pending = true,
+                    }
+                } else {
+                    value_node = Some(value::to_node(&v));
+                }
+            }
+            let err = error
+                .as_ref()
+                .map(|e| (value::error_of(e), e.is_uncatchable_error()));
+            if let (Some(e), Some((je, false)), true) = (&error, &err, strict) {
+                if let Some(msg) = value::refused_write_message(e) {
+                    host.borrow_mut().note_refused_write(msg, &je.stack);
+                }
+            }
+            (value_node, err, pending)
+        });
+        self.control.disarm();
+        let (node, err, pending) = (result.0.take(), result.1.take(), result.2);
+        let reason = self.control.reason();
+        let outcome = match reason {
+            StopReason::Cancelled => Outcome::Cancelled,
+            StopReason::CpuTimeout | StopReason::WallTimeout => Outcome::Timeout,
+            StopReason::MemoryLimit => Outcome::MemoryLimit,
+            StopReason::None => match &err {
+                Some((_, true)) => Outcome::Timeout,
+                Some((e, false)) => classify_error(e, mem.refusals()),
+                None if pending => Outcome::Pending,
+                None => Outcome::Ok,
+            },
+        };
+        if reason != StopReason::None {
+            self.spent = true;
+        }
+        let mut error = err.map(|(e, _)| e);
+        if reason != StopReason::None {
+            let msg = match reason {
+                StopReason::Cancelled => "the run was cancelled".to_string(),
+                StopReason::CpuTimeout => {
+                    format!("CPU time limit of {} ms exceeded", self.limits.timeout_ms)
+                }
+                StopReason::WallTimeout => format!(
+                    "wall-clock limit of {} ms exceeded",
+                    self.limits.wall_timeout_ms
+                ),
+                StopReason::MemoryLimit => format!(
+                    "memory limit of {} MB exceeded (the script kept allocating after running out of memory)",
+                    self.limits.memory_mb
+                ),
+                StopReason::None => String::new(),
+            };
+            let stack = error.as_ref().map(|e| e.stack.clone()).unwrap_or_default();
+            error = Some(JsError {
+                name: "InternalError".into(),
+                message: msg,
+                stack,
+            });
+        } else if outcome == Outcome::MemoryLimit {
+            let stack = error.as_ref().map(|e| e.stack.clone()).unwrap_or_default();
+            error = Some(JsError {
+                name: "InternalError".into(),
+                message: format!(
+                    "out of memory: the {} MB memory limit was reached",
+                    self.limits.memory_mb
+                ),
+                stack,
+            });
+        } else if pending {
+            error = Some(JsError::new(
+                "PendingError",
+                "the completion value is a promise that can no longer settle",
+            ));
+        }
+        let (value, value_display) = match (&node, outcome) {
+            (Some(n), Outcome::Ok) => (n.to_json(), n.display()),
+            _ => (None, String::new()),
+        };
+        EvalResult {
+            outcome,
+            value,
+            value_display,
+            error,
+            ..EvalResult::empty(outcome, None)
+        }
+    }
+}
+
+fn classify_error(e: &JsError, oom_refusals: u64) -> Outcome {
+    // Out of memory while building the error object itself leaves `null` as the exception.
+    let oom_error = e.message == "out of memory" || (e.name == "Uncaught" && e.message == "null");
+    if oom_refusals > 0 && oom_error {
+        Outcome::MemoryLimit
+    } else if e.name == "RangeError" && e.message == "Maximum call stack size exceeded" {
+        Outcome::StackOverflow
+    } else {
+        Outcome::Error
+    }
+}
+
+/// Runs queued jobs until the queue is empty or a limit/cancel stops the script.
+fn drain_jobs(rt: *mut qjs::JSRuntime, control: &Control) {
+    loop {
+        if control.should_interrupt() {
+            return;
+        }
+        let mut pctx: *mut qjs::JSContext = std::ptr::null_mut();
+        // SAFETY: rt is this thread's live runtime.
+        let rc = unsafe { qjs::JS_ExecutePendingJob(rt, &mut pctx) };
+        if rc == 0 {
+            return;
+        }
+        if rc < 0 && !pctx.is_null() {
+            // An uncaught error inside a job (an unhandled rejection handler that threw, or an
+            // interrupt): discard it; an interrupt is seen by `should_interrupt` above.
+            // SAFETY: pctx is the live context that ran the job.
+            unsafe {
+                let e = qjs::JS_GetException(pctx);
+                let uncatchable = qjs::JS_IsUncatchableError(e);
+                qjs::JS_FreeValue(pctx, e);
+                if uncatchable {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    /// Records, when the host state is dropped, how many bytes the runtime still held.
+    struct OnHostDrop(Arc<MemStats>, Rc<Cell<Option<u64>>>);
+
+    impl Drop for OnHostDrop {
+        fn drop(&mut self) {
+            self.1.set(Some(self.0.live()));
+        }
+    }
+
+    #[test]
+    fn the_runtime_goes_before_the_host_state() {
+        let req = ExecRequest::new("");
+        let mem = MemStats::new(req.limits.memory_bytes());
+        let control = Control::new(Arc::new(AtomicBool::new(false)), Arc::clone(&mem));
+        let seen = Rc::new(Cell::new(None));
+        // The sink lives in the host state: its guard sees the host state go.
+        let guard = OnHostDrop(Arc::clone(&mem), Rc::clone(&seen));
+        let sink: EventSink = Box::new(move |_| {
+            let _ = &guard;
+        });
+        let mut sb =
+            Sandbox::with_parts(&req, control, Arc::clone(&mem), Some(sink)).expect("sandbox");
+        // The module loader's pointer to the host state is used, and natives hold clones.
+        let r = sb.eval("import('fs').catch(() => 0); 1");
+        assert!(
+            r.blocked.iter().any(|b| b.capability == "import()"),
+            "{r:?}"
+        );
+        let host = Rc::downgrade(&sb.host);
+        assert!(mem.live() > 0);
+        drop(sb);
+        assert!(
+            host.upgrade().is_none(),
+            "the host state outlived its sandbox"
+        );
+        assert_eq!(seen.get(), Some(0), "the runtime still held memory");
+    }
+}
