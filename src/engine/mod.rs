@@ -1,4 +1,5 @@
-//! The engine: scanner, executors and policy. No UI imports, no tokio.
+//! The engine: scanner, executors, policy, trust and audit. No UI imports; an async runtime
+//! only behind `trust::telemetry`'s exporter thread.
 
 pub mod error;
 pub mod exec;
@@ -7,6 +8,7 @@ pub mod lexer;
 pub mod policy;
 pub mod scan;
 pub mod text;
+pub mod trust;
 
 use serde::{Deserialize, Serialize};
 
