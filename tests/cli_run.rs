@@ -7,6 +7,11 @@ use std::path::{Path, PathBuf};
 fn sandbench() -> Command {
     let mut c = Command::cargo_bin("sandbench").expect("binary");
     c.env_remove("NO_COLOR");
+    // Every run appends to the audit log and reads the trust config: keep both out of the
+    // home directory of whoever runs the tests.
+    let dirs = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli_run");
+    c.env("SANDBENCH_DATA_DIR", dirs.join("data"));
+    c.env("SANDBENCH_CONFIG_DIR", dirs.join("config"));
     c
 }
 

@@ -230,6 +230,8 @@ fn a_sample_runs_through_the_binary_with_its_header_options() {
     std::fs::write(&path, s.source).expect("write sample");
     let out = Command::cargo_bin("sandbench")
         .expect("binary")
+        .env("SANDBENCH_DATA_DIR", dir.path().join("data"))
+        .env("SANDBENCH_CONFIG_DIR", dir.path().join("config"))
         .arg("run")
         .arg("--json")
         .args(run_options(s))

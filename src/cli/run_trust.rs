@@ -117,7 +117,7 @@ impl RunTrust {
         let error = JsError {
             name: "TrustPolicy".to_string(),
             message: format!(
-                "not run: signed code is required and this is {}",
+                "not run: signed code is required (--require-signed or [trust] require_signed) and this code is {}",
                 state.describe()
             ),
             stack: String::new(),
