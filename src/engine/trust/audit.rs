@@ -142,14 +142,32 @@ pub struct RunContext<'a> {
     pub forced: bool,
 }
 
-/// The user running this process: `$USER` (or `$LOGNAME`) and the real uid.
+/// The user running this process: the account name of the real uid (from the password
+/// database), else `$USER` / `$LOGNAME`, else `uid N`; and the uid.
 pub fn current_user() -> (String, u32) {
     // SAFETY: getuid takes no arguments, touches no memory and cannot fail.
     let uid = unsafe { libc::getuid() };
-    let name = std::env::var("USER")
-        .or_else(|_| std::env::var("LOGNAME"))
-        .unwrap_or_else(|_| format!("uid {uid}"));
+    let name = account_name(uid)
+        .or_else(|| std::env::var("USER").ok())
+        .or_else(|| std::env::var("LOGNAME").ok())
+        .unwrap_or_else(|| format!("uid {uid}"));
     (truncate(&name, 64).into_owned(), uid)
+}
+
+fn account_name(uid: u32) -> Option<String> {
+    let mut buf = vec![0 as libc::c_char; 16 * 1024];
+    // SAFETY: an all-zero passwd is a valid value of this plain C struct (null pointers).
+    let mut pwd: libc::passwd = unsafe { std::mem::zeroed() };
+    let mut result: *mut libc::passwd = std::ptr::null_mut();
+    // SAFETY: every pointer is valid for the call and `buf.len()` is its real length;
+    // getpwuid_r writes the strings into `buf` and points `result` at `pwd` on success.
+    let rc = unsafe { libc::getpwuid_r(uid, &mut pwd, buf.as_mut_ptr(), buf.len(), &mut result) };
+    if rc != 0 || result.is_null() || pwd.pw_name.is_null() {
+        return None;
+    }
+    // SAFETY: on success pw_name points at a NUL-terminated string inside `buf`.
+    let name = unsafe { std::ffi::CStr::from_ptr(pwd.pw_name) };
+    Some(name.to_string_lossy().into_owned())
 }
 
 impl AuditEntry {
