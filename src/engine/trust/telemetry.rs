@@ -21,10 +21,12 @@ use crate::engine::text::truncate;
 use opentelemetry::trace::{Span as _, SpanKind, Status, Tracer as _, TracerProvider as _};
 use opentelemetry::KeyValue;
 use opentelemetry_otlp::{Protocol, WithExportConfig, WithHttpConfig};
-use opentelemetry_sdk::trace::SdkTracerProvider;
+use opentelemetry_sdk::error::{OTelSdkError, OTelSdkResult};
+use opentelemetry_sdk::trace::{SdkTracerProvider, SpanData, SpanExporter};
 use opentelemetry_sdk::Resource;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, SyncSender};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 pub const SPAN_NAME: &str = "security.isolate.execute";
@@ -255,7 +257,42 @@ pub fn settings(
     (Ok(Some(settings)), warnings)
 }
 
-fn build_provider(s: &OtlpSettings) -> Result<SdkTracerProvider, TelemetryError> {
+/// The OTLP exporter, remembering the last export error (the SDK's batch processor drops it).
+#[derive(Debug)]
+struct Recording<E> {
+    inner: E,
+    last_error: Arc<Mutex<Option<String>>>,
+}
+
+impl<E: SpanExporter> SpanExporter for Recording<E> {
+    async fn export(&self, batch: Vec<SpanData>) -> OTelSdkResult {
+        let result = self.inner.export(batch).await;
+        if let Err(e) = &result {
+            let reason = match e {
+                OTelSdkError::InternalFailure(m) => m.clone(),
+                other => other.to_string(),
+            };
+            if let Ok(mut slot) = self.last_error.lock() {
+                *slot = Some(reason);
+            }
+        }
+        result
+    }
+    fn shutdown_with_timeout(&self, timeout: Duration) -> OTelSdkResult {
+        self.inner.shutdown_with_timeout(timeout)
+    }
+    fn force_flush(&self) -> OTelSdkResult {
+        self.inner.force_flush()
+    }
+    fn set_resource(&mut self, resource: &Resource) {
+        self.inner.set_resource(resource);
+    }
+}
+
+fn build_provider(
+    s: &OtlpSettings,
+    last_error: Arc<Mutex<Option<String>>>,
+) -> Result<SdkTracerProvider, TelemetryError> {
     let mut builder = opentelemetry_otlp::SpanExporter::builder()
         .with_http()
         .with_protocol(Protocol::HttpBinary)
@@ -276,7 +313,10 @@ fn build_provider(s: &OtlpSettings) -> Result<SdkTracerProvider, TelemetryError>
         resource = resource.with_service_name("sandbench");
     }
     Ok(SdkTracerProvider::builder()
-        .with_batch_exporter(exporter)
+        .with_batch_exporter(Recording {
+            inner: exporter,
+            last_error,
+        })
         .with_resource(resource.build())
         .build())
 }
@@ -366,17 +406,31 @@ impl Telemetry {
             .name("sandbench-otlp".to_string())
             .spawn(move || {
                 let result = (|| {
-                    let provider = build_provider(&settings)?;
+                    let last_error = Arc::new(Mutex::new(None));
+                    let provider = build_provider(&settings, Arc::clone(&last_error))?;
                     let tracer = provider.tracer("sandbench");
                     while let Ok(span) = rx.recv() {
                         emit(&tracer, span);
                     }
-                    provider
-                        .shutdown_with_timeout(timeout)
-                        .map_err(|e| TelemetryError::Export {
+                    // The batch processor reports success whatever the export did: the
+                    // exporter wrapper remembers the last failure instead.
+                    // The export is bounded by its own timeout: give it that plus a little,
+                    // so its error (not a race with it) is what gets reported.
+                    let shut = provider.shutdown_with_timeout(timeout + SHUTDOWN_MARGIN / 2);
+                    let failure = last_error.lock().ok().and_then(|mut e| e.take());
+                    match (failure, shut) {
+                        (Some(reason), _) => Err(TelemetryError::Export {
                             endpoint: settings.endpoint.clone(),
-                            reason: e.to_string(),
-                        })
+                            reason,
+                        }),
+                        (None, Err(OTelSdkError::Timeout(waited))) => {
+                            Err(TelemetryError::Timeout {
+                                endpoint: settings.endpoint.clone(),
+                                waited,
+                            })
+                        }
+                        (None, _) => Ok(()),
+                    }
                 })();
                 let _ = done_tx.send(result);
             })
