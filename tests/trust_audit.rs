@@ -576,6 +576,27 @@ fn bench_stats_over_100k_lines() {
             times.push((args.join(" "), e));
         }
     }
+    // What a run pays after its result is out: one append (lock, chain, write, head).
+    let log = AuditLog::new(h.path("append-bench"));
+    let e = entry(
+        "2025-01-01T00:00:00.000Z",
+        "x.js",
+        Outcome::Ok,
+        1.0,
+        &[],
+        false,
+    );
+    let mut per = Vec::new();
+    for _ in 0..1000 {
+        let t = std::time::Instant::now();
+        log.append(&e).expect("append");
+        per.push(t.elapsed().as_secs_f64() * 1e6);
+    }
+    per.sort_by(f64::total_cmp);
+    println!(
+        "audit append: median {:.1} µs, p95 {:.1} µs (1000 appends)",
+        per[500], per[950]
+    );
     for args in ["stats --json", "stats --since=2025-06-01", "audit verify"] {
         let mut v: Vec<f64> = times
             .iter()

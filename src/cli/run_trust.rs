@@ -75,13 +75,7 @@ impl RunTrust {
         let (settings, warnings) = telemetry::settings(args.otlp.as_deref());
         warnings.iter().for_each(warn);
         let telemetry = match settings {
-            Ok(Some(s)) => match Telemetry::start(s) {
-                Ok(t) => Some(t),
-                Err(e) => {
-                    warn(e);
-                    None
-                }
-            },
+            Ok(Some(s)) => Some(Telemetry::new(s)),
             Ok(None) => None,
             Err(e) => {
                 warn(format!("{e}; spans are not exported"));

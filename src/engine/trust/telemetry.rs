@@ -2,8 +2,9 @@
 //! (protobuf) with the official `opentelemetry` crates.
 //!
 //! Off the run path: the caller hands a finished run over as plain data ([`RunSpan`]) through
-//! a bounded channel, and a thread of ours builds the exporter, turns the data into a span
-//! with the run's own start and end times, and exports it (the SDK's batch processor).
+//! a bounded channel, and a thread of ours (started with the first span) builds the exporter,
+//! turns the data into a span with the run's own start and end times, and exports it (the
+//! SDK's batch processor).
 //! Nothing on the caller's side waits for the network: [`Telemetry::record`] is a channel send
 //! that drops the span when the queue is full. [`Telemetry::shutdown`] flushes and waits at
 //! most the export timeout (plus a margin): a CLI must deliver its spans before it exits, and
@@ -384,64 +385,62 @@ fn emit(tracer: &opentelemetry_sdk::trace::SdkTracer, r: RunSpan) {
     span.end_with_timestamp(r.end);
 }
 
-/// A running exporter. Drop it or call [`Telemetry::shutdown`] to flush.
+/// The exporter thread's body: builds the provider, turns spans into OTLP spans until the
+/// channel closes, then flushes and reports how the export went.
+fn exporter_thread(settings: &OtlpSettings, rx: &Receiver<RunSpan>) -> Result<(), TelemetryError> {
+    let last_error = Arc::new(Mutex::new(None));
+    let provider = build_provider(settings, Arc::clone(&last_error))?;
+    let tracer = provider.tracer("sandbench");
+    while let Ok(span) = rx.recv() {
+        emit(&tracer, span);
+    }
+    // The batch processor reports success whatever the export did: the exporter wrapper
+    // remembers the last failure instead. The export is bounded by its own timeout: give it
+    // that plus a little, so its error (not a race with it) is what gets reported.
+    let shut = provider.shutdown_with_timeout(settings.timeout + SHUTDOWN_MARGIN / 2);
+    let failure = last_error.lock().ok().and_then(|mut e| e.take());
+    match (failure, shut) {
+        (Some(reason), _) => Err(TelemetryError::Export {
+            endpoint: settings.endpoint.clone(),
+            reason,
+        }),
+        (None, Err(OTelSdkError::Timeout(waited))) => Err(TelemetryError::Timeout {
+            endpoint: settings.endpoint.clone(),
+            waited,
+        }),
+        (None, _) => Ok(()),
+    }
+}
+
+enum State {
+    /// No span yet: no thread, no client.
+    Idle(OtlpSettings),
+    Running {
+        tx: SyncSender<RunSpan>,
+        done: Receiver<Result<(), TelemetryError>>,
+    },
+    /// The thread could not be started.
+    Failed(TelemetryError),
+}
+
+/// An exporter. Nothing starts until the first span: a run with export configured pays
+/// nothing before its result is out (the thread, the HTTP client and its runtime would
+/// otherwise compete with it for the CPU). Call [`Telemetry::shutdown`] to flush.
 pub struct Telemetry {
-    tx: Option<SyncSender<RunSpan>>,
-    done: Receiver<Result<(), TelemetryError>>,
+    state: Mutex<State>,
     endpoint: String,
     wait: Duration,
     dropped: AtomicU64,
 }
 
 impl Telemetry {
-    /// Starts the exporter thread. Building the HTTP client happens there too, so this
-    /// returns at once.
-    pub fn start(settings: OtlpSettings) -> Result<Telemetry, TelemetryError> {
-        let (tx, rx) = mpsc::sync_channel::<RunSpan>(QUEUE);
-        let (done_tx, done) = mpsc::sync_channel(1);
-        let endpoint = settings.endpoint.clone();
-        let wait = settings.timeout + SHUTDOWN_MARGIN;
-        let timeout = settings.timeout;
-        std::thread::Builder::new()
-            .name("sandbench-otlp".to_string())
-            .spawn(move || {
-                let result = (|| {
-                    let last_error = Arc::new(Mutex::new(None));
-                    let provider = build_provider(&settings, Arc::clone(&last_error))?;
-                    let tracer = provider.tracer("sandbench");
-                    while let Ok(span) = rx.recv() {
-                        emit(&tracer, span);
-                    }
-                    // The batch processor reports success whatever the export did: the
-                    // exporter wrapper remembers the last failure instead.
-                    // The export is bounded by its own timeout: give it that plus a little,
-                    // so its error (not a race with it) is what gets reported.
-                    let shut = provider.shutdown_with_timeout(timeout + SHUTDOWN_MARGIN / 2);
-                    let failure = last_error.lock().ok().and_then(|mut e| e.take());
-                    match (failure, shut) {
-                        (Some(reason), _) => Err(TelemetryError::Export {
-                            endpoint: settings.endpoint.clone(),
-                            reason,
-                        }),
-                        (None, Err(OTelSdkError::Timeout(waited))) => {
-                            Err(TelemetryError::Timeout {
-                                endpoint: settings.endpoint.clone(),
-                                waited,
-                            })
-                        }
-                        (None, _) => Ok(()),
-                    }
-                })();
-                let _ = done_tx.send(result);
-            })
-            .map_err(|e| TelemetryError::Build(format!("cannot start the exporter thread: {e}")))?;
-        Ok(Telemetry {
-            tx: Some(tx),
-            done,
-            endpoint,
-            wait,
+    pub fn new(settings: OtlpSettings) -> Telemetry {
+        Telemetry {
+            endpoint: settings.endpoint.clone(),
+            wait: settings.timeout + SHUTDOWN_MARGIN,
+            state: Mutex::new(State::Idle(settings)),
             dropped: AtomicU64::new(0),
-        })
+        }
     }
 
     /// Where spans go.
@@ -449,32 +448,63 @@ impl Telemetry {
         &self.endpoint
     }
 
-    /// Hands a span to the exporter thread. Never blocks: with the queue full, the span is
-    /// dropped and counted.
+    fn spawn(settings: OtlpSettings) -> State {
+        let (tx, rx) = mpsc::sync_channel::<RunSpan>(QUEUE);
+        let (done_tx, done) = mpsc::sync_channel(1);
+        let spawned = std::thread::Builder::new()
+            .name("sandbench-otlp".to_string())
+            .spawn(move || {
+                let _ = done_tx.send(exporter_thread(&settings, &rx));
+            });
+        match spawned {
+            Ok(_) => State::Running { tx, done },
+            Err(e) => State::Failed(TelemetryError::Build(format!(
+                "cannot start the exporter thread: {e}"
+            ))),
+        }
+    }
+
+    /// Hands a span to the exporter thread (starting it on the first span). Never waits on
+    /// the network: with the queue full, the span is dropped and counted.
     pub fn record(&self, span: RunSpan) {
-        let sent = self.tx.as_ref().is_some_and(|tx| tx.try_send(span).is_ok());
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if let State::Idle(settings) = &*state {
+            let settings = settings.clone();
+            *state = Self::spawn(settings);
+        }
+        let sent = match &*state {
+            State::Running { tx, .. } => tx.try_send(span).is_ok(),
+            _ => false,
+        };
         if !sent {
             self.dropped.fetch_add(1, Ordering::Relaxed);
         }
     }
 
-    /// Spans dropped because the queue was full or the exporter had stopped.
+    /// Spans dropped because the queue was full or the exporter could not start.
     pub fn dropped(&self) -> u64 {
         self.dropped.load(Ordering::Relaxed)
     }
 
     /// Flushes and stops, waiting at most the export timeout plus a margin.
-    pub fn shutdown(mut self) -> Result<(), TelemetryError> {
-        drop(self.tx.take());
-        match self.done.recv_timeout(self.wait) {
-            Ok(r) => r,
-            Err(mpsc::RecvTimeoutError::Timeout) => Err(TelemetryError::Timeout {
-                endpoint: self.endpoint.clone(),
-                waited: self.wait,
-            }),
-            Err(mpsc::RecvTimeoutError::Disconnected) => Err(TelemetryError::Build(
-                "the exporter thread stopped".to_string(),
-            )),
+    pub fn shutdown(self) -> Result<(), TelemetryError> {
+        let state = self.state.into_inner().unwrap_or_else(|e| e.into_inner());
+        match state {
+            State::Idle(_) => Ok(()),
+            State::Failed(e) => Err(e),
+            State::Running { tx, done } => {
+                drop(tx);
+                match done.recv_timeout(self.wait) {
+                    Ok(r) => r,
+                    Err(mpsc::RecvTimeoutError::Timeout) => Err(TelemetryError::Timeout {
+                        endpoint: self.endpoint,
+                        waited: self.wait,
+                    }),
+                    Err(mpsc::RecvTimeoutError::Disconnected) => Err(TelemetryError::Build(
+                        "the exporter thread stopped".to_string(),
+                    )),
+                }
+            }
         }
     }
 }
