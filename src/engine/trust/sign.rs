@@ -802,6 +802,17 @@ impl SignatureFile {
         content: &[u8],
         manifest: Option<&str>,
     ) -> Result<(), VerifyError> {
+        self.check_file_hash(sig_path, name, &merkle::sha256(content), manifest)
+    }
+
+    /// [`SignatureFile::check_file_content`] given the content's SHA-256 (hex).
+    pub fn check_file_hash(
+        &self,
+        sig_path: &Path,
+        name: &str,
+        sha256: &str,
+        manifest: Option<&str>,
+    ) -> Result<(), VerifyError> {
         if self.kind != "file" {
             return Err(VerifyError::WrongTarget {
                 path: sig_path.to_path_buf(),
@@ -812,7 +823,7 @@ impl SignatureFile {
         if self.name != name {
             changes.push(format!("renamed: signed as '{}', now '{name}'", self.name));
         }
-        if merkle::sha256(content) != self.root {
+        if sha256 != self.root {
             changes.push(format!("modified: {}", self.name));
         }
         changes.extend(manifest_change(self.manifest.as_deref(), manifest));
@@ -962,30 +973,11 @@ pub fn verify_path(target: &Path, signers: &TrustedSigners) -> Result<Verified, 
         };
         sig.check_dir_content(&sig_path, &root, &leaves)?;
     } else {
+        // Streamed: a large file is hashed, not held.
         let (sha, _) = merkle::sha256_file(target)?;
-        // Compare by hash: the file is streamed, not held.
-        if sig.kind != "file" {
-            return Err(VerifyError::WrongTarget {
-                path: sig_path,
-                detail: "signs a directory, not a file".to_string(),
-            });
-        }
         let name = base_name(target)?;
         let manifest = manifest_hash(parent_dir(target))?;
-        let mut changes = Vec::new();
-        if sig.name != name {
-            changes.push(format!("renamed: signed as '{}', now '{name}'", sig.name));
-        }
-        if sha != sig.root {
-            changes.push(format!("modified: {}", sig.name));
-        }
-        changes.extend(manifest_change(
-            sig.manifest.as_deref(),
-            manifest.as_deref(),
-        ));
-        if !changes.is_empty() {
-            return Err(VerifyError::Modified { changes });
-        }
+        sig.check_file_hash(&sig_path, &name, &sha, manifest.as_deref())?;
     }
     let signer = sig.trusted_signer(signers)?;
     Ok(verified(sig, signer, sig_path))

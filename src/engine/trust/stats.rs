@@ -39,18 +39,15 @@ struct Line<'a> {
     scan_cache_hit: Option<bool>,
     #[serde(default)]
     blocked_total: u64,
-    #[serde(default, borrow)]
-    blocked: Vec<Blocked<'a>>,
+    #[serde(default)]
+    blocked: Vec<Blocked>,
     #[serde(default, borrow)]
     trust: Option<Cow<'a, str>>,
 }
 
 #[derive(Deserialize)]
-struct Blocked<'a> {
+struct Blocked {
     category: Category,
-    #[allow(dead_code)]
-    #[serde(borrow)]
-    capability: Cow<'a, str>,
     count: u64,
 }
 
