@@ -6,9 +6,10 @@
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-/// Overrides the config directory (themes).
+/// Overrides the config directory (themes, trusted signers, `config.toml`).
 pub const CONFIG_ENV: &str = "SANDBENCH_CONFIG_DIR";
-/// Overrides the data directory (recovery copies of unsaved buffers).
+/// Overrides the data directory (recovery copies of unsaved buffers, signing keys, the audit
+/// log).
 pub const DATA_ENV: &str = "SANDBENCH_DATA_DIR";
 
 /// The config directory.

@@ -3,11 +3,18 @@
 //! Exit codes: 0 success, 1 a run failed / a file reached the fail-on verdict, 2 usage and
 //! file errors.
 
+pub mod audit;
 pub mod bench;
 pub mod executors;
+pub mod hash;
+pub mod key;
 pub mod run;
+pub mod run_trust;
 pub mod scan;
+pub mod sign;
+pub mod stats;
 pub mod style;
+pub mod verify;
 pub mod worker;
 
 use clap::{Parser, Subcommand};
@@ -46,6 +53,18 @@ pub enum Command {
     Bench(bench::BenchArgs),
     /// List the executors, whether they work here, and which one `auto` picks.
     Executors(executors::ExecutorsArgs),
+    /// Print the SHA-256 of a file or the Merkle root of a directory (a plugin's identity).
+    Hash(hash::HashArgs),
+    /// Create signing keys, list them, and choose whose signatures to trust.
+    Key(key::KeyArgs),
+    /// Sign a file or directory with your key (writes FILE.sig or DIR/.sandbench.sig).
+    Sign(sign::SignArgs),
+    /// Check a file's or directory's signature against its content and the trusted signers.
+    Verify(verify::VerifyArgs),
+    /// Check the audit log's hash chain.
+    Audit(audit::AuditArgs),
+    /// Summarise the audit log: runs, outcomes, durations, blocked attempts, cache hits.
+    Stats(stats::StatsArgs),
     /// Internal: the out-of-process executor's worker (reads a request on stdin).
     #[command(hide = true)]
     Worker(worker::WorkerArgs),
@@ -63,10 +82,21 @@ pub fn main() -> ExitCode {
         Some(Command::Scan(args)) => scan::main(args),
         Some(Command::Bench(args)) => bench::main(args),
         Some(Command::Executors(args)) => executors::main(args),
+        Some(Command::Hash(args)) => hash::main(args),
+        Some(Command::Key(args)) => key::main(args),
+        Some(Command::Sign(args)) => sign::main(args),
+        Some(Command::Verify(args)) => verify::main(args),
+        Some(Command::Audit(args)) => audit::main(args),
+        Some(Command::Stats(args)) => stats::main(args),
         Some(Command::Worker(args)) => worker::main(args),
         None => crate::tui::main(cli.file).map_or_else(usage_error, |()| EXIT_OK),
     };
     ExitCode::from(code)
+}
+
+/// Escapes a path or name for a terminal (file names may hold control characters).
+pub fn shown(text: impl std::fmt::Display) -> String {
+    crate::engine::text::escape(&text.to_string(), false).into_owned()
 }
 
 /// Prints one clear error line for a usage or file problem and returns the usage exit code.

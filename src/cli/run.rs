@@ -61,12 +61,16 @@ pub struct RunArgs {
     /// Run even when the scanner's verdict is `block` (the sandbox is the security boundary).
     #[arg(long)]
     pub force: bool,
+    #[command(flatten)]
+    pub trust: super::run_trust::TrustArgs,
 }
 
 /// A file that passed the checks and is ready to run.
 struct Job {
     /// As shown in the output (`<stdin>` for `-`).
     display: String,
+    /// The file (`None` for standard input), for the trust check.
+    path: Option<PathBuf>,
     code: String,
 }
 
@@ -81,6 +85,9 @@ struct Record<'a> {
     findings: &'a [Finding],
     /// True when a `block` verdict was overridden with `--force`.
     forced: bool,
+    /// Signed / unsigned / modified since signing…
+    #[serde(skip_serializing_if = "Option::is_none")]
+    trust: Option<&'a crate::engine::trust::TrustState>,
 }
 
 /// Turns the command line into limits, or a usage error message.
@@ -118,6 +125,7 @@ fn load_jobs(files: &[PathBuf]) -> Result<Vec<Job>, String> {
             let code = read_source(path, MAX_CODE_BYTES).map_err(|e| e.to_string())?;
             Ok(Job {
                 display: display_name(path),
+                path: (path.as_os_str() != "-").then(|| path.clone()),
                 code,
             })
         })
@@ -208,6 +216,10 @@ pub fn main(args: RunArgs) -> u8 {
     if let Some(e) = invalid {
         return super::usage_error(e);
     }
+    let trust = match super::run_trust::RunTrust::setup(&args.trust) {
+        Ok(t) => t,
+        Err(e) => return super::usage_error(e),
+    };
 
     let color = !args.json && super::style::stdout_colour();
     let stdout = std::io::stdout();
@@ -215,24 +227,43 @@ pub fn main(args: RunArgs) -> u8 {
     let mut code = super::EXIT_OK;
     for job in &jobs {
         let req = config.request(&job.code, &job.display);
-        let (outcome, report, forced) = run_one(executor.as_ref(), &req, args.force);
+        let (report, cache_hit) = scan::global().scan_traced(&req.code);
+        let state = trust.check(job.path.as_deref(), &job.code);
+        let (outcome, forced) = match trust.refuse(&state, executor.as_ref(), &req) {
+            Some(refused) => (refused, false),
+            None => gate(executor.as_ref(), &req, &report, args.force),
+        };
         if outcome.outcome != Outcome::Ok {
             code = super::EXIT_FAIL;
         }
         let text = if args.json {
-            json_line(&job.display, &outcome, &report, forced)
+            json_line_with(&job.display, &outcome, &report, forced, Some(&state))
         } else {
-            human_report(&job.display, &outcome, &report, forced, color)
+            let mut t = human_report(&job.display, &outcome, &report, forced, color);
+            if let Some(line) = super::run_trust::human_line(&state) {
+                t.push_str(&format!("  {:<9}{line}\n", "trust"));
+            }
+            t
         };
         // A closed pipe (e.g. `| head`) ends the output quietly.
-        if out
-            .write_all(text.as_bytes())
-            .and_then(|()| out.flush())
-            .is_err()
-        {
+        let written = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+        // The run happened whether or not its report could be shown: audit it either way.
+        let (profile, perms) = (req.profile, &req.permissions);
+        trust.record(
+            &job.display,
+            &outcome,
+            &report,
+            &state,
+            profile,
+            perms,
+            cache_hit,
+            forced,
+        );
+        if written.is_err() {
             break;
         }
     }
+    trust.finish();
     code
 }
 
@@ -290,6 +321,17 @@ pub fn escape_json_text(json: &str) -> String {
 
 /// One JSON object for one file, on one line (with the trailing newline).
 pub fn json_line(file: &str, outcome: &ExecOutcome, report: &Report, forced: bool) -> String {
+    json_line_with(file, outcome, report, forced, None)
+}
+
+/// [`json_line`] with the code's trust state.
+pub fn json_line_with(
+    file: &str,
+    outcome: &ExecOutcome,
+    report: &Report,
+    forced: bool,
+    trust: Option<&crate::engine::trust::TrustState>,
+) -> String {
     let record = Record {
         file,
         outcome,
@@ -297,6 +339,7 @@ pub fn json_line(file: &str, outcome: &ExecOutcome, report: &Report, forced: boo
         score: report.score,
         findings: &report.findings,
         forced,
+        trust,
     };
     let json = serde_json::to_string(&record).unwrap_or_else(|e| {
         // Only reachable if a non-finite float slipped through; say so rather than panic.

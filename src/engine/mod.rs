@@ -1,4 +1,5 @@
-//! The engine: scanner, executors and policy. No UI imports, no tokio.
+//! The engine: scanner, executors, policy, trust and audit. No UI imports; an async runtime
+//! only behind `trust::telemetry`'s exporter thread.
 
 pub mod exec;
 pub mod hash;
@@ -7,6 +8,7 @@ pub mod policy;
 pub mod procfs;
 pub mod scan;
 pub mod text;
+pub mod trust;
 
 use serde::{Deserialize, Serialize};
 

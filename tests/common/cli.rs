@@ -5,12 +5,17 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 /// The binary, with the colour variables of the environment cleared, so that what it prints
-/// depends only on what the test sets.
+/// depends only on what the test sets. Every run appends to the audit log and reads the trust
+/// config: both are kept in the test's target temp directory, out of the home directory of
+/// whoever runs the tests.
 pub fn sandbench() -> Command {
     let mut c = Command::cargo_bin("sandbench").expect("binary");
     for var in ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE"] {
         c.env_remove(var);
     }
+    let dirs = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli");
+    c.env("SANDBENCH_DATA_DIR", dirs.join("data"));
+    c.env("SANDBENCH_CONFIG_DIR", dirs.join("config"));
     c
 }
 

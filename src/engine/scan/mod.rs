@@ -617,11 +617,17 @@ impl Scanner {
 
     /// Scans `source`, answering from the cache when the same text was scanned before.
     pub fn scan(&self, source: &str) -> Arc<Report> {
+        self.scan_traced(source).0
+    }
+
+    /// [`Scanner::scan`], also saying whether the cache answered (the audit log records it
+    /// per run, so the hit rate survives the process).
+    pub fn scan_traced(&self, source: &str) -> (Arc<Report>, bool) {
         self.scans.fetch_add(1, Ordering::Relaxed);
         let sha = crate::engine::hash::sha256_hex(source.as_bytes());
         if let Some(r) = self.lock().map.get(&sha) {
             self.hits.fetch_add(1, Ordering::Relaxed);
-            return Arc::clone(r);
+            return (Arc::clone(r), true);
         }
         let report = Arc::new(scan_with_hash(source, sha.clone()));
         let mut c = self.lock();
@@ -640,7 +646,7 @@ impl Scanner {
             c.order.push_back(sha.clone());
             c.map.insert(sha, Arc::clone(&report));
         }
-        report
+        (report, false)
     }
 
     /// The counters so far.
@@ -718,6 +724,8 @@ mod tests {
         let st = s.stats();
         assert_eq!((st.scans, st.cache_hits, st.cached), (4, 1, 2));
         assert_eq!(st.rule_counts.get("eval-direct"), Some(&1));
+        assert!(!s.scan_traced("3").1, "a new source is a miss");
+        assert!(s.scan_traced("3").1, "the same source again is a hit");
     }
 
     #[test]

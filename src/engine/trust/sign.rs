@@ -1,0 +1,1272 @@
+//! Ed25519 keys, trusted signers, and detached signatures over a plugin's identity.
+//!
+//! - Private keys: `DATA/keys/NAME.pem`, PKCS#8 PEM, created with mode 0600 (never readable by
+//!   others, not even for a moment: the file is born with that mode and linked into place), in
+//!   a directory created 0700. A key file readable by group or others is refused, like ssh does.
+//!   Public keys: `DATA/keys/NAME.pub` (SPKI PEM), and printed as base64 of the raw 32 bytes.
+//! - Trusted signers: `CONFIG/trusted_signers.toml`, `name = "base64 of the raw 32-byte key"`.
+//!   Trust is by key: a signature is accepted when its key is listed, under whatever name.
+//! - Signatures: `FILE.sig` beside a file, `DIR/.sandbench.sig` inside a directory (left out of
+//!   the directory's Merkle root). TOML, see [`SignatureFile`]; the bytes signed are
+//!   [`signed_message`]. A file's signature also covers `sandbench.toml` beside it (its manifest)
+//!   and the file's name; a directory's covers every file in it, the manifest included.
+
+use super::merkle::{self, hex, Identity, Leaf, MerkleError, SIG_FILE_NAME};
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine as _;
+use ed25519_dalek::pkcs8::spki::der::pem::LineEnding;
+use ed25519_dalek::pkcs8::{DecodePrivateKey, EncodePrivateKey, EncodePublicKey};
+use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use std::io::{Read, Write};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+/// The trusted signers file in the config directory.
+pub const SIGNERS_FILE: &str = "trusted_signers.toml";
+/// A plugin's manifest (issue 11), covered by the signature when present.
+pub const MANIFEST_FILE: &str = "sandbench.toml";
+/// Format version written and accepted.
+pub const SIG_VERSION: u32 = 1;
+pub const ALGORITHM: &str = "ed25519";
+/// Domain tag at the start of every signed message.
+const SIG_DOMAIN: &[u8] = b"sandbench-signature-v1";
+/// Largest signature file read (a directory's file list makes it grow).
+const MAX_SIG_BYTES: u64 = 16 * 1024 * 1024;
+/// Largest key or signers file read.
+const MAX_SMALL_FILE: u64 = 1024 * 1024;
+/// How many directories above a file `run` looks for a plugin directory's signature.
+const MAX_SIG_SEARCH_DEPTH: usize = 8;
+
+/// Why a key operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("invalid key name '{0}': use 1 to 64 letters, digits, '.', '_' or '-', not starting with '.' or '-'")]
+    InvalidName(String),
+    #[error("a key named '{name}' already exists at {}", path.display())]
+    Exists { name: String, path: PathBuf },
+    #[error("no key named '{name}' (looked for {})", path.display())]
+    NotFound { name: String, path: PathBuf },
+    #[error("no signing key yet: create one with `sandbench key new NAME`")]
+    NoKeys,
+    #[error("several signing keys ({}): choose one with --key NAME", .0.join(", "))]
+    SeveralKeys(Vec<String>),
+    #[error("{}: permissions {mode:o} let others read this private key; run `chmod 600` on it", path.display())]
+    Permissions { path: PathBuf, mode: u32 },
+    #[error("{}: not a valid PKCS#8 Ed25519 private key: {reason}", path.display())]
+    BadKey { path: PathBuf, reason: String },
+    #[error("invalid public key: {0} (expected base64 of the raw 32-byte Ed25519 key)")]
+    BadPublicKey(String),
+    #[error("no data directory (set SANDBENCH_DATA_DIR)")]
+    NoDataDir,
+    #[error("no config directory (set SANDBENCH_CONFIG_DIR)")]
+    NoConfigDir,
+    #[error("signer '{name}' is already trusted with a different key; remove its line from {} first", path.display())]
+    NameTaken { name: String, path: PathBuf },
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Signers(#[from] SignersError),
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> KeyError + '_ {
+    move |source| KeyError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Key and signer names: safe as file names and as bare TOML keys.
+pub fn valid_name(name: &str) -> bool {
+    (1..=64).contains(&name.len())
+        && !name.starts_with(['.', '-'])
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+}
+
+/// The public key as printed and as stored in `trusted_signers.toml`.
+pub fn public_key_b64(key: &VerifyingKey) -> String {
+    B64.encode(key.to_bytes())
+}
+
+/// Parses base64 of a raw 32-byte Ed25519 public key (and checks it is a valid point).
+pub fn parse_public_key(s: &str) -> Result<VerifyingKey, KeyError> {
+    let bytes = B64
+        .decode(s.trim())
+        .map_err(|e| KeyError::BadPublicKey(format!("not base64 ({e})")))?;
+    let raw: [u8; 32] = bytes
+        .as_slice()
+        .try_into()
+        .map_err(|_| KeyError::BadPublicKey(format!("{} bytes, not 32", bytes.len())))?;
+    VerifyingKey::from_bytes(&raw)
+        .map_err(|_| KeyError::BadPublicKey("not a point on the curve".to_string()))
+}
+
+/// A short fingerprint for displays: the first 16 characters of the base64 key.
+pub fn key_id(key: &VerifyingKey) -> String {
+    public_key_b64(key).chars().take(16).collect()
+}
+
+/// Where private keys live.
+pub fn keys_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("keys")
+}
+
+fn private_key_path(data_dir: &Path, name: &str) -> PathBuf {
+    keys_dir(data_dir).join(format!("{name}.pem"))
+}
+
+fn public_key_path(data_dir: &Path, name: &str) -> PathBuf {
+    keys_dir(data_dir).join(format!("{name}.pub"))
+}
+
+/// A key as listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KeyInfo {
+    pub name: String,
+    /// Base64 of the raw 32-byte public key.
+    pub public_key: String,
+    pub path: PathBuf,
+}
+
+/// Creates a key pair `name`: the private key in `DATA/keys/NAME.pem` (0600), the public key in
+/// `NAME.pub`. Fails if the name is taken. Randomness comes from the OS.
+pub fn generate_key(data_dir: &Path, name: &str) -> Result<KeyInfo, KeyError> {
+    if !valid_name(name) {
+        return Err(KeyError::InvalidName(name.to_string()));
+    }
+    let dir = keys_dir(data_dir);
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(&dir)
+        .map_err(io_err(&dir))?;
+    let path = private_key_path(data_dir, name);
+    if path.exists() {
+        return Err(KeyError::Exists {
+            name: name.to_string(),
+            path,
+        });
+    }
+    let mut seed = [0u8; 32];
+    getrandom::fill(&mut seed).map_err(|e| KeyError::Io {
+        path: path.clone(),
+        source: std::io::Error::other(format!("no randomness from the OS: {e}")),
+    })?;
+    let key = SigningKey::from_bytes(&seed);
+    seed.fill(0);
+    let pem = key
+        .to_pkcs8_pem(LineEnding::LF)
+        .map_err(|e| KeyError::BadKey {
+            path: path.clone(),
+            reason: e.to_string(),
+        })?;
+    super::write_atomic(&path, pem.as_bytes(), 0o600, false, true).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            KeyError::Exists {
+                name: name.to_string(),
+                path: path.clone(),
+            }
+        } else {
+            io_err(&path)(e)
+        }
+    })?;
+    let public = key.verifying_key();
+    let pub_path = public_key_path(data_dir, name);
+    let pub_pem = public
+        .to_public_key_pem(LineEnding::LF)
+        .map_err(|e| KeyError::BadKey {
+            path: pub_path.clone(),
+            reason: e.to_string(),
+        })?;
+    super::write_atomic(&pub_path, pub_pem.as_bytes(), 0o644, true, true)
+        .map_err(io_err(&pub_path))?;
+    Ok(KeyInfo {
+        name: name.to_string(),
+        public_key: public_key_b64(&public),
+        path,
+    })
+}
+
+/// Reads at most `max` bytes of a regular file without following a final symlink.
+fn read_capped(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
+    let f = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)?;
+    let meta = f.metadata()?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    if meta.len() > max {
+        return Err(std::io::Error::other(format!(
+            "{} bytes is over the {max}-byte limit",
+            meta.len()
+        )));
+    }
+    let mut out = Vec::new();
+    f.take(max + 1).read_to_end(&mut out)?;
+    Ok(out)
+}
+
+/// Loads the private key `name`, refusing one that others can read.
+pub fn load_signing_key(data_dir: &Path, name: &str) -> Result<SigningKey, KeyError> {
+    if !valid_name(name) {
+        return Err(KeyError::InvalidName(name.to_string()));
+    }
+    let path = private_key_path(data_dir, name);
+    let meta = match std::fs::symlink_metadata(&path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(KeyError::NotFound {
+                name: name.to_string(),
+                path,
+            })
+        }
+        Err(e) => return Err(io_err(&path)(e)),
+    };
+    let mode = meta.permissions().mode() & 0o777;
+    if mode & 0o077 != 0 {
+        return Err(KeyError::Permissions { path, mode });
+    }
+    let bytes = read_capped(&path, MAX_SMALL_FILE).map_err(io_err(&path))?;
+    let text = String::from_utf8(bytes).map_err(|_| KeyError::BadKey {
+        path: path.clone(),
+        reason: "not text".to_string(),
+    })?;
+    SigningKey::from_pkcs8_pem(&text).map_err(|e| KeyError::BadKey {
+        path,
+        reason: e.to_string(),
+    })
+}
+
+/// Every key pair in the data directory, by name.
+pub fn list_keys(data_dir: &Path) -> Result<Vec<KeyInfo>, KeyError> {
+    let dir = keys_dir(data_dir);
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(io_err(&dir)(e)),
+    };
+    let mut out = Vec::new();
+    for entry in entries.take(10_000) {
+        let entry = entry.map_err(io_err(&dir))?;
+        let file = entry.file_name();
+        let Some(name) = file.to_str().and_then(|n| n.strip_suffix(".pem")) else {
+            continue;
+        };
+        if !valid_name(name) {
+            continue;
+        }
+        let key = load_signing_key(data_dir, name)?;
+        out.push(KeyInfo {
+            name: name.to_string(),
+            public_key: public_key_b64(&key.verifying_key()),
+            path: entry.path(),
+        });
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(out)
+}
+
+/// The key to sign with: the one named, or the only one there is.
+pub fn pick_signing_key(
+    data_dir: &Path,
+    name: Option<&str>,
+) -> Result<(String, SigningKey), KeyError> {
+    if let Some(n) = name {
+        return Ok((n.to_string(), load_signing_key(data_dir, n)?));
+    }
+    let keys = list_keys(data_dir)?;
+    match keys.as_slice() {
+        [] => Err(KeyError::NoKeys),
+        [only] => Ok((only.name.clone(), load_signing_key(data_dir, &only.name)?)),
+        many => Err(KeyError::SeveralKeys(
+            many.iter().map(|k| k.name.clone()).collect(),
+        )),
+    }
+}
+
+/// A bad `trusted_signers.toml`.
+#[derive(Debug, thiserror::Error)]
+pub enum SignersError {
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}: not valid TOML: {reason}", path.display())]
+    Syntax { path: PathBuf, reason: String },
+}
+
+/// The keys this machine trusts, by name.
+#[derive(Debug, Clone, Default)]
+pub struct TrustedSigners {
+    by_name: BTreeMap<String, VerifyingKey>,
+    by_key: HashMap<[u8; 32], String>,
+}
+
+impl TrustedSigners {
+    /// Reads `CONFIG/trusted_signers.toml`. A missing file trusts nobody. An entry that is not
+    /// a valid key is skipped with a warning; a file that is not TOML is an error (trust cannot
+    /// be decided from it).
+    pub fn load(config_dir: &Path) -> Result<(TrustedSigners, Vec<String>), SignersError> {
+        let path = config_dir.join(SIGNERS_FILE);
+        let bytes = match read_capped(&path, MAX_SMALL_FILE) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok((TrustedSigners::default(), Vec::new()))
+            }
+            Err(source) => return Err(SignersError::Io { path, source }),
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        Self::parse(&text).map_err(|reason| SignersError::Syntax { path, reason })
+    }
+
+    /// Parses the signers file's text.
+    pub fn parse(text: &str) -> Result<(TrustedSigners, Vec<String>), String> {
+        let table: toml::Table = toml::from_str(text).map_err(|e| e.message().to_string())?;
+        let mut s = TrustedSigners::default();
+        let mut warnings = Vec::new();
+        for (name, value) in table {
+            let Some(v) = value.as_str() else {
+                warnings.push(format!(
+                    "signer '{name}': the value must be a string; skipped"
+                ));
+                continue;
+            };
+            match parse_public_key(v) {
+                Ok(k) => s.insert(name, k),
+                Err(e) => warnings.push(format!("signer '{name}': {e}; skipped")),
+            }
+        }
+        Ok((s, warnings))
+    }
+
+    pub fn insert(&mut self, name: String, key: VerifyingKey) {
+        self.by_key.insert(key.to_bytes(), name.clone());
+        self.by_name.insert(name, key);
+    }
+
+    /// The local name under which `key` is trusted.
+    pub fn name_of(&self, key: &VerifyingKey) -> Option<&str> {
+        self.by_key.get(&key.to_bytes()).map(String::as_str)
+    }
+
+    pub fn key_of(&self, name: &str) -> Option<&VerifyingKey> {
+        self.by_name.get(name)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &VerifyingKey)> {
+        self.by_name.iter().map(|(n, k)| (n.as_str(), k))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_name.is_empty()
+    }
+}
+
+/// What [`trust_signer`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrustOutcome {
+    Added,
+    AlreadyTrusted,
+}
+
+/// Adds `name = "key"` to `CONFIG/trusted_signers.toml`, appending one line (so comments and
+/// hand edits in the file survive).
+pub fn trust_signer(
+    config_dir: &Path,
+    name: &str,
+    key: &VerifyingKey,
+) -> Result<TrustOutcome, KeyError> {
+    if !valid_name(name) {
+        return Err(KeyError::InvalidName(name.to_string()));
+    }
+    std::fs::create_dir_all(config_dir).map_err(io_err(config_dir))?;
+    let (signers, _) = TrustedSigners::load(config_dir)?;
+    let path = config_dir.join(SIGNERS_FILE);
+    if let Some(existing) = signers.key_of(name) {
+        if existing == key {
+            return Ok(TrustOutcome::AlreadyTrusted);
+        }
+        return Err(KeyError::NameTaken {
+            name: name.to_string(),
+            path,
+        });
+    }
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .read(true)
+        .mode(0o644)
+        .open(&path)
+        .map_err(io_err(&path))?;
+    let len = f.metadata().map_err(io_err(&path))?.len();
+    let mut line = String::new();
+    if len == 0 {
+        line.push_str(
+            "# Keys whose signatures this machine accepts: name = \"base64 of the raw 32-byte Ed25519 public key\".\n\
+             # `sandbench key trust NAME KEY` adds one; delete a line to stop trusting that key.\n",
+        );
+    } else {
+        // Start on a fresh line if the file does not end with one.
+        let mut last = [0u8; 1];
+        use std::io::{Seek, SeekFrom};
+        f.seek(SeekFrom::Start(len - 1)).map_err(io_err(&path))?;
+        f.read_exact(&mut last).map_err(io_err(&path))?;
+        if last[0] != b'\n' {
+            line.push('\n');
+        }
+    }
+    line.push_str(&format!("{name} = \"{}\"\n", public_key_b64(key)));
+    f.write_all(line.as_bytes()).map_err(io_err(&path))?;
+    Ok(TrustOutcome::Added)
+}
+
+/// What a signature says, as stored in the signature file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignatureFile {
+    pub version: u32,
+    pub algorithm: String,
+    /// `file` or `dir`.
+    pub kind: String,
+    /// A file's base name (bound, so a renamed file no longer matches); empty for a directory.
+    #[serde(default)]
+    pub name: String,
+    /// The file's SHA-256 or the directory's Merkle root, hex.
+    pub root: String,
+    /// SHA-256 of the manifest (`sandbench.toml`) when there was one, hex.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifest: Option<String>,
+    /// The name the signer gave; shown, but trust is decided by `public_key`.
+    pub signer: String,
+    /// Base64 of the raw 32-byte public key.
+    pub public_key: String,
+    /// When it was signed (UTC, RFC 3339).
+    pub signed_at: String,
+    /// Base64 of the 64-byte Ed25519 signature over [`signed_message`].
+    pub signature: String,
+    /// A directory's leaves, so `verify` can say which files changed. Not signed itself: it
+    /// is accepted only if it reproduces the signed root.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<SignedLeaf>,
+}
+
+/// One leaf as recorded in a directory's signature.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignedLeaf {
+    pub path: String,
+    pub sha256: String,
+    pub leaf: String,
+}
+
+/// The exact bytes an Ed25519 signature covers: the domain tag `sandbench-signature-v1`,
+/// then for each of kind, name, root, manifest (empty when absent), signer, public_key and
+/// signed_at in that order: u32 big-endian length of the field name, the name, u32
+/// big-endian length of the value, the value (UTF-8).
+pub fn signed_message(s: &SignatureFile) -> Vec<u8> {
+    let mut m = Vec::with_capacity(256);
+    m.extend_from_slice(SIG_DOMAIN);
+    let fields: [(&str, &str); 7] = [
+        ("kind", &s.kind),
+        ("name", &s.name),
+        ("root", &s.root),
+        ("manifest", s.manifest.as_deref().unwrap_or("")),
+        ("signer", &s.signer),
+        ("public_key", &s.public_key),
+        ("signed_at", &s.signed_at),
+    ];
+    for (k, v) in fields {
+        m.extend_from_slice(&(k.len() as u32).to_be_bytes());
+        m.extend_from_slice(k.as_bytes());
+        m.extend_from_slice(&(v.len() as u32).to_be_bytes());
+        m.extend_from_slice(v.as_bytes());
+    }
+    m
+}
+
+/// Why a signature was not accepted. Each case is its own message; all exit 1 in the CLI.
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    #[error("unsigned: no signature file at {}", sig_path.display())]
+    NoSignature { sig_path: PathBuf },
+    #[error("{}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}: malformed signature file: {reason}", path.display())]
+    Malformed { path: PathBuf, reason: String },
+    #[error("{}: unsupported signature: {what}", path.display())]
+    Unsupported { path: PathBuf, what: String },
+    #[error("{}: the signature does not verify: it was made with another key than the one it names, or the signature file was edited", path.display())]
+    BadSignature { path: PathBuf },
+    #[error("{}: {detail}", path.display())]
+    WrongTarget { path: PathBuf, detail: String },
+    #[error("content changed since signing: {}", changes.join("; "))]
+    Modified { changes: Vec<String> },
+    #[error("unknown signer: key {key} (signed as '{signed_as}') is not in trusted_signers")]
+    UnknownSigner { signed_as: String, key: String },
+    #[error(
+        "wrong key: signed as '{name}' with key {key}, but '{name}' is trusted with another key"
+    )]
+    WrongKey { name: String, key: String },
+    #[error(transparent)]
+    Hash(#[from] MerkleError),
+    #[error(transparent)]
+    Signers(#[from] SignersError),
+}
+
+/// A signature that checked out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Verified {
+    /// The name this machine trusts the key under.
+    pub signer: String,
+    /// The name in the signature file (may differ from `signer`).
+    pub signed_as: String,
+    pub public_key: String,
+    pub kind: String,
+    pub root: String,
+    pub manifest: Option<String>,
+    pub signed_at: String,
+    pub signature_file: PathBuf,
+}
+
+/// Where the signature of `target` lives: `FILE.sig`, or `DIR/.sandbench.sig`.
+pub fn signature_path(target: &Path, is_dir: bool) -> PathBuf {
+    if is_dir {
+        target.join(SIG_FILE_NAME)
+    } else {
+        let mut s = target.as_os_str().to_os_string();
+        s.push(".sig");
+        PathBuf::from(s)
+    }
+}
+
+fn base_name(path: &Path) -> Result<String, MerkleError> {
+    let abs = std::path::absolute(path).map_err(|source| MerkleError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    abs.file_name()
+        .and_then(|n| n.to_str())
+        .map(str::to_string)
+        .ok_or_else(|| MerkleError::NotUtf8 {
+            path: path.to_path_buf(),
+        })
+}
+
+/// SHA-256 of `sandbench.toml` in `dir`, when there is one (a symlink is refused).
+fn manifest_hash(dir: &Path) -> Result<Option<String>, MerkleError> {
+    let path = dir.join(MANIFEST_FILE);
+    match std::fs::symlink_metadata(&path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(MerkleError::Io { path, source }),
+        Ok(_) => merkle::sha256_file(&path).map(|(h, _)| Some(h)),
+    }
+}
+
+fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+/// The current UTC time, RFC 3339 with milliseconds.
+fn now() -> String {
+    super::timestamp(std::time::SystemTime::now())
+}
+
+/// Signs `target` (a file or a directory) with `key`, naming the signer `signer`, and writes
+/// the signature file. Returns its path and content.
+pub fn sign_path(
+    target: &Path,
+    key: &SigningKey,
+    signer: &str,
+) -> Result<(PathBuf, SignatureFile), SignError> {
+    let id = merkle::hash_path(target)?;
+    let public_key = public_key_b64(&key.verifying_key());
+    let (kind, name, root, manifest, files, is_dir) = match id {
+        Identity::File { sha256, .. } => {
+            let manifest = manifest_hash(parent_dir(target))?;
+            (
+                "file",
+                base_name(target)?,
+                sha256,
+                manifest,
+                Vec::new(),
+                false,
+            )
+        }
+        Identity::Dir { root, leaves } => {
+            if leaves.is_empty() {
+                return Err(SignError::Empty(target.to_path_buf()));
+            }
+            let manifest = leaves
+                .iter()
+                .find(|l| l.path == MANIFEST_FILE)
+                .map(|l| l.sha256.clone());
+            let files = leaves
+                .into_iter()
+                .map(|l| SignedLeaf {
+                    path: l.path,
+                    sha256: l.sha256,
+                    leaf: l.leaf_hash,
+                })
+                .collect();
+            ("dir", String::new(), root, manifest, files, true)
+        }
+    };
+    let mut sig = SignatureFile {
+        version: SIG_VERSION,
+        algorithm: ALGORITHM.to_string(),
+        kind: kind.to_string(),
+        name,
+        root,
+        manifest,
+        signer: signer.to_string(),
+        public_key,
+        signed_at: now(),
+        signature: String::new(),
+        files,
+    };
+    sig.signature = B64.encode(key.sign(&signed_message(&sig)).to_bytes());
+    let text = format!(
+        "# sandbench signature: check it with `sandbench verify {}`\n{}",
+        if is_dir { "DIR" } else { "FILE" },
+        toml::to_string(&sig).map_err(|e| SignError::Encode(e.to_string()))?
+    );
+    let path = signature_path(target, is_dir);
+    super::write_atomic(&path, text.as_bytes(), 0o644, true, true).map_err(|source| {
+        SignError::Write {
+            path: path.clone(),
+            source,
+        }
+    })?;
+    Ok((path, sig))
+}
+
+/// Why `sign` failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SignError {
+    #[error(transparent)]
+    Hash(#[from] MerkleError),
+    #[error("{}: nothing to sign (no files)", .0.display())]
+    Empty(PathBuf),
+    #[error("cannot encode the signature: {0}")]
+    Encode(String),
+    #[error("{}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl SignatureFile {
+    /// Parses and checks a signature file's text: format, version, algorithm, field shapes,
+    /// and the Ed25519 signature over the recorded fields. It does not look at the content or
+    /// at who is trusted. `path` is for messages.
+    pub fn parse(text: &str, path: &Path) -> Result<SignatureFile, VerifyError> {
+        let malformed = |reason: String| VerifyError::Malformed {
+            path: path.to_path_buf(),
+            reason,
+        };
+        let s: SignatureFile =
+            toml::from_str(text).map_err(|e| malformed(e.message().to_string()))?;
+        if s.version != SIG_VERSION {
+            return Err(VerifyError::Unsupported {
+                path: path.to_path_buf(),
+                what: format!("version {} (this build reads {SIG_VERSION})", s.version),
+            });
+        }
+        if s.algorithm != ALGORITHM {
+            return Err(VerifyError::Unsupported {
+                path: path.to_path_buf(),
+                what: format!("algorithm '{}' (expected {ALGORITHM})", s.algorithm),
+            });
+        }
+        if s.kind != "file" && s.kind != "dir" {
+            return Err(malformed(format!(
+                "kind '{}' (expected file or dir)",
+                s.kind
+            )));
+        }
+        if merkle::parse_hex32(&s.root).is_none() {
+            return Err(malformed("root is not 64 hex digits".to_string()));
+        }
+        if let Some(m) = &s.manifest {
+            if merkle::parse_hex32(m).is_none() {
+                return Err(malformed("manifest is not 64 hex digits".to_string()));
+            }
+        }
+        let key =
+            parse_public_key(&s.public_key).map_err(|e| malformed(format!("public_key: {e}")))?;
+        let sig_bytes = B64
+            .decode(s.signature.trim())
+            .map_err(|e| malformed(format!("signature is not base64 ({e})")))?;
+        let sig = Signature::from_slice(&sig_bytes).map_err(|_| {
+            malformed(format!(
+                "signature is {} bytes, not 64 (truncated?)",
+                sig_bytes.len()
+            ))
+        })?;
+        key.verify_strict(&signed_message(&s), &sig)
+            .map_err(|_| VerifyError::BadSignature {
+                path: path.to_path_buf(),
+            })?;
+        if s.kind == "dir" && !s.files.is_empty() {
+            let mut hashes = Vec::with_capacity(s.files.len());
+            for f in &s.files {
+                let h = merkle::parse_hex32(&f.leaf)
+                    .ok_or_else(|| malformed(format!("files: leaf of '{}' is not hex", f.path)))?;
+                hashes.push(h);
+            }
+            if hex(&merkle::root_of(&hashes)) != s.root {
+                return Err(malformed(
+                    "the file list does not reproduce the signed root".to_string(),
+                ));
+            }
+        }
+        Ok(s)
+    }
+
+    /// Reads and parses a signature file. A missing file is [`VerifyError::NoSignature`].
+    pub fn load(path: &Path) -> Result<SignatureFile, VerifyError> {
+        let bytes = match read_capped(path, MAX_SIG_BYTES) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(VerifyError::NoSignature {
+                    sig_path: path.to_path_buf(),
+                })
+            }
+            Err(source) => {
+                return Err(VerifyError::Read {
+                    path: path.to_path_buf(),
+                    source,
+                })
+            }
+        };
+        let text = String::from_utf8(bytes).map_err(|e| VerifyError::Malformed {
+            path: path.to_path_buf(),
+            reason: format!("not UTF-8 (byte {})", e.utf8_error().valid_up_to()),
+        })?;
+        SignatureFile::parse(&text, path)
+    }
+
+    fn verifying_key(&self) -> Option<VerifyingKey> {
+        parse_public_key(&self.public_key).ok()
+    }
+
+    /// Who signed, if this machine trusts the key. Call after [`SignatureFile::parse`].
+    pub fn trusted_signer(&self, signers: &TrustedSigners) -> Result<String, VerifyError> {
+        let Some(key) = self.verifying_key() else {
+            return Err(VerifyError::UnknownSigner {
+                signed_as: self.signer.clone(),
+                key: self.public_key.clone(),
+            });
+        };
+        if let Some(name) = signers.name_of(&key) {
+            return Ok(name.to_string());
+        }
+        if signers.key_of(&self.signer).is_some() {
+            return Err(VerifyError::WrongKey {
+                name: self.signer.clone(),
+                key: key_id(&key),
+            });
+        }
+        Err(VerifyError::UnknownSigner {
+            signed_as: self.signer.clone(),
+            key: key_id(&key),
+        })
+    }
+
+    /// Checks a file signature against the file's current name, bytes and manifest. Pure: the
+    /// workbench calls it with the buffer on every edit.
+    pub fn check_file_content(
+        &self,
+        sig_path: &Path,
+        name: &str,
+        content: &[u8],
+        manifest: Option<&str>,
+    ) -> Result<(), VerifyError> {
+        self.check_file_hash(sig_path, name, &merkle::sha256(content), manifest)
+    }
+
+    /// [`SignatureFile::check_file_content`] given the content's SHA-256 (hex).
+    pub fn check_file_hash(
+        &self,
+        sig_path: &Path,
+        name: &str,
+        sha256: &str,
+        manifest: Option<&str>,
+    ) -> Result<(), VerifyError> {
+        if self.kind != "file" {
+            return Err(VerifyError::WrongTarget {
+                path: sig_path.to_path_buf(),
+                detail: "signs a directory, not a file".to_string(),
+            });
+        }
+        let mut changes = Vec::new();
+        if self.name != name {
+            changes.push(format!("renamed: signed as '{}', now '{name}'", self.name));
+        }
+        if sha256 != self.root {
+            changes.push(format!("modified: {}", self.name));
+        }
+        changes.extend(manifest_change(self.manifest.as_deref(), manifest));
+        if changes.is_empty() {
+            Ok(())
+        } else {
+            Err(VerifyError::Modified { changes })
+        }
+    }
+
+    /// Checks a directory signature against the directory's current leaves (and root).
+    pub fn check_dir_content(
+        &self,
+        sig_path: &Path,
+        root: &str,
+        leaves: &[Leaf],
+    ) -> Result<(), VerifyError> {
+        if self.kind != "dir" {
+            return Err(VerifyError::WrongTarget {
+                path: sig_path.to_path_buf(),
+                detail: "signs a file, not a directory".to_string(),
+            });
+        }
+        if self.root == root {
+            return Ok(());
+        }
+        Err(VerifyError::Modified {
+            changes: diff_leaves(&self.files, leaves),
+        })
+    }
+}
+
+fn manifest_change(signed: Option<&str>, now: Option<&str>) -> Option<String> {
+    match (signed, now) {
+        (None, None) => None,
+        (Some(a), Some(b)) if a == b => None,
+        (Some(_), Some(_)) => Some(format!(
+            "modified: {MANIFEST_FILE} (the plugin's manifest: its permissions may have changed)"
+        )),
+        (None, Some(_)) => Some(format!(
+            "added: {MANIFEST_FILE} (a manifest that was not signed)"
+        )),
+        (Some(_), None) => Some(format!("removed: {MANIFEST_FILE}")),
+    }
+}
+
+/// Most changes named in one message (the rest are counted).
+const MAX_CHANGES_LISTED: usize = 20;
+
+/// Names what changed between the signed leaves and the current ones: modified, added,
+/// removed, and renamed (a removed file whose content reappears under a new name).
+fn diff_leaves(signed: &[SignedLeaf], now: &[Leaf]) -> Vec<String> {
+    if signed.is_empty() {
+        return vec!["the directory's root differs (the signature lists no files)".to_string()];
+    }
+    let old: BTreeMap<&str, &SignedLeaf> = signed.iter().map(|l| (l.path.as_str(), l)).collect();
+    let new: BTreeMap<&str, &Leaf> = now.iter().map(|l| (l.path.as_str(), l)).collect();
+    let mut modified = Vec::new();
+    let mut removed: Vec<&SignedLeaf> = Vec::new();
+    let mut added: Vec<&Leaf> = Vec::new();
+    for (p, o) in &old {
+        match new.get(p) {
+            Some(n) if n.leaf_hash == o.leaf => {}
+            Some(_) => modified.push(*p),
+            None => removed.push(o),
+        }
+    }
+    for (p, n) in &new {
+        if !old.contains_key(p) {
+            added.push(n);
+        }
+    }
+    let mut changes = Vec::new();
+    for p in modified {
+        if p == MANIFEST_FILE {
+            changes.push(format!(
+                "modified: {MANIFEST_FILE} (the plugin's manifest: its permissions may have changed)"
+            ));
+        } else {
+            changes.push(format!("modified: {p}"));
+        }
+    }
+    let mut still_added: Vec<&Leaf> = Vec::new();
+    for a in added {
+        if let Some(i) = removed.iter().position(|r| r.sha256 == a.sha256) {
+            let r = removed.remove(i);
+            changes.push(format!("renamed: {} → {}", r.path, a.path));
+        } else {
+            still_added.push(a);
+        }
+    }
+    changes.extend(still_added.iter().map(|a| format!("added: {}", a.path)));
+    changes.extend(removed.iter().map(|r| format!("removed: {}", r.path)));
+    if changes.is_empty() {
+        changes.push("the directory's root differs".to_string());
+    }
+    if changes.len() > MAX_CHANGES_LISTED {
+        let more = changes.len() - MAX_CHANGES_LISTED;
+        changes.truncate(MAX_CHANGES_LISTED);
+        changes.push(format!("… {more} more"));
+    }
+    changes
+}
+
+fn verified(sig: SignatureFile, signer: String, sig_path: PathBuf) -> Verified {
+    Verified {
+        signer,
+        signed_as: sig.signer,
+        public_key: sig.public_key,
+        kind: sig.kind,
+        root: sig.root,
+        manifest: sig.manifest,
+        signed_at: sig.signed_at,
+        signature_file: sig_path,
+    }
+}
+
+/// `sandbench verify PATH`: checks the signature of a file or directory against its current
+/// content and the trusted signers. Order: the signature file itself (format, Ed25519), then
+/// that it is for this kind of target, then the content, then the signer.
+pub fn verify_path(target: &Path, signers: &TrustedSigners) -> Result<Verified, VerifyError> {
+    let meta = std::fs::symlink_metadata(target).map_err(|source| VerifyError::Read {
+        path: target.to_path_buf(),
+        source,
+    })?;
+    if meta.file_type().is_symlink() {
+        return Err(MerkleError::Symlink {
+            path: target.to_path_buf(),
+        }
+        .into());
+    }
+    let is_dir = meta.is_dir();
+    let sig_path = signature_path(target, is_dir);
+    let sig = SignatureFile::load(&sig_path)?;
+    if is_dir {
+        if sig.kind != "dir" {
+            return Err(VerifyError::WrongTarget {
+                path: sig_path,
+                detail: "signs a file, not a directory".to_string(),
+            });
+        }
+        let Identity::Dir { root, leaves } = merkle::hash_path(target)? else {
+            return Err(VerifyError::WrongTarget {
+                path: sig_path,
+                detail: "the target is no longer a directory".to_string(),
+            });
+        };
+        sig.check_dir_content(&sig_path, &root, &leaves)?;
+    } else {
+        // Streamed: a large file is hashed, not held.
+        let (sha, _) = merkle::sha256_file(target)?;
+        let name = base_name(target)?;
+        let manifest = manifest_hash(parent_dir(target))?;
+        sig.check_file_hash(&sig_path, &name, &sha, manifest.as_deref())?;
+    }
+    let signer = sig.trusted_signer(signers)?;
+    Ok(verified(sig, signer, sig_path))
+}
+
+/// A signature found for a file about to run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FoundSignature {
+    /// `FILE.sig` beside the file.
+    File(PathBuf),
+    /// `DIR/.sandbench.sig` in an enclosing directory.
+    Dir { dir: PathBuf, sig: PathBuf },
+}
+
+impl FoundSignature {
+    pub fn sig_path(&self) -> &Path {
+        match self {
+            FoundSignature::File(p) => p,
+            FoundSignature::Dir { sig, .. } => sig,
+        }
+    }
+}
+
+fn exists_nofollow(p: &Path) -> bool {
+    std::fs::symlink_metadata(p).is_ok()
+}
+
+/// The signature that would cover `file`: `FILE.sig`, else the nearest enclosing directory
+/// (at most 8 levels up) holding a `.sandbench.sig`.
+pub fn find_signature_for_file(file: &Path) -> Option<FoundSignature> {
+    if file.as_os_str() == "-" {
+        return None;
+    }
+    let own = signature_path(file, false);
+    if exists_nofollow(&own) {
+        return Some(FoundSignature::File(own));
+    }
+    let abs = std::path::absolute(file).ok()?;
+    for dir in abs.ancestors().skip(1).take(MAX_SIG_SEARCH_DEPTH) {
+        let sig = dir.join(SIG_FILE_NAME);
+        if exists_nofollow(&sig) {
+            return Some(FoundSignature::Dir {
+                dir: dir.to_path_buf(),
+                sig,
+            });
+        }
+    }
+    None
+}
+
+/// Checks the signature `found` for `file` whose bytes about to run are `content` (so what is
+/// verified is what runs, not a second read of the file).
+pub fn verify_for_run(
+    found: &FoundSignature,
+    file: &Path,
+    content: &[u8],
+    signers: &TrustedSigners,
+) -> Result<Verified, VerifyError> {
+    match found {
+        FoundSignature::File(sig_path) => {
+            let sig = SignatureFile::load(sig_path)?;
+            let name = base_name(file)?;
+            let manifest = manifest_hash(parent_dir(file))?;
+            sig.check_file_content(sig_path, &name, content, manifest.as_deref())?;
+            let signer = sig.trusted_signer(signers)?;
+            Ok(verified(sig, signer, sig_path.clone()))
+        }
+        FoundSignature::Dir { dir, sig: sig_path } => {
+            let sig = SignatureFile::load(sig_path)?;
+            let Identity::Dir { leaves, .. } = merkle::hash_path(dir)? else {
+                return Err(VerifyError::WrongTarget {
+                    path: sig_path.clone(),
+                    detail: "the signed directory is not a directory".to_string(),
+                });
+            };
+            let abs = std::path::absolute(file).map_err(|source| VerifyError::Read {
+                path: file.to_path_buf(),
+                source,
+            })?;
+            let rel = abs
+                .strip_prefix(dir)
+                .ok()
+                .and_then(|r| r.to_str())
+                .unwrap_or_default()
+                .to_string();
+            // The root with this file's leaf computed from the bytes that will run.
+            let Some(root) = merkle::root_with_replaced(&leaves, &rel, content) else {
+                return Err(VerifyError::WrongTarget {
+                    path: sig_path.clone(),
+                    detail: format!(
+                        "{} is not one of the signed directory's files",
+                        file.display()
+                    ),
+                });
+            };
+            let mut now = leaves;
+            if let Some(l) = now.iter_mut().find(|l| l.path == rel) {
+                l.sha256 = merkle::sha256(content);
+                l.leaf_hash = hex(&merkle::leaf_hash(&rel, content));
+            }
+            sig.check_dir_content(sig_path, &root, &now)?;
+            let signer = sig.trusted_signer(signers)?;
+            Ok(verified(sig, signer, sig_path.clone()))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn signers_with(name: &str, key: &SigningKey) -> TrustedSigners {
+        let mut s = TrustedSigners::default();
+        s.insert(name.to_string(), key.verifying_key());
+        s
+    }
+
+    #[test]
+    fn names_are_safe_file_names() {
+        for ok in ["alice", "ci-bot", "a.b_c", "A1"] {
+            assert!(valid_name(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            ".hidden",
+            "-x",
+            "a/b",
+            "a b",
+            "ä",
+            "../x",
+            &"x".repeat(65),
+        ] {
+            assert!(!valid_name(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn key_files_are_0600_pkcs8_and_loadable() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let info = generate_key(dir.path(), "alice").expect("key");
+        let mode = std::fs::metadata(&info.path)
+            .expect("meta")
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(mode, 0o600);
+        let dmode = std::fs::metadata(keys_dir(dir.path()))
+            .expect("meta")
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(dmode, 0o700);
+        let pem = std::fs::read_to_string(&info.path).expect("read");
+        assert!(pem.starts_with("-----BEGIN PRIVATE KEY-----"), "{pem}");
+        let key = load_signing_key(dir.path(), "alice").expect("load");
+        assert_eq!(public_key_b64(&key.verifying_key()), info.public_key);
+        let public = std::fs::read_to_string(public_key_path(dir.path(), "alice")).expect("pub");
+        assert!(public.starts_with("-----BEGIN PUBLIC KEY-----"), "{public}");
+        assert!(matches!(
+            generate_key(dir.path(), "alice"),
+            Err(KeyError::Exists { .. })
+        ));
+        std::fs::set_permissions(&info.path, std::fs::Permissions::from_mode(0o644))
+            .expect("chmod");
+        assert!(matches!(
+            load_signing_key(dir.path(), "alice"),
+            Err(KeyError::Permissions { mode: 0o644, .. })
+        ));
+    }
+
+    #[test]
+    fn signers_file_parses_and_skips_bad_entries() {
+        let key = SigningKey::from_bytes(&[7; 32]);
+        let text = format!(
+            "alice = \"{}\"\nbob = \"AAAA\"\ncarol = 3\n",
+            public_key_b64(&key.verifying_key())
+        );
+        let (s, w) = TrustedSigners::parse(&text).expect("parse");
+        assert_eq!(s.name_of(&key.verifying_key()), Some("alice"));
+        assert_eq!(w.len(), 2, "{w:?}");
+        assert!(TrustedSigners::parse("alice = ").is_err());
+    }
+
+    #[test]
+    fn trust_signer_appends_and_keeps_comments() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let a = SigningKey::from_bytes(&[1; 32]).verifying_key();
+        let b = SigningKey::from_bytes(&[2; 32]).verifying_key();
+        std::fs::write(dir.path().join(SIGNERS_FILE), "# mine").expect("write");
+        assert_eq!(
+            trust_signer(dir.path(), "a", &a).expect("add"),
+            TrustOutcome::Added
+        );
+        assert_eq!(
+            trust_signer(dir.path(), "a", &a).expect("again"),
+            TrustOutcome::AlreadyTrusted
+        );
+        assert!(matches!(
+            trust_signer(dir.path(), "a", &b),
+            Err(KeyError::NameTaken { .. })
+        ));
+        let text = std::fs::read_to_string(dir.path().join(SIGNERS_FILE)).expect("read");
+        assert!(text.starts_with("# mine\na = \""), "{text}");
+        let (s, _) = TrustedSigners::load(dir.path()).expect("load");
+        assert_eq!(s.key_of("a"), Some(&a));
+    }
+
+    #[test]
+    fn message_fields_are_length_prefixed() {
+        let mut s = SignatureFile {
+            version: 1,
+            algorithm: ALGORITHM.into(),
+            kind: "file".into(),
+            name: "ab".into(),
+            root: "0".repeat(64),
+            manifest: None,
+            signer: "c".into(),
+            public_key: String::new(),
+            signed_at: String::new(),
+            signature: String::new(),
+            files: vec![],
+        };
+        let m1 = signed_message(&s);
+        s.name = "a".into();
+        s.signer = "bc".into();
+        assert_ne!(m1, signed_message(&s));
+        assert!(m1.starts_with(SIG_DOMAIN));
+    }
+
+    #[test]
+    fn sign_and_verify_a_file_with_its_manifest() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let f = dir.path().join("plugin.js");
+        std::fs::write(&f, "1+1").expect("write");
+        std::fs::write(dir.path().join(MANIFEST_FILE), "[permissions]\n").expect("write");
+        let key = SigningKey::from_bytes(&[9; 32]);
+        let (sig_path, sig) = sign_path(&f, &key, "alice").expect("sign");
+        assert_eq!(sig_path, dir.path().join("plugin.js.sig"));
+        assert_eq!(sig.root, merkle::sha256(b"1+1"));
+        assert!(sig.manifest.is_some());
+        let signers = signers_with("alice", &key);
+        let v = verify_path(&f, &signers).expect("verify");
+        assert_eq!(v.signer, "alice");
+
+        // The run check over the bytes about to run.
+        let found = find_signature_for_file(&f).expect("found");
+        verify_for_run(&found, &f, b"1+1", &signers).expect("same bytes");
+        assert!(matches!(
+            verify_for_run(&found, &f, b"1+2", &signers),
+            Err(VerifyError::Modified { .. })
+        ));
+
+        std::fs::write(
+            dir.path().join(MANIFEST_FILE),
+            "[permissions]\nnet = true\n",
+        )
+        .expect("write");
+        let err = verify_path(&f, &signers).expect_err("manifest changed");
+        assert!(err.to_string().contains("sandbench.toml"), "{err}");
+    }
+
+    #[test]
+    fn sign_and_verify_a_directory_naming_each_change() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let d = dir.path().join("plug");
+        std::fs::create_dir_all(d.join("lib")).expect("mkdir");
+        std::fs::write(d.join("index.js"), "require('./lib/a')").expect("write");
+        std::fs::write(d.join("lib/a.js"), "1").expect("write");
+        std::fs::write(d.join("lib/b.js"), "2").expect("write");
+        let key = SigningKey::from_bytes(&[3; 32]);
+        let (sig_path, _) = sign_path(&d, &key, "alice").expect("sign");
+        assert_eq!(sig_path, d.join(SIG_FILE_NAME));
+        let signers = signers_with("alice", &key);
+        verify_path(&d, &signers).expect("verify");
+
+        std::fs::write(d.join("lib/a.js"), "11").expect("write");
+        std::fs::rename(d.join("lib/b.js"), d.join("lib/c.js")).expect("rename");
+        std::fs::write(d.join("new.js"), "3").expect("write");
+        let VerifyError::Modified { changes } = verify_path(&d, &signers).expect_err("changed")
+        else {
+            panic!("expected Modified")
+        };
+        assert_eq!(
+            changes,
+            [
+                "modified: lib/a.js",
+                "renamed: lib/b.js → lib/c.js",
+                "added: new.js"
+            ]
+        );
+    }
+}
