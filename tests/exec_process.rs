@@ -697,6 +697,73 @@ fn executors_says_why_the_process_executor_is_unavailable() {
     );
 }
 
+#[test]
+fn sandbench_alone_re_executes_itself_as_the_worker() {
+    // `sandbench` with no `sandbench-worker` next to it: it declares that it serves `worker`,
+    // so it is its own worker (the guard against self-probing must not refuse it).
+    let dir = tempfile::tempdir().expect("temp dir");
+    let alone = dir.path().join("sandbench");
+    let bin = env!("CARGO_BIN_EXE_sandbench");
+    if std::fs::hard_link(bin, &alone).is_err() {
+        std::fs::copy(bin, &alone).expect("copy sandbench");
+    }
+    let out = assert_cmd::Command::new(&alone)
+        .args(["executors", "--json"])
+        .env_remove(process::WORKER_ENV)
+        .output()
+        .expect("run sandbench");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let proc = v["executors"]
+        .as_array()
+        .and_then(|l| l.iter().find(|e| e["name"] == "quickjs-process"))
+        .cloned()
+        .expect("listed");
+    assert_eq!(proc["available"], true, "{proc}");
+    assert!(
+        proc["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("worker program sandbench")),
+        "{proc}"
+    );
+}
+
+#[test]
+fn a_probe_that_times_out_kills_the_whole_process_group() {
+    // A worker stand-in that starts a helper of its own, then never answers the probe.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pid_file = dir.path().join("helper-pid");
+    let script = dir.path().join("silent-worker");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nsleep 60 &\necho $! > '{}'\nexec sleep 60\n",
+            pid_file.display()
+        ),
+    )
+    .expect("write script");
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let err = process::probe(&script).expect_err("it never answers");
+    assert!(matches!(err, process::ProbeError::Timeout { .. }), "{err}");
+    let helper = std::fs::read_to_string(&pid_file).expect("the helper started");
+    let stat = PathBuf::from(format!("/proc/{}/stat", helper.trim()));
+    // Killed with its group: gone, or a zombie until init reaps it.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let state = std::fs::read_to_string(&stat)
+            .ok()
+            .and_then(|s| s.rsplit(") ").next().and_then(|r| r.chars().next()));
+        if matches!(state, None | Some('Z')) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the helper {} outlived the probe",
+            helper.trim()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 fn real(pool: usize) -> ProcessExecutor {
     ProcessExecutor::with_program(env!("CARGO_BIN_EXE_sandbench-worker")).with_pool(pool)
 }
