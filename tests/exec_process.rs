@@ -676,24 +676,33 @@ fn executors_lists_both_and_auto_picks_the_process_executor() {
 
 #[test]
 fn executors_says_why_the_process_executor_is_unavailable() {
-    let out = assert_cmd::Command::new(env!("CARGO_BIN_EXE_sandbench"))
+    let mut cmd = assert_cmd::Command::new(env!("CARGO_BIN_EXE_sandbench"));
+    cmd.env(process::WORKER_ENV, "/bin/false");
+    let (v, proc) = executors_json(cmd);
+    assert_eq!(v["auto"], "quickjs", "{v}");
+    assert_eq!(proc["available"], false);
+    assert_reason(&proc, "/bin/false is not runnable as a sandbench worker");
+}
+
+/// `executors --json` of `cmd`: the whole document and the process executor's entry.
+fn executors_json(mut cmd: assert_cmd::Command) -> (serde_json::Value, serde_json::Value) {
+    let out = cmd
         .args(["executors", "--json"])
-        .env(process::WORKER_ENV, "/bin/false")
         .output()
         .expect("run sandbench");
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    assert_eq!(v["auto"], "quickjs", "{v}");
     let proc = v["executors"]
         .as_array()
         .and_then(|l| l.iter().find(|e| e["name"] == "quickjs-process"))
         .cloned()
         .expect("listed");
-    assert_eq!(proc["available"], false);
+    (v, proc)
+}
+
+fn assert_reason(entry: &serde_json::Value, part: &str) {
     assert!(
-        proc["reason"]
-            .as_str()
-            .is_some_and(|r| r.contains("/bin/false is not runnable as a sandbench worker")),
-        "{proc}"
+        entry["reason"].as_str().is_some_and(|r| r.contains(part)),
+        "{entry}"
     );
 }
 
@@ -707,24 +716,11 @@ fn sandbench_alone_re_executes_itself_as_the_worker() {
     if std::fs::hard_link(bin, &alone).is_err() {
         std::fs::copy(bin, &alone).expect("copy sandbench");
     }
-    let out = assert_cmd::Command::new(&alone)
-        .args(["executors", "--json"])
-        .env_remove(process::WORKER_ENV)
-        .output()
-        .expect("run sandbench");
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    let proc = v["executors"]
-        .as_array()
-        .and_then(|l| l.iter().find(|e| e["name"] == "quickjs-process"))
-        .cloned()
-        .expect("listed");
+    let mut cmd = assert_cmd::Command::new(&alone);
+    cmd.env_remove(process::WORKER_ENV);
+    let (_, proc) = executors_json(cmd);
     assert_eq!(proc["available"], true, "{proc}");
-    assert!(
-        proc["reason"]
-            .as_str()
-            .is_some_and(|r| r.contains("worker program sandbench")),
-        "{proc}"
-    );
+    assert_reason(&proc, "worker program sandbench");
 }
 
 #[test]
