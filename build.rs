@@ -1,6 +1,9 @@
 //! Embeds `samples/*.js` into the binary (see `src/samples.rs`), and names the build: a hash
 //! of the sources (`SANDBENCH_BUILD_ID`), which the dedicated worker program reports so that a
 //! stale `sandbench-worker` left next to a rebuilt `sandbench` is never used.
+// A build script reports failure by panicking: cargo prints the message and stops the build.
+#![allow(clippy::expect_used)]
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 

@@ -11,6 +11,8 @@
 //!   middle of a 100 KB buffer with findings: median, p99 and max of 300 keystrokes.
 //! - `idle_cpu_percent`: CPU time of the real binary over 5 s of idle after its first frame,
 //!   from `/proc/<pid>/stat`. Needs tmux and Linux.
+// A measurement harness: a failed setup step ends it with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "../tests/tui_support/tmux.rs"]
 #[allow(dead_code)] // the tests use more of it

@@ -1,5 +1,7 @@
 //! `sandbench bench` from a directory that is not the project: the exec suite's workloads are
 //! built in, and a suite that cannot run says why.
+// A test fails by panicking: unwrap/expect are its assertions.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

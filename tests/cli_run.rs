@@ -1,4 +1,6 @@
 //! `sandbench run` through the binary, as a user or a CI job sees it.
+// A test fails by panicking: unwrap/expect are its assertions.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

@@ -1,5 +1,7 @@
 //! Attacks that really run: every one must leave the host capability unreachable and, where a
 //! capability was asked for, a `Blocked` event naming the script line that asked.
+// A test fails by panicking: unwrap/expect are its assertions.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

@@ -6,6 +6,8 @@
 //! The parent must turn each into a clear outcome, never a panic, a hang or an unbounded
 //! buffer, and the same executor instance must run the next request normally.
 #![cfg(target_os = "linux")]
+// A test fails by panicking: unwrap/expect are its assertions.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
@@ -674,25 +676,88 @@ fn executors_lists_both_and_auto_picks_the_process_executor() {
 
 #[test]
 fn executors_says_why_the_process_executor_is_unavailable() {
-    let out = assert_cmd::Command::new(env!("CARGO_BIN_EXE_sandbench"))
+    let mut cmd = assert_cmd::Command::new(env!("CARGO_BIN_EXE_sandbench"));
+    cmd.env(process::WORKER_ENV, "/bin/false");
+    let (v, proc) = executors_json(cmd);
+    assert_eq!(v["auto"], "quickjs", "{v}");
+    assert_eq!(proc["available"], false);
+    assert_reason(&proc, "/bin/false is not runnable as a sandbench worker");
+}
+
+/// `executors --json` of `cmd`: the whole document and the process executor's entry.
+fn executors_json(mut cmd: assert_cmd::Command) -> (serde_json::Value, serde_json::Value) {
+    let out = cmd
         .args(["executors", "--json"])
-        .env(process::WORKER_ENV, "/bin/false")
         .output()
         .expect("run sandbench");
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    assert_eq!(v["auto"], "quickjs", "{v}");
     let proc = v["executors"]
         .as_array()
         .and_then(|l| l.iter().find(|e| e["name"] == "quickjs-process"))
         .cloned()
         .expect("listed");
-    assert_eq!(proc["available"], false);
+    (v, proc)
+}
+
+fn assert_reason(entry: &serde_json::Value, part: &str) {
     assert!(
-        proc["reason"]
-            .as_str()
-            .is_some_and(|r| r.contains("/bin/false is not runnable as a sandbench worker")),
-        "{proc}"
+        entry["reason"].as_str().is_some_and(|r| r.contains(part)),
+        "{entry}"
     );
+}
+
+#[test]
+fn sandbench_alone_re_executes_itself_as_the_worker() {
+    // `sandbench` with no `sandbench-worker` next to it: it declares that it serves `worker`,
+    // so it is its own worker (the guard against self-probing must not refuse it).
+    let dir = tempfile::tempdir().expect("temp dir");
+    let alone = dir.path().join("sandbench");
+    let bin = env!("CARGO_BIN_EXE_sandbench");
+    if std::fs::hard_link(bin, &alone).is_err() {
+        std::fs::copy(bin, &alone).expect("copy sandbench");
+    }
+    let mut cmd = assert_cmd::Command::new(&alone);
+    cmd.env_remove(process::WORKER_ENV);
+    let (_, proc) = executors_json(cmd);
+    assert_eq!(proc["available"], true, "{proc}");
+    assert_reason(&proc, "worker program sandbench");
+}
+
+#[test]
+fn a_probe_that_times_out_kills_the_whole_process_group() {
+    // A worker stand-in that starts a helper of its own, then never answers the probe.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pid_file = dir.path().join("helper-pid");
+    let script = dir.path().join("silent-worker");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nsleep 60 &\necho $! > '{}'\nexec sleep 60\n",
+            pid_file.display()
+        ),
+    )
+    .expect("write script");
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let err = process::probe(&script).expect_err("it never answers");
+    assert!(matches!(err, process::ProbeError::Timeout { .. }), "{err}");
+    let helper = std::fs::read_to_string(&pid_file).expect("the helper started");
+    let stat = PathBuf::from(format!("/proc/{}/stat", helper.trim()));
+    // Killed with its group: gone, or a zombie until init reaps it.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let state = std::fs::read_to_string(&stat)
+            .ok()
+            .and_then(|s| s.rsplit(") ").next().and_then(|r| r.chars().next()));
+        if matches!(state, None | Some('Z')) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the helper {} outlived the probe",
+            helper.trim()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
 
 fn real(pool: usize) -> ProcessExecutor {

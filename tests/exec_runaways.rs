@@ -2,6 +2,8 @@
 //! a small number of stuck threads still running, the in-process executor refuses new runs
 //! with a clear error, while the out-of-process executor kills every runaway and keeps going.
 //! Its own test binary: the count of stuck threads is process-wide.
+// A test fails by panicking: unwrap/expect are its assertions.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

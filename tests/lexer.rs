@@ -1,6 +1,8 @@
 //! Properties of the highlighting lexer on any input: tokens cover the text exactly, on char
 //! boundaries, and lexing line by line (as the editor does) colours every byte the same way
 //! as lexing the whole source.
+// A test fails by panicking: unwrap/expect are its assertions.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use proptest::prelude::*;
 use sandbench::cli::bench::stats::median_time;

@@ -2,6 +2,8 @@
 //! as `sandbench worker` and then attempts forbidden system calls directly through libc. The
 //! child reports through its exit code; the parent checks it.
 #![cfg(target_os = "linux")]
+// A test fails by panicking: unwrap/expect are its assertions.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use sandbench::engine::exec::lockdown::{self, LockdownConfig};
 

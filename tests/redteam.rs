@@ -2,6 +2,8 @@
 //! Every test asserts what a user sees (outcome, Blocked events with category and line, values,
 //! console) and that the host survived and the next run is clean. Limits are kept small so every
 //! test is bounded in time.
+// A test fails by panicking: unwrap/expect are its assertions.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

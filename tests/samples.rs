@@ -4,6 +4,8 @@
 //! `run-options`) are checked here, through the same option parser and scan gate as
 //! `sandbench run`. The scanner keys (`expect-verdict`, `expect-findings`) belong to the
 //! scanner's own sample test.
+// A test fails by panicking: unwrap/expect are its assertions.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

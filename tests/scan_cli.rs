@@ -1,4 +1,6 @@
 //! `sandbench scan` end to end: formats, exit codes, recursion, node_modules, stdin.
+// A test fails by panicking: unwrap/expect are its assertions.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

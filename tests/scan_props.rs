@@ -1,4 +1,6 @@
 //! The scanner never panics: arbitrary bytes (lossy to text) and JS-like token soup.
+// A test fails by panicking: unwrap/expect are its assertions.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

@@ -1,5 +1,7 @@
 //! Every sample's `expect-verdict` / `expect-findings` header holds (samples without those keys
 //! are skipped; other keys belong to the run checks).
+// A test fails by panicking: unwrap/expect are its assertions.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

@@ -1,6 +1,8 @@
 //! Themes: every built-in is complete, readable (WCAG contrast) and warning-free; broken user
 //! files become warnings naming the file and key and never take the set down; NO_COLOR gives
 //! no colours at all.
+// A test fails by panicking: unwrap/expect are its assertions.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use proptest::prelude::*;
 use ratatui::style::{Color, Modifier, Style};

@@ -1,6 +1,8 @@
 //! The audit log through the binary: every `run` appends a chained line; `audit verify` names
 //! the first edited, deleted or reordered line; an unwritable or full log is a warning and the
 //! run still reports; concurrent runs keep one chain; `stats` sums it up.
+// A test fails by panicking: unwrap/expect are its assertions.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use assert_cmd::Command;
 use sandbench::engine::exec::{BlockedAttempt, ExecOutcome, ExecRequest, Outcome};

@@ -1,6 +1,8 @@
 //! `hash`, `key`, `sign`, `verify` and `run --require-signed` through the binary, with every
 //! bad input the trust issue names: tampered byte, renamed file, added file, wrong key,
 //! unknown signer, malformed and truncated signature files.
+// A test fails by panicking: unwrap/expect are its assertions.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use assert_cmd::Command;
 use sandbench::engine::hash::sha256_hex;

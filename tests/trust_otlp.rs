@@ -1,6 +1,8 @@
 //! OpenTelemetry export through the binary, against a loopback OTLP/HTTP receiver started here
 //! (127.0.0.1 only): what arrives is decoded with the OTLP protobuf types and checked, the
 //! environment variables are honoured, and a dead endpoint neither fails nor holds up a run.
+// A test fails by panicking: unwrap/expect are its assertions.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use assert_cmd::Command;
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;

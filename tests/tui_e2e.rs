@@ -3,6 +3,8 @@
 //! and cancel it with Esc, resize (down to "too small" and back), quit through the
 //! unsaved-changes guard — and the terminal is restored (the shell is back, no alternate
 //! screen). The data and config directories point into a temp dir.
+// A test fails by panicking: unwrap/expect are its assertions.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod tui_support;
 

@@ -1,6 +1,8 @@
 //! The workbench never panics, whatever the user types and whatever comes back: random
 //! sequences of edits, motions, mouse events, resizes (down to 1×1), overlays, hostile reports
 //! with spans outside the buffer and run events with odd values, each followed by a draw.
+// A test fails by panicking: unwrap/expect are its assertions.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod tui_support;
 

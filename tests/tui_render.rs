@@ -1,6 +1,8 @@
 //! What the workbench draws: insta snapshots at 80×24 and 160×48 of the start screen, a
 //! sample with findings, a finished run, a timed-out run, the help overlay and the executor
 //! selector; style checks on buffer cells for finding underlines and gutter markers.
+// A test fails by panicking: unwrap/expect are its assertions.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod tui_support;
 

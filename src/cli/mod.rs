@@ -72,6 +72,8 @@ pub enum Command {
 
 /// Parses the command line and runs it.
 pub fn main() -> ExitCode {
+    // `worker` is served below: this program may be re-executed as the worker.
+    crate::engine::exec::process::declare_worker_program();
     // The out-of-process executor starts a worker per run: skip clap's set-up for it.
     if let Some(code) = worker::fast_path() {
         return ExitCode::from(code);

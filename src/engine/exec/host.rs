@@ -509,8 +509,9 @@ fn lock_shared_intrinsics<'js>(ctx: &Ctx<'js>, out: &Array<'js>) -> rquickjs::Re
 /// Module loader for dynamic `import()`: every module is refused and recorded.
 ///
 /// # Safety
-/// `opaque` must be the pointer produced by `Rc::into_raw` of the sandbox's `SharedHost`,
-/// alive for as long as the runtime is.
+/// QuickJS calls it, as the runtime's module loader: `ctx` is a live context of that runtime,
+/// `module_name` null or a NUL-terminated string, and `opaque` null or the pointer produced by
+/// `Rc::into_raw` of the sandbox's `SharedHost`, alive for as long as the runtime is.
 pub unsafe extern "C" fn module_loader(
     ctx: *mut qjs::JSContext,
     module_name: *const std::ffi::c_char,

@@ -332,6 +332,14 @@ fn syntax_out(v: ast::AstScan<'_>, parse_error: Option<String>) -> SyntaxOut {
     }
 }
 
+/// Compiles one of the scanner's own patterns (never one from the user or the scanned code).
+/// It cannot fail at run time: every pattern is a literal in this module tree, and the unit
+/// tests force each of them (`every_constant_regex_compiles` here and in `obfuscation`, `ast`).
+#[allow(clippy::expect_used)]
+pub(crate) fn constant_regex(pattern: &str) -> regex::bytes::Regex {
+    regex::bytes::Regex::new(pattern).expect("a constant pattern compiles")
+}
+
 /// Regex rules for code that does not parse (lower confidence, said so in the message).
 fn token_fallback(source: &str, raws: &mut Vec<Raw>) {
     static RULES: LazyLock<Vec<(RuleId, regex::bytes::Regex)>> = LazyLock::new(|| {
@@ -370,7 +378,7 @@ fn token_fallback(source: &str, raws: &mut Vec<Raw>) {
         ]
         .into_iter()
         .map(|(id, re)| {
-            let re = regex::bytes::Regex::new(&format!("(?-u){re}")).expect("static regex");
+            let re = constant_regex(&format!("(?-u){re}"));
             (id, re)
         })
         .collect()
@@ -675,6 +683,14 @@ pub fn scan_cached(source: &str) -> Arc<Report> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_constant_regex_compiles() {
+        // Forces the fallback's rule table (its patterns compile on first use).
+        let mut raws = Vec::new();
+        token_fallback("eval(", &mut raws);
+        assert!(raws.iter().any(|r| r.rule == RuleId::EvalDirect));
+    }
 
     #[test]
     fn aggregate_is_max_plus_diminishing_other_categories() {

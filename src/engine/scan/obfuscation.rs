@@ -3,7 +3,7 @@
 //! and invisible characters, code hidden after whitespace. They run on every input, also on
 //! code that does not parse. One linear pass over the bytes plus a few literal-led regexes.
 
-use super::{Raw, RuleId};
+use super::{constant_regex, Raw, RuleId};
 use regex::bytes::Regex;
 use std::sync::LazyLock;
 
@@ -13,28 +13,27 @@ pub const HIDDEN_WS_RUN: usize = 150;
 pub const JSFUCK_RUN: usize = 100;
 
 static PACKER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    constant_regex(
         r"(?-u)eval\s*\(\s*function\s*\(\s*p\s*,\s*a\s*,\s*c\s*,\s*k\s*,\s*e\s*,\s*[dr]\s*\)",
     )
-    .expect("static regex")
 });
 static STRING_ARRAY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?-u)(\.push\s*\(\s*[\w$]+\s*\.shift\s*\(\s*\)\s*\)|\[\s*['"]push['"]\s*\]\s*\(\s*[\w$]+\s*\[\s*['"]shift['"]\s*\]\s*\(\s*\)\s*\))"#)
-        .expect("static regex")
+    constant_regex(
+        r#"(?-u)(\.push\s*\(\s*[\w$]+\s*\.shift\s*\(\s*\)\s*\)|\[\s*['"]push['"]\s*\]\s*\(\s*[\w$]+\s*\[\s*['"]shift['"]\s*\]\s*\(\s*\)\s*\))"#,
+    )
 });
 static WHILE_TRUE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?-u)while\s*\(\s*!!\s*\[\s*\]\s*\)").expect("static regex"));
+    LazyLock::new(|| constant_regex(r"(?-u)while\s*\(\s*!!\s*\[\s*\]\s*\)"));
 static JJENCODE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?-u)([\w$]+)\s*=\s*~\s*\[\s*\]\s*;\s*([\w$]+)\s*=\s*\{\s*___\s*:\s*\+\+")
-        .expect("static regex")
+    constant_regex(r"(?-u)([\w$]+)\s*=\s*~\s*\[\s*\]\s*;\s*([\w$]+)\s*=\s*\{\s*___\s*:\s*\+\+")
 });
 /// Miner markers, case-sensitive spellings (a literal set the regex engine searches fast).
 static MINER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?-u)(stratum\+(tcp|ssl|tls)://|[Cc]oin[Hh]ive|coin-hive|COINHIVE|[Cc]rypto[Nn]ight|CRYPTONIGHT|xmrig|XMRig|XMRIG|[Cc]rypto[Ll]oot|crypto-loot|[Cc]oin[Ii]mp|JSEcoin|jsecoin|[Ww]eb[Mm]ine[Pp]ool|[Dd]eep[Mm]iner|[Aa]uthed[Mm]ine|minero\.cc|nerohut|[Mm]onero[Mm]iner|[Cc]rypto[Nn]ote)")
-        .expect("static regex")
+    constant_regex(
+        r"(?-u)(stratum\+(tcp|ssl|tls)://|[Cc]oin[Hh]ive|coin-hive|COINHIVE|[Cc]rypto[Nn]ight|CRYPTONIGHT|xmrig|XMRig|XMRIG|[Cc]rypto[Ll]oot|crypto-loot|[Cc]oin[Ii]mp|JSEcoin|jsecoin|[Ww]eb[Mm]ine[Pp]ool|[Dd]eep[Mm]iner|[Aa]uthed[Mm]ine|minero\.cc|nerohut|[Mm]onero[Mm]iner|[Cc]rypto[Nn]ote)",
+    )
 });
-static HEX_NAMES: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?-u)\b_0x[0-9a-f]{4,6}\b").expect("static regex"));
+static HEX_NAMES: LazyLock<Regex> = LazyLock::new(|| constant_regex(r"(?-u)\b_0x[0-9a-f]{4,6}\b"));
 
 /// Facts from one pass over the bytes.
 #[derive(Debug, Default, Clone)]
@@ -384,6 +383,20 @@ fn unicode_rules(src: &str, strings: &[(u32, u32)], out: &mut Vec<Raw>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_constant_regex_compiles() {
+        for re in [
+            &PACKER,
+            &STRING_ARRAY,
+            &WHILE_TRUE,
+            &JJENCODE,
+            &MINER,
+            &HEX_NAMES,
+        ] {
+            LazyLock::force(re);
+        }
+    }
 
     #[test]
     fn text_pass_counts_lines_and_depth_outside_strings() {

@@ -12,6 +12,7 @@ use std::io::{Read, Write};
 use std::os::fd::{AsFd, AsRawFd};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -22,6 +23,21 @@ pub const WORKER_ENV: &str = "SANDBENCH_WORKER";
 /// `sandbench worker`, in a binary without the workbench, the scanner and the CLI, so it starts
 /// faster (it is started for every run without a pooled worker).
 pub const WORKER_PROGRAM: &str = "sandbench-worker";
+
+/// Whether this program serves `worker` as its first argument (see [`declare_worker_program`]).
+static SERVES_WORKER: AtomicBool = AtomicBool::new(false);
+
+/// Declares that this program's `main` serves `<program> worker …` (it runs [`crate::cli::main`]),
+/// so that, without a dedicated worker next to it, it may be re-executed as the worker.
+///
+/// Why a declaration and not the file name: any other program that links this library (a test
+/// harness, a bench, an example) would, re-executed with `worker --probe`, run its own `main`
+/// again, which probes again: a fork bomb. A name check would still trust a harness named
+/// `sandbench-<hash>` by mistake or distrust a renamed copy; the running program knows what its
+/// `main` does, at no cost (no reading its file for a marker).
+pub fn declare_worker_program() {
+    SERVES_WORKER.store(true, Ordering::Relaxed);
+}
 
 /// Longest a worker may take to start and lock itself down.
 pub(super) const STARTUP_TIMEOUT: Duration = Duration::from_secs(10);
@@ -74,8 +90,14 @@ pub enum ProbeError {
         /// The first line of its stderr, escaped and shortened for display.
         detail: String,
     },
-    #[error("no worker program")]
-    NoCandidate,
+    #[error(
+        "no worker program: {} does not serve as one and there is no {WORKER_PROGRAM} next to it; set {WORKER_ENV}",
+        .exe.display()
+    )]
+    NoWorkerProgram {
+        /// The running executable.
+        exe: PathBuf,
+    },
 }
 
 /// Why a worker could not be started.
@@ -137,7 +159,8 @@ fn status_text(status: &ExitStatus) -> String {
 }
 
 /// The worker programs to try, best first: `SANDBENCH_WORKER` alone if set; else the dedicated
-/// [`WORKER_PROGRAM`] next to this executable (when there is one), then this executable.
+/// [`WORKER_PROGRAM`] next to this executable (when there is one), then this executable if it
+/// serves `worker` ([`declare_worker_program`]). Never empty.
 fn candidate_programs() -> Result<Vec<PathBuf>, ProbeError> {
     if let Some(p) = std::env::var_os(WORKER_ENV) {
         if !p.is_empty() {
@@ -152,7 +175,11 @@ fn candidate_programs() -> Result<Vec<PathBuf>, ProbeError> {
             out.push(dedicated);
         }
     }
-    out.push(exe);
+    if SERVES_WORKER.load(Ordering::Relaxed) {
+        out.push(exe);
+    } else if out.is_empty() {
+        return Err(ProbeError::NoWorkerProgram { exe });
+    }
     Ok(out)
 }
 
@@ -178,9 +205,12 @@ pub(super) struct ChosenWorker {
 /// Probes a worker program: it must start, lock itself down, prove the lockdown holds and
 /// report this build. The Landlock state it reported, or why it cannot work.
 pub fn probe(program: &Path) -> Result<LandlockState, ProbeError> {
+    use std::os::unix::process::CommandExt;
     lockdown::seccomp_available()?;
     let mut child = Command::new(program)
         .args(["worker", "--probe"])
+        // Its own process group, so that a timeout ends whatever it started too.
+        .process_group(0)
         .env_clear()
         .current_dir("/")
         .stdin(Stdio::null())
@@ -197,6 +227,7 @@ pub fn probe(program: &Path) -> Result<LandlockState, ProbeError> {
             Ok(Some(s)) => break s,
             Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(1)),
             Ok(None) => {
+                kill_group(&child);
                 let _ = child.kill();
                 let _ = child.wait();
                 return Err(ProbeError::Timeout {
@@ -250,8 +281,24 @@ pub(super) fn cached_probe() -> &'static Result<ChosenWorker, ProbeError> {
                 Err(e) => failure = Some(e),
             }
         }
-        Err(failure.unwrap_or(ProbeError::NoCandidate))
+        // candidate_programs is never empty, so there is a failure; the fallback is for form.
+        Err(failure.unwrap_or_else(|| ProbeError::NoWorkerProgram {
+            exe: std::env::current_exe().unwrap_or_default(),
+        }))
     })
+}
+
+/// SIGKILL to the process group that `child` leads (it was spawned with `process_group(0)`).
+fn kill_group(child: &Child) {
+    let Ok(pid) = libc::pid_t::try_from(child.id()) else {
+        return;
+    };
+    // The child is not reaped yet (no wait has returned), so its pid, and with it the group
+    // id, cannot have been reused: the signal reaches only what the probe started.
+    if pid > 0 {
+        // SAFETY: kill(2) takes plain integers; a negative pid names the process group.
+        unsafe { libc::kill(-pid, libc::SIGKILL) };
+    }
 }
 
 /// Starts a worker and waits until it reports that it is locked down and ready (a pooled

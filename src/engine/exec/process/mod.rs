@@ -3,7 +3,9 @@
 //! [`ProcessExecutor`] starts `<worker program> worker --memory-mb M --wall-timeout-ms W
 //! [--expect SETTINGS]` with an empty environment (`launch.rs`: the worker program is
 //! `sandbench-worker` next to this executable when it is the same build, else this
-//! executable; or the one named by `SANDBENCH_WORKER` / [`ProcessExecutor::with_program`]),
+//! executable if it is `sandbench` (never a harness or bench that links the library: that would
+//! probe itself again, a fork bomb); or the one named by `SANDBENCH_WORKER` /
+//! [`ProcessExecutor::with_program`]),
 //! writes the setup preamble and the [`ExecRequest`] on its stdin and reads events back as
 //! newline-delimited JSON on its stdout (`protocol.rs`). Everything the child sends is
 //! untrusted: frames and the whole stream are size-bounded, every frame must parse as an
@@ -23,8 +25,8 @@ mod protocol;
 mod supervise;
 
 pub use launch::{
-    default_program, describe_status, probe, signal_name, LaunchError, ProbeError, StartFailure,
-    WORKER_ENV, WORKER_PROGRAM,
+    declare_worker_program, default_program, describe_status, probe, signal_name, LaunchError,
+    ProbeError, StartFailure, WORKER_ENV, WORKER_PROGRAM,
 };
 pub use protocol::{
     max_frame_bytes, max_total_bytes, BUILD_ID, FLUSH_EVERY, MAX_BLOCKED, MAX_REQUEST_BYTES,
