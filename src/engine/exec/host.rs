@@ -291,7 +291,7 @@ fn natives<'js>(ctx: &Ctx<'js>, host: &SharedHost) -> rquickjs::Result<Object<'j
             let stack = value::js_string(&stk, MAX_STACK_CHARS);
             let mut st = hs.borrow_mut();
             let shown = crate::engine::text::truncate(&name, 200).into_owned();
-            if st.permissions.allowed_modules.iter().any(|m| m == &name) {
+            if st.permissions.allows_module(&name) {
                 // Allowed by policy, but this host provides no modules yet.
                 return format!("Module '{shown}' is allowed but not provided by this host");
             }
