@@ -302,6 +302,38 @@ pub trait Port {
     fn usage(&self) -> Option<BrokerUsage>;
 }
 
+/// The port a worker hands its sandbox (installed before the run; taken once).
+static REMOTE: std::sync::Mutex<Option<Box<dyn Port + Send>>> = std::sync::Mutex::new(None);
+/// Set in a worker process: capabilities go to the parent or nowhere, never to a broker of
+/// this (locked-down) process.
+static WORKER: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Marks this process as a worker (see [`is_worker`]).
+pub fn set_worker() {
+    WORKER.store(true, Ordering::SeqCst);
+}
+
+/// Whether this process is a worker: its sandbox may only use an installed remote port.
+pub fn is_worker() -> bool {
+    WORKER.load(Ordering::SeqCst)
+}
+
+/// Installs the port the next sandbox of this process uses (a worker's link to its parent).
+pub fn install_remote(port: Box<dyn Port + Send>) {
+    if let Ok(mut slot) = REMOTE.lock() {
+        *slot = Some(port);
+    }
+}
+
+/// Takes the installed remote port, if any.
+pub fn take_remote() -> Option<Box<dyn Port>> {
+    REMOTE
+        .lock()
+        .ok()
+        .and_then(|mut slot| slot.take())
+        .map(|p| p as Box<dyn Port>)
+}
+
 /// Line and column of the script call, when known.
 pub type Location = (Option<u32>, Option<u32>);
 

@@ -15,6 +15,10 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
+// Granted capabilities (engine/broker): the fs module's and fetch's natives, pending calls.
+mod capabilities;
+pub use capabilities::{await_host, Caps, FETCH_SOURCE, FS_SOURCE};
+
 /// File name of the host's own setup code in stack traces.
 pub const HOST_FILENAME: &str = "sandbench:host";
 /// The setup script's source (trusted: part of this crate).
@@ -54,6 +58,8 @@ pub struct HostState {
     /// The script's real `import(` calls, found on the first refused `import()`.
     import_calls: Option<Vec<(usize, String)>>,
     pub sink: Option<EventSink>,
+    /// Granted capabilities: the broker port and the calls waiting for an answer.
+    pub caps: Caps,
 }
 
 impl HostState {
@@ -73,6 +79,7 @@ impl HostState {
             imports_seen: 0,
             import_calls: None,
             sink: None,
+            caps: Caps::default(),
         }
     }
 
@@ -88,6 +95,7 @@ impl HostState {
         self.blocked_index.clear();
         self.imports_seen = 0;
         self.import_calls = None;
+        self.caps.reset();
     }
 
     fn emit(&mut self, ev: ExecEvent) {
@@ -285,15 +293,24 @@ fn natives<'js>(ctx: &Ctx<'js>, host: &SharedHost) -> rquickjs::Result<Object<'j
     let hs = Rc::clone(host);
     let require = Function::new(
         ctx.clone(),
-        move |name: Value<'js>, stk: Value<'js>| -> String {
+        move |ctx: Ctx<'js>,
+              name: Value<'js>,
+              stk: Value<'js>,
+              wh: rquickjs::function::Opt<Function<'js>>|
+              -> rquickjs::Result<Value<'js>> {
             // Script-chosen text (lone surrogates included) is read lossily, never refused.
             let name = value::js_string(&name, MAX_MODULE_NAME_CHARS);
             let stack = value::js_string(&stk, MAX_STACK_CHARS);
             let mut st = hs.borrow_mut();
             let shown = crate::engine::text::truncate(&name, 200).into_owned();
             if st.permissions.allows_module(&name) {
-                // Allowed by policy, but this host provides no modules yet.
-                return format!("Module '{shown}' is allowed but not provided by this host");
+                if capabilities::provides(&name) {
+                    drop(st);
+                    return capabilities::load_module(&ctx, &hs, &name, wh.0);
+                }
+                // Allowed by policy, but this host provides no such module yet.
+                let msg = format!("Module '{shown}' is allowed but not provided by this host");
+                return Ok(rquickjs::String::from_str(ctx, &msg)?.into_value());
             }
             let (line, column) = script_location(&stack, &st.filename);
             let message = not_allowed_message(&shown);
@@ -305,10 +322,23 @@ fn natives<'js>(ctx: &Ctx<'js>, host: &SharedHost) -> rquickjs::Result<Object<'j
                 column,
                 count: 1,
             });
-            message
+            Ok(rquickjs::String::from_str(ctx, &message)?.into_value())
         },
     )?;
     h.set("require", require)?;
+
+    // A run granted the network gets fetch and its classes (built by the setup with its
+    // `where`, so refusals keep their script location).
+    if host.borrow().permissions.grants_network() {
+        let hs = Rc::clone(host);
+        let globals = Function::new(
+            ctx.clone(),
+            move |ctx: Ctx<'js>, wh: rquickjs::function::Opt<Function<'js>>| {
+                capabilities::fetch_globals(&ctx, &hs, wh.0)
+            },
+        )?;
+        h.set("fetchGlobals", globals)?;
+    }
     Ok(h)
 }
 

@@ -120,15 +120,32 @@
   }
   dp(g, 'console', { value: consoleObj, writable: !strict, enumerable: false, configurable: !strict });
 
-  // require(name): the allowlist lives in the host.
+  // require(name): the allowlist lives in the host, which answers with the module's exports
+  // (kept per name for the run, in an object no script reaches) or the refusal's message.
+  const loaded = O.create(null);
   const requireFn = {
     require(name) {
       const n = typeof name === 'string' ? name : '<' + typeof name + '>';
-      const r = hostRequire(n, where());
+      if (typeof name === 'string' && loaded[name] !== undefined) return loaded[name];
+      const r = hostRequire(n, where(), where);
+      if (typeof r !== 'string') {
+        loaded[n] = r;
+        return r;
+      }
       throw quiet(() => new ErrorCtor(r));
     },
   }.require;
   dp(g, 'require', { value: requireFn, writable: false, enumerable: false, configurable: false });
+
+  // Granted network (engine/broker): fetch and its classes replace the fetch trap.
+  const net = h.fetchGlobals ? h.fetchGlobals(where) : undefined;
+  if (net) {
+    const names = ['fetch', 'Request', 'Response', 'Headers', 'AbortController', 'AbortSignal', 'DOMException'];
+    for (let i = 0; i < names.length; i++) {
+      if (net[names[i]] === undefined) continue;
+      dp(g, names[i], { value: net[names[i]], writable: true, enumerable: false, configurable: true });
+    }
+  }
 
   // Ambient capabilities of other hosts: every touch is refused and recorded.
   const traps = [
@@ -143,6 +160,7 @@
   ];
   for (let i = 0; i < traps.length; i++) {
     const name = traps[i][0];
+    if (net && name === 'fetch') continue;
     const category = traps[i][1];
     const msg = name + ' is not available in sandbox';
     dp(g, name, {

@@ -188,6 +188,10 @@ impl Sandbox {
         r.console_truncated = st.console_truncated;
         r.blocked = std::mem::take(&mut st.blocked);
         r.blocked_dropped = st.blocked_dropped;
+        r.usage.modules_loaded = st.caps.modules_loaded;
+        if let Some(u) = st.caps.usage() {
+            r.usage.add_broker(&u);
+        }
         r
     }
 
@@ -237,9 +241,15 @@ impl Sandbox {
                 Ok(v) => completion = Some(v),
                 Err(_) => error = Some(ctx.catch()),
             }
-            // Drain the job queue, never past the limits.
+            // Drain the job queue, never past the limits; when it is empty but a host call
+            // (fetch) is still out, wait for its answer and go on.
             if error.is_none() {
-                drain_jobs(rt_ptr, &control);
+                loop {
+                    drain_jobs(rt_ptr, &control);
+                    if !host::await_host(&ctx, &host, &control) {
+                        break;
+                    }
+                }
             }
             let mut pending = false;
             let mut value_node = None;
@@ -271,6 +281,9 @@ impl Sandbox {
                     host.borrow_mut().note_refused_write(msg, &je.stack);
                 }
             }
+            // Calls still out are cancelled, and their resolving functions dropped while the
+            // runtime lives.
+            host.borrow_mut().caps.end();
             (value_node, err, pending)
         });
         self.control.disarm();
