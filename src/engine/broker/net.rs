@@ -31,6 +31,9 @@ use std::time::{Duration, Instant};
 pub const MAX_REDIRECTS: usize = 20;
 /// Most headers of one request or response.
 pub const MAX_HEADERS: usize = 128;
+/// How far past the run's wall deadline a request may last before its own timeout ends it
+/// (the run's end cancels it first).
+const DEADLINE_BACKSTOP: Duration = Duration::from_millis(250);
 /// Most addresses of one name tried.
 const MAX_ADDRESSES: usize = 16;
 
@@ -320,8 +323,12 @@ fn prepare(run: &RunNet, req: FetchRequest) -> Result<Prepared, Failure> {
             )));
         }
     }
+    // A request never outlives its run: the run's end cancels it (in process, when the
+    // evaluation stops at its wall deadline; out of process, when the parent ends the
+    // worker). This cap is the backstop, a little past the deadline so that the run's own
+    // end, not a request timeout, is what the script sees at the deadline.
     let broker_timeout = Duration::from_millis(limits.net_timeout_ms);
-    let left = run.deadline.saturating_duration_since(Instant::now());
+    let left = run.deadline.saturating_duration_since(Instant::now()) + DEADLINE_BACKSTOP;
     let mut timeout = broker_timeout.min(left);
     let mut script_timeout = false;
     if let Some(ms) = req.timeout_ms {
@@ -362,7 +369,7 @@ async fn perform(run: &RunNet, p: Prepared) -> CallResult {
             FailKind::Timeout,
             "ETIMEDOUT",
             format!(
-                "fetch to '{}' timed out after {} ms (the per-request limit, within the run's wall deadline)",
+                "fetch to '{}' timed out after {} ms (the per-request limit)",
                 short(&url),
                 timeout.as_millis()
             ),

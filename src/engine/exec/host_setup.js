@@ -53,7 +53,10 @@
   // from stack text: function names are the script's and could forge a location). The
   // CallSite methods are captured on first use; scripts never reach CallSite.prototype
   // (prepareStackTrace is refused to them). Returns "at FILE:LINE:COL" or ''.
-  const hostFile = 'sandbench:host';
+  // Our own sources (the setup, host modules, fetch) are all named `sandbench:…`.
+  const hostPrefix = 'sandbench:';
+  const strSlice = String.prototype.slice;
+  const isHostFile = (file) => apply(strSlice, file, [0, hostPrefix.length]) === hostPrefix;
   const sitesOf = (_e, sites) => sites;
   let siteFile;
   let siteLine;
@@ -93,7 +96,7 @@
         siteCol = proto.getColumnNumber;
       }
       const file = apply(siteFile, site, []);
-      if (typeof file !== 'string' || file === hostFile) continue;
+      if (typeof file !== 'string' || isHostFile(file)) continue;
       const line = apply(siteLine, site, []);
       const col = apply(siteCol, site, []);
       if (typeof line !== 'number' || line < 1) continue;

@@ -19,6 +19,7 @@
 //! (`pool.rs`) of pre-started, pre-locked workers (engine warmed up, the likely sandbox already built)
 //! hides the spawn.
 
+mod capability;
 mod launch;
 mod pool;
 mod protocol;
@@ -33,6 +34,8 @@ pub use protocol::{
     MAX_SETUP_BYTES, PROBE_HANDSHAKE, READY_LINE, SETUP_MAGIC,
 };
 pub use supervise::{KILL_GRACE, REPORT_GRACE, SAMPLE_INTERVAL};
+
+pub use capability::{install_worker_port, WorkerPort, CALL_PREFIX, MAX_ANSWER_BYTES};
 
 pub(crate) use protocol::{encode_event, probe_line, read_setup_preamble, worker_error, Preamble};
 
@@ -201,7 +204,11 @@ impl Executor for ProcessExecutor {
         self.reap_finished();
         let sha = sha256_hex(req.code.as_bytes());
         let early = Received::new(req, sha.clone(), started);
-        let payload = match serde_json::to_vec(req) {
+        // The request is one line: the worker's stdin carries capability answers after it.
+        let payload = match serde_json::to_vec(req).map(|mut p| {
+            p.push(b'\n');
+            p
+        }) {
             Ok(p) if p.len() <= MAX_REQUEST_BYTES => p,
             Ok(p) => {
                 return early.outcome(
