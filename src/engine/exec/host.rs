@@ -6,11 +6,12 @@
 //! `console`, `require`, the capability traps and, in the strict profile, the code-generation
 //! traps and the frozen intrinsics.
 
+use super::modules::{self, crypto};
 use super::value;
 use super::{BlockedAttempt, ConsoleLevel, ConsoleLine, ExecEvent};
 use crate::engine::policy::{Limits, Permissions};
 use crate::engine::Category;
-use rquickjs::{qjs, Array, Ctx, Function, Object, Value};
+use rquickjs::{qjs, Array, Ctx, Function, Object, TypedArray, Value};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -53,6 +54,11 @@ pub struct HostState {
     pub imports_seen: usize,
     /// The script's real `import(` calls, found on the first refused `import()`.
     import_calls: Option<Vec<(usize, String)>>,
+    /// True while an ES module run's static imports are resolved (before any of its code
+    /// runs): the only time the module loader loads host modules; `import()` never does.
+    pub linking: bool,
+    /// Host modules loaded in this sandbox, in load order.
+    pub modules_loaded: Vec<&'static str>,
     pub sink: Option<EventSink>,
 }
 
@@ -72,6 +78,8 @@ impl HostState {
             blocked_index: HashMap::new(),
             imports_seen: 0,
             import_calls: None,
+            linking: false,
+            modules_loaded: Vec::new(),
             sink: None,
         }
     }
@@ -282,35 +290,218 @@ fn natives<'js>(ctx: &Ctx<'js>, host: &SharedHost) -> rquickjs::Result<Object<'j
     })?;
     h.set("log", log)?;
 
+    // require(name): the decision is the host's (`Permissions::allows_module`). Answers a
+    // loaded host module (see `load_module`), a refusal `[capability, category, message]`
+    // for the setup script to record and throw, or the message of a module that is allowed
+    // but that this host does not provide.
     let hs = Rc::clone(host);
     let require = Function::new(
         ctx.clone(),
-        move |name: Value<'js>, stk: Value<'js>| -> String {
+        move |ctx: Ctx<'js>, name: Value<'js>| -> rquickjs::Result<Value<'js>> {
             // Script-chosen text (lone surrogates included) is read lossily, never refused.
             let name = value::js_string(&name, MAX_MODULE_NAME_CHARS);
-            let stack = value::js_string(&stk, MAX_STACK_CHARS);
-            let mut st = hs.borrow_mut();
             let shown = crate::engine::text::truncate(&name, 200).into_owned();
-            if st.permissions.allowed_modules.iter().any(|m| m == &name) {
-                // Allowed by policy, but this host provides no modules yet.
-                return format!("Module '{shown}' is allowed but not provided by this host");
+            let allowed = hs.borrow().permissions.allows_module(&name);
+            if allowed {
+                return match modules::find(&name) {
+                    Some(m) => load_module(&ctx, m, &hs),
+                    None => Ok(rquickjs::String::from_str(
+                        ctx.clone(),
+                        &format!("Module '{shown}' is allowed but not provided by this host"),
+                    )?
+                    .into_value()),
+                };
             }
-            let (line, column) = script_location(&stack, &st.filename);
-            let message = not_allowed_message(&shown);
-            st.push_blocked(BlockedAttempt {
-                capability: shown.clone(),
-                category: module_category(&name),
-                message: message.clone(),
-                line,
-                column,
-                count: 1,
-            });
-            message
+            let refusal = Array::new(ctx.clone())?;
+            refusal.set(0, shown.as_str())?;
+            refusal.set(1, module_category(&name).as_str())?;
+            refusal.set(2, not_allowed_message(&shown))?;
+            Ok(refusal.into_value())
         },
     )?;
     h.set("require", require)?;
     Ok(h)
 }
+
+// ---------------------------------------------------------------------------------------
+// Host modules (see `exec::modules`): loading one, and the native functions each is handed.
+// Natives take and return plain values only (strings, numbers, booleans, Uint8Arrays); each
+// checks its arguments itself, so a script that reached a module's `host` object directly
+// would gain nothing the module does not already offer.
+// ---------------------------------------------------------------------------------------
+
+/// Longest algorithm name read from a script.
+const MAX_ALGORITHM_CHARS: usize = 32;
+
+/// Evaluates host module `m`'s bytecode (compiled once per process) in `ctx` and answers
+/// `{ factory, host }` (null prototype) for the setup script to call and cache.
+fn load_module<'js>(
+    ctx: &Ctx<'js>,
+    m: &'static modules::HostModule,
+    host: &SharedHost,
+) -> rquickjs::Result<Value<'js>> {
+    let bytes = modules::bytecode(m).map_err(|e| {
+        rquickjs::Exception::throw_internal(ctx, &e.to_string())
+    })?;
+    let factory = super::quickjs::run_bytecode(ctx, &bytes)?;
+    let natives = module_natives(ctx, m.name)?;
+    let raw = ctx.as_raw().as_ptr();
+    // SAFETY: a live object of this context, created just above.
+    unsafe { qjs::JS_FreezeObject(raw, natives.as_raw()) };
+    let out = Object::new(ctx.clone())?;
+    // SAFETY: a live object of this context; a null prototype keeps `factory`/`host` reads
+    // from reaching Object.prototype.
+    unsafe { qjs::JS_SetPrototype(raw, out.as_raw(), qjs::JS_NULL) };
+    out.set("factory", factory)?;
+    out.set("host", natives)?;
+    host.borrow_mut().modules_loaded.push(m.name);
+    Ok(out.into_value())
+}
+
+/// The bytes of a `Uint8Array` argument (a `Buffer` is one), or a TypeError naming `what`.
+fn bytes_arg<'a, 'js>(
+    ctx: &Ctx<'js>,
+    v: &'a Value<'js>,
+    what: &str,
+) -> rquickjs::Result<TypedArray<'js, u8>> {
+    TypedArray::<u8>::from_value(v.clone()).map_err(|_| {
+        rquickjs::Exception::throw_type(ctx, &format!("{what} must be a Uint8Array"))
+    })
+}
+
+/// Runs `f` over the bytes of `a` (empty when detached). No script runs meanwhile.
+fn read_bytes<R>(a: &TypedArray<'_, u8>, f: impl FnOnce(&[u8]) -> R) -> R {
+    // SAFETY: the slice is used only inside `f`, which is host code that runs no JS, so the
+    // script cannot write, detach or resize the buffer while it is read.
+    f(unsafe { a.as_bytes() }.unwrap_or_default())
+}
+
+fn algorithm_arg(ctx: &Ctx<'_>, v: &Value<'_>) -> rquickjs::Result<crypto::Algorithm> {
+    let name = value::js_string(v, MAX_ALGORITHM_CHARS);
+    crypto::Algorithm::parse(&name)
+        .ok_or_else(|| rquickjs::Exception::throw_type(ctx, "Digest method not supported"))
+}
+
+/// A new `Uint8Array` holding `bytes`.
+fn new_bytes<'js>(ctx: &Ctx<'js>, bytes: Vec<u8>) -> rquickjs::Result<Value<'js>> {
+    Ok(TypedArray::<u8>::new(ctx.clone(), bytes)?.into_value())
+}
+
+/// The native functions module `name` is handed as `host` (none for the modules written
+/// wholly in JS).
+fn module_natives<'js>(ctx: &Ctx<'js>, name: &str) -> rquickjs::Result<Object<'js>> {
+    let h = Object::new(ctx.clone())?;
+    if name == "util" {
+        // promiseState(p) / promiseResult(p): what `util.inspect` shows of a promise (a
+        // script cannot read either without running code on it).
+        let state = Function::new(
+            ctx.clone(),
+            move |ctx: Ctx<'js>, p: Value<'js>| -> rquickjs::Result<&'static str> {
+                if !p.is_promise() {
+                    return Err(rquickjs::Exception::throw_type(&ctx, "not a promise"));
+                }
+                // SAFETY: p is a live promise of this context.
+                let st = unsafe { qjs::JS_PromiseState(ctx.as_raw().as_ptr(), p.as_raw()) };
+                Ok(match st {
+                    qjs::JSPromiseStateEnum_JS_PROMISE_FULFILLED => "fulfilled",
+                    qjs::JSPromiseStateEnum_JS_PROMISE_REJECTED => "rejected",
+                    _ => "pending",
+                })
+            },
+        )?;
+        h.set("promiseState", state)?;
+        let result = Function::new(
+            ctx.clone(),
+            move |ctx: Ctx<'js>, p: Value<'js>| -> rquickjs::Result<Value<'js>> {
+                if !p.is_promise() {
+                    return Err(rquickjs::Exception::throw_type(&ctx, "not a promise"));
+                }
+                // SAFETY: p is a live promise; the result is a new reference we own.
+                Ok(unsafe {
+                    Value::from_raw(
+                        ctx.clone(),
+                        qjs::JS_PromiseResult(ctx.as_raw().as_ptr(), p.as_raw()),
+                    )
+                })
+            },
+        )?;
+        h.set("promiseResult", result)?;
+        return Ok(h);
+    }
+    if name != "crypto" {
+        return Ok(h);
+    }
+    // hash(alg, data): the digest of a Uint8Array.
+    let hash = Function::new(
+        ctx.clone(),
+        move |ctx: Ctx<'js>, alg: Value<'js>, data: Value<'js>| -> rquickjs::Result<Value<'js>> {
+            let alg = algorithm_arg(&ctx, &alg)?;
+            let data = bytes_arg(&ctx, &data, "data")?;
+            let out = read_bytes(&data, |d| crypto::hash(alg, d));
+            new_bytes(&ctx, out)
+        },
+    )?;
+    h.set("hash", hash)?;
+    // hmac(alg, key, data)
+    let hmac = Function::new(
+        ctx.clone(),
+        move |ctx: Ctx<'js>,
+              alg: Value<'js>,
+              key: Value<'js>,
+              data: Value<'js>|
+              -> rquickjs::Result<Value<'js>> {
+            let alg = algorithm_arg(&ctx, &alg)?;
+            let key = bytes_arg(&ctx, &key, "key")?;
+            let data = bytes_arg(&ctx, &data, "data")?;
+            let out = read_bytes(&key, |k| read_bytes(&data, |d| crypto::hmac(alg, k, d)));
+            new_bytes(&ctx, out)
+        },
+    )?;
+    h.set("hmac", hmac)?;
+    // randomFill(u8): fills it in place, at most crypto::MAX_RANDOM_BYTES at a time.
+    let fill = Function::new(
+        ctx.clone(),
+        move |ctx: Ctx<'js>, target: Value<'js>| -> rquickjs::Result<()> {
+            let target = bytes_arg(&ctx, &target, "buffer")?;
+            let Some(ptr) = target.as_raw() else {
+                return Err(rquickjs::Exception::throw_type(&ctx, "buffer is detached"));
+            };
+            if ptr.len() > crypto::MAX_RANDOM_BYTES {
+                return Err(rquickjs::Exception::throw_range(
+                    &ctx,
+                    "at most 65536 random bytes per call",
+                ));
+            }
+            // SAFETY: the pointer covers the typed array's live bytes, which `target` keeps
+            // alive; no script runs while they are written.
+            let buf = unsafe { &mut *ptr.as_ptr() };
+            if crypto::fill_random(buf) {
+                Ok(())
+            } else {
+                Err(rquickjs::Exception::throw_internal(
+                    &ctx,
+                    "the random source failed",
+                ))
+            }
+        },
+    )?;
+    h.set("randomFill", fill)?;
+    // timingSafeEqual(a, b): lengths are checked by the module (Node throws on a mismatch).
+    let eq = Function::new(
+        ctx.clone(),
+        move |ctx: Ctx<'js>, a: Value<'js>, b: Value<'js>| -> rquickjs::Result<bool> {
+            let a = bytes_arg(&ctx, &a, "a")?;
+            let b = bytes_arg(&ctx, &b, "b")?;
+            Ok(read_bytes(&a, |a| {
+                read_bytes(&b, |b| crypto::equal_constant_time(a, b))
+            }))
+        },
+    )?;
+    h.set("timingSafeEqual", eq)?;
+    Ok(h)
+}
+
+// ---------------------------------------------------------------------------------------
 
 /// Runs the compiled setup script in `ctx`: installs the bridge, the traps and `input`.
 pub fn install<'js>(

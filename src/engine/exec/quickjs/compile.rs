@@ -4,6 +4,7 @@
 
 use super::super::host;
 use super::super::limits;
+use super::super::modules;
 use super::super::value;
 use super::super::{check_code_size, JsError};
 use super::sandbox::SandboxError;
@@ -49,7 +50,8 @@ pub fn compile(code: &str, filename: &str, strict: bool) -> Result<Rc<[u8]>, JsE
     if let Some(bytes) = hit {
         return Ok(bytes);
     }
-    let bytes: Rc<[u8]> = compile_with(code, filename, strict, 0)?.into();
+    let module = modules::is_es_module(code, filename);
+    let bytes: Rc<[u8]> = compile_with(code, filename, strict, module, 0)?.into();
     COMPILE_CACHE.with(|cell| {
         let mut cache = cell.borrow_mut();
         let size = |e: &Compiled| e.code.len() + e.filename.len() + e.bytecode.len();
@@ -88,7 +90,13 @@ pub fn precompile(code: &str, filename: &str, profile: Profile) -> Precompiled {
     // Over-long code is not compiled: the sandbox refuses it with its own message.
     let bytecode = match check_code_size(code.len()) {
         Err(e) => Err(e.to_js_error()),
-        Ok(()) => compile_with(code, filename, strict, 0),
+        Ok(()) => compile_with(
+            code,
+            filename,
+            strict,
+            modules::is_es_module(code, filename),
+            0,
+        ),
     };
     Precompiled {
         filename: filename.to_string(),
@@ -120,6 +128,7 @@ fn compile_with(
     code: &str,
     filename: &str,
     strict: bool,
+    module: bool,
     write_flags: u32,
 ) -> Result<Vec<u8>, JsError> {
     COMPILER.with(|cell| {
@@ -142,7 +151,7 @@ fn compile_with(
         unsafe { qjs::JS_UpdateStackTop(c.rt_ptr()) };
         c.rt.set_max_stack_size(limits::js_stack_limit(COMPILER_STACK));
         c.ctx
-            .with(|ctx| compile_in(&ctx, code, filename, strict, write_flags))
+            .with(|ctx| compile_in(&ctx, code, filename, strict, module, write_flags))
     })
 }
 
@@ -157,6 +166,7 @@ fn compile_in(
     code: &str,
     filename: &str,
     strict: bool,
+    module: bool,
     write_flags: u32,
 ) -> Result<Vec<u8>, JsError> {
     let raw = ctx.as_raw().as_ptr();
@@ -164,7 +174,13 @@ fn compile_in(
     src.extend_from_slice(code.as_bytes());
     src.push(0);
     let fname = std::ffi::CString::new(filename.replace('\0', "?")).unwrap_or_default();
-    let mut flags = qjs::JS_EVAL_TYPE_GLOBAL | qjs::JS_EVAL_FLAG_COMPILE_ONLY;
+    // An ES module is compiled as one (always strict); see `modules::is_es_module`.
+    let kind = if module {
+        qjs::JS_EVAL_TYPE_MODULE
+    } else {
+        qjs::JS_EVAL_TYPE_GLOBAL
+    };
+    let mut flags = kind | qjs::JS_EVAL_FLAG_COMPILE_ONLY;
     if strict {
         flags |= qjs::JS_EVAL_FLAG_STRICT;
     }
@@ -208,6 +224,19 @@ fn compile_in(
     Ok(bytes)
 }
 
+/// Compiles one of this crate's own host module sources (see `exec::modules`) as a strict
+/// classic script, in this thread's compiler context. Line tables are kept (their frames
+/// name `node:<module>` and a line, as Node's do); the source text is not.
+pub fn compile_host_source(source: &str, filename: &str) -> Result<Vec<u8>, JsError> {
+    compile_with(
+        source,
+        filename,
+        true,
+        false,
+        qjs::JS_WRITE_OBJ_STRIP_SOURCE,
+    )
+}
+
 /// Loads compiled bytecode into `ctx` and runs it; the script's completion value.
 pub fn run_bytecode<'js>(ctx: &Ctx<'js>, bytes: &[u8]) -> rquickjs::Result<Value<'js>> {
     let raw = ctx.as_raw().as_ptr();
@@ -248,6 +277,7 @@ pub fn setup_bytecode() -> Result<&'static [u8], SandboxError> {
                 host::SETUP_SOURCE,
                 host::HOST_FILENAME,
                 true,
+                false,
                 qjs::JS_WRITE_OBJ_STRIP_SOURCE | qjs::JS_WRITE_OBJ_STRIP_DEBUG,
             )
             .map_err(|e| {
