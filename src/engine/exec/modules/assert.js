@@ -57,7 +57,14 @@
       const { message, operator, stackStartFn } = options;
       const { actual, expected } = options;
       if (message != null) {
-        super(String(message));
+        // Node 20 follows a custom message with the values' comparison for these two.
+        let text = String(message);
+        if (operator === 'strictEqual' || operator === 'deepStrictEqual') {
+          const g = generated(actual, expected, operator);
+          const cut = g.indexOf('\n');
+          if (cut !== -1 && !g.startsWith(kReadableOperator.notIdentical)) text += g.slice(cut);
+        }
+        super(text);
       } else {
         super(generated(actual, expected, operator));
       }

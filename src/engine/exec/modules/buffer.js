@@ -34,7 +34,9 @@
     return ' Received type ' + typeof v + ' (' + s + ')';
   }
   function invalidArgType(name, expected, v) {
-    return err(TypeError, 'ERR_INVALID_ARG_TYPE', 'The "' + name + '" argument must be ' + expected + '.' + received(v));
+    // Node names positional arguments without quotes ("The first argument must be…").
+    const subject = name.endsWith(' argument') ? 'The ' + name : 'The "' + name + '" argument';
+    return err(TypeError, 'ERR_INVALID_ARG_TYPE', subject + ' must be ' + expected + '.' + received(v));
   }
   function outOfRange(name, range, v) {
     let shown = String(v);

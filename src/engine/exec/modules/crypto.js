@@ -32,7 +32,8 @@
     const lower = name.toLowerCase();
     const alg = ALIASES[lower] || lower;
     if (!HASHES.includes(alg)) {
-      const e = new Error('Digest method not supported');
+      // OpenSSL's words, as Node reports them.
+      const e = new Error('error:0308010C:digital envelope routines::unsupported');
       e.code = 'ERR_OSSL_EVP_UNSUPPORTED';
       throw e;
     }
@@ -229,7 +230,7 @@
       throw e;
     }
     if (array.byteLength > MAX_FILL) {
-      const e = new RangeError('The ArrayBufferView\'s byte length (' + array.byteLength + ') exceeds the number of bytes of entropy available via this API (65536)');
+      const e = new RangeError('The requested length exceeds 65,536 bytes');
       e.code = 22;
       Object.defineProperty(e, 'name', { value: 'QuotaExceededError' });
       throw e;

@@ -13,11 +13,18 @@
     e.code = code;
     return e;
   }
+  function describe(v) {
+    if (v == null) return String(v);
+    if (typeof v === 'object') return 'an instance of ' + ((v.constructor && v.constructor.name) || 'Object');
+    let s = typeof v === 'string' ? "'" + v + "'" : String(v);
+    if (s.length > 28) s = s.slice(0, 25) + '...';
+    return 'type ' + typeof v + ' (' + s + (typeof v === 'bigint' ? 'n' : '') + ')';
+  }
   function checkListener(listener) {
     if (typeof listener !== 'function') {
       throw typeError(
         'ERR_INVALID_ARG_TYPE',
-        'The "listener" argument must be of type function. Received ' + (listener === null ? 'null' : typeof listener === 'object' ? 'an instance of Object' : 'type ' + typeof listener),
+        'The "listener" argument must be of type function. Received ' + describe(listener),
       );
     }
   }
@@ -59,7 +66,7 @@
 
   proto.setMaxListeners = function setMaxListeners(n) {
     if (typeof n !== 'number' || n < 0 || n !== n) {
-      const e = new RangeError('The value of "n" is out of range. It must be a non-negative number. Received ' + String(n));
+      const e = new RangeError('The value of "setMaxListeners" is out of range. It must be >= 0. Received ' + String(n));
       e.code = 'ERR_OUT_OF_RANGE';
       throw e;
     }

@@ -12,8 +12,10 @@
 
 pub mod crypto;
 
+use super::host::SharedHost;
 use super::quickjs;
 use super::JsError;
+use rquickjs::{qjs, Ctx, Value};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -193,6 +195,80 @@ pub fn import_location(code: &str, name: &str) -> (Option<u32>, Option<u32>) {
         }
         _ => (None, None),
     }
+}
+
+/// Loads the run's own compiled code into `ctx` and evaluates it. A classic script answers
+/// its completion value and no namespace. An ES module first has its static imports resolved
+/// (host modules only: see `host::module_loader`; nothing of it has run yet), then runs:
+/// it answers the promise of its evaluation (top-level await settles through the job queue)
+/// and its namespace, whose `default` export is the run's value.
+pub fn run_program<'js>(
+    ctx: &Ctx<'js>,
+    bytes: &[u8],
+    host: &SharedHost,
+) -> rquickjs::Result<(Value<'js>, Option<Value<'js>>)> {
+    let raw = ctx.as_raw().as_ptr();
+    // Reading a module's bytecode already resolves its imports: the loader loads host
+    // modules from here until JS_ResolveModule is done (a script's bytecode imports nothing).
+    host.borrow_mut().linking = true;
+    // SAFETY: bytes were produced by this process's compiler (never by a user).
+    let obj = unsafe {
+        qjs::JS_ReadObject(
+            raw,
+            bytes.as_ptr(),
+            bytes.len() as _,
+            qjs::JS_READ_OBJ_BYTECODE as i32,
+        )
+    };
+    host.borrow_mut().linking = false;
+    // SAFETY: reading the tag of an owned value.
+    let tag = unsafe { qjs::JS_VALUE_GET_TAG(obj) };
+    if tag == qjs::JS_TAG_EXCEPTION {
+        host.borrow_mut().pending_imports.clear();
+        return Err(rquickjs::Error::Exception);
+    }
+    let mut module_def = None;
+    if tag == qjs::JS_TAG_MODULE {
+        host.borrow_mut().linking = true;
+        // SAFETY: obj is a live module value of this context.
+        let resolved = unsafe { qjs::JS_ResolveModule(raw, obj) };
+        host.borrow_mut().linking = false;
+        if resolved < 0 {
+            host.borrow_mut().pending_imports.clear();
+            // SAFETY: obj is still ours to release.
+            unsafe { qjs::JS_FreeValue(raw, obj) };
+            return Err(rquickjs::Error::Exception);
+        }
+        // Reading is over: the imported host modules run now, before any of the run's code.
+        if let Err(e) = super::host::declare_host_imports(ctx, host) {
+            // SAFETY: obj is still ours to release.
+            unsafe { qjs::JS_FreeValue(raw, obj) };
+            return Err(e);
+        }
+        // SAFETY: a module value's pointer is its JSModuleDef, which the context's list of
+        // loaded modules keeps alive after JS_EvalFunction has taken `obj`.
+        module_def = Some(unsafe { qjs::JS_VALUE_GET_PTR(obj) as *mut qjs::JSModuleDef });
+    }
+    // SAFETY: JS_EvalFunction takes ownership of obj; the result is owned.
+    let r = unsafe { qjs::JS_EvalFunction(raw, obj) };
+    // SAFETY: ownership moves into the Value.
+    let v = unsafe { Value::from_raw(ctx.clone(), r) };
+    if v.is_exception() {
+        return Err(rquickjs::Error::Exception);
+    }
+    // The namespace exists once the module is linked (by JS_EvalFunction).
+    let namespace = match module_def {
+        Some(m) => {
+            // SAFETY: m is a linked module of this context; the namespace is a new reference.
+            let ns = unsafe { Value::from_raw(ctx.clone(), qjs::JS_GetModuleNamespace(raw, m)) };
+            if ns.is_exception() {
+                return Err(rquickjs::Error::Exception);
+            }
+            Some(ns)
+        }
+        None => None,
+    };
+    Ok((v, namespace))
 }
 
 #[cfg(test)]

@@ -60,12 +60,8 @@
         keep = final ? 0 : utf8Incomplete(all);
         break;
       case 'utf16le': {
-        keep = all.length % 2;
-        if (!final && all.length - keep >= 2) {
-          const last = all[all.length - keep - 2] | (all[all.length - keep - 1] << 8);
-          if (last >= 0xd800 && last <= 0xdbff) keep += 2;
-        }
-        if (final) keep = 0;
+        // Node keeps an odd byte, never half of a surrogate pair.
+        keep = final ? 0 : all.length % 2;
         break;
       }
       case 'base64':

@@ -131,6 +131,9 @@ fn compile_with(
     module: bool,
     write_flags: u32,
 ) -> Result<Vec<u8>, JsError> {
+    if module {
+        return compile_module(code, filename, strict, write_flags);
+    }
     COMPILER.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.is_none() {
@@ -153,6 +156,74 @@ fn compile_with(
         c.ctx
             .with(|ctx| compile_in(&ctx, code, filename, strict, module, write_flags))
     })
+}
+
+/// Compiles an ES module in a runtime of its own, dropped afterwards: QuickJS resolves a
+/// module's imports as it compiles it and keeps every module it saw in its context, so the
+/// shared compiler would grow with each module and each name a script imports. Its imports
+/// resolve to empty stand-ins: compiling runs nothing and binds nothing (the sandbox links
+/// the real ones).
+fn compile_module(
+    code: &str,
+    filename: &str,
+    strict: bool,
+    write_flags: u32,
+) -> Result<Vec<u8>, JsError> {
+    let internal = |e: rquickjs::Error| JsError::new("InternalError", e.to_string());
+    let rt = Runtime::new().map_err(internal)?;
+    rt.set_memory_limit(COMPILER_MEMORY);
+    let ctx = Context::custom::<(intrinsic::Eval, intrinsic::RegExpCompiler)>(&rt).map_err(internal)?;
+    ctx.with(|c| value::capture_intrinsics(&c)).map_err(internal)?;
+    // SAFETY: this runtime is this thread's own; the callbacks take no opaque.
+    unsafe {
+        qjs::JS_UpdateStackTop(ctx.get_runtime_ptr());
+        qjs::JS_SetModuleLoaderFunc(
+            ctx.get_runtime_ptr(),
+            Some(stand_in_normalize),
+            Some(stand_in_loader),
+            std::ptr::null_mut(),
+        );
+    }
+    rt.set_max_stack_size(limits::js_stack_limit(COMPILER_STACK));
+    ctx.with(|c| compile_in(&c, code, filename, strict, true, write_flags))
+}
+
+/// Keeps a specifier as it is (the sandbox's normaliser decides what it means).
+///
+/// # Safety
+/// Called by QuickJS with a live context and a NUL-terminated name.
+unsafe extern "C" fn stand_in_normalize(
+    ctx: *mut qjs::JSContext,
+    _base: *const std::ffi::c_char,
+    name: *const std::ffi::c_char,
+    _opaque: *mut std::ffi::c_void,
+) -> *mut std::ffi::c_char {
+    // SAFETY: per the contract; js_strdup copies into QuickJS memory, which QuickJS frees.
+    unsafe { qjs::js_strdup(ctx, name) }
+}
+
+/// An empty module for each import of a module being compiled.
+///
+/// # Safety
+/// Called by QuickJS with a live context and a NUL-terminated name.
+unsafe extern "C" fn stand_in_loader(
+    ctx: *mut qjs::JSContext,
+    name: *const std::ffi::c_char,
+    _opaque: *mut std::ffi::c_void,
+) -> *mut qjs::JSModuleDef {
+    // SAFETY: per the contract; the name is copied by QuickJS.
+    unsafe { qjs::JS_NewCModule(ctx, name, Some(stand_in_init)) }
+}
+
+/// Never evaluated (compiling evaluates nothing).
+///
+/// # Safety
+/// Any arguments.
+unsafe extern "C" fn stand_in_init(
+    _ctx: *mut qjs::JSContext,
+    _m: *mut qjs::JSModuleDef,
+) -> std::ffi::c_int {
+    0
 }
 
 impl Compiler {
