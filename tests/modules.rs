@@ -35,11 +35,20 @@ fn every_case_matches_node() {
             }
             compared += 1;
             if got.get(name) != Some(want) {
-                bad.push(format!("{name}\n  node:    {want}\n  sandbox: {:?}", got.get(name)));
+                bad.push(format!(
+                    "{name}\n  node:    {want}\n  sandbox: {:?}",
+                    got.get(name)
+                ));
             }
         }
         assert!(compared >= 80, "{compared} cases");
-        assert!(bad.is_empty(), "{}: {} of {compared} differ from Node:\n{}", ex.name(), bad.len(), bad.join("\n"));
+        assert!(
+            bad.is_empty(),
+            "{}: {} of {compared} differ from Node:\n{}",
+            ex.name(),
+            bad.len(),
+            bad.join("\n")
+        );
     });
 }
 
@@ -62,18 +71,35 @@ fn refused_modules_give_the_exact_message_and_a_blocked_event() {
     ];
     each(|ex| {
         for (name, category) in refused {
-            let code = format!("let m;\ntry {{ require('{name}'); }} catch (e) {{ m = e.message; }}\nm");
+            let code =
+                format!("let m;\ntry {{ require('{name}'); }} catch (e) {{ m = e.message; }}\nm");
             let out = run_on(ex, &code);
             assert_outcome(ex, &out, Outcome::Ok);
             let msg = format!("Module '{name}' is not allowed in sandbox");
             assert_eq!(out.value, Some(json!(msg)), "{}: {name}", ex.name());
-            let b = out.blocked.iter().find(|b| b.capability == name).unwrap_or_else(|| panic!("{}: no Blocked for {name}: {:?}", ex.name(), out.blocked));
-            assert_eq!((b.category, b.line, b.message.as_str()), (category, Some(2), msg.as_str()), "{}", ex.name());
+            let b = out
+                .blocked
+                .iter()
+                .find(|b| b.capability == name)
+                .unwrap_or_else(|| {
+                    panic!("{}: no Blocked for {name}: {:?}", ex.name(), out.blocked)
+                });
+            assert_eq!(
+                (b.category, b.line, b.message.as_str()),
+                (category, Some(2), msg.as_str()),
+                "{}",
+                ex.name()
+            );
         }
         // The benign twin: the pure modules load, nothing is recorded.
         let out = run_on(ex, "const p = require('path');\n[p === require('node:path'), p.join('a', 'b'), typeof require('crypto').createHash]");
         assert_outcome(ex, &out, Outcome::Ok);
-        assert_eq!(out.value, Some(json!([true, "a/b", "function"])), "{}", ex.name());
+        assert_eq!(
+            out.value,
+            Some(json!([true, "a/b", "function"])),
+            "{}",
+            ex.name()
+        );
         assert!(out.blocked.is_empty(), "{}: {:?}", ex.name(), out.blocked);
     });
 }
@@ -82,10 +108,19 @@ fn refused_modules_give_the_exact_message_and_a_blocked_event() {
 fn the_permission_decides_and_cannot_grant_the_host() {
     each(|ex| {
         // Granting a module no host module provides is an error, not a load.
-        let mut req = ExecRequest::new("let m;\ntry { require('leftpad'); } catch (e) { m = e.message; }\nm");
-        req.permissions.allowed_modules = vec!["leftpad".into(), "child_process".into(), "vm".into()];
+        let mut req =
+            ExecRequest::new("let m;\ntry { require('leftpad'); } catch (e) { m = e.message; }\nm");
+        req.permissions.allowed_modules =
+            vec!["leftpad".into(), "child_process".into(), "vm".into()];
         let out = run_with_on(ex, &req);
-        assert_eq!(out.value, Some(json!("Module 'leftpad' is allowed but not provided by this host")), "{}", ex.name());
+        assert_eq!(
+            out.value,
+            Some(json!(
+                "Module 'leftpad' is allowed but not provided by this host"
+            )),
+            "{}",
+            ex.name()
+        );
         // A module that is never grantable stays refused whatever the list says.
         req.code = "let m;\ntry { require('child_process'); } catch (e) { m = e.message; }\ntry { require('vm'); } catch (e) { m += '|' + e.message; }\nm".into();
         let out = run_with_on(ex, &req);
@@ -102,7 +137,18 @@ fn es_module_runs_import_host_modules() {
         req.filename = "plugin.mjs".into();
         let out = run_with_on(ex, &req);
         assert_outcome(ex, &out, Outcome::Ok);
-        assert_eq!(out.value, Some(json!(["/b", "/", "a9993e364706816aba3e25717850c26c9cd0d89d", "function", 1])), "{}", ex.name());
+        assert_eq!(
+            out.value,
+            Some(json!([
+                "/b",
+                "/",
+                "a9993e364706816aba3e25717850c26c9cd0d89d",
+                "function",
+                1
+            ])),
+            "{}",
+            ex.name()
+        );
         assert!(out.blocked.is_empty(), "{}: {:?}", ex.name(), out.blocked);
         // Detected from the source too (a .js file with an import declaration).
         req.filename = "plugin.js".into();
@@ -116,13 +162,37 @@ fn a_refused_import_fails_at_link_time_before_any_code_runs() {
     each(|ex| {
         let out = run_on(ex, code);
         assert_outcome(ex, &out, Outcome::Error);
-        assert_eq!(message(&out), "Module 'fs' is not allowed in sandbox", "{}", ex.name());
-        assert!(out.console.is_empty(), "{}: the body must not run: {:?}", ex.name(), out.console);
-        let b = out.blocked.iter().find(|b| b.capability == "fs").unwrap_or_else(|| panic!("{}: {:?}", ex.name(), out.blocked));
-        assert_eq!((b.category, b.line, b.column), (Category::Filesystem, Some(3), Some(1)), "{}", ex.name());
+        assert_eq!(
+            message(&out),
+            "Module 'fs' is not allowed in sandbox",
+            "{}",
+            ex.name()
+        );
+        assert!(
+            out.console.is_empty(),
+            "{}: the body must not run: {:?}",
+            ex.name(),
+            out.console
+        );
+        let b = out
+            .blocked
+            .iter()
+            .find(|b| b.capability == "fs")
+            .unwrap_or_else(|| panic!("{}: {:?}", ex.name(), out.blocked));
+        assert_eq!(
+            (b.category, b.line, b.column),
+            (Category::Filesystem, Some(3), Some(1)),
+            "{}",
+            ex.name()
+        );
         // Relative imports resolve to nothing: there is no file system to read them from.
         let out = run_on(ex, "import x from './helper.js';\nexport default x;\n");
-        assert_eq!(message(&out), "Module './helper.js' is not allowed in sandbox", "{}", ex.name());
+        assert_eq!(
+            message(&out),
+            "Module './helper.js' is not allowed in sandbox",
+            "{}",
+            ex.name()
+        );
     });
 }
 
@@ -132,9 +202,28 @@ fn dynamic_import_stays_refused_even_for_an_imported_module() {
     each(|ex| {
         let out = run_on(ex, code);
         assert_outcome(ex, &out, Outcome::Ok);
-        assert_eq!(out.value, Some(json!(["Module 'path' is not allowed in sandbox", "Module 'node:crypto' is not allowed in sandbox"])), "{}", ex.name());
-        let lines: Vec<_> = out.blocked.iter().filter(|b| b.capability == "import()").map(|b| b.line).collect();
-        assert_eq!(lines, vec![Some(3), Some(4)], "{}: {:?}", ex.name(), out.blocked);
+        assert_eq!(
+            out.value,
+            Some(json!([
+                "Module 'path' is not allowed in sandbox",
+                "Module 'node:crypto' is not allowed in sandbox"
+            ])),
+            "{}",
+            ex.name()
+        );
+        let lines: Vec<_> = out
+            .blocked
+            .iter()
+            .filter(|b| b.capability == "import()")
+            .map(|b| b.line)
+            .collect();
+        assert_eq!(
+            lines,
+            vec![Some(3), Some(4)],
+            "{}: {:?}",
+            ex.name(),
+            out.blocked
+        );
     });
 }
 
@@ -165,8 +254,19 @@ fn modules_are_no_way_around_the_strict_profile() {
         let out = run_on(ex, code);
         assert_outcome(ex, &out, Outcome::Ok);
         let v = out.value.clone().unwrap();
-        assert!(v.as_array().unwrap().iter().all(|x| x == "EvalError"), "{}: {v}", ex.name());
-        assert!(out.blocked.iter().all(|b| b.category == Category::CodeGeneration), "{}: {:?}", ex.name(), out.blocked);
+        assert!(
+            v.as_array().unwrap().iter().all(|x| x == "EvalError"),
+            "{}: {v}",
+            ex.name()
+        );
+        assert!(
+            out.blocked
+                .iter()
+                .all(|b| b.category == Category::CodeGeneration),
+            "{}: {:?}",
+            ex.name(),
+            out.blocked
+        );
         assert!(!out.blocked.is_empty(), "{}", ex.name());
     });
 }
@@ -215,7 +315,21 @@ fn modules_work_under_a_full_freeze_of_the_intrinsics() {
     each(|ex| {
         let out = run_on(ex, code);
         assert_outcome(ex, &out, Outcome::Ok);
-        assert_eq!(out.value, Some(json!([true, 2, "mine", "Héllo", "e55e7494", "Map(1) { 1 => 2 }", ["a", "b"], "1"])), "{}", ex.name());
+        assert_eq!(
+            out.value,
+            Some(json!([
+                true,
+                2,
+                "mine",
+                "Héllo",
+                "e55e7494",
+                "Map(1) { 1 => 2 }",
+                ["a", "b"],
+                "1"
+            ])),
+            "{}",
+            ex.name()
+        );
     });
 }
 
@@ -224,7 +338,10 @@ fn a_run_changes_to_a_module_stay_in_that_run() {
     each(|ex| {
         let out = run_on(ex, "require('path').join = () => 'patched';\nrequire('events').prototype.emit = () => 'x';\nrequire('path').join('a')");
         assert_eq!(out.value, Some(json!("patched")), "{}", ex.name());
-        let out = run_on(ex, "[require('path').join('a', 'b'), new (require('events'))().emit('none')]");
+        let out = run_on(
+            ex,
+            "[require('path').join('a', 'b'), new (require('events'))().emit('none')]",
+        );
         assert_eq!(out.value, Some(json!(["a/b", false])), "{}", ex.name());
     });
 }
@@ -243,7 +360,11 @@ fn nothing_is_loaded_before_the_first_require() {
     assert_eq!(r.value, Some(json!("function")));
     let loaded = sb.modules_loaded();
     for m in ["stream", "events", "buffer", "string_decoder"] {
-        assert_eq!(loaded.iter().filter(|x| **x == m).count(), 1, "{m}: {loaded:?}");
+        assert_eq!(
+            loaded.iter().filter(|x| **x == m).count(),
+            1,
+            "{m}: {loaded:?}"
+        );
     }
     // A refused name loads nothing.
     let before = sb.modules_loaded().len();
@@ -257,7 +378,17 @@ fn random_output_is_random_and_bounded() {
         let out = run_on(ex, "const c = require('crypto');\n[c.randomBytes(16).toString('hex'), c.randomBytes(16).toString('hex'), c.randomUUID() !== c.randomUUID(), c.randomBytes(200000).length]");
         let v = out.value.clone().unwrap();
         assert_ne!(v[0], v[1], "{}", ex.name());
-        assert_ne!(v[0], json!("00000000000000000000000000000000"), "{}", ex.name());
-        assert_eq!((v[2].clone(), v[3].clone()), (json!(true), json!(200000)), "{}", ex.name());
+        assert_ne!(
+            v[0],
+            json!("00000000000000000000000000000000"),
+            "{}",
+            ex.name()
+        );
+        assert_eq!(
+            (v[2].clone(), v[3].clone()),
+            (json!(true), json!(200000)),
+            "{}",
+            ex.name()
+        );
     });
 }

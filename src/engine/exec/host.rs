@@ -344,9 +344,8 @@ fn load_module<'js>(
     m: &'static modules::HostModule,
     host: &SharedHost,
 ) -> rquickjs::Result<Value<'js>> {
-    let bytes = modules::bytecode(m).map_err(|e| {
-        rquickjs::Exception::throw_internal(ctx, &e.to_string())
-    })?;
+    let bytes = modules::bytecode(m)
+        .map_err(|e| rquickjs::Exception::throw_internal(ctx, &e.to_string()))?;
     let factory = super::quickjs::run_bytecode(ctx, &bytes)?;
     let natives = module_natives(ctx, m.name)?;
     let raw = ctx.as_raw().as_ptr();
@@ -368,9 +367,8 @@ fn bytes_arg<'a, 'js>(
     v: &'a Value<'js>,
     what: &str,
 ) -> rquickjs::Result<TypedArray<'js, u8>> {
-    TypedArray::<u8>::from_value(v.clone()).map_err(|_| {
-        rquickjs::Exception::throw_type(ctx, &format!("{what} must be a Uint8Array"))
-    })
+    TypedArray::<u8>::from_value(v.clone())
+        .map_err(|_| rquickjs::Exception::throw_type(ctx, &format!("{what} must be a Uint8Array")))
 }
 
 /// Runs `f` over the bytes of `a` (empty when detached). No script runs meanwhile.
@@ -781,7 +779,9 @@ pub unsafe extern "C" fn module_normalize(
     let host = unsafe { host_of(opaque) };
     // SAFETY: per the contract.
     let name = unsafe { name_of(module_name) };
-    let linking = host.and_then(|h| h.try_borrow().ok()).is_some_and(|st| st.linking);
+    let linking = host
+        .and_then(|h| h.try_borrow().ok())
+        .is_some_and(|st| st.linking);
     if !linking {
         let message = refuse_dynamic_import(host, &name);
         // SAFETY: ctx is live.
@@ -987,7 +987,9 @@ unsafe extern "C" fn host_module_init(
             return true;
         };
         // SAFETY: m is live; JS_SetModuleExport takes the new reference.
-        unsafe { qjs::JS_SetModuleExport(ctx, m, e.as_ptr(), qjs::JS_DupValue(ctx, v.as_raw())) >= 0 }
+        unsafe {
+            qjs::JS_SetModuleExport(ctx, m, e.as_ptr(), qjs::JS_DupValue(ctx, v.as_raw())) >= 0
+        }
     };
     if !set("default", &exports) {
         return -1;

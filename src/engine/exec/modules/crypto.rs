@@ -99,7 +99,10 @@ mod tests {
     fn digests_match_the_published_test_vectors() {
         // FIPS 180 / RFC 1321 "abc" vectors.
         let abc = b"abc";
-        assert_eq!(hex(&hash(Algorithm::Md5, abc)), "900150983cd24fb0d6963f7d28e17f72");
+        assert_eq!(
+            hex(&hash(Algorithm::Md5, abc)),
+            "900150983cd24fb0d6963f7d28e17f72"
+        );
         assert_eq!(
             hex(&hash(Algorithm::Sha1, abc)),
             "a9993e364706816aba3e25717850c26c9cd0d89d"
@@ -110,7 +113,11 @@ mod tests {
         );
         // RFC 4231 test case 2.
         assert_eq!(
-            hex(&hmac(Algorithm::Sha256, b"Jefe", b"what do ya want for nothing?")),
+            hex(&hmac(
+                Algorithm::Sha256,
+                b"Jefe",
+                b"what do ya want for nothing?"
+            )),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
         );
         assert_eq!(Algorithm::parse("SHA256"), Some(Algorithm::Sha256));

@@ -60,6 +60,11 @@ pub fn find(name: &str) -> Option<&'static HostModule> {
 }
 
 impl HostModule {
+    /// The module's JavaScript source (this build's own).
+    pub fn source(&self) -> &'static str {
+        self.source
+    }
+
     /// File name of the module's frames in stack traces (`node:path`, as Node names them).
     pub fn filename(&self) -> String {
         format!("node:{}", self.name)
@@ -137,7 +142,9 @@ fn declarations(code: &str) -> impl Iterator<Item = (usize, Option<String>)> + '
         if i > 0 && matches!(toks[i - 1].text(code), "." | "?.") {
             continue;
         }
-        let Some(next) = toks.get(i + 1) else { continue };
+        let Some(next) = toks.get(i + 1) else {
+            continue;
+        };
         let next_text = next.text(code);
         // `import(` is a dynamic import, `import.meta` an expression; `{ import: 1 }` and
         // `{ export: 1 }` are property names.
@@ -152,7 +159,11 @@ fn declarations(code: &str) -> impl Iterator<Item = (usize, Option<String>)> + '
         } else {
             for (j, u) in toks.iter().enumerate().skip(i + 1).take(256) {
                 let text = u.text(code);
-                if text == ";" || (u.kind == TokenKind::Keyword && j > i + 1 && (text == "import" || text == "export")) {
+                if text == ";"
+                    || (u.kind == TokenKind::Keyword
+                        && j > i + 1
+                        && (text == "import" || text == "export"))
+                {
                     break;
                 }
                 if text == "from" {

@@ -172,8 +172,10 @@ fn compile_module(
     let internal = |e: rquickjs::Error| JsError::new("InternalError", e.to_string());
     let rt = Runtime::new().map_err(internal)?;
     rt.set_memory_limit(COMPILER_MEMORY);
-    let ctx = Context::custom::<(intrinsic::Eval, intrinsic::RegExpCompiler)>(&rt).map_err(internal)?;
-    ctx.with(|c| value::capture_intrinsics(&c)).map_err(internal)?;
+    let ctx =
+        Context::custom::<(intrinsic::Eval, intrinsic::RegExpCompiler)>(&rt).map_err(internal)?;
+    ctx.with(|c| value::capture_intrinsics(&c))
+        .map_err(internal)?;
     // SAFETY: this runtime is this thread's own; the callbacks take no opaque.
     unsafe {
         qjs::JS_UpdateStackTop(ctx.get_runtime_ptr());

@@ -266,13 +266,11 @@ impl Sandbox {
                     match st {
                         qjs::JSPromiseStateEnum_JS_PROMISE_FULFILLED => {
                             let v = match namespace.as_ref().and_then(|n| n.as_object()) {
-                                Some(ns) => ns
-                                    .get::<_, Value>("default")
-                                    .unwrap_or_else(|_| {
-                                        // An uninitialised binding: clear what it threw.
-                                        let _ = ctx.catch();
-                                        Value::new_undefined(ctx.clone())
-                                    }),
+                                Some(ns) => ns.get::<_, Value>("default").unwrap_or_else(|_| {
+                                    // An uninitialised binding: clear what it threw.
+                                    let _ = ctx.catch();
+                                    Value::new_undefined(ctx.clone())
+                                }),
                                 None => settled(),
                             };
                             value_node = Some(value::to_node(&v));
