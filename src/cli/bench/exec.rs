@@ -315,7 +315,7 @@ fn sandbox_warm(w: &Workloads) -> Result<serde_json::Map<String, Value>, String>
 /// evaluation, minus p50 of `0` as one (µs; the bytecode is already compiled, as it is for
 /// every run after a process's first). Also the once-per-process compile of each (µs).
 fn module_first_load(w: &Workloads) -> Result<(Value, Value), String> {
-    use sandbench::engine::exec::modules::MODULES;
+    use crate::engine::exec::modules::MODULES;
     let req = request("", w.limits.default_timeout_ms);
     let first_eval = |code: &str, n: usize| -> Result<f64, String> {
         let mut xs = Vec::with_capacity(n);
@@ -338,7 +338,7 @@ fn module_first_load(w: &Workloads) -> Result<(Value, Value), String> {
         let t = first_eval(&format!("require('{}'), 0", m.name), 200)?;
         load.insert(m.name.into(), json!(r2((t - base).max(0.0))));
         let t0 = Instant::now();
-        sandbench::engine::exec::quickjs::compile_host_source(m.source(), &m.filename())
+        crate::engine::exec::quickjs::compile_host_source(m.source(), &m.filename())
             .map_err(|e| format!("bench: {} does not compile: {}", m.name, e.message))?;
         compile.insert(m.name.into(), json!(r2(us_since(t0))));
     }

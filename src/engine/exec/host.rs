@@ -362,9 +362,9 @@ fn load_module<'js>(
 }
 
 /// The bytes of a `Uint8Array` argument (a `Buffer` is one), or a TypeError naming `what`.
-fn bytes_arg<'a, 'js>(
+fn bytes_arg<'js>(
     ctx: &Ctx<'js>,
-    v: &'a Value<'js>,
+    v: &Value<'js>,
     what: &str,
 ) -> rquickjs::Result<TypedArray<'js, u8>> {
     TypedArray::<u8>::from_value(v.clone())

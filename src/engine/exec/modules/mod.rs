@@ -78,9 +78,12 @@ pub enum ModuleError {
     Compile { name: &'static str, error: String },
 }
 
+/// Compiled host modules by name.
+type Cache = Mutex<HashMap<&'static str, Arc<[u8]>>>;
+
 /// Bytecode of every host module compiled so far in this process, by name.
-fn cache() -> &'static Mutex<HashMap<&'static str, Arc<[u8]>>> {
-    static CACHE: OnceLock<Mutex<HashMap<&'static str, Arc<[u8]>>>> = OnceLock::new();
+fn cache() -> &'static Cache {
+    static CACHE: OnceLock<Cache> = OnceLock::new();
     CACHE.get_or_init(|| Mutex::new(HashMap::new()))
 }
 
