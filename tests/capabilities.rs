@@ -105,7 +105,8 @@ fn a_plugin_reads_its_config_and_data_from_a_granted_directory() {
         assert!(out.blocked.is_empty(), "{}: {:?}", ex.name(), out.blocked);
         assert_eq!(out.usage.fs_reads, 3, "{}", ex.name());
         assert_eq!(out.usage.fs_bytes_read, 25 + 5 + 4, "{}", ex.name());
-        assert_eq!(out.usage.modules_loaded, 1, "{}", ex.name());
+        // fs, and buffer for the Buffers readFileSync returns without an encoding.
+        assert_eq!(out.usage.modules_loaded, 2, "{}", ex.name());
     });
 }
 
@@ -134,6 +135,52 @@ fn absolute_paths_and_the_promise_forms_work_inside_the_root() {
             "{}",
             ex.name()
         );
+    });
+}
+
+#[test]
+fn es_module_runs_import_fs_when_granted_and_fs_promises_is_one_object() {
+    let p = Plugin::new();
+    let code = "import fs, { readFileSync } from 'fs';\n\
+        import { readFile } from 'node:fs/promises';\n\
+        const a = readFileSync('config.json', 'utf8');\n\
+        const b = await readFile('config.json', 'utf8');\n\
+        let code;\n\
+        try { readFileSync('../outside/secret.txt'); } catch (e) { code = e.code; }\n\
+        export default [a === b, JSON.parse(a).name, fs.readFileSync === readFileSync, require('fs/promises') === require('fs').promises, code];\n";
+    each(|ex| {
+        let out = run_with_on(ex, &fs_request(code, &p.root()));
+        assert_outcome(ex, &out, Outcome::Ok);
+        assert_eq!(
+            out.value,
+            Some(json!([true, "demo", true, true, "ERR_ACCESS_DENIED"])),
+            "{}",
+            ex.name()
+        );
+        no_secret(ex, &out);
+        let lines: Vec<_> = out
+            .blocked
+            .iter()
+            .map(|b| (b.capability.as_str(), b.line))
+            .collect();
+        assert_eq!(lines, [("../outside/secret.txt", Some(6))], "{}", ex.name());
+        // The benign twin's attack: without a grant the import fails at link time, at its line.
+        let out = run_with_on(ex, &ExecRequest::new(code));
+        assert_outcome(ex, &out, Outcome::Error);
+        assert_eq!(
+            message(&out),
+            "Module 'fs' is not allowed in sandbox",
+            "{}",
+            ex.name()
+        );
+        let b = &out.blocked[0];
+        assert_eq!(
+            (b.category, b.line),
+            (Category::Filesystem, Some(1)),
+            "{}",
+            ex.name()
+        );
+        assert_eq!(out.usage.fs_reads, 0, "{}", ex.name());
     });
 }
 

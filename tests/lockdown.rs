@@ -257,7 +257,10 @@ fn a_granted_worker_still_cannot_read_or_connect_by_itself() {
         for g in NetGrant::parse_flag("127.0.0.1:9").expect("grant") {
             p.add_net(g);
         }
-        Broker::new(p, std::time::Instant::now() + std::time::Duration::from_secs(5))
+        Broker::new(
+            p,
+            std::time::Instant::now() + std::time::Duration::from_secs(5),
+        )
     }
     let read = Op::FsRead {
         path: "config.json".into(),

@@ -11,11 +11,11 @@ mod common;
 
 use clap::Parser;
 use common::cli::{json_of, sandbench, write};
+use common::http::Server;
 use sandbench::cli::run::{run_one, RunArgs, RunConfig};
 use sandbench::cli::{Cli, Command as Sub};
 use sandbench::engine::exec::{self, ExecOutcome};
 use sandbench::engine::Category;
-use common::http::Server;
 use sandbench::samples::{self, header, header_value, Sample};
 
 const OUTCOMES: [&str; 9] = [

@@ -377,6 +377,8 @@ fn stable(v: &serde_json::Value) -> serde_json::Value {
     let mut v = v.clone();
     for k in ["duration_ms", "cpu_ms", "peak_memory_bytes"] {
         v[k] = serde_json::Value::Null;
+        // `usage` repeats the run's time and memory.
+        v["usage"][k] = serde_json::Value::Null;
     }
     v
 }

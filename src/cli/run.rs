@@ -501,6 +501,9 @@ fn outcome_color(o: Outcome) -> Style {
 fn fmt_bytes(b: u64) -> String {
     if b >= 1024 * 1024 {
         format!("{:.1} MB", b as f64 / (1024.0 * 1024.0))
+    } else if b < 1024 {
+        // A config file of a few bytes is not "0.0 KB".
+        format!("{b} B")
     } else {
         format!("{:.1} KB", b as f64 / 1024.0)
     }

@@ -196,8 +196,10 @@ pub const PURE_MODULES: [&str; 10] = [
 ];
 
 /// Modules that no permission grants: each would hand the script the host itself.
-pub const NEVER_MODULES: [&str; 17] = [
+pub const NEVER_MODULES: [&str; 19] = [
     "child_process",
+    "wasi",
+    "trace_events",
     "vm",
     "worker_threads",
     "cluster",

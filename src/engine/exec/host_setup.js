@@ -53,10 +53,11 @@
   // from stack text: function names are the script's and could forge a location). The
   // CallSite methods are captured on first use; scripts never reach CallSite.prototype
   // (prepareStackTrace is refused to them). Returns "at FILE:LINE:COL" or ''.
-  // Our own sources (the setup, host modules, fetch) are all named `sandbench:…`.
-  const hostPrefix = 'sandbench:';
-  const strSlice = String.prototype.slice;
-  const isHostFile = (file) => apply(strSlice, file, [0, hostPrefix.length]) === hostPrefix;
+  // Our own sources are named `sandbench:…` (the setup, fetch) or `node:<name>` (the host
+  // modules, as Node names them): their frames are not the script's.
+  const strSliceW = String.prototype.slice;
+  const isHostFile = (file) =>
+    apply(strSliceW, file, [0, 10]) === 'sandbench:' || (file.length > 5 && apply(strSliceW, file, [0, 5]) === 'node:');
   const sitesOf = (_e, sites) => sites;
   let siteFile;
   let siteLine;
@@ -123,19 +124,34 @@
   }
   dp(g, 'console', { value: consoleObj, writable: !strict, enumerable: false, configurable: !strict });
 
-  // require(name): the allowlist lives in the host, which answers with the module's exports
-  // (kept per name for the run, in an object no script reaches) or the refusal's message.
-  const loaded = O.create(null);
+  // require(name): the host decides (Permissions::allows_module) and loads a host module's
+  // factory; its exports are cached here for the run. A null-prototype cache and captured
+  // helpers: nothing the script can replace is used on this path.
+  const isArray = Array.isArray;
+  const strSlice = String.prototype.slice;
+  const modCache = O.create(null);
+  const loading = {};
   const requireFn = {
     require(name) {
       const n = typeof name === 'string' ? name : '<' + typeof name + '>';
-      if (typeof name === 'string' && loaded[name] !== undefined) return loaded[name];
-      const r = hostRequire(n, where(), where);
-      if (typeof r !== 'string') {
-        loaded[n] = r;
-        return r;
+      const key = n.length > 5 && apply(strSlice, n, [0, 5]) === 'node:' ? apply(strSlice, n, [5]) : n;
+      const hit = key.length < 64 ? modCache[key] : undefined;
+      if (hit === loading) throw quiet(() => new ErrorCtor("Module '" + key + "' requires itself"));
+      if (hit !== undefined) return hit;
+      // `where` goes to the host for the natives of a module that locates its refusals (fs).
+      const r = hostRequire(n, where);
+      if (typeof r === 'string') throw quiet(() => new ErrorCtor(r));
+      if (isArray(r)) refuse(r[0], r[1], r[2], ErrorCtor);
+      modCache[key] = loading;
+      let exports;
+      try {
+        exports = apply(r.factory, undefined, [r.host, requireFn, freeze({ name: key })]);
+      } catch (e) {
+        modCache[key] = undefined;
+        throw e;
       }
-      throw quiet(() => new ErrorCtor(r));
+      modCache[key] = exports;
+      return exports;
     },
   }.require;
   dp(g, 'require', { value: requireFn, writable: false, enumerable: false, configurable: false });

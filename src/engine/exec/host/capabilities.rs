@@ -26,8 +26,6 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-/// The `fs` module's source (the host-module contract: one function expression).
-pub const FS_SOURCE: &str = include_str!("../modules/fs.js");
 /// `fetch`, `Request`, `Response`, `Headers`, `AbortController`, `AbortSignal`.
 pub const FETCH_SOURCE: &str = include_str!("../modules/fetch.js");
 
@@ -240,62 +238,31 @@ fn decode(bytes: &[u8], encoding: &str) -> Option<String> {
     })
 }
 
-/// Compiles a trusted module source once per process.
-fn module_bytecode(name: &'static str, source: &'static str) -> Result<&'static [u8], String> {
-    static FS: OnceLock<Result<Vec<u8>, String>> = OnceLock::new();
+/// The `fetch` source compiled once per process (trusted, like the host modules; stripped of
+/// its source text so a script's `toString` shows nothing of it).
+fn fetch_bytecode() -> Result<&'static [u8], String> {
     static FETCH: OnceLock<Result<Vec<u8>, String>> = OnceLock::new();
-    let cell = if name == "fs" { &FS } else { &FETCH };
-    cell.get_or_init(|| {
-        super::super::quickjs::compile(source, &format!("sandbench:{name}"), true)
-            .map(|b| b.to_vec())
-            .map_err(|e| format!("{}: {}", e.name, e.message))
-    })
-    .as_ref()
-    .map(Vec::as_slice)
-    .map_err(Clone::clone)
+    FETCH
+        .get_or_init(|| {
+            super::super::quickjs::compile_host_source(FETCH_SOURCE, "sandbench:fetch")
+                .map_err(|e| format!("{}: {}", e.name, e.message))
+        })
+        .as_ref()
+        .map(Vec::as_slice)
+        .map_err(Clone::clone)
 }
 
-/// Evaluates a trusted module source and calls it with (host, require, { name }).
-fn instantiate<'js>(
-    ctx: &Ctx<'js>,
-    name: &'static str,
-    source: &'static str,
-    host_obj: Object<'js>,
-) -> rquickjs::Result<Value<'js>> {
-    let bytes = module_bytecode(name, source)
+/// Evaluates the `fetch` source and calls it with (host, require, { name }), as the loader
+/// calls a host module (`fetch` is a global, not a module `require` can name).
+fn instantiate_fetch<'js>(ctx: &Ctx<'js>, host_obj: Object<'js>) -> rquickjs::Result<Value<'js>> {
+    let bytes = fetch_bytecode()
         .map_err(|e| rquickjs::Error::new_from_js_message("module", "function", e))?;
     let f = super::super::quickjs::run_bytecode(ctx, bytes)?;
     let f = Function::from_value(f)?;
     let require: Value = ctx.globals().get("require")?;
     let module = Object::new(ctx.clone())?;
-    define(&module, "name", name)?;
+    define(&module, "name", "fetch")?;
     f.call((host_obj, require, module))
-}
-
-/// Whether this bridge provides the module `name` (`fs`, `fs/promises` and their `node:`
-/// forms).
-pub fn provides(name: &str) -> bool {
-    crate::engine::policy::module_root(name) == "fs"
-}
-
-/// Loads the `fs` module for `require(name)` (the caller checked the permission): its exports,
-/// or `exports.promises` for `fs/promises`.
-pub fn load_module<'js>(
-    ctx: &Ctx<'js>,
-    host: &SharedHost,
-    name: &str,
-    wh: Option<Function<'js>>,
-) -> rquickjs::Result<Value<'js>> {
-    let h = fs_host(ctx, host, wh)?;
-    let exports = instantiate(ctx, "fs", FS_SOURCE, h)?;
-    host.borrow_mut().caps.modules_loaded += 1;
-    let base = name.strip_prefix("node:").unwrap_or(name);
-    if base == "fs/promises" {
-        if let Some(o) = exports.as_object() {
-            return o.get("promises");
-        }
-    }
-    Ok(exports)
 }
 
 /// The global `fetch` and its classes, for a run granted the network.
@@ -305,12 +272,12 @@ pub fn fetch_globals<'js>(
     wh: Option<Function<'js>>,
 ) -> rquickjs::Result<Value<'js>> {
     let h = fetch_host(ctx, host, wh)?;
-    instantiate(ctx, "fetch", FETCH_SOURCE, h)
+    instantiate_fetch(ctx, h)
 }
 
 /// `host` of the `fs` module: `fs(op, path, encoding)` → `[error, value]`,
 /// `refuseWrite(name)` → message, `allows(module)`, `where`.
-fn fs_host<'js>(
+pub(super) fn fs_host<'js>(
     ctx: &Ctx<'js>,
     host: &SharedHost,
     wh: Option<Function<'js>>,
