@@ -401,7 +401,7 @@ fn a_redirect_to_an_ungranted_host_is_refused_and_named() {
         );
         assert_eq!(
             blocked(&out, Category::Network),
-            [target.clone()],
+            std::slice::from_ref(&target),
             "{}",
             ex.name()
         );
@@ -437,7 +437,7 @@ fn a_granted_name_that_resolves_to_loopback_is_refused_unless_the_address_is_gra
         );
         assert_eq!(
             blocked(&out, Category::Network),
-            [url.clone()],
+            std::slice::from_ref(&url),
             "{}",
             ex.name()
         );

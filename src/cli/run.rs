@@ -275,9 +275,9 @@ pub fn main(args: RunArgs) -> u8 {
     for (job, (req, grants)) in jobs.iter().zip(&requests) {
         let (report, cache_hit) = scan::global().scan_traced(&req.code);
         let state = trust.check(job.path.as_deref(), &job.code);
-        let (outcome, forced) = match trust.refuse(&state, executor.as_ref(), &req) {
+        let (outcome, forced) = match trust.refuse(&state, executor.as_ref(), req) {
             Some(refused) => (refused, false),
-            None => gate(executor.as_ref(), &req, &report, args.force),
+            None => gate(executor.as_ref(), req, &report, args.force),
         };
         if outcome.outcome != Outcome::Ok {
             code = super::EXIT_FAIL;

@@ -640,6 +640,8 @@ fn open_root(granted: &Path) -> Root {
         let under_kernel_dirs = canonical
             .as_ref()
             .is_some_and(|c| ["/proc", "/sys", "/dev"].iter().any(|k| c.starts_with(k)));
+        // `f_type`'s integer type differs between architectures.
+        #[allow(clippy::unnecessary_cast)]
         let pseudo = rustix::fs::fstatfs(&fd)
             .map(|s| PSEUDO_FS.contains(&(s.f_type as i64)))
             .unwrap_or(true);

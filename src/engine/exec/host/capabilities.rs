@@ -103,7 +103,7 @@ impl Caps {
 
 /// The run's port, made on first use: the parent's when this is a worker, else a broker of
 /// this process.
-fn port<'a>(st: &'a mut super::HostState) -> Result<&'a mut Box<dyn Port>, Failure> {
+fn port(st: &mut super::HostState) -> Result<&mut Box<dyn Port>, Failure> {
     if st.caps.port.is_none() {
         let port: Box<dyn Port> = match broker::take_remote() {
             Some(remote) => remote,

@@ -176,7 +176,7 @@ enum Msg {
 
 /// How the supervision loop ended.
 enum End {
-    Done(EvalResult),
+    Done(Box<EvalResult>),
     Failed(String),
     Abandoned { cancelled: bool },
 }
@@ -247,7 +247,7 @@ impl Executor for QuickJsExecutor {
         let out = match end {
             End::Done(r) => {
                 self.give_back(worker);
-                ExecOutcome::new(NAME, req, sha, r, RUNAWAYS.load(Ordering::SeqCst))
+                ExecOutcome::new(NAME, req, sha, *r, RUNAWAYS.load(Ordering::SeqCst))
             }
             End::Failed(msg) => {
                 self.give_back(worker);
@@ -349,7 +349,7 @@ impl Watch {
                     }
                     on_event(ev);
                 }
-                Ok(Msg::Done(r)) => return End::Done(*r),
+                Ok(Msg::Done(r)) => return End::Done(r),
                 Ok(Msg::Failed(e)) => return End::Failed(e),
                 Err(mpsc::RecvTimeoutError::Timeout) => {}
                 Err(mpsc::RecvTimeoutError::Disconnected) => {
