@@ -5,7 +5,7 @@
 // A test fails by panicking: unwrap/expect are its assertions.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use sandbench::engine::scan::{scan, Report, BLOCK_AT};
+use sandbench::engine::scan::{scan, scan_with, Report, ScanContext, ScanOptions, BLOCK_AT};
 use sandbench::engine::Category;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -72,12 +72,12 @@ impl Context {
 }
 
 /// Scans `source` as the scanner would in `context`.
-// TODO(context): the scanner has no context parameter yet. When issue 12 adds one, call it
-// here (e.g. `scan_with(source, ScanContext::Package)`); until then both contexts get today's
-// scan, so the package column repeats the plugin one.
 fn scan_in(context: Context, source: &str) -> Report {
-    let _ = context;
-    scan(source)
+    let ctx = match context {
+        Context::Plugin => ScanContext::Plugin,
+        Context::Package => ScanContext::Package,
+    };
+    scan_with(source, &ScanOptions::in_context(ctx))
 }
 
 #[derive(Debug, Clone, PartialEq)]

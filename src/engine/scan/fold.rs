@@ -111,31 +111,146 @@ pub fn is_global_object(name: &str) -> bool {
     )
 }
 
-/// The folding and resolution context: aliases collected so far (in source order).
-#[derive(Default)]
-pub struct Env {
-    pub aliases: FxHashMap<String, Alias>,
+/// What a name is keyed by: its symbol under scope analysis (so two bindings of one name in
+/// different scopes never share an alias), else a hash of its spelling (top bit set).
+pub type Key = u64;
+
+/// How an identifier reference resolves.
+pub enum Lookup<'e> {
+    /// Bound to an alias (a constant, a host object, a decoder).
+    Alias(&'e Alias),
+    /// A binding of the code's own with no known value (a parameter, a local): never the host
+    /// object of the same name.
+    Local,
+    /// Not bound anywhere in the code: a global, so host names (`eval`, `process`) apply.
+    Global,
 }
 
-impl Env {
-    /// Records `name = value`; a second binding of the same name makes it ambiguous.
-    pub fn bind(&mut self, name: &str, value: Option<Alias>) {
-        match self.aliases.get_mut(name) {
+/// The folding and resolution context: aliases collected so far (in source order), and the
+/// scope analysis that says which binding each reference reads.
+#[derive(Default)]
+pub struct Env<'s> {
+    pub aliases: FxHashMap<Key, Alias>,
+    scoping: Option<&'s oxc_semantic::Scoping>,
+}
+
+pub fn name_key(name: &str) -> Key {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    let h = BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(name);
+    h | (1 << 63)
+}
+
+impl<'s> Env<'s> {
+    pub fn new(scoping: Option<&'s oxc_semantic::Scoping>) -> Self {
+        Env {
+            aliases: FxHashMap::default(),
+            scoping,
+        }
+    }
+
+    /// Whether scope analysis is on.
+    pub fn scoped(&self) -> bool {
+        self.scoping.is_some()
+    }
+
+    /// The key of the binding a reference reads; `None` for a global (under scope analysis).
+    pub fn ref_key(&self, id: &IdentifierReference) -> Option<Key> {
+        let Some(sc) = self.scoping else {
+            return Some(name_key(id.name.as_str()));
+        };
+        match id.reference_id.get() {
+            Some(rid) => sc.get_reference(rid).symbol_id().map(|s| s.index() as Key),
+            None => Some(name_key(id.name.as_str())),
+        }
+    }
+
+    /// The key of a binding.
+    pub fn binding_key(&self, id: &BindingIdentifier) -> Key {
+        match (self.scoping, id.symbol_id.get()) {
+            (Some(_), Some(sid)) => sid.index() as Key,
+            _ => name_key(id.name.as_str()),
+        }
+    }
+
+    /// The symbol of a binding, under scope analysis.
+    pub fn symbol(&self, id: &BindingIdentifier) -> Option<oxc_semantic::SymbolId> {
+        self.scoping.and(id.symbol_id.get())
+    }
+
+    /// How many times a binding is written after its declaration (assignments, `++`…), or
+    /// `None` without scope analysis.
+    pub fn writes(&self, id: &BindingIdentifier) -> Option<usize> {
+        let sc = self.scoping?;
+        let sid = id.symbol_id.get()?;
+        Some(
+            sc.get_resolved_references(sid)
+                .filter(|r| r.is_write())
+                .count()
+                + sc.symbol_redeclarations(sid).len(),
+        )
+    }
+
+    /// How many times the binding a reference reads is written (assignments, `++`…), or
+    /// `None` without scope analysis or for a global.
+    pub fn ref_writes(&self, id: &IdentifierReference) -> Option<usize> {
+        let sc = self.scoping?;
+        let sid = sc.get_reference(id.reference_id.get()?).symbol_id()?;
+        Some(
+            sc.get_resolved_references(sid)
+                .filter(|r| r.is_write())
+                .count(),
+        )
+    }
+
+    /// What a reference stands for.
+    pub fn lookup(&self, id: &IdentifierReference) -> Lookup<'_> {
+        match self.ref_key(id) {
+            None => Lookup::Global,
+            Some(k) => match self.aliases.get(&k) {
+                Some(a) => Lookup::Alias(a),
+                None if self.scoping.is_some() => Lookup::Local,
+                None => Lookup::Global,
+            },
+        }
+    }
+
+    /// The alias a reference reads, if any.
+    pub fn alias(&self, id: &IdentifierReference) -> Option<&Alias> {
+        match self.lookup(id) {
+            Lookup::Alias(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// Records `name = value`; a second binding of the same key makes it ambiguous.
+    pub fn bind(&mut self, key: Key, name: &str, value: Option<Alias>) {
+        match self.aliases.get_mut(&key) {
             Some(a) => *a = Alias::Ambiguous,
             None => {
                 if let Some(v) = value {
-                    self.aliases.insert(name.to_string(), v);
-                } else if self.aliases.len() < 100_000 && is_root_or_global(name) {
-                    // A local binding that shadows a host name: no longer that host object.
-                    self.aliases.insert(name.to_string(), Alias::Ambiguous);
+                    self.aliases.insert(key, v);
+                } else if self.scoping.is_none()
+                    && self.aliases.len() < 100_000
+                    && is_root_or_global(name)
+                {
+                    // A local binding that shadows a host name: no longer that host object
+                    // (under scope analysis, the reference resolves to the local instead).
+                    self.aliases.insert(key, Alias::Ambiguous);
                 }
             }
         }
     }
 
-    /// Marks a name as reassigned (unknown from now on) if it was an alias.
-    pub fn reassigned(&mut self, name: &str) {
-        if let Some(a) = self.aliases.get_mut(name) {
+    /// Binds `key` to `value`, replacing what it had (a parameter bound per call site).
+    pub fn set(&mut self, key: Key, value: Alias) {
+        if self.aliases.len() < 100_000 {
+            self.aliases.insert(key, value);
+        }
+    }
+
+    /// Marks a key as reassigned (unknown from now on) if it was an alias.
+    pub fn reassigned(&mut self, key: Key) {
+        if let Some(a) = self.aliases.get_mut(&key) {
             *a = Alias::Ambiguous;
         }
     }
@@ -203,7 +318,7 @@ impl Env {
             }
             Expression::ParenthesizedExpression(p) => self.fold_d(&p.expression, src, d),
             Expression::SequenceExpression(s) => self.fold_d(s.expressions.last()?, src, d),
-            Expression::Identifier(id) => match self.aliases.get(id.name.as_str())? {
+            Expression::Identifier(id) => match self.alias(id)? {
                 Alias::Str(f) => Some(Folded {
                     hidden: true,
                     ..f.clone()
@@ -227,7 +342,7 @@ impl Env {
         };
         let callee = c.callee.without_parentheses();
         if let Expression::Identifier(id) = callee {
-            if let Some(Alias::Decoder(k)) = self.aliases.get(id.name.as_str()) {
+            if let Some(Alias::Decoder(k)) = self.alias(id) {
                 let v = self.fold_d(arg(0)?, src, d)?;
                 return hidden(k.apply(&v.value)?, true);
             }
@@ -376,7 +491,7 @@ impl Env {
                 }
                 Some(out)
             }
-            Expression::Identifier(id) => match self.aliases.get(id.name.as_str())? {
+            Expression::Identifier(id) => match self.alias(id)? {
                 Alias::Arr(v) => Some(v.clone()),
                 _ => None,
             },
@@ -562,21 +677,21 @@ impl Env {
         match e {
             Expression::Identifier(id) => {
                 let name = id.name.as_str();
-                match self.aliases.get(name) {
-                    Some(Alias::Sym(s)) => Some(Sym {
+                match self.lookup(id) {
+                    Lookup::Alias(Alias::Sym(s)) => Some(Sym {
                         hidden: true,
                         plain: false,
                         ..s.clone()
                     }),
-                    Some(_) => None,
-                    None if is_root(name) || is_global_object(name) => Some(Sym {
+                    Lookup::Alias(_) | Lookup::Local => None,
+                    Lookup::Global if is_root(name) || is_global_object(name) => Some(Sym {
                         path: name.to_string(),
                         // `\u0065val`: an escaped identifier is a hidden spelling
                         hidden: raw(src, id.span).contains('\\'),
                         plain: true,
                         chain: false,
                     }),
-                    None => None,
+                    Lookup::Global => None,
                 }
             }
             Expression::SequenceExpression(s) => {
@@ -695,7 +810,7 @@ pub fn module_name(s: &str) -> &str {
 /// True when `e` certainly evaluates to a function (so `e.constructor` is `Function` or one of
 /// its async/generator siblings): function/arrow/class expressions, `X.constructor` itself,
 /// `Object.getPrototypeOf(fn)`, empty array/string literals' methods (`[].filter`).
-pub fn function_valued(e: &Expression, env: &Env, src: &str, d: u32) -> bool {
+pub fn function_valued(e: &Expression, env: &Env<'_>, src: &str, d: u32) -> bool {
     if d > MAX_DEPTH {
         return false;
     }

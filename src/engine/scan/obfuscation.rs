@@ -253,14 +253,7 @@ fn in_spans(spans: &[(u32, u32)], pos: u32) -> bool {
 }
 
 fn raw(rule: RuleId, start: usize, end: usize, detail: String) -> Raw {
-    Raw {
-        rule,
-        start: start as u32,
-        end: end as u32,
-        folded: None,
-        hidden: false,
-        detail,
-    }
+    Raw::new(rule, start as u32, end as u32, detail)
 }
 
 /// Runs the text-level rules. `strings` are sorted byte spans of string literals (empty when

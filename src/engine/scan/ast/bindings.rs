@@ -1,6 +1,11 @@
-//! What names stand for: declarations, imports, destructuring, first assignments and
-//! one-line decoder functions become aliases in [`fold::Env`], so later uses of the name
-//! resolve like the value it was bound to. Aliases are trusted only for names bound once.
+//! What names stand for: declarations, imports, destructuring, first assignments,
+//! parameters of immediately called functions and decoder functions become aliases in
+//! [`fold::Env`], so later uses of the name resolve like the value it was bound to.
+//!
+//! Under scope analysis an alias belongs to one symbol and is trusted only when that symbol
+//! is never written after its declaration (a parameter shadowing `process`, or a second
+//! `const k` in another function, cannot borrow the alias). Without it (the benchmark's
+//! control arm), aliases are trusted only for names bound once in the whole source.
 
 use super::fold::{self, Env, Sym};
 use super::AstScan;
@@ -48,12 +53,14 @@ impl AstScan<'_> {
                     }
                     _ => self.alias_value(init),
                 };
-                if self.bound_once(name) && self.mentions_secret_expr(init) {
-                    self.tainted.insert(name.to_string());
+                let key = self.env.binding_key(id);
+                let trusted = self.trusted(id);
+                if trusted && self.mentions_secret_expr(init) {
+                    self.tainted.insert(key);
                 }
-                if self.bound_once(name) {
+                if trusted {
                     if let Some(v) = value {
-                        self.env.bind(name, Some(v));
+                        self.env.bind(key, name, Some(v));
                     }
                 }
             }
@@ -71,7 +78,9 @@ impl AstScan<'_> {
                                     plain: false,
                                     chain: true,
                                 };
-                                self.env.bind(id.name.as_str(), Some(fold::Alias::Sym(sym)));
+                                let key = self.env.binding_key(id);
+                                self.env
+                                    .bind(key, id.name.as_str(), Some(fold::Alias::Sym(sym)));
                             }
                         }
                     }
@@ -89,8 +98,10 @@ impl AstScan<'_> {
                         path: format!("{}.{}", s.path, k),
                         ..s.clone()
                     };
-                    if self.bound_once(id.name.as_str()) {
-                        self.env.bind(id.name.as_str(), Some(fold::Alias::Sym(sym)));
+                    if self.trusted(id) {
+                        let key = self.env.binding_key(id);
+                        self.env
+                            .bind(key, id.name.as_str(), Some(fold::Alias::Sym(sym)));
                     }
                 }
             }
@@ -105,28 +116,86 @@ impl AstScan<'_> {
         self.bindings.contains_key(root)
     }
 
-    /// `name = value`. `var k; k = 'constructor'`: the first assignment to a name declared
-    /// without a value (or not at all) is an alias like a declaration; any other makes it
-    /// unknown.
-    pub(super) fn assign_name(&mut self, name: &str, a: &AssignmentExpression<'_>) {
+    /// `name = value`. `var k; k = 'constructor'`: the only assignment to a name declared
+    /// without a value is an alias like a declaration; any other makes it unknown.
+    pub(super) fn assign_name(
+        &mut self,
+        id: &IdentifierReference<'_>,
+        a: &AssignmentExpression<'_>,
+    ) {
+        let name = id.name.as_str();
+        let Some(key) = self.env.ref_key(id) else {
+            // An undeclared global written by the code: nothing of ours to alias.
+            return;
+        };
+        if self.env.scoped() {
+            let once = self.env.ref_writes(id) == Some(1);
+            if once
+                && a.operator == AssignmentOperator::Assign
+                && !self.env.aliases.contains_key(&key)
+            {
+                if let Some(v) = self.alias_value(&a.right) {
+                    self.env.set(key, v);
+                }
+                if self.mentions_secret_expr(&a.right) {
+                    self.tainted.insert(key);
+                }
+            } else {
+                self.env.reassigned(key);
+            }
+            return;
+        }
         let first = !self.assigned.contains(name);
         if first {
             self.assigned.insert(name.to_string());
         }
-        let known = self.env.aliases.contains_key(name);
+        let known = self.env.aliases.contains_key(&key);
         if first && !known && a.operator == AssignmentOperator::Assign && self.bound_once(name) {
             if let Some(v) = self.alias_value(&a.right) {
-                self.env.bind(name, Some(v));
+                self.env.bind(key, name, Some(v));
             }
         } else {
-            self.env.reassigned(name);
+            self.env.reassigned(key);
         }
     }
 
-    /// Whether `name` is bound at most once in the whole source: only such names are trusted
-    /// as aliases (a second binding anywhere could be a different value in scope).
+    /// Whether a binding's alias can be trusted: never written after its declaration under
+    /// scope analysis; bound once in the whole source without it.
+    pub(super) fn trusted(&self, id: &BindingIdentifier<'_>) -> bool {
+        match self.env.writes(id) {
+            Some(n) => n == 0,
+            None => self.bound_once(id.name.as_str()),
+        }
+    }
+
+    /// Whether `name` is bound at most once in the whole source (the rule without scope
+    /// analysis: a second binding anywhere could be a different value in scope).
     fn bound_once(&self, name: &str) -> bool {
         self.bindings.get(name).copied().unwrap_or(0) <= 1
+    }
+
+    /// `(function (w, r) { … })(window, require)`: the parameters of a function called where
+    /// it is written stand for the arguments of that one call.
+    pub(super) fn bind_iife_params(&mut self, c: &CallExpression<'_>) {
+        let params = match c.callee.without_parentheses() {
+            Expression::FunctionExpression(f) => &f.params,
+            Expression::ArrowFunctionExpression(f) => &f.params,
+            _ => return,
+        };
+        for (p, a) in params.items.iter().zip(c.arguments.iter()) {
+            let (BindingPattern::BindingIdentifier(id), Some(arg)) =
+                (&p.pattern, a.as_expression())
+            else {
+                continue;
+            };
+            if !self.trusted(id) {
+                continue;
+            }
+            if let Some(v) = self.alias_value(arg) {
+                let key = self.env.binding_key(id);
+                self.env.set(key, v);
+            }
+        }
     }
 
     /// `import x from 'm'`, `import { a } from 'm'`, `import * as ns from 'm'`: the local
@@ -152,9 +221,10 @@ impl AstScan<'_> {
                 plain: false,
                 chain: false,
             };
-            if self.bound_once(local.name.as_str()) {
+            if self.trusted(local) {
+                let key = self.env.binding_key(local);
                 self.env
-                    .bind(local.name.as_str(), Some(fold::Alias::Sym(sym)));
+                    .bind(key, local.name.as_str(), Some(fold::Alias::Sym(sym)));
             }
         }
     }
@@ -165,11 +235,12 @@ impl AstScan<'_> {
             return;
         };
         let name = id.name.as_str();
-        if f.is_declaration() && self.bound_once(name) {
+        if f.is_declaration() && self.trusted(id) {
             if let Some(k) =
                 Env::returned(body).and_then(|r| self.env.decoder_of(&f.params, r, self.src))
             {
-                self.env.bind(name, Some(fold::Alias::Decoder(k)));
+                let key = self.env.binding_key(id);
+                self.env.bind(key, name, Some(fold::Alias::Decoder(k)));
             }
         }
     }
@@ -186,8 +257,8 @@ impl AstScan<'_> {
                 false
             }
         };
-        if repeated {
-            self.env.reassigned(name);
+        if repeated && !self.env.scoped() {
+            self.env.reassigned(fold::name_key(name));
         }
     }
 }

@@ -86,7 +86,8 @@ impl AstScan<'_> {
         // Nested scans share a budget of the source's own size, so repeating one short call
         // on a long aliased string cannot multiply the work.
         self.nested_budget -= code.value.len();
-        for inner in crate::engine::scan::nested_raws(&code.value, self.nest + 1)
+        let opts = self.opts;
+        for inner in crate::engine::scan::nested_raws(&code.value, self.nest + 1, &opts)
             .into_iter()
             .take(20)
         {
@@ -101,14 +102,15 @@ impl AstScan<'_> {
                 "in evaluated code: `{}`",
                 crate::engine::text::truncate(text, 60)
             );
-            self.findings.push(crate::engine::scan::Raw {
-                rule: inner.rule,
-                start: span.start,
-                end: span.end,
-                folded: inner.folded,
-                hidden: true,
-                detail,
-            });
+            let mut raw = crate::engine::scan::Raw::new(inner.rule, span.start, span.end, detail);
+            raw.folded = inner.folded;
+            raw.hidden = true;
+            raw.evidence = inner.evidence;
+            raw.dead = self.dead > 0 || inner.dead;
+            if code.decoded {
+                raw.evidence.push(crate::engine::scan::Evidence::Decoded);
+            }
+            self.findings.push(raw);
         }
     }
 

@@ -7,9 +7,9 @@ use oxc_ast::ast::*;
 use oxc_ast_visit::{walk, Visit};
 use rustc_hash::FxHashSet;
 
-impl AstScan<'_> {
+impl<'s> AstScan<'s> {
     /// A bounded search of an expression for what `want` names.
-    fn finder(&self, want: Want) -> Finder<'_, '_> {
+    fn finder(&self, want: Want) -> Finder<'_, 's> {
         Finder {
             env: &self.env,
             src: self.src,
@@ -61,9 +61,9 @@ enum Want {
 
 /// A bounded search inside one expression.
 struct Finder<'e, 's> {
-    env: &'e Env,
+    env: &'e Env<'s>,
     src: &'s str,
-    tainted: &'e FxHashSet<String>,
+    tainted: &'e FxHashSet<fold::Key>,
     want: Want,
     found: bool,
     budget: u32,
@@ -79,7 +79,7 @@ impl<'a> Visit<'a> for Finder<'_, '_> {
             Want::Decoder => match e {
                 Expression::CallExpression(c)
                     if matches!(c.callee.without_parentheses(), Expression::Identifier(i)
-                        if matches!(self.env.aliases.get(i.name.as_str()), Some(fold::Alias::Decoder(_)))) =>
+                        if matches!(self.env.alias(i), Some(fold::Alias::Decoder(_)))) =>
                 {
                     true
                 }
@@ -106,7 +106,10 @@ impl<'a> Visit<'a> for Finder<'_, '_> {
                         .is_some_and(|s| s.path == "process.env")
             }
             Want::Secret => match e {
-                Expression::Identifier(id) => self.tainted.contains(id.name.as_str()),
+                Expression::Identifier(id) => self
+                    .env
+                    .ref_key(id)
+                    .is_some_and(|k| self.tainted.contains(&k)),
                 Expression::StaticMemberExpression(_) | Expression::CallExpression(_) => {
                     let callee = match e {
                         Expression::CallExpression(c) => &c.callee,

@@ -15,7 +15,7 @@ mod metrics;
 pub use metrics::Shape;
 
 use super::fold::{self, Env, Folded, Sym};
-use super::{Raw, RuleId};
+use super::{Evidence, Raw, RuleId};
 use oxc_ast::ast::*;
 use oxc_ast::AstKind;
 use oxc_ast_visit::{walk, Visit};
@@ -59,12 +59,16 @@ fn is_builtin_target(path: &str) -> bool {
 /// The syntax-level scanner state.
 pub struct AstScan<'s> {
     src: &'s str,
-    env: Env,
+    env: Env<'s>,
+    opts: crate::engine::scan::ScanOptions,
+    /// Above zero inside statements that cannot run (after `return`, `throw`…).
+    dead: u32,
     pub findings: Vec<Raw>,
     /// Byte spans of string literals and template text (for the trojan-source rule).
     pub string_spans: Vec<(u32, u32)>,
     handled: FxHashSet<u32>,
-    tainted: FxHashSet<String>,
+    /// Bindings whose value carries secret data (by key: per symbol under scope analysis).
+    tainted: FxHashSet<fold::Key>,
     /// How often each name is bound anywhere (aliases are trusted only for unique names).
     bindings: FxHashMap<String, u32>,
     /// How deep inside evaluated strings this scan is.
@@ -78,13 +82,21 @@ pub struct AstScan<'s> {
 
 impl<'s> AstScan<'s> {
     pub fn new(src: &'s str) -> Self {
-        Self::nested(src, 0)
+        Self::nested(src, 0, crate::engine::scan::ScanOptions::default(), None)
     }
 
-    /// A scanner for code found inside code (`eval("…")`), `nest` levels deep.
-    pub fn nested(src: &'s str, nest: u8) -> Self {
+    /// A scanner for code found inside code (`eval("…")`), `nest` levels deep, resolving
+    /// names through `scoping` when scope analysis ran.
+    pub fn nested(
+        src: &'s str,
+        nest: u8,
+        opts: crate::engine::scan::ScanOptions,
+        scoping: Option<&'s oxc_semantic::Scoping>,
+    ) -> Self {
         AstScan {
             nest,
+            opts,
+            dead: 0,
             // top level: the source's size (at least 64 KB); nested: its own size, so the
             // total work stays a small multiple of the input
             nested_budget: if nest == 0 {
@@ -93,7 +105,7 @@ impl<'s> AstScan<'s> {
                 src.len()
             },
             src,
-            env: Env::default(),
+            env: Env::new(scoping),
             findings: Vec::new(),
             string_spans: Vec::new(),
             handled: FxHashSet::default(),
@@ -105,15 +117,28 @@ impl<'s> AstScan<'s> {
     }
 
     fn add(&mut self, rule: RuleId, span: Span, folded: Option<&Folded>, detail: String) {
+        self.add_ev(rule, span, folded, detail, &[]);
+    }
+
+    /// [`AstScan::add`] with evidence found by the detector.
+    fn add_ev(
+        &mut self,
+        rule: RuleId,
+        span: Span,
+        folded: Option<&Folded>,
+        detail: String,
+        evidence: &[Evidence],
+    ) {
         let hidden = folded.is_some_and(|f| f.hidden);
-        self.findings.push(Raw {
-            rule,
-            start: span.start,
-            end: span.end,
-            folded: folded.filter(|f| f.hidden).map(|f| f.value.clone()),
-            hidden,
-            detail,
-        });
+        let mut raw = Raw::new(rule, span.start, span.end, detail);
+        raw.folded = folded.filter(|f| f.hidden).map(|f| f.value.clone());
+        raw.hidden = hidden;
+        raw.evidence.extend_from_slice(evidence);
+        if folded.is_some_and(|f| f.decoded) {
+            raw.evidence.push(Evidence::Decoded);
+        }
+        raw.dead = self.dead > 0;
+        self.findings.push(raw);
     }
 
     fn add_sym(&mut self, rule: RuleId, span: Span, sym: &Sym, detail: String) {
@@ -194,7 +219,7 @@ impl<'a> Visit<'a> for AstScan<'_> {
             }
             Expression::AssignmentExpression(a) => {
                 if let AssignmentTarget::AssignmentTargetIdentifier(id) = &a.left {
-                    self.assign_name(id.name.as_str(), a);
+                    self.assign_name(id, a);
                 }
                 self.check_assign(a);
             }
@@ -215,6 +240,31 @@ impl<'a> Visit<'a> for AstScan<'_> {
         walk::walk_expression(self, e);
     }
 
+    fn visit_statements(&mut self, it: &oxc_allocator::Vec<'a, Statement<'a>>) {
+        // After a statement that always leaves the block, what follows cannot run (function
+        // declarations excepted: they are hoisted and may be called from live code).
+        let mut ended = false;
+        for st in it {
+            let dead_here = ended && !matches!(st, Statement::FunctionDeclaration(_));
+            if dead_here {
+                self.dead += 1;
+            }
+            self.visit_statement(st);
+            if dead_here {
+                self.dead -= 1;
+            }
+            if matches!(
+                st,
+                Statement::ReturnStatement(_)
+                    | Statement::ThrowStatement(_)
+                    | Statement::BreakStatement(_)
+                    | Statement::ContinueStatement(_)
+            ) {
+                ended = true;
+            }
+        }
+    }
+
     fn visit_function(&mut self, f: &Function<'a>, flags: oxc_syntax::scope::ScopeFlags) {
         walk::walk_function(self, f, flags);
         self.bind_decoder_function(f);
@@ -223,6 +273,7 @@ impl<'a> Visit<'a> for AstScan<'_> {
     fn visit_call_expression(&mut self, c: &CallExpression<'a>) {
         // Here rather than in visit_expression: optional calls (`eval?.(x)`) arrive only here.
         self.check_call(c);
+        self.bind_iife_params(c);
         walk::walk_call_expression(self, c);
     }
 
