@@ -330,6 +330,11 @@ impl<'s> Env<'s> {
         }
     }
 
+    /// Folds a call (`atob('…')`, a decoder of the code's own applied to a constant).
+    pub fn fold_call_expr(&self, c: &CallExpression, src: &str) -> Option<Folded> {
+        self.fold_call(c, src, 0)
+    }
+
     fn fold_call(&self, c: &CallExpression, src: &str, d: u32) -> Option<Folded> {
         let args = &c.arguments;
         let arg = |i: usize| args.get(i).and_then(|a| a.as_expression());
@@ -678,8 +683,11 @@ impl<'s> Env<'s> {
             Expression::Identifier(id) => {
                 let name = id.name.as_str();
                 match self.lookup(id) {
+                    // A name bound to a host object is not concealment by itself
+                    // (`const { execFile } = require('child_process')` is how everyone
+                    // writes it); a name bound to the global object is (`g.eval`).
                     Lookup::Alias(Alias::Sym(s)) => Some(Sym {
-                        hidden: true,
+                        hidden: s.hidden || is_global_object(&s.path),
                         plain: false,
                         ..s.clone()
                     }),
@@ -748,9 +756,11 @@ impl<'s> Env<'s> {
 /// `o.k` as a symbol: keys of the global object become roots (`window.eval` → `eval`).
 fn extend(o: Sym, k: &str, key_hidden: bool) -> Sym {
     if is_global_object(&o.path) {
+        // `window.fetch` spelled plainly is feature detection or plain use, not hiding;
+        // `window['ev' + 'al']` or an alias of the global (`g.eval`) is.
         return Sym {
             path: k.to_string(),
-            hidden: true,
+            hidden: key_hidden || o.hidden,
             plain: false,
             chain: false,
         };

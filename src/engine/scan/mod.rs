@@ -4,6 +4,7 @@
 pub mod ast;
 pub mod decode;
 pub mod fold;
+pub mod miner;
 pub mod obfuscation;
 pub mod rules;
 
@@ -359,6 +360,7 @@ fn scan_with_hash(source: &str, sha256: String, opts: &ScanOptions) -> Report {
     let mut hex_names = 0;
     let mut first_hex = None;
     let mut parsed_ok = false;
+    let mut decoded = String::new();
     if info.depth_estimate > MAX_AST_DEPTH {
         raws.push(Raw::new(
             RuleId::DeepNesting,
@@ -394,6 +396,7 @@ fn scan_with_hash(source: &str, sha256: String, opts: &ScanOptions) -> Report {
                 metrics.identifier_entropy = o.entropy;
                 hex_names = o.hex_names;
                 first_hex = o.first_hex;
+                decoded = o.decoded;
                 metrics.minified = info.longest_line >= 500 && o.avg_ident_len < 3.5;
             }
             None => parse_error = Some("the syntax pass could not run".to_string()),
@@ -401,6 +404,7 @@ fn scan_with_hash(source: &str, sha256: String, opts: &ScanOptions) -> Report {
     }
     strings.sort_unstable();
     obfuscation::text_rules(source, &info, &strings, &mut raws);
+    miner::miner_rules(source, &decoded, &mut raws);
     if hex_names >= 8 {
         let (start, end) = first_hex.unwrap_or((0, 0));
         raws.push(Raw::new(
@@ -446,6 +450,7 @@ struct SyntaxOut {
     avg_ident_len: f64,
     hex_names: u32,
     first_hex: Option<(u32, u32)>,
+    decoded: String,
 }
 
 /// Parses once (script first, module as fallback) and visits once.
@@ -552,6 +557,7 @@ fn syntax_out(v: ast::AstScan<'_>, parse_error: Option<String>) -> SyntaxOut {
         first_hex: v.shape.first_hex.map(|s| (s.start, s.end)),
         findings: v.findings,
         strings: v.string_spans,
+        decoded: v.decoded,
         parse_error,
     }
 }

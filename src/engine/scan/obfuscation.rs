@@ -28,11 +28,6 @@ static JJENCODE: LazyLock<Regex> = LazyLock::new(|| {
     constant_regex(r"(?-u)([\w$]+)\s*=\s*~\s*\[\s*\]\s*;\s*([\w$]+)\s*=\s*\{\s*___\s*:\s*\+\+")
 });
 /// Miner markers, case-sensitive spellings (a literal set the regex engine searches fast).
-static MINER: LazyLock<Regex> = LazyLock::new(|| {
-    constant_regex(
-        r"(?-u)(stratum\+(tcp|ssl|tls)://|[Cc]oin[Hh]ive|coin-hive|COINHIVE|[Cc]rypto[Nn]ight|CRYPTONIGHT|xmrig|XMRig|XMRIG|[Cc]rypto[Ll]oot|crypto-loot|[Cc]oin[Ii]mp|JSEcoin|jsecoin|[Ww]eb[Mm]ine[Pp]ool|[Dd]eep[Mm]iner|[Aa]uthed[Mm]ine|minero\.cc|nerohut|[Mm]onero[Mm]iner|[Cc]rypto[Nn]ote)",
-    )
-});
 static HEX_NAMES: LazyLock<Regex> = LazyLock::new(|| constant_regex(r"(?-u)\b_0x[0-9a-f]{4,6}\b"));
 
 /// Facts from one pass over the bytes.
@@ -312,15 +307,6 @@ pub fn text_rules(src: &str, info: &TextInfo, strings: &[(u32, u32)], out: &mut 
             ));
         }
     }
-    if let Some(m) = MINER.find(b) {
-        let what = String::from_utf8_lossy(m.as_bytes()).into_owned();
-        out.push(raw(
-            RuleId::Cryptominer,
-            m.start(),
-            m.end(),
-            format!("`{what}`"),
-        ));
-    }
     if !src.is_ascii() {
         unicode_rules(src, strings, out);
     }
@@ -379,14 +365,7 @@ mod tests {
 
     #[test]
     fn every_constant_regex_compiles() {
-        for re in [
-            &PACKER,
-            &STRING_ARRAY,
-            &WHILE_TRUE,
-            &JJENCODE,
-            &MINER,
-            &HEX_NAMES,
-        ] {
+        for re in [&PACKER, &STRING_ARRAY, &WHILE_TRUE, &JJENCODE, &HEX_NAMES] {
             LazyLock::force(re);
         }
     }

@@ -55,8 +55,13 @@ impl AstScan<'_> {
                 };
                 let key = self.env.binding_key(id);
                 let trusted = self.trusted(id);
-                if trusted && self.mentions_secret_expr(init) {
-                    self.tainted.insert(key);
+                if trusted {
+                    if let Some(secret) = self.mentions_secret_expr(init) {
+                        self.tainted.insert(key, secret);
+                    }
+                    if self.is_client(init) {
+                        self.clients.insert(key);
+                    }
                 }
                 if trusted {
                     if let Some(v) = value {
@@ -137,8 +142,11 @@ impl AstScan<'_> {
                 if let Some(v) = self.alias_value(&a.right) {
                     self.env.set(key, v);
                 }
-                if self.mentions_secret_expr(&a.right) {
-                    self.tainted.insert(key);
+                if let Some(secret) = self.mentions_secret_expr(&a.right) {
+                    self.tainted.insert(key, secret);
+                }
+                if self.is_client(&a.right) {
+                    self.clients.insert(key);
                 }
             } else {
                 self.env.reassigned(key);
@@ -157,6 +165,36 @@ impl AstScan<'_> {
         } else {
             self.env.reassigned(key);
         }
+    }
+
+    /// Whether `e` makes a network client: `new WebSocket(…)`, `new XMLHttpRequest()`,
+    /// `https.request(…)`, `net.connect(…)`…
+    pub(super) fn is_client(&self, e: &Expression<'_>) -> bool {
+        let e = match e.without_parentheses() {
+            Expression::AwaitExpression(a) => &a.argument,
+            other => other,
+        };
+        let callee = match e.without_parentheses() {
+            Expression::NewExpression(n) => &n.callee,
+            Expression::CallExpression(c) => &c.callee,
+            _ => return false,
+        };
+        self.resolve(callee).is_some_and(|s| {
+            matches!(
+                s.path.as_str(),
+                "WebSocket"
+                    | "XMLHttpRequest"
+                    | "EventSource"
+                    | "module:http.request"
+                    | "module:https.request"
+                    | "module:http2.connect"
+                    | "module:net.connect"
+                    | "module:net.createConnection"
+                    | "module:net.Socket"
+                    | "module:tls.connect"
+                    | "module:dgram.createSocket"
+            )
+        })
     }
 
     /// Whether a binding's alias can be trusted: never written after its declaration under

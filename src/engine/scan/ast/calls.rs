@@ -217,8 +217,8 @@ impl AstScan<'_> {
                 self.add_sym(RuleId::ProcessExit, c.span, &sym, String::new())
             }
             "fetch" | "navigator.sendBeacon" | "importScripts" => {
-                if self.mentions_secret(&c.arguments) {
-                    self.add_sym(RuleId::Exfiltration, c.span, &sym, String::new());
+                if let Some(secret) = self.mentions_secret(&c.arguments) {
+                    self.exfiltration(c.span, secret, path);
                 } else {
                     self.add_sym(RuleId::NetworkFetch, c.span, &sym, String::new());
                 }
@@ -330,15 +330,35 @@ impl AstScan<'_> {
             .iter()
             .any(|m| s.path.starts_with(m))
         });
-        let method = c
-            .callee
-            .without_parentheses()
-            .as_member_expression()
-            .and_then(|m| m.static_property_name());
-        let sink = net_module || method.is_some_and(|m| NET_SINK_METHODS.contains(&m));
-        if sink && !c.arguments.is_empty() && self.mentions_secret(&c.arguments) {
-            let detail = format!("`{}` sends secret data", method.unwrap_or("call"));
-            self.add(RuleId::Exfiltration, c.span, None, detail);
+        let member = c.callee.without_parentheses().as_member_expression();
+        let method = member.and_then(|m| m.static_property_name());
+        // `.send`/`.write`/`.end` count only on a client this code made (a server writing
+        // its response is not sending secrets away).
+        let client = member.is_some_and(|m| match m.object().without_parentheses() {
+            Expression::Identifier(id) => self
+                .env
+                .ref_key(id)
+                .is_some_and(|k| self.clients.contains(&k)),
+            other => self.is_client(other),
+        });
+        let sink = (net_module && !method.is_some_and(|m| m == "createServer"))
+            || (client && method.is_some_and(|m| NET_SINK_METHODS.contains(&m) || m == "end"))
+            || method.is_some_and(|m| m == "sendBeacon");
+        if sink && !c.arguments.is_empty() {
+            if let Some(secret) = self.mentions_secret(&c.arguments) {
+                self.exfiltration(c.span, secret, method.unwrap_or("call"));
+            }
+        }
+    }
+
+    /// Secret data reaches a request: exfiltration; the environment sent away is also the
+    /// process access it is.
+    fn exfiltration(&mut self, span: Span, secret: super::finder::Secret, via: &str) {
+        let detail = format!("{} reach `{via}`", secret.name());
+        let ev = [crate::engine::scan::Evidence::SecretToNetwork];
+        self.add_ev(RuleId::Exfiltration, span, None, detail.clone(), &ev);
+        if secret == super::finder::Secret::Env {
+            self.add_ev(RuleId::ProcessEnv, span, None, detail, &ev);
         }
     }
 

@@ -30,6 +30,9 @@ static SENSITIVE_PATH: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// Most decoded text kept per file for the text-level rules.
+const MAX_DECODED_TEXT: usize = 64 * 1024;
+
 /// Modules and what loading them means.
 fn module_rule(name: &str) -> Option<RuleId> {
     let base = fold::module_name(name);
@@ -68,7 +71,11 @@ pub struct AstScan<'s> {
     pub string_spans: Vec<(u32, u32)>,
     handled: FxHashSet<u32>,
     /// Bindings whose value carries secret data (by key: per symbol under scope analysis).
-    tainted: FxHashSet<fold::Key>,
+    tainted: FxHashMap<fold::Key, finder::Secret>,
+    /// Text decoded from the code's constants (bounded), for the text-level rules.
+    pub decoded: String,
+    /// Bindings that hold a network client (`new WebSocket`, `https.request(…)`).
+    clients: FxHashSet<fold::Key>,
     /// How often each name is bound anywhere (aliases are trusted only for unique names).
     bindings: FxHashMap<String, u32>,
     /// How deep inside evaluated strings this scan is.
@@ -109,7 +116,9 @@ impl<'s> AstScan<'s> {
             findings: Vec::new(),
             string_spans: Vec::new(),
             handled: FxHashSet::default(),
-            tainted: FxHashSet::default(),
+            tainted: FxHashMap::default(),
+            clients: FxHashSet::default(),
+            decoded: String::new(),
             bindings: FxHashMap::default(),
             assigned: FxHashSet::default(),
             shape: Shape::default(),
@@ -274,6 +283,12 @@ impl<'a> Visit<'a> for AstScan<'_> {
         // Here rather than in visit_expression: optional calls (`eval?.(x)`) arrive only here.
         self.check_call(c);
         self.bind_iife_params(c);
+        if self.decoded.len() < MAX_DECODED_TEXT {
+            if let Some(f) = self.env.fold_call_expr(c, self.src).filter(|f| f.decoded) {
+                self.decoded.push_str(&f.value);
+                self.decoded.push('\n');
+            }
+        }
         walk::walk_call_expression(self, c);
     }
 
