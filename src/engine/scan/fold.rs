@@ -132,6 +132,32 @@ pub enum Lookup<'e> {
 pub struct Env<'s> {
     pub aliases: FxHashMap<Key, Alias>,
     scoping: Option<&'s oxc_semantic::Scoping>,
+    /// Top-level values the constant evaluator computed (read when no alias is bound).
+    seeds: FxHashMap<Key, Alias>,
+    /// The constant evaluator, for calls of the code's own helpers.
+    eval: Option<&'s dyn super::eval::ConstEval>,
+}
+
+/// [`Env::ref_key`] without an `Env`.
+pub fn ref_key_of(
+    scoping: Option<&oxc_semantic::Scoping>,
+    id: &IdentifierReference,
+) -> Option<Key> {
+    let Some(sc) = scoping else {
+        return Some(name_key(id.name.as_str()));
+    };
+    match id.reference_id.get() {
+        Some(rid) => sc.get_reference(rid).symbol_id().map(|s| s.index() as Key),
+        None => Some(name_key(id.name.as_str())),
+    }
+}
+
+/// [`Env::binding_key`] without an `Env`.
+pub fn binding_key_of(scoping: Option<&oxc_semantic::Scoping>, id: &BindingIdentifier) -> Key {
+    match (scoping, id.symbol_id.get()) {
+        (Some(_), Some(sid)) => sid.index() as Key,
+        _ => name_key(id.name.as_str()),
+    }
 }
 
 pub fn name_key(name: &str) -> Key {
@@ -145,7 +171,29 @@ impl<'s> Env<'s> {
         Env {
             aliases: FxHashMap::default(),
             scoping,
+            seeds: FxHashMap::default(),
+            eval: None,
         }
+    }
+
+    /// Attaches the constant evaluator and the top-level values it computed.
+    pub fn with_eval(
+        mut self,
+        eval: &'s dyn super::eval::ConstEval,
+        seeds: FxHashMap<Key, Alias>,
+    ) -> Self {
+        self.eval = Some(eval);
+        self.seeds = seeds;
+        self
+    }
+
+    /// `f(…)` where `f` is a getter of the code's own (`(p) => p[K]`): the keys it reads.
+    pub fn getter_keys(&self, c: &CallExpression) -> Option<Vec<String>> {
+        let ev = self.eval?;
+        let Expression::Identifier(id) = c.callee.without_parentheses() else {
+            return None;
+        };
+        ev.getter_keys(self.ref_key(id)?)
     }
 
     /// Whether scope analysis is on.
@@ -155,21 +203,12 @@ impl<'s> Env<'s> {
 
     /// The key of the binding a reference reads; `None` for a global (under scope analysis).
     pub fn ref_key(&self, id: &IdentifierReference) -> Option<Key> {
-        let Some(sc) = self.scoping else {
-            return Some(name_key(id.name.as_str()));
-        };
-        match id.reference_id.get() {
-            Some(rid) => sc.get_reference(rid).symbol_id().map(|s| s.index() as Key),
-            None => Some(name_key(id.name.as_str())),
-        }
+        ref_key_of(self.scoping, id)
     }
 
     /// The key of a binding.
     pub fn binding_key(&self, id: &BindingIdentifier) -> Key {
-        match (self.scoping, id.symbol_id.get()) {
-            (Some(_), Some(sid)) => sid.index() as Key,
-            _ => name_key(id.name.as_str()),
-        }
+        binding_key_of(self.scoping, id)
     }
 
     /// The symbol of a binding, under scope analysis.
@@ -206,7 +245,7 @@ impl<'s> Env<'s> {
     pub fn lookup(&self, id: &IdentifierReference) -> Lookup<'_> {
         match self.ref_key(id) {
             None => Lookup::Global,
-            Some(k) => match self.aliases.get(&k) {
+            Some(k) => match self.aliases.get(&k).or_else(|| self.seeds.get(&k)) {
                 Some(a) => Lookup::Alias(a),
                 None if self.scoping.is_some() => Lookup::Local,
                 None => Lookup::Global,
@@ -350,6 +389,26 @@ impl<'s> Env<'s> {
             if let Some(Alias::Decoder(k)) = self.alias(id) {
                 let v = self.fold_d(arg(0)?, src, d)?;
                 return hidden(k.apply(&v.value)?, true);
+            }
+            // A helper of the code's own, run by the constant evaluator on constant arguments.
+            if let (Some(ev), Some(key)) = (self.eval, self.ref_key(id)) {
+                let args: Vec<super::eval::Arg> = args
+                    .iter()
+                    .map(
+                        |a| match a.as_expression().map(|e| e.without_parentheses()) {
+                            Some(Expression::NumericLiteral(n)) => super::eval::Arg::Num(n.value),
+                            Some(e) => self
+                                .fold_d(e, src, d)
+                                .map_or(super::eval::Arg::Unknown, |f| {
+                                    super::eval::Arg::Str(f.value)
+                                }),
+                            None => super::eval::Arg::Unknown,
+                        },
+                    )
+                    .collect();
+                if let Some(v) = ev.call_str(key, &args) {
+                    return hidden(v, true);
+                }
             }
         }
         // atob(x), window.atob(x)
@@ -656,6 +715,18 @@ impl<'s> Env<'s> {
             return Some((m.object(), key));
         }
         if let Expression::CallExpression(c) = e {
+            // `up(x)` where `const up = (p) => p[K]`: a member of the argument.
+            if let Some(keys) = self.getter_keys(c) {
+                if let [k] = keys.as_slice() {
+                    let o = c.arguments.first()?.as_expression()?;
+                    let key = Folded {
+                        value: k.clone(),
+                        hidden: true,
+                        decoded: false,
+                    };
+                    return Some((o, key));
+                }
+            }
             if self
                 .resolve_d(&c.callee, src, d)
                 .is_some_and(|s| s.path == "Reflect.get")

@@ -3,6 +3,7 @@
 
 pub mod ast;
 pub mod decode;
+pub mod eval;
 pub mod fold;
 pub mod miner;
 pub mod obfuscation;
@@ -542,7 +543,14 @@ fn visit<'a>(
             .build(program)
             .semantic
     });
-    let mut v = ast::AstScan::nested(source, nest, *opts, semantic.as_ref().map(|s| s.scoping()));
+    let scoping = semantic.as_ref().map(|s| s.scoping());
+    let evaluator = opts
+        .evaluate
+        .then(|| eval::Evaluator::new(program, scoping, eval::Budget::for_source(source.len())));
+    let mut v = ast::AstScan::nested(source, nest, *opts, scoping);
+    if let Some(ev) = &evaluator {
+        v.attach_evaluator(ev, ev.seeds());
+    }
     oxc_ast_visit::Visit::visit_program(&mut v, program);
     syntax_out(v, parse_error)
 }

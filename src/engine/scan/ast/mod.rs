@@ -125,6 +125,16 @@ impl<'s> AstScan<'s> {
         }
     }
 
+    /// Lets names resolve through the constant evaluator's results.
+    pub fn attach_evaluator(
+        &mut self,
+        ev: &'s dyn crate::engine::scan::eval::ConstEval,
+        seeds: FxHashMap<fold::Key, fold::Alias>,
+    ) {
+        let env = std::mem::take(&mut self.env);
+        self.env = env.with_eval(ev, seeds);
+    }
+
     fn add(&mut self, rule: RuleId, span: Span, folded: Option<&Folded>, detail: String) {
         self.add_ev(rule, span, folded, detail, &[]);
     }
