@@ -241,6 +241,21 @@ impl<'s> Env<'s> {
         )
     }
 
+    /// Whether a reference reads a function of the code (a declaration, or a name bound to a
+    /// function value), so its `.constructor` is the Function constructor.
+    pub fn function_binding(&self, id: &IdentifierReference) -> bool {
+        if let Some(Alias::Sym(s)) = self.alias(id) {
+            return s.path == "%Fn" || (s.path == "Function" && s.chain);
+        }
+        let Some(sc) = self.scoping else {
+            return false;
+        };
+        id.reference_id
+            .get()
+            .and_then(|r| sc.get_reference(r).symbol_id())
+            .is_some_and(|sid| sc.symbol_flags(sid).is_function())
+    }
+
     /// What a reference stands for.
     pub fn lookup(&self, id: &IdentifierReference) -> Lookup<'_> {
         match self.ref_key(id) {
@@ -790,6 +805,34 @@ impl<'s> Env<'s> {
                         chain: false,
                     });
                 }
+                // `f.call(this, …)` / `f.apply(this, [ … ])` are calls of `f`.
+                let (path, args) = call_args(&callee.path, &c.arguments);
+                // Descriptors of the Function constructor: `.value` is the constructor.
+                match path {
+                    "Object.getOwnPropertyDescriptor" | "Reflect.getOwnPropertyDescriptor" => {
+                        let (o, k) = (args.first()?, args.get(1)?);
+                        if self.fold_d(k, src, d)?.value == "constructor"
+                            && function_valued(o, self, src, d)
+                        {
+                            return Some(Sym {
+                                path: "%FnDesc".into(),
+                                hidden: true,
+                                plain: false,
+                                chain: true,
+                            });
+                        }
+                        return None;
+                    }
+                    "Object.getOwnPropertyDescriptors" => {
+                        return function_valued(args.first()?, self, src, d).then(|| Sym {
+                            path: "%FnDescs".into(),
+                            hidden: true,
+                            plain: false,
+                            chain: true,
+                        });
+                    }
+                    _ => {}
+                }
                 // Member-like calls (Reflect.get) fall through to member_view below.
                 if callee.path != "Reflect.get" {
                     return None;
@@ -824,8 +867,68 @@ impl<'s> Env<'s> {
     }
 }
 
+/// The callee path and argument expressions of a call, seeing through `.call(this, …)` and
+/// `.apply(this, [ … ])`.
+pub fn call_args<'b, 'a>(
+    path: &'b str,
+    args: &'b [Argument<'a>],
+) -> (&'b str, Vec<&'b Expression<'a>>) {
+    if let Some(p) = path.strip_suffix(".call") {
+        return (
+            p,
+            args.iter()
+                .skip(1)
+                .filter_map(|a| a.as_expression())
+                .collect(),
+        );
+    }
+    if let Some(p) = path.strip_suffix(".apply") {
+        if let Some(Argument::ArrayExpression(arr)) = args.get(1) {
+            return (
+                p,
+                arr.elements
+                    .iter()
+                    .filter_map(|e| e.as_expression())
+                    .collect(),
+            );
+        }
+        return (p, Vec::new());
+    }
+    (
+        path,
+        args.iter().filter_map(|a| a.as_expression()).collect(),
+    )
+}
+
 /// `o.k` as a symbol: keys of the global object become roots (`window.eval` → `eval`).
-fn extend(o: Sym, k: &str, key_hidden: bool) -> Sym {
+pub fn extend(o: Sym, k: &str, key_hidden: bool) -> Sym {
+    // The descriptors of a function's prototype: `.constructor` is the constructor's
+    // descriptor, whose `.value` is the Function constructor.
+    match (o.path.as_str(), k) {
+        ("%FnDescs", "constructor") => {
+            return Sym {
+                path: "%FnDesc".into(),
+                ..o
+            }
+        }
+        ("%FnDesc", "value" | "get") => {
+            return Sym {
+                path: "Function".into(),
+                hidden: true,
+                plain: false,
+                chain: true,
+            }
+        }
+        ("%Fn", "constructor") => {
+            return Sym {
+                path: "Function".into(),
+                hidden: true,
+                plain: false,
+                chain: true,
+            }
+        }
+        _ => {}
+    }
     if is_global_object(&o.path) {
         // `window.fetch` spelled plainly is feature detection or plain use, not hiding;
         // `window['ev' + 'al']` or an alias of the global (`g.eval`) is.
@@ -899,6 +1002,7 @@ pub fn function_valued(e: &Expression, env: &Env<'_>, src: &str, d: u32) -> bool
         Expression::FunctionExpression(_)
         | Expression::ArrowFunctionExpression(_)
         | Expression::ClassExpression(_) => true,
+        Expression::Identifier(id) => env.function_binding(id),
         Expression::CallExpression(c)
             if env
                 .member_view(e, src, d + 1)
@@ -907,14 +1011,11 @@ pub fn function_valued(e: &Expression, env: &Env<'_>, src: &str, d: u32) -> bool
             true
         }
         Expression::CallExpression(c) => env.resolve_d(&c.callee, src, d + 1).is_some_and(|s| {
-            matches!(
-                s.path.as_str(),
-                "Object.getPrototypeOf" | "Reflect.getPrototypeOf"
-            ) && c
-                .arguments
-                .first()
-                .and_then(|a| a.as_expression())
-                .is_some_and(|a| function_valued(a, env, src, d + 1))
+            let (path, args) = call_args(&s.path, &c.arguments);
+            matches!(path, "Object.getPrototypeOf" | "Reflect.getPrototypeOf")
+                && args
+                    .first()
+                    .is_some_and(|a| function_valued(a, env, src, d + 1))
         }),
         other => {
             let Some((obj, key)) = env.member_view(other, src, d + 1) else {

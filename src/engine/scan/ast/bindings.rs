@@ -24,9 +24,122 @@ impl AstScan<'_> {
             (f.value.len() <= MAX_ALIAS).then_some(fold::Alias::Str(f))
         } else if let Some(a) = self.env.fold_array_expr(init, self.src) {
             (a.iter().map(String::len).sum::<usize>() <= MAX_ALIAS).then_some(fold::Alias::Arr(a))
+        } else if let Some(s) = self.resolve(init) {
+            Some(fold::Alias::Sym(s))
+        } else if fold::function_valued(init, &self.env, self.src, 0) {
+            // `const proto = Object.getPrototypeOf(fn)`: a function value.
+            Some(fold::Alias::Sym(Sym {
+                path: "%Fn".into(),
+                hidden: false,
+                plain: false,
+                chain: false,
+            }))
         } else {
-            self.resolve(init).map(fold::Alias::Sym)
+            None
         }
+    }
+
+    /// `{ constructor: { constructor: F } }` taken from any value (a declaration, a
+    /// parameter, an assignment, with or without a default): `F` is the Function
+    /// constructor. One level is enough when the source is a function.
+    pub(super) fn constructor_pattern(
+        &mut self,
+        pat: &BindingPattern<'_>,
+        source_is_fn: bool,
+        span: oxc_span::Span,
+    ) {
+        let pat = match pat {
+            BindingPattern::AssignmentPattern(a) => &a.left,
+            other => other,
+        };
+        let BindingPattern::ObjectPattern(p) = pat else {
+            return;
+        };
+        for prop in &p.properties {
+            if prop.key.static_name().is_none_or(|k| k != "constructor") {
+                continue;
+            }
+            let inner = match &prop.value {
+                BindingPattern::AssignmentPattern(a) => &a.left,
+                other => other,
+            };
+            match inner {
+                BindingPattern::BindingIdentifier(id) if source_is_fn => {
+                    self.bind_function_ctor(id, span, "destructures `constructor` from a function")
+                }
+                BindingPattern::ObjectPattern(_) => self.constructor_pattern(inner, true, span),
+                _ => {}
+            }
+        }
+    }
+
+    /// `({ constructor: { constructor: F } } = x)`: the assignment form of the pattern.
+    pub(super) fn constructor_assign_pattern(
+        &mut self,
+        t: &AssignmentTarget<'_>,
+        depth: u32,
+        span: oxc_span::Span,
+    ) {
+        let AssignmentTarget::ObjectAssignmentTarget(o) = t else {
+            return;
+        };
+        for p in &o.properties {
+            let AssignmentTargetProperty::AssignmentTargetPropertyProperty(p) = p else {
+                continue;
+            };
+            if p.name.static_name().is_none_or(|k| k != "constructor") {
+                continue;
+            }
+            let inner = match &p.binding {
+                AssignmentTargetMaybeDefault::AssignmentTargetWithDefault(w) => &w.binding,
+                other => match other.as_assignment_target() {
+                    Some(t) => t,
+                    None => continue,
+                },
+            };
+            match inner {
+                AssignmentTarget::AssignmentTargetIdentifier(id) if depth >= 1 => {
+                    self.add_ev(
+                        RuleId::ConstructorChain,
+                        span,
+                        None,
+                        "assigns `constructor.constructor` by destructuring".into(),
+                        &[crate::engine::scan::Evidence::ConstructorChain],
+                    );
+                    if let Some(key) = self.env.ref_key(id) {
+                        let sym = Sym {
+                            path: "Function".into(),
+                            hidden: true,
+                            plain: false,
+                            chain: true,
+                        };
+                        self.env.set(key, fold::Alias::Sym(sym));
+                    }
+                }
+                AssignmentTarget::ObjectAssignmentTarget(_) => {
+                    self.constructor_assign_pattern(inner, depth + 1, span)
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn bind_function_ctor(&mut self, id: &BindingIdentifier<'_>, span: oxc_span::Span, why: &str) {
+        self.add_ev(
+            RuleId::ConstructorChain,
+            span,
+            None,
+            why.to_string(),
+            &[crate::engine::scan::Evidence::ConstructorChain],
+        );
+        let sym = Sym {
+            path: "Function".into(),
+            hidden: true,
+            plain: false,
+            chain: true,
+        };
+        let key = self.env.binding_key(id);
+        self.env.set(key, fold::Alias::Sym(sym));
     }
 
     pub(super) fn bind_declarator(&mut self, d: &VariableDeclarator<'_>) {
@@ -70,26 +183,9 @@ impl AstScan<'_> {
                 }
             }
             BindingPattern::ObjectPattern(p) => {
-                // const { constructor: F } = function () {}
-                if fold::function_valued(init, &self.env, self.src, 0) {
-                    for prop in &p.properties {
-                        if prop.key.static_name().is_some_and(|k| k == "constructor") {
-                            let detail = "destructures `constructor` from a function".into();
-                            self.add(RuleId::ConstructorChain, d.span, None, detail);
-                            if let BindingPattern::BindingIdentifier(id) = &prop.value {
-                                let sym = Sym {
-                                    path: "Function".into(),
-                                    hidden: true,
-                                    plain: false,
-                                    chain: true,
-                                };
-                                let key = self.env.binding_key(id);
-                                self.env
-                                    .bind(key, id.name.as_str(), Some(fold::Alias::Sym(sym)));
-                            }
-                        }
-                    }
-                }
+                // const { constructor: F } = function () {}; const { constructor: { constructor: F } } = x
+                let is_fn = fold::function_valued(init, &self.env, self.src, 0);
+                self.constructor_pattern(&d.id, is_fn, d.span);
                 let Some(s) = self.resolve(init) else {
                     return;
                 };
@@ -99,10 +195,7 @@ impl AstScan<'_> {
                     else {
                         continue;
                     };
-                    let sym = Sym {
-                        path: format!("{}.{}", s.path, k),
-                        ..s.clone()
-                    };
+                    let sym = fold::extend(s.clone(), &k, false);
                     if self.trusted(id) {
                         let key = self.env.binding_key(id);
                         self.env

@@ -149,6 +149,27 @@ impl AstScan<'_> {
                 }
             }
         }
+        // `hop(x)` where `hop = (v) => v[K]`: a member read through a helper.
+        if let Some(keys) = self.env.getter_keys(c) {
+            let n = keys.len();
+            let twice = n >= 2 && keys[n - 2] == "constructor" && keys[n - 1] == "constructor";
+            let once = n >= 1
+                && keys[n - 1] == "constructor"
+                && c.arguments
+                    .first()
+                    .and_then(|a| a.as_expression())
+                    .is_some_and(|a| fold::function_valued(a, &self.env, self.src, 0));
+            if twice || once {
+                let detail = "a helper reads `constructor` off its argument".to_string();
+                let ev = [crate::engine::scan::Evidence::ConstructorChain];
+                let f = Folded {
+                    value: keys.join("."),
+                    hidden: true,
+                    decoded: false,
+                };
+                self.add_ev(RuleId::ConstructorChain, c.span, Some(&f), detail, &ev);
+            }
+        }
         let Some(sym) = self.resolve(callee) else {
             self.check_merge(c);
             self.check_net_sink(c, None);
@@ -428,7 +449,13 @@ impl AstScan<'_> {
 
     fn function_ctor(&mut self, args: &[Argument], span: Span, sym: &Sym) {
         if sym.chain {
-            // Already reported as `constructor-chain` at the member access.
+            // Reported as `constructor-chain` where the chain is spelled; a call through a
+            // name bound to it (a descriptor's value, a destructured binding) is reported here.
+            if sym.hidden {
+                let detail = "calls the Function constructor reached through a binding".to_string();
+                let ev = [crate::engine::scan::Evidence::ConstructorChain];
+                self.add_ev(RuleId::ConstructorChain, span, None, detail, &ev);
+            }
             return;
         }
         if let [Argument::StringLiteral(s)] = args {

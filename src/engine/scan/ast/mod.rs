@@ -240,6 +240,7 @@ impl<'a> Visit<'a> for AstScan<'_> {
                 if let AssignmentTarget::AssignmentTargetIdentifier(id) = &a.left {
                     self.assign_name(id, a);
                 }
+                self.constructor_assign_pattern(&a.left, 0, a.span);
                 self.check_assign(a);
             }
             Expression::Identifier(id)
@@ -300,6 +301,12 @@ impl<'a> Visit<'a> for AstScan<'_> {
             }
         }
         walk::walk_call_expression(self, c);
+    }
+
+    fn visit_formal_parameter(&mut self, it: &FormalParameter<'a>) {
+        // function f({ constructor: { constructor: F } }) — whatever is passed in
+        self.constructor_pattern(&it.pattern, false, it.span);
+        walk::walk_formal_parameter(self, it);
     }
 
     fn visit_variable_declarator(&mut self, d: &VariableDeclarator<'a>) {
