@@ -100,6 +100,13 @@ fn is_root(name: &str) -> bool {
             | "unescape"
             | "decodeURIComponent"
             | "decodeURI"
+            | "Worker"
+            | "SharedWorker"
+            | "Blob"
+            | "URL"
+            | "FormData"
+            | "Image"
+            | "os"
     )
 }
 
@@ -449,6 +456,18 @@ impl<'s> Env<'s> {
                     let v = self.fold_d(arg(0)?, src, d)?;
                     return hidden(percent_decode(&v.value)?, true);
                 }
+                // String.fromCharCode.apply(String, codes)
+                "String.fromCharCode.apply" | "String.fromCodePoint.apply" => {
+                    let mut out = String::new();
+                    for n in self.fold_array(arg(1)?, src, d)? {
+                        let n: u32 = n.parse().ok()?;
+                        out.push(char::from_u32(n)?);
+                        if out.len() > MAX_FOLD {
+                            return None;
+                        }
+                    }
+                    return hidden(out, true);
+                }
                 _ => {}
             }
         }
@@ -792,6 +811,53 @@ impl<'s> Env<'s> {
                 let last = s.expressions.last()?;
                 self.resolve_d(last, src, d)
                     .map(|s| Sym { plain: false, ..s })
+            }
+            // `typeof window !== 'undefined' ? window : self`: the global object whichever
+            // branch runs (the other may be `this` or `{}` at the top level).
+            Expression::ConditionalExpression(c) => {
+                let a = self.resolve_d(&c.consequent, src, d);
+                let b = self.resolve_d(&c.alternate, src, d);
+                let stand_in = |e: &Expression| {
+                    matches!(
+                        e.without_parentheses(),
+                        Expression::ThisExpression(_) | Expression::ObjectExpression(_)
+                    )
+                };
+                let pick = match (a, b) {
+                    (Some(x), Some(y)) if x.path == y.path => x,
+                    (Some(x), Some(y))
+                        if is_global_object(&x.path) && is_global_object(&y.path) =>
+                    {
+                        x
+                    }
+                    (Some(x), None) if is_global_object(&x.path) && stand_in(&c.alternate) => x,
+                    (None, Some(y)) if is_global_object(&y.path) && stand_in(&c.consequent) => y,
+                    _ => return None,
+                };
+                Some(Sym {
+                    hidden: true,
+                    plain: false,
+                    ..pick
+                })
+            }
+            // `w.execScript || w.eval`, `(a.eval || b.eval)`, `x.process ?? process`
+            Expression::LogicalExpression(l)
+                if matches!(l.operator, LogicalOperator::Or | LogicalOperator::Coalesce) =>
+            {
+                let a = self.resolve_d(&l.left, src, d);
+                let b = self.resolve_d(&l.right, src, d);
+                let code = |p: &str| matches!(p, "eval" | "execScript");
+                match (a, b) {
+                    (Some(x), Some(y)) if x.path == y.path || (code(&x.path) && code(&y.path)) => {
+                        Some(Sym {
+                            path: if code(&x.path) { "eval".into() } else { x.path },
+                            hidden: x.hidden || y.hidden,
+                            plain: false,
+                            chain: x.chain,
+                        })
+                    }
+                    _ => None,
+                }
             }
             Expression::CallExpression(c) => {
                 // require('x') / process.mainModule.require('x') → module:x

@@ -175,6 +175,12 @@ impl AstScan<'_> {
                     if self.is_client(init) {
                         self.clients.insert(key);
                     }
+                    if let Some(decoded) = self.code_url(init) {
+                        self.code_values.insert(key, decoded);
+                    }
+                    if self.is_script_element(init) {
+                        self.scripts.insert(key);
+                    }
                 }
                 if trusted {
                     if let Some(v) = value {
@@ -258,6 +264,20 @@ impl AstScan<'_> {
         } else {
             self.env.reassigned(key);
         }
+    }
+
+    /// `document.createElement('script')`.
+    pub(super) fn is_script_element(&self, e: &Expression<'_>) -> bool {
+        let Expression::CallExpression(c) = e.without_parentheses() else {
+            return false;
+        };
+        self.resolve(&c.callee)
+            .is_some_and(|s| s.path == "document.createElement")
+            && c.arguments
+                .first()
+                .and_then(|a| a.as_expression())
+                .and_then(|a| self.fold(a))
+                .is_some_and(|f| f.value.eq_ignore_ascii_case("script"))
     }
 
     /// Whether `e` makes a network client: `new WebSocket(…)`, `new XMLHttpRequest()`,

@@ -57,7 +57,7 @@ const NET_SINK_METHODS: &[&str] = &["send", "write", "request", "post", "put", "
 
 impl AstScan<'_> {
     /// Whether an argument is code in a string (literal, template, concatenation, folded).
-    fn stringish(&self, e: &Expression) -> bool {
+    pub(super) fn stringish(&self, e: &Expression) -> bool {
         match e.without_parentheses() {
             Expression::StringLiteral(_) | Expression::TemplateLiteral(_) => true,
             Expression::BinaryExpression(b) if b.operator == BinaryOperator::Addition => {
@@ -80,6 +80,15 @@ impl AstScan<'_> {
         else {
             return;
         };
+        self.scan_code_text(&code, span);
+    }
+
+    /// Scans code found as text (an argument of eval, a data: URL, a script element's
+    /// text) and reports what it does at `span`.
+    pub(super) fn scan_code_text(&mut self, code: &Folded, span: Span) {
+        if self.nest >= MAX_NEST {
+            return;
+        }
         if code.value.len() < 4 || code.value.len() > self.nested_budget {
             return;
         }
@@ -147,6 +156,12 @@ impl AstScan<'_> {
                     let detail = "calls the code built by `….constructor(…)`".to_string();
                     self.add(RuleId::ConstructorChain, c.span, Some(&key), detail);
                 }
+            }
+        }
+        // `m._compile(code, filename)`: Node's module compiler, whatever `m` is.
+        if let Some(m) = callee.as_member_expression() {
+            if m.static_property_name() == Some("_compile") && !c.arguments.is_empty() {
+                self.vm_run(&c.arguments, c.span, "Module.prototype._compile");
             }
         }
         // `hop(x)` where `hop = (v) => v[K]`: a member read through a helper.
@@ -279,6 +294,18 @@ impl AstScan<'_> {
                     }
                 }
             }
+            _ if path.starts_with("module:vm.")
+                && matches!(
+                    path.trim_start_matches("module:vm."),
+                    "runInThisContext"
+                        | "runInNewContext"
+                        | "runInContext"
+                        | "compileFunction"
+                        | "Script"
+                ) =>
+            {
+                self.vm_run(&c.arguments, c.span, path);
+            }
             _ if fold::is_require_path(path) => {
                 match arg0.and_then(|a| self.fold(a)) {
                     Some(name) => {
@@ -336,6 +363,22 @@ impl AstScan<'_> {
             }
         }
         self.check_net_sink(c, Some(&sym));
+    }
+
+    /// Code run through the vm module or the module compiler; decoded code is evidence.
+    fn vm_run(&mut self, args: &[Argument], span: Span, what: &str) {
+        self.check_evaluated_code(args, span);
+        let decoded = args
+            .iter()
+            .filter_map(|a| a.as_expression())
+            .any(|a| self.has_decoder(a) || self.fold(a).is_some_and(|f| f.decoded));
+        let ev: &[crate::engine::scan::Evidence] = if decoded {
+            &[crate::engine::scan::Evidence::Decoded]
+        } else {
+            &[]
+        };
+        let detail = format!("`{}`", what.trim_start_matches("module:"));
+        self.add_ev(RuleId::VmRun, span, None, detail, ev);
     }
 
     fn check_net_sink(&mut self, c: &CallExpression<'_>, sym: Option<&Sym>) {
@@ -499,7 +542,59 @@ impl AstScan<'_> {
             "XMLHttpRequest" | "WebSocket" | "EventSource" => {
                 self.add_sym(RuleId::NetworkFetch, n.span, &sym, String::new())
             }
+            "module:vm.Script" | "module:vm.SourceTextModule" => {
+                self.vm_run(&n.arguments, n.span, &sym.path)
+            }
+            "Worker" | "SharedWorker" => {
+                let arg = n.arguments.first().and_then(|a| a.as_expression());
+                if let Some(decoded) = arg.and_then(|a| self.code_url(a)) {
+                    let ev: &[crate::engine::scan::Evidence] = if decoded {
+                        &[crate::engine::scan::Evidence::Decoded]
+                    } else {
+                        &[]
+                    };
+                    let detail = "a worker runs code built as text (a Blob URL)".to_string();
+                    self.add_ev(RuleId::DomCodeInjection, n.span, None, detail, ev);
+                }
+            }
             _ => {}
+        }
+    }
+
+    /// `new Blob([text])` or `URL.createObjectURL` of one (directly or through a name):
+    /// code made from text. `Some(decoded)` says whether that text was decoded.
+    pub(super) fn code_url(&self, e: &Expression<'_>) -> Option<bool> {
+        match e.without_parentheses() {
+            Expression::Identifier(id) => {
+                let k = self.env.ref_key(id)?;
+                self.code_values.get(&k).copied()
+            }
+            Expression::NewExpression(n) => {
+                if self.resolve(&n.callee)?.path != "Blob" {
+                    return None;
+                }
+                let Some(Argument::ArrayExpression(parts)) = n.arguments.first() else {
+                    return None;
+                };
+                let mut decoded = false;
+                let mut text = false;
+                for p in parts.elements.iter().filter_map(|p| p.as_expression()) {
+                    if self.has_decoder(p) || self.fold(p).is_some_and(|f| f.decoded) {
+                        decoded = true;
+                        text = true;
+                    } else if self.stringish(p) {
+                        text = true;
+                    }
+                }
+                text.then_some(decoded)
+            }
+            Expression::CallExpression(c) => {
+                if self.resolve(&c.callee)?.path != "URL.createObjectURL" {
+                    return None;
+                }
+                self.code_url(c.arguments.first()?.as_expression()?)
+            }
+            _ => None,
         }
     }
 
@@ -507,6 +602,31 @@ impl AstScan<'_> {
     /// dynamic import.
     pub(super) fn check_dynamic_import(&mut self, i: &ImportExpression<'_>) {
         match self.fold(&i.source) {
+            Some(name) if name.value.starts_with("data:") => {
+                // import('data:text/javascript;base64,…'): code from text
+                let (meta, body) = name.value.split_once(',').unwrap_or(("", ""));
+                let decoded = meta.ends_with(";base64");
+                let text = if decoded {
+                    crate::engine::scan::decode::decode_base64(body)
+                } else {
+                    crate::engine::scan::decode::percent_decode(body)
+                };
+                let ev: &[crate::engine::scan::Evidence] = if decoded {
+                    &[crate::engine::scan::Evidence::Decoded]
+                } else {
+                    &[]
+                };
+                let detail = "imports code from a data: URL".to_string();
+                self.add_ev(RuleId::DomCodeInjection, i.span, Some(&name), detail, ev);
+                if let Some(t) = text {
+                    let code = Folded {
+                        value: t,
+                        hidden: true,
+                        decoded,
+                    };
+                    self.scan_code_text(&code, i.span);
+                }
+            }
             Some(name)
                 if ["data:", "blob:", "http:", "https:"]
                     .iter()

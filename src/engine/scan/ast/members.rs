@@ -61,6 +61,40 @@ impl AstScan<'_> {
             return;
         };
         let span = a.span;
+        // script.text = …, script.src = 'data:…': code handed to the page
+        if let Expression::Identifier(id) = m.object().without_parentheses() {
+            let script = self
+                .env
+                .ref_key(id)
+                .is_some_and(|k| self.scripts.contains(&k));
+            let prop = m.static_property_name();
+            if script
+                && matches!(
+                    prop,
+                    Some("text" | "textContent" | "innerText" | "innerHTML" | "src")
+                )
+            {
+                let folded = self.fold(&a.right);
+                let decoded =
+                    self.has_decoder(&a.right) || folded.as_ref().is_some_and(|f| f.decoded);
+                let is_src = prop == Some("src");
+                let data_src = folded
+                    .as_ref()
+                    .is_some_and(|f| f.value.starts_with("data:"));
+                if !is_src || data_src || decoded {
+                    let ev: &[crate::engine::scan::Evidence] = if decoded {
+                        &[crate::engine::scan::Evidence::Decoded]
+                    } else {
+                        &[]
+                    };
+                    let detail = "a script element gets code built at run time".to_string();
+                    self.add_ev(RuleId::DomCodeInjection, span, None, detail, ev);
+                    if let Some(f) = folded.filter(|_| !is_src) {
+                        self.scan_code_text(&f, span);
+                    }
+                }
+            }
+        }
         // Walk the chain of keys from the outside in.
         let mut keys: Vec<Folded> = Vec::new();
         if let Some(k) = self.env.member_key(m, self.src, 0) {

@@ -72,6 +72,11 @@ pub struct AstScan<'s> {
     handled: FxHashSet<u32>,
     /// Bindings whose value carries secret data (by key: per symbol under scope analysis).
     tainted: FxHashMap<fold::Key, finder::Secret>,
+    /// Bindings holding code made from text (a Blob of it, its object URL); true when the
+    /// text was decoded.
+    code_values: FxHashMap<fold::Key, bool>,
+    /// Bindings holding a `<script>` element the code created.
+    scripts: FxHashSet<fold::Key>,
     /// Text decoded from the code's constants (bounded), for the text-level rules.
     pub decoded: String,
     /// Bindings that hold a network client (`new WebSocket`, `https.request(…)`).
@@ -119,6 +124,8 @@ impl<'s> AstScan<'s> {
             tainted: FxHashMap::default(),
             clients: FxHashSet::default(),
             decoded: String::new(),
+            code_values: FxHashMap::default(),
+            scripts: FxHashSet::default(),
             bindings: FxHashMap::default(),
             assigned: FxHashSet::default(),
             shape: Shape::default(),
