@@ -195,6 +195,8 @@ enum Flow {
 pub enum Arg {
     Str(String),
     Num(f64),
+    /// A binding the evaluator may know (a top-level table).
+    Ref(Key),
     Unknown,
 }
 
@@ -578,6 +580,7 @@ impl<'a> Evaluator<'a> {
             return V::Unknown;
         }
         let mut frame = FxHashMap::default();
+        let n_params = f.params.items.len();
         for (n, p) in f.params.items.iter().enumerate() {
             match &p.pattern {
                 BindingPattern::BindingIdentifier(id) => {
@@ -588,6 +591,14 @@ impl<'a> Evaluator<'a> {
                 }
                 _ => return V::Unknown,
             }
+        }
+        // (...rest)
+        if let Some(rest) = &f.params.rest {
+            let BindingPattern::BindingIdentifier(id) = &rest.rest.argument else {
+                return V::Unknown;
+            };
+            let tail: Vec<V> = args.iter().skip(n_params).cloned().collect();
+            frame.insert(self.binding_key(id), V::Arr(Rc::new(RefCell::new(tail))));
         }
         self.frames.borrow_mut().push(frame);
         self.depth.set(self.depth.get() + 1);
@@ -1000,9 +1011,21 @@ impl<'a> Evaluator<'a> {
                 }
                 let mut out = Vec::with_capacity(a.elements.len());
                 for el in &a.elements {
-                    match el.as_expression() {
-                        Some(x) => out.push(self.eval(x)),
-                        None => return V::Unknown,
+                    match el {
+                        ArrayExpressionElement::SpreadElement(sp) => {
+                            match self.eval(&sp.argument) {
+                                V::Arr(x) => out.extend(x.borrow().iter().cloned()),
+                                V::Str(t) => out.extend(t.chars().map(|c| V::str(&c.to_string()))),
+                                _ => return V::Unknown,
+                            }
+                        }
+                        other => match other.as_expression() {
+                            Some(x) => out.push(self.eval(x)),
+                            None => return V::Unknown,
+                        },
+                    }
+                    if out.len() > MAX_ARRAY {
+                        return V::Unknown;
                     }
                 }
                 V::Arr(Rc::new(RefCell::new(out)))
@@ -1167,6 +1190,9 @@ impl<'a> Evaluator<'a> {
                     let V::Str(name) = name else {
                         return V::Unknown;
                     };
+                    if matches!(&*name, "call" | "apply") {
+                        return self.call_method(&obj, &name, args);
+                    }
                     // Buffer.from(…).toString(enc): the buffer is held as its text.
                     if matches!(obj, V::Builtin(_)) {
                         let f = self.get(&obj, &V::Str(name));
@@ -1317,6 +1343,7 @@ impl ConstEval for Evaluator<'_> {
             .map(|a| match a {
                 Arg::Str(s) => V::str(s),
                 Arg::Num(n) => V::Num(*n),
+                Arg::Ref(k) => self.globals.borrow().get(k).cloned().unwrap_or(V::Unknown),
                 Arg::Unknown => V::Unknown,
             })
             .collect();

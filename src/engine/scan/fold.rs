@@ -419,6 +419,12 @@ impl<'s> Env<'s> {
                     .map(
                         |a| match a.as_expression().map(|e| e.without_parentheses()) {
                             Some(Expression::NumericLiteral(n)) => super::eval::Arg::Num(n.value),
+                            Some(e @ Expression::Identifier(i)) => match self.fold_d(e, src, d) {
+                                Some(f) => super::eval::Arg::Str(f.value),
+                                None => self
+                                    .ref_key(i)
+                                    .map_or(super::eval::Arg::Unknown, super::eval::Arg::Ref),
+                            },
                             Some(e) => self
                                 .fold_d(e, src, d)
                                 .map_or(super::eval::Arg::Unknown, |f| {
@@ -818,10 +824,8 @@ impl<'s> Env<'s> {
                 let a = self.resolve_d(&c.consequent, src, d);
                 let b = self.resolve_d(&c.alternate, src, d);
                 let stand_in = |e: &Expression| {
-                    matches!(
-                        e.without_parentheses(),
-                        Expression::ThisExpression(_) | Expression::ObjectExpression(_)
-                    )
+                    matches!(e.without_parentheses(), Expression::ObjectExpression(_))
+                        || this_idiom(e)
                 };
                 let pick = match (a, b) {
                     (Some(x), Some(y)) if x.path == y.path => x,
@@ -848,6 +852,21 @@ impl<'s> Env<'s> {
                 let b = self.resolve_d(&l.right, src, d);
                 let code = |p: &str| matches!(p, "eval" | "execScript");
                 match (a, b) {
+                    // (function () { return this })() || globalThis
+                    (None, Some(y)) if is_global_object(&y.path) && this_idiom(&l.left) => {
+                        Some(Sym {
+                            hidden: true,
+                            plain: false,
+                            ..y
+                        })
+                    }
+                    (Some(x), None) if is_global_object(&x.path) && this_idiom(&l.right) => {
+                        Some(Sym {
+                            hidden: true,
+                            plain: false,
+                            ..x
+                        })
+                    }
                     (Some(x), Some(y)) if x.path == y.path || (code(&x.path) && code(&y.path)) => {
                         Some(Sym {
                             path: if code(&x.path) { "eval".into() } else { x.path },
@@ -930,6 +949,31 @@ impl<'s> Env<'s> {
         }
         let o = self.resolve_d(obj, src, d)?;
         Some(extend(o, &key.value, key.hidden))
+    }
+}
+
+/// `this`, `(function () { return this })()`, `Function('return this')()`: the global
+/// object at the top level of a script.
+pub fn this_idiom(e: &Expression) -> bool {
+    match e.without_parentheses() {
+        Expression::ThisExpression(_) => true,
+        Expression::CallExpression(c) if c.arguments.is_empty() => {
+            match c.callee.without_parentheses() {
+                Expression::FunctionExpression(f) => f.body.as_ref().is_some_and(|b| {
+                    matches!(b.statements.as_slice(), [Statement::ReturnStatement(r)]
+                        if matches!(r.argument.as_ref().map(|a| a.without_parentheses()),
+                            Some(Expression::ThisExpression(_))))
+                }),
+                Expression::CallExpression(inner) => matches!(
+                    (inner.callee.without_parentheses(), inner.arguments.first()),
+                    (Expression::Identifier(f), Some(Argument::StringLiteral(s)))
+                        if f.name == "Function"
+                            && s.value.trim().trim_end_matches(';') == "return this"
+                ),
+                _ => false,
+            }
+        }
+        _ => false,
     }
 }
 

@@ -191,7 +191,8 @@ impl Evidence {
             | RuleId::HomoglyphIdentifier
             | RuleId::HiddenWhitespace
             | RuleId::DeepNesting
-            | RuleId::HiddenExecution => Evidence::Obfuscation,
+            | RuleId::HiddenExecution
+            | RuleId::ObfuscationFlattening => Evidence::Obfuscation,
             r if r.rule().score == r.rule().package => Evidence::Signal,
             _ => return None,
         })
@@ -398,6 +399,19 @@ fn scan_with_hash(source: &str, sha256: String, opts: &ScanOptions) -> Report {
                 hex_names = o.hex_names;
                 first_hex = o.first_hex;
                 decoded = o.decoded;
+                if o.symbol_names >= 10 && o.coercions >= 2 {
+                    // jjencode's family with renamed tables: only `$`/`_` names, letters from
+                    // coerced literals
+                    raws.push(Raw::new(
+                        RuleId::ObfuscationJjencode,
+                        0,
+                        0,
+                        format!(
+                            "{} `$`/`_`-only names, {} coerced literals",
+                            o.symbol_names, o.coercions
+                        ),
+                    ));
+                }
                 metrics.minified = info.longest_line >= 500 && o.avg_ident_len < 3.5;
             }
             None => parse_error = Some("the syntax pass could not run".to_string()),
@@ -452,6 +466,8 @@ struct SyntaxOut {
     hex_names: u32,
     first_hex: Option<(u32, u32)>,
     decoded: String,
+    symbol_names: u32,
+    coercions: u32,
 }
 
 /// Parses once (script first, module as fallback) and visits once.
@@ -563,6 +579,8 @@ fn syntax_out(v: ast::AstScan<'_>, parse_error: Option<String>) -> SyntaxOut {
         complexity: v.shape.complexity,
         hex_names: v.shape.hex_names,
         first_hex: v.shape.first_hex.map(|s| (s.start, s.end)),
+        symbol_names: v.shape.symbol_names,
+        coercions: v.shape.coercions,
         findings: v.findings,
         strings: v.string_spans,
         decoded: v.decoded,
@@ -805,27 +823,57 @@ pub fn score_of(r: &Raw, context: ScanContext) -> (u8, Vec<Evidence>) {
 /// obfuscation in its own right; a miner's names count only with its behaviour (the
 /// detectors report the names as `miner-name` and the behaviour through `Evidence`).
 fn post_rules(raws: &mut Vec<Raw>) {
+    let exec = |r: &Raw| {
+        matches!(
+            r.rule,
+            RuleId::EvalDirect
+                | RuleId::EvalIndirect
+                | RuleId::FunctionConstructor
+                | RuleId::TimerString
+                | RuleId::EncodedExec
+                | RuleId::ChildProcess
+                | RuleId::ChildProcessDetached
+                | RuleId::VmRun
+                | RuleId::DomCodeInjection
+                | RuleId::ProcessBinding
+                | RuleId::ConstructorChain
+        ) && !r.dead
+    };
+    // A computed module name is execution only inside obfuscated code.
+    let exec_in_family = |r: &Raw| {
+        exec(r) || (matches!(r.rule, RuleId::RequireDynamic | RuleId::DynamicImport) && !r.dead)
+    };
+    let family = raws.iter().any(|r| {
+        matches!(
+            r.rule,
+            RuleId::ObfuscationHexNames
+                | RuleId::ObfuscationStringArray
+                | RuleId::ObfuscationFlattening
+                | RuleId::ObfuscationPacker
+                | RuleId::ObfuscationJjencode
+                | RuleId::ObfuscationJsfuck
+                | RuleId::TrojanSource
+                | RuleId::InvisibleChar
+        )
+    });
+    // Execution whose name or code is hidden (folded, escaped, decoded), or any execution
+    // in code shaped by an obfuscator, is obfuscation that hides execution.
     let hidden_exec = raws.iter().find(|r| {
-        !r.dead
+        (exec(r)
             && (r.rule == RuleId::EncodedExec
-                || (r.hidden || r.evidence.contains(&Evidence::Decoded))
-                    && matches!(
-                        r.rule,
-                        RuleId::EvalDirect
-                            | RuleId::EvalIndirect
-                            | RuleId::FunctionConstructor
-                            | RuleId::TimerString
-                            | RuleId::ChildProcess
-                            | RuleId::ChildProcessDetached
-                            | RuleId::VmRun
-                            | RuleId::ProcessBinding
-                    )
-                    && r.evidence.contains(&Evidence::Decoded))
+                || r.hidden
+                || r.evidence.contains(&Evidence::Decoded)))
+            || (family && exec_in_family(r))
     });
     if let Some(h) = hidden_exec {
-        let detail = format!("`{}` behind decoded text", h.rule);
+        let detail = format!("`{}` behind concealment", h.rule);
         let mut raw = Raw::new(RuleId::HiddenExecution, h.start, h.end, detail);
-        raw.evidence.push(Evidence::Decoded);
+        raw.evidence
+            .push(if h.evidence.contains(&Evidence::Decoded) {
+                Evidence::Decoded
+            } else {
+                Evidence::HiddenName
+            });
         raws.push(raw);
     }
 }

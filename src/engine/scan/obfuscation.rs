@@ -344,6 +344,22 @@ fn unicode_rules(src: &str, strings: &[(u32, u32)], out: &mut Vec<Raw>) {
             _ => continue,
         };
         if in_spans(strings, i as u32) {
+            // A bidi override inside a string that also holds comment-like text makes the
+            // literal read as code ending in a comment (the "stretched string" shape).
+            if rule == RuleId::TrojanSource && bidi == 0 {
+                let at = strings.partition_point(|s| s.0 <= i as u32);
+                let lit = at
+                    .checked_sub(1)
+                    .and_then(|k| strings.get(k))
+                    .and_then(|&(a, b)| src.get(a as usize..b as usize))
+                    .unwrap_or("");
+                if lit.contains("//") || lit.contains("/*") {
+                    bidi += 1;
+                    let detail =
+                        format!("U+{:04X} inside a string that reads as a comment", c as u32);
+                    out.push(raw(rule, i, i + c.len_utf8(), detail));
+                }
+            }
             continue;
         }
         let n = if rule == RuleId::TrojanSource {

@@ -210,6 +210,9 @@ rules! {
     DomCodeInjection = "dom-code-injection", "SB1048", C::CodeGeneration, 80, 45, S::High,
         "Runs code through the page: a script element's text or src, a Blob/data URL worker, or `javascript:`",
         "Load only reviewed scripts; never build script text at run time.";
+    ObfuscationFlattening = "obfuscation-flattening", "SB1049", C::Obfuscation, 65, 65, S::High,
+        "Control flow flattened into a dispatch loop driven by an order string",
+        "Refuse obfuscated code; ask for readable source.";
 }
 
 impl RuleId {

@@ -126,10 +126,11 @@ impl AstScan<'_> {
     fn check_code_arg(&mut self, args: &[Argument], span: Span, what: &str) -> bool {
         self.check_evaluated_code(args, span);
         // eval(atob(…)), Function(Buffer.from(…).toString())
+        // eval(decode(BLOB)) with a decoder of the code's own, run by the evaluator
         if args
             .iter()
             .filter_map(|a| a.as_expression())
-            .any(|a| self.has_decoder(a))
+            .any(|a| self.has_decoder(a) || self.fold(a).is_some_and(|f| f.decoded))
         {
             let f = args
                 .iter()
@@ -143,6 +144,7 @@ impl AstScan<'_> {
     }
 
     pub(super) fn check_call(&mut self, c: &CallExpression<'_>) {
+        self.check_packer_shape(c);
         let callee = c.callee.without_parentheses();
         if let Expression::Identifier(id) = callee {
             if id.name == "eval" {
@@ -363,6 +365,33 @@ impl AstScan<'_> {
             }
         }
         self.check_net_sink(c, Some(&sym));
+    }
+
+    /// The packer family's call, whatever its parameters are named: an unpacker applied to
+    /// (a packed string, a radix, a word count, `'w1|w2|…'.split('|')`, …).
+    fn check_packer_shape(&mut self, c: &CallExpression<'_>) {
+        let a = |i: usize| c.arguments.get(i).and_then(|a| a.as_expression());
+        let packed = a(0).is_some_and(|e| matches!(e.without_parentheses(), Expression::StringLiteral(s) if s.value.len() >= 16));
+        let num = |e: Option<&Expression>| {
+            matches!(
+                e.map(|e| e.without_parentheses()),
+                Some(Expression::NumericLiteral(_))
+            )
+        };
+        let radix = a(1).is_some_and(|e| {
+            matches!(e.without_parentheses(), Expression::NumericLiteral(n) if (10.0..=95.0).contains(&n.value))
+        });
+        let words = a(3).is_some_and(|e| {
+            let Expression::CallExpression(s) = e.without_parentheses() else {
+                return false;
+            };
+            s.callee.as_member_expression().and_then(|m| m.static_property_name()) == Some("split")
+                && matches!(s.arguments.first(), Some(Argument::StringLiteral(sep)) if sep.value == "|")
+        });
+        if packed && radix && num(a(2)) && words {
+            let detail = "an unpacker applied to (payload, radix, count, words)".to_string();
+            self.add(RuleId::ObfuscationPacker, c.span, None, detail);
+        }
     }
 
     /// Code run through the vm module or the module compiler; decoded code is evidence.

@@ -132,6 +132,40 @@ impl<'s> AstScan<'s> {
         }
     }
 
+    /// `switch (order[i++])` over `'3|1|0|2'.split('|')` with cases that `continue`: control
+    /// flow flattened by an obfuscator (a state machine switches on its state, not on the
+    /// next entry of a shuffled order string).
+    fn check_flattening(&mut self, it: &SwitchStatement<'_>) {
+        let Expression::ComputedMemberExpression(m) = it.discriminant.without_parentheses() else {
+            return;
+        };
+        if !matches!(
+            m.expression.without_parentheses(),
+            Expression::UpdateExpression(_)
+        ) {
+            return;
+        }
+        let order = match m.object.without_parentheses() {
+            Expression::Identifier(id) => match self.env.alias(id) {
+                Some(fold::Alias::Arr(a)) => Some(a.clone()),
+                _ => None,
+            },
+            other => self.env.fold_array_expr(other, self.src),
+        };
+        let Some(order) = order else {
+            return;
+        };
+        let continues = it
+            .cases
+            .iter()
+            .filter(|c| matches!(c.consequent.last(), Some(Statement::ContinueStatement(_))))
+            .count();
+        if order.len() >= 3 && continues >= 3 {
+            let detail = format!("{} steps dispatched by an order string", order.len());
+            self.add(RuleId::ObfuscationFlattening, it.span, None, detail);
+        }
+    }
+
     /// Lets names resolve through the constant evaluator's results.
     pub fn attach_evaluator(
         &mut self,
@@ -261,6 +295,9 @@ impl<'a> Visit<'a> for AstScan<'_> {
                 );
             }
             Expression::UnaryExpression(u) => self.check_unary(u),
+            Expression::BinaryExpression(b) if b.operator == BinaryOperator::Addition => {
+                self.shape.coercion(b)
+            }
             Expression::ImportExpression(i) => self.check_dynamic_import(i),
             _ => {}
         }
@@ -365,11 +402,13 @@ impl<'a> Visit<'a> for AstScan<'_> {
 
     fn visit_binding_identifier(&mut self, it: &BindingIdentifier<'a>) {
         let name = it.name.as_str();
+        self.shape.symbol_name(name);
         self.count_binding(name);
         self.ident(name, it.span, true);
     }
 
     fn visit_identifier_reference(&mut self, it: &IdentifierReference<'a>) {
+        self.shape.symbol_name(it.name.as_str());
         self.ident(it.name.as_str(), it.span, false);
     }
 
@@ -378,6 +417,12 @@ impl<'a> Visit<'a> for AstScan<'_> {
         if !it.name.is_ascii() {
             self.ident(it.name.as_str(), it.span, false);
         }
+        self.shape.symbol_name(it.name.as_str());
+    }
+
+    fn visit_switch_statement(&mut self, it: &SwitchStatement<'a>) {
+        self.check_flattening(it);
+        walk::walk_switch_statement(self, it);
     }
 }
 
