@@ -399,6 +399,7 @@ impl<'a> Evaluator<'a> {
                 "Number" => V::Builtin("Number"),
                 "parseInt" => V::Builtin("parseInt"),
                 "Buffer" => V::Builtin("Buffer"),
+                "JSON" => V::Builtin("JSON"),
                 "Object" => V::Builtin("Object"),
                 "Math" => V::Builtin("Math"),
                 "unescape" | "decodeURIComponent" => V::Builtin("unescape"),
@@ -680,6 +681,12 @@ impl<'a> Evaluator<'a> {
                 // A buffer is kept as its decoded text; `.toString()` returns it.
                 out.map_or(V::Unknown, |s| self.made(s))
             }
+            "JSON.parse" => match a0.to_str() {
+                Some(s) if s.len() <= MAX_FOLD => serde_json::from_str::<serde_json::Value>(&s)
+                    .ok()
+                    .map_or(V::Unknown, |j| from_json(&j, 0)),
+                _ => V::Unknown,
+            },
             "Math.floor" => a0.to_num().map_or(V::Unknown, |n| V::Num(n.floor())),
             "Math.abs" => a0.to_num().map_or(V::Unknown, |n| V::Num(n.abs())),
             _ => V::Unknown,
@@ -728,6 +735,7 @@ impl<'a> Evaluator<'a> {
                 }
                 (&"Object", V::Str(k)) if &**k == "create" => V::Builtin("Object.create"),
                 (&"Buffer", V::Str(k)) if &**k == "from" => V::Builtin("Buffer.from"),
+                (&"JSON", V::Str(k)) if &**k == "parse" => V::Builtin("JSON.parse"),
                 (&"Math", V::Str(k)) if &**k == "floor" => V::Builtin("Math.floor"),
                 (&"Math", V::Str(k)) if &**k == "abs" => V::Builtin("Math.abs"),
                 _ => V::Unknown,
@@ -1314,6 +1322,31 @@ impl<'a> Evaluator<'a> {
             },
             _ => V::Unknown,
         }
+    }
+}
+
+/// A parsed JSON value as an evaluator value (bounded depth).
+fn from_json(j: &serde_json::Value, depth: u32) -> V {
+    if depth > 16 {
+        return V::Unknown;
+    }
+    match j {
+        serde_json::Value::Null => V::Null,
+        serde_json::Value::Bool(b) => V::Bool(*b),
+        serde_json::Value::Number(n) => n.as_f64().map_or(V::Unknown, V::Num),
+        serde_json::Value::String(s) => V::str(s),
+        serde_json::Value::Array(a) => V::Arr(Rc::new(RefCell::new(
+            a.iter()
+                .take(MAX_ARRAY)
+                .map(|x| from_json(x, depth + 1))
+                .collect(),
+        ))),
+        serde_json::Value::Object(o) => V::Obj(Rc::new(RefCell::new(
+            o.iter()
+                .take(MAX_ARRAY)
+                .map(|(k, v)| (k.clone(), from_json(v, depth + 1)))
+                .collect(),
+        ))),
     }
 }
 

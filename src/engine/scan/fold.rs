@@ -387,6 +387,17 @@ impl<'s> Env<'s> {
                 _ => None,
             },
             Expression::CallExpression(c) => self.fold_call(c, src, d),
+            // T[3] with T a constant table
+            Expression::ComputedMemberExpression(m) => {
+                let i: usize = self.fold_d(&m.expression, src, d)?.value.parse().ok()?;
+                let table = self.fold_array(&m.object, src, d)?;
+                let v = table.get(i)?.clone();
+                Some(Folded {
+                    value: v,
+                    hidden: true,
+                    decoded: false,
+                })
+            }
             _ => None,
         }
     }
@@ -918,6 +929,14 @@ impl<'s> Env<'s> {
                     }
                     _ => {}
                 }
+                // `f.bind(this)` is `f`.
+                if let Some(p) = callee.path.strip_suffix(".bind") {
+                    return Some(Sym {
+                        path: p.to_string(),
+                        plain: false,
+                        ..callee
+                    });
+                }
                 // Member-like calls (Reflect.get) fall through to member_view below.
                 if callee.path != "Reflect.get" {
                     return None;
@@ -1093,6 +1112,7 @@ pub fn is_require_path(p: &str) -> bool {
             | "module.constructor._load"
             | "module:module._load"
             | "module:module.createRequire"
+            | "process.getBuiltinModule"
     )
 }
 

@@ -280,6 +280,7 @@ impl AstScan<'_> {
                 }
                 if path == "Object.assign" {
                     self.check_builtin_arg(c, &sym);
+                    self.check_env_assign(c);
                 }
             }
             "Object.defineProperty"
@@ -365,6 +366,36 @@ impl AstScan<'_> {
             }
         }
         self.check_net_sink(c, Some(&sym));
+    }
+
+    /// `Object.assign(process.env, { LD_PRELOAD: … })`.
+    fn check_env_assign(&mut self, c: &CallExpression<'_>) {
+        let mut args = c.arguments.iter().filter_map(|a| a.as_expression());
+        if !args
+            .next()
+            .and_then(|a| self.resolve(a))
+            .is_some_and(|s| s.path == "process.env")
+        {
+            return;
+        }
+        for a in args {
+            let Expression::ObjectExpression(o) = a.without_parentheses() else {
+                continue;
+            };
+            for p in &o.properties {
+                if let ObjectPropertyKind::ObjectProperty(p) = p {
+                    if let Some(k) = p
+                        .key
+                        .static_name()
+                        .filter(|k| super::members::is_tamper_var(k))
+                    {
+                        let detail = format!("sets `{k}`");
+                        self.add(RuleId::EnvTamper, c.span, None, detail);
+                        return;
+                    }
+                }
+            }
+        }
     }
 
     /// The packer family's call, whatever its parameters are named: an unpacker applied to

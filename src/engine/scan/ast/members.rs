@@ -8,13 +8,73 @@ use crate::engine::scan::RuleId;
 use oxc_ast::ast::*;
 use oxc_span::GetSpan;
 
+/// What reading `process.<key>` means (`None`: nothing the scanner reports).
+fn process_key(key: &str) -> Option<RuleId> {
+    Some(match key {
+        "env" => RuleId::ProcessEnvRead,
+        "binding" | "_linkedBinding" | "dlopen" => RuleId::ProcessBinding,
+        "getBuiltinModule"
+        | "report"
+        | "setuid"
+        | "setgid"
+        | "seteuid"
+        | "setegid"
+        | "setgroups"
+        | "initgroups"
+        | "setUncaughtExceptionCaptureCallback"
+        | "permission"
+        | "chdir"
+        | "umask"
+        | "argv"
+        | "execArgv"
+        | "execPath"
+        | "cwd"
+        | "pid"
+        | "ppid"
+        | "title"
+        | "memoryUsage"
+        | "resourceUsage"
+        | "cpuUsage"
+        | "uptime"
+        | "execve" => RuleId::ProcessInternals,
+        _ => return None,
+    })
+}
+
+/// Environment variables that make later processes load code or trust anything.
+const TAMPER_VARS: &[&str] = &[
+    "LD_PRELOAD",
+    "LD_LIBRARY_PATH",
+    "DYLD_INSERT_LIBRARIES",
+    "DYLD_LIBRARY_PATH",
+    "NODE_OPTIONS",
+    "NODE_PATH",
+    "NODE_TLS_REJECT_UNAUTHORIZED",
+    "NODE_EXTRA_CA_CERTS",
+    "BASH_ENV",
+    "PROMPT_COMMAND",
+    "GIT_SSH_COMMAND",
+    "PYTHONSTARTUP",
+];
+
+/// Whether setting `name` in the environment injects code into later processes.
+pub(super) fn is_tamper_var(name: &str) -> bool {
+    TAMPER_VARS.contains(&name)
+}
+
 impl AstScan<'_> {
     pub(super) fn check_member(&mut self, e: &Expression<'_>) {
         if let Some(m) = e.as_member_expression() {
             if let Some(k) = fold::cheap_key(m, self.src) {
+                if let Some(rule) = process_key(k) {
+                    self.check_process_member(e, m, k, rule);
+                    return;
+                }
                 if k != "constructor" && k != "mainModule" && k != "value" {
                     return;
                 }
+            } else {
+                self.check_process_table(e, m);
             }
         }
         let Some((obj, key)) = self.env.member_view(e, self.src, 0) else {
@@ -38,6 +98,13 @@ impl AstScan<'_> {
         let Some(sym) = self.resolve(e) else {
             return;
         };
+        if let Some(k) = sym.path.strip_prefix("process.") {
+            if let Some(rule) = process_key(k).filter(|_| sym.hidden) {
+                let detail = format!("reaches `process.{k}`");
+                self.add_sym(rule, span, &sym, detail);
+                return;
+            }
+        }
         match sym.path.as_str() {
             "process.mainModule" => {
                 self.add_sym(RuleId::ProcessMainmodule, span, &sym, String::new());
@@ -51,6 +118,76 @@ impl AstScan<'_> {
         }
     }
 
+    /// `process.env`, `process.report`, … spelled plainly: the object must be the host's
+    /// `process` (a local named `process` is not).
+    fn check_process_member(
+        &mut self,
+        e: &Expression<'_>,
+        m: &MemberExpression<'_>,
+        key: &str,
+        rule: RuleId,
+    ) {
+        let Some(obj) = self.resolve(m.object()) else {
+            return;
+        };
+        if obj.path != "process" {
+            return;
+        }
+        // process.binding(…) and friends are reported at the call.
+        if rule == RuleId::ProcessBinding && !obj.hidden {
+            return;
+        }
+        let sym = fold::extend(obj, key, false);
+        let detail = format!("reaches `process.{key}`");
+        self.add_sym(rule, e.span(), &sym, detail);
+    }
+
+    /// `process[T[i]]` with `T` a constant table: the key is one of the table's entries, so
+    /// every dangerous entry is a possible reach (and the table is concealment).
+    fn check_process_table(&mut self, e: &Expression<'_>, m: &MemberExpression<'_>) {
+        let MemberExpression::ComputedMemberExpression(c) = m else {
+            return;
+        };
+        let Expression::ComputedMemberExpression(idx) = c.expression.without_parentheses() else {
+            return;
+        };
+        let Some(table) = self.env.fold_array_expr(&idx.object, self.src) else {
+            return;
+        };
+        if !self.resolve(&c.object).is_some_and(|o| o.path == "process") {
+            return;
+        }
+        for k in table.iter().filter(|k| process_key(k).is_some()).take(4) {
+            let rule = process_key(k).unwrap_or(RuleId::ProcessInternals);
+            let detail = format!("may reach `process.{k}` (a key from a table)");
+            let f = Folded {
+                value: format!("process.{k}"),
+                hidden: true,
+                decoded: false,
+            };
+            self.add(rule, e.span(), Some(&f), detail);
+        }
+    }
+
+    /// `process.env.NODE_OPTIONS = …`: environment tampering.
+    fn check_env_write(&mut self, m: &MemberExpression<'_>, span: oxc_span::Span) -> bool {
+        let Some(key) = self.env.member_key(m, self.src, 0) else {
+            return false;
+        };
+        if !TAMPER_VARS.contains(&key.value.as_str()) {
+            return false;
+        }
+        if !self
+            .resolve(m.object())
+            .is_some_and(|o| o.path == "process.env")
+        {
+            return false;
+        }
+        let detail = format!("sets `{}`", key.value);
+        self.add(RuleId::EnvTamper, span, Some(&key), detail);
+        true
+    }
+
     pub(super) fn check_assign(&mut self, a: &AssignmentExpression<'_>) {
         let (AssignmentTarget::StaticMemberExpression(_)
         | AssignmentTarget::ComputedMemberExpression(_)) = &a.left
@@ -61,6 +198,9 @@ impl AstScan<'_> {
             return;
         };
         let span = a.span;
+        if self.check_env_write(m, span) {
+            return;
+        }
         // script.text = …, script.src = 'data:…': code handed to the page
         if let Expression::Identifier(id) = m.object().without_parentheses() {
             let script = self

@@ -44,6 +44,18 @@ fn module_rule(name: &str) -> Option<RuleId> {
             RuleId::RequireDangerous
         }
         "http" | "https" | "http2" | "net" | "dgram" | "dns" | "tls" => RuleId::NetworkModule,
+        "module" => RuleId::RequireDangerous,
+        "os"
+        | "process"
+        | "readline"
+        | "tty"
+        | "perf_hooks"
+        | "async_hooks"
+        | "diagnostics_channel"
+        | "trace_events"
+        | "zlib"
+        | "sqlite"
+        | "constants" => RuleId::RequireHost,
         _ => return None,
     })
 }
