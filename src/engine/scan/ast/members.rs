@@ -66,6 +66,10 @@ impl AstScan<'_> {
     pub(super) fn check_member(&mut self, e: &Expression<'_>) {
         if let Some(m) = e.as_member_expression() {
             if let Some(k) = fold::cheap_key(m, self.src) {
+                if matches!(k, "main" | "parent" | "children") {
+                    self.check_module_graph(e, m, k);
+                    return;
+                }
                 if let Some(rule) = process_key(k) {
                     self.check_process_member(e, m, k, rule);
                     return;
@@ -115,6 +119,42 @@ impl AstScan<'_> {
                 self.add_sym(RuleId::FunctionConstructor, span, &sym, String::new())
             }
             _ => {}
+        }
+    }
+
+    /// `require.main`, `module.parent`, `module.children`: the host's module graph, from
+    /// which a plugin reaches the application's own modules and their exports.
+    fn check_module_graph(&mut self, e: &Expression<'_>, m: &MemberExpression<'_>, key: &str) {
+        let obj = m.object().without_parentheses();
+        let root = match obj {
+            Expression::Identifier(id)
+                if self
+                    .env
+                    .ref_key(id)
+                    .is_some_and(|k| self.module_objs.contains(&k)) =>
+            {
+                "module".to_string()
+            }
+            _ => match self.resolve(obj) {
+                Some(s) => s.path,
+                None => return,
+            },
+        };
+        let hit = match key {
+            "main" => root == "require" || root == "module:module",
+            _ => root == "module",
+        };
+        // `require.main === module`, `if (!module.parent)`: is this file the entry point?
+        let span = e.span();
+        let before = self.src[..span.start as usize].trim_end();
+        let after = self.src[span.end as usize..].trim_start();
+        let test = before.ends_with('!')
+            || before.ends_with("==")
+            || after.starts_with("==")
+            || after.starts_with("!=");
+        if hit && !test {
+            let detail = format!("reads `{root}.{key}`");
+            self.add(RuleId::ModuleGraph, e.span(), None, detail);
         }
     }
 
@@ -188,6 +228,33 @@ impl AstScan<'_> {
         true
     }
 
+    /// `img.src = url + cookie` sends a GET; `field.value = secret` is what a form sends.
+    fn check_element_write(&mut self, m: &MemberExpression<'_>, a: &AssignmentExpression<'_>) {
+        let Expression::Identifier(id) = m.object().without_parentheses() else {
+            return;
+        };
+        let Some(el) = self
+            .env
+            .ref_key(id)
+            .and_then(|k| self.elements.get(&k).copied())
+        else {
+            return;
+        };
+        match (el, m.static_property_name()) {
+            (super::Element::Image, Some("src")) => {
+                if let Some(secret) = self.mentions_secret_expr(&a.right) {
+                    self.exfiltration(a.span, secret, "an image's src");
+                }
+            }
+            (super::Element::Field, Some("value")) => {
+                if let Some(secret) = self.mentions_secret_expr(&a.right) {
+                    self.form_secret = Some(secret);
+                }
+            }
+            _ => {}
+        }
+    }
+
     pub(super) fn check_assign(&mut self, a: &AssignmentExpression<'_>) {
         let (AssignmentTarget::StaticMemberExpression(_)
         | AssignmentTarget::ComputedMemberExpression(_)) = &a.left
@@ -201,6 +268,7 @@ impl AstScan<'_> {
         if self.check_env_write(m, span) {
             return;
         }
+        self.check_element_write(m, a);
         // script.text = …, script.src = 'data:…': code handed to the page
         if let Expression::Identifier(id) = m.object().without_parentheses() {
             let script = self
@@ -237,8 +305,18 @@ impl AstScan<'_> {
         }
         // Walk the chain of keys from the outside in.
         let mut keys: Vec<Folded> = Vec::new();
-        if let Some(k) = self.env.member_key(m, self.src, 0) {
-            keys.push(k);
+        // The written key, known or not (`o[k][name] = v` writes through `k` either way).
+        keys.push(self.env.member_key(m, self.src, 0).unwrap_or(Folded {
+            value: "?".into(),
+            hidden: false,
+            decoded: false,
+        }));
+        if matches!(m, MemberExpression::ComputedMemberExpression(c)
+            if self.env.fold(&c.expression, self.src).is_none())
+        {
+            if let Some(top) = self.writers.last_mut() {
+                top.0 += 1;
+            }
         }
         let mut obj = m.object();
         let mut steps = 0;

@@ -30,6 +30,12 @@ static SENSITIVE_PATH: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// Text that writes through the prototype chain when used as a key path.
+pub(super) fn polluting_text(t: &str) -> bool {
+    t.len() < 1 << 20
+        && (t.contains("__proto__") || (t.contains("constructor") && t.contains("prototype")))
+}
+
 /// Most decoded text kept per file for the text-level rules.
 const MAX_DECODED_TEXT: usize = 64 * 1024;
 
@@ -71,6 +77,17 @@ fn is_builtin_target(path: &str) -> bool {
     BUILTINS.contains(&base) || fold::is_global_object(path)
 }
 
+/// A page element that makes a request once set up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Element {
+    /// `new Image()`, `createElement('img')`: setting `src` sends a GET.
+    Image,
+    /// `createElement('form')`: `submit()` sends its fields to its `action`.
+    Form,
+    /// `createElement('input' | 'textarea')`: a value a form sends.
+    Field,
+}
+
 /// The syntax-level scanner state.
 pub struct AstScan<'s> {
     src: &'s str,
@@ -87,8 +104,27 @@ pub struct AstScan<'s> {
     /// Bindings holding code made from text (a Blob of it, its object URL); true when the
     /// text was decoded.
     code_values: FxHashMap<fold::Key, bool>,
+    /// Per function being visited: (computed-key writes, mentions of `__proto__`/…).
+    writers: Vec<(u32, u32)>,
+    /// Functions that write computed key paths without guarding against `__proto__`.
+    path_writers: FxHashSet<fold::Key>,
+    /// The function expression just left was an unguarded writer (for `const f = …`).
+    last_writer_unguarded: bool,
+    /// Bindings whose initial value carries a polluting key.
+    polluting: FxHashSet<fold::Key>,
     /// Bindings holding a `<script>` element the code created.
     scripts: FxHashSet<fold::Key>,
+    /// Bindings declared with a value that is not a function the code wrote
+    /// (`const F = x.constructor`, `const { value: F } = d`): where such a value came from
+    /// is not in sight.
+    value_bindings: FxHashSet<fold::Key>,
+    /// Bindings holding a page element that sends a request when set up: an image whose
+    /// `src` is set, a form that is submitted, a form field.
+    elements: FxHashMap<fold::Key, Element>,
+    /// Secret data the code put into a form field it created.
+    form_secret: Option<finder::Secret>,
+    /// Bindings holding the host's `module` object (`let m = module`, walked up by `m.parent`).
+    module_objs: FxHashSet<fold::Key>,
     /// Text decoded from the code's constants (bounded), for the text-level rules.
     pub decoded: String,
     /// Bindings that hold a network client (`new WebSocket`, `https.request(…)`).
@@ -137,7 +173,15 @@ impl<'s> AstScan<'s> {
             clients: FxHashSet::default(),
             decoded: String::new(),
             code_values: FxHashMap::default(),
+            writers: Vec::new(),
+            path_writers: FxHashSet::default(),
+            last_writer_unguarded: false,
+            polluting: FxHashSet::default(),
             scripts: FxHashSet::default(),
+            value_bindings: FxHashSet::default(),
+            elements: FxHashMap::default(),
+            form_secret: None,
+            module_objs: FxHashSet::default(),
             bindings: FxHashMap::default(),
             assigned: FxHashSet::default(),
             shape: Shape::default(),
@@ -175,6 +219,48 @@ impl<'s> AstScan<'s> {
         if order.len() >= 3 && continues >= 3 {
             let detail = format!("{} steps dispatched by an order string", order.len());
             self.add(RuleId::ObfuscationFlattening, it.span, None, detail);
+        }
+    }
+
+    /// Leaves a function: one that writes computed keys and never mentions `__proto__`,
+    /// `constructor` or `prototype` is an unguarded path writer (a deep set, merge, unflatten
+    /// or query parser); what its callbacks do counts as its own.
+    fn leave_writer(&mut self, id: Option<&BindingIdentifier<'_>>) {
+        let Some((writes, guards)) = self.writers.pop() else {
+            return;
+        };
+        if let Some(parent) = self.writers.last_mut() {
+            parent.0 += writes;
+            parent.1 += guards;
+        }
+        if writes > 0 && guards == 0 {
+            if let Some(id) = id {
+                let k = self.env.binding_key(id);
+                self.path_writers.insert(k);
+            }
+            self.last_writer_unguarded = true;
+        } else {
+            self.last_writer_unguarded = false;
+        }
+    }
+
+    /// Whether an argument carries a polluting key (`__proto__`, `constructor.prototype`),
+    /// in its own text or in the value of the name it reads.
+    pub(super) fn polluting_arg(&self, e: &Expression<'_>) -> bool {
+        let text = fold::raw(self.src, oxc_span::GetSpan::span(e));
+        if polluting_text(text) {
+            return true;
+        }
+        let mut root = e.without_parentheses();
+        while let Some(m) = root.as_member_expression() {
+            root = m.object().without_parentheses();
+        }
+        match root {
+            Expression::Identifier(id) => self
+                .env
+                .ref_key(id)
+                .is_some_and(|k| self.polluting.contains(&k)),
+            _ => self.fold(e).is_some_and(|f| polluting_text(&f.value)),
         }
     }
 
@@ -260,7 +346,13 @@ impl<'s> AstScan<'s> {
     fn module_finding(&mut self, name: &Folded, span: Span) {
         if let Some(rule) = module_rule(&name.value) {
             let detail = format!("loads `{}`", fold::module_name(&name.value));
-            self.add(rule, span, Some(name), detail);
+            self.add(rule, span, Some(name), detail.clone());
+            // A host module loaded under a hidden name is module loading that conceals
+            // itself, whatever the module then does.
+            if name.hidden && rule.rule().category != crate::engine::Category::ModuleLoading {
+                let detail = format!("{detail} under a hidden name");
+                self.add(RuleId::RequireHost, span, Some(name), detail);
+            }
         }
     }
 }
@@ -342,8 +434,16 @@ impl<'a> Visit<'a> for AstScan<'_> {
     }
 
     fn visit_function(&mut self, f: &Function<'a>, flags: oxc_syntax::scope::ScopeFlags) {
+        self.writers.push((0, 0));
         walk::walk_function(self, f, flags);
+        self.leave_writer(f.id.as_ref());
         self.bind_decoder_function(f);
+    }
+
+    fn visit_arrow_function_expression(&mut self, f: &ArrowFunctionExpression<'a>) {
+        self.writers.push((0, 0));
+        walk::walk_arrow_function_expression(self, f);
+        self.leave_writer(None);
     }
 
     fn visit_call_expression(&mut self, c: &CallExpression<'a>) {
@@ -392,6 +492,11 @@ impl<'a> Visit<'a> for AstScan<'_> {
     }
 
     fn visit_string_literal(&mut self, it: &StringLiteral<'a>) {
+        if matches!(it.value.as_str(), "__proto__" | "constructor" | "prototype") {
+            if let Some(top) = self.writers.last_mut() {
+                top.1 += 1;
+            }
+        }
         self.string_spans.push((it.span.start, it.span.end));
         self.check_sensitive_path(it.value.as_str(), it.span);
     }
