@@ -668,3 +668,37 @@ fn require_passed_into_a_function() {
     );
     assert_eq!(r.verdict, Verdict::Allow, "{:?}", rule_ids(&r));
 }
+
+#[test]
+fn path_writers_of_the_codes_own_fed_a_prototype_path() {
+    let setter = "function putIn(o, path, v) { const ks = path.split('.'); let cur = o; \
+                  while (ks.length > 1) { const k = ks.shift(); cur = cur[k] || (cur[k] = {}) } cur[ks[0]] = v }";
+    let reducer = "function put(o, path, v) { const ps = path.split('.'); const last = ps.pop(); \
+                   ps.reduce((a, p) => (a[p] = a[p] || {}), o)[last] = v }";
+    let merge = "function merge(d, s) { for (const k in s) { if (typeof s[k] === 'object') merge(d[k], s[k]); else d[k] = s[k] } }";
+    for src in [
+        format!("{setter} putIn({{}}, '__proto__.admin', true)"),
+        format!("{setter} putIn({{}}, 'constructor.prototype.x', 1)"),
+        format!(
+            "{reducer} const req = {{ p: 'constructor.prototype.debug' }}; put({{}}, req.p, 1)"
+        ),
+        format!("{merge} merge({{}}, JSON.parse('{{\"__proto__\": {{\"role\": 1}}}}'))"),
+        format!("{setter} putIn({{}}, ['constructor', 'prototype', 'x'].join('.'), 1)"),
+    ] {
+        let got = rule_ids(&scan(&src));
+        assert!(got.contains(&"proto-pollution"), "{src}: {got:?}");
+    }
+    // Twins: the same writers fed honest paths; a guarded writer fed a bad one; a flat
+    // lookup table given `__proto__` as one of its names (no walk); a function's own text
+    // mentioning prototypes passed to a mixin.
+    for src in [
+        format!("{setter} putIn({{}}, 'db.host', 'localhost')"),
+        format!("{merge} merge({{}}, JSON.parse('{{\"a\": {{\"b\": 1}}}}'))"),
+        "function assignAt(o, path, v) { const ks = path.split('.'); let cur = o; for (const k of ks) { if (k === '__proto__' || k === 'constructor') return; cur = cur[k] = cur[k] || {} } } assignAt({}, '__proto__.x', 1)".to_string(),
+        "function makeMap(str) { const map = Object.create(null); for (const k of str.split(',')) map[k] = true; return map } makeMap('__proto__,__v_isRef')".to_string(),
+        "function mixin(obj) { for (const k of Object.keys(obj)) { let f = obj[k]; f = f[k]; _.prototype[k] = f } } mixin(function () { return X.constructor.prototype })".to_string(),
+    ] {
+        let got = rule_ids(&scan(&src));
+        assert!(!got.contains(&"proto-pollution"), "{src}: {got:?}");
+    }
+}

@@ -197,7 +197,7 @@ impl AstScan<'_> {
                     if self.is_script_element(init) {
                         self.scripts.insert(key);
                     }
-                    if super::polluting_text(fold::raw(self.src, oxc_span::GetSpan::span(init))) {
+                    if super::literal_polluting(init, self.src) {
                         self.polluting.insert(key);
                     }
                     if matches!(

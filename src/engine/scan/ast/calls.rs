@@ -384,6 +384,75 @@ impl AstScan<'_> {
         self.check_net_sink(c, Some(&sym));
     }
 
+    /// `parts.reduce((o, p) => (o[p] = o[p] || {}), obj)`: a walk down a key path, counted
+    /// for the function it is in.
+    fn check_reduce_descent(&mut self, c: &CallExpression<'_>) {
+        // `merge(dst[key], src[key])` inside `merge`: recursion one key down.
+        if let Expression::Identifier(id) = c.callee.without_parentheses() {
+            let own = self
+                .env
+                .ref_key(id)
+                .is_some_and(|k| self.writer_names.last().copied().flatten() == Some(k));
+            let down = c.arguments.iter().any(|a| {
+                matches!(
+                    a.as_expression().map(|e| e.without_parentheses()),
+                    Some(Expression::ComputedMemberExpression(_))
+                )
+            });
+            if own && down {
+                if let Some(top) = self.writers.last_mut() {
+                    top.0 += 1;
+                }
+            }
+        }
+        let Some(m) = c.callee.without_parentheses().as_member_expression() else {
+            return;
+        };
+        if m.static_property_name() != Some("reduce") {
+            return;
+        }
+        let Some(Expression::ArrowFunctionExpression(f)) = c
+            .arguments
+            .first()
+            .and_then(|a| a.as_expression())
+            .map(|e| e.without_parentheses())
+        else {
+            return;
+        };
+        let Some(BindingPattern::BindingIdentifier(acc)) =
+            f.params.items.first().map(|p| &p.pattern)
+        else {
+            return;
+        };
+        let body = match &f.body {
+            ArrowFunctionBody::FunctionBody(b) => super::fold::Env::returned(b),
+            other => other.as_expression(),
+        };
+        let Some(body) = body else {
+            return;
+        };
+        let name = acc.name.as_str();
+        let walks = match body.without_parentheses() {
+            Expression::AssignmentExpression(a) => a
+                .left
+                .as_member_expression()
+                .is_some_and(|t| matches!(t, MemberExpression::ComputedMemberExpression(cm)
+                    if matches!(cm.object.without_parentheses(), Expression::Identifier(o) if o.name == name))),
+            Expression::ComputedMemberExpression(cm) => {
+                matches!(cm.object.without_parentheses(), Expression::Identifier(o) if o.name == name)
+            }
+            Expression::LogicalExpression(l) => matches!(l.left.without_parentheses(),
+                Expression::ComputedMemberExpression(cm)
+                    if matches!(cm.object.without_parentheses(), Expression::Identifier(o) if o.name == name)),
+            _ => false,
+        };
+        if walks {
+            if let Some(top) = self.writers.last_mut() {
+                top.0 += 1;
+            }
+        }
+    }
+
     /// `F('return process')()`: code text that reaches for the host handed to a function
     /// value whose origin the code does not show (read off `.constructor`, out of a walk over
     /// keys, a host callback's property, a descriptor's `value`). That is the Function
@@ -465,6 +534,7 @@ impl AstScan<'_> {
     /// An unguarded path writer of the code's own (deep set, merge, unflatten, query parser)
     /// called with a key path through `__proto__` or `constructor.prototype`.
     fn check_path_writer_call(&mut self, c: &CallExpression<'_>) {
+        self.check_reduce_descent(c);
         let Expression::Identifier(id) = c.callee.without_parentheses() else {
             return;
         };

@@ -311,13 +311,6 @@ impl AstScan<'_> {
             hidden: false,
             decoded: false,
         }));
-        if matches!(m, MemberExpression::ComputedMemberExpression(c)
-            if self.env.fold(&c.expression, self.src).is_none())
-        {
-            if let Some(top) = self.writers.last_mut() {
-                top.0 += 1;
-            }
-        }
         let mut obj = m.object();
         let mut steps = 0;
         while let Some((o, k)) = self.env.member_view(obj, self.src, 0) {

@@ -30,10 +30,58 @@ static SENSITIVE_PATH: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-/// Text that writes through the prototype chain when used as a key path.
+/// Text that writes through the prototype chain when used as a key path: `__proto__`, or
+/// `constructor` then `prototype` as neighbouring path segments.
 pub(super) fn polluting_text(t: &str) -> bool {
-    t.len() < 1 << 20
-        && (t.contains("__proto__") || (t.contains("constructor") && t.contains("prototype")))
+    static PATH: LazyLock<Regex> = LazyLock::new(|| {
+        super::constant_regex(r"__proto__|constructor[\]\[.'\x22`,\s]{1,8}prototype")
+    });
+    t.len() < 64 * 1024 && PATH.is_match(t.as_bytes())
+}
+
+/// A literal (string, template, array, object) whose text carries a polluting key path; the
+/// text of code (a function, a call) is not data handed to a path writer.
+pub(super) fn literal_polluting(e: &Expression<'_>, src: &str) -> bool {
+    // `JSON.parse('{"__proto__": …}')`: data all the same
+    if let Expression::CallExpression(c) = e.without_parentheses() {
+        let parse = c
+            .callee
+            .as_member_expression()
+            .is_some_and(|m| m.static_property_name() == Some("parse"));
+        return parse
+            && c.arguments
+                .first()
+                .and_then(|a| a.as_expression())
+                .is_some_and(|a| literal_polluting(a, src));
+    }
+    matches!(
+        e.without_parentheses(),
+        Expression::StringLiteral(_)
+            | Expression::TemplateLiteral(_)
+            | Expression::ArrayExpression(_)
+            | Expression::ObjectExpression(_)
+    ) && polluting_text(fold::raw(src, oxc_span::GetSpan::span(e)))
+}
+
+/// Whether `e` (the value assigned to `name`) descends one step into a key path:
+/// `cur = cur[k]`, `o = o[s] || (o[s] = {})`, `node = node[k] ?? {}`.
+fn descends(name: &str, e: &Expression<'_>, depth: u32) -> bool {
+    if depth > 4 {
+        return false;
+    }
+    match e.without_parentheses() {
+        Expression::ComputedMemberExpression(m) => {
+            matches!(m.object.without_parentheses(), Expression::Identifier(o) if o.name == name)
+        }
+        Expression::LogicalExpression(l) => {
+            descends(name, &l.left, depth + 1) || descends(name, &l.right, depth + 1)
+        }
+        Expression::AssignmentExpression(a) => descends(name, &a.right, depth + 1),
+        Expression::ConditionalExpression(c) => {
+            descends(name, &c.consequent, depth + 1) || descends(name, &c.alternate, depth + 1)
+        }
+        _ => false,
+    }
 }
 
 /// Most decoded text kept per file for the text-level rules.
@@ -104,8 +152,10 @@ pub struct AstScan<'s> {
     /// Bindings holding code made from text (a Blob of it, its object URL); true when the
     /// text was decoded.
     code_values: FxHashMap<fold::Key, bool>,
-    /// Per function being visited: (computed-key writes, mentions of `__proto__`/…).
+    /// Per function being visited: (steps down a key path, mentions of `__proto__`/…).
     writers: Vec<(u32, u32)>,
+    /// The binding of each function being visited, when it has a name (for recursion).
+    writer_names: Vec<Option<fold::Key>>,
     /// Functions that write computed key paths without guarding against `__proto__`.
     path_writers: FxHashSet<fold::Key>,
     /// The function expression just left was an unguarded writer (for `const f = …`).
@@ -174,6 +224,7 @@ impl<'s> AstScan<'s> {
             decoded: String::new(),
             code_values: FxHashMap::default(),
             writers: Vec::new(),
+            writer_names: Vec::new(),
             path_writers: FxHashSet::default(),
             last_writer_unguarded: false,
             polluting: FxHashSet::default(),
@@ -222,9 +273,10 @@ impl<'s> AstScan<'s> {
         }
     }
 
-    /// Leaves a function: one that writes computed keys and never mentions `__proto__`,
-    /// `constructor` or `prototype` is an unguarded path writer (a deep set, merge, unflatten
-    /// or query parser); what its callbacks do counts as its own.
+    /// Leaves a function: one that walks down a key path (`cur = cur[k]`, a `reduce` that
+    /// returns `o[p]`) and never mentions `__proto__`, `constructor` or `prototype` is an
+    /// unguarded path writer (a deep set, unflatten or query parser); what its callbacks do
+    /// counts as its own.
     fn leave_writer(&mut self, id: Option<&BindingIdentifier<'_>>) {
         let Some((writes, guards)) = self.writers.pop() else {
             return;
@@ -247,8 +299,7 @@ impl<'s> AstScan<'s> {
     /// Whether an argument carries a polluting key (`__proto__`, `constructor.prototype`),
     /// in its own text or in the value of the name it reads.
     pub(super) fn polluting_arg(&self, e: &Expression<'_>) -> bool {
-        let text = fold::raw(self.src, oxc_span::GetSpan::span(e));
-        if polluting_text(text) {
+        if literal_polluting(e, self.src) {
             return true;
         }
         let mut root = e.without_parentheses();
@@ -383,6 +434,11 @@ impl<'a> Visit<'a> for AstScan<'_> {
             }
             Expression::AssignmentExpression(a) => {
                 if let AssignmentTarget::AssignmentTargetIdentifier(id) = &a.left {
+                    if descends(id.name.as_str(), &a.right, 0) {
+                        if let Some(top) = self.writers.last_mut() {
+                            top.0 += 1;
+                        }
+                    }
                     self.assign_name(id, a);
                 }
                 self.constructor_assign_pattern(&a.left, 0, a.span);
@@ -435,14 +491,19 @@ impl<'a> Visit<'a> for AstScan<'_> {
 
     fn visit_function(&mut self, f: &Function<'a>, flags: oxc_syntax::scope::ScopeFlags) {
         self.writers.push((0, 0));
+        self.writer_names
+            .push(f.id.as_ref().map(|id| self.env.binding_key(id)));
         walk::walk_function(self, f, flags);
+        self.writer_names.pop();
         self.leave_writer(f.id.as_ref());
         self.bind_decoder_function(f);
     }
 
     fn visit_arrow_function_expression(&mut self, f: &ArrowFunctionExpression<'a>) {
         self.writers.push((0, 0));
+        self.writer_names.push(None);
         walk::walk_arrow_function_expression(self, f);
+        self.writer_names.pop();
         self.leave_writer(None);
     }
 
