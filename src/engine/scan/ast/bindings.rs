@@ -330,9 +330,9 @@ impl AstScan<'_> {
                 _ => None,
             },
             Expression::CallExpression(c) => {
-                if !self
+                if self
                     .resolve(&c.callee)
-                    .is_some_and(|s| s.path == "document.createElement")
+                    .is_none_or(|s| s.path != "document.createElement")
                 {
                     return None;
                 }

@@ -562,10 +562,10 @@ impl AstScan<'_> {
     /// `Object.assign(process.env, { LD_PRELOAD: … })`.
     fn check_env_assign(&mut self, c: &CallExpression<'_>) {
         let mut args = c.arguments.iter().filter_map(|a| a.as_expression());
-        if !args
+        if args
             .next()
             .and_then(|a| self.resolve(a))
-            .is_some_and(|s| s.path == "process.env")
+            .is_none_or(|s| s.path != "process.env")
         {
             return;
         }
@@ -656,7 +656,7 @@ impl AstScan<'_> {
                 .is_some_and(|k| self.clients.contains(&k)),
             other => self.is_client(other),
         });
-        let sink = (net_module && !method.is_some_and(|m| m == "createServer"))
+        let sink = (net_module && method.is_none_or(|m| m != "createServer"))
             || (client && method.is_some_and(|m| NET_SINK_METHODS.contains(&m) || m == "end"))
             || method.is_some_and(|m| m == "sendBeacon");
         if sink && !c.arguments.is_empty() {

@@ -194,7 +194,7 @@ impl AstScan<'_> {
         let Some(table) = self.env.fold_array_expr(&idx.object, self.src) else {
             return;
         };
-        if !self.resolve(&c.object).is_some_and(|o| o.path == "process") {
+        if self.resolve(&c.object).is_none_or(|o| o.path != "process") {
             return;
         }
         for k in table.iter().filter(|k| process_key(k).is_some()).take(4) {
@@ -217,9 +217,9 @@ impl AstScan<'_> {
         if !TAMPER_VARS.contains(&key.value.as_str()) {
             return false;
         }
-        if !self
+        if self
             .resolve(m.object())
-            .is_some_and(|o| o.path == "process.env")
+            .is_none_or(|o| o.path != "process.env")
         {
             return false;
         }
