@@ -57,10 +57,10 @@ fn an_in_process_runaway_is_reported_charged_and_demoted() {
     );
     assert!(out.runaway_threads >= 1, "{out:?}");
     // Charged: at least the budget and the CPU it burnt ignoring the stop.
-    assert!(out.cpu_ms >= 50.0 + 10.0, "{} ms", out.cpu_ms);
-    // Reported once it ignored the stop for 10 ms of CPU, not at the wall deadline.
+    assert!(out.cpu_ms >= 50.0 + 50.0, "{} ms", out.cpu_ms);
+    // Reported once it ignored the stop for 50 ms of CPU, not at the wall deadline.
     assert!(
-        took < Duration::from_millis(70) + slack(Duration::from_millis(600)),
+        took < Duration::from_millis(110) + slack(Duration::from_millis(600)),
         "{took:?}"
     );
     // The abandoned thread runs at idle priority (SCHED_IDLE = 5) until its call returns.

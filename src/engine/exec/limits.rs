@@ -28,7 +28,13 @@ pub struct MemStats {
     /// allocation is refused, so a builtin or the compiler that allocates as it goes fails at
     /// its next allocation instead of running on without polling the interrupt handler.
     stopped: AtomicBool,
+    /// Bytes a stopped run may still allocate (see [`MemStats::stop`]).
+    stop_allowance: AtomicU64,
 }
+
+/// What a stopped run may still allocate: enough for the engine's "interrupted" error and its
+/// stack, far too little for a builtin that allocates as it goes to get anywhere.
+pub const STOP_ALLOWANCE: u64 = 64 * 1024;
 
 impl MemStats {
     pub fn new(limit_bytes: u64) -> Arc<Self> {
@@ -67,9 +73,22 @@ impl MemStats {
     }
 
     /// Refuses allocations from now on because the run was stopped (not counted as refusals:
-    /// the run did not run out of memory).
+    /// the run did not run out of memory), past a small allowance ([`STOP_ALLOWANCE`]) that
+    /// lets the engine create the uncatchable "interrupted" error a polling script stops with:
+    /// without it that error would fail to allocate and the script could catch the bare
+    /// exception left in its place and run on.
     pub fn stop(&self) {
+        if !self.stopped.load(Ordering::SeqCst) {
+            self.stop_allowance.store(STOP_ALLOWANCE, Ordering::SeqCst);
+        }
         self.stopped.store(true, Ordering::SeqCst);
+    }
+
+    /// Takes `n` bytes from the allowance of a stopped run; false once it is used up.
+    fn take_allowance(&self, n: u64) -> bool {
+        self.stop_allowance
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |a| a.checked_sub(n))
+            .is_ok()
     }
 
     /// Allows allocations again after [`MemStats::stop`]: for the host's own bounded work on a
@@ -85,7 +104,7 @@ impl MemStats {
     /// Reserves `n` bytes; false (and a counted refusal, unless the run was stopped) if that
     /// crosses the limit.
     fn reserve(&self, n: u64) -> bool {
-        if self.is_stopped() {
+        if self.is_stopped() && !self.take_allowance(n) {
             return false;
         }
         let limit = self.limit();

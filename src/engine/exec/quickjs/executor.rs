@@ -34,12 +34,14 @@ const TICK: Duration = Duration::from_millis(2);
 /// handler stops a script that polls it at the budget itself, with the same outcome).
 pub const CPU_STOP_MARGIN: Duration = Duration::from_millis(2);
 /// CPU time a stopped run's thread may still burn before it is abandoned as a runaway: a
-/// script that polls stops within microseconds, one that allocates at its next allocation.
-/// Counted in CPU, not wall time: a thread that is merely waiting for a core is not ignoring
-/// anything.
-pub const ABANDON_GRACE: Duration = Duration::from_millis(10);
-/// Wall time after the stop at which a thread that never got the CPU to stop is abandoned too.
-const ABANDON_WALL: Duration = Duration::from_millis(250);
+/// script that polls stops within microseconds, one that allocates at its next allocation, and
+/// a short native call (tens of ms) returns and is reported normally instead of leaving a
+/// thread behind. Counted in CPU, not wall time: a thread that is merely waiting for a core is
+/// not ignoring anything.
+pub const ABANDON_GRACE: Duration = Duration::from_millis(50);
+/// Wall time after the stop at which a thread that never got the CPU to stop is abandoned too
+/// (long: on a busy machine a thread may wait a while for a core, and is not ignoring anything).
+const ABANDON_WALL: Duration = Duration::from_millis(1000);
 
 /// Executor threads abandoned in this process (runaways that ignored the interrupt handler).
 static RUNAWAYS: AtomicU32 = AtomicU32::new(0);
@@ -420,6 +422,15 @@ impl Watch {
             if let Some(s) = stop {
                 let ignored = Duration::from_nanos(cpu_ns.saturating_sub(s.cpu_ns));
                 if ignored >= ABANDON_GRACE || s.at.elapsed() >= ABANDON_WALL {
+                    // A run that ended meanwhile (its report is waiting: the thread may have
+                    // spent the time on its own teardown) was not ignoring the stop.
+                    while let Ok(msg) = rx.try_recv() {
+                        match msg {
+                            Msg::Event(ev) => self.forward(ev, on_event),
+                            Msg::Done(r) => return End::Done(*r),
+                            Msg::Failed(e) => return End::Failed(e),
+                        }
+                    }
                     return End::Abandoned {
                         reason: s.reason,
                         ignored,
@@ -430,19 +441,7 @@ impl Watch {
                 .saturating_duration_since(Instant::now())
                 .min(TICK);
             match rx.recv_timeout(wait) {
-                Ok(Msg::Event(ev)) => match ev {
-                    ExecEvent::Console(c) => {
-                        self.console.push(c.clone());
-                        on_event(ExecEvent::Console(c));
-                    }
-                    // A repeat only updates the count: it is not a new event.
-                    ExecEvent::Blocked(b) => {
-                        if let Some(b) = self.blocked.record(b) {
-                            on_event(ExecEvent::Blocked(b));
-                        }
-                    }
-                    ev => on_event(ev),
-                },
+                Ok(Msg::Event(ev)) => self.forward(ev, on_event),
                 Ok(Msg::Done(r)) => return End::Done(*r),
                 Ok(Msg::Failed(e)) => return End::Failed(e),
                 Err(mpsc::RecvTimeoutError::Timeout) => {}
@@ -450,6 +449,23 @@ impl Watch {
                     return End::Failed("the executor thread ended without a result".into())
                 }
             }
+        }
+    }
+
+    /// Keeps and forwards one event of the run.
+    fn forward(&mut self, ev: ExecEvent, on_event: &mut dyn FnMut(ExecEvent)) {
+        match ev {
+            ExecEvent::Console(c) => {
+                self.console.push(c.clone());
+                on_event(ExecEvent::Console(c));
+            }
+            // A repeat only updates the count: it is not a new event.
+            ExecEvent::Blocked(b) => {
+                if let Some(b) = self.blocked.record(b) {
+                    on_event(ExecEvent::Blocked(b));
+                }
+            }
+            ev => on_event(ev),
         }
     }
 
