@@ -320,14 +320,14 @@ fn ambient_capabilities_do_not_exist() {
             ex,
             "[typeof std, typeof os, typeof setTimeout, typeof globalThis.require, Object.isFrozen(Object.prototype)]",
         );
-        // `require` exists only when a module is granted: none is by default.
+        // `require` exists when a module may be loaded (the pure default modules are).
         assert_eq!(
             out.value,
             Some(serde_json::json!([
                 "undefined",
                 "undefined",
                 "undefined",
-                "undefined",
+                "function",
                 true
             ]))
         );

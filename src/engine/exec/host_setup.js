@@ -86,6 +86,7 @@
   // CallSite methods are captured on first use; scripts never reach CallSite.prototype
   // (prepareStackTrace is refused to them). Returns "at FILE:LINE:COL" or ''. Host code has
   // no file name (its bytecode is stripped), so its frames are skipped.
+  const strSliceW = String.prototype.slice;
   const sitesOf = (_e, sites) => sites;
   let siteFile;
   let siteLine;
@@ -125,7 +126,8 @@
         siteCol = proto.getColumnNumber;
       }
       const file = apply(siteFile, site, []);
-      if (typeof file !== 'string') continue;
+      // The host's own frames and the host modules' (`node:<name>`) are not the script's.
+      if (typeof file !== 'string' || (file.length > 5 && apply(strSliceW, file, [0, 5]) === 'node:')) continue;
       const line = apply(siteLine, site, []);
       const col = apply(siteCol, site, []);
       if (typeof line !== 'number' || line < 1) continue;
@@ -162,15 +164,35 @@
   dp(g, 'console', { value: consoleObj, writable: true, enumerable: false, configurable: true });
 
   // ---------------------------------------------------------------- 4. require
-  // The module loader hook. `loadModule(name)` returns a module's exports or throws; today no
-  // host module exists, so every name is refused by the host (`hostRequire` records the
-  // attempt and returns the message). A loader replaces this one function; module code it runs
-  // must take the intrinsics it uses from values captured here at setup (before any user code
-  // ran), never from globals the script may have replaced.
+  // The module loader hook. The host decides (Permissions::allows_module) and hands back a
+  // host module's factory, a refusal [capability, category, message] to record and throw, or
+  // the message of an allowed module this host does not provide. Exports are cached for the
+  // run in a null-prototype cache. Module code runs after the full freeze: it must take the
+  // intrinsics it uses from its own scope at load time (never from globals the script may
+  // have replaced), and only its own objects are writable.
+  const isArray = Array.isArray;
+  const strSlice = String.prototype.slice;
+  const modCache = O.create(null);
+  const loading = {};
   function loadModule(name, entry) {
     const n = typeof name === 'string' ? name : '<' + typeof name + '>';
-    const message = hostRequire(n, where());
-    throw hostError(ErrorCtor, message, entry);
+    const key = n.length > 5 && apply(strSlice, n, [0, 5]) === 'node:' ? apply(strSlice, n, [5]) : n;
+    const hit = key.length < 64 ? modCache[key] : undefined;
+    if (hit === loading) throw hostError(ErrorCtor, "Module '" + key + "' requires itself", entry);
+    if (hit !== undefined) return hit;
+    const r = hostRequire(n);
+    if (typeof r === 'string') throw hostError(ErrorCtor, r, entry);
+    if (isArray(r)) refuse(r[0], r[1], r[2], ErrorCtor, entry);
+    modCache[key] = loading;
+    let exports;
+    try {
+      exports = apply(r.factory, undefined, [r.host, requireFn, freeze({ name: key })]);
+    } catch (e) {
+      modCache[key] = undefined;
+      throw e;
+    }
+    modCache[key] = exports;
+    return exports;
   }
   const requireFn = {
     require(name) {
