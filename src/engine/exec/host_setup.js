@@ -86,7 +86,6 @@
   // CallSite methods are captured on first use; scripts never reach CallSite.prototype
   // (prepareStackTrace is refused to them). Returns "at FILE:LINE:COL" or ''. Host code has
   // no file name (its bytecode is stripped), so its frames are skipped.
-  const strSliceW = String.prototype.slice;
   const sitesOf = (_e, sites) => sites;
   let siteFile;
   let siteLine;
@@ -127,7 +126,7 @@
       }
       const file = apply(siteFile, site, []);
       // The host's own frames and the host modules' (`node:<name>`) are not the script's.
-      if (typeof file !== 'string' || (file.length > 5 && apply(strSliceW, file, [0, 5]) === 'node:')) continue;
+      if (typeof file !== 'string' || (file.length > 5 && apply(strSlice, file, [0, 5]) === 'node:')) continue;
       const line = apply(siteLine, site, []);
       const col = apply(siteCol, site, []);
       if (typeof line !== 'number' || line < 1) continue;
@@ -171,7 +170,6 @@
   // intrinsics it uses from its own scope at load time (never from globals the script may
   // have replaced), and only its own objects are writable.
   const isArray = Array.isArray;
-  const strSlice = String.prototype.slice;
   const modCache = O.create(null);
   const loading = {};
   function loadModule(name, entry) {
@@ -664,6 +662,9 @@
     };
     const a = gopd(accessors, key);
     const set = a.set;
+    // SES's convention: the getter names the value it stands for (util.inspect reads a
+    // prototype's constructor through it).
+    dp(a.get, 'originalValue', { value, writable: false, enumerable: false, configurable: false });
     dp(home, key, { get: a.get, set, enumerable: d.enumerable, configurable: false });
     tamedPairs[tamedPairs.length] = a.get;
     tamedPairs[tamedPairs.length] = value;
