@@ -390,7 +390,9 @@ fn a_seed_replays_the_run_and_the_host_time_zone_is_not_seen() {
         assert_eq!(a["seed"], 7, "{ex}");
         assert_eq!(a["value"][3], 0, "{ex}: UTC, whatever TZ says: {a}");
         assert!(
-            a["value"][2].as_str().is_some_and(|s| s.ends_with("GMT+0000")),
+            a["value"][2]
+                .as_str()
+                .is_some_and(|s| s.ends_with("GMT+0000")),
             "{ex}: {a}"
         );
         let c = go(None);

@@ -83,12 +83,20 @@ fn clear(raw: *mut qjs::JSContext) {
 /// Freezes everything reachable from the global object's own properties, from `roots` and
 /// from every class prototype, and stores the set of frozen objects in `ctx`. The global
 /// object itself stays extensible (scripts declare globals), and so do its properties.
+/// `mutable` are the run's own host objects (`console`): walked (what they hold is frozen)
+/// but left as they are and not shared, so a script may replace `console.log` for itself.
 pub fn harden<'js>(
     ctx: &Ctx<'js>,
     roots: &[Value<'js>],
     generators: &[Value<'js>],
     tamed: Vec<(Value<'js>, Value<'js>)>,
+    mutable: &[Value<'js>],
 ) -> Result<HardenStats, HardenError> {
+    let mutable: FxHashSet<usize> = mutable
+        .iter()
+        .filter(|v| v.is_object())
+        .map(|v| ptr(v.as_raw()))
+        .collect();
     if ctx.userdata::<Shared>().is_some() {
         return Err(HardenError::Twice);
     }
@@ -163,8 +171,9 @@ pub fn harden<'js>(
             unsafe { qjs::JS_FreeValue(raw, v) };
             continue;
         }
-        stats.objects += 1;
-        result = own_properties(raw, v, true, &mut |x| push(&mut todo, x), &mut stats);
+        let freeze = !mutable.contains(&ptr(v));
+        stats.objects += usize::from(freeze);
+        result = own_properties(raw, v, freeze, &mut |x| push(&mut todo, x), &mut stats);
         if result.is_ok() {
             // SAFETY: v is live; the prototype is owned.
             let p = unsafe { qjs::JS_GetPrototype(raw, v) };
@@ -185,6 +194,7 @@ pub fn harden<'js>(
     {
         return Err(HardenError::GeneratorReachable);
     }
+    seen.retain(|a| !mutable.contains(a));
     let tamed = tamed
         .into_iter()
         .filter(|(getter, _)| getter.is_object())

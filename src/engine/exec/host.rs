@@ -541,7 +541,8 @@ fn natives<'js>(ctx: &Ctx<'js>, host: &SharedHost) -> rquickjs::Result<Object<'j
         |ctx: Ctx<'js>,
          roots: Array<'js>,
          generators: Array<'js>,
-         tamed: Array<'js>|
+         tamed: Array<'js>,
+         mutable: Array<'js>|
          -> rquickjs::Result<()> {
             let roots: Vec<Value> = roots.iter().collect::<rquickjs::Result<_>>()?;
             let generators: Vec<Value> = generators.iter().collect::<rquickjs::Result<_>>()?;
@@ -551,7 +552,8 @@ fn natives<'js>(ctx: &Ctx<'js>, host: &SharedHost) -> rquickjs::Result<Object<'j
                 .chunks_exact(2)
                 .map(|p| (p[0].clone(), p[1].clone()))
                 .collect();
-            super::freeze::harden(&ctx, &roots, &generators, pairs)
+            let mutable: Vec<Value> = mutable.iter().collect::<rquickjs::Result<_>>()?;
+            super::freeze::harden(&ctx, &roots, &generators, pairs, &mutable)
                 .map(|_| ())
                 .map_err(|e| rquickjs::Exception::throw_internal(&ctx, &e.to_string()))
         },

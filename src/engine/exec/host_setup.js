@@ -739,5 +739,7 @@
   // Everything reachable from the global object and from every builtin class's prototype
   // (the hidden iterator, generator and call-site prototypes included) is frozen natively;
   // the walk fails the setup if any of the engine's code generators is still reachable.
-  h.harden(closureRoots, generators, tamedPairs);
+  // `console` is the run's own object (not shared by anything): ordinary code replaces
+  // `console.log` to silence or capture output, so it stays writable; its functions freeze.
+  h.harden(closureRoots, generators, tamedPairs, [consoleObj]);
 });
