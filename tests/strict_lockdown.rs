@@ -577,3 +577,33 @@ const dt = new Date(Date.UTC(2020, 4, 17, 10, 30));
         assert!(out.blocked.is_empty(), "{}: {:?}", ex.name(), out.blocked);
     });
 }
+
+/// Point 5, benign: a script's own binding of a host name (a CommonJS shim, a `process`
+/// stand-in, its own `fetch`) replaces the trap for that run and records nothing.
+#[test]
+fn scripts_may_declare_their_own_host_named_bindings() {
+    for (code, want) in [
+        (
+            "var module = { exports: {} };\nmodule.exports.a = 1;\nmodule.exports.a",
+            serde_json::json!(1),
+        ),
+        (
+            "let process = { env: { NODE_ENV: 'x' } };\nprocess.env.NODE_ENV",
+            serde_json::json!("x"),
+        ),
+        (
+            "function fetch() { return 3; }\nfetch()",
+            serde_json::json!(3),
+        ),
+        (
+            "globalThis.exports = {};\nexports.b = 2;\nexports.b",
+            serde_json::json!(2),
+        ),
+    ] {
+        each(|ex| {
+            let (v, out) = ok_value(ex, &limited(code, 2000));
+            assert_eq!(v, want, "{}: {code}", ex.name());
+            assert!(out.blocked.is_empty(), "{}: {:?}", ex.name(), out.blocked);
+        });
+    }
+}
