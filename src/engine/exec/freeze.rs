@@ -168,6 +168,7 @@ pub fn harden<'js>(
         // SAFETY: v is a live object owned by this loop.
         if unsafe { qjs::JS_IsProxy(v) } {
             // No Proxy exists before user code runs; never walk one (its traps would run).
+            // SAFETY: an owned value not used afterwards.
             unsafe { qjs::JS_FreeValue(raw, v) };
             continue;
         }
@@ -177,6 +178,7 @@ pub fn harden<'js>(
         if result.is_ok() {
             // SAFETY: v is live; the prototype is owned.
             let p = unsafe { qjs::JS_GetPrototype(raw, v) };
+            // SAFETY: reads the tag of an owned value.
             if unsafe { qjs::JS_IsException(p) } {
                 clear(raw);
                 result = Err(HardenError::Engine);
