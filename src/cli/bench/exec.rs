@@ -323,6 +323,38 @@ fn sandbox_cold(w: &Workloads) -> Result<Vec<f64>, String> {
     Ok(xs)
 }
 
+/// What the strict profile's lockdown costs (issue 10): `2+2` in a fresh `lab` sandbox (no
+/// freeze, no taming, no guards), p50 µs, and the live bytes of a fresh sandbox in each
+/// profile (KB). `cold_p50_us` minus the first is the lockdown's time per sandbox.
+fn lockdown_cost(w: &Workloads) -> Result<Value, String> {
+    let mut lab = request("", w.limits.default_timeout_ms);
+    lab.profile = crate::engine::policy::Profile::Lab;
+    let mut xs = Vec::with_capacity(300);
+    for i in 0..320 {
+        let t0 = Instant::now();
+        let mut sb = new_sandbox(&lab)?;
+        let v = eval_ok(&mut sb, &w.cold_code, "cold 2+2 (lab)")?;
+        drop(sb);
+        let t = us_since(t0);
+        if v != Some(json!(4)) {
+            return Err(format!("bench: cold 2+2 (lab) gave {v:?}"));
+        }
+        if i >= 20 {
+            xs.push(t);
+        }
+    }
+    let strict = request("", w.limits.default_timeout_ms);
+    let kb = |req: &ExecRequest| -> Result<f64, String> {
+        let sb = new_sandbox(req)?;
+        Ok(sb.memory_bytes() as f64 / 1024.0)
+    };
+    Ok(json!({
+        "cold_lab_p50_us": r2(quantile(&xs, 0.5)),
+        "strict_kb": r2(kb(&strict)?),
+        "lab_kb": r2(kb(&lab)?),
+    }))
+}
+
 /// Create and dispose a `Sandbox` without evaluating anything (µs).
 fn sandbox_create_only(w: &Workloads) -> Result<Vec<f64>, String> {
     let req = request("", w.limits.default_timeout_ms);
@@ -464,6 +496,7 @@ pub fn timing(w: &Workloads, executor: &str) -> Result<Value, String> {
         json!(r2(quantile(&create, 0.5))),
     );
     out.insert("warm_p50_us".into(), Value::Object(sandbox_warm(w)?));
+    out.insert("extra_lockdown".into(), lockdown_cost(w)?);
     let (load, compile) = module_first_load(w)?;
     out.insert("extra_module_first_load_p50_us".into(), load);
     out.insert("extra_module_compile_us".into(), compile);

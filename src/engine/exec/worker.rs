@@ -416,6 +416,7 @@ fn same_sandbox(a: &ExecRequest, b: &ExecRequest) -> bool {
         && a.profile == b.profile
         && a.permissions == b.permissions
         && a.filename == b.filename
+        && a.seed == b.seed
         && a.input.is_none()
         && b.input.is_none()
 }

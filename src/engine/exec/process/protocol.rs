@@ -207,6 +207,7 @@ pub(crate) fn settings_of(req: &ExecRequest) -> ExecRequest {
         profile: req.profile,
         permissions: req.permissions.clone(),
         input: None,
+        seed: req.seed,
     }
 }
 

@@ -221,7 +221,8 @@ enum Msg {
     Failed(String),
 }
 
-/// How the supervision loop ended.
+/// How the supervision loop ended (one per run, moved once: its size does not matter).
+#[allow(clippy::large_enum_variant)]
 enum End {
     Done(EvalResult),
     Failed(String),
