@@ -6,7 +6,7 @@
 // expect-outcome: ok
 // expect-value: {"notes":"plugin notes","escapes":["ERR_ACCESS_DENIED","ERR_ACCESS_DENIED","ERR_ACCESS_DENIED","ERR_ACCESS_DENIED"]}
 // expect-blocked: filesystem@17
-// expect-verdict: review
+// expect-verdict: block
 // expect-findings: fs-access, sensitive-path
 //
 // The host resolves every path beneath the granted directory itself (openat2 with

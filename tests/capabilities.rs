@@ -370,9 +370,15 @@ fn ungranted_hosts_and_schemes_are_refused_before_anything_is_sent() {
             ex.name(),
             server.requests()
         );
-        // No grant at all: fetch is not even there.
+        // No grant at all: fetch is not even there (`typeof` answers 'undefined', recorded as
+        // a probe; a call is refused).
         let out = run_with_on(ex, &ExecRequest::new("typeof fetch"));
+        assert_outcome(ex, &out, Outcome::Ok);
+        assert_eq!(out.value, Some(json!("undefined")), "{}", ex.name());
+        assert_eq!(out.probes.len(), 1, "{}", ex.name());
+        let out = run_with_on(ex, &ExecRequest::new("fetch('http://localhost/')"));
         assert_outcome(ex, &out, Outcome::Error);
+        assert_eq!(blocked(&out, Category::Network), vec!["fetch".to_string()]);
     });
 }
 
@@ -529,6 +535,55 @@ fn a_slow_server_meets_the_request_timeout_and_the_abort_signal() {
         );
         // Waiting for the network is not CPU time.
         assert!(out.cpu_ms < 300.0, "{}: cpu {}", ex.name(), out.cpu_ms);
+    });
+}
+
+/// Waiting for a granted call's answer costs no CPU (the engine blocks; out of process the
+/// worker blocks on its stdin): a request slower than the CPU budget succeeds, bounded by the
+/// wall deadline alone. At that deadline a call still out keeps nothing alive: the run ends
+/// at once, as any other run does.
+#[test]
+fn a_wait_for_the_broker_counts_against_the_wall_deadline_not_the_cpu_budget() {
+    let server = Server::start();
+    each(|ex| {
+        let code = format!(
+            "fetch({u:?}).then((r) => r.text())",
+            u = server.url("/slow?ms=600")
+        );
+        let mut req = net_request(&code, &[&server.host()]);
+        req.limits.timeout_ms = 100;
+        req.limits.wall_timeout_ms = 10_000;
+        let out = run_with_on(ex, &req);
+        assert_outcome(ex, &out, Outcome::Ok);
+        assert_eq!(out.value, Some(json!("late")), "{}", ex.name());
+        assert!(
+            out.duration_ms >= 600.0,
+            "{}: {}",
+            ex.name(),
+            out.duration_ms
+        );
+        assert!(out.cpu_ms < 100.0, "{}: cpu {}", ex.name(), out.cpu_ms);
+
+        let path = format!("/slow?ms=10000&deadline={}", ex.name());
+        let code = format!("fetch({u:?}).then((r) => r.text())", u = server.url(&path));
+        let mut req = net_request(&code, &[&server.host()]);
+        req.limits.timeout_ms = 100;
+        req.limits.wall_timeout_ms = 400;
+        let started = Instant::now();
+        let out = run_with_on(ex, &req);
+        let took = started.elapsed();
+        assert_outcome(ex, &out, Outcome::Timeout);
+        assert!(
+            message(&out).contains("wall"),
+            "{}: {}",
+            ex.name(),
+            message(&out)
+        );
+        assert!(
+            took < Duration::from_millis(400) + common::slack(Duration::from_millis(600)),
+            "{}: {took:?}",
+            ex.name()
+        );
     });
 }
 

@@ -9,8 +9,10 @@ mod common;
 use common::cli::{arg, json_lines, output, write, Out};
 use std::path::PathBuf;
 
+/// `sandbench run` with `--force`: the scanner scores reaching `fs` in a plugin as `block`
+/// whatever the run is granted (issue 12), and these tests are about the grants, not the gate.
 fn run(args: &[&str]) -> Out {
-    output(&[&["run"], args].concat(), None)
+    output(&[&["run", "--force"], args].concat(), None)
 }
 
 const PLUGIN: &str = "const fs = require('fs');\nconst cfg = JSON.parse(fs.readFileSync('config.json', 'utf8'));\ncfg.name + ':' + require('path').join('a', 'b')\n";

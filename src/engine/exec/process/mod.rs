@@ -30,14 +30,16 @@ pub use launch::{
     ProbeError, StartFailure, WORKER_ENV, WORKER_PROGRAM,
 };
 pub use protocol::{
-    max_frame_bytes, max_total_bytes, BUILD_ID, FLUSH_EVERY, MAX_BLOCKED, MAX_REQUEST_BYTES,
-    MAX_SETUP_BYTES, PROBE_HANDSHAKE, READY_LINE, SETUP_MAGIC,
+    max_frame_bytes, max_total_bytes, BUILD_ID, CPU_KILL_MARGIN, FLUSH_EVERY, MAX_BLOCKED,
+    MAX_REQUEST_BYTES, MAX_SETUP_BYTES, PROBE_HANDSHAKE, READY_LINE, SETUP_MAGIC,
 };
-pub use supervise::{KILL_GRACE, REPORT_GRACE, SAMPLE_INTERVAL};
+pub use supervise::SAMPLE_INTERVAL;
 
 pub use capability::{install_worker_port, WorkerPort, CALL_PREFIX, MAX_ANSWER_BYTES};
 
-pub(crate) use protocol::{encode_event, probe_line, read_setup_preamble, worker_error, Preamble};
+pub(crate) use protocol::{
+    encode_event, probe_line, read_setup_preamble, worker_error, BlockedSeen, Preamble,
+};
 
 use super::lockdown::LandlockState;
 use super::{CancelToken, ExecEvent, ExecOutcome, ExecRequest, Executor, ExecutorInfo, Outcome};
@@ -204,11 +206,10 @@ impl Executor for ProcessExecutor {
         self.reap_finished();
         let sha = sha256_hex(req.code.as_bytes());
         let early = Received::new(req, sha.clone(), started);
-        // The request is one line: the worker's stdin carries capability answers after it.
-        let payload = match serde_json::to_vec(req).map(|mut p| {
-            p.push(b'\n');
-            p
-        }) {
+        // The request is one line (JSON has no raw newline), ended by the supervisor once the
+        // run's clocks are started: that newline (or the end of stdin) is the worker's signal
+        // to start. Stdin then carries capability answers.
+        let payload = match serde_json::to_vec(req) {
             Ok(p) if p.len() <= MAX_REQUEST_BYTES => p,
             Ok(p) => {
                 return early.outcome(
