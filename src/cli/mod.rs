@@ -9,6 +9,7 @@ pub mod executors;
 pub mod hash;
 pub mod key;
 pub mod run;
+pub mod run_permissions;
 pub mod run_trust;
 pub mod scan;
 pub mod sign;

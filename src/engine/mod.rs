@@ -1,6 +1,7 @@
 //! The engine: scanner, executors, policy, trust and audit. No UI imports; an async runtime
 //! only behind `trust::telemetry`'s exporter thread.
 
+pub mod broker;
 pub mod exec;
 pub mod hash;
 pub mod lexer;

@@ -18,6 +18,10 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
+// Granted capabilities (engine/broker): the fs module's and fetch's natives, pending calls.
+mod capabilities;
+pub use capabilities::{await_host, Caps, FETCH_SOURCE};
+
 /// File name of the host's own setup code in stack traces.
 pub const HOST_FILENAME: &str = "sandbench:host";
 /// The setup script's source (trusted: part of this crate).
@@ -65,6 +69,8 @@ pub struct HostState {
     /// declared yet (address of the module, its name).
     pub pending_imports: Vec<(usize, String)>,
     pub sink: Option<EventSink>,
+    /// Granted capabilities: the broker port and the calls waiting for an answer.
+    pub caps: Caps,
     /// `typeof` probes of absent host globals (answered `'undefined'`), deduplicated like
     /// `blocked` and capped at [`MAX_PROBES`].
     pub probes: Vec<BlockedAttempt>,
@@ -164,6 +170,7 @@ impl HostState {
             modules_loaded: Vec::new(),
             pending_imports: Vec::new(),
             sink: None,
+            caps: Caps::default(),
             probes: Vec::new(),
             probes_dropped: 0,
             rng: Xoshiro256::new(0),
@@ -202,6 +209,7 @@ impl HostState {
         self.blocked_index.clear();
         self.imports_seen = 0;
         self.import_calls = None;
+        self.caps.reset();
         self.probes.clear();
         self.probes_dropped = 0;
     }
@@ -487,14 +495,17 @@ fn natives<'js>(ctx: &Ctx<'js>, host: &SharedHost) -> rquickjs::Result<Object<'j
     let hs = Rc::clone(host);
     let require = Function::new(
         ctx.clone(),
-        move |ctx: Ctx<'js>, name: Value<'js>| -> rquickjs::Result<Value<'js>> {
+        move |ctx: Ctx<'js>,
+              name: Value<'js>,
+              wh: rquickjs::function::Opt<Function<'js>>|
+              -> rquickjs::Result<Value<'js>> {
             // Script-chosen text (lone surrogates included) is read lossily, never refused.
             let name = value::js_string(&name, MAX_MODULE_NAME_CHARS);
             let shown = crate::engine::text::truncate(&name, 200).into_owned();
             let allowed = hs.borrow().permissions.allows_module(&name);
             if allowed {
                 return match modules::find(&name) {
-                    Some(m) => load_module(&ctx, m, &hs),
+                    Some(m) => load_module(&ctx, m, &hs, wh.0),
                     None => Ok(rquickjs::String::from_str(
                         ctx.clone(),
                         &format!("Module '{shown}' is allowed but not provided by this host"),
@@ -511,6 +522,18 @@ fn natives<'js>(ctx: &Ctx<'js>, host: &SharedHost) -> rquickjs::Result<Object<'j
     )?;
     h.set("require", require)?;
 
+    // A run granted the network gets fetch and its classes (built by the setup with its
+    // `where`, so refusals keep their script location).
+    if host.borrow().permissions.grants_network() {
+        let hs = Rc::clone(host);
+        let globals = Function::new(
+            ctx.clone(),
+            move |ctx: Ctx<'js>, wh: rquickjs::function::Opt<Function<'js>>| {
+                capabilities::fetch_globals(&ctx, &hs, wh.0)
+            },
+        )?;
+        h.set("fetchGlobals", globals)?;
+    }
     // probe(name, category, at): true when the read at `at` is a `typeof` probe (recorded as
     // one); false for any other read, which the caller refuses and records.
     let hs = Rc::clone(host);
@@ -607,11 +630,17 @@ fn load_module<'js>(
     ctx: &Ctx<'js>,
     m: &'static modules::HostModule,
     host: &SharedHost,
+    wh: Option<Function<'js>>,
 ) -> rquickjs::Result<Value<'js>> {
     let bytes = modules::bytecode(m)
         .map_err(|e| rquickjs::Exception::throw_internal(ctx, &e.to_string()))?;
     let factory = super::quickjs::run_bytecode(ctx, &bytes)?;
-    let natives = module_natives(ctx, m.name)?;
+    let natives = if m.name == "fs" {
+        // The broker's natives (`host/capabilities.rs`); `where` locates a refusal.
+        capabilities::fs_host(ctx, host, wh)?
+    } else {
+        module_natives(ctx, m.name)?
+    };
     let raw = ctx.as_raw().as_ptr();
     // SAFETY: a live object of this context, created just above.
     unsafe { qjs::JS_FreezeObject(raw, natives.as_raw()) };
@@ -621,7 +650,9 @@ fn load_module<'js>(
     unsafe { qjs::JS_SetPrototype(raw, out.as_raw(), qjs::JS_NULL) };
     out.set("factory", factory)?;
     out.set("host", natives)?;
-    host.borrow_mut().modules_loaded.push(m.name);
+    let mut st = host.borrow_mut();
+    st.modules_loaded.push(m.name);
+    st.caps.modules_loaded += 1;
     Ok(out.into_value())
 }
 
@@ -794,10 +825,7 @@ pub fn install<'js>(
     let require_granted = {
         let st = host.borrow();
         let p = &st.permissions;
-        crate::engine::policy::DEFAULT_MODULES
-            .iter()
-            .any(|m| p.allows_module(m))
-            || p.allowed_modules.iter().any(|m| p.allows_module(m))
+        p.allows_module("fs") || p.modules.iter().any(|m| p.allows_module(m))
     };
     setup.call::<_, ()>((h, strict, input, has_input, require_granted))?;
     Ok(())

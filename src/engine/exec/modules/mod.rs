@@ -40,6 +40,8 @@ modules!(
     "buffer",
     "crypto",
     "events",
+    "fs",
+    "fs/promises",
     "path",
     "querystring",
     "stream",
