@@ -135,6 +135,8 @@ fn s(p: &Path) -> &str {
     p.to_str().expect("UTF-8 temp path")
 }
 
+/// Reaches `process` and `fs`: the plugin-context scan blocks it, so runs of it pass `--force`
+/// (the sandbox then refuses each reach and the span records it).
 const NOSY: &str =
     "try { process.exit(1) } catch (e) {}\ntry { require('fs') } catch (e) {}\nconsole.log('done'); 42";
 
@@ -204,7 +206,7 @@ fn each_run_is_a_span_with_its_attributes_and_blocked_events() {
             "OTEL_EXPORTER_OTLP_HEADERS",
             "x-team=red,authorization=Bearer%20t0ken",
         )
-        .args(["run", "--json", "--executor", "quickjs"])
+        .args(["run", "--json", "--force", "--executor", "quickjs"])
         .args(["--otlp", &format!("http://127.0.0.1:{port}")])
         .arg(&f)
         .output()
@@ -387,7 +389,7 @@ fn a_dead_or_unsupported_endpoint_changes_nothing_but_a_warning() {
     let f = h.write("nosy.js", NOSY);
     let plain = h
         .cmd()
-        .args(["run", "--json", "--executor", "quickjs"])
+        .args(["run", "--json", "--force", "--executor", "quickjs"])
         .arg(&f)
         .output()
         .expect("run");
@@ -396,7 +398,7 @@ fn a_dead_or_unsupported_endpoint_changes_nothing_but_a_warning() {
     let started = Instant::now();
     let o = h
         .cmd()
-        .args(["run", "--json", "--executor", "quickjs"])
+        .args(["run", "--json", "--force", "--executor", "quickjs"])
         .args(["--otlp", &format!("http://127.0.0.1:{}", dead_port())])
         .arg(&f)
         .output()
@@ -421,7 +423,7 @@ fn a_dead_or_unsupported_endpoint_changes_nothing_but_a_warning() {
     let o = h
         .cmd()
         .env("OTEL_EXPORTER_OTLP_TIMEOUT", "300")
-        .args(["run", "--json", "--executor", "quickjs"])
+        .args(["run", "--json", "--force", "--executor", "quickjs"])
         .args(["--otlp", &format!("http://127.0.0.1:{silent_port}")])
         .arg(&f)
         .output()
@@ -444,7 +446,7 @@ fn a_dead_or_unsupported_endpoint_changes_nothing_but_a_warning() {
 
     let o = h
         .cmd()
-        .args(["run", "--json", "--executor", "quickjs"])
+        .args(["run", "--json", "--force", "--executor", "quickjs"])
         .args(["--otlp", "https://collector.invalid:4318"])
         .arg(&f)
         .output()
@@ -485,7 +487,7 @@ fn bench_dead_endpoint_overhead() {
         c.env("SANDBENCH_CONFIG_DIR", h.dir.path().join("config"))
             .env("SANDBENCH_DATA_DIR", h.dir.path().join("data"))
             .env_remove("OTEL_EXPORTER_OTLP_ENDPOINT")
-            .args(["run", "--json", "--executor", "quickjs"])
+            .args(["run", "--json", "--force", "--executor", "quickjs"])
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null());
         if arm == 2 {
