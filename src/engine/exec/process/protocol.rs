@@ -281,8 +281,6 @@ pub(crate) struct Received<'a> {
     console_bytes: usize,
     console_truncated: bool,
     blocked: Vec<BlockedAttempt>,
-    /// Highest resident memory seen by the parent's own samples.
-    pub(crate) peak_rss: u64,
     /// CPU time of the worker at the parent's last sample.
     pub(crate) cpu_ms: f64,
 }
@@ -298,7 +296,6 @@ impl<'a> Received<'a> {
             console_bytes: 0,
             console_truncated: false,
             blocked: Vec::new(),
-            peak_rss: 0,
             cpu_ms: 0.0,
         }
     }
@@ -317,7 +314,9 @@ impl<'a> Received<'a> {
         o.blocked = self.blocked.clone();
         o.duration_ms = self.elapsed_ms();
         o.cpu_ms = self.cpu_ms;
-        o.peak_memory_bytes = self.peak_rss;
+        // `peak_memory_bytes` is the sandbox heap, which only the worker can measure; it did
+        // not report, so it stays 0 (unknown). The resident memory the parent watched is not
+        // the same figure (it includes the engine itself) and is in the run's samples.
         o
     }
 

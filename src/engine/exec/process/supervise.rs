@@ -7,7 +7,9 @@
 //! pass go on or ends the run with its outcome. Every read is non-blocking and each pass reads
 //! a bounded amount, so a worker that floods its pipes cannot keep the parent from its clock.
 
-use super::super::{CancelToken, ExecEvent, ExecOutcome, ExecRequest, JsError, Outcome, Sample};
+use super::super::{
+    CancelToken, ExecEvent, ExecOutcome, ExecRequest, JsError, MemoryKind, Outcome, Sample,
+};
 use super::launch::{
     describe_status, feed, poll, pollfd, readable_now, set_nonblocking, CANCEL_POLL, STDERR_KEEP,
 };
@@ -200,12 +202,12 @@ impl Supervisor<'_> {
         }
         if now >= self.next_sample {
             if let Some(usage) = procfs::Process::Id(self.pid).usage() {
-                self.received.peak_rss = self.received.peak_rss.max(usage.rss_bytes);
                 self.received.cpu_ms = usage.cpu_ms;
                 on_event(ExecEvent::Sample(Sample {
                     elapsed_ms: self.started.elapsed().as_secs_f64() * 1000.0,
                     memory_bytes: usage.rss_bytes,
                     cpu_ms: usage.cpu_ms,
+                    memory_kind: MemoryKind::Rss,
                 }));
             }
             self.next_sample = now + SAMPLE_INTERVAL;
