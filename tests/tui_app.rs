@@ -10,7 +10,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use sandbench::engine::exec::{ConsoleLevel, ConsoleLine, ExecEvent, Outcome};
 use sandbench::engine::scan::Verdict;
 use sandbench::tui::action::{Action, Effect};
-use sandbench::tui::app::{App, Focus, Overlay, ResultsTab, MAX_CONSOLE_LINES};
+use sandbench::tui::app::{App, Focus, Overlay, ResultsTab, MAX_CONSOLE_BYTES, MAX_CONSOLE_LINES};
 use sandbench::tui::buffer::Pos;
 use sandbench::tui::effects::Driver;
 use sandbench::tui::keymap::map_key;
@@ -382,19 +382,36 @@ fn quitting_with_unsaved_changes_asks_first() {
     assert_eq!(app.overlay, Overlay::ConfirmQuit);
     key(&mut app, KeyCode::Esc, KeyModifiers::NONE);
     assert_eq!(app.overlay, Overlay::None);
+    // With a recovery copy of this session: "quit and discard" deletes it, "keep" writes it
+    // now and leaves it.
+    app.update(Action::AutosaveDue);
+    let mut kept = app.clone();
     key(&mut app, KeyCode::Char('q'), KeyModifiers::CONTROL);
     let fx = key(&mut app, KeyCode::Char('q'), KeyModifiers::NONE);
     assert!(fx.iter().any(|e| matches!(e, Effect::Quit)));
     assert!(fx
         .iter()
         .any(|e| matches!(e, Effect::DeleteRecovery { .. })));
+    type_str(&mut kept, "3");
+    key(&mut kept, KeyCode::Char('q'), KeyModifiers::CONTROL);
+    let fx = key(&mut kept, KeyCode::Char('k'), KeyModifiers::NONE);
+    assert!(matches!(fx.last(), Some(Effect::Quit)));
+    let now = kept.buffer.text();
+    assert_eq!(now, "231");
+    assert!(fx
+        .iter()
+        .any(|e| matches!(e, Effect::WriteRecovery { text, flush: true, .. } if *text == now)));
+    assert!(!fx
+        .iter()
+        .any(|e| matches!(e, Effect::DeleteRecovery { .. })));
 }
 
 #[test]
-fn console_floods_are_bounded() {
+fn console_floods_are_bounded_and_the_first_lines_are_the_ones_kept() {
+    // Long lines: each is cut to 1,000 characters; the bytes bound holds.
     let mut app = app("for(;;) console.log('x')");
     let run = start_run(&mut app);
-    for i in 0..(MAX_CONSOLE_LINES + 500) {
+    for i in 0..3_000 {
         exec(
             &mut app,
             run,
@@ -405,9 +422,31 @@ fn console_floods_are_bounded() {
         );
     }
     let live = app.live.as_ref().unwrap();
-    assert_eq!(live.console.len(), MAX_CONSOLE_LINES);
-    assert_eq!(live.console_dropped, 500);
+    let bytes: usize = live.console.iter().map(|l| l.text.len()).sum();
+    assert!(bytes <= MAX_CONSOLE_BYTES, "{bytes}");
     assert!(live.console.iter().all(|l| l.text.chars().count() <= 1001));
+    assert_eq!(live.console.len() + live.console_dropped, 3_000);
+    assert!(
+        live.console[0].text.starts_with("0 "),
+        "the first lines are kept"
+    );
+    // Short lines: as many lines as the engine keeps (10,000 and its marker), not fewer.
+    let mut app = tui_support::app("for(;;) console.log('x')");
+    let run = start_run(&mut app);
+    for i in 0..(MAX_CONSOLE_LINES + 500) {
+        exec(
+            &mut app,
+            run,
+            ExecEvent::Console(ConsoleLine {
+                level: ConsoleLevel::Log,
+                text: format!("line {i}"),
+            }),
+        );
+    }
+    let live = app.live.as_ref().unwrap();
+    assert_eq!(live.console.len(), MAX_CONSOLE_LINES);
+    assert_eq!(MAX_CONSOLE_LINES, 10_001);
+    assert_eq!(live.console_dropped, 500);
 }
 
 #[test]
@@ -426,34 +465,78 @@ fn the_samples_browser_opens_an_embedded_sample() {
     );
 }
 
+/// The next action from the driver, within 5 s.
+async fn next_action(rx: &mut tokio::sync::mpsc::Receiver<Action>) -> Action {
+    tokio::time::timeout(Duration::from_secs(5), rx.recv())
+        .await
+        .expect("an action within 5 s")
+        .expect("the channel is open")
+}
+
+/// Feeds actions from the driver to the App until `done` holds (at most 20 actions).
+async fn pump(
+    app: &mut App,
+    driver: &mut Driver,
+    rx: &mut tokio::sync::mpsc::Receiver<Action>,
+    done: impl Fn(&App) -> bool,
+) {
+    for _ in 0..20 {
+        if done(app) {
+            return;
+        }
+        let a = next_action(rx).await;
+        let fx = app.update(a);
+        driver.execute(fx);
+    }
+    assert!(done(app), "the App never reached the expected state");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn autosave_writes_a_recovery_file_that_is_offered_back() {
+async fn autosave_writes_a_recovery_copy_that_the_next_session_lists_and_restores() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let (tx, mut rx) = tokio::sync::mpsc::channel(64);
+    let (tx, _rx) = tokio::sync::mpsc::channel(64);
     let mut driver = Driver::new(tx).with_data_dir(Some(dir.path().to_path_buf()));
     let mut app = app("original");
     type_str(&mut app, "edited ");
     assert!(app.needs_autosave());
     let fx = app.update(Action::AutosaveDue);
+    assert!(fx
+        .iter()
+        .any(|e| matches!(e, Effect::WriteRecovery { text, .. } if text == "edited original")));
     driver.execute(fx);
-    let notice = tokio::time::timeout(Duration::from_secs(5), rx.recv())
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(notice, Action::Notice(String::new()), "autosave succeeded");
+    driver.flush();
     assert!(!app.needs_autosave());
-    // A new session on the same buffer finds it and offers it back.
-    let key = app.recovery_key();
-    let text = driver.find_recovery(&key).expect("recovery file");
-    assert_eq!(text, "edited original");
+
+    // A new session on the same buffer lists the copy at start-up and restores it.
+    let (tx, mut rx) = tokio::sync::mpsc::channel(64);
+    let mut driver = Driver::new(tx).with_data_dir(Some(dir.path().to_path_buf()));
     let mut next = tui_support::app("original");
-    next.update(Action::RecoveryFound { text });
-    assert!(matches!(next.overlay, Overlay::Recovery { .. }));
-    next.update(Action::Answer('r'));
+    let fx = next.start();
+    driver.execute(fx);
+    pump(
+        &mut next,
+        &mut driver,
+        &mut rx,
+        |a| matches!(&a.overlay, Overlay::Recovery(v) if v.copies.len() == 1),
+    )
+    .await;
+    let Overlay::Recovery(v) = &next.overlay else {
+        unreachable!()
+    };
+    assert_eq!(v.copies[0].first_changed, Some(1));
+    assert_eq!(v.copies[0].lines, 1);
+    let fx = next.update(Action::Answer('r'));
+    driver.execute(fx);
+    pump(&mut next, &mut driver, &mut rx, |a| {
+        a.buffer.text() == "edited original"
+    })
+    .await;
+    assert!(next.dirty(), "restored work is unsaved work");
+    // Ctrl-Z shows what the copy replaced.
+    next.update(Action::Undo);
+    assert_eq!(next.buffer.text(), "original");
+    next.update(Action::Redo);
     assert_eq!(next.buffer.text(), "edited original");
-    // A clean quit deletes it.
-    driver.execute(vec![Effect::DeleteRecovery { key: key.clone() }]);
-    assert!(driver.find_recovery(&key).is_none());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -492,6 +575,7 @@ async fn open_and_save_go_through_the_driver_with_clear_errors() {
     app.update(Action::FileOpened {
         path: dir.path().join("nope.js"),
         result: Err("nope.js: No such file".into()),
+        settings: None,
     });
     assert!(app.message.as_deref().unwrap_or("").contains("cannot open"));
 }

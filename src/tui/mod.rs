@@ -11,6 +11,8 @@ pub mod buffer;
 pub mod effects;
 pub mod keymap;
 pub mod layout;
+pub mod recovery;
+pub mod settings;
 pub mod terminal;
 pub mod theme;
 pub mod ui;
@@ -65,18 +67,22 @@ pub fn main(file: Option<PathBuf>) -> Result<(), TuiError> {
     })
 }
 
-/// What the workbench opens with: `file` or the welcome sample, and the themes (built-in,
-/// then the user's from the config directory; monochrome only under `NO_COLOR`).
+/// What the workbench opens with: `file` or the welcome sample, its saved run settings, the
+/// themes (built-in, then the user's from the config directory; monochrome only under
+/// `NO_COLOR`) and the theme chosen last time.
 pub fn initial(file: Option<PathBuf>) -> Result<AppInit, InputError> {
+    let data = crate::dirs::data_dir();
     let mut init = match file {
         Some(path) => {
             let text = crate::files::read_source(&path, app::MAX_OPEN_BYTES)?;
-            let mut i = AppInit::new(app::title_of(&path), text);
-            i.path = Some(path);
+            // The identity of a file is its canonical path (see `effects.rs`, ReadFile).
+            let path = std::fs::canonicalize(&path).unwrap_or(path);
+            let mut i = AppInit::file(path.clone(), text);
+            i.saved_settings = data.as_deref().and_then(|d| settings::read(d, &path));
             i
         }
         None => match crate::samples::default_sample() {
-            Some(s) => AppInit::new(s.name, s.source),
+            Some(s) => AppInit::sample(s.name, s.source),
             None => AppInit::new("untitled.js", ""),
         },
     };
@@ -85,7 +91,18 @@ pub fn initial(file: Option<PathBuf>) -> Result<AppInit, InputError> {
         crate::dirs::themes_dir().as_deref(),
         anstyle_query::no_color(),
     );
+    init.theme_name = data.as_deref().and_then(|d| settings::read_state(d).theme);
+    init.session = session_id();
     Ok(init)
+}
+
+/// Names this process's recovery copies: its id and start time, hashed short.
+fn session_id() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let seed = format!("{}-{nanos}", std::process::id());
+    crate::engine::hash::sha256_hex(seed.as_bytes())[..10].to_string()
 }
 
 async fn run(init: AppInit) -> std::io::Result<()> {
@@ -98,13 +115,9 @@ async fn run(init: AppInit) -> std::io::Result<()> {
     let (tx, mut rx) = mpsc::channel::<Action>(effects::CHANNEL_CAPACITY);
     let mut driver =
         effects::Driver::new(tx.clone()).with_clipboard(Box::new(terminal::copy_to_clipboard));
+    // The first scan, and the recovery copies left by sessions that did not quit cleanly.
     let fx = app.start();
     driver.execute(fx);
-    // A recovery copy left by a session that did not quit cleanly is offered back.
-    if let Some(text) = driver.find_recovery(&app.recovery_key()) {
-        let fx = app.update(Action::RecoveryFound { text });
-        driver.execute(fx);
-    }
     let mut events = EventStream::new();
     let mut dirty = true;
     // Background results (console floods, samples) redraw at most every FRAME; keys at once.
