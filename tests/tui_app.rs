@@ -638,3 +638,148 @@ fn a_click_on_either_half_of_a_wide_character_lands_on_that_character() {
     assert_eq!(click(&mut app, 19), Pos::new(0, 15), "the quote after it");
     assert_eq!(click(&mut app, 22), Pos::new(0, 18), "the `e` of `eval`");
 }
+
+// ── Scanner robustness: a scan that panics or overruns is a visible failure ─────────────
+
+/// Drives `driver` until it reports an action for the App (or `limit` passes).
+async fn driven_action(
+    driver: &mut Driver,
+    rx: &mut tokio::sync::mpsc::Receiver<Action>,
+    limit: Duration,
+) -> Action {
+    let end = tokio::time::Instant::now() + limit;
+    loop {
+        let wake = driver
+            .next_deadline()
+            .map(|d| tokio::time::Instant::from_std(d).min(end))
+            .unwrap_or(end);
+        tokio::select! {
+            got = rx.recv() => return got.expect("channel open"),
+            _ = tokio::time::sleep_until(wake) => {
+                if let Some(a) = driver.on_deadline().into_iter().next() {
+                    return a;
+                }
+                assert!(tokio::time::Instant::now() < end, "no action within {limit:?}");
+            }
+        }
+    }
+}
+
+fn edit(app: &mut App, driver: &mut Driver, s: &str) {
+    let fx = type_str(app, s);
+    driver.execute(fx);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scanner_that_panics_is_a_scan_failure_and_f5_asks_before_running() {
+    let (tx, mut rx) = tokio::sync::mpsc::channel(64);
+    let scanner: sandbench::tui::effects::Scanner = std::sync::Arc::new(|src: &str| {
+        if src.contains("boom") {
+            panic!("the scanner broke on purpose");
+        }
+        sandbench::engine::scan::scan(src)
+    });
+    let mut driver = Driver::new(tx)
+        .with_data_dir(None)
+        .with_scanner(scanner, Duration::from_secs(10));
+    let mut app = app("");
+    edit(&mut app, &mut driver, "boom");
+    let got = driven_action(&mut driver, &mut rx, Duration::from_secs(10)).await;
+    assert!(
+        matches!(&got, Action::ScanFailed { reason, .. } if reason.contains("the scanner broke on purpose")),
+        "{got:?}"
+    );
+    app.update(got);
+    assert!(app.scan_failed_now());
+    assert!(
+        !app.scan_pending(),
+        "no waiting for a scan that will never come"
+    );
+    assert!(
+        app.messages.iter().any(|m| m.text.contains("scan failed")),
+        "said where the user sees it"
+    );
+    // F5 does not run unscanned code silently: it asks.
+    assert!(app.update(Action::Run).is_empty());
+    assert!(
+        matches!(app.overlay, Overlay::ConfirmRun(_)),
+        "{:?}",
+        app.overlay
+    );
+
+    // The benign twin: the next edit scans normally and the failure is gone.
+    app.overlay = Overlay::None;
+    app.update(Action::SelectAll);
+    edit(&mut app, &mut driver, "1 + 1");
+    match driven_action(&mut driver, &mut rx, Duration::from_secs(10)).await {
+        Action::ScanDone { generation, report } => {
+            assert_eq!(generation, app.generation());
+            app.update(Action::ScanDone { generation, report });
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(!app.scan_failed_now());
+    assert_eq!(app.verdict(), Some(Verdict::Allow));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scan_that_overruns_fails_visibly_and_the_latest_edit_is_scanned_next() {
+    let (tx, mut rx) = tokio::sync::mpsc::channel(64);
+    let scanner: sandbench::tui::effects::Scanner = std::sync::Arc::new(|src: &str| {
+        if src.contains("slow") {
+            std::thread::sleep(Duration::from_secs(3));
+        }
+        sandbench::engine::scan::scan(src)
+    });
+    let mut driver = Driver::new(tx)
+        .with_data_dir(None)
+        .with_scanner(scanner, Duration::from_millis(300));
+    let mut app = app("");
+    edit(&mut app, &mut driver, "slow");
+    let started = Instant::now();
+    let got = driven_action(&mut driver, &mut rx, Duration::from_secs(10)).await;
+    assert!(
+        matches!(&got, Action::ScanFailed { reason, .. } if reason.contains("ran past")),
+        "{got:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_millis(2500),
+        "reported at its deadline, not when it finished: {:?}",
+        started.elapsed()
+    );
+    app.update(got);
+    assert!(app.scan_failed_now());
+    // Edits while it still runs: one more scan, of the latest text only.
+    let before = driver.scans_started;
+    edit(&mut app, &mut driver, " x");
+    edit(&mut app, &mut driver, "y");
+    let latest = app.generation();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        match driven_action(&mut driver, &mut rx, Duration::from_secs(10)).await {
+            Action::ScanDone { generation, report } => {
+                let g = generation;
+                app.update(Action::ScanDone { generation, report });
+                if g == latest {
+                    break;
+                }
+                // The slow scan's late report of older text is dropped by the App.
+                assert_ne!(app.report_generation, Some(g));
+            }
+            other => {
+                app.update(other);
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the latest edit was never scanned"
+        );
+    }
+    assert_eq!(
+        driver.scans_started,
+        before + 1,
+        "one scan for the two edits"
+    );
+    assert!(!app.scan_failed_now());
+    assert!(!app.scan_pending());
+}
