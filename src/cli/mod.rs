@@ -32,6 +32,8 @@ pub const EXIT_USAGE: u8 = 2;
 #[command(
     name = "sandbench",
     version,
+    // `sandbench run --version` works too.
+    propagate_version = true,
     about = "A terminal workbench for running untrusted JavaScript safely and seeing why it is dangerous",
     long_about = "Run with no arguments to open the workbench on a built-in sample, or with FILE to open a file.",
     args_conflicts_with_subcommands = true
