@@ -145,8 +145,11 @@ fn console_text(run: &FinishedRun) -> String {
 /// The run `before` against the run `after` (both of one buffer), section by section.
 pub fn run_diff(before: &FinishedRun, after: &FinishedRun) -> Vec<DiffRow> {
     let (a, b) = (&before.outcome, &after.outcome);
-    let mut rows = Vec::new();
     let head = |rows: &mut Vec<DiffRow>, t: &str| rows.push(DiffRow::new(DiffKind::Heading, t));
+    // What the run did comes first (value, error, console, blocked), then how it ran (run,
+    // usage), under a one-line summary: a small pane shows what changed without scrolling.
+    let mut changed: Vec<&str> = Vec::new();
+    let mut rows = Vec::new();
     head(&mut rows, "run");
     let code = if a.code_sha256 == b.code_sha256 {
         format!("same code ({})", hash::short(&b.code_sha256))
@@ -191,6 +194,8 @@ pub fn run_diff(before: &FinishedRun, after: &FinishedRun) -> Vec<DiffRow> {
         format!("{} MB", b.limits.memory_mb),
     ));
 
+    let how = std::mem::take(&mut rows);
+
     head(&mut rows, "value");
     let value = |r: &FinishedRun| match r.outcome.outcome {
         crate::engine::exec::Outcome::Ok => r.outcome.value_display.clone(),
@@ -200,6 +205,7 @@ pub fn run_diff(before: &FinishedRun, after: &FinishedRun) -> Vec<DiffRow> {
     if va == vb {
         rows.push(DiffRow::new(DiffKind::Note, "same value"));
     } else {
+        changed.push("value");
         lines_diff(&va, &vb, &mut rows);
     }
 
@@ -219,6 +225,7 @@ pub fn run_diff(before: &FinishedRun, after: &FinishedRun) -> Vec<DiffRow> {
         };
         rows.push(DiffRow::new(DiffKind::Note, same));
     } else {
+        changed.push("error");
         lines_diff(&ea, &eb, &mut rows);
     }
 
@@ -231,6 +238,7 @@ pub fn run_diff(before: &FinishedRun, after: &FinishedRun) -> Vec<DiffRow> {
             format!("same output ({n} line{})", if n == 1 { "" } else { "s" }),
         ));
     } else {
+        changed.push("console");
         lines_diff(&ca, &cb, &mut rows);
     }
 
@@ -254,6 +262,7 @@ pub fn run_diff(before: &FinishedRun, after: &FinishedRun) -> Vec<DiffRow> {
             },
         ));
     } else {
+        changed.push("blocked attempts");
         for (k, n) in &ba {
             match bb.get(k) {
                 None => rows.push(DiffRow::new(DiffKind::Removed, format!("{k} ×{n}"))),
@@ -269,6 +278,18 @@ pub fn run_diff(before: &FinishedRun, after: &FinishedRun) -> Vec<DiffRow> {
             }
         }
     }
+    if a.outcome != b.outcome {
+        changed.insert(0, "outcome");
+    }
+    let summary = if changed.is_empty() {
+        "the last two runs did the same (value, error, console, blocked attempts)".to_string()
+    } else {
+        format!("changed: {}", changed.join(", "))
+    };
+    let mut all = vec![DiffRow::new(DiffKind::Note, summary)];
+    all.extend(rows);
+    all.extend(how);
+    let rows = all;
     bound(rows)
 }
 

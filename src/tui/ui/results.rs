@@ -78,7 +78,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
         )];
         if fresh == Freshness::Stale {
             parts.push((
-                "stale: edited since this run (F5 runs it again)".into(),
+                "stale: code edited since this run".into(),
                 p.warn,
             ));
         }
