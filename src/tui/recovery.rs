@@ -98,7 +98,7 @@ mod path_repr {
         Bytes(Vec<u8>),
     }
 
-    pub fn serialize<S: Serializer>(p: &PathBuf, s: S) -> Result<S::Ok, S::Error> {
+    pub fn serialize<S: Serializer>(p: &std::path::Path, s: S) -> Result<S::Ok, S::Error> {
         match p.to_str() {
             Some(t) => Repr::Utf8(t.to_string()),
             None => Repr::Bytes(super::path_bytes(p)),

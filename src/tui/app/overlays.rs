@@ -220,14 +220,13 @@ impl App {
                     input: input.clone(),
                 });
             }
+            // (With nothing typed yet these keys do nothing: no arm below takes them.)
             Action::Up | Action::Down | Action::SearchPrev | Action::SearchNext
-                if kind == PromptKind::Search =>
+                if kind == PromptKind::Search && !input.is_empty() =>
             {
-                if !input.is_empty() {
-                    self.search = input.clone();
-                    let forward = matches!(action, Action::Down | Action::SearchNext);
-                    self.search_step(forward);
-                }
+                self.search = input.clone();
+                let forward = matches!(action, Action::Down | Action::SearchNext);
+                self.search_step(forward);
             }
             Action::Enter | Action::Newline => return self.submit_prompt(kind, input),
             _ if is_dismiss(&action) => {

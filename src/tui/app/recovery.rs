@@ -216,10 +216,8 @@ impl App {
         match action {
             Action::Up => v.selected = v.selected.saturating_sub(1),
             Action::Down => v.selected = (v.selected + 1).min(n.saturating_sub(1)),
-            Action::Answer('x') | Action::Delete => {
-                if v.selected_copy().is_some() {
-                    v.confirm_discard = true;
-                }
+            Action::Answer('x') | Action::Delete if v.selected_copy().is_some() => {
+                v.confirm_discard = true;
             }
             Action::Answer('r') | Action::Enter => {
                 if let Some(c) = v.selected_copy() {

@@ -77,10 +77,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
             style.add_modifier(Modifier::BOLD),
         )];
         if fresh == Freshness::Stale {
-            parts.push((
-                "stale: code edited since this run".into(),
-                p.warn,
-            ));
+            parts.push(("stale: code edited since this run".into(), p.warn));
         }
         parts.push((fmt_ms(o.duration_ms), p.dim));
         parts.push((format!("heap peak {}", last.heap_peak_label()), p.dim));
