@@ -174,9 +174,62 @@ impl std::str::FromStr for Profile {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Permissions {
-    /// Module names `require(name)` may load. Only pure, host-provided modules can ever be
-    /// listed; anything else is refused with "Module 'x' is not allowed in sandbox".
+    /// Module names `require(name)` may load beyond [`DEFAULT_MODULES`]. A name in
+    /// [`NEVER_MODULES`] is refused whatever this says, with "Module 'x' is not allowed in
+    /// sandbox"; so is a name no host module provides.
     pub allowed_modules: Vec<String>,
+}
+
+/// The host modules every run may load unless its permissions say otherwise: pure ones, with
+/// no host capability behind them (`crypto`'s host part computes digests and reads the OS
+/// random source; nothing else).
+pub const DEFAULT_MODULES: [&str; 10] = [
+    "assert",
+    "buffer",
+    "crypto",
+    "events",
+    "path",
+    "querystring",
+    "stream",
+    "string_decoder",
+    "url",
+    "util",
+];
+
+/// Modules no permission can grant: they are the host's process, code generation or raw
+/// network, which no plugin reaches (the network is granted per host, through `fetch`).
+pub const NEVER_MODULES: [&str; 19] = [
+    "child_process",
+    "cluster",
+    "dgram",
+    "dns",
+    "http",
+    "http2",
+    "https",
+    "inspector",
+    "module",
+    "net",
+    "os",
+    "process",
+    "repl",
+    "tls",
+    "v8",
+    "vm",
+    "wasi",
+    "worker_threads",
+    "trace_events",
+];
+
+impl Permissions {
+    /// Whether a run with these permissions may load module `name` (`node:` prefix allowed).
+    /// The one place this is decided: `require`, static `import` and the loader all ask here.
+    pub fn allows_module(&self, name: &str) -> bool {
+        let base = name.strip_prefix("node:").unwrap_or(name);
+        if NEVER_MODULES.contains(&base) {
+            return false;
+        }
+        DEFAULT_MODULES.contains(&base) || self.allowed_modules.iter().any(|m| m == base)
+    }
 }
 
 #[cfg(test)]

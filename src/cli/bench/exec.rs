@@ -38,6 +38,8 @@ use std::time::Instant;
 /// The issue's targets.
 pub const TARGET_COLD_P50_US: f64 = 250.0;
 pub const TARGET_PLUGIN100_MS: f64 = 40.0;
+/// Issue 11: `require('path')` first load in a fresh sandbox (µs).
+pub const TARGET_MODULE_FIRST_LOAD_US: f64 = 50.0;
 pub const TARGET_MEM_PER_SANDBOX_MB: f64 = 0.5;
 pub const TARGET_MEMLIMIT_MS: f64 = 150.0;
 pub const TARGET_MEMLIMIT_RSS_GROWTH_MB: f64 = 40.0;
@@ -309,6 +311,40 @@ fn sandbox_warm(w: &Workloads) -> Result<serde_json::Map<String, Value>, String>
     Ok(out)
 }
 
+/// First load of each host module: p50 of `require('<name>')` as a fresh sandbox's first
+/// evaluation, minus p50 of `0` as one (µs; the bytecode is already compiled, as it is for
+/// every run after a process's first). Also the once-per-process compile of each (µs).
+fn module_first_load(w: &Workloads) -> Result<(Value, Value), String> {
+    use crate::engine::exec::modules::MODULES;
+    let req = request("", w.limits.default_timeout_ms);
+    let first_eval = |code: &str, n: usize| -> Result<f64, String> {
+        let mut xs = Vec::with_capacity(n);
+        for i in 0..n + 10 {
+            let mut sb = new_sandbox(&req)?;
+            let t0 = Instant::now();
+            eval_ok(&mut sb, code, code)?;
+            let t = us_since(t0);
+            if i >= 10 {
+                xs.push(t);
+            }
+        }
+        Ok(quantile(&xs, 0.5))
+    };
+    let base = first_eval("0", 200)?;
+    let mut load = serde_json::Map::new();
+    let mut compile = serde_json::Map::new();
+    load.insert("baseline_eval_p50_us".into(), json!(r2(base)));
+    for m in MODULES {
+        let t = first_eval(&format!("require('{}'), 0", m.name), 200)?;
+        load.insert(m.name.into(), json!(r2((t - base).max(0.0))));
+        let t0 = Instant::now();
+        crate::engine::exec::quickjs::compile_host_source(m.source(), &m.filename())
+            .map_err(|e| format!("bench: {} does not compile: {}", m.name, e.message))?;
+        compile.insert(m.name.into(), json!(r2(us_since(t0))));
+    }
+    Ok((Value::Object(load), Value::Object(compile)))
+}
+
 /// The floor: a bare rquickjs runtime + full context, `2+2`, dropped — no host bridge, no
 /// limits, no freezing. The gap to `cold_p50_us` is what our sandbox setup costs.
 fn floor_cold() -> Result<Vec<f64>, String> {
@@ -381,6 +417,9 @@ pub fn timing(w: &Workloads, executor: &str) -> Result<Value, String> {
         json!(r2(quantile(&create, 0.5))),
     );
     out.insert("warm_p50_us".into(), Value::Object(sandbox_warm(w)?));
+    let (load, compile) = module_first_load(w)?;
+    out.insert("extra_module_first_load_p50_us".into(), load);
+    out.insert("extra_module_compile_us".into(), compile);
     let floor = floor_cold()?;
     out.insert(
         "extra_floor_rquickjs_cold_p50_us".into(),

@@ -6,11 +6,12 @@
 //! `console`, `require`, the capability traps and, in the strict profile, the code-generation
 //! traps and the frozen intrinsics.
 
+use super::modules::{self, crypto};
 use super::value;
 use super::{BlockedAttempt, ConsoleLevel, ConsoleLine, ExecEvent};
 use crate::engine::policy::{Limits, Permissions};
 use crate::engine::Category;
-use rquickjs::{qjs, Array, Ctx, Function, Object, Value};
+use rquickjs::{qjs, Array, Ctx, Function, Object, TypedArray, Value};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -53,6 +54,14 @@ pub struct HostState {
     pub imports_seen: usize,
     /// The script's real `import(` calls, found on the first refused `import()`.
     import_calls: Option<Vec<(usize, String)>>,
+    /// True while an ES module run's static imports are resolved (before any of its code
+    /// runs): the only time the module loader loads host modules; `import()` never does.
+    pub linking: bool,
+    /// Host modules loaded in this sandbox, in load order.
+    pub modules_loaded: Vec<&'static str>,
+    /// Native modules made by the loader for a run's static imports, whose exports are not
+    /// declared yet (address of the module, its name).
+    pub pending_imports: Vec<(usize, String)>,
     pub sink: Option<EventSink>,
 }
 
@@ -72,6 +81,9 @@ impl HostState {
             blocked_index: HashMap::new(),
             imports_seen: 0,
             import_calls: None,
+            linking: false,
+            modules_loaded: Vec::new(),
+            pending_imports: Vec::new(),
             sink: None,
         }
     }
@@ -282,35 +294,216 @@ fn natives<'js>(ctx: &Ctx<'js>, host: &SharedHost) -> rquickjs::Result<Object<'j
     })?;
     h.set("log", log)?;
 
+    // require(name): the decision is the host's (`Permissions::allows_module`). Answers a
+    // loaded host module (see `load_module`), a refusal `[capability, category, message]`
+    // for the setup script to record and throw, or the message of a module that is allowed
+    // but that this host does not provide.
     let hs = Rc::clone(host);
     let require = Function::new(
         ctx.clone(),
-        move |name: Value<'js>, stk: Value<'js>| -> String {
+        move |ctx: Ctx<'js>, name: Value<'js>| -> rquickjs::Result<Value<'js>> {
             // Script-chosen text (lone surrogates included) is read lossily, never refused.
             let name = value::js_string(&name, MAX_MODULE_NAME_CHARS);
-            let stack = value::js_string(&stk, MAX_STACK_CHARS);
-            let mut st = hs.borrow_mut();
             let shown = crate::engine::text::truncate(&name, 200).into_owned();
-            if st.permissions.allowed_modules.iter().any(|m| m == &name) {
-                // Allowed by policy, but this host provides no modules yet.
-                return format!("Module '{shown}' is allowed but not provided by this host");
+            let allowed = hs.borrow().permissions.allows_module(&name);
+            if allowed {
+                return match modules::find(&name) {
+                    Some(m) => load_module(&ctx, m, &hs),
+                    None => Ok(rquickjs::String::from_str(
+                        ctx.clone(),
+                        &format!("Module '{shown}' is allowed but not provided by this host"),
+                    )?
+                    .into_value()),
+                };
             }
-            let (line, column) = script_location(&stack, &st.filename);
-            let message = not_allowed_message(&shown);
-            st.push_blocked(BlockedAttempt {
-                capability: shown.clone(),
-                category: module_category(&name),
-                message: message.clone(),
-                line,
-                column,
-                count: 1,
-            });
-            message
+            let refusal = Array::new(ctx.clone())?;
+            refusal.set(0, shown.as_str())?;
+            refusal.set(1, module_category(&name).as_str())?;
+            refusal.set(2, not_allowed_message(&shown))?;
+            Ok(refusal.into_value())
         },
     )?;
     h.set("require", require)?;
     Ok(h)
 }
+
+// ---------------------------------------------------------------------------------------
+// Host modules (see `exec::modules`): loading one, and the native functions each is handed.
+// Natives take and return plain values only (strings, numbers, booleans, Uint8Arrays); each
+// checks its arguments itself, so a script that reached a module's `host` object directly
+// would gain nothing the module does not already offer.
+// ---------------------------------------------------------------------------------------
+
+/// Longest algorithm name read from a script.
+const MAX_ALGORITHM_CHARS: usize = 32;
+
+/// Evaluates host module `m`'s bytecode (compiled once per process) in `ctx` and answers
+/// `{ factory, host }` (null prototype) for the setup script to call and cache.
+fn load_module<'js>(
+    ctx: &Ctx<'js>,
+    m: &'static modules::HostModule,
+    host: &SharedHost,
+) -> rquickjs::Result<Value<'js>> {
+    let bytes = modules::bytecode(m)
+        .map_err(|e| rquickjs::Exception::throw_internal(ctx, &e.to_string()))?;
+    let factory = super::quickjs::run_bytecode(ctx, &bytes)?;
+    let natives = module_natives(ctx, m.name)?;
+    let raw = ctx.as_raw().as_ptr();
+    // SAFETY: a live object of this context, created just above.
+    unsafe { qjs::JS_FreezeObject(raw, natives.as_raw()) };
+    let out = Object::new(ctx.clone())?;
+    // SAFETY: a live object of this context; a null prototype keeps `factory`/`host` reads
+    // from reaching Object.prototype.
+    unsafe { qjs::JS_SetPrototype(raw, out.as_raw(), qjs::JS_NULL) };
+    out.set("factory", factory)?;
+    out.set("host", natives)?;
+    host.borrow_mut().modules_loaded.push(m.name);
+    Ok(out.into_value())
+}
+
+/// The bytes of a `Uint8Array` argument (a `Buffer` is one), or a TypeError naming `what`.
+fn bytes_arg<'js>(
+    ctx: &Ctx<'js>,
+    v: &Value<'js>,
+    what: &str,
+) -> rquickjs::Result<TypedArray<'js, u8>> {
+    TypedArray::<u8>::from_value(v.clone())
+        .map_err(|_| rquickjs::Exception::throw_type(ctx, &format!("{what} must be a Uint8Array")))
+}
+
+/// Runs `f` over the bytes of `a` (empty when detached). No script runs meanwhile.
+fn read_bytes<R>(a: &TypedArray<'_, u8>, f: impl FnOnce(&[u8]) -> R) -> R {
+    // SAFETY: the slice is used only inside `f`, which is host code that runs no JS, so the
+    // script cannot write, detach or resize the buffer while it is read.
+    f(unsafe { a.as_bytes() }.unwrap_or_default())
+}
+
+fn algorithm_arg(ctx: &Ctx<'_>, v: &Value<'_>) -> rquickjs::Result<crypto::Algorithm> {
+    let name = value::js_string(v, MAX_ALGORITHM_CHARS);
+    crypto::Algorithm::parse(&name)
+        .ok_or_else(|| rquickjs::Exception::throw_type(ctx, "Digest method not supported"))
+}
+
+/// A new `Uint8Array` holding `bytes`.
+fn new_bytes<'js>(ctx: &Ctx<'js>, bytes: Vec<u8>) -> rquickjs::Result<Value<'js>> {
+    Ok(TypedArray::<u8>::new(ctx.clone(), bytes)?.into_value())
+}
+
+/// The native functions module `name` is handed as `host` (none for the modules written
+/// wholly in JS).
+fn module_natives<'js>(ctx: &Ctx<'js>, name: &str) -> rquickjs::Result<Object<'js>> {
+    let h = Object::new(ctx.clone())?;
+    if name == "util" {
+        // promiseState(p) / promiseResult(p): what `util.inspect` shows of a promise (a
+        // script cannot read either without running code on it).
+        let state = Function::new(
+            ctx.clone(),
+            move |ctx: Ctx<'js>, p: Value<'js>| -> rquickjs::Result<&'static str> {
+                if !p.is_promise() {
+                    return Err(rquickjs::Exception::throw_type(&ctx, "not a promise"));
+                }
+                // SAFETY: p is a live promise of this context.
+                let st = unsafe { qjs::JS_PromiseState(ctx.as_raw().as_ptr(), p.as_raw()) };
+                Ok(match st {
+                    qjs::JSPromiseStateEnum_JS_PROMISE_FULFILLED => "fulfilled",
+                    qjs::JSPromiseStateEnum_JS_PROMISE_REJECTED => "rejected",
+                    _ => "pending",
+                })
+            },
+        )?;
+        h.set("promiseState", state)?;
+        let result = Function::new(
+            ctx.clone(),
+            move |ctx: Ctx<'js>, p: Value<'js>| -> rquickjs::Result<Value<'js>> {
+                if !p.is_promise() {
+                    return Err(rquickjs::Exception::throw_type(&ctx, "not a promise"));
+                }
+                // SAFETY: p is a live promise; the result is a new reference we own.
+                Ok(unsafe {
+                    Value::from_raw(
+                        ctx.clone(),
+                        qjs::JS_PromiseResult(ctx.as_raw().as_ptr(), p.as_raw()),
+                    )
+                })
+            },
+        )?;
+        h.set("promiseResult", result)?;
+        return Ok(h);
+    }
+    if name != "crypto" {
+        return Ok(h);
+    }
+    // hash(alg, data): the digest of a Uint8Array.
+    let hash = Function::new(
+        ctx.clone(),
+        move |ctx: Ctx<'js>, alg: Value<'js>, data: Value<'js>| -> rquickjs::Result<Value<'js>> {
+            let alg = algorithm_arg(&ctx, &alg)?;
+            let data = bytes_arg(&ctx, &data, "data")?;
+            let out = read_bytes(&data, |d| crypto::hash(alg, d));
+            new_bytes(&ctx, out)
+        },
+    )?;
+    h.set("hash", hash)?;
+    // hmac(alg, key, data)
+    let hmac = Function::new(
+        ctx.clone(),
+        move |ctx: Ctx<'js>,
+              alg: Value<'js>,
+              key: Value<'js>,
+              data: Value<'js>|
+              -> rquickjs::Result<Value<'js>> {
+            let alg = algorithm_arg(&ctx, &alg)?;
+            let key = bytes_arg(&ctx, &key, "key")?;
+            let data = bytes_arg(&ctx, &data, "data")?;
+            let out = read_bytes(&key, |k| read_bytes(&data, |d| crypto::hmac(alg, k, d)));
+            new_bytes(&ctx, out)
+        },
+    )?;
+    h.set("hmac", hmac)?;
+    // randomFill(u8): fills it in place, at most crypto::MAX_RANDOM_BYTES at a time.
+    let fill = Function::new(
+        ctx.clone(),
+        move |ctx: Ctx<'js>, target: Value<'js>| -> rquickjs::Result<()> {
+            let target = bytes_arg(&ctx, &target, "buffer")?;
+            let Some(ptr) = target.as_raw() else {
+                return Err(rquickjs::Exception::throw_type(&ctx, "buffer is detached"));
+            };
+            if ptr.len() > crypto::MAX_RANDOM_BYTES {
+                return Err(rquickjs::Exception::throw_range(
+                    &ctx,
+                    "at most 65536 random bytes per call",
+                ));
+            }
+            // SAFETY: the pointer covers the typed array's live bytes, which `target` keeps
+            // alive; no script runs while they are written.
+            let buf = unsafe { &mut *ptr.as_ptr() };
+            if crypto::fill_random(buf) {
+                Ok(())
+            } else {
+                Err(rquickjs::Exception::throw_internal(
+                    &ctx,
+                    "the random source failed",
+                ))
+            }
+        },
+    )?;
+    h.set("randomFill", fill)?;
+    // timingSafeEqual(a, b): lengths are checked by the module (Node throws on a mismatch).
+    let eq = Function::new(
+        ctx.clone(),
+        move |ctx: Ctx<'js>, a: Value<'js>, b: Value<'js>| -> rquickjs::Result<bool> {
+            let a = bytes_arg(&ctx, &a, "a")?;
+            let b = bytes_arg(&ctx, &b, "b")?;
+            Ok(read_bytes(&a, |a| {
+                read_bytes(&b, |b| crypto::equal_constant_time(a, b))
+            }))
+        },
+    )?;
+    h.set("timingSafeEqual", eq)?;
+    Ok(h)
+}
+
+// ---------------------------------------------------------------------------------------
 
 /// Runs the compiled setup script in `ctx`: installs the bridge, the traps and `input`.
 pub fn install<'js>(
@@ -506,7 +699,107 @@ fn lock_shared_intrinsics<'js>(ctx: &Ctx<'js>, out: &Array<'js>) -> rquickjs::Re
     Ok(())
 }
 
-/// Module loader for dynamic `import()`: every module is refused and recorded.
+/// The host state behind the module loader's opaque pointer, when it can be borrowed.
+///
+/// # Safety
+/// `opaque` is null or the pointer produced by `Rc::into_raw` of the sandbox's `SharedHost`,
+/// alive for as long as the runtime is (see `Sandbox`'s `Drop`).
+unsafe fn host_of<'a>(opaque: *mut std::ffi::c_void) -> Option<&'a RefCell<HostState>> {
+    if opaque.is_null() {
+        return None;
+    }
+    // SAFETY: see the function contract.
+    Some(unsafe { &*(opaque as *const RefCell<HostState>) })
+}
+
+/// A module name QuickJS hands over, lossily, cut to 200 characters.
+///
+/// # Safety
+/// `name` is null or a NUL-terminated string.
+unsafe fn name_of(name: *const std::ffi::c_char) -> String {
+    if name.is_null() {
+        return String::from("<unknown>");
+    }
+    // SAFETY: QuickJS passes a NUL-terminated string.
+    let c = unsafe { std::ffi::CStr::from_ptr(name) };
+    crate::engine::text::truncate(&c.to_string_lossy(), 200).into_owned()
+}
+
+/// Throws `message` as a ReferenceError in `ctx`.
+///
+/// # Safety
+/// `ctx` is a live context.
+unsafe fn throw_reference(ctx: *mut qjs::JSContext, message: &str) {
+    let msg = std::ffi::CString::new(message.replace('\0', "")).unwrap_or_default();
+    // SAFETY: ctx is live; "%s" consumes one C string.
+    unsafe {
+        qjs::JS_ThrowReferenceError(ctx, c"%s".as_ptr(), msg.as_ptr());
+    }
+}
+
+/// Refuses a dynamic `import()` of `name`: recorded with the call's location, then thrown.
+fn refuse_dynamic_import(host: Option<&RefCell<HostState>>, name: &str) -> String {
+    let message = not_allowed_message(name);
+    if let Some(Ok(mut st)) = host.map(|h| h.try_borrow_mut()) {
+        let st = &mut *st;
+        // Real `import(` tokens, found once per evaluation (comments and strings skipped).
+        let calls = st
+            .import_calls
+            .get_or_insert_with(|| import_calls(&st.source));
+        let (line, column) = locate_import(&st.source, calls, name, st.imports_seen);
+        st.imports_seen += 1;
+        st.push_blocked(BlockedAttempt {
+            capability: "import()".to_string(),
+            category: module_category(name),
+            message: message.clone(),
+            line,
+            column,
+            count: 1,
+        });
+    }
+    message
+}
+
+/// Module name normaliser. A dynamic `import()` (anything asked while no ES module run's
+/// static imports are being resolved) is refused here, before QuickJS looks for an already
+/// loaded module of that name, so `import()` stays refused even for a host module the run
+/// imported statically. A static import keeps its name (`node:` dropped): relative and
+/// absolute specifiers are never resolved against the script's name (there is no file).
+///
+/// # Safety
+/// QuickJS calls it as the runtime's normaliser: `ctx` is live, the names are null or
+/// NUL-terminated, `opaque` is as for [`module_loader`].
+pub unsafe extern "C" fn module_normalize(
+    ctx: *mut qjs::JSContext,
+    _base: *const std::ffi::c_char,
+    module_name: *const std::ffi::c_char,
+    opaque: *mut std::ffi::c_void,
+) -> *mut std::ffi::c_char {
+    // SAFETY: per the contract.
+    let host = unsafe { host_of(opaque) };
+    // SAFETY: per the contract.
+    let name = unsafe { name_of(module_name) };
+    let linking = host
+        .and_then(|h| h.try_borrow().ok())
+        .is_some_and(|st| st.linking);
+    if !linking {
+        let message = refuse_dynamic_import(host, &name);
+        // SAFETY: ctx is live.
+        unsafe { throw_reference(ctx, &message) };
+        return std::ptr::null_mut();
+    }
+    let base = modules::base_name(&name);
+    let c = std::ffi::CString::new(base.replace('\0', "")).unwrap_or_default();
+    // SAFETY: ctx is live; js_strdup copies the NUL-terminated string into QuickJS memory,
+    // which QuickJS frees.
+    unsafe { qjs::js_strdup(ctx, c.as_ptr()) }
+}
+
+/// Module loader: only an ES module run's static imports get here (see
+/// [`module_normalize`]). A host module the run may load becomes a native module whose
+/// exports are the `require`d module's (`default` = the exports object, plus each own data
+/// property by name); it is evaluated now, at link time, before any of the run's code. Any
+/// other name is refused with the exact message and a Blocked event at its `import` line.
 ///
 /// # Safety
 /// QuickJS calls it, as the runtime's module loader: `ctx` is a live context of that runtime,
@@ -517,27 +810,34 @@ pub unsafe extern "C" fn module_loader(
     module_name: *const std::ffi::c_char,
     opaque: *mut std::ffi::c_void,
 ) -> *mut qjs::JSModuleDef {
-    let name = if module_name.is_null() {
-        String::from("<unknown>")
-    } else {
-        // SAFETY: QuickJS passes a NUL-terminated string.
-        let c = unsafe { std::ffi::CStr::from_ptr(module_name) };
-        crate::engine::text::truncate(&c.to_string_lossy(), 200).into_owned()
+    // SAFETY: per the contract.
+    let host = unsafe { host_of(opaque) };
+    // SAFETY: per the contract.
+    let name = unsafe { name_of(module_name) };
+    let state = host.and_then(|h| h.try_borrow().ok()).map(|st| {
+        (
+            st.linking,
+            st.permissions.allows_module(&name),
+            modules::find(&name).is_some(),
+        )
+    });
+    let Some((linking, allowed, provided)) = state else {
+        // SAFETY: ctx is live.
+        unsafe { throw_reference(ctx, &not_allowed_message(&name)) };
+        return std::ptr::null_mut();
     };
-    let message = not_allowed_message(&name);
-    if !opaque.is_null() {
-        // SAFETY: see the function contract; the Rc is kept alive by the sandbox.
-        let host = unsafe { &*(opaque as *const RefCell<HostState>) };
-        if let Ok(mut st) = host.try_borrow_mut() {
-            let st = &mut *st;
-            // Real `import(` tokens, found once per evaluation (comments and strings skipped).
-            let calls = st
-                .import_calls
-                .get_or_insert_with(|| import_calls(&st.source));
-            let (line, column) = locate_import(&st.source, calls, &name, st.imports_seen);
-            st.imports_seen += 1;
+    if !linking {
+        let message = refuse_dynamic_import(host, &name);
+        // SAFETY: ctx is live.
+        unsafe { throw_reference(ctx, &message) };
+        return std::ptr::null_mut();
+    }
+    if !allowed {
+        let message = not_allowed_message(&name);
+        if let Some(Ok(mut st)) = host.map(|h| h.try_borrow_mut()) {
+            let (line, column) = modules::import_location(&st.source, &name);
             st.push_blocked(BlockedAttempt {
-                capability: "import()".to_string(),
+                capability: name.clone(),
                 category: module_category(&name),
                 message: message.clone(),
                 line,
@@ -545,13 +845,164 @@ pub unsafe extern "C" fn module_loader(
                 count: 1,
             });
         }
+        // SAFETY: ctx is live.
+        unsafe { throw_reference(ctx, &message) };
+        return std::ptr::null_mut();
     }
-    let msg = std::ffi::CString::new(message.replace('\0', "")).unwrap_or_default();
-    // SAFETY: ctx is the live context QuickJS called us with; "%s" consumes one C string.
+    if !provided {
+        let message = format!("Module '{name}' is allowed but not provided by this host");
+        // SAFETY: ctx is live.
+        unsafe { throw_reference(ctx, &message) };
+        return std::ptr::null_mut();
+    }
+    let cname = std::ffi::CString::new(name.as_str()).unwrap_or_default();
+    // SAFETY: ctx is live; the name is copied by QuickJS.
+    let m = unsafe { qjs::JS_NewCModule(ctx, cname.as_ptr(), Some(host_module_init)) };
+    if m.is_null() {
+        return std::ptr::null_mut();
+    }
+    // Its exports are declared once reading is over (see `declare_host_imports`): QuickJS
+    // calls this loader while it is still reading the run's bytecode, where no script may run.
+    if let Some(Ok(mut st)) = host.map(|h| h.try_borrow_mut()) {
+        st.pending_imports.push((m as usize, name));
+    }
+    m
+}
+
+/// Declares the exports of the host modules an ES module run imports (created by
+/// [`module_loader`] while its bytecode was read): evaluates each (`require`, cached) and
+/// adds `default` and each own data property's name. Runs before linking, after reading.
+pub fn declare_host_imports(ctx: &Ctx<'_>, host: &SharedHost) -> rquickjs::Result<()> {
+    let pending = std::mem::take(&mut host.borrow_mut().pending_imports);
+    let raw = ctx.as_raw().as_ptr();
+    for (m, name) in pending {
+        let m = m as *mut qjs::JSModuleDef;
+        let names = export_names(ctx, &name)?;
+        for export in std::iter::once("default".to_string()).chain(names) {
+            let Ok(e) = std::ffi::CString::new(export) else {
+                continue;
+            };
+            // SAFETY: m is a module of this context created by the loader during this
+            // evaluation's read, not yet linked; the name is copied.
+            if unsafe { qjs::JS_AddModuleExport(raw, m, e.as_ptr()) } < 0 {
+                return Err(rquickjs::Error::Exception);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The host module's exports as `require` gives them, and its own data properties' names
+/// (accessors such as `crypto.subtle` are left to `default`: reading them would run code).
+fn export_names<'js>(ctx: &Ctx<'js>, name: &str) -> rquickjs::Result<Vec<String>> {
+    let exports = required_exports(ctx, name)?;
+    let Some(obj) = exports.as_object() else {
+        return Ok(Vec::new());
+    };
+    let mut names = Vec::new();
+    for key in obj.keys::<String>() {
+        let key = key?;
+        if key == "default" {
+            continue;
+        }
+        if is_data_property(ctx, obj, &key) {
+            names.push(key);
+        }
+    }
+    Ok(names)
+}
+
+/// `require(name)` through the sandbox's own (frozen, non-configurable) `require`: the same
+/// cached exports a `require` call gets.
+fn required_exports<'js>(ctx: &Ctx<'js>, name: &str) -> rquickjs::Result<Value<'js>> {
+    let require: Function = ctx.globals().get("require")?;
+    require.call((name,))
+}
+
+fn is_data_property<'js>(ctx: &Ctx<'js>, obj: &Object<'js>, key: &str) -> bool {
+    let raw = ctx.as_raw().as_ptr();
+    // SAFETY: key's bytes are valid for len; the atom is freed right after use.
+    let atom = unsafe { qjs::JS_NewAtomLen(raw, key.as_ptr().cast(), key.len() as _) };
+    if atom == qjs::JS_ATOM_NULL {
+        let _ = ctx.catch();
+        return false;
+    }
+    let mut desc = std::mem::MaybeUninit::<qjs::JSPropertyDescriptor>::uninit();
+    // SAFETY: obj and atom are live; a found descriptor's values are freed below.
+    let found = unsafe { qjs::JS_GetOwnProperty(raw, desc.as_mut_ptr(), obj.as_raw(), atom) };
+    // SAFETY: the atom was created above and is no longer used.
+    unsafe { qjs::JS_FreeAtom(raw, atom) };
+    if found <= 0 {
+        if found < 0 {
+            let _ = ctx.catch();
+        }
+        return false;
+    }
+    // SAFETY: JS_GetOwnProperty filled the descriptor (found > 0).
+    let desc = unsafe { desc.assume_init() };
+    let accessor = (desc.flags & qjs::JS_PROP_GETSET as i32) != 0;
+    // SAFETY: the descriptor's three values are owned by us.
     unsafe {
-        qjs::JS_ThrowReferenceError(ctx, c"%s".as_ptr(), msg.as_ptr());
+        qjs::JS_FreeValue(raw, desc.value);
+        qjs::JS_FreeValue(raw, desc.getter);
+        qjs::JS_FreeValue(raw, desc.setter);
     }
-    std::ptr::null_mut()
+    !accessor
+}
+
+/// Evaluation of a host module imported by an ES module run: sets its exports from the
+/// cached `require` result.
+///
+/// # Safety
+/// QuickJS calls it with a live context and the module created by [`module_loader`].
+unsafe extern "C" fn host_module_init(
+    ctx: *mut qjs::JSContext,
+    m: *mut qjs::JSModuleDef,
+) -> std::ffi::c_int {
+    let Some(nn) = std::ptr::NonNull::new(ctx) else {
+        return -1;
+    };
+    // SAFETY: ctx is live and on this thread.
+    let c = unsafe { Ctx::from_raw(nn) };
+    // SAFETY: m is live; the atom is freed below.
+    let name = unsafe {
+        let atom = qjs::JS_GetModuleName(ctx, m);
+        let s = qjs::JS_AtomToCStringLen(ctx, std::ptr::null_mut(), atom);
+        qjs::JS_FreeAtom(ctx, atom);
+        if s.is_null() {
+            return -1;
+        }
+        let owned = std::ffi::CStr::from_ptr(s).to_string_lossy().into_owned();
+        qjs::JS_FreeCString(ctx, s);
+        owned
+    };
+    let Ok(names) = export_names(&c, &name) else {
+        return -1;
+    };
+    let Ok(exports) = required_exports(&c, &name) else {
+        return -1;
+    };
+    let set = |export: &str, v: &Value<'_>| -> bool {
+        let Ok(e) = std::ffi::CString::new(export) else {
+            return true;
+        };
+        // SAFETY: m is live; JS_SetModuleExport takes the new reference.
+        unsafe {
+            qjs::JS_SetModuleExport(ctx, m, e.as_ptr(), qjs::JS_DupValue(ctx, v.as_raw())) >= 0
+        }
+    };
+    if !set("default", &exports) {
+        return -1;
+    }
+    if let Some(obj) = exports.as_object() {
+        for n in names {
+            let Ok(v) = obj.get::<_, Value>(n.as_str()) else {
+                return -1;
+            };
+            set(&n, &v);
+        }
+    }
+    0
 }
 
 /// `import()` runs its loader from a job, after the calling frame is gone, so its location is

@@ -54,6 +54,7 @@
   // CallSite methods are captured on first use; scripts never reach CallSite.prototype
   // (prepareStackTrace is refused to them). Returns "at FILE:LINE:COL" or ''.
   const hostFile = 'sandbench:host';
+  const strSliceW = String.prototype.slice;
   const sitesOf = (_e, sites) => sites;
   let siteFile;
   let siteLine;
@@ -93,7 +94,8 @@
         siteCol = proto.getColumnNumber;
       }
       const file = apply(siteFile, site, []);
-      if (typeof file !== 'string' || file === hostFile) continue;
+      // The host's own frames and the host modules' (`node:<name>`) are not the script's.
+      if (typeof file !== 'string' || file === hostFile || (file.length > 5 && apply(strSliceW, file, [0, 5]) === 'node:')) continue;
       const line = apply(siteLine, site, []);
       const col = apply(siteCol, site, []);
       if (typeof line !== 'number' || line < 1) continue;
@@ -120,12 +122,33 @@
   }
   dp(g, 'console', { value: consoleObj, writable: !strict, enumerable: false, configurable: !strict });
 
-  // require(name): the allowlist lives in the host.
+  // require(name): the host decides (Permissions::allows_module) and loads a host module's
+  // factory; its exports are cached here for the run. A null-prototype cache and captured
+  // helpers: nothing the script can replace is used on this path.
+  const isArray = Array.isArray;
+  const strSlice = String.prototype.slice;
+  const modCache = O.create(null);
+  const loading = {};
   const requireFn = {
     require(name) {
       const n = typeof name === 'string' ? name : '<' + typeof name + '>';
-      const r = hostRequire(n, where());
-      throw quiet(() => new ErrorCtor(r));
+      const key = n.length > 5 && apply(strSlice, n, [0, 5]) === 'node:' ? apply(strSlice, n, [5]) : n;
+      const hit = key.length < 64 ? modCache[key] : undefined;
+      if (hit === loading) throw quiet(() => new ErrorCtor("Module '" + key + "' requires itself"));
+      if (hit !== undefined) return hit;
+      const r = hostRequire(n);
+      if (typeof r === 'string') throw quiet(() => new ErrorCtor(r));
+      if (isArray(r)) refuse(r[0], r[1], r[2], ErrorCtor);
+      modCache[key] = loading;
+      let exports;
+      try {
+        exports = apply(r.factory, undefined, [r.host, requireFn, freeze({ name: key })]);
+      } catch (e) {
+        modCache[key] = undefined;
+        throw e;
+      }
+      modCache[key] = exports;
+      return exports;
     },
   }.require;
   dp(g, 'require', { value: requireFn, writable: false, enumerable: false, configurable: false });

@@ -8,6 +8,7 @@
 pub mod host;
 pub mod limits;
 pub mod lockdown;
+pub mod modules;
 pub mod process;
 pub mod quickjs;
 pub mod value;

@@ -3,8 +3,8 @@
 use super::workloads::Workloads;
 use super::{
     TARGET_COLD_P50_US, TARGET_MEMLIMIT_MS, TARGET_MEMLIMIT_RSS_GROWTH_MB,
-    TARGET_MEM_PER_SANDBOX_MB, TARGET_PLUGIN100_MS, TARGET_PROCESS_COLD_P50_US,
-    TARGET_PROCESS_WARM_POOL_P50_US,
+    TARGET_MEM_PER_SANDBOX_MB, TARGET_MODULE_FIRST_LOAD_US, TARGET_PLUGIN100_MS,
+    TARGET_PROCESS_COLD_P50_US, TARGET_PROCESS_WARM_POOL_P50_US,
 };
 use serde_json::Value;
 
@@ -110,6 +110,16 @@ pub fn table(res: &Value, w: &Workloads) -> String {
         row(
             "100 fresh plugin runs ms (Sandbox)".into(),
             &res["extra_plugin100_sandbox_ms"],
+            None,
+        ),
+        row(
+            "require('path') first load µs".into(),
+            &res["extra_module_first_load_p50_us"]["path"],
+            Some(TARGET_MODULE_FIRST_LOAD_US),
+        ),
+        row(
+            "require('stream') first load µs".into(),
+            &res["extra_module_first_load_p50_us"]["stream"],
             None,
         ),
         row(

@@ -4,6 +4,7 @@
 
 use super::super::host;
 use super::super::limits;
+use super::super::modules;
 use super::super::value;
 use super::super::{check_code_size, JsError};
 use super::sandbox::SandboxError;
@@ -49,7 +50,8 @@ pub fn compile(code: &str, filename: &str, strict: bool) -> Result<Rc<[u8]>, JsE
     if let Some(bytes) = hit {
         return Ok(bytes);
     }
-    let bytes: Rc<[u8]> = compile_with(code, filename, strict, 0)?.into();
+    let module = modules::is_es_module(code, filename);
+    let bytes: Rc<[u8]> = compile_with(code, filename, strict, module, 0)?.into();
     COMPILE_CACHE.with(|cell| {
         let mut cache = cell.borrow_mut();
         let size = |e: &Compiled| e.code.len() + e.filename.len() + e.bytecode.len();
@@ -88,7 +90,13 @@ pub fn precompile(code: &str, filename: &str, profile: Profile) -> Precompiled {
     // Over-long code is not compiled: the sandbox refuses it with its own message.
     let bytecode = match check_code_size(code.len()) {
         Err(e) => Err(e.to_js_error()),
-        Ok(()) => compile_with(code, filename, strict, 0),
+        Ok(()) => compile_with(
+            code,
+            filename,
+            strict,
+            modules::is_es_module(code, filename),
+            0,
+        ),
     };
     Precompiled {
         filename: filename.to_string(),
@@ -120,8 +128,12 @@ fn compile_with(
     code: &str,
     filename: &str,
     strict: bool,
+    module: bool,
     write_flags: u32,
 ) -> Result<Vec<u8>, JsError> {
+    if module {
+        return compile_module(code, filename, strict, write_flags);
+    }
     COMPILER.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.is_none() {
@@ -142,8 +154,78 @@ fn compile_with(
         unsafe { qjs::JS_UpdateStackTop(c.rt_ptr()) };
         c.rt.set_max_stack_size(limits::js_stack_limit(COMPILER_STACK));
         c.ctx
-            .with(|ctx| compile_in(&ctx, code, filename, strict, write_flags))
+            .with(|ctx| compile_in(&ctx, code, filename, strict, module, write_flags))
     })
+}
+
+/// Compiles an ES module in a runtime of its own, dropped afterwards: QuickJS resolves a
+/// module's imports as it compiles it and keeps every module it saw in its context, so the
+/// shared compiler would grow with each module and each name a script imports. Its imports
+/// resolve to empty stand-ins: compiling runs nothing and binds nothing (the sandbox links
+/// the real ones).
+fn compile_module(
+    code: &str,
+    filename: &str,
+    strict: bool,
+    write_flags: u32,
+) -> Result<Vec<u8>, JsError> {
+    let internal = |e: rquickjs::Error| JsError::new("InternalError", e.to_string());
+    let rt = Runtime::new().map_err(internal)?;
+    rt.set_memory_limit(COMPILER_MEMORY);
+    let ctx =
+        Context::custom::<(intrinsic::Eval, intrinsic::RegExpCompiler)>(&rt).map_err(internal)?;
+    ctx.with(|c| value::capture_intrinsics(&c))
+        .map_err(internal)?;
+    // SAFETY: this runtime is this thread's own; the callbacks take no opaque.
+    unsafe {
+        qjs::JS_UpdateStackTop(ctx.get_runtime_ptr());
+        qjs::JS_SetModuleLoaderFunc(
+            ctx.get_runtime_ptr(),
+            Some(stand_in_normalize),
+            Some(stand_in_loader),
+            std::ptr::null_mut(),
+        );
+    }
+    rt.set_max_stack_size(limits::js_stack_limit(COMPILER_STACK));
+    ctx.with(|c| compile_in(&c, code, filename, strict, true, write_flags))
+}
+
+/// Keeps a specifier as it is (the sandbox's normaliser decides what it means).
+///
+/// # Safety
+/// Called by QuickJS with a live context and a NUL-terminated name.
+unsafe extern "C" fn stand_in_normalize(
+    ctx: *mut qjs::JSContext,
+    _base: *const std::ffi::c_char,
+    name: *const std::ffi::c_char,
+    _opaque: *mut std::ffi::c_void,
+) -> *mut std::ffi::c_char {
+    // SAFETY: per the contract; js_strdup copies into QuickJS memory, which QuickJS frees.
+    unsafe { qjs::js_strdup(ctx, name) }
+}
+
+/// An empty module for each import of a module being compiled.
+///
+/// # Safety
+/// Called by QuickJS with a live context and a NUL-terminated name.
+unsafe extern "C" fn stand_in_loader(
+    ctx: *mut qjs::JSContext,
+    name: *const std::ffi::c_char,
+    _opaque: *mut std::ffi::c_void,
+) -> *mut qjs::JSModuleDef {
+    // SAFETY: per the contract; the name is copied by QuickJS.
+    unsafe { qjs::JS_NewCModule(ctx, name, Some(stand_in_init)) }
+}
+
+/// Never evaluated (compiling evaluates nothing).
+///
+/// # Safety
+/// Any arguments.
+unsafe extern "C" fn stand_in_init(
+    _ctx: *mut qjs::JSContext,
+    _m: *mut qjs::JSModuleDef,
+) -> std::ffi::c_int {
+    0
 }
 
 impl Compiler {
@@ -157,6 +239,7 @@ fn compile_in(
     code: &str,
     filename: &str,
     strict: bool,
+    module: bool,
     write_flags: u32,
 ) -> Result<Vec<u8>, JsError> {
     let raw = ctx.as_raw().as_ptr();
@@ -164,7 +247,13 @@ fn compile_in(
     src.extend_from_slice(code.as_bytes());
     src.push(0);
     let fname = std::ffi::CString::new(filename.replace('\0', "?")).unwrap_or_default();
-    let mut flags = qjs::JS_EVAL_TYPE_GLOBAL | qjs::JS_EVAL_FLAG_COMPILE_ONLY;
+    // An ES module is compiled as one (always strict); see `modules::is_es_module`.
+    let kind = if module {
+        qjs::JS_EVAL_TYPE_MODULE
+    } else {
+        qjs::JS_EVAL_TYPE_GLOBAL
+    };
+    let mut flags = kind | qjs::JS_EVAL_FLAG_COMPILE_ONLY;
     if strict {
         flags |= qjs::JS_EVAL_FLAG_STRICT;
     }
@@ -208,6 +297,19 @@ fn compile_in(
     Ok(bytes)
 }
 
+/// Compiles one of this crate's own host module sources (see `exec::modules`) as a strict
+/// classic script, in this thread's compiler context. Line tables are kept (their frames
+/// name `node:<module>` and a line, as Node's do); the source text is not.
+pub fn compile_host_source(source: &str, filename: &str) -> Result<Vec<u8>, JsError> {
+    compile_with(
+        source,
+        filename,
+        true,
+        false,
+        qjs::JS_WRITE_OBJ_STRIP_SOURCE,
+    )
+}
+
 /// Loads compiled bytecode into `ctx` and runs it; the script's completion value.
 pub fn run_bytecode<'js>(ctx: &Ctx<'js>, bytes: &[u8]) -> rquickjs::Result<Value<'js>> {
     let raw = ctx.as_raw().as_ptr();
@@ -248,6 +350,7 @@ pub fn setup_bytecode() -> Result<&'static [u8], SandboxError> {
                 host::SETUP_SOURCE,
                 host::HOST_FILENAME,
                 true,
+                false,
                 qjs::JS_WRITE_OBJ_STRIP_SOURCE | qjs::JS_WRITE_OBJ_STRIP_DEBUG,
             )
             .map_err(|e| {

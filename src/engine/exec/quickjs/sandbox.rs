@@ -5,7 +5,7 @@ use super::super::host::{self, EventSink, HostState, SharedHost};
 use super::super::limits::{self, Control, CountingAllocator, MemStats, StopReason};
 use super::super::value;
 use super::super::{check_code_size, EvalResult, ExecRequest, JsError, Outcome, RequestError};
-use super::compile::{compile, run_bytecode, setup_bytecode, Precompiled};
+use super::compile::{compile, setup_bytecode, Precompiled};
 use crate::engine::policy::{Limits, Profile};
 use rquickjs::context::intrinsic;
 use rquickjs::{qjs, Context, Runtime, Value};
@@ -123,7 +123,7 @@ impl Sandbox {
             qjs::JS_SetCanBlock(rt_ptr, false);
             qjs::JS_SetModuleLoaderFunc(
                 rt_ptr,
-                None,
+                Some(host::module_normalize),
                 Some(host::module_loader),
                 host_raw as *mut std::ffi::c_void,
             );
@@ -153,6 +153,12 @@ impl Sandbox {
         });
         installed?;
         Ok(sandbox)
+    }
+
+    /// The host modules loaded in this sandbox so far, in load order (none until a script's
+    /// first `require` or `import` of one).
+    pub fn modules_loaded(&self) -> Vec<&'static str> {
+        self.host.borrow().modules_loaded.clone()
     }
 
     /// Bytes currently allocated by this sandbox's runtime.
@@ -233,8 +239,13 @@ impl Sandbox {
             }
             let mut error: Option<Value> = None;
             let mut completion: Option<Value> = None;
-            match run_bytecode(&ctx, &bytes) {
-                Ok(v) => completion = Some(v),
+            // An ES module's value is its `default` export, read once it has run.
+            let mut namespace: Option<Value> = None;
+            match super::super::modules::run_program(&ctx, &bytes, &host) {
+                Ok((v, ns)) => {
+                    completion = Some(v);
+                    namespace = ns;
+                }
                 Err(_) => error = Some(ctx.catch()),
             }
             // Drain the job queue, never past the limits.
@@ -254,7 +265,15 @@ impl Sandbox {
                     };
                     match st {
                         qjs::JSPromiseStateEnum_JS_PROMISE_FULFILLED => {
-                            value_node = Some(value::to_node(&settled()));
+                            let v = match namespace.as_ref().and_then(|n| n.as_object()) {
+                                Some(ns) => ns.get::<_, Value>("default").unwrap_or_else(|_| {
+                                    // An uninitialised binding: clear what it threw.
+                                    let _ = ctx.catch();
+                                    Value::new_undefined(ctx.clone())
+                                }),
+                                None => settled(),
+                            };
+                            value_node = Some(value::to_node(&v));
                         }
                         qjs::JSPromiseStateEnum_JS_PROMISE_REJECTED => error = Some(settled()),
                         _ => pending = true,
