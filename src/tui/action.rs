@@ -4,6 +4,8 @@
 
 use crate::engine::exec::{ExecEvent, ExecRequest};
 use crate::engine::scan::Report;
+use crate::engine::trust::stats::{RecentRun, Stats};
+use crate::engine::trust::TrustBasis;
 use crate::tui::buffer::Motion;
 use crate::tui::recovery::{CopyFile, Listing, Origin};
 use crate::tui::settings::SavedSettings;
@@ -145,10 +147,44 @@ pub enum Action {
         purpose: RecoveryPurpose,
         result: Result<Box<RecoveryText>, String>,
     },
+    /// The trust basis of `origin`'s text as opened or saved (signature, signers: IO done).
+    TrustChecked {
+        origin: Origin,
+        basis: Box<TrustBasis>,
+    },
+    /// The end of the audit log, read at start-up and after each audited workbench run.
+    AuditLoaded(Result<Box<AuditView>, String>),
     /// A status-bar message from the driver (autosave failure, theme warnings…). Empty: none.
     Notice(String),
     /// A warning from the driver: also kept in the messages view.
     Warning(String),
+}
+
+/// What the History tab shows from the audit log: its last runs and the same figures as
+/// `sandbench stats` over exactly those runs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditView {
+    /// Oldest first.
+    pub runs: Vec<RecentRun>,
+    /// Of the last lines read, those that were not records (skipped).
+    pub unreadable: u64,
+    /// `stats::compute` since the oldest run listed (`None`: nothing listed).
+    pub stats: Option<Stats>,
+    /// The log file.
+    pub path: PathBuf,
+}
+
+/// What the driver needs to check a run's trust and to audit it: the file (its signature is
+/// checked against the bytes about to run), the scan report shown, and the run's context.
+#[derive(Debug, Clone)]
+pub struct RunAudit {
+    pub path: Option<PathBuf>,
+    /// As written in the audit log (the path, or the buffer's title).
+    pub file: String,
+    /// The scan of exactly this code (`None`: the scan failed and the user ran anyway).
+    pub report: Option<Report>,
+    /// A `block` verdict was overridden.
+    pub forced: bool,
 }
 
 /// A recovery copy and what it would replace.
@@ -170,7 +206,16 @@ pub enum Effect {
         run: u64,
         executor: String,
         request: Box<ExecRequest>,
+        audit: Box<RunAudit>,
     },
+    /// Find and check the signature of `origin`'s file for `text` (at open and save).
+    CheckTrust {
+        origin: Origin,
+        path: PathBuf,
+        text: Arc<str>,
+    },
+    /// Read the end of the audit log for the History tab.
+    LoadAudit,
     CancelRun {
         run: u64,
     },

@@ -4,8 +4,14 @@
 
 use crate::engine::exec::{self, CancelToken, ExecEvent, ExecOutcome, JsError, Outcome};
 use crate::engine::scan::Report;
-use crate::tui::action::{Action, Effect, RecoveryPurpose, RecoveryText, SaveError};
-use crate::tui::app::{App, MAX_COMPLETIONS, MAX_OPEN_BYTES};
+use crate::cli::run_trust::RunTrust;
+use crate::engine::trust::audit::{AuditLog, RunContext};
+use crate::engine::trust::sign::TrustedSigners;
+use crate::engine::trust::{stats, TrustBasis};
+use crate::tui::action::{
+    Action, AuditView, Effect, RecoveryPurpose, RecoveryText, RunAudit, SaveError,
+};
+use crate::tui::app::{App, MAX_COMPLETIONS, MAX_HISTORY, MAX_OPEN_BYTES};
 use crate::tui::recovery::{self, CopyFile, Origin, Owner};
 use crate::tui::settings;
 use std::path::{Path, PathBuf};
@@ -93,6 +99,9 @@ pub struct Driver {
     store: Option<std::sync::mpsc::Sender<StoreOp>>,
     owner: Owner,
     pub quit: bool,
+    /// The trust policy, signers, audit log and span exporter (`None`: none of them, as in
+    /// tests that do not set them up).
+    trust: Option<Arc<RunTrust>>,
     /// How many scans were started (for tests and the benchmark).
     pub scans_started: u64,
 }
@@ -116,6 +125,7 @@ impl Driver {
             store: None,
             owner: Owner::me(),
             quit: false,
+            trust: None,
             scans_started: 0,
         };
         d.set_data_dir(crate::dirs::data_dir());
@@ -134,6 +144,18 @@ impl Driver {
 
     pub fn data_dir(&self) -> Option<&Path> {
         self.data_dir.as_deref()
+    }
+
+    /// Checks signatures with these signers, refuses runs by this policy, and audits every
+    /// run (and exports its span) through this.
+    pub fn with_trust(mut self, trust: Arc<RunTrust>) -> Self {
+        self.trust = Some(trust);
+        self
+    }
+
+    /// The trust set-up, to flush the span exporter at exit.
+    pub fn take_trust(&mut self) -> Option<Arc<RunTrust>> {
+        self.trust.take()
     }
 
     pub fn with_clipboard(mut self, f: ClipboardSink) -> Self {
@@ -202,6 +224,7 @@ impl Driver {
                 run,
                 executor,
                 request,
+                audit,
             } => {
                 for (_, t) in self.runs.drain(..) {
                     t.cancel();
@@ -210,9 +233,19 @@ impl Driver {
                 self.runs.push((run, token.clone()));
                 let tx = self.tx.clone();
                 let ex = self.executor(&executor);
+                let trust = self.trust.clone();
                 let spawned = std::thread::Builder::new()
                     .name("sandbench-run".into())
-                    .spawn(move || run_on_thread(run, &executor, ex, &request, &token, &tx));
+                    .spawn(move || {
+                        let job = RunJob {
+                            run,
+                            executor: &executor,
+                            request: &request,
+                            token: &token,
+                            tx: &tx,
+                        };
+                        run_audited(job, ex, trust.as_deref(), &audit)
+                    });
                 if let Err(e) = spawned {
                     let tx = self.tx.clone();
                     let msg = format!("cannot start a run thread: {e}");
@@ -263,6 +296,23 @@ impl Driver {
                 let path = std::fs::canonicalize(&path).unwrap_or(path);
                 Action::Saved { path, result }
             }),
+            Effect::CheckTrust { origin, path, text } => {
+                let trust = self.trust.clone();
+                self.send_later(move || {
+                    let empty = TrustedSigners::default();
+                    let signers = trust.as_deref().map_or(&empty, RunTrust::signers);
+                    let basis = TrustBasis::check(&path, text.as_bytes(), signers);
+                    Action::TrustChecked {
+                        origin,
+                        basis: Box::new(basis),
+                    }
+                })
+            }
+            Effect::LoadAudit => {
+                if let Some(log) = self.trust.as_ref().and_then(|t| t.audit_log()).cloned() {
+                    self.send_later(move || load_audit(&log));
+                }
+            }
             Effect::Complete { input } => self.send_later(move || {
                 let items = complete_path(&input);
                 Action::Completions { input, items }
@@ -524,38 +574,143 @@ fn store_op(data: &Path, op: StoreOp) -> Option<Action> {
 
 fn finished_with_error(run: u64, executor: &str, outcome: Outcome, message: String) -> Action {
     let req = crate::engine::exec::ExecRequest::new("");
-    let out = ExecOutcome::not_run(
+    Action::Exec {
+        run,
+        event: ExecEvent::Finished(Box::new(error_outcome(executor, &req, outcome, message))),
+        at_unix: now_unix(),
+    }
+}
+
+fn error_outcome(
+    executor: &str,
+    req: &crate::engine::exec::ExecRequest,
+    outcome: Outcome,
+    message: String,
+) -> ExecOutcome {
+    ExecOutcome::not_run(
         executor,
-        &req,
+        req,
         outcome,
         Some(JsError {
             name: "Error".into(),
             message,
             stack: String::new(),
         }),
-    );
-    Action::Exec {
-        run,
-        event: ExecEvent::Finished(Box::new(out)),
-        at_unix: now_unix(),
+    )
+}
+
+/// The History tab's view of the audit log: its last [`MAX_HISTORY`] lines and the figures of
+/// `sandbench stats` over exactly the runs listed (since the oldest of them).
+pub fn load_audit(log: &AuditLog) -> Action {
+    let view = stats::recent(log, MAX_HISTORY).and_then(|recent| {
+        let stats = match recent.runs.first() {
+            Some(first) => Some(stats::compute(log, Some(&first.time))?),
+            None => None,
+        };
+        Ok(AuditView {
+            runs: recent.runs,
+            unreadable: recent.unreadable,
+            stats,
+            path: log.path(),
+        })
+    });
+    Action::AuditLoaded(view.map(Box::new).map_err(|e| e.to_string()))
+}
+
+/// One run on its thread.
+struct RunJob<'a> {
+    run: u64,
+    executor: &'a str,
+    request: &'a crate::engine::exec::ExecRequest,
+    token: &'a CancelToken,
+    tx: &'a mpsc::Sender<Action>,
+}
+
+/// A run with the trust policy before it and the audit line and span after it, as `run` does
+/// (the same [`RunTrust`]): the signature is checked against the bytes about to run. The
+/// result goes back first; a failed append is a warning after it.
+fn run_audited(
+    job: RunJob<'_>,
+    ex: Result<Arc<dyn exec::Executor>, String>,
+    trust: Option<&RunTrust>,
+    audit: &RunAudit,
+) {
+    let Some(trust) = trust else {
+        run_on_thread(&job, ex);
+        return;
+    };
+    let state = trust.check(audit.path.as_deref(), &job.request.code);
+    let refused = match &ex {
+        Ok(e) => trust.refuse(&state, e.as_ref(), job.request),
+        Err(_) => None,
+    };
+    let outcome = match refused {
+        Some(out) => {
+            let _ = job.tx.blocking_send(Action::Exec {
+                run: job.run,
+                event: ExecEvent::Finished(Box::new(out.clone())),
+                at_unix: now_unix(),
+            });
+            Some(out)
+        }
+        None => Some(run_on_thread(&job, ex)),
+    };
+    let Some(outcome) = outcome else {
+        return;
+    };
+    let report = audit.report.clone().unwrap_or_else(|| unscanned(&outcome));
+    let ctx = RunContext {
+        source: "workbench",
+        file: &audit.file,
+        profile: job.request.profile,
+        permissions: &job.request.permissions,
+        trust: &state,
+        scan_cache_hit: false,
+        forced: audit.forced,
+    };
+    trust.record_with(&ctx, &outcome, &report, &mut |w| {
+        let _ = job.tx.blocking_send(Action::Warning(w));
+    });
+    if let Some(log) = trust.audit_log() {
+        let _ = job.tx.blocking_send(load_audit(log));
     }
 }
 
-/// The body of a run thread: create the executor, run, forward every event.
-fn run_on_thread(
-    run: u64,
-    executor: &str,
-    ex: Result<Arc<dyn exec::Executor>, String>,
-    request: &crate::engine::exec::ExecRequest,
-    token: &CancelToken,
-    tx: &mpsc::Sender<Action>,
-) {
+/// The report audited for a run whose scan failed (the user ran it anyway): verdict
+/// `review`, score 0, no findings.
+fn unscanned(outcome: &ExecOutcome) -> Report {
+    Report {
+        sha256: outcome.code_sha256.clone(),
+        score: 0,
+        verdict: crate::engine::scan::Verdict::Review,
+        findings: Vec::new(),
+        metrics: Default::default(),
+        parse_error: Some("the scan failed".to_string()),
+    }
+}
+
+/// The body of a run thread: create the executor, run, forward every event. Returns the
+/// outcome sent last (a failure to start or a panic of the executor is a `crashed` outcome).
+fn run_on_thread(job: &RunJob<'_>, ex: Result<Arc<dyn exec::Executor>, String>) -> ExecOutcome {
+    let RunJob {
+        run,
+        executor,
+        request,
+        token,
+        tx,
+    } = *job;
+    let crashed = |message: String| {
+        let out = error_outcome(executor, request, Outcome::Crashed, message);
+        let _ = tx.blocking_send(Action::Exec {
+            run,
+            event: ExecEvent::Finished(Box::new(out.clone())),
+            at_unix: now_unix(),
+        });
+        out
+    };
     let ex = match ex {
         Ok(ex) => ex,
-        Err(e) => {
-            let _ = tx.blocking_send(finished_with_error(run, executor, Outcome::Crashed, e));
-            return;
-        }
+        Err(e) => return crashed(e),
     };
     let mut finished = false;
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -569,22 +724,17 @@ fn run_on_thread(
         })
     }));
     match result {
-        Ok(outcome) if !finished => {
-            let _ = tx.blocking_send(Action::Exec {
-                run,
-                event: ExecEvent::Finished(Box::new(outcome)),
-                at_unix: now_unix(),
-            });
+        Ok(outcome) => {
+            if !finished {
+                let _ = tx.blocking_send(Action::Exec {
+                    run,
+                    event: ExecEvent::Finished(Box::new(outcome.clone())),
+                    at_unix: now_unix(),
+                });
+            }
+            outcome
         }
-        Ok(_) => {}
-        Err(_) => {
-            let _ = tx.blocking_send(finished_with_error(
-                run,
-                executor,
-                Outcome::Crashed,
-                "the executor failed internally".into(),
-            ));
-        }
+        Err(_) => crashed("the executor failed internally".into()),
     }
 }
 

@@ -22,7 +22,9 @@ use crate::tui::action::{Action, MouseKind};
 use crate::tui::app::{App, AppInit};
 use crossterm::event::{Event, EventStream, MouseButton, MouseEventKind};
 use futures_util::StreamExt;
+use crate::cli::run_trust::{RunTrust, TrustArgs};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
@@ -40,13 +42,21 @@ pub enum TuiError {
     Runtime(std::io::Error),
     #[error("terminal error: {0}")]
     Terminal(std::io::Error),
+    #[error("{0}")]
+    Trust(String),
 }
 
-/// Opens the workbench on `file`, or on the built-in welcome sample.
-pub fn main(file: Option<PathBuf>) -> Result<(), TuiError> {
+/// Opens the workbench on `file`, or on the built-in welcome sample, with the trust policy
+/// of `trust` (`--require-signed`, `--allow-unsigned`, `--otlp`, the config defaults).
+pub fn main(file: Option<PathBuf>, trust: &TrustArgs) -> Result<(), TuiError> {
     // A bad file is reported before the terminal check, so `sandbench missing.js` says why
     // even without a terminal.
-    let init = initial(file)?;
+    let mut init = initial(file)?;
+    // The same set-up as `run`; its warnings go to the messages view.
+    let mut warnings = Vec::new();
+    let trust = RunTrust::setup_with(trust, &mut |w| warnings.push(w)).map_err(TuiError::Trust)?;
+    init.require_signed = trust.require_signed();
+    init.warnings = warnings;
     {
         use std::io::IsTerminal;
         if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
@@ -58,7 +68,7 @@ pub fn main(file: Option<PathBuf>) -> Result<(), TuiError> {
         .enable_all()
         .build()
         .map_err(TuiError::Runtime)?;
-    let result = rt.block_on(run(init));
+    let result = rt.block_on(run(init, Arc::new(trust)));
     // A scan still going on a blocking thread must not hold up the exit.
     rt.shutdown_timeout(std::time::Duration::from_millis(200));
     result.map_err(|e| {
@@ -105,7 +115,7 @@ fn session_id() -> String {
     crate::engine::hash::sha256_hex(seed.as_bytes())[..10].to_string()
 }
 
-async fn run(init: AppInit) -> std::io::Result<()> {
+async fn run(init: AppInit, trust: Arc<RunTrust>) -> std::io::Result<()> {
     let mut guard = terminal::TerminalGuard::enter()?;
     let size = guard.terminal.size()?;
     let mut app = App::new(AppInit {
@@ -113,8 +123,9 @@ async fn run(init: AppInit) -> std::io::Result<()> {
         ..init
     });
     let (tx, mut rx) = mpsc::channel::<Action>(effects::CHANNEL_CAPACITY);
-    let mut driver =
-        effects::Driver::new(tx.clone()).with_clipboard(Box::new(terminal::copy_to_clipboard));
+    let mut driver = effects::Driver::new(tx.clone())
+        .with_clipboard(Box::new(terminal::copy_to_clipboard))
+        .with_trust(trust);
     // The first scan, and the recovery copies left by sessions that did not quit cleanly.
     let fx = app.start();
     driver.execute(fx);
@@ -182,6 +193,11 @@ async fn run(init: AppInit) -> std::io::Result<()> {
         }
     }
     drop(guard);
+    // Spans not yet exported are flushed (bounded wait), after the terminal is restored; a
+    // run still finishing holds the exporter and its span is not waited for.
+    if let Some(t) = driver.take_trust().and_then(|t| Arc::into_inner(t)) {
+        t.finish_with(&mut |w| eprintln!("sandbench: warning: {}", crate::cli::shown(w)));
+    }
     Ok(())
 }
 

@@ -117,6 +117,8 @@ impl App {
                 path,
             });
         }
+        // Saved under this name, beside whatever signature it has now.
+        fx.extend(self.trust_effect());
         if self.quit_after_save {
             self.quitting = true;
             fx.push(Effect::Quit);
@@ -260,6 +262,15 @@ impl App {
         if !self.unstash(&loaded.origin) {
             let (settings, source) = self.initial_settings(&loaded.text, loaded.saved);
             self.apply_settings(settings, source);
+        }
+        if let Origin::File { path } = &self.origin {
+            // The signature is checked against the file's text as read (a restored copy is
+            // then just an edit of it).
+            fx.push(Effect::CheckTrust {
+                origin: self.origin.clone(),
+                path: path.clone(),
+                text: loaded.text.as_str().into(),
+            });
         }
         let opened = if same { "reopened" } else { "opened" };
         self.say(format!("{opened} {}", self.title));

@@ -314,7 +314,10 @@ impl App {
                     _ => 0,
                 }),
                 ResultsTab::Blocked => Some(self.blocked_list().len()),
-                ResultsTab::History => Some(self.history.len()),
+                ResultsTab::History => Some(match &self.audit {
+                    Some(Ok(v)) => v.runs.len(),
+                    _ => self.history.len(),
+                }),
                 _ => None,
             }
         };

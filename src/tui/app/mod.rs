@@ -31,7 +31,8 @@ use crate::engine::lexer::{self, LineState};
 use crate::engine::policy::{Limits, Profile};
 use crate::engine::scan::{Finding, Report, Verdict};
 use crate::engine::text;
-use crate::tui::action::{Action, Effect};
+use crate::engine::trust::{TrustBasis, TrustState};
+use crate::tui::action::{Action, AuditView, Effect};
 use crate::tui::buffer::{self, Buffer};
 use crate::tui::layout;
 use crate::tui::recovery::Origin;
@@ -219,6 +220,10 @@ pub struct AppInit {
     pub size: (u16, u16),
     /// Names this session's recovery copies (never another session's).
     pub session: String,
+    /// `--require-signed` (or the config default): F5 refuses unsigned code.
+    pub require_signed: bool,
+    /// Warnings from setting up (config, signers, exporter), shown in the messages view.
+    pub warnings: Vec<String>,
 }
 
 impl AppInit {
@@ -238,6 +243,8 @@ impl AppInit {
             theme_name: None,
             size: (80, 24),
             session: "s0".to_string(),
+            require_signed: false,
+            warnings: Vec::new(),
         }
     }
 
@@ -337,6 +344,14 @@ pub struct App {
     session: String,
     /// Buffers opened in this session: numbers this session's recovery keys.
     buffer_serial: u64,
+    /// Whether F5 refuses code that is not signed by a trusted signer.
+    pub require_signed: bool,
+    /// Set-up warnings, said at start.
+    startup_warnings: Vec<String>,
+    /// The trust basis of a file's text as opened or saved (which buffer it is for).
+    pub trust: Option<(Origin, TrustBasis)>,
+    /// The end of the audit log for the History tab (`None`: not read yet).
+    pub audit: Option<Result<AuditView, String>>,
     /// This buffer's recovery copy, written by this session.
     own_copy: Option<String>,
     /// Copies (of earlier sessions) restored into this buffer: deleted once it is saved.
@@ -403,6 +418,10 @@ impl App {
             samples_selected: 0,
             session: init.session,
             buffer_serial: 1,
+            require_signed: init.require_signed,
+            startup_warnings: init.warnings,
+            trust: None,
+            audit: None,
             own_copy: None,
             restored_from: Vec::new(),
         };
@@ -414,14 +433,41 @@ impl App {
     /// The effects to run at start: the first scan and the list of recovery copies.
     pub fn start(&mut self) -> Vec<Effect> {
         self.refresh_highlight();
-        let warnings = self.theme.set.warnings.clone();
+        let mut warnings = std::mem::take(&mut self.startup_warnings);
+        let what = if warnings.is_empty() { "theme warnings" } else { "warnings" };
+        warnings.extend(self.theme.set.warnings.iter().cloned());
         for w in &warnings {
             self.warn(w.clone());
         }
         if warnings.len() > 1 {
-            self.message = Some(format!("{} theme warnings — F2 lists them", warnings.len()));
+            self.message = Some(format!("{} {what} — F2 lists them", warnings.len()));
         }
-        vec![self.scan_effect(), Effect::ListRecovery { only: None }]
+        let mut fx = vec![self.scan_effect(), Effect::ListRecovery { only: None }];
+        fx.extend(self.trust_effect());
+        fx.push(Effect::LoadAudit);
+        fx
+    }
+
+    /// Checks the signature of the buffer's file against its text (at open and save).
+    pub(super) fn trust_effect(&self) -> Option<Effect> {
+        let path = self.path()?.to_path_buf();
+        Some(Effect::CheckTrust {
+            origin: self.origin.clone(),
+            path,
+            text: self.buffer.text().into(),
+        })
+    }
+
+    /// The buffer's trust state, and whether the text has changed since it was computed (a
+    /// scan is pending). `None`: a file whose signature is still being checked.
+    pub fn trust_state(&self) -> Option<(TrustState, bool)> {
+        let basis = match (&self.origin, &self.trust) {
+            (Origin::File { .. }, Some((o, b))) if *o == self.origin => b,
+            (Origin::File { .. }, _) => return None,
+            _ => return Some((TrustState::Unsigned, false)),
+        };
+        let report = self.report.as_ref()?;
+        Some((basis.state_for(&report.sha256).clone(), self.scan_pending()))
     }
 
     /// The file the buffer belongs to, if it is one.
@@ -620,6 +666,24 @@ impl App {
             }
             Action::Warning(m) => {
                 self.warn(m);
+                vec![]
+            }
+            Action::TrustChecked { origin, basis } => {
+                // Kept for the buffer it was checked for; another buffer's answer is late.
+                if origin == self.origin {
+                    self.trust = Some((origin, *basis));
+                }
+                vec![]
+            }
+            Action::AuditLoaded(result) => {
+                match result {
+                    Ok(v) => self.audit = Some(Ok(*v)),
+                    Err(e) => {
+                        let e = text::escape(&e, false).into_owned();
+                        self.warn(format!("history: the audit log cannot be read: {e}"));
+                        self.audit = Some(Err(e));
+                    }
+                }
                 vec![]
             }
             Action::Resize(w, h) => {

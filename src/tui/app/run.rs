@@ -17,7 +17,8 @@ use crate::engine::hash;
 use crate::engine::policy::Limits;
 use crate::engine::scan::{Report, Verdict};
 use crate::engine::text;
-use crate::tui::action::Effect;
+use crate::tui::action::{Effect, RunAudit};
+use std::path::Path;
 use crate::tui::recovery::Origin;
 use std::collections::VecDeque;
 
@@ -213,10 +214,21 @@ impl App {
         self.results_scroll = 0;
         self.blocked_selected = 0;
         self.say(format!("running on {executor}… (Esc cancels)"));
+        let fresh = !self.scan_pending() && self.report_generation == Some(self.generation());
+        let audit = RunAudit {
+            path: self.path().map(Path::to_path_buf),
+            file: match self.path() {
+                Some(p) => p.display().to_string(),
+                None => self.title.clone(),
+            },
+            report: self.report.clone().filter(|_| fresh),
+            forced: confirmed && self.verdict() == Some(Verdict::Block),
+        };
         vec![Effect::StartRun {
             run: id,
             executor,
             request: Box::new(request),
+            audit: Box::new(audit),
         }]
     }
 
@@ -276,6 +288,12 @@ impl App {
             outcome.outcome.as_str(),
             outcome.duration_ms
         );
+        // The trust policy refused it: a warning (kept in the messages view), said last.
+        let refused = outcome
+            .error
+            .as_ref()
+            .filter(|e| outcome.outcome == Outcome::Blocked && e.name == crate::engine::trust::POLICY_ERROR)
+            .map(|e| format!("refused {}: {}", live.origin.describe(), e.message));
         let tab = match outcome.outcome {
             Outcome::Ok | Outcome::Pending => ResultsTab::Value,
             _ => ResultsTab::Error,
@@ -315,6 +333,9 @@ impl App {
                 .unwrap_or_default();
             s.last = Some(finished);
             self.say(format!("run of {who} finished: {summary}"));
+        }
+        if let Some(r) = refused {
+            self.warn(r);
         }
     }
 }

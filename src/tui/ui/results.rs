@@ -4,6 +4,7 @@
 //! an older version of the code say they are stale. All text shown here was escaped and
 //! bounded when it arrived (see `app/run.rs`).
 
+use crate::engine::text;
 use super::palette::Palette;
 use super::{fit, fit_parts, fmt_bytes, fmt_clock, fmt_ms, focused, wrap, SPINNER};
 use crate::engine::exec::{ConsoleLevel, ConsoleLine, Outcome};
@@ -353,39 +354,145 @@ fn body_lines(app: &App, p: &Palette) -> Vec<Line<'static>> {
                 )
                 .collect()
         }
-        ResultsTab::History => {
-            if app.history.is_empty() {
-                return dim("no runs of this buffer yet");
-            }
-            let mut out = vec![Line::from(Span::styled(
-                format!(
-                    "{:<9} {:<16} {:<14} {:>9} {:>10}  code",
-                    "time", "executor", "outcome", "duration", "heap peak"
-                ),
-                p.dim,
-            ))];
-            out.extend(app.history.iter().map(|h| {
-                let peak = match h.peak_memory_bytes {
-                    0 => "—".to_string(),
-                    b => fmt_bytes(b),
-                };
-                Line::from(Span::styled(
-                    format!(
-                        "{:<9} {:<16} {:<14} {:>9} {:>10}  {}",
-                        fmt_clock(h.at_unix),
-                        h.executor,
-                        h.outcome.as_str(),
-                        fmt_ms(h.duration_ms),
-                        peak,
-                        h.code_hash
-                    ),
-                    p.text,
-                ))
-            }));
-            out
-        }
+        ResultsTab::History => history_lines(app, p),
         ResultsTab::Console | ResultsTab::Diff => Vec::new(),
     }
+}
+
+/// The History tab: the last runs in the audit log (all sources, newest first; it survives a
+/// restart) under the figures `sandbench stats` gives for exactly those runs. Without an
+/// audit log, this session's runs of the buffer.
+fn history_lines(app: &App, p: &Palette) -> Vec<Line<'static>> {
+    let dim = |s: String| Line::from(Span::styled(s, p.dim));
+    let view = match &app.audit {
+        Some(Ok(v)) => v,
+        other => {
+            let mut out = vec![dim(match other {
+                Some(Err(e)) => format!("the audit log cannot be read: {e}"),
+                _ => "no audit log (no data directory): runs are not recorded".to_string(),
+            })];
+            out.extend(session_history(app, p));
+            return out;
+        }
+    };
+    let mut out = Vec::new();
+    let mut tail = Vec::new();
+    match &view.stats {
+        None => out.push(dim(format!(
+            "no runs in the audit log yet ({})",
+            text::escape(&view.path.display().to_string(), false)
+        ))),
+        Some(st) => {
+            let counts = |m: &std::collections::BTreeMap<String, u64>| {
+                m.iter()
+                    .map(|(k, v)| format!("{k} {v}"))
+                    .collect::<Vec<_>>()
+                    .join(" · ")
+            };
+            out.push(Line::from(Span::styled(
+                format!(
+                    "{} runs: {} · p50 {} · p95 {} · max {}",
+                    st.runs,
+                    counts(&st.outcomes),
+                    fmt_ms(st.duration_ms.p50),
+                    fmt_ms(st.duration_ms.p95),
+                    fmt_ms(st.duration_ms.max),
+                ),
+                p.text,
+            )));
+            let blocked = if st.blocked_by_category.is_empty() {
+                "none".to_string()
+            } else {
+                counts(&st.blocked_by_category)
+            };
+            // After the runs: the rest of what `sandbench stats` says about them.
+            tail.push(dim(format!(
+                "as `sandbench stats` for these runs: heap peak max {} · blocked attempts {} ({blocked}) · verdicts {} · trust {}",
+                fmt_bytes(st.peak_memory_bytes.max as u64),
+                st.blocked_total,
+                counts(&st.verdicts),
+                counts(&st.trust)
+            )));
+        }
+    }
+    if view.unreadable > 0 {
+        out.push(Line::from(Span::styled(
+            format!(
+                "{} malformed audit line(s) skipped (`sandbench audit verify` checks the log)",
+                view.unreadable
+            ),
+            p.warn,
+        )));
+    }
+    if view.runs.is_empty() {
+        return out;
+    }
+    out.push(dim(format!(
+        "{:<11} {:<9} {:>8} {:<9} file",
+        "time (UTC)", "outcome", "duration", "trust"
+    )));
+    out.extend(view.runs.iter().rev().map(|r| {
+        let time = r.time.get(5..16).unwrap_or(&r.time).replace('T', " ");
+        let file = r.file.rsplit('/').next().unwrap_or(&r.file);
+        // Runs from the command line are marked; the workbench's are not.
+        let from = match r.source.as_str() {
+            "workbench" => String::new(),
+            other => format!(" ({})", text::truncate(&text::escape(other, false), 12)),
+        };
+        let style = match r.outcome {
+            Outcome::Ok => p.text,
+            _ => p.warn,
+        };
+        Line::from(Span::styled(
+            format!(
+                "{:<11} {:<9} {:>8} {:<9} {}{from}",
+                time,
+                r.outcome.as_str(),
+                fmt_ms(r.duration_ms),
+                text::truncate(&text::escape(r.trust.as_deref().unwrap_or("—"), false), 9),
+                text::truncate(&text::escape(file, false), 60),
+            ),
+            style,
+        ))
+    }));
+    out.extend(tail);
+    out
+}
+
+/// This session's runs of the buffer (when there is no audit log to show).
+fn session_history(app: &App, p: &Palette) -> Vec<Line<'static>> {
+    if app.history.is_empty() {
+        return vec![Line::from(Span::styled(
+            "no runs of this buffer yet".to_string(),
+            p.dim,
+        ))];
+    }
+    let mut out = vec![Line::from(Span::styled(
+        format!(
+            "{:<9} {:<16} {:<14} {:>9} {:>10}  code",
+            "time", "executor", "outcome", "duration", "heap peak"
+        ),
+        p.dim,
+    ))];
+    out.extend(app.history.iter().map(|h| {
+        let peak = match h.peak_memory_bytes {
+            0 => "—".to_string(),
+            b => fmt_bytes(b),
+        };
+        Line::from(Span::styled(
+            format!(
+                "{:<9} {:<16} {:<14} {:>9} {:>10}  {}",
+                fmt_clock(h.at_unix),
+                h.executor,
+                h.outcome.as_str(),
+                fmt_ms(h.duration_ms),
+                peak,
+                h.code_hash
+            ),
+            p.text,
+        ))
+    }));
+    out
 }
 
 /// A sentence for how a run ended.

@@ -5,6 +5,7 @@
 use super::palette::Palette;
 use super::{fit, width};
 use crate::engine::hash;
+use crate::engine::trust::TrustState;
 use crate::tui::app::App;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -40,6 +41,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
         _ => "sha …".to_string(),
     };
     left.push((format!(" {hash}"), p.dim));
+    left.push(trust_part(app, p));
     let exec = if app.executor == "auto" {
         format!(" · {} (auto)", app.resolved_executor())
     } else {
@@ -70,17 +72,22 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
         Some(m) => width(m) + width(&more),
         None => width(HINTS[1]),
     };
-    // Parts are dropped from the right end (position, limits, executor), then the hash,
-    // until the right side fits whole; the title and dirty flag always stay.
+    // Parts are dropped from the right end (position, limits, executor), then the hash, then
+    // the trust state, until the right side fits whole; the title and dirty flag always stay.
+    // The trust state is never dropped (it is what a reviewer looks for), only cut last.
     let fixed = 1 + usize::from(app.dirty());
+    let trust_at = fixed + 1;
     let total = |parts: &[(String, Style)]| parts.iter().map(|(t, _)| width(t)).sum::<usize>();
-    while left.len() > fixed && total(&left) + 2 + want_right > w {
-        let drop_at = if left.len() > fixed + 2 {
-            left.len() - 1
-        } else {
-            fixed
-        };
-        left.remove(drop_at);
+    let mut droppable: Vec<usize> = (fixed..left.len()).filter(|&i| i != trust_at).collect();
+    while !droppable.is_empty() && total(&left) + 2 + want_right > w {
+        // Among the droppable parts (hash, executor, limits, position): the last while more
+        // than two remain, then the first.
+        let k = if droppable.len() > 2 { droppable.len() - 1 } else { 0 };
+        let at = droppable.remove(k);
+        left.remove(at);
+        for i in droppable.iter_mut().filter(|i| **i > at) {
+            *i -= 1;
+        }
     }
     let used = total(&left) + 2;
     let mut spans: Vec<Span> = left
@@ -106,4 +113,57 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
         }
     }
     f.render_widget(Paragraph::new(Line::from(spans)).style(p.status), area);
+}
+
+/// The buffer's trust state, short: `signed by X`, `modified since signing`, `unsigned`,
+/// `untrusted signer`, `invalid signature`; `…` while the text changed since it was checked
+/// (its scan is pending); `required` marks `--require-signed`.
+pub fn trust_label(app: &App) -> (String, TrustTone) {
+    let (text, tone, checking) = match app.trust_state() {
+        None => ("trust …".to_string(), TrustTone::Neutral, false),
+        Some((state, checking)) => {
+            let (t, tone) = match &state {
+                TrustState::Signed { signer, .. } => {
+                    (format!("signed by {}", fit(&crate::engine::text::escape(signer, false), 24)), TrustTone::Good)
+                }
+                TrustState::Modified { .. } => {
+                    ("modified since signing".to_string(), TrustTone::Bad)
+                }
+                TrustState::Unsigned => ("unsigned".to_string(), TrustTone::Neutral),
+                TrustState::Untrusted { .. } => ("untrusted signer".to_string(), TrustTone::Bad),
+                TrustState::Invalid { .. } => ("invalid signature".to_string(), TrustTone::Bad),
+            };
+            let tone = if app.require_signed && !state.is_signed() {
+                TrustTone::Bad
+            } else {
+                tone
+            };
+            (t, tone, checking)
+        }
+    };
+    let required = if app.require_signed && app.size.0 >= 120 {
+        " (required)"
+    } else {
+        ""
+    };
+    let pending = if checking { " …" } else { "" };
+    (format!("{text}{pending}{required}"), tone)
+}
+
+/// How a trust state is coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrustTone {
+    Good,
+    Neutral,
+    Bad,
+}
+
+fn trust_part(app: &App, p: &Palette) -> (String, Style) {
+    let (text, tone) = trust_label(app);
+    let style = match tone {
+        TrustTone::Good => p.ok,
+        TrustTone::Neutral => p.dim,
+        TrustTone::Bad => p.warn,
+    };
+    (format!(" · {text}"), style)
 }
