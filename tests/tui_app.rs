@@ -135,6 +135,7 @@ fn a_run_streams_console_and_finishes_into_the_value_tab_and_history() {
             run,
             executor,
             request,
+            ..
         }] => {
             assert_eq!(
                 executor, "quickjs-process",
