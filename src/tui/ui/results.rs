@@ -390,15 +390,14 @@ fn history_lines(app: &App, p: &Palette) -> Vec<Line<'static>> {
                     .join(" · ")
             };
             out.push(Line::from(Span::styled(
-                format!(
-                    "{} runs: {} · p50 {} · p95 {} · max {}",
-                    st.runs,
-                    counts(&st.outcomes),
-                    fmt_ms(st.duration_ms.p50),
-                    fmt_ms(st.duration_ms.p95),
-                    fmt_ms(st.duration_ms.max),
-                ),
+                format!("{} runs: {}", st.runs, counts(&st.outcomes)),
                 p.text,
+            )));
+            tail.push(dim(format!(
+                "duration p50 {} · p95 {} · max {}",
+                fmt_ms(st.duration_ms.p50),
+                fmt_ms(st.duration_ms.p95),
+                fmt_ms(st.duration_ms.max),
             )));
             let blocked = if st.blocked_by_category.is_empty() {
                 "none".to_string()
@@ -416,7 +415,7 @@ fn history_lines(app: &App, p: &Palette) -> Vec<Line<'static>> {
         }
     }
     if view.unreadable > 0 {
-        out.push(Line::from(Span::styled(
+        tail.push(Line::from(Span::styled(
             format!(
                 "{} malformed audit line(s) skipped (`sandbench audit verify` checks the log)",
                 view.unreadable
@@ -425,6 +424,7 @@ fn history_lines(app: &App, p: &Palette) -> Vec<Line<'static>> {
         )));
     }
     if view.runs.is_empty() {
+        out.extend(tail);
         return out;
     }
     out.push(dim(format!(
