@@ -72,17 +72,21 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
         Some(m) => width(m) + width(&more),
         None => width(HINTS[1]),
     };
-    // Parts are dropped from the right end (position, limits, executor), then the hash, then
-    // the trust state, until the right side fits whole; the title and dirty flag always stay.
+    // Parts are dropped (limits, position, hash, executor) until the right side fits whole;
+    // the title, the dirty flag and the trust state always stay.
     // The trust state is never dropped (it is what a reviewer looks for), only cut last.
     let fixed = 1 + usize::from(app.dirty());
     let trust_at = fixed + 1;
     let total = |parts: &[(String, Style)]| parts.iter().map(|(t, _)| width(t)).sum::<usize>();
     let mut droppable: Vec<usize> = (fixed..left.len()).filter(|&i| i != trust_at).collect();
     while !droppable.is_empty() && total(&left) + 2 + want_right > w {
-        // Among the droppable parts (hash, executor, limits, position): the last while more
-        // than two remain, then the first.
-        let k = if droppable.len() > 2 { droppable.len() - 1 } else { 0 };
+        // Among the droppable parts (hash, executor, limits, position): the limits first (the
+        // resources pane shows them too), then the position, then the hash, the executor.
+        let k = match droppable.len() {
+            4 => 2,
+            3 => 2,
+            _ => 0,
+        };
         let at = droppable.remove(k);
         left.remove(at);
         for i in droppable.iter_mut().filter(|i| **i > at) {
