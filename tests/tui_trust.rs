@@ -85,7 +85,10 @@ fn the_status_bar_follows_the_buffer_signed_modified_and_back_at_80x24_and_160x4
     let mut rows = Vec::new();
     for (w, h) in [(80u16, 24u16), (160, 48)] {
         let mut app = file_app(&file, CODE, w, h, false);
-        assert!(status_row(&app, w, h).contains("trust …"), "before the check");
+        assert!(
+            status_row(&app, w, h).contains("trust …"),
+            "before the check"
+        );
         checked(&mut app, &file, &signers);
         let opened = status_row(&app, w, h);
         assert!(opened.contains("signed by alice"), "{opened}");
@@ -97,7 +100,10 @@ fn the_status_bar_follows_the_buffer_signed_modified_and_back_at_80x24_and_160x4
         let modified = status_row(&app, w, h);
         assert!(modified.contains("modified since signing"), "{modified}");
         assert!(
-            matches!(app.trust_state(), Some((TrustState::Modified { .. }, false))),
+            matches!(
+                app.trust_state(),
+                Some((TrustState::Modified { .. }, false))
+            ),
             "{:?}",
             app.trust_state()
         );
@@ -273,12 +279,18 @@ fn the_history_tab_lists_the_audit_log_with_the_figures_of_stats() {
     // The figures are stats::compute's over exactly the runs listed.
     let expected = stats::compute(&log, Some("2026-12-03T10:00:00.000Z")).unwrap();
     assert_eq!(view.stats.as_ref().unwrap().runs, expected.runs);
-    assert_eq!(view.stats.as_ref().unwrap().duration_ms, expected.duration_ms);
+    assert_eq!(
+        view.stats.as_ref().unwrap().duration_ms,
+        expected.duration_ms
+    );
     for (w, h) in [(80u16, 24u16), (160, 48)] {
         let app = history_app(&log, w, h);
         let t = draw(&app, w, h);
         let screen = format!("{:?}", t.backend());
-        assert!(screen.contains("4 runs: blocked 1 · ok 2 · timeout 1"), "{screen}");
+        assert!(
+            screen.contains("4 runs: blocked 1 · ok 2 · timeout 1"),
+            "{screen}"
+        );
         // The newest run first, right under the figures.
         assert!(screen.contains("12-03 10:03 ok"), "{screen}");
         if h >= 48 {
@@ -295,7 +307,11 @@ fn the_history_tab_reads_only_the_last_lines_and_counts_them_like_stats() {
     let log = AuditLog::new(dir.path());
     let n = MAX_HISTORY + 10;
     for i in 0..n {
-        let o = if i < 10 { Outcome::Blocked } else { Outcome::Ok };
+        let o = if i < 10 {
+            Outcome::Blocked
+        } else {
+            Outcome::Ok
+        };
         let t = format!("2026-12-03T10:{:02}:{:02}.000Z", i / 60, i % 60);
         log.append(&entry("/p/a.js", o, i as f64, &t)).unwrap();
     }
@@ -305,8 +321,15 @@ fn the_history_tab_reads_only_the_last_lines_and_counts_them_like_stats() {
     };
     assert_eq!(view.runs.len(), MAX_HISTORY);
     let s = view.stats.as_ref().unwrap();
-    assert_eq!(s.runs, MAX_HISTORY as u64, "only the runs listed are counted");
-    assert_eq!(s.outcomes.get("blocked"), None, "the 10 older runs are not listed");
+    assert_eq!(
+        s.runs, MAX_HISTORY as u64,
+        "only the runs listed are counted"
+    );
+    assert_eq!(
+        s.outcomes.get("blocked"),
+        None,
+        "the 10 older runs are not listed"
+    );
     assert_eq!(s.duration_ms.max, (n - 1) as f64);
     // The newest run is listed first.
     let t = draw(&app, 160, 48);
@@ -330,4 +353,34 @@ fn an_unreadable_audit_log_is_a_warning_and_the_tab_says_so() {
         .messages
         .iter()
         .any(|m| format!("{m:?}").contains("permission denied")));
+}
+
+#[test]
+fn a_run_carries_what_its_audit_line_needs_forced_when_a_block_verdict_is_overridden() {
+    use sandbench::engine::scan::Verdict;
+    use sandbench::tui::action::Effect;
+    let mut app = app(ESCAPE_JS);
+    scan_done(&mut app, escape_report(ESCAPE_JS));
+    assert!(
+        app.update(Action::Run).is_empty(),
+        "the block verdict asks first"
+    );
+    let fx = app.update(Action::ConfirmRun);
+    let [Effect::StartRun { audit, .. }] = fx.as_slice() else {
+        panic!("{fx:?}")
+    };
+    assert!(audit.forced);
+    assert_eq!(audit.path, None, "not a file: never signed");
+    assert_eq!(audit.file, "test.js");
+    assert_eq!(
+        audit.report.as_ref().map(|r| r.verdict),
+        Some(Verdict::Block)
+    );
+    // An allowed run is not forced.
+    let mut app = app_sized("ok.js", "1;", 80, 24);
+    let fx = app.update(Action::Run);
+    let [Effect::StartRun { audit, .. }] = fx.as_slice() else {
+        panic!("{fx:?}")
+    };
+    assert!(!audit.forced);
 }

@@ -98,12 +98,7 @@ fn signed_then_edited_then_refused_under_require_signed_and_the_runs_survive_a_r
 
     // 2. --require-signed: the edited buffer is refused with the reason, as `run` refuses it.
     {
-        let s = Session::workbench(
-            80,
-            24,
-            dir.path(),
-            &[Path::new("--require-signed"), &file],
-        );
+        let s = Session::workbench(80, 24, dir.path(), &[Path::new("--require-signed"), &file]);
         s.wait_for("signed by alice", |x| status(x).contains("signed by alice"));
         s.literal("y");
         s.wait_for("modified", |x| {
@@ -145,11 +140,14 @@ fn signed_then_edited_then_refused_under_require_signed_and_the_runs_survive_a_r
         s.wait_text("blocked 1 · ok 1")
     };
     assert!(screen.contains("2 runs"), "{screen}");
-    assert!(screen.contains("blocked   "), "the refused run is listed: {screen}");
+    assert!(
+        screen.contains("blocked   "),
+        "the refused run is listed: {screen}"
+    );
     assert!(screen.contains("modified"), "{screen}");
     assert!(screen.contains("plugin.js"), "{screen}");
-    let stats: serde_json::Value = serde_json::from_str(&cli(dir.path(), &["stats", "--json"]))
-        .expect("stats --json");
+    let stats: serde_json::Value =
+        serde_json::from_str(&cli(dir.path(), &["stats", "--json"])).expect("stats --json");
     assert_eq!(stats["runs"], 2);
     assert_eq!(stats["outcomes"]["blocked"], 1);
     assert_eq!(stats["outcomes"]["ok"], 1);
@@ -213,4 +211,104 @@ fn an_unwritable_audit_log_is_a_warning_and_the_result_still_shows() {
     s.keys(&["F2"]);
     let screen = s.wait_text("audit log not written");
     assert!(screen.contains("audit.jsonl"), "{screen}");
+}
+
+/// A loopback OTLP/HTTP receiver: its port and the spans (name, attributes) it receives.
+fn otlp_receiver() -> (
+    u16,
+    std::sync::mpsc::Receiver<opentelemetry_proto::tonic::trace::v1::Span>,
+) {
+    use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
+    use prost::Message;
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let port = listener.local_addr().expect("addr").port();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(8) {
+            let Ok(stream) = stream else { continue };
+            let tx = tx.clone();
+            std::thread::spawn(move || -> std::io::Result<()> {
+                stream.set_read_timeout(Some(std::time::Duration::from_secs(10)))?;
+                let mut writer = stream.try_clone()?;
+                let mut reader = BufReader::new(stream);
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line)? == 0 {
+                        return Ok(());
+                    }
+                    let mut len = 0usize;
+                    loop {
+                        let mut h = String::new();
+                        reader.read_line(&mut h)?;
+                        let h = h.trim_end();
+                        if h.is_empty() {
+                            break;
+                        }
+                        if let Some((k, v)) = h.split_once(':') {
+                            if k.trim().eq_ignore_ascii_case("content-length") {
+                                len = v.trim().parse().unwrap_or(0);
+                            }
+                        }
+                    }
+                    let mut body = vec![0u8; len.min(8 << 20)];
+                    reader.read_exact(&mut body)?;
+                    let req = ExportTraceServiceRequest::decode(body.as_slice())
+                        .map_err(std::io::Error::other)?;
+                    for rs in req.resource_spans {
+                        for ss in rs.scope_spans {
+                            for sp in ss.spans {
+                                let _ = tx.send(sp);
+                            }
+                        }
+                    }
+                    writer.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n")?;
+                }
+            });
+        }
+    });
+    (port, rx)
+}
+
+#[test]
+fn a_workbench_run_is_a_span_at_the_otlp_endpoint() {
+    use opentelemetry_proto::tonic::common::v1::any_value::Value;
+    let (port, rx) = otlp_receiver();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = signed_plugin(dir.path());
+    let url = format!("http://127.0.0.1:{port}");
+    let s = Session::workbench(
+        80,
+        24,
+        dir.path(),
+        &[Path::new("--otlp"), Path::new(&url), &file],
+    );
+    s.wait_for("signed by alice", |x| status(x).contains("signed by alice"));
+    s.keys(&["F5"]);
+    s.wait_text("run finished: ok");
+    // Quitting flushes what has not been exported yet.
+    s.keys(&["C-q"]);
+    let span = rx
+        .recv_timeout(std::time::Duration::from_secs(15))
+        .expect("a span arrived");
+    assert_eq!(span.name, "security.isolate.execute");
+    let attr = |k: &str| {
+        span.attributes
+            .iter()
+            .find(|a| a.key == k)
+            .and_then(|a| a.value.as_ref())
+            .and_then(|v| v.value.clone())
+    };
+    assert_eq!(
+        attr("security.isolate.outcome"),
+        Some(Value::StringValue("ok".into()))
+    );
+    let lines = audit_lines(dir.path());
+    assert_eq!(lines.len(), 1);
+    assert_eq!(
+        attr("security.isolate.code.sha256"),
+        Some(Value::StringValue(
+            lines[0]["sha256"].as_str().unwrap_or_default().into()
+        ))
+    );
 }

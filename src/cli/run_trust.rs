@@ -52,10 +52,7 @@ impl RunTrust {
 
     /// [`RunTrust::setup`] with the warnings handed to `warn` (the workbench shows them in
     /// its messages view rather than on stderr).
-    pub fn setup_with(
-        args: &TrustArgs,
-        warn: &mut dyn FnMut(String),
-    ) -> Result<RunTrust, String> {
+    pub fn setup_with(args: &TrustArgs, warn: &mut dyn FnMut(String)) -> Result<RunTrust, String> {
         let config_dir = crate::dirs::config_dir();
         let (config, warnings) = TrustConfig::load(config_dir.as_deref());
         warnings.into_iter().for_each(&mut *warn);
@@ -185,7 +182,12 @@ impl RunTrust {
         let end = std::time::SystemTime::now();
         if let Some(t) = &self.telemetry {
             t.record(RunSpan::from_run(
-                ctx.file, outcome, report, ctx.trust, ctx.profile, end,
+                ctx.file,
+                outcome,
+                report,
+                ctx.trust,
+                ctx.profile,
+                end,
             ));
         }
         if let Some(log) = &self.audit {

@@ -2,9 +2,9 @@
 //! background thread with a cancel token; file IO; recovery copies and settings on one thread,
 //! in order. Every result comes back as an [`Action`] on one channel.
 
+use crate::cli::run_trust::RunTrust;
 use crate::engine::exec::{self, CancelToken, ExecEvent, ExecOutcome, JsError, Outcome};
 use crate::engine::scan::Report;
-use crate::cli::run_trust::RunTrust;
 use crate::engine::trust::audit::{AuditLog, RunContext};
 use crate::engine::trust::sign::TrustedSigners;
 use crate::engine::trust::{stats, TrustBasis};

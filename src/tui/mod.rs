@@ -17,12 +17,12 @@ pub mod terminal;
 pub mod theme;
 pub mod ui;
 
+use crate::cli::run_trust::{RunTrust, TrustArgs};
 use crate::files::InputError;
 use crate::tui::action::{Action, MouseKind};
 use crate::tui::app::{App, AppInit};
 use crossterm::event::{Event, EventStream, MouseButton, MouseEventKind};
 use futures_util::StreamExt;
-use crate::cli::run_trust::{RunTrust, TrustArgs};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};

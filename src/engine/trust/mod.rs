@@ -320,7 +320,9 @@ impl TrustBasis {
             TrustState::Unsigned => TrustState::Unsigned,
             // A bad signature file stays bad whatever the buffer holds.
             TrustState::Invalid { .. } => now.clone(),
-            TrustState::Signed { .. } | TrustState::Modified { .. } | TrustState::Untrusted { .. } => {
+            TrustState::Signed { .. }
+            | TrustState::Modified { .. }
+            | TrustState::Untrusted { .. } => {
                 let name = path
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())

@@ -434,7 +434,11 @@ impl App {
     pub fn start(&mut self) -> Vec<Effect> {
         self.refresh_highlight();
         let mut warnings = std::mem::take(&mut self.startup_warnings);
-        let what = if warnings.is_empty() { "theme warnings" } else { "warnings" };
+        let what = if warnings.is_empty() {
+            "theme warnings"
+        } else {
+            "warnings"
+        };
         warnings.extend(self.theme.set.warnings.iter().cloned());
         for w in &warnings {
             self.warn(w.clone());

@@ -18,9 +18,9 @@ use crate::engine::policy::Limits;
 use crate::engine::scan::{Report, Verdict};
 use crate::engine::text;
 use crate::tui::action::{Effect, RunAudit};
-use std::path::Path;
 use crate::tui::recovery::Origin;
 use std::collections::VecDeque;
+use std::path::Path;
 
 /// A run in progress.
 #[derive(Debug, Clone, PartialEq)]
@@ -292,7 +292,9 @@ impl App {
         let refused = outcome
             .error
             .as_ref()
-            .filter(|e| outcome.outcome == Outcome::Blocked && e.name == crate::engine::trust::POLICY_ERROR)
+            .filter(|e| {
+                outcome.outcome == Outcome::Blocked && e.name == crate::engine::trust::POLICY_ERROR
+            })
             .map(|e| format!("refused {}: {}", live.origin.describe(), e.message));
         let tab = match outcome.outcome {
             Outcome::Ok | Outcome::Pending => ResultsTab::Value,

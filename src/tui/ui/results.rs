@@ -4,10 +4,10 @@
 //! an older version of the code say they are stale. All text shown here was escaped and
 //! bounded when it arrived (see `app/run.rs`).
 
-use crate::engine::text;
 use super::palette::Palette;
 use super::{fit, fit_parts, fmt_bytes, fmt_clock, fmt_ms, focused, wrap, SPINNER};
 use crate::engine::exec::{ConsoleLevel, ConsoleLine, Outcome};
+use crate::engine::text;
 use crate::tui::app::{App, FinishedRun, Focus, Freshness, ResultsTab};
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};

@@ -127,9 +127,13 @@ pub fn trust_label(app: &App) -> (String, TrustTone) {
         None => ("trust …".to_string(), TrustTone::Neutral, false),
         Some((state, checking)) => {
             let (t, tone) = match &state {
-                TrustState::Signed { signer, .. } => {
-                    (format!("signed by {}", fit(&crate::engine::text::escape(signer, false), 24)), TrustTone::Good)
-                }
+                TrustState::Signed { signer, .. } => (
+                    format!(
+                        "signed by {}",
+                        fit(&crate::engine::text::escape(signer, false), 24)
+                    ),
+                    TrustTone::Good,
+                ),
                 TrustState::Modified { .. } => {
                     ("modified since signing".to_string(), TrustTone::Bad)
                 }
