@@ -195,7 +195,7 @@ async fn run(init: AppInit, trust: Arc<RunTrust>) -> std::io::Result<()> {
     drop(guard);
     // Spans not yet exported are flushed (bounded wait), after the terminal is restored; a
     // run still finishing holds the exporter and its span is not waited for.
-    if let Some(t) = driver.take_trust().and_then(|t| Arc::into_inner(t)) {
+    if let Some(t) = driver.take_trust().and_then(Arc::into_inner) {
         t.finish_with(&mut |w| eprintln!("sandbench: warning: {}", crate::cli::shown(w)));
     }
     Ok(())
