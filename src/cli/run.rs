@@ -726,6 +726,7 @@ mod tests {
             remediation: "do not".into(),
             snippet: "this.constructor.constructor".into(),
             folded: None,
+            evidence: vec![scan::Evidence::ConstructorChain],
         });
         r
     }

@@ -3,7 +3,7 @@
 //! in order. Every result comes back as an [`Action`] on one channel.
 
 use crate::engine::exec::{self, CancelToken, ExecEvent, ExecOutcome, JsError, Outcome};
-use crate::engine::scan::Report;
+use crate::engine::scan::{Report, ScanContext};
 use crate::tui::action::{Action, Effect, RecoveryPurpose, RecoveryText, SaveError};
 use crate::tui::app::{App, MAX_COMPLETIONS, MAX_OPEN_BYTES};
 use crate::tui::recovery::{self, CopyFile, Origin, Owner};
@@ -40,7 +40,7 @@ pub fn now_unix() -> u64 {
 pub type ClipboardSink = Box<dyn FnMut(&str) + Send>;
 
 /// The scanner the driver calls (the real one, or a test's).
-pub type Scanner = Arc<dyn Fn(&str) -> Report + Send + Sync>;
+pub type Scanner = Arc<dyn Fn(&str, ScanContext) -> Report + Send + Sync>;
 
 /// A scan on its thread.
 struct RunningScan {
@@ -74,7 +74,7 @@ enum StoreOp {
 /// Executes effects; owns the timers the event loop waits on.
 pub struct Driver {
     tx: mpsc::Sender<Action>,
-    pending_scan: Option<(u64, Arc<str>, Instant)>,
+    pending_scan: Option<(u64, Arc<str>, Instant, ScanContext)>,
     scan: Option<RunningScan>,
     overrun_scans: Vec<Arc<AtomicBool>>,
     /// The generation already told that its scan cannot start (overrun scans still running).
@@ -105,7 +105,9 @@ impl Driver {
             scan: None,
             overrun_scans: Vec::new(),
             busy_told: None,
-            scanner: Arc::new(|s: &str| (*crate::engine::scan::scan_cached(s)).clone()),
+            scanner: Arc::new(|s: &str, context| {
+                (*crate::engine::scan::scan_cached_in(s, context)).clone()
+            }),
             scan_timeout: SCAN_TIMEOUT,
             autosave_at: None,
             tick_at: None,
@@ -195,8 +197,13 @@ impl Driver {
 
     fn execute_one(&mut self, e: Effect) {
         match e {
-            Effect::Scan { generation, source } => {
-                self.pending_scan = Some((generation, source, Instant::now() + SCAN_DEBOUNCE));
+            Effect::Scan {
+                generation,
+                source,
+                context,
+            } => {
+                self.pending_scan =
+                    Some((generation, source, Instant::now() + SCAN_DEBOUNCE, context));
             }
             Effect::StartRun {
                 run,
@@ -394,8 +401,8 @@ impl Driver {
         let due = self.pending_scan.as_ref().is_some_and(|p| p.2 <= now);
         if due && self.scan.is_none() {
             if self.scan_capacity() {
-                if let Some((generation, source, _)) = self.pending_scan.take() {
-                    self.start_scan(generation, source);
+                if let Some((generation, source, _, context)) = self.pending_scan.take() {
+                    self.start_scan(generation, source, context);
                 }
             } else if let Some((generation, ..)) = &self.pending_scan {
                 if self.busy_told != Some(*generation) {
@@ -418,7 +425,7 @@ impl Driver {
         out
     }
 
-    fn start_scan(&mut self, generation: u64, source: Arc<str>) {
+    fn start_scan(&mut self, generation: u64, source: Arc<str>, context: ScanContext) {
         self.scans_started += 1;
         self.busy_told = None;
         let done = Arc::new(AtomicBool::new(false));
@@ -430,8 +437,9 @@ impl Driver {
         let scanner = Arc::clone(&self.scanner);
         let tx = self.tx.clone();
         tokio::task::spawn_blocking(move || {
-            let result =
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| scanner(&source)));
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                scanner(&source, context)
+            }));
             done.store(true, Ordering::Release);
             let action = match result {
                 Ok(report) => Action::ScanDone {
