@@ -9,10 +9,8 @@
 
 mod common;
 
-use clap::Parser;
 use common::cli::{json_of, sandbench, write};
-use sandbench::cli::run::{run_one, RunArgs, RunConfig};
-use sandbench::cli::{Cli, Command as Sub};
+use sandbench::cli::run::{header_options, run_one, HeaderOptions};
 use sandbench::engine::exec::{self, ExecOutcome};
 use sandbench::engine::Category;
 use sandbench::samples::{self, header_value, Sample};
@@ -40,19 +38,10 @@ fn run_options(s: &Sample) -> Vec<&'static str> {
         .unwrap_or_default()
 }
 
-/// Parses the sample's `run-options` exactly as the CLI would.
-fn run_args(s: &Sample) -> RunArgs {
-    let mut argv = vec!["sandbench", "run"];
-    argv.extend(run_options(s));
-    argv.push(s.name);
-    match Cli::try_parse_from(&argv) {
-        Ok(Cli {
-            command: Some(Sub::Run(args)),
-            ..
-        }) => args,
-        Ok(other) => panic!("{}: run-options parsed as {other:?}", s.name),
-        Err(e) => panic!("{}: bad run-options {argv:?}: {e}", s.name),
-    }
+/// The sample's `run-options`, parsed by the one parser the CLI and the workbench use.
+fn header(s: &Sample) -> HeaderOptions {
+    let words = header_value(s.source, "run-options").unwrap_or("");
+    header_options(words).unwrap_or_else(|e| panic!("{}: run-options refused: {e}", s.name))
 }
 
 /// `category@line` entries of `expect-blocked`; `none` means no blocked attempt at all.
@@ -118,8 +107,7 @@ fn headers_are_complete_and_well_formed() {
             );
         }
         // The options must be ones `sandbench run` accepts.
-        RunConfig::from_args(&run_args(s))
-            .unwrap_or_else(|e| panic!("{}: run-options refused: {e}", s.name));
+        header(s);
     }
 }
 
@@ -203,10 +191,9 @@ fn every_sample_runs_as_its_header_says_and_the_host_stays_clean() {
     let mut failures = Vec::new();
     let mut ran = 0;
     for s in samples::all().iter().filter(|s| is_run_sample(s)) {
-        let args = run_args(s);
-        let config = RunConfig::from_args(&args).expect("checked options");
-        let req = config.request(s.source, s.name);
-        let (o, _report, _forced) = run_one(executor.as_ref(), &req, args.force);
+        let h = header(s);
+        let req = h.config.request(s.source, s.name);
+        let (o, _report, _forced) = run_one(executor.as_ref(), &req, h.force);
         ran += 1;
         for b in check_run(s, &o) {
             failures.push(format!("{}: {b}", s.name));
@@ -217,7 +204,7 @@ fn every_sample_runs_as_its_header_says_and_the_host_stays_clean() {
 
     // After every attack, the same executor still runs honest code exactly.
     let welcome = samples::find("welcome").expect("welcome sample");
-    let config = RunConfig::from_args(&run_args(welcome)).expect("options");
+    let config = header(welcome).config;
     let (o, _, _) = run_one(
         executor.as_ref(),
         &config.request(welcome.source, welcome.name),

@@ -461,8 +461,14 @@ fn the_samples_browser_opens_an_embedded_sample() {
     assert_eq!(app.buffer.text(), first.source);
     assert!(!app.dirty());
     assert!(
-        fx.iter().any(|e| matches!(e, Effect::Scan { .. })),
-        "a new buffer is scanned"
+        fx.iter().any(|e| matches!(
+            e,
+            Effect::Scan {
+                context: sandbench::engine::scan::ScanContext::Plugin,
+                ..
+            }
+        )),
+        "a new buffer is scanned, as a plugin"
     );
 }
 
@@ -674,7 +680,7 @@ fn edit(app: &mut App, driver: &mut Driver, s: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_scanner_that_panics_is_a_scan_failure_and_f5_asks_before_running() {
     let (tx, mut rx) = tokio::sync::mpsc::channel(64);
-    let scanner: sandbench::tui::effects::Scanner = std::sync::Arc::new(|src: &str| {
+    let scanner: sandbench::tui::effects::Scanner = std::sync::Arc::new(|src: &str, _context| {
         if src.contains("boom") {
             panic!("the scanner broke on purpose");
         }
@@ -726,7 +732,7 @@ async fn a_scanner_that_panics_is_a_scan_failure_and_f5_asks_before_running() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_scan_that_overruns_fails_visibly_and_the_latest_edit_is_scanned_next() {
     let (tx, mut rx) = tokio::sync::mpsc::channel(64);
-    let scanner: sandbench::tui::effects::Scanner = std::sync::Arc::new(|src: &str| {
+    let scanner: sandbench::tui::effects::Scanner = std::sync::Arc::new(|src: &str, _context| {
         if src.contains("slow") {
             std::thread::sleep(Duration::from_secs(3));
         }

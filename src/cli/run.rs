@@ -612,11 +612,15 @@ pub fn human_report(
     more(&mut r, &s, "", unlisted, "findings");
     let _ = writeln!(
         r,
-        "  {}{:.2} ms wall · {:.2} ms cpu · {} peak · {} · sha256 {}",
+        "  {}{:.2} ms wall · {:.2} ms cpu · heap peak {} · {} · sha256 {}",
         s.label("stats"),
         o.duration_ms,
         o.cpu_ms,
-        fmt_bytes(o.peak_memory_bytes),
+        // 0: a worker killed before it reported its heap (the parent cannot measure it).
+        match o.peak_memory_bytes {
+            0 => "unknown".to_string(),
+            b => fmt_bytes(b),
+        },
         escape(&o.executor, false),
         crate::engine::hash::short(&o.code_sha256)
     );
@@ -722,6 +726,7 @@ mod tests {
             remediation: "do not".into(),
             snippet: "this.constructor.constructor".into(),
             folded: None,
+            evidence: vec![scan::Evidence::ConstructorChain],
         });
         r
     }

@@ -4,7 +4,7 @@
 
 use crate::cli::run_trust::RunTrust;
 use crate::engine::exec::{self, CancelToken, ExecEvent, ExecOutcome, JsError, Outcome};
-use crate::engine::scan::Report;
+use crate::engine::scan::{Report, ScanContext};
 use crate::engine::trust::audit::{AuditLog, RunContext};
 use crate::engine::trust::sign::TrustedSigners;
 use crate::engine::trust::{stats, TrustBasis};
@@ -46,7 +46,7 @@ pub fn now_unix() -> u64 {
 pub type ClipboardSink = Box<dyn FnMut(&str) + Send>;
 
 /// The scanner the driver calls (the real one, or a test's).
-pub type Scanner = Arc<dyn Fn(&str) -> Report + Send + Sync>;
+pub type Scanner = Arc<dyn Fn(&str, ScanContext) -> Report + Send + Sync>;
 
 /// A scan on its thread.
 struct RunningScan {
@@ -80,7 +80,7 @@ enum StoreOp {
 /// Executes effects; owns the timers the event loop waits on.
 pub struct Driver {
     tx: mpsc::Sender<Action>,
-    pending_scan: Option<(u64, Arc<str>, Instant)>,
+    pending_scan: Option<(u64, Arc<str>, Instant, ScanContext)>,
     scan: Option<RunningScan>,
     overrun_scans: Vec<Arc<AtomicBool>>,
     /// The generation already told that its scan cannot start (overrun scans still running).
@@ -114,7 +114,9 @@ impl Driver {
             scan: None,
             overrun_scans: Vec::new(),
             busy_told: None,
-            scanner: Arc::new(|s: &str| (*crate::engine::scan::scan_cached(s)).clone()),
+            scanner: Arc::new(|s: &str, context| {
+                (*crate::engine::scan::scan_cached_in(s, context)).clone()
+            }),
             scan_timeout: SCAN_TIMEOUT,
             autosave_at: None,
             tick_at: None,
@@ -217,8 +219,13 @@ impl Driver {
 
     fn execute_one(&mut self, e: Effect) {
         match e {
-            Effect::Scan { generation, source } => {
-                self.pending_scan = Some((generation, source, Instant::now() + SCAN_DEBOUNCE));
+            Effect::Scan {
+                generation,
+                source,
+                context,
+            } => {
+                self.pending_scan =
+                    Some((generation, source, Instant::now() + SCAN_DEBOUNCE, context));
             }
             Effect::StartRun {
                 run,
@@ -444,8 +451,8 @@ impl Driver {
         let due = self.pending_scan.as_ref().is_some_and(|p| p.2 <= now);
         if due && self.scan.is_none() {
             if self.scan_capacity() {
-                if let Some((generation, source, _)) = self.pending_scan.take() {
-                    self.start_scan(generation, source);
+                if let Some((generation, source, _, context)) = self.pending_scan.take() {
+                    self.start_scan(generation, source, context);
                 }
             } else if let Some((generation, ..)) = &self.pending_scan {
                 if self.busy_told != Some(*generation) {
@@ -468,7 +475,7 @@ impl Driver {
         out
     }
 
-    fn start_scan(&mut self, generation: u64, source: Arc<str>) {
+    fn start_scan(&mut self, generation: u64, source: Arc<str>, context: ScanContext) {
         self.scans_started += 1;
         self.busy_told = None;
         let done = Arc::new(AtomicBool::new(false));
@@ -480,8 +487,9 @@ impl Driver {
         let scanner = Arc::clone(&self.scanner);
         let tx = self.tx.clone();
         tokio::task::spawn_blocking(move || {
-            let result =
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| scanner(&source)));
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                scanner(&source, context)
+            }));
             done.store(true, Ordering::Release);
             let action = match result {
                 Ok(report) => Action::ScanDone {
@@ -681,6 +689,7 @@ fn run_audited(
 fn unscanned(outcome: &ExecOutcome) -> Report {
     Report {
         sha256: outcome.code_sha256.clone(),
+        context: ScanContext::default(),
         score: 0,
         verdict: crate::engine::scan::Verdict::Review,
         findings: Vec::new(),

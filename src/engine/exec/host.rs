@@ -141,6 +141,14 @@ impl HostState {
         if let Some(&i) = self.blocked_index.get(&key) {
             if let Some(seen) = self.blocked.get_mut(i) {
                 seen.count = seen.count.saturating_add(1);
+                // The count is streamed now and then (the executors merge it into the entry
+                // they already have, without a new event): a run stopped from outside, with no
+                // final report, still reports how often it tried. Bounded: a few events per
+                // thousand repeats.
+                if seen.count.is_power_of_two() || seen.count % 1024 == 0 {
+                    let update = seen.clone();
+                    self.emit(ExecEvent::Blocked(update));
+                }
                 return;
             }
         }

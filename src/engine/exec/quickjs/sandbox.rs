@@ -5,7 +5,7 @@ use super::super::host::{self, EventSink, HostState, SharedHost};
 use super::super::limits::{self, Control, CountingAllocator, MemStats, StopReason};
 use super::super::value;
 use super::super::{check_code_size, EvalResult, ExecRequest, JsError, Outcome, RequestError};
-use super::compile::{compile, setup_bytecode, Precompiled};
+use super::compile::{compile, setup_bytecode, CompileLimits, Precompiled};
 use crate::engine::policy::{Limits, Profile};
 use rquickjs::context::intrinsic;
 use rquickjs::{qjs, Context, Runtime, Value};
@@ -89,8 +89,9 @@ impl Sandbox {
     }
 
     /// A sandbox accounting its memory in `mem` and interrupted through `control` (made by the
-    /// caller, so a supervisor can watch them without waiting to be handed them).
-    pub(super) fn with_parts(
+    /// caller, so a supervisor can watch them without waiting to be handed them, and a worker
+    /// can compile under the same accounting on another thread).
+    pub fn with_parts(
         req: &ExecRequest,
         control: Arc<Control>,
         mem: Arc<MemStats>,
@@ -185,10 +186,14 @@ impl Sandbox {
         let cpu0 = limits::thread_cpu_ns();
         self.host.borrow_mut().reset(code);
         self.mem.reset_peak();
+        // A compile done ahead (on another thread) is part of the run.
+        let ahead = compiled.as_ref().map_or((0.0, 0, 0), |c| {
+            (c.elapsed.as_secs_f64(), c.cpu_ns, c.peak_bytes)
+        });
         let mut r = self.eval_inner(code, compiled);
-        r.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
-        r.cpu_ms = limits::thread_cpu_ns().saturating_sub(cpu0) as f64 / 1e6;
-        r.peak_memory_bytes = self.mem.peak();
+        r.duration_ms = (started.elapsed().as_secs_f64() + ahead.0) * 1000.0;
+        r.cpu_ms = (limits::thread_cpu_ns().saturating_sub(cpu0) + ahead.1) as f64 / 1e6;
+        r.peak_memory_bytes = self.mem.peak().max(ahead.2);
         let mut st = self.host.borrow_mut();
         r.console = std::mem::take(&mut st.console);
         r.console_truncated = st.console_truncated;
@@ -212,16 +217,7 @@ impl Sandbox {
         }
         let filename = self.host.borrow().filename.clone();
         let strict = self.profile == Profile::Strict;
-        let bytes = match compiled {
-            Some(c) if c.filename == filename && c.strict == strict && c.code_len == code.len() => {
-                c.bytecode.map(Rc::from)
-            }
-            _ => compile(code, &filename, strict),
-        };
-        let bytes = match bytes {
-            Ok(b) => b,
-            Err(e) => return EvalResult::empty(Outcome::Error, Some(e)),
-        };
+        // The budgets start before the compile: compiling the script is the run's work.
         self.control
             .arm(self.limits.timeout_ms, self.limits.wall_timeout_ms);
         let control = Arc::clone(&self.control);
@@ -231,67 +227,91 @@ impl Sandbox {
         let stack_limit = limits::js_stack_limit(
             usize::try_from(self.limits.stack_kb * 1024).unwrap_or(usize::MAX),
         );
-        let mut result = self.ctx.with(|ctx| {
-            // SAFETY: the runtime belongs to this thread.
-            unsafe {
-                qjs::JS_UpdateStackTop(rt_ptr);
-                qjs::JS_SetMaxStackSize(rt_ptr, stack_limit as _);
+        let bytes = match compiled {
+            Some(c) if c.filename == filename && c.strict == strict && c.code_len == code.len() => {
+                c.bytecode.map(Rc::from)
             }
-            let mut error: Option<Value> = None;
-            let mut completion: Option<Value> = None;
-            // An ES module's value is its `default` export, read once it has run.
-            let mut namespace: Option<Value> = None;
-            match super::super::modules::run_program(&ctx, &bytes, &host) {
-                Ok((v, ns)) => {
-                    completion = Some(v);
-                    namespace = ns;
+            _ => compile(
+                code,
+                &filename,
+                strict,
+                &CompileLimits {
+                    mem: &self.mem,
+                    stack_bytes: stack_limit,
+                },
+            ),
+        };
+        let compiling = bytes.is_err();
+        let mut result = match bytes {
+            // Did not compile: a syntax error, or a limit the compile ran into (classified
+            // below like the script's own).
+            Err(e) => (None, Some((e, false)), false),
+            Ok(bytes) => self.ctx.with(|ctx| {
+                // SAFETY: the runtime belongs to this thread.
+                unsafe {
+                    qjs::JS_UpdateStackTop(rt_ptr);
+                    qjs::JS_SetMaxStackSize(rt_ptr, stack_limit as _);
                 }
-                Err(_) => error = Some(ctx.catch()),
-            }
-            // Drain the job queue, never past the limits.
-            if error.is_none() {
-                drain_jobs(rt_ptr, &control);
-            }
-            let mut pending = false;
-            let mut value_node = None;
-            if let Some(v) = completion.take() {
-                if v.is_promise() {
-                    let raw = ctx.as_raw().as_ptr();
-                    // SAFETY: v is a live promise.
-                    let st = unsafe { qjs::JS_PromiseState(raw, v.as_raw()) };
-                    // SAFETY: the result value is owned by us.
-                    let settled = || unsafe {
-                        Value::from_raw(ctx.clone(), qjs::JS_PromiseResult(raw, v.as_raw()))
-                    };
-                    match st {
-                        qjs::JSPromiseStateEnum_JS_PROMISE_FULFILLED => {
-                            let v = match namespace.as_ref().and_then(|n| n.as_object()) {
-                                Some(ns) => ns.get::<_, Value>("default").unwrap_or_else(|_| {
-                                    // An uninitialised binding: clear what it threw.
-                                    let _ = ctx.catch();
-                                    Value::new_undefined(ctx.clone())
-                                }),
-                                None => settled(),
-                            };
-                            value_node = Some(value::to_node(&v));
-                        }
-                        qjs::JSPromiseStateEnum_JS_PROMISE_REJECTED => error = Some(settled()),
-                        _ => pending = true,
+                let mut error: Option<Value> = None;
+                let mut completion: Option<Value> = None;
+                // An ES module's value is its `default` export, read once it has run.
+                let mut namespace: Option<Value> = None;
+                match super::super::modules::run_program(&ctx, &bytes, &host) {
+                    Ok((v, ns)) => {
+                        completion = Some(v);
+                        namespace = ns;
                     }
-                } else {
-                    value_node = Some(value::to_node(&v));
+                    Err(_) => error = Some(ctx.catch()),
                 }
-            }
-            let err = error
-                .as_ref()
-                .map(|e| (value::error_of(e), e.is_uncatchable_error()));
-            if let (Some(e), Some((je, false)), true) = (&error, &err, strict) {
-                if let Some(msg) = value::refused_write_message(e) {
-                    host.borrow_mut().note_refused_write(msg, &je.stack);
+                // Drain the job queue, never past the limits.
+                if error.is_none() {
+                    drain_jobs(rt_ptr, &control);
                 }
-            }
-            (value_node, err, pending)
-        });
+                // What follows is the host's own bounded work on the result.
+                control.script_ended();
+                let mut pending = false;
+                let mut value_node = None;
+                if let Some(v) = completion.take() {
+                    if v.is_promise() {
+                        let raw = ctx.as_raw().as_ptr();
+                        // SAFETY: v is a live promise.
+                        let st = unsafe { qjs::JS_PromiseState(raw, v.as_raw()) };
+                        // SAFETY: the result value is owned by us.
+                        let settled = || unsafe {
+                            Value::from_raw(ctx.clone(), qjs::JS_PromiseResult(raw, v.as_raw()))
+                        };
+                        match st {
+                            qjs::JSPromiseStateEnum_JS_PROMISE_FULFILLED => {
+                                let v = match namespace.as_ref().and_then(|n| n.as_object()) {
+                                    Some(ns) => {
+                                        ns.get::<_, Value>("default").unwrap_or_else(|_| {
+                                            // An uninitialised binding: clear what it threw.
+                                            let _ = ctx.catch();
+                                            Value::new_undefined(ctx.clone())
+                                        })
+                                    }
+                                    None => settled(),
+                                };
+                                value_node = Some(value::to_node(&v));
+                            }
+                            qjs::JSPromiseStateEnum_JS_PROMISE_REJECTED => error = Some(settled()),
+                            _ => pending = true,
+                        }
+                    } else {
+                        value_node = Some(value::to_node(&v));
+                    }
+                }
+                let err = error
+                    .as_ref()
+                    .map(|e| (value::error_of(e), e.is_uncatchable_error()));
+                if let (Some(e), Some((je, false)), true) = (&error, &err, strict) {
+                    if let Some(msg) = value::refused_write_message(e) {
+                        host.borrow_mut().note_refused_write(msg, &je.stack);
+                    }
+                }
+                (value_node, err, pending)
+            }),
+        };
         self.control.disarm();
         let (node, err, pending) = (result.0.take(), result.1.take(), result.2);
         let reason = self.control.reason();
@@ -310,14 +330,20 @@ impl Sandbox {
             self.spent = true;
         }
         let mut error = err.map(|(e, _)| e);
+        let while_compiling = if compiling {
+            " while compiling the script"
+        } else {
+            ""
+        };
         if reason != StopReason::None {
             let msg = match reason {
                 StopReason::Cancelled => "the run was cancelled".to_string(),
-                StopReason::CpuTimeout => {
-                    format!("CPU time limit of {} ms exceeded", self.limits.timeout_ms)
-                }
+                StopReason::CpuTimeout => format!(
+                    "CPU time limit of {} ms exceeded{while_compiling}",
+                    self.limits.timeout_ms
+                ),
                 StopReason::WallTimeout => format!(
-                    "wall-clock limit of {} ms exceeded",
+                    "wall-clock limit of {} ms exceeded{while_compiling}",
                     self.limits.wall_timeout_ms
                 ),
                 StopReason::MemoryLimit => format!(
@@ -337,7 +363,7 @@ impl Sandbox {
             error = Some(JsError {
                 name: "InternalError".into(),
                 message: format!(
-                    "out of memory: the {} MB memory limit was reached",
+                    "out of memory: the {} MB memory limit was reached{while_compiling}",
                     self.limits.memory_mb
                 ),
                 stack,
