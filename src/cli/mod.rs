@@ -33,6 +33,8 @@ pub const EXIT_USAGE: u8 = 2;
 #[command(
     name = "sandbench",
     version,
+    // `sandbench run --version` works too.
+    propagate_version = true,
     about = "A terminal workbench for running untrusted JavaScript safely and seeing why it is dangerous",
     long_about = "Run with no arguments to open the workbench on a built-in sample, or with FILE to open a file.",
     args_conflicts_with_subcommands = true
@@ -40,6 +42,9 @@ pub const EXIT_USAGE: u8 = 2;
 pub struct Cli {
     /// A JavaScript file to open in the workbench.
     pub file: Option<PathBuf>,
+    /// The workbench's trust policy and span export (as for `run`).
+    #[command(flatten)]
+    pub trust: run_trust::TrustArgs,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -92,7 +97,7 @@ pub fn main() -> ExitCode {
         Some(Command::Audit(args)) => audit::main(args),
         Some(Command::Stats(args)) => stats::main(args),
         Some(Command::Worker(args)) => worker::main(args),
-        None => crate::tui::main(cli.file).map_or_else(usage_error, |()| EXIT_OK),
+        None => crate::tui::main(cli.file, &cli.trust).map_or_else(usage_error, |()| EXIT_OK),
     };
     ExitCode::from(code)
 }

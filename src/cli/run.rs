@@ -61,6 +61,10 @@ pub struct RunArgs {
     /// it the seed comes from the OS (shown in the report and in `--json`).
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
+    /// As `--input`, the JSON read from a file (`-`: standard input), for values too large
+    /// for one argument.
+    #[arg(long = "input-file", value_name = "PATH", conflicts_with = "input")]
+    pub input_file: Option<PathBuf>,
     /// One JSON object per file per line instead of the human report.
     #[arg(long)]
     pub json: bool,
@@ -128,6 +132,59 @@ pub fn parse_input(text: &str) -> Result<serde_json::Value, String> {
     serde_json::from_str(text).map_err(|e| format!("--input is not valid JSON: {e}"))
 }
 
+/// Reads `--input-file` (bounded like every input) and parses it as `--input` would.
+fn read_input_file(path: &Path, files: &[PathBuf]) -> Result<serde_json::Value, String> {
+    if path.as_os_str() == "-" && files.iter().any(|f| f.as_os_str() == "-") {
+        return Err("standard input ('-') can feed a script or --input-file, not both".to_string());
+    }
+    let text = read_source(path, exec::MAX_INPUT_BYTES).map_err(|e| format!("--input-file {e}"))?;
+    serde_json::from_str(&text)
+        .map_err(|e| format!("--input-file {}: not valid JSON: {e}", display_name(path)))
+}
+
+// ── `run-options` headers ───────────────────────────────────────────────────────────────
+
+/// A sample's (or any script's) `// run-options:` header, parsed by this command's own
+/// parser: the workbench and the tests use this, so a header means exactly what the same words
+/// mean on the command line.
+#[derive(Debug, Clone)]
+pub struct HeaderOptions {
+    pub config: RunConfig,
+    /// `--executor` (`auto` when not given).
+    pub executor: String,
+    /// `--force` (the workbench still asks before running a `block` verdict).
+    pub force: bool,
+}
+
+/// Parses the words of a `run-options` header (split at whitespace, no quoting). `--input-file`
+/// is refused: a header names no files.
+pub fn header_options(words: &str) -> Result<HeaderOptions, String> {
+    use clap::Parser;
+    let mut argv = vec!["sandbench", "run"];
+    argv.extend(words.split_whitespace());
+    argv.push("-");
+    let args = match super::Cli::try_parse_from(&argv) {
+        Ok(super::Cli {
+            command: Some(super::Command::Run(args)),
+            ..
+        }) => args,
+        Ok(_) => return Err("not options of `sandbench run`".to_string()),
+        Err(e) => {
+            let text = e.to_string();
+            let first = text.lines().next().unwrap_or("").trim();
+            return Err(first.strip_prefix("error: ").unwrap_or(first).to_string());
+        }
+    };
+    if args.input_file.is_some() {
+        return Err("--input-file is not allowed in a header (use --input)".to_string());
+    }
+    Ok(HeaderOptions {
+        config: RunConfig::from_args(&args)?,
+        executor: args.executor.clone(),
+        force: args.force,
+    })
+}
+
 /// Reads every file before anything runs, so a bad file means no partial output.
 fn load_jobs(files: &[PathBuf]) -> Result<Vec<Job>, String> {
     if files.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
@@ -188,11 +245,15 @@ pub struct RunConfig {
 }
 
 impl RunConfig {
-    /// Checks the options; the error is one line for the user.
+    /// Checks the options; the error is one line for the user. Reads `--input-file`.
     pub fn from_args(args: &RunArgs) -> Result<RunConfig, String> {
         let limits = limits_from(args)?;
         let profile: Profile = args.profile.parse().map_err(|e| format!("{e}"))?;
-        let input = args.input.as_deref().map(parse_input).transpose()?;
+        let input = match (&args.input, &args.input_file) {
+            (Some(text), _) => Some(parse_input(text)?),
+            (None, Some(path)) => Some(read_input_file(path, &args.files)?),
+            (None, None) => None,
+        };
         let grants = Grants::from_args(&args.permissions)?;
         let base = grants.for_file(None)?;
         let flag_limits = FlagLimits {
@@ -677,11 +738,15 @@ pub fn human_report(
     more(&mut r, &s, "", unlisted, "findings");
     let _ = writeln!(
         r,
-        "  {}{:.2} ms wall · {:.2} ms cpu · {} peak · {} · sha256 {} · seed {}",
+        "  {}{:.2} ms wall · {:.2} ms cpu · heap peak {} · {} · sha256 {} · seed {}",
         s.label("stats"),
         o.duration_ms,
         o.cpu_ms,
-        fmt_bytes(o.peak_memory_bytes),
+        // 0: a worker killed before it reported its heap (the parent cannot measure it).
+        match o.peak_memory_bytes {
+            0 => "unknown".to_string(),
+            b => fmt_bytes(b),
+        },
         escape(&o.executor, false),
         crate::engine::hash::short(&o.code_sha256),
         o.seed

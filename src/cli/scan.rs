@@ -80,9 +80,21 @@ fn is_js(p: &Path) -> bool {
     )
 }
 
-/// Expands the arguments into files: directories are walked (not following symlinks),
-/// `node_modules` skipped unless asked; errors for missing paths are kept in order.
+/// Expands the arguments into files: directories are walked, `node_modules` skipped unless
+/// asked; errors for missing paths are kept in order. Symbolic links inside a walked directory
+/// are followed when they lead to a file or directory inside that same directory (each
+/// directory is walked once, so a link loop ends); a link that leads outside it, or nowhere,
+/// is skipped and named in the returned notes, never silently.
 pub fn collect(paths: &[PathBuf], include_node_modules: bool) -> Vec<Result<PathBuf, String>> {
+    collect_noting(paths, include_node_modules, &mut Vec::new())
+}
+
+/// [`collect`], with what was skipped (and why) added to `notes`.
+pub fn collect_noting(
+    paths: &[PathBuf],
+    include_node_modules: bool,
+    notes: &mut Vec<String>,
+) -> Vec<Result<PathBuf, String>> {
     let mut out = Vec::new();
     for p in paths {
         if p.as_os_str() == "-" {
@@ -93,7 +105,7 @@ pub fn collect(paths: &[PathBuf], include_node_modules: bool) -> Vec<Result<Path
             Err(e) => out.push(Err(format!("{}: {e}", p.display()))),
             Ok(m) if m.is_dir() => {
                 let mut files = Vec::new();
-                walk(p, include_node_modules, &mut files, &mut out);
+                walk(p, include_node_modules, &mut files, &mut out, notes);
                 files.sort();
                 out.extend(files.into_iter().map(Ok));
             }
@@ -115,7 +127,19 @@ fn walk(
     include_nm: bool,
     files: &mut Vec<PathBuf>,
     errors: &mut Vec<Result<PathBuf, String>>,
+    notes: &mut Vec<String>,
 ) {
+    // Links are followed only to targets under the walked root (compared as canonical paths),
+    // and every directory is entered once (by canonical path), so a loop of links ends.
+    let root = match std::fs::canonicalize(dir) {
+        Ok(r) => r,
+        Err(e) => {
+            errors.push(Err(format!("{}: {e}", dir.display())));
+            return;
+        }
+    };
+    let mut entered = std::collections::HashSet::new();
+    entered.insert(root.clone());
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
         let rd = match std::fs::read_dir(&d) {
@@ -126,8 +150,43 @@ fn walk(
             }
         };
         for entry in rd.flatten() {
-            let Ok(ft) = entry.file_type() else { continue };
+            let Ok(mut ft) = entry.file_type() else {
+                continue;
+            };
             let path = entry.path();
+            if ft.is_symlink() {
+                let target = std::fs::canonicalize(&path)
+                    .and_then(|t| std::fs::metadata(&t).map(|m| (t, m)));
+                match target {
+                    Err(e) => {
+                        if is_js(&path) {
+                            notes.push(format!("skipped {}: a broken link ({e})", path.display()));
+                        }
+                        continue;
+                    }
+                    Ok((t, _)) if !t.starts_with(&root) => {
+                        notes.push(format!(
+                            "skipped {}: a link to {}, outside {}",
+                            path.display(),
+                            t.display(),
+                            dir.display()
+                        ));
+                        continue;
+                    }
+                    Ok((t, m)) => {
+                        if m.is_dir() && !entered.insert(t) {
+                            continue; // walked already (through another name, or a loop)
+                        }
+                        ft = m.file_type();
+                    }
+                }
+            } else if ft.is_dir() {
+                if let Ok(c) = std::fs::canonicalize(&path) {
+                    if !entered.insert(c) {
+                        continue;
+                    }
+                }
+            }
             if ft.is_dir() {
                 if !include_nm && entry.file_name() == "node_modules" {
                     continue;
@@ -237,7 +296,11 @@ pub fn main(args: ScanArgs) -> u8 {
     if args.paths.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
         return super::usage_error("scan: `-` (standard input) may be given only once");
     }
-    let collected = collect(&args.paths, args.include_node_modules);
+    let mut notes = Vec::new();
+    let collected = collect_noting(&args.paths, args.include_node_modules, &mut notes);
+    for n in &notes {
+        eprintln!("sandbench: {}", escape(n, false));
+    }
     let mut errors: Vec<String> = Vec::new();
     let mut files = Vec::new();
     for c in collected {
@@ -270,10 +333,10 @@ pub fn main(args: ScanArgs) -> u8 {
             return super::usage_error(format!("scan: writing output: {e}"));
         }
     }
-    if args.format != Format::Text {
-        for e in &errors {
-            eprintln!("sandbench: {}", escape(e, false));
-        }
+    // Per file: the files that could be read are reported on stdout; each one that could not
+    // is a line on stderr (and in the JSON's `errors`), and the exit code is 2.
+    for e in &errors {
+        eprintln!("sandbench: error: {}", escape(e, false));
     }
     if !errors.is_empty() {
         return super::EXIT_USAGE;
@@ -550,13 +613,7 @@ pub fn to_text(files: &[(&str, &Report)], errors: &[String], colour: bool) -> St
             s.push_str(&format!("  {}\n", paint(DIM, &scan::explain_score(r))));
         }
     }
-    for e in errors {
-        s.push_str(&format!(
-            "{} {}\n",
-            paint(BOLD_RED, "error:"),
-            escape(e, false)
-        ));
-    }
+    // Errors are on stderr (see `main`); the summary counts them.
     let sum = summary(files, errors);
     s.push_str(&format!(
         "{} files: {} allow, {} review, {} block; {} errors\n",

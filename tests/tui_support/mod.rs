@@ -9,7 +9,7 @@ use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use sandbench::engine::exec::{
     BlockedAttempt, ConsoleLevel, ConsoleLine, ExecEvent, ExecOutcome, ExecRequest, ExecutorInfo,
-    JsError, LimitsReport, Outcome, Sample,
+    JsError, LimitsReport, MemoryKind, Outcome, Sample,
 };
 use sandbench::engine::policy::Limits;
 use sandbench::engine::scan::{Finding, Metrics, Report, Severity, Verdict};
@@ -168,6 +168,7 @@ pub fn samples(run: u64, app: &mut App, n: usize) {
                 elapsed_ms: t,
                 memory_bytes: (1 + i as u64) * 512 * 1024,
                 cpu_ms: t * 0.9,
+                memory_kind: MemoryKind::Heap,
             }),
         );
     }

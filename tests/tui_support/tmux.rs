@@ -140,6 +140,25 @@ impl Session {
     pub fn wait_text(&self, text: &str) -> String {
         self.wait_for(text, |s| s.contains(text))
     }
+
+    /// Waits until the screen shows every one of `texts` and then stops changing (two
+    /// captures 150 ms apart are equal): a screen to assert on, never a frame half drawn.
+    pub fn settled(&self, texts: &[&str]) -> String {
+        let what = texts.join(" + ");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let a = self.wait_for(&what, |x| texts.iter().all(|t| x.contains(t)));
+            std::thread::sleep(Duration::from_millis(150));
+            let b = self.screen();
+            if a == b {
+                return b;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the screen never settled on {what}:\n{b}"
+            );
+        }
+    }
 }
 
 fn rand_suffix() -> u64 {
@@ -147,6 +166,51 @@ fn rand_suffix() -> u64 {
     let mut h = std::collections::hash_map::RandomState::new().build_hasher();
     h.write_u64(Instant::now().elapsed().as_nanos() as u64);
     h.finish() % 1_000_000
+}
+
+/// The workbench binary the end-to-end tests drive: `SANDBENCH_TEST_BIN` when set (to run
+/// the same tests against another build, e.g. to show they fail on an older one), else the one
+/// cargo built for these tests.
+pub fn workbench_bin() -> std::path::PathBuf {
+    std::env::var_os("SANDBENCH_TEST_BIN").map_or_else(
+        || std::path::PathBuf::from(env!("CARGO_BIN_EXE_sandbench")),
+        std::path::PathBuf::from,
+    )
+}
+
+impl Session {
+    /// A `w`×`h` session whose pane process is the workbench itself (its config and data
+    /// directories under `dir`), so `#{pane_pid}` is the workbench and killing it is a crash.
+    /// The pane stays on screen when it dies.
+    pub fn workbench(w: u16, h: u16, dir: &Path, args: &[&Path]) -> Session {
+        let cmd = workbench_command(dir, &workbench_bin(), args);
+        let s = Session::run(w, h, &cmd).expect("tmux is installed (.ci/run installs it)");
+        s.tmux_ok(&["set-option", "-t", &s.name, "remain-on-exit", "on"]);
+        s
+    }
+
+    /// SIGKILL to the pane's process: the workbench dies without a chance to clean up.
+    pub fn kill9(&self) {
+        let pid = self.display("#{pane_pid}");
+        let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+        assert_eq!(comm.trim(), "sandbench", "pid {pid} is the workbench");
+        let out = Command::new("kill")
+            .args(["-KILL", &pid])
+            .output()
+            .expect("kill");
+        assert!(out.status.success(), "kill -KILL {pid}");
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while self.display("#{pane_dead}") != "1" {
+            assert!(Instant::now() < deadline, "the workbench did not die");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Esc alone (a letter right after it would read as Alt-letter).
+    pub fn esc(&self) {
+        self.keys(&["Escape"]);
+        std::thread::sleep(Duration::from_millis(150));
+    }
 }
 
 /// `p` quoted for a POSIX shell.

@@ -250,8 +250,25 @@ impl JsError {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Sample {
     pub elapsed_ms: f64,
+    /// What [`Sample::memory_kind`] says: the sandbox heap, or the worker process's RSS.
     pub memory_bytes: u64,
     pub cpu_ms: f64,
+    #[serde(default)]
+    pub memory_kind: MemoryKind,
+}
+
+/// What a [`Sample`]'s memory reading measures. A run's `peak_memory_bytes` is always the
+/// sandbox heap; out of process the parent can only watch the worker's resident memory (RSS:
+/// the heap plus the engine, its code and its stacks) while the run goes, and the heap peak
+/// arrives with the worker's report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MemoryKind {
+    /// The JS heap inside the memory limit (in-process executor).
+    #[default]
+    Heap,
+    /// The worker process's resident set size, from `/proc` (out-of-process executor).
+    Rss,
 }
 
 /// The limits a run used, as reported.

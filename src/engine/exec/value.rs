@@ -880,6 +880,27 @@ impl Node {
         })
     }
 
+    /// The display of a run's completion value: as [`Node::display`], but a string is quoted
+    /// (with `\\` and `\"` escaped), so the string `"undefined"` never looks like `undefined`.
+    pub fn value_display(&self) -> String {
+        let Node::Str(s) = self else {
+            return self.display();
+        };
+        // Two characters for the quotes, within the same bound as every display.
+        let room = MAX_DISPLAY_CHARS - 2;
+        let mut q = String::with_capacity(s.len().min(room) + 2);
+        q.push('"');
+        for c in s.chars().take(room) {
+            if matches!(c, '"' | '\\') {
+                q.push('\\');
+            }
+            q.push(c);
+        }
+        let cut = s.chars().nth(room).is_some();
+        q.push_str(if cut { "…" } else { "\"" });
+        text::escape(&q, false).into_owned()
+    }
+
     /// A bounded, escaped one-line display (for terminals and logs).
     pub fn display(&self) -> String {
         let mut out = String::new();

@@ -12,12 +12,15 @@
 //! its threads, kept by the kernel) at every pass and kills it at the CPU budget plus
 //! [`CPU_KILL_MARGIN`]; it kills it at the wall deadline at once. Either way the run's report
 //! is assembled from what the worker streamed before (console, blocked attempts) and what the
-//! parent measured itself (duration, CPU time, peak memory): the worker's own report is not
-//! needed. The worker's kernel CPU timer usually comes first (it fires within a scheduler tick
+//! parent measured itself (duration, CPU time): the worker's own report is not needed. The
+//! heap peak is the one figure only the worker knows; without its report it is 0 (unknown),
+//! and the worker's RSS the parent watched is in the run's samples, named as RSS. The worker's kernel CPU timer usually comes first (it fires within a scheduler tick
 //! of the same deadline, however busy the machine); a worker that died by it is told apart by
 //! its CPU time.
 
-use super::super::{CancelToken, ExecEvent, ExecOutcome, ExecRequest, JsError, Outcome, Sample};
+use super::super::{
+    CancelToken, ExecEvent, ExecOutcome, ExecRequest, JsError, MemoryKind, Outcome, Sample,
+};
 use super::capability::BrokerLink;
 use super::launch::{
     describe_status, feed, poll, pollfd, set_nonblocking, CANCEL_POLL, STDERR_KEEP,
@@ -285,7 +288,6 @@ impl Supervisor<'_> {
         }
         if now >= self.next_sample {
             if let Some(usage) = procfs::Process::Id(self.pid).usage() {
-                self.received.peak_rss = self.received.peak_rss.max(usage.rss_bytes);
                 if !self.received.cpu_measured {
                     self.received.cpu_ms = usage.cpu_ms;
                 }
@@ -293,6 +295,7 @@ impl Supervisor<'_> {
                     elapsed_ms: self.started.elapsed().as_secs_f64() * 1000.0,
                     memory_bytes: usage.rss_bytes,
                     cpu_ms: self.received.cpu_ms,
+                    memory_kind: MemoryKind::Rss,
                 }));
             }
             self.next_sample = now + SAMPLE_INTERVAL;

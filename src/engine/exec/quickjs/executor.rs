@@ -16,7 +16,7 @@ use super::super::limits::{self, Control, MemStats, StopReason};
 use super::super::process::BlockedSeen;
 use super::super::{
     CancelToken, EvalResult, ExecEvent, ExecOutcome, ExecRequest, Executor, ExecutorInfo, JsError,
-    Outcome, Sample,
+    MemoryKind, Outcome, Sample,
 };
 use super::sandbox::Sandbox;
 use super::NAME;
@@ -330,6 +330,7 @@ impl Executor for QuickJsExecutor {
             elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
             memory_bytes: watch.mem.live(),
             cpu_ms: out.cpu_ms,
+            memory_kind: MemoryKind::Heap,
         }));
         out
     }
@@ -394,6 +395,7 @@ impl Watch {
                     elapsed_ms: self.started.elapsed().as_secs_f64() * 1000.0,
                     memory_bytes: self.mem.live(),
                     cpu_ms,
+                    memory_kind: MemoryKind::Heap,
                 }));
                 next_sample = now + SAMPLE_EVERY;
             }

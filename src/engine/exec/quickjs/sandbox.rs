@@ -525,7 +525,7 @@ impl Sandbox {
             ));
         }
         let (value, value_display) = match (&node, outcome) {
-            (Some(n), Outcome::Ok) => (n.to_json(), n.display()),
+            (Some(n), Outcome::Ok) => (n.to_json(), n.value_display()),
             _ => (None, String::new()),
         };
         EvalResult {
