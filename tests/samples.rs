@@ -101,7 +101,7 @@ fn run_args(s: &Sample, env: &Env) -> RunArgs {
         Ok(Cli {
             command: Some(Sub::Run(args)),
             ..
-        }) => args,
+        }) => *args,
         Ok(other) => panic!("{}: run-options parsed as {other:?}", s.name),
         Err(e) => panic!("{}: bad run-options {argv:?}: {e}", s.name),
     }

@@ -52,7 +52,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run scripts in the sandbox and report value, console, errors and blocked attempts.
-    Run(run::RunArgs),
+    Run(Box<run::RunArgs>),
     /// Scan scripts for escape attempts and dangerous capabilities.
     Scan(scan::ScanArgs),
     /// Measure cold start, warm runs, limits and memory (same workloads as the peer benchmark).
@@ -86,7 +86,7 @@ pub fn main() -> ExitCode {
     }
     let cli = Cli::parse();
     let code = match cli.command {
-        Some(Command::Run(args)) => run::main(args),
+        Some(Command::Run(args)) => run::main(*args),
         Some(Command::Scan(args)) => scan::main(args),
         Some(Command::Bench(args)) => bench::main(args),
         Some(Command::Executors(args)) => executors::main(args),

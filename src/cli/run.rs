@@ -167,7 +167,7 @@ pub fn header_options(words: &str) -> Result<HeaderOptions, String> {
         Ok(super::Cli {
             command: Some(super::Command::Run(args)),
             ..
-        }) => args,
+        }) => *args,
         Ok(_) => return Err("not options of `sandbench run`".to_string()),
         Err(e) => {
             let text = e.to_string();
