@@ -51,7 +51,11 @@ fn a_manifest_beside_the_plugin_grants_what_it_names_and_the_report_shows_it() {
     let plugin = l.path("p/plugin.js");
     let out = run(&[arg(&plugin)]);
     assert_eq!(out.code, Some(0), "{}{}", out.stdout, out.stderr);
-    assert!(out.stdout.contains("value    \"demo:a/b\""), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("value    \"demo:a/b\""),
+        "{}",
+        out.stdout
+    );
     let grants = format!("read {} (manifest {})", conf(&l), m.display());
     assert!(out.stdout.contains(&grants), "{}", out.stdout);
     assert!(out.stdout.contains("modules path"), "{}", out.stdout);
@@ -113,7 +117,11 @@ fn deny_all_ignores_the_manifest_and_flags_grant_only_what_they_name() {
         arg(&plugin),
     ]);
     assert_eq!(out.code, Some(0), "{}{}", out.stdout, out.stderr);
-    assert!(out.stdout.contains("value    \"demo:a/b\""), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("value    \"demo:a/b\""),
+        "{}",
+        out.stdout
+    );
     // Without a manifest, nothing is read unless a flag grants it…
     std::fs::remove_file(l.path("p/sandbench.toml")).expect("rm");
     let out = run(&[arg(&plugin)]);
@@ -152,7 +160,11 @@ fn an_explicit_manifest_is_used_for_every_file() {
     );
     let out = run(&["--manifest", arg(&m), arg(&l.path("p/plugin.js"))]);
     assert_eq!(out.code, Some(0), "{}{}", out.stdout, out.stderr);
-    assert!(out.stdout.contains("value    \"demo:a/b\""), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("value    \"demo:a/b\""),
+        "{}",
+        out.stdout
+    );
     assert!(
         out.stdout.contains(&format!("(manifest {})", m.display())),
         "{}",

@@ -3,19 +3,19 @@
 //! Exit codes: 0 success, 1 a run failed / a file reached the fail-on verdict, 2 usage and
 //! file errors.
 
-pub mod audit;
+pub(crate) mod audit;
 pub mod bench;
-pub mod executors;
-pub mod hash;
-pub mod key;
+pub(crate) mod executors;
+pub(crate) mod hash;
+pub(crate) mod key;
 pub mod run;
 pub mod run_permissions;
-pub mod run_trust;
-pub mod scan;
-pub mod sign;
-pub mod stats;
-pub mod style;
-pub mod verify;
+pub(crate) mod run_trust;
+pub(crate) mod scan;
+pub(crate) mod sign;
+pub(crate) mod stats;
+pub(crate) mod style;
+pub(crate) mod verify;
 pub mod worker;
 
 use clap::{Parser, Subcommand};

@@ -222,7 +222,7 @@ impl RunTrust {
 }
 
 /// A line for the human report, when there is something to say about trust.
-pub fn human_line(state: &TrustState) -> Option<String> {
+pub(crate) fn human_line(state: &TrustState) -> Option<String> {
     match state {
         TrustState::Unsigned => None,
         s => Some(escape(&s.describe(), false).into_owned()),

@@ -12,9 +12,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 /// Largest file scanned (bytes).
-pub const MAX_SCAN_BYTES: usize = 10 * 1024 * 1024;
+pub(crate) const MAX_SCAN_BYTES: usize = 10 * 1024 * 1024;
 /// Most files one invocation collects from directories.
-pub const MAX_FILES: usize = 200_000;
+pub(crate) const MAX_FILES: usize = 200_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -68,7 +68,7 @@ pub struct ScanArgs {
 }
 
 /// One scanned file or the error that stopped it.
-pub struct Scanned {
+pub(crate) struct Scanned {
     pub path: String,
     pub result: Result<Arc<Report>, String>,
 }
@@ -85,12 +85,15 @@ fn is_js(p: &Path) -> bool {
 /// are followed when they lead to a file or directory inside that same directory (each
 /// directory is walked once, so a link loop ends); a link that leads outside it, or nowhere,
 /// is skipped and named in the returned notes, never silently.
-pub fn collect(paths: &[PathBuf], include_node_modules: bool) -> Vec<Result<PathBuf, String>> {
+pub(crate) fn collect(
+    paths: &[PathBuf],
+    include_node_modules: bool,
+) -> Vec<Result<PathBuf, String>> {
     collect_noting(paths, include_node_modules, &mut Vec::new())
 }
 
 /// [`collect`], with what was skipped (and why) added to `notes`.
-pub fn collect_noting(
+pub(crate) fn collect_noting(
     paths: &[PathBuf],
     include_node_modules: bool,
     notes: &mut Vec<String>,
@@ -203,7 +206,7 @@ fn walk(
 }
 
 /// Scans the files in parallel (at most one worker per core), keeping the input order.
-pub fn scan_files(files: &[PathBuf], context: ScanContext) -> Vec<Scanned> {
+pub(crate) fn scan_files(files: &[PathBuf], context: ScanContext) -> Vec<Scanned> {
     scan_files_with(files, |src| scan::scan_cached_in(src, context))
 }
 
@@ -292,7 +295,7 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     }
 }
 
-pub fn main(args: ScanArgs) -> u8 {
+pub(crate) fn main(args: ScanArgs) -> u8 {
     if args.paths.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
         return super::usage_error("scan: `-` (standard input) may be given only once");
     }
@@ -374,7 +377,7 @@ fn summary(files: &[(&str, &Report)], errors: &[String]) -> Value {
 
 /// The JSON document: `{"context":…,"files":[…],"summary":{…},"errors":[…]}`; each finding
 /// carries its `evidence`.
-pub fn to_json(files: &[(&str, &Report)], errors: &[String], context: ScanContext) -> Value {
+pub(crate) fn to_json(files: &[(&str, &Report)], errors: &[String], context: ScanContext) -> Value {
     let list: Vec<Value> = files
         .iter()
         .map(|(path, r)| {
@@ -480,7 +483,7 @@ fn root_uri(root: &Path) -> String {
 
 /// SARIF 2.1.0 for GitHub code scanning. Rules have opaque stable ids (`SB1001`) and readable
 /// names; each result carries the context, its score and the evidence behind it.
-pub fn to_sarif(files: &[(&str, &Report)], context: ScanContext) -> Value {
+pub(crate) fn to_sarif(files: &[(&str, &Report)], context: ScanContext) -> Value {
     let root = std::env::current_dir()
         .ok()
         .and_then(|d| std::fs::canonicalize(d).ok());
@@ -571,7 +574,7 @@ pub fn to_sarif(files: &[(&str, &Report)], context: ScanContext) -> Value {
 }
 
 /// Human-readable report; ANSI colours only when `colour`.
-pub fn to_text(files: &[(&str, &Report)], errors: &[String], colour: bool) -> String {
+pub(crate) fn to_text(files: &[(&str, &Report)], errors: &[String], colour: bool) -> String {
     use super::style::{BOLD, BOLD_RED, BOLD_YELLOW, CYAN, DIM, GREEN, RED, YELLOW};
     let paint = |style, s: &str| super::style::paint(colour, style, s);
     let verdict_col = |v: Verdict| match v {

@@ -6,7 +6,7 @@ pub mod exec;
 pub mod hash;
 pub mod lexer;
 pub mod policy;
-pub mod procfs;
+pub(crate) mod procfs;
 pub mod scan;
 pub mod text;
 pub mod trust;

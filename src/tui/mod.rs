@@ -10,10 +10,10 @@ pub mod app;
 pub mod buffer;
 pub mod effects;
 pub mod keymap;
-pub mod layout;
+pub(crate) mod layout;
 pub mod recovery;
 pub mod settings;
-pub mod terminal;
+pub(crate) mod terminal;
 pub mod theme;
 pub mod ui;
 

@@ -98,7 +98,7 @@ mod path_repr {
         Bytes(Vec<u8>),
     }
 
-    pub fn serialize<S: Serializer>(p: &std::path::Path, s: S) -> Result<S::Ok, S::Error> {
+    pub(super) fn serialize<S: Serializer>(p: &std::path::Path, s: S) -> Result<S::Ok, S::Error> {
         match p.to_str() {
             Some(t) => Repr::Utf8(t.to_string()),
             None => Repr::Bytes(super::path_bytes(p)),
@@ -106,7 +106,7 @@ mod path_repr {
         .serialize(s)
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<PathBuf, D::Error> {
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<PathBuf, D::Error> {
         Ok(match Repr::deserialize(d)? {
             Repr::Utf8(t) => PathBuf::from(t),
             Repr::Bytes(b) => PathBuf::from(std::ffi::OsString::from_vec(b)),

@@ -15,14 +15,14 @@ use std::time::{Duration, Instant};
 
 /// What the server saw.
 #[derive(Debug, Default)]
-pub struct Seen {
+pub(crate) struct Seen {
     /// `METHOD /path?query` of each request.
     pub requests: Vec<String>,
     /// Paths of `/slow` requests whose client hung up before the answer, and when.
     pub hung_up: Vec<(String, Instant)>,
 }
 
-pub struct Server {
+pub(crate) struct Server {
     addr: SocketAddr,
     stop: Arc<AtomicBool>,
     accept: Option<JoinHandle<()>>,
@@ -32,7 +32,7 @@ pub struct Server {
 const MAX_CONNECTIONS: usize = 2000;
 
 impl Server {
-    pub fn start() -> Server {
+    pub(crate) fn start() -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
         listener.set_nonblocking(true).expect("nonblocking");
         let addr = listener.local_addr().expect("addr");
@@ -60,27 +60,27 @@ impl Server {
         }
     }
 
-    pub fn port(&self) -> u16 {
+    pub(crate) fn port(&self) -> u16 {
         self.addr.port()
     }
 
     /// `127.0.0.1:PORT`
-    pub fn host(&self) -> String {
+    pub(crate) fn host(&self) -> String {
         format!("127.0.0.1:{}", self.port())
     }
 
-    pub fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.port())
     }
 
-    pub fn requests(&self) -> Vec<String> {
+    pub(crate) fn requests(&self) -> Vec<String> {
         self.seen
             .lock()
             .map(|s| s.requests.clone())
             .unwrap_or_default()
     }
 
-    pub fn hung_up(&self) -> Vec<(String, Instant)> {
+    pub(crate) fn hung_up(&self) -> Vec<(String, Instant)> {
         self.seen
             .lock()
             .map(|s| s.hung_up.clone())

@@ -6,14 +6,14 @@
 //! thread with the [`CancelToken`].
 
 pub mod freeze;
-pub mod host;
-pub mod limits;
+pub(crate) mod host;
+pub(crate) mod limits;
 pub mod lockdown;
-pub mod modules;
+pub(crate) mod modules;
 pub mod process;
 pub mod quickjs;
-pub mod value;
-pub mod worker;
+pub(crate) mod value;
+pub(crate) mod worker;
 
 use crate::engine::policy::{Limits, Permissions, PolicyError, Profile, MAX_CODE_BYTES};
 use crate::engine::Category;

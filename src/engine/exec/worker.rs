@@ -31,7 +31,7 @@ use std::time::Instant;
 
 /// Arguments of the hidden `sandbench worker` mode.
 #[derive(Debug, Clone, Default)]
-pub struct WorkerOptions {
+pub(crate) struct WorkerOptions {
     pub memory_mb: Option<u64>,
     pub wall_timeout_ms: Option<u64>,
     /// Lock down, check that the lockdown holds, print the handshake and exit.
@@ -48,15 +48,15 @@ pub struct WorkerOptions {
 /// Exit codes of the worker program.
 mod exit {
     /// The run was reported (whatever its outcome), or there was no request.
-    pub const OK: i32 = 0;
+    pub(super) const OK: i32 = 0;
     /// A failure reported as a `crashed` outcome on stdout.
-    pub const REPORTED: i32 = 1;
+    pub(super) const REPORTED: i32 = 1;
     /// The lockdown could not be applied (said on stderr).
-    pub const LOCKDOWN: i32 = 3;
+    pub(super) const LOCKDOWN: i32 = 3;
     /// `--probe`: the lockdown was applied but did not hold.
-    pub const PROBE_FAILED: i32 = 4;
+    pub(super) const PROBE_FAILED: i32 = 4;
     /// Stdout is gone: nothing can be reported.
-    pub const OUTPUT: i32 = 5;
+    pub(super) const OUTPUT: i32 = 5;
 }
 
 /// Pending frames written as soon as they reach this size.
@@ -121,7 +121,7 @@ fn worker_fail(req: Option<&ExecRequest>, message: impl Into<String>) -> i32 {
 
 /// The worker: lock down, read one request from stdin, run it, stream its events to stdout.
 /// Returns the process exit code.
-pub fn worker_main(opts: WorkerOptions) -> i32 {
+pub(crate) fn worker_main(opts: WorkerOptions) -> i32 {
     let limits = Limits::default();
     let memory_mb = opts.memory_mb.unwrap_or(limits.memory_mb);
     let wall_ms = opts.wall_timeout_ms.unwrap_or(limits.wall_timeout_ms);

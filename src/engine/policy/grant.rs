@@ -327,7 +327,7 @@ impl std::fmt::Display for NetGrant {
 
 /// The directory holding an absolute path, lexically (`None` for a path with `..`, which a
 /// grant cannot fix: it is an attempt to leave a root).
-pub fn parent_dir(path: &str) -> Option<PathBuf> {
+pub(super) fn parent_dir(path: &str) -> Option<PathBuf> {
     let p = Path::new(path);
     if !p.is_absolute() || p.components().any(|c| matches!(c, Component::ParentDir)) {
         return None;

@@ -11,9 +11,9 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 /// Unchanged lines shown around each change.
-pub const CONTEXT: usize = 2;
+pub(super) const CONTEXT: usize = 2;
 /// Most rows a diff keeps (the rest is counted in a last row).
-pub const MAX_ROWS: usize = 5_000;
+pub(super) const MAX_ROWS: usize = 5_000;
 /// The diff algorithm gives up on finding the smallest diff after this long (the result is
 /// still a correct diff, only a longer one).
 const TIMEOUT: Duration = Duration::from_millis(200);
@@ -49,7 +49,7 @@ fn clean(s: &str) -> String {
 }
 
 /// The changes from `old` to `new`, line by line, with [`CONTEXT`] lines around each.
-pub fn text_diff(old: &str, new: &str) -> Vec<DiffRow> {
+pub(super) fn text_diff(old: &str, new: &str) -> Vec<DiffRow> {
     let mut rows = Vec::new();
     lines_diff(old, new, &mut rows);
     if rows.is_empty() {
@@ -143,7 +143,7 @@ fn console_text(run: &FinishedRun) -> String {
 }
 
 /// The run `before` against the run `after` (both of one buffer), section by section.
-pub fn run_diff(before: &FinishedRun, after: &FinishedRun) -> Vec<DiffRow> {
+pub(super) fn run_diff(before: &FinishedRun, after: &FinishedRun) -> Vec<DiffRow> {
     let (a, b) = (&before.outcome, &after.outcome);
     let head = |rows: &mut Vec<DiffRow>, t: &str| rows.push(DiffRow::new(DiffKind::Heading, t));
     // What the run did comes first (value, error, console, blocked), then how it ran (run,

@@ -12,7 +12,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-pub fn prompt(
+pub(crate) fn prompt(
     f: &mut Frame,
     area: Rect,
     p: &Palette,
@@ -123,12 +123,12 @@ fn hanging_indent(s: &str) -> usize {
     s[..i].chars().count() + spaces
 }
 
-pub fn confirm(f: &mut Frame, area: Rect, p: &Palette, title: &str, body: &[String]) {
+pub(crate) fn confirm(f: &mut Frame, area: Rect, p: &Palette, title: &str, body: &[String]) {
     let body: Vec<(String, Style)> = body.iter().map(|l| (l.clone(), p.text)).collect();
     body_dialog(f, area, p, title, &body);
 }
 
-pub fn confirm_run(app: &App, f: &mut Frame, area: Rect, p: &Palette, q: &RunQuestion) {
+pub(crate) fn confirm_run(app: &App, f: &mut Frame, area: Rect, p: &Palette, q: &RunQuestion) {
     let mut body: Vec<(String, Style)> = Vec::new();
     match q {
         RunQuestion::Block => {

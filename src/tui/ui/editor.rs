@@ -18,11 +18,11 @@ use ratatui::Frame;
 use std::collections::BTreeSet;
 
 /// The gutter marker of a line with a finding / a blocked attempt confirmed at run time.
-pub const MARK_FINDING: &str = "●";
-pub const MARK_CONFIRMED: &str = "✖";
-pub const MARK_BLOCKED: &str = "⊘";
+pub(crate) const MARK_FINDING: &str = "●";
+pub(crate) const MARK_CONFIRMED: &str = "✖";
+pub(crate) const MARK_BLOCKED: &str = "⊘";
 
-pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
+pub(crate) fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
     // The title is escaped (see `title_of`) and cut to the border, so no file name can draw
     // over the frame.
     let title = Line::from(vec![

@@ -12,7 +12,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-pub fn render(
+pub(crate) fn render(
     app: &App,
     f: &mut Frame,
     area: Rect,

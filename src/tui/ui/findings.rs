@@ -13,7 +13,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Gauge, Paragraph};
 use ratatui::Frame;
 
-pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
+pub(crate) fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
     let inner = super::draw_pane(f, area, " Threats ", focused(app, Focus::Threats), p);
     if inner.height < 4 {
         return;

@@ -45,7 +45,7 @@ fn chart<'a>(
         .y_axis(Axis::default().bounds([0.0, max[1]]))
 }
 
-pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
+pub(crate) fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
     let inner = super::draw_pane(f, area, " Resources ", false, p);
     if inner.height < 4 || inner.width < 10 {
         return;

@@ -13,7 +13,7 @@ const LEGEND: &str =
     "● finding (by severity, span underlined) · ✖ confirmed at run time · ⊘ blocked";
 
 /// The rows of the help text for an inside `w` cells wide.
-pub fn rows(w: usize, p: &Palette) -> Vec<Line<'static>> {
+pub(crate) fn rows(w: usize, p: &Palette) -> Vec<Line<'static>> {
     let key_w = BINDINGS.iter().map(|(k, _)| width(k)).max().unwrap_or(10) + 2;
     // Narrow: the key on its own row, the description indented under it.
     let stacked = w < key_w + 24;
@@ -41,7 +41,7 @@ pub fn rows(w: usize, p: &Palette) -> Vec<Line<'static>> {
     out
 }
 
-pub fn render(f: &mut Frame, area: Rect, p: &Palette, scroll: usize) {
+pub(crate) fn render(f: &mut Frame, area: Rect, p: &Palette, scroll: usize) {
     let w = 96.min(area.width.saturating_sub(4));
     let all = rows(w.saturating_sub(2) as usize, p);
     let h = (all.len() as u16 + 2).min(area.height.saturating_sub(2));

@@ -4,19 +4,19 @@
 //! `…`) or [`wrap`] (words to the next line; the last row that fits ends with `…`), by display
 //! width.
 
-pub mod dialogs;
-pub mod editor;
-pub mod executors;
-pub mod findings;
-pub mod graphs;
-pub mod help;
+pub(crate) mod dialogs;
+pub(crate) mod editor;
+pub(crate) mod executors;
+pub(crate) mod findings;
+pub(crate) mod graphs;
+pub(crate) mod help;
 pub mod input;
 pub mod messages;
-pub mod palette;
+pub(crate) mod palette;
 pub mod recovery;
-pub mod results;
-pub mod samples;
-pub mod status;
+pub(crate) mod results;
+pub(crate) mod samples;
+pub(crate) mod status;
 
 use crate::tui::app::{App, Focus, Overlay, RunQuestion};
 use crate::tui::layout;

@@ -15,7 +15,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Gauge, Paragraph, Wrap};
 use ratatui::Frame;
 
-pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
+pub(crate) fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
     let inner = super::draw_pane(f, area, " Results ", focused(app, Focus::Results), p);
     if inner.height < 3 {
         return;
@@ -496,7 +496,7 @@ fn session_history(app: &App, p: &Palette) -> Vec<Line<'static>> {
 }
 
 /// A sentence for how a run ended.
-pub fn explain(o: Outcome, timeout_ms: u64, memory_mb: u64) -> String {
+pub(crate) fn explain(o: Outcome, timeout_ms: u64, memory_mb: u64) -> String {
     match o {
         Outcome::Ok => "the run finished".into(),
         Outcome::Error => "the script threw an uncaught error".into(),

@@ -12,7 +12,7 @@ use ratatui::Frame;
 /// Width of the verdict column (`review` is the longest).
 const VERDICT_W: usize = 6;
 
-pub fn render(f: &mut Frame, area: Rect, p: &Palette, selected: usize) {
+pub(crate) fn render(f: &mut Frame, area: Rect, p: &Palette, selected: usize) {
     let all = samples::all();
     let h = (all.len() as u16 + 2).clamp(10, area.height.saturating_sub(2));
     let r = super::centered(area, 110.min(area.width.saturating_sub(4)), h);

@@ -21,7 +21,7 @@ const HINTS: [&str; 4] = [
     "F1 help",
 ];
 
-pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
+pub(crate) fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
     let w = area.width as usize;
     let wide = w >= 120;
     let mut left: Vec<(String, Style)> = Vec::new();
@@ -122,7 +122,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
 /// The buffer's trust state, short: `signed by X`, `modified since signing`, `unsigned`,
 /// `untrusted signer`, `invalid signature`; `…` while the text changed since it was checked
 /// (its scan is pending); `required` marks `--require-signed`.
-pub fn trust_label(app: &App) -> (String, TrustTone) {
+pub(crate) fn trust_label(app: &App) -> (String, TrustTone) {
     let (text, tone, checking) = match app.trust_state() {
         None => ("trust …".to_string(), TrustTone::Neutral, false),
         Some((state, checking)) => {
@@ -160,7 +160,7 @@ pub fn trust_label(app: &App) -> (String, TrustTone) {
 
 /// How a trust state is coloured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TrustTone {
+pub(crate) enum TrustTone {
     Good,
     Neutral,
     Bad,

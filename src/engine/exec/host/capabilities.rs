@@ -27,7 +27,7 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 /// `fetch`, `Request`, `Response`, `Headers`, `AbortController`, `AbortSignal`.
-pub const FETCH_SOURCE: &str = include_str!("../modules/fetch.js");
+pub(crate) const FETCH_SOURCE: &str = include_str!("../modules/fetch.js");
 
 /// Longest header name or value read from a request, in characters.
 const MAX_HEADER_CHARS: usize = 16 * 1024;
@@ -42,7 +42,7 @@ struct Pending {
 }
 
 /// A run's capability state (in [`super::HostState`]).
-pub struct Caps {
+pub(crate) struct Caps {
     port: Option<Box<dyn Port>>,
     next_id: u64,
     pending: HashMap<u64, Pending>,
@@ -65,20 +65,20 @@ impl Default for Caps {
 
 impl Caps {
     /// A new evaluation starts (its wall deadline counts from now).
-    pub fn reset(&mut self) {
+    pub(crate) fn reset(&mut self) {
         self.end();
         self.started = Instant::now();
         self.modules_loaded = 0;
     }
 
     /// Whether an asynchronous call is waiting for its answer.
-    pub fn waiting(&self) -> bool {
+    pub(crate) fn waiting(&self) -> bool {
         !self.pending.is_empty()
     }
 
     /// The evaluation is over: cancels what is in flight and drops the resolving functions
     /// (while the runtime is still alive).
-    pub fn end(&mut self) {
+    pub(crate) fn end(&mut self) {
         let ids: Vec<u64> = self.pending.keys().copied().collect();
         if let Some(port) = self.port.as_mut() {
             for id in ids {
@@ -90,7 +90,7 @@ impl Caps {
 
     /// What the in-process broker counted (`None` across the worker protocol: the parent
     /// counts).
-    pub fn usage(&self) -> Option<BrokerUsage> {
+    pub(crate) fn usage(&self) -> Option<BrokerUsage> {
         self.port.as_ref().and_then(|p| p.usage())
     }
 
@@ -266,7 +266,7 @@ fn instantiate_fetch<'js>(ctx: &Ctx<'js>, host_obj: Object<'js>) -> rquickjs::Re
 }
 
 /// The global `fetch` and its classes, for a run granted the network.
-pub fn fetch_globals<'js>(
+pub(super) fn fetch_globals<'js>(
     ctx: &Ctx<'js>,
     host: &SharedHost,
     wh: Option<Function<'js>>,
@@ -626,7 +626,7 @@ fn fetch_host<'js>(
 
 /// Waits (when the job queue is empty) for the next answer to an asynchronous call and settles
 /// its promise. False when nothing is pending or the run must stop (cancel, a limit).
-pub fn await_host<'js>(ctx: &Ctx<'js>, host: &SharedHost, control: &Control) -> bool {
+pub(crate) fn await_host<'js>(ctx: &Ctx<'js>, host: &SharedHost, control: &Control) -> bool {
     loop {
         if !host.borrow().caps.waiting() {
             return false;

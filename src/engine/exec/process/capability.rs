@@ -43,7 +43,7 @@ pub const CALL_PREFIX: &[u8] = b"{\"call\":";
 
 /// Largest call frame the parent accepts: a request body at its largest, as base64, with room
 /// for the URL and headers.
-pub fn max_call_bytes(req: &ExecRequest) -> usize {
+pub(super) fn max_call_bytes(req: &ExecRequest) -> usize {
     let body = usize::try_from(req.permissions.limits.net_max_request_bytes).unwrap_or(usize::MAX);
     body.saturating_mul(4) / 3 + 512 * 1024
 }

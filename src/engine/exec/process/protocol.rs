@@ -79,7 +79,7 @@ pub const CPU_KILL_MARGIN: Duration = Duration::from_millis(2);
 pub const MAX_BLOCKED: usize = 10_000;
 
 /// Largest request template passed to a pooled worker on its command line.
-pub const MAX_TEMPLATE_BYTES: usize = 8 * 1024;
+pub(super) const MAX_TEMPLATE_BYTES: usize = 8 * 1024;
 
 /// Largest single frame (one JSON line) accepted for these console limits.
 pub fn max_frame_bytes(console_max_bytes: usize) -> usize {
