@@ -275,6 +275,17 @@ pub(super) fn fetch_globals<'js>(
     instantiate_fetch(ctx, h)
 }
 
+/// A module's `host` object, carrying the script-location function `where` when there is one.
+/// `where` travels as a property and an argument, never captured by a native: a JS value held
+/// by Rust is invisible to the cycle collector.
+fn host_object<'js>(ctx: &Ctx<'js>, wh: Option<Function<'js>>) -> rquickjs::Result<Object<'js>> {
+    let h = Object::new(ctx.clone())?;
+    if let Some(w) = wh {
+        define(&h, "where", w)?;
+    }
+    Ok(h)
+}
+
 /// `host` of the `fs` module: `fs(op, path, encoding)` → `[error, value]`,
 /// `refuseWrite(name)` → message, `allows(module)`, `where`.
 pub(super) fn fs_host<'js>(
@@ -282,12 +293,7 @@ pub(super) fn fs_host<'js>(
     host: &SharedHost,
     wh: Option<Function<'js>>,
 ) -> rquickjs::Result<Object<'js>> {
-    let h = Object::new(ctx.clone())?;
-    // `where` travels as a property and an argument, never captured by a native: a JS value
-    // held by Rust is invisible to the cycle collector.
-    if let Some(w) = wh {
-        define(&h, "where", w)?;
-    }
+    let h = host_object(ctx, wh)?;
     let hs = SharedHost::clone(host);
     let call = Function::new(
         ctx.clone(),
@@ -535,10 +541,7 @@ fn fetch_host<'js>(
     host: &SharedHost,
     wh: Option<Function<'js>>,
 ) -> rquickjs::Result<Object<'js>> {
-    let h = Object::new(ctx.clone())?;
-    if let Some(w) = wh {
-        define(&h, "where", w)?;
-    }
+    let h = host_object(ctx, wh)?;
     let hs = SharedHost::clone(host);
     let start = Function::new(
         ctx.clone(),
