@@ -31,8 +31,8 @@ pub(crate) use capabilities::{await_host, Caps};
 pub(crate) use facts::SEEDED_EPOCH_MS;
 use facts::{VirtualClock, Xoshiro256};
 pub(crate) use imports::{declare_host_imports, module_loader, module_normalize};
-pub(crate) use locate::{is_prototype_write, is_typeof_probe, script_location};
-pub(crate) use require::{module_category, not_allowed_message};
+use locate::{is_prototype_write, is_typeof_probe, script_location};
+use require::{module_category, not_allowed_message};
 
 /// File name of the host's own setup code in stack traces.
 pub(crate) const HOST_FILENAME: &str = "sandbench:host";
@@ -40,10 +40,10 @@ pub(crate) const HOST_FILENAME: &str = "sandbench:host";
 pub(crate) const SETUP_SOURCE: &str = include_str!("host_setup.js");
 /// At most this many distinct `Blocked` attempts are recorded per evaluation; repeats of a
 /// recorded one raise its `count`, the rest are counted in `blocked_dropped`.
-pub(crate) const MAX_BLOCKED_EVENTS: usize = 256;
+const MAX_BLOCKED_EVENTS: usize = 256;
 /// Past the cap, the first attempt at a capability not yet listed is still recorded, up to
 /// this many more entries (a new category is always recorded: there are few).
-pub(crate) const MAX_BLOCKED_RESERVE: usize = 64;
+const MAX_BLOCKED_RESERVE: usize = 64;
 /// Longest text kept from one argument of a console call, in characters.
 const MAX_CONSOLE_ARG_CHARS: usize = 16 * 1024;
 /// Longest stack text read to locate a blocked attempt, in characters.
@@ -94,7 +94,7 @@ pub(crate) struct HostState {
 }
 
 /// At most this many distinct `typeof` probes are kept per evaluation (repeats raise a count).
-pub(crate) const MAX_PROBES: usize = 64;
+const MAX_PROBES: usize = 64;
 
 impl HostState {
     pub(crate) fn new(limits: Limits, permissions: Permissions, filename: String) -> Self {

@@ -18,7 +18,6 @@ pub(super) struct SyntaxOut {
     pub(super) coercions: u32,
 }
 
-/// Parses once (script first, module as fallback) and visits once.
 /// The findings of code found inside code (the folded argument of eval / Function / a timer),
 /// with offsets into that code. Text rules included; too-deep code is skipped.
 pub fn nested_raws(code: &str, nest: u8, opts: &ScanOptions) -> Vec<Raw> {
@@ -34,6 +33,7 @@ pub fn nested_raws(code: &str, nest: u8, opts: &ScanOptions) -> Vec<Raw> {
     raws
 }
 
+/// Parses once (script first, module as fallback) and visits once.
 pub(super) fn syntax_pass(source: &str, nest: u8, opts: &ScanOptions) -> SyntaxOut {
     use oxc_parser::ParseOptions;
     let popts = ParseOptions {

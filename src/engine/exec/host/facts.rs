@@ -9,11 +9,11 @@ pub(crate) const SEEDED_EPOCH_MS: f64 = 1_704_067_200_000.0;
 /// Virtual milliseconds per interrupt poll: QuickJS polls once per 10,000 branches or calls;
 /// measured on this project's reference machine (release build), a poll is ~0.1 ms of CPU
 /// for a plain loop, so the virtual clock runs at roughly the speed of a real one.
-pub(crate) const MS_PER_POLL: f64 = 0.1;
+pub(super) const MS_PER_POLL: f64 = 0.1;
 
 /// Virtual milliseconds each read of the clock adds (so two reads never see the same
 /// `performance.now()`).
-pub(crate) const MS_PER_READ: f64 = 0.001;
+pub(super) const MS_PER_READ: f64 = 0.001;
 
 /// The clock a run sees: `base` plus the work done since the evaluation started (interrupt
 /// polls counted by the sandbox) plus one step per read. A pure function of the script's
@@ -35,10 +35,10 @@ impl VirtualClock {
 
 /// xoshiro256** (Blackman and Vigna), seeded through splitmix64: `Math.random` for one run.
 #[derive(Debug, Clone)]
-pub(crate) struct Xoshiro256([u64; 4]);
+pub(super) struct Xoshiro256([u64; 4]);
 
 impl Xoshiro256 {
-    pub(crate) fn new(seed: u64) -> Self {
+    pub(super) fn new(seed: u64) -> Self {
         let mut x = seed;
         let mut next = || {
             x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
@@ -50,7 +50,7 @@ impl Xoshiro256 {
         Xoshiro256([next(), next(), next(), next()])
     }
 
-    pub(crate) fn next_u64(&mut self) -> u64 {
+    pub(super) fn next_u64(&mut self) -> u64 {
         let s = &mut self.0;
         let result = s[1].wrapping_mul(5).rotate_left(7).wrapping_mul(9);
         let t = s[1] << 17;
@@ -64,7 +64,7 @@ impl Xoshiro256 {
     }
 
     /// A double in [0, 1) with 53 random bits.
-    pub(crate) fn next_f64(&mut self) -> f64 {
+    pub(super) fn next_f64(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
     }
 }

@@ -3,7 +3,7 @@
 
 /// Finds the script's own location in a QuickJS stack string: the first frame from `filename`,
 /// taking the LAST `(file:line:col)` group of that line (function names may hold parentheses).
-pub(crate) fn script_location(stack: &str, filename: &str) -> (Option<u32>, Option<u32>) {
+pub(super) fn script_location(stack: &str, filename: &str) -> (Option<u32>, Option<u32>) {
     for raw in stack.lines().take(64) {
         let line = raw.trim();
         if let Some(loc) = frame_location(line, filename) {
@@ -31,7 +31,7 @@ fn frame_location(line: &str, filename: &str) -> Option<(u32, u32)> {
 /// True when script line `line` (1-based) writes through a prototype: `X.prototype.y = …`,
 /// `x.__proto__…`, `x.constructor.prototype…`. Used to tell a refused write to a frozen shared
 /// prototype from a write to the script's own frozen object.
-pub(crate) fn is_prototype_write(source: &str, line: u32) -> bool {
+pub(super) fn is_prototype_write(source: &str, line: u32) -> bool {
     let Some(text) = source.lines().nth(line.saturating_sub(1) as usize) else {
         return false;
     };
@@ -49,7 +49,7 @@ pub(crate) fn is_prototype_write(source: &str, line: u32) -> bool {
 /// read at the start of its object expression, so the chain starting there must end in
 /// `name` and be preceded by the `typeof` keyword. Anything else (`name.x`, `typeof name.x`,
 /// a position that does not match the text) is a read.
-pub(crate) fn is_typeof_probe(source: &str, line: u32, column: u32, name: &str) -> bool {
+pub(super) fn is_typeof_probe(source: &str, line: u32, column: u32, name: &str) -> bool {
     let Some(text) = source.lines().nth(line.saturating_sub(1) as usize) else {
         return false;
     };
