@@ -184,36 +184,28 @@ fn last_line(file: &File, path: &Path, len: u64) -> Result<(Option<Vec<u8>>, u64
         let mut buf = vec![0u8; (len - start) as usize];
         file.read_exact_at(&mut buf, start).map_err(io(path))?;
         let widen = start > 0 && window < max_window;
-        let complete_end = match buf.iter().rposition(|&b| b == b'\n') {
-            Some(i) => i + 1,
-            None if start == 0 => 0,
-            None if widen => {
-                window = (window * 4).min(max_window);
-                continue;
-            }
-            None => {
-                return Err(AuditError::Garbled {
-                    path: path.to_path_buf(),
-                })
-            }
+        // Where the text after the last newline of `bytes` starts (0 when the window holds
+        // the file's start); `None`: the window must grow to find that newline.
+        let after_last_newline = |bytes: &[u8]| match bytes.iter().rposition(|&b| b == b'\n') {
+            Some(i) => Ok(Some(i + 1)),
+            None if start == 0 => Ok(Some(0)),
+            None if widen => Ok(None),
+            None => Err(AuditError::Garbled {
+                path: path.to_path_buf(),
+            }),
+        };
+        let Some(complete_end) = after_last_newline(&buf)? else {
+            window = (window * 4).min(max_window);
+            continue;
         };
         let incomplete = (buf.len() - complete_end) as u64;
         if complete_end == 0 {
             return Ok((None, incomplete));
         }
         let body = &buf[..complete_end - 1];
-        let line_start = match body.iter().rposition(|&b| b == b'\n') {
-            Some(i) => i + 1,
-            None if start == 0 => 0,
-            None if widen => {
-                window = (window * 4).min(max_window);
-                continue;
-            }
-            None => {
-                return Err(AuditError::Garbled {
-                    path: path.to_path_buf(),
-                })
-            }
+        let Some(line_start) = after_last_newline(body)? else {
+            window = (window * 4).min(max_window);
+            continue;
         };
         return Ok((Some(body[line_start..].to_vec()), incomplete));
     }
