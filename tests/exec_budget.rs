@@ -9,26 +9,14 @@
 
 mod common;
 
-use common::{big_stack, each, finally_bomb, message, run_with_on, slack, slack_ms};
+use common::{big_stack, budgeted, each, finally_bomb, message, run_with_on, slack, slack_ms};
 use sandbench::cli::bench::exec::builtins::{BENIGN, HUGE_JOIN, RUNAWAYS};
 use sandbench::engine::exec::process::ProcessExecutor;
-use sandbench::engine::exec::{ExecRequest, Outcome};
-use sandbench::engine::policy::Limits;
+use sandbench::engine::exec::Outcome;
 use std::time::{Duration, Instant};
 
 fn process() -> ProcessExecutor {
     ProcessExecutor::with_program(env!("CARGO_BIN_EXE_sandbench-worker"))
-}
-
-fn request(code: &str, timeout_ms: u64, wall_timeout_ms: u64) -> ExecRequest {
-    let mut req = ExecRequest::new(code);
-    req.limits = Limits {
-        timeout_ms,
-        wall_timeout_ms,
-        memory_mb: 256,
-        ..Limits::default()
-    };
-    req
 }
 
 /// Every runaway builtin is killed at the CPU budget: today's engine only checks between
@@ -38,7 +26,7 @@ fn request(code: &str, timeout_ms: u64, wall_timeout_ms: u64) -> ExecRequest {
 fn builtins_that_never_poll_are_stopped_at_the_cpu_budget_out_of_process() {
     let ex = process();
     for (name, code) in RUNAWAYS.iter().copied().chain([("huge join", HUGE_JOIN)]) {
-        let req = request(code, 50, 5_000);
+        let req = budgeted(code, 50, 5_000);
         let t0 = Instant::now();
         let out = run_with_on(&ex, &req);
         let took = t0.elapsed();
@@ -75,7 +63,7 @@ fn the_wall_deadline_kills_a_builtin_at_once_out_of_process() {
         .copied()
         .filter(|(n, _)| ["String indexOf", "TypedArray sort", "BigInt toString"].contains(n))
     {
-        let req = request(code, 50, 50);
+        let req = budgeted(code, 50, 50);
         ex.prewarm(&req.limits);
         let wait = Instant::now();
         while ex.idle_workers() == 0 && wait.elapsed() < Duration::from_secs(5) {
@@ -101,7 +89,7 @@ fn a_killed_worker_still_reports_what_it_streamed() {
                 for (let i = 0; i < 3000; i++) { try { process } catch (e) { } }\n\
                 const s = 'a'.repeat(1 << 16), n = 'a'.repeat(1 << 11) + 'b';\n\
                 for (;;) s.indexOf(n);";
-    let out = run_with_on(&ex, &request(code, 200, 5_000));
+    let out = run_with_on(&ex, &budgeted(code, 200, 5_000));
     assert_eq!(out.outcome, Outcome::Timeout, "{:?}", out.error);
     assert_eq!(out.console.len(), 1, "{:?}", out.console);
     assert_eq!(out.console[0].text, "before");
@@ -125,7 +113,7 @@ fn a_killed_worker_still_reports_what_it_streamed() {
 fn the_same_builtins_on_ordinary_inputs_complete() {
     each(|ex| {
         for (name, code, want) in BENIGN {
-            let out = run_with_on(ex, &request(code, 5_000, 10_000));
+            let out = run_with_on(ex, &budgeted(code, 5_000, 10_000));
             assert_eq!(
                 out.outcome,
                 Outcome::Ok,
@@ -146,7 +134,7 @@ fn the_same_builtins_on_ordinary_inputs_complete() {
 #[test]
 fn a_compile_is_charged_to_the_run_memory_limit() {
     each(|ex| {
-        let mut req = big_stack(request(&finally_bomb(), 5_000, 10_000));
+        let mut req = big_stack(budgeted(&finally_bomb(), 5_000, 10_000));
         req.limits.memory_mb = 16;
         let out = run_with_on(ex, &req);
         assert_eq!(
@@ -183,7 +171,7 @@ fn a_compile_is_charged_to_the_run_memory_limit() {
 #[test]
 fn a_compile_is_charged_to_the_run_cpu_budget_out_of_process() {
     let ex = process();
-    let req = big_stack(request(&finally_bomb(), 50, 5_000));
+    let req = big_stack(budgeted(&finally_bomb(), 50, 5_000));
     let t0 = Instant::now();
     let out = run_with_on(&ex, &req);
     assert_eq!(out.outcome, Outcome::Timeout, "{:?}", out.error);
@@ -207,7 +195,7 @@ fn a_compile_is_charged_to_the_run_cpu_budget_out_of_process() {
 fn deep_nesting_in_the_parser_is_a_stack_overflow() {
     each(|ex| {
         let code = format!("{}1{}", "[".repeat(45_000), "]".repeat(45_000));
-        let out = run_with_on(ex, &request(&code, 5_000, 10_000));
+        let out = run_with_on(ex, &budgeted(&code, 5_000, 10_000));
         assert_eq!(
             out.outcome,
             Outcome::StackOverflow,
@@ -222,7 +210,7 @@ fn deep_nesting_in_the_parser_is_a_stack_overflow() {
         );
         // Benign twin: ordinary nesting compiles and runs.
         let code = format!("{}1{}.flat(Infinity)[0]", "[".repeat(200), "]".repeat(200));
-        let out = run_with_on(ex, &request(&code, 5_000, 10_000));
+        let out = run_with_on(ex, &budgeted(&code, 5_000, 10_000));
         assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
         assert_eq!(out.value, Some(serde_json::json!(1)));
     });
@@ -236,7 +224,7 @@ fn a_large_ordinary_script_compiles_under_the_limits() {
             .map(|i| format!("function f{i}(x) {{ try {{ return x + {i} }} finally {{ }} }}\n"))
             .collect();
         let code = format!("{body}f999(1)");
-        let mut req = request(&code, 5_000, 10_000);
+        let mut req = budgeted(&code, 5_000, 10_000);
         req.limits.memory_mb = 32;
         let out = run_with_on(ex, &req);
         assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);

@@ -7,22 +7,10 @@
 
 mod common;
 
-use common::{big_stack, finally_bomb, message, run_with_on, slack};
+use common::{big_stack, budgeted, finally_bomb, message, run_with_on, slack};
 use sandbench::engine::exec::quickjs::QuickJsExecutor;
-use sandbench::engine::exec::{ExecRequest, Outcome};
-use sandbench::engine::policy::Limits;
+use sandbench::engine::exec::Outcome;
 use std::time::{Duration, Instant};
-
-fn request(code: &str, timeout_ms: u64, wall_timeout_ms: u64) -> ExecRequest {
-    let mut req = ExecRequest::new(code);
-    req.limits = Limits {
-        timeout_ms,
-        wall_timeout_ms,
-        memory_mb: 256,
-        ..Limits::default()
-    };
-    req
-}
 
 /// `SCHED_IDLE` in `/proc/<pid>/task/<tid>/stat`.
 const SCHED_IDLE: u32 = 5;
@@ -44,7 +32,7 @@ fn an_in_process_runaway_is_reported_charged_and_demoted() {
     let code =
         "const s = 'a'.repeat(1 << 16), n = 'a'.repeat(1 << 10) + 'b';\nfor (;;) s.indexOf(n);";
     let t0 = Instant::now();
-    let out = run_with_on(&ex, &request(code, 50, 5_000));
+    let out = run_with_on(&ex, &budgeted(code, 50, 5_000));
     let took = t0.elapsed();
     assert_eq!(out.outcome, Outcome::Timeout, "{:?}", out.error);
     let msg = message(&out);
@@ -80,7 +68,7 @@ fn an_in_process_runaway_is_reported_charged_and_demoted() {
     );
     // The executor goes on working, or (other tests of this binary left runaways too)
     // refuses with the documented reason.
-    let out = run_with_on(&ex, &request("2 + 2", 1_000, 2_000));
+    let out = run_with_on(&ex, &budgeted("2 + 2", 1_000, 2_000));
     assert!(
         out.outcome == Outcome::Ok
             || (out.outcome == Outcome::Crashed && message(&out).contains("stuck threads")),
@@ -94,7 +82,7 @@ fn an_in_process_runaway_is_reported_charged_and_demoted() {
 #[test]
 fn an_in_process_compile_is_charged_to_the_cpu_budget() {
     let ex = QuickJsExecutor::new();
-    let req = big_stack(request(&finally_bomb(), 50, 5_000));
+    let req = big_stack(budgeted(&finally_bomb(), 50, 5_000));
     let t0 = Instant::now();
     let out = run_with_on(&ex, &req);
     assert_eq!(out.outcome, Outcome::Timeout, "{:?}", out.error);

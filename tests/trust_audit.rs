@@ -4,7 +4,10 @@
 // A test fails by panicking: unwrap/expect are its assertions.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use assert_cmd::Command;
+mod common;
+
+use common::cli::Out;
+use common::home::{json, s, Home};
 use sandbench::engine::exec::{BlockedAttempt, ExecOutcome, ExecRequest, Outcome};
 use sandbench::engine::policy::{Permissions, Profile};
 use sandbench::engine::trust::audit::{line_hash, AuditEntry, AuditLog, RunContext, GENESIS};
@@ -12,53 +15,7 @@ use sandbench::engine::trust::TrustState;
 use sandbench::engine::Category;
 use std::path::{Path, PathBuf};
 
-struct Home {
-    dir: tempfile::TempDir,
-}
-
-struct Out {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-fn out(o: std::process::Output) -> Out {
-    Out {
-        code: o.status.code(),
-        stdout: String::from_utf8(o.stdout).expect("utf-8"),
-        stderr: String::from_utf8(o.stderr).expect("utf-8"),
-    }
-}
-
 impl Home {
-    fn new() -> Home {
-        Home {
-            dir: tempfile::tempdir().expect("tempdir"),
-        }
-    }
-    fn path(&self, rel: &str) -> PathBuf {
-        self.dir.path().join(rel)
-    }
-    fn data(&self) -> PathBuf {
-        self.path("data")
-    }
-    fn cmd(&self) -> Command {
-        let mut c = Command::cargo_bin("sandbench").expect("binary");
-        c.env("SANDBENCH_CONFIG_DIR", self.path("config"))
-            .env("SANDBENCH_DATA_DIR", self.data())
-            .env_remove("OTEL_EXPORTER_OTLP_ENDPOINT")
-            .env_remove("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
-        c
-    }
-    fn run(&self, args: &[&str]) -> Out {
-        out(self.cmd().args(args).output().expect("run"))
-    }
-    fn write(&self, rel: &str, body: &str) -> PathBuf {
-        let p = self.path(rel);
-        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-        std::fs::write(&p, body).expect("write");
-        p
-    }
     fn log_lines(&self) -> Vec<String> {
         std::fs::read_to_string(self.data().join("audit.jsonl"))
             .expect("audit log")
@@ -66,14 +23,6 @@ impl Home {
             .map(str::to_string)
             .collect()
     }
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().expect("UTF-8 temp path")
-}
-
-fn json(text: &str) -> serde_json::Value {
-    serde_json::from_str(text.trim()).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
 }
 
 #[test]
@@ -173,7 +122,7 @@ fn every_run_appends_one_chained_line_with_what_happened() {
 fn audit_verify_names_the_first_edited_deleted_or_reordered_line() {
     let h = Home::new();
     let files: Vec<PathBuf> = (1..=5)
-        .map(|i| h.write(&format!("f{i}.js"), &format!("{i}")))
+        .map(|i| h.write(&format!("f{i}.js"), format!("{i}")))
         .collect();
     let mut args = vec!["run", "--executor", "quickjs"];
     args.extend(files.iter().map(|f| s(f)));
@@ -230,12 +179,13 @@ fn an_unwritable_log_is_a_warning_and_the_run_still_reports_its_result() {
     let f = h.write("x.js", "6 * 7");
     // The data directory cannot be created: a file stands where a directory must be.
     h.write("blocker", "");
-    let o = out(h
-        .cmd()
-        .env("SANDBENCH_DATA_DIR", h.path("blocker/data"))
-        .args(["run", "--json", "--executor", "quickjs", s(&f)])
-        .output()
-        .expect("run"));
+    let o = Out::from(
+        h.cmd()
+            .env("SANDBENCH_DATA_DIR", h.path("blocker/data"))
+            .args(["run", "--json", "--executor", "quickjs", s(&f)])
+            .output()
+            .expect("run"),
+    );
     assert_eq!(o.code, Some(0), "{}", o.stderr);
     assert_eq!(json(&o.stdout)["value"], 42);
     assert!(
@@ -284,7 +234,7 @@ fn a_write_cut_short_by_a_full_disk_leaves_no_half_line() {
             Ok(())
         });
     }
-    let o = out(cmd.output().expect("run"));
+    let o = Out::from(cmd.output().expect("run"));
     assert_eq!(o.code, Some(0), "{}", o.stderr);
     assert_eq!(json(&o.stdout)["outcome"], "ok");
     assert!(

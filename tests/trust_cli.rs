@@ -4,76 +4,13 @@
 // A test fails by panicking: unwrap/expect are its assertions.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use assert_cmd::Command;
+mod common;
+
+use common::home::{json, s, Home};
 use sandbench::engine::hash::sha256_hex;
 use sandbench::engine::trust::merkle;
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
-
-/// A temporary home: config and data directories of their own.
-struct Home {
-    dir: tempfile::TempDir,
-}
-
-struct Out {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl Home {
-    fn new() -> Home {
-        Home {
-            dir: tempfile::tempdir().expect("tempdir"),
-        }
-    }
-
-    fn path(&self, rel: &str) -> PathBuf {
-        self.dir.path().join(rel)
-    }
-
-    fn cmd_with_data(&self, data: &str) -> Command {
-        let mut c = Command::cargo_bin("sandbench").expect("binary");
-        c.env("SANDBENCH_CONFIG_DIR", self.path("config"))
-            .env("SANDBENCH_DATA_DIR", self.path(data))
-            .env("NO_COLOR", "1");
-        for v in [
-            "OTEL_EXPORTER_OTLP_ENDPOINT",
-            "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
-        ] {
-            c.env_remove(v);
-        }
-        c
-    }
-
-    fn run_with_data(&self, data: &str, args: &[&str]) -> Out {
-        let o = self.cmd_with_data(data).args(args).output().expect("run");
-        Out {
-            code: o.status.code(),
-            stdout: String::from_utf8(o.stdout).expect("utf-8"),
-            stderr: String::from_utf8(o.stderr).expect("utf-8"),
-        }
-    }
-
-    fn run(&self, args: &[&str]) -> Out {
-        self.run_with_data("data", args)
-    }
-
-    fn write(&self, rel: &str, body: impl AsRef<[u8]>) -> PathBuf {
-        let p = self.path(rel);
-        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-        std::fs::write(&p, body).expect("write");
-        p
-    }
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().expect("UTF-8 temp path")
-}
-
-fn json(text: &str) -> serde_json::Value {
-    serde_json::from_str(text.trim()).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
-}
+use std::path::Path;
 
 /// Creates key NAME (trusted unless `no_trust`) and returns its public key.
 fn new_key(h: &Home, data: &str, name: &str, no_trust: bool) -> String {

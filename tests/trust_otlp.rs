@@ -4,14 +4,15 @@
 // A test fails by panicking: unwrap/expect are its assertions.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use assert_cmd::Command;
+mod common;
+
+use common::home::{s, Home};
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use opentelemetry_proto::tonic::common::v1::{any_value, KeyValue};
 use opentelemetry_proto::tonic::trace::v1::Span;
 use prost::Message;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -93,46 +94,6 @@ fn dead_port() -> u16 {
     let port = l.local_addr().expect("addr").port();
     drop(l);
     port
-}
-
-struct Home {
-    dir: tempfile::TempDir,
-}
-
-impl Home {
-    fn new() -> Home {
-        Home {
-            dir: tempfile::tempdir().expect("tempdir"),
-        }
-    }
-    fn write(&self, name: &str, body: &str) -> PathBuf {
-        let p = self.dir.path().join(name);
-        std::fs::write(&p, body).expect("write");
-        p
-    }
-    fn cmd(&self) -> Command {
-        let mut c = Command::cargo_bin("sandbench").expect("binary");
-        c.env("SANDBENCH_CONFIG_DIR", self.dir.path().join("config"))
-            .env("SANDBENCH_DATA_DIR", self.dir.path().join("data"));
-        for v in [
-            "OTEL_SDK_DISABLED",
-            "OTEL_TRACES_EXPORTER",
-            "OTEL_EXPORTER_OTLP_ENDPOINT",
-            "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
-            "OTEL_EXPORTER_OTLP_HEADERS",
-            "OTEL_EXPORTER_OTLP_TIMEOUT",
-            "OTEL_EXPORTER_OTLP_PROTOCOL",
-            "OTEL_SERVICE_NAME",
-            "OTEL_RESOURCE_ATTRIBUTES",
-        ] {
-            c.env_remove(v);
-        }
-        c
-    }
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().expect("UTF-8 temp path")
 }
 
 // The scanner blocks it (process.exit, fs): its runs take --force to produce blocked events.

@@ -165,9 +165,9 @@ fn a_run_streams_console_and_finishes_into_the_value_tab_and_history() {
     finish_ok(&mut app, run, "({count: 3})");
     assert!(!app.is_running());
     assert_eq!(app.results_tab, ResultsTab::Value);
-    assert_eq!(app.history.len(), 1);
-    assert_eq!(app.history[0].outcome, Outcome::Ok);
-    assert_eq!(app.last.as_ref().unwrap().samples.len(), 5);
+    assert_eq!(app.runs.history.len(), 1);
+    assert_eq!(app.runs.history[0].outcome, Outcome::Ok);
+    assert_eq!(app.runs.last.as_ref().unwrap().samples.len(), 5);
 }
 
 #[test]
@@ -207,7 +207,7 @@ fn esc_cancels_the_running_script() {
     let o = outcome("while(true){}", Outcome::Cancelled);
     exec(&mut app, run, ExecEvent::Finished(Box::new(o)));
     assert!(!app.is_running());
-    assert_eq!(app.history[0].outcome, Outcome::Cancelled);
+    assert_eq!(app.runs.history[0].outcome, Outcome::Cancelled);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -237,7 +237,7 @@ async fn a_real_busy_loop_is_cancelled_through_the_driver() {
         asked.elapsed()
     );
     assert_eq!(
-        app.last.as_ref().unwrap().outcome.outcome,
+        app.runs.last.as_ref().unwrap().outcome.outcome,
         Outcome::Cancelled
     );
 }

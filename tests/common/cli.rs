@@ -26,6 +26,16 @@ pub(crate) struct Out {
     pub stderr: String,
 }
 
+impl From<std::process::Output> for Out {
+    fn from(o: std::process::Output) -> Out {
+        Out {
+            code: o.status.code(),
+            stdout: String::from_utf8(o.stdout).expect("stdout is UTF-8"),
+            stderr: String::from_utf8(o.stderr).expect("stderr is UTF-8"),
+        }
+    }
+}
+
 /// Runs the binary with `args`, feeding `stdin` when given.
 pub(crate) fn output(args: &[&str], stdin: Option<&[u8]>) -> Out {
     let mut c = sandbench();
@@ -33,12 +43,7 @@ pub(crate) fn output(args: &[&str], stdin: Option<&[u8]>) -> Out {
     if let Some(s) = stdin {
         c.write_stdin(s.to_vec());
     }
-    let o = c.output().expect("run binary");
-    Out {
-        code: o.status.code(),
-        stdout: String::from_utf8(o.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(o.stderr).expect("stderr is UTF-8"),
-    }
+    Out::from(c.output().expect("run binary"))
 }
 
 /// One JSON document.

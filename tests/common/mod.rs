@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub(crate) mod cli;
+pub(crate) mod home;
 pub(crate) mod http;
 pub(crate) mod scan;
 
@@ -80,6 +81,19 @@ pub(crate) fn run_with(req: &ExecRequest) -> ExecOutcome {
 pub(crate) fn limited(code: &str, timeout_ms: u64) -> ExecRequest {
     let mut req = ExecRequest::new(code);
     req.limits = Limits::with_timeout(timeout_ms);
+    req
+}
+
+/// A request with a CPU budget of `timeout_ms`, a wall deadline of `wall_timeout_ms` and a
+/// 256 MB heap (the runaway workloads of the budget suites).
+pub(crate) fn budgeted(code: &str, timeout_ms: u64, wall_timeout_ms: u64) -> ExecRequest {
+    let mut req = ExecRequest::new(code);
+    req.limits = Limits {
+        timeout_ms,
+        wall_timeout_ms,
+        memory_mb: 256,
+        ..Limits::default()
+    };
     req
 }
 

@@ -3,13 +3,12 @@
 //! stashes the old one's settings and results and brings back the new one's (or starts it
 //! on its saved settings, its `run-options` header, or the defaults).
 
-use super::{App, Focus, Overlay, PromptKind, Stash, MAX_COMPLETIONS, MAX_STASHED};
+use super::{App, Focus, Overlay, PromptKind, Runs, Stash, MAX_COMPLETIONS, MAX_STASHED};
 use crate::engine::text;
 use crate::tui::action::{Effect, SaveError};
 use crate::tui::buffer::{self, Buffer, Pos};
 use crate::tui::recovery::Origin;
 use crate::tui::settings::{RunSettings, SavedSettings, SettingsSource};
-use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 
 /// What to load once the user agrees to drop unsaved changes.
@@ -294,10 +293,7 @@ impl App {
                 origin,
                 settings: self.settings(),
                 source: self.settings_source,
-                last: self.last.take(),
-                prev: self.prev.take(),
-                history: std::mem::take(&mut self.history),
-                run_diff: std::mem::take(&mut self.run_diff),
+                runs: std::mem::take(&mut self.runs),
             },
         );
         self.stash.truncate(MAX_STASHED);
@@ -306,18 +302,12 @@ impl App {
     /// Brings back a stashed buffer's settings and results; false when there are none.
     fn unstash(&mut self, origin: &Origin) -> bool {
         let Some(i) = self.stash.iter().position(|s| &s.origin == origin) else {
-            self.last = None;
-            self.prev = None;
-            self.history = VecDeque::new();
-            self.run_diff = Vec::new();
+            self.runs = Runs::default();
             return false;
         };
         let s = self.stash.remove(i);
         self.apply_settings(s.settings, s.source);
-        self.last = s.last;
-        self.prev = s.prev;
-        self.history = s.history;
-        self.run_diff = s.run_diff;
+        self.runs = s.runs;
         true
     }
 
@@ -333,10 +323,7 @@ impl App {
                     origin: origin.clone(),
                     settings: RunSettings::default(),
                     source: SettingsSource::Defaults,
-                    last: None,
-                    prev: None,
-                    history: VecDeque::new(),
-                    run_diff: Vec::new(),
+                    runs: Runs::default(),
                 },
             );
             self.stash.truncate(MAX_STASHED);

@@ -245,7 +245,7 @@ impl App {
 
     /// The blocked attempts of this buffer's run shown: the live one's, or the last one's.
     pub fn blocked_list(&self) -> &[BlockedAttempt] {
-        match (self.live_here(), &self.last) {
+        match (self.live_here(), &self.runs.last) {
             (Some(l), _) => &l.blocked,
             (None, Some(f)) => &f.outcome.blocked,
             _ => &[],
@@ -308,7 +308,7 @@ impl App {
     pub fn results_tabs(&self) -> Vec<(ResultsTab, String)> {
         let count = |t: ResultsTab| -> Option<usize> {
             match t {
-                ResultsTab::Console => Some(match (self.live_here(), &self.last) {
+                ResultsTab::Console => Some(match (self.live_here(), &self.runs.last) {
                     (Some(l), _) => l.console.len(),
                     (None, Some(f)) => f.outcome.console.len(),
                     _ => 0,
@@ -316,7 +316,7 @@ impl App {
                 ResultsTab::Blocked => Some(self.blocked_list().len()),
                 ResultsTab::History => Some(match &self.audit {
                     Some(Ok(v)) => v.runs.len(),
-                    _ => self.history.len(),
+                    _ => self.runs.history.len(),
                 }),
                 _ => None,
             }

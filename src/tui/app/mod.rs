@@ -24,7 +24,7 @@ pub use diff::{DiffKind, DiffRow};
 pub use files::{title_of, Loaded};
 pub use overlays::{InputEditor, LimitField};
 pub use recovery::{copy_time, describe_copy, DiffView, RecoveryScope, RecoveryView};
-pub use run::{FinishedRun, Freshness, HistoryEntry, LiveRun};
+pub use run::{FinishedRun, Freshness, HistoryEntry, LiveRun, Runs};
 
 use crate::engine::exec::ExecutorInfo;
 use crate::engine::lexer::{self, LineState};
@@ -271,10 +271,7 @@ struct Stash {
     origin: Origin,
     settings: RunSettings,
     source: SettingsSource,
-    last: Option<FinishedRun>,
-    prev: Option<FinishedRun>,
-    history: VecDeque<HistoryEntry>,
-    run_diff: Vec<DiffRow>,
+    runs: Runs,
 }
 
 #[derive(Debug, Clone)]
@@ -300,13 +297,8 @@ pub struct App {
     pub blocked_selected: usize,
     /// The run going now; it may belong to another buffer than the one shown.
     pub live: Option<LiveRun>,
-    /// This buffer's newest finished run, and the one before it (for the diff).
-    pub last: Option<FinishedRun>,
-    pub prev: Option<FinishedRun>,
-    /// This buffer's runs, newest first.
-    pub history: VecDeque<HistoryEntry>,
-    /// `prev` against `last`, computed when `last` arrived.
-    pub run_diff: Vec<DiffRow>,
+    /// This buffer's finished runs (a stashed buffer keeps its own in its `Stash`).
+    pub runs: Runs,
     stash: Vec<Stash>,
     pub executors: Vec<ExecutorInfo>,
     pub auto_name: String,
@@ -386,10 +378,7 @@ impl App {
             results_scroll: 0,
             blocked_selected: 0,
             live: None,
-            last: None,
-            prev: None,
-            history: VecDeque::new(),
-            run_diff: Vec::new(),
+            runs: Runs::default(),
             stash: Vec::new(),
             executors: init.executors,
             auto_name: init.auto_name,

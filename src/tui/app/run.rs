@@ -5,7 +5,7 @@
 //! buffer finishes into that buffer's stash, never into the one shown; a buffer edited since
 //! its run shows the run as stale and marks nothing in the editor.
 
-use super::diff::run_diff;
+use super::diff::{run_diff, DiffRow};
 use super::{
     App, Overlay, ResultsTab, RunQuestion, MAX_BLOCKED, MAX_CONSOLE_BYTES, MAX_CONSOLE_LINES,
     MAX_HISTORY, MAX_LINE_CHARS, MAX_SAMPLES, MAX_STACK_CHARS, MAX_VALUE_CHARS,
@@ -92,6 +92,35 @@ pub struct HistoryEntry {
     pub code_hash: String,
 }
 
+/// A buffer's finished runs. The buffer shown keeps them in [`App::runs`], a stashed buffer
+/// in its stash: one type, so that a run finishing into either is recorded the same way.
+#[derive(Debug, Clone, Default)]
+pub struct Runs {
+    /// The newest finished run, and the one before it (for the diff).
+    pub last: Option<FinishedRun>,
+    pub prev: Option<FinishedRun>,
+    /// The runs, newest first (at most `MAX_HISTORY`).
+    pub history: VecDeque<HistoryEntry>,
+    /// `prev` against `last`, computed when `last` arrived.
+    pub run_diff: Vec<DiffRow>,
+}
+
+impl Runs {
+    /// A run finished: it becomes `last`, the former `last` becomes `prev`, and the history
+    /// gains its entry.
+    fn record(&mut self, entry: HistoryEntry, finished: FinishedRun) {
+        self.history.push_front(entry);
+        self.history.truncate(MAX_HISTORY);
+        self.prev = self.last.take();
+        self.run_diff = self
+            .prev
+            .as_ref()
+            .map(|p| run_diff(p, &finished))
+            .unwrap_or_default();
+        self.last = Some(finished);
+    }
+}
+
 /// Whether the results shown are of the code in the editor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Freshness {
@@ -107,7 +136,7 @@ impl App {
     /// Whether the run shown (live, or the last) is of the text in the editor: same buffer
     /// generation, or the same SHA-256 once the scan of this text has told it.
     pub fn results_freshness(&self) -> Freshness {
-        let (generation, sha) = match (self.live_here(), &self.last) {
+        let (generation, sha) = match (self.live_here(), &self.runs.last) {
             (Some(l), _) => (l.generation, l.code_sha256.as_str()),
             (None, Some(f)) => (f.generation, f.outcome.code_sha256.as_str()),
             (None, None) => return Freshness::NotRun,
@@ -310,30 +339,13 @@ impl App {
             outcome,
         };
         if live.origin == self.origin {
-            self.history.push_front(entry);
-            self.history.truncate(MAX_HISTORY);
-            self.prev = self.last.take();
-            self.run_diff = self
-                .prev
-                .as_ref()
-                .map(|p| run_diff(p, &finished))
-                .unwrap_or_default();
-            self.last = Some(finished);
+            self.runs.record(entry, finished);
             self.results_tab = tab;
             self.results_scroll = 0;
             self.say(format!("run finished: {summary}"));
         } else {
             let who = live.origin.describe();
-            let s = self.stashed_mut(&live.origin);
-            s.history.push_front(entry);
-            s.history.truncate(MAX_HISTORY);
-            s.prev = s.last.take();
-            s.run_diff = s
-                .prev
-                .as_ref()
-                .map(|p| run_diff(p, &finished))
-                .unwrap_or_default();
-            s.last = Some(finished);
+            self.stashed_mut(&live.origin).runs.record(entry, finished);
             self.say(format!("run of {who} finished: {summary}"));
         }
         if let Some(r) = refused {

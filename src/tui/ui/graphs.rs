@@ -57,7 +57,7 @@ pub(crate) fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
         MemoryKind,
         Option<String>,
         Option<u64>,
-    ) = match (app.live_here(), &app.last) {
+    ) = match (app.live_here(), &app.runs.last) {
         (Some(l), _) => (
             l.samples.iter().copied().collect(),
             l.limits.memory_mb,
@@ -146,7 +146,7 @@ pub(crate) fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
     }
 
     // Across recent runs, oldest first.
-    let runs: Vec<_> = app.history.iter().rev().collect();
+    let runs: Vec<_> = app.runs.history.iter().rev().collect();
     let label_w = 6u16;
     let row = |i: u16| Rect::new(inner.x, inner.y + chart_rows + i, inner.width, 1);
     let spark = |values: Vec<u64>, style: Style, label: &str, r: Rect, f: &mut Frame| {

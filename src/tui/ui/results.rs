@@ -66,7 +66,7 @@ pub(crate) fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
                 .use_unicode(true),
             status_row,
         );
-    } else if let Some(last) = &app.last {
+    } else if let Some(last) = &app.runs.last {
         let o = &last.outcome;
         let style = match o.outcome {
             Outcome::Ok => p.ok,
@@ -97,7 +97,7 @@ pub(crate) fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
     if let Some(other) = app.live.as_ref().filter(|l| l.origin != app.origin) {
         // A run of another buffer is going: said where this buffer's status would go when
         // there is nothing of its own to show.
-        if app.last.is_none() {
+        if app.runs.last.is_none() {
             let t = format!(
                 "a run of {} is going · Esc cancels it",
                 other.origin.describe()
@@ -140,7 +140,7 @@ fn tag(l: &ConsoleLine, p: &Palette) -> (&'static str, Style) {
 /// The console rows that fit, counted from its end (`results_scroll` lines up from the last):
 /// only the lines on screen are wrapped, so a 10,000-line console costs what is visible.
 fn console_window(app: &App, p: &Palette, w: usize, rows: usize) -> Vec<Line<'static>> {
-    let (lines, notes): (Vec<&ConsoleLine>, Vec<String>) = match (app.live_here(), &app.last) {
+    let (lines, notes): (Vec<&ConsoleLine>, Vec<String>) = match (app.live_here(), &app.runs.last) {
         (Some(l), _) => {
             let mut notes = Vec::new();
             if l.console_dropped > 0 {
@@ -226,8 +226,8 @@ fn console_notes(f: &FinishedRun) -> Vec<String> {
 }
 
 fn diff_window(app: &App, p: &Palette, w: usize, rows: usize) -> Vec<Line<'static>> {
-    if app.run_diff.is_empty() {
-        let n = app.history.len();
+    if app.runs.run_diff.is_empty() {
+        let n = app.runs.history.len();
         let msg = format!(
             "the diff compares the last two runs of this buffer (value, console, blocked, usage): {} so far",
             if n == 1 { "1 run".to_string() } else { format!("{n} runs") }
@@ -237,8 +237,11 @@ fn diff_window(app: &App, p: &Palette, w: usize, rows: usize) -> Vec<Line<'stati
             .map(|r| Line::from(Span::styled(r, p.dim)))
             .collect();
     }
-    let scroll = app.results_scroll.min(app.run_diff.len().saturating_sub(1));
-    app.run_diff
+    let scroll = app
+        .results_scroll
+        .min(app.runs.run_diff.len().saturating_sub(1));
+    app.runs
+        .run_diff
         .iter()
         .skip(scroll)
         .take(rows)
@@ -247,7 +250,7 @@ fn diff_window(app: &App, p: &Palette, w: usize, rows: usize) -> Vec<Line<'stati
 }
 
 fn body_lines(app: &App, p: &Palette) -> Vec<Line<'static>> {
-    let last = app.last.as_ref().map(|l| &l.outcome);
+    let last = app.runs.last.as_ref().map(|l| &l.outcome);
     let dim = |s: &str| vec![Line::from(Span::styled(s.to_string(), p.dim))];
     let running = app.live_here().is_some();
     match app.results_tab {
@@ -339,7 +342,8 @@ fn body_lines(app: &App, p: &Palette) -> Vec<Line<'static>> {
                     ])
                 })
                 .chain(
-                    app.last
+                    app.runs
+                        .last
                         .as_ref()
                         .filter(|f| !running && f.outcome.blocked_dropped > 0)
                         .map(|f| {
@@ -461,7 +465,7 @@ fn history_lines(app: &App, p: &Palette) -> Vec<Line<'static>> {
 
 /// This session's runs of the buffer (when there is no audit log to show).
 fn session_history(app: &App, p: &Palette) -> Vec<Line<'static>> {
-    if app.history.is_empty() {
+    if app.runs.history.is_empty() {
         return vec![Line::from(Span::styled(
             "no runs of this buffer yet".to_string(),
             p.dim,
@@ -474,7 +478,7 @@ fn session_history(app: &App, p: &Palette) -> Vec<Line<'static>> {
         ),
         p.dim,
     ))];
-    out.extend(app.history.iter().map(|h| {
+    out.extend(app.runs.history.iter().map(|h| {
         let peak = match h.peak_memory_bytes {
             0 => "—".to_string(),
             b => fmt_bytes(b),
