@@ -4,6 +4,7 @@
 pub(crate) mod ast;
 pub(crate) mod decode;
 pub mod eval;
+pub mod granted;
 pub(crate) mod fold;
 pub mod miner;
 pub(crate) mod obfuscation;
@@ -260,6 +261,28 @@ pub struct Finding {
     pub folded: Option<String>,
     /// Why it scores what it scores (never empty).
     pub evidence: Vec<Evidence>,
+    /// What the code reaches, when the scanner knows it statically (a module's name, a
+    /// constant URL, an fs write): what a grant is matched against.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<Target>,
+    /// Granted use: the run grants this capability (set by [`granted::apply_grants`], with
+    /// where the grant came from). Still listed; left out of the score and the verdict.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub granted: Option<String>,
+}
+
+/// What a finding reaches, when known statically.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Target {
+    /// `require(name)` / `import … from name`, the name as written.
+    Module(String),
+    /// A request to this constant URL.
+    Url(String),
+    /// An fs call that reads, with its constant path when known.
+    FsRead(Option<String>),
+    /// An fs call that writes or deletes (`writeFileSync`, `rm`…): never granted.
+    FsWrite(String),
 }
 
 /// Shape of the code, for complexity and obfuscation signals.
@@ -317,6 +340,8 @@ pub struct Raw {
     pub evidence: Vec<Evidence>,
     /// In code that cannot run.
     pub dead: bool,
+    /// What it reaches, when known statically.
+    pub target: Option<Target>,
 }
 
 impl Raw {
@@ -330,6 +355,7 @@ impl Raw {
             detail,
             evidence: Vec::new(),
             dead: false,
+            target: None,
         }
     }
 }
@@ -756,6 +782,7 @@ fn finish(src: &str, mut raws: Vec<Raw>, context: ScanContext) -> Vec<Finding> {
                 message.push_str(&format!(" (resolves to `{f}`)"));
             }
             let (score, evidence) = scored;
+            let target = r.target;
             Finding {
                 rule: rule.id,
                 category: rule.category,
@@ -772,6 +799,8 @@ fn finish(src: &str, mut raws: Vec<Raw>, context: ScanContext) -> Vec<Finding> {
                 snippet,
                 folded,
                 evidence,
+                target,
+                granted: None,
             }
         })
         .collect();
@@ -883,7 +912,8 @@ fn post_rules(raws: &mut Vec<Raw>) {
 /// Repeats of one category never add up, so many harmless `fetch` calls stay harmless.
 pub fn aggregate(findings: &[Finding]) -> u8 {
     let mut per_cat: BTreeMap<Category, u8> = BTreeMap::new();
-    for f in findings {
+    // Granted use is listed, never scored.
+    for f in findings.iter().filter(|f| f.granted.is_none()) {
         let e = per_cat.entry(f.category).or_insert(0);
         *e = (*e).max(f.score);
     }
@@ -904,7 +934,17 @@ pub fn aggregate(findings: &[Finding]) -> u8 {
 /// (block; context plugin; …)`.
 pub fn explain_score(report: &Report) -> String {
     let mut per_cat: BTreeMap<Category, &Finding> = BTreeMap::new();
-    for f in &report.findings {
+    let granted = report
+        .findings
+        .iter()
+        .filter(|f| f.granted.is_some())
+        .count();
+    let granted_note = match granted {
+        0 => String::new(),
+        1 => "; 1 granted use left out".to_string(),
+        n => format!("; {n} granted uses left out"),
+    };
+    for f in report.findings.iter().filter(|f| f.granted.is_none()) {
         let e = per_cat.entry(f.category).or_insert(f);
         if f.score > e.score {
             *e = f;
@@ -913,6 +953,12 @@ pub fn explain_score(report: &Report) -> String {
     let mut tops: Vec<&Finding> = per_cat.into_values().collect();
     tops.sort_by_key(|f| std::cmp::Reverse(f.score));
     if tops.is_empty() {
+        if granted > 0 {
+            return format!(
+                "no findings but granted use: score 0 (allow; context {}{granted_note})",
+                report.context
+            );
+        }
         return format!("no findings: score 0 (allow; context {})", report.context);
     }
     let ev = |f: &Finding| {
@@ -938,7 +984,7 @@ pub fn explain_score(report: &Report) -> String {
         ));
     }
     format!(
-        "{} = {} ({}; context {}; review ≥ {REVIEW_AT}, block ≥ {BLOCK_AT})",
+        "{} = {} ({}; context {}; review ≥ {REVIEW_AT}, block ≥ {BLOCK_AT}{granted_note})",
         parts.join(" "),
         report.score,
         report.verdict.as_str(),
@@ -1105,6 +1151,8 @@ mod tests {
                 snippet: String::new(),
                 folded: None,
                 evidence: Vec::new(),
+                target: None,
+                granted: None,
             }
         };
         assert_eq!(aggregate(&[]), 0);
