@@ -249,24 +249,39 @@ fn the_gate_honours_grants_but_never_for_child_process() {
     let out = run(&["--json", arg(&plugin)]);
     assert_eq!(out.code, Some(1), "{}", out.stdout);
     let v = &json_lines(&out.stdout)[0];
-    assert_eq!((v["outcome"].as_str(), v["verdict"].as_str()), (Some("blocked"), Some("block")), "{v}");
+    assert_eq!(
+        (v["outcome"].as_str(), v["verdict"].as_str()),
+        (Some("blocked"), Some("block")),
+        "{v}"
+    );
     // Benign: granted, it runs; the findings are still listed, marked granted.
     let out = run(&["--allow-read", &c, "--json", arg(&plugin)]);
     assert_eq!(out.code, Some(0), "{}{}", out.stdout, out.stderr);
     let v = &json_lines(&out.stdout)[0];
-    assert_eq!((v["outcome"].as_str(), v["verdict"].as_str()), (Some("ok"), Some("allow")), "{v}");
+    assert_eq!(
+        (v["outcome"].as_str(), v["verdict"].as_str()),
+        (Some("ok"), Some("allow")),
+        "{v}"
+    );
     assert_eq!(v["value"], "demo:a/b");
     let findings = v["findings"].as_array().expect("findings");
     assert!(!findings.is_empty(), "{v}");
     let by = format!("--allow-read {c}");
     assert!(
-        findings.iter().all(|f| f["granted"].as_str() == Some(by.as_str())),
+        findings
+            .iter()
+            .all(|f| f["granted"].as_str() == Some(by.as_str())),
         "{v}"
     );
     assert_eq!(findings[0]["target"]["module"], "fs", "{v}");
     // The human report says so.
     let out = run(&["--allow-read", &c, arg(&plugin)]);
-    assert!(out.stdout.contains("scan     allow (score 0, 0 findings + 2 granted uses)"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("scan     allow (score 0, 0 findings + 2 granted uses)"),
+        "{}",
+        out.stdout
+    );
     assert!(out.stdout.contains(&format!("granted fs-access — Loads the filesystem module or reads/writes files: loads `fs` (granted by {by})")), "{}", out.stdout);
     // From the manifest: the report names it.
     let m = l.manifest("[permissions.filesystem]\nread = [\"conf\"]\n");
@@ -285,8 +300,17 @@ fn the_gate_honours_grants_but_never_for_child_process() {
     let out = run(&["--allow-read", &c, "--json", arg(&evil)]);
     assert_eq!(out.code, Some(1), "{}", out.stdout);
     let v = &json_lines(&out.stdout)[0];
-    assert_eq!((v["outcome"].as_str(), v["verdict"].as_str()), (Some("blocked"), Some("block")), "{v}");
-    assert!(v["error"]["message"].as_str().is_some_and(|m| m.contains("granted use(s) left out")), "{v}");
+    assert_eq!(
+        (v["outcome"].as_str(), v["verdict"].as_str()),
+        (Some("blocked"), Some("block")),
+        "{v}"
+    );
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("granted use(s) left out")),
+        "{v}"
+    );
     let cp = v["findings"]
         .as_array()
         .expect("findings")
@@ -318,20 +342,43 @@ fn scan_marks_granted_use_in_text_json_and_sarif() {
     let plugin = l.path("p/plugin.js");
     let plain = output(&["scan", "--format", "json", arg(&plugin)], None);
     assert_eq!(plain.code, Some(1), "{}", plain.stdout);
-    let out = output(&["scan", "--format", "json", "--allow-read", &c, arg(&plugin)], None);
+    let out = output(
+        &["scan", "--format", "json", "--allow-read", &c, arg(&plugin)],
+        None,
+    );
     assert_eq!(out.code, Some(0), "{}{}", out.stdout, out.stderr);
     let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
     assert_eq!(v["summary"]["allow"], 1, "{v}");
-    let out = output(&["scan", "--format", "sarif", "--allow-read", &c, arg(&plugin)], None);
+    let out = output(
+        &[
+            "scan",
+            "--format",
+            "sarif",
+            "--allow-read",
+            &c,
+            arg(&plugin),
+        ],
+        None,
+    );
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("sarif");
     let results = v["runs"][0]["results"].as_array().expect("results");
     assert!(!results.is_empty());
     for r in results {
         assert_eq!(r["level"], "note", "{r}");
-        assert!(r["message"]["text"].as_str().is_some_and(|t| t.contains("Granted use")), "{r}");
+        assert!(
+            r["message"]["text"]
+                .as_str()
+                .is_some_and(|t| t.contains("Granted use")),
+            "{r}"
+        );
     }
     let out = output(&["scan", "--allow-read", &c, arg(&plugin)], None);
-    assert!(out.stdout.contains(&format!("[granted by --allow-read {c}]")), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains(&format!("[granted by --allow-read {c}]")),
+        "{}",
+        out.stdout
+    );
     assert!(out.stdout.contains("ALLOW score 0"), "{}", out.stdout);
 }

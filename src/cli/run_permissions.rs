@@ -65,6 +65,11 @@ impl FileGrants {
 }
 
 impl Grants {
+    /// The grants the flags name (and whether `--deny-all` was given).
+    pub fn overrides(&self) -> &Overrides {
+        &self.overrides
+    }
+
     /// Checks the flags (directories must exist; hosts and modules must be grantable) and
     /// loads `--manifest`. The error is one line for the user.
     pub fn from_args(args: &PermissionArgs) -> Result<Grants, String> {

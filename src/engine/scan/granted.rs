@@ -74,10 +74,18 @@ pub fn covering_grant(f: &Finding, p: &Permissions) -> Option<Grant> {
 /// `report` with the findings `p` grants marked as granted use (`describe` says where each
 /// grant came from: `--allow-read /srv/conf`, `manifest ./sandbench.toml`…) and the score
 /// and verdict computed from the rest. Counted findings come first, then granted use.
-pub fn apply_grants(report: &Report, p: &Permissions, describe: &dyn Fn(&Grant) -> String) -> Report {
+pub fn apply_grants(
+    report: &Report,
+    p: &Permissions,
+    describe: &dyn Fn(&Grant) -> String,
+) -> Report {
     let mut out = report.clone();
     for f in &mut out.findings {
         f.granted = covering_grant(f, p).map(|g| describe(&g));
+    }
+    if granted_count(&out) == 0 {
+        // Nothing granted: the scanner's own report, score and order untouched.
+        return out;
     }
     out.findings
         .sort_by_key(|f| (f.granted.is_some(), std::cmp::Reverse(f.score), f.start));
@@ -88,7 +96,11 @@ pub fn apply_grants(report: &Report, p: &Permissions, describe: &dyn Fn(&Grant) 
 
 /// How many findings of `report` are granted use.
 pub fn granted_count(report: &Report) -> usize {
-    report.findings.iter().filter(|f| f.granted.is_some()).count()
+    report
+        .findings
+        .iter()
+        .filter(|f| f.granted.is_some())
+        .count()
 }
 
 #[cfg(test)]
@@ -119,9 +131,17 @@ mod tests {
         // Granted: listed, marked, not scored.
         let g = gate(src, &read("/srv/conf"));
         assert_eq!(g.verdict, Verdict::Allow, "{g:#?}");
-        let f = g.findings.iter().find(|f| f.rule == RuleId::FsAccess).expect("listed");
+        let f = g
+            .findings
+            .iter()
+            .find(|f| f.rule == RuleId::FsAccess)
+            .expect("listed");
         assert_eq!(f.granted.as_deref(), Some("by --allow-read /srv/conf"));
-        assert!(super::super::explain_score(&g).contains("4 granted uses left out"), "{}", super::super::explain_score(&g));
+        assert!(
+            super::super::explain_score(&g).contains("4 granted uses left out"),
+            "{}",
+            super::super::explain_score(&g)
+        );
         // Attack twin: the same grant, plus child_process: still blocked.
         let evil = format!("{src}\nrequire('child_process').execSync('id');");
         let e = gate(&evil, &read("/srv/conf"));
@@ -149,7 +169,11 @@ mod tests {
             "({}).constructor.constructor('return process')();",
         ] {
             let r = gate(src, &p);
-            assert!(r.verdict >= Verdict::Review, "{src}: {}", super::super::explain_score(&r));
+            assert!(
+                r.verdict >= Verdict::Review,
+                "{src}: {}",
+                super::super::explain_score(&r)
+            );
             let counted = r.findings.iter().filter(|f| f.granted.is_none()).count();
             assert!(counted > 0, "{src}");
         }

@@ -4,8 +4,8 @@
 pub(crate) mod ast;
 pub(crate) mod decode;
 pub mod eval;
-pub mod granted;
 pub(crate) mod fold;
+pub mod granted;
 pub mod miner;
 pub(crate) mod obfuscation;
 pub(crate) mod rules;

@@ -366,9 +366,13 @@ impl AstScan<'_> {
             }
             _ if path.starts_with("module:fs.") || path.starts_with("Deno.") => {
                 if fs_read_method(path) {
-                    let at = arg0.and_then(|a| self.fold(a)).filter(|f| !f.hidden && !f.decoded);
+                    let at = arg0
+                        .and_then(|a| self.fold(a))
+                        .filter(|f| !f.hidden && !f.decoded);
                     let detail = match &at {
-                        Some(p) => format!("reads `{}`", crate::engine::text::truncate(&p.value, 60)),
+                        Some(p) => {
+                            format!("reads `{}`", crate::engine::text::truncate(&p.value, 60))
+                        }
                         None => "reads a computed path".to_string(),
                     };
                     self.add_sym(RuleId::FsAccess, c.span, &sym, detail);
@@ -411,7 +415,10 @@ impl AstScan<'_> {
     /// A constant `http(s)` URL as the request's target of the finding just added: what a
     /// network grant can be matched against. Anything computed stays unknown.
     fn set_url_target(&mut self, arg: Option<&Argument<'_>>) {
-        let Some(url) = arg.and_then(|a| a.as_expression()).and_then(|e| self.fold(e)) else {
+        let Some(url) = arg
+            .and_then(|a| a.as_expression())
+            .and_then(|e| self.fold(e))
+        else {
             return;
         };
         if url.hidden || url.decoded {
@@ -973,9 +980,28 @@ fn fs_write_method(path: &str) -> Option<&str> {
     let method = rest.rsplit('.').next().unwrap_or(rest);
     let base = method.strip_suffix("Sync").unwrap_or(method);
     const WRITES: [&str; 22] = [
-        "writeFile", "appendFile", "write", "writev", "mkdir", "mkdtemp", "rm", "rmdir",
-        "unlink", "rename", "copyFile", "cp", "symlink", "link", "chmod", "chown", "lchown",
-        "truncate", "ftruncate", "utimes", "createWriteStream", "open",
+        "writeFile",
+        "appendFile",
+        "write",
+        "writev",
+        "mkdir",
+        "mkdtemp",
+        "rm",
+        "rmdir",
+        "unlink",
+        "rename",
+        "copyFile",
+        "cp",
+        "symlink",
+        "link",
+        "chmod",
+        "chown",
+        "lchown",
+        "truncate",
+        "ftruncate",
+        "utimes",
+        "createWriteStream",
+        "open",
     ];
     WRITES.contains(&base).then_some(method)
 }
@@ -991,8 +1017,17 @@ fn fs_read_method(path: &str) -> bool {
     let method = rest.rsplit('.').next().unwrap_or(rest);
     let base = method.strip_suffix("Sync").unwrap_or(method);
     const READS: [&str; 11] = [
-        "readFile", "readdir", "stat", "lstat", "exists", "access", "readlink", "realpath",
-        "createReadStream", "opendir", "read",
+        "readFile",
+        "readdir",
+        "stat",
+        "lstat",
+        "exists",
+        "access",
+        "readlink",
+        "realpath",
+        "createReadStream",
+        "opendir",
+        "read",
     ];
     READS.contains(&base)
 }
