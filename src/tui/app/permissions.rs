@@ -178,7 +178,7 @@ impl App {
         };
         let perms = self.permissions();
         let gated = granted::apply_grants(plain, &perms, &|g| {
-            format!("{} ({})", g.flag(), self.grant_source(g))
+            format!("{g} ({})", self.grant_source(g))
         });
         let n = gated.findings.len();
         self.report = Some(gated);
@@ -236,7 +236,7 @@ impl App {
         rows.push(PermissionRow {
             kind: "deny-all",
             what: if self.grants.deny_all { "on" } else { "off" }.to_string(),
-            source: "ignores the manifest's grants and the default modules".to_string(),
+            source: "x toggles (on: only what you add)".to_string(),
             removable: None,
             deny_all: true,
         });

@@ -15,7 +15,7 @@ use ratatui::Frame;
 pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette, panel: &PermissionsPanel) {
     let rows = app.permission_rows();
     let w = 110.min(area.width.saturating_sub(4));
-    let h = (rows.len() as u16 + 9).min(area.height.saturating_sub(2));
+    let h = (rows.len() as u16 + 8).min(area.height.saturating_sub(2));
     let r = super::centered(area, w, h);
     let title = format!(" Permissions of {} — for the next run ", app.title);
     let inner = super::dialog(f, r, &title, p);
@@ -33,7 +33,12 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette, panel: &Permiss
     lines.push(Line::from(Span::styled(fit(&manifest, iw), p.dim)));
     // Rows: kind, what, source; the source column gets what is left.
     let kind_w = 9;
-    let what_w = (iw.saturating_sub(kind_w + 3) * 3 / 5).max(8);
+    let widest = rows
+        .iter()
+        .map(|r| super::width(&r.what))
+        .max()
+        .unwrap_or(8);
+    let what_w = widest.clamp(8, (iw.saturating_sub(kind_w + 3) * 3 / 5).max(8));
     let src_w = iw.saturating_sub(kind_w + what_w + 3);
     let list_rows = (inner.height as usize).saturating_sub(6).max(1);
     let top = panel.row.saturating_sub(list_rows.saturating_sub(1));
@@ -72,19 +77,26 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette, panel: &Permiss
                 Span::styled(prompt, p.accent),
                 Span::styled(visible, p.text),
             ]));
-            let check = match (&panel.error, t.trim().is_empty()) {
-                (Some(e), _) => Line::from(Span::styled(fit(&format!("✖ {e}"), iw), p.error)),
-                (None, true) => Line::from(Span::styled(
+            match (&panel.error, t.trim().is_empty()) {
+                (Some(e), _) => {
+                    for l in wrap(&format!("✖ {e}"), iw, 3) {
+                        lines.push(Line::from(Span::styled(l, p.error)));
+                    }
+                }
+                (None, true) => lines.push(Line::from(Span::styled(
                     fit("read DIR · net [https://]HOST[:PORT] · module NAME", iw),
                     p.dim,
-                )),
-                (None, false) => Line::from(Span::styled(fit("✔ Enter adds it", iw), p.ok)),
+                ))),
+                (None, false) => {
+                    lines.push(Line::from(Span::styled(fit("✔ Enter adds it", iw), p.ok)))
+                }
+            }
+            let hint = if iw >= 84 {
+                "Enter add · Esc back · the same checks as --allow-read/--allow-net/--allow-module"
+            } else {
+                "Enter add · Esc back · checked as the --allow-* flags"
             };
-            lines.push(check);
-            lines.push(Line::from(Span::styled(
-                fit("Enter add · Esc back · the same checks as --allow-read/--allow-net/--allow-module", iw),
-                p.accent,
-            )));
+            lines.push(Line::from(Span::styled(fit(hint, iw), p.accent)));
         }
         None => {
             for l in panel
