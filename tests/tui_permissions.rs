@@ -55,7 +55,7 @@ fn with_manifest(app: &mut App) {
     let origin = app.origin.clone();
     app.update(Action::ManifestLoaded {
         origin,
-        result: Some(Ok(manifest())),
+        result: Some(Ok(Box::new(manifest()))),
     });
 }
 

@@ -151,7 +151,7 @@ pub enum Action {
     /// The manifest beside a file: `None` when there is none.
     ManifestLoaded {
         origin: Origin,
-        result: Option<Result<crate::engine::policy::manifest::Manifest, String>>,
+        result: Option<Result<Box<crate::engine::policy::manifest::Manifest>, String>>,
     },
     /// The answer to [`Effect::ProposeGrant`].
     GrantProposed {

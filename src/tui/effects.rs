@@ -317,8 +317,8 @@ impl Driver {
             }
             Effect::LoadManifest { origin, path } => self.send_later(move || {
                 use crate::engine::policy::manifest::Manifest;
-                let result =
-                    Manifest::beside(&path).map(|m| Manifest::load(&m).map_err(|e| e.to_string()));
+                let result = Manifest::beside(&path)
+                    .map(|m| Manifest::load(&m).map(Box::new).map_err(|e| e.to_string()));
                 Action::ManifestLoaded { origin, result }
             }),
             Effect::ProposeGrant {

@@ -181,8 +181,10 @@ mod tests {
 
     #[test]
     fn a_fetch_is_covered_only_when_its_constant_host_is_granted() {
-        let mut p = Permissions::default();
-        p.network = NetGrant::parse_flag("https://api.example.com").expect("grant");
+        let p = Permissions {
+            network: NetGrant::parse_flag("https://api.example.com").expect("grant"),
+            ..Permissions::default()
+        };
         let ok = gate("fetch('https://api.example.com/v1/items');", &p);
         assert_eq!(ok.score, 0, "{ok:#?}");
         assert!(ok.findings[0].granted.is_some());

@@ -285,11 +285,7 @@ impl App {
                     panel.error = None;
                     return (Overlay::Permissions(panel), vec![]);
                 }
-                Action::PromptChar(c) => {
-                    if text.len() < MAX_ENTRY {
-                        text.push(c);
-                    }
-                }
+                Action::PromptChar(c) if text.len() < MAX_ENTRY => text.push(c),
                 Action::Paste(s) | Action::Insert(s) => {
                     let s: String = s.chars().filter(|c| !c.is_control()).collect();
                     if text.len() + s.len() <= MAX_ENTRY {
@@ -489,7 +485,7 @@ impl App {
     pub(super) fn on_manifest_loaded(
         &mut self,
         origin: Origin,
-        result: Option<Result<crate::engine::policy::manifest::Manifest, String>>,
+        result: Option<Result<Box<crate::engine::policy::manifest::Manifest>, String>>,
     ) -> Vec<Effect> {
         if origin != self.origin {
             return vec![];
@@ -497,7 +493,7 @@ impl App {
         if let Some(Err(e)) = &result {
             self.warn(format!("manifest ignored: {e}"));
         }
-        self.manifest = result;
+        self.manifest = result.map(|r| r.map(|m| *m));
         self.regate();
         vec![]
     }
