@@ -1,5 +1,5 @@
 // sample: Plugin: reads its config and data from a granted directory
-// run-options: --force --allow-read $TMP
+// run-options: --allow-read $TMP
 // needs: tempdir
 // fixture: config.json = {"title":"Weekly report","currency":"EUR","rates":{"EUR":1,"USD":1.1}}
 // fixture: data/orders.csv = id,amount,currency\n1,10,EUR\n2,20,USD\n3,5,EUR
@@ -12,8 +12,9 @@
 // The plugin's manifest (sandbench.toml beside it) or `--allow-read DIR` grants one
 // directory: `require('fs')` then reads beneath it, relative paths starting there. Nothing
 // outside it can be reached (see escape-fs-walk-out-of-root.js), and nothing can be written.
-// The scanner scores reaching `fs` from a plugin as `block` whatever is granted, so the run
-// takes --force.
+// The scanner scores reaching `fs` from a plugin as `block` (expect-verdict, no grants); the
+// run's gate honours the grant, so `require('fs')` and these reads are granted use and the
+// plugin runs without --force.
 const fs = require("fs");
 const config = JSON.parse(fs.readFileSync("config.json", "utf8"));
 const rows = fs.readFileSync("data/orders.csv", "utf8").trim().split("\n").slice(1);

@@ -9,9 +9,14 @@ mod common;
 use common::cli::{arg, json_lines, output, write, Out};
 use std::path::PathBuf;
 
-/// `sandbench run` with `--force`: the scanner scores reaching `fs` in a plugin as `block`
-/// whatever the run is granted (issue 12), and these tests are about the grants, not the gate.
+/// `sandbench run`: the scan gate honours the grants, so a granted plugin runs as it is.
 fn run(args: &[&str]) -> Out {
+    output(&[&["run"], args].concat(), None)
+}
+
+/// `sandbench run --force`: for plugins that reach what they were not granted (the gate
+/// blocks them; these runs show what the sandbox then refuses).
+fn run_forced(args: &[&str]) -> Out {
     output(&[&["run", "--force"], args].concat(), None)
 }
 
@@ -97,7 +102,7 @@ fn deny_all_ignores_the_manifest_and_flags_grant_only_what_they_name() {
     let l = Layout::new();
     l.manifest("[permissions.filesystem]\nread = [\"conf\"]\n");
     let plugin = l.path("p/plugin.js");
-    let out = run(&["--deny-all", arg(&plugin)]);
+    let out = run_forced(&["--deny-all", arg(&plugin)]);
     assert_eq!(out.code, Some(1), "{}", out.stdout);
     assert!(
         out.stdout.contains("Module 'fs' is not allowed in sandbox"),
@@ -124,7 +129,7 @@ fn deny_all_ignores_the_manifest_and_flags_grant_only_what_they_name() {
     );
     // Without a manifest, nothing is read unless a flag grants it…
     std::fs::remove_file(l.path("p/sandbench.toml")).expect("rm");
-    let out = run(&[arg(&plugin)]);
+    let out = run_forced(&[arg(&plugin)]);
     assert_eq!(out.code, Some(1), "{}", out.stdout);
     assert!(
         out.stdout.contains("Module 'fs' is not allowed"),
@@ -137,7 +142,13 @@ fn deny_all_ignores_the_manifest_and_flags_grant_only_what_they_name() {
         "p/walk.js",
         "let r; try { require('fs').readFileSync('../../outside/secret.txt', 'utf8'); } catch (e) { r = e.code; } r",
     );
-    let out = run(&["--allow-read", &c, "--json", arg(&l.path("p/walk.js"))]);
+    // (`..` out of the root is not covered by the grant: the gate blocks it unless forced.)
+    let walk_path = l.path("p/walk.js");
+    let walk = arg(&walk_path);
+    let gated = run(&["--allow-read", &c, "--json", walk]);
+    assert_eq!(gated.code, Some(1), "{}", gated.stdout);
+    assert_eq!(json_lines(&gated.stdout)[0]["outcome"], "blocked");
+    let out = run_forced(&["--allow-read", &c, "--json", walk]);
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert!(!out.stdout.contains("TOP SECRET"), "{}", out.stdout);
     let v = &json_lines(&out.stdout)[0];
@@ -225,4 +236,149 @@ fn bad_grants_and_manifests_are_usage_errors_that_say_what_and_where() {
         l.manifest(text);
         refused(&[p], says);
     }
+}
+
+/// The scan gate honours grants: a plugin granted a directory runs without `--force`, its
+/// `require('fs')` listed as granted use; the same grant does not let `child_process` through.
+#[test]
+fn the_gate_honours_grants_but_never_for_child_process() {
+    let l = Layout::new();
+    let c = conf(&l);
+    let plugin = l.path("p/plugin.js");
+    // Without the grant: blocked by the scanner, nothing run.
+    let out = run(&["--json", arg(&plugin)]);
+    assert_eq!(out.code, Some(1), "{}", out.stdout);
+    let v = &json_lines(&out.stdout)[0];
+    assert_eq!(
+        (v["outcome"].as_str(), v["verdict"].as_str()),
+        (Some("blocked"), Some("block")),
+        "{v}"
+    );
+    // Benign: granted, it runs; the findings are still listed, marked granted.
+    let out = run(&["--allow-read", &c, "--json", arg(&plugin)]);
+    assert_eq!(out.code, Some(0), "{}{}", out.stdout, out.stderr);
+    let v = &json_lines(&out.stdout)[0];
+    assert_eq!(
+        (v["outcome"].as_str(), v["verdict"].as_str()),
+        (Some("ok"), Some("allow")),
+        "{v}"
+    );
+    assert_eq!(v["value"], "demo:a/b");
+    let findings = v["findings"].as_array().expect("findings");
+    assert!(!findings.is_empty(), "{v}");
+    let by = format!("--allow-read {c}");
+    assert!(
+        findings
+            .iter()
+            .all(|f| f["granted"].as_str() == Some(by.as_str())),
+        "{v}"
+    );
+    assert_eq!(findings[0]["target"]["module"], "fs", "{v}");
+    // The human report says so.
+    let out = run(&["--allow-read", &c, arg(&plugin)]);
+    assert!(
+        out.stdout
+            .contains("scan     allow (score 0, 0 findings + 2 granted uses)"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains(&format!("granted fs-access — Loads the filesystem module or reads/writes files: loads `fs` (granted by {by})")), "{}", out.stdout);
+    // From the manifest: the report names it.
+    let m = l.manifest("[permissions.filesystem]\nread = [\"conf\"]\n");
+    let out = run(&["--json", arg(&plugin)]);
+    assert_eq!(out.code, Some(0), "{}", out.stdout);
+    let v = &json_lines(&out.stdout)[0];
+    let want = format!("manifest {} (read {c})", m.display());
+    assert_eq!(v["findings"][0]["granted"], want.as_str(), "{v}");
+    std::fs::remove_file(&m).expect("rm");
+    // Attack: the same grant, and child_process: blocked, child_process counted, nothing run.
+    let evil = write(
+        l.dir.path(),
+        "p/evil.js",
+        format!("{PLUGIN};\nrequire('child_process').execSync('touch /tmp/sandbench-pwned');\n"),
+    );
+    let out = run(&["--allow-read", &c, "--json", arg(&evil)]);
+    assert_eq!(out.code, Some(1), "{}", out.stdout);
+    let v = &json_lines(&out.stdout)[0];
+    assert_eq!(
+        (v["outcome"].as_str(), v["verdict"].as_str()),
+        (Some("blocked"), Some("block")),
+        "{v}"
+    );
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("granted use(s) left out")),
+        "{v}"
+    );
+    let cp = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["rule"] == "child-process")
+        .expect("child-process listed");
+    assert!(cp.get("granted").is_none(), "{v}");
+    assert_eq!(v["usage"]["fs_reads"], 0, "nothing ran: {v}");
+    // A write is never granted either.
+    let writer = write(
+        l.dir.path(),
+        "p/writer.js",
+        "require('fs').writeFileSync('conf/config.json', 'x');",
+    );
+    let out = run(&["--allow-read", &c, "--json", arg(&writer)]);
+    let v = &json_lines(&out.stdout)[0];
+    assert_eq!(v["outcome"], "blocked", "{v}");
+    assert_eq!(
+        std::fs::read_to_string(l.path("p/conf/config.json")).expect("read"),
+        r#"{"name":"demo"}"#
+    );
+}
+
+/// `scan` honours the same grants: a granted finding is `note` in SARIF, the verdict allow.
+#[test]
+fn scan_marks_granted_use_in_text_json_and_sarif() {
+    let l = Layout::new();
+    let c = conf(&l);
+    let plugin = l.path("p/plugin.js");
+    let plain = output(&["scan", "--format", "json", arg(&plugin)], None);
+    assert_eq!(plain.code, Some(1), "{}", plain.stdout);
+    let out = output(
+        &["scan", "--format", "json", "--allow-read", &c, arg(&plugin)],
+        None,
+    );
+    assert_eq!(out.code, Some(0), "{}{}", out.stdout, out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    assert_eq!(v["summary"]["allow"], 1, "{v}");
+    let out = output(
+        &[
+            "scan",
+            "--format",
+            "sarif",
+            "--allow-read",
+            &c,
+            arg(&plugin),
+        ],
+        None,
+    );
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("sarif");
+    let results = v["runs"][0]["results"].as_array().expect("results");
+    assert!(!results.is_empty());
+    for r in results {
+        assert_eq!(r["level"], "note", "{r}");
+        assert!(
+            r["message"]["text"]
+                .as_str()
+                .is_some_and(|t| t.contains("Granted use")),
+            "{r}"
+        );
+    }
+    let out = output(&["scan", "--allow-read", &c, arg(&plugin)], None);
+    assert!(
+        out.stdout
+            .contains(&format!("[granted by --allow-read {c}]")),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("ALLOW score 0"), "{}", out.stdout);
 }

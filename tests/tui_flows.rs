@@ -483,3 +483,135 @@ fn every_theme_warning_is_shown_whole_in_the_messages_view() {
     assert!(screen.contains("first-broken.toml"), "{screen}");
     assert!(screen.contains("second-broken.toml"), "{screen}");
 }
+
+#[path = "common/http.rs"]
+mod http;
+
+/// The fs-plugin sample's code (without its header), in a plugin directory beside its config.
+fn fs_plugin(dir: &Path) -> (PathBuf, PathBuf) {
+    let s = sandbench::samples::find("plugin-config-from-granted-dir").expect("sample");
+    let code: String = s
+        .source
+        .lines()
+        .skip_while(|l| l.starts_with("//"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let plugin = dir.join("plugin");
+    std::fs::create_dir_all(plugin.join("data")).expect("mkdir");
+    write(
+        &plugin,
+        "config.json",
+        r#"{"title":"Weekly report","currency":"EUR","rates":{"EUR":1,"USD":1.1}}"#,
+    );
+    write(
+        &plugin,
+        "data/orders.csv",
+        "id,amount,currency\n1,10,EUR\n2,20,USD\n3,5,EUR",
+    );
+    let file = write(&plugin, "plugin.js", &code);
+    let real = std::fs::canonicalize(&plugin).expect("canonical");
+    (file, real)
+}
+
+/// Issue 11 point 4: a Blocked `require('fs')` offers "grant this" (the plugin's directory),
+/// the next run reads its config, the grant is saved with the file's settings (there after a
+/// restart) and removing it in the Permissions panel blocks the plugin again.
+#[test]
+fn grant_this_lets_the_next_run_read_and_survives_a_restart_until_removed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (file, plugin_dir) = fs_plugin(dir.path());
+    let shown = plugin_dir.display().to_string();
+    {
+        let s = Session::workbench(120, 40, dir.path(), &[&file]);
+        s.wait_text("plugin.js");
+        // Nothing granted: the gate blocks; run it anyway to see what the sandbox refuses.
+        s.keys(&["F5"]);
+        s.wait_text("verdict is BLOCK");
+        s.keys(&["y"]);
+        s.wait_text("run finished: error");
+        // The Blocked tab, in the results pane (F6 twice: threats, then results).
+        s.keys(&["F6", "F6", "Right"]);
+        s.settled(&["Module 'fs' is not allowed in sandbox", "g grant this"]);
+        s.keys(&["g"]);
+        let screen = s.settled(&["Grant this?"]);
+        assert!(screen.contains(&format!("Grant read {shown}")), "{screen}");
+        assert!(screen.contains("for the next run"), "{screen}");
+        s.keys(&["y"]);
+        s.wait_text("granted for the next run");
+        // The next run: no question (granted use), the reads succeed, nothing blocked.
+        s.keys(&["F5"]);
+        let screen = s.settled(&["run finished: ok"]);
+        assert!(screen.contains("Weekly report"), "{screen}");
+        assert!(screen.contains("33.18 EUR"), "{screen}");
+        assert!(screen.contains("0 blocked"), "{screen}");
+        assert!(!screen.contains("Blocked 1"), "{screen}");
+        assert!(
+            screen.contains("granted"),
+            "the scan pane marks granted use: {screen}"
+        );
+        s.keys(&["C-q"]);
+        s.wait_for("the workbench to exit", |_| {
+            s.display("#{pane_dead}") == "1"
+        });
+    }
+    // A restart on the same file: the grant was saved with its settings.
+    let s = Session::workbench(120, 40, dir.path(), &[&file]);
+    s.wait_text("plugin.js");
+    s.keys(&["F9"]);
+    let screen = s.settled(&["Permissions of plugin.js"]);
+    assert!(screen.contains(&shown), "{screen}");
+    assert!(screen.contains("workbench settings"), "{screen}");
+    // Removed in the panel: the next run is blocked again.
+    s.keys(&["d"]);
+    s.wait_text("removed read");
+    s.esc();
+    s.keys(&["F5"]);
+    s.wait_text("verdict is BLOCK");
+    s.keys(&["y"]);
+    s.wait_text("run finished: error");
+    s.keys(&["F6", "F6", "Right"]);
+    s.settled(&["Module 'fs' is not allowed in sandbox"]);
+}
+
+/// The network twin: a run granted no host has no `fetch`, so its refusal names no URL and
+/// "grant this" says why; the host is granted in the Permissions panel (the same words as
+/// `--allow-net`) and the next run reaches the loopback server the test started.
+#[test]
+fn a_host_added_in_the_permissions_panel_lets_the_next_fetch_through() {
+    let server = http::Server::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let code = format!(
+        "async function main() {{\n  const res = await fetch({:?});\n  const body = await res.json();\n  return {{ status: res.status, items: body.items.length }};\n}}\nmain();\n",
+        server.url("/json")
+    );
+    let file = write(dir.path(), "api.js", &code);
+    let s = Session::workbench(120, 40, dir.path(), &[&file]);
+    s.wait_text("api.js");
+    s.keys(&["F5"]);
+    s.wait_text("run finished: error");
+    s.keys(&["F6", "F6", "Right"]);
+    s.settled(&["fetch is not available in sandbox"]);
+    s.keys(&["g"]);
+    s.wait_text("nothing to grant: no host to grant");
+    assert!(server.requests().is_empty(), "nothing reached the server");
+    s.keys(&["F9"]);
+    s.settled(&["Permissions of api.js"]);
+    s.keys(&["a"]);
+    s.literal(&format!("net http://{}/x", server.host()));
+    s.wait_text("is not a host pattern");
+    for _ in 0.."/x".len() {
+        s.keys(&["BSpace"]);
+    }
+    s.wait_text("Enter adds it");
+    s.keys(&["Enter"]);
+    let screen = s.settled(&["workbench settings"]);
+    assert!(
+        screen.contains(&format!("http://{}", server.host())),
+        "{screen}"
+    );
+    s.esc();
+    s.keys(&["F5"]);
+    let screen = s.settled(&["run finished: ok"]);
+    assert!(screen.contains("status: 200"), "{screen}");
+    assert_eq!(server.requests(), ["GET /json"]);
+}

@@ -20,7 +20,7 @@ use crate::engine::exec::{
     self, CancelToken, ConsoleLevel, ExecOutcome, ExecRequest, Executor, JsError, Outcome,
 };
 use crate::engine::policy::{Limits, Permissions, Profile, MAX_CODE_BYTES, WALL_TIMEOUT_FACTOR};
-use crate::engine::scan::{self, Finding, Report, Verdict};
+use crate::engine::scan::{self, granted, Finding, Report, Verdict};
 use crate::engine::text::{escape, truncate};
 use crate::files::read_source;
 use anstyle::Style;
@@ -342,7 +342,9 @@ pub fn main(args: RunArgs) -> u8 {
     let mut out = stdout.lock();
     let mut code = super::EXIT_OK;
     for (job, (req, grants)) in jobs.iter().zip(&requests) {
-        let (report, cache_hit) = scan::global().scan_traced(&req.code);
+        let (plain, cache_hit) = scan::global().scan_traced(&req.code);
+        // The gate honours the run's grants: what they cover is granted use, not a threat.
+        let report = granted::apply_grants(&plain, &req.permissions, &|g| grants.describe(g));
         let state = trust.check(job.path.as_deref(), &job.code);
         let (outcome, forced) = match trust.refuse(&state, executor.as_ref(), req) {
             Some(refused) => (refused, false),
@@ -388,13 +390,14 @@ pub fn main(args: RunArgs) -> u8 {
     code
 }
 
-/// Scans, then runs unless the verdict is `block` and `force` is off.
+/// Scans, then runs unless the verdict is `block` and `force` is off. The scan honours the
+/// request's grants (each granted use is marked with the flag that grants it).
 pub fn run_one(
     executor: &dyn Executor,
     req: &ExecRequest,
     force: bool,
 ) -> (ExecOutcome, Report, bool) {
-    let report = scan::scan(&req.code);
+    let report = granted::apply_grants(&scan::scan(&req.code), &req.permissions, &|g| g.flag());
     let (outcome, forced) = gate(executor, req, &report, force);
     (outcome, report, forced)
 }
@@ -409,10 +412,14 @@ pub fn gate(
 ) -> (ExecOutcome, bool) {
     let blocked = report.verdict == Verdict::Block;
     if blocked && !force {
+        let granted = match granted::granted_count(report) {
+            0 => String::new(),
+            n => format!(", with {n} granted use(s) left out"),
+        };
         let error = JsError {
             name: "ScanBlocked".to_string(),
             message: format!(
-                "not run: the scanner's verdict is block (score {}); use --force to run it in the sandbox anyway",
+                "not run: the scanner's verdict is block (score {}{granted}); use --force to run it in the sandbox anyway",
                 report.score
             ),
             stack: String::new(),
@@ -708,14 +715,21 @@ pub fn human_report(
         Verdict::Review => YELLOW,
         Verdict::Block => RED,
     };
+    let granted = granted::granted_count(report);
+    let counted = report.findings.len() - granted;
     let _ = writeln!(
         r,
-        "  {}{} (score {}, {} finding{}){}",
+        "  {}{} (score {}, {} finding{}{}){}",
         s.label("scan"),
         s.paint(verdict_color, report.verdict.as_str()),
         report.score,
-        report.findings.len(),
-        if report.findings.len() == 1 { "" } else { "s" },
+        counted,
+        if counted == 1 { "" } else { "s" },
+        match granted {
+            0 => String::new(),
+            1 => " + 1 granted use".to_string(),
+            n => format!(" + {n} granted uses"),
+        },
         if forced {
             ", run anyway with --force"
         } else {
@@ -723,13 +737,21 @@ pub fn human_report(
         }
     );
     for f in report.findings.iter().take(HUMAN_MAX_FINDINGS) {
+        let category = match &f.granted {
+            Some(_) => s.paint(GREEN, "granted"),
+            None => s.paint(YELLOW, f.category.as_str()),
+        };
+        let by = match &f.granted {
+            Some(by) => format!(" (granted by {})", safe(by, 300)),
+            None => String::new(),
+        };
         let _ = writeln!(
             r,
-            "  {}{}:{} {} {} — {}",
+            "  {}{}:{} {} {} — {}{by}",
             s.label(""),
             f.line,
             f.column,
-            s.paint(YELLOW, f.category.as_str()),
+            category,
             f.rule.as_str(),
             safe(&f.message, HUMAN_MAX_CHARS)
         );
@@ -857,6 +879,8 @@ mod tests {
             snippet: "this.constructor.constructor".into(),
             folded: None,
             evidence: vec![scan::Evidence::ConstructorChain],
+            target: None,
+            granted: None,
         });
         r
     }

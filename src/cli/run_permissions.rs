@@ -5,8 +5,10 @@
 //! grants and the default modules (its limits still apply: they only restrict). Nothing is
 //! granted that neither names.
 
-use crate::engine::policy::manifest::{permissions_for, LimitOverrides, Manifest, Overrides};
-use crate::engine::policy::{Limits, NetGrant, Permissions};
+use crate::engine::policy::manifest::{
+    permissions_for, source_of, GrantSource, LimitOverrides, Manifest, Overrides,
+};
+use crate::engine::policy::{Grant, Limits, NetGrant, Permissions};
 use clap::Args;
 use std::path::{Path, PathBuf};
 
@@ -45,9 +47,29 @@ pub struct FileGrants {
     pub permissions: Permissions,
     pub limits: LimitOverrides,
     pub manifest: Option<PathBuf>,
+    /// The flags and the manifest, to say where each grant came from.
+    overrides: Overrides,
+    loaded: Option<Manifest>,
+}
+
+impl FileGrants {
+    /// Where `g` came from, as the report says it: `--allow-read /srv/conf`, `manifest
+    /// ./sandbench.toml`, `default`.
+    pub fn describe(&self, g: &Grant) -> String {
+        match source_of(g, self.loaded.as_ref(), &self.overrides) {
+            GrantSource::Overrides => g.flag(),
+            GrantSource::Manifest(p) => format!("manifest {} ({g})", p.display()),
+            GrantSource::Default => format!("default ({g})"),
+        }
+    }
 }
 
 impl Grants {
+    /// The grants the flags name (and whether `--deny-all` was given).
+    pub fn overrides(&self) -> &Overrides {
+        &self.overrides
+    }
+
     /// Checks the flags (directories must exist; hosts and modules must be grantable) and
     /// loads `--manifest`. The error is one line for the user.
     pub fn from_args(args: &PermissionArgs) -> Result<Grants, String> {
@@ -107,6 +129,8 @@ impl Grants {
             permissions,
             limits: manifest.map(|m| m.limits).unwrap_or_default(),
             manifest: manifest.map(|m| m.path.clone()),
+            overrides: self.overrides.clone(),
+            loaded: manifest.cloned(),
         })
     }
 }

@@ -1,7 +1,8 @@
 //! `sandbench scan`: scan scripts for threats. Text (colour on a terminal), JSON or SARIF
 //! 2.1.0; exit 1 when a file reaches the fail-on verdict, 2 for usage and file errors.
 
-use crate::engine::scan::{self, rules, Finding, Report, ScanContext, Verdict};
+use super::run_permissions::FileGrants;
+use crate::engine::scan::{self, granted, rules, Finding, Report, ScanContext, Verdict};
 use crate::engine::text::escape;
 use clap::{Args, ValueEnum};
 use serde_json::{json, Value};
@@ -65,6 +66,10 @@ pub struct ScanArgs {
     /// Files and directories to scan (`-` reads standard input).
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
+    /// The grants a run would have (`sandbench.toml` beside each file, or these flags, as
+    /// for `run`): a finding they cover is listed as granted use and not scored.
+    #[command(flatten)]
+    pub permissions: super::run_permissions::PermissionArgs,
 }
 
 /// One scanned file or the error that stopped it.
@@ -313,14 +318,43 @@ pub(crate) fn main(args: ScanArgs) -> u8 {
         }
     }
     let context = ScanContext::from(args.context);
+    let grants = match super::run_permissions::Grants::from_args(&args.permissions) {
+        Ok(g) => g,
+        Err(e) => return super::usage_error(e),
+    };
     let scanned = scan_files(&files, context);
-    let mut ok: Vec<(&str, &Report)> = Vec::new();
-    for s in &scanned {
-        match &s.result {
-            Ok(r) => ok.push((s.path.as_str(), r)),
-            Err(e) => errors.push(e.clone()),
+    // The gate's rule, as `run` applies it: what the file's grants cover is granted use.
+    // Manifests are looked up once per directory.
+    let mut per_dir: std::collections::HashMap<PathBuf, Result<FileGrants, String>> =
+        std::collections::HashMap::new();
+    let mut gated: Vec<(&str, Report)> = Vec::new();
+    for (s, file) in scanned.iter().zip(&files) {
+        let report = match &s.result {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(e.clone());
+                continue;
+            }
+        };
+        let stdin = file.as_os_str() == "-";
+        let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
+        let g = if stdin {
+            grants.for_file(None)
+        } else {
+            per_dir
+                .entry(dir)
+                .or_insert_with(|| grants.for_file(Some(file)))
+                .clone()
+        };
+        match g {
+            Ok(g) => gated.push((
+                s.path.as_str(),
+                granted::apply_grants(report, &g.permissions, &|x| g.describe(x)),
+            )),
+            Err(e) => errors.push(format!("{}: {e}", s.path)),
         }
     }
+    let ok: Vec<(&str, &Report)> = gated.iter().map(|(p, r)| (*p, r)).collect();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let written = match args.format {
@@ -403,6 +437,10 @@ pub(crate) fn to_json(files: &[(&str, &Report)], errors: &[String], context: Sca
 
 fn sarif_level(f: &Finding) -> &'static str {
     use crate::engine::scan::Severity;
+    if f.granted.is_some() {
+        // Granted use: shown, never a problem to fix.
+        return "note";
+    }
     match f.severity {
         Severity::Critical | Severity::High => "error",
         Severity::Medium => "warning",
@@ -519,11 +557,14 @@ pub(crate) fn to_sarif(files: &[(&str, &Report)], context: ScanContext) -> Value
             let loc = artifact_location(path, root.as_deref());
             r.findings.iter().map(move |f| {
                 let rule = f.rule.rule();
-                let message = if f.message.ends_with('.') {
+                let mut message = if f.message.ends_with('.') {
                     f.message.clone()
                 } else {
                     format!("{}.", f.message)
                 };
+                if let Some(by) = &f.granted {
+                    message.push_str(&format!(" Granted use (by {by}): not scored."));
+                }
                 json!({
                     "ruleId": rule.sarif_id,
                     "ruleIndex": f.rule as usize,
@@ -547,6 +588,7 @@ pub(crate) fn to_sarif(files: &[(&str, &Report)], context: ScanContext) -> Value
                         "category": f.category,
                         "context": r.context,
                         "evidence": f.evidence,
+                        "granted": f.granted,
                     },
                 })
             })
@@ -600,8 +642,12 @@ pub(crate) fn to_text(files: &[(&str, &Report)], errors: &[String], colour: bool
                 40..80 => YELLOW,
                 _ => DIM,
             };
+            let (sev, granted) = match &f.granted {
+                Some(by) => (DIM, format!("  [granted by {}]", escape(by, false))),
+                None => (sev, String::new()),
+            };
             s.push_str(&format!(
-                "  {}:{}  {} {}  {}\n",
+                "  {}:{}  {} {}  {}{granted}\n",
                 f.line,
                 f.column,
                 paint(sev, &format!("{:>3}", f.score)),

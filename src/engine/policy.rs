@@ -516,41 +516,121 @@ impl Permissions {
         }
     }
 
-    /// The grant a refused attempt asks for: these permissions plus what would have let it
-    /// through, or `None` when no grant can (an escape through a symlink, a module that is
-    /// never granted, a relative path) or it is already granted. For the workbench's
-    /// "grant this", which edits the grant of the next run, never the current one.
+    /// The grant that would have let a refused attempt through (for the workbench's "grant
+    /// this", which edits the grant of the next run, never the current one), or why there is
+    /// none. See [`Permissions::grant_for_in`].
+    pub fn grant_for(&self, b: &BlockedAttempt) -> Result<Grant, NoGrant> {
+        self.grant_for_in(b, None)
+    }
+
+    /// [`Permissions::grant_for`], knowing the directory the plugin lives in (`plugin_dir`):
+    /// a refused `require('fs')` names no path, so the only directory it can propose is that
+    /// one (the one a plugin's relative reads start from once granted).
     ///
-    /// A refused path grants the directory that holds it; a refused URL its host, protocol
-    /// and port; a refused module its name.
-    pub fn grant_for(&self, b: &BlockedAttempt) -> Option<Permissions> {
-        let mut next = self.clone();
-        match b.category {
-            Category::Filesystem if b.capability.starts_with('/') => {
-                let dir = grant::parent_dir(&b.capability)?;
-                if self.filesystem.read.iter().any(|r| dir.starts_with(r)) {
-                    return None;
-                }
-                next.add_read(dir);
+    /// - a refused `require`/`import` of a pure module: its name;
+    /// - a refused `fetch`: the URL's host, protocol and port (as the broker checks them);
+    /// - a refused read of an absolute path: the directory holding it, only if that is an
+    ///   existing, canonical directory that is safe to hand a plugin ([`safe_read_dir`]);
+    /// - never anything for writes, `child_process`, `eval`, `process`, constructor chains or
+    ///   any other category: no grant exists for them.
+    pub fn grant_for_in(
+        &self,
+        b: &BlockedAttempt,
+        plugin_dir: Option<&Path>,
+    ) -> Result<Grant, NoGrant> {
+        let what = crate::engine::text::truncate(&b.capability, 120).into_owned();
+        // A refused require/import carries the engine's exact message (README: "Module 'x'
+        // is not allowed in sandbox"); its category is the module's, so fs is Filesystem.
+        let module_refusal =
+            b.message == format!("Module '{}' is not allowed in sandbox", b.capability);
+        let grant = if module_refusal {
+            let root = module_root(&b.capability);
+            if root == "fs" {
+                let Some(dir) = plugin_dir else {
+                    return Err(NoGrant(format!(
+                        "require('{what}') names no directory: save the plugin to a file, or add a directory in the Permissions panel"
+                    )));
+                };
+                Grant::Read(safe_read_dir(dir)?)
+            } else {
+                check_module_name(root).map_err(|e| NoGrant(e.to_string()))?;
+                Grant::Module(root.to_string())
             }
-            Category::Network if b.capability.contains("://") => {
-                let g = NetGrant::for_url(&b.capability)?;
-                if self.network.iter().any(|n| n.covers(&g)) {
-                    return None;
+        } else {
+            match b.category {
+                Category::Filesystem if b.capability.starts_with("fs.") => {
+                    return Err(NoGrant(format!(
+                        "{what} writes: this version of sandbench grants reads only"
+                    )))
                 }
-                next.add_net(g);
-            }
-            _ => {
-                let root = module_root(&b.capability);
-                if !PURE_MODULES.contains(&root) || self.allows_module(root) {
-                    return None;
+                Category::Filesystem if b.capability.starts_with('/') => {
+                    let Some(dir) = grant::parent_dir(&b.capability) else {
+                        return Err(NoGrant(format!(
+                            "no safe grant for {what}: a top-level path, or one that climbs with '..'"
+                        )));
+                    };
+                    let dir = safe_read_dir(&dir)
+                        .map_err(|e| NoGrant(format!("no safe grant for {what}: {}", e.0)))?;
+                    Grant::Read(dir)
                 }
-                next.add_module(root);
+                Category::Filesystem => {
+                    return Err(NoGrant(format!(
+                        "no grant can allow {what}: a relative path is read beneath the granted directory, and was refused there ({})",
+                        crate::engine::text::truncate(&b.message, 120)
+                    )))
+                }
+                Category::Network => {
+                    let g = b
+                        .capability
+                        .contains("://")
+                        .then(|| NetGrant::for_url(&b.capability))
+                        .flatten();
+                    let Some(g) = g else {
+                        return Err(NoGrant(format!(
+                            "no host to grant: {what} names no http(s) URL (a run granted no host has no fetch to say where it would go; add a host in the Permissions panel)"
+                        )));
+                    };
+                    Grant::Net(g)
+                }
+                other => {
+                    return Err(NoGrant(format!(
+                        "{what} ({other}) is never granted: it would hand the script the host"
+                    )))
+                }
             }
+        };
+        if self.has(&grant) {
+            return Err(NoGrant(format!(
+                "{grant} is already granted: {what} was refused for another reason ({})",
+                crate::engine::text::truncate(&b.message, 120)
+            )));
         }
-        next.validate().ok()?;
-        next.check_paths().ok()?;
-        Some(next)
+        let mut next = self.clone();
+        grant.add_to(&mut next);
+        next.validate().map_err(|e| NoGrant(e.to_string()))?;
+        Ok(grant)
+    }
+
+    /// Whether `g` is already granted (a directory beneath a granted one counts).
+    pub fn has(&self, g: &Grant) -> bool {
+        match g {
+            Grant::Read(dir) => self.filesystem.read.iter().any(|r| dir.starts_with(r)),
+            Grant::Net(n) => self.network.iter().any(|h| h.covers(n)),
+            Grant::Module(m) => self.allows_module(m),
+        }
+    }
+
+    /// Every grant of these permissions, one by one (directories, hosts, then modules).
+    pub fn grants(&self) -> Vec<Grant> {
+        let mut out: Vec<Grant> = self
+            .filesystem
+            .read
+            .iter()
+            .map(|d| Grant::Read(d.clone()))
+            .collect();
+        out.extend(self.network.iter().map(|n| Grant::Net(n.clone())));
+        out.extend(self.modules.iter().map(|m| Grant::Module(m.clone())));
+        out
     }
 
     /// One short line per kind of grant, for reports (`read …`, `net …`, `modules …`).
@@ -580,6 +660,153 @@ impl Permissions {
         out.push(modules);
         out
     }
+}
+
+/// One grant: what "grant this" proposes and what the scan gate says covered a finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Grant {
+    /// `filesystem.read`: a directory (absolute).
+    Read(PathBuf),
+    /// `network`: one host, protocol and port.
+    Net(NetGrant),
+    /// `modules`: one pure module, by its root name.
+    Module(String),
+}
+
+impl Grant {
+    /// Adds this grant to `p` (no duplicate).
+    pub fn add_to(&self, p: &mut Permissions) {
+        match self {
+            Grant::Read(d) => p.add_read(d.clone()),
+            Grant::Net(n) => p.add_net(n.clone()),
+            Grant::Module(m) => p.add_module(m),
+        }
+    }
+
+    /// Removes exactly this grant from `p` (a host compared as a pattern).
+    pub fn remove_from(&self, p: &mut Permissions) {
+        match self {
+            Grant::Read(d) => p.filesystem.read.retain(|r| r != d),
+            Grant::Net(n) => p.network.retain(|h| !h.same_as(n)),
+            Grant::Module(m) => p.modules.retain(|x| module_root(x) != module_root(m)),
+        }
+    }
+
+    /// The `run` flag that grants it: `--allow-read DIR`, `--allow-net URL`, `--allow-module`.
+    pub fn flag(&self) -> String {
+        match self {
+            Grant::Read(d) => format!("--allow-read {}", d.display()),
+            Grant::Net(n) => format!("--allow-net {n}"),
+            Grant::Module(m) => format!("--allow-module {m}"),
+        }
+    }
+}
+
+impl std::fmt::Display for Grant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Grant::Read(d) => write!(f, "read {}", d.display()),
+            Grant::Net(n) => write!(f, "net {n}"),
+            Grant::Module(m) => write!(f, "module {m}"),
+        }
+    }
+}
+
+/// Why "grant this" has nothing to propose: one line for the user.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct NoGrant(pub String);
+
+/// Names that mark a secret: a directory holding one (or named one) is never proposed.
+const SECRET_NAMES: [&str; 15] = [
+    ".ssh",
+    ".aws",
+    ".gnupg",
+    ".env",
+    ".netrc",
+    ".npmrc",
+    ".pypirc",
+    ".git-credentials",
+    ".docker",
+    ".kube",
+    ".azure",
+    ".password-store",
+    ".pgpass",
+    "id_rsa",
+    "id_ed25519",
+];
+
+/// System trees never proposed for reading (the kernel's views, devices, host configuration).
+const SYSTEM_DIRS: [&str; 8] = [
+    "/proc", "/sys", "/dev", "/etc", "/boot", "/root", "/run", "/var/run",
+];
+
+fn secret_name(name: &str) -> bool {
+    SECRET_NAMES.contains(&name) || name.starts_with(".env.")
+}
+
+/// Most entries of a directory looked at for secrets before giving up (and refusing).
+const MAX_SECRET_SCAN: usize = 10_000;
+
+/// `dir` if it is safe to propose for reading: an existing directory that is its own
+/// canonical path (no symlink on the way), not `/` nor a top-level directory, not the home
+/// directory or one holding it, not under `/proc`, `/sys`, `/dev`, `/etc`…, with no
+/// secret-looking component (`.ssh`, `.aws`, `.gnupg`, `.env`…) and no secret-looking entry.
+pub fn safe_read_dir(dir: &Path) -> Result<PathBuf, NoGrant> {
+    let shown = dir.display().to_string();
+    let no = |why: &str| Err(NoGrant(format!("{shown} {why}")));
+    if !dir.is_absolute() {
+        return no("is not an absolute path");
+    }
+    // Lexically first (`/proc/self` is a link), then again on the real path.
+    if SYSTEM_DIRS.iter().any(|s| dir.starts_with(s)) {
+        return no("is a system directory");
+    }
+    let canon = match std::fs::canonicalize(dir) {
+        Ok(c) => c,
+        Err(_) => return no("does not exist"),
+    };
+    if canon != dir {
+        return Err(NoGrant(format!(
+            "{shown} is reached through a symbolic link (it is {})",
+            canon.display()
+        )));
+    }
+    if !canon.is_dir() {
+        return no("is not a directory");
+    }
+    if canon.components().count() <= 2 {
+        return no("is the root or a top-level directory: too wide to grant");
+    }
+    if SYSTEM_DIRS.iter().any(|s| canon.starts_with(s)) {
+        return no("is a system directory");
+    }
+    if let Some(home) = std::env::var_os("HOME").map(PathBuf::from) {
+        if home.starts_with(&canon) {
+            return no("is the home directory or holds it");
+        }
+    }
+    for c in canon.components() {
+        if let std::path::Component::Normal(n) = c {
+            if n.to_str().is_some_and(secret_name) {
+                return no("is inside a secret-looking directory");
+            }
+        }
+    }
+    let entries = std::fs::read_dir(&canon).map_err(|e| NoGrant(format!("{shown}: {e}")))?;
+    for (i, e) in entries.enumerate() {
+        if i >= MAX_SECRET_SCAN {
+            return no("holds too many entries to check for secrets");
+        }
+        let e = e.map_err(|e| NoGrant(format!("{shown}: {e}")))?;
+        if let Some(name) = e.file_name().to_str().filter(|n| secret_name(n)) {
+            return Err(NoGrant(format!(
+                "{shown} holds {name}, which looks like a secret"
+            )));
+        }
+    }
+    Ok(canon)
 }
 
 /// The checks of one granted directory that need no disk access.
@@ -739,56 +966,216 @@ mod tests {
             .contains("not a directory"));
     }
 
-    #[test]
-    fn a_blocked_attempt_proposes_the_grant_it_asks_for() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let file = dir.path().join("config.json");
-        let blocked = |category, capability: &str| BlockedAttempt {
+    fn blocked(category: Category, capability: &str, message: &str) -> BlockedAttempt {
+        BlockedAttempt {
             capability: capability.to_string(),
             category,
-            message: String::new(),
+            message: message.to_string(),
             line: Some(1),
             column: Some(1),
             count: 1,
-        };
+        }
+    }
+
+    fn module_refused(name: &str) -> BlockedAttempt {
+        let category = crate::engine::exec::host::module_category(name);
+        blocked(
+            category,
+            name,
+            &format!("Module '{name}' is not allowed in sandbox"),
+        )
+    }
+
+    fn plugin_dir() -> tempfile::TempDir {
+        // Beneath the working directory's target/, never /tmp's top level: a canonical,
+        // ordinary directory as a plugin's would be.
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("config.json"), "{}").expect("write");
+        dir
+    }
+
+    #[test]
+    fn a_refused_read_proposes_its_directory_only_when_that_is_safe() {
+        let dir = plugin_dir();
+        let real = std::fs::canonicalize(dir.path()).expect("canon");
+        let file = real.join("config.json").display().to_string();
+        let p = Permissions::default();
+        // Benign: a plugin's own directory.
+        let g = p
+            .grant_for(&blocked(Category::Filesystem, &file, "ERR_ACCESS_DENIED"))
+            .expect("a directory grant");
+        assert_eq!(g, Grant::Read(real.clone()));
+        assert_eq!(g.flag(), format!("--allow-read {}", real.display()));
+        let mut granted = p.clone();
+        g.add_to(&mut granted);
+        assert!(granted
+            .grant_for(&blocked(Category::Filesystem, &file, "hard link"))
+            .expect_err("already")
+            .0
+            .contains("already granted"));
+        // Attacks: system files, the kernel's views, secrets, the root, relative escapes.
+        for (path, why) in [
+            ("/etc/passwd", "no safe grant for /etc/passwd"),
+            ("/proc/self/environ", "system directory"),
+            ("/sys/kernel/x", "system directory"),
+            ("/dev/null", "system directory"),
+            ("/usr/x", "top-level"),
+            ("/passwd", "top-level"),
+            ("/a/../etc/passwd", "'..'"),
+            ("/nope/x/y", "does not exist"),
+            ("../etc/passwd", "relative path"),
+        ] {
+            let e = p
+                .grant_for(&blocked(Category::Filesystem, path, "ERR_ACCESS_DENIED"))
+                .expect_err(path);
+            assert!(e.0.contains(why), "{path}: {e}");
+        }
+        // A directory holding a secret, or inside one, is never proposed.
+        let secret = plugin_dir();
+        let sreal = std::fs::canonicalize(secret.path()).expect("canon");
+        std::fs::write(sreal.join(".env"), "TOKEN=x").expect("write");
+        let e = p
+            .grant_for(&blocked(
+                Category::Filesystem,
+                &sreal.join("config.json").display().to_string(),
+                "",
+            ))
+            .expect_err(".env beside it");
+        assert!(e.0.contains(".env"), "{e}");
+        std::fs::create_dir(sreal.join(".ssh")).expect("mkdir");
+        std::fs::write(sreal.join(".ssh/known"), "x").expect("write");
+        let e = p
+            .grant_for(&blocked(
+                Category::Filesystem,
+                &sreal.join(".ssh/known").display().to_string(),
+                "",
+            ))
+            .expect_err("inside .ssh");
+        assert!(e.0.contains("secret"), "{e}");
+        // The home directory itself (and what holds it).
+        if let Some(home) = std::env::var_os("HOME").map(PathBuf::from) {
+            if let Ok(h) = std::fs::canonicalize(&home) {
+                let e = safe_read_dir(&h).expect_err("home");
+                assert!(
+                    e.0.contains("home")
+                        || e.0.contains("top-level")
+                        || e.0.contains("secret")
+                        || e.0.contains("system"),
+                    "{e}"
+                );
+            }
+        }
+        // A symlinked path: its real path must be granted, never the link.
+        let link = real.join("link");
+        std::os::unix::fs::symlink(&real, &link).expect("symlink");
+        let e = safe_read_dir(&link).expect_err("through a link");
+        assert!(e.0.contains("symbolic link"), "{e}");
+        // A write is never granted, even inside the plugin's own directory.
+        let e = p
+            .grant_for(&blocked(
+                Category::Filesystem,
+                "fs.writeFileSync",
+                "refused",
+            ))
+            .expect_err("write");
+        assert!(e.0.contains("reads only"), "{e}");
+    }
+
+    #[test]
+    fn a_refused_require_fs_proposes_the_plugins_directory_if_known() {
+        let dir = plugin_dir();
+        let real = std::fs::canonicalize(dir.path()).expect("canon");
+        let p = Permissions::default();
+        let e = p
+            .grant_for(&module_refused("fs"))
+            .expect_err("no dir known");
+        assert!(e.0.contains("names no directory"), "{e}");
+        let g = p
+            .grant_for_in(&module_refused("node:fs"), Some(&real))
+            .expect("the plugin's directory");
+        assert_eq!(g, Grant::Read(real));
+        assert!(p
+            .grant_for_in(&module_refused("fs"), Some(Path::new("/etc")))
+            .is_err());
+    }
+
+    #[test]
+    fn a_refused_fetch_proposes_its_host_protocol_and_port() {
         let p = Permissions::default();
         let g = p
-            .grant_for(&blocked(Category::Filesystem, &file.display().to_string()))
-            .expect("a directory grant");
-        assert_eq!(g.filesystem.read, [dir.path().to_path_buf()]);
-        assert_eq!(
-            g.grant_for(&blocked(Category::Filesystem, &file.display().to_string())),
-            None
-        );
-        assert_eq!(
-            p.grant_for(&blocked(Category::Filesystem, "/nope/x/y")),
-            None,
-            "no such dir"
-        );
-        assert_eq!(
-            p.grant_for(&blocked(Category::Filesystem, "../etc/passwd")),
-            None
-        );
-        assert_eq!(p.grant_for(&blocked(Category::Filesystem, "fs")), None);
-        let g = p
-            .grant_for(&blocked(Category::Network, "http://127.0.0.1:8080/api?q=1"))
+            .grant_for(&blocked(
+                Category::Network,
+                "http://127.0.0.1:8080/api?q=1",
+                "not granted",
+            ))
             .expect("a host grant");
-        assert_eq!(g.network[0].to_string(), "http://127.0.0.1:8080");
-        assert_eq!(p.grant_for(&blocked(Category::Network, "fetch")), None);
+        assert_eq!(g.to_string(), "net http://127.0.0.1:8080");
+        let g = p
+            .grant_for(&blocked(Category::Network, "https://API.example.com/x", ""))
+            .expect("https, default port");
+        assert_eq!(
+            g,
+            Grant::Net(NetGrant {
+                host: "api.example.com".into(),
+                protocol: Protocol::Https,
+                port: None
+            })
+        );
+        // No URL (the fetch trap of a run granted no host), another scheme, a module.
+        for cap in ["fetch", "ftp://h.example/x", "XMLHttpRequest"] {
+            let e = p
+                .grant_for(&blocked(Category::Network, cap, "fetch is not available"))
+                .expect_err(cap);
+            assert!(e.0.contains("no host to grant"), "{cap}: {e}");
+        }
+        let e = p.grant_for(&module_refused("http")).expect_err("http");
+        assert!(e.0.contains("never be granted"), "{e}");
+        // Already granted (refused for its address, say): nothing more to propose.
+        let mut granted = p.clone();
+        g.add_to(&mut granted);
+        assert!(granted
+            .grant_for(&blocked(
+                Category::Network,
+                "https://api.example.com/y",
+                "private address"
+            ))
+            .is_err());
+    }
+
+    #[test]
+    fn modules_are_proposed_by_name_and_escapes_never() {
         let none = Permissions::none();
         let g = none
-            .grant_for(&blocked(Category::ModuleLoading, "node:events"))
+            .grant_for(&module_refused("node:events"))
             .expect("a module grant");
-        assert_eq!(g.modules, ["events"]);
+        assert_eq!(g, Grant::Module("events".into()));
+        // `path` is in the Filesystem category, still a module grant.
         assert_eq!(
-            none.grant_for(&blocked(Category::ChildProcess, "child_process")),
-            None
+            none.grant_for(&module_refused("path")),
+            Ok(Grant::Module("path".into()))
         );
-        assert_eq!(
-            p.grant_for(&blocked(Category::ModuleLoading, "events")),
-            None,
-            "already"
-        );
+        assert!(Permissions::default()
+            .grant_for(&module_refused("events"))
+            .expect_err("already")
+            .0
+            .contains("already granted"));
+        for name in ["child_process", "vm", "os", "worker_threads", "lodash"] {
+            assert!(none.grant_for(&module_refused(name)).is_err(), "{name}");
+        }
+        for (cat, cap) in [
+            (Category::ChildProcess, "child_process"),
+            (Category::CodeGeneration, "eval"),
+            (Category::CodeGeneration, "Function"),
+            (Category::ProcessAccess, "process"),
+            (Category::VmEscape, "constructor"),
+            (Category::ModuleLoading, "import()"),
+            (Category::PrototypePollution, "prototype"),
+        ] {
+            let e = none
+                .grant_for(&blocked(cat, cap, "refused"))
+                .expect_err(cap);
+            assert!(!e.0.is_empty(), "{cap}");
+        }
     }
 
     #[test]

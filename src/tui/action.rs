@@ -148,6 +148,25 @@ pub enum Action {
         result: Result<Box<RecoveryText>, String>,
     },
     /// The trust basis of `origin`'s text as opened or saved (signature, signers: IO done).
+    /// The manifest beside a file: `None` when there is none.
+    ManifestLoaded {
+        origin: Origin,
+        result: Option<Result<Box<crate::engine::policy::manifest::Manifest>, String>>,
+    },
+    /// The answer to [`Effect::ProposeGrant`].
+    GrantProposed {
+        origin: Origin,
+        result: Result<crate::engine::policy::Grant, String>,
+    },
+    /// The answer to [`Effect::CheckReadDir`]: the directory to grant, or why not.
+    ReadDirChecked {
+        origin: Origin,
+        result: Result<PathBuf, String>,
+    },
+    /// Open the Permissions panel.
+    ShowPermissions,
+    /// "Grant this": the selected Blocked row.
+    GrantThis,
     TrustChecked {
         origin: Origin,
         basis: Box<TrustBasis>,
@@ -216,6 +235,24 @@ pub enum Effect {
         origin: Origin,
         path: PathBuf,
         text: Arc<str>,
+    },
+    /// Read the plugin manifest (`sandbench.toml`) beside `origin`'s file (at open and save).
+    LoadManifest {
+        origin: Origin,
+        path: PathBuf,
+    },
+    /// What grant would have let `blocked` through ("grant this"): answered by
+    /// [`Action::GrantProposed`]. Off the UI thread: it looks at the disk.
+    ProposeGrant {
+        origin: Origin,
+        blocked: Box<crate::engine::exec::BlockedAttempt>,
+        permissions: Box<crate::engine::policy::Permissions>,
+        plugin_dir: Option<PathBuf>,
+    },
+    /// Check a directory typed into the Permissions panel as `--allow-read` would.
+    CheckReadDir {
+        origin: Origin,
+        dir: PathBuf,
     },
     /// Read the end of the audit log for the History tab.
     LoadAudit,

@@ -315,6 +315,34 @@ impl Driver {
                     }
                 })
             }
+            Effect::LoadManifest { origin, path } => self.send_later(move || {
+                use crate::engine::policy::manifest::Manifest;
+                let result = Manifest::beside(&path)
+                    .map(|m| Manifest::load(&m).map(Box::new).map_err(|e| e.to_string()));
+                Action::ManifestLoaded { origin, result }
+            }),
+            Effect::ProposeGrant {
+                origin,
+                blocked,
+                permissions,
+                plugin_dir,
+            } => self.send_later(move || {
+                let result = permissions
+                    .grant_for_in(&blocked, plugin_dir.as_deref())
+                    .map_err(|e| e.0);
+                Action::GrantProposed { origin, result }
+            }),
+            Effect::CheckReadDir { origin, dir } => self.send_later(move || {
+                // The command line's own check of `--allow-read DIR`.
+                let mut p = crate::engine::policy::Permissions::none();
+                p.add_read(dir.clone());
+                let result = p
+                    .validate()
+                    .and_then(|()| p.check_paths())
+                    .map(|()| dir)
+                    .map_err(|e| e.to_string());
+                Action::ReadDirChecked { origin, result }
+            }),
             Effect::LoadAudit => {
                 if let Some(log) = self.trust.as_ref().and_then(|t| t.audit_log()).cloned() {
                     self.send_later(move || load_audit(&log));

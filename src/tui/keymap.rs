@@ -27,6 +27,8 @@ pub const BINDINGS: &[(&str, &str)] = &[
         "executor and limits (←/→ adjust, digits+Enter set)",
     ),
     ("F4", "the JSON `input` given to the run"),
+    ("F9", "permissions of the next run (add, remove, sources)"),
+    ("g", "Blocked tab: grant this for the next run (asks)"),
     ("Ctrl-T", "next theme (remembered)"),
     ("F2", "messages: every warning and notice"),
     ("Ctrl-K", "recovery copies of unsaved work"),
@@ -113,6 +115,26 @@ pub fn map_key(app: &App, key: KeyEvent) -> Option<Action> {
             }
         }
         Overlay::Input(_) => return input_key(key, ctrl, shift, alt),
+        Overlay::Permissions(panel) if panel.adding.is_some() => {
+            return match key.code {
+                KeyCode::Esc => Some(Action::Escape),
+                KeyCode::Enter => Some(Action::Enter),
+                KeyCode::Backspace => Some(Action::PromptBackspace),
+                KeyCode::Char(c) if !ctrl && !alt => Some(Action::PromptChar(c)),
+                _ => None,
+            }
+        }
+        Overlay::Permissions(_) => {
+            return match key.code {
+                KeyCode::Esc | KeyCode::F(9) => Some(Action::Escape),
+                KeyCode::Enter => Some(Action::Enter),
+                KeyCode::Up => Some(Action::Up),
+                KeyCode::Down => Some(Action::Down),
+                KeyCode::Delete => Some(Action::Delete),
+                KeyCode::Char(c) if !ctrl && !alt => Some(Action::Answer(c.to_ascii_lowercase())),
+                _ => None,
+            }
+        }
         _ => {
             return match key.code {
                 KeyCode::Esc => Some(Action::Escape),
@@ -151,6 +173,15 @@ pub fn map_key(app: &App, key: KeyEvent) -> Option<Action> {
         KeyCode::F(1) => Action::ToggleHelp,
         KeyCode::F(2) => Action::ShowMessages,
         KeyCode::F(4) => Action::ShowInput,
+        KeyCode::F(9) => Action::ShowPermissions,
+        KeyCode::Char('g')
+            if !ctrl
+                && !alt
+                && app.focus == Focus::Results
+                && app.results_tab == crate::tui::app::ResultsTab::Blocked =>
+        {
+            Action::GrantThis
+        }
         KeyCode::F(6) if shift => Action::FocusPrev,
         KeyCode::F(6) => Action::FocusNext,
         KeyCode::BackTab => Action::FocusPrev,

@@ -7,7 +7,8 @@
 //! preferences (the theme) are in `DATA/workbench.json`.
 
 use crate::engine::exec::{ExecRequest, MAX_INPUT_BYTES};
-use crate::engine::policy::{Limits, Profile};
+use crate::engine::policy::manifest::{permissions_for, Overrides};
+use crate::engine::policy::{Limits, NetGrant, Profile};
 use crate::engine::text;
 use crate::tui::recovery::Origin;
 use serde::{Deserialize, Serialize};
@@ -121,6 +122,9 @@ pub struct RunSettings {
     pub limits: Limits,
     pub profile: Profile,
     pub input: Option<RunInput>,
+    /// Grants laid over the plugin's manifest, as `--allow-*` / `--deny-all` would be: from
+    /// the header's run-options, or edited in the Permissions panel.
+    pub grants: Overrides,
 }
 
 impl Default for RunSettings {
@@ -130,6 +134,7 @@ impl Default for RunSettings {
             limits: Limits::default(),
             profile: Profile::default(),
             input: None,
+            grants: Overrides::default(),
         }
     }
 }
@@ -170,6 +175,7 @@ impl RunSettings {
                 text: serde_json::to_string_pretty(&value).unwrap_or_default(),
                 value,
             }),
+            grants: h.config.grants.overrides().clone(),
         }))
     }
 
@@ -184,8 +190,28 @@ impl RunSettings {
             stack_kb: self.limits.stack_kb,
             profile: self.profile,
             input: self.input.as_ref().map(|i| i.text.clone()),
+            grants: (self.grants != Overrides::default()).then(|| SavedGrants {
+                deny_all: self.grants.deny_all,
+                read: self.grants.read.clone(),
+                network: self.grants.network.clone(),
+                modules: self.grants.modules.clone(),
+            }),
         }
     }
+}
+
+/// The grants of a file's settings as stored (the Permissions panel's edits).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SavedGrants {
+    #[serde(default)]
+    pub deny_all: bool,
+    #[serde(default)]
+    pub read: Vec<PathBuf>,
+    #[serde(default)]
+    pub network: Vec<NetGrant>,
+    #[serde(default)]
+    pub modules: Vec<String>,
 }
 
 /// A file's run settings as stored.
@@ -202,6 +228,9 @@ pub struct SavedSettings {
     pub profile: Profile,
     #[serde(default)]
     pub input: Option<String>,
+    /// Grants set in the Permissions panel (absent: none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grants: Option<SavedGrants>,
 }
 
 impl SavedSettings {
@@ -221,11 +250,26 @@ impl SavedSettings {
             None => None,
         };
         let executor = text::truncate(&text::escape(&self.executor, false), 40).into_owned();
+        let grants = match &self.grants {
+            Some(g) => Overrides {
+                deny_all: g.deny_all,
+                read: g.read.clone(),
+                network: g.network.clone(),
+                modules: g.modules.clone(),
+            },
+            None => Overrides::default(),
+        };
+        // As the command line checks its flags (a directory that is gone is refused when
+        // the run starts, by the broker, and shown in the Permissions panel).
+        permissions_for(None, &grants)
+            .validate()
+            .map_err(|e| format!("grants: {e}"))?;
         Ok(RunSettings {
             executor,
             limits,
             profile: self.profile,
             input,
+            grants,
         })
     }
 }

@@ -101,6 +101,8 @@ pub(crate) fn finding(
         snippet: String::new(),
         folded: Some("\"constructor\"".into()),
         evidence: vec![sandbench::engine::scan::Evidence::ConstructorChain],
+        target: None,
+        granted: None,
     }
 }
 

@@ -32,7 +32,8 @@ pub(crate) use facts::SEEDED_EPOCH_MS;
 use facts::{VirtualClock, Xoshiro256};
 pub(crate) use imports::{declare_host_imports, module_loader, module_normalize};
 use locate::{is_prototype_write, is_typeof_probe, script_location};
-use require::{module_category, not_allowed_message};
+pub(crate) use require::module_category;
+use require::not_allowed_message;
 
 /// File name of the host's own setup code in stack traces.
 pub(crate) const HOST_FILENAME: &str = "sandbench:host";

@@ -26,7 +26,7 @@
 //! Every key is optional; an unknown key is an error naming the key and its line. The values
 //! are checked with the same bounds as the command line's.
 
-use super::{CapabilityLimits, Limits, NetGrant, Permissions, PolicyError};
+use super::{module_root, CapabilityLimits, Grant, Limits, NetGrant, Permissions, PolicyError};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -294,6 +294,45 @@ pub fn permissions_for(manifest: Option<&Manifest>, o: &Overrides) -> Permission
         p.add_module(name);
     }
     p
+}
+
+/// Where one grant of a run came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GrantSource {
+    /// Named by the overrides (`--allow-*` flags; the workbench's own settings).
+    Overrides,
+    /// Named by this manifest.
+    Manifest(PathBuf),
+    /// The default module list.
+    Default,
+}
+
+/// Where `g` (a grant of `permissions_for(manifest, o)`) came from: the overrides first (they
+/// are what the user named last), then the manifest, else the defaults.
+pub fn source_of(g: &Grant, manifest: Option<&Manifest>, o: &Overrides) -> GrantSource {
+    let in_overrides = match g {
+        Grant::Read(d) => o.read.iter().any(|r| d.starts_with(r)),
+        Grant::Net(n) => o.network.iter().any(|h| h.covers(n)),
+        Grant::Module(m) => o.modules.iter().any(|x| module_root(x) == module_root(m)),
+    };
+    if in_overrides {
+        return GrantSource::Overrides;
+    }
+    if let Some(mf) = manifest.filter(|_| !o.deny_all) {
+        let named = match g {
+            Grant::Read(d) => mf.read.iter().any(|r| d.starts_with(r)),
+            Grant::Net(n) => mf.network.iter().any(|h| h.covers(n)),
+            Grant::Module(m) => mf
+                .modules
+                .iter()
+                .flatten()
+                .any(|x| module_root(x) == module_root(m)),
+        };
+        if named {
+            return GrantSource::Manifest(mf.path.clone());
+        }
+    }
+    GrantSource::Default
 }
 
 /// 1-based line and column (in characters) of byte offset `at`.

@@ -5,6 +5,7 @@ pub(crate) mod ast;
 pub(crate) mod decode;
 pub mod eval;
 pub(crate) mod fold;
+pub mod granted;
 pub mod miner;
 pub(crate) mod obfuscation;
 pub(crate) mod rules;
@@ -270,6 +271,28 @@ pub struct Finding {
     pub folded: Option<String>,
     /// Why it scores what it scores (never empty).
     pub evidence: Vec<Evidence>,
+    /// What the code reaches, when the scanner knows it statically (a module's name, a
+    /// constant URL, an fs write): what a grant is matched against.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<Target>,
+    /// Granted use: the run grants this capability (set by [`granted::apply_grants`], with
+    /// where the grant came from). Still listed; left out of the score and the verdict.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub granted: Option<String>,
+}
+
+/// What a finding reaches, when known statically.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Target {
+    /// `require(name)` / `import … from name`, the name as written.
+    Module(String),
+    /// A request to this constant URL.
+    Url(String),
+    /// An fs call that reads, with its constant path when known.
+    FsRead(Option<String>),
+    /// An fs call that writes or deletes (`writeFileSync`, `rm`…): never granted.
+    FsWrite(String),
 }
 
 /// Shape of the code, for complexity and obfuscation signals.
@@ -327,6 +350,8 @@ pub struct Raw {
     pub evidence: Vec<Evidence>,
     /// In code that cannot run.
     pub dead: bool,
+    /// What it reaches, when known statically.
+    pub target: Option<Target>,
 }
 
 impl Raw {
@@ -340,6 +365,7 @@ impl Raw {
             detail,
             evidence: Vec::new(),
             dead: false,
+            target: None,
         }
     }
 }

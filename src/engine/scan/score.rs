@@ -89,6 +89,7 @@ pub(super) fn finish(src: &str, mut raws: Vec<Raw>, context: ScanContext) -> Vec
                 message.push_str(&format!(" (resolves to `{f}`)"));
             }
             let (score, evidence) = scored;
+            let target = r.target;
             Finding {
                 rule: rule.id,
                 category: rule.category,
@@ -105,6 +106,8 @@ pub(super) fn finish(src: &str, mut raws: Vec<Raw>, context: ScanContext) -> Vec
                 snippet,
                 folded,
                 evidence,
+                target,
+                granted: None,
             }
         })
         .collect();
@@ -216,7 +219,8 @@ pub(super) fn post_rules(raws: &mut Vec<Raw>) {
 /// Repeats of one category never add up, so many harmless `fetch` calls stay harmless.
 pub fn aggregate(findings: &[Finding]) -> u8 {
     let mut per_cat: BTreeMap<Category, u8> = BTreeMap::new();
-    for f in findings {
+    // Granted use is listed, never scored.
+    for f in findings.iter().filter(|f| f.granted.is_none()) {
         let e = per_cat.entry(f.category).or_insert(0);
         *e = (*e).max(f.score);
     }
@@ -237,7 +241,17 @@ pub fn aggregate(findings: &[Finding]) -> u8 {
 /// (block; context plugin; …)`.
 pub fn explain_score(report: &Report) -> String {
     let mut per_cat: BTreeMap<Category, &Finding> = BTreeMap::new();
-    for f in &report.findings {
+    let granted = report
+        .findings
+        .iter()
+        .filter(|f| f.granted.is_some())
+        .count();
+    let granted_note = match granted {
+        0 => String::new(),
+        1 => "; 1 granted use left out".to_string(),
+        n => format!("; {n} granted uses left out"),
+    };
+    for f in report.findings.iter().filter(|f| f.granted.is_none()) {
         let e = per_cat.entry(f.category).or_insert(f);
         if f.score > e.score {
             *e = f;
@@ -246,6 +260,12 @@ pub fn explain_score(report: &Report) -> String {
     let mut tops: Vec<&Finding> = per_cat.into_values().collect();
     tops.sort_by_key(|f| std::cmp::Reverse(f.score));
     if tops.is_empty() {
+        if granted > 0 {
+            return format!(
+                "no findings but granted use: score 0 (allow; context {}{granted_note})",
+                report.context
+            );
+        }
         return format!("no findings: score 0 (allow; context {})", report.context);
     }
     let ev = |f: &Finding| {
@@ -271,7 +291,7 @@ pub fn explain_score(report: &Report) -> String {
         ));
     }
     format!(
-        "{} = {} ({}; context {}; review ≥ {REVIEW_AT}, block ≥ {BLOCK_AT})",
+        "{} = {} ({}; context {}; review ≥ {REVIEW_AT}, block ≥ {BLOCK_AT}{granted_note})",
         parts.join(" "),
         report.score,
         report.verdict.as_str(),
@@ -303,6 +323,8 @@ mod tests {
                 snippet: String::new(),
                 folded: None,
                 evidence: Vec::new(),
+                target: None,
+                granted: None,
             }
         };
         assert_eq!(aggregate(&[]), 0);

@@ -278,6 +278,30 @@ pub(super) fn run_diff(before: &FinishedRun, after: &FinishedRun) -> Vec<DiffRow
             }
         }
     }
+    // What each run was granted: a grant added between them ("grant this") shows here.
+    head(&mut rows, "permissions");
+    let grants = |r: &FinishedRun| -> Vec<String> {
+        let mut g: Vec<String> = r
+            .permissions
+            .grants()
+            .iter()
+            .map(|g| text::escape(&g.to_string(), false).into_owned())
+            .collect();
+        g.sort();
+        g
+    };
+    let (ga, gb) = (grants(before), grants(after));
+    if ga == gb {
+        rows.push(DiffRow::new(DiffKind::Note, "the same grants"));
+    } else {
+        changed.push("permissions");
+        for g in ga.iter().filter(|g| !gb.contains(g)) {
+            rows.push(DiffRow::new(DiffKind::Removed, g.clone()));
+        }
+        for g in gb.iter().filter(|g| !ga.contains(g)) {
+            rows.push(DiffRow::new(DiffKind::Added, g.clone()));
+        }
+    }
     if a.outcome != b.outcome {
         changed.insert(0, "outcome");
     }

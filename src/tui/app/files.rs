@@ -116,8 +116,9 @@ impl App {
                 path,
             });
         }
-        // Saved under this name, beside whatever signature it has now.
+        // Saved under this name, beside whatever signature it has now (and manifest).
         fx.extend(self.trust_effect());
+        fx.extend(self.manifest_effect());
         if self.quit_after_save {
             self.quitting = true;
             fx.push(Effect::Quit);
@@ -255,6 +256,8 @@ impl App {
         self.blocked_selected = 0;
         self.focus = Focus::Editor;
         self.report = None;
+        self.plain_report = None;
+        self.manifest = None;
         self.report_generation = None;
         self.scan_failed = None;
         self.run_after_scan = false;
@@ -271,6 +274,7 @@ impl App {
                 text: loaded.text.as_str().into(),
             });
         }
+        fx.extend(self.manifest_effect());
         let opened = if same { "reopened" } else { "opened" };
         self.say(format!("{opened} {}", self.title));
         match loaded.restore {

@@ -62,6 +62,8 @@ impl App {
             }
             Action::ShowRecovery => return self.show_recovery(),
             Action::ShowInput => self.open_input_editor(),
+            Action::ShowPermissions => self.open_permissions(),
+            Action::GrantThis => return self.grant_this(),
             Action::ShowExecutors => {
                 self.overlay = Overlay::Executors {
                     row: 0,

@@ -17,12 +17,14 @@ mod files;
 mod main_screen;
 mod mouse;
 mod overlays;
+mod permissions;
 mod recovery;
 mod run;
 
 pub use diff::{DiffKind, DiffRow};
 pub use files::{title_of, Loaded};
 pub use overlays::{InputEditor, LimitField};
+pub use permissions::{parse_entry, PermissionRow, PermissionsPanel};
 pub use recovery::{copy_time, describe_copy, DiffView, RecoveryScope, RecoveryView};
 pub use run::{FinishedRun, Freshness, HistoryEntry, LiveRun, Runs};
 
@@ -163,6 +165,12 @@ pub enum Overlay {
     Input(Box<InputEditor>),
     Messages {
         scroll: usize,
+    },
+    /// What the next run is granted, and where each grant came from; editable.
+    Permissions(Box<PermissionsPanel>),
+    /// "Grant this": the grant a Blocked row proposes, waiting for a yes.
+    ConfirmGrant {
+        grant: crate::engine::policy::Grant,
     },
 }
 
@@ -307,6 +315,12 @@ pub struct App {
     pub limits: Limits,
     pub profile: Profile,
     pub input: Option<RunInput>,
+    /// This buffer's grants, laid over its manifest as `--allow-*` flags would be.
+    pub grants: crate::engine::policy::manifest::Overrides,
+    /// The manifest beside the buffer's file (`None`: none, or not read yet).
+    pub manifest: Option<Result<crate::engine::policy::manifest::Manifest, String>>,
+    /// The scanner's report before the grants were applied (`report` is after).
+    pub plain_report: Option<Report>,
     pub settings_source: SettingsSource,
     pub overlay: Overlay,
     pub theme: ThemeChoice,
@@ -386,6 +400,9 @@ impl App {
             limits: Limits::default(),
             profile: Profile::default(),
             input: None,
+            grants: Default::default(),
+            manifest: None,
+            plain_report: None,
             settings_source: SettingsSource::Defaults,
             overlay: Overlay::None,
             theme,
@@ -437,6 +454,7 @@ impl App {
         }
         let mut fx = vec![self.scan_effect(), Effect::ListRecovery { only: None }];
         fx.extend(self.trust_effect());
+        fx.extend(self.manifest_effect());
         fx.push(Effect::LoadAudit);
         fx
     }
@@ -520,6 +538,7 @@ impl App {
             limits: self.limits,
             profile: self.profile,
             input: self.input.clone(),
+            grants: self.grants.clone(),
         }
     }
 
@@ -528,7 +547,9 @@ impl App {
         self.limits = s.limits;
         self.profile = s.profile;
         self.input = s.input;
+        self.grants = s.grants;
         self.settings_source = source;
+        self.regate();
     }
 
     /// Lines on which the run shown recorded a blocked attempt, when that run is of the code in
@@ -662,6 +683,9 @@ impl App {
                 self.warn(m);
                 vec![]
             }
+            Action::ManifestLoaded { origin, result } => self.on_manifest_loaded(origin, result),
+            Action::GrantProposed { origin, result } => self.on_grant_proposed(origin, result),
+            Action::ReadDirChecked { origin, result } => self.on_read_dir_checked(origin, result),
             Action::TrustChecked { origin, basis } => {
                 // Kept for the buffer it was checked for; another buffer's answer is late.
                 if origin == self.origin {

@@ -139,6 +139,8 @@ impl App {
             Overlay::Recovery(v) => self.on_recovery_key(v, action),
             Overlay::RecoveryDiff(d) => self.on_recovery_diff_key(d, action),
             Overlay::Input(ed) => self.on_input_key(ed, action),
+            Overlay::Permissions(panel) => self.on_permissions_key(panel, action),
+            Overlay::ConfirmGrant { grant } => self.on_confirm_grant(grant, action),
             Overlay::Samples { selected } => self.on_samples_key(selected, action),
             Overlay::Prompt {
                 kind,

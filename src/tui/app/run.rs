@@ -14,7 +14,7 @@ use crate::engine::exec::{
     BlockedAttempt, ConsoleLine, ExecEvent, ExecOutcome, ExecRequest, MemoryKind, Outcome, Sample,
 };
 use crate::engine::hash;
-use crate::engine::policy::Limits;
+use crate::engine::policy::{Limits, Permissions};
 use crate::engine::scan::{Report, Verdict};
 use crate::engine::text;
 use crate::tui::action::{Effect, RunAudit};
@@ -45,6 +45,8 @@ pub struct LiveRun {
     pub blocked: Vec<BlockedAttempt>,
     pub cancelling: bool,
     pub ticks: u64,
+    /// What it was granted when it started.
+    pub permissions: Permissions,
 }
 
 impl LiveRun {
@@ -68,6 +70,8 @@ pub struct FinishedRun {
     pub generation: u64,
     /// Console lines the workbench itself dropped (over its bound).
     pub console_dropped: usize,
+    /// What the run was granted (for the Diff tab: a grant added between two runs shows).
+    pub permissions: Permissions,
 }
 
 impl FinishedRun {
@@ -156,7 +160,10 @@ impl App {
         if generation != self.generation() {
             return vec![];
         }
+        // The gate honours this buffer's grants, as `run` honours its flags and manifest.
+        self.plain_report = Some(report.clone());
         self.report = Some(report);
+        self.regate();
         self.report_generation = Some(generation);
         self.scan_failed = None;
         let n = self.findings().len();
@@ -197,6 +204,8 @@ impl App {
         request.limits = self.limits;
         request.profile = self.profile;
         request.input = self.input.as_ref().map(|i| i.value.clone());
+        // A copy: edits in the Permissions panel apply to the next run, never this one.
+        request.permissions = self.permissions();
         if let Err(e) = request.validate() {
             self.warn(format!("cannot run: {e}"));
             return vec![];
@@ -239,6 +248,7 @@ impl App {
             blocked: Vec::new(),
             cancelling: false,
             ticks: 0,
+            permissions: request.permissions.clone(),
         });
         self.results_scroll = 0;
         self.blocked_selected = 0;
@@ -337,6 +347,7 @@ impl App {
             // The final report is the run's record; live lines were a preview of it.
             console_dropped: dropped,
             outcome,
+            permissions: live.permissions.clone(),
         };
         if live.origin == self.origin {
             self.runs.record(entry, finished);

@@ -47,10 +47,16 @@ pub(crate) fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
         .use_unicode(true);
     f.render_widget(gauge, Rect::new(inner.x, inner.y, inner.width, 1));
     let n = report.findings.len();
+    let granted = crate::engine::scan::granted::granted_count(report);
+    let counted = n - granted;
     let verdict = format!("{} ", report.verdict.as_str().to_uppercase());
     let rest = format!(
-        "· {n} finding{}{}",
-        if n == 1 { "" } else { "s" },
+        "· {counted} finding{}{}{}",
+        if counted == 1 { "" } else { "s" },
+        match granted {
+            0 => String::new(),
+            g => format!(" + {g} granted"),
+        },
         if app.scan_pending() {
             " · scanning…"
         } else {
@@ -89,12 +95,24 @@ pub(crate) fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
         let loc = format!(" L{}", fnd.line);
         let mark = if confirmed { " ✖" } else { "" };
         // Marker, score, severity: 14 cells; the rule name gets what is left.
-        let sev = format!("{:<9}", severity_name(fnd.severity));
+        // Granted use: listed, not scored (the grant covers it).
+        let (sev, sev_style) = match fnd.granted {
+            Some(_) => (format!("{:<9}", "granted"), p.ok),
+            None => (
+                format!("{:<9}", severity_name(fnd.severity)),
+                p.severity(fnd.severity),
+            ),
+        };
+        let score_style = if fnd.granted.is_some() {
+            p.dim
+        } else {
+            p.severity(fnd.severity)
+        };
         let rule_w = w.saturating_sub(1 + 4 + sev.len() + loc.len() + mark.chars().count());
         lines.push(Line::from(vec![
             Span::styled(if i == sel { "▸" } else { " " }, p.accent),
-            Span::styled(format!("{:>3} ", fnd.score), p.severity(fnd.severity)),
-            Span::styled(sev, p.severity(fnd.severity)),
+            Span::styled(format!("{:>3} ", fnd.score), score_style),
+            Span::styled(sev, sev_style),
             Span::styled(fit(&safe(fnd.rule.as_str(), 40), rule_w), style),
             Span::styled(loc, p.dim),
             Span::styled(mark, p.error.add_modifier(Modifier::BOLD)),
@@ -120,6 +138,9 @@ pub(crate) fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
                 "✖ confirmed: the run recorded a blocked attempt here".to_string(),
                 p.error,
             ));
+        }
+        if let Some(by) = &fnd.granted {
+            det.push((format!("granted use, not scored: {}", safe(by, 300)), p.ok));
         }
         det.push((format!("why: {}", safe(&fnd.message, 400)), p.text));
         if let Some(v) = &fnd.folded {

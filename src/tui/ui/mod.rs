@@ -13,6 +13,7 @@ pub(crate) mod help;
 pub mod input;
 pub mod messages;
 pub(crate) mod palette;
+pub mod permissions;
 pub mod recovery;
 pub(crate) mod results;
 pub(crate) mod samples;
@@ -72,6 +73,28 @@ pub fn render(app: &App, f: &mut Frame) {
         Overlay::None => {}
         Overlay::Help { scroll } => help::render(f, area, &p, *scroll),
         Overlay::Messages { scroll } => messages::render(app, f, area, &p, *scroll),
+        Overlay::Permissions(panel) => permissions::render(app, f, area, &p, panel),
+        Overlay::ConfirmGrant { grant } => dialogs::confirm(
+            f,
+            area,
+            &p,
+            " Grant this? ",
+            &[
+                crate::engine::text::escape(
+                    &format!("Grant {grant} to {} for the next run?", app.title),
+                    false,
+                )
+                .into_owned(),
+                crate::engine::text::escape(
+                    &format!("(as {} would; the run shown keeps what it had)", grant.flag()),
+                    false,
+                )
+                .into_owned(),
+                String::new(),
+                "y    grant it (saved with the file's run settings; F9 lists and removes it)".into(),
+                "Esc  no".into(),
+            ],
+        ),
         Overlay::Executors { row, edit, error } => {
             executors::render(app, f, area, &p, *row, edit.as_deref(), error.as_deref())
         }

@@ -356,6 +356,10 @@ fn body_lines(app: &App, p: &Palette) -> Vec<Line<'static>> {
                             ))
                         }),
                 )
+                .chain(std::iter::once(Line::from(Span::styled(
+                    "g grant this (next run, asks first) · Enter go to its line · F9 permissions",
+                    p.dim,
+                ))))
                 .collect()
         }
         ResultsTab::History => history_lines(app, p),

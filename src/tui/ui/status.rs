@@ -14,8 +14,10 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 /// Key hints, longest first: the longest that fits is shown.
-const HINTS: [&str; 4] = [
+const HINTS: [&str; 6] = [
+    "F5 run · Ctrl-P samples · Ctrl-E limits · F4 input · F9 permissions · F1 help · Ctrl-Q quit",
     "F5 run · Ctrl-P samples · Ctrl-E limits · F4 input · F1 help · Ctrl-Q quit",
+    "F5 run · F9 permissions · F1 help · Ctrl-Q quit",
     "F5 run · F1 help · Ctrl-Q quit",
     "F1 help · Ctrl-Q quit",
     "F1 help",
@@ -70,7 +72,7 @@ pub(crate) fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
     };
     let want_right = match &app.message {
         Some(m) => width(m) + width(&more),
-        None => width(HINTS[1]),
+        None => width(HINTS[3]),
     };
     // Parts are dropped (limits, position, hash, executor) until the right side fits whole;
     // the title, the dirty flag and the trust state always stay.
@@ -112,7 +114,7 @@ pub(crate) fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
             let hint = HINTS
                 .iter()
                 .find(|h| width(h) <= room)
-                .map_or_else(|| fit(HINTS[3], room), |h| h.to_string());
+                .map_or_else(|| fit(HINTS[5], room), |h| h.to_string());
             spans.push(Span::styled(hint, p.dim));
         }
     }

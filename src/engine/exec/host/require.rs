@@ -10,7 +10,7 @@ use crate::engine::Category;
 use rquickjs::{qjs, Ctx, Function, Object, TypedArray, Value};
 
 /// Category of a module name refused by `require` / `import()`.
-pub(super) fn module_category(name: &str) -> Category {
+pub(crate) fn module_category(name: &str) -> Category {
     let base = name.strip_prefix("node:").unwrap_or(name);
     let root = base.split('/').next().unwrap_or(base);
     match root {

@@ -264,6 +264,9 @@ impl AstScan<'_> {
                     self.exfiltration(c.span, secret, path);
                 } else {
                     self.add_sym(RuleId::NetworkFetch, c.span, &sym, String::new());
+                    if path == "fetch.call" {
+                        self.set_url_target(args.first());
+                    }
                 }
             }
             "fetch" | "navigator.sendBeacon" | "importScripts" => {
@@ -271,6 +274,9 @@ impl AstScan<'_> {
                     self.exfiltration(c.span, secret, path);
                 } else {
                     self.add_sym(RuleId::NetworkFetch, c.span, &sym, String::new());
+                    if path == "fetch" && !sym.hidden {
+                        self.set_url_target(c.arguments.first());
+                    }
                 }
             }
             "JSON.stringify"
@@ -328,7 +334,7 @@ impl AstScan<'_> {
                             hidden: name.hidden || sym.hidden,
                             ..name
                         };
-                        self.module_finding(&name, c.span);
+                        self.module_finding(&name, c.span, true);
                     }
                     None if path == "require" => {
                         self.add(RuleId::RequireDynamic, c.span, None, String::new())
@@ -359,6 +365,28 @@ impl AstScan<'_> {
                 self.add_sym(rule, c.span, &sym, String::new());
             }
             _ if path.starts_with("module:fs.") || path.starts_with("Deno.") => {
+                if fs_read_method(path) {
+                    let at = arg0
+                        .and_then(|a| self.fold(a))
+                        .filter(|f| !f.hidden && !f.decoded);
+                    let detail = match &at {
+                        Some(p) => {
+                            format!("reads `{}`", crate::engine::text::truncate(&p.value, 60))
+                        }
+                        None => "reads a computed path".to_string(),
+                    };
+                    self.add_sym(RuleId::FsAccess, c.span, &sym, detail);
+                    if let Some(r) = self.findings.last_mut() {
+                        r.target = Some(crate::engine::scan::Target::FsRead(at.map(|f| f.value)));
+                    }
+                }
+                if let Some(method) = fs_write_method(path) {
+                    let detail = format!("writes with `{}`", path.trim_start_matches("module:"));
+                    self.add_sym(RuleId::FsAccess, c.span, &sym, detail);
+                    if let Some(r) = self.findings.last_mut() {
+                        r.target = Some(crate::engine::scan::Target::FsWrite(method.to_string()));
+                    }
+                }
                 let fs_call = path.contains("read")
                     || path.contains("write")
                     || path.contains("append")
@@ -382,6 +410,27 @@ impl AstScan<'_> {
             }
         }
         self.check_net_sink(c, Some(&sym));
+    }
+
+    /// A constant `http(s)` URL as the request's target of the finding just added: what a
+    /// network grant can be matched against. Anything computed stays unknown.
+    fn set_url_target(&mut self, arg: Option<&Argument<'_>>) {
+        let Some(url) = arg
+            .and_then(|a| a.as_expression())
+            .and_then(|e| self.fold(e))
+        else {
+            return;
+        };
+        if url.hidden || url.decoded {
+            return;
+        }
+        let lower = url.value.to_ascii_lowercase();
+        if !(lower.starts_with("http://") || lower.starts_with("https://")) {
+            return;
+        }
+        if let Some(r) = self.findings.last_mut() {
+            r.target = Some(crate::engine::scan::Target::Url(url.value));
+        }
     }
 
     /// `parts.reduce((o, p) => (o[p] = o[p] || {}), obj)`: a walk down a key path, counted
@@ -887,7 +936,7 @@ impl AstScan<'_> {
                 let detail = "imports code from a URL".to_string();
                 self.add(RuleId::DynamicImport, i.span, Some(&name), detail);
             }
-            Some(name) => self.module_finding(&name, i.span),
+            Some(name) => self.module_finding(&name, i.span, false),
             None => self.add(RuleId::DynamicImport, i.span, None, String::new()),
         }
     }
@@ -920,4 +969,65 @@ fn host_code_text(t: &str) -> bool {
             _ => !after.starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '$'),
         })
     })
+}
+
+/// The write (or delete) method an `fs` call path names (`module:fs.writeFileSync`,
+/// `module:fs.promises.rm`, `module:fs/promises.writeFile`), if it is one.
+fn fs_write_method(path: &str) -> Option<&str> {
+    let rest = path
+        .strip_prefix("module:fs.")
+        .or_else(|| path.strip_prefix("module:fs/promises."))?;
+    let method = rest.rsplit('.').next().unwrap_or(rest);
+    let base = method.strip_suffix("Sync").unwrap_or(method);
+    const WRITES: [&str; 22] = [
+        "writeFile",
+        "appendFile",
+        "write",
+        "writev",
+        "mkdir",
+        "mkdtemp",
+        "rm",
+        "rmdir",
+        "unlink",
+        "rename",
+        "copyFile",
+        "cp",
+        "symlink",
+        "link",
+        "chmod",
+        "chown",
+        "lchown",
+        "truncate",
+        "ftruncate",
+        "utimes",
+        "createWriteStream",
+        "open",
+    ];
+    WRITES.contains(&base).then_some(method)
+}
+
+/// Whether an `fs` call path names a read (`readFileSync`, `promises.readdir`, `statSync`…).
+fn fs_read_method(path: &str) -> bool {
+    let Some(rest) = path
+        .strip_prefix("module:fs.")
+        .or_else(|| path.strip_prefix("module:fs/promises."))
+    else {
+        return false;
+    };
+    let method = rest.rsplit('.').next().unwrap_or(rest);
+    let base = method.strip_suffix("Sync").unwrap_or(method);
+    const READS: [&str; 11] = [
+        "readFile",
+        "readdir",
+        "stat",
+        "lstat",
+        "exists",
+        "access",
+        "readlink",
+        "realpath",
+        "createReadStream",
+        "opendir",
+        "read",
+    ];
+    READS.contains(&base)
 }

@@ -390,10 +390,17 @@ impl<'s> AstScan<'s> {
         }
     }
 
-    fn module_finding(&mut self, name: &Folded, span: Span) {
+    /// A finding for loading the module `name`; `static_load` when it is a `require` or an
+    /// `import` declaration (what a module grant can allow; `import()` never is).
+    fn module_finding(&mut self, name: &Folded, span: Span, static_load: bool) {
         if let Some(rule) = module_rule(&name.value) {
             let detail = format!("loads `{}`", fold::module_name(&name.value));
             self.add(rule, span, Some(name), detail.clone());
+            if static_load && !name.hidden && !name.decoded {
+                if let Some(r) = self.findings.last_mut() {
+                    r.target = Some(crate::engine::scan::Target::Module(name.value.clone()));
+                }
+            }
             // A host module loaded under a hidden name is module loading that conceals
             // itself, whatever the module then does.
             if name.hidden && rule.rule().category != crate::engine::Category::ModuleLoading {
@@ -534,7 +541,7 @@ impl<'a> Visit<'a> for AstScan<'_> {
             hidden: false,
             decoded: false,
         };
-        self.module_finding(&f, it.span);
+        self.module_finding(&f, it.span, true);
         self.bind_import(it);
     }
 
