@@ -540,6 +540,17 @@ impl Sandbox {
                 "the completion value is a promise that can no longer settle",
             ));
         }
+        // A stopped loop that QuickJS cannot place (no source position in it) is placed here.
+        if matches!(outcome, Outcome::Timeout | Outcome::Cancelled) {
+            if let Some(e) = error.as_mut() {
+                let module = super::super::modules::is_es_module(code, &filename);
+                if let Some(s) =
+                    super::super::locate::refine_stop_location(code, &filename, module, &e.stack)
+                {
+                    e.stack = s;
+                }
+            }
+        }
         let (value, value_display) = match (&node, outcome) {
             (Some(n), Outcome::Ok) => (n.to_json(), n.value_display()),
             _ => (None, String::new()),
