@@ -72,21 +72,33 @@ fn a_timeout_is_located_at_the_running_loop() {
             let mut req = ExecRequest::new(code);
             req.filename = "bench.js".into();
             // The wall deadline is far: the CPU budget stops the script itself, which
-            // reports where it was (a killed worker reports nothing).
+            // reports where it was.
             req.limits = Limits {
                 timeout_ms: 100,
                 wall_timeout_ms: 20_000,
                 ..Limits::default()
             };
-            let out = run_with_on(ex, &req);
-            assert_eq!(
-                out.outcome,
-                Outcome::Timeout,
-                "{}: {code}: {:?}",
-                ex.name(),
-                out.error
-            );
-            let stack = out.error.as_ref().map_or("", |e| e.stack.as_str());
+            // The process executor's parent also kills the worker 2 ms of CPU past the
+            // budget, and a killed worker reports no stack: that race is retried, a wrong
+            // location is not.
+            let mut stack = String::new();
+            for _ in 0..5 {
+                let out = run_with_on(ex, &req);
+                assert_eq!(
+                    out.outcome,
+                    Outcome::Timeout,
+                    "{}: {code}: {:?}",
+                    ex.name(),
+                    out.error
+                );
+                stack = out
+                    .error
+                    .as_ref()
+                    .map_or(String::new(), |e| e.stack.clone());
+                if !(stack.is_empty() && message(&out).contains("killed")) {
+                    break;
+                }
+            }
             assert!(
                 stack.trim() == want,
                 "{}: {code:?}: stack {stack:?}, want {want:?}",
