@@ -44,6 +44,70 @@ fn busy_loops_and_loops_that_catch_their_termination_time_out() {
     });
 }
 
+/// A timeout is located at the loop that was running, also where QuickJS's saved position
+/// is stale (its function's start: `while (true) { i++ }` after `let i = 0` was `1:1`), on
+/// both executors; the twin in a function keeps its caller's frame, and a loop with a call
+/// in it keeps QuickJS's own position.
+#[test]
+fn a_timeout_is_located_at_the_running_loop() {
+    let cases = [
+        ("while (true) {}", "at <eval> (bench.js:1:1)"),
+        ("const a = 1;\n\nfor (;;);", "at <eval> (bench.js:3:1)"),
+        (
+            "let i = 0;\nwhile (true) {\n  i++;\n}",
+            "at <eval> (bench.js:2:1)",
+        ),
+        (
+            "function spin() {\n  do {} while (1);\n}\nconst y = 2;\nspin();",
+            "at spin (bench.js:2:3)\n    at <eval> (bench.js:5:1)",
+        ),
+        // A call in the loop: QuickJS places it itself.
+        (
+            "function g() {}\nfunction f() {\n  while (true) {\n    g();\n  }\n}\nf();",
+            "at f (bench.js:4:5)\n    at <eval> (bench.js:7:1)",
+        ),
+    ];
+    each(|ex| {
+        for (code, want) in cases {
+            let mut req = ExecRequest::new(code);
+            req.filename = "bench.js".into();
+            // The wall deadline is far: the CPU budget stops the script itself, which
+            // reports where it was.
+            req.limits = Limits {
+                timeout_ms: 100,
+                wall_timeout_ms: 20_000,
+                ..Limits::default()
+            };
+            // The process executor's parent also kills the worker 2 ms of CPU past the
+            // budget, and a killed worker reports no stack: that race is retried, a wrong
+            // location is not.
+            let mut stack = String::new();
+            for _ in 0..5 {
+                let out = run_with_on(ex, &req);
+                assert_eq!(
+                    out.outcome,
+                    Outcome::Timeout,
+                    "{}: {code}: {:?}",
+                    ex.name(),
+                    out.error
+                );
+                stack = out
+                    .error
+                    .as_ref()
+                    .map_or(String::new(), |e| e.stack.clone());
+                if !(stack.is_empty() && message(&out).contains("killed")) {
+                    break;
+                }
+            }
+            assert!(
+                stack.trim() == want,
+                "{}: {code:?}: stack {stack:?}, want {want:?}",
+                ex.name()
+            );
+        }
+    });
+}
+
 #[test]
 fn microtask_chains_time_out_and_never_reach_the_next_run() {
     each(|ex| {

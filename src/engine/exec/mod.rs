@@ -8,6 +8,7 @@
 pub mod freeze;
 pub(crate) mod host;
 pub(crate) mod limits;
+pub(crate) mod locate;
 pub mod lockdown;
 pub(crate) mod modules;
 pub mod process;
