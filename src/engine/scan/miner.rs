@@ -80,8 +80,25 @@ static WORDS: LazyLock<Regex> = LazyLock::new(|| {
     super::constant_regex(&format!("(?i-u){}", alts.join("|")))
 });
 
+/// What any report needs: an identity word, or `nonce` (the anonymous job loop starts with a
+/// nonce). Literals only, so the search is a literal scan, not the full pattern's automaton
+/// over every byte; the full pattern then runs only on the few files that can report.
+static PREFILTER: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    #[allow(clippy::expect_used)]
+    aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(IDENTITY.iter().copied().chain(["nonce"]))
+        .expect("a constant literal set builds")
+});
+
 /// Scans `src` and `decoded` (text the syntax pass decoded from the code) for a miner.
 pub fn miner_rules(src: &str, decoded: &str, out: &mut Vec<Raw>) {
+    // Without an identity word and without `nonce` nothing below can report: `identity`
+    // stays None (every identity match is one of these words) and `anonymous` needs the
+    // nonce class. Matches are case-insensitive in ASCII in both patterns.
+    if !PREFILTER.is_match(src.as_bytes()) && !PREFILTER.is_match(decoded.as_bytes()) {
+        return;
+    }
     let mut identity: Option<(usize, usize, String)> = None;
     let mut classes = 0u32;
     let mut from_decoded = false;
@@ -154,6 +171,26 @@ mod tests {
         let mut out = Vec::new();
         miner_rules(src, "", &mut out);
         out.into_iter().map(|r| r.rule).collect()
+    }
+
+    #[test]
+    fn the_prefilter_lets_every_identity_word_through_in_any_case() {
+        for w in IDENTITY {
+            let upper = w.to_ascii_uppercase();
+            for spelled in [w.to_string(), upper] {
+                let src = format!("const s = '{spelled}';");
+                assert_eq!(rules(&src), vec![RuleId::MinerName], "{src}");
+                // the same word found only in decoded text
+                let mut out = Vec::new();
+                miner_rules("x()", &spelled, &mut out);
+                assert_eq!(out.len(), 1, "{spelled}");
+            }
+        }
+        // the anonymous job loop has no identity word: `NONCE` alone opens the gate
+        assert_eq!(
+            rules("let NONCE = 0; while (h(NONCE) > TARGET) NONCE++; w = new Worker(u); s = new WebSocket(p); s.send(SUBMIT)"),
+            vec![RuleId::Cryptominer]
+        );
     }
 
     #[test]

@@ -18,7 +18,7 @@ pub use cache::{global, scan_cached, scan_cached_in, ScanStats, Scanner};
 pub use score::{aggregate, explain_score, score_of};
 use score::{finish, post_rules};
 pub use syntax::nested_raws;
-use syntax::{syntax_pass, token_fallback};
+use syntax::{keep_arena, syntax_pass_in_arena, take_arena, token_fallback};
 
 use crate::engine::Category;
 pub use rules::RuleId;
@@ -410,7 +410,10 @@ fn scan_with_hash(source: &str, sha256: String, opts: &ScanOptions) -> Report {
             "nesting deeper than {MAX_AST_DEPTH} levels: only text-level rules ran"
         ));
     } else {
-        let run = || syntax_pass(source, 0, opts);
+        // The caller's arena goes along to the deep-stack thread: a fresh one per file there
+        // cost page faults on every page of every syntax tree.
+        let mut alloc = take_arena();
+        let mut run = || syntax_pass_in_arena(&mut alloc, source, 0, opts);
         let out = if info.depth_estimate > BIG_STACK_DEPTH {
             std::thread::scope(|s| {
                 std::thread::Builder::new()
@@ -423,6 +426,9 @@ fn scan_with_hash(source: &str, sha256: String, opts: &ScanOptions) -> Report {
         } else {
             Some(run())
         };
+        if out.is_some() {
+            keep_arena(alloc);
+        }
         match out {
             Some(o) => {
                 raws.extend(o.findings);
