@@ -10,6 +10,7 @@ pub mod hash;
 pub mod key;
 pub mod run;
 pub mod run_trust;
+pub mod run_wasm;
 pub mod scan;
 pub mod sign;
 pub mod stats;

@@ -12,6 +12,7 @@ pub mod modules;
 pub mod process;
 pub mod quickjs;
 pub mod value;
+pub mod wasm;
 pub mod worker;
 
 use crate::engine::policy::{Limits, Permissions, PolicyError, Profile, MAX_CODE_BYTES};
@@ -470,6 +471,8 @@ pub enum ExecError {
         #[source]
         reason: process::ProbeError,
     },
+    #[error("executor 'wasm' is not available here: {0}")]
+    WasmUnavailable(#[from] wasm::executor::WasmUnavailable),
 }
 
 /// Every executor this build knows, with availability on this machine.
@@ -477,6 +480,7 @@ pub fn detect() -> Vec<ExecutorInfo> {
     vec![
         process::ProcessExecutor::info(),
         quickjs::QuickJsExecutor::info(),
+        wasm::WasmExecutor::info(),
     ]
 }
 
@@ -503,6 +507,10 @@ pub fn create(name: &str) -> Result<Box<dyn Executor>, ExecError> {
         process::NAME => match process::ProcessExecutor::new() {
             Ok(e) => Ok(Box::new(e.with_pool(1))),
             Err(reason) => Err(ExecError::Unavailable { name, reason }),
+        },
+        wasm::NAME => match wasm::WasmExecutor::new() {
+            Ok(e) => Ok(Box::new(e)),
+            Err(e) => Err(ExecError::WasmUnavailable(e)),
         },
         other => Err(ExecError::Unknown(other.to_string())),
     }

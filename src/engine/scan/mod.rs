@@ -6,6 +6,7 @@ pub mod decode;
 pub mod fold;
 pub mod obfuscation;
 pub mod rules;
+pub mod wasm;
 
 use crate::engine::Category;
 pub use rules::RuleId;

@@ -176,6 +176,25 @@ rules! {
     DeepNesting = "deep-nesting", C::Obfuscation, 50, S::Medium,
         "Nesting too deep to analyse; only text-level rules ran",
         "Flatten the code; no honest script nests this deep.";
+    // WebAssembly modules (scan/wasm.rs): imports are requested capabilities.
+    WasmCommandImport = "wasm-command-import", C::ChildProcess, 90, S::Critical,
+        "Imports a host function that runs commands (system, exec, spawn…)",
+        "A plugin must not start processes; the sandbox refuses the import and the module does not run.";
+    WasmHostImport = "wasm-host-import", C::ModuleLoading, 60, S::High,
+        "Imports something outside WASI preview 1 (a host function, memory, table or global)",
+        "Only WASI preview 1 functions are provided; the module is refused at instantiation.";
+    WasmWasiFilesystem = "wasm-wasi-filesystem", C::Filesystem, 35, S::Medium,
+        "Imports WASI path functions (path_open, path_unlink_file…): asks for files",
+        "No directory is granted by default: pass data through stdin-free inputs or grant a read-only directory.";
+    WasmWasiNetwork = "wasm-wasi-network", C::Network, 45, S::Medium,
+        "Imports WASI socket functions (sock_send, sock_recv, sock_accept…)",
+        "Sandboxed modules get no sockets; remove the calls.";
+    WasmDataUrl = "wasm-data-url", C::Network, 30, S::Low,
+        "A data segment holds a URL or host name",
+        "Check where the module means to connect; it gets no network in the sandbox.";
+    WasmUnboundedMemory = "wasm-unbounded-memory", C::Resource, 5, S::Info,
+        "A memory has no declared maximum (the run's memory limit still applies)",
+        "Declare a maximum so the module's needs are visible.";
 }
 
 impl RuleId {
