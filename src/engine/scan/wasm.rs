@@ -103,7 +103,7 @@ fn kind(t: &TypeRef) -> &'static str {
 fn analyse(binary: &[u8]) -> (WasmInfo, Vec<Finding>) {
     let mut info = WasmInfo::default();
     let mut out: Vec<Finding> = Vec::new();
-    let mut push = |out: &mut Vec<Finding>, f: Finding| {
+    let push = |out: &mut Vec<Finding>, f: Finding| {
         if out.iter().filter(|g| g.rule == f.rule).count() < MAX_PER_RULE {
             out.push(f);
         }

@@ -179,7 +179,7 @@ impl RunState {
     }
 
     fn flush_console(&mut self) {
-        for i in 0..2 {
+        for i in [0, 1] {
             if !self.pending[i].is_empty() {
                 self.emit_line(i);
             }
@@ -190,7 +190,7 @@ impl RunState {
 impl ResourceLimiter for RunState {
     fn memory_growing(
         &mut self,
-        current: usize,
+        _current: usize,
         desired: usize,
         _maximum: Option<usize>,
     ) -> wasmtime::Result<bool> {
@@ -201,7 +201,6 @@ impl ResourceLimiter for RunState {
                 asked: desired,
             }));
         }
-        let _ = current;
         self.peak_memory = self.peak_memory.max(desired + self.table_bytes);
         Ok(true)
     }
@@ -300,7 +299,7 @@ pub fn engine(stack_bytes: usize, metering: Metering) -> Result<Engine, ModuleEr
         .memory_guard_size(0)
         .memory_reservation_for_growth(1 << 20)
         .memory_init_cow(false)
-        .wasm_backtrace(false)
+        .wasm_backtrace_max_frames(None)
         .wasm_multi_memory(false)
         .wasm_tail_call(true);
     Engine::new(&c).map_err(|e| ModuleError::Engine(e.to_string()))

@@ -211,10 +211,7 @@ pub fn define(linker: &mut Linker<RunState>) -> wasmtime::Result<()> {
                     caller.data_mut().block(
                         name,
                         Category::Filesystem,
-                        format!(
-                            "{name}({:?}) refused: no directory is granted to this module",
-                            path
-                        ),
+                        format!("{name}({path:?}) refused: no directory is granted to this module"),
                     );
                     ENOTCAPABLE
                 }

@@ -45,7 +45,7 @@ struct Args {
 
 fn parse_args(args: impl Iterator<Item = String>) -> Option<Args> {
     let mut a = Args::default();
-    let mut it = args.peekable();
+    let mut it = args;
     while let Some(arg) = it.next() {
         match arg.as_str() {
             "--memory-mb" if a.memory_mb.is_none() => a.memory_mb = it.next()?.parse().ok(),
