@@ -2,7 +2,7 @@
 // run-options: --force
 // expect-outcome: error
 // expect-blocked: code-generation@10
-// expect-verdict: review
+// expect-verdict: block
 // expect-findings: function-constructor
 //
 // Uncaught, the refusal ends the run with an error that names the blocked capability.

@@ -2,7 +2,7 @@
 // run-options: --force
 // expect-outcome: error
 // expect-blocked: filesystem@10
-// expect-verdict: review
+// expect-verdict: block
 // expect-findings: fs-access, sensitive-path
 //
 // The module does not exist in the sandbox; the error says so and the run stops here,

@@ -358,3 +358,88 @@ fn repeated_and_dropped_blocked_attempts_are_counted_in_both_modes() {
         );
     }
 }
+
+/// Issue 10 point 6: `--seed` replays a run exactly (random numbers and dates), the seed is in
+/// `--json` (and an unseeded run reports the OS seed it drew), and the host's `TZ` is not seen
+/// by either executor.
+#[test]
+fn a_seed_replays_the_run_and_the_host_time_zone_is_not_seen() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let f = write(
+        dir.path(),
+        "facts.js",
+        "[Math.random(), Date.now(), new Date().toString(), new Date(0).getHours(), performance.now() > 0]",
+    );
+    for ex in ["quickjs", "quickjs-process"] {
+        let go = |seed: Option<&str>| {
+            let mut c = common::cli::sandbench();
+            c.args(["run", "--json", "--executor", ex]);
+            if let Some(s) = seed {
+                c.args(["--seed", s]);
+            }
+            c.arg(arg(&f));
+            c.env("TZ", "America/New_York");
+            let o = c.output().expect("run");
+            let v = json_lines(&String::from_utf8(o.stdout).expect("utf-8"));
+            v.into_iter().next().expect("one line")
+        };
+        let a = go(Some("7"));
+        let b = go(Some("7"));
+        assert_eq!(a["outcome"], "ok", "{ex}: {a}");
+        assert_eq!(a["value"], b["value"], "{ex}: same seed, same output");
+        assert_eq!(a["seed"], 7, "{ex}");
+        assert_eq!(a["value"][3], 0, "{ex}: UTC, whatever TZ says: {a}");
+        assert!(
+            a["value"][2]
+                .as_str()
+                .is_some_and(|s| s.ends_with("GMT+0000")),
+            "{ex}: {a}"
+        );
+        let c = go(None);
+        let d = go(None);
+        assert_ne!(c["seed"], d["seed"], "{ex}: an OS seed per run");
+        assert_ne!(c["value"][0], d["value"][0], "{ex}");
+        // Replaying an unseeded run with its reported seed gives its random numbers back.
+        let seed = c["seed"].as_u64().expect("seed").to_string();
+        let e = go(Some(&seed));
+        assert_eq!(c["value"][0], e["value"][0], "{ex}: replay of {seed}");
+    }
+}
+
+/// Issue 10 point 7: invisible code points a script prints or returns never reach the
+/// terminal raw, in text or JSON output; the JSON still decodes to the same strings.
+#[test]
+fn invisible_code_points_are_escaped_in_text_and_json() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let f = write(
+        dir.path(),
+        "inv.js",
+        "const s = 'a\\u{E0041}b\\u00ADc\\u180Ed\\u3164e\\uFE0Ff\\uFFF9g\\u{1D173}h\\u206Ai';\nconsole.log(s);\ns",
+    );
+    let raw = [
+        '\u{E0041}',
+        '\u{AD}',
+        '\u{180E}',
+        '\u{3164}',
+        '\u{FE0F}',
+        '\u{FFF9}',
+        '\u{1D173}',
+        '\u{206A}',
+    ];
+    for ex in ["quickjs", "quickjs-process"] {
+        let text = run(&["--executor", ex, arg(&f)], None);
+        let json = run(&["--json", "--executor", ex, arg(&f)], None);
+        for out in [&text.stdout, &json.stdout] {
+            for c in raw {
+                assert!(!out.contains(c), "{ex}: U+{:04X} raw in {out}", c as u32);
+            }
+            assert!(!out.chars().any(|c| is_unsafe_char(c, true)), "{ex}: {out}");
+        }
+        let v = json_lines(&json.stdout);
+        assert_eq!(
+            v[0]["value"],
+            "a\u{E0041}b\u{AD}c\u{180E}d\u{3164}e\u{FE0F}f\u{FFF9}g\u{1D173}h\u{206A}i",
+            "{ex}"
+        );
+    }
+}

@@ -133,7 +133,14 @@ fn process_require_module_and_network_are_refused() {
                 Category::Network,
                 2,
             ),
-            ("typeof Deno", "Deno", Category::ProcessAccess, 1),
+            ("Deno.version", "Deno", Category::ProcessAccess, 1),
+            (
+                "\nconst { env } = process",
+                "process",
+                Category::ProcessAccess,
+                2,
+            ),
+            ("typeof process.env", "process", Category::ProcessAccess, 1),
         ] {
             assert_blocked(&run_on(ex, code), capability, category, line);
         }
@@ -313,6 +320,7 @@ fn ambient_capabilities_do_not_exist() {
             ex,
             "[typeof std, typeof os, typeof setTimeout, typeof globalThis.require, Object.isFrozen(Object.prototype)]",
         );
+        // `require` exists when a module may be loaded (the pure default modules are).
         assert_eq!(
             out.value,
             Some(serde_json::json!([

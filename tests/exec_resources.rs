@@ -119,7 +119,12 @@ fn deep_recursion_is_a_stack_overflow() {
 #[test]
 fn console_floods_are_capped_with_a_visible_marker() {
     each(|ex| {
-        let out = run_limited(ex, "while (true) console.log('x'.repeat(100))", 300);
+        // The CPU budget ends it; the wall deadline is far (a busy machine gives the worker
+        // and the parent reading its stream only a share of a core: the cap must be reached
+        // by CPU, not raced against the wall clock).
+        let mut req = limited("while (true) console.log('x'.repeat(100))", 300);
+        req.limits.wall_timeout_ms = 10_000;
+        let out = run_with_on(ex, &req);
         assert_outcome(ex, &out, Outcome::Timeout);
         assert!(
             out.console_truncated,

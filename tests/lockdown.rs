@@ -33,7 +33,7 @@ fn in_child(staged: bool, body: fn() -> i32) -> Result<i32, String> {
     if pid == 0 {
         let cfg = LockdownConfig::for_limits(128, 10_000);
         let applied = if staged {
-            lockdown::apply_before_seccomp(&cfg).and_then(|_| lockdown::install_seccomp())
+            lockdown::apply_before_seccomp(&cfg).and_then(|_| lockdown::install_seccomp(&cfg))
         } else {
             lockdown::apply(&cfg).map(|_| ())
         };

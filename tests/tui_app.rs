@@ -421,8 +421,14 @@ fn the_samples_browser_opens_an_embedded_sample() {
     assert_eq!(app.buffer.text(), first.source);
     assert!(!app.dirty());
     assert!(
-        fx.iter().any(|e| matches!(e, Effect::Scan { .. })),
-        "a new buffer is scanned"
+        fx.iter().any(|e| matches!(
+            e,
+            Effect::Scan {
+                context: sandbench::engine::scan::ScanContext::Plugin,
+                ..
+            }
+        )),
+        "a new buffer is scanned, as a plugin"
     );
 }
 

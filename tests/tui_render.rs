@@ -18,6 +18,7 @@ const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
 fn allow_report(src: &str) -> Report {
     Report {
         sha256: sandbench::engine::hash::sha256_hex(src.as_bytes()),
+        context: sandbench::engine::scan::ScanContext::Plugin,
         score: 0,
         verdict: Verdict::Allow,
         findings: vec![],

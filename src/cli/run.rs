@@ -20,7 +20,7 @@ use crate::engine::exec::{
 };
 use crate::engine::policy::{Limits, Permissions, Profile, MAX_CODE_BYTES, WALL_TIMEOUT_FACTOR};
 use crate::engine::scan::{self, Finding, Report, Verdict};
-use crate::engine::text::{escape, is_unsafe_char, truncate};
+use crate::engine::text::{escape, truncate};
 use crate::files::read_source;
 use anstyle::Style;
 use clap::Args;
@@ -55,6 +55,11 @@ pub struct RunArgs {
     /// JSON value exposed to every script as a deeply frozen global `input`.
     #[arg(long, value_name = "JSON")]
     pub input: Option<String>,
+    /// Seed for `Math.random`, which also starts the virtual clock (`Date`, `performance`) at
+    /// 2024-01-01T00:00:00Z: the same code with the same seed gives the same output. Without
+    /// it the seed comes from the OS (shown in the report and in `--json`).
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
     /// One JSON object per file per line instead of the human report.
     #[arg(long)]
     pub json: bool,
@@ -168,6 +173,7 @@ pub struct RunConfig {
     pub limits: Limits,
     pub profile: Profile,
     pub input: Option<serde_json::Value>,
+    pub seed: Option<u64>,
 }
 
 impl RunConfig {
@@ -180,6 +186,7 @@ impl RunConfig {
             limits,
             profile,
             input,
+            seed: args.seed,
         })
     }
 
@@ -192,6 +199,7 @@ impl RunConfig {
             profile: self.profile,
             permissions: Permissions::default(),
             input: self.input.clone(),
+            seed: self.seed,
         }
     }
 }
@@ -316,20 +324,10 @@ pub fn gate_verdict_error(report: &Report) -> JsError {
     }
 }
 
-/// Writes `\uXXXX` for every character a terminal must not see raw. Applied to serialised JSON,
-/// where such characters can only occur inside strings (serde_json escapes C0 itself), so the
-/// result is the same JSON value.
+/// Writes `\uXXXX` for every character a terminal must not see raw (see
+/// [`crate::engine::text::escape_json`]): the result is the same JSON value.
 pub fn escape_json_text(json: &str) -> String {
-    let mut out = String::with_capacity(json.len());
-    for c in json.chars() {
-        if is_unsafe_char(c, false) && c as u32 >= 0x20 {
-            // All such characters are in the BMP, so one \u escape is exact.
-            out.push_str(&format!("\\u{:04x}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    crate::engine::text::escape_json(json).into_owned()
 }
 
 /// One JSON object for one file, on one line (with the trailing newline).
@@ -524,6 +522,26 @@ pub fn human_report(
     }
     let unlisted = o.blocked.len().saturating_sub(HUMAN_MAX_BLOCKED);
     more(&mut r, &s, "blocked", unlisted, "blocked attempts");
+    for p in o.probes.iter().take(HUMAN_MAX_BLOCKED) {
+        let loc = match (p.line, p.column) {
+            (Some(l), Some(c)) => format!("{l}:{c}"),
+            _ => "?".to_string(),
+        };
+        let times = if p.count > 1 {
+            format!(" (×{})", p.count)
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            r,
+            "  {}{} typeof {} — answered 'undefined'{times}",
+            s.label("probe"),
+            s.dim(&loc),
+            safe(&p.capability, 100),
+        );
+    }
+    let unlisted = o.probes.len().saturating_sub(HUMAN_MAX_BLOCKED);
+    more(&mut r, &s, "probe", unlisted, "probes");
     if o.blocked_dropped > 0 {
         let n = o.blocked_dropped;
         let text = format!("{n} more blocked attempts not recorded (per-run cap reached)");
@@ -564,13 +582,14 @@ pub fn human_report(
     more(&mut r, &s, "", unlisted, "findings");
     let _ = writeln!(
         r,
-        "  {}{:.2} ms wall · {:.2} ms cpu · {} peak · {} · sha256 {}",
+        "  {}{:.2} ms wall · {:.2} ms cpu · {} peak · {} · sha256 {} · seed {}",
         s.label("stats"),
         o.duration_ms,
         o.cpu_ms,
         fmt_bytes(o.peak_memory_bytes),
         escape(&o.executor, false),
-        crate::engine::hash::short(&o.code_sha256)
+        crate::engine::hash::short(&o.code_sha256),
+        o.seed
     );
     if o.runaway_threads > 0 {
         let n = o.runaway_threads;
@@ -584,6 +603,7 @@ pub fn human_report(
 mod tests {
     use super::*;
     use crate::engine::exec::{BlockedAttempt, ConsoleLine};
+    use crate::engine::text::is_unsafe_char;
     use crate::engine::Category;
 
     fn outcome_with_console(text: &str) -> ExecOutcome {
@@ -606,7 +626,8 @@ mod tests {
         o
     }
 
-    const NASTY: &str = "a\x1b[2Jb\x07c\u{202e}d\u{9b}e\u{2066}f\u{7f}g\nforged";
+    const NASTY: &str =
+        "a\x1b[2Jb\x07c\u{202e}d\u{9b}e\u{2066}f\u{7f}g\u{E0041}h\u{AD}i\u{1D173}j\nforged";
 
     #[test]
     fn json_lines_escape_controls_and_bidi_yet_round_trip() {
@@ -674,6 +695,7 @@ mod tests {
             remediation: "do not".into(),
             snippet: "this.constructor.constructor".into(),
             folded: None,
+            evidence: vec![scan::Evidence::ConstructorChain],
         });
         r
     }

@@ -1,7 +1,7 @@
 //! `sandbench scan`: scan scripts for threats. Text (colour on a terminal), JSON or SARIF
 //! 2.1.0; exit 1 when a file reaches the fail-on verdict, 2 for usage and file errors.
 
-use crate::engine::scan::{self, rules, Finding, Report, Verdict};
+use crate::engine::scan::{self, rules, Finding, Report, ScanContext, Verdict};
 use crate::engine::text::escape;
 use clap::{Args, ValueEnum};
 use serde_json::{json, Value};
@@ -23,6 +23,24 @@ pub enum Format {
     Sarif,
 }
 
+/// `--context`: what the scanned code is (see `ScanContext`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ContextArg {
+    /// Code meant to run inside the sandbox: reaching a host capability is the threat.
+    Plugin,
+    /// An npm dependency under audit: plain capability use scores at most review.
+    Package,
+}
+
+impl From<ContextArg> for ScanContext {
+    fn from(c: ContextArg) -> ScanContext {
+        match c {
+            ContextArg::Plugin => ScanContext::Plugin,
+            ContextArg::Package => ScanContext::Package,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FailOn {
     Block,
@@ -38,6 +56,9 @@ pub struct ScanArgs {
     /// Exit 1 when any file reaches this verdict.
     #[arg(long = "fail-on", value_enum, default_value = "block")]
     pub fail_on: FailOn,
+    /// What the code is: a sandboxed plugin, or an npm package under audit.
+    #[arg(long, value_enum, default_value = "plugin")]
+    pub context: ContextArg,
     /// Also scan inside node_modules directories.
     #[arg(long)]
     pub include_node_modules: bool,
@@ -138,8 +159,8 @@ fn walk(
 }
 
 /// Scans the files in parallel (at most one worker per core), keeping the input order.
-pub fn scan_files(files: &[PathBuf]) -> Vec<Scanned> {
-    scan_files_with(files, scan::scan_cached)
+pub fn scan_files(files: &[PathBuf], context: ScanContext) -> Vec<Scanned> {
+    scan_files_with(files, |src| scan::scan_cached_in(src, context))
 }
 
 /// [`scan_files`] with the scan given. The scanner promises never to panic; should it break
@@ -249,7 +270,8 @@ pub fn main(args: ScanArgs) -> u8 {
             Err(e) => errors.push(e),
         }
     }
-    let scanned = scan_files(&files);
+    let context = ScanContext::from(args.context);
+    let scanned = scan_files(&files, context);
     let mut ok: Vec<(&str, &Report)> = Vec::new();
     for s in &scanned {
         match &s.result {
@@ -264,8 +286,12 @@ pub fn main(args: ScanArgs) -> u8 {
         .filter_map(|s| Some((s.path.as_str(), s.wasm.as_ref()?)))
         .collect();
     let written = match args.format {
-        Format::Json => writeln!(out, "{}", with_wasm_json(to_json(&ok, &errors), &modules)),
-        Format::Sarif => writeln!(out, "{}", to_sarif(&ok)),
+        Format::Json => writeln!(
+            out,
+            "{}",
+            with_wasm_json(to_json(&ok, &errors, context), &modules)
+        ),
+        Format::Sarif => writeln!(out, "{}", to_sarif(&ok, context)),
         Format::Text => {
             let mut text = to_text(&ok, &errors, super::style::stdout_colour());
             text.push_str(&wasm_text(&modules));
@@ -317,14 +343,16 @@ fn summary(files: &[(&str, &Report)], errors: &[String]) -> Value {
     })
 }
 
-/// The JSON document: `{"files":[…],"summary":{…},"errors":[…]}`.
-pub fn to_json(files: &[(&str, &Report)], errors: &[String]) -> Value {
+/// The JSON document: `{"context":…,"files":[…],"summary":{…},"errors":[…]}`; each finding
+/// carries its `evidence`.
+pub fn to_json(files: &[(&str, &Report)], errors: &[String], context: ScanContext) -> Value {
     let list: Vec<Value> = files
         .iter()
         .map(|(path, r)| {
             json!({
                 "path": path,
                 "sha256": r.sha256,
+                "context": r.context,
                 "score": r.score,
                 "verdict": r.verdict,
                 "findings": r.findings,
@@ -333,7 +361,12 @@ pub fn to_json(files: &[(&str, &Report)], errors: &[String]) -> Value {
             })
         })
         .collect();
-    json!({ "files": list, "summary": summary(files, errors), "errors": errors })
+    json!({
+        "context": context,
+        "files": list,
+        "summary": summary(files, errors),
+        "errors": errors,
+    })
 }
 
 fn sarif_level(f: &Finding) -> &'static str {
@@ -345,16 +378,93 @@ fn sarif_level(f: &Finding) -> &'static str {
     }
 }
 
-/// SARIF 2.1.0 for GitHub code scanning.
-pub fn to_sarif(files: &[(&str, &Report)]) -> Value {
+/// `constructor-chain` → `ConstructorChain`: SARIF's readable rule name.
+fn pascal(id: &str) -> String {
+    id.split('-')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// Percent-encodes a path for a URI (RFC 3986: unreserved characters and `/` stay).
+fn uri_escape(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Where a scanned file is, for SARIF: relative to `%SRCROOT%` (the working directory) when
+/// it is beneath it, else an absolute `file://` URI with no base. Standard input has no file.
+fn artifact_location(path: &str, root: Option<&Path>) -> Value {
+    if path == "-" {
+        return json!({ "uri": "stdin" });
+    }
+    let p = Path::new(path);
+    let abs = std::fs::canonicalize(p).ok().or_else(|| {
+        if p.is_absolute() {
+            Some(p.to_path_buf())
+        } else {
+            root.map(|r| r.join(p))
+        }
+    });
+    let Some(abs) = abs else {
+        return json!({ "uri": uri_escape(&path.replace('\\', "/")) });
+    };
+    if let Some(rel) = root.and_then(|r| abs.strip_prefix(r).ok()) {
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        return json!({ "uri": uri_escape(&rel), "uriBaseId": "%SRCROOT%" });
+    }
+    let abs = abs.to_string_lossy().replace('\\', "/");
+    let abs = if abs.starts_with('/') {
+        abs
+    } else {
+        format!("/{abs}")
+    };
+    json!({ "uri": format!("file://{}", uri_escape(&abs)) })
+}
+
+/// The working directory as a `file://` URI ending in `/` (SARIF's `%SRCROOT%`).
+fn root_uri(root: &Path) -> String {
+    let s = root.to_string_lossy().replace('\\', "/");
+    let s = if s.starts_with('/') {
+        s
+    } else {
+        format!("/{s}")
+    };
+    let s = uri_escape(&s);
+    if s.ends_with('/') {
+        format!("file://{s}")
+    } else {
+        format!("file://{s}/")
+    }
+}
+
+/// SARIF 2.1.0 for GitHub code scanning. Rules have opaque stable ids (`SB1001`) and readable
+/// names; each result carries the context, its score and the evidence behind it.
+pub fn to_sarif(files: &[(&str, &Report)], context: ScanContext) -> Value {
+    let root = std::env::current_dir()
+        .ok()
+        .and_then(|d| std::fs::canonicalize(d).ok());
     let rules: Vec<Value> = rules::RULES
         .iter()
         .map(|r| {
             json!({
-                "id": r.id,
-                "name": r.id,
-                "shortDescription": { "text": r.message },
-                "fullDescription": { "text": r.message },
+                "id": r.sarif_id,
+                "name": pascal(r.id.as_str()),
+                "shortDescription": { "text": format!("{}.", r.message.trim_end_matches('.')) },
+                "fullDescription": { "text": format!(
+                    "{}. Category {}; score {} in the plugin context, {} in the package context without evidence.",
+                    r.message.trim_end_matches('.'), r.category, r.score, r.package) },
                 "help": { "text": r.remediation, "markdown": r.remediation },
                 "defaultConfiguration": { "level": match r.severity {
                     scan::Severity::Critical | scan::Severity::High => "error",
@@ -362,6 +472,7 @@ pub fn to_sarif(files: &[(&str, &Report)]) -> Value {
                     _ => "note",
                 }},
                 "properties": {
+                    "sandbench-id": r.id,
                     "category": r.category,
                     "tags": ["security", r.category.as_str()],
                     "security-severity": format!("{:.1}", f64::from(r.score) / 10.0),
@@ -373,16 +484,22 @@ pub fn to_sarif(files: &[(&str, &Report)]) -> Value {
     let results: Vec<Value> = files
         .iter()
         .flat_map(|(path, r)| {
-            let uri = path.trim_start_matches("./").replace('\\', "/");
+            let loc = artifact_location(path, root.as_deref());
             r.findings.iter().map(move |f| {
+                let rule = f.rule.rule();
+                let message = if f.message.ends_with('.') {
+                    f.message.clone()
+                } else {
+                    format!("{}.", f.message)
+                };
                 json!({
-                    "ruleId": f.rule,
+                    "ruleId": rule.sarif_id,
                     "ruleIndex": f.rule as usize,
                     "level": sarif_level(f),
-                    "message": { "text": f.message },
+                    "message": { "text": message },
                     "locations": [{
                         "physicalLocation": {
-                            "artifactLocation": { "uri": uri },
+                            "artifactLocation": loc.clone(),
                             "region": {
                                 "startLine": f.line,
                                 "startColumn": f.column,
@@ -392,23 +509,35 @@ pub fn to_sarif(files: &[(&str, &Report)]) -> Value {
                             }
                         }
                     }],
-                    "properties": { "score": f.score, "category": f.category },
+                    "properties": {
+                        "sandbench-id": f.rule,
+                        "score": f.score,
+                        "category": f.category,
+                        "context": r.context,
+                        "evidence": f.evidence,
+                    },
                 })
             })
         })
         .collect();
+    let mut run = json!({
+        "tool": { "driver": {
+            "name": "sandbench",
+            "informationUri": "https://github.com/sandbench/sandbench",
+            "version": env!("CARGO_PKG_VERSION"),
+            "rules": rules,
+        }},
+        "results": results,
+        "columnKind": "unicodeCodePoints",
+        "properties": { "context": context },
+    });
+    if let Some(root) = &root {
+        run["originalUriBaseIds"] = json!({ "%SRCROOT%": { "uri": root_uri(root) } });
+    }
     json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
-                "name": "sandbench",
-                "informationUri": "https://github.com/sandbench/sandbench",
-                "version": env!("CARGO_PKG_VERSION"),
-                "rules": rules,
-            }},
-            "results": results,
-        }],
+        "runs": [run],
     })
 }
 

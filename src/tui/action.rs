@@ -113,6 +113,9 @@ pub enum Effect {
     Scan {
         generation: u64,
         source: Arc<str>,
+        /// What the code is (the workbench scans as a plugin today; a field so it can offer
+        /// the package context later).
+        context: crate::engine::scan::ScanContext,
     },
     StartRun {
         run: u64,

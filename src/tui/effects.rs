@@ -30,7 +30,7 @@ pub type ClipboardSink = Box<dyn FnMut(&str) + Send>;
 /// Executes effects; owns the timers the event loop waits on.
 pub struct Driver {
     tx: mpsc::Sender<Action>,
-    pending_scan: Option<(u64, Arc<str>, Instant)>,
+    pending_scan: Option<(u64, Arc<str>, Instant, crate::engine::scan::ScanContext)>,
     autosave_at: Option<Instant>,
     tick_at: Option<Instant>,
     runs: Vec<(u64, CancelToken)>,
@@ -92,8 +92,13 @@ impl Driver {
 
     fn execute_one(&mut self, e: Effect) {
         match e {
-            Effect::Scan { generation, source } => {
-                self.pending_scan = Some((generation, source, Instant::now() + SCAN_DEBOUNCE));
+            Effect::Scan {
+                generation,
+                source,
+                context,
+            } => {
+                self.pending_scan =
+                    Some((generation, source, Instant::now() + SCAN_DEBOUNCE, context));
             }
             Effect::StartRun {
                 run,
@@ -217,11 +222,13 @@ impl Driver {
         let now = Instant::now();
         let mut out = Vec::new();
         if self.pending_scan.as_ref().is_some_and(|p| p.2 <= now) {
-            if let Some((generation, source, _)) = self.pending_scan.take() {
+            if let Some((generation, source, _, context)) = self.pending_scan.take() {
                 self.scans_started += 1;
                 self.send_later(move || Action::ScanDone {
                     generation,
-                    report: Box::new((*crate::engine::scan::scan_cached(&source)).clone()),
+                    report: Box::new(
+                        (*crate::engine::scan::scan_cached_in(&source, context)).clone(),
+                    ),
                 });
             }
         }

@@ -154,3 +154,20 @@ fn slack_factor() -> u32 {
         .filter(|&f| (1..=100).contains(&f))
         .unwrap_or(1)
 }
+
+/// 1500 nested `try { … } finally { return 2 }`: a 33 KB script whose compile grows to ~50 MB
+/// and takes ~0.5 s of CPU. Before, the compiler ran outside the run's limits (its own 256 MB
+/// runtime, uninterruptible) and the run reported `error` with `duration_ms` 0.
+pub fn finally_bomb() -> String {
+    let n = 1500;
+    format!(
+        "function f() {{ {}return 1;{} }}\nf()",
+        "try { ".repeat(n),
+        " } finally { return 2 }".repeat(n)
+    )
+}
+
+pub fn big_stack(mut req: ExecRequest) -> ExecRequest {
+    req.limits.stack_kb = 8192;
+    req
+}

@@ -93,6 +93,7 @@ pub fn finding(rule: &str, sev: Severity, score: u8, line: u32, col: u32, end_co
         remediation: "never hand untrusted code a function constructor".into(),
         snippet: String::new(),
         folded: Some("\"constructor\"".into()),
+        evidence: vec![sandbench::engine::scan::Evidence::ConstructorChain],
     }
 }
 
@@ -100,6 +101,7 @@ pub fn finding(rule: &str, sev: Severity, score: u8, line: u32, col: u32, end_co
 pub fn escape_report(source: &str) -> Report {
     Report {
         sha256: hash::sha256_hex(source.as_bytes()),
+        context: sandbench::engine::scan::ScanContext::Plugin,
         score: 95,
         verdict: Verdict::Block,
         findings: vec![

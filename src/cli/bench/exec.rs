@@ -20,6 +20,7 @@
 //!   RQ_BIN=/tmp/rq-sandbench PERFBASE=/tmp/perfbase node peers.mjs --rounds 3
 //! ```
 
+pub mod builtins;
 mod table;
 mod workloads;
 
@@ -210,6 +211,52 @@ fn timeout50(x: &dyn Executor, w: &Workloads) -> Result<(Vec<f64>, String), Stri
     Ok((xs, last))
 }
 
+/// How long each builtin runaway of [`builtins::RUNAWAYS`] takes to return under a 50 ms
+/// budget (issue 10, point 1): wall ms from the call to the outcome, the median of three runs,
+/// per executor, with the CPU budget as the limit (wall 1 s) and with the wall deadline as the
+/// limit (wall 50 ms). Four maps, builtin → ms, under `overrun_{cpu50,wall50}_{process,inprocess}_ms`
+/// (a run that did not end as `timeout` is recorded as its negated time, so it shows).
+fn builtin_overruns(out: &mut serde_json::Map<String, Value>) {
+    use crate::engine::exec::process::ProcessExecutor;
+    use crate::engine::exec::quickjs::QuickJsExecutor;
+    let inproc: Box<dyn Executor> = Box::new(QuickJsExecutor::new());
+    let mut executors = vec![("inprocess", inproc)];
+    if let Ok(p) = ProcessExecutor::new() {
+        executors.push(("process", Box::new(p)));
+    }
+    for (limit, wall_ms) in [("cpu50", 1000), ("wall50", 50)] {
+        for (tag, x) in &executors {
+            let mut row = serde_json::Map::new();
+            for (name, code) in builtins::RUNAWAYS {
+                let mut req = ExecRequest::new(*code);
+                req.limits = Limits {
+                    timeout_ms: 50,
+                    wall_timeout_ms: wall_ms,
+                    memory_mb: 256,
+                    ..Limits::default()
+                };
+                let mut ms = Vec::new();
+                for _ in 0..3 {
+                    let t0 = Instant::now();
+                    let o = run_exec(x.as_ref(), &req);
+                    let t = us_since(t0) / 1e3;
+                    ms.push(if o.outcome == Outcome::Timeout { t } else { -t });
+                    // An abandoned in-process thread ends when its call returns: wait for it
+                    // (bounded), so it does not slow the next measurement down.
+                    let wait = Instant::now();
+                    while QuickJsExecutor::live_runaway_threads() > 0
+                        && wait.elapsed() < std::time::Duration::from_secs(10)
+                    {
+                        std::thread::sleep(std::time::Duration::from_millis(20));
+                    }
+                }
+                row.insert((*name).to_string(), json!(r2(median(&ms))));
+            }
+            out.insert(format!("overrun_{limit}_{tag}_ms"), Value::Object(row));
+        }
+    }
+}
+
 /// 100 × (fresh sandbox, global `input` = the plugin input string, run, parse the result),
 /// total ms; six repetitions, the first dropped, median of the rest.
 fn plugin100(x: &dyn Executor, w: &Workloads) -> Result<f64, String> {
@@ -274,6 +321,38 @@ fn sandbox_cold(w: &Workloads) -> Result<Vec<f64>, String> {
         }
     }
     Ok(xs)
+}
+
+/// What the strict profile's lockdown costs (issue 10): `2+2` in a fresh `lab` sandbox (no
+/// freeze, no taming, no guards), p50 µs, and the live bytes of a fresh sandbox in each
+/// profile (KB). `cold_p50_us` minus the first is the lockdown's time per sandbox.
+fn lockdown_cost(w: &Workloads) -> Result<Value, String> {
+    let mut lab = request("", w.limits.default_timeout_ms);
+    lab.profile = crate::engine::policy::Profile::Lab;
+    let mut xs = Vec::with_capacity(300);
+    for i in 0..320 {
+        let t0 = Instant::now();
+        let mut sb = new_sandbox(&lab)?;
+        let v = eval_ok(&mut sb, &w.cold_code, "cold 2+2 (lab)")?;
+        drop(sb);
+        let t = us_since(t0);
+        if v != Some(json!(4)) {
+            return Err(format!("bench: cold 2+2 (lab) gave {v:?}"));
+        }
+        if i >= 20 {
+            xs.push(t);
+        }
+    }
+    let strict = request("", w.limits.default_timeout_ms);
+    let kb = |req: &ExecRequest| -> Result<f64, String> {
+        let sb = new_sandbox(req)?;
+        Ok(sb.memory_bytes() as f64 / 1024.0)
+    };
+    Ok(json!({
+        "cold_lab_p50_us": r2(quantile(&xs, 0.5)),
+        "strict_kb": r2(kb(&strict)?),
+        "lab_kb": r2(kb(&lab)?),
+    }))
 }
 
 /// Create and dispose a `Sandbox` without evaluating anything (µs).
@@ -417,6 +496,7 @@ pub fn timing(w: &Workloads, executor: &str) -> Result<Value, String> {
         json!(r2(quantile(&create, 0.5))),
     );
     out.insert("warm_p50_us".into(), Value::Object(sandbox_warm(w)?));
+    out.insert("extra_lockdown".into(), lockdown_cost(w)?);
     let (load, compile) = module_first_load(w)?;
     out.insert("extra_module_first_load_p50_us".into(), load);
     out.insert("extra_module_compile_us".into(), compile);
@@ -459,6 +539,8 @@ pub fn timing(w: &Workloads, executor: &str) -> Result<Value, String> {
         "plugin100_fresh_ms".into(),
         json!(r2(plugin100(x.as_ref(), w)?)),
     );
+    // Last: in-process runaways are abandoned threads that run on for a while.
+    builtin_overruns(&mut out);
     Ok(Value::Object(out))
 }
 

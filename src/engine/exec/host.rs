@@ -1,10 +1,12 @@
 //! The host bridge: the ONLY place a sandboxed script is handed host functions.
 //!
-//! The native half (this file) records console output under its cap and refused capability
-//! attempts as `Blocked` events with the script location; the JavaScript half
-//! (`host_setup.js`, compiled once per process from this crate's own source) installs
-//! `console`, `require`, the capability traps and, in the strict profile, the code-generation
-//! traps and the frozen intrinsics.
+//! The native half (this file) records console output under its cap, refused capability
+//! attempts as `Blocked` events and `typeof` probes as probes, both with the script location;
+//! it seeds `Math.random`, keeps the run's virtual clock, and (strict profile) freezes every
+//! intrinsic ([`super::freeze`]). The JavaScript half (`host_setup.js`, compiled once per
+//! process from this crate's own source) installs `console`, `require`, the capability traps,
+//! the UTC `Date`, and in the strict profile the code-generation traps, the guards and the
+//! override taming.
 
 use super::modules::{self, crypto};
 use super::value;
@@ -63,6 +65,83 @@ pub struct HostState {
     /// declared yet (address of the module, its name).
     pub pending_imports: Vec<(usize, String)>,
     pub sink: Option<EventSink>,
+    /// `typeof` probes of absent host globals (answered `'undefined'`), deduplicated like
+    /// `blocked` and capped at [`MAX_PROBES`].
+    pub probes: Vec<BlockedAttempt>,
+    probes_dropped: u64,
+    /// `Math.random`'s generator for the current evaluation.
+    rng: Xoshiro256,
+    /// The current evaluation's virtual clock.
+    clock: VirtualClock,
+}
+
+/// At most this many distinct `typeof` probes are kept per evaluation (repeats raise a count).
+pub const MAX_PROBES: usize = 64;
+
+/// The time `Date.now()` starts from in a run given a seed: 2024-01-01T00:00:00.000Z.
+pub const SEEDED_EPOCH_MS: f64 = 1_704_067_200_000.0;
+
+/// Virtual milliseconds per interrupt poll: QuickJS polls once per 10,000 branches or calls;
+/// measured on this project's reference machine (release build), a poll is ~0.1 ms of CPU
+/// for a plain loop, so the virtual clock runs at roughly the speed of a real one.
+pub const MS_PER_POLL: f64 = 0.1;
+
+/// Virtual milliseconds each read of the clock adds (so two reads never see the same
+/// `performance.now()`).
+pub const MS_PER_READ: f64 = 0.001;
+
+/// The clock a run sees: `base` plus the work done since the evaluation started (interrupt
+/// polls counted by the sandbox) plus one step per read. A pure function of the script's
+/// execution, never of host timing: the same code with the same seed sees the same times.
+struct VirtualClock {
+    base_ms: f64,
+    polls: Rc<std::cell::Cell<u64>>,
+    polls_at_start: u64,
+    reads: u64,
+}
+
+impl VirtualClock {
+    fn elapsed_ms(&mut self) -> f64 {
+        self.reads = self.reads.saturating_add(1);
+        let polls = self.polls.get().saturating_sub(self.polls_at_start);
+        polls as f64 * MS_PER_POLL + self.reads as f64 * MS_PER_READ
+    }
+}
+
+/// xoshiro256** (Blackman and Vigna), seeded through splitmix64: `Math.random` for one run.
+#[derive(Debug, Clone)]
+pub struct Xoshiro256([u64; 4]);
+
+impl Xoshiro256 {
+    pub fn new(seed: u64) -> Self {
+        let mut x = seed;
+        let mut next = || {
+            x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = x;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^ (z >> 31)
+        };
+        Xoshiro256([next(), next(), next(), next()])
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        let s = &mut self.0;
+        let result = s[1].wrapping_mul(5).rotate_left(7).wrapping_mul(9);
+        let t = s[1] << 17;
+        s[2] ^= s[0];
+        s[3] ^= s[1];
+        s[1] ^= s[2];
+        s[0] ^= s[3];
+        s[2] ^= t;
+        s[3] = s[3].rotate_left(45);
+        result
+    }
+
+    /// A double in [0, 1) with 53 random bits.
+    pub fn next_f64(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
 }
 
 impl HostState {
@@ -85,7 +164,30 @@ impl HostState {
             modules_loaded: Vec::new(),
             pending_imports: Vec::new(),
             sink: None,
+            probes: Vec::new(),
+            probes_dropped: 0,
+            rng: Xoshiro256::new(0),
+            clock: VirtualClock {
+                base_ms: SEEDED_EPOCH_MS,
+                polls: Rc::new(std::cell::Cell::new(0)),
+                polls_at_start: 0,
+                reads: 0,
+            },
         }
+    }
+
+    /// The counter of interrupt polls the virtual clock advances with (the sandbox's interrupt
+    /// handler increments it).
+    pub fn set_poll_counter(&mut self, polls: Rc<std::cell::Cell<u64>>) {
+        self.clock.polls = polls;
+    }
+
+    /// Starts an evaluation's host facts: `Math.random` from `seed`, the clock from `base_ms`.
+    pub fn start_run(&mut self, seed: u64, base_ms: f64) {
+        self.rng = Xoshiro256::new(seed);
+        self.clock.base_ms = base_ms;
+        self.clock.polls_at_start = self.clock.polls.get();
+        self.clock.reads = 0;
     }
 
     /// Clears what one evaluation collected (the cap starts again).
@@ -100,6 +202,8 @@ impl HostState {
         self.blocked_index.clear();
         self.imports_seen = 0;
         self.import_calls = None;
+        self.probes.clear();
+        self.probes_dropped = 0;
     }
 
     fn emit(&mut self, ev: ExecEvent) {
@@ -141,6 +245,14 @@ impl HostState {
         if let Some(&i) = self.blocked_index.get(&key) {
             if let Some(seen) = self.blocked.get_mut(i) {
                 seen.count = seen.count.saturating_add(1);
+                // The count is streamed now and then (the executors merge it into the entry
+                // they already have, without a new event): a run stopped from outside, with no
+                // final report, still reports how often it tried. Bounded: a few events per
+                // thousand repeats.
+                if seen.count.is_power_of_two() || seen.count % 1024 == 0 {
+                    let update = seen.clone();
+                    self.emit(ExecEvent::Blocked(update));
+                }
                 return;
             }
         }
@@ -160,6 +272,23 @@ impl HostState {
 }
 
 impl HostState {
+    /// Records a `typeof` probe of an absent host global (deduplicated, capped).
+    pub fn push_probe(&mut self, b: BlockedAttempt) {
+        if let Some(seen) = self
+            .probes
+            .iter_mut()
+            .find(|p| p.capability == b.capability && p.line == b.line && p.column == b.column)
+        {
+            seen.count = seen.count.saturating_add(1);
+            return;
+        }
+        if self.probes.len() >= MAX_PROBES {
+            self.probes_dropped += 1;
+            return;
+        }
+        self.probes.push(b);
+    }
+
     /// Records an uncaught engine TypeError for a write to a frozen shared prototype (the
     /// engine throws it where no trap can run), when the script line is a prototype write.
     pub fn note_refused_write(&mut self, message: String, stack: &str) {
@@ -221,6 +350,63 @@ pub fn is_prototype_write(source: &str, line: u32) -> bool {
         text
     };
     text.contains("prototype") || text.contains("__proto__")
+}
+
+/// Whether the read of the global `name` at `line`:`column` (1-based, from the engine's call
+/// site for the getter) is the operand of `typeof`: `typeof name`, `typeof (name)`,
+/// `typeof globalThis.name`. The engine places a global read at its identifier and a member
+/// read at the start of its object expression, so the chain starting there must end in
+/// `name` and be preceded by the `typeof` keyword. Anything else (`name.x`, `typeof name.x`,
+/// a position that does not match the text) is a read.
+pub fn is_typeof_probe(source: &str, line: u32, column: u32, name: &str) -> bool {
+    let Some(text) = source.lines().nth(line.saturating_sub(1) as usize) else {
+        return false;
+    };
+    let Some(start) = (column as usize).checked_sub(1) else {
+        return false;
+    };
+    // QuickJS counts columns in characters; a line of ASCII has them equal to bytes.
+    let start = if text.is_ascii() {
+        start
+    } else {
+        match text.char_indices().nth(start) {
+            Some((b, _)) => b,
+            None => return false,
+        }
+    };
+    let (Some(before), Some(rest)) = (text.get(..start), text.get(start..)) else {
+        return false;
+    };
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+    // The member chain at the position: ident ( ('.' | '?.') ident )*
+    let mut last;
+    let mut tail = rest;
+    loop {
+        let end = tail.find(|c: char| !is_ident(c)).unwrap_or(tail.len());
+        if end == 0 {
+            return false;
+        }
+        last = &tail[..end];
+        tail = &tail[end..];
+        if let Some(t) = tail.strip_prefix("?.").or_else(|| tail.strip_prefix('.')) {
+            tail = t;
+            continue;
+        }
+        break;
+    }
+    if last != name {
+        return false;
+    }
+    // Nothing may apply to the value: no member access, call, index or tagged template.
+    let after = tail.trim_start();
+    if after.starts_with(['.', '[', '(', '`']) || after.starts_with("?.") {
+        return false;
+    }
+    let before = before.trim_end_matches(|c: char| c.is_whitespace() || c == '(');
+    match before.strip_suffix("typeof") {
+        Some(pre) => !pre.ends_with(is_ident),
+        None => false,
+    }
 }
 
 /// Category of a module name refused by `require` / `import()`.
@@ -324,6 +510,84 @@ fn natives<'js>(ctx: &Ctx<'js>, host: &SharedHost) -> rquickjs::Result<Object<'j
         },
     )?;
     h.set("require", require)?;
+
+    // probe(name, category, at): true when the read at `at` is a `typeof` probe (recorded as
+    // one); false for any other read, which the caller refuses and records.
+    let hs = Rc::clone(host);
+    let probe = Function::new(
+        ctx.clone(),
+        move |name: String, category: String, at: Value<'js>| -> bool {
+            let at = value::js_string(&at, MAX_STACK_CHARS);
+            let mut st = hs.borrow_mut();
+            let (line, column) = script_location(&at, &st.filename);
+            let (Some(l), Some(c)) = (line, column) else {
+                return false;
+            };
+            if !is_typeof_probe(&st.source, l, c, &name) {
+                return false;
+            }
+            st.push_probe(BlockedAttempt {
+                capability: name.clone(),
+                category: Category::parse(&category).unwrap_or(Category::VmEscape),
+                message: format!("typeof {name} answered 'undefined'"),
+                line,
+                column,
+                count: 1,
+            });
+            true
+        },
+    )?;
+    h.set("probe", probe)?;
+
+    let is_shared = Function::new(ctx.clone(), |ctx: Ctx<'js>, v: Value<'js>| -> bool {
+        super::freeze::is_shared(&ctx, &v)
+    })?;
+    h.set("isShared", is_shared)?;
+
+    let harden = Function::new(
+        ctx.clone(),
+        |ctx: Ctx<'js>,
+         roots: Array<'js>,
+         generators: Array<'js>,
+         tamed: Array<'js>,
+         mutable: Array<'js>|
+         -> rquickjs::Result<()> {
+            let roots: Vec<Value> = roots.iter().collect::<rquickjs::Result<_>>()?;
+            let generators: Vec<Value> = generators.iter().collect::<rquickjs::Result<_>>()?;
+            // [getter, value, getter, value, …]
+            let flat: Vec<Value> = tamed.iter().collect::<rquickjs::Result<_>>()?;
+            let pairs = flat
+                .chunks_exact(2)
+                .map(|p| (p[0].clone(), p[1].clone()))
+                .collect();
+            let mutable: Vec<Value> = mutable.iter().collect::<rquickjs::Result<_>>()?;
+            super::freeze::harden(&ctx, &roots, &generators, pairs, &mutable)
+                .map(|_| ())
+                .map_err(|e| rquickjs::Exception::throw_internal(&ctx, &e.to_string()))
+        },
+    )?;
+    h.set("harden", harden)?;
+
+    let hs = Rc::clone(host);
+    let random = Function::new(ctx.clone(), move || -> f64 {
+        hs.borrow_mut().rng.next_f64()
+    })?
+    .with_name("random")?;
+    h.set("random", random)?;
+
+    // clock(0): virtual now in ms; clock(1): virtual ms since the run started; clock(2): the
+    // run's start.
+    let hs = Rc::clone(host);
+    let clock = Function::new(ctx.clone(), move |which: i32| -> f64 {
+        let mut st = hs.borrow_mut();
+        let base = st.clock.base_ms;
+        match which {
+            0 => base + st.clock.elapsed_ms(),
+            1 => st.clock.elapsed_ms(),
+            _ => base,
+        }
+    })?;
+    h.set("clock", clock)?;
     Ok(h)
 }
 
@@ -505,7 +769,10 @@ fn module_natives<'js>(ctx: &Ctx<'js>, name: &str) -> rquickjs::Result<Object<'j
 
 // ---------------------------------------------------------------------------------------
 
-/// Runs the compiled setup script in `ctx`: installs the bridge, the traps and `input`.
+/// Runs the compiled setup script in `ctx`: installs the bridge, the traps, the host facts,
+/// `input` (when given) and, when `strict`, the guards, the taming and the full freeze.
+/// `require` is a function only when some module is granted (`typeof require` is
+/// `'undefined'` otherwise).
 pub fn install<'js>(
     ctx: &Ctx<'js>,
     host: &SharedHost,
@@ -518,15 +785,21 @@ pub fn install<'js>(
     let setup = super::quickjs::run_bytecode(ctx, setup_bytecode)?;
     let setup = Function::from_value(setup)?;
     let h = natives(ctx, host)?;
+    let has_input = input.is_some();
     let input: Value = match input {
         Some(v) => frozen_js(ctx, v, 0)?,
         None => Value::new_undefined(ctx.clone()),
     };
-    let shared = Array::new(ctx.clone())?;
-    if strict {
-        lock_shared_intrinsics(ctx, &shared)?;
-    }
-    setup.call::<_, ()>((h, strict, input, shared))?;
+    // `require` exists when the run may load any module (the default modules included).
+    let require_granted = {
+        let st = host.borrow();
+        let p = &st.permissions;
+        crate::engine::policy::DEFAULT_MODULES
+            .iter()
+            .any(|m| p.allows_module(m))
+            || p.allowed_modules.iter().any(|m| p.allows_module(m))
+    };
+    setup.call::<_, ()>((h, strict, input, has_input, require_granted))?;
     Ok(())
 }
 
@@ -614,89 +887,6 @@ fn frozen_js<'js>(
         unsafe { qjs::JS_FreezeObject(raw, out.as_raw()) };
     }
     Ok(out)
-}
-
-/// Global constructors and namespaces whose objects (and prototypes) are shared intrinsics.
-const SHARED_INTRINSICS: [&str; 49] = [
-    "Object",
-    "Array",
-    "String",
-    "Number",
-    "Boolean",
-    "Symbol",
-    "BigInt",
-    "Error",
-    "EvalError",
-    "RangeError",
-    "ReferenceError",
-    "SyntaxError",
-    "TypeError",
-    "URIError",
-    "AggregateError",
-    "InternalError",
-    "SuppressedError",
-    "Promise",
-    "RegExp",
-    "Date",
-    "Map",
-    "Set",
-    "WeakMap",
-    "WeakSet",
-    "WeakRef",
-    "FinalizationRegistry",
-    "Proxy",
-    "Reflect",
-    "JSON",
-    "Math",
-    "ArrayBuffer",
-    "SharedArrayBuffer",
-    "DataView",
-    "Atomics",
-    "Int8Array",
-    "Uint8Array",
-    "Uint8ClampedArray",
-    "Int16Array",
-    "Uint16Array",
-    "Int32Array",
-    "Uint32Array",
-    "BigInt64Array",
-    "BigUint64Array",
-    "Float16Array",
-    "Float32Array",
-    "Float64Array",
-    "Iterator",
-    "DisposableStack",
-    "AsyncDisposableStack",
-];
-
-/// Makes every shared intrinsic (and its prototype) non-extensible, natively (no script runs
-/// yet: this happens before the setup script and before any user code), collecting them.
-fn lock_shared_intrinsics<'js>(ctx: &Ctx<'js>, out: &Array<'js>) -> rquickjs::Result<()> {
-    let raw = ctx.as_raw().as_ptr();
-    let globals = ctx.globals();
-    let mut n = 0;
-    for name in SHARED_INTRINSICS {
-        let v: Value = globals.get(name)?;
-        if !v.is_object() {
-            continue;
-        }
-        // SAFETY: v is a live object of this context.
-        unsafe { qjs::JS_PreventExtensions(raw, v.as_raw()) };
-        if v.is_function() {
-            if let Some(o) = v.as_object() {
-                let p: Value = o.get("prototype")?;
-                if p.is_object() {
-                    // SAFETY: as above.
-                    unsafe { qjs::JS_PreventExtensions(raw, p.as_raw()) };
-                    out.set(n, p)?;
-                    n += 1;
-                }
-            }
-        }
-        out.set(n, v)?;
-        n += 1;
-    }
-    Ok(())
 }
 
 /// The host state behind the module loader's opaque pointer, when it can be borrowed.
@@ -1102,9 +1292,11 @@ mod tests {
 
     #[test]
     fn replacing_weakset_has_does_not_switch_the_guards_off() {
-        let code = "WeakSet.prototype.has = function () { return false; };\n\
-                    let refused = false;\n\
-                    try { Object.defineProperty(Object.prototype, 'isAdmin', { value: true }); }\n\
+        // WeakSet.prototype is frozen now (the write throws); the guards use no WeakSet at all,
+        // and whatever a script replaces, they only call what was captured at setup.
+        let code = "try { WeakSet.prototype.has = function () { return false; }; } catch (e) {}\n\
+                    let refused = false; const OP = Object.prototype, D = Object.defineProperty; globalThis.Reflect = { apply: () => true, defineProperty: () => true }; globalThis.Object = globalThis.WeakSet = null;\n\
+                    try { D(OP, 'isAdmin', { value: true }); }\n\
                     catch (e) { refused = true; }\n\
                     refused && ({}).isAdmin === undefined";
         let mut req = super::super::ExecRequest::new(code);

@@ -18,7 +18,7 @@
 //! 4. `PR_SET_NO_NEW_PRIVS`.
 //! 5. A seccomp allowlist: memory management (never executable), reading fd 0 and writing
 //!    fds 1 and 2, clocks, futexes, signals for itself, threads (`clone` with `CLONE_THREAD`
-//!    only), exit. Every
+//!    only), arming its own CPU kill timer ([`CpuKillTimer`], created before), exit. Every
 //!    other system call fails with `EPERM` — so even native code running in the worker cannot
 //!    open a file, a socket or a process. `clone3` fails with `ENOSYS` so that the C library
 //!    falls back to `clone`, whose flags the filter can inspect. The filter is one BPF program
@@ -34,6 +34,9 @@ pub struct LockdownConfig {
     pub address_space_bytes: Option<u64>,
     /// `RLIMIT_CPU` soft limit in seconds (SIGXCPU); the hard limit is one second more.
     pub cpu_seconds: u64,
+    /// The kernel id of this process's [`CpuKillTimer`]: the one timer the locked-down process
+    /// may (re)arm.
+    pub cpu_timer: Option<i32>,
 }
 
 /// Address space allowed on top of the script's memory limit: the binary and its libraries,
@@ -52,7 +55,95 @@ impl LockdownConfig {
                     .saturating_mul(1024 * 1024),
             ),
             cpu_seconds: wall_timeout_ms.div_ceil(1000).saturating_add(1),
+            cpu_timer: None,
         }
+    }
+}
+
+/// A kernel timer on this process's CPU clock that kills the process (`SIGKILL`) when it
+/// fires: the worker's CPU budget, enforced by the kernel whatever the engine is doing (a
+/// builtin that never polls the interrupt handler, the compiler). The kernel checks CPU timers
+/// at its scheduler tick, so it fires within a tick of its deadline.
+///
+/// Created before the lockdown (the seccomp filter refuses `timer_create`) and armed when the
+/// run starts (`timer_settime`, allowed for this timer only). A worker that disarmed it
+/// (through a memory-safety bug) would still meet the parent, which reads the worker's CPU
+/// clock and kills it at the same budget.
+#[derive(Debug)]
+pub struct CpuKillTimer {
+    id: i32,
+}
+
+impl CpuKillTimer {
+    /// A disarmed timer on `CLOCK_PROCESS_CPUTIME_ID` that delivers `SIGKILL`.
+    #[cfg(target_os = "linux")]
+    pub fn create() -> io::Result<CpuKillTimer> {
+        // SAFETY: an all-zero sigevent is a valid value; the fields that matter are set below.
+        let mut ev: libc::sigevent = unsafe { std::mem::zeroed() };
+        ev.sigev_notify = libc::SIGEV_SIGNAL;
+        ev.sigev_signo = libc::SIGKILL;
+        let mut id: libc::c_int = 0;
+        // The raw system call: its timer id is the kernel's (glibc's timer_t wraps it), which
+        // the seccomp rule names.
+        // SAFETY: `ev` and `id` are valid for the duration of the call.
+        let rc = unsafe {
+            libc::syscall(
+                libc::SYS_timer_create,
+                libc::CLOCK_PROCESS_CPUTIME_ID,
+                &mut ev as *mut libc::sigevent,
+                &mut id as *mut libc::c_int,
+            )
+        };
+        if rc != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(CpuKillTimer { id })
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    pub fn create() -> io::Result<CpuKillTimer> {
+        Err(io::ErrorKind::Unsupported.into())
+    }
+
+    /// The kernel's id of the timer.
+    pub fn id(&self) -> i32 {
+        self.id
+    }
+
+    /// Kills this process once its CPU clock (all threads) reaches `cpu_ns`.
+    #[cfg(target_os = "linux")]
+    pub fn arm_at(&self, cpu_ns: u64) -> io::Result<()> {
+        let secs = cpu_ns / 1_000_000_000;
+        let spec = libc::itimerspec {
+            it_interval: libc::timespec {
+                tv_sec: 0,
+                tv_nsec: 0,
+            },
+            it_value: libc::timespec {
+                tv_sec: libc::time_t::try_from(secs).unwrap_or(libc::time_t::MAX),
+                // Under 10^9: fits every c_long.
+                tv_nsec: (cpu_ns % 1_000_000_000) as libc::c_long,
+            },
+        };
+        // SAFETY: `spec` is valid for the duration of the call; no old value is asked for.
+        let rc = unsafe {
+            libc::syscall(
+                libc::SYS_timer_settime,
+                self.id,
+                libc::TIMER_ABSTIME,
+                &spec as *const libc::itimerspec,
+                std::ptr::null_mut::<libc::itimerspec>(),
+            )
+        };
+        if rc != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(())
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    pub fn arm_at(&self, _cpu_ns: u64) -> io::Result<()> {
+        Err(io::ErrorKind::Unsupported.into())
     }
 }
 
@@ -176,7 +267,7 @@ pub fn seccomp_available() -> Result<(), SeccompUnavailable> {
 #[cfg(target_os = "linux")]
 pub fn apply(cfg: &LockdownConfig) -> Result<LockdownStatus, LockdownError> {
     let status = apply_before_seccomp(cfg)?;
-    apply_seccomp()?;
+    apply_seccomp(cfg.cpu_timer)?;
     Ok(status)
 }
 
@@ -199,8 +290,8 @@ pub fn apply_before_seccomp(cfg: &LockdownConfig) -> Result<LockdownStatus, Lock
 
 /// The second step after [`apply_before_seccomp`] (call it while single-threaded).
 #[cfg(target_os = "linux")]
-pub fn install_seccomp() -> Result<(), LockdownError> {
-    apply_seccomp()
+pub fn install_seccomp(cfg: &LockdownConfig) -> Result<(), LockdownError> {
+    apply_seccomp(cfg.cpu_timer)
 }
 
 #[cfg(not(target_os = "linux"))]
@@ -209,7 +300,7 @@ pub fn apply_before_seccomp(_cfg: &LockdownConfig) -> Result<LockdownStatus, Loc
 }
 
 #[cfg(not(target_os = "linux"))]
-pub fn install_seccomp() -> Result<(), LockdownError> {
+pub fn install_seccomp(_cfg: &LockdownConfig) -> Result<(), LockdownError> {
     Err(LockdownError::Unsupported)
 }
 
@@ -388,9 +479,10 @@ enum Rule {
     },
 }
 
-/// The seccomp policy: every system call not listed fails with `EPERM`.
+/// The seccomp policy: every system call not listed fails with `EPERM`. `cpu_timer`: the
+/// process's CPU kill timer, the only timer it may arm.
 #[cfg(target_os = "linux")]
-fn seccomp_rules(pid: u32) -> std::collections::BTreeMap<u32, Rule> {
+fn seccomp_rules(pid: u32, cpu_timer: Option<i32>) -> std::collections::BTreeMap<u32, Rule> {
     use std::collections::BTreeMap;
     // libc's system call numbers are small positive constants on every architecture (under
     // 1000 on x86_64 and aarch64): the conversion cannot fail.
@@ -435,6 +527,10 @@ fn seccomp_rules(pid: u32) -> std::collections::BTreeMap<u32, Rule> {
     rules.insert(nr(libc::SYS_tgkill), only(0, &[pid]));
     // Naming its own thread (PR_SET_NAME) and nothing else through prctl.
     rules.insert(nr(libc::SYS_prctl), only(0, &[libc::PR_SET_NAME as u32]));
+    // Arming its CPU kill timer when the run starts (timer ids are small non-negative ints).
+    if let Some(id) = cpu_timer.and_then(|id| u32::try_from(id).ok()) {
+        rules.insert(nr(libc::SYS_timer_settime), only(0, &[id]));
+    }
     rules
 }
 
@@ -579,11 +675,11 @@ fn build_filter(
 }
 
 #[cfg(target_os = "linux")]
-fn apply_seccomp() -> Result<(), LockdownError> {
+fn apply_seccomp(cpu_timer: Option<i32>) -> Result<(), LockdownError> {
     // SAFETY: getpid has no preconditions.
     let pid = u32::try_from(unsafe { libc::getpid() })
         .map_err(|_| LockdownError::Filter("process id out of range"))?;
-    let prog = build_filter(&seccomp_rules(pid))?;
+    let prog = build_filter(&seccomp_rules(pid, cpu_timer))?;
     Ok(seccompiler::apply_filter(&prog)?)
 }
 
@@ -638,7 +734,7 @@ mod tests {
 
     /// The filter as it was built with seccompiler (a linear list, plus a stacked filter for
     /// clone3): the search program must decide exactly like it.
-    fn reference(pid: u64) -> (Vec<sock_filter>, Vec<sock_filter>) {
+    fn reference(pid: u64, timer: u64) -> (Vec<sock_filter>, Vec<sock_filter>) {
         use seccompiler::{
             SeccompAction, SeccompCmpArgLen as Len, SeccompCmpOp as Op, SeccompCondition,
             SeccompFilter, SeccompRule,
@@ -689,6 +785,10 @@ mod tests {
                 libc::PR_SET_NAME as u64,
             )])],
         );
+        rules.insert(
+            libc::SYS_timer_settime,
+            vec![rule(vec![cond(0, Len::Dword, Op::Eq, timer)])],
+        );
         rules.insert(libc::SYS_clone3, Vec::new());
         let main = SeccompFilter::new(
             rules,
@@ -718,8 +818,8 @@ mod tests {
     #[test]
     fn the_search_filter_decides_like_the_linear_seccompiler_filter() {
         let pid = 4242u32;
-        let prog = build_filter(&seccomp_rules(pid)).expect("filter");
-        let (clone3, main) = reference(u64::from(pid));
+        let prog = build_filter(&seccomp_rules(pid, Some(2))).expect("filter");
+        let (clone3, main) = reference(u64::from(pid), 2);
         let values = [
             0u64,
             1,
@@ -761,7 +861,7 @@ mod tests {
     #[test]
     fn the_filter_answers_named_cases_and_stays_short() {
         let pid = 77u32;
-        let prog = build_filter(&seccomp_rules(pid)).expect("filter");
+        let prog = build_filter(&seccomp_rules(pid, Some(0))).expect("filter");
         let call = |nr: libc::c_long, a0: u64, a2: u64| {
             eval(&prog, AUDIT_ARCH, nr as u32, [a0, 0, a2, 0, 0, 0]).0
         };
@@ -775,6 +875,11 @@ mod tests {
         assert_eq!(call(libc::SYS_clone3, 0, 0), ENOSYS);
         assert_eq!(call(libc::SYS_tgkill, 77, 0), ALLOW);
         assert_eq!(call(libc::SYS_tgkill, 78, 0), eperm);
+        // Its own CPU kill timer may be armed; no other timer, and no timer made.
+        assert_eq!(call(libc::SYS_timer_settime, 0, 0), ALLOW);
+        assert_eq!(call(libc::SYS_timer_settime, 1, 0), eperm);
+        assert_eq!(call(libc::SYS_timer_create, 2, 0), eperm);
+        assert_eq!(call(libc::SYS_timer_delete, 0, 0), eperm);
         let rwx = (libc::PROT_READ | libc::PROT_WRITE | libc::PROT_EXEC) as u64;
         assert_eq!(call(libc::SYS_mprotect, 0, rwx), eperm);
         // An x32 system call number is never one of the allowed ones.

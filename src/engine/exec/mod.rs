@@ -5,6 +5,7 @@
 //! returns the [`ExecOutcome`] (also sent as the last event, `Finished`). Cancel from another
 //! thread with the [`CancelToken`].
 
+pub mod freeze;
 pub mod host;
 pub mod limits;
 pub mod lockdown;
@@ -32,6 +33,10 @@ pub struct ExecRequest {
     pub permissions: Permissions,
     /// Exposed to the script as a deeply frozen global `input`.
     pub input: Option<serde_json::Value>,
+    /// Seeds `Math.random` and fixes the virtual clock's start, so that the run is replayed
+    /// exactly; `None`: a seed from the OS, and the clock starts at the real time.
+    #[serde(default)]
+    pub seed: Option<u64>,
 }
 
 impl ExecRequest {
@@ -43,6 +48,7 @@ impl ExecRequest {
             profile: Profile::default(),
             permissions: Permissions::default(),
             input: None,
+            seed: None,
         }
     }
 
@@ -284,6 +290,15 @@ pub struct EvalResult {
     /// Blocked attempts not listed in `blocked` (over the per-run cap).
     #[serde(default)]
     pub blocked_dropped: u64,
+    /// `typeof` probes of absent host globals (`typeof process`), answered `'undefined'`:
+    /// recorded with their location, but not refusals (a UMD wrapper or a `NODE_ENV` check
+    /// probes without reaching for anything).
+    #[serde(default)]
+    pub probes: Vec<BlockedAttempt>,
+    /// The seed `Math.random` had (`--seed`, or drawn from the OS): give it as `--seed` to
+    /// replay the run's random numbers.
+    #[serde(default)]
+    pub seed: u64,
     pub duration_ms: f64,
     pub cpu_ms: f64,
     pub peak_memory_bytes: u64,
@@ -301,6 +316,8 @@ impl EvalResult {
             console_truncated: false,
             blocked: Vec::new(),
             blocked_dropped: 0,
+            probes: Vec::new(),
+            seed: 0,
             duration_ms: 0.0,
             cpu_ms: 0.0,
             peak_memory_bytes: 0,
@@ -612,6 +629,8 @@ mod tests {
             "console_truncated",
             "blocked",
             "blocked_dropped",
+            "probes",
+            "seed",
             "duration_ms",
             "cpu_ms",
             "peak_memory_bytes",

@@ -359,7 +359,8 @@ fn prototype<'js>(v: &Value<'js>) -> Option<Value<'js>> {
     p.is_object().then_some(p)
 }
 
-/// A data property found on the object or its prototype chain, without running getters.
+/// A data property found on the object or its prototype chain, without running getters (a
+/// property that override taming turned into an accessor reads as the data it was).
 fn lookup_data<'js>(v: &Value<'js>, name: &std::ffi::CStr) -> Option<Value<'js>> {
     let mut cur = v.clone();
     for _ in 0..MAX_PROTO_WALK {
@@ -368,7 +369,7 @@ fn lookup_data<'js>(v: &Value<'js>, name: &std::ffi::CStr) -> Option<Value<'js>>
         }
         match own_named(&cur, name) {
             Own::Data(d) => return Some(d),
-            Own::Accessor(_) => return None,
+            Own::Accessor(g) => return super::freeze::tamed_value(v.ctx(), &g),
             Own::Missing => cur = prototype(&cur)?,
         }
     }
@@ -1063,6 +1064,15 @@ pub fn refused_write_message(v: &Value<'_>) -> Option<String> {
     (msg == "object is not extensible" || msg.ends_with("' is read-only")).then_some(msg)
 }
 
+/// A stack line of the host's own code: its bytecode is stripped of file names and line
+/// tables, so QuickJS prints `(<null>:0:1)` (older builds named it `sandbench:host`).
+pub fn is_host_frame(line: &str) -> bool {
+    let l = line.trim_end();
+    l.ends_with("(<null>:0:1)")
+        || l.ends_with("(<null>)")
+        || l.contains(&format!("({}:", super::host::HOST_FILENAME))
+}
+
 /// Describes a thrown value without running any of its code.
 pub fn error_of(v: &Value<'_>) -> JsError {
     if v.is_object() && !is_proxy(v) && v.is_error() {
@@ -1072,11 +1082,11 @@ pub fn error_of(v: &Value<'_>) -> JsError {
             Some(s) if s.is_string() => js_string(&s, 8000),
             _ => String::new(),
         };
-        // The host bridge's own frames are not the script's business.
-        let host = format!("({}:", super::host::HOST_FILENAME);
+        // The host bridge's own frames are not the script's business: its bytecode carries
+        // no file name (`<null>`), which no script frame can have.
         let stack: String = stack
             .lines()
-            .filter(|l| !l.contains(&host))
+            .filter(|l| !is_host_frame(l))
             .map(|l| format!("{l}\n"))
             .collect();
         return JsError {

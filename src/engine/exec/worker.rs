@@ -7,13 +7,20 @@
 //! thread while the main thread reads and compiles the request. A pooled worker (`--warm`)
 //! warms the engine up and prepares the sandbox for the settings of the last run before it
 //! reports ready. Either way the script runs in a runtime nothing else ran in.
+//!
+//! The run's limits hold for all of it: its CPU budget counts every thread of the process from
+//! the moment the request is read (the compile included), enforced by the engine's interrupt
+//! handler where the engine polls it and by a kernel CPU timer that kills the process
+//! ([`CpuKillTimer`], armed at the budget plus [`CPU_KILL_MARGIN`]) where it does not; the
+//! compile is charged to the run's memory accounting, shared with the sandbox.
 
-use super::lockdown::{self, LockdownConfig};
+use super::limits::{process_cpu_ns, Control, CpuClock, MemStats};
+use super::lockdown::{self, CpuKillTimer, LockdownConfig};
 use super::process::{
-    encode_event, probe_line, read_setup_preamble, worker_error, Preamble, FLUSH_EVERY,
-    MAX_REQUEST_BYTES, NAME, READY_LINE,
+    encode_event, probe_line, read_setup_preamble, worker_error, Preamble, CPU_KILL_MARGIN,
+    FLUSH_EVERY, MAX_REQUEST_BYTES, NAME, READY_LINE,
 };
-use super::quickjs::{self, Precompiled, Sandbox};
+use super::quickjs::{self, CompileLimits, Precompiled, Sandbox};
 use super::{ExecEvent, ExecOutcome, ExecRequest, JsError, Outcome};
 use crate::engine::policy::{Limits, Profile, MAX_STACK_KB};
 use std::io::{Read, Write};
@@ -67,9 +74,36 @@ enum EngineMsg {
     Done(Box<ExecOutcome>),
 }
 
-/// What the main thread hands the engine thread: the request and, when the main thread
-/// compiled it, its bytecode.
-type Job = (ExecRequest, Option<Precompiled>);
+/// The accounting and control of one run, made on the main thread (which starts the run's
+/// budgets and compiles under its memory accounting) and used by the engine thread's sandbox.
+#[derive(Clone)]
+struct RunParts {
+    mem: Arc<MemStats>,
+    control: Arc<Control>,
+}
+
+impl RunParts {
+    fn new(req: &ExecRequest) -> RunParts {
+        let mem = MemStats::new(req.limits.memory_bytes());
+        // Nothing cancels a worker from inside: the parent kills it.
+        let control = Control::with_clock(
+            Arc::new(AtomicBool::new(false)),
+            Arc::clone(&mem),
+            CpuClock::Process,
+        );
+        RunParts { mem, control }
+    }
+}
+
+/// What the main thread hands the engine thread.
+struct Job {
+    req: ExecRequest,
+    /// The bytecode, when the main thread compiled it.
+    compiled: Option<Precompiled>,
+    parts: RunParts,
+    /// Whether the sandbox prepared ahead (with these parts) is the one the request needs.
+    use_prepared: bool,
+}
 
 /// Reports a failure as the run's `crashed` outcome on stdout.
 fn worker_fail(req: Option<&ExecRequest>, message: impl Into<String>) -> i32 {
@@ -90,10 +124,15 @@ pub fn worker_main(opts: WorkerOptions) -> i32 {
     let memory_mb = opts.memory_mb.unwrap_or(limits.memory_mb);
     let wall_ms = opts.wall_timeout_ms.unwrap_or(limits.wall_timeout_ms);
     // The request is compiled on this (the main) thread, whose stack can only grow as far as
-    // RLIMIT_STACK allows, and whose size cannot be asked once locked down: with a small limit
-    // the engine thread (with its own large stack) compiles instead.
-    let compile_here = main_stack_allows(quickjs::COMPILER_STACK + 2 * 1024 * 1024);
-    let status = match lockdown::apply(&LockdownConfig::for_limits(memory_mb, wall_ms)) {
+    // RLIMIT_STACK allows, and whose size cannot be asked once locked down: when it cannot hold
+    // the run's stack limit the engine thread (with its own large stack) compiles instead.
+    let main_stack = main_stack_bytes();
+    // Made before the lockdown, which refuses timer_create; without one (it cannot fail on
+    // Linux short of a resource limit) the parent alone enforces the CPU budget.
+    let timer = CpuKillTimer::create().ok();
+    let mut lock = LockdownConfig::for_limits(memory_mb, wall_ms);
+    lock.cpu_timer = timer.as_ref().map(CpuKillTimer::id);
+    let status = match lockdown::apply(&lock) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("sandbench worker: {e}");
@@ -131,16 +170,30 @@ pub fn worker_main(opts: WorkerOptions) -> i32 {
     let warm = opts.warm;
     let guess = (warm || opts.expect.is_some())
         .then(|| expected_settings(opts.expect.as_deref(), memory_mb, wall_ms));
+    // The prepared sandbox's accounting, made here: if the request needs that sandbox, this
+    // thread compiles under the same accounting.
+    let prepared = guess.map(|g| {
+        let parts = RunParts::new(&g);
+        (g, parts)
+    });
+    let ahead = prepared.clone();
     let engine = std::thread::Builder::new()
         .name("sandbench-quickjs".into())
         .stack_size(ENGINE_STACK)
-        .spawn(move || engine_thread(guess, warm, req_rx, msg_tx));
+        .spawn(move || engine_thread(ahead, warm, req_rx, msg_tx));
     if engine.is_err() {
         return worker_fail(None, "could not start the engine thread");
     }
-    if warm && compile_here {
-        // This thread compiles the request: warm its compiler up too.
-        let _ = quickjs::precompile("0", "sandbench:warm-up", Profile::Strict);
+    if warm {
+        if compile_here(main_stack, Limits::default().stack_kb) {
+            // This thread will likely compile the request: warm its compiler up too.
+            let scratch = MemStats::new(Limits::default().memory_bytes());
+            let limits = CompileLimits {
+                mem: &scratch,
+                stack_bytes: quickjs::COMPILER_STACK,
+            };
+            let _ = quickjs::precompile("0", "sandbench:warm-up", Profile::Strict, &limits);
+        }
         // Wait for the engine's warm-up (bounded by the parent's start-up timeout).
         match msg_rx.recv() {
             Ok(EngineMsg::Ready) => {}
@@ -163,6 +216,16 @@ pub fn worker_main(opts: WorkerOptions) -> i32 {
         Ok(None) => return exit::OK,
         Err(e) => return worker_fail(None, e.to_string()),
     };
+    // The run starts now: its CPU budget counts every thread of this process from here.
+    if let Some(t) = &timer {
+        let budget = req
+            .limits
+            .timeout_ms
+            .saturating_add(CPU_KILL_MARGIN.as_millis() as u64);
+        let at = process_cpu_ns().saturating_add(budget.saturating_mul(1_000_000));
+        // Cannot fail for a valid timer; if it did, the parent's watch still holds.
+        let _ = t.arm_at(at);
+    }
     if req.limits.memory_mb > memory_mb || req.limits.wall_timeout_ms > wall_ms {
         let message = format!(
             "request limits ({} MB, {} ms) exceed this worker's lockdown ({memory_mb} MB, {wall_ms} ms)",
@@ -170,9 +233,29 @@ pub fn worker_main(opts: WorkerOptions) -> i32 {
         );
         return worker_fail(Some(&req), message);
     }
-    // Compiled here while the engine thread builds the sandbox.
-    let compiled = compile_here.then(|| quickjs::precompile(&req.code, &req.filename, req.profile));
-    if req_tx.send((req, compiled)).is_err() {
+    let use_prepared = prepared
+        .as_ref()
+        .is_some_and(|(g, _)| same_sandbox(g, &req));
+    let parts = match prepared {
+        Some((_, parts)) if use_prepared => parts,
+        _ => RunParts::new(&req),
+    };
+    parts.control.set_start();
+    // Compiled here, under the run's limits, while the engine thread builds the sandbox.
+    let compiled = compile_here(main_stack, req.limits.stack_kb).then(|| {
+        let limits = CompileLimits {
+            mem: &parts.mem,
+            stack_bytes: usize::try_from(req.limits.stack_kb * 1024).unwrap_or(usize::MAX),
+        };
+        quickjs::precompile(&req.code, &req.filename, req.profile, &limits)
+    });
+    let job = Job {
+        req,
+        compiled,
+        parts,
+        use_prepared,
+    };
+    if req_tx.send(job).is_err() {
         return worker_fail(None, "the engine thread is gone");
     }
     forward_events(&msg_rx)
@@ -299,17 +382,31 @@ fn forward_events(msg_rx: &Receiver<EngineMsg>) -> i32 {
     }
 }
 
-/// Whether this (main) thread's stack may grow to `bytes` (RLIMIT_STACK; unknown counts as no).
-fn main_stack_allows(bytes: usize) -> bool {
+/// How far this (main) thread's stack may grow (RLIMIT_STACK; unknown counts as 0). Asked
+/// before the lockdown, which refuses the question.
+fn main_stack_bytes() -> u64 {
     let mut lim = libc::rlimit {
         rlim_cur: 0,
         rlim_max: 0,
     };
     // SAFETY: `lim` is a valid out-parameter.
     if unsafe { libc::getrlimit(libc::RLIMIT_STACK, &mut lim) } != 0 {
-        return false;
+        return 0;
     }
-    lim.rlim_cur == libc::RLIM_INFINITY || lim.rlim_cur >= bytes as libc::rlim_t
+    if lim.rlim_cur == libc::RLIM_INFINITY {
+        u64::MAX
+    } else {
+        lim.rlim_cur
+    }
+}
+
+/// Whether the main thread's stack holds a compile under a `stack_kb` stack limit, with room
+/// for the host's frames around it.
+fn compile_here(main_stack: u64, stack_kb: u64) -> bool {
+    main_stack
+        >= stack_kb
+            .saturating_mul(1024)
+            .saturating_add(2 * 1024 * 1024)
 }
 
 /// Whether a sandbox built for `a` is exactly the one `b` needs (everything
@@ -319,6 +416,7 @@ fn same_sandbox(a: &ExecRequest, b: &ExecRequest) -> bool {
         && a.profile == b.profile
         && a.permissions == b.permissions
         && a.filename == b.filename
+        && a.seed == b.seed
         && a.input.is_none()
         && b.input.is_none()
 }
@@ -329,7 +427,7 @@ fn same_sandbox(a: &ExecRequest, b: &ExecRequest) -> bool {
 /// request uses it only if it needs exactly that sandbox, else it gets its own. Either way
 /// the script runs in a runtime nothing else ran in.
 fn engine_thread(
-    guess: Option<ExecRequest>,
+    guess: Option<(ExecRequest, RunParts)>,
     warm: bool,
     requests: Receiver<Job>,
     out: Sender<EngineMsg>,
@@ -341,30 +439,35 @@ fn engine_thread(
         })
     };
     let mut prepared = None;
-    if let Some(guess) = guess {
+    if let Some((guess, parts)) = guess {
         if warm {
             if let Ok(mut sb) = Sandbox::new(&guess) {
                 let _ = sb.eval("0");
             }
         }
-        let stop = Arc::new(AtomicBool::new(false));
-        if let Ok(sb) = Sandbox::with_control(&guess, stop, Some(sink(&out))) {
-            prepared = Some((guess, sb));
+        if let Ok(sb) = Sandbox::with_parts(&guess, parts.control, parts.mem, Some(sink(&out))) {
+            prepared = Some(sb);
         }
         if warm && out.send(EngineMsg::Ready).is_err() {
             return;
         }
     }
-    let Ok((req, compiled)) = requests.recv() else {
+    let Ok(job) = requests.recv() else {
         return;
     };
+    let Job {
+        req,
+        compiled,
+        parts,
+        use_prepared,
+    } = job;
     let sandbox = match prepared {
-        Some((g, sb)) if same_sandbox(&g, &req) => Ok(sb),
+        Some(sb) if use_prepared => Ok(sb),
         other => {
             // Freed first: the new sandbox then reuses its already-touched memory instead of
             // faulting in fresh pages (measured: cheaper than keeping it until after the run).
             drop(other);
-            Sandbox::with_control(&req, Arc::new(AtomicBool::new(false)), Some(sink(&out)))
+            Sandbox::with_parts(&req, parts.control, parts.mem, Some(sink(&out)))
         }
     };
     // The used sandbox is not torn down: the worker process ends right after its report, and
@@ -377,6 +480,10 @@ fn engine_thread(
                 None => sb.eval(&req.code),
             };
             spent = Some(sb);
+            let mut r = r;
+            // Every line was streamed as it was printed; the parent keeps what it received
+            // (a console flood would otherwise travel twice, the second time in one frame).
+            r.console = Vec::new();
             // The parent fills in its own hash of the code.
             ExecOutcome::new(NAME, &req, String::new(), r, 0)
         }

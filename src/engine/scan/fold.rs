@@ -100,6 +100,13 @@ fn is_root(name: &str) -> bool {
             | "unescape"
             | "decodeURIComponent"
             | "decodeURI"
+            | "Worker"
+            | "SharedWorker"
+            | "Blob"
+            | "URL"
+            | "FormData"
+            | "Image"
+            | "os"
     )
 }
 
@@ -111,31 +118,200 @@ pub fn is_global_object(name: &str) -> bool {
     )
 }
 
-/// The folding and resolution context: aliases collected so far (in source order).
-#[derive(Default)]
-pub struct Env {
-    pub aliases: FxHashMap<String, Alias>,
+/// What a name is keyed by: its symbol under scope analysis (so two bindings of one name in
+/// different scopes never share an alias), else a hash of its spelling (top bit set).
+pub type Key = u64;
+
+/// How an identifier reference resolves.
+pub enum Lookup<'e> {
+    /// Bound to an alias (a constant, a host object, a decoder).
+    Alias(&'e Alias),
+    /// A binding of the code's own with no known value (a parameter, a local): never the host
+    /// object of the same name.
+    Local,
+    /// Not bound anywhere in the code: a global, so host names (`eval`, `process`) apply.
+    Global,
 }
 
-impl Env {
-    /// Records `name = value`; a second binding of the same name makes it ambiguous.
-    pub fn bind(&mut self, name: &str, value: Option<Alias>) {
-        match self.aliases.get_mut(name) {
+/// The folding and resolution context: aliases collected so far (in source order), and the
+/// scope analysis that says which binding each reference reads.
+#[derive(Default)]
+pub struct Env<'s> {
+    pub aliases: FxHashMap<Key, Alias>,
+    scoping: Option<&'s oxc_semantic::Scoping>,
+    /// Top-level values the constant evaluator computed (read when no alias is bound).
+    seeds: FxHashMap<Key, Alias>,
+    /// The constant evaluator, for calls of the code's own helpers.
+    eval: Option<&'s dyn super::eval::ConstEval>,
+}
+
+/// [`Env::ref_key`] without an `Env`.
+pub fn ref_key_of(
+    scoping: Option<&oxc_semantic::Scoping>,
+    id: &IdentifierReference,
+) -> Option<Key> {
+    let Some(sc) = scoping else {
+        return Some(name_key(id.name.as_str()));
+    };
+    match id.reference_id.get() {
+        Some(rid) => sc.get_reference(rid).symbol_id().map(|s| s.index() as Key),
+        None => Some(name_key(id.name.as_str())),
+    }
+}
+
+/// [`Env::binding_key`] without an `Env`.
+pub fn binding_key_of(scoping: Option<&oxc_semantic::Scoping>, id: &BindingIdentifier) -> Key {
+    match (scoping, id.symbol_id.get()) {
+        (Some(_), Some(sid)) => sid.index() as Key,
+        _ => name_key(id.name.as_str()),
+    }
+}
+
+pub fn name_key(name: &str) -> Key {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    let h = BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(name);
+    h | (1 << 63)
+}
+
+impl<'s> Env<'s> {
+    pub fn new(scoping: Option<&'s oxc_semantic::Scoping>) -> Self {
+        Env {
+            aliases: FxHashMap::default(),
+            scoping,
+            seeds: FxHashMap::default(),
+            eval: None,
+        }
+    }
+
+    /// Attaches the constant evaluator and the top-level values it computed.
+    pub fn with_eval(
+        mut self,
+        eval: &'s dyn super::eval::ConstEval,
+        seeds: FxHashMap<Key, Alias>,
+    ) -> Self {
+        self.eval = Some(eval);
+        self.seeds = seeds;
+        self
+    }
+
+    /// `f(…)` where `f` is a getter of the code's own (`(p) => p[K]`): the keys it reads.
+    pub fn getter_keys(&self, c: &CallExpression) -> Option<Vec<String>> {
+        let ev = self.eval?;
+        let Expression::Identifier(id) = c.callee.without_parentheses() else {
+            return None;
+        };
+        ev.getter_keys(self.ref_key(id)?)
+    }
+
+    /// Whether scope analysis is on.
+    pub fn scoped(&self) -> bool {
+        self.scoping.is_some()
+    }
+
+    /// The key of the binding a reference reads; `None` for a global (under scope analysis).
+    pub fn ref_key(&self, id: &IdentifierReference) -> Option<Key> {
+        ref_key_of(self.scoping, id)
+    }
+
+    /// The key of a binding.
+    pub fn binding_key(&self, id: &BindingIdentifier) -> Key {
+        binding_key_of(self.scoping, id)
+    }
+
+    /// The symbol of a binding, under scope analysis.
+    pub fn symbol(&self, id: &BindingIdentifier) -> Option<oxc_semantic::SymbolId> {
+        self.scoping.and(id.symbol_id.get())
+    }
+
+    /// How many times a binding is written after its declaration (assignments, `++`…), or
+    /// `None` without scope analysis.
+    pub fn writes(&self, id: &BindingIdentifier) -> Option<usize> {
+        let sc = self.scoping?;
+        let sid = id.symbol_id.get()?;
+        Some(
+            sc.get_resolved_references(sid)
+                .filter(|r| r.is_write())
+                .count()
+                + sc.symbol_redeclarations(sid).len(),
+        )
+    }
+
+    /// How many times the binding a reference reads is written (assignments, `++`…), or
+    /// `None` without scope analysis or for a global.
+    pub fn ref_writes(&self, id: &IdentifierReference) -> Option<usize> {
+        let sc = self.scoping?;
+        let sid = sc.get_reference(id.reference_id.get()?).symbol_id()?;
+        Some(
+            sc.get_resolved_references(sid)
+                .filter(|r| r.is_write())
+                .count(),
+        )
+    }
+
+    /// Whether a reference reads a function of the code (a declaration, or a name bound to a
+    /// function value), so its `.constructor` is the Function constructor.
+    pub fn function_binding(&self, id: &IdentifierReference) -> bool {
+        if let Some(Alias::Sym(s)) = self.alias(id) {
+            return s.path == "%Fn" || (s.path == "Function" && s.chain);
+        }
+        let Some(sc) = self.scoping else {
+            return false;
+        };
+        id.reference_id
+            .get()
+            .and_then(|r| sc.get_reference(r).symbol_id())
+            .is_some_and(|sid| sc.symbol_flags(sid).is_function())
+    }
+
+    /// What a reference stands for.
+    pub fn lookup(&self, id: &IdentifierReference) -> Lookup<'_> {
+        match self.ref_key(id) {
+            None => Lookup::Global,
+            Some(k) => match self.aliases.get(&k).or_else(|| self.seeds.get(&k)) {
+                Some(a) => Lookup::Alias(a),
+                None if self.scoping.is_some() => Lookup::Local,
+                None => Lookup::Global,
+            },
+        }
+    }
+
+    /// The alias a reference reads, if any.
+    pub fn alias(&self, id: &IdentifierReference) -> Option<&Alias> {
+        match self.lookup(id) {
+            Lookup::Alias(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// Records `name = value`; a second binding of the same key makes it ambiguous.
+    pub fn bind(&mut self, key: Key, name: &str, value: Option<Alias>) {
+        match self.aliases.get_mut(&key) {
             Some(a) => *a = Alias::Ambiguous,
             None => {
                 if let Some(v) = value {
-                    self.aliases.insert(name.to_string(), v);
-                } else if self.aliases.len() < 100_000 && is_root_or_global(name) {
-                    // A local binding that shadows a host name: no longer that host object.
-                    self.aliases.insert(name.to_string(), Alias::Ambiguous);
+                    self.aliases.insert(key, v);
+                } else if self.scoping.is_none()
+                    && self.aliases.len() < 100_000
+                    && is_root_or_global(name)
+                {
+                    // A local binding that shadows a host name: no longer that host object
+                    // (under scope analysis, the reference resolves to the local instead).
+                    self.aliases.insert(key, Alias::Ambiguous);
                 }
             }
         }
     }
 
-    /// Marks a name as reassigned (unknown from now on) if it was an alias.
-    pub fn reassigned(&mut self, name: &str) {
-        if let Some(a) = self.aliases.get_mut(name) {
+    /// Binds `key` to `value`, replacing what it had (a parameter bound per call site).
+    pub fn set(&mut self, key: Key, value: Alias) {
+        if self.aliases.len() < 100_000 {
+            self.aliases.insert(key, value);
+        }
+    }
+
+    /// Marks a key as reassigned (unknown from now on) if it was an alias.
+    pub fn reassigned(&mut self, key: Key) {
+        if let Some(a) = self.aliases.get_mut(&key) {
             *a = Alias::Ambiguous;
         }
     }
@@ -203,7 +379,7 @@ impl Env {
             }
             Expression::ParenthesizedExpression(p) => self.fold_d(&p.expression, src, d),
             Expression::SequenceExpression(s) => self.fold_d(s.expressions.last()?, src, d),
-            Expression::Identifier(id) => match self.aliases.get(id.name.as_str())? {
+            Expression::Identifier(id) => match self.alias(id)? {
                 Alias::Str(f) => Some(Folded {
                     hidden: true,
                     ..f.clone()
@@ -211,8 +387,24 @@ impl Env {
                 _ => None,
             },
             Expression::CallExpression(c) => self.fold_call(c, src, d),
+            // T[3] with T a constant table
+            Expression::ComputedMemberExpression(m) => {
+                let i: usize = self.fold_d(&m.expression, src, d)?.value.parse().ok()?;
+                let table = self.fold_array(&m.object, src, d)?;
+                let v = table.get(i)?.clone();
+                Some(Folded {
+                    value: v,
+                    hidden: true,
+                    decoded: false,
+                })
+            }
             _ => None,
         }
+    }
+
+    /// Folds a call (`atob('…')`, a decoder of the code's own applied to a constant).
+    pub fn fold_call_expr(&self, c: &CallExpression, src: &str) -> Option<Folded> {
+        self.fold_call(c, src, 0)
     }
 
     fn fold_call(&self, c: &CallExpression, src: &str, d: u32) -> Option<Folded> {
@@ -227,9 +419,35 @@ impl Env {
         };
         let callee = c.callee.without_parentheses();
         if let Expression::Identifier(id) = callee {
-            if let Some(Alias::Decoder(k)) = self.aliases.get(id.name.as_str()) {
+            if let Some(Alias::Decoder(k)) = self.alias(id) {
                 let v = self.fold_d(arg(0)?, src, d)?;
                 return hidden(k.apply(&v.value)?, true);
+            }
+            // A helper of the code's own, run by the constant evaluator on constant arguments.
+            if let (Some(ev), Some(key)) = (self.eval, self.ref_key(id)) {
+                let args: Vec<super::eval::Arg> = args
+                    .iter()
+                    .map(
+                        |a| match a.as_expression().map(|e| e.without_parentheses()) {
+                            Some(Expression::NumericLiteral(n)) => super::eval::Arg::Num(n.value),
+                            Some(e @ Expression::Identifier(i)) => match self.fold_d(e, src, d) {
+                                Some(f) => super::eval::Arg::Str(f.value),
+                                None => self
+                                    .ref_key(i)
+                                    .map_or(super::eval::Arg::Unknown, super::eval::Arg::Ref),
+                            },
+                            Some(e) => self
+                                .fold_d(e, src, d)
+                                .map_or(super::eval::Arg::Unknown, |f| {
+                                    super::eval::Arg::Str(f.value)
+                                }),
+                            None => super::eval::Arg::Unknown,
+                        },
+                    )
+                    .collect();
+                if let Some(v) = ev.call_str(key, &args) {
+                    return hidden(v, true);
+                }
             }
         }
         // atob(x), window.atob(x)
@@ -254,6 +472,18 @@ impl Env {
                 "unescape" | "decodeURIComponent" | "decodeURI" => {
                     let v = self.fold_d(arg(0)?, src, d)?;
                     return hidden(percent_decode(&v.value)?, true);
+                }
+                // String.fromCharCode.apply(String, codes)
+                "String.fromCharCode.apply" | "String.fromCodePoint.apply" => {
+                    let mut out = String::new();
+                    for n in self.fold_array(arg(1)?, src, d)? {
+                        let n: u32 = n.parse().ok()?;
+                        out.push(char::from_u32(n)?);
+                        if out.len() > MAX_FOLD {
+                            return None;
+                        }
+                    }
+                    return hidden(out, true);
                 }
                 _ => {}
             }
@@ -376,7 +606,7 @@ impl Env {
                 }
                 Some(out)
             }
-            Expression::Identifier(id) => match self.aliases.get(id.name.as_str())? {
+            Expression::Identifier(id) => match self.alias(id)? {
                 Alias::Arr(v) => Some(v.clone()),
                 _ => None,
             },
@@ -536,6 +766,18 @@ impl Env {
             return Some((m.object(), key));
         }
         if let Expression::CallExpression(c) = e {
+            // `up(x)` where `const up = (p) => p[K]`: a member of the argument.
+            if let Some(keys) = self.getter_keys(c) {
+                if let [k] = keys.as_slice() {
+                    let o = c.arguments.first()?.as_expression()?;
+                    let key = Folded {
+                        value: k.clone(),
+                        hidden: true,
+                        decoded: false,
+                    };
+                    return Some((o, key));
+                }
+            }
             if self
                 .resolve_d(&c.callee, src, d)
                 .is_some_and(|s| s.path == "Reflect.get")
@@ -562,27 +804,95 @@ impl Env {
         match e {
             Expression::Identifier(id) => {
                 let name = id.name.as_str();
-                match self.aliases.get(name) {
-                    Some(Alias::Sym(s)) => Some(Sym {
-                        hidden: true,
+                match self.lookup(id) {
+                    // A name bound to a host object is not concealment by itself
+                    // (`const { execFile } = require('child_process')` is how everyone
+                    // writes it); a name bound to the global object is (`g.eval`).
+                    Lookup::Alias(Alias::Sym(s)) => Some(Sym {
+                        hidden: s.hidden || is_global_object(&s.path),
                         plain: false,
                         ..s.clone()
                     }),
-                    Some(_) => None,
-                    None if is_root(name) || is_global_object(name) => Some(Sym {
+                    Lookup::Alias(_) | Lookup::Local => None,
+                    Lookup::Global if is_root(name) || is_global_object(name) => Some(Sym {
                         path: name.to_string(),
                         // `\u0065val`: an escaped identifier is a hidden spelling
                         hidden: raw(src, id.span).contains('\\'),
                         plain: true,
                         chain: false,
                     }),
-                    None => None,
+                    Lookup::Global => None,
                 }
             }
             Expression::SequenceExpression(s) => {
                 let last = s.expressions.last()?;
                 self.resolve_d(last, src, d)
                     .map(|s| Sym { plain: false, ..s })
+            }
+            // `typeof window !== 'undefined' ? window : self`: the global object whichever
+            // branch runs (the other may be `this` or `{}` at the top level).
+            Expression::ConditionalExpression(c) => {
+                let a = self.resolve_d(&c.consequent, src, d);
+                let b = self.resolve_d(&c.alternate, src, d);
+                let stand_in = |e: &Expression| {
+                    matches!(e.without_parentheses(), Expression::ObjectExpression(_))
+                        || this_idiom(e)
+                };
+                let pick = match (a, b) {
+                    (Some(x), Some(y)) if x.path == y.path => x,
+                    (Some(x), Some(y))
+                        if is_global_object(&x.path) && is_global_object(&y.path) =>
+                    {
+                        x
+                    }
+                    (Some(x), None) if is_global_object(&x.path) && stand_in(&c.alternate) => x,
+                    (None, Some(y)) if is_global_object(&y.path) && stand_in(&c.consequent) => y,
+                    // `typeof require === 'function' ? require : null`: the host object
+                    // when it exists, nothing otherwise.
+                    // Not concealment by itself (bundles write it to find `require`).
+                    (Some(x), None) if null_like(&c.alternate) => return Some(x),
+                    (None, Some(y)) if null_like(&c.consequent) => return Some(y),
+                    _ => return None,
+                };
+                Some(Sym {
+                    hidden: true,
+                    plain: false,
+                    ..pick
+                })
+            }
+            // `w.execScript || w.eval`, `(a.eval || b.eval)`, `x.process ?? process`
+            Expression::LogicalExpression(l)
+                if matches!(l.operator, LogicalOperator::Or | LogicalOperator::Coalesce) =>
+            {
+                let a = self.resolve_d(&l.left, src, d);
+                let b = self.resolve_d(&l.right, src, d);
+                let code = |p: &str| matches!(p, "eval" | "execScript");
+                match (a, b) {
+                    // (function () { return this })() || globalThis
+                    (None, Some(y)) if is_global_object(&y.path) && this_idiom(&l.left) => {
+                        Some(Sym {
+                            hidden: true,
+                            plain: false,
+                            ..y
+                        })
+                    }
+                    (Some(x), None) if is_global_object(&x.path) && this_idiom(&l.right) => {
+                        Some(Sym {
+                            hidden: true,
+                            plain: false,
+                            ..x
+                        })
+                    }
+                    (Some(x), Some(y)) if x.path == y.path || (code(&x.path) && code(&y.path)) => {
+                        Some(Sym {
+                            path: if code(&x.path) { "eval".into() } else { x.path },
+                            hidden: x.hidden || y.hidden,
+                            plain: false,
+                            chain: x.chain,
+                        })
+                    }
+                    _ => None,
+                }
             }
             Expression::CallExpression(c) => {
                 // require('x') / process.mainModule.require('x') → module:x
@@ -594,6 +904,58 @@ impl Env {
                         hidden: callee.hidden || name.hidden,
                         plain: false,
                         chain: false,
+                    });
+                }
+                // `f.call(this, …)` / `f.apply(this, [ … ])` are calls of `f`.
+                let (path, args) = call_args(&callee.path, &c.arguments);
+                // Descriptors of the Function constructor: `.value` is the constructor.
+                match path {
+                    "Object.getOwnPropertyDescriptor" | "Reflect.getOwnPropertyDescriptor" => {
+                        let (o, k) = (args.first()?, args.get(1)?);
+                        if self.fold_d(k, src, d)?.value == "constructor"
+                            && function_valued(o, self, src, d)
+                        {
+                            return Some(Sym {
+                                path: "%FnDesc".into(),
+                                hidden: true,
+                                plain: false,
+                                chain: true,
+                            });
+                        }
+                        return None;
+                    }
+                    "Object.getOwnPropertyDescriptors" => {
+                        return function_valued(args.first()?, self, src, d).then(|| Sym {
+                            path: "%FnDescs".into(),
+                            hidden: true,
+                            plain: false,
+                            chain: true,
+                        });
+                    }
+                    _ => {}
+                }
+                // Object.getPrototypeOf({}) is Object.prototype, of [] Array.prototype…
+                if matches!(path, "Object.getPrototypeOf" | "Reflect.getPrototypeOf") {
+                    let base = match args.first()?.without_parentheses() {
+                        Expression::ObjectExpression(_) => "Object",
+                        Expression::ArrayExpression(_) => "Array",
+                        Expression::StringLiteral(_) | Expression::TemplateLiteral(_) => "String",
+                        Expression::NumericLiteral(_) => "Number",
+                        _ => return None,
+                    };
+                    return Some(Sym {
+                        path: format!("{base}.prototype"),
+                        hidden: true,
+                        plain: false,
+                        chain: false,
+                    });
+                }
+                // `f.bind(this)` is `f`.
+                if let Some(p) = callee.path.strip_suffix(".bind") {
+                    return Some(Sym {
+                        path: p.to_string(),
+                        plain: false,
+                        ..callee
                     });
                 }
                 // Member-like calls (Reflect.get) fall through to member_view below.
@@ -630,12 +992,99 @@ impl Env {
     }
 }
 
+/// `this`, `(function () { return this })()`, `Function('return this')()`: the global
+/// object at the top level of a script.
+pub fn this_idiom(e: &Expression) -> bool {
+    match e.without_parentheses() {
+        Expression::ThisExpression(_) => true,
+        Expression::CallExpression(c) if c.arguments.is_empty() => {
+            match c.callee.without_parentheses() {
+                Expression::FunctionExpression(f) => f.body.as_ref().is_some_and(|b| {
+                    matches!(b.statements.as_slice(), [Statement::ReturnStatement(r)]
+                        if matches!(r.argument.as_ref().map(|a| a.without_parentheses()),
+                            Some(Expression::ThisExpression(_))))
+                }),
+                Expression::CallExpression(inner) => matches!(
+                    (inner.callee.without_parentheses(), inner.arguments.first()),
+                    (Expression::Identifier(f), Some(Argument::StringLiteral(s)))
+                        if f.name == "Function"
+                            && s.value.trim().trim_end_matches(';') == "return this"
+                ),
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
+/// The callee path and argument expressions of a call, seeing through `.call(this, …)` and
+/// `.apply(this, [ … ])`.
+pub fn call_args<'b, 'a>(
+    path: &'b str,
+    args: &'b [Argument<'a>],
+) -> (&'b str, Vec<&'b Expression<'a>>) {
+    if let Some(p) = path.strip_suffix(".call") {
+        return (
+            p,
+            args.iter()
+                .skip(1)
+                .filter_map(|a| a.as_expression())
+                .collect(),
+        );
+    }
+    if let Some(p) = path.strip_suffix(".apply") {
+        if let Some(Argument::ArrayExpression(arr)) = args.get(1) {
+            return (
+                p,
+                arr.elements
+                    .iter()
+                    .filter_map(|e| e.as_expression())
+                    .collect(),
+            );
+        }
+        return (p, Vec::new());
+    }
+    (
+        path,
+        args.iter().filter_map(|a| a.as_expression()).collect(),
+    )
+}
+
 /// `o.k` as a symbol: keys of the global object become roots (`window.eval` → `eval`).
-fn extend(o: Sym, k: &str, key_hidden: bool) -> Sym {
+pub fn extend(o: Sym, k: &str, key_hidden: bool) -> Sym {
+    // The descriptors of a function's prototype: `.constructor` is the constructor's
+    // descriptor, whose `.value` is the Function constructor.
+    match (o.path.as_str(), k) {
+        ("%FnDescs", "constructor") => {
+            return Sym {
+                path: "%FnDesc".into(),
+                ..o
+            }
+        }
+        ("%FnDesc", "value" | "get") => {
+            return Sym {
+                path: "Function".into(),
+                hidden: true,
+                plain: false,
+                chain: true,
+            }
+        }
+        ("%Fn", "constructor") => {
+            return Sym {
+                path: "Function".into(),
+                hidden: true,
+                plain: false,
+                chain: true,
+            }
+        }
+        _ => {}
+    }
     if is_global_object(&o.path) {
+        // `window.fetch` spelled plainly is feature detection or plain use, not hiding;
+        // `window['ev' + 'al']` or an alias of the global (`g.eval`) is.
         return Sym {
             path: k.to_string(),
-            hidden: true,
+            hidden: key_hidden || o.hidden,
             plain: false,
             chain: false,
         };
@@ -684,6 +1133,7 @@ pub fn is_require_path(p: &str) -> bool {
             | "module.constructor._load"
             | "module:module._load"
             | "module:module.createRequire"
+            | "process.getBuiltinModule"
     )
 }
 
@@ -695,7 +1145,7 @@ pub fn module_name(s: &str) -> &str {
 /// True when `e` certainly evaluates to a function (so `e.constructor` is `Function` or one of
 /// its async/generator siblings): function/arrow/class expressions, `X.constructor` itself,
 /// `Object.getPrototypeOf(fn)`, empty array/string literals' methods (`[].filter`).
-pub fn function_valued(e: &Expression, env: &Env, src: &str, d: u32) -> bool {
+pub fn function_valued(e: &Expression, env: &Env<'_>, src: &str, d: u32) -> bool {
     if d > MAX_DEPTH {
         return false;
     }
@@ -703,6 +1153,7 @@ pub fn function_valued(e: &Expression, env: &Env, src: &str, d: u32) -> bool {
         Expression::FunctionExpression(_)
         | Expression::ArrowFunctionExpression(_)
         | Expression::ClassExpression(_) => true,
+        Expression::Identifier(id) => env.function_binding(id),
         Expression::CallExpression(c)
             if env
                 .member_view(e, src, d + 1)
@@ -711,14 +1162,11 @@ pub fn function_valued(e: &Expression, env: &Env, src: &str, d: u32) -> bool {
             true
         }
         Expression::CallExpression(c) => env.resolve_d(&c.callee, src, d + 1).is_some_and(|s| {
-            matches!(
-                s.path.as_str(),
-                "Object.getPrototypeOf" | "Reflect.getPrototypeOf"
-            ) && c
-                .arguments
-                .first()
-                .and_then(|a| a.as_expression())
-                .is_some_and(|a| function_valued(a, env, src, d + 1))
+            let (path, args) = call_args(&s.path, &c.arguments);
+            matches!(path, "Object.getPrototypeOf" | "Reflect.getPrototypeOf")
+                && args
+                    .first()
+                    .is_some_and(|a| function_valued(a, env, src, d + 1))
         }),
         other => {
             let Some((obj, key)) = env.member_view(other, src, d + 1) else {
@@ -770,4 +1218,14 @@ pub fn function_kind(e: &Expression) -> &'static str {
 pub fn raw(src: &str, span: oxc_span::Span) -> &str {
     src.get(span.start as usize..span.end as usize)
         .unwrap_or("")
+}
+
+/// `null`, `undefined`, `void 0`.
+fn null_like(e: &Expression) -> bool {
+    match e.without_parentheses() {
+        Expression::NullLiteral(_) => true,
+        Expression::Identifier(id) => id.name == "undefined",
+        Expression::UnaryExpression(u) => u.operator == oxc_syntax::operator::UnaryOperator::Void,
+        _ => false,
+    }
 }

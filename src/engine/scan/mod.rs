@@ -3,7 +3,9 @@
 
 pub mod ast;
 pub mod decode;
+pub mod eval;
 pub mod fold;
+pub mod miner;
 pub mod obfuscation;
 pub mod rules;
 pub mod wasm;
@@ -57,6 +59,186 @@ impl Verdict {
     }
 }
 
+/// Where the scanned code is meant to run; it decides what plain capability use scores.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ScanContext {
+    /// Code meant to run inside the sandbox: reaching any host capability is itself the
+    /// threat, so a finding scores its category's value (child process 95, file read 85…).
+    #[default]
+    Plugin,
+    /// An npm dependency under audit: capabilities are normal, so plain use scores at most
+    /// `review`; a finding reaches its category's value only with evidence.
+    Package,
+}
+
+impl ScanContext {
+    pub const ALL: [ScanContext; 2] = [ScanContext::Plugin, ScanContext::Package];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ScanContext::Plugin => "plugin",
+            ScanContext::Package => "package",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ScanContext> {
+        ScanContext::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}
+
+impl std::fmt::Display for ScanContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why a finding scores what it scores. Every finding carries at least one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Evidence {
+    /// Plugin context: the capability is reached at all, which in a sandboxed plugin is the
+    /// threat.
+    PluginReach,
+    /// Package context, no evidence: plain use of a capability (scores at most `review`).
+    PlainUse,
+    /// The name was spelled indirectly: folded, escaped, computed or through an alias.
+    HiddenName,
+    /// A run-time decoder (base64, hex, char codes, a decoder of the code's own) produced it.
+    Decoded,
+    /// Reached through a `.constructor` chain.
+    ConstructorChain,
+    /// Read out of a property descriptor (`getOwnPropertyDescriptor(…).value`).
+    Descriptor,
+    /// Reached through an alias of the global object (a parameter bound to `window`, a
+    /// conditional that picks `globalThis`…).
+    GlobalAlias,
+    /// A credential or system file path reaches a file read.
+    CredentialPath,
+    /// A shell start-up file, autostart entry, scheduled job or hook is written.
+    PersistencePath,
+    /// Secret data (environment, files, cookies, form values, stored tokens) reaches a
+    /// request.
+    SecretToNetwork,
+    /// Decoded or assembled text reaches code execution.
+    DecodedToCode,
+    /// An environment variable that injects code into later processes is set.
+    EnvInjection,
+    /// A property is written through `__proto__` / `constructor.prototype`.
+    ProtoWrite,
+    /// A miner's names or protocol together with its behaviour.
+    MinerBehaviour,
+    /// The code itself is obfuscated (symbol-only encodings, packers, invisible text…).
+    Obfuscation,
+    /// A signal of its own, scored the same in both contexts (a path mentioned, a blob).
+    Signal,
+    /// The code cannot run (after `return`, `throw`, `break` or `continue`): scored low.
+    Unreachable,
+}
+
+impl Evidence {
+    /// Concealment or a threatening argument: lifts a package-context finding to its
+    /// category's value.
+    pub fn lifts(self) -> bool {
+        !matches!(
+            self,
+            Evidence::PluginReach | Evidence::PlainUse | Evidence::Signal | Evidence::Unreachable
+        )
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Evidence::PluginReach => "plugin-reach",
+            Evidence::PlainUse => "plain-use",
+            Evidence::HiddenName => "hidden-name",
+            Evidence::Decoded => "decoded",
+            Evidence::ConstructorChain => "constructor-chain",
+            Evidence::Descriptor => "descriptor",
+            Evidence::GlobalAlias => "global-alias",
+            Evidence::CredentialPath => "credential-path",
+            Evidence::PersistencePath => "persistence-path",
+            Evidence::SecretToNetwork => "secret-to-network",
+            Evidence::DecodedToCode => "decoded-to-code",
+            Evidence::EnvInjection => "env-injection",
+            Evidence::ProtoWrite => "proto-write",
+            Evidence::MinerBehaviour => "miner-behaviour",
+            Evidence::Obfuscation => "obfuscation",
+            Evidence::Signal => "signal",
+            Evidence::Unreachable => "unreachable",
+        }
+    }
+
+    /// The evidence a rule's finding carries by its nature (rules that are evidence in
+    /// themselves score the same in both contexts).
+    fn intrinsic(rule: RuleId) -> Option<Evidence> {
+        Some(match rule {
+            RuleId::ConstructorChain => Evidence::ConstructorChain,
+            RuleId::EncodedExec => Evidence::DecodedToCode,
+            RuleId::Exfiltration => Evidence::SecretToNetwork,
+            RuleId::CredentialRead => Evidence::CredentialPath,
+            RuleId::PersistenceWrite => Evidence::PersistencePath,
+            RuleId::EnvTamper => Evidence::EnvInjection,
+            RuleId::ProtoPollution => Evidence::ProtoWrite,
+            RuleId::Cryptominer => Evidence::MinerBehaviour,
+            RuleId::ObfuscationJsfuck
+            | RuleId::ObfuscationJjencode
+            | RuleId::ObfuscationHexNames
+            | RuleId::ObfuscationStringArray
+            | RuleId::ObfuscationPacker
+            | RuleId::TrojanSource
+            | RuleId::InvisibleChar
+            | RuleId::HomoglyphIdentifier
+            | RuleId::HiddenWhitespace
+            | RuleId::DeepNesting
+            | RuleId::HiddenExecution
+            | RuleId::ObfuscationFlattening => Evidence::Obfuscation,
+            r if r.rule().score == r.rule().package => Evidence::Signal,
+            _ => return None,
+        })
+    }
+}
+
+impl std::fmt::Display for Evidence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Highest score of a finding in unreachable code.
+pub const UNREACHABLE_CAP: u8 = 20;
+
+/// What to scan with. The defaults are what `scan`, `run` and the workbench use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ScanOptions {
+    pub context: ScanContext,
+    /// Scope analysis (oxc_semantic): names resolve through their bindings per scope.
+    /// Off only to measure its cost (`bench --suite scan`); off, names resolve by spelling.
+    pub scopes: bool,
+    /// The constant evaluator for decoder helpers and string tables. Off only to measure.
+    pub evaluate: bool,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions {
+            context: ScanContext::Plugin,
+            scopes: true,
+            evaluate: true,
+        }
+    }
+}
+
+impl ScanOptions {
+    pub fn in_context(context: ScanContext) -> Self {
+        ScanOptions {
+            context,
+            ..ScanOptions::default()
+        }
+    }
+}
+
 /// One thing the scanner found. Lines and columns are 1-based; columns count characters.
 /// `start`/`end` are byte offsets into the source (for editors).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -77,6 +259,8 @@ pub struct Finding {
     pub snippet: String,
     /// The constant-folded value when the finding is on folded code ("constructor").
     pub folded: Option<String>,
+    /// Why it scores what it scores (never empty).
+    pub evidence: Vec<Evidence>,
 }
 
 /// Shape of the code, for complexity and obfuscation signals.
@@ -97,6 +281,8 @@ pub struct Metrics {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     pub sha256: String,
+    /// The context the findings were scored in.
+    pub context: ScanContext,
     pub score: u8,
     pub verdict: Verdict,
     /// Sorted by score, highest first.
@@ -125,17 +311,45 @@ pub struct Raw {
     pub end: u32,
     /// The folded value when the name was spelled indirectly.
     pub folded: Option<String>,
-    /// Spelled indirectly: the score gets [`rules::HIDDEN_SPELLING_BONUS`].
+    /// Spelled indirectly (folded, escaped, computed, aliased): concealment evidence.
     pub hidden: bool,
     pub detail: String,
+    /// Evidence found by the detector beyond `hidden`.
+    pub evidence: Vec<Evidence>,
+    /// In code that cannot run.
+    pub dead: bool,
 }
 
-/// Scans `source`. Pure; never panics on any input.
+impl Raw {
+    pub fn new(rule: RuleId, start: u32, end: u32, detail: String) -> Raw {
+        Raw {
+            rule,
+            start,
+            end,
+            folded: None,
+            hidden: false,
+            detail,
+            evidence: Vec::new(),
+            dead: false,
+        }
+    }
+}
+
+/// Scans `source` in the plugin context. Pure; never panics on any input.
 pub fn scan(source: &str) -> Report {
-    scan_with_hash(source, crate::engine::hash::sha256_hex(source.as_bytes()))
+    scan_with(source, &ScanOptions::default())
 }
 
-fn scan_with_hash(source: &str, sha256: String) -> Report {
+/// Scans `source` with `opts`. Pure; never panics on any input.
+pub fn scan_with(source: &str, opts: &ScanOptions) -> Report {
+    scan_with_hash(
+        source,
+        crate::engine::hash::sha256_hex(source.as_bytes()),
+        opts,
+    )
+}
+
+fn scan_with_hash(source: &str, sha256: String, opts: &ScanOptions) -> Report {
     let info = obfuscation::text_pass(source);
     let mut raws = Vec::new();
     let parse_error;
@@ -149,20 +363,19 @@ fn scan_with_hash(source: &str, sha256: String) -> Report {
     let mut hex_names = 0;
     let mut first_hex = None;
     let mut parsed_ok = false;
+    let mut decoded = String::new();
     if info.depth_estimate > MAX_AST_DEPTH {
-        raws.push(Raw {
-            rule: RuleId::DeepNesting,
-            start: 0,
-            end: 0,
-            folded: None,
-            hidden: false,
-            detail: format!("up to {} levels", info.depth_estimate),
-        });
+        raws.push(Raw::new(
+            RuleId::DeepNesting,
+            0,
+            0,
+            format!("up to {} levels", info.depth_estimate),
+        ));
         parse_error = Some(format!(
             "nesting deeper than {MAX_AST_DEPTH} levels: only text-level rules ran"
         ));
     } else {
-        let run = || syntax_pass(source, 0);
+        let run = || syntax_pass(source, 0, opts);
         let out = if info.depth_estimate > BIG_STACK_DEPTH {
             std::thread::scope(|s| {
                 std::thread::Builder::new()
@@ -186,6 +399,20 @@ fn scan_with_hash(source: &str, sha256: String) -> Report {
                 metrics.identifier_entropy = o.entropy;
                 hex_names = o.hex_names;
                 first_hex = o.first_hex;
+                decoded = o.decoded;
+                if o.symbol_names >= 10 && o.coercions >= 2 {
+                    // jjencode's family with renamed tables: only `$`/`_` names, letters from
+                    // coerced literals
+                    raws.push(Raw::new(
+                        RuleId::ObfuscationJjencode,
+                        0,
+                        0,
+                        format!(
+                            "{} `$`/`_`-only names, {} coerced literals",
+                            o.symbol_names, o.coercions
+                        ),
+                    ));
+                }
                 metrics.minified = info.longest_line >= 500 && o.avg_ident_len < 3.5;
             }
             None => parse_error = Some("the syntax pass could not run".to_string()),
@@ -193,21 +420,21 @@ fn scan_with_hash(source: &str, sha256: String) -> Report {
     }
     strings.sort_unstable();
     obfuscation::text_rules(source, &info, &strings, &mut raws);
+    miner::miner_rules(source, &decoded, &mut raws);
     if hex_names >= 8 {
         let (start, end) = first_hex.unwrap_or((0, 0));
-        raws.push(Raw {
-            rule: RuleId::ObfuscationHexNames,
+        raws.push(Raw::new(
+            RuleId::ObfuscationHexNames,
             start,
             end,
-            folded: None,
-            hidden: false,
-            detail: format!("{hex_names} `_0x…` names"),
-        });
+            format!("{hex_names} `_0x…` names"),
+        ));
     }
     if !parsed_ok {
         token_fallback(source, &mut raws);
     }
-    let findings = finish(source, raws);
+    post_rules(&mut raws);
+    let findings = finish(source, raws, opts.context);
     metrics.obfuscation = findings
         .iter()
         .filter(|f| f.category == Category::Obfuscation)
@@ -220,6 +447,7 @@ fn scan_with_hash(source: &str, sha256: String) -> Report {
     let score = aggregate(&findings);
     Report {
         sha256,
+        context: opts.context,
         score,
         verdict: Verdict::from_score(score),
         findings,
@@ -238,17 +466,20 @@ struct SyntaxOut {
     avg_ident_len: f64,
     hex_names: u32,
     first_hex: Option<(u32, u32)>,
+    decoded: String,
+    symbol_names: u32,
+    coercions: u32,
 }
 
 /// Parses once (script first, module as fallback) and visits once.
 /// The findings of code found inside code (the folded argument of eval / Function / a timer),
 /// with offsets into that code. Text rules included; too-deep code is skipped.
-pub fn nested_raws(code: &str, nest: u8) -> Vec<Raw> {
+pub fn nested_raws(code: &str, nest: u8, opts: &ScanOptions) -> Vec<Raw> {
     let info = obfuscation::text_pass(code);
     if info.depth_estimate > BIG_STACK_DEPTH {
         return Vec::new();
     }
-    let out = syntax_pass(code, nest);
+    let out = syntax_pass(code, nest, opts);
     let mut raws = out.findings;
     let mut strings = out.strings;
     strings.sort_unstable();
@@ -256,9 +487,9 @@ pub fn nested_raws(code: &str, nest: u8) -> Vec<Raw> {
     raws
 }
 
-fn syntax_pass(source: &str, nest: u8) -> SyntaxOut {
+fn syntax_pass(source: &str, nest: u8, opts: &ScanOptions) -> SyntaxOut {
     use oxc_parser::ParseOptions;
-    let opts = ParseOptions {
+    let popts = ParseOptions {
         preserve_parens: false,
         allow_return_outside_function: true,
         ..ParseOptions::default()
@@ -271,7 +502,7 @@ fn syntax_pass(source: &str, nest: u8) -> SyntaxOut {
     }
     let mut alloc = ARENA.with(|a| a.borrow_mut().take()).unwrap_or_default();
     alloc.reset();
-    let out = syntax_pass_in(&alloc, source, opts, nest);
+    let out = syntax_pass_in(&alloc, source, popts, nest, opts);
     if alloc.capacity() <= 64 << 20 {
         ARENA.with(|a| *a.borrow_mut() = Some(alloc));
     }
@@ -281,24 +512,22 @@ fn syntax_pass(source: &str, nest: u8) -> SyntaxOut {
 fn syntax_pass_in(
     alloc: &oxc_allocator::Allocator,
     source: &str,
-    opts: oxc_parser::ParseOptions,
+    popts: oxc_parser::ParseOptions,
     nest: u8,
+    opts: &ScanOptions,
 ) -> SyntaxOut {
-    use oxc_ast_visit::Visit;
     use oxc_parser::Parser;
     use oxc_span::SourceType;
     // `unambiguous`: a script unless it uses import/export; one parse for nearly every file.
     let ret = Parser::new(alloc, source, SourceType::unambiguous())
-        .with_options(opts)
+        .with_options(popts)
         .parse();
     if ret.panicked || ret.diagnostics.has_errors() {
         for st in [SourceType::cjs(), SourceType::mjs()] {
             let alloc2 = oxc_allocator::Allocator::default();
-            let other = Parser::new(&alloc2, source, st).with_options(opts).parse();
+            let other = Parser::new(&alloc2, source, st).with_options(popts).parse();
             if !other.panicked && !other.diagnostics.has_errors() {
-                let mut v = ast::AstScan::nested(source, nest);
-                v.visit_program(&other.program);
-                return syntax_out(v, None);
+                return visit(source, &other.program, nest, opts, None);
             }
         }
     }
@@ -314,8 +543,32 @@ fn syntax_pass_in(
     });
     let parse_error =
         parse_error.or_else(|| ret.panicked.then(|| "unrecoverable syntax error".into()));
-    let mut v = ast::AstScan::nested(source, nest);
-    v.visit_program(&ret.program);
+    visit(source, &ret.program, nest, opts, parse_error)
+}
+
+/// Scope analysis (when on), then the one visit.
+fn visit<'a>(
+    source: &str,
+    program: &'a oxc_ast::ast::Program<'a>,
+    nest: u8,
+    opts: &ScanOptions,
+    parse_error: Option<String>,
+) -> SyntaxOut {
+    let semantic = opts.scopes.then(|| {
+        oxc_semantic::SemanticBuilder::new()
+            .with_build_nodes(false)
+            .build(program)
+            .semantic
+    });
+    let scoping = semantic.as_ref().map(|s| s.scoping());
+    let evaluator = opts
+        .evaluate
+        .then(|| eval::Evaluator::new(program, scoping, eval::Budget::for_source(source.len())));
+    let mut v = ast::AstScan::nested(source, nest, *opts, scoping);
+    if let Some(ev) = &evaluator {
+        v.attach_evaluator(ev, ev.seeds());
+    }
+    oxc_ast_visit::Visit::visit_program(&mut v, program);
     syntax_out(v, parse_error)
 }
 
@@ -327,8 +580,11 @@ fn syntax_out(v: ast::AstScan<'_>, parse_error: Option<String>) -> SyntaxOut {
         complexity: v.shape.complexity,
         hex_names: v.shape.hex_names,
         first_hex: v.shape.first_hex.map(|s| (s.start, s.end)),
+        symbol_names: v.shape.symbol_names,
+        coercions: v.shape.coercions,
         findings: v.findings,
         strings: v.string_spans,
+        decoded: v.decoded,
         parse_error,
     }
 }
@@ -390,14 +646,12 @@ fn token_fallback(source: &str, raws: &mut Vec<Raw>) {
             continue;
         }
         for m in re.find_iter(bytes).take(MAX_PER_RULE) {
-            raws.push(Raw {
-                rule: *id,
-                start: m.start() as u32,
-                end: m.end() as u32,
-                folded: None,
-                hidden: false,
-                detail: "text match; the code did not parse".into(),
-            });
+            raws.push(Raw::new(
+                *id,
+                m.start() as u32,
+                m.end() as u32,
+                "text match; the code did not parse".into(),
+            ));
         }
     }
 }
@@ -419,7 +673,7 @@ pub fn line_col(src: &str, off: usize) -> (u32, u32) {
 }
 
 /// Positions, texts, scores; dedup (a finding inside another of the same rule goes), caps.
-fn finish(src: &str, mut raws: Vec<Raw>) -> Vec<Finding> {
+fn finish(src: &str, mut raws: Vec<Raw>, context: ScanContext) -> Vec<Finding> {
     // By id string, not by variant: findings of equal score and start keep the order they
     // have always had in the output (the final sort below is stable).
     raws.sort_by(|a, b| {
@@ -479,6 +733,7 @@ fn finish(src: &str, mut raws: Vec<Raw>) -> Vec<Finding> {
         .into_iter()
         .map(|r| {
             let rule = r.rule.rule();
+            let scored = score_of(&r, context);
             let (start, end) = (r.start as usize, (r.end as usize).max(r.start as usize));
             let (line, column) = pos(start);
             let (end_line, end_column) = pos(end);
@@ -501,15 +756,11 @@ fn finish(src: &str, mut raws: Vec<Raw>) -> Vec<Finding> {
             if let Some(f) = &folded {
                 message.push_str(&format!(" (resolves to `{f}`)"));
             }
-            let bonus = if r.hidden && rule.score >= 40 {
-                rules::HIDDEN_SPELLING_BONUS
-            } else {
-                0
-            };
+            let (score, evidence) = scored;
             Finding {
                 rule: rule.id,
                 category: rule.category,
-                score: rule.score.saturating_add(bonus).min(100),
+                score,
                 severity: rule.severity,
                 line,
                 column,
@@ -521,12 +772,111 @@ fn finish(src: &str, mut raws: Vec<Raw>) -> Vec<Finding> {
                 remediation: rule.remediation.to_string(),
                 snippet,
                 folded,
+                evidence,
             }
         })
         .collect();
     out.sort_by(|a, b| b.score.cmp(&a.score).then(a.start.cmp(&b.start)));
     out.truncate(MAX_FINDINGS);
     out
+}
+
+/// A finding's score in `context` and the evidence behind it.
+///
+/// Plugin: the rule's score (its category's value for a capability). Package: the plain-use
+/// score unless some evidence lifts it (concealment or a threatening argument), then the
+/// rule's score. Rules that are evidence in themselves score the same in both. Unreachable
+/// code is capped at [`UNREACHABLE_CAP`].
+pub fn score_of(r: &Raw, context: ScanContext) -> (u8, Vec<Evidence>) {
+    let rule = r.rule.rule();
+    let mut ev: Vec<Evidence> = Vec::new();
+    if let Some(i) = Evidence::intrinsic(r.rule) {
+        ev.push(i);
+    }
+    if r.hidden {
+        ev.push(Evidence::HiddenName);
+    }
+    ev.extend(r.evidence.iter().copied());
+    ev.sort_unstable();
+    ev.dedup();
+    let lifted = ev.iter().any(|e| e.lifts());
+    let mut score = match context {
+        ScanContext::Plugin => {
+            if ev.is_empty() {
+                ev.push(Evidence::PluginReach);
+            }
+            rule.score
+        }
+        ScanContext::Package if lifted || rule.package == rule.score => rule.score,
+        ScanContext::Package => {
+            ev.push(Evidence::PlainUse);
+            rule.package
+        }
+    };
+    if r.dead {
+        score = score.min(UNREACHABLE_CAP);
+        ev.push(Evidence::Unreachable);
+    }
+    (score, ev)
+}
+
+/// Rules over the whole file's findings: execution hidden behind concealment is
+/// obfuscation in its own right; a miner's names count only with its behaviour (the
+/// detectors report the names as `miner-name` and the behaviour through `Evidence`).
+fn post_rules(raws: &mut Vec<Raw>) {
+    let exec = |r: &Raw| {
+        matches!(
+            r.rule,
+            RuleId::EvalDirect
+                | RuleId::EvalIndirect
+                | RuleId::FunctionConstructor
+                | RuleId::TimerString
+                | RuleId::EncodedExec
+                | RuleId::ChildProcess
+                | RuleId::ChildProcessDetached
+                | RuleId::VmRun
+                | RuleId::DomCodeInjection
+                | RuleId::ProcessBinding
+                | RuleId::ConstructorChain
+        ) && !r.dead
+    };
+    // A computed module name is execution only inside obfuscated code.
+    let exec_in_family = |r: &Raw| {
+        exec(r) || (matches!(r.rule, RuleId::RequireDynamic | RuleId::DynamicImport) && !r.dead)
+    };
+    let family = raws.iter().any(|r| {
+        matches!(
+            r.rule,
+            RuleId::ObfuscationHexNames
+                | RuleId::ObfuscationStringArray
+                | RuleId::ObfuscationFlattening
+                | RuleId::ObfuscationPacker
+                | RuleId::ObfuscationJjencode
+                | RuleId::ObfuscationJsfuck
+                | RuleId::TrojanSource
+                | RuleId::InvisibleChar
+        )
+    });
+    // Execution whose name or code is hidden (folded, escaped, decoded), or any execution
+    // in code shaped by an obfuscator, is obfuscation that hides execution.
+    let hidden_exec = raws.iter().find(|r| {
+        (exec(r)
+            && (r.rule == RuleId::EncodedExec
+                || r.hidden
+                || r.evidence.contains(&Evidence::Decoded)))
+            || (family && exec_in_family(r))
+    });
+    if let Some(h) = hidden_exec {
+        let detail = format!("`{}` behind concealment", h.rule);
+        let mut raw = Raw::new(RuleId::HiddenExecution, h.start, h.end, detail);
+        raw.evidence
+            .push(if h.evidence.contains(&Evidence::Decoded) {
+                Evidence::Decoded
+            } else {
+                Evidence::HiddenName
+            });
+        raws.push(raw);
+    }
 }
 
 /// The aggregate score: the highest finding, plus for every other category (strongest
@@ -550,7 +900,9 @@ pub fn aggregate(findings: &[Finding]) -> u8 {
     total.min(100) as u8
 }
 
-/// A one-line explanation of how `report.score` was reached.
+/// A one-line explanation of how `report.score` was reached, naming the evidence behind
+/// every point: `child-process 95 [plugin-reach] + network-fetch 75/4 [plugin-reach] = 100
+/// (block; context plugin; …)`.
 pub fn explain_score(report: &Report) -> String {
     let mut per_cat: BTreeMap<Category, &Finding> = BTreeMap::new();
     for f in &report.findings {
@@ -562,17 +914,36 @@ pub fn explain_score(report: &Report) -> String {
     let mut tops: Vec<&Finding> = per_cat.into_values().collect();
     tops.sort_by_key(|f| std::cmp::Reverse(f.score));
     if tops.is_empty() {
-        return "no findings: score 0 (allow)".to_string();
+        return format!("no findings: score 0 (allow; context {})", report.context);
     }
-    let mut parts = vec![format!("{} {}", tops[0].rule, tops[0].score)];
-    for (i, f) in tops.iter().skip(1).enumerate().take(3) {
-        parts.push(format!("+ {} {}/{}", f.rule, f.score, 4u32 << i));
+    let ev = |f: &Finding| {
+        f.evidence
+            .iter()
+            .map(|e| e.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut parts = vec![format!(
+        "{} {} [{}]",
+        tops[0].rule,
+        tops[0].score,
+        ev(tops[0])
+    )];
+    for (i, f) in tops.iter().skip(1).enumerate().take(8) {
+        parts.push(format!(
+            "+ {} {}/{} [{}]",
+            f.rule,
+            f.score,
+            4u32 << i,
+            ev(f)
+        ));
     }
     format!(
-        "{} = {} ({}; review ≥ {REVIEW_AT}, block ≥ {BLOCK_AT})",
+        "{} = {} ({}; context {}; review ≥ {REVIEW_AT}, block ≥ {BLOCK_AT})",
         parts.join(" "),
         report.score,
-        report.verdict.as_str()
+        report.verdict.as_str(),
+        report.context
     )
 }
 
@@ -624,21 +995,38 @@ impl Scanner {
         self.cache.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Scans `source`, answering from the cache when the same text was scanned before.
+    /// Scans `source` in the plugin context, answering from the cache when the same text was
+    /// scanned before.
     pub fn scan(&self, source: &str) -> Arc<Report> {
         self.scan_traced(source).0
+    }
+
+    /// [`Scanner::scan`] in `context`.
+    pub fn scan_in(&self, source: &str, context: ScanContext) -> Arc<Report> {
+        self.scan_request(source, context).0
     }
 
     /// [`Scanner::scan`], also saying whether the cache answered (the audit log records it
     /// per run, so the hit rate survives the process).
     pub fn scan_traced(&self, source: &str) -> (Arc<Report>, bool) {
+        self.scan_request(source, ScanContext::Plugin)
+    }
+
+    /// Scans `source` in `context` through the cache (keyed by content and context).
+    pub fn scan_request(&self, source: &str, context: ScanContext) -> (Arc<Report>, bool) {
         self.scans.fetch_add(1, Ordering::Relaxed);
         let sha = crate::engine::hash::sha256_hex(source.as_bytes());
-        if let Some(r) = self.lock().map.get(&sha) {
+        let key = format!("{sha}:{context}");
+        if let Some(r) = self.lock().map.get(&key) {
             self.hits.fetch_add(1, Ordering::Relaxed);
             return (Arc::clone(r), true);
         }
-        let report = Arc::new(scan_with_hash(source, sha.clone()));
+        let report = Arc::new(scan_with_hash(
+            source,
+            sha,
+            &ScanOptions::in_context(context),
+        ));
+        let sha = key;
         let mut c = self.lock();
         for f in &report.findings {
             *c.rule_counts.entry(f.rule.to_string()).or_insert(0) += 1;
@@ -681,6 +1069,11 @@ pub fn scan_cached(source: &str) -> Arc<Report> {
     global().scan(source)
 }
 
+/// [`scan_with`] in `context` through the process-wide cache.
+pub fn scan_cached_in(source: &str, context: ScanContext) -> Arc<Report> {
+    global().scan_in(source, context)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -712,17 +1105,19 @@ mod tests {
                 remediation: String::new(),
                 snippet: String::new(),
                 folded: None,
+                evidence: Vec::new(),
             }
         };
         assert_eq!(aggregate(&[]), 0);
+        // repeats of one category never add up
         assert_eq!(
             aggregate(&[f(RuleId::NetworkFetch), f(RuleId::NetworkFetch)]),
-            40
+            75
         );
-        // 50 (fs) + 40/4 (network)
+        // 35 (encoded blob) + 30/4 (a path mentioned)
         assert_eq!(
-            aggregate(&[f(RuleId::FsAccess), f(RuleId::NetworkFetch)]),
-            60
+            aggregate(&[f(RuleId::EncodedBlob), f(RuleId::SensitivePath)]),
+            42
         );
         assert_eq!(
             aggregate(&[f(RuleId::ConstructorChain), f(RuleId::ChildProcess)]),

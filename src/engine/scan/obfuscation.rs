@@ -28,11 +28,6 @@ static JJENCODE: LazyLock<Regex> = LazyLock::new(|| {
     constant_regex(r"(?-u)([\w$]+)\s*=\s*~\s*\[\s*\]\s*;\s*([\w$]+)\s*=\s*\{\s*___\s*:\s*\+\+")
 });
 /// Miner markers, case-sensitive spellings (a literal set the regex engine searches fast).
-static MINER: LazyLock<Regex> = LazyLock::new(|| {
-    constant_regex(
-        r"(?-u)(stratum\+(tcp|ssl|tls)://|[Cc]oin[Hh]ive|coin-hive|COINHIVE|[Cc]rypto[Nn]ight|CRYPTONIGHT|xmrig|XMRig|XMRIG|[Cc]rypto[Ll]oot|crypto-loot|[Cc]oin[Ii]mp|JSEcoin|jsecoin|[Ww]eb[Mm]ine[Pp]ool|[Dd]eep[Mm]iner|[Aa]uthed[Mm]ine|minero\.cc|nerohut|[Mm]onero[Mm]iner|[Cc]rypto[Nn]ote)",
-    )
-});
 static HEX_NAMES: LazyLock<Regex> = LazyLock::new(|| constant_regex(r"(?-u)\b_0x[0-9a-f]{4,6}\b"));
 
 /// Facts from one pass over the bytes.
@@ -253,14 +248,7 @@ fn in_spans(spans: &[(u32, u32)], pos: u32) -> bool {
 }
 
 fn raw(rule: RuleId, start: usize, end: usize, detail: String) -> Raw {
-    Raw {
-        rule,
-        start: start as u32,
-        end: end as u32,
-        folded: None,
-        hidden: false,
-        detail,
-    }
+    Raw::new(rule, start as u32, end as u32, detail)
 }
 
 /// Runs the text-level rules. `strings` are sorted byte spans of string literals (empty when
@@ -319,15 +307,6 @@ pub fn text_rules(src: &str, info: &TextInfo, strings: &[(u32, u32)], out: &mut 
             ));
         }
     }
-    if let Some(m) = MINER.find(b) {
-        let what = String::from_utf8_lossy(m.as_bytes()).into_owned();
-        out.push(raw(
-            RuleId::Cryptominer,
-            m.start(),
-            m.end(),
-            format!("`{what}`"),
-        ));
-    }
     if !src.is_ascii() {
         unicode_rules(src, strings, out);
     }
@@ -365,6 +344,22 @@ fn unicode_rules(src: &str, strings: &[(u32, u32)], out: &mut Vec<Raw>) {
             _ => continue,
         };
         if in_spans(strings, i as u32) {
+            // A bidi override inside a string that also holds comment-like text makes the
+            // literal read as code ending in a comment (the "stretched string" shape).
+            if rule == RuleId::TrojanSource && bidi == 0 {
+                let at = strings.partition_point(|s| s.0 <= i as u32);
+                let lit = at
+                    .checked_sub(1)
+                    .and_then(|k| strings.get(k))
+                    .and_then(|&(a, b)| src.get(a as usize..b as usize))
+                    .unwrap_or("");
+                if lit.contains("//") || lit.contains("/*") {
+                    bidi += 1;
+                    let detail =
+                        format!("U+{:04X} inside a string that reads as a comment", c as u32);
+                    out.push(raw(rule, i, i + c.len_utf8(), detail));
+                }
+            }
             continue;
         }
         let n = if rule == RuleId::TrojanSource {
@@ -386,14 +381,7 @@ mod tests {
 
     #[test]
     fn every_constant_regex_compiles() {
-        for re in [
-            &PACKER,
-            &STRING_ARRAY,
-            &WHILE_TRUE,
-            &JJENCODE,
-            &MINER,
-            &HEX_NAMES,
-        ] {
+        for re in [&PACKER, &STRING_ARRAY, &WHILE_TRUE, &JJENCODE, &HEX_NAMES] {
             LazyLock::force(re);
         }
     }

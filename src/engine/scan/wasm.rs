@@ -7,7 +7,7 @@
 //! import or the data string.
 
 use super::rules::RuleId;
-use super::{aggregate, Finding, Metrics, Report, Verdict, MAX_PER_RULE};
+use super::{aggregate, Finding, Metrics, Report, ScanContext, Verdict, MAX_PER_RULE};
 use crate::engine::exec::wasm::{engine::import_category, module_bytes, wasi};
 use crate::engine::Category;
 use serde::{Deserialize, Serialize};
@@ -47,6 +47,7 @@ pub fn scan_module(input: &[u8]) -> (Report, WasmInfo) {
         Err(e) => {
             let r = Report {
                 sha256,
+                context: ScanContext::Plugin,
                 score: 0,
                 verdict: Verdict::Allow,
                 findings: Vec::new(),
@@ -60,6 +61,7 @@ pub fn scan_module(input: &[u8]) -> (Report, WasmInfo) {
     let score = aggregate(&findings);
     let r = Report {
         sha256,
+        context: ScanContext::Plugin,
         score,
         verdict: Verdict::from_score(score),
         findings,
@@ -87,6 +89,7 @@ fn finding(rule: RuleId, start: usize, end: usize, what: &str) -> Finding {
         snippet: crate::engine::text::escape(&crate::engine::text::truncate(what, 120), false)
             .into_owned(),
         folded: None,
+        evidence: Vec::new(),
     }
 }
 

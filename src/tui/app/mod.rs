@@ -325,6 +325,7 @@ impl App {
         Effect::Scan {
             generation: self.generation(),
             source: Arc::from(self.buffer.text()),
+            context: crate::engine::scan::ScanContext::Plugin,
         }
     }
 

@@ -159,6 +159,29 @@ pub fn table(res: &Value, w: &Workloads) -> String {
         m["stack_overflow_outcome"].as_str().unwrap_or("n/a"),
         cell(num(&m["stack_overflow_ms"]))
     );
+    if res["overrun_cpu50_inprocess_ms"].is_object() {
+        let _ = writeln!(
+            t,
+            "\n| builtin runaway, 50 ms budget: wall ms to return | process, CPU 50 | \
+             in-process, CPU 50 | process, wall 50 | in-process, wall 50 |"
+        );
+        let _ = writeln!(t, "|---|---|---|---|---|");
+        for (name, _) in super::builtins::RUNAWAYS {
+            let at = |k: &str| cell(num(&res[k][*name]));
+            let _ = writeln!(
+                t,
+                "| {name} | {} | {} | {} | {} |",
+                at("overrun_cpu50_process_ms"),
+                at("overrun_cpu50_inprocess_ms"),
+                at("overrun_wall50_process_ms"),
+                at("overrun_wall50_inprocess_ms"),
+            );
+        }
+        let _ = writeln!(
+            t,
+            "(target: budget + 10 ms; a negative figure is a run that did not end as timeout)"
+        );
+    }
     if let Some(e) = res["mem"]["error"].as_str() {
         let _ = writeln!(t, "mem: {e}");
     }
@@ -207,5 +230,17 @@ mod tests {
             "{t}"
         );
         assert!(!t.contains('\x1b'), "error text is escaped: {t}");
+        assert!(
+            !t.contains("builtin runaway"),
+            "no overrun table without figures"
+        );
+        let mut res = res;
+        res["overrun_cpu50_inprocess_ms"] = json!({"String indexOf": 61.5});
+        res["overrun_cpu50_process_ms"] = json!({"String indexOf": 55.0});
+        let t = table(&res, &w);
+        assert!(
+            t.contains("| String indexOf | 55 | 61.5 | n/a | n/a |"),
+            "{t}"
+        );
     }
 }

@@ -182,8 +182,11 @@
     let depth = 0;
     while (o !== null && depth < 1000) {
       const d = Object.getOwnPropertyDescriptor(o, 'constructor');
-      if (d !== undefined && typeof d.value === 'function' && d.value.name !== '') {
-        return d.value.name;
+      // The strict profile's override taming turns a frozen prototype's `constructor` into
+      // an accessor whose getter carries the value as `originalValue` (SES's convention).
+      const c = d === undefined ? undefined : 'value' in d ? d.value : d.get !== undefined ? d.get.originalValue : undefined;
+      if (typeof c === 'function' && c.name !== '') {
+        return c.name;
       }
       o = Object.getPrototypeOf(o);
       depth++;
@@ -749,8 +752,10 @@
     if (hasOwn(value, 'toString')) return false;
     let p = value;
     for (let i = 0; p !== null && i < 1000; i++) {
-      const d = Object.getOwnPropertyDescriptor(p, 'toString');
-      if (d !== undefined) {
+      const desc = Object.getOwnPropertyDescriptor(p, 'toString');
+      if (desc !== undefined) {
+        // A tamed (strict profile) toString is an accessor carrying the value (see getCtorName).
+        const d = 'value' in desc ? desc : { value: desc.get !== undefined ? desc.get.originalValue : undefined };
         return d.value === ObjProto.toString || d.value === Array.prototype.toString || d.value === Error.prototype.toString || d.value === Date.prototype.toString || d.value === RegExp.prototype.toString || d.value === Function.prototype.toString || d.value === Number.prototype.toString || d.value === String.prototype.toString || d.value === Boolean.prototype.toString || d.value === Symbol.prototype.toString || d.value === BigInt.prototype.toString || (typeof p === 'object' && types.isTypedArray(Object.create(p)) === false && p === TypedArrayProto);
       }
       p = Object.getPrototypeOf(p);

@@ -460,12 +460,6 @@ pub(super) fn poll(fds: &mut [libc::pollfd], timeout: Duration) -> usize {
     poll_ms(fds, ms)
 }
 
-/// Whether `fd` has data to read right now (without waiting).
-pub(super) fn readable_now(fd: &impl AsRawFd) -> bool {
-    let mut fds = [pollfd(Some(fd), libc::POLLIN)];
-    poll_ms(&mut fds, 0) > 0 && fds[0].revents & libc::POLLIN != 0
-}
-
 fn poll_ms(fds: &mut [libc::pollfd], ms: libc::c_int) -> usize {
     let n = libc::nfds_t::try_from(fds.len()).unwrap_or(0);
     // SAFETY: `fds` is a valid, exclusively borrowed array of `n` pollfd for the whole call.

@@ -29,12 +29,14 @@ pub use launch::{
     ProbeError, StartFailure, WORKER_ENV, WORKER_PROGRAM,
 };
 pub use protocol::{
-    max_frame_bytes, max_total_bytes, BUILD_ID, FLUSH_EVERY, MAX_BLOCKED, MAX_REQUEST_BYTES,
-    MAX_SETUP_BYTES, PROBE_HANDSHAKE, READY_LINE, SETUP_MAGIC,
+    max_frame_bytes, max_total_bytes, BUILD_ID, CPU_KILL_MARGIN, FLUSH_EVERY, MAX_BLOCKED,
+    MAX_REQUEST_BYTES, MAX_SETUP_BYTES, PROBE_HANDSHAKE, READY_LINE, SETUP_MAGIC,
 };
-pub use supervise::{KILL_GRACE, REPORT_GRACE, SAMPLE_INTERVAL};
+pub use supervise::SAMPLE_INTERVAL;
 
-pub(crate) use protocol::{encode_event, probe_line, read_setup_preamble, worker_error, Preamble};
+pub(crate) use protocol::{
+    encode_event, probe_line, read_setup_preamble, worker_error, BlockedSeen, Preamble,
+};
 
 use super::lockdown::LandlockState;
 use super::{CancelToken, ExecEvent, ExecOutcome, ExecRequest, Executor, ExecutorInfo, Outcome};

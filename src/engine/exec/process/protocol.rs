@@ -7,7 +7,10 @@
 //!
 //! Worker → parent (stdout): [`READY_LINE`] once it is locked down and waiting for its
 //! request, then frames: one [`ExecEvent`] as JSON per line (console and blocked events while
-//! the script runs, `Finished` last). In `--probe` mode it prints
+//! the script runs, `Finished` last). `Finished` carries no console lines (its `console` is
+//! empty): they were all streamed, and the parent reports the ones it accepted. A worker that
+//! is killed (wall deadline, CPU budget, cancel) sends no `Finished`: the parent reports what
+//! was streamed until then with its own measurements. In `--probe` mode it prints
 //! `<PROBE_HANDSHAKE> build <BUILD_ID> Landlock <state>` instead and exits.
 //!
 //! Everything the worker sends is untrusted: [`FrameReader`] bounds each frame and the whole
@@ -20,6 +23,8 @@ use super::super::{
     Outcome,
 };
 use super::NAME;
+use crate::engine::Category;
+use std::collections::HashMap;
 use std::io::Read;
 use std::ops::ControlFlow;
 use std::sync::OnceLock;
@@ -58,8 +63,17 @@ const SETUP_HEADER_BYTES: usize = SETUP_MAGIC.len() + BUILD_ID.len() + 4;
 pub const MAX_SETUP_BYTES: usize = 4 * 1024 * 1024;
 
 /// How often a worker sends the console and blocked events gathered so far (it also sends
-/// when 64 KB are pending, and with its final report).
-pub const FLUSH_EVERY: Duration = Duration::from_millis(40);
+/// when 64 KB are pending, and with its final report). Short, because what a killed worker had
+/// not sent yet is lost to its report.
+pub const FLUSH_EVERY: Duration = Duration::from_millis(10);
+
+/// CPU time past the budget at which a worker is killed (by its own kernel CPU timer and by
+/// the parent, whichever comes first). The engine's interrupt handler stops a script that
+/// polls it at the budget itself and reports normally; this margin leaves that report the
+/// CPU it needs, and the kill is for scripts stuck where the engine does not poll (a builtin,
+/// the compiler). The kernel checks CPU timers at its scheduler tick: a kill lands within a
+/// tick (1 to 4 ms) after budget + margin.
+pub const CPU_KILL_MARGIN: Duration = Duration::from_millis(2);
 
 /// Most blocked attempts accepted from one worker.
 pub const MAX_BLOCKED: usize = 10_000;
@@ -69,8 +83,9 @@ pub const MAX_TEMPLATE_BYTES: usize = 8 * 1024;
 
 /// Largest single frame (one JSON line) accepted for these console limits.
 pub fn max_frame_bytes(console_max_bytes: usize) -> usize {
-    // A Finished frame carries the whole console, JSON-escaped (up to 6 bytes per byte for
-    // control characters), plus the bounded value and error.
+    // A console frame may carry up to the whole console's bytes, JSON-escaped (up to 6 bytes
+    // per byte for control characters); a Finished frame the bounded value, error and blocked
+    // list.
     (16 * 1024 * 1024usize).saturating_add(console_max_bytes.saturating_mul(6))
 }
 
@@ -192,6 +207,7 @@ pub(crate) fn settings_of(req: &ExecRequest) -> ExecRequest {
         profile: req.profile,
         permissions: req.permissions.clone(),
         input: None,
+        seed: req.seed,
     }
 }
 
@@ -272,6 +288,41 @@ impl FrameReader {
     }
 }
 
+/// The blocked attempts seen so far in a run's event stream. An attempt is streamed once when
+/// it first happens and again (with its count) now and then as it repeats: a repeat updates
+/// the entry's count and is not a new event.
+#[derive(Debug, Default)]
+pub(crate) struct BlockedSeen {
+    pub(crate) list: Vec<BlockedAttempt>,
+    index: HashMap<BlockedKey, usize>,
+}
+
+/// What makes two attempts the same one (as the host counts them).
+type BlockedKey = (String, Category, Option<u32>, Option<u32>);
+
+fn blocked_key(b: &BlockedAttempt) -> BlockedKey {
+    (b.capability.clone(), b.category, b.line, b.column)
+}
+
+impl BlockedSeen {
+    pub(crate) fn is_repeat(&self, b: &BlockedAttempt) -> bool {
+        self.index.contains_key(&blocked_key(b))
+    }
+
+    /// Records an attempt from the stream: a new one is kept and returned (to be forwarded);
+    /// a repeat raises the kept entry's count (never lowers it) and returns nothing.
+    pub(crate) fn record(&mut self, b: BlockedAttempt) -> Option<BlockedAttempt> {
+        let key = blocked_key(&b);
+        if let Some(seen) = self.index.get(&key).and_then(|&i| self.list.get_mut(i)) {
+            seen.count = seen.count.max(b.count);
+            return None;
+        }
+        self.index.insert(key, self.list.len());
+        self.list.push(b.clone());
+        Some(b)
+    }
+}
+
 /// The parent's view of one run: what it has accepted from the worker so far.
 pub(crate) struct Received<'a> {
     req: &'a ExecRequest,
@@ -280,11 +331,13 @@ pub(crate) struct Received<'a> {
     console: Vec<ConsoleLine>,
     console_bytes: usize,
     console_truncated: bool,
-    blocked: Vec<BlockedAttempt>,
+    blocked: BlockedSeen,
     /// Highest resident memory seen by the parent's own samples.
     pub(crate) peak_rss: u64,
-    /// CPU time of the worker at the parent's last sample.
+    /// CPU time the worker spent on this run, at the parent's last reading.
     pub(crate) cpu_ms: f64,
+    /// Whether `cpu_ms` comes from the worker's CPU clock (else from `/proc` samples, or none).
+    pub(crate) cpu_measured: bool,
 }
 
 impl<'a> Received<'a> {
@@ -297,9 +350,10 @@ impl<'a> Received<'a> {
             console: Vec::new(),
             console_bytes: 0,
             console_truncated: false,
-            blocked: Vec::new(),
+            blocked: BlockedSeen::default(),
             peak_rss: 0,
             cpu_ms: 0.0,
+            cpu_measured: false,
         }
     }
 
@@ -314,7 +368,7 @@ impl<'a> Received<'a> {
         o.code_sha256 = self.sha.clone();
         o.console = self.console.clone();
         o.console_truncated = self.console_truncated;
-        o.blocked = self.blocked.clone();
+        o.blocked = self.blocked.list.clone();
         o.duration_ms = self.elapsed_ms();
         o.cpu_ms = self.cpu_ms;
         o.peak_memory_bytes = self.peak_rss;
@@ -361,9 +415,10 @@ impl<'a> Received<'a> {
             ExecEvent::Started { .. } | ExecEvent::Sample(_) => {}
             ExecEvent::Console(line) => self.accept_console(line, on_event),
             ExecEvent::Blocked(b) => {
-                if self.blocked.len() < MAX_BLOCKED {
-                    self.blocked.push(b.clone());
-                    on_event(ExecEvent::Blocked(b));
+                if self.blocked.list.len() < MAX_BLOCKED || self.blocked.is_repeat(&b) {
+                    if let Some(b) = self.blocked.record(b) {
+                        on_event(ExecEvent::Blocked(b));
+                    }
                 }
             }
             ExecEvent::Finished(o) => return ControlFlow::Break(self.finish(*o)),
@@ -371,7 +426,9 @@ impl<'a> Received<'a> {
         ControlFlow::Continue(())
     }
 
-    /// The worker's final report, with identity fields replaced and everything bounded.
+    /// The worker's final report, with identity fields replaced and everything bounded. The
+    /// console is the one the parent accepted from the stream (the report carries none), and
+    /// the CPU time the parent's own reading of the worker's clock.
     fn finish(&self, mut o: ExecOutcome) -> ExecOutcome {
         let limits = &self.req.limits;
         o.executor = NAME.to_string();
@@ -379,24 +436,12 @@ impl<'a> Received<'a> {
         o.limits = LimitsReport::from(limits);
         o.runaway_threads = 0;
         o.duration_ms = finite(o.duration_ms).min(self.elapsed_ms());
-        o.cpu_ms = finite(o.cpu_ms);
-        if o.cpu_ms == 0.0 {
-            o.cpu_ms = self.cpu_ms;
-        }
-        let max_lines = limits.console_max_lines.saturating_add(1);
-        if o.console.len() > max_lines {
-            o.console.truncate(max_lines);
-            o.console_truncated = true;
-        }
-        let mut bytes = 0usize;
-        let cap = limits.console_max_bytes.saturating_add(4096);
-        if let Some(cut) = o.console.iter().position(|l| {
-            bytes = bytes.saturating_add(l.text.len());
-            bytes > cap
-        }) {
-            o.console.truncate(cut);
-            o.console_truncated = true;
-        }
+        o.cpu_ms = if self.cpu_measured {
+            self.cpu_ms
+        } else {
+            finite(o.cpu_ms)
+        };
+        o.console = self.console.clone();
         o.console_truncated |= self.console_truncated;
         if o.blocked.len() > MAX_BLOCKED {
             let over = (o.blocked.len() - MAX_BLOCKED) as u64;

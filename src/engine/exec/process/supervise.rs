@@ -1,36 +1,35 @@
 //! The parent's side of one run: a worker has its request (or is being fed it) and the parent
 //! watches it until it reports, dies, overruns or is cancelled.
 //!
-//! One pass of the loop ([`Supervisor::step`]) feeds stdin, checks the clock (cancel, wall
-//! deadline, `/proc` samples), looks at a worker whose output ended, waits for the pipes or the
-//! next tick, drains stderr (bounded) and pumps stdout into frames. Each stage either lets the
-//! pass go on or ends the run with its outcome. Every read is non-blocking and each pass reads
-//! a bounded amount, so a worker that floods its pipes cannot keep the parent from its clock.
+//! One pass of the loop ([`Supervisor::step`]) feeds stdin, checks the clocks (cancel, the wall
+//! deadline, the worker's CPU time, `/proc` samples), looks at a worker whose output ended,
+//! waits for the pipes or the next tick, drains stderr (bounded) and pumps stdout into frames.
+//! Each stage either lets the pass go on or ends the run with its outcome. Every read is
+//! non-blocking and each pass reads a bounded amount, so a worker that floods its pipes cannot
+//! keep the parent from its clock.
+//!
+//! The limits hold from here, outside the worker: the parent reads the worker's CPU clock (all
+//! its threads, kept by the kernel) at every pass and kills it at the CPU budget plus
+//! [`CPU_KILL_MARGIN`]; it kills it at the wall deadline at once. Either way the run's report
+//! is assembled from what the worker streamed before (console, blocked attempts) and what the
+//! parent measured itself (duration, CPU time, peak memory): the worker's own report is not
+//! needed. The worker's kernel CPU timer usually comes first (it fires within a scheduler tick
+//! of the same deadline, however busy the machine); a worker that died by it is told apart by
+//! its CPU time.
 
 use super::super::{CancelToken, ExecEvent, ExecOutcome, ExecRequest, JsError, Outcome, Sample};
 use super::launch::{
-    describe_status, feed, poll, pollfd, readable_now, set_nonblocking, CANCEL_POLL, STDERR_KEEP,
+    describe_status, feed, poll, pollfd, set_nonblocking, CANCEL_POLL, STDERR_KEEP,
 };
 use super::protocol::{
-    max_frame_bytes, max_total_bytes, worker_error, FrameReader, Received, FLUSH_EVERY,
+    max_frame_bytes, max_total_bytes, worker_error, FrameReader, Received, CPU_KILL_MARGIN,
 };
+use crate::engine::exec::limits::clock_ns;
 use crate::engine::procfs;
 use std::io::Read;
 use std::ops::ControlFlow;
 use std::process::{Child, ChildStderr, ChildStdin, ChildStdout};
 use std::time::{Duration, Instant};
-
-/// How long after the wall deadline the parent waits for the worker's own `timeout` report
-/// before killing it.
-pub const KILL_GRACE: Duration = Duration::from_millis(100);
-
-/// Longest extension past the deadline for a worker that is still sending its report.
-pub const REPORT_GRACE: Duration = Duration::from_millis(400);
-
-/// A worker counts as still sending if data arrived within this long: longer than a worker
-/// waits between two batches of output, so one that is streaming its events is never taken
-/// for a silent one between batches.
-const REPORT_IDLE: Duration = Duration::from_millis(2 * FLUSH_EVERY.as_millis() as u64);
 
 /// Interval between `/proc` samples (40 per second).
 pub const SAMPLE_INTERVAL: Duration = Duration::from_millis(25);
@@ -51,9 +50,44 @@ pub(super) struct Handover {
     pub(super) written: usize,
 }
 
+/// The CPU clock of another process (all its threads), read through the kernel: the worker
+/// cannot change it. Readable until the process is reaped (a dead, unreaped worker keeps its
+/// final reading).
+#[derive(Debug, Clone, Copy)]
+struct CpuClock {
+    id: libc::clockid_t,
+    /// The reading when the run was handed over.
+    base_ns: u64,
+}
+
+impl CpuClock {
+    fn of(pid: u32) -> Option<CpuClock> {
+        let pid = libc::pid_t::try_from(pid).ok()?;
+        let mut id: libc::clockid_t = 0;
+        // SAFETY: `id` is a valid out-parameter; the pid is our own unreaped child.
+        if unsafe { libc::clock_getcpuclockid(pid, &mut id) } != 0 {
+            return None;
+        }
+        let base_ns = read_clock(id)?;
+        Some(CpuClock { id, base_ns })
+    }
+
+    /// CPU time spent since the handover, in milliseconds.
+    fn used_ms(&self) -> Option<f64> {
+        Some(read_clock(self.id)?.saturating_sub(self.base_ns) as f64 / 1e6)
+    }
+}
+
+/// A clock in nanoseconds; `None` if it cannot be read (0 is what [`clock_ns`] gives then: a
+/// live process's CPU clock is never exactly 0 once it has started).
+fn read_clock(id: libc::clockid_t) -> Option<u64> {
+    let ns = clock_ns(id);
+    (ns > 0).then_some(ns)
+}
+
 /// Supervises one run to its end and returns its outcome with the (killed, unreaped) worker.
 /// `started`: when the run began (its reported duration counts from there); the wall deadline
-/// counts from now, when the request is handed over.
+/// and the CPU budget count from now, when the request is handed over.
 pub(super) fn supervise(
     req: &ExecRequest,
     sha: String,
@@ -80,10 +114,15 @@ pub(super) fn supervise(
     set_nonblocking(&stdout);
     set_nonblocking(&stderr);
     let now = Instant::now();
+    let pid = child.id();
+    let cpu_budget_ms = req.limits.timeout_ms as f64;
     let mut run = Supervisor {
         wall_timeout_ms: req.limits.wall_timeout_ms,
-        deadline: now + Duration::from_millis(req.limits.wall_timeout_ms) + KILL_GRACE,
-        pid: child.id(),
+        deadline: now + Duration::from_millis(req.limits.wall_timeout_ms),
+        cpu_budget_ms,
+        cpu_kill_ms: cpu_budget_ms + CPU_KILL_MARGIN.as_secs_f64() * 1000.0,
+        cpu: CpuClock::of(pid),
+        pid,
         child,
         stdin: Some(stdin),
         input,
@@ -100,7 +139,6 @@ pub(super) fn supervise(
         err_tail: Vec::new(),
         chunk: vec![0u8; CHUNK_BYTES],
         next_sample: now + SAMPLE_INTERVAL,
-        last_data: None,
         started,
     };
     let out = loop {
@@ -116,8 +154,14 @@ pub(super) fn supervise(
 /// What the parent holds of a running worker.
 struct Supervisor<'a> {
     wall_timeout_ms: u64,
-    /// The wall deadline plus [`KILL_GRACE`].
+    /// The wall deadline: the worker is killed when it passes.
     deadline: Instant,
+    cpu_budget_ms: f64,
+    /// CPU time at which the worker is killed: the budget plus [`CPU_KILL_MARGIN`].
+    cpu_kill_ms: f64,
+    /// The worker's CPU clock (`None` where it cannot be read: then its own timer and the
+    /// wall deadline are what stop it).
+    cpu: Option<CpuClock>,
     pid: u32,
     child: Child,
     /// Dropped (closing the pipe, so the worker sees the end of the request) once written.
@@ -134,8 +178,6 @@ struct Supervisor<'a> {
     err_tail: Vec<u8>,
     chunk: Vec<u8>,
     next_sample: Instant,
-    /// When the worker last sent anything on stdout.
-    last_data: Option<Instant>,
     started: Instant,
 }
 
@@ -175,7 +217,15 @@ impl Supervisor<'_> {
         }
     }
 
-    /// Cancel, the wall deadline, and a `/proc` sample when one is due.
+    /// Reads the worker's CPU clock into the report; the reading (None if unreadable).
+    fn read_cpu(&mut self) -> Option<f64> {
+        let used = self.cpu.as_ref()?.used_ms()?;
+        self.received.cpu_ms = used;
+        self.received.cpu_measured = true;
+        Some(used)
+    }
+
+    /// Cancel, the wall deadline, the CPU budget, and a `/proc` sample when one is due.
     fn check_clock(
         &mut self,
         cancel: &CancelToken,
@@ -183,12 +233,16 @@ impl Supervisor<'_> {
     ) -> ControlFlow<ExecOutcome> {
         let now = Instant::now();
         if cancel.is_cancelled() {
+            self.read_cpu();
             return ControlFlow::Break(self.received.outcome(Outcome::Cancelled, None));
         }
-        // A worker still delivering its report (data arrived just now, or is waiting to be
-        // read: this thread may not have run for a while on a busy machine) gets a short,
-        // bounded extension; a silent one is killed on time.
-        if now >= self.deadline && !(now < self.deadline + REPORT_GRACE && self.delivering(now)) {
+        if now >= self.deadline {
+            // A report already written is taken (one bounded, non-blocking read); nothing is
+            // waited for.
+            if !self.out_eof {
+                self.pump_stdout(on_event)?;
+            }
+            self.read_cpu();
             let message = format!(
                 "wall-clock deadline of {} ms reached: the worker was killed",
                 self.wall_timeout_ms
@@ -198,14 +252,21 @@ impl Supervisor<'_> {
                 Some(JsError::new("TimeoutError", message)),
             ));
         }
+        if let Some(used) = self.read_cpu() {
+            if used >= self.cpu_kill_ms {
+                return ControlFlow::Break(self.cpu_timeout(used, "the worker was killed"));
+            }
+        }
         if now >= self.next_sample {
             if let Some(usage) = procfs::Process::Id(self.pid).usage() {
                 self.received.peak_rss = self.received.peak_rss.max(usage.rss_bytes);
-                self.received.cpu_ms = usage.cpu_ms;
+                if !self.received.cpu_measured {
+                    self.received.cpu_ms = usage.cpu_ms;
+                }
                 on_event(ExecEvent::Sample(Sample {
                     elapsed_ms: self.started.elapsed().as_secs_f64() * 1000.0,
                     memory_bytes: usage.rss_bytes,
-                    cpu_ms: usage.cpu_ms,
+                    cpu_ms: self.received.cpu_ms,
                 }));
             }
             self.next_sample = now + SAMPLE_INTERVAL;
@@ -213,13 +274,18 @@ impl Supervisor<'_> {
         ControlFlow::Continue(())
     }
 
-    /// Whether the worker is still sending: output arrived within [`REPORT_IDLE`], or some is
-    /// waiting in the pipe.
-    fn delivering(&self, now: Instant) -> bool {
-        let recent = self
-            .last_data
-            .is_some_and(|t| now.duration_since(t) < REPORT_IDLE);
-        recent || (!self.out_eof && readable_now(&self.stdout))
+    /// The run's outcome when the worker used up its CPU budget and was stopped from outside
+    /// (`how`: by whom).
+    fn cpu_timeout(&self, used_ms: f64, how: &str) -> ExecOutcome {
+        let message = format!(
+            "CPU time limit of {} ms exceeded ({used_ms:.0} ms used; the engine did not stop by \
+             itself: a builtin or the compiler does not check the limit): {how}",
+            self.cpu_budget_ms
+        );
+        self.received.outcome(
+            Outcome::Timeout,
+            Some(JsError::new("TimeoutError", message)),
+        )
     }
 
     /// A worker that closed its output without a final report: once it has exited, why.
@@ -227,6 +293,8 @@ impl Supervisor<'_> {
         if !self.out_eof {
             return ControlFlow::Continue(());
         }
+        // Read before it is reaped: a dead worker's clock keeps its final value until then.
+        let cpu = self.read_cpu();
         let status = match self.child.try_wait() {
             Ok(Some(status)) => status,
             Ok(None) => return ControlFlow::Continue(()),
@@ -237,6 +305,18 @@ impl Supervisor<'_> {
                 ))
             }
         };
+        // Killed by its own CPU timer (SIGKILL) or the CPU rlimit (SIGXCPU) once the budget
+        // was spent: a timeout. The same signal with CPU left came from someone else.
+        #[cfg(unix)]
+        {
+            use std::os::unix::process::ExitStatusExt;
+            let by_cpu = matches!(status.signal(), Some(libc::SIGKILL | libc::SIGXCPU));
+            if let Some(used) = cpu.filter(|&u| by_cpu && u >= self.cpu_budget_ms) {
+                return ControlFlow::Break(
+                    self.cpu_timeout(used, "the worker's CPU timer killed it"),
+                );
+            }
+        }
         let tail = String::from_utf8_lossy(&self.err_tail);
         let tail = tail.trim();
         let mut msg = format!(
@@ -256,7 +336,8 @@ impl Supervisor<'_> {
         ControlFlow::Break(self.received.outcome(Outcome::Crashed, worker_error(msg)))
     }
 
-    /// Waits until a pipe is ready or the next tick (sample, deadline, cancel check) is due.
+    /// Waits until a pipe is ready or the next tick (sample, deadline, cancel and CPU check)
+    /// is due.
     fn wait_for_io(&mut self) -> Ready {
         let now = Instant::now();
         let wake = self.next_sample.min(self.deadline).min(now + CANCEL_POLL);
@@ -298,6 +379,8 @@ impl Supervisor<'_> {
     /// Reads stdout into frames and accepts each; breaks on the worker's report or on a
     /// broken bound.
     fn pump_stdout(&mut self, on_event: &mut dyn FnMut(ExecEvent)) -> ControlFlow<ExecOutcome> {
+        // The report's CPU time is the parent's reading, taken as it arrives.
+        self.read_cpu();
         for _ in 0..READS_PER_PASS {
             let n = match self.stdout.read(&mut self.chunk) {
                 Ok(0) => {
@@ -308,7 +391,6 @@ impl Supervisor<'_> {
                 // WouldBlock: drained for now.
                 Err(_) => break,
             };
-            self.last_data = Some(Instant::now());
             let received = &mut self.received;
             match self
                 .frames
@@ -321,6 +403,11 @@ impl Supervisor<'_> {
                         received.outcome(Outcome::Crashed, worker_error(e.to_string())),
                     )
                 }
+            }
+            // Parsing a flood takes time too: past the deadline, the clock comes first (at
+            // most one chunk late).
+            if Instant::now() >= self.deadline {
+                break;
             }
         }
         ControlFlow::Continue(())

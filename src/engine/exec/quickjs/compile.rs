@@ -1,9 +1,15 @@
 //! The compiler context: the only producer of the bytecode sandboxes run (scripts are compiled
 //! here, in a context that has the Eval intrinsic, then loaded as bytecode into sandbox
 //! contexts that have none), with a small per-thread cache, and the host setup bytecode.
+//!
+//! A script is compiled under its run's limits ([`CompileLimits`]): what the compiler grows by
+//! counts against the run's memory limit and peak, the parser gets the run's stack limit, and
+//! a run stopped from outside (budget, deadline, cancel) refuses the compiler's allocations, so
+//! a compile that would not finish in the budget ends at its next allocation. (The parser never
+//! polls the interrupt handler.)
 
 use super::super::host;
-use super::super::limits;
+use super::super::limits::{self, ChargeGuard, CountingAllocator, MemStats};
 use super::super::modules;
 use super::super::value;
 use super::super::{check_code_size, JsError};
@@ -13,16 +19,31 @@ use rquickjs::context::intrinsic;
 use rquickjs::{qjs, Context, Ctx, Runtime, Value};
 use std::cell::RefCell;
 use std::rc::Rc;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
 
-/// Memory and stack of the per-thread compiler runtime.
-const COMPILER_MEMORY: usize = 256 * 1024 * 1024;
-/// Native stack the compiler may use (QuickJS's parser recurses).
+/// Most memory the per-thread compiler runtime may hold, whatever a run allows (it also holds
+/// what earlier compiles left: atoms, shapes).
+const COMPILER_MEMORY: u64 = 256 * 1024 * 1024;
+/// Native stack the compiler may use for the host's own setup script (a run's script gets the
+/// run's stack limit).
 pub const COMPILER_STACK: usize = 1024 * 1024;
 
 struct Compiler {
     ctx: Context,
     rt: Runtime,
+    /// The compiler runtime's own accounting (its growth during a compile is the run's).
+    mem: Arc<MemStats>,
+}
+
+/// The limits a script is compiled under: its run's.
+#[derive(Debug, Clone, Copy)]
+pub struct CompileLimits<'a> {
+    /// The run's memory: the compiler's growth is charged here (limit and peak), and nothing
+    /// more is allocated once the run is stopped.
+    pub mem: &'a Arc<MemStats>,
+    /// The run's JS stack limit in bytes, which bounds the parser's recursion too.
+    pub stack_bytes: usize,
 }
 
 thread_local! {
@@ -36,7 +57,13 @@ thread_local! {
 /// The last few successful compiles of this thread are kept (same code, file name and mode give
 /// the same bytecode; compiling has no side effect), so running one script in many fresh
 /// sandboxes compiles it once. Bounded by [`COMPILE_CACHE_ENTRIES`] and [`COMPILE_CACHE_BYTES`].
-pub fn compile(code: &str, filename: &str, strict: bool) -> Result<Rc<[u8]>, JsError> {
+/// A cached compile was done under some run's limits; a new one runs under `limits`.
+pub fn compile(
+    code: &str,
+    filename: &str,
+    strict: bool,
+    limits: &CompileLimits<'_>,
+) -> Result<Rc<[u8]>, JsError> {
     let hit = COMPILE_CACHE.with(|cell| {
         let mut cache = cell.borrow_mut();
         let i = cache
@@ -51,7 +78,7 @@ pub fn compile(code: &str, filename: &str, strict: bool) -> Result<Rc<[u8]>, JsE
         return Ok(bytes);
     }
     let module = modules::is_es_module(code, filename);
-    let bytes: Rc<[u8]> = compile_with(code, filename, strict, module, 0)?.into();
+    let bytes: Rc<[u8]> = compile_with(code, filename, strict, module, 0, Some(limits))?.into();
     COMPILE_CACHE.with(|cell| {
         let mut cache = cell.borrow_mut();
         let size = |e: &Compiled| e.code.len() + e.filename.len() + e.bytecode.len();
@@ -75,18 +102,31 @@ pub fn compile(code: &str, filename: &str, strict: bool) -> Result<Rc<[u8]>, JsE
 }
 
 /// A script compiled ahead of [`super::Sandbox::eval_compiled`] (`Send`: compiled on one thread, run
-/// on another).
+/// on another), with what the compile cost: the run reports it as its own.
 pub struct Precompiled {
     pub(super) filename: String,
     pub(super) strict: bool,
     pub(super) code_len: usize,
     pub(super) bytecode: Result<Vec<u8>, JsError>,
+    /// Wall time and CPU time (of the compiling thread) the compile took.
+    pub(super) elapsed: Duration,
+    pub(super) cpu_ns: u64,
+    /// The run's memory peak while it compiled (its runtime's and the compiler's growth).
+    pub(super) peak_bytes: u64,
 }
 
 /// Compiles `code` for a sandbox of `profile` whose script is named `filename`, in this
-/// thread's compiler context (not kept in the compile cache: for a single use).
-pub fn precompile(code: &str, filename: &str, profile: Profile) -> Precompiled {
+/// thread's compiler context, under the run's `limits` (not kept in the compile cache: for a
+/// single use).
+pub fn precompile(
+    code: &str,
+    filename: &str,
+    profile: Profile,
+    limits: &CompileLimits<'_>,
+) -> Precompiled {
     let strict = profile == Profile::Strict;
+    let started = Instant::now();
+    let cpu0 = limits::thread_cpu_ns();
     // Over-long code is not compiled: the sandbox refuses it with its own message.
     let bytecode = match check_code_size(code.len()) {
         Err(e) => Err(e.to_js_error()),
@@ -96,6 +136,7 @@ pub fn precompile(code: &str, filename: &str, profile: Profile) -> Precompiled {
             strict,
             modules::is_es_module(code, filename),
             0,
+            Some(limits),
         ),
     };
     Precompiled {
@@ -103,6 +144,9 @@ pub fn precompile(code: &str, filename: &str, profile: Profile) -> Precompiled {
         strict,
         code_len: code.len(),
         bytecode,
+        elapsed: started.elapsed(),
+        cpu_ns: limits::thread_cpu_ns().saturating_sub(cpu0),
+        peak_bytes: limits.mem.peak(),
     }
 }
 
@@ -124,37 +168,43 @@ thread_local! {
     static COMPILE_CACHE: RefCell<Vec<Compiled>> = const { RefCell::new(Vec::new()) };
 }
 
+/// Compiles in this thread's compiler context; under a run's `limits` when given (else the
+/// host's own script: [`COMPILER_STACK`], nothing charged).
 fn compile_with(
     code: &str,
     filename: &str,
     strict: bool,
     module: bool,
     write_flags: u32,
+    limits: Option<&CompileLimits<'_>>,
 ) -> Result<Vec<u8>, JsError> {
     if module {
-        return compile_module(code, filename, strict, write_flags);
+        return compile_module(code, filename, strict, write_flags, limits);
     }
     COMPILER.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.is_none() {
-            let rt = Runtime::new().map_err(|e| JsError::new("InternalError", e.to_string()))?;
-            rt.set_memory_limit(COMPILER_MEMORY);
+            let mem = MemStats::new(COMPILER_MEMORY);
+            let rt = Runtime::new_with_alloc(CountingAllocator::for_compiler(Arc::clone(&mem)))
+                .map_err(|e| JsError::new("InternalError", e.to_string()))?;
             rt.set_max_stack_size(COMPILER_STACK);
             let ctx = Context::custom::<(intrinsic::Eval, intrinsic::RegExpCompiler)>(&rt)
                 .map_err(|e| JsError::new("InternalError", e.to_string()))?;
             // Syntax errors are described through the captured Error stack accessor.
             ctx.with(|c| value::capture_intrinsics(&c))
                 .map_err(|e| JsError::new("InternalError", e.to_string()))?;
-            *slot = Some(Compiler { ctx, rt });
+            *slot = Some(Compiler { ctx, rt, mem });
         }
         let Some(c) = slot.as_ref() else {
             return Err(JsError::new("InternalError", "compiler unavailable"));
         };
         // SAFETY: the compiler runtime belongs to this thread.
         unsafe { qjs::JS_UpdateStackTop(c.rt_ptr()) };
-        c.rt.set_max_stack_size(limits::js_stack_limit(COMPILER_STACK));
+        let stack = limits.map_or(COMPILER_STACK, |l| l.stack_bytes);
+        c.rt.set_max_stack_size(limits::js_stack_limit(stack));
+        let charge = limits.map(|l| (l.mem, &*c.mem));
         c.ctx
-            .with(|ctx| compile_in(&ctx, code, filename, strict, module, write_flags))
+            .with(|ctx| compile_in(&ctx, code, filename, strict, module, write_flags, charge))
     })
 }
 
@@ -162,16 +212,19 @@ fn compile_with(
 /// module's imports as it compiles it and keeps every module it saw in its context, so the
 /// shared compiler would grow with each module and each name a script imports. Its imports
 /// resolve to empty stand-ins: compiling runs nothing and binds nothing (the sandbox links
-/// the real ones).
+/// the real ones). Under a run's `limits`, that runtime allocates from the run's own memory
+/// accounting: all of it counts against the run's limit and peak, and it can allocate nothing
+/// once the run is stopped.
 fn compile_module(
     code: &str,
     filename: &str,
     strict: bool,
     write_flags: u32,
+    limits: Option<&CompileLimits<'_>>,
 ) -> Result<Vec<u8>, JsError> {
     let internal = |e: rquickjs::Error| JsError::new("InternalError", e.to_string());
-    let rt = Runtime::new().map_err(internal)?;
-    rt.set_memory_limit(COMPILER_MEMORY);
+    let mem = limits.map_or_else(|| MemStats::new(COMPILER_MEMORY), |l| Arc::clone(l.mem));
+    let rt = Runtime::new_with_alloc(CountingAllocator::new(mem)).map_err(internal)?;
     let ctx =
         Context::custom::<(intrinsic::Eval, intrinsic::RegExpCompiler)>(&rt).map_err(internal)?;
     ctx.with(|c| value::capture_intrinsics(&c))
@@ -186,8 +239,9 @@ fn compile_module(
             std::ptr::null_mut(),
         );
     }
-    rt.set_max_stack_size(limits::js_stack_limit(COMPILER_STACK));
-    ctx.with(|c| compile_in(&c, code, filename, strict, true, write_flags))
+    let stack = limits.map_or(COMPILER_STACK, |l| l.stack_bytes);
+    rt.set_max_stack_size(limits::js_stack_limit(stack));
+    ctx.with(|c| compile_in(&c, code, filename, strict, true, write_flags, None))
 }
 
 /// Keeps a specifier as it is (the sandbox's normaliser decides what it means).
@@ -234,6 +288,8 @@ impl Compiler {
     }
 }
 
+/// `charge`: the run to charge the compiler's growth to, with the compiler's own accounting.
+/// The charge covers compiling and serialising; describing a failure is the host's own work.
 fn compile_in(
     ctx: &Ctx<'_>,
     code: &str,
@@ -241,7 +297,9 @@ fn compile_in(
     strict: bool,
     module: bool,
     write_flags: u32,
+    charge: Option<(&Arc<MemStats>, &MemStats)>,
 ) -> Result<Vec<u8>, JsError> {
+    let guard = charge.map(|(run, compiler)| ChargeGuard::new(run, compiler));
     let raw = ctx.as_raw().as_ptr();
     let mut src = Vec::with_capacity(code.len() + 1);
     src.extend_from_slice(code.as_bytes());
@@ -270,6 +328,7 @@ fn compile_in(
     // SAFETY: ownership of the result moves into the Value.
     let obj = unsafe { Value::from_raw(ctx.clone(), obj) };
     if obj.is_exception() {
+        drop(guard);
         let e = ctx.catch();
         return Err(value::error_of(&e));
     }
@@ -284,16 +343,21 @@ fn compile_in(
         )
     };
     if buf.is_null() {
-        let _ = ctx.catch();
-        return Err(JsError::new(
-            "InternalError",
-            "could not serialise the compiled script",
-        ));
+        drop(guard);
+        let e = ctx.catch();
+        // Out of memory (or stopped) while serialising: say so, as for the compile itself.
+        let mut err = value::error_of(&e);
+        if err.message.is_empty() || err.name == "Uncaught" {
+            err = JsError::new("InternalError", "could not serialise the compiled script");
+        }
+        return Err(err);
     }
     // SAFETY: buf holds size bytes until freed.
     let bytes = unsafe { std::slice::from_raw_parts(buf, size as usize) }.to_vec();
     // SAFETY: buf was allocated by QuickJS on this context.
     unsafe { qjs::js_free(raw, buf.cast()) };
+    drop(obj);
+    drop(guard);
     Ok(bytes)
 }
 
@@ -301,12 +365,15 @@ fn compile_in(
 /// classic script, in this thread's compiler context. Line tables are kept (their frames
 /// name `node:<module>` and a line, as Node's do); the source text is not.
 pub fn compile_host_source(source: &str, filename: &str) -> Result<Vec<u8>, JsError> {
+    // The host's own code: not charged to the run that first needs it (it is compiled once
+    // per process and shared by every later run).
     compile_with(
         source,
         filename,
         true,
         false,
         qjs::JS_WRITE_OBJ_STRIP_SOURCE,
+        None,
     )
 }
 
@@ -352,6 +419,7 @@ pub fn setup_bytecode() -> Result<&'static [u8], SandboxError> {
                 true,
                 false,
                 qjs::JS_WRITE_OBJ_STRIP_SOURCE | qjs::JS_WRITE_OBJ_STRIP_DEBUG,
+                None,
             )
             .map_err(|e| {
                 SandboxError::Init(format!(
@@ -405,9 +473,14 @@ mod compile_cache_tests {
 
     #[test]
     fn the_cache_stays_bounded() {
+        let mem = MemStats::new(64 << 20);
+        let limits = CompileLimits {
+            mem: &mem,
+            stack_bytes: COMPILER_STACK,
+        };
         for i in 0..3 * COMPILE_CACHE_ENTRIES {
             let code = format!("{i} + 1; // {}", "x".repeat(600 * 1024));
-            assert!(compile(&code, "big.js", true).is_ok());
+            assert!(compile(&code, "big.js", true, &limits).is_ok());
         }
         COMPILE_CACHE.with(|c| {
             let c = c.borrow();

@@ -1,9 +1,19 @@
 //! [`QuickJsExecutor`]: every request in a fresh [`Sandbox`] on a thread of this process,
-//! watched from the caller's thread (events, samples, cancellation, the wall deadline), and the
-//! accounting of runaway threads (builtins that ignore the interrupt handler are abandoned).
+//! watched from the caller's thread (events, samples, cancellation, the wall deadline, the run
+//! thread's CPU clock), and the accounting of runaway threads.
+//!
+//! The watcher stops a run from outside when it sees the CPU budget spent (plus
+//! [`CPU_STOP_MARGIN`]), the wall deadline pass or a cancel: the interrupt handler then stops
+//! the script at its next poll, and every allocation of the run is refused, which ends most
+//! builtins that never poll (they allocate as they go) and a compile. A native call that
+//! neither polls nor allocates (a typed-array sort or fill, `indexOf` on a long string) cannot
+//! be stopped in-process: once it has burnt [`ABANDON_GRACE`] of CPU after the stop, its thread
+//! is abandoned (the report says so and charges the CPU it had used) and moved to the idle
+//! scheduling class, so it only uses a core nothing else wants until the builtin returns.
 
 use super::super::host::EventSink;
-use super::super::limits::{self, Control, MemStats};
+use super::super::limits::{self, Control, MemStats, StopReason};
+use super::super::process::BlockedSeen;
 use super::super::{
     CancelToken, EvalResult, ExecEvent, ExecOutcome, ExecRequest, Executor, ExecutorInfo, JsError,
     Outcome, Sample,
@@ -18,9 +28,20 @@ use std::time::{Duration, Instant};
 const THREAD_STACK_BASE: usize = 16 * 1024 * 1024;
 /// How often the monitor samples memory and CPU (25 per second).
 const SAMPLE_EVERY: Duration = Duration::from_millis(40);
-/// After the wall deadline (or a cancel) the JS thread gets this long to stop by itself before
-/// it is abandoned as a runaway.
-const ABANDON_GRACE: Duration = Duration::from_millis(100);
+/// How often the monitor reads the run thread's CPU clock and the wall clock.
+const TICK: Duration = Duration::from_millis(2);
+/// CPU time past the budget at which the monitor stops a run from outside (the interrupt
+/// handler stops a script that polls it at the budget itself, with the same outcome).
+pub const CPU_STOP_MARGIN: Duration = Duration::from_millis(2);
+/// CPU time a stopped run's thread may still burn before it is abandoned as a runaway: a
+/// script that polls stops within microseconds, one that allocates at its next allocation, and
+/// a short native call (tens of ms) returns and is reported normally instead of leaving a
+/// thread behind. Counted in CPU, not wall time: a thread that is merely waiting for a core is
+/// not ignoring anything.
+pub const ABANDON_GRACE: Duration = Duration::from_millis(50);
+/// Wall time after the stop at which a thread that never got the CPU to stop is abandoned too
+/// (long: on a busy machine a thread may wait a while for a core, and is not ignoring anything).
+const ABANDON_WALL: Duration = Duration::from_millis(1000);
 
 /// Executor threads abandoned in this process (runaways that ignored the interrupt handler).
 static RUNAWAYS: AtomicU32 = AtomicU32::new(0);
@@ -54,12 +75,15 @@ struct Job {
 struct Worker {
     jobs: mpsc::Sender<Job>,
     clock: Option<libc::clockid_t>,
+    /// The thread's kernel id (to lower its scheduling class if it is abandoned).
+    tid: Option<libc::pid_t>,
     _handle: std::thread::JoinHandle<()>,
 }
 
 impl Worker {
     fn spawn() -> std::io::Result<Worker> {
         let (jobs, rx) = mpsc::channel::<Job>();
+        let (tid_tx, tid_rx) = mpsc::channel::<libc::pid_t>();
         let stack = THREAD_STACK_BASE.saturating_add(
             usize::try_from(crate::engine::policy::MAX_STACK_KB * 1024).unwrap_or(0),
         );
@@ -67,6 +91,8 @@ impl Worker {
             .name("sandbench-quickjs".into())
             .stack_size(stack)
             .spawn(move || {
+                // SAFETY: gettid has no preconditions.
+                let _ = tid_tx.send(unsafe { libc::gettid() });
                 while let Ok(job) = rx.recv() {
                     run_job(job);
                 }
@@ -76,8 +102,29 @@ impl Worker {
         Ok(Worker {
             jobs,
             clock,
+            tid: tid_rx.recv().ok(),
             _handle: handle,
         })
+    }
+
+    /// The thread's CPU time, in nanoseconds (0 if unknown).
+    fn cpu_ns(&self) -> u64 {
+        self.clock.map_or(0, limits::clock_ns)
+    }
+}
+
+/// Moves an abandoned thread to the idle scheduling class (it runs only on a core nothing else
+/// wants), or at least to the lowest priority. Best effort: a thread that already ended is
+/// gone.
+fn demote(tid: Option<libc::pid_t>) {
+    let Some(tid) = tid else { return };
+    let param = libc::sched_param { sched_priority: 0 };
+    // SAFETY: plain system calls on a thread id of this process; `param` outlives the call.
+    unsafe {
+        if libc::sched_setscheduler(tid, libc::SCHED_IDLE, &param) != 0 {
+            let who = libc::id_t::try_from(tid).unwrap_or(0);
+            libc::setpriority(libc::PRIO_PROCESS, who, 19);
+        }
     }
 }
 
@@ -174,11 +221,25 @@ enum Msg {
     Failed(String),
 }
 
-/// How the supervision loop ended.
+/// How the supervision loop ended (one per run, moved once: its size does not matter).
+#[allow(clippy::large_enum_variant)]
 enum End {
     Done(EvalResult),
     Failed(String),
-    Abandoned { cancelled: bool },
+    /// Stopped for `reason` and did not stop: abandoned after ignoring the stop for `ignored`
+    /// of CPU time.
+    Abandoned {
+        reason: StopReason,
+        ignored: Duration,
+    },
+}
+
+/// A stop the supervisor requested: why, when, and the run thread's CPU clock then.
+#[derive(Clone, Copy)]
+struct Stop {
+    reason: StopReason,
+    at: Instant,
+    cpu_ns: u64,
 }
 
 /// What the supervisor keeps of a run while it watches it.
@@ -191,7 +252,8 @@ struct Watch {
     state: Arc<AtomicU8>,
     /// Events seen so far: what an abandoned run still reports.
     console: Vec<super::super::ConsoleLine>,
-    blocked: Vec<super::super::BlockedAttempt>,
+    /// Each attempt once, its count raised by the host's streamed updates.
+    blocked: BlockedSeen,
     last_cpu_ms: f64,
 }
 
@@ -216,7 +278,7 @@ impl Executor for QuickJsExecutor {
         };
         on_event(ExecEvent::started(NAME, req, &sha));
         let started = Instant::now();
-        let cpu_base = worker.clock.map_or(0, limits::clock_ns);
+        let cpu_base = worker.cpu_ns();
         let (tx, rx) = mpsc::channel::<Msg>();
         // Made here and handed to the run, so this thread can sample and stop it from the
         // start without being woken to receive them (one thread hand-off less per run).
@@ -240,7 +302,7 @@ impl Executor for QuickJsExecutor {
             control,
             state,
             console: Vec::new(),
-            blocked: Vec::new(),
+            blocked: BlockedSeen::default(),
             last_cpu_ms: 0.0,
         };
         let end = watch.supervise(&worker, &rx, req, cancel, on_event);
@@ -255,11 +317,13 @@ impl Executor for QuickJsExecutor {
                 out.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
                 out
             }
-            End::Abandoned { cancelled } => {
-                // The JS thread ignored the interrupt (a builtin that never polls it): abandon
-                // it. It is counted, and dropped from the pool so it is never reused.
+            End::Abandoned { reason, ignored } => {
+                // The JS thread ignored the stop (a builtin that neither polls the interrupt
+                // handler nor allocates): abandon it. It is counted, demoted, and dropped from
+                // the pool so it is never reused.
+                let out = watch.abandon(req, &worker, reason, ignored);
                 drop(worker);
-                watch.abandon(req, cancelled)
+                out
             }
         };
         on_event(ExecEvent::Sample(Sample {
@@ -301,8 +365,9 @@ fn refuse_while_stuck(req: &ExecRequest, cancel: &CancelToken) -> Option<ExecOut
 }
 
 impl Watch {
-    /// Forwards the run's events and samples it until it reports, or until it overran the
-    /// wall deadline (or was cancelled) and did not stop within [`ABANDON_GRACE`].
+    /// Forwards the run's events and samples it until it reports. Stops it from outside at
+    /// the CPU budget (plus [`CPU_STOP_MARGIN`]), the wall deadline or a cancel; abandons it if
+    /// it then burns [`ABANDON_GRACE`] of CPU without stopping.
     fn supervise(
         &mut self,
         worker: &Worker,
@@ -312,14 +377,18 @@ impl Watch {
         on_event: &mut dyn FnMut(ExecEvent),
     ) -> End {
         let wall = Duration::from_millis(req.limits.wall_timeout_ms);
+        let cpu_stop_ns = (Duration::from_millis(req.limits.timeout_ms) + CPU_STOP_MARGIN)
+            .as_nanos()
+            .try_into()
+            .unwrap_or(u64::MAX);
         let mut next_sample = Instant::now();
-        let mut stop_seen: Option<Instant> = None;
+        let mut stop: Option<Stop> = None;
         loop {
             let now = Instant::now();
+            let cpu_ns = worker.cpu_ns();
+            let used_ns = cpu_ns.saturating_sub(self.cpu_base);
             if now >= next_sample {
-                let cpu_ms = worker.clock.map_or(0.0, |c| {
-                    limits::clock_ns(c).saturating_sub(self.cpu_base) as f64 / 1e6
-                });
+                let cpu_ms = used_ns as f64 / 1e6;
                 self.last_cpu_ms = cpu_ms;
                 on_event(ExecEvent::Sample(Sample {
                     elapsed_ms: self.started.elapsed().as_secs_f64() * 1000.0,
@@ -328,27 +397,52 @@ impl Watch {
                 }));
                 next_sample = now + SAMPLE_EVERY;
             }
-            if stop_seen.is_none() && (cancel.is_cancelled() || self.started.elapsed() >= wall) {
-                self.control.force_wall_timeout();
-                stop_seen = Some(Instant::now());
-            }
-            if stop_seen.is_some_and(|t| t.elapsed() >= ABANDON_GRACE) {
-                return End::Abandoned {
-                    cancelled: cancel.is_cancelled(),
+            if stop.is_none() {
+                let reason = if cancel.is_cancelled() {
+                    Some(StopReason::Cancelled)
+                } else if self.started.elapsed() >= wall {
+                    Some(StopReason::WallTimeout)
+                } else if worker.clock.is_some() && used_ns >= cpu_stop_ns {
+                    Some(StopReason::CpuTimeout)
+                } else {
+                    None
                 };
+                if let Some(reason) = reason {
+                    self.control.stop_now(reason);
+                    stop = Some(Stop {
+                        // The run's own reason if it stopped itself meanwhile.
+                        reason: match self.control.reason() {
+                            StopReason::None => reason,
+                            own => own,
+                        },
+                        at: now,
+                        cpu_ns,
+                    });
+                }
+            }
+            if let Some(s) = stop {
+                let ignored = Duration::from_nanos(cpu_ns.saturating_sub(s.cpu_ns));
+                if ignored >= ABANDON_GRACE || s.at.elapsed() >= ABANDON_WALL {
+                    // A run that ended meanwhile (its report is waiting: the thread may have
+                    // spent the time on its own teardown) was not ignoring the stop.
+                    while let Ok(msg) = rx.try_recv() {
+                        match msg {
+                            Msg::Event(ev) => self.forward(ev, on_event),
+                            Msg::Done(r) => return End::Done(*r),
+                            Msg::Failed(e) => return End::Failed(e),
+                        }
+                    }
+                    return End::Abandoned {
+                        reason: s.reason,
+                        ignored,
+                    };
+                }
             }
             let wait = next_sample
                 .saturating_duration_since(Instant::now())
-                .min(Duration::from_millis(5));
+                .min(TICK);
             match rx.recv_timeout(wait) {
-                Ok(Msg::Event(ev)) => {
-                    match &ev {
-                        ExecEvent::Console(c) => self.console.push(c.clone()),
-                        ExecEvent::Blocked(b) => self.blocked.push(b.clone()),
-                        _ => {}
-                    }
-                    on_event(ev);
-                }
+                Ok(Msg::Event(ev)) => self.forward(ev, on_event),
                 Ok(Msg::Done(r)) => return End::Done(*r),
                 Ok(Msg::Failed(e)) => return End::Failed(e),
                 Err(mpsc::RecvTimeoutError::Timeout) => {}
@@ -359,34 +453,73 @@ impl Watch {
         }
     }
 
-    /// Counts the abandoned run as a runaway and reports what it did until then.
-    fn abandon(&mut self, req: &ExecRequest, cancelled: bool) -> ExecOutcome {
+    /// Keeps and forwards one event of the run.
+    fn forward(&mut self, ev: ExecEvent, on_event: &mut dyn FnMut(ExecEvent)) {
+        match ev {
+            ExecEvent::Console(c) => {
+                self.console.push(c.clone());
+                on_event(ExecEvent::Console(c));
+            }
+            // A repeat only updates the count: it is not a new event.
+            ExecEvent::Blocked(b) => {
+                if let Some(b) = self.blocked.record(b) {
+                    on_event(ExecEvent::Blocked(b));
+                }
+            }
+            ev => on_event(ev),
+        }
+    }
+
+    /// Counts the abandoned run as a runaway, moves its thread to the idle scheduling class,
+    /// and reports what it did until then: the CPU it had used is charged to the run.
+    fn abandon(
+        &mut self,
+        req: &ExecRequest,
+        worker: &Worker,
+        reason: StopReason,
+        ignored: Duration,
+    ) -> ExecOutcome {
         RUNAWAYS.fetch_add(1, Ordering::SeqCst);
         LIVE_RUNAWAYS.fetch_add(1, Ordering::SeqCst);
         leave_running(&self.state, JOB_ABANDONED);
         // It keeps what it holds but can allocate nothing more.
         self.mem.refuse_further();
+        demote(worker.tid);
         let mut out = ExecOutcome::not_run(NAME, req, Outcome::Timeout, None);
         out.console = std::mem::take(&mut self.console);
-        out.blocked = std::mem::take(&mut self.blocked);
-        out.cpu_ms = self.last_cpu_ms;
+        out.blocked = std::mem::take(&mut self.blocked.list);
+        out.cpu_ms = match worker.cpu_ns() {
+            0 => self.last_cpu_ms,
+            now => now.saturating_sub(self.cpu_base) as f64 / 1e6,
+        };
         out.duration_ms = self.started.elapsed().as_secs_f64() * 1000.0;
         out.peak_memory_bytes = self.mem.peak();
-        out.error = Some(if cancelled {
-            out.outcome = Outcome::Cancelled;
-            JsError::new(
-                "InternalError",
-                "the run was cancelled (the script thread did not stop and was abandoned)",
-            )
-        } else {
-            JsError::new(
-                "InternalError",
-                format!(
-                    "wall-clock limit of {} ms exceeded (the script thread did not stop and was abandoned)",
-                    req.limits.wall_timeout_ms
-                ),
-            )
-        });
+        let what = match reason {
+            StopReason::Cancelled => {
+                out.outcome = Outcome::Cancelled;
+                "the run was cancelled".to_string()
+            }
+            StopReason::CpuTimeout => {
+                format!("CPU time limit of {} ms exceeded", req.limits.timeout_ms)
+            }
+            StopReason::MemoryLimit => {
+                out.outcome = Outcome::MemoryLimit;
+                format!("memory limit of {} MB exceeded", req.limits.memory_mb)
+            }
+            StopReason::WallTimeout | StopReason::None => format!(
+                "wall-clock limit of {} ms exceeded",
+                req.limits.wall_timeout_ms
+            ),
+        };
+        out.error = Some(JsError::new(
+            "InternalError",
+            format!(
+                "{what}; a builtin (or the compiler) ignored the interrupt for {} ms of CPU, so the \
+                 script thread was abandoned: it runs on at idle priority until the builtin \
+                 returns (use --executor quickjs-process, which kills it)",
+                ignored.as_millis()
+            ),
+        ));
         out.runaway_threads = RUNAWAYS.load(Ordering::SeqCst);
         out
     }

@@ -14,7 +14,7 @@ mod sandbox;
 pub use super::EvalResult;
 pub use compile::{
     compile, compile_host_source, precompile, provide_setup_bytecode, run_bytecode, setup_bytecode,
-    Precompiled, COMPILER_STACK, COMPILE_CACHE_BYTES, COMPILE_CACHE_ENTRIES,
+    CompileLimits, Precompiled, COMPILER_STACK, COMPILE_CACHE_BYTES, COMPILE_CACHE_ENTRIES,
 };
 pub use executor::{QuickJsExecutor, MAX_LIVE_RUNAWAYS, STUCK_WAIT};
 pub use sandbox::{Sandbox, SandboxError};

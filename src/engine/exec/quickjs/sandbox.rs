@@ -5,11 +5,11 @@ use super::super::host::{self, EventSink, HostState, SharedHost};
 use super::super::limits::{self, Control, CountingAllocator, MemStats, StopReason};
 use super::super::value;
 use super::super::{check_code_size, EvalResult, ExecRequest, JsError, Outcome, RequestError};
-use super::compile::{compile, setup_bytecode, Precompiled};
+use super::compile::{compile, setup_bytecode, CompileLimits, Precompiled};
 use crate::engine::policy::{Limits, Profile};
 use rquickjs::context::intrinsic;
 use rquickjs::{qjs, Context, Runtime, Value};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::mem::ManuallyDrop;
 use std::rc::Rc;
 use std::sync::atomic::AtomicBool;
@@ -51,9 +51,101 @@ pub struct Sandbox {
     mem: Arc<MemStats>,
     limits: Limits,
     profile: Profile,
+    /// `--seed`: every evaluation starts `Math.random` and the clock from it.
+    seed: Option<u64>,
+    /// Turns an allocation the engine fails without an exception into a proper one.
+    oom: Rc<OomPrimer>,
     /// Set once a limit or a cancel interrupted an evaluation: the runtime may hold half-run
     /// jobs, so it refuses further evaluations.
     spent: bool,
+}
+
+/// Some QuickJS builtins fail an allocation without creating an exception (the Unicode
+/// normaliser behind `String.prototype.normalize` and the atom table behind every new property
+/// key use the runtime's raw allocator, whose failures nothing turns into an error), and
+/// return the exception marker anyway: the script's `catch` then receives the engine's
+/// internal "uninitialized" placeholder (`typeof e` is neither of the language's types). The
+/// sandbox allocator closes that class of bugs where it starts: when it refuses an
+/// allocation while no exception is pending, it makes a frozen `InternalError: out of memory`
+/// (created at setup) the pending exception. A builtin that then throws its own error replaces
+/// it; one that throws nothing leaves this one, which is what the script catches.
+struct OomPrimer {
+    ctx: Cell<*mut qjs::JSContext>,
+    error: Cell<qjs::JSValue>,
+}
+
+impl OomPrimer {
+    fn prime(&self) {
+        let ctx = self.ctx.get();
+        let error = self.error.get();
+        if ctx.is_null() {
+            return;
+        }
+        // SAFETY: ctx is this runtime's live context while armed (disarmed before it is freed);
+        // error is an object it owns. Neither call allocates or frees: the pending exception
+        // is the "uninitialized" marker (nothing to free) and the duplicate only counts a
+        // reference, so this is safe inside the allocator.
+        unsafe {
+            if qjs::JS_VALUE_GET_TAG(error) == qjs::JS_TAG_OBJECT && !qjs::JS_HasException(ctx) {
+                qjs::JS_Throw(ctx, qjs::JS_DupValue(ctx, error));
+            }
+        }
+    }
+
+    /// Stops priming and frees the error (before the context goes).
+    fn disarm(&self) {
+        let ctx = self.ctx.replace(std::ptr::null_mut());
+        let error = self.error.replace(qjs::JS_UNDEFINED);
+        if !ctx.is_null() {
+            // SAFETY: the error belongs to ctx, which is still alive here.
+            unsafe { qjs::JS_FreeValue(ctx, error) };
+        }
+    }
+}
+
+/// The sandbox's allocator: the counting allocator of the memory limit, priming a proper
+/// out-of-memory error on every refusal (see [`OomPrimer`]).
+struct SandboxAllocator {
+    inner: CountingAllocator,
+    oom: Rc<OomPrimer>,
+}
+
+// SAFETY: every call is delegated to the counting allocator, which upholds the contract.
+unsafe impl rquickjs::allocator::Allocator for SandboxAllocator {
+    fn alloc(&mut self, size: usize) -> *mut u8 {
+        let p = self.inner.alloc(size);
+        if p.is_null() {
+            self.oom.prime();
+        }
+        p
+    }
+
+    fn calloc(&mut self, count: usize, size: usize) -> *mut u8 {
+        let p = self.inner.calloc(count, size);
+        if p.is_null() {
+            self.oom.prime();
+        }
+        p
+    }
+
+    unsafe fn dealloc(&mut self, ptr: *mut u8) {
+        // SAFETY: the caller's contract, passed on.
+        unsafe { self.inner.dealloc(ptr) }
+    }
+
+    unsafe fn realloc(&mut self, ptr: *mut u8, new_size: usize) -> *mut u8 {
+        // SAFETY: the caller's contract, passed on.
+        let p = unsafe { self.inner.realloc(ptr, new_size) };
+        if p.is_null() && new_size > 0 {
+            self.oom.prime();
+        }
+        p
+    }
+
+    unsafe fn usable_size(ptr: *mut u8) -> usize {
+        // SAFETY: the caller's contract, passed on.
+        unsafe { CountingAllocator::usable_size(ptr) }
+    }
 }
 
 /// The drop order is what keeps the module loader's raw pointer sound, so it is spelled out
@@ -63,6 +155,8 @@ pub struct Sandbox {
 /// `the_runtime_goes_before_the_host_state`.
 impl Drop for Sandbox {
     fn drop(&mut self) {
+        // The primer touches the context from inside the allocator: stop it first.
+        self.oom.disarm();
         // SAFETY: `ctx` is dropped exactly once, here, and not used afterwards.
         unsafe { ManuallyDrop::drop(&mut self.ctx) };
         // SAFETY: host_raw came from Rc::into_raw in `with_parts` and is reclaimed once; the
@@ -89,8 +183,9 @@ impl Sandbox {
     }
 
     /// A sandbox accounting its memory in `mem` and interrupted through `control` (made by the
-    /// caller, so a supervisor can watch them without waiting to be handed them).
-    pub(super) fn with_parts(
+    /// caller, so a supervisor can watch them without waiting to be handed them, and a worker
+    /// can compile under the same accounting on another thread).
+    pub fn with_parts(
         req: &ExecRequest,
         control: Arc<Control>,
         mem: Arc<MemStats>,
@@ -98,11 +193,24 @@ impl Sandbox {
     ) -> Result<Sandbox, SandboxError> {
         req.validate()?;
         let limits = req.limits;
-        let rt = Runtime::new_with_alloc(CountingAllocator::new(Arc::clone(&mem)))
-            .map_err(|e| SandboxError::Init(e.to_string()))?;
+        let oom = Rc::new(OomPrimer {
+            ctx: Cell::new(std::ptr::null_mut()),
+            error: Cell::new(qjs::JS_UNDEFINED),
+        });
+        let alloc = SandboxAllocator {
+            inner: CountingAllocator::new(Arc::clone(&mem)),
+            oom: Rc::clone(&oom),
+        };
+        let rt = Runtime::new_with_alloc(alloc).map_err(|e| SandboxError::Init(e.to_string()))?;
         rt.set_max_stack_size(usize::try_from(limits.stack_kb * 1024).unwrap_or(usize::MAX));
+        // The handler also counts polls: the virtual clock's measure of work.
+        let polls: Rc<Cell<u64>> = Rc::new(Cell::new(0));
         let c = Arc::clone(&control);
-        rt.set_interrupt_handler(Some(Box::new(move || c.should_interrupt())));
+        let p = Rc::clone(&polls);
+        rt.set_interrupt_handler(Some(Box::new(move || {
+            p.set(p.get().wrapping_add(1));
+            c.should_interrupt()
+        })));
         let strict = req.profile == Profile::Strict;
         let ctx = if strict {
             Context::custom::<SandboxIntrinsics>(&rt)
@@ -115,6 +223,7 @@ impl Sandbox {
 
         let mut state = HostState::new(limits, req.permissions.clone(), req.filename.clone());
         state.sink = sink;
+        state.set_poll_counter(polls);
         let host: SharedHost = Rc::new(RefCell::new(state));
         let host_raw = Rc::into_raw(Rc::clone(&host));
         let rt_ptr = ctx.get_runtime_ptr();
@@ -136,6 +245,8 @@ impl Sandbox {
             mem,
             limits,
             profile: req.profile,
+            seed: req.seed,
+            oom,
             spent: false,
         };
         let bytecode = setup_bytecode()?;
@@ -152,6 +263,19 @@ impl Sandbox {
             })
         });
         installed?;
+        sandbox.ctx.with(|ctx| {
+            let raw = ctx.as_raw().as_ptr();
+            // SAFETY: raw is live; the format string is a constant without directives.
+            let error = unsafe { qjs::JS_NewInternalError(raw, c"out of memory".as_ptr()) };
+            // SAFETY: a fresh error object owned by us (frozen: every catch gets this one).
+            unsafe {
+                if qjs::JS_VALUE_GET_TAG(error) == qjs::JS_TAG_OBJECT {
+                    qjs::JS_FreezeObject(raw, error);
+                }
+            }
+            sandbox.oom.error.set(error);
+            sandbox.oom.ctx.set(raw);
+        });
         Ok(sandbox)
     }
 
@@ -183,17 +307,33 @@ impl Sandbox {
     fn eval_with(&mut self, code: &str, compiled: Option<Precompiled>) -> EvalResult {
         let started = Instant::now();
         let cpu0 = limits::thread_cpu_ns();
-        self.host.borrow_mut().reset(code);
+        // Host facts: a fixed seed replays the run (clock from a fixed epoch); otherwise the
+        // seed comes from the OS and the clock starts at the real time.
+        let (seed, base_ms) = match self.seed {
+            Some(s) => (s, host::SEEDED_EPOCH_MS),
+            None => (os_seed(), wall_clock_ms()),
+        };
+        {
+            let mut st = self.host.borrow_mut();
+            st.reset(code);
+            st.start_run(seed, base_ms);
+        }
         self.mem.reset_peak();
+        // A compile done ahead (on another thread) is part of the run.
+        let ahead = compiled.as_ref().map_or((0.0, 0, 0), |c| {
+            (c.elapsed.as_secs_f64(), c.cpu_ns, c.peak_bytes)
+        });
         let mut r = self.eval_inner(code, compiled);
-        r.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
-        r.cpu_ms = limits::thread_cpu_ns().saturating_sub(cpu0) as f64 / 1e6;
-        r.peak_memory_bytes = self.mem.peak();
+        r.seed = seed;
+        r.duration_ms = (started.elapsed().as_secs_f64() + ahead.0) * 1000.0;
+        r.cpu_ms = (limits::thread_cpu_ns().saturating_sub(cpu0) + ahead.1) as f64 / 1e6;
+        r.peak_memory_bytes = self.mem.peak().max(ahead.2);
         let mut st = self.host.borrow_mut();
         r.console = std::mem::take(&mut st.console);
         r.console_truncated = st.console_truncated;
         r.blocked = std::mem::take(&mut st.blocked);
         r.blocked_dropped = st.blocked_dropped;
+        r.probes = std::mem::take(&mut st.probes);
         r
     }
 
@@ -212,16 +352,7 @@ impl Sandbox {
         }
         let filename = self.host.borrow().filename.clone();
         let strict = self.profile == Profile::Strict;
-        let bytes = match compiled {
-            Some(c) if c.filename == filename && c.strict == strict && c.code_len == code.len() => {
-                c.bytecode.map(Rc::from)
-            }
-            _ => compile(code, &filename, strict),
-        };
-        let bytes = match bytes {
-            Ok(b) => b,
-            Err(e) => return EvalResult::empty(Outcome::Error, Some(e)),
-        };
+        // The budgets start before the compile: compiling the script is the run's work.
         self.control
             .arm(self.limits.timeout_ms, self.limits.wall_timeout_ms);
         let control = Arc::clone(&self.control);
@@ -231,67 +362,91 @@ impl Sandbox {
         let stack_limit = limits::js_stack_limit(
             usize::try_from(self.limits.stack_kb * 1024).unwrap_or(usize::MAX),
         );
-        let mut result = self.ctx.with(|ctx| {
-            // SAFETY: the runtime belongs to this thread.
-            unsafe {
-                qjs::JS_UpdateStackTop(rt_ptr);
-                qjs::JS_SetMaxStackSize(rt_ptr, stack_limit as _);
+        let bytes = match compiled {
+            Some(c) if c.filename == filename && c.strict == strict && c.code_len == code.len() => {
+                c.bytecode.map(Rc::from)
             }
-            let mut error: Option<Value> = None;
-            let mut completion: Option<Value> = None;
-            // An ES module's value is its `default` export, read once it has run.
-            let mut namespace: Option<Value> = None;
-            match super::super::modules::run_program(&ctx, &bytes, &host) {
-                Ok((v, ns)) => {
-                    completion = Some(v);
-                    namespace = ns;
+            _ => compile(
+                code,
+                &filename,
+                strict,
+                &CompileLimits {
+                    mem: &self.mem,
+                    stack_bytes: stack_limit,
+                },
+            ),
+        };
+        let compiling = bytes.is_err();
+        let mut result = match bytes {
+            // Did not compile: a syntax error, or a limit the compile ran into (classified
+            // below like the script's own).
+            Err(e) => (None, Some((e, false)), false),
+            Ok(bytes) => self.ctx.with(|ctx| {
+                // SAFETY: the runtime belongs to this thread.
+                unsafe {
+                    qjs::JS_UpdateStackTop(rt_ptr);
+                    qjs::JS_SetMaxStackSize(rt_ptr, stack_limit as _);
                 }
-                Err(_) => error = Some(ctx.catch()),
-            }
-            // Drain the job queue, never past the limits.
-            if error.is_none() {
-                drain_jobs(rt_ptr, &control);
-            }
-            let mut pending = false;
-            let mut value_node = None;
-            if let Some(v) = completion.take() {
-                if v.is_promise() {
-                    let raw = ctx.as_raw().as_ptr();
-                    // SAFETY: v is a live promise.
-                    let st = unsafe { qjs::JS_PromiseState(raw, v.as_raw()) };
-                    // SAFETY: the result value is owned by us.
-                    let settled = || unsafe {
-                        Value::from_raw(ctx.clone(), qjs::JS_PromiseResult(raw, v.as_raw()))
-                    };
-                    match st {
-                        qjs::JSPromiseStateEnum_JS_PROMISE_FULFILLED => {
-                            let v = match namespace.as_ref().and_then(|n| n.as_object()) {
-                                Some(ns) => ns.get::<_, Value>("default").unwrap_or_else(|_| {
-                                    // An uninitialised binding: clear what it threw.
-                                    let _ = ctx.catch();
-                                    Value::new_undefined(ctx.clone())
-                                }),
-                                None => settled(),
-                            };
-                            value_node = Some(value::to_node(&v));
-                        }
-                        qjs::JSPromiseStateEnum_JS_PROMISE_REJECTED => error = Some(settled()),
-                        _ => pending = true,
+                let mut error: Option<Value> = None;
+                let mut completion: Option<Value> = None;
+                // An ES module's value is its `default` export, read once it has run.
+                let mut namespace: Option<Value> = None;
+                match super::super::modules::run_program(&ctx, &bytes, &host) {
+                    Ok((v, ns)) => {
+                        completion = Some(v);
+                        namespace = ns;
                     }
-                } else {
-                    value_node = Some(value::to_node(&v));
+                    Err(_) => error = Some(ctx.catch()),
                 }
-            }
-            let err = error
-                .as_ref()
-                .map(|e| (value::error_of(e), e.is_uncatchable_error()));
-            if let (Some(e), Some((je, false)), true) = (&error, &err, strict) {
-                if let Some(msg) = value::refused_write_message(e) {
-                    host.borrow_mut().note_refused_write(msg, &je.stack);
+                // Drain the job queue, never past the limits.
+                if error.is_none() {
+                    drain_jobs(rt_ptr, &control);
                 }
-            }
-            (value_node, err, pending)
-        });
+                // What follows is the host's own bounded work on the result.
+                control.script_ended();
+                let mut pending = false;
+                let mut value_node = None;
+                if let Some(v) = completion.take() {
+                    if v.is_promise() {
+                        let raw = ctx.as_raw().as_ptr();
+                        // SAFETY: v is a live promise.
+                        let st = unsafe { qjs::JS_PromiseState(raw, v.as_raw()) };
+                        // SAFETY: the result value is owned by us.
+                        let settled = || unsafe {
+                            Value::from_raw(ctx.clone(), qjs::JS_PromiseResult(raw, v.as_raw()))
+                        };
+                        match st {
+                            qjs::JSPromiseStateEnum_JS_PROMISE_FULFILLED => {
+                                let v = match namespace.as_ref().and_then(|n| n.as_object()) {
+                                    Some(ns) => {
+                                        ns.get::<_, Value>("default").unwrap_or_else(|_| {
+                                            // An uninitialised binding: clear what it threw.
+                                            let _ = ctx.catch();
+                                            Value::new_undefined(ctx.clone())
+                                        })
+                                    }
+                                    None => settled(),
+                                };
+                                value_node = Some(value::to_node(&v));
+                            }
+                            qjs::JSPromiseStateEnum_JS_PROMISE_REJECTED => error = Some(settled()),
+                            _ => pending = true,
+                        }
+                    } else {
+                        value_node = Some(value::to_node(&v));
+                    }
+                }
+                let err = error
+                    .as_ref()
+                    .map(|e| (value::error_of(e), e.is_uncatchable_error()));
+                if let (Some(e), Some((je, false)), true) = (&error, &err, strict) {
+                    if let Some(msg) = value::refused_write_message(e) {
+                        host.borrow_mut().note_refused_write(msg, &je.stack);
+                    }
+                }
+                (value_node, err, pending)
+            }),
+        };
         self.control.disarm();
         let (node, err, pending) = (result.0.take(), result.1.take(), result.2);
         let reason = self.control.reason();
@@ -310,14 +465,20 @@ impl Sandbox {
             self.spent = true;
         }
         let mut error = err.map(|(e, _)| e);
+        let while_compiling = if compiling {
+            " while compiling the script"
+        } else {
+            ""
+        };
         if reason != StopReason::None {
             let msg = match reason {
                 StopReason::Cancelled => "the run was cancelled".to_string(),
-                StopReason::CpuTimeout => {
-                    format!("CPU time limit of {} ms exceeded", self.limits.timeout_ms)
-                }
+                StopReason::CpuTimeout => format!(
+                    "CPU time limit of {} ms exceeded{while_compiling}",
+                    self.limits.timeout_ms
+                ),
                 StopReason::WallTimeout => format!(
-                    "wall-clock limit of {} ms exceeded",
+                    "wall-clock limit of {} ms exceeded{while_compiling}",
                     self.limits.wall_timeout_ms
                 ),
                 StopReason::MemoryLimit => format!(
@@ -337,7 +498,7 @@ impl Sandbox {
             error = Some(JsError {
                 name: "InternalError".into(),
                 message: format!(
-                    "out of memory: the {} MB memory limit was reached",
+                    "out of memory: the {} MB memory limit was reached{while_compiling}",
                     self.limits.memory_mb
                 ),
                 stack,
@@ -360,6 +521,23 @@ impl Sandbox {
             ..EvalResult::empty(outcome, None)
         }
     }
+}
+
+/// A seed from the OS's random source (the clock's nanoseconds if it is unavailable: a seed
+/// must never fail a run).
+fn os_seed() -> u64 {
+    getrandom::u64().unwrap_or_else(|_| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64)
+    })
+}
+
+/// The real time in whole milliseconds since the epoch.
+fn wall_clock_ms() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_millis() as f64)
 }
 
 fn classify_error(e: &JsError, oom_refusals: u64) -> Outcome {

@@ -481,6 +481,10 @@ pub fn run(
         console_truncated: state.console_truncated,
         blocked: std::mem::take(&mut state.blocked),
         blocked_dropped: state.blocked_dropped,
+        // A module has no `typeof` probes, and no `Math.random` seed (WASI `random_get` is
+        // the OS's randomness).
+        probes: Vec::new(),
+        seed: 0,
         duration_ms: started.elapsed().as_secs_f64() * 1000.0,
         cpu_ms: cpu.as_secs_f64() * 1000.0,
         peak_memory_bytes: state.peak_memory as u64,
@@ -609,7 +613,7 @@ fn failed(store: &mut Store<RunState>, e: wasmtime::Error) -> Ended {
             Trap::Interrupt | Trap::OutOfFuel => (Outcome::Timeout, "InternalError"),
             _ => (Outcome::Error, "RuntimeError"),
         };
-        return (outcome, None, Some(JsError::new(name, format!("wasm trap: {trap}"))));
+        return (outcome, None, Some(JsError::new(name, format!("{trap}"))));
     }
     // A memory larger than the limit declared up front fails instantiation in the limiter.
     if store.data().memory_refused {

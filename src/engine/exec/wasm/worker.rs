@@ -132,7 +132,7 @@ pub fn worker_main(args: impl Iterator<Item = String>) -> i32 {
         }
     };
     if args.probe {
-        if let Err(e) = lockdown::install_seccomp() {
+        if let Err(e) = lockdown::install_seccomp(&cfg) {
             eprintln!("sandbench-wasm-worker: {e}");
             return exit::LOCKDOWN;
         }
@@ -164,7 +164,7 @@ pub fn worker_main(args: impl Iterator<Item = String>) -> i32 {
             )
         }
     };
-    if let Err(e) = lockdown::install_seccomp() {
+    if let Err(e) = lockdown::install_seccomp(&cfg) {
         eprintln!("sandbench-wasm-worker: {e}");
         return exit::LOCKDOWN;
     }

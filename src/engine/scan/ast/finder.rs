@@ -5,17 +5,48 @@ use super::fold::{self, Env};
 use super::AstScan;
 use oxc_ast::ast::*;
 use oxc_ast_visit::{walk, Visit};
-use rustc_hash::FxHashSet;
+use rustc_hash::FxHashMap;
 
-impl AstScan<'_> {
+/// Data that must not leave the machine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Secret {
+    /// Environment variables.
+    Env,
+    /// Cookies.
+    Cookie,
+    /// Browser storage (tokens).
+    Storage,
+    /// File contents.
+    File,
+    /// Values typed into a page's form fields.
+    Form,
+    /// The user's account details (`os.userInfo`).
+    Account,
+}
+
+impl Secret {
+    pub fn name(self) -> &'static str {
+        match self {
+            Secret::Env => "the environment",
+            Secret::Cookie => "cookies",
+            Secret::Storage => "stored tokens",
+            Secret::File => "file contents",
+            Secret::Form => "form values",
+            Secret::Account => "account details",
+        }
+    }
+}
+
+impl<'s> AstScan<'s> {
     /// A bounded search of an expression for what `want` names.
-    fn finder(&self, want: Want) -> Finder<'_, '_> {
+    fn finder(&self, want: Want) -> Finder<'_, 's> {
         Finder {
             env: &self.env,
             src: self.src,
             tainted: &self.tainted,
             want,
             found: false,
+            secret: None,
             budget: 2000,
         }
     }
@@ -36,18 +67,19 @@ impl AstScan<'_> {
         f.found
     }
 
-    pub(super) fn mentions_secret(&self, args: &[Argument]) -> bool {
+    /// The secret data, if any, that the arguments carry (following tainted bindings).
+    pub(super) fn mentions_secret(&self, args: &[Argument]) -> Option<Secret> {
         let mut f = self.finder(Want::Secret);
         for a in args {
             f.visit_argument(a);
         }
-        f.found
+        f.secret
     }
 
-    pub(super) fn mentions_secret_expr(&self, e: &Expression) -> bool {
+    pub(super) fn mentions_secret_expr(&self, e: &Expression) -> Option<Secret> {
         let mut f = self.finder(Want::Secret);
         f.visit_expression(e);
-        f.found
+        f.secret
     }
 }
 
@@ -61,12 +93,68 @@ enum Want {
 
 /// A bounded search inside one expression.
 struct Finder<'e, 's> {
-    env: &'e Env,
+    env: &'e Env<'s>,
     src: &'s str,
-    tainted: &'e FxHashSet<String>,
+    tainted: &'e FxHashMap<fold::Key, Secret>,
     want: Want,
     found: bool,
+    secret: Option<Secret>,
     budget: u32,
+}
+
+impl Finder<'_, '_> {
+    fn secret_of(&self, e: &Expression) -> Option<Secret> {
+        match e {
+            Expression::Identifier(id) => self
+                .env
+                .ref_key(id)
+                .and_then(|k| self.tainted.get(&k).copied()),
+            Expression::NewExpression(n) => self
+                .env
+                .resolve(&n.callee, self.src)
+                .is_some_and(|s| s.path == "FormData")
+                .then_some(Secret::Form),
+            Expression::StaticMemberExpression(m) if m.property.name == "value" => {
+                // document.querySelector('#password').value, form.elements.x.value
+                let Expression::CallExpression(c) = m.object.without_parentheses() else {
+                    return None;
+                };
+                self.env
+                    .resolve(&c.callee, self.src)
+                    .is_some_and(|s| {
+                        matches!(
+                            s.path.as_str(),
+                            "document.querySelector"
+                                | "document.getElementById"
+                                | "document.getElementsByName"
+                        )
+                    })
+                    .then_some(Secret::Form)
+            }
+            Expression::StaticMemberExpression(_) | Expression::CallExpression(_) => {
+                let callee = match e {
+                    Expression::CallExpression(c) => &c.callee,
+                    other => other,
+                };
+                let s = self.env.resolve(callee, self.src)?;
+                let p = s.path.as_str();
+                if p == "process.env" {
+                    Some(Secret::Env)
+                } else if p == "document.cookie" {
+                    Some(Secret::Cookie)
+                } else if p.starts_with("localStorage") || p.starts_with("sessionStorage") {
+                    Some(Secret::Storage)
+                } else if p.starts_with("module:fs.") && p.contains("read") {
+                    Some(Secret::File)
+                } else if p == "module:os.userInfo" {
+                    Some(Secret::Account)
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        }
+    }
 }
 
 impl<'a> Visit<'a> for Finder<'_, '_> {
@@ -79,7 +167,7 @@ impl<'a> Visit<'a> for Finder<'_, '_> {
             Want::Decoder => match e {
                 Expression::CallExpression(c)
                     if matches!(c.callee.without_parentheses(), Expression::Identifier(i)
-                        if matches!(self.env.aliases.get(i.name.as_str()), Some(fold::Alias::Decoder(_)))) =>
+                        if matches!(self.env.alias(i), Some(fold::Alias::Decoder(_)))) =>
                 {
                     true
                 }
@@ -105,25 +193,17 @@ impl<'a> Visit<'a> for Finder<'_, '_> {
                         .resolve(e, self.src)
                         .is_some_and(|s| s.path == "process.env")
             }
-            Want::Secret => match e {
-                Expression::Identifier(id) => self.tainted.contains(id.name.as_str()),
-                Expression::StaticMemberExpression(_) | Expression::CallExpression(_) => {
-                    let callee = match e {
-                        Expression::CallExpression(c) => &c.callee,
-                        other => other,
-                    };
-                    self.env.resolve(callee, self.src).is_some_and(|s| {
-                        let p = s.path.as_str();
-                        p == "process.env"
-                            || p == "document.cookie"
-                            || p.starts_with("localStorage")
-                            || p.starts_with("sessionStorage")
-                            || (p.starts_with("module:fs.") && p.contains("read"))
-                            || p == "module:os.userInfo"
-                    })
+            Want::Secret => {
+                if matches!(
+                    e,
+                    Expression::FunctionExpression(_) | Expression::ArrowFunctionExpression(_)
+                ) {
+                    // A callback is code, not data: what it reads is not what is sent.
+                    return;
                 }
-                _ => false,
-            },
+                self.secret = self.secret_of(e);
+                self.secret.is_some()
+            }
         };
         if hit {
             self.found = true;

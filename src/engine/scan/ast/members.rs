@@ -8,13 +8,77 @@ use crate::engine::scan::RuleId;
 use oxc_ast::ast::*;
 use oxc_span::GetSpan;
 
+/// What reading `process.<key>` means (`None`: nothing the scanner reports).
+fn process_key(key: &str) -> Option<RuleId> {
+    Some(match key {
+        "env" => RuleId::ProcessEnvRead,
+        "binding" | "_linkedBinding" | "dlopen" => RuleId::ProcessBinding,
+        "getBuiltinModule"
+        | "report"
+        | "setuid"
+        | "setgid"
+        | "seteuid"
+        | "setegid"
+        | "setgroups"
+        | "initgroups"
+        | "setUncaughtExceptionCaptureCallback"
+        | "permission"
+        | "chdir"
+        | "umask"
+        | "argv"
+        | "execArgv"
+        | "execPath"
+        | "cwd"
+        | "pid"
+        | "ppid"
+        | "title"
+        | "memoryUsage"
+        | "resourceUsage"
+        | "cpuUsage"
+        | "uptime"
+        | "execve" => RuleId::ProcessInternals,
+        _ => return None,
+    })
+}
+
+/// Environment variables that make later processes load code or trust anything.
+const TAMPER_VARS: &[&str] = &[
+    "LD_PRELOAD",
+    "LD_LIBRARY_PATH",
+    "DYLD_INSERT_LIBRARIES",
+    "DYLD_LIBRARY_PATH",
+    "NODE_OPTIONS",
+    "NODE_PATH",
+    "NODE_TLS_REJECT_UNAUTHORIZED",
+    "NODE_EXTRA_CA_CERTS",
+    "BASH_ENV",
+    "PROMPT_COMMAND",
+    "GIT_SSH_COMMAND",
+    "PYTHONSTARTUP",
+];
+
+/// Whether setting `name` in the environment injects code into later processes.
+pub(super) fn is_tamper_var(name: &str) -> bool {
+    TAMPER_VARS.contains(&name)
+}
+
 impl AstScan<'_> {
     pub(super) fn check_member(&mut self, e: &Expression<'_>) {
         if let Some(m) = e.as_member_expression() {
             if let Some(k) = fold::cheap_key(m, self.src) {
+                if matches!(k, "main" | "parent" | "children") {
+                    self.check_module_graph(e, m, k);
+                    return;
+                }
+                if let Some(rule) = process_key(k) {
+                    self.check_process_member(e, m, k, rule);
+                    return;
+                }
                 if k != "constructor" && k != "mainModule" && k != "value" {
                     return;
                 }
+            } else {
+                self.check_process_table(e, m);
             }
         }
         let Some((obj, key)) = self.env.member_view(e, self.src, 0) else {
@@ -38,6 +102,13 @@ impl AstScan<'_> {
         let Some(sym) = self.resolve(e) else {
             return;
         };
+        if let Some(k) = sym.path.strip_prefix("process.") {
+            if let Some(rule) = process_key(k).filter(|_| sym.hidden) {
+                let detail = format!("reaches `process.{k}`");
+                self.add_sym(rule, span, &sym, detail);
+                return;
+            }
+        }
         match sym.path.as_str() {
             "process.mainModule" => {
                 self.add_sym(RuleId::ProcessMainmodule, span, &sym, String::new());
@@ -46,6 +117,139 @@ impl AstScan<'_> {
             "eval" if sym.hidden => self.add_sym(RuleId::EvalIndirect, span, &sym, String::new()),
             "Function" if sym.hidden && !sym.chain => {
                 self.add_sym(RuleId::FunctionConstructor, span, &sym, String::new())
+            }
+            _ => {}
+        }
+    }
+
+    /// `require.main`, `module.parent`, `module.children`: the host's module graph, from
+    /// which a plugin reaches the application's own modules and their exports.
+    fn check_module_graph(&mut self, e: &Expression<'_>, m: &MemberExpression<'_>, key: &str) {
+        let obj = m.object().without_parentheses();
+        let root = match obj {
+            Expression::Identifier(id)
+                if self
+                    .env
+                    .ref_key(id)
+                    .is_some_and(|k| self.module_objs.contains(&k)) =>
+            {
+                "module".to_string()
+            }
+            _ => match self.resolve(obj) {
+                Some(s) => s.path,
+                None => return,
+            },
+        };
+        let hit = match key {
+            "main" => root == "require" || root == "module:module",
+            _ => root == "module",
+        };
+        // `require.main === module`, `if (!module.parent)`: is this file the entry point?
+        let span = e.span();
+        let before = self.src[..span.start as usize].trim_end();
+        let after = self.src[span.end as usize..].trim_start();
+        let test = before.ends_with('!')
+            || before.ends_with("==")
+            || after.starts_with("==")
+            || after.starts_with("!=");
+        if hit && !test {
+            let detail = format!("reads `{root}.{key}`");
+            self.add(RuleId::ModuleGraph, e.span(), None, detail);
+        }
+    }
+
+    /// `process.env`, `process.report`, … spelled plainly: the object must be the host's
+    /// `process` (a local named `process` is not).
+    fn check_process_member(
+        &mut self,
+        e: &Expression<'_>,
+        m: &MemberExpression<'_>,
+        key: &str,
+        rule: RuleId,
+    ) {
+        let Some(obj) = self.resolve(m.object()) else {
+            return;
+        };
+        if obj.path != "process" {
+            return;
+        }
+        // process.binding(…) and friends are reported at the call.
+        if rule == RuleId::ProcessBinding && !obj.hidden {
+            return;
+        }
+        let sym = fold::extend(obj, key, false);
+        let detail = format!("reaches `process.{key}`");
+        self.add_sym(rule, e.span(), &sym, detail);
+    }
+
+    /// `process[T[i]]` with `T` a constant table: the key is one of the table's entries, so
+    /// every dangerous entry is a possible reach (and the table is concealment).
+    fn check_process_table(&mut self, e: &Expression<'_>, m: &MemberExpression<'_>) {
+        let MemberExpression::ComputedMemberExpression(c) = m else {
+            return;
+        };
+        let Expression::ComputedMemberExpression(idx) = c.expression.without_parentheses() else {
+            return;
+        };
+        let Some(table) = self.env.fold_array_expr(&idx.object, self.src) else {
+            return;
+        };
+        if self.resolve(&c.object).is_none_or(|o| o.path != "process") {
+            return;
+        }
+        for k in table.iter().filter(|k| process_key(k).is_some()).take(4) {
+            let rule = process_key(k).unwrap_or(RuleId::ProcessInternals);
+            let detail = format!("may reach `process.{k}` (a key from a table)");
+            let f = Folded {
+                value: format!("process.{k}"),
+                hidden: true,
+                decoded: false,
+            };
+            self.add(rule, e.span(), Some(&f), detail);
+        }
+    }
+
+    /// `process.env.NODE_OPTIONS = …`: environment tampering.
+    fn check_env_write(&mut self, m: &MemberExpression<'_>, span: oxc_span::Span) -> bool {
+        let Some(key) = self.env.member_key(m, self.src, 0) else {
+            return false;
+        };
+        if !TAMPER_VARS.contains(&key.value.as_str()) {
+            return false;
+        }
+        if self
+            .resolve(m.object())
+            .is_none_or(|o| o.path != "process.env")
+        {
+            return false;
+        }
+        let detail = format!("sets `{}`", key.value);
+        self.add(RuleId::EnvTamper, span, Some(&key), detail);
+        true
+    }
+
+    /// `img.src = url + cookie` sends a GET; `field.value = secret` is what a form sends.
+    fn check_element_write(&mut self, m: &MemberExpression<'_>, a: &AssignmentExpression<'_>) {
+        let Expression::Identifier(id) = m.object().without_parentheses() else {
+            return;
+        };
+        let Some(el) = self
+            .env
+            .ref_key(id)
+            .and_then(|k| self.elements.get(&k).copied())
+        else {
+            return;
+        };
+        match (el, m.static_property_name()) {
+            (super::Element::Image, Some("src")) => {
+                if let Some(secret) = self.mentions_secret_expr(&a.right) {
+                    self.exfiltration(a.span, secret, "an image's src");
+                }
+            }
+            (super::Element::Field, Some("value")) => {
+                if let Some(secret) = self.mentions_secret_expr(&a.right) {
+                    self.form_secret = Some(secret);
+                }
             }
             _ => {}
         }
@@ -61,11 +265,52 @@ impl AstScan<'_> {
             return;
         };
         let span = a.span;
+        if self.check_env_write(m, span) {
+            return;
+        }
+        self.check_element_write(m, a);
+        // script.text = …, script.src = 'data:…': code handed to the page
+        if let Expression::Identifier(id) = m.object().without_parentheses() {
+            let script = self
+                .env
+                .ref_key(id)
+                .is_some_and(|k| self.scripts.contains(&k));
+            let prop = m.static_property_name();
+            if script
+                && matches!(
+                    prop,
+                    Some("text" | "textContent" | "innerText" | "innerHTML" | "src")
+                )
+            {
+                let folded = self.fold(&a.right);
+                let decoded =
+                    self.has_decoder(&a.right) || folded.as_ref().is_some_and(|f| f.decoded);
+                let is_src = prop == Some("src");
+                let data_src = folded
+                    .as_ref()
+                    .is_some_and(|f| f.value.starts_with("data:"));
+                if !is_src || data_src || decoded {
+                    let ev: &[crate::engine::scan::Evidence] = if decoded {
+                        &[crate::engine::scan::Evidence::Decoded]
+                    } else {
+                        &[]
+                    };
+                    let detail = "a script element gets code built at run time".to_string();
+                    self.add_ev(RuleId::DomCodeInjection, span, None, detail, ev);
+                    if let Some(f) = folded.filter(|_| !is_src) {
+                        self.scan_code_text(&f, span);
+                    }
+                }
+            }
+        }
         // Walk the chain of keys from the outside in.
         let mut keys: Vec<Folded> = Vec::new();
-        if let Some(k) = self.env.member_key(m, self.src, 0) {
-            keys.push(k);
-        }
+        // The written key, known or not (`o[k][name] = v` writes through `k` either way).
+        keys.push(self.env.member_key(m, self.src, 0).unwrap_or(Folded {
+            value: "?".into(),
+            hidden: false,
+            decoded: false,
+        }));
         let mut obj = m.object();
         let mut steps = 0;
         while let Some((o, k)) = self.env.member_view(obj, self.src, 0) {

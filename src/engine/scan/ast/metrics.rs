@@ -19,6 +19,10 @@ pub struct Shape {
     ident_count: u64,
     /// Bindings named like `_0x1f2e`.
     pub hex_names: u32,
+    /// Names made only of `$` and `_`, two characters or more (`$_`, `__$`).
+    pub symbol_names: u32,
+    /// Literals coerced to strings to take letters from (`![] + ''`, `{} + ''`).
+    pub coercions: u32,
     pub first_hex: Option<Span>,
 }
 
@@ -33,6 +37,8 @@ impl Default for Shape {
             ident_count: 0,
             hex_names: 0,
             first_hex: None,
+            symbol_names: 0,
+            coercions: 0,
         }
     }
 }
@@ -73,6 +79,34 @@ impl Shape {
         if binding && name.starts_with("_0x") && name.len() >= 5 {
             self.hex_names += 1;
             self.first_hex.get_or_insert(span);
+        }
+    }
+
+    pub(super) fn symbol_name(&mut self, name: &str) {
+        if name.len() >= 2 && name.bytes().all(|b| b == b'$' || b == b'_') {
+            self.symbol_names += 1;
+        }
+    }
+
+    /// `![] + ''`, `{} + ''`, `[][[]] + ''`: letters taken from coerced literals.
+    pub(super) fn coercion(&mut self, b: &oxc_ast::ast::BinaryExpression<'_>) {
+        use oxc_ast::ast::Expression as E;
+        let empty =
+            |e: &E| matches!(e.without_parentheses(), E::StringLiteral(s) if s.value.is_empty());
+        let literal = |e: &E| match e.without_parentheses() {
+            E::UnaryExpression(u) => matches!(
+                u.argument.without_parentheses(),
+                E::ArrayExpression(_) | E::UnaryExpression(_)
+            ),
+            E::ObjectExpression(o) => o.properties.is_empty(),
+            E::ArrayExpression(_) => true,
+            E::ComputedMemberExpression(m) => {
+                matches!(m.object.without_parentheses(), E::ArrayExpression(a) if a.elements.is_empty())
+            }
+            _ => false,
+        };
+        if (empty(&b.right) && literal(&b.left)) || (empty(&b.left) && literal(&b.right)) {
+            self.coercions += 1;
         }
     }
 

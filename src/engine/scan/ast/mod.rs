@@ -15,7 +15,7 @@ mod metrics;
 pub use metrics::Shape;
 
 use super::fold::{self, Env, Folded, Sym};
-use super::{Raw, RuleId};
+use super::{Evidence, Raw, RuleId};
 use oxc_ast::ast::*;
 use oxc_ast::AstKind;
 use oxc_ast_visit::{walk, Visit};
@@ -30,6 +30,63 @@ static SENSITIVE_PATH: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// Text that writes through the prototype chain when used as a key path: `__proto__`, or
+/// `constructor` then `prototype` as neighbouring path segments.
+pub(super) fn polluting_text(t: &str) -> bool {
+    static PATH: LazyLock<Regex> = LazyLock::new(|| {
+        super::constant_regex(r"__proto__|constructor[\]\[.'\x22`,\s]{1,8}prototype")
+    });
+    t.len() < 64 * 1024 && PATH.is_match(t.as_bytes())
+}
+
+/// A literal (string, template, array, object) whose text carries a polluting key path; the
+/// text of code (a function, a call) is not data handed to a path writer.
+pub(super) fn literal_polluting(e: &Expression<'_>, src: &str) -> bool {
+    // `JSON.parse('{"__proto__": …}')`: data all the same
+    if let Expression::CallExpression(c) = e.without_parentheses() {
+        let parse = c
+            .callee
+            .as_member_expression()
+            .is_some_and(|m| m.static_property_name() == Some("parse"));
+        return parse
+            && c.arguments
+                .first()
+                .and_then(|a| a.as_expression())
+                .is_some_and(|a| literal_polluting(a, src));
+    }
+    matches!(
+        e.without_parentheses(),
+        Expression::StringLiteral(_)
+            | Expression::TemplateLiteral(_)
+            | Expression::ArrayExpression(_)
+            | Expression::ObjectExpression(_)
+    ) && polluting_text(fold::raw(src, oxc_span::GetSpan::span(e)))
+}
+
+/// Whether `e` (the value assigned to `name`) descends one step into a key path:
+/// `cur = cur[k]`, `o = o[s] || (o[s] = {})`, `node = node[k] ?? {}`.
+fn descends(name: &str, e: &Expression<'_>, depth: u32) -> bool {
+    if depth > 4 {
+        return false;
+    }
+    match e.without_parentheses() {
+        Expression::ComputedMemberExpression(m) => {
+            matches!(m.object.without_parentheses(), Expression::Identifier(o) if o.name == name)
+        }
+        Expression::LogicalExpression(l) => {
+            descends(name, &l.left, depth + 1) || descends(name, &l.right, depth + 1)
+        }
+        Expression::AssignmentExpression(a) => descends(name, &a.right, depth + 1),
+        Expression::ConditionalExpression(c) => {
+            descends(name, &c.consequent, depth + 1) || descends(name, &c.alternate, depth + 1)
+        }
+        _ => false,
+    }
+}
+
+/// Most decoded text kept per file for the text-level rules.
+const MAX_DECODED_TEXT: usize = 64 * 1024;
+
 /// Modules and what loading them means.
 fn module_rule(name: &str) -> Option<RuleId> {
     let base = fold::module_name(name);
@@ -41,6 +98,18 @@ fn module_rule(name: &str) -> Option<RuleId> {
             RuleId::RequireDangerous
         }
         "http" | "https" | "http2" | "net" | "dgram" | "dns" | "tls" => RuleId::NetworkModule,
+        "module" => RuleId::RequireDangerous,
+        "os"
+        | "process"
+        | "readline"
+        | "tty"
+        | "perf_hooks"
+        | "async_hooks"
+        | "diagnostics_channel"
+        | "trace_events"
+        | "zlib"
+        | "sqlite"
+        | "constants" => RuleId::RequireHost,
         _ => return None,
     })
 }
@@ -56,15 +125,60 @@ fn is_builtin_target(path: &str) -> bool {
     BUILTINS.contains(&base) || fold::is_global_object(path)
 }
 
+/// A page element that makes a request once set up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Element {
+    /// `new Image()`, `createElement('img')`: setting `src` sends a GET.
+    Image,
+    /// `createElement('form')`: `submit()` sends its fields to its `action`.
+    Form,
+    /// `createElement('input' | 'textarea')`: a value a form sends.
+    Field,
+}
+
 /// The syntax-level scanner state.
 pub struct AstScan<'s> {
     src: &'s str,
-    env: Env,
+    env: Env<'s>,
+    opts: crate::engine::scan::ScanOptions,
+    /// Above zero inside statements that cannot run (after `return`, `throw`…).
+    dead: u32,
     pub findings: Vec<Raw>,
     /// Byte spans of string literals and template text (for the trojan-source rule).
     pub string_spans: Vec<(u32, u32)>,
     handled: FxHashSet<u32>,
-    tainted: FxHashSet<String>,
+    /// Bindings whose value carries secret data (by key: per symbol under scope analysis).
+    tainted: FxHashMap<fold::Key, finder::Secret>,
+    /// Bindings holding code made from text (a Blob of it, its object URL); true when the
+    /// text was decoded.
+    code_values: FxHashMap<fold::Key, bool>,
+    /// Per function being visited: (steps down a key path, mentions of `__proto__`/…).
+    writers: Vec<(u32, u32)>,
+    /// The binding of each function being visited, when it has a name (for recursion).
+    writer_names: Vec<Option<fold::Key>>,
+    /// Functions that write computed key paths without guarding against `__proto__`.
+    path_writers: FxHashSet<fold::Key>,
+    /// The function expression just left was an unguarded writer (for `const f = …`).
+    last_writer_unguarded: bool,
+    /// Bindings whose initial value carries a polluting key.
+    polluting: FxHashSet<fold::Key>,
+    /// Bindings holding a `<script>` element the code created.
+    scripts: FxHashSet<fold::Key>,
+    /// Bindings declared with a value that is not a function the code wrote
+    /// (`const F = x.constructor`, `const { value: F } = d`): where such a value came from
+    /// is not in sight.
+    value_bindings: FxHashSet<fold::Key>,
+    /// Bindings holding a page element that sends a request when set up: an image whose
+    /// `src` is set, a form that is submitted, a form field.
+    elements: FxHashMap<fold::Key, Element>,
+    /// Secret data the code put into a form field it created.
+    form_secret: Option<finder::Secret>,
+    /// Bindings holding the host's `module` object (`let m = module`, walked up by `m.parent`).
+    module_objs: FxHashSet<fold::Key>,
+    /// Text decoded from the code's constants (bounded), for the text-level rules.
+    pub decoded: String,
+    /// Bindings that hold a network client (`new WebSocket`, `https.request(…)`).
+    clients: FxHashSet<fold::Key>,
     /// How often each name is bound anywhere (aliases are trusted only for unique names).
     bindings: FxHashMap<String, u32>,
     /// How deep inside evaluated strings this scan is.
@@ -78,13 +192,21 @@ pub struct AstScan<'s> {
 
 impl<'s> AstScan<'s> {
     pub fn new(src: &'s str) -> Self {
-        Self::nested(src, 0)
+        Self::nested(src, 0, crate::engine::scan::ScanOptions::default(), None)
     }
 
-    /// A scanner for code found inside code (`eval("…")`), `nest` levels deep.
-    pub fn nested(src: &'s str, nest: u8) -> Self {
+    /// A scanner for code found inside code (`eval("…")`), `nest` levels deep, resolving
+    /// names through `scoping` when scope analysis ran.
+    pub fn nested(
+        src: &'s str,
+        nest: u8,
+        opts: crate::engine::scan::ScanOptions,
+        scoping: Option<&'s oxc_semantic::Scoping>,
+    ) -> Self {
         AstScan {
             nest,
+            opts,
+            dead: 0,
             // top level: the source's size (at least 64 KB); nested: its own size, so the
             // total work stays a small multiple of the input
             nested_budget: if nest == 0 {
@@ -93,27 +215,139 @@ impl<'s> AstScan<'s> {
                 src.len()
             },
             src,
-            env: Env::default(),
+            env: Env::new(scoping),
             findings: Vec::new(),
             string_spans: Vec::new(),
             handled: FxHashSet::default(),
-            tainted: FxHashSet::default(),
+            tainted: FxHashMap::default(),
+            clients: FxHashSet::default(),
+            decoded: String::new(),
+            code_values: FxHashMap::default(),
+            writers: Vec::new(),
+            writer_names: Vec::new(),
+            path_writers: FxHashSet::default(),
+            last_writer_unguarded: false,
+            polluting: FxHashSet::default(),
+            scripts: FxHashSet::default(),
+            value_bindings: FxHashSet::default(),
+            elements: FxHashMap::default(),
+            form_secret: None,
+            module_objs: FxHashSet::default(),
             bindings: FxHashMap::default(),
             assigned: FxHashSet::default(),
             shape: Shape::default(),
         }
     }
 
+    /// `switch (order[i++])` over `'3|1|0|2'.split('|')` with cases that `continue`: control
+    /// flow flattened by an obfuscator (a state machine switches on its state, not on the
+    /// next entry of a shuffled order string).
+    fn check_flattening(&mut self, it: &SwitchStatement<'_>) {
+        let Expression::ComputedMemberExpression(m) = it.discriminant.without_parentheses() else {
+            return;
+        };
+        if !matches!(
+            m.expression.without_parentheses(),
+            Expression::UpdateExpression(_)
+        ) {
+            return;
+        }
+        let order = match m.object.without_parentheses() {
+            Expression::Identifier(id) => match self.env.alias(id) {
+                Some(fold::Alias::Arr(a)) => Some(a.clone()),
+                _ => None,
+            },
+            other => self.env.fold_array_expr(other, self.src),
+        };
+        let Some(order) = order else {
+            return;
+        };
+        let continues = it
+            .cases
+            .iter()
+            .filter(|c| matches!(c.consequent.last(), Some(Statement::ContinueStatement(_))))
+            .count();
+        if order.len() >= 3 && continues >= 3 {
+            let detail = format!("{} steps dispatched by an order string", order.len());
+            self.add(RuleId::ObfuscationFlattening, it.span, None, detail);
+        }
+    }
+
+    /// Leaves a function: one that walks down a key path (`cur = cur[k]`, a `reduce` that
+    /// returns `o[p]`) and never mentions `__proto__`, `constructor` or `prototype` is an
+    /// unguarded path writer (a deep set, unflatten or query parser); what its callbacks do
+    /// counts as its own.
+    fn leave_writer(&mut self, id: Option<&BindingIdentifier<'_>>) {
+        let Some((writes, guards)) = self.writers.pop() else {
+            return;
+        };
+        if let Some(parent) = self.writers.last_mut() {
+            parent.0 += writes;
+            parent.1 += guards;
+        }
+        if writes > 0 && guards == 0 {
+            if let Some(id) = id {
+                let k = self.env.binding_key(id);
+                self.path_writers.insert(k);
+            }
+            self.last_writer_unguarded = true;
+        } else {
+            self.last_writer_unguarded = false;
+        }
+    }
+
+    /// Whether an argument carries a polluting key (`__proto__`, `constructor.prototype`),
+    /// in its own text or in the value of the name it reads.
+    pub(super) fn polluting_arg(&self, e: &Expression<'_>) -> bool {
+        if literal_polluting(e, self.src) {
+            return true;
+        }
+        let mut root = e.without_parentheses();
+        while let Some(m) = root.as_member_expression() {
+            root = m.object().without_parentheses();
+        }
+        match root {
+            Expression::Identifier(id) => self
+                .env
+                .ref_key(id)
+                .is_some_and(|k| self.polluting.contains(&k)),
+            _ => self.fold(e).is_some_and(|f| polluting_text(&f.value)),
+        }
+    }
+
+    /// Lets names resolve through the constant evaluator's results.
+    pub fn attach_evaluator(
+        &mut self,
+        ev: &'s dyn crate::engine::scan::eval::ConstEval,
+        seeds: FxHashMap<fold::Key, fold::Alias>,
+    ) {
+        let env = std::mem::take(&mut self.env);
+        self.env = env.with_eval(ev, seeds);
+    }
+
     fn add(&mut self, rule: RuleId, span: Span, folded: Option<&Folded>, detail: String) {
+        self.add_ev(rule, span, folded, detail, &[]);
+    }
+
+    /// [`AstScan::add`] with evidence found by the detector.
+    fn add_ev(
+        &mut self,
+        rule: RuleId,
+        span: Span,
+        folded: Option<&Folded>,
+        detail: String,
+        evidence: &[Evidence],
+    ) {
         let hidden = folded.is_some_and(|f| f.hidden);
-        self.findings.push(Raw {
-            rule,
-            start: span.start,
-            end: span.end,
-            folded: folded.filter(|f| f.hidden).map(|f| f.value.clone()),
-            hidden,
-            detail,
-        });
+        let mut raw = Raw::new(rule, span.start, span.end, detail);
+        raw.folded = folded.filter(|f| f.hidden).map(|f| f.value.clone());
+        raw.hidden = hidden;
+        raw.evidence.extend_from_slice(evidence);
+        if folded.is_some_and(|f| f.decoded) {
+            raw.evidence.push(Evidence::Decoded);
+        }
+        raw.dead = self.dead > 0;
+        self.findings.push(raw);
     }
 
     fn add_sym(&mut self, rule: RuleId, span: Span, sym: &Sym, detail: String) {
@@ -163,7 +397,13 @@ impl<'s> AstScan<'s> {
     fn module_finding(&mut self, name: &Folded, span: Span) {
         if let Some(rule) = module_rule(&name.value) {
             let detail = format!("loads `{}`", fold::module_name(&name.value));
-            self.add(rule, span, Some(name), detail);
+            self.add(rule, span, Some(name), detail.clone());
+            // A host module loaded under a hidden name is module loading that conceals
+            // itself, whatever the module then does.
+            if name.hidden && rule.rule().category != crate::engine::Category::ModuleLoading {
+                let detail = format!("{detail} under a hidden name");
+                self.add(RuleId::RequireHost, span, Some(name), detail);
+            }
         }
     }
 }
@@ -194,8 +434,14 @@ impl<'a> Visit<'a> for AstScan<'_> {
             }
             Expression::AssignmentExpression(a) => {
                 if let AssignmentTarget::AssignmentTargetIdentifier(id) = &a.left {
-                    self.assign_name(id.name.as_str(), a);
+                    if descends(id.name.as_str(), &a.right, 0) {
+                        if let Some(top) = self.writers.last_mut() {
+                            top.0 += 1;
+                        }
+                    }
+                    self.assign_name(id, a);
                 }
+                self.constructor_assign_pattern(&a.left, 0, a.span);
                 self.check_assign(a);
             }
             Expression::Identifier(id)
@@ -209,21 +455,75 @@ impl<'a> Visit<'a> for AstScan<'_> {
                 );
             }
             Expression::UnaryExpression(u) => self.check_unary(u),
+            Expression::BinaryExpression(b) if b.operator == BinaryOperator::Addition => {
+                self.shape.coercion(b)
+            }
             Expression::ImportExpression(i) => self.check_dynamic_import(i),
             _ => {}
         }
         walk::walk_expression(self, e);
     }
 
+    fn visit_statements(&mut self, it: &oxc_allocator::Vec<'a, Statement<'a>>) {
+        // After a statement that always leaves the block, what follows cannot run (function
+        // declarations excepted: they are hoisted and may be called from live code).
+        let mut ended = false;
+        for st in it {
+            let dead_here = ended && !matches!(st, Statement::FunctionDeclaration(_));
+            if dead_here {
+                self.dead += 1;
+            }
+            self.visit_statement(st);
+            if dead_here {
+                self.dead -= 1;
+            }
+            if matches!(
+                st,
+                Statement::ReturnStatement(_)
+                    | Statement::ThrowStatement(_)
+                    | Statement::BreakStatement(_)
+                    | Statement::ContinueStatement(_)
+            ) {
+                ended = true;
+            }
+        }
+    }
+
     fn visit_function(&mut self, f: &Function<'a>, flags: oxc_syntax::scope::ScopeFlags) {
+        self.writers.push((0, 0));
+        self.writer_names
+            .push(f.id.as_ref().map(|id| self.env.binding_key(id)));
         walk::walk_function(self, f, flags);
+        self.writer_names.pop();
+        self.leave_writer(f.id.as_ref());
         self.bind_decoder_function(f);
+    }
+
+    fn visit_arrow_function_expression(&mut self, f: &ArrowFunctionExpression<'a>) {
+        self.writers.push((0, 0));
+        self.writer_names.push(None);
+        walk::walk_arrow_function_expression(self, f);
+        self.writer_names.pop();
+        self.leave_writer(None);
     }
 
     fn visit_call_expression(&mut self, c: &CallExpression<'a>) {
         // Here rather than in visit_expression: optional calls (`eval?.(x)`) arrive only here.
         self.check_call(c);
+        self.bind_iife_params(c);
+        if self.decoded.len() < MAX_DECODED_TEXT {
+            if let Some(f) = self.env.fold_call_expr(c, self.src).filter(|f| f.decoded) {
+                self.decoded.push_str(&f.value);
+                self.decoded.push('\n');
+            }
+        }
         walk::walk_call_expression(self, c);
+    }
+
+    fn visit_formal_parameter(&mut self, it: &FormalParameter<'a>) {
+        // function f({ constructor: { constructor: F } }) — whatever is passed in
+        self.constructor_pattern(&it.pattern, false, it.span);
+        walk::walk_formal_parameter(self, it);
     }
 
     fn visit_variable_declarator(&mut self, d: &VariableDeclarator<'a>) {
@@ -253,6 +553,11 @@ impl<'a> Visit<'a> for AstScan<'_> {
     }
 
     fn visit_string_literal(&mut self, it: &StringLiteral<'a>) {
+        if matches!(it.value.as_str(), "__proto__" | "constructor" | "prototype") {
+            if let Some(top) = self.writers.last_mut() {
+                top.1 += 1;
+            }
+        }
         self.string_spans.push((it.span.start, it.span.end));
         self.check_sensitive_path(it.value.as_str(), it.span);
     }
@@ -275,11 +580,13 @@ impl<'a> Visit<'a> for AstScan<'_> {
 
     fn visit_binding_identifier(&mut self, it: &BindingIdentifier<'a>) {
         let name = it.name.as_str();
+        self.shape.symbol_name(name);
         self.count_binding(name);
         self.ident(name, it.span, true);
     }
 
     fn visit_identifier_reference(&mut self, it: &IdentifierReference<'a>) {
+        self.shape.symbol_name(it.name.as_str());
         self.ident(it.name.as_str(), it.span, false);
     }
 
@@ -288,6 +595,12 @@ impl<'a> Visit<'a> for AstScan<'_> {
         if !it.name.is_ascii() {
             self.ident(it.name.as_str(), it.span, false);
         }
+        self.shape.symbol_name(it.name.as_str());
+    }
+
+    fn visit_switch_statement(&mut self, it: &SwitchStatement<'a>) {
+        self.check_flattening(it);
+        walk::walk_switch_statement(self, it);
     }
 }
 

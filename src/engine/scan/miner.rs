@@ -1,0 +1,191 @@
+//! Cryptominers, recognised by what they say and what they do rather than by brand names
+//! alone: a miner's identity (pool protocol messages, algorithm and miner names, a pool URL)
+//! must come with its behaviour (a nonce loop against a target, hashing, workers, WebAssembly,
+//! a socket to a pool, CPU throttling). Names alone (a process table of known miners, a
+//! blocklist) are `miner-name`, a low signal.
+//!
+//! One regex of literal alternatives over the source plus any text the syntax pass decoded
+//! (a base64 pool configuration reads like a plain one); linear in the input.
+
+use super::{Evidence, Raw, RuleId};
+use regex::bytes::Regex;
+use std::sync::LazyLock;
+
+/// Identity words: a miner says these and honest code rarely does.
+const IDENTITY: &[&str] = &[
+    "mining.subscribe",
+    "mining.authorize",
+    "mining.submit",
+    "mining.notify",
+    "mining.extranonce",
+    "mining.set_difficulty",
+    "stratum+tcp",
+    "stratum+ssl",
+    "stratum+tls",
+    "extranonce",
+    "job_id",
+    "coinhive",
+    "coin-hive",
+    "cryptonight",
+    "cryptoloot",
+    "crypto-loot",
+    "coinimp",
+    "jsecoin",
+    "webminepool",
+    "webminer",
+    "deepminer",
+    "authedmine",
+    "xmrig",
+    "randomx",
+    "rx/0",
+    "cn/r",
+    "donate-level",
+    "hashespersecond",
+    "gethashespersecond",
+    "minero.cc",
+    "nerohut",
+];
+
+/// Behaviour classes, each counted once.
+const BEHAVIOUR: &[(&str, u8)] = &[
+    ("nonce", 0),
+    ("target", 1),
+    ("difficulty", 1),
+    ("new worker", 2),
+    ("webassembly", 3),
+    ("new websocket", 4),
+    ("createconnection", 4),
+    ("net.connect", 4),
+    ("hardwareconcurrency", 5),
+    ("throttle", 6),
+    ("createhash", 7),
+    ("subtle.digest", 7),
+    ("submit", 8),
+    ("share", 8),
+    ("wallet", 9),
+    ("blob", 10),
+    // A miner binary started by the code, with the CPU share it may take.
+    ("child_process", 11),
+    ("cpu-max-threads", 6),
+    ("max-cpu-usage", 6),
+];
+
+static WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    let alts: Vec<String> = IDENTITY
+        .iter()
+        .copied()
+        .chain(BEHAVIOUR.iter().map(|(w, _)| *w))
+        .map(|w| regex::escape(w).replace(' ', r"\s+"))
+        .collect();
+    super::constant_regex(&format!("(?i-u){}", alts.join("|")))
+});
+
+/// Scans `src` and `decoded` (text the syntax pass decoded from the code) for a miner.
+pub fn miner_rules(src: &str, decoded: &str, out: &mut Vec<Raw>) {
+    let mut identity: Option<(usize, usize, String)> = None;
+    let mut classes = 0u32;
+    let mut from_decoded = false;
+    // A stratum method seen anywhere (`mining.subscribe`…), not only as the first identity.
+    let mut stratum = false;
+    for (text, is_decoded) in [(src, false), (decoded, true)] {
+        for m in WORDS.find_iter(text.as_bytes()).take(10_000) {
+            let w = String::from_utf8_lossy(m.as_bytes()).to_ascii_lowercase();
+            let w: String = w.split_whitespace().collect::<Vec<_>>().join(" ");
+            if let Some(&(_, class)) = BEHAVIOUR.iter().find(|(b, _)| *b == w) {
+                classes |= 1 << class;
+            } else if identity.is_some() {
+                stratum |= w.starts_with("mining.");
+            } else {
+                stratum |= w.starts_with("mining.");
+                let (s, e) = if is_decoded {
+                    (0, 0)
+                } else {
+                    (m.start(), m.end())
+                };
+                from_decoded = is_decoded;
+                identity = Some((s, e, w));
+            }
+        }
+    }
+    let behaviours = classes.count_ones();
+    // The stratum protocol spoken on a socket is mining whatever else the code does: its
+    // methods (`mining.subscribe`, `mining.submit`…) mean nothing else.
+    let socket = classes & (1 << 4) != 0;
+    // Without an identity word, only the whole job loop counts: a nonce against a target,
+    // a hashing vehicle (worker, WebAssembly, hashing call), a pool socket and shares sent.
+    let anonymous = classes & 0b11 == 0b11
+        && classes & (1 << 8) != 0
+        && classes & ((1 << 2) | (1 << 3) | (1 << 7)) != 0
+        && classes & (1 << 4) != 0;
+    match identity {
+        Some((s, e, w)) if behaviours >= 2 || (socket && stratum) => {
+            let mut r = Raw::new(
+                RuleId::Cryptominer,
+                s as u32,
+                e as u32,
+                format!("`{w}` with {behaviours} kinds of mining behaviour"),
+            );
+            if from_decoded {
+                r.evidence.push(Evidence::Decoded);
+            }
+            out.push(r);
+        }
+        Some((s, e, w)) => out.push(Raw::new(
+            RuleId::MinerName,
+            s as u32,
+            e as u32,
+            format!("`{w}`"),
+        )),
+        None if anonymous => out.push(Raw::new(
+            RuleId::Cryptominer,
+            0,
+            0,
+            "a nonce loop against a target, hashed in a worker, shares sent to a socket".into(),
+        )),
+        None => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules(src: &str) -> Vec<RuleId> {
+        let mut out = Vec::new();
+        miner_rules(src, "", &mut out);
+        out.into_iter().map(|r| r.rule).collect()
+    }
+
+    #[test]
+    fn names_alone_are_a_signal_behaviour_makes_a_miner() {
+        assert_eq!(
+            rules("const known = ['xmrig', 'coinhive'];"),
+            vec![RuleId::MinerName]
+        );
+        assert_eq!(
+            rules("ws = new WebSocket(u); ws.send({method: 'mining.submit', nonce, target})"),
+            vec![RuleId::Cryptominer]
+        );
+        assert!(rules("for (let nonce = 0;;) sha(nonce)").is_empty());
+        // The stratum protocol on a socket is mining, whatever word came first.
+        assert_eq!(
+            rules("// extranonce\nconst c = net.connect(p); c.write(JSON.stringify({ method: 'mining.subscribe' }))"),
+            vec![RuleId::Cryptominer]
+        );
+        // A miner binary started with its CPU share.
+        assert_eq!(
+            rules("require('child_process').spawn(bin, ['--donate-level=0', '--cpu-max-threads-hint=50'])"),
+            vec![RuleId::Cryptominer]
+        );
+        // Twins: a signature list of stratum methods with no socket, an RPC client's socket
+        // with no stratum method.
+        assert_eq!(
+            rules("const SIG = ['mining.subscribe', 'stratum+tcp']; audit(document.scripts, SIG)"),
+            vec![RuleId::MinerName]
+        );
+        assert!(rules(
+            "const c = net.connect(p); c.write(JSON.stringify({ method: 'eth_subscribe' }))"
+        )
+        .is_empty());
+    }
+}
