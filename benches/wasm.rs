@@ -75,7 +75,9 @@ fn main() {
                 p50(times)
             );
         }
-        Err(e) => println!("out-of-process cold run: skipped ({e}); build with cargo build --release"),
+        Err(e) => {
+            println!("out-of-process cold run: skipped ({e}); build with cargo build --release")
+        }
     }
 
     let req = WasmRequest::new(trivial.clone(), "t.wat", limits);
@@ -83,20 +85,36 @@ fn main() {
     for _ in 0..n {
         let t = Instant::now();
         let c = engine::compile(&req, Metering::Epoch).unwrap();
-        let r = engine::run(&c, &req, Arc::new(AtomicBool::new(false)), Box::new(|_: sandbench::engine::exec::ExecEvent| {}));
+        let r = engine::run(
+            &c,
+            &req,
+            Arc::new(AtomicBool::new(false)),
+            Box::new(|_: sandbench::engine::exec::ExecEvent| {}),
+        );
         cold.push(t.elapsed().as_secs_f64() * 1000.0);
         assert_eq!(r.outcome, Outcome::Ok);
     }
-    println!("in-process cold (compile + instantiate + call): p50 {:.3} ms", p50(cold));
+    println!(
+        "in-process cold (compile + instantiate + call): p50 {:.3} ms",
+        p50(cold)
+    );
     let c = engine::compile(&req, Metering::Epoch).unwrap();
     let mut warm = Vec::new();
     for _ in 0..n {
         let t = Instant::now();
-        let r = engine::run(&c, &req, Arc::new(AtomicBool::new(false)), Box::new(|_: sandbench::engine::exec::ExecEvent| {}));
+        let r = engine::run(
+            &c,
+            &req,
+            Arc::new(AtomicBool::new(false)),
+            Box::new(|_: sandbench::engine::exec::ExecEvent| {}),
+        );
         warm.push(t.elapsed().as_secs_f64() * 1000.0);
         assert_eq!(r.outcome, Outcome::Ok);
     }
-    println!("cached compilation rerun (instantiate + call): p50 {:.3} ms", p50(warm));
+    println!(
+        "cached compilation rerun (instantiate + call): p50 {:.3} ms",
+        p50(warm)
+    );
 
     let compute = module_bytes(COMPUTE.as_bytes()).unwrap();
     let mut limits = Limits::with_timeout(30_000);
@@ -114,7 +132,12 @@ fn main() {
     // Alternate the modes, so that load on the machine hits all of them alike.
     for _ in 0..5 {
         for (i, c) in compiled.iter().enumerate() {
-            let r = engine::run(c, &req, Arc::new(AtomicBool::new(false)), Box::new(|_: sandbench::engine::exec::ExecEvent| {}));
+            let r = engine::run(
+                c,
+                &req,
+                Arc::new(AtomicBool::new(false)),
+                Box::new(|_: sandbench::engine::exec::ExecEvent| {}),
+            );
             assert_eq!(r.outcome, Outcome::Ok, "{:?}", r.error);
             samples[i].push(r.cpu_ms);
         }

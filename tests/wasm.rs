@@ -81,11 +81,19 @@ fn every_wasm_sample_runs_through_the_binary_as_its_header_says() {
         let (v, code) = run_json(dir.path(), s.name, s.source.as_bytes(), &args, &after);
         let want = header_value(s.source, "expect-outcome").unwrap();
         if v["outcome"] != want {
-            failures.push(format!("{}: outcome {} (want {want}): {v}", s.name, v["outcome"]));
+            failures.push(format!(
+                "{}: outcome {} (want {want}): {v}",
+                s.name, v["outcome"]
+            ));
             continue;
         }
         assert_eq!(v["executor"], "wasm");
-        assert_eq!(code, if want == "ok" { 0 } else { 1 }, "{}: exit code", s.name);
+        assert_eq!(
+            code,
+            if want == "ok" { 0 } else { 1 },
+            "{}: exit code",
+            s.name
+        );
         if let Some(val) = header_value(s.source, "expect-value") {
             let want: Value = serde_json::from_str(val).unwrap();
             if v["value"] != want {
@@ -119,7 +127,10 @@ fn every_wasm_sample_runs_through_the_binary_as_its_header_says() {
         }
         if let Some(verdict) = header_value(s.source, "expect-verdict") {
             if v["verdict"] != verdict {
-                failures.push(format!("{}: verdict {} (want {verdict})", s.name, v["verdict"]));
+                failures.push(format!(
+                    "{}: verdict {} (want {verdict})",
+                    s.name, v["verdict"]
+                ));
             }
         }
     }
@@ -167,11 +178,30 @@ fn memory_growth_past_the_limit_is_memory_limit_and_within_it_is_fine() {
             mb * 16 - 1
         )
     };
-    let (v, code) = run_json(dir.path(), "big.wat", grow(40).as_bytes(), &["--memory", "32"], &[]);
-    assert_eq!((v["outcome"].as_str(), code), (Some("memory_limit"), 1), "{v}");
-    assert!(v["error"]["message"].as_str().unwrap().contains("32 MB"), "{v}");
+    let (v, code) = run_json(
+        dir.path(),
+        "big.wat",
+        grow(40).as_bytes(),
+        &["--memory", "32"],
+        &[],
+    );
+    assert_eq!(
+        (v["outcome"].as_str(), code),
+        (Some("memory_limit"), 1),
+        "{v}"
+    );
+    assert!(
+        v["error"]["message"].as_str().unwrap().contains("32 MB"),
+        "{v}"
+    );
     // The benign twin: 24 MB under a 32 MB limit.
-    let (v, code) = run_json(dir.path(), "ok.wat", grow(24).as_bytes(), &["--memory", "32"], &[]);
+    let (v, code) = run_json(
+        dir.path(),
+        "ok.wat",
+        grow(24).as_bytes(),
+        &["--memory", "32"],
+        &[],
+    );
     assert_eq!((v["outcome"].as_str(), code), (Some("ok"), 0), "{v}");
     assert!(v["peak_memory_bytes"].as_u64().unwrap() >= 24 << 20, "{v}");
     // A memory declared larger than the limit fails at instantiation, before any code runs.
@@ -195,8 +225,18 @@ fn deep_recursion_is_stack_overflow_and_shallow_recursion_is_fine() {
     let (v, _) = run_json(dir.path(), "rec.wat", rec, &[], &["--invoke", "r", "1000"]);
     assert_eq!(v["outcome"], "ok", "{v}");
     assert_eq!(v["value"], 1000);
-    let (v, code) = run_json(dir.path(), "rec.wat", rec, &[], &["--invoke", "r", "100000000"]);
-    assert_eq!((v["outcome"].as_str(), code), (Some("stack_overflow"), 1), "{v}");
+    let (v, code) = run_json(
+        dir.path(),
+        "rec.wat",
+        rec,
+        &[],
+        &["--invoke", "r", "100000000"],
+    );
+    assert_eq!(
+        (v["outcome"].as_str(), code),
+        (Some("stack_overflow"), 1),
+        "{v}"
+    );
     // A smaller stack limit overflows sooner.
     let (v, _) = run_json(
         dir.path(),
@@ -316,9 +356,21 @@ fn console_output_is_bounded_like_a_scripts() {
 fn invalid_and_oversized_modules_are_usage_errors() {
     let dir = tempfile::tempdir().unwrap();
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
-        ("bad.wat", b"(module (func (result i32)))".to_vec(), "invalid module"),
-        ("syntax.wat", b"(module (fnuc))".to_vec(), "not a WebAssembly module"),
-        ("trunc.wasm", b"\0asm\x01\0\0\0\x01".to_vec(), "invalid module"),
+        (
+            "bad.wat",
+            b"(module (func (result i32)))".to_vec(),
+            "invalid module",
+        ),
+        (
+            "syntax.wat",
+            b"(module (fnuc))".to_vec(),
+            "not a WebAssembly module",
+        ),
+        (
+            "trunc.wasm",
+            b"\0asm\x01\0\0\0\x01".to_vec(),
+            "invalid module",
+        ),
         ("huge.wasm", vec![0u8; 8 * 1024 * 1024 + 1], "limit"),
     ];
     for (name, body, needle) in cases {
@@ -331,11 +383,25 @@ fn invalid_and_oversized_modules_are_usage_errors() {
         assert_eq!(stderr.lines().count(), 1, "{name}: one line: {stderr}");
     }
     // A missing export, and wrong arguments, are run errors that say what exists.
-    let path = write(dir.path(), "f.wat", br#"(module (func (export "f") (param i32)))"#);
-    let out = sandbench().args(["run", "--json"]).arg(&path).output().unwrap();
+    let path = write(
+        dir.path(),
+        "f.wat",
+        br#"(module (func (export "f") (param i32)))"#,
+    );
+    let out = sandbench()
+        .args(["run", "--json"])
+        .arg(&path)
+        .output()
+        .unwrap();
     let v = &json_lines(&String::from_utf8_lossy(&out.stdout))[0];
     assert_eq!(v["outcome"], "error");
-    assert!(v["error"]["message"].as_str().unwrap().contains("exports: f"), "{v}");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("exports: f"),
+        "{v}"
+    );
     let out = sandbench()
         .args(["run", "--json"])
         .arg(&path)
@@ -343,12 +409,23 @@ fn invalid_and_oversized_modules_are_usage_errors() {
         .output()
         .unwrap();
     let v = &json_lines(&String::from_utf8_lossy(&out.stdout))[0];
-    assert!(v["error"]["message"].as_str().unwrap().contains("not a i32"), "{v}");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not a i32"),
+        "{v}"
+    );
     // Mixing scripts and modules, or --invoke on a script, are usage errors.
     let js = write(dir.path(), "a.js", "1");
     let out = sandbench().arg("run").arg(&js).arg(&path).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    let out = sandbench().arg("run").arg(&js).args(["--invoke", "f"]).output().unwrap();
+    let out = sandbench()
+        .arg("run")
+        .arg(&js)
+        .args(["--invoke", "f"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
 
@@ -357,8 +434,20 @@ fn the_binary_module_runs_like_its_text_and_reports_the_hash_of_the_module() {
     let dir = tempfile::tempdir().unwrap();
     let text = br#"(module (func (export "add") (param i64 i64) (result i64) (i64.add (local.get 0) (local.get 1))))"#;
     let binary = wat::parse_bytes(text).unwrap().into_owned();
-    let (a, _) = run_json(dir.path(), "add.wat", text, &[], &["--invoke", "add", "-5", "9"]);
-    let (b, _) = run_json(dir.path(), "add.wasm", &binary, &[], &["--invoke", "add", "-5", "9"]);
+    let (a, _) = run_json(
+        dir.path(),
+        "add.wat",
+        text,
+        &[],
+        &["--invoke", "add", "-5", "9"],
+    );
+    let (b, _) = run_json(
+        dir.path(),
+        "add.wasm",
+        &binary,
+        &[],
+        &["--invoke", "add", "-5", "9"],
+    );
     assert_eq!(a["value"], 4, "{a}");
     assert_eq!(b["value"], 4, "{b}");
     assert_eq!(a["code_sha256"], b["code_sha256"]);
@@ -400,10 +489,7 @@ fn the_executor_streams_events_and_the_wall_deadline_kills_the_worker() {
     });
     let mut limits = Limits::with_timeout(5000);
     limits.wall_timeout_ms = 10_000;
-    let req = WasmRequest {
-        limits,
-        ..req
-    };
+    let req = WasmRequest { limits, ..req };
     let started = std::time::Instant::now();
     let out = ex.run_module(&req, &cancel, &mut |_| {});
     t.join().unwrap();
@@ -418,10 +504,21 @@ fn the_wasm_worker_passes_the_lockdown_probe() {
         .env_clear()
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let line = String::from_utf8_lossy(&out.stdout);
-    assert!(line.starts_with(sandbench::engine::exec::process::PROBE_HANDSHAKE), "{line}");
-    assert!(line.contains(sandbench::engine::exec::process::BUILD_ID), "{line}");
+    assert!(
+        line.starts_with(sandbench::engine::exec::process::PROBE_HANDSHAKE),
+        "{line}"
+    );
+    assert!(
+        line.contains(sandbench::engine::exec::process::BUILD_ID),
+        "{line}"
+    );
     // Run by hand with anything else, it says what it is.
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_sandbench-wasm-worker"))
         .arg("--help")

@@ -94,11 +94,11 @@ fn main(args: &RunArgs, config: &RunConfig) -> u8 {
             args: call_args.clone(),
         })
         .collect();
-    if let Some(e) = requests
-        .iter()
-        .zip(&jobs)
-        .find_map(|(r, j)| crate::engine::exec::wasm::check_request(r).err().map(|e| format!("{}: {e}", j.display)))
-    {
+    if let Some(e) = requests.iter().zip(&jobs).find_map(|(r, j)| {
+        crate::engine::exec::wasm::check_request(r)
+            .err()
+            .map(|e| format!("{}: {e}", j.display))
+    }) {
         return super::usage_error(e);
     }
     let trust = match super::run_trust::RunTrust::setup(&args.trust) {

@@ -668,7 +668,9 @@ fn wasm_text(modules: &[(&str, &scan::wasm::WasmInfo)]) -> String {
         let _ = writeln!(t, "  imports   {}", list(&m.imports));
         let _ = writeln!(t, "  exports   {}", list(&m.exports));
         let _ = writeln!(t, "  memory    {}", list(&m.memories));
-        let start = m.start.map_or_else(|| "none".to_string(), |s| format!("function {s}"));
+        let start = m
+            .start
+            .map_or_else(|| "none".to_string(), |s| format!("function {s}"));
         let _ = writeln!(t, "  start     {start}");
         let _ = writeln!(t, "  data      {} bytes", m.data_bytes);
     }

@@ -126,9 +126,15 @@ fn analyse(binary: &[u8]) -> (WasmInfo, Vec<Finding>) {
                     let is_func = matches!(imp.ty, TypeRef::Func(_));
                     if imp.module == wasi::MODULE && is_func && wasi::is_wasi_function(imp.name) {
                         if imp.name.starts_with("path_") {
-                            push(&mut out, finding(RuleId::WasmWasiFilesystem, offset, end, &label));
+                            push(
+                                &mut out,
+                                finding(RuleId::WasmWasiFilesystem, offset, end, &label),
+                            );
                         } else if imp.name.starts_with("sock_") {
-                            push(&mut out, finding(RuleId::WasmWasiNetwork, offset, end, &label));
+                            push(
+                                &mut out,
+                                finding(RuleId::WasmWasiNetwork, offset, end, &label),
+                            );
                         }
                         continue;
                     }
@@ -157,7 +163,9 @@ fn analyse(binary: &[u8]) -> (WasmInfo, Vec<Finding>) {
             Payload::MemorySection(reader) => {
                 let range = reader.range();
                 for m in reader.into_iter().flatten() {
-                    let max = m.maximum.map_or_else(|| "unbounded".to_string(), |x| x.to_string());
+                    let max = m
+                        .maximum
+                        .map_or_else(|| "unbounded".to_string(), |x| x.to_string());
                     info.memories.push(format!("{}..{max} pages", m.initial));
                     if m.maximum.is_none() {
                         push(
@@ -223,14 +231,31 @@ fn classify(s: &str) -> Option<RuleId> {
         return Some(RuleId::Cryptominer);
     }
     if has(&[
-        "/bin/sh", "/bin/bash", "| sh", "|sh", "| bash", "curl ", "wget ", "rm -rf", "nc -e",
-        "powershell", "chmod +x", "cmd.exe",
+        "/bin/sh",
+        "/bin/bash",
+        "| sh",
+        "|sh",
+        "| bash",
+        "curl ",
+        "wget ",
+        "rm -rf",
+        "nc -e",
+        "powershell",
+        "chmod +x",
+        "cmd.exe",
     ]) {
         return Some(RuleId::ChildProcess);
     }
     if has(&[
-        "/etc/passwd", "/etc/shadow", ".ssh/", "id_rsa", ".aws/", ".npmrc", "/proc/self",
-        ".kube/config", ".docker/config",
+        "/etc/passwd",
+        "/etc/shadow",
+        ".ssh/",
+        "id_rsa",
+        ".aws/",
+        ".npmrc",
+        "/proc/self",
+        ".kube/config",
+        ".docker/config",
     ]) {
         return Some(RuleId::SensitivePath);
     }
@@ -286,7 +311,12 @@ mod tests {
 
     #[test]
     fn garbage_is_a_parse_error_not_a_panic() {
-        for input in [&b"\0asm\x01\0\0\0\x05\xff"[..], b"(module", b"", &[0xff; 100]] {
+        for input in [
+            &b"\0asm\x01\0\0\0\x05\xff"[..],
+            b"(module",
+            b"",
+            &[0xff; 100],
+        ] {
             let (r, _) = scan_module(input);
             assert!(r.parse_error.is_some(), "{input:?}");
             assert_eq!(r.verdict, Verdict::Allow);

@@ -12,10 +12,10 @@
 
 use super::wasi;
 use super::WasmRequest;
+use crate::engine::exec::limits::thread_cpu_ns;
 use crate::engine::exec::{
     BlockedAttempt, ConsoleLevel, ConsoleLine, EvalResult, ExecEvent, JsError, Outcome,
 };
-use crate::engine::exec::limits::thread_cpu_ns;
 use crate::engine::Category;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -361,7 +361,6 @@ fn to_json(v: &Val) -> serde_json::Value {
     }
 }
 
-
 /// A module compiled for a run (compilation is the step that maps code; see the worker).
 pub struct Compiled {
     engine: Engine,
@@ -569,7 +568,9 @@ fn call(compiled: &Compiled, req: &WasmRequest, store: &mut Store<RunState>) -> 
 pub fn import_category(module: &str, field: &str) -> Category {
     let s = format!("{module} {field}").to_ascii_lowercase();
     let has = |words: &[&str]| words.iter().any(|w| s.contains(w));
-    if has(&["exec", "spawn", "system", "fork", "popen", "shell", "command"]) {
+    if has(&[
+        "exec", "spawn", "system", "fork", "popen", "shell", "command",
+    ]) {
         Category::ChildProcess
     } else if has(&["sock", "http", "fetch", "net", "connect", "url", "dns"]) {
         Category::Network
@@ -588,7 +589,11 @@ pub fn import_category(module: &str, field: &str) -> Category {
 fn failed(store: &mut Store<RunState>, e: wasmtime::Error) -> Ended {
     if let Some(t) = e.downcast_ref::<WasmTrap>() {
         return match t {
-            WasmTrap::Exit(0) => (Outcome::Ok, Some(serde_json::json!({ "exit_code": 0 })), None),
+            WasmTrap::Exit(0) => (
+                Outcome::Ok,
+                Some(serde_json::json!({ "exit_code": 0 })),
+                None,
+            ),
             WasmTrap::Exit(code) => (
                 Outcome::Error,
                 Some(serde_json::json!({ "exit_code": code })),

@@ -119,8 +119,8 @@ fn probe(program: &PathBuf) -> Result<String, WasmUnavailable> {
             if let Some(s) = child.stderr.take() {
                 let _ = s.take(512).read_to_string(&mut err);
             }
-            let detail = crate::engine::text::escape(err.lines().next().unwrap_or(""), false)
-                .into_owned();
+            let detail =
+                crate::engine::text::escape(err.lines().next().unwrap_or(""), false).into_owned();
             Err(fail(format!("{} {detail}", describe_status(status))))
         }
     }
@@ -226,10 +226,7 @@ impl WasmExecutor {
             outcome(
                 req,
                 sha,
-                EvalResult::empty(
-                    Outcome::Crashed,
-                    Some(JsError::new("WorkerError", m)),
-                ),
+                EvalResult::empty(Outcome::Crashed, Some(JsError::new("WorkerError", m))),
             )
         };
         let mut child = match self.spawn(req) {
@@ -265,7 +262,11 @@ impl WasmExecutor {
             let mut total = 0usize;
             loop {
                 let mut line = Vec::new();
-                match r.by_ref().take(limit as u64 + 1).read_until(b'\n', &mut line) {
+                match r
+                    .by_ref()
+                    .take(limit as u64 + 1)
+                    .read_until(b'\n', &mut line)
+                {
                     Ok(0) | Err(_) => return,
                     Ok(n) => total += n,
                 }
@@ -290,7 +291,8 @@ impl WasmExecutor {
         });
 
         let pid = child.id();
-        let deadline = Instant::now() + Duration::from_millis(req.limits.wall_timeout_ms) + KILL_GRACE;
+        let deadline =
+            Instant::now() + Duration::from_millis(req.limits.wall_timeout_ms) + KILL_GRACE;
         let mut next_sample = Instant::now() + SAMPLE_INTERVAL;
         let mut console_lines = 0usize;
         let mut blocked = 0usize;
@@ -407,7 +409,8 @@ fn sanitise(mut r: EvalResult, req: &WasmRequest) -> EvalResult {
         r.console.truncate(req.limits.console_max_lines);
         r.console_truncated = true;
     }
-    r.blocked.truncate(crate::engine::exec::process::MAX_BLOCKED);
+    r.blocked
+        .truncate(crate::engine::exec::process::MAX_BLOCKED);
     let finite = |x: f64| if x.is_finite() && x >= 0.0 { x } else { 0.0 };
     r.duration_ms = finite(r.duration_ms);
     r.cpu_ms = finite(r.cpu_ms);

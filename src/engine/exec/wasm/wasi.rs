@@ -72,7 +72,11 @@ const DENIED: &[(&str, &str, Deny)] = &[
     ("fd_prestat_dir_name", "iii", Deny::Quiet(EBADF)),
     ("path_create_directory", "iii", Deny::Path(Some((1, 2)))),
     ("path_filestat_get", "iiiii", Deny::Path(Some((2, 3)))),
-    ("path_filestat_set_times", "iiiiIIi", Deny::Path(Some((2, 3)))),
+    (
+        "path_filestat_set_times",
+        "iiiiIIi",
+        Deny::Path(Some((2, 3))),
+    ),
     ("path_link", "iiiiiii", Deny::Path(Some((2, 3)))),
     ("path_open", "iiiiiIIii", Deny::Path(Some((2, 3)))),
     ("path_readlink", "iiiiii", Deny::Path(Some((1, 2)))),
@@ -181,7 +185,10 @@ fn iovecs(data: &[u8], iovs: i32, count: i32) -> Option<Vec<(usize, usize)>> {
     (0..count)
         .map(|i| {
             let at = base.checked_add(i * 8)?;
-            Some((read_u32(data, at)? as usize, read_u32(data, at + 4)? as usize))
+            Some((
+                read_u32(data, at)? as usize,
+                read_u32(data, at + 4)? as usize,
+            ))
         })
         .collect()
 }

@@ -100,7 +100,10 @@ fn read_request(input: &mut impl BufRead) -> Result<WasmRequest, String> {
     let h: Header =
         serde_json::from_slice(&line).map_err(|e| format!("malformed request header: {e}"))?;
     if h.module_len > MAX_MODULE_BYTES {
-        return Err(format!("module of {} bytes is over the limit", h.module_len));
+        return Err(format!(
+            "module of {} bytes is over the limit",
+            h.module_len
+        ));
     }
     let mut req = h.req;
     req.module = vec![0u8; h.module_len];
