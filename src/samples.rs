@@ -14,6 +14,11 @@
 //! // expect-verdict: block            (allow | review | block)
 //! // expect-findings: constructor-chain, eval  (rule ids the scanner must report)
 //! // run-options: --profile lab --timeout 200  (options the run uses)
+//! // needs: tempdir, server           (the test gives the run a temporary directory, `$TMP`
+//! //                                    in run-options, and/or a loopback HTTP server,
+//! //                                    `$SERVER` = 127.0.0.1:PORT)
+//! // fixture: data/a.csv = x,y\n1,2   (a file in `$TMP`; `\n` is a newline)
+//! // fixture-symlink: link -> /etc    (a symlink in `$TMP`)
 //! ```
 
 /// One embedded sample.

@@ -443,3 +443,51 @@ fn invisible_code_points_are_escaped_in_text_and_json() {
         );
     }
 }
+
+#[test]
+fn input_file_takes_inputs_larger_than_an_argument_from_a_file_or_stdin() {
+    let d = tempfile::tempdir().expect("tempdir");
+    // 1 MB of JSON: far past what one argument may carry (128 KiB on Linux).
+    let big = format!(
+        r#"{{"items":[{}]}}"#,
+        vec!["\"abcdefghij\""; 80_000].join(",")
+    );
+    let input = write(d.path(), "input.json", &big);
+    let script = write(
+        d.path(),
+        "s.js",
+        "input.items.length + ':' + Object.isFrozen(input.items)",
+    );
+    let o = run(&["--json", "--input-file", arg(&input), arg(&script)], None);
+    assert_eq!(o.code, Some(0), "{}", o.stderr);
+    assert_eq!(json_lines(&o.stdout)[0]["value"], "80000:true");
+    // `-`: the input from standard input, the script from a file.
+    let o = run(
+        &["--json", "--input-file", "-", arg(&script)],
+        Some(br#"{"items":[1,2,3]}"#),
+    );
+    assert_eq!(o.code, Some(0), "{}", o.stderr);
+    assert_eq!(json_lines(&o.stdout)[0]["value"], "3:true");
+    // Errors: one line, exit 2, nothing run.
+    let bad = write(d.path(), "bad.json", "{nope");
+    for (args, says) in [
+        (
+            vec!["--input-file", arg(&bad), arg(&script)],
+            "not valid JSON",
+        ),
+        (
+            vec!["--input-file", "/nonexistent/input.json", arg(&script)],
+            "input.json",
+        ),
+        (vec!["--input-file", "-", "-"], "not both"),
+        (
+            vec!["--input", "{}", "--input-file", arg(&input), arg(&script)],
+            "cannot be used with",
+        ),
+    ] {
+        let o = run(&args, Some(b"1"));
+        assert_eq!(o.code, Some(2), "{args:?}: {}", o.stderr);
+        assert!(o.stdout.is_empty(), "{args:?}: {}", o.stdout);
+        assert!(o.stderr.contains(says), "{args:?}: {}", o.stderr);
+    }
+}

@@ -201,7 +201,11 @@ fn returned_proxies_getters_and_deep_values_are_read_safely() {
         assert!(total <= 1024 * 1024 + 200 * 4, "{total}");
 
         let out = run_on(ex, "'\\u001b[2J\\u202e' + 'x'.repeat(100000)");
-        assert!(out.value_display.starts_with("\\x1b[2J\\u{202e}x"));
+        assert!(out.value_display.starts_with("\"\\x1b[2J\\u{202e}x"));
+        assert!(
+            out.value_display.ends_with('…'),
+            "cut, without a closing quote"
+        );
         assert!(out.value_display.chars().count() < 5000);
         assert_clean_next_run(ex);
     });

@@ -260,3 +260,49 @@ fn control_the_same_calls_succeed_without_lockdown() {
         libc::close(s);
     }
 }
+
+#[test]
+fn a_granted_worker_still_cannot_read_or_connect_by_itself() {
+    // The broker's own code, run inside a locked-down process with a grant that would let it
+    // read and fetch: the kernel refuses it. Only the parent (outside the lockdown) can serve
+    // a capability; tests/capabilities.rs shows the same grant working through it. The
+    // benign twin is `control_the_same_calls_succeed_without_lockdown` and the same broker
+    // call below, made before the lockdown.
+    use sandbench::engine::broker::{Broker, FailKind, Op};
+    use sandbench::engine::policy::{NetGrant, Permissions};
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("config.json"), "{}").expect("write");
+    static ROOT: std::sync::Mutex<Option<std::path::PathBuf>> = std::sync::Mutex::new(None);
+    *ROOT.lock().expect("lock") = Some(dir.path().to_path_buf());
+    fn grant() -> Broker {
+        let mut p = Permissions::default();
+        p.add_read(ROOT.lock().expect("lock").clone().expect("root"));
+        for g in NetGrant::parse_flag("127.0.0.1:9").expect("grant") {
+            p.add_net(g);
+        }
+        Broker::new(
+            p,
+            std::time::Instant::now() + std::time::Duration::from_secs(5),
+        )
+    }
+    let read = Op::FsRead {
+        path: "config.json".into(),
+    };
+    // Unlocked, the broker reads the file.
+    assert!(grant().perform(read.clone()).is_ok());
+    let code = in_locked_child(|| {
+        let mut b = grant();
+        match b.perform(Op::FsRead {
+            path: "config.json".into(),
+        }) {
+            Err(f) if f.kind == FailKind::Refused && f.message.contains("cannot be opened") => {}
+            _ => return 50,
+        }
+        // SAFETY: a socket call with constant arguments; refused by the filter.
+        if !denied(unsafe { libc::socket(libc::AF_INET, libc::SOCK_STREAM, 0) }.into()) {
+            return 51;
+        }
+        ALL_DENIED
+    });
+    assert_eq!(code, Ok(ALL_DENIED));
+}

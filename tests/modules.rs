@@ -107,26 +107,42 @@ fn refused_modules_give_the_exact_message_and_a_blocked_event() {
 #[test]
 fn the_permission_decides_and_cannot_grant_the_host() {
     each(|ex| {
-        // Granting a module no host module provides is an error, not a load.
-        let mut req =
-            ExecRequest::new("let m;\ntry { require('leftpad'); } catch (e) { m = e.message; }\nm");
-        req.permissions.allowed_modules =
-            vec!["leftpad".into(), "child_process".into(), "vm".into()];
-        let out = run_with_on(ex, &req);
-        assert_eq!(
-            out.value,
-            Some(json!(
-                "Module 'leftpad' is allowed but not provided by this host"
-            )),
-            "{}",
-            ex.name()
-        );
-        // A module that is never grantable stays refused whatever the list says.
-        req.code = "let m;\ntry { require('child_process'); } catch (e) { m = e.message; }\ntry { require('vm'); } catch (e) { m += '|' + e.message; }\nm".into();
+        // Granting a module no host module provides, or one that would hand over the host, is
+        // an error of the request (it does not run), naming the module.
+        for (name, says) in [
+            ("leftpad", "there is no host module 'leftpad'"),
+            ("child_process", "'child_process' can never be granted"),
+            ("vm", "'vm' can never be granted"),
+        ] {
+            let mut req = ExecRequest::new("1");
+            req.permissions.modules.push(name.into());
+            let out = run_with_on(ex, &req);
+            assert_outcome(ex, &out, Outcome::Error);
+            assert!(
+                message(&out).contains(says),
+                "{}: {}",
+                ex.name(),
+                message(&out)
+            );
+            assert_eq!(out.value, None, "{}", ex.name());
+        }
+        // Without a grant a never-grantable module stays refused, with the exact message.
+        let req = ExecRequest::new("let m;\ntry { require('child_process'); } catch (e) { m = e.message; }\ntry { require('vm'); } catch (e) { m += '|' + e.message; }\nm");
         let out = run_with_on(ex, &req);
         assert_eq!(out.value, Some(json!("Module 'child_process' is not allowed in sandbox|Module 'vm' is not allowed in sandbox")), "{}", ex.name());
         assert_eq!(out.blocked.len(), 2, "{}: {:?}", ex.name(), out.blocked);
     });
+    // A sandbox built directly checks the request the same way.
+    let mut req = ExecRequest::new("");
+    req.permissions.modules = vec!["path".into(), "child_process".into()];
+    let err = Sandbox::new(&req)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        err.contains("'child_process' can never be granted"),
+        "{err}"
+    );
 }
 
 #[test]

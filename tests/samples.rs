@@ -11,11 +11,12 @@ mod common;
 
 use clap::Parser;
 use common::cli::{json_of, sandbench, write};
+use common::http::Server;
 use sandbench::cli::run::{run_one, RunArgs, RunConfig};
 use sandbench::cli::{Cli, Command as Sub};
 use sandbench::engine::exec::{self, ExecOutcome};
 use sandbench::engine::Category;
-use sandbench::samples::{self, header_value, Sample};
+use sandbench::samples::{self, header, header_value, Sample};
 
 const OUTCOMES: [&str; 9] = [
     "ok",
@@ -34,22 +35,73 @@ fn is_run_sample(s: &Sample) -> bool {
     !s.name.starts_with("scan-")
 }
 
-fn run_options(s: &Sample) -> Vec<&'static str> {
+/// What a sample needs around it (`// needs: tempdir, server`): a temporary directory holding
+/// its `// fixture: PATH = CONTENT` files (`\n` for a newline) and `// fixture-symlink: NAME ->
+/// TARGET` links, named `$TMP` in its run options; a loopback HTTP server
+/// (`tests/common/http.rs`), named `$SERVER` (`127.0.0.1:PORT`).
+struct Env {
+    dir: Option<tempfile::TempDir>,
+    server: Option<Server>,
+}
+
+fn env_for(s: &Sample) -> Env {
+    let needs = header_value(s.source, "needs").unwrap_or("");
+    let dir = needs.contains("tempdir").then(|| {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for (k, v) in header(s.source) {
+            if k == "fixture" {
+                let (path, content) = v
+                    .split_once(" = ")
+                    .unwrap_or_else(|| panic!("{}: fixture is 'PATH = CONTENT'", s.name));
+                let file = dir.path().join(path);
+                if let Some(parent) = file.parent() {
+                    std::fs::create_dir_all(parent).expect("fixture dir");
+                }
+                std::fs::write(&file, content.replace("\\n", "\n")).expect("fixture");
+            } else if k == "fixture-symlink" {
+                let (name, target) = v
+                    .split_once(" -> ")
+                    .unwrap_or_else(|| panic!("{}: fixture-symlink is 'NAME -> TARGET'", s.name));
+                std::os::unix::fs::symlink(target, dir.path().join(name)).expect("symlink");
+            }
+        }
+        dir
+    });
+    let server = needs.contains("server").then(Server::start);
+    Env { dir, server }
+}
+
+fn run_options(s: &Sample, env: &Env) -> Vec<String> {
+    let tmp = env.dir.as_ref().map(|d| d.path().display().to_string());
+    let server = env.server.as_ref().map(Server::host);
     header_value(s.source, "run-options")
-        .map(|o| o.split_whitespace().collect())
+        .map(|o| {
+            o.split_whitespace()
+                .map(|w| {
+                    let mut w = w.to_string();
+                    if let Some(t) = &tmp {
+                        w = w.replace("$TMP", t);
+                    }
+                    if let Some(h) = &server {
+                        w = w.replace("$SERVER", h);
+                    }
+                    w
+                })
+                .collect()
+        })
         .unwrap_or_default()
 }
 
 /// Parses the sample's `run-options` exactly as the CLI would.
-fn run_args(s: &Sample) -> RunArgs {
-    let mut argv = vec!["sandbench", "run"];
-    argv.extend(run_options(s));
-    argv.push(s.name);
+fn run_args(s: &Sample, env: &Env) -> RunArgs {
+    let mut argv = vec!["sandbench".to_string(), "run".to_string()];
+    argv.extend(run_options(s, env));
+    argv.push(s.name.to_string());
     match Cli::try_parse_from(&argv) {
         Ok(Cli {
             command: Some(Sub::Run(args)),
             ..
-        }) => args,
+        }) => *args,
         Ok(other) => panic!("{}: run-options parsed as {other:?}", s.name),
         Err(e) => panic!("{}: bad run-options {argv:?}: {e}", s.name),
     }
@@ -118,7 +170,8 @@ fn headers_are_complete_and_well_formed() {
             );
         }
         // The options must be ones `sandbench run` accepts.
-        RunConfig::from_args(&run_args(s))
+        let env = env_for(s);
+        RunConfig::from_args(&run_args(s, &env))
             .unwrap_or_else(|e| panic!("{}: run-options refused: {e}", s.name));
     }
 }
@@ -144,6 +197,10 @@ fn the_samples_cover_every_pattern_the_brief_lists() {
         "regex",
         "console-flood",
         "pending-promise",
+        "config-from-granted-dir",
+        "api-call",
+        "walk-out-of-root",
+        "redirect-to-ungranted-host",
     ] {
         assert!(
             names.iter().any(|n| n.contains(needle)),
@@ -203,7 +260,8 @@ fn every_sample_runs_as_its_header_says_and_the_host_stays_clean() {
     let mut failures = Vec::new();
     let mut ran = 0;
     for s in samples::all().iter().filter(|s| is_run_sample(s)) {
-        let args = run_args(s);
+        let env = env_for(s);
+        let args = run_args(s, &env);
         let config = RunConfig::from_args(&args).expect("checked options");
         let req = config.request(s.source, s.name);
         let (o, _report, _forced) = run_one(executor.as_ref(), &req, args.force);
@@ -217,7 +275,7 @@ fn every_sample_runs_as_its_header_says_and_the_host_stays_clean() {
 
     // After every attack, the same executor still runs honest code exactly.
     let welcome = samples::find("welcome").expect("welcome sample");
-    let config = RunConfig::from_args(&run_args(welcome)).expect("options");
+    let config = RunConfig::from_args(&run_args(welcome, &env_for(welcome))).expect("options");
     let (o, _, _) = run_one(
         executor.as_ref(),
         &config.request(welcome.source, welcome.name),
@@ -234,7 +292,7 @@ fn a_sample_runs_through_the_binary_with_its_header_options() {
     let out = sandbench()
         .arg("run")
         .arg("--json")
-        .args(run_options(s))
+        .args(run_options(s, &env_for(s)))
         .arg(&path)
         .output()
         .expect("run binary");

@@ -135,7 +135,8 @@ fn file_errors_exit_2_with_a_clear_message() {
     let bad = write(d.path(), "bad.js", [b'a', 0xff, b'b']);
     let out = sandbench().arg("scan").arg(&bad).output().expect("run");
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("not valid UTF-8"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not valid UTF-8"));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("error:"));
     let out = sandbench()
         .args(["scan", "--format", "json"])
         .arg(d.path().join("missing.js"))
@@ -255,6 +256,126 @@ fn colour_follows_one_rule_in_scan_and_run() {
         assert!(
             !escapes(&args, &forced),
             "{args:?}: machine output is plain"
+        );
+    }
+}
+
+#[test]
+fn a_batch_with_a_bad_file_reports_the_others_and_puts_the_error_on_stderr() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let good = write(d.path(), "good.js", "const a = 1;\n");
+    let evil = write(
+        d.path(),
+        "evil.js",
+        "this.constructor.constructor('return process')();\n",
+    );
+    let bad = write(d.path(), "bad.js", [b'a', 0xff, b'b']);
+    let out = sandbench()
+        .arg("scan")
+        .args([&good, &bad, &evil])
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a file error wins over the verdicts"
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stdout.contains("good.js") && stdout.contains("evil.js"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("BLOCK"), "{stdout}");
+    assert!(
+        stdout.contains("1 errors"),
+        "the summary counts it: {stdout}"
+    );
+    assert!(!stdout.contains("bad.js"), "{stdout}");
+    assert!(
+        stderr.contains("error:")
+            && stderr.contains("bad.js")
+            && stderr.contains("not valid UTF-8"),
+        "{stderr}"
+    );
+    // The benign twin: the same batch without the bad file has nothing on stderr.
+    let out = sandbench()
+        .arg("scan")
+        .args([&good, &evil])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn links_inside_the_tree_are_followed_once_and_links_outside_are_named() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().expect("tempdir");
+    let secret = write(outside.path(), "other.js", "eval(x);\n");
+    let d = tempfile::tempdir().expect("tempdir");
+    let p = d.path();
+    write(
+        p,
+        "lib/real.js",
+        "this.constructor.constructor('return process')();\n",
+    );
+    symlink(p.join("lib/real.js"), p.join("alias.js")).expect("link");
+    symlink(p.join("lib"), p.join("lib2")).expect("link");
+    symlink(p, p.join("lib/loop")).expect("link");
+    symlink(&secret, p.join("away.js")).expect("link");
+    symlink(p.join("missing.js"), p.join("broken.js")).expect("link");
+    let out = sandbench()
+        .args(["scan", "--format", "json", "--fail-on", "never"])
+        .arg(p)
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let json = json_of(&out.stdout);
+    let mut files: Vec<String> = json["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .map(|f| {
+            let path = f["path"].as_str().expect("path");
+            path.strip_prefix(&format!("{}/", p.display()))
+                .unwrap_or(path)
+                .to_string()
+        })
+        .collect();
+    files.sort();
+    // The link to a file is scanned under its own name; the directory reached both as `lib`
+    // and `lib2` (and again through `lib/loop`) is walked once.
+    assert_eq!(files.len(), 2, "{files:?}");
+    assert!(files.contains(&"alias.js".to_string()), "{files:?}");
+    assert!(
+        files.iter().filter(|f| f.ends_with("real.js")).count() == 1,
+        "{files:?}"
+    );
+    assert!(
+        stderr.contains("away.js") && stderr.contains("outside"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("broken.js") && stderr.contains("broken link"),
+        "{stderr}"
+    );
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("other.js"));
+}
+
+#[test]
+fn subcommands_accept_version() {
+    for sub in ["scan", "run", "executors"] {
+        let out = sandbench().args([sub, "--version"]).output().expect("run");
+        assert_eq!(out.status.code(), Some(0), "{sub}");
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains(env!("CARGO_PKG_VERSION")),
+            "{sub}"
         );
     }
 }

@@ -10,7 +10,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use sandbench::engine::exec::{ConsoleLevel, ConsoleLine, ExecEvent, Outcome};
 use sandbench::engine::scan::Verdict;
 use sandbench::tui::action::{Action, Effect};
-use sandbench::tui::app::{App, Focus, Overlay, ResultsTab, MAX_CONSOLE_LINES};
+use sandbench::tui::app::{App, Focus, Overlay, ResultsTab, MAX_CONSOLE_BYTES, MAX_CONSOLE_LINES};
 use sandbench::tui::buffer::Pos;
 use sandbench::tui::effects::Driver;
 use sandbench::tui::keymap::map_key;
@@ -135,6 +135,7 @@ fn a_run_streams_console_and_finishes_into_the_value_tab_and_history() {
             run,
             executor,
             request,
+            ..
         }] => {
             assert_eq!(
                 executor, "quickjs-process",
@@ -382,19 +383,36 @@ fn quitting_with_unsaved_changes_asks_first() {
     assert_eq!(app.overlay, Overlay::ConfirmQuit);
     key(&mut app, KeyCode::Esc, KeyModifiers::NONE);
     assert_eq!(app.overlay, Overlay::None);
+    // With a recovery copy of this session: "quit and discard" deletes it, "keep" writes it
+    // now and leaves it.
+    app.update(Action::AutosaveDue);
+    let mut kept = app.clone();
     key(&mut app, KeyCode::Char('q'), KeyModifiers::CONTROL);
     let fx = key(&mut app, KeyCode::Char('q'), KeyModifiers::NONE);
     assert!(fx.iter().any(|e| matches!(e, Effect::Quit)));
     assert!(fx
         .iter()
         .any(|e| matches!(e, Effect::DeleteRecovery { .. })));
+    type_str(&mut kept, "3");
+    key(&mut kept, KeyCode::Char('q'), KeyModifiers::CONTROL);
+    let fx = key(&mut kept, KeyCode::Char('k'), KeyModifiers::NONE);
+    assert!(matches!(fx.last(), Some(Effect::Quit)));
+    let now = kept.buffer.text();
+    assert_eq!(now, "231");
+    assert!(fx
+        .iter()
+        .any(|e| matches!(e, Effect::WriteRecovery { text, flush: true, .. } if *text == now)));
+    assert!(!fx
+        .iter()
+        .any(|e| matches!(e, Effect::DeleteRecovery { .. })));
 }
 
 #[test]
-fn console_floods_are_bounded() {
+fn console_floods_are_bounded_and_the_first_lines_are_the_ones_kept() {
+    // Long lines: each is cut to 1,000 characters; the bytes bound holds.
     let mut app = app("for(;;) console.log('x')");
     let run = start_run(&mut app);
-    for i in 0..(MAX_CONSOLE_LINES + 500) {
+    for i in 0..3_000 {
         exec(
             &mut app,
             run,
@@ -405,9 +423,31 @@ fn console_floods_are_bounded() {
         );
     }
     let live = app.live.as_ref().unwrap();
-    assert_eq!(live.console.len(), MAX_CONSOLE_LINES);
-    assert_eq!(live.console_dropped, 500);
+    let bytes: usize = live.console.iter().map(|l| l.text.len()).sum();
+    assert!(bytes <= MAX_CONSOLE_BYTES, "{bytes}");
     assert!(live.console.iter().all(|l| l.text.chars().count() <= 1001));
+    assert_eq!(live.console.len() + live.console_dropped, 3_000);
+    assert!(
+        live.console[0].text.starts_with("0 "),
+        "the first lines are kept"
+    );
+    // Short lines: as many lines as the engine keeps (10,000 and its marker), not fewer.
+    let mut app = tui_support::app("for(;;) console.log('x')");
+    let run = start_run(&mut app);
+    for i in 0..(MAX_CONSOLE_LINES + 500) {
+        exec(
+            &mut app,
+            run,
+            ExecEvent::Console(ConsoleLine {
+                level: ConsoleLevel::Log,
+                text: format!("line {i}"),
+            }),
+        );
+    }
+    let live = app.live.as_ref().unwrap();
+    assert_eq!(live.console.len(), MAX_CONSOLE_LINES);
+    assert_eq!(MAX_CONSOLE_LINES, 10_001);
+    assert_eq!(live.console_dropped, 500);
 }
 
 #[test]
@@ -432,34 +472,78 @@ fn the_samples_browser_opens_an_embedded_sample() {
     );
 }
 
+/// The next action from the driver, within 5 s.
+async fn next_action(rx: &mut tokio::sync::mpsc::Receiver<Action>) -> Action {
+    tokio::time::timeout(Duration::from_secs(5), rx.recv())
+        .await
+        .expect("an action within 5 s")
+        .expect("the channel is open")
+}
+
+/// Feeds actions from the driver to the App until `done` holds (at most 20 actions).
+async fn pump(
+    app: &mut App,
+    driver: &mut Driver,
+    rx: &mut tokio::sync::mpsc::Receiver<Action>,
+    done: impl Fn(&App) -> bool,
+) {
+    for _ in 0..20 {
+        if done(app) {
+            return;
+        }
+        let a = next_action(rx).await;
+        let fx = app.update(a);
+        driver.execute(fx);
+    }
+    assert!(done(app), "the App never reached the expected state");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn autosave_writes_a_recovery_file_that_is_offered_back() {
+async fn autosave_writes_a_recovery_copy_that_the_next_session_lists_and_restores() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let (tx, mut rx) = tokio::sync::mpsc::channel(64);
+    let (tx, _rx) = tokio::sync::mpsc::channel(64);
     let mut driver = Driver::new(tx).with_data_dir(Some(dir.path().to_path_buf()));
     let mut app = app("original");
     type_str(&mut app, "edited ");
     assert!(app.needs_autosave());
     let fx = app.update(Action::AutosaveDue);
+    assert!(fx
+        .iter()
+        .any(|e| matches!(e, Effect::WriteRecovery { text, .. } if text == "edited original")));
     driver.execute(fx);
-    let notice = tokio::time::timeout(Duration::from_secs(5), rx.recv())
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(notice, Action::Notice(String::new()), "autosave succeeded");
+    driver.flush();
     assert!(!app.needs_autosave());
-    // A new session on the same buffer finds it and offers it back.
-    let key = app.recovery_key();
-    let text = driver.find_recovery(&key).expect("recovery file");
-    assert_eq!(text, "edited original");
+
+    // A new session on the same buffer lists the copy at start-up and restores it.
+    let (tx, mut rx) = tokio::sync::mpsc::channel(64);
+    let mut driver = Driver::new(tx).with_data_dir(Some(dir.path().to_path_buf()));
     let mut next = tui_support::app("original");
-    next.update(Action::RecoveryFound { text });
-    assert!(matches!(next.overlay, Overlay::Recovery { .. }));
-    next.update(Action::Answer('r'));
+    let fx = next.start();
+    driver.execute(fx);
+    pump(
+        &mut next,
+        &mut driver,
+        &mut rx,
+        |a| matches!(&a.overlay, Overlay::Recovery(v) if v.copies.len() == 1),
+    )
+    .await;
+    let Overlay::Recovery(v) = &next.overlay else {
+        unreachable!()
+    };
+    assert_eq!(v.copies[0].first_changed, Some(1));
+    assert_eq!(v.copies[0].lines, 1);
+    let fx = next.update(Action::Answer('r'));
+    driver.execute(fx);
+    pump(&mut next, &mut driver, &mut rx, |a| {
+        a.buffer.text() == "edited original"
+    })
+    .await;
+    assert!(next.dirty(), "restored work is unsaved work");
+    // Ctrl-Z shows what the copy replaced.
+    next.update(Action::Undo);
+    assert_eq!(next.buffer.text(), "original");
+    next.update(Action::Redo);
     assert_eq!(next.buffer.text(), "edited original");
-    // A clean quit deletes it.
-    driver.execute(vec![Effect::DeleteRecovery { key: key.clone() }]);
-    assert!(driver.find_recovery(&key).is_none());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -498,6 +582,7 @@ async fn open_and_save_go_through_the_driver_with_clear_errors() {
     app.update(Action::FileOpened {
         path: dir.path().join("nope.js"),
         result: Err("nope.js: No such file".into()),
+        settings: None,
     });
     assert!(app.message.as_deref().unwrap_or("").contains("cannot open"));
 }
@@ -559,4 +644,149 @@ fn a_click_on_either_half_of_a_wide_character_lands_on_that_character() {
     );
     assert_eq!(click(&mut app, 19), Pos::new(0, 15), "the quote after it");
     assert_eq!(click(&mut app, 22), Pos::new(0, 18), "the `e` of `eval`");
+}
+
+// ── Scanner robustness: a scan that panics or overruns is a visible failure ─────────────
+
+/// Drives `driver` until it reports an action for the App (or `limit` passes).
+async fn driven_action(
+    driver: &mut Driver,
+    rx: &mut tokio::sync::mpsc::Receiver<Action>,
+    limit: Duration,
+) -> Action {
+    let end = tokio::time::Instant::now() + limit;
+    loop {
+        let wake = driver
+            .next_deadline()
+            .map(|d| tokio::time::Instant::from_std(d).min(end))
+            .unwrap_or(end);
+        tokio::select! {
+            got = rx.recv() => return got.expect("channel open"),
+            _ = tokio::time::sleep_until(wake) => {
+                if let Some(a) = driver.on_deadline().into_iter().next() {
+                    return a;
+                }
+                assert!(tokio::time::Instant::now() < end, "no action within {limit:?}");
+            }
+        }
+    }
+}
+
+fn edit(app: &mut App, driver: &mut Driver, s: &str) {
+    let fx = type_str(app, s);
+    driver.execute(fx);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scanner_that_panics_is_a_scan_failure_and_f5_asks_before_running() {
+    let (tx, mut rx) = tokio::sync::mpsc::channel(64);
+    let scanner: sandbench::tui::effects::Scanner = std::sync::Arc::new(|src: &str, _context| {
+        if src.contains("boom") {
+            panic!("the scanner broke on purpose");
+        }
+        sandbench::engine::scan::scan(src)
+    });
+    let mut driver = Driver::new(tx)
+        .with_data_dir(None)
+        .with_scanner(scanner, Duration::from_secs(10));
+    let mut app = app("");
+    edit(&mut app, &mut driver, "boom");
+    let got = driven_action(&mut driver, &mut rx, Duration::from_secs(10)).await;
+    assert!(
+        matches!(&got, Action::ScanFailed { reason, .. } if reason.contains("the scanner broke on purpose")),
+        "{got:?}"
+    );
+    app.update(got);
+    assert!(app.scan_failed_now());
+    assert!(
+        !app.scan_pending(),
+        "no waiting for a scan that will never come"
+    );
+    assert!(
+        app.messages.iter().any(|m| m.text.contains("scan failed")),
+        "said where the user sees it"
+    );
+    // F5 does not run unscanned code silently: it asks.
+    assert!(app.update(Action::Run).is_empty());
+    assert!(
+        matches!(app.overlay, Overlay::ConfirmRun(_)),
+        "{:?}",
+        app.overlay
+    );
+
+    // The benign twin: the next edit scans normally and the failure is gone.
+    app.overlay = Overlay::None;
+    app.update(Action::SelectAll);
+    edit(&mut app, &mut driver, "1 + 1");
+    match driven_action(&mut driver, &mut rx, Duration::from_secs(10)).await {
+        Action::ScanDone { generation, report } => {
+            assert_eq!(generation, app.generation());
+            app.update(Action::ScanDone { generation, report });
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(!app.scan_failed_now());
+    assert_eq!(app.verdict(), Some(Verdict::Allow));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scan_that_overruns_fails_visibly_and_the_latest_edit_is_scanned_next() {
+    let (tx, mut rx) = tokio::sync::mpsc::channel(64);
+    let scanner: sandbench::tui::effects::Scanner = std::sync::Arc::new(|src: &str, _context| {
+        if src.contains("slow") {
+            std::thread::sleep(Duration::from_secs(3));
+        }
+        sandbench::engine::scan::scan(src)
+    });
+    let mut driver = Driver::new(tx)
+        .with_data_dir(None)
+        .with_scanner(scanner, Duration::from_millis(300));
+    let mut app = app("");
+    edit(&mut app, &mut driver, "slow");
+    let started = Instant::now();
+    let got = driven_action(&mut driver, &mut rx, Duration::from_secs(10)).await;
+    assert!(
+        matches!(&got, Action::ScanFailed { reason, .. } if reason.contains("ran past")),
+        "{got:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_millis(2500),
+        "reported at its deadline, not when it finished: {:?}",
+        started.elapsed()
+    );
+    app.update(got);
+    assert!(app.scan_failed_now());
+    // Edits while it still runs: one more scan, of the latest text only.
+    let before = driver.scans_started;
+    edit(&mut app, &mut driver, " x");
+    edit(&mut app, &mut driver, "y");
+    let latest = app.generation();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        match driven_action(&mut driver, &mut rx, Duration::from_secs(10)).await {
+            Action::ScanDone { generation, report } => {
+                let g = generation;
+                app.update(Action::ScanDone { generation, report });
+                if g == latest {
+                    break;
+                }
+                // The slow scan's late report of older text is dropped by the App.
+                assert_ne!(app.report_generation, Some(g));
+            }
+            other => {
+                app.update(other);
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the latest edit was never scanned"
+        );
+    }
+    assert_eq!(
+        driver.scans_started,
+        before + 1,
+        "one scan for the two edits"
+    );
+    assert!(!app.scan_failed_now());
+    assert!(!app.scan_pending());
 }

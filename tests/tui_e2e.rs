@@ -167,28 +167,32 @@ fn after_a_crash_the_autosaved_buffer_is_offered_back() {
         s.wait_text("work.js");
         s.literal("// unsaved work ");
         s.wait_text("// unsaved work");
-        // Autosave runs a few seconds after the buffer became dirty.
+        // Autosave runs a few seconds after the buffer became dirty; a copy is a `.json` file
+        // (the directory also holds the sessions' lock files).
         let deadline = Instant::now() + Duration::from_secs(15);
-        while std::fs::read_dir(&recovery).map(|d| d.count()).unwrap_or(0) == 0 {
+        let has_copy = || {
+            std::fs::read_dir(&recovery)
+                .map(|d| {
+                    d.filter_map(Result::ok)
+                        .any(|e| e.path().extension().is_some_and(|x| x == "json"))
+                })
+                .unwrap_or(false)
+        };
+        while !has_copy() {
             assert!(
                 Instant::now() < deadline,
-                "no recovery file in {}",
+                "no recovery copy in {}",
                 recovery.display()
             );
             std::thread::sleep(Duration::from_millis(100));
         }
         // The workbench dies without a chance to clean up.
-        let pid = s.display("#{pane_pid}");
-        let out = Command::new("kill")
-            .args(["-KILL", &pid])
-            .output()
-            .expect("kill");
-        assert!(out.status.success(), "kill -KILL {pid}");
+        s.kill9();
     }
     let s = Session::shell(100, 30);
     s.literal(&cmd);
     s.keys(&["Enter"]);
-    s.wait_text("Recover unsaved changes?");
+    s.wait_text("Recovery copies");
     s.keys(&["r"]);
     s.wait_text("// unsaved work const a = 1;");
     assert_eq!(

@@ -8,7 +8,7 @@ mod tui_support;
 
 use proptest::prelude::*;
 use sandbench::engine::exec::{
-    BlockedAttempt, ConsoleLevel, ConsoleLine, ExecEvent, Outcome, Sample,
+    BlockedAttempt, ConsoleLevel, ConsoleLine, ExecEvent, MemoryKind, Outcome, Sample,
 };
 use sandbench::engine::scan::Severity;
 use sandbench::engine::Category;
@@ -142,7 +142,7 @@ proptest! {
                 Step::Event(k, f, u, s, l) => {
                     let run = app.live.as_ref().map_or(0, |l| l.id);
                     let ev = match k {
-                        0 => ExecEvent::Sample(Sample { elapsed_ms: f, memory_bytes: u, cpu_ms: -f }),
+                        0 => ExecEvent::Sample(Sample { elapsed_ms: f, memory_bytes: u, cpu_ms: -f, memory_kind: if u % 2 == 0 { MemoryKind::Heap } else { MemoryKind::Rss } }),
                         1 => ExecEvent::Console(ConsoleLine { level: ConsoleLevel::Warn, text: s }),
                         _ => ExecEvent::Blocked(BlockedAttempt {
                             capability: s.clone(),

@@ -1,16 +1,19 @@
-//! What the workbench draws: insta snapshots at 80×24 and 160×48 of the start screen, a
-//! sample with findings, a finished run, a timed-out run, the help overlay and the executor
-//! selector; style checks on buffer cells for finding underlines and gutter markers.
+//! What the workbench draws: insta snapshots at 80×24 and 160×48 of every screen (start, a
+//! sample with findings, a finished run, a timed-out run, stale results, the diff of two runs,
+//! help, the executor selector, samples, the input editor, messages, recovery copies, the
+//! replace-a-file question, a file name with control characters); style checks on buffer cells for finding underlines and gutter markers.
 // A test fails by panicking: unwrap/expect are its assertions.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod tui_support;
 
 use ratatui::style::Modifier;
+use sandbench::engine::exec::{ConsoleLevel, ConsoleLine, ExecEvent, Outcome};
 use sandbench::engine::scan::{Metrics, Report, Severity, Verdict};
 use sandbench::tui::action::Action;
-use sandbench::tui::app::App;
+use sandbench::tui::app::{App, Overlay, ResultsTab};
 use sandbench::tui::buffer::Motion;
+use sandbench::tui::recovery::{Base, CopyInfo, Listing, Origin};
 use tui_support::*;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
@@ -105,6 +108,146 @@ fn executor_selector() {
         let mut app = welcome(w, h);
         app.update(Action::ShowExecutors);
         app.update(Action::Down);
+        app
+    });
+}
+
+#[test]
+fn samples_browser() {
+    snap("samples", |w, h| {
+        let mut app = welcome(w, h);
+        app.update(Action::ShowSamples);
+        app.update(Action::Down);
+        app
+    });
+}
+
+#[test]
+fn input_editor_with_a_mistake() {
+    snap("input", |w, h| {
+        let mut app = welcome(w, h);
+        app.update(Action::ShowInput);
+        app.update(Action::Insert("{\"user\": {\"name\": \"ada\",}}".into()));
+        app
+    });
+}
+
+#[test]
+fn messages_view() {
+    snap("messages", |w, h| {
+        let mut app = welcome(w, h);
+        app.update(Action::Warning(
+            "theme 'mine.toml': line 3: `accent` is not a colour (\"bleu\"); the default is used"
+                .into(),
+        ));
+        app.update(Action::Warning(
+            "theme 'mine.toml': line 7: unknown key `backgroud` (did you mean `background`?)"
+                .into(),
+        ));
+        app.update(Action::Notice("saved /tmp/work.js".into()));
+        app.update(Action::ShowMessages);
+        app
+    });
+}
+
+fn copy(key: &str, path: &str, first: usize) -> CopyInfo {
+    CopyInfo {
+        key: key.into(),
+        origin: Origin::File { path: path.into() },
+        title: sandbench::engine::text::escape(
+            std::path::Path::new(path)
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or(""),
+            false,
+        )
+        .into_owned(),
+        written_unix: 1_795_264_496,
+        bytes: 2048,
+        lines: 61,
+        first_changed: Some(first),
+        base: Base::File,
+        in_use_by: None,
+        legacy: false,
+    }
+}
+
+#[test]
+fn recovery_copies_at_start_up() {
+    snap("recovery", |w, h| {
+        let mut app = welcome(w, h);
+        let listing = Listing {
+            copies: vec![
+                copy("work-1", "/home/ada/project/plugins/work.js", 12),
+                copy(
+                    "evil-2",
+                    "/home/ada/downloads/a very long directory name indeed/evil\u{1b}[31m\u{202e}.js",
+                    1,
+                ),
+            ],
+            ..Listing::default()
+        };
+        app.update(Action::RecoveryListed {
+            only: None,
+            listing,
+        });
+        app
+    });
+}
+
+#[test]
+fn replacing_another_file_asks() {
+    snap("replace", |w, h| {
+        let mut app = welcome(w, h);
+        app.overlay = Overlay::ConfirmOverwrite {
+            path: "/home/ada/project/plugins/mine.js".into(),
+        };
+        app
+    });
+}
+
+#[test]
+fn a_file_name_with_control_characters_is_escaped() {
+    snap("control_name", |w, h| {
+        let src = "const a = 1;\n";
+        let mut app = app_sized("evil\u{1b}[2J\n\u{202e}.js", src, w, h);
+        scan_done(&mut app, allow_report(src));
+        app
+    });
+}
+
+#[test]
+fn stale_results_after_an_edit() {
+    snap("stale", |w, h| {
+        let mut app = with_findings(w, h);
+        app.update(Action::Run);
+        app.update(Action::ConfirmRun);
+        let run = app.live.as_ref().expect("running").id;
+        finish_ok(&mut app, run, ESCAPE_JS);
+        app.update(Action::Insert("// edited\n".into()));
+        app
+    });
+}
+
+#[test]
+fn diff_of_the_last_two_runs() {
+    snap("diff", |w, h| {
+        let src = "const r = input ? 1 : 2;\nr\n";
+        let mut app = app_sized("plugin.js", src, w, h);
+        scan_done(&mut app, allow_report(src));
+        let run = start_run(&mut app);
+        finish_ok(&mut app, run, src);
+        let run = start_run(&mut app);
+        let mut o = outcome(src, Outcome::Ok);
+        o.value_display = "{ count: 4, total: 60, top: \"d\" }".into();
+        o.console = vec![ConsoleLine {
+            level: ConsoleLevel::Warn,
+            text: "patched".into(),
+        }];
+        exec(&mut app, run, ExecEvent::Finished(Box::new(o)));
+        while app.results_tab != ResultsTab::Diff {
+            app.update(Action::NextTab);
+        }
         app
     });
 }

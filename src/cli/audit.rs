@@ -22,13 +22,13 @@ pub enum AuditCommand {
 }
 
 /// The log as configured (directory and rotation).
-pub fn open_log() -> Result<AuditLog, String> {
+pub(crate) fn open_log() -> Result<AuditLog, String> {
     let data = crate::dirs::data_dir().ok_or("no data directory (set SANDBENCH_DATA_DIR)")?;
     let (config, _) = TrustConfig::load(crate::dirs::config_dir().as_deref());
     Ok(AuditLog::new(data).with_rotation(config.audit_max_bytes, config.audit_keep))
 }
 
-pub fn main(args: AuditArgs) -> u8 {
+pub(crate) fn main(args: AuditArgs) -> u8 {
     let AuditCommand::Verify { json } = args.command;
     let log = match open_log() {
         Ok(l) => l,

@@ -10,7 +10,7 @@ pub struct ExecutorsArgs {
     pub json: bool,
 }
 
-pub fn main(args: ExecutorsArgs) -> u8 {
+pub(crate) fn main(args: ExecutorsArgs) -> u8 {
     let infos = exec::detect();
     let auto = exec::auto_name();
     if args.json {

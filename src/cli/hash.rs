@@ -23,7 +23,7 @@ struct Out<'a> {
     id: &'a Identity,
 }
 
-pub fn main(args: HashArgs) -> u8 {
+pub(crate) fn main(args: HashArgs) -> u8 {
     let id = match merkle::hash_path(&args.path) {
         Ok(id) => id,
         Err(e) => return super::usage_error(e),

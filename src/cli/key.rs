@@ -31,7 +31,7 @@ pub enum KeyCommand {
     Trust { name: String, key: String },
 }
 
-pub fn main(args: KeyArgs) -> u8 {
+pub(crate) fn main(args: KeyArgs) -> u8 {
     match run(args.command) {
         Ok(()) => super::EXIT_OK,
         Err(e) => super::usage_error(e),

@@ -3,19 +3,20 @@
 //! Exit codes: 0 success, 1 a run failed / a file reached the fail-on verdict, 2 usage and
 //! file errors.
 
-pub mod audit;
+pub(crate) mod audit;
 pub mod bench;
-pub mod executors;
-pub mod hash;
-pub mod key;
+pub(crate) mod executors;
+pub(crate) mod hash;
+pub(crate) mod key;
 pub mod run;
-pub mod run_trust;
+pub mod run_permissions;
+pub(crate) mod run_trust;
 pub mod run_wasm;
-pub mod scan;
-pub mod sign;
-pub mod stats;
-pub mod style;
-pub mod verify;
+pub(crate) mod scan;
+pub(crate) mod sign;
+pub(crate) mod stats;
+pub(crate) mod style;
+pub(crate) mod verify;
 pub mod worker;
 
 use clap::{Parser, Subcommand};
@@ -33,6 +34,8 @@ pub const EXIT_USAGE: u8 = 2;
 #[command(
     name = "sandbench",
     version,
+    // `sandbench run --version` works too.
+    propagate_version = true,
     about = "A terminal workbench for running untrusted JavaScript safely and seeing why it is dangerous",
     long_about = "Run with no arguments to open the workbench on a built-in sample, or with FILE to open a file.",
     args_conflicts_with_subcommands = true
@@ -40,6 +43,9 @@ pub const EXIT_USAGE: u8 = 2;
 pub struct Cli {
     /// A JavaScript file to open in the workbench.
     pub file: Option<PathBuf>,
+    /// The workbench's trust policy and span export (as for `run`).
+    #[command(flatten)]
+    pub trust: run_trust::TrustArgs,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -47,7 +53,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run scripts in the sandbox and report value, console, errors and blocked attempts.
-    Run(run::RunArgs),
+    Run(Box<run::RunArgs>),
     /// Scan scripts for escape attempts and dangerous capabilities.
     Scan(scan::ScanArgs),
     /// Measure cold start, warm runs, limits and memory (same workloads as the peer benchmark).
@@ -81,7 +87,7 @@ pub fn main() -> ExitCode {
     }
     let cli = Cli::parse();
     let code = match cli.command {
-        Some(Command::Run(args)) => run::main(args),
+        Some(Command::Run(args)) => run::main(*args),
         Some(Command::Scan(args)) => scan::main(args),
         Some(Command::Bench(args)) => bench::main(args),
         Some(Command::Executors(args)) => executors::main(args),
@@ -92,7 +98,7 @@ pub fn main() -> ExitCode {
         Some(Command::Audit(args)) => audit::main(args),
         Some(Command::Stats(args)) => stats::main(args),
         Some(Command::Worker(args)) => worker::main(args),
-        None => crate::tui::main(cli.file).map_or_else(usage_error, |()| EXIT_OK),
+        None => crate::tui::main(cli.file, &cli.trust).map_or_else(usage_error, |()| EXIT_OK),
     };
     ExitCode::from(code)
 }

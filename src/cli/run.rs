@@ -11,6 +11,7 @@
 //! every non-ASCII control, bidi and invisible format character written as `\uXXXX` (serde_json
 //! only escapes C0 controls by itself).
 
+use super::run_permissions::{limits_for, FileGrants, FlagLimits, Grants};
 use super::style::{
     self, BLUE, BOLD, BOLD_GREEN, BOLD_MAGENTA, BOLD_RED, BOLD_YELLOW, CYAN, DIM, GREEN, PLAIN,
     RED, YELLOW,
@@ -60,6 +61,10 @@ pub struct RunArgs {
     /// it the seed comes from the OS (shown in the report and in `--json`).
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
+    /// As `--input`, the JSON read from a file (`-`: standard input), for values too large
+    /// for one argument.
+    #[arg(long = "input-file", value_name = "PATH", conflicts_with = "input")]
+    pub input_file: Option<PathBuf>,
     /// One JSON object per file per line instead of the human report.
     #[arg(long)]
     pub json: bool,
@@ -72,6 +77,8 @@ pub struct RunArgs {
     pub invoke: Option<Vec<String>>,
     #[command(flatten)]
     pub trust: super::run_trust::TrustArgs,
+    #[command(flatten)]
+    pub permissions: super::run_permissions::PermissionArgs,
 }
 
 /// A file that passed the checks and is ready to run.
@@ -97,6 +104,12 @@ struct Record<'a> {
     /// Signed / unsigned / modified since signing…
     #[serde(skip_serializing_if = "Option::is_none")]
     trust: Option<&'a crate::engine::trust::TrustState>,
+    /// What the run was granted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    permissions: Option<&'a Permissions>,
+    /// The manifest the grants came from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    manifest: Option<String>,
 }
 
 /// Turns the command line into limits, or a usage error message.
@@ -121,6 +134,59 @@ pub fn limits_from(args: &RunArgs) -> Result<Limits, String> {
 /// Parses `--input`: any JSON value. A bad value is a usage error that says where.
 pub fn parse_input(text: &str) -> Result<serde_json::Value, String> {
     serde_json::from_str(text).map_err(|e| format!("--input is not valid JSON: {e}"))
+}
+
+/// Reads `--input-file` (bounded like every input) and parses it as `--input` would.
+fn read_input_file(path: &Path, files: &[PathBuf]) -> Result<serde_json::Value, String> {
+    if path.as_os_str() == "-" && files.iter().any(|f| f.as_os_str() == "-") {
+        return Err("standard input ('-') can feed a script or --input-file, not both".to_string());
+    }
+    let text = read_source(path, exec::MAX_INPUT_BYTES).map_err(|e| format!("--input-file {e}"))?;
+    serde_json::from_str(&text)
+        .map_err(|e| format!("--input-file {}: not valid JSON: {e}", display_name(path)))
+}
+
+// ── `run-options` headers ───────────────────────────────────────────────────────────────
+
+/// A sample's (or any script's) `// run-options:` header, parsed by this command's own
+/// parser: the workbench and the tests use this, so a header means exactly what the same words
+/// mean on the command line.
+#[derive(Debug, Clone)]
+pub struct HeaderOptions {
+    pub config: RunConfig,
+    /// `--executor` (`auto` when not given).
+    pub executor: String,
+    /// `--force` (the workbench still asks before running a `block` verdict).
+    pub force: bool,
+}
+
+/// Parses the words of a `run-options` header (split at whitespace, no quoting). `--input-file`
+/// is refused: a header names no files.
+pub fn header_options(words: &str) -> Result<HeaderOptions, String> {
+    use clap::Parser;
+    let mut argv = vec!["sandbench", "run"];
+    argv.extend(words.split_whitespace());
+    argv.push("-");
+    let args = match super::Cli::try_parse_from(&argv) {
+        Ok(super::Cli {
+            command: Some(super::Command::Run(args)),
+            ..
+        }) => *args,
+        Ok(_) => return Err("not options of `sandbench run`".to_string()),
+        Err(e) => {
+            let text = e.to_string();
+            let first = text.lines().next().unwrap_or("").trim();
+            return Err(first.strip_prefix("error: ").unwrap_or(first).to_string());
+        }
+    };
+    if args.input_file.is_some() {
+        return Err("--input-file is not allowed in a header (use --input)".to_string());
+    }
+    Ok(HeaderOptions {
+        config: RunConfig::from_args(&args)?,
+        executor: args.executor.clone(),
+        force: args.force,
+    })
 }
 
 /// Reads every file before anything runs, so a bad file means no partial output.
@@ -167,40 +233,81 @@ pub fn script_name(path: &str) -> String {
     }
 }
 
-/// What every run of one invocation shares: checked limits, profile and input.
+/// What every run of one invocation shares: checked limits, profile, input and grants.
 #[derive(Debug, Clone)]
 pub struct RunConfig {
+    /// The limits of a file without a manifest.
     pub limits: Limits,
     pub profile: Profile,
     pub input: Option<serde_json::Value>,
+    /// The flags' grants and `--manifest`.
+    pub grants: Grants,
+    /// The permissions of a file without a manifest of its own (standard input).
+    pub permissions: Permissions,
+    flag_limits: FlagLimits,
     pub seed: Option<u64>,
 }
 
 impl RunConfig {
-    /// Checks the options; the error is one line for the user.
+    /// Checks the options; the error is one line for the user. Reads `--input-file`.
     pub fn from_args(args: &RunArgs) -> Result<RunConfig, String> {
         let limits = limits_from(args)?;
         let profile: Profile = args.profile.parse().map_err(|e| format!("{e}"))?;
-        let input = args.input.as_deref().map(parse_input).transpose()?;
+        let input = match (&args.input, &args.input_file) {
+            (Some(text), _) => Some(parse_input(text)?),
+            (None, Some(path)) => Some(read_input_file(path, &args.files)?),
+            (None, None) => None,
+        };
+        let grants = Grants::from_args(&args.permissions)?;
+        let base = grants.for_file(None)?;
+        let flag_limits = FlagLimits {
+            timeout: args.timeout,
+            wall_timeout: args.wall_timeout,
+            memory: args.memory,
+            stack: args.stack,
+        };
+        let limits = limits_for(&flag_limits, &base.limits).or(Ok::<_, String>(limits))?;
         Ok(RunConfig {
             limits,
             profile,
             input,
+            grants,
+            permissions: base.permissions,
+            flag_limits,
             seed: args.seed,
         })
     }
 
-    /// The request for one file; `file` is the name shown to the user.
+    /// The request for one file without a manifest of its own; `file` is the name shown to
+    /// the user.
     pub fn request(&self, code: &str, file: &str) -> ExecRequest {
         ExecRequest {
             code: code.to_string(),
             filename: script_name(file),
             limits: self.limits,
             profile: self.profile,
-            permissions: Permissions::default(),
+            permissions: self.permissions.clone(),
             input: self.input.clone(),
             seed: self.seed,
         }
+    }
+
+    /// The request for one file (`path`: on disk, `None` for standard input), with the
+    /// permissions and limits of its manifest and the flags; and where they came from.
+    pub fn request_for(
+        &self,
+        code: &str,
+        file: &str,
+        path: Option<&Path>,
+    ) -> Result<(ExecRequest, FileGrants), String> {
+        let g = self.grants.for_file(path)?;
+        let limits = limits_for(&self.flag_limits, &g.limits)?;
+        let req = ExecRequest {
+            permissions: g.permissions.clone(),
+            limits,
+            ..self.request(code, file)
+        };
+        Ok((req, g))
     }
 }
 
@@ -221,16 +328,17 @@ pub fn main(args: RunArgs) -> u8 {
         Ok(j) => j,
         Err(e) => return super::usage_error(e),
     };
-    // Every request is checked before any runs: a bad one is a usage error, with no partial
-    // output (the executor would report it as an `error` outcome).
-    let invalid = jobs.iter().find_map(|job| {
-        let req = config.request(&job.code, &job.display);
-        req.validate()
-            .err()
-            .map(|e| format!("{}: {e}", job.display))
-    });
-    if let Some(e) = invalid {
-        return super::usage_error(e);
+    // Every request (with its manifest) is checked before any runs: a bad one is a usage
+    // error, with no partial output (the executor would report it as an `error` outcome).
+    let mut requests = Vec::with_capacity(jobs.len());
+    for job in &jobs {
+        let made = config
+            .request_for(&job.code, &job.display, job.path.as_deref())
+            .and_then(|(req, g)| req.validate().map(|()| (req, g)).map_err(|e| e.to_string()));
+        match made {
+            Ok(r) => requests.push(r),
+            Err(e) => return super::usage_error(format!("{}: {e}", job.display)),
+        }
     }
     let trust = match super::run_trust::RunTrust::setup(&args.trust) {
         Ok(t) => t,
@@ -241,24 +349,29 @@ pub fn main(args: RunArgs) -> u8 {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut code = super::EXIT_OK;
-    for job in &jobs {
-        let req = config.request(&job.code, &job.display);
+    for (job, (req, grants)) in jobs.iter().zip(&requests) {
         let (report, cache_hit) = scan::global().scan_traced(&req.code);
         let state = trust.check(job.path.as_deref(), &job.code);
-        let (outcome, forced) = match trust.refuse(&state, executor.as_ref(), &req) {
+        let (outcome, forced) = match trust.refuse(&state, executor.as_ref(), req) {
             Some(refused) => (refused, false),
-            None => gate(executor.as_ref(), &req, &report, args.force),
+            None => gate(executor.as_ref(), req, &report, args.force),
         };
         if outcome.outcome != Outcome::Ok {
             code = super::EXIT_FAIL;
         }
         let text = if args.json {
-            json_line_with(&job.display, &outcome, &report, forced, Some(&state))
+            let record = Record {
+                permissions: Some(&req.permissions),
+                manifest: grants.manifest.as_ref().map(|m| m.display().to_string()),
+                ..record_of(&job.display, &outcome, &report, forced, Some(&state))
+            };
+            json_text(&job.display, &record)
         } else {
             let mut t = human_report(&job.display, &outcome, &report, forced, color);
             if let Some(line) = super::run_trust::human_line(&state) {
                 t.push_str(&format!("  {:<9}{line}\n", "trust"));
             }
+            t.push_str(&grants_lines(grants, color));
             t
         };
         // A closed pipe (e.g. `| head`) ends the output quietly.
@@ -343,7 +456,17 @@ pub fn json_line_with(
     forced: bool,
     trust: Option<&crate::engine::trust::TrustState>,
 ) -> String {
-    let record = Record {
+    json_text(file, &record_of(file, outcome, report, forced, trust))
+}
+
+fn record_of<'a>(
+    file: &'a str,
+    outcome: &'a ExecOutcome,
+    report: &'a Report,
+    forced: bool,
+    trust: Option<&'a crate::engine::trust::TrustState>,
+) -> Record<'a> {
+    Record {
         file,
         outcome,
         verdict: report.verdict,
@@ -351,14 +474,57 @@ pub fn json_line_with(
         findings: &report.findings,
         forced,
         trust,
-    };
-    let json = serde_json::to_string(&record).unwrap_or_else(|e| {
+        permissions: None,
+        manifest: None,
+    }
+}
+
+/// A record as one escaped JSON line.
+fn json_text(file: &str, record: &Record<'_>) -> String {
+    let json = serde_json::to_string(record).unwrap_or_else(|e| {
         // Only reachable if a non-finite float slipped through; say so rather than panic.
         serde_json::json!({"file": file, "outcome": "crashed", "error": {"name": "Error", "message": format!("cannot serialise result: {e}"), "stack": ""}}).to_string()
     });
     let mut line = escape_json_text(&json);
     line.push('\n');
     line
+}
+
+/// The human report's `grants` lines: what the run was granted, and from which manifest.
+fn grants_lines(g: &FileGrants, color: bool) -> String {
+    let s = Painter { color };
+    let from = match &g.manifest {
+        Some(m) => format!(" (manifest {})", escape(&m.display().to_string(), false)),
+        None => String::new(),
+    };
+    let mut out = String::new();
+    for (i, line) in g.permissions.summary().iter().enumerate() {
+        let label = if i == 0 { "grants" } else { "" };
+        let tail = if i == 0 { from.as_str() } else { "" };
+        out.push_str(&format!(
+            "  {}{}{tail}\n",
+            s.label(label),
+            escape(line, false)
+        ));
+    }
+    out
+}
+
+/// The human report's `usage` line.
+fn usage_line(o: &ExecOutcome) -> String {
+    let u = &o.usage;
+    format!(
+        "{} net request{} ({} in, {} out) · {} file{} read ({}) · {} module{} loaded",
+        u.network_requests,
+        if u.network_requests == 1 { "" } else { "s" },
+        fmt_bytes(u.network_bytes_in),
+        fmt_bytes(u.network_bytes_out),
+        u.fs_reads,
+        if u.fs_reads == 1 { "" } else { "s" },
+        fmt_bytes(u.fs_bytes_read),
+        u.modules_loaded,
+        if u.modules_loaded == 1 { "" } else { "s" },
+    )
 }
 
 /// Longest error message / stack / finding message shown in the human report.
@@ -407,6 +573,9 @@ fn outcome_color(o: Outcome) -> Style {
 fn fmt_bytes(b: u64) -> String {
     if b >= 1024 * 1024 {
         format!("{:.1} MB", b as f64 / (1024.0 * 1024.0))
+    } else if b < 1024 {
+        // A config file of a few bytes is not "0.0 KB".
+        format!("{b} B")
     } else {
         format!("{:.1} KB", b as f64 / 1024.0)
     }
@@ -582,15 +751,20 @@ pub fn human_report(
     more(&mut r, &s, "", unlisted, "findings");
     let _ = writeln!(
         r,
-        "  {}{:.2} ms wall · {:.2} ms cpu · {} peak · {} · sha256 {} · seed {}",
+        "  {}{:.2} ms wall · {:.2} ms cpu · heap peak {} · {} · sha256 {} · seed {}",
         s.label("stats"),
         o.duration_ms,
         o.cpu_ms,
-        fmt_bytes(o.peak_memory_bytes),
+        // 0: a worker killed before it reported its heap (the parent cannot measure it).
+        match o.peak_memory_bytes {
+            0 => "unknown".to_string(),
+            b => fmt_bytes(b),
+        },
         escape(&o.executor, false),
         crate::engine::hash::short(&o.code_sha256),
         o.seed
     );
+    let _ = writeln!(r, "  {}{}", s.label("usage"), usage_line(o));
     if o.runaway_threads > 0 {
         let n = o.runaway_threads;
         let text = format!("{n} executor thread(s) abandoned after ignoring the deadline");

@@ -47,14 +47,20 @@ impl RunTrust {
     /// Reads the config and the trusted signers and starts the exporter. The error is a usage
     /// error: with `--require-signed` an unreadable signers file means nothing can be trusted.
     pub fn setup(args: &TrustArgs) -> Result<RunTrust, String> {
+        RunTrust::setup_with(args, &mut |w| warn(w))
+    }
+
+    /// [`RunTrust::setup`] with the warnings handed to `warn` (the workbench shows them in
+    /// its messages view rather than on stderr).
+    pub fn setup_with(args: &TrustArgs, warn: &mut dyn FnMut(String)) -> Result<RunTrust, String> {
         let config_dir = crate::dirs::config_dir();
         let (config, warnings) = TrustConfig::load(config_dir.as_deref());
-        warnings.iter().for_each(warn);
+        warnings.into_iter().for_each(&mut *warn);
         let require_signed = args.require_signed || (config.require_signed && !args.allow_unsigned);
         let signers = match config_dir.as_deref().map(TrustedSigners::load) {
             None => TrustedSigners::default(),
             Some(Ok((s, w))) => {
-                w.iter().for_each(warn);
+                w.into_iter().for_each(&mut *warn);
                 s
             }
             Some(Err(e)) if require_signed => return Err(e.to_string()),
@@ -68,12 +74,12 @@ impl RunTrust {
                 Some(AuditLog::new(d).with_rotation(config.audit_max_bytes, config.audit_keep))
             }
             None => {
-                warn("no data directory (set SANDBENCH_DATA_DIR): runs are not audited");
+                warn("no data directory (set SANDBENCH_DATA_DIR): runs are not audited".into());
                 None
             }
         };
         let (settings, warnings) = telemetry::settings(args.otlp.as_deref());
-        warnings.iter().for_each(warn);
+        warnings.into_iter().for_each(&mut *warn);
         let telemetry = match settings {
             Ok(Some(s)) => Some(Telemetry::new(s)),
             Ok(None) => None,
@@ -88,6 +94,21 @@ impl RunTrust {
             audit,
             telemetry,
         })
+    }
+
+    /// Whether unsigned code is refused.
+    pub fn require_signed(&self) -> bool {
+        self.require_signed
+    }
+
+    /// The trusted signers read at set-up.
+    pub fn signers(&self) -> &TrustedSigners {
+        &self.signers
+    }
+
+    /// The audit log, when there is a data directory.
+    pub fn audit_log(&self) -> Option<&AuditLog> {
+        self.audit.as_ref()
     }
 
     /// The trust state of a file about to run (`None`: standard input, never signed).
@@ -117,7 +138,7 @@ impl RunTrust {
             return None;
         }
         let error = JsError {
-            name: "TrustPolicy".to_string(),
+            name: trust::POLICY_ERROR.to_string(),
             message: format!(
                 "not run: signed code is required (--require-signed or [trust] require_signed) and this code is {}",
                 state.describe()
@@ -146,23 +167,39 @@ impl RunTrust {
         scan_cache_hit: bool,
         forced: bool,
     ) {
+        let ctx = RunContext {
+            source: "cli",
+            file,
+            profile,
+            permissions,
+            trust: state,
+            scan_cache_hit,
+            forced,
+        };
+        self.record_with(&ctx, outcome, report, &mut |w| warn(w));
+    }
+
+    /// [`RunTrust::record`] for any source, with the warnings handed to `warn`.
+    pub fn record_with(
+        &self,
+        ctx: &RunContext<'_>,
+        outcome: &ExecOutcome,
+        report: &Report,
+        warn: &mut dyn FnMut(String),
+    ) {
         let end = std::time::SystemTime::now();
         if let Some(t) = &self.telemetry {
             t.record(RunSpan::from_run(
-                file, outcome, report, state, profile, end,
+                ctx.file,
+                outcome,
+                report,
+                ctx.trust,
+                ctx.profile,
+                end,
             ));
         }
         if let Some(log) = &self.audit {
-            let ctx = RunContext {
-                source: "cli",
-                file,
-                profile,
-                permissions,
-                trust: state,
-                scan_cache_hit,
-                forced,
-            };
-            match log.append(&AuditEntry::from_run(&ctx, outcome, report)) {
+            match log.append(&AuditEntry::from_run(ctx, outcome, report)) {
                 Ok(a) if a.repaired_bytes > 0 => warn(format!(
                     "audit log: cut {} bytes of a half-written line before appending",
                     a.repaired_bytes
@@ -175,10 +212,15 @@ impl RunTrust {
 
     /// Flushes the spans (bounded wait).
     pub fn finish(self) {
+        self.finish_with(&mut |w| warn(w));
+    }
+
+    /// [`RunTrust::finish`] with the warnings handed to `warn`.
+    pub fn finish_with(self, warn: &mut dyn FnMut(String)) {
         if let Some(t) = self.telemetry {
             let dropped = t.dropped();
             if let Err(e) = t.shutdown() {
-                warn(e);
+                warn(e.to_string());
             }
             if dropped > 0 {
                 warn(format!("{dropped} span(s) dropped (exporter queue full)"));
@@ -188,7 +230,7 @@ impl RunTrust {
 }
 
 /// A line for the human report, when there is something to say about trust.
-pub fn human_line(state: &TrustState) -> Option<String> {
+pub(crate) fn human_line(state: &TrustState) -> Option<String> {
     match state {
         TrustState::Unsigned => None,
         s => Some(escape(&s.describe(), false).into_owned()),

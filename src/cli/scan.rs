@@ -12,9 +12,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 /// Largest file scanned (bytes).
-pub const MAX_SCAN_BYTES: usize = 10 * 1024 * 1024;
+pub(crate) const MAX_SCAN_BYTES: usize = 10 * 1024 * 1024;
 /// Most files one invocation collects from directories.
-pub const MAX_FILES: usize = 200_000;
+pub(crate) const MAX_FILES: usize = 200_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -68,7 +68,7 @@ pub struct ScanArgs {
 }
 
 /// One scanned file or the error that stopped it.
-pub struct Scanned {
+pub(crate) struct Scanned {
     pub path: String,
     pub result: Result<Arc<Report>, String>,
     /// What a WebAssembly module declares (`.wasm` / `.wat` files only).
@@ -95,9 +95,24 @@ fn is_js(p: &Path) -> bool {
     )
 }
 
-/// Expands the arguments into files: directories are walked (not following symlinks),
-/// `node_modules` skipped unless asked; errors for missing paths are kept in order.
-pub fn collect(paths: &[PathBuf], include_node_modules: bool) -> Vec<Result<PathBuf, String>> {
+/// Expands the arguments into files: directories are walked, `node_modules` skipped unless
+/// asked; errors for missing paths are kept in order. Symbolic links inside a walked directory
+/// are followed when they lead to a file or directory inside that same directory (each
+/// directory is walked once, so a link loop ends); a link that leads outside it, or nowhere,
+/// is skipped and named in the returned notes, never silently.
+pub(crate) fn collect(
+    paths: &[PathBuf],
+    include_node_modules: bool,
+) -> Vec<Result<PathBuf, String>> {
+    collect_noting(paths, include_node_modules, &mut Vec::new())
+}
+
+/// [`collect`], with what was skipped (and why) added to `notes`.
+pub(crate) fn collect_noting(
+    paths: &[PathBuf],
+    include_node_modules: bool,
+    notes: &mut Vec<String>,
+) -> Vec<Result<PathBuf, String>> {
     let mut out = Vec::new();
     for p in paths {
         if p.as_os_str() == "-" {
@@ -108,7 +123,7 @@ pub fn collect(paths: &[PathBuf], include_node_modules: bool) -> Vec<Result<Path
             Err(e) => out.push(Err(format!("{}: {e}", p.display()))),
             Ok(m) if m.is_dir() => {
                 let mut files = Vec::new();
-                walk(p, include_node_modules, &mut files, &mut out);
+                walk(p, include_node_modules, &mut files, &mut out, notes);
                 files.sort();
                 out.extend(files.into_iter().map(Ok));
             }
@@ -130,7 +145,19 @@ fn walk(
     include_nm: bool,
     files: &mut Vec<PathBuf>,
     errors: &mut Vec<Result<PathBuf, String>>,
+    notes: &mut Vec<String>,
 ) {
+    // Links are followed only to targets under the walked root (compared as canonical paths),
+    // and every directory is entered once (by canonical path), so a loop of links ends.
+    let root = match std::fs::canonicalize(dir) {
+        Ok(r) => r,
+        Err(e) => {
+            errors.push(Err(format!("{}: {e}", dir.display())));
+            return;
+        }
+    };
+    let mut entered = std::collections::HashSet::new();
+    entered.insert(root.clone());
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
         let rd = match std::fs::read_dir(&d) {
@@ -141,8 +168,43 @@ fn walk(
             }
         };
         for entry in rd.flatten() {
-            let Ok(ft) = entry.file_type() else { continue };
+            let Ok(mut ft) = entry.file_type() else {
+                continue;
+            };
             let path = entry.path();
+            if ft.is_symlink() {
+                let target = std::fs::canonicalize(&path)
+                    .and_then(|t| std::fs::metadata(&t).map(|m| (t, m)));
+                match target {
+                    Err(e) => {
+                        if is_js(&path) {
+                            notes.push(format!("skipped {}: a broken link ({e})", path.display()));
+                        }
+                        continue;
+                    }
+                    Ok((t, _)) if !t.starts_with(&root) => {
+                        notes.push(format!(
+                            "skipped {}: a link to {}, outside {}",
+                            path.display(),
+                            t.display(),
+                            dir.display()
+                        ));
+                        continue;
+                    }
+                    Ok((t, m)) => {
+                        if m.is_dir() && !entered.insert(t) {
+                            continue; // walked already (through another name, or a loop)
+                        }
+                        ft = m.file_type();
+                    }
+                }
+            } else if ft.is_dir() {
+                if let Ok(c) = std::fs::canonicalize(&path) {
+                    if !entered.insert(c) {
+                        continue;
+                    }
+                }
+            }
             if ft.is_dir() {
                 if !include_nm && entry.file_name() == "node_modules" {
                     continue;
@@ -159,7 +221,7 @@ fn walk(
 }
 
 /// Scans the files in parallel (at most one worker per core), keeping the input order.
-pub fn scan_files(files: &[PathBuf], context: ScanContext) -> Vec<Scanned> {
+pub(crate) fn scan_files(files: &[PathBuf], context: ScanContext) -> Vec<Scanned> {
     scan_files_with(files, |src| scan::scan_cached_in(src, context))
 }
 
@@ -257,11 +319,15 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     }
 }
 
-pub fn main(args: ScanArgs) -> u8 {
+pub(crate) fn main(args: ScanArgs) -> u8 {
     if args.paths.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
         return super::usage_error("scan: `-` (standard input) may be given only once");
     }
-    let collected = collect(&args.paths, args.include_node_modules);
+    let mut notes = Vec::new();
+    let collected = collect_noting(&args.paths, args.include_node_modules, &mut notes);
+    for n in &notes {
+        eprintln!("sandbench: {}", escape(n, false));
+    }
     let mut errors: Vec<String> = Vec::new();
     let mut files = Vec::new();
     for c in collected {
@@ -304,10 +370,10 @@ pub fn main(args: ScanArgs) -> u8 {
             return super::usage_error(format!("scan: writing output: {e}"));
         }
     }
-    if args.format != Format::Text {
-        for e in &errors {
-            eprintln!("sandbench: {}", escape(e, false));
-        }
+    // Per file: the files that could be read are reported on stdout; each one that could not
+    // is a line on stderr (and in the JSON's `errors`), and the exit code is 2.
+    for e in &errors {
+        eprintln!("sandbench: error: {}", escape(e, false));
     }
     if !errors.is_empty() {
         return super::EXIT_USAGE;
@@ -345,7 +411,7 @@ fn summary(files: &[(&str, &Report)], errors: &[String]) -> Value {
 
 /// The JSON document: `{"context":…,"files":[…],"summary":{…},"errors":[…]}`; each finding
 /// carries its `evidence`.
-pub fn to_json(files: &[(&str, &Report)], errors: &[String], context: ScanContext) -> Value {
+pub(crate) fn to_json(files: &[(&str, &Report)], errors: &[String], context: ScanContext) -> Value {
     let list: Vec<Value> = files
         .iter()
         .map(|(path, r)| {
@@ -451,7 +517,7 @@ fn root_uri(root: &Path) -> String {
 
 /// SARIF 2.1.0 for GitHub code scanning. Rules have opaque stable ids (`SB1001`) and readable
 /// names; each result carries the context, its score and the evidence behind it.
-pub fn to_sarif(files: &[(&str, &Report)], context: ScanContext) -> Value {
+pub(crate) fn to_sarif(files: &[(&str, &Report)], context: ScanContext) -> Value {
     let root = std::env::current_dir()
         .ok()
         .and_then(|d| std::fs::canonicalize(d).ok());
@@ -542,7 +608,7 @@ pub fn to_sarif(files: &[(&str, &Report)], context: ScanContext) -> Value {
 }
 
 /// Human-readable report; ANSI colours only when `colour`.
-pub fn to_text(files: &[(&str, &Report)], errors: &[String], colour: bool) -> String {
+pub(crate) fn to_text(files: &[(&str, &Report)], errors: &[String], colour: bool) -> String {
     use super::style::{BOLD, BOLD_RED, BOLD_YELLOW, CYAN, DIM, GREEN, RED, YELLOW};
     let paint = |style, s: &str| super::style::paint(colour, style, s);
     let verdict_col = |v: Verdict| match v {
@@ -584,13 +650,7 @@ pub fn to_text(files: &[(&str, &Report)], errors: &[String], colour: bool) -> St
             s.push_str(&format!("  {}\n", paint(DIM, &scan::explain_score(r))));
         }
     }
-    for e in errors {
-        s.push_str(&format!(
-            "{} {}\n",
-            paint(BOLD_RED, "error:"),
-            escape(e, false)
-        ));
-    }
+    // Errors are on stderr (see `main`); the summary counts them.
     let sum = summary(files, errors);
     s.push_str(&format!(
         "{} files: {} allow, {} review, {} block; {} errors\n",

@@ -15,7 +15,7 @@ pub struct SignArgs {
     pub key: Option<String>,
 }
 
-pub fn main(args: SignArgs) -> u8 {
+pub(crate) fn main(args: SignArgs) -> u8 {
     let Some(data) = crate::dirs::data_dir() else {
         return super::usage_error(sign::KeyError::NoDataDir);
     };

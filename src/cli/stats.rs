@@ -15,7 +15,7 @@ pub struct StatsArgs {
     pub since: Option<String>,
 }
 
-pub fn main(args: StatsArgs) -> u8 {
+pub(crate) fn main(args: StatsArgs) -> u8 {
     let since = match args.since.as_deref() {
         Some(s) => match stats::parse_since(s, std::time::SystemTime::now()) {
             Ok(t) => Some(t),
@@ -75,7 +75,7 @@ fn summary(s: &Summary, f: fn(f64) -> String) -> String {
 }
 
 /// The human table.
-pub fn table(s: &Stats, dir: &str) -> String {
+pub(crate) fn table(s: &Stats, dir: &str) -> String {
     use std::fmt::Write as _;
     let mut t = String::new();
     let _ = writeln!(t, "audit log    {}", super::shown(dir));

@@ -8,12 +8,12 @@
 use anstyle::{AnsiColor, Style};
 
 /// Whether standard output gets colour.
-pub fn stdout_colour() -> bool {
+pub(crate) fn stdout_colour() -> bool {
     anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
 }
 
 /// `text` in `style` when `colour`, else `text` as it is.
-pub fn paint(colour: bool, style: Style, text: &str) -> String {
+pub(crate) fn paint(colour: bool, style: Style, text: &str) -> String {
     if colour {
         format!("{style}{text}{style:#}")
     } else {
@@ -21,18 +21,18 @@ pub fn paint(colour: bool, style: Style, text: &str) -> String {
     }
 }
 
-pub const PLAIN: Style = Style::new();
-pub const BOLD: Style = Style::new().bold();
-pub const DIM: Style = Style::new().dimmed();
-pub const RED: Style = AnsiColor::Red.on_default();
-pub const GREEN: Style = AnsiColor::Green.on_default();
-pub const YELLOW: Style = AnsiColor::Yellow.on_default();
-pub const BLUE: Style = AnsiColor::Blue.on_default();
-pub const CYAN: Style = AnsiColor::Cyan.on_default();
-pub const BOLD_RED: Style = RED.bold();
-pub const BOLD_GREEN: Style = GREEN.bold();
-pub const BOLD_YELLOW: Style = YELLOW.bold();
-pub const BOLD_MAGENTA: Style = AnsiColor::Magenta.on_default().bold();
+pub(crate) const PLAIN: Style = Style::new();
+pub(crate) const BOLD: Style = Style::new().bold();
+pub(crate) const DIM: Style = Style::new().dimmed();
+pub(crate) const RED: Style = AnsiColor::Red.on_default();
+pub(crate) const GREEN: Style = AnsiColor::Green.on_default();
+pub(crate) const YELLOW: Style = AnsiColor::Yellow.on_default();
+pub(crate) const BLUE: Style = AnsiColor::Blue.on_default();
+pub(crate) const CYAN: Style = AnsiColor::Cyan.on_default();
+pub(crate) const BOLD_RED: Style = RED.bold();
+pub(crate) const BOLD_GREEN: Style = GREEN.bold();
+pub(crate) const BOLD_YELLOW: Style = YELLOW.bold();
+pub(crate) const BOLD_MAGENTA: Style = AnsiColor::Magenta.on_default().bold();
 
 #[cfg(test)]
 mod tests {

@@ -18,7 +18,7 @@ pub struct VerifyArgs {
 }
 
 /// A stable name per failure, for `--json` and scripts.
-pub fn error_kind(e: &VerifyError) -> &'static str {
+pub(crate) fn error_kind(e: &VerifyError) -> &'static str {
     match e {
         VerifyError::NoSignature { .. } => "unsigned",
         VerifyError::Read { .. } => "unreadable",
@@ -46,7 +46,7 @@ struct Out<'a> {
     message: Option<String>,
 }
 
-pub fn main(args: VerifyArgs) -> u8 {
+pub(crate) fn main(args: VerifyArgs) -> u8 {
     if let Err(e) = std::fs::symlink_metadata(&args.path) {
         return super::usage_error(format!("{}: {e}", args.path.display()));
     }

@@ -1,11 +1,12 @@
 //! The engine: scanner, executors, policy, trust and audit. No UI imports; an async runtime
 //! only behind `trust::telemetry`'s exporter thread.
 
+pub mod broker;
 pub mod exec;
 pub mod hash;
 pub mod lexer;
 pub mod policy;
-pub mod procfs;
+pub(crate) mod procfs;
 pub mod scan;
 pub mod text;
 pub mod trust;

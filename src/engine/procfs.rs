@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 /// Which process to read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Process {
+pub(crate) enum Process {
     /// This process (`/proc/self`).
     Current,
     Id(u32),
@@ -14,7 +14,7 @@ pub enum Process {
 
 /// Memory and CPU of a process at one moment.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Usage {
+pub(crate) struct Usage {
     pub rss_bytes: u64,
     /// User plus system CPU time, in milliseconds.
     pub cpu_ms: f64,
@@ -30,18 +30,18 @@ impl Process {
     }
 
     /// Resident memory and CPU time (`/proc/PID/stat`).
-    pub fn usage(self) -> Option<Usage> {
+    pub(crate) fn usage(self) -> Option<Usage> {
         let c = constants();
         parse_stat(&self.read("stat")?, c.page_bytes, c.ticks_per_second)
     }
 
     /// Resident memory (`/proc/PID/statm`).
-    pub fn rss_bytes(self) -> Option<u64> {
+    pub(crate) fn rss_bytes(self) -> Option<u64> {
         parse_statm(&self.read("statm")?, constants().page_bytes)
     }
 
     /// Peak resident memory (`VmHWM` of `/proc/PID/status`).
-    pub fn peak_rss_bytes(self) -> Option<u64> {
+    pub(crate) fn peak_rss_bytes(self) -> Option<u64> {
         parse_vm_hwm(&self.read("status")?)
     }
 }

@@ -4,7 +4,11 @@
 
 use crate::engine::exec::{ExecEvent, ExecRequest};
 use crate::engine::scan::Report;
+use crate::engine::trust::stats::{RecentRun, Stats};
+use crate::engine::trust::TrustBasis;
 use crate::tui::buffer::Motion;
+use crate::tui::recovery::{CopyFile, Listing, Origin};
+use crate::tui::settings::SavedSettings;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -14,6 +18,21 @@ pub enum MouseKind {
     Drag,
     ScrollUp,
     ScrollDown,
+}
+
+/// Why a save did not happen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SaveError {
+    /// The target exists and is not the file the buffer was loaded from: the user is asked.
+    Exists,
+    Failed(String),
+}
+
+/// What a recovery copy was read for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecoveryPurpose {
+    Restore,
+    Diff,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -42,7 +61,7 @@ pub enum Action {
     /// Esc outside a run: close an overlay, clear the selection, focus the editor.
     Escape,
     Quit,
-    /// Quit without saving (from the unsaved-changes dialog).
+    /// Quit without saving (from the unsaved-changes dialog): the changes are discarded.
     ForceQuit,
     Save,
     OpenPrompt,
@@ -52,6 +71,12 @@ pub enum Action {
     ToggleHelp,
     ShowExecutors,
     ShowSamples,
+    /// The JSON `input` editor of the buffer's run settings.
+    ShowInput,
+    /// Every message of the session (warnings included).
+    ShowMessages,
+    /// The recovery copies on disk.
+    ShowRecovery,
     NextTheme,
     FocusNext,
     FocusPrev,
@@ -61,6 +86,8 @@ pub enum Action {
     Down,
     Left,
     Right,
+    PageUp,
+    PageDown,
     Enter,
     NextTab,
     PrevTab,
@@ -81,6 +108,11 @@ pub enum Action {
         generation: u64,
         report: Box<Report>,
     },
+    /// The scan of `generation` panicked or ran past its time: the verdict is unknown.
+    ScanFailed {
+        generation: u64,
+        reason: String,
+    },
     Exec {
         run: u64,
         event: ExecEvent,
@@ -90,21 +122,77 @@ pub enum Action {
     FileOpened {
         path: PathBuf,
         result: Result<String, String>,
+        /// The run settings saved for this file, if any (or why they could not be used).
+        settings: Option<Result<SavedSettings, String>>,
     },
     Saved {
         path: PathBuf,
-        result: Result<(), String>,
+        result: Result<(), SaveError>,
     },
     Completions {
         input: String,
         items: Vec<String>,
     },
-    /// A recovery file from a previous session was found for the open buffer.
-    RecoveryFound {
-        text: String,
+    /// Recovery copies on disk: all of them (`only: None`, at start-up and on request) or
+    /// those of one buffer (after it was opened).
+    RecoveryListed {
+        only: Option<Origin>,
+        listing: Listing,
     },
-    /// A status-bar message from the driver (autosave failure, theme warnings…).
+    /// A recovery copy read for restoring or for a diff, with the text it would replace
+    /// (`None` when there is none: the file is gone or unreadable) and, for a file, its saved
+    /// run settings.
+    RecoveryLoaded {
+        key: String,
+        purpose: RecoveryPurpose,
+        result: Result<Box<RecoveryText>, String>,
+    },
+    /// The trust basis of `origin`'s text as opened or saved (signature, signers: IO done).
+    TrustChecked {
+        origin: Origin,
+        basis: Box<TrustBasis>,
+    },
+    /// The end of the audit log, read at start-up and after each audited workbench run.
+    AuditLoaded(Result<Box<AuditView>, String>),
+    /// A status-bar message from the driver (autosave failure, theme warnings…). Empty: none.
     Notice(String),
+    /// A warning from the driver: also kept in the messages view.
+    Warning(String),
+}
+
+/// What the History tab shows from the audit log: its last runs and the same figures as
+/// `sandbench stats` over exactly those runs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditView {
+    /// Oldest first.
+    pub runs: Vec<RecentRun>,
+    /// Of the last lines read, those that were not records (skipped).
+    pub unreadable: u64,
+    /// `stats::compute` since the oldest run listed (`None`: nothing listed).
+    pub stats: Option<Stats>,
+    /// The log file.
+    pub path: PathBuf,
+}
+
+/// What the driver needs to check a run's trust and to audit it: the file (its signature is
+/// checked against the bytes about to run), the scan report shown, and the run's context.
+#[derive(Debug, Clone)]
+pub struct RunAudit {
+    pub path: Option<PathBuf>,
+    /// As written in the audit log (the path, or the buffer's title).
+    pub file: String,
+    /// The scan of exactly this code (`None`: the scan failed and the user ran anyway).
+    pub report: Option<Report>,
+    /// A `block` verdict was overridden.
+    pub forced: bool,
+}
+
+/// A recovery copy and what it would replace.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecoveryText {
+    pub copy: CopyFile,
+    pub base: Option<String>,
+    pub settings: Option<Result<SavedSettings, String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -121,28 +209,64 @@ pub enum Effect {
         run: u64,
         executor: String,
         request: Box<ExecRequest>,
+        audit: Box<RunAudit>,
     },
+    /// Find and check the signature of `origin`'s file for `text` (at open and save).
+    CheckTrust {
+        origin: Origin,
+        path: PathBuf,
+        text: Arc<str>,
+    },
+    /// Read the end of the audit log for the History tab.
+    LoadAudit,
     CancelRun {
         run: u64,
     },
+    /// Read a file (and its saved run settings).
     ReadFile {
         path: PathBuf,
     },
+    /// Write the buffer to `path`; unless `overwrite`, refuse (with [`SaveError::Exists`]) when
+    /// something is already there.
     WriteFile {
         path: PathBuf,
         text: String,
+        overwrite: bool,
     },
     /// Complete a path prompt.
     Complete {
         input: String,
     },
-    /// Save the buffer to the recovery file of `key`.
-    Autosave {
+    /// Write the buffer to its recovery copy `key`. `flush`: before anything else happens
+    /// (the workbench quits or opens another buffer right after).
+    WriteRecovery {
         key: String,
+        origin: Origin,
+        title: String,
         text: String,
+        flush: bool,
     },
+    /// Delete a recovery copy: its content was saved, or the user discarded it.
     DeleteRecovery {
         key: String,
+    },
+    /// List recovery copies (see [`Action::RecoveryListed`]).
+    ListRecovery {
+        only: Option<Origin>,
+    },
+    /// Read a recovery copy (see [`Action::RecoveryLoaded`]).
+    LoadRecovery {
+        key: String,
+        purpose: RecoveryPurpose,
+    },
+    /// Remember a file's run settings (limits, profile, executor, input).
+    SaveSettings {
+        path: PathBuf,
+        settings: SavedSettings,
+    },
+    /// Remember workbench-wide preferences (the theme).
+    SaveState {
+        theme: String,
     },
     /// Copy to the terminal's clipboard (OSC 52), where the terminal allows.
     Clipboard(String),

@@ -1,6 +1,11 @@
 //! Keys → [`Action`]s. What a key means depends on what is open (an overlay, a prompt, a
 //! run), so the mapping reads the App but never changes it. [`BINDINGS`] is the one list the
 //! help overlay shows.
+//!
+//! Shift-F3: most terminals (and tmux) send it as `ESC [ 1 ; 2 R`, byte for byte a cursor
+//! position report, which crossterm 0.29 always reads as one and never delivers as a key
+//! (crossterm-rs/crossterm#685). Terminals that send the unambiguous `ESC [ 13 ; 2 ~` (kitty,
+//! ghostty, foot) reach `SearchPrev` below; everywhere, Alt-G and ↑ in the search prompt do.
 
 use crate::tui::action::Action;
 use crate::tui::app::{App, Focus, Overlay};
@@ -14,19 +19,21 @@ pub const BINDINGS: &[(&str, &str)] = &[
         "Esc",
         "cancel the run · close a dialog · back to the editor",
     ),
-    (
-        "Ctrl-S / Ctrl-O",
-        "save / open a file (Tab completes paths)",
-    ),
+    ("Ctrl-S", "save (asks before replacing another file)"),
+    ("Ctrl-O", "open a file (Tab completes paths)"),
     ("Ctrl-P", "samples: benign plugins and attack demos"),
     (
         "Ctrl-E",
         "executor and limits (←/→ adjust, digits+Enter set)",
     ),
-    ("Ctrl-T", "next theme"),
+    ("F4", "the JSON `input` given to the run"),
+    ("Ctrl-T", "next theme (remembered)"),
+    ("F2", "messages: every warning and notice"),
+    ("Ctrl-K", "recovery copies of unsaved work"),
     ("F1 / ?", "this help (? outside the editor)"),
     ("Ctrl-Q", "quit (asks if there are unsaved changes)"),
-    ("F6 / Shift-F6", "focus next / previous pane"),
+    ("F6 / Tab", "focus the next pane (Tab outside the editor)"),
+    ("Shift-F6/Shift-Tab", "focus the previous pane"),
     ("F8", "jump to the next finding"),
     ("↑↓ Enter", "threats: pick a finding, jump to its span"),
     (
@@ -34,20 +41,17 @@ pub const BINDINGS: &[(&str, &str)] = &[
         "results: tabs, scroll, jump to a blocked line",
     ),
     ("F7 / Shift-F7", "next / previous results tab"),
-    ("Ctrl-F F3 Shift-F3", "search, next match, previous match"),
+    ("Ctrl-F", "search (↑/↓ in the prompt: previous / next)"),
+    ("F3 / Ctrl-G", "next match"),
+    ("Shift-F3 / Alt-G", "previous match"),
     ("Ctrl-Z / Ctrl-Y", "undo / redo"),
-    (
-        "Shift/Ctrl-arrows",
-        "select / move by word; Ctrl-A select all",
-    ),
-    (
-        "Ctrl-C Ctrl-X Ctrl-V",
-        "copy (also to the terminal) / cut / paste",
-    ),
-    (
-        "Home End PgUp PgDn",
-        "line, page; Ctrl-Home/End: file; Tab indents",
-    ),
+    ("Shift-arrows", "select"),
+    ("Ctrl-arrows", "move by word"),
+    ("Ctrl-A", "select all"),
+    ("Ctrl-C/X/V", "copy (also to the terminal) / cut / paste"),
+    ("Home End PgUp PgDn", "line start and end, page up and down"),
+    ("Ctrl-Home/End", "start / end of the file"),
+    ("Tab", "indent (in the editor)"),
     ("Mouse", "click, drag to select, wheel to scroll"),
 ];
 
@@ -83,6 +87,12 @@ pub fn map_key(app: &App, key: KeyEvent) -> Option<Action> {
                 KeyCode::Enter => Some(Action::Enter),
                 KeyCode::Tab => Some(Action::PromptComplete),
                 KeyCode::Backspace => Some(Action::PromptBackspace),
+                KeyCode::Up => Some(Action::Up),
+                KeyCode::Down => Some(Action::Down),
+                KeyCode::F(3) if shift => Some(Action::SearchPrev),
+                KeyCode::F(3) => Some(Action::SearchNext),
+                KeyCode::Char('g') if alt => Some(Action::SearchPrev),
+                KeyCode::Char('g') if ctrl => Some(Action::SearchNext),
                 KeyCode::Char(c) if !ctrl && !alt => Some(Action::PromptChar(c)),
                 _ => None,
             }
@@ -97,17 +107,23 @@ pub fn map_key(app: &App, key: KeyEvent) -> Option<Action> {
                 KeyCode::Right | KeyCode::Char('+') => Some(Action::Right),
                 KeyCode::Backspace => Some(Action::PromptBackspace),
                 KeyCode::Char('e') if ctrl => Some(Action::ShowExecutors),
+                KeyCode::F(4) => Some(Action::ShowInput),
                 KeyCode::Char(c) if !ctrl && !alt => Some(Action::PromptChar(c)),
                 _ => None,
             }
         }
+        Overlay::Input(_) => return input_key(key, ctrl, shift, alt),
         _ => {
             return match key.code {
                 KeyCode::Esc => Some(Action::Escape),
                 KeyCode::Enter => Some(Action::Enter),
                 KeyCode::Up => Some(Action::Up),
                 KeyCode::Down => Some(Action::Down),
+                KeyCode::PageUp => Some(Action::PageUp),
+                KeyCode::PageDown => Some(Action::PageDown),
+                KeyCode::Delete => Some(Action::Delete),
                 KeyCode::F(1) => Some(Action::ToggleHelp),
+                KeyCode::F(2) => Some(Action::ShowMessages),
                 KeyCode::Char('?') => Some(Action::ToggleHelp),
                 KeyCode::Char(c) if !ctrl && !alt => Some(Action::Answer(c.to_ascii_lowercase())),
                 _ => None,
@@ -128,9 +144,13 @@ pub fn map_key(app: &App, key: KeyEvent) -> Option<Action> {
         KeyCode::Char('t') if ctrl => Action::NextTheme,
         KeyCode::Char('f') if ctrl => Action::SearchPrompt,
         KeyCode::Char('g') if ctrl => Action::SearchNext,
+        KeyCode::Char('g') if alt => Action::SearchPrev,
+        KeyCode::Char('k') if ctrl => Action::ShowRecovery,
         KeyCode::F(3) if shift => Action::SearchPrev,
         KeyCode::F(3) => Action::SearchNext,
         KeyCode::F(1) => Action::ToggleHelp,
+        KeyCode::F(2) => Action::ShowMessages,
+        KeyCode::F(4) => Action::ShowInput,
         KeyCode::F(6) if shift => Action::FocusPrev,
         KeyCode::F(6) => Action::FocusNext,
         KeyCode::BackTab => Action::FocusPrev,
@@ -148,8 +168,50 @@ pub fn map_key(app: &App, key: KeyEvent) -> Option<Action> {
         KeyCode::Down if !editor => Action::Down,
         KeyCode::Left if !editor => Action::Left,
         KeyCode::Right if !editor => Action::Right,
+        KeyCode::PageUp if !editor => Action::PageUp,
+        KeyCode::PageDown if !editor => Action::PageDown,
         KeyCode::Enter if !editor => Action::Enter,
         // The editor.
+        KeyCode::Char(c) if !ctrl && !alt => Action::Insert(c.to_string()),
+        KeyCode::Enter => Action::Newline,
+        KeyCode::Tab => Action::Indent,
+        KeyCode::Backspace => Action::Backspace,
+        KeyCode::Delete => Action::Delete,
+        _ => return editor_motion(app, key.code, ctrl, shift),
+    };
+    Some(a)
+}
+
+fn editor_motion(app: &App, code: KeyCode, ctrl: bool, shift: bool) -> Option<Action> {
+    let page = app.editor_text_size().1.saturating_sub(1).max(1);
+    let m = match code {
+        KeyCode::Left if ctrl => Motion::WordLeft,
+        KeyCode::Right if ctrl => Motion::WordRight,
+        KeyCode::Left => Motion::Left,
+        KeyCode::Right => Motion::Right,
+        KeyCode::Up => Motion::Up,
+        KeyCode::Down => Motion::Down,
+        KeyCode::Home if ctrl => Motion::DocStart,
+        KeyCode::End if ctrl => Motion::DocEnd,
+        KeyCode::Home => Motion::Home,
+        KeyCode::End => Motion::End,
+        KeyCode::PageUp => Motion::PageUp(page),
+        KeyCode::PageDown => Motion::PageDown(page),
+        _ => return None,
+    };
+    Some(Action::Move(m, shift))
+}
+
+/// The `input` editor: text editing, Ctrl-S applies, Esc cancels.
+fn input_key(key: KeyEvent, ctrl: bool, shift: bool, alt: bool) -> Option<Action> {
+    let page = 10;
+    Some(match key.code {
+        KeyCode::Esc => Action::Escape,
+        KeyCode::Char('s') if ctrl => Action::Save,
+        KeyCode::F(4) => Action::ShowInput,
+        KeyCode::Char('z') if ctrl => Action::Undo,
+        KeyCode::Char('y') if ctrl => Action::Redo,
+        KeyCode::Char('a') if ctrl => Action::SelectAll,
         KeyCode::Char(c) if !ctrl && !alt => Action::Insert(c.to_string()),
         KeyCode::Enter => Action::Newline,
         KeyCode::Tab => Action::Indent,
@@ -161,17 +223,10 @@ pub fn map_key(app: &App, key: KeyEvent) -> Option<Action> {
         KeyCode::Right => Action::Move(Motion::Right, shift),
         KeyCode::Up => Action::Move(Motion::Up, shift),
         KeyCode::Down => Action::Move(Motion::Down, shift),
-        KeyCode::Home if ctrl => Action::Move(Motion::DocStart, shift),
-        KeyCode::End if ctrl => Action::Move(Motion::DocEnd, shift),
         KeyCode::Home => Action::Move(Motion::Home, shift),
         KeyCode::End => Action::Move(Motion::End, shift),
-        KeyCode::PageUp => Action::Move(Motion::PageUp(page(app)), shift),
-        KeyCode::PageDown => Action::Move(Motion::PageDown(page(app)), shift),
+        KeyCode::PageUp => Action::Move(Motion::PageUp(page), shift),
+        KeyCode::PageDown => Action::Move(Motion::PageDown(page), shift),
         _ => return None,
-    };
-    Some(a)
-}
-
-fn page(app: &App) -> usize {
-    app.editor_text_size().1.saturating_sub(1).max(1)
+    })
 }

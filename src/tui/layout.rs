@@ -5,11 +5,11 @@
 use ratatui::layout::Rect;
 
 /// Smallest usable terminal.
-pub const MIN_WIDTH: u16 = 80;
-pub const MIN_HEIGHT: u16 = 24;
+pub(crate) const MIN_WIDTH: u16 = 80;
+pub(crate) const MIN_HEIGHT: u16 = 24;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Areas {
+pub(crate) struct Areas {
     pub editor: Rect,
     pub threats: Rect,
     pub results: Rect,
@@ -18,17 +18,17 @@ pub struct Areas {
 }
 
 /// The whole screen of a terminal `size` (width, height) cells large.
-pub fn screen(size: (u16, u16)) -> Rect {
+pub(crate) fn screen(size: (u16, u16)) -> Rect {
     Rect::new(0, 0, size.0, size.1)
 }
 
-pub fn too_small(area: Rect) -> bool {
+pub(crate) fn too_small(area: Rect) -> bool {
     area.width < MIN_WIDTH || area.height < MIN_HEIGHT
 }
 
 /// Splits the screen: editor (top left), threat panel (top right), results (bottom left),
 /// graphs (bottom right), status bar (last row).
-pub fn areas(area: Rect) -> Areas {
+pub(crate) fn areas(area: Rect) -> Areas {
     let w = area.width;
     let h = area.height;
     let main_h = h.saturating_sub(1);
@@ -54,7 +54,7 @@ pub fn areas(area: Rect) -> Areas {
 }
 
 /// The inside of a bordered block.
-pub fn inner(r: Rect) -> Rect {
+pub(crate) fn inner(r: Rect) -> Rect {
     Rect::new(
         r.x.saturating_add(1),
         r.y.saturating_add(1),
@@ -63,21 +63,21 @@ pub fn inner(r: Rect) -> Rect {
     )
 }
 
-pub fn contains(r: Rect, x: u16, y: u16) -> bool {
+pub(crate) fn contains(r: Rect, x: u16, y: u16) -> bool {
     x >= r.x && x < r.x + r.width && y >= r.y && y < r.y + r.height
 }
 
 // ── editor ──────────────────────────────────────────────────────────────────────────────
 
 /// Width of the editor's gutter for a buffer of `lines` lines: digits, marker, space.
-pub fn gutter_width(lines: usize) -> u16 {
+pub(crate) fn gutter_width(lines: usize) -> u16 {
     let digits = lines.max(1).to_string().len().max(3) as u16;
     digits + 2
 }
 
 /// Where the editor draws text (inside its border, right of the gutter) on a screen `size`
 /// large, for a buffer of `lines` lines.
-pub fn editor_text(size: (u16, u16), lines: usize) -> Rect {
+pub(crate) fn editor_text(size: (u16, u16), lines: usize) -> Rect {
     let ed = inner(areas(screen(size)).editor);
     let gutter = gutter_width(lines).min(ed.width);
     Rect::new(ed.x + gutter, ed.y, ed.width - gutter, ed.height)
@@ -86,16 +86,16 @@ pub fn editor_text(size: (u16, u16), lines: usize) -> Rect {
 // ── threat panel ────────────────────────────────────────────────────────────────────────
 
 /// Rows at the top of the threat panel's inside used by the score and verdict lines.
-pub const THREATS_HEAD_ROWS: u16 = 2;
+pub(crate) const THREATS_HEAD_ROWS: u16 = 2;
 
 /// Rows under the findings list for the selected finding's details and the metrics line.
-pub fn threats_details_rows(inner: Rect) -> u16 {
+pub(crate) fn threats_details_rows(inner: Rect) -> u16 {
     let avail = inner.height.saturating_sub(THREATS_HEAD_ROWS);
     (avail / 2).clamp(avail.min(3), 9)
 }
 
 /// Where the findings list is drawn (one finding per row) in the threat panel `threats`.
-pub fn findings_list(threats: Rect) -> Rect {
+pub(crate) fn findings_list(threats: Rect) -> Rect {
     let inner = inner(threats);
     let d = threats_details_rows(inner);
     Rect::new(
@@ -110,7 +110,7 @@ pub fn findings_list(threats: Rect) -> Rect {
 
 /// The index of the tab under screen column `x` on the tab row of the results pane
 /// `results`, the tabs drawn as `labels` one cell apart from the pane's inside left edge.
-pub fn tab_at<S: AsRef<str>>(results: Rect, labels: &[S], x: u16) -> Option<usize> {
+pub(crate) fn tab_at<S: AsRef<str>>(results: Rect, labels: &[S], x: u16) -> Option<usize> {
     let mut cx = results.x + 1;
     for (i, label) in labels.iter().enumerate() {
         let w = label.as_ref().chars().count() as u16;

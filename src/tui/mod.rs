@@ -10,17 +10,21 @@ pub mod app;
 pub mod buffer;
 pub mod effects;
 pub mod keymap;
-pub mod layout;
-pub mod terminal;
+pub(crate) mod layout;
+pub mod recovery;
+pub mod settings;
+pub(crate) mod terminal;
 pub mod theme;
 pub mod ui;
 
+use crate::cli::run_trust::{RunTrust, TrustArgs};
 use crate::files::InputError;
 use crate::tui::action::{Action, MouseKind};
 use crate::tui::app::{App, AppInit};
 use crossterm::event::{Event, EventStream, MouseButton, MouseEventKind};
 use futures_util::StreamExt;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
@@ -38,13 +42,21 @@ pub enum TuiError {
     Runtime(std::io::Error),
     #[error("terminal error: {0}")]
     Terminal(std::io::Error),
+    #[error("{0}")]
+    Trust(String),
 }
 
-/// Opens the workbench on `file`, or on the built-in welcome sample.
-pub fn main(file: Option<PathBuf>) -> Result<(), TuiError> {
+/// Opens the workbench on `file`, or on the built-in welcome sample, with the trust policy
+/// of `trust` (`--require-signed`, `--allow-unsigned`, `--otlp`, the config defaults).
+pub fn main(file: Option<PathBuf>, trust: &TrustArgs) -> Result<(), TuiError> {
     // A bad file is reported before the terminal check, so `sandbench missing.js` says why
     // even without a terminal.
-    let init = initial(file)?;
+    let mut init = initial(file)?;
+    // The same set-up as `run`; its warnings go to the messages view.
+    let mut warnings = Vec::new();
+    let trust = RunTrust::setup_with(trust, &mut |w| warnings.push(w)).map_err(TuiError::Trust)?;
+    init.require_signed = trust.require_signed();
+    init.warnings = warnings;
     {
         use std::io::IsTerminal;
         if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
@@ -56,7 +68,7 @@ pub fn main(file: Option<PathBuf>) -> Result<(), TuiError> {
         .enable_all()
         .build()
         .map_err(TuiError::Runtime)?;
-    let result = rt.block_on(run(init));
+    let result = rt.block_on(run(init, Arc::new(trust)));
     // A scan still going on a blocking thread must not hold up the exit.
     rt.shutdown_timeout(std::time::Duration::from_millis(200));
     result.map_err(|e| {
@@ -65,18 +77,22 @@ pub fn main(file: Option<PathBuf>) -> Result<(), TuiError> {
     })
 }
 
-/// What the workbench opens with: `file` or the welcome sample, and the themes (built-in,
-/// then the user's from the config directory; monochrome only under `NO_COLOR`).
+/// What the workbench opens with: `file` or the welcome sample, its saved run settings, the
+/// themes (built-in, then the user's from the config directory; monochrome only under
+/// `NO_COLOR`) and the theme chosen last time.
 pub fn initial(file: Option<PathBuf>) -> Result<AppInit, InputError> {
+    let data = crate::dirs::data_dir();
     let mut init = match file {
         Some(path) => {
             let text = crate::files::read_source(&path, app::MAX_OPEN_BYTES)?;
-            let mut i = AppInit::new(app::title_of(&path), text);
-            i.path = Some(path);
+            // The identity of a file is its canonical path (see `effects.rs`, ReadFile).
+            let path = std::fs::canonicalize(&path).unwrap_or(path);
+            let mut i = AppInit::file(path.clone(), text);
+            i.saved_settings = data.as_deref().and_then(|d| settings::read(d, &path));
             i
         }
         None => match crate::samples::default_sample() {
-            Some(s) => AppInit::new(s.name, s.source),
+            Some(s) => AppInit::sample(s.name, s.source),
             None => AppInit::new("untitled.js", ""),
         },
     };
@@ -85,10 +101,21 @@ pub fn initial(file: Option<PathBuf>) -> Result<AppInit, InputError> {
         crate::dirs::themes_dir().as_deref(),
         anstyle_query::no_color(),
     );
+    init.theme_name = data.as_deref().and_then(|d| settings::read_state(d).theme);
+    init.session = session_id();
     Ok(init)
 }
 
-async fn run(init: AppInit) -> std::io::Result<()> {
+/// Names this process's recovery copies: its id and start time, hashed short.
+fn session_id() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let seed = format!("{}-{nanos}", std::process::id());
+    crate::engine::hash::sha256_hex(seed.as_bytes())[..10].to_string()
+}
+
+async fn run(init: AppInit, trust: Arc<RunTrust>) -> std::io::Result<()> {
     let mut guard = terminal::TerminalGuard::enter()?;
     let size = guard.terminal.size()?;
     let mut app = App::new(AppInit {
@@ -96,15 +123,12 @@ async fn run(init: AppInit) -> std::io::Result<()> {
         ..init
     });
     let (tx, mut rx) = mpsc::channel::<Action>(effects::CHANNEL_CAPACITY);
-    let mut driver =
-        effects::Driver::new(tx.clone()).with_clipboard(Box::new(terminal::copy_to_clipboard));
+    let mut driver = effects::Driver::new(tx.clone())
+        .with_clipboard(Box::new(terminal::copy_to_clipboard))
+        .with_trust(trust);
+    // The first scan, and the recovery copies left by sessions that did not quit cleanly.
     let fx = app.start();
     driver.execute(fx);
-    // A recovery copy left by a session that did not quit cleanly is offered back.
-    if let Some(text) = driver.find_recovery(&app.recovery_key()) {
-        let fx = app.update(Action::RecoveryFound { text });
-        driver.execute(fx);
-    }
     let mut events = EventStream::new();
     let mut dirty = true;
     // Background results (console floods, samples) redraw at most every FRAME; keys at once.
@@ -169,6 +193,11 @@ async fn run(init: AppInit) -> std::io::Result<()> {
         }
     }
     drop(guard);
+    // Spans not yet exported are flushed (bounded wait), after the terminal is restored; a
+    // run still finishing holds the exporter and its span is not waited for.
+    if let Some(t) = driver.take_trust().and_then(Arc::into_inner) {
+        t.finish_with(&mut |w| eprintln!("sandbench: warning: {}", crate::cli::shown(w)));
+    }
     Ok(())
 }
 

@@ -18,7 +18,7 @@ static ACTIVE: AtomicBool = AtomicBool::new(false);
 static HOOK: Once = Once::new();
 
 /// Undoes everything [`TerminalGuard::enter`] did. Safe to call more than once.
-pub fn restore() {
+pub(crate) fn restore() {
     if ACTIVE.swap(false, Ordering::SeqCst) {
         let mut out = io::stdout();
         let _ = execute!(
@@ -34,12 +34,12 @@ pub fn restore() {
 }
 
 /// Owns the terminal while the workbench runs.
-pub struct TerminalGuard {
+pub(crate) struct TerminalGuard {
     pub terminal: Terminal<CrosstermBackend<Stdout>>,
 }
 
 impl TerminalGuard {
-    pub fn enter() -> io::Result<Self> {
+    pub(crate) fn enter() -> io::Result<Self> {
         install_panic_hook();
         enable_raw_mode()?;
         ACTIVE.store(true, Ordering::SeqCst);
@@ -86,7 +86,7 @@ fn install_panic_hook() {
 }
 
 /// Copies `text` to the terminal's clipboard with OSC 52, where the terminal allows.
-pub fn copy_to_clipboard(text: &str) {
+pub(crate) fn copy_to_clipboard(text: &str) {
     // Terminals cap OSC 52 payloads; 100 KB of text is plenty for a selection.
     let mut end = text.len().min(100 * 1024);
     while !text.is_char_boundary(end) {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 /// depends only on what the test sets. Every run appends to the audit log and reads the trust
 /// config: both are kept in the test's target temp directory, out of the home directory of
 /// whoever runs the tests.
-pub fn sandbench() -> Command {
+pub(crate) fn sandbench() -> Command {
     let mut c = Command::cargo_bin("sandbench").expect("binary");
     for var in ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE"] {
         c.env_remove(var);
@@ -20,14 +20,14 @@ pub fn sandbench() -> Command {
 }
 
 /// How a run of the binary ended and what it printed.
-pub struct Out {
+pub(crate) struct Out {
     pub code: Option<i32>,
     pub stdout: String,
     pub stderr: String,
 }
 
 /// Runs the binary with `args`, feeding `stdin` when given.
-pub fn output(args: &[&str], stdin: Option<&[u8]>) -> Out {
+pub(crate) fn output(args: &[&str], stdin: Option<&[u8]>) -> Out {
     let mut c = sandbench();
     c.args(args);
     if let Some(s) = stdin {
@@ -42,12 +42,12 @@ pub fn output(args: &[&str], stdin: Option<&[u8]>) -> Out {
 }
 
 /// One JSON document.
-pub fn json_of(out: &[u8]) -> Value {
+pub(crate) fn json_of(out: &[u8]) -> Value {
     serde_json::from_slice(out).expect("valid JSON")
 }
 
 /// One JSON value per line.
-pub fn json_lines(stdout: &str) -> Vec<Value> {
+pub(crate) fn json_lines(stdout: &str) -> Vec<Value> {
     stdout
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
@@ -55,7 +55,7 @@ pub fn json_lines(stdout: &str) -> Vec<Value> {
 }
 
 /// Writes `body` to `dir/name` (creating parent directories) and returns the path.
-pub fn write(dir: &Path, name: &str, body: impl AsRef<[u8]>) -> PathBuf {
+pub(crate) fn write(dir: &Path, name: &str, body: impl AsRef<[u8]>) -> PathBuf {
     let p = dir.join(name);
     if let Some(parent) = p.parent() {
         std::fs::create_dir_all(parent).expect("create directories");
@@ -65,6 +65,6 @@ pub fn write(dir: &Path, name: &str, body: impl AsRef<[u8]>) -> PathBuf {
 }
 
 /// A path as an argument (temporary paths are UTF-8).
-pub fn arg(path: &Path) -> &str {
+pub(crate) fn arg(path: &Path) -> &str {
     path.to_str().expect("temp paths are UTF-8")
 }

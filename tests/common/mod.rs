@@ -2,8 +2,9 @@
 //! [`each`]), builds requests with [`limited`] and checks timing with [`slack`].
 #![allow(dead_code)]
 
-pub mod cli;
-pub mod scan;
+pub(crate) mod cli;
+pub(crate) mod http;
+pub(crate) mod scan;
 
 use sandbench::engine::exec::quickjs::QuickJsExecutor;
 use sandbench::engine::exec::{
@@ -13,7 +14,7 @@ use sandbench::engine::policy::Limits;
 use std::time::Duration;
 
 /// Every executor the attack, resource and benign suites must cover.
-pub fn executors() -> Vec<Box<dyn Executor>> {
+pub(crate) fn executors() -> Vec<Box<dyn Executor>> {
     vec![
         Box::new(QuickJsExecutor::new()),
         // The same engine in a locked-down worker: this test binary is not `sandbench`, so
@@ -29,24 +30,24 @@ pub fn executors() -> Vec<Box<dyn Executor>> {
 }
 
 /// Runs `f` on every executor.
-pub fn each(f: impl Fn(&dyn Executor)) {
+pub(crate) fn each(f: impl Fn(&dyn Executor)) {
     for ex in executors() {
         f(ex.as_ref());
     }
 }
 
 /// Runs `code` with default limits on `ex`.
-pub fn run_on(ex: &dyn Executor, code: &str) -> ExecOutcome {
+pub(crate) fn run_on(ex: &dyn Executor, code: &str) -> ExecOutcome {
     run_with_on(ex, &ExecRequest::new(code))
 }
 
 /// Runs `code` on `ex` with a CPU budget of `timeout_ms` (see [`limited`]).
-pub fn run_limited(ex: &dyn Executor, code: &str, timeout_ms: u64) -> ExecOutcome {
+pub(crate) fn run_limited(ex: &dyn Executor, code: &str, timeout_ms: u64) -> ExecOutcome {
     run_with_on(ex, &limited(code, timeout_ms))
 }
 
 /// Runs a request on `ex`, checking the event-stream contract on the way.
-pub fn run_with_on(ex: &dyn Executor, req: &ExecRequest) -> ExecOutcome {
+pub(crate) fn run_with_on(ex: &dyn Executor, req: &ExecRequest) -> ExecOutcome {
     let (out, events) = run_events_on(ex, req, &CancelToken::new());
     match events.last() {
         Some(ExecEvent::Finished(f)) => assert_eq!(**f, out, "Finished must equal the outcome"),
@@ -56,7 +57,7 @@ pub fn run_with_on(ex: &dyn Executor, req: &ExecRequest) -> ExecOutcome {
 }
 
 /// Runs a request and returns the outcome with every event.
-pub fn run_events_on(
+pub(crate) fn run_events_on(
     ex: &dyn Executor,
     req: &ExecRequest,
     cancel: &CancelToken,
@@ -67,16 +68,16 @@ pub fn run_events_on(
 }
 
 /// Runs `code` on the first executor (quickjs).
-pub fn run(code: &str) -> ExecOutcome {
+pub(crate) fn run(code: &str) -> ExecOutcome {
     run_on(executors()[0].as_ref(), code)
 }
 
-pub fn run_with(req: &ExecRequest) -> ExecOutcome {
+pub(crate) fn run_with(req: &ExecRequest) -> ExecOutcome {
     run_with_on(executors()[0].as_ref(), req)
 }
 
 /// A request with a CPU budget of `timeout_ms` and a wall deadline of twice that.
-pub fn limited(code: &str, timeout_ms: u64) -> ExecRequest {
+pub(crate) fn limited(code: &str, timeout_ms: u64) -> ExecRequest {
     let mut req = ExecRequest::new(code);
     req.limits = Limits::with_timeout(timeout_ms);
     req
@@ -84,17 +85,17 @@ pub fn limited(code: &str, timeout_ms: u64) -> ExecRequest {
 
 /// Asserts how a run on `ex` ended, naming the executor and the run's error otherwise.
 #[track_caller]
-pub fn assert_outcome(ex: &dyn Executor, out: &ExecOutcome, want: Outcome) {
+pub(crate) fn assert_outcome(ex: &dyn Executor, out: &ExecOutcome, want: Outcome) {
     assert_eq!(out.outcome, want, "{}: {:?}", ex.name(), out.error);
 }
 
 /// The message of a run's error ("" without one).
-pub fn message(out: &ExecOutcome) -> &str {
+pub(crate) fn message(out: &ExecOutcome) -> &str {
     out.error.as_ref().map_or("", |e| e.message.as_str())
 }
 
 /// The `Sample` events of a run.
-pub fn samples(events: &[ExecEvent]) -> Vec<Sample> {
+pub(crate) fn samples(events: &[ExecEvent]) -> Vec<Sample> {
     events
         .iter()
         .filter_map(|e| match e {
@@ -106,7 +107,7 @@ pub fn samples(events: &[ExecEvent]) -> Vec<Sample> {
 
 /// The executor still works and a run starts from a clean slate: intrinsics pristine, no
 /// global left over, no console or blocked attempt carried over.
-pub fn assert_clean_next_run(ex: &dyn Executor) {
+pub(crate) fn assert_clean_next_run(ex: &dyn Executor) {
     let out = run_on(
         ex,
         "[typeof globalThis.leak, ' a '.trim(), [3, 1, 2].sort().join(), \
@@ -138,12 +139,12 @@ pub fn assert_clean_next_run(ex: &dyn Executor) {
 /// (start-up, scheduling, a worker's report), as measured when the test was written. `slack`
 /// multiplies every allowance by one factor: 1, or `SANDBENCH_TEST_SLACK` (a whole number,
 /// e.g. 3) on a machine known to be slower or busier. Lower bounds are never scaled.
-pub fn slack(allowance: Duration) -> Duration {
+pub(crate) fn slack(allowance: Duration) -> Duration {
     allowance * slack_factor()
 }
 
 /// [`slack`] in milliseconds, for bounds on reported durations.
-pub fn slack_ms(allowance_ms: f64) -> f64 {
+pub(crate) fn slack_ms(allowance_ms: f64) -> f64 {
     allowance_ms * f64::from(slack_factor())
 }
 
@@ -158,7 +159,7 @@ fn slack_factor() -> u32 {
 /// 1500 nested `try { … } finally { return 2 }`: a 33 KB script whose compile grows to ~50 MB
 /// and takes ~0.5 s of CPU. Before, the compiler ran outside the run's limits (its own 256 MB
 /// runtime, uninterruptible) and the run reported `error` with `duration_ms` 0.
-pub fn finally_bomb() -> String {
+pub(crate) fn finally_bomb() -> String {
     let n = 1500;
     format!(
         "function f() {{ {}return 1;{} }}\nf()",
@@ -167,7 +168,7 @@ pub fn finally_bomb() -> String {
     )
 }
 
-pub fn big_stack(mut req: ExecRequest) -> ExecRequest {
+pub(crate) fn big_stack(mut req: ExecRequest) -> ExecRequest {
     req.limits.stack_kb = 8192;
     req
 }

@@ -3,13 +3,13 @@
 //! executors evolve.
 #![allow(dead_code)]
 
-pub mod tmux;
+pub(crate) mod tmux;
 
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use sandbench::engine::exec::{
     BlockedAttempt, ConsoleLevel, ConsoleLine, ExecEvent, ExecOutcome, ExecRequest, ExecutorInfo,
-    JsError, LimitsReport, Outcome, Sample,
+    JsError, LimitsReport, MemoryKind, Outcome, Sample,
 };
 use sandbench::engine::policy::Limits;
 use sandbench::engine::scan::{Finding, Metrics, Report, Severity, Verdict};
@@ -18,12 +18,12 @@ use sandbench::tui::action::{Action, Effect};
 use sandbench::tui::app::{App, AppInit};
 use sandbench::tui::theme::ThemeSet;
 
-pub const ESCAPE_JS: &str = "// sample: constructor escape\nconst k = 'constr' + 'uctor';\nconst F = (() => {})[k];\nconst p = F('return globalThis.process')();\np.exit(1);\n";
+pub(crate) const ESCAPE_JS: &str = "// sample: constructor escape\nconst k = 'constr' + 'uctor';\nconst F = (() => {})[k];\nconst p = F('return globalThis.process')();\np.exit(1);\n";
 
 /// 2026-11-22 12:34:56 UTC.
-pub const FIXED_CLOCK: u64 = 1_795_264_496;
+pub(crate) const FIXED_CLOCK: u64 = 1_795_264_496;
 
-pub fn executors() -> Vec<ExecutorInfo> {
+pub(crate) fn executors() -> Vec<ExecutorInfo> {
     vec![
         ExecutorInfo {
             name: "quickjs-process".into(),
@@ -52,7 +52,7 @@ pub fn executors() -> Vec<ExecutorInfo> {
     ]
 }
 
-pub fn app_sized(title: &str, text: &str, w: u16, h: u16) -> App {
+pub(crate) fn app_sized(title: &str, text: &str, w: u16, h: u16) -> App {
     let mut init = AppInit::new(title, text);
     init.executors = executors();
     init.auto_name = "quickjs-process".into();
@@ -66,18 +66,25 @@ pub fn app_sized(title: &str, text: &str, w: u16, h: u16) -> App {
 }
 
 /// The App drawn on a `w`×`h` test terminal.
-pub fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
+pub(crate) fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
     let mut t = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
     t.draw(|f| sandbench::tui::ui::render(app, f))
         .expect("draw");
     t
 }
 
-pub fn app(text: &str) -> App {
+pub(crate) fn app(text: &str) -> App {
     app_sized("test.js", text, 80, 24)
 }
 
-pub fn finding(rule: &str, sev: Severity, score: u8, line: u32, col: u32, end_col: u32) -> Finding {
+pub(crate) fn finding(
+    rule: &str,
+    sev: Severity,
+    score: u8,
+    line: u32,
+    col: u32,
+    end_col: u32,
+) -> Finding {
     Finding {
         rule: rule.parse().expect("a rule id of the table"),
         category: Category::VmEscape,
@@ -98,7 +105,7 @@ pub fn finding(rule: &str, sev: Severity, score: u8, line: u32, col: u32, end_co
 }
 
 /// The report the scanner would give ESCAPE_JS, made by hand.
-pub fn escape_report(source: &str) -> Report {
+pub(crate) fn escape_report(source: &str) -> Report {
     Report {
         sha256: hash::sha256_hex(source.as_bytes()),
         context: sandbench::engine::scan::ScanContext::Plugin,
@@ -123,7 +130,7 @@ pub fn escape_report(source: &str) -> Report {
     }
 }
 
-pub fn scan_done(app: &mut App, report: Report) {
+pub(crate) fn scan_done(app: &mut App, report: Report) {
     let generation = app.generation();
     app.update(Action::ScanDone {
         generation,
@@ -131,7 +138,7 @@ pub fn scan_done(app: &mut App, report: Report) {
     });
 }
 
-pub fn outcome(code: &str, outcome: Outcome) -> ExecOutcome {
+pub(crate) fn outcome(code: &str, outcome: Outcome) -> ExecOutcome {
     let req = ExecRequest::new(code);
     let mut o = ExecOutcome::not_run("quickjs-process", &req, outcome, None);
     o.duration_ms = 12.0;
@@ -141,7 +148,7 @@ pub fn outcome(code: &str, outcome: Outcome) -> ExecOutcome {
     o
 }
 
-pub fn exec(app: &mut App, run: u64, event: ExecEvent) -> Vec<Effect> {
+pub(crate) fn exec(app: &mut App, run: u64, event: ExecEvent) -> Vec<Effect> {
     app.update(Action::Exec {
         run,
         event,
@@ -150,7 +157,7 @@ pub fn exec(app: &mut App, run: u64, event: ExecEvent) -> Vec<Effect> {
 }
 
 /// Starts a run and returns its id.
-pub fn start_run(app: &mut App) -> u64 {
+pub(crate) fn start_run(app: &mut App) -> u64 {
     let fx = app.update(Action::Run);
     match fx.as_slice() {
         [Effect::StartRun { run, .. }] => *run,
@@ -158,7 +165,7 @@ pub fn start_run(app: &mut App) -> u64 {
     }
 }
 
-pub fn samples(run: u64, app: &mut App, n: usize) {
+pub(crate) fn samples(run: u64, app: &mut App, n: usize) {
     for i in 0..n {
         let t = i as f64 * 50.0;
         exec(
@@ -168,6 +175,7 @@ pub fn samples(run: u64, app: &mut App, n: usize) {
                 elapsed_ms: t,
                 memory_bytes: (1 + i as u64) * 512 * 1024,
                 cpu_ms: t * 0.9,
+                memory_kind: MemoryKind::Heap,
             }),
         );
     }
@@ -175,7 +183,7 @@ pub fn samples(run: u64, app: &mut App, n: usize) {
 
 /// A finished ok run of `code` returning an object, with console output and one blocked
 /// attempt on line 4.
-pub fn finish_ok(app: &mut App, run: u64, code: &str) {
+pub(crate) fn finish_ok(app: &mut App, run: u64, code: &str) {
     exec(
         app,
         run,
@@ -201,7 +209,7 @@ pub fn finish_ok(app: &mut App, run: u64, code: &str) {
     exec(app, run, ExecEvent::Finished(Box::new(o)));
 }
 
-pub fn finish_timeout(app: &mut App, run: u64, code: &str) {
+pub(crate) fn finish_timeout(app: &mut App, run: u64, code: &str) {
     let mut o = outcome(code, Outcome::Timeout);
     o.duration_ms = 5003.0;
     o.error = Some(JsError {

@@ -9,14 +9,14 @@ use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 /// Runs tmux with `args`; an error when tmux cannot be started at all.
-pub fn tmux(args: &[&str]) -> Result<Output, String> {
+pub(crate) fn tmux(args: &[&str]) -> Result<Output, String> {
     Command::new("tmux")
         .args(args)
         .output()
         .map_err(|e| format!("tmux not available ({e})"))
 }
 
-pub struct Session {
+pub(crate) struct Session {
     pub name: String,
     sock: String,
 }
@@ -29,7 +29,7 @@ impl Drop for Session {
 
 impl Session {
     /// A detached `w`×`h` session running `command` (a shell command line), on a new server.
-    pub fn run(w: u16, h: u16, command: &str) -> Result<Session, String> {
+    pub(crate) fn run(w: u16, h: u16, command: &str) -> Result<Session, String> {
         let id = format!("{}-{}", std::process::id(), rand_suffix());
         let s = Session {
             name: format!("sandbench-{id}"),
@@ -57,21 +57,21 @@ impl Session {
     }
 
     /// A session running a plain shell that stays on screen if what it runs dies.
-    pub fn shell(w: u16, h: u16) -> Session {
+    pub(crate) fn shell(w: u16, h: u16) -> Session {
         let s = Session::run(w, h, "bash --norc --noprofile")
             .expect("tmux is installed (.ci/run installs it)");
         s.tmux_ok(&["set-option", "-t", &s.name, "remain-on-exit", "on"]);
         s
     }
 
-    pub fn tmux(&self, args: &[&str]) -> Result<Output, String> {
+    pub(crate) fn tmux(&self, args: &[&str]) -> Result<Output, String> {
         let mut all = vec!["-L", self.sock.as_str()];
         all.extend_from_slice(args);
         tmux(&all)
     }
 
     /// Runs a tmux command that must succeed (tests).
-    pub fn tmux_ok(&self, args: &[&str]) -> Output {
+    pub(crate) fn tmux_ok(&self, args: &[&str]) -> Output {
         let out = self.tmux(args).expect("tmux runs");
         assert!(
             out.status.success(),
@@ -82,26 +82,26 @@ impl Session {
     }
 
     /// Named keys (`Enter`, `C-q`, `F5`…).
-    pub fn keys(&self, keys: &[&str]) {
+    pub(crate) fn keys(&self, keys: &[&str]) {
         let mut args = vec!["send-keys", "-t", &self.name];
         args.extend_from_slice(keys);
         self.tmux_ok(&args);
     }
 
     /// Literal text.
-    pub fn literal(&self, text: &str) {
+    pub(crate) fn literal(&self, text: &str) {
         self.tmux_ok(&["send-keys", "-t", &self.name, "-l", text]);
     }
 
     /// What the pane shows now (empty if tmux fails).
-    pub fn screen(&self) -> String {
+    pub(crate) fn screen(&self) -> String {
         self.tmux(&["capture-pane", "-t", &self.name, "-p"])
             .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
             .unwrap_or_default()
     }
 
     /// A tmux format (`#{pane_pid}`, `#{alternate_on}`…) for the pane.
-    pub fn display(&self, fmt: &str) -> String {
+    pub(crate) fn display(&self, fmt: &str) -> String {
         self.tmux(&["display", "-p", "-t", &self.name, fmt])
             .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
             .unwrap_or_default()
@@ -109,7 +109,7 @@ impl Session {
 
     /// Polls the screen every `every` until `pred` holds, for at most `timeout`: the screen
     /// that matched, or `None`.
-    pub fn poll(
+    pub(crate) fn poll(
         &self,
         timeout: Duration,
         every: Duration,
@@ -130,15 +130,34 @@ impl Session {
 
     /// Polls the screen until `pred` holds (20 s at most), returning it; panics with the last
     /// screen.
-    pub fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+    pub(crate) fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
         match self.poll(Duration::from_secs(20), Duration::from_millis(50), pred) {
             Some(s) => s,
             None => panic!("timed out waiting for {what}; screen:\n{}", self.screen()),
         }
     }
 
-    pub fn wait_text(&self, text: &str) -> String {
+    pub(crate) fn wait_text(&self, text: &str) -> String {
         self.wait_for(text, |s| s.contains(text))
+    }
+
+    /// Waits until the screen shows every one of `texts` and then stops changing (two
+    /// captures 150 ms apart are equal): a screen to assert on, never a frame half drawn.
+    pub(crate) fn settled(&self, texts: &[&str]) -> String {
+        let what = texts.join(" + ");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let a = self.wait_for(&what, |x| texts.iter().all(|t| x.contains(t)));
+            std::thread::sleep(Duration::from_millis(150));
+            let b = self.screen();
+            if a == b {
+                return b;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the screen never settled on {what}:\n{b}"
+            );
+        }
     }
 }
 
@@ -149,13 +168,58 @@ fn rand_suffix() -> u64 {
     h.finish() % 1_000_000
 }
 
+/// The workbench binary the end-to-end tests drive: `SANDBENCH_TEST_BIN` when set (to run
+/// the same tests against another build, e.g. to show they fail on an older one), else the one
+/// cargo built for these tests.
+pub(crate) fn workbench_bin() -> std::path::PathBuf {
+    std::env::var_os("SANDBENCH_TEST_BIN").map_or_else(
+        || std::path::PathBuf::from(env!("CARGO_BIN_EXE_sandbench")),
+        std::path::PathBuf::from,
+    )
+}
+
+impl Session {
+    /// A `w`×`h` session whose pane process is the workbench itself (its config and data
+    /// directories under `dir`), so `#{pane_pid}` is the workbench and killing it is a crash.
+    /// The pane stays on screen when it dies.
+    pub(crate) fn workbench(w: u16, h: u16, dir: &Path, args: &[&Path]) -> Session {
+        let cmd = workbench_command(dir, &workbench_bin(), args);
+        let s = Session::run(w, h, &cmd).expect("tmux is installed (.ci/run installs it)");
+        s.tmux_ok(&["set-option", "-t", &s.name, "remain-on-exit", "on"]);
+        s
+    }
+
+    /// SIGKILL to the pane's process: the workbench dies without a chance to clean up.
+    pub(crate) fn kill9(&self) {
+        let pid = self.display("#{pane_pid}");
+        let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+        assert_eq!(comm.trim(), "sandbench", "pid {pid} is the workbench");
+        let out = Command::new("kill")
+            .args(["-KILL", &pid])
+            .output()
+            .expect("kill");
+        assert!(out.status.success(), "kill -KILL {pid}");
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while self.display("#{pane_dead}") != "1" {
+            assert!(Instant::now() < deadline, "the workbench did not die");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Esc alone (a letter right after it would read as Alt-letter).
+    pub(crate) fn esc(&self) {
+        self.keys(&["Escape"]);
+        std::thread::sleep(Duration::from_millis(150));
+    }
+}
+
 /// `p` quoted for a POSIX shell.
-pub fn shell_quote(p: &Path) -> String {
+pub(crate) fn shell_quote(p: &Path) -> String {
     format!("'{}'", p.display().to_string().replace('\'', r"'\''"))
 }
 
 /// `SANDBENCH_DATA_DIR=… SANDBENCH_CONFIG_DIR=…` (under `dir`) for a shell command line.
-pub fn dirs_env(dir: &Path) -> String {
+pub(crate) fn dirs_env(dir: &Path) -> String {
     format!(
         "SANDBENCH_DATA_DIR={} SANDBENCH_CONFIG_DIR={}",
         shell_quote(&dir.join("data")),
@@ -164,7 +228,7 @@ pub fn dirs_env(dir: &Path) -> String {
 }
 
 /// `bin` and `args`, quoted for a shell command line.
-pub fn command_line(bin: &Path, args: &[&Path]) -> String {
+pub(crate) fn command_line(bin: &Path, args: &[&Path]) -> String {
     let mut cmd = shell_quote(bin);
     for a in args {
         cmd.push(' ');
@@ -175,6 +239,6 @@ pub fn command_line(bin: &Path, args: &[&Path]) -> String {
 
 /// A shell command line that replaces the shell (`exec`) by `bin` with `args`, its config
 /// and data directories under `dir`.
-pub fn workbench_command(dir: &Path, bin: &Path, args: &[&Path]) -> String {
+pub(crate) fn workbench_command(dir: &Path, bin: &Path, args: &[&Path]) -> String {
     format!("{} exec {}", dirs_env(dir), command_line(bin, args))
 }

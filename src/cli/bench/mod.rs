@@ -9,7 +9,7 @@
 //! that cannot run is an error.
 
 pub mod exec;
-pub mod scan;
+pub(crate) mod scan;
 pub mod stats;
 
 use clap::{Args, ValueEnum};

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 /// Where the corpus is looked for without `--corpus`.
-pub const DEFAULT_CORPUS: &str = "tests/corpus/npm";
+pub(crate) const DEFAULT_CORPUS: &str = "tests/corpus/npm";
 
 /// Passes over the corpus (median reported).
 const PASSES: usize = 5;
@@ -44,7 +44,7 @@ fn cpu_time() -> Duration {
 }
 
 /// The sources of the corpus (`--corpus`, else [`DEFAULT_CORPUS`]), or why there are none.
-pub fn corpus(args: &BenchArgs) -> Result<Vec<String>, String> {
+pub(crate) fn corpus(args: &BenchArgs) -> Result<Vec<String>, String> {
     let paths = if args.corpus.is_empty() {
         vec![PathBuf::from(DEFAULT_CORPUS)]
     } else {
@@ -87,7 +87,7 @@ struct Arm {
 }
 
 /// Runs the suite over `sources` and prints its results; returns an exit code.
-pub fn run(args: &BenchArgs, sources: &[String]) -> u8 {
+pub(crate) fn run(args: &BenchArgs, sources: &[String]) -> u8 {
     let bytes: usize = sources.iter().map(String::len).sum();
     // Warm-up (regex compilation, page faults), then timed passes, the arms alternating so
     // that a change in the machine's load falls on both.

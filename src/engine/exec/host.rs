@@ -18,16 +18,20 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
+// Granted capabilities (engine/broker): the fs module's and fetch's natives, pending calls.
+mod capabilities;
+pub(crate) use capabilities::{await_host, Caps};
+
 /// File name of the host's own setup code in stack traces.
-pub const HOST_FILENAME: &str = "sandbench:host";
+pub(crate) const HOST_FILENAME: &str = "sandbench:host";
 /// The setup script's source (trusted: part of this crate).
-pub const SETUP_SOURCE: &str = include_str!("host_setup.js");
+pub(crate) const SETUP_SOURCE: &str = include_str!("host_setup.js");
 /// At most this many distinct `Blocked` attempts are recorded per evaluation; repeats of a
 /// recorded one raise its `count`, the rest are counted in `blocked_dropped`.
-pub const MAX_BLOCKED_EVENTS: usize = 256;
+pub(crate) const MAX_BLOCKED_EVENTS: usize = 256;
 /// Past the cap, the first attempt at a capability not yet listed is still recorded, up to
 /// this many more entries (a new category is always recorded: there are few).
-pub const MAX_BLOCKED_RESERVE: usize = 64;
+pub(crate) const MAX_BLOCKED_RESERVE: usize = 64;
 /// Longest text kept from one argument of a console call, in characters.
 const MAX_CONSOLE_ARG_CHARS: usize = 16 * 1024;
 /// Longest stack text read to locate a blocked attempt, in characters.
@@ -37,10 +41,10 @@ const MAX_STACK_CHARS: usize = 64 * 1024;
 const MAX_MODULE_NAME_CHARS: usize = 1024;
 
 /// Receives events as they happen (the executor forwards them to its monitor thread).
-pub type EventSink = Box<dyn FnMut(ExecEvent)>;
+pub(crate) type EventSink = Box<dyn FnMut(ExecEvent)>;
 
 /// What the bridge collected during one evaluation.
-pub struct HostState {
+pub(crate) struct HostState {
     pub limits: Limits,
     pub permissions: Permissions,
     pub filename: String,
@@ -65,6 +69,8 @@ pub struct HostState {
     /// declared yet (address of the module, its name).
     pub pending_imports: Vec<(usize, String)>,
     pub sink: Option<EventSink>,
+    /// Granted capabilities: the broker port and the calls waiting for an answer.
+    pub caps: Caps,
     /// `typeof` probes of absent host globals (answered `'undefined'`), deduplicated like
     /// `blocked` and capped at [`MAX_PROBES`].
     pub probes: Vec<BlockedAttempt>,
@@ -76,19 +82,19 @@ pub struct HostState {
 }
 
 /// At most this many distinct `typeof` probes are kept per evaluation (repeats raise a count).
-pub const MAX_PROBES: usize = 64;
+pub(crate) const MAX_PROBES: usize = 64;
 
 /// The time `Date.now()` starts from in a run given a seed: 2024-01-01T00:00:00.000Z.
-pub const SEEDED_EPOCH_MS: f64 = 1_704_067_200_000.0;
+pub(crate) const SEEDED_EPOCH_MS: f64 = 1_704_067_200_000.0;
 
 /// Virtual milliseconds per interrupt poll: QuickJS polls once per 10,000 branches or calls;
 /// measured on this project's reference machine (release build), a poll is ~0.1 ms of CPU
 /// for a plain loop, so the virtual clock runs at roughly the speed of a real one.
-pub const MS_PER_POLL: f64 = 0.1;
+pub(crate) const MS_PER_POLL: f64 = 0.1;
 
 /// Virtual milliseconds each read of the clock adds (so two reads never see the same
 /// `performance.now()`).
-pub const MS_PER_READ: f64 = 0.001;
+pub(crate) const MS_PER_READ: f64 = 0.001;
 
 /// The clock a run sees: `base` plus the work done since the evaluation started (interrupt
 /// polls counted by the sandbox) plus one step per read. A pure function of the script's
@@ -110,10 +116,10 @@ impl VirtualClock {
 
 /// xoshiro256** (Blackman and Vigna), seeded through splitmix64: `Math.random` for one run.
 #[derive(Debug, Clone)]
-pub struct Xoshiro256([u64; 4]);
+pub(crate) struct Xoshiro256([u64; 4]);
 
 impl Xoshiro256 {
-    pub fn new(seed: u64) -> Self {
+    pub(crate) fn new(seed: u64) -> Self {
         let mut x = seed;
         let mut next = || {
             x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
@@ -125,7 +131,7 @@ impl Xoshiro256 {
         Xoshiro256([next(), next(), next(), next()])
     }
 
-    pub fn next_u64(&mut self) -> u64 {
+    pub(crate) fn next_u64(&mut self) -> u64 {
         let s = &mut self.0;
         let result = s[1].wrapping_mul(5).rotate_left(7).wrapping_mul(9);
         let t = s[1] << 17;
@@ -139,13 +145,13 @@ impl Xoshiro256 {
     }
 
     /// A double in [0, 1) with 53 random bits.
-    pub fn next_f64(&mut self) -> f64 {
+    pub(crate) fn next_f64(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
     }
 }
 
 impl HostState {
-    pub fn new(limits: Limits, permissions: Permissions, filename: String) -> Self {
+    pub(crate) fn new(limits: Limits, permissions: Permissions, filename: String) -> Self {
         HostState {
             limits,
             permissions,
@@ -164,6 +170,7 @@ impl HostState {
             modules_loaded: Vec::new(),
             pending_imports: Vec::new(),
             sink: None,
+            caps: Caps::default(),
             probes: Vec::new(),
             probes_dropped: 0,
             rng: Xoshiro256::new(0),
@@ -178,12 +185,12 @@ impl HostState {
 
     /// The counter of interrupt polls the virtual clock advances with (the sandbox's interrupt
     /// handler increments it).
-    pub fn set_poll_counter(&mut self, polls: Rc<std::cell::Cell<u64>>) {
+    pub(crate) fn set_poll_counter(&mut self, polls: Rc<std::cell::Cell<u64>>) {
         self.clock.polls = polls;
     }
 
     /// Starts an evaluation's host facts: `Math.random` from `seed`, the clock from `base_ms`.
-    pub fn start_run(&mut self, seed: u64, base_ms: f64) {
+    pub(crate) fn start_run(&mut self, seed: u64, base_ms: f64) {
         self.rng = Xoshiro256::new(seed);
         self.clock.base_ms = base_ms;
         self.clock.polls_at_start = self.clock.polls.get();
@@ -191,7 +198,7 @@ impl HostState {
     }
 
     /// Clears what one evaluation collected (the cap starts again).
-    pub fn reset(&mut self, source: &str) {
+    pub(crate) fn reset(&mut self, source: &str) {
         self.source = source.to_string();
         self.console.clear();
         self.console_bytes = 0;
@@ -202,6 +209,7 @@ impl HostState {
         self.blocked_index.clear();
         self.imports_seen = 0;
         self.import_calls = None;
+        self.caps.reset();
         self.probes.clear();
         self.probes_dropped = 0;
     }
@@ -213,7 +221,7 @@ impl HostState {
     }
 
     /// Adds a console line under the byte/line cap; past it, one visible marker, then nothing.
-    pub fn push_console(&mut self, level: ConsoleLevel, text: String) {
+    pub(crate) fn push_console(&mut self, level: ConsoleLevel, text: String) {
         if self.console_truncated {
             return;
         }
@@ -240,7 +248,7 @@ impl HostState {
         self.emit(ExecEvent::Console(line));
     }
 
-    pub fn push_blocked(&mut self, b: BlockedAttempt) {
+    pub(crate) fn push_blocked(&mut self, b: BlockedAttempt) {
         let key = (b.capability.clone(), b.category, b.line, b.column);
         if let Some(&i) = self.blocked_index.get(&key) {
             if let Some(seen) = self.blocked.get_mut(i) {
@@ -273,7 +281,7 @@ impl HostState {
 
 impl HostState {
     /// Records a `typeof` probe of an absent host global (deduplicated, capped).
-    pub fn push_probe(&mut self, b: BlockedAttempt) {
+    pub(crate) fn push_probe(&mut self, b: BlockedAttempt) {
         if let Some(seen) = self
             .probes
             .iter_mut()
@@ -291,7 +299,7 @@ impl HostState {
 
     /// Records an uncaught engine TypeError for a write to a frozen shared prototype (the
     /// engine throws it where no trap can run), when the script line is a prototype write.
-    pub fn note_refused_write(&mut self, message: String, stack: &str) {
+    pub(crate) fn note_refused_write(&mut self, message: String, stack: &str) {
         let (line, column) = script_location(stack, &self.filename);
         let Some(l) = line else { return };
         if !is_prototype_write(&self.source, l) {
@@ -308,11 +316,11 @@ impl HostState {
     }
 }
 
-pub type SharedHost = Rc<RefCell<HostState>>;
+pub(crate) type SharedHost = Rc<RefCell<HostState>>;
 
 /// Finds the script's own location in a QuickJS stack string: the first frame from `filename`,
 /// taking the LAST `(file:line:col)` group of that line (function names may hold parentheses).
-pub fn script_location(stack: &str, filename: &str) -> (Option<u32>, Option<u32>) {
+pub(crate) fn script_location(stack: &str, filename: &str) -> (Option<u32>, Option<u32>) {
     for raw in stack.lines().take(64) {
         let line = raw.trim();
         if let Some(loc) = frame_location(line, filename) {
@@ -340,7 +348,7 @@ fn frame_location(line: &str, filename: &str) -> Option<(u32, u32)> {
 /// True when script line `line` (1-based) writes through a prototype: `X.prototype.y = …`,
 /// `x.__proto__…`, `x.constructor.prototype…`. Used to tell a refused write to a frozen shared
 /// prototype from a write to the script's own frozen object.
-pub fn is_prototype_write(source: &str, line: u32) -> bool {
+pub(crate) fn is_prototype_write(source: &str, line: u32) -> bool {
     let Some(text) = source.lines().nth(line.saturating_sub(1) as usize) else {
         return false;
     };
@@ -358,7 +366,7 @@ pub fn is_prototype_write(source: &str, line: u32) -> bool {
 /// read at the start of its object expression, so the chain starting there must end in
 /// `name` and be preceded by the `typeof` keyword. Anything else (`name.x`, `typeof name.x`,
 /// a position that does not match the text) is a read.
-pub fn is_typeof_probe(source: &str, line: u32, column: u32, name: &str) -> bool {
+pub(crate) fn is_typeof_probe(source: &str, line: u32, column: u32, name: &str) -> bool {
     let Some(text) = source.lines().nth(line.saturating_sub(1) as usize) else {
         return false;
     };
@@ -410,7 +418,7 @@ pub fn is_typeof_probe(source: &str, line: u32, column: u32, name: &str) -> bool
 }
 
 /// Category of a module name refused by `require` / `import()`.
-pub fn module_category(name: &str) -> Category {
+pub(crate) fn module_category(name: &str) -> Category {
     let base = name.strip_prefix("node:").unwrap_or(name);
     let root = base.split('/').next().unwrap_or(base);
     match root {
@@ -423,7 +431,7 @@ pub fn module_category(name: &str) -> Category {
     }
 }
 
-pub fn not_allowed_message(name: &str) -> String {
+pub(crate) fn not_allowed_message(name: &str) -> String {
     format!("Module '{name}' is not allowed in sandbox")
 }
 
@@ -487,14 +495,17 @@ fn natives<'js>(ctx: &Ctx<'js>, host: &SharedHost) -> rquickjs::Result<Object<'j
     let hs = Rc::clone(host);
     let require = Function::new(
         ctx.clone(),
-        move |ctx: Ctx<'js>, name: Value<'js>| -> rquickjs::Result<Value<'js>> {
+        move |ctx: Ctx<'js>,
+              name: Value<'js>,
+              wh: rquickjs::function::Opt<Function<'js>>|
+              -> rquickjs::Result<Value<'js>> {
             // Script-chosen text (lone surrogates included) is read lossily, never refused.
             let name = value::js_string(&name, MAX_MODULE_NAME_CHARS);
             let shown = crate::engine::text::truncate(&name, 200).into_owned();
             let allowed = hs.borrow().permissions.allows_module(&name);
             if allowed {
                 return match modules::find(&name) {
-                    Some(m) => load_module(&ctx, m, &hs),
+                    Some(m) => load_module(&ctx, m, &hs, wh.0),
                     None => Ok(rquickjs::String::from_str(
                         ctx.clone(),
                         &format!("Module '{shown}' is allowed but not provided by this host"),
@@ -511,6 +522,18 @@ fn natives<'js>(ctx: &Ctx<'js>, host: &SharedHost) -> rquickjs::Result<Object<'j
     )?;
     h.set("require", require)?;
 
+    // A run granted the network gets fetch and its classes (built by the setup with its
+    // `where`, so refusals keep their script location).
+    if host.borrow().permissions.grants_network() {
+        let hs = Rc::clone(host);
+        let globals = Function::new(
+            ctx.clone(),
+            move |ctx: Ctx<'js>, wh: rquickjs::function::Opt<Function<'js>>| {
+                capabilities::fetch_globals(&ctx, &hs, wh.0)
+            },
+        )?;
+        h.set("fetchGlobals", globals)?;
+    }
     // probe(name, category, at): true when the read at `at` is a `typeof` probe (recorded as
     // one); false for any other read, which the caller refuses and records.
     let hs = Rc::clone(host);
@@ -607,11 +630,17 @@ fn load_module<'js>(
     ctx: &Ctx<'js>,
     m: &'static modules::HostModule,
     host: &SharedHost,
+    wh: Option<Function<'js>>,
 ) -> rquickjs::Result<Value<'js>> {
     let bytes = modules::bytecode(m)
         .map_err(|e| rquickjs::Exception::throw_internal(ctx, &e.to_string()))?;
     let factory = super::quickjs::run_bytecode(ctx, &bytes)?;
-    let natives = module_natives(ctx, m.name)?;
+    let natives = if m.name == "fs" {
+        // The broker's natives (`host/capabilities.rs`); `where` locates a refusal.
+        capabilities::fs_host(ctx, host, wh)?
+    } else {
+        module_natives(ctx, m.name)?
+    };
     let raw = ctx.as_raw().as_ptr();
     // SAFETY: a live object of this context, created just above.
     unsafe { qjs::JS_FreezeObject(raw, natives.as_raw()) };
@@ -621,7 +650,9 @@ fn load_module<'js>(
     unsafe { qjs::JS_SetPrototype(raw, out.as_raw(), qjs::JS_NULL) };
     out.set("factory", factory)?;
     out.set("host", natives)?;
-    host.borrow_mut().modules_loaded.push(m.name);
+    let mut st = host.borrow_mut();
+    st.modules_loaded.push(m.name);
+    st.caps.modules_loaded += 1;
     Ok(out.into_value())
 }
 
@@ -773,7 +804,7 @@ fn module_natives<'js>(ctx: &Ctx<'js>, name: &str) -> rquickjs::Result<Object<'j
 /// `input` (when given) and, when `strict`, the guards, the taming and the full freeze.
 /// `require` is a function only when some module is granted (`typeof require` is
 /// `'undefined'` otherwise).
-pub fn install<'js>(
+pub(crate) fn install<'js>(
     ctx: &Ctx<'js>,
     host: &SharedHost,
     setup_bytecode: &[u8],
@@ -794,10 +825,7 @@ pub fn install<'js>(
     let require_granted = {
         let st = host.borrow();
         let p = &st.permissions;
-        crate::engine::policy::DEFAULT_MODULES
-            .iter()
-            .any(|m| p.allows_module(m))
-            || p.allowed_modules.iter().any(|m| p.allows_module(m))
+        p.allows_module("fs") || p.modules.iter().any(|m| p.allows_module(m))
     };
     setup.call::<_, ()>((h, strict, input, has_input, require_granted))?;
     Ok(())
@@ -959,7 +987,7 @@ fn refuse_dynamic_import(host: Option<&RefCell<HostState>>, name: &str) -> Strin
 /// # Safety
 /// QuickJS calls it as the runtime's normaliser: `ctx` is live, the names are null or
 /// NUL-terminated, `opaque` is as for [`module_loader`].
-pub unsafe extern "C" fn module_normalize(
+pub(crate) unsafe extern "C" fn module_normalize(
     ctx: *mut qjs::JSContext,
     _base: *const std::ffi::c_char,
     module_name: *const std::ffi::c_char,
@@ -995,7 +1023,7 @@ pub unsafe extern "C" fn module_normalize(
 /// QuickJS calls it, as the runtime's module loader: `ctx` is a live context of that runtime,
 /// `module_name` null or a NUL-terminated string, and `opaque` null or the pointer produced by
 /// `Rc::into_raw` of the sandbox's `SharedHost`, alive for as long as the runtime is.
-pub unsafe extern "C" fn module_loader(
+pub(crate) unsafe extern "C" fn module_loader(
     ctx: *mut qjs::JSContext,
     module_name: *const std::ffi::c_char,
     opaque: *mut std::ffi::c_void,
@@ -1062,7 +1090,7 @@ pub unsafe extern "C" fn module_loader(
 /// Declares the exports of the host modules an ES module run imports (created by
 /// [`module_loader`] while its bytecode was read): evaluates each (`require`, cached) and
 /// adds `default` and each own data property's name. Runs before linking, after reading.
-pub fn declare_host_imports(ctx: &Ctx<'_>, host: &SharedHost) -> rquickjs::Result<()> {
+pub(crate) fn declare_host_imports(ctx: &Ctx<'_>, host: &SharedHost) -> rquickjs::Result<()> {
     let pending = std::mem::take(&mut host.borrow_mut().pending_imports);
     let raw = ctx.as_raw().as_ptr();
     for (m, name) in pending {

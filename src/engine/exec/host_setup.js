@@ -5,7 +5,8 @@
 //   2. location, refusal and probe helpers;
 //   3. console;
 //   4. require (the module loader's hook: `loadModule` below);
-//   5. the ambient-capability traps (process, module, fetch, …), `input`, the stack-trace hooks;
+//   5. a granted fetch (the broker's), the ambient-capability traps (process, module, fetch
+//      when not granted, …), `input`, the stack-trace hooks;
 //   6. host facts: Math.random (seeded by the host), Date and performance (the host's virtual
 //      clock, UTC);
 //   strict profile only:
@@ -85,7 +86,11 @@
   // from stack text: function names are the script's and could forge a location). The
   // CallSite methods are captured on first use; scripts never reach CallSite.prototype
   // (prepareStackTrace is refused to them). Returns "at FILE:LINE:COL" or ''. Host code has
-  // no file name (its bytecode is stripped), so its frames are skipped.
+  // no file name (its bytecode is stripped), so its frames are skipped; so are the frames of
+  // our own named sources: `node:<name>` (the host modules, as Node names them) and
+  // `sandbench:…` (fetch). A script's file name never holds a ':' (cli::run::script_name).
+  const isHostFile = (file) =>
+    apply(strSlice, file, [0, 10]) === 'sandbench:' || (file.length > 5 && apply(strSlice, file, [0, 5]) === 'node:');
   const sitesOf = (_e, sites) => sites;
   let siteFile;
   let siteLine;
@@ -125,8 +130,7 @@
         siteCol = proto.getColumnNumber;
       }
       const file = apply(siteFile, site, []);
-      // The host's own frames and the host modules' (`node:<name>`) are not the script's.
-      if (typeof file !== 'string' || (file.length > 5 && apply(strSlice, file, [0, 5]) === 'node:')) continue;
+      if (typeof file !== 'string' || isHostFile(file)) continue;
       const line = apply(siteLine, site, []);
       const col = apply(siteCol, site, []);
       if (typeof line !== 'number' || line < 1) continue;
@@ -178,7 +182,8 @@
     const hit = key.length < 64 ? modCache[key] : undefined;
     if (hit === loading) throw hostError(ErrorCtor, "Module '" + key + "' requires itself", entry);
     if (hit !== undefined) return hit;
-    const r = hostRequire(n);
+    // `where` goes to the host for the natives of a module that locates its refusals (fs).
+    const r = hostRequire(n, where);
     if (typeof r === 'string') throw hostError(ErrorCtor, r, entry);
     if (isArray(r)) refuse(r[0], r[1], r[2], ErrorCtor, entry);
     modCache[key] = loading;
@@ -204,12 +209,23 @@
     dp(g, 'require', { value: requireFn, writable: true, enumerable: false, configurable: true });
   }
 
+  // Granted network (engine/broker): fetch and its classes, installed instead of the fetch
+  // trap (before the freeze, which then walks them like any global).
+  const net = h.fetchGlobals ? h.fetchGlobals(where) : undefined;
+  if (net) {
+    const names = ['fetch', 'Request', 'Response', 'Headers', 'AbortController', 'AbortSignal', 'DOMException'];
+    for (let i = 0; i < names.length; i++) {
+      if (net[names[i]] === undefined) continue;
+      dp(g, names[i], { value: net[names[i]], writable: true, enumerable: false, configurable: true });
+    }
+  }
+
   // ---------------------------------------------------------------- 5. ambient traps
   // Capabilities of other hosts. `typeof name` answers 'undefined' (recorded as a probe, so
   // UMD wrappers and NODE_ENV checks work); any other read is refused and recorded. The
   // script may declare or assign its own binding of the name (var, let, const, assignment):
-  // the trap then gives way to the script's own value. A granted capability (e.g. fetch by
-  // the broker) is installed instead of its trap.
+  // the trap then gives way to the script's own value. A granted capability (fetch by the
+  // broker, above) is installed instead of its trap.
   const traps = [
     ['process', 'process-access'],
     ['module', 'module-loading'],
@@ -251,7 +267,10 @@
     const set = d.set;
     dp(g, name, { get, set, enumerable: false, configurable: true });
   }
-  for (let i = 0; i < traps.length; i++) installTrap(traps[i][0], traps[i][1]);
+  for (let i = 0; i < traps.length; i++) {
+    if (net && traps[i][0] === 'fetch') continue;
+    installTrap(traps[i][0], traps[i][1]);
+  }
 
   // `input` arrives deeply frozen from the host, and exists only when given.
   if (hasInput) dp(g, 'input', { value: input, writable: false, enumerable: false, configurable: true });

@@ -11,7 +11,7 @@ use std::time::Instant;
 
 /// After this many refused allocations the script is treated as fighting the memory limit
 /// (it caught an out-of-memory error and kept allocating) and is stopped as `memory_limit`.
-pub const OOM_REFUSALS_BEFORE_STOP: u64 = 16;
+pub(crate) const OOM_REFUSALS_BEFORE_STOP: u64 = 16;
 
 /// Live and peak bytes of one run, shared with the monitoring thread: its runtime's, plus what
 /// the compiler holds for it while it compiles the run's script (`external`).
@@ -34,7 +34,7 @@ pub struct MemStats {
 
 /// What a stopped run may still allocate: enough for the engine's "interrupted" error and its
 /// stack, far too little for a builtin that allocates as it goes to get anywhere.
-pub const STOP_ALLOWANCE: u64 = 64 * 1024;
+pub(crate) const STOP_ALLOWANCE: u64 = 64 * 1024;
 
 impl MemStats {
     pub fn new(limit_bytes: u64) -> Arc<Self> {
@@ -191,12 +191,12 @@ thread_local! {
 /// once `run` is stopped. The compiler runtime lives on between runs (building one costs more
 /// than most compiles), so only its growth is the run's: memory it already held is not.
 #[must_use = "the charge ends when the guard is dropped"]
-pub struct ChargeGuard(());
+pub(crate) struct ChargeGuard(());
 
 impl ChargeGuard {
     /// Charges this thread's compiles to `run` until dropped; `compiler` is the compiler
     /// runtime's own accounting (its [`CountingAllocator::for_compiler`]).
-    pub fn new(run: &Arc<MemStats>, compiler: &MemStats) -> ChargeGuard {
+    pub(crate) fn new(run: &Arc<MemStats>, compiler: &MemStats) -> ChargeGuard {
         let base = compiler.live.load(Ordering::Relaxed);
         CHARGE.with(|c| {
             *c.borrow_mut() = Some(Charge {
@@ -247,14 +247,14 @@ fn charge_update(compiler_live: u64) {
 
 /// libc malloc with every byte counted against [`MemStats`]; returns null past the limit, which
 /// QuickJS turns into a (catchable) out-of-memory error.
-pub struct CountingAllocator {
+pub(crate) struct CountingAllocator {
     stats: Arc<MemStats>,
     /// The compiler's allocator: also charges its growth to the run a [`ChargeGuard`] names.
     compiler: bool,
 }
 
 impl CountingAllocator {
-    pub fn new(stats: Arc<MemStats>) -> Self {
+    pub(crate) fn new(stats: Arc<MemStats>) -> Self {
         CountingAllocator {
             stats,
             compiler: false,
@@ -263,7 +263,7 @@ impl CountingAllocator {
 
     /// The allocator of a thread's compiler runtime: counted in `stats`, and while a
     /// [`ChargeGuard`] lives on this thread, charged to that run as well.
-    pub fn for_compiler(stats: Arc<MemStats>) -> Self {
+    pub(crate) fn for_compiler(stats: Arc<MemStats>) -> Self {
         CountingAllocator {
             stats,
             compiler: true,
@@ -388,12 +388,12 @@ unsafe impl Allocator for CountingAllocator {
 }
 
 /// CPU time of the calling thread, in nanoseconds.
-pub fn thread_cpu_ns() -> u64 {
+pub(crate) fn thread_cpu_ns() -> u64 {
     clock_ns(libc::CLOCK_THREAD_CPUTIME_ID)
 }
 
 /// Reads a POSIX clock in nanoseconds (0 if it cannot be read).
-pub fn clock_ns(clock: libc::clockid_t) -> u64 {
+pub(crate) fn clock_ns(clock: libc::clockid_t) -> u64 {
     let mut ts = libc::timespec {
         tv_sec: 0,
         tv_nsec: 0,
@@ -409,7 +409,7 @@ pub fn clock_ns(clock: libc::clockid_t) -> u64 {
 }
 
 /// The CPU clock of another (live) thread.
-pub fn cpu_clock_of(thread: libc::pthread_t) -> Option<libc::clockid_t> {
+pub(crate) fn cpu_clock_of(thread: libc::pthread_t) -> Option<libc::clockid_t> {
     let mut id: libc::clockid_t = 0;
     // SAFETY: thread is a live pthread handle (caller's contract); id is an out-pointer.
     let rc = unsafe { libc::pthread_getcpuclockid(thread, &mut id) };
@@ -448,7 +448,7 @@ fn native_stack_base() -> Option<usize> {
 }
 
 /// Native stack left below the caller's current frame, in bytes (None if unknown).
-pub fn native_stack_remaining() -> Option<usize> {
+pub(crate) fn native_stack_remaining() -> Option<usize> {
     let base = native_stack_base()?;
     let marker = 0u8;
     let here = std::ptr::addr_of!(marker) as usize;
@@ -457,11 +457,11 @@ pub fn native_stack_remaining() -> Option<usize> {
 
 /// Headroom kept between the JS stack limit and the end of the native stack, for the host
 /// frames and the C code that runs after the limit is hit.
-pub const NATIVE_STACK_MARGIN: usize = 256 * 1024;
+pub(crate) const NATIVE_STACK_MARGIN: usize = 256 * 1024;
 
 /// The JS stack limit to use on this thread: the wanted one, or less if the thread's native
 /// stack could not hold it (a smaller limit ends in `stack_overflow`; a bigger one would crash).
-pub fn js_stack_limit(wanted: usize) -> usize {
+pub(crate) fn js_stack_limit(wanted: usize) -> usize {
     match native_stack_remaining() {
         Some(left) => wanted
             .min(left.saturating_sub(NATIVE_STACK_MARGIN))
@@ -514,7 +514,7 @@ impl CpuClock {
 }
 
 /// CPU time of this whole process, in nanoseconds.
-pub fn process_cpu_ns() -> u64 {
+pub(crate) fn process_cpu_ns() -> u64 {
     clock_ns(libc::CLOCK_PROCESS_CPUTIME_ID)
 }
 

@@ -542,11 +542,11 @@ const AUDIT_ARCH: u32 = 0xC000_00B7; // AUDIT_ARCH_AARCH64
 /// Classic BPF opcodes used by the filter.
 #[cfg(target_os = "linux")]
 mod op {
-    pub const LD_W_ABS: u16 = 0x20;
-    pub const AND_K: u16 = 0x54;
-    pub const JEQ_K: u16 = 0x15;
-    pub const JGE_K: u16 = 0x35;
-    pub const RET_K: u16 = 0x06;
+    pub(super) const LD_W_ABS: u16 = 0x20;
+    pub(super) const AND_K: u16 = 0x54;
+    pub(super) const JEQ_K: u16 = 0x15;
+    pub(super) const JGE_K: u16 = 0x35;
+    pub(super) const RET_K: u16 = 0x06;
 }
 
 /// `struct seccomp_data` offsets: nr, arch, then the 64-bit arguments (little-endian: the low

@@ -6,15 +6,15 @@
 //! thread with the [`CancelToken`].
 
 pub mod freeze;
-pub mod host;
-pub mod limits;
+pub(crate) mod host;
+pub(crate) mod limits;
 pub mod lockdown;
-pub mod modules;
+pub(crate) mod modules;
 pub mod process;
 pub mod quickjs;
-pub mod value;
+pub(crate) mod value;
 pub mod wasm;
-pub mod worker;
+pub(crate) mod worker;
 
 use crate::engine::policy::{Limits, Permissions, PolicyError, Profile, MAX_CODE_BYTES};
 use crate::engine::Category;
@@ -58,6 +58,7 @@ impl ExecRequest {
     /// they start a run, to say what is wrong without starting one.
     pub fn validate(&self) -> Result<(), RequestError> {
         self.limits.validate()?;
+        self.permissions.validate()?;
         check_code_size(self.code.len())?;
         let name = &self.filename;
         if name.is_empty() || name.len() > MAX_FILENAME_BYTES || name.contains('\0') {
@@ -250,8 +251,25 @@ impl JsError {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Sample {
     pub elapsed_ms: f64,
+    /// What [`Sample::memory_kind`] says: the sandbox heap, or the worker process's RSS.
     pub memory_bytes: u64,
     pub cpu_ms: f64,
+    #[serde(default)]
+    pub memory_kind: MemoryKind,
+}
+
+/// What a [`Sample`]'s memory reading measures. A run's `peak_memory_bytes` is always the
+/// sandbox heap; out of process the parent can only watch the worker's resident memory (RSS:
+/// the heap plus the engine, its code and its stacks) while the run goes, and the heap peak
+/// arrives with the worker's report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MemoryKind {
+    /// The JS heap inside the memory limit (in-process executor).
+    #[default]
+    Heap,
+    /// The worker process's resident set size, from `/proc` (out-of-process executor).
+    Rss,
 }
 
 /// The limits a run used, as reported.
@@ -302,6 +320,41 @@ pub struct EvalResult {
     pub duration_ms: f64,
     pub cpu_ms: f64,
     pub peak_memory_bytes: u64,
+    /// What the run consumed, capabilities included.
+    #[serde(default)]
+    pub usage: Usage,
+}
+
+/// What a run consumed: time and memory (as `cpu_ms` and `peak_memory_bytes`), and what its
+/// granted capabilities used, as counted by the host.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Usage {
+    pub cpu_ms: f64,
+    pub peak_memory_bytes: u64,
+    /// HTTP requests sent (each redirect followed counts).
+    pub network_requests: u64,
+    /// Bytes received: response headers and bodies.
+    pub network_bytes_in: u64,
+    /// Bytes sent: request headers and bodies.
+    pub network_bytes_out: u64,
+    /// Files read.
+    pub fs_reads: u64,
+    /// Bytes of file content read.
+    pub fs_bytes_read: u64,
+    /// Modules loaded by `require`.
+    pub modules_loaded: u64,
+}
+
+impl Usage {
+    /// Sets the capability counts the broker keeps.
+    pub fn add_broker(&mut self, u: &crate::engine::broker::BrokerUsage) {
+        self.network_requests = u.network_requests;
+        self.network_bytes_in = u.network_bytes_in;
+        self.network_bytes_out = u.network_bytes_out;
+        self.fs_reads = u.fs_reads;
+        self.fs_bytes_read = u.fs_bytes_read;
+    }
 }
 
 impl EvalResult {
@@ -321,6 +374,7 @@ impl EvalResult {
             duration_ms: 0.0,
             cpu_ms: 0.0,
             peak_memory_bytes: 0,
+            usage: Usage::default(),
         }
     }
 }
@@ -455,10 +509,13 @@ pub trait Executor: Send + Sync {
         cancel: &CancelToken,
         on_event: &mut dyn FnMut(ExecEvent),
     ) -> ExecOutcome {
-        let out = match req.validate() {
+        let mut out = match req.validate() {
             Ok(()) => self.execute(req, cancel, on_event),
             Err(e) => ExecOutcome::not_run(self.name(), req, Outcome::Error, Some(e.to_js_error())),
         };
+        // Time and memory in `usage` are the outcome's own (one place fills them).
+        out.usage.cpu_ms = out.cpu_ms;
+        out.usage.peak_memory_bytes = out.peak_memory_bytes;
         on_event(ExecEvent::Finished(Box::new(out.clone())));
         out
     }
@@ -634,6 +691,7 @@ mod tests {
             "duration_ms",
             "cpu_ms",
             "peak_memory_bytes",
+            "usage",
             "limits",
             "runaway_threads",
         ];

@@ -15,20 +15,20 @@ use std::ffi::c_void;
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU8, Ordering};
 
-pub const MAX_DEPTH: usize = 32;
-pub const MAX_WIDTH: usize = 1_000;
-pub const MAX_NODES: usize = 20_000;
-pub const MAX_STRING_CHARS: usize = 64 * 1024;
+pub(crate) const MAX_DEPTH: usize = 32;
+pub(crate) const MAX_WIDTH: usize = 1_000;
+pub(crate) const MAX_NODES: usize = 20_000;
+pub(crate) const MAX_STRING_CHARS: usize = 64 * 1024;
 /// All strings of one converted value together keep at most this many characters.
-pub const MAX_TOTAL_CHARS: usize = 1024 * 1024;
+pub(crate) const MAX_TOTAL_CHARS: usize = 1024 * 1024;
 /// `value_display` never exceeds this many characters.
-pub const MAX_DISPLAY_CHARS: usize = 4_096;
+pub(crate) const MAX_DISPLAY_CHARS: usize = 4_096;
 const DISPLAY_WIDTH: usize = 50;
 const MAX_PROTO_WALK: usize = 32;
 
 /// A converted value.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Node {
+pub(crate) enum Node {
     Undefined,
     Null,
     Bool(bool),
@@ -58,7 +58,7 @@ pub enum Node {
 /// Intrinsic functions captured when a context is set up, before any script ran. Conversion
 /// calls these (with the value as `this`), never a method found on the value or its prototype
 /// chain, so a script cannot make the host run its code or forge what is shown.
-pub struct Intrinsics<'js> {
+pub(crate) struct Intrinsics<'js> {
     slice: Value<'js>,
     bigint_to_string: Value<'js>,
     get_time: Value<'js>,
@@ -81,7 +81,7 @@ unsafe impl<'js> rquickjs::JsLifetime<'js> for Intrinsics<'js> {
 }
 
 /// Captures the intrinsics conversion uses. Call on a fresh context, before any script runs.
-pub fn capture_intrinsics<'js>(ctx: &Ctx<'js>) -> rquickjs::Result<()> {
+pub(crate) fn capture_intrinsics<'js>(ctx: &Ctx<'js>) -> rquickjs::Result<()> {
     let undef = || -> Value<'js> { Value::new_undefined(ctx.clone()) };
     let proto = |name: &str| -> Value<'js> {
         ctx.globals()
@@ -198,7 +198,7 @@ fn string_units(v: &Value<'_>) -> Option<usize> {
 /// Reads a JS string (or any primitive's string form for strings/BigInts) lossily and bounded.
 /// A long string is first cut in the engine (the original `String.prototype.slice`), so the
 /// cost follows `max_chars`, not the string's size.
-pub fn js_string(v: &Value<'_>, max_chars: usize) -> String {
+pub(crate) fn js_string(v: &Value<'_>, max_chars: usize) -> String {
     if v.is_string() {
         let keep = max_chars.saturating_mul(2).saturating_add(2);
         if string_units(v).is_some_and(|n| n > keep) {
@@ -779,7 +779,7 @@ fn typed_len(v: &Value<'_>) -> f64 {
 }
 
 /// `YYYY-MM-DDTHH:MM:SS.mmmZ` of a time value, as `Date.prototype.toISOString` prints it.
-pub fn iso_date(ms: f64) -> Option<String> {
+pub(crate) fn iso_date(ms: f64) -> Option<String> {
     if !ms.is_finite() || ms.abs() > 8.64e15 {
         return None;
     }
@@ -815,7 +815,7 @@ pub fn iso_date(ms: f64) -> Option<String> {
 }
 
 /// Converts a JS value into a bounded tree.
-pub fn to_node(v: &Value<'_>) -> Node {
+pub(crate) fn to_node(v: &Value<'_>) -> Node {
     let mut w = Walker {
         nodes: 0,
         chars_left: MAX_TOTAL_CHARS,
@@ -836,7 +836,7 @@ impl Node {
     /// The value as JSON, following `JSON.stringify` where it can: `undefined`, functions and
     /// symbols are `None` (dropped from objects, `null` in arrays), BigInts become decimal
     /// strings, Proxies and getters stay unread.
-    pub fn to_json(&self) -> Option<Json> {
+    pub(crate) fn to_json(&self) -> Option<Json> {
         Some(match self {
             Node::Undefined | Node::Symbol(_) | Node::Function(_) => return None,
             Node::Null => Json::Null,
@@ -880,8 +880,29 @@ impl Node {
         })
     }
 
+    /// The display of a run's completion value: as [`Node::display`], but a string is quoted
+    /// (with `\\` and `\"` escaped), so the string `"undefined"` never looks like `undefined`.
+    pub(crate) fn value_display(&self) -> String {
+        let Node::Str(s) = self else {
+            return self.display();
+        };
+        // Two characters for the quotes, within the same bound as every display.
+        let room = MAX_DISPLAY_CHARS - 2;
+        let mut q = String::with_capacity(s.len().min(room) + 2);
+        q.push('"');
+        for c in s.chars().take(room) {
+            if matches!(c, '"' | '\\') {
+                q.push('\\');
+            }
+            q.push(c);
+        }
+        let cut = s.chars().nth(room).is_some();
+        q.push_str(if cut { "…" } else { "\"" });
+        text::escape(&q, false).into_owned()
+    }
+
     /// A bounded, escaped one-line display (for terminals and logs).
-    pub fn display(&self) -> String {
+    pub(crate) fn display(&self) -> String {
         let mut out = String::new();
         self.fmt_into(&mut out, true);
         let t = text::truncate(&out, MAX_DISPLAY_CHARS).into_owned();
@@ -1043,7 +1064,7 @@ fn fmt_num(n: f64) -> String {
 }
 
 /// Text of one console argument: strings as they are, everything else as a display.
-pub fn console_text(v: &Value<'_>, max_chars: usize) -> String {
+pub(crate) fn console_text(v: &Value<'_>, max_chars: usize) -> String {
     if v.is_string() {
         js_string(v, max_chars)
     } else {
@@ -1053,7 +1074,7 @@ pub fn console_text(v: &Value<'_>, max_chars: usize) -> String {
 
 /// The message of a TypeError the engine throws for a write to a frozen or non-extensible
 /// object, read without running any script code; `None` for anything else.
-pub fn refused_write_message(v: &Value<'_>) -> Option<String> {
+pub(crate) fn refused_write_message(v: &Value<'_>) -> Option<String> {
     if !v.is_object() || is_proxy(v) || !v.is_error() {
         return None;
     }
@@ -1066,7 +1087,7 @@ pub fn refused_write_message(v: &Value<'_>) -> Option<String> {
 
 /// A stack line of the host's own code: its bytecode is stripped of file names and line
 /// tables, so QuickJS prints `(<null>:0:1)` (older builds named it `sandbench:host`).
-pub fn is_host_frame(line: &str) -> bool {
+pub(crate) fn is_host_frame(line: &str) -> bool {
     let l = line.trim_end();
     l.ends_with("(<null>:0:1)")
         || l.ends_with("(<null>)")
@@ -1074,7 +1095,7 @@ pub fn is_host_frame(line: &str) -> bool {
 }
 
 /// Describes a thrown value without running any of its code.
-pub fn error_of(v: &Value<'_>) -> JsError {
+pub(crate) fn error_of(v: &Value<'_>) -> JsError {
     if v.is_object() && !is_proxy(v) && v.is_error() {
         let name = string_prop(v, c"name", 200).unwrap_or_else(|| "Error".into());
         let message = string_prop(v, c"message", 4000).unwrap_or_default();

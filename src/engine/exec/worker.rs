@@ -31,7 +31,7 @@ use std::time::Instant;
 
 /// Arguments of the hidden `sandbench worker` mode.
 #[derive(Debug, Clone, Default)]
-pub struct WorkerOptions {
+pub(crate) struct WorkerOptions {
     pub memory_mb: Option<u64>,
     pub wall_timeout_ms: Option<u64>,
     /// Lock down, check that the lockdown holds, print the handshake and exit.
@@ -48,15 +48,15 @@ pub struct WorkerOptions {
 /// Exit codes of the worker program.
 mod exit {
     /// The run was reported (whatever its outcome), or there was no request.
-    pub const OK: i32 = 0;
+    pub(super) const OK: i32 = 0;
     /// A failure reported as a `crashed` outcome on stdout.
-    pub const REPORTED: i32 = 1;
+    pub(super) const REPORTED: i32 = 1;
     /// The lockdown could not be applied (said on stderr).
-    pub const LOCKDOWN: i32 = 3;
+    pub(super) const LOCKDOWN: i32 = 3;
     /// `--probe`: the lockdown was applied but did not hold.
-    pub const PROBE_FAILED: i32 = 4;
+    pub(super) const PROBE_FAILED: i32 = 4;
     /// Stdout is gone: nothing can be reported.
-    pub const OUTPUT: i32 = 5;
+    pub(super) const OUTPUT: i32 = 5;
 }
 
 /// Pending frames written as soon as they reach this size.
@@ -71,6 +71,8 @@ enum EngineMsg {
     /// Warm-up done (pooled workers only).
     Ready,
     Event(ExecEvent),
+    /// A capability call for the parent (written and flushed at once).
+    Call(Vec<u8>),
     Done(Box<ExecOutcome>),
 }
 
@@ -119,7 +121,7 @@ fn worker_fail(req: Option<&ExecRequest>, message: impl Into<String>) -> i32 {
 
 /// The worker: lock down, read one request from stdin, run it, stream its events to stdout.
 /// Returns the process exit code.
-pub fn worker_main(opts: WorkerOptions) -> i32 {
+pub(crate) fn worker_main(opts: WorkerOptions) -> i32 {
     let limits = Limits::default();
     let memory_mb = opts.memory_mb.unwrap_or(limits.memory_mb);
     let wall_ms = opts.wall_timeout_ms.unwrap_or(limits.wall_timeout_ms);
@@ -127,6 +129,8 @@ pub fn worker_main(opts: WorkerOptions) -> i32 {
     // RLIMIT_STACK allows, and whose size cannot be asked once locked down: when it cannot hold
     // the run's stack limit the engine thread (with its own large stack) compiles instead.
     let main_stack = main_stack_bytes();
+    // Capabilities of this process go to the parent or nowhere.
+    crate::engine::broker::set_worker();
     // Made before the lockdown, which refuses timer_create; without one (it cannot fail on
     // Linux short of a resource limit) the parent alone enforces the CPU budget.
     let timer = CpuKillTimer::create().ok();
@@ -167,6 +171,7 @@ pub fn worker_main(opts: WorkerOptions) -> i32 {
     // sandbox the request will most likely need) before it reports ready.
     let (req_tx, req_rx) = mpsc::channel::<Job>();
     let (msg_tx, msg_rx) = mpsc::channel::<EngineMsg>();
+    let msg_tx_for_calls = msg_tx.clone();
     let warm = opts.warm;
     let guess = (warm || opts.expect.is_some())
         .then(|| expected_settings(opts.expect.as_deref(), memory_mb, wall_ms));
@@ -233,6 +238,15 @@ pub fn worker_main(opts: WorkerOptions) -> i32 {
         );
         return worker_fail(Some(&req), message);
     }
+    // A request granting a capability: its calls go to the parent as frames (through the
+    // thread that owns stdout), answers come back on stdin. Waiting for an answer blocks
+    // without using CPU: it counts against the wall deadline only.
+    let calls = msg_tx_for_calls.clone();
+    super::process::install_worker_port(
+        &req,
+        Box::new(move |frame| calls.send(EngineMsg::Call(frame)).is_ok()),
+    );
+    drop(msg_tx_for_calls);
     let use_prepared = prepared
         .as_ref()
         .is_some_and(|(g, _)| same_sandbox(g, &req));
@@ -310,15 +324,20 @@ enum RequestReadError {
     Malformed(#[source] serde_json::Error),
 }
 
-/// Reads the request (the rest of stdin); `None` if stdin ended without one.
+/// Reads the request (one line; stdin stays open for capability answers after it); `None`
+/// if stdin ended without one.
 fn read_request() -> Result<Option<ExecRequest>, RequestReadError> {
+    use std::io::BufRead;
     let mut raw = Vec::new();
     let limit = MAX_REQUEST_BYTES as u64 + 1;
     std::io::stdin()
         .lock()
         .take(limit)
-        .read_to_end(&mut raw)
+        .read_until(b'\n', &mut raw)
         .map_err(RequestReadError::Read)?;
+    if raw.last() == Some(&b'\n') {
+        raw.pop();
+    }
     if raw.is_empty() {
         return Ok(None);
     }
@@ -353,6 +372,14 @@ fn forward_events(msg_rx: &Receiver<EngineMsg>) -> i32 {
                     }
                     pending.clear();
                 }
+            }
+            Ok(EngineMsg::Call(frame)) => {
+                // The engine waits for the answer: everything pending goes now, in order.
+                pending.extend_from_slice(&frame);
+                if out.write_all(&pending).and_then(|()| out.flush()).is_err() {
+                    return exit::OUTPUT;
+                }
+                pending.clear();
             }
             Ok(EngineMsg::Event(_) | EngineMsg::Ready) => {}
             Ok(EngineMsg::Done(outcome)) => {

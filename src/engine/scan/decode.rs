@@ -23,7 +23,7 @@ impl Decoder {
 }
 
 /// Decodes standard or URL-safe base64 (padding optional) into UTF-8 text.
-pub fn decode_base64(s: &str) -> Option<String> {
+pub(crate) fn decode_base64(s: &str) -> Option<String> {
     use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
     let s: String = s.chars().filter(|c| !c.is_ascii_whitespace()).collect();
     let bytes = STANDARD
@@ -36,7 +36,7 @@ pub fn decode_base64(s: &str) -> Option<String> {
 }
 
 /// Decodes a hex string into UTF-8 text.
-pub fn decode_hex(s: &str) -> Option<String> {
+pub(crate) fn decode_hex(s: &str) -> Option<String> {
     let b = s.as_bytes();
     if !b.len().is_multiple_of(2) {
         return None;
@@ -51,7 +51,7 @@ pub fn decode_hex(s: &str) -> Option<String> {
 }
 
 /// Decodes `%xx` and `%uXXXX` escapes.
-pub fn percent_decode(s: &str) -> Option<String> {
+pub(crate) fn percent_decode(s: &str) -> Option<String> {
     let mut bytes = Vec::with_capacity(s.len());
     let b = s.as_bytes();
     let mut i = 0;

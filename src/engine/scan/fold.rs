@@ -15,9 +15,9 @@ use oxc_ast::ast::*;
 use rustc_hash::FxHashMap;
 
 /// Longest folded string kept (bytes).
-pub const MAX_FOLD: usize = 4096;
+pub(crate) const MAX_FOLD: usize = 4096;
 /// Deepest expression folded.
-pub const MAX_DEPTH: u32 = 48;
+pub(crate) const MAX_DEPTH: u32 = 48;
 
 /// A folded string and whether it was spelled indirectly (anything but a plain literal).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,7 +111,7 @@ fn is_root(name: &str) -> bool {
 }
 
 /// Names of the global object itself.
-pub fn is_global_object(name: &str) -> bool {
+pub(crate) fn is_global_object(name: &str) -> bool {
     matches!(
         name,
         "globalThis" | "window" | "self" | "global" | "frames" | "top" | "parent"
@@ -120,10 +120,10 @@ pub fn is_global_object(name: &str) -> bool {
 
 /// What a name is keyed by: its symbol under scope analysis (so two bindings of one name in
 /// different scopes never share an alias), else a hash of its spelling (top bit set).
-pub type Key = u64;
+pub(crate) type Key = u64;
 
 /// How an identifier reference resolves.
-pub enum Lookup<'e> {
+pub(crate) enum Lookup<'e> {
     /// Bound to an alias (a constant, a host object, a decoder).
     Alias(&'e Alias),
     /// A binding of the code's own with no known value (a parameter, a local): never the host
@@ -136,7 +136,7 @@ pub enum Lookup<'e> {
 /// The folding and resolution context: aliases collected so far (in source order), and the
 /// scope analysis that says which binding each reference reads.
 #[derive(Default)]
-pub struct Env<'s> {
+pub(crate) struct Env<'s> {
     pub aliases: FxHashMap<Key, Alias>,
     scoping: Option<&'s oxc_semantic::Scoping>,
     /// Top-level values the constant evaluator computed (read when no alias is bound).
@@ -146,7 +146,7 @@ pub struct Env<'s> {
 }
 
 /// [`Env::ref_key`] without an `Env`.
-pub fn ref_key_of(
+pub(crate) fn ref_key_of(
     scoping: Option<&oxc_semantic::Scoping>,
     id: &IdentifierReference,
 ) -> Option<Key> {
@@ -160,21 +160,24 @@ pub fn ref_key_of(
 }
 
 /// [`Env::binding_key`] without an `Env`.
-pub fn binding_key_of(scoping: Option<&oxc_semantic::Scoping>, id: &BindingIdentifier) -> Key {
+pub(crate) fn binding_key_of(
+    scoping: Option<&oxc_semantic::Scoping>,
+    id: &BindingIdentifier,
+) -> Key {
     match (scoping, id.symbol_id.get()) {
         (Some(_), Some(sid)) => sid.index() as Key,
         _ => name_key(id.name.as_str()),
     }
 }
 
-pub fn name_key(name: &str) -> Key {
+pub(crate) fn name_key(name: &str) -> Key {
     use std::hash::{BuildHasher, BuildHasherDefault};
     let h = BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(name);
     h | (1 << 63)
 }
 
 impl<'s> Env<'s> {
-    pub fn new(scoping: Option<&'s oxc_semantic::Scoping>) -> Self {
+    pub(crate) fn new(scoping: Option<&'s oxc_semantic::Scoping>) -> Self {
         Env {
             aliases: FxHashMap::default(),
             scoping,
@@ -184,7 +187,7 @@ impl<'s> Env<'s> {
     }
 
     /// Attaches the constant evaluator and the top-level values it computed.
-    pub fn with_eval(
+    pub(crate) fn with_eval(
         mut self,
         eval: &'s dyn super::eval::ConstEval,
         seeds: FxHashMap<Key, Alias>,
@@ -195,7 +198,7 @@ impl<'s> Env<'s> {
     }
 
     /// `f(…)` where `f` is a getter of the code's own (`(p) => p[K]`): the keys it reads.
-    pub fn getter_keys(&self, c: &CallExpression) -> Option<Vec<String>> {
+    pub(crate) fn getter_keys(&self, c: &CallExpression) -> Option<Vec<String>> {
         let ev = self.eval?;
         let Expression::Identifier(id) = c.callee.without_parentheses() else {
             return None;
@@ -204,28 +207,23 @@ impl<'s> Env<'s> {
     }
 
     /// Whether scope analysis is on.
-    pub fn scoped(&self) -> bool {
+    pub(crate) fn scoped(&self) -> bool {
         self.scoping.is_some()
     }
 
     /// The key of the binding a reference reads; `None` for a global (under scope analysis).
-    pub fn ref_key(&self, id: &IdentifierReference) -> Option<Key> {
+    pub(crate) fn ref_key(&self, id: &IdentifierReference) -> Option<Key> {
         ref_key_of(self.scoping, id)
     }
 
     /// The key of a binding.
-    pub fn binding_key(&self, id: &BindingIdentifier) -> Key {
+    pub(crate) fn binding_key(&self, id: &BindingIdentifier) -> Key {
         binding_key_of(self.scoping, id)
-    }
-
-    /// The symbol of a binding, under scope analysis.
-    pub fn symbol(&self, id: &BindingIdentifier) -> Option<oxc_semantic::SymbolId> {
-        self.scoping.and(id.symbol_id.get())
     }
 
     /// How many times a binding is written after its declaration (assignments, `++`…), or
     /// `None` without scope analysis.
-    pub fn writes(&self, id: &BindingIdentifier) -> Option<usize> {
+    pub(crate) fn writes(&self, id: &BindingIdentifier) -> Option<usize> {
         let sc = self.scoping?;
         let sid = id.symbol_id.get()?;
         Some(
@@ -238,7 +236,7 @@ impl<'s> Env<'s> {
 
     /// How many times the binding a reference reads is written (assignments, `++`…), or
     /// `None` without scope analysis or for a global.
-    pub fn ref_writes(&self, id: &IdentifierReference) -> Option<usize> {
+    pub(crate) fn ref_writes(&self, id: &IdentifierReference) -> Option<usize> {
         let sc = self.scoping?;
         let sid = sc.get_reference(id.reference_id.get()?).symbol_id()?;
         Some(
@@ -250,7 +248,7 @@ impl<'s> Env<'s> {
 
     /// Whether a reference reads a function of the code (a declaration, or a name bound to a
     /// function value), so its `.constructor` is the Function constructor.
-    pub fn function_binding(&self, id: &IdentifierReference) -> bool {
+    pub(crate) fn function_binding(&self, id: &IdentifierReference) -> bool {
         if let Some(Alias::Sym(s)) = self.alias(id) {
             return s.path == "%Fn" || (s.path == "Function" && s.chain);
         }
@@ -264,7 +262,7 @@ impl<'s> Env<'s> {
     }
 
     /// What a reference stands for.
-    pub fn lookup(&self, id: &IdentifierReference) -> Lookup<'_> {
+    pub(crate) fn lookup(&self, id: &IdentifierReference) -> Lookup<'_> {
         match self.ref_key(id) {
             None => Lookup::Global,
             Some(k) => match self.aliases.get(&k).or_else(|| self.seeds.get(&k)) {
@@ -276,7 +274,7 @@ impl<'s> Env<'s> {
     }
 
     /// The alias a reference reads, if any.
-    pub fn alias(&self, id: &IdentifierReference) -> Option<&Alias> {
+    pub(crate) fn alias(&self, id: &IdentifierReference) -> Option<&Alias> {
         match self.lookup(id) {
             Lookup::Alias(a) => Some(a),
             _ => None,
@@ -284,7 +282,7 @@ impl<'s> Env<'s> {
     }
 
     /// Records `name = value`; a second binding of the same key makes it ambiguous.
-    pub fn bind(&mut self, key: Key, name: &str, value: Option<Alias>) {
+    pub(crate) fn bind(&mut self, key: Key, name: &str, value: Option<Alias>) {
         match self.aliases.get_mut(&key) {
             Some(a) => *a = Alias::Ambiguous,
             None => {
@@ -303,21 +301,21 @@ impl<'s> Env<'s> {
     }
 
     /// Binds `key` to `value`, replacing what it had (a parameter bound per call site).
-    pub fn set(&mut self, key: Key, value: Alias) {
+    pub(crate) fn set(&mut self, key: Key, value: Alias) {
         if self.aliases.len() < 100_000 {
             self.aliases.insert(key, value);
         }
     }
 
     /// Marks a key as reassigned (unknown from now on) if it was an alias.
-    pub fn reassigned(&mut self, key: Key) {
+    pub(crate) fn reassigned(&mut self, key: Key) {
         if let Some(a) = self.aliases.get_mut(&key) {
             *a = Alias::Ambiguous;
         }
     }
 
     /// Folds `e` to a constant string, if it is one.
-    pub fn fold(&self, e: &Expression, src: &str) -> Option<Folded> {
+    pub(crate) fn fold(&self, e: &Expression, src: &str) -> Option<Folded> {
         self.fold_d(e, src, 0)
     }
 
@@ -403,7 +401,7 @@ impl<'s> Env<'s> {
     }
 
     /// Folds a call (`atob('…')`, a decoder of the code's own applied to a constant).
-    pub fn fold_call_expr(&self, c: &CallExpression, src: &str) -> Option<Folded> {
+    pub(crate) fn fold_call_expr(&self, c: &CallExpression, src: &str) -> Option<Folded> {
         self.fold_call(c, src, 0)
     }
 
@@ -641,7 +639,7 @@ impl<'s> Env<'s> {
     /// Recognises a one-parameter function whose only statement returns a decoding of the
     /// parameter: `atob(p)`, `Buffer.from(p, 'hex'|'base64').toString()`,
     /// `p.split('').reverse().join('')`.
-    pub fn decoder_of(
+    pub(crate) fn decoder_of(
         &self,
         params: &FormalParameters,
         ret: &Expression,
@@ -707,7 +705,7 @@ impl<'s> Env<'s> {
     }
 
     /// The expression a one-statement function body returns.
-    pub fn returned<'b, 'a>(body: &'b FunctionBody<'a>) -> Option<&'b Expression<'a>> {
+    pub(crate) fn returned<'b, 'a>(body: &'b FunctionBody<'a>) -> Option<&'b Expression<'a>> {
         match body.statements.as_slice() {
             [Statement::ReturnStatement(r)] => r.argument.as_ref(),
             [Statement::ExpressionStatement(e)] => Some(&e.expression),
@@ -716,12 +714,12 @@ impl<'s> Env<'s> {
     }
 
     /// Public entry for array folding (used to record array aliases).
-    pub fn fold_array_expr(&self, e: &Expression, src: &str) -> Option<Vec<String>> {
+    pub(crate) fn fold_array_expr(&self, e: &Expression, src: &str) -> Option<Vec<String>> {
         self.fold_array(e, src, 0)
     }
 
     /// The property key of a member-like expression, folded.
-    pub fn member_key(&self, m: &MemberExpression, src: &str, d: u32) -> Option<Folded> {
+    pub(crate) fn member_key(&self, m: &MemberExpression, src: &str, d: u32) -> Option<Folded> {
         match m {
             MemberExpression::StaticMemberExpression(s) => Some(Folded {
                 value: s.property.name.as_str().to_string(),
@@ -735,7 +733,7 @@ impl<'s> Env<'s> {
 
     /// A member-like view of `e`: `o.k`, `o[k]`, `Reflect.get(o, k)` and
     /// `Object.getOwnPropertyDescriptor(o, k).value` all give `(o, k)`.
-    pub fn member_view<'b, 'a>(
+    pub(crate) fn member_view<'b, 'a>(
         &self,
         e: &'b Expression<'a>,
         src: &str,
@@ -791,7 +789,7 @@ impl<'s> Env<'s> {
     }
 
     /// What host object `e` names, if any.
-    pub fn resolve(&self, e: &Expression, src: &str) -> Option<Sym> {
+    pub(crate) fn resolve(&self, e: &Expression, src: &str) -> Option<Sym> {
         self.resolve_d(e, src, 0)
     }
 
@@ -994,7 +992,7 @@ impl<'s> Env<'s> {
 
 /// `this`, `(function () { return this })()`, `Function('return this')()`: the global
 /// object at the top level of a script.
-pub fn this_idiom(e: &Expression) -> bool {
+pub(crate) fn this_idiom(e: &Expression) -> bool {
     match e.without_parentheses() {
         Expression::ThisExpression(_) => true,
         Expression::CallExpression(c) if c.arguments.is_empty() => {
@@ -1019,7 +1017,7 @@ pub fn this_idiom(e: &Expression) -> bool {
 
 /// The callee path and argument expressions of a call, seeing through `.call(this, …)` and
 /// `.apply(this, [ … ])`.
-pub fn call_args<'b, 'a>(
+pub(crate) fn call_args<'b, 'a>(
     path: &'b str,
     args: &'b [Argument<'a>],
 ) -> (&'b str, Vec<&'b Expression<'a>>) {
@@ -1051,7 +1049,7 @@ pub fn call_args<'b, 'a>(
 }
 
 /// `o.k` as a symbol: keys of the global object become roots (`window.eval` → `eval`).
-pub fn extend(o: Sym, k: &str, key_hidden: bool) -> Sym {
+pub(crate) fn extend(o: Sym, k: &str, key_hidden: bool) -> Sym {
     // The descriptors of a function's prototype: `.constructor` is the constructor's
     // descriptor, whose `.value` is the Function constructor.
     match (o.path.as_str(), k) {
@@ -1103,7 +1101,7 @@ pub fn extend(o: Sym, k: &str, key_hidden: bool) -> Sym {
 }
 
 /// The key of `o.k` or `o['k']` without allocating, when it is spelled plainly.
-pub fn cheap_key<'a>(m: &'a MemberExpression, src: &str) -> Option<&'a str> {
+pub(crate) fn cheap_key<'a>(m: &'a MemberExpression, src: &str) -> Option<&'a str> {
     match m {
         MemberExpression::StaticMemberExpression(s) => {
             let name = s.property.name.as_str();
@@ -1124,7 +1122,7 @@ fn is_root_or_global(name: &str) -> bool {
 }
 
 /// `require`, `module.require`, `process.mainModule.require`, `module.constructor._load`…
-pub fn is_require_path(p: &str) -> bool {
+pub(crate) fn is_require_path(p: &str) -> bool {
     matches!(
         p,
         "require"
@@ -1138,14 +1136,14 @@ pub fn is_require_path(p: &str) -> bool {
 }
 
 /// Module name without the `node:` prefix.
-pub fn module_name(s: &str) -> &str {
+pub(crate) fn module_name(s: &str) -> &str {
     s.strip_prefix("node:").unwrap_or(s)
 }
 
 /// True when `e` certainly evaluates to a function (so `e.constructor` is `Function` or one of
 /// its async/generator siblings): function/arrow/class expressions, `X.constructor` itself,
 /// `Object.getPrototypeOf(fn)`, empty array/string literals' methods (`[].filter`).
-pub fn function_valued(e: &Expression, env: &Env<'_>, src: &str, d: u32) -> bool {
+pub(crate) fn function_valued(e: &Expression, env: &Env<'_>, src: &str, d: u32) -> bool {
     if d > MAX_DEPTH {
         return false;
     }
@@ -1193,7 +1191,7 @@ pub fn function_valued(e: &Expression, env: &Env<'_>, src: &str, d: u32) -> bool
 }
 
 /// The kind of function whose constructor `e.constructor` reaches (for messages).
-pub fn function_kind(e: &Expression) -> &'static str {
+pub(crate) fn function_kind(e: &Expression) -> &'static str {
     let f = match e.without_parentheses() {
         Expression::FunctionExpression(f) => (f.r#async, f.generator),
         Expression::ArrowFunctionExpression(a) => (a.r#async, false),
@@ -1215,7 +1213,7 @@ pub fn function_kind(e: &Expression) -> &'static str {
 }
 
 /// The source text of a span (empty when out of range).
-pub fn raw(src: &str, span: oxc_span::Span) -> &str {
+pub(crate) fn raw(src: &str, span: oxc_span::Span) -> &str {
     src.get(span.start as usize..span.end as usize)
         .unwrap_or("")
 }

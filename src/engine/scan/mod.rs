@@ -1,13 +1,13 @@
 //! The threat scanner: source → [`Report`] {findings, score, verdict}. Pure, never panics on
 //! any input, cached by SHA-256.
 
-pub mod ast;
-pub mod decode;
+pub(crate) mod ast;
+pub(crate) mod decode;
 pub mod eval;
-pub mod fold;
+pub(crate) mod fold;
 pub mod miner;
-pub mod obfuscation;
-pub mod rules;
+pub(crate) mod obfuscation;
+pub(crate) mod rules;
 pub mod wasm;
 
 use crate::engine::Category;

@@ -8,9 +8,9 @@ use regex::bytes::Regex;
 use std::sync::LazyLock;
 
 /// Longest run of spaces/tabs after code before the rest of the line counts as hidden.
-pub const HIDDEN_WS_RUN: usize = 150;
+pub(crate) const HIDDEN_WS_RUN: usize = 150;
 /// Shortest run of `[]()!+` characters that counts as JSFuck.
-pub const JSFUCK_RUN: usize = 100;
+pub(crate) const JSFUCK_RUN: usize = 100;
 
 static PACKER: LazyLock<Regex> = LazyLock::new(|| {
     constant_regex(
@@ -32,7 +32,7 @@ static HEX_NAMES: LazyLock<Regex> = LazyLock::new(|| constant_regex(r"(?-u)\b_0x
 
 /// Facts from one pass over the bytes.
 #[derive(Debug, Default, Clone)]
-pub struct TextInfo {
+pub(crate) struct TextInfo {
     pub lines: usize,
     pub longest_line: usize,
     /// Approximate bracket nesting (strings and comments skipped; regex literals are not).
@@ -59,7 +59,7 @@ static SPECIAL: [bool; 256] = {
 };
 
 /// One linear pass: lines, longest line, bracket depth, JSFuck runs, hidden code.
-pub fn text_pass(src: &str) -> TextInfo {
+pub(crate) fn text_pass(src: &str) -> TextInfo {
     let b = src.as_bytes();
     let n = b.len();
     let mut info = TextInfo {
@@ -253,7 +253,7 @@ fn raw(rule: RuleId, start: usize, end: usize, detail: String) -> Raw {
 
 /// Runs the text-level rules. `strings` are sorted byte spans of string literals (empty when
 /// the code did not parse). Returns the number of `_0x…` names seen by the text scan.
-pub fn text_rules(src: &str, info: &TextInfo, strings: &[(u32, u32)], out: &mut Vec<Raw>) {
+pub(crate) fn text_rules(src: &str, info: &TextInfo, strings: &[(u32, u32)], out: &mut Vec<Raw>) {
     let b = src.as_bytes();
     if let Some((s, e)) = info.jsfuck {
         let detail = format!("{} characters of []()!+", e - s);

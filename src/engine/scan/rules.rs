@@ -58,7 +58,7 @@ macro_rules! rules {
         }
 
         /// Every rule, in a stable order (the order of [`RuleId`]).
-        pub static RULES: &[Rule] = &[$(Rule {
+        pub(crate) static RULES: &[Rule] = &[$(Rule {
             id: RuleId::$var, sarif_id: $sarif, category: $cat, score: $score, package: $package,
             severity: $sev, message: $msg, remediation: $fix,
         }),*];
@@ -292,11 +292,6 @@ impl<'de> Deserialize<'de> for RuleId {
     }
 }
 
-/// The rule with this id string, if there is one.
-pub fn get(id: &str) -> Option<&'static Rule> {
-    RuleId::parse(id).map(RuleId::rule)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -329,8 +324,13 @@ mod tests {
             );
             assert!(!r.message.is_empty() && !r.remediation.is_empty());
         }
-        assert_eq!(get("eval-direct").map(|r| r.score), Some(80));
-        assert!(get("nope").is_none());
+        assert_eq!(
+            RuleId::parse("eval-direct")
+                .map(RuleId::rule)
+                .map(|r| r.score),
+            Some(80)
+        );
+        assert!(RuleId::parse("nope").map(RuleId::rule).is_none());
     }
 
     #[test]

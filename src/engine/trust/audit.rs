@@ -223,7 +223,7 @@ impl AuditEntry {
             duration_ms: outcome.duration_ms,
             cpu_ms: outcome.cpu_ms,
             peak_memory_bytes: outcome.peak_memory_bytes,
-            usage: None,
+            usage: serde_json::to_value(outcome.usage).ok(),
             blocked_total: total,
             blocked,
         }

@@ -17,6 +17,10 @@ use std::io::Write as _;
 use std::os::unix::fs::OpenOptionsExt as _;
 use std::path::Path;
 
+/// The error name of a run the trust policy refused (`--require-signed`): its outcome is
+/// `blocked` and the message says why.
+pub const POLICY_ERROR: &str = "TrustPolicy";
+
 /// The settings file in the config directory; this module reads its `[trust]` and `[audit]`
 /// tables and ignores the rest.
 pub const CONFIG_FILE: &str = "config.toml";
@@ -269,6 +273,83 @@ pub fn check_file(path: &Path, content: &[u8], signers: &sign::TrustedSigners) -
             signature: sig_display,
         },
         Err(e) => state_of_error(&e, sig_display),
+    }
+}
+
+/// What the workbench needs to know a buffer's trust state as it is edited, without IO:
+/// the states of the contents checked (by SHA-256) and what any other content is. Built by
+/// [`TrustBasis::check`] (IO: the signature, the signed directory) when a file is opened or
+/// saved; [`TrustBasis::state_for`] is pure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrustBasis {
+    /// (SHA-256 of a content, its state): the content checked, and for a file signature the
+    /// content it covers.
+    known: Vec<(String, TrustState)>,
+    /// The state of any other content.
+    other: TrustState,
+}
+
+impl TrustBasis {
+    /// The basis for `content` of the file at `path` (a buffer opened or saved).
+    pub fn check(path: &Path, content: &[u8], signers: &sign::TrustedSigners) -> TrustBasis {
+        let sha = merkle::sha256(content);
+        let now = check_file(path, content, signers);
+        let found = sign::find_signature_for_file(path);
+        let signature = found
+            .as_ref()
+            .map(|f| f.sig_path().display().to_string())
+            .unwrap_or_default();
+        let mut known = vec![(sha, now.clone())];
+        if let Some((root, check)) = found
+            .as_ref()
+            .and_then(|f| sign::signed_file_hash(f, path, signers))
+        {
+            if root != known[0].0 {
+                let state = match check {
+                    Ok(v) => TrustState::Signed {
+                        signer: v.signer,
+                        root: v.root,
+                        signature: signature.clone(),
+                    },
+                    Err(e) => state_of_error(&e, signature.clone()),
+                };
+                known.push((root, state));
+            }
+        }
+        let other = match &now {
+            TrustState::Unsigned => TrustState::Unsigned,
+            // A bad signature file stays bad whatever the buffer holds.
+            TrustState::Invalid { .. } => now.clone(),
+            TrustState::Signed { .. }
+            | TrustState::Modified { .. }
+            | TrustState::Untrusted { .. } => {
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                TrustState::Modified {
+                    detail: format!("modified: {name} (edited since signing)"),
+                    signature,
+                }
+            }
+        };
+        TrustBasis { known, other }
+    }
+
+    /// A basis for code that is no file (a sample, an untitled buffer): unsigned.
+    pub fn unsigned() -> TrustBasis {
+        TrustBasis {
+            known: Vec::new(),
+            other: TrustState::Unsigned,
+        }
+    }
+
+    /// The state of content whose SHA-256 (hex) is `sha256`.
+    pub fn state_for(&self, sha256: &str) -> &TrustState {
+        self.known
+            .iter()
+            .find(|(h, _)| h == sha256)
+            .map_or(&self.other, |(_, s)| s)
     }
 }
 

@@ -201,6 +201,65 @@ pub fn compute(log: &AuditLog, since: Option<&str>) -> Result<Stats, AuditError>
     Ok(s)
 }
 
+/// One run as listed from the end of the audit log (the workbench's History tab).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct RecentRun {
+    pub time: String,
+    pub file: String,
+    #[serde(default)]
+    pub source: String,
+    pub executor: String,
+    pub outcome: Outcome,
+    pub verdict: Verdict,
+    pub duration_ms: f64,
+    #[serde(default)]
+    pub peak_memory_bytes: u64,
+    #[serde(default)]
+    pub sha256: String,
+    #[serde(default)]
+    pub trust: Option<String>,
+    #[serde(default)]
+    pub signer: Option<String>,
+    #[serde(default)]
+    pub blocked_total: u64,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// The last lines of the audit log, read as runs.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Recent {
+    /// Oldest first.
+    pub runs: Vec<RecentRun>,
+    /// Of the last lines read, those that are not records (skipped).
+    pub unreadable: u64,
+}
+
+/// The last `n` lines of the log (rotated files included), oldest first: memory is bounded
+/// by `n` lines whatever the log's size. A line that is not a record is counted and skipped.
+pub fn recent(log: &AuditLog, n: usize) -> Result<Recent, AuditError> {
+    let mut tail: std::collections::VecDeque<Option<Vec<u8>>> =
+        std::collections::VecDeque::with_capacity(n.min(1024));
+    if n == 0 {
+        return Ok(Recent::default());
+    }
+    log.for_each_line(|l| {
+        if tail.len() == n {
+            tail.pop_front();
+        }
+        tail.push_back((l.complete && !l.too_long).then(|| l.bytes.to_vec()));
+        ControlFlow::Continue(())
+    })?;
+    let mut out = Recent::default();
+    for line in tail {
+        match line.and_then(|b| serde_json::from_slice::<RecentRun>(&b).ok()) {
+            Some(r) => out.runs.push(r),
+            None => out.unreadable += 1,
+        }
+    }
+    Ok(out)
+}
+
 /// Parses `--since`: a duration back from `now` (`30m`, `24h`, `7d`, `2w`, `90s`), a date
 /// (`2025-01-31`, midnight UTC) or an RFC 3339 time (`2025-01-31T12:00:00Z`, any offset).
 /// Returns the boundary as a [`super::timestamp`] string.

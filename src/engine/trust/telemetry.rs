@@ -294,6 +294,9 @@ fn build_provider(
     s: &OtlpSettings,
     last_error: Arc<Mutex<Option<String>>>,
 ) -> Result<SdkTracerProvider, TelemetryError> {
+    // reqwest is built with rustls (for the fetch broker): its clients need the process's
+    // crypto provider installed before they are built.
+    crate::engine::broker::net::ensure_crypto_provider();
     let mut builder = opentelemetry_otlp::SpanExporter::builder()
         .with_http()
         .with_protocol(Protocol::HttpBinary)

@@ -1,84 +1,124 @@
-//! Files: open (with the unsaved-changes guard), save and save-as, quit, autosave to the
-//! recovery file and the recovery key, path completion results.
+//! Files and buffers: open (with the unsaved-changes guard), save and save-as (asking before
+//! replacing a file that is not the one loaded), quit, path completion. Switching buffers
+//! stashes the old one's settings and results and brings back the new one's (or starts it
+//! on its saved settings, its `run-options` header, or the defaults).
 
-use super::{App, Focus, Overlay, PromptKind, MAX_COMPLETIONS};
-use crate::engine::hash;
-use crate::engine::policy::{Limits, Profile};
-use crate::tui::action::Effect;
-use crate::tui::buffer::{self, Buffer};
+use super::{App, Focus, Overlay, PromptKind, Stash, MAX_COMPLETIONS, MAX_STASHED};
+use crate::engine::text;
+use crate::tui::action::{Effect, SaveError};
+use crate::tui::buffer::{self, Buffer, Pos};
+use crate::tui::recovery::Origin;
+use crate::tui::settings::{RunSettings, SavedSettings, SettingsSource};
+use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 
 /// What to load once the user agrees to drop unsaved changes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Loaded {
     pub title: String,
-    pub path: Option<PathBuf>,
+    pub origin: Origin,
     pub text: String,
-    /// Limits and profile from a sample's `run-options` header.
-    pub options: Option<(Limits, Profile)>,
+    /// Run settings saved for the file, if any (or why they could not be read).
+    pub saved: Option<Result<SavedSettings, String>>,
+    /// A recovery copy to restore on top of the text once loaded: its key and text.
+    pub restore: Option<(String, String)>,
 }
 
 impl App {
-    /// The key of this buffer's recovery file.
-    pub fn recovery_key(&self) -> String {
-        match &self.path {
-            Some(p) => {
-                let name = p
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                let h = hash::sha256_hex(p.to_string_lossy().as_bytes());
-                format!("{}-{}", safe_stem(&name), hash::short(&h))
+    /// Settings for a buffer opened on `text`: saved for its file, else its header, else the
+    /// defaults. A bad saved file or header is a warning, never half applied.
+    pub(super) fn initial_settings(
+        &mut self,
+        text: &str,
+        saved: Option<Result<SavedSettings, String>>,
+    ) -> (RunSettings, SettingsSource) {
+        match saved.map(|s| s.and_then(|s| s.to_settings())) {
+            Some(Ok(s)) => return (s, SettingsSource::Saved),
+            Some(Err(e)) => self.warn(format!("saved run settings ignored: {e}")),
+            None => {}
+        }
+        match RunSettings::from_header(text) {
+            Some(Ok(s)) => (s, SettingsSource::Header),
+            Some(Err(e)) => {
+                self.warn(format!("run-options header ignored: {e}"));
+                (RunSettings::default(), SettingsSource::Defaults)
             }
-            None => format!("untitled-{}", safe_stem(&self.title)),
+            None => (RunSettings::default(), SettingsSource::Defaults),
         }
-    }
-
-    pub(super) fn on_autosave_due(&mut self) -> Vec<Effect> {
-        if !self.needs_autosave() {
-            return vec![];
-        }
-        self.autosaved_generation = self.generation();
-        vec![Effect::Autosave {
-            key: self.recovery_key(),
-            text: self.buffer.text(),
-        }]
     }
 
     pub(super) fn on_file_opened(
         &mut self,
         path: PathBuf,
         result: Result<String, String>,
+        settings: Option<Result<SavedSettings, String>>,
     ) -> Vec<Effect> {
         match result {
             Ok(text) => {
                 let loaded = Loaded {
                     title: title_of(&path),
-                    path: Some(path),
+                    origin: Origin::File { path },
                     text,
-                    options: None,
+                    saved: settings,
+                    restore: None,
                 };
                 self.load_or_ask(loaded)
             }
             Err(e) => {
-                self.say(format!("cannot open: {e}"));
+                self.warn(format!("cannot open: {e}"));
                 vec![]
             }
         }
     }
 
-    pub(super) fn on_saved(&mut self, path: PathBuf, result: Result<(), String>) -> Vec<Effect> {
-        if let Err(e) = result {
-            self.quit_after_save = false;
-            self.say(format!("cannot save: {e}"));
-            return vec![];
+    pub(super) fn on_saved(&mut self, path: PathBuf, result: Result<(), SaveError>) -> Vec<Effect> {
+        match result {
+            Ok(()) => {}
+            Err(SaveError::Exists) => {
+                // Asked only for a file that is not the buffer's own.
+                self.overlay = Overlay::ConfirmOverwrite { path };
+                return vec![];
+            }
+            Err(SaveError::Failed(e)) => {
+                self.quit_after_save = false;
+                self.warn(format!("cannot save: {e}"));
+                return vec![];
+            }
         }
-        let old_key = self.recovery_key();
-        self.title = title_of(&path);
+        let origin = Origin::File { path: path.clone() };
+        if origin != self.origin {
+            // Save-as: the buffer (with its results and settings) is now this file's.
+            self.stash.retain(|s| s.origin != origin);
+            if let Some(l) = &mut self.live {
+                if l.origin == self.origin {
+                    l.origin = origin.clone();
+                }
+            }
+            self.origin = origin;
+            self.title = title_of(&path);
+        }
         self.say(format!("saved {}", path.display()));
-        self.path = Some(path);
         self.saved_generation = self.generation();
-        let mut fx = vec![Effect::DeleteRecovery { key: old_key }];
+        // The content of this buffer's recovery copies is saved now.
+        let mut fx: Vec<Effect> = self
+            .own_copy
+            .take()
+            .into_iter()
+            .chain(std::mem::take(&mut self.restored_from))
+            .map(|key| Effect::DeleteRecovery { key })
+            .collect();
+        // Settings the user chose go with the file; defaults and a header need no copy.
+        if matches!(
+            self.settings_source,
+            SettingsSource::Session | SettingsSource::Saved
+        ) {
+            fx.push(Effect::SaveSettings {
+                settings: self.settings().to_saved(&path),
+                path,
+            });
+        }
+        // Saved under this name, beside whatever signature it has now.
+        fx.extend(self.trust_effect());
         if self.quit_after_save {
             self.quitting = true;
             fx.push(Effect::Quit);
@@ -114,10 +154,12 @@ impl App {
     }
 
     pub(super) fn save(&mut self) -> Vec<Effect> {
-        match &self.path {
+        match self.path() {
+            // The buffer's own file: no question.
             Some(p) => vec![Effect::WriteFile {
-                path: p.clone(),
+                path: p.to_path_buf(),
                 text: self.buffer.text(),
+                overwrite: true,
             }],
             None => {
                 self.overlay = Overlay::Prompt {
@@ -130,15 +172,43 @@ impl App {
         }
     }
 
+    /// Save-as to `path`: replacing the buffer's own file is a save; any other file that
+    /// exists is replaced only after the user says so.
+    pub(super) fn save_as(&mut self, path: PathBuf) -> Vec<Effect> {
+        let own = self.path() == Some(path.as_path());
+        vec![Effect::WriteFile {
+            path,
+            text: self.buffer.text(),
+            overwrite: own,
+        }]
+    }
+
     pub(super) fn request_quit(&mut self) -> Vec<Effect> {
         if self.dirty() {
             self.overlay = Overlay::ConfirmQuit;
             return vec![];
         }
+        // Nothing unsaved: this session's copy (if any) holds what the file holds.
+        let fx = self.drop_own_copy();
+        self.quit_with(fx)
+    }
+
+    /// Quit, discarding the unsaved changes (the user chose it): this session's copy of them
+    /// goes too. Copies of earlier sessions restored into the buffer stay until saved.
+    pub(super) fn quit_discarding(&mut self) -> Vec<Effect> {
+        let fx = self.drop_own_copy();
+        self.quit_with(fx)
+    }
+
+    /// Quit, keeping the unsaved changes in a recovery copy (offered at the next start).
+    pub(super) fn quit_keeping(&mut self) -> Vec<Effect> {
+        let fx = self.flush_own_copy();
+        self.say("the changes are kept in a recovery copy");
+        self.quit_with(fx)
+    }
+
+    fn quit_with(&mut self, mut fx: Vec<Effect>) -> Vec<Effect> {
         self.quitting = true;
-        let mut fx = vec![Effect::DeleteRecovery {
-            key: self.recovery_key(),
-        }];
         if let Some(l) = &self.live {
             fx.push(Effect::CancelRun { run: l.id });
         }
@@ -154,23 +224,152 @@ impl App {
         self.load(loaded)
     }
 
+    /// Opens `loaded` in place of the current buffer. Unsaved changes of the current buffer
+    /// (the user agreed to leave them) are written to its recovery copy first and stay there:
+    /// they are offered again at the next start and when that buffer is opened again.
     pub(super) fn load(&mut self, loaded: Loaded) -> Vec<Effect> {
+        let mut fx = if self.dirty() {
+            let fx = self.flush_own_copy();
+            self.say(format!(
+                "unsaved changes to {} kept in a recovery copy",
+                self.title
+            ));
+            fx
+        } else {
+            self.drop_own_copy()
+        };
+        self.own_copy = None;
+        self.restored_from.clear();
+        self.buffer_serial += 1;
+        self.stash_current();
+        let same = loaded.origin == self.origin;
         self.gen_base = self.generation() + 1;
-        self.buffer = Buffer::from_text(&bounded_text(loaded.text));
+        self.buffer = Buffer::from_text(&bounded_text(loaded.text.clone()));
         self.saved_generation = self.generation();
         self.autosaved_generation = self.generation();
-        self.title = loaded.title;
-        self.path = loaded.path;
+        self.title = text::escape(&loaded.title, false).into_owned();
+        self.origin = loaded.origin.clone();
         self.view_top = 0;
         self.view_left = 0;
         self.finding_selected = 0;
+        self.results_scroll = 0;
+        self.blocked_selected = 0;
         self.focus = Focus::Editor;
-        if let Some((limits, profile)) = loaded.options {
-            self.limits = limits;
-            self.profile = profile;
+        self.report = None;
+        self.report_generation = None;
+        self.scan_failed = None;
+        self.run_after_scan = false;
+        if !self.unstash(&loaded.origin) {
+            let (settings, source) = self.initial_settings(&loaded.text, loaded.saved);
+            self.apply_settings(settings, source);
         }
-        self.say(format!("opened {}", self.title));
-        vec![]
+        if let Origin::File { path } = &self.origin {
+            // The signature is checked against the file's text as read (a restored copy is
+            // then just an edit of it).
+            fx.push(Effect::CheckTrust {
+                origin: self.origin.clone(),
+                path: path.clone(),
+                text: loaded.text.as_str().into(),
+            });
+        }
+        let opened = if same { "reopened" } else { "opened" };
+        self.say(format!("{opened} {}", self.title));
+        match loaded.restore {
+            Some((key, text)) => self.restore_text(key, text),
+            // Any recovery copy of this buffer is offered.
+            None => fx.push(Effect::ListRecovery {
+                only: Some(self.origin.clone()),
+            }),
+        }
+        fx
+    }
+
+    /// Keeps the current buffer's settings and results for when it is opened again.
+    fn stash_current(&mut self) {
+        let origin = self.origin.clone();
+        self.stash.retain(|s| s.origin != origin);
+        self.stash.insert(
+            0,
+            Stash {
+                origin,
+                settings: self.settings(),
+                source: self.settings_source,
+                last: self.last.take(),
+                prev: self.prev.take(),
+                history: std::mem::take(&mut self.history),
+                run_diff: std::mem::take(&mut self.run_diff),
+            },
+        );
+        self.stash.truncate(MAX_STASHED);
+    }
+
+    /// Brings back a stashed buffer's settings and results; false when there are none.
+    fn unstash(&mut self, origin: &Origin) -> bool {
+        let Some(i) = self.stash.iter().position(|s| &s.origin == origin) else {
+            self.last = None;
+            self.prev = None;
+            self.history = VecDeque::new();
+            self.run_diff = Vec::new();
+            return false;
+        };
+        let s = self.stash.remove(i);
+        self.apply_settings(s.settings, s.source);
+        self.last = s.last;
+        self.prev = s.prev;
+        self.history = s.history;
+        self.run_diff = s.run_diff;
+        true
+    }
+
+    /// Where a finished run of another buffer goes: that buffer's stash.
+    pub(super) fn stashed_mut(&mut self, origin: &Origin) -> &mut Stash {
+        if let Some(i) = self.stash.iter().position(|s| &s.origin == origin) {
+            let s = self.stash.remove(i);
+            self.stash.insert(0, s);
+        } else {
+            self.stash.insert(
+                0,
+                Stash {
+                    origin: origin.clone(),
+                    settings: RunSettings::default(),
+                    source: SettingsSource::Defaults,
+                    last: None,
+                    prev: None,
+                    history: VecDeque::new(),
+                    run_diff: Vec::new(),
+                },
+            );
+            self.stash.truncate(MAX_STASHED);
+        }
+        &mut self.stash[0]
+    }
+
+    /// The settings changed (the user set them): they are this session's, and a file keeps
+    /// them.
+    pub(super) fn settings_changed(&mut self) -> Vec<Effect> {
+        self.settings_source = SettingsSource::Session;
+        match self.path() {
+            Some(p) => vec![Effect::SaveSettings {
+                path: p.to_path_buf(),
+                settings: self.settings().to_saved(p),
+            }],
+            None => vec![],
+        }
+    }
+
+    /// Replaces the buffer's text with a recovery copy's, as one edit (Ctrl-Z shows what it
+    /// replaced). The copy stays on disk until the buffer is saved.
+    pub(super) fn restore_text(&mut self, key: String, text: String) {
+        self.buffer.select_all();
+        self.buffer.insert_str(&bounded_text(text));
+        self.buffer.set_cursor(Pos::default());
+        if !self.restored_from.contains(&key) {
+            self.restored_from.push(key);
+        }
+        self.say(format!(
+            "restored {} from its recovery copy (Ctrl-Z: the text it replaced)",
+            self.title
+        ));
     }
 }
 
@@ -210,18 +409,12 @@ pub(super) fn bounded_text(text: String) -> String {
     text[..end].to_string()
 }
 
-/// A file name for a recovery key: safe characters only, at most 40.
-fn safe_stem(name: &str) -> String {
-    name.chars()
-        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
-        .take(40)
-        .collect()
-}
-
-/// The title of a buffer loaded from `path`: its file name.
+/// The title of a buffer loaded from `path`: its file name, escaped (a file name can hold
+/// control characters; shown raw they would draw on the screen).
 pub fn title_of(path: &Path) -> String {
-    path.file_name().map_or_else(
+    let name = path.file_name().map_or_else(
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
-    )
+    );
+    text::escape(&name, false).into_owned()
 }

@@ -23,15 +23,7 @@ impl App {
                 self.focus = Focus::Editor;
             }
             Action::Quit => return self.request_quit(),
-            Action::ForceQuit => {
-                self.quitting = true;
-                return vec![
-                    Effect::DeleteRecovery {
-                        key: self.recovery_key(),
-                    },
-                    Effect::Quit,
-                ];
-            }
+            Action::ForceQuit => return self.quit_discarding(),
             Action::Save => return self.save(),
             Action::Copy | Action::Cut => {
                 let text = if action == Action::Cut {
@@ -61,7 +53,15 @@ impl App {
             }
             Action::SearchNext => self.search_step(true),
             Action::SearchPrev => self.search_step(false),
-            Action::ToggleHelp => self.overlay = Overlay::Help,
+            Action::ToggleHelp => self.overlay = Overlay::Help { scroll: 0 },
+            Action::ShowMessages => {
+                self.unseen_warnings = 0;
+                self.overlay = Overlay::Messages {
+                    scroll: self.messages.len().saturating_sub(1),
+                };
+            }
+            Action::ShowRecovery => return self.show_recovery(),
+            Action::ShowInput => self.open_input_editor(),
             Action::ShowExecutors => {
                 self.overlay = Overlay::Executors {
                     row: 0,
@@ -69,12 +69,18 @@ impl App {
                     error: None,
                 }
             }
-            Action::ShowSamples => self.overlay = Overlay::Samples { selected: 0 },
+            Action::ShowSamples => {
+                let n = crate::samples::all().len();
+                self.overlay = Overlay::Samples {
+                    selected: self.samples_selected.min(n.saturating_sub(1)),
+                }
+            }
             Action::NextTheme => {
                 let n = self.theme.set.themes.len().max(1);
                 self.theme.index = (self.theme.index + 1) % n;
                 let name = self.theme.current().name.clone();
                 self.say(format!("theme: {name}"));
+                return vec![Effect::SaveState { theme: name }];
             }
             Action::FocusNext => {
                 self.focus = match self.focus {
@@ -99,9 +105,13 @@ impl App {
             }
             Action::NextTab => self.switch_tab(1),
             Action::PrevTab => self.switch_tab(-1),
-            Action::Up | Action::Down | Action::Left | Action::Right | Action::Enter => {
-                return self.on_panel_nav(action)
-            }
+            Action::Up
+            | Action::Down
+            | Action::Left
+            | Action::Right
+            | Action::Enter
+            | Action::PageUp
+            | Action::PageDown => return self.on_panel_nav(action),
             edit => self.on_edit(edit),
         }
         vec![]
@@ -163,11 +173,14 @@ impl App {
     fn on_panel_nav(&mut self, action: Action) -> Vec<Effect> {
         match self.focus {
             Focus::Editor => {
+                let page = self.editor_text_size().1.saturating_sub(1).max(1);
                 let m = match action {
                     Action::Up => Motion::Up,
                     Action::Down => Motion::Down,
                     Action::Left => Motion::Left,
                     Action::Right => Motion::Right,
+                    Action::PageUp => Motion::PageUp(page),
+                    Action::PageDown => Motion::PageDown(page),
                     _ => {
                         self.buffer.newline();
                         return vec![];
@@ -196,8 +209,23 @@ impl App {
                     let n = self.blocked_list().len();
                     self.blocked_selected = (self.blocked_selected + 1).min(n.saturating_sub(1));
                 }
-                Action::Up => self.results_scroll = self.results_scroll.saturating_add(1),
-                Action::Down => self.results_scroll = self.results_scroll.saturating_sub(1),
+                // Rows up (towards the start), except in the console, which follows its end.
+                Action::Up | Action::PageUp => {
+                    let n = if action == Action::Up { 1 } else { 10 };
+                    self.results_scroll = if self.results_tab == ResultsTab::Console {
+                        self.results_scroll.saturating_add(n)
+                    } else {
+                        self.results_scroll.saturating_sub(n)
+                    }
+                }
+                Action::Down | Action::PageDown => {
+                    let n = if action == Action::Down { 1 } else { 10 };
+                    self.results_scroll = if self.results_tab == ResultsTab::Console {
+                        self.results_scroll.saturating_sub(n)
+                    } else {
+                        self.results_scroll.saturating_add(n)
+                    }
+                }
                 Action::Enter if self.results_tab == ResultsTab::Blocked => {
                     let line = self
                         .blocked_list()
@@ -215,9 +243,9 @@ impl App {
         vec![]
     }
 
-    /// The blocked attempts to show: the live run's, or the last run's.
+    /// The blocked attempts of this buffer's run shown: the live one's, or the last one's.
     pub fn blocked_list(&self) -> &[BlockedAttempt] {
-        match (&self.live, &self.last) {
+        match (self.live_here(), &self.last) {
             (Some(l), _) => &l.blocked,
             (None, Some(f)) => &f.outcome.blocked,
             _ => &[],
@@ -275,29 +303,47 @@ impl App {
         }
     }
 
-    /// The results pane's tabs with their labels as drawn (counts where there are any).
+    /// The results pane's tabs with their labels as drawn (counts where there are any): the
+    /// full names when they fit the pane, else short ones.
     pub fn results_tabs(&self) -> Vec<(ResultsTab, String)> {
         let count = |t: ResultsTab| -> Option<usize> {
             match t {
-                ResultsTab::Console => Some(match (&self.live, &self.last) {
+                ResultsTab::Console => Some(match (self.live_here(), &self.last) {
                     (Some(l), _) => l.console.len(),
                     (None, Some(f)) => f.outcome.console.len(),
                     _ => 0,
                 }),
                 ResultsTab::Blocked => Some(self.blocked_list().len()),
-                ResultsTab::History => Some(self.history.len()),
+                ResultsTab::History => Some(match &self.audit {
+                    Some(Ok(v)) => v.runs.len(),
+                    _ => self.history.len(),
+                }),
                 _ => None,
             }
         };
-        ResultsTab::ALL
-            .iter()
-            .map(|t| {
-                let label = match count(*t) {
-                    Some(n) if n > 0 => format!("{} {n}", t.title()),
-                    _ => t.title().to_string(),
-                };
-                (*t, label)
-            })
-            .collect()
+        let labels = |short: bool| -> Vec<(ResultsTab, String)> {
+            ResultsTab::ALL
+                .iter()
+                .map(|t| {
+                    let name = if short { t.short() } else { t.title() };
+                    let label = match count(*t) {
+                        Some(n) if n > 0 => format!("{name} {n}"),
+                        _ => name.to_string(),
+                    };
+                    (*t, label)
+                })
+                .collect()
+        };
+        let full = labels(false);
+        let room = crate::tui::layout::inner(
+            crate::tui::layout::areas(crate::tui::layout::screen(self.size)).results,
+        )
+        .width as usize;
+        let width: usize = full.iter().map(|(_, l)| l.chars().count() + 1).sum();
+        if width <= room {
+            full
+        } else {
+            labels(true)
+        }
     }
 }

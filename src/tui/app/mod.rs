@@ -3,36 +3,51 @@
 //! from [`crate::tui::layout`], never from the drawing code.
 //!
 //! - `main_screen`: keys on the main screen: editing, panels, search.
-//! - `overlays`: dialogs, prompts, the samples browser and the executor selector.
-//! - `run`: starting runs and taking in their events, escaped and bounded.
-//! - `files`: open, save, quit, autosave and recovery.
+//! - `overlays`: dialogs, prompts, the samples browser, the executor selector, the `input`
+//!   editor and the messages view.
+//! - `run`: starting runs and taking in their events, escaped and bounded; results belong to
+//!   the buffer (and the code) they came from.
+//! - `files`: open, save, quit; switching buffers keeps each one's settings and results.
+//! - `recovery`: autosave to recovery copies, and offering them back.
+//! - `diff`: line diffs (recovery copy against its file, one run against the previous).
 //! - `mouse`: clicks, drags and the wheel.
 
+mod diff;
 mod files;
 mod main_screen;
 mod mouse;
 mod overlays;
+mod recovery;
 mod run;
 
+pub use diff::{DiffKind, DiffRow};
 pub use files::{title_of, Loaded};
-pub use overlays::{sample_options, LimitField};
-pub use run::{FinishedRun, HistoryEntry, LiveRun};
+pub use overlays::{InputEditor, LimitField};
+pub use recovery::{copy_time, describe_copy, DiffView, RecoveryScope, RecoveryView};
+pub use run::{FinishedRun, Freshness, HistoryEntry, LiveRun};
 
-use crate::engine::exec::{BlockedAttempt, ExecutorInfo};
+use crate::engine::exec::ExecutorInfo;
 use crate::engine::lexer::{self, LineState};
 use crate::engine::policy::{Limits, Profile};
 use crate::engine::scan::{Finding, Report, Verdict};
 use crate::engine::text;
-use crate::tui::action::{Action, Effect};
+use crate::engine::trust::{TrustBasis, TrustState};
+use crate::tui::action::{Action, AuditView, Effect};
 use crate::tui::buffer::{self, Buffer};
 use crate::tui::layout;
+use crate::tui::recovery::Origin;
+use crate::tui::settings::{RunInput, RunSettings, SettingsSource};
 use crate::tui::theme::{Theme, ThemeSet};
 use std::collections::{BTreeSet, VecDeque};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// Bounds on everything kept from a script's output.
-pub const MAX_CONSOLE_LINES: usize = 2_000;
+/// Bounds on everything kept from a script's output. The console keeps what the run kept:
+/// the engine's own bound (`Limits::console_max_lines`, 10,000 by default, and
+/// `console_max_bytes`) plus its truncation marker; this is the ceiling the workbench allows
+/// itself whatever an executor sends.
+pub const MAX_CONSOLE_LINES: usize = crate::engine::policy::DEFAULT_CONSOLE_MAX_LINES + 1;
+pub const MAX_CONSOLE_BYTES: usize = crate::engine::policy::DEFAULT_CONSOLE_MAX_BYTES + 64 * 1024;
 pub const MAX_LINE_CHARS: usize = 1_000;
 pub const MAX_VALUE_CHARS: usize = 20_000;
 pub const MAX_STACK_CHARS: usize = 4_000;
@@ -40,6 +55,10 @@ pub const MAX_BLOCKED: usize = 500;
 pub const MAX_SAMPLES: usize = 1_200;
 pub const MAX_HISTORY: usize = 50;
 pub const MAX_COMPLETIONS: usize = 200;
+/// Messages kept for the messages view.
+pub const MAX_MESSAGES: usize = 200;
+/// Buffers whose settings and results are kept while another one is open.
+pub const MAX_STASHED: usize = 16;
 /// Largest file the editor opens.
 pub const MAX_OPEN_BYTES: usize = buffer::MAX_BUFFER_BYTES;
 
@@ -56,15 +75,17 @@ pub enum ResultsTab {
     Console,
     Error,
     Blocked,
+    Diff,
     History,
 }
 
 impl ResultsTab {
-    pub const ALL: [ResultsTab; 5] = [
+    pub const ALL: [ResultsTab; 6] = [
         ResultsTab::Value,
         ResultsTab::Console,
         ResultsTab::Error,
         ResultsTab::Blocked,
+        ResultsTab::Diff,
         ResultsTab::History,
     ];
     pub fn title(self) -> &'static str {
@@ -73,7 +94,19 @@ impl ResultsTab {
             ResultsTab::Console => "Console",
             ResultsTab::Error => "Error",
             ResultsTab::Blocked => "Blocked",
+            ResultsTab::Diff => "Diff",
             ResultsTab::History => "History",
+        }
+    }
+    /// The short label used when the full ones do not fit.
+    pub fn short(self) -> &'static str {
+        match self {
+            ResultsTab::Value => "Val",
+            ResultsTab::Console => "Con",
+            ResultsTab::Error => "Err",
+            ResultsTab::Blocked => "Blk",
+            ResultsTab::Diff => "Diff",
+            ResultsTab::History => "Hist",
         }
     }
     fn index(self) -> usize {
@@ -88,10 +121,21 @@ pub enum PromptKind {
     Search,
 }
 
+/// Why a run waits for a yes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RunQuestion {
+    /// The scanner's verdict is `block`.
+    Block,
+    /// The scan of this code failed: its verdict is unknown.
+    ScanFailed(String),
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Overlay {
     None,
-    Help,
+    Help {
+        scroll: usize,
+    },
     Executors {
         row: usize,
         /// Digits being typed into a limit field.
@@ -107,10 +151,18 @@ pub enum Overlay {
         completions: Vec<String>,
     },
     ConfirmBlock,
+    ConfirmRun(RunQuestion),
     ConfirmQuit,
     ConfirmDiscard(Box<Loaded>),
-    Recovery {
-        text: String,
+    /// Save-as onto a file that exists and is not the one loaded.
+    ConfirmOverwrite {
+        path: PathBuf,
+    },
+    Recovery(Box<RecoveryView>),
+    RecoveryDiff(Box<DiffView>),
+    Input(Box<InputEditor>),
+    Messages {
+        scroll: usize,
     },
 }
 
@@ -138,62 +190,141 @@ pub struct Highlight {
     pub states: Vec<LineState>,
 }
 
+/// How serious a message is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageLevel {
+    Info,
+    Warning,
+}
+
+/// One line of the messages view (escaped and bounded when it was said).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    pub level: MessageLevel,
+    pub text: String,
+}
+
 /// How the App starts.
 #[derive(Debug, Clone)]
 pub struct AppInit {
     pub title: String,
-    pub path: Option<PathBuf>,
+    pub origin: Origin,
     pub text: String,
+    /// Run settings saved for the file (see [`crate::tui::settings`]).
+    pub saved_settings: Option<Result<crate::tui::settings::SavedSettings, String>>,
     pub executors: Vec<ExecutorInfo>,
     pub auto_name: String,
     pub themes: ThemeSet,
+    /// The theme chosen last time.
+    pub theme_name: Option<String>,
     pub size: (u16, u16),
+    /// Names this session's recovery copies (never another session's).
+    pub session: String,
+    /// `--require-signed` (or the config default): F5 refuses unsigned code.
+    pub require_signed: bool,
+    /// Warnings from setting up (config, signers, exporter), shown in the messages view.
+    pub warnings: Vec<String>,
 }
 
 impl AppInit {
     /// A workbench on `text` with the executors this build detects.
     pub fn new(title: impl Into<String>, text: impl Into<String>) -> Self {
+        let title = title.into();
         AppInit {
-            title: title.into(),
-            path: None,
+            origin: Origin::Untitled {
+                title: title.clone(),
+            },
+            title,
             text: text.into(),
+            saved_settings: None,
             executors: crate::engine::exec::detect(),
             auto_name: crate::engine::exec::auto_name(),
             themes: ThemeSet::default(),
+            theme_name: None,
             size: (80, 24),
+            session: "s0".to_string(),
+            require_signed: false,
+            warnings: Vec::new(),
         }
     }
+
+    /// The same, for the file at `path`.
+    pub fn file(path: PathBuf, text: impl Into<String>) -> Self {
+        let mut i = AppInit::new(title_of(&path), text);
+        i.origin = Origin::File { path };
+        i
+    }
+
+    /// The same, for an embedded sample.
+    pub fn sample(name: &str, text: impl Into<String>) -> Self {
+        let mut i = AppInit::new(name, text);
+        i.origin = Origin::Sample {
+            name: name.to_string(),
+        };
+        i
+    }
+}
+
+/// A buffer that is not open: its settings and results, kept for when it is opened again.
+#[derive(Debug, Clone)]
+struct Stash {
+    origin: Origin,
+    settings: RunSettings,
+    source: SettingsSource,
+    last: Option<FinishedRun>,
+    prev: Option<FinishedRun>,
+    history: VecDeque<HistoryEntry>,
+    run_diff: Vec<DiffRow>,
 }
 
 #[derive(Debug, Clone)]
 pub struct App {
     pub buffer: Buffer,
+    /// Shown in titles: escaped, so a file name cannot draw on the screen.
     pub title: String,
-    pub path: Option<PathBuf>,
+    /// What the buffer is (a file, a sample, untitled): its results, settings and recovery
+    /// copies belong to it.
+    pub origin: Origin,
     saved_generation: u64,
     autosaved_generation: u64,
     /// A buffer generation offset so that loading a new text always changes `generation()`.
     gen_base: u64,
     pub report: Option<Report>,
     pub report_generation: Option<u64>,
+    /// The scan of this generation failed (panicked or overran): why.
+    pub scan_failed: Option<(u64, String)>,
     pub focus: Focus,
     pub finding_selected: usize,
     pub results_tab: ResultsTab,
     pub results_scroll: usize,
     pub blocked_selected: usize,
+    /// The run going now; it may belong to another buffer than the one shown.
     pub live: Option<LiveRun>,
+    /// This buffer's newest finished run, and the one before it (for the diff).
     pub last: Option<FinishedRun>,
+    pub prev: Option<FinishedRun>,
+    /// This buffer's runs, newest first.
     pub history: VecDeque<HistoryEntry>,
+    /// `prev` against `last`, computed when `last` arrived.
+    pub run_diff: Vec<DiffRow>,
+    stash: Vec<Stash>,
     pub executors: Vec<ExecutorInfo>,
     pub auto_name: String,
-    /// `auto` or an executor name.
+    /// This buffer's run settings: `auto` or an executor name, limits, profile, `input`.
     pub executor: String,
     pub limits: Limits,
     pub profile: Profile,
+    pub input: Option<RunInput>,
+    pub settings_source: SettingsSource,
     pub overlay: Overlay,
     pub theme: ThemeChoice,
     pub highlight: Highlight,
+    /// The latest message, for the status bar.
     pub message: Option<String>,
+    /// Every message of the session, newest last.
+    pub messages: VecDeque<Message>,
+    /// Warnings said since the messages view was last opened.
+    pub unseen_warnings: usize,
     pub search: String,
     pub clipboard: String,
     pub size: (u16, u16),
@@ -207,20 +338,48 @@ pub struct App {
     /// once it arrives, so the block check always sees the verdict of the code that runs.
     pub run_after_scan: bool,
     pub quitting: bool,
+    /// The sample last picked in the samples browser.
+    pub samples_selected: usize,
+    // ── recovery (see `recovery.rs`) ──
+    session: String,
+    /// Buffers opened in this session: numbers this session's recovery keys.
+    buffer_serial: u64,
+    /// Whether F5 refuses code that is not signed by a trusted signer.
+    pub require_signed: bool,
+    /// Set-up warnings, said at start.
+    startup_warnings: Vec<String>,
+    /// The trust basis of a file's text as opened or saved (which buffer it is for).
+    pub trust: Option<(Origin, TrustBasis)>,
+    /// The end of the audit log for the History tab (`None`: not read yet).
+    pub audit: Option<Result<AuditView, String>>,
+    /// This buffer's recovery copy, written by this session.
+    own_copy: Option<String>,
+    /// Copies (of earlier sessions) restored into this buffer: deleted once it is saved.
+    restored_from: Vec<String>,
 }
 
 impl App {
     pub fn new(init: AppInit) -> Self {
         let text = files::bounded_text(init.text);
-        App {
+        let mut theme = ThemeChoice {
+            set: init.themes,
+            index: 0,
+        };
+        if let Some(name) = &init.theme_name {
+            if let Some(i) = theme.set.themes.iter().position(|t| &t.name == name) {
+                theme.index = i;
+            }
+        }
+        let mut app = App {
             buffer: Buffer::from_text(&text),
-            title: init.title,
-            path: init.path,
+            title: text::escape(&init.title, false).into_owned(),
+            origin: init.origin,
             saved_generation: 0,
             autosaved_generation: 0,
             gen_base: 0,
             report: None,
             report_generation: None,
+            scan_failed: None,
             focus: Focus::Editor,
             finding_selected: 0,
             results_tab: ResultsTab::Value,
@@ -228,19 +387,23 @@ impl App {
             blocked_selected: 0,
             live: None,
             last: None,
+            prev: None,
             history: VecDeque::new(),
+            run_diff: Vec::new(),
+            stash: Vec::new(),
             executors: init.executors,
             auto_name: init.auto_name,
             executor: "auto".to_string(),
             limits: Limits::default(),
             profile: Profile::default(),
+            input: None,
+            settings_source: SettingsSource::Defaults,
             overlay: Overlay::None,
-            theme: ThemeChoice {
-                set: init.themes,
-                index: 0,
-            },
+            theme,
             highlight: Highlight::default(),
             message: None,
+            messages: VecDeque::new(),
+            unseen_warnings: 0,
             search: String::new(),
             clipboard: String::new(),
             size: init.size,
@@ -252,17 +415,71 @@ impl App {
             quit_after_save: false,
             run_after_scan: false,
             quitting: false,
-        }
+            samples_selected: 0,
+            session: init.session,
+            buffer_serial: 1,
+            require_signed: init.require_signed,
+            startup_warnings: init.warnings,
+            trust: None,
+            audit: None,
+            own_copy: None,
+            restored_from: Vec::new(),
+        };
+        let (settings, source) = app.initial_settings(&text, init.saved_settings);
+        app.apply_settings(settings, source);
+        app
     }
 
-    /// The effects to run at start: the first scan.
+    /// The effects to run at start: the first scan and the list of recovery copies.
     pub fn start(&mut self) -> Vec<Effect> {
         self.refresh_highlight();
-        if !self.theme.set.warnings.is_empty() {
-            let w = self.theme.set.warnings.join("; ");
-            self.say(w);
+        let mut warnings = std::mem::take(&mut self.startup_warnings);
+        let what = if warnings.is_empty() {
+            "theme warnings"
+        } else {
+            "warnings"
+        };
+        warnings.extend(self.theme.set.warnings.iter().cloned());
+        for w in &warnings {
+            self.warn(w.clone());
         }
-        vec![self.scan_effect()]
+        if warnings.len() > 1 {
+            self.message = Some(format!("{} {what} — F2 lists them", warnings.len()));
+        }
+        let mut fx = vec![self.scan_effect(), Effect::ListRecovery { only: None }];
+        fx.extend(self.trust_effect());
+        fx.push(Effect::LoadAudit);
+        fx
+    }
+
+    /// Checks the signature of the buffer's file against its text (at open and save).
+    pub(super) fn trust_effect(&self) -> Option<Effect> {
+        let path = self.path()?.to_path_buf();
+        Some(Effect::CheckTrust {
+            origin: self.origin.clone(),
+            path,
+            text: self.buffer.text().into(),
+        })
+    }
+
+    /// The buffer's trust state, and whether the text has changed since it was computed (a
+    /// scan is pending). `None`: a file whose signature is still being checked.
+    pub fn trust_state(&self) -> Option<(TrustState, bool)> {
+        let basis = match (&self.origin, &self.trust) {
+            (Origin::File { .. }, Some((o, b))) if *o == self.origin => b,
+            (Origin::File { .. }, _) => return None,
+            _ => return Some((TrustState::Unsigned, false)),
+        };
+        let report = self.report.as_ref()?;
+        Some((basis.state_for(&report.sha256).clone(), self.scan_pending()))
+    }
+
+    /// The file the buffer belongs to, if it is one.
+    pub fn path(&self) -> Option<&Path> {
+        match &self.origin {
+            Origin::File { path } => Some(path),
+            _ => None,
+        }
     }
 
     /// Buffer generation: changes on every edit and every load.
@@ -278,8 +495,20 @@ impl App {
         self.live.is_some()
     }
 
+    /// Whether the run going now is of this buffer.
+    pub fn live_here(&self) -> Option<&LiveRun> {
+        self.live.as_ref().filter(|l| l.origin == self.origin)
+    }
+
     pub fn scan_pending(&self) -> bool {
-        self.report_generation != Some(self.generation())
+        self.report_generation != Some(self.generation()) && !self.scan_failed_now()
+    }
+
+    /// The scan of the current text failed.
+    pub fn scan_failed_now(&self) -> bool {
+        self.scan_failed
+            .as_ref()
+            .is_some_and(|(g, _)| *g == self.generation())
     }
 
     pub fn needs_autosave(&self) -> bool {
@@ -295,17 +524,31 @@ impl App {
         }
     }
 
-    /// Lines on which the last run (of this same code) recorded a blocked attempt.
+    /// This buffer's run settings.
+    pub fn settings(&self) -> RunSettings {
+        RunSettings {
+            executor: self.executor.clone(),
+            limits: self.limits,
+            profile: self.profile,
+            input: self.input.clone(),
+        }
+    }
+
+    fn apply_settings(&mut self, s: RunSettings, source: SettingsSource) {
+        self.executor = s.executor;
+        self.limits = s.limits;
+        self.profile = s.profile;
+        self.input = s.input;
+        self.settings_source = source;
+    }
+
+    /// Lines on which the run shown recorded a blocked attempt, when that run is of the code in
+    /// the editor now (after an edit, lines may have moved: nothing is marked).
     pub fn confirmed_lines(&self) -> BTreeSet<u32> {
-        let current = self.report.as_ref().map(|r| r.sha256.as_str());
-        let blocked: &[BlockedAttempt] = match (&self.live, &self.last) {
-            (Some(l), _) => &l.blocked,
-            (None, Some(f)) if Some(f.outcome.code_sha256.as_str()) == current => {
-                &f.outcome.blocked
-            }
-            _ => &[],
-        };
-        blocked.iter().filter_map(|b| b.line).collect()
+        if self.results_freshness() != Freshness::Fresh {
+            return BTreeSet::new();
+        }
+        self.blocked_list().iter().filter_map(|b| b.line).collect()
     }
 
     pub fn is_confirmed(&self, f: &Finding) -> bool {
@@ -329,9 +572,27 @@ impl App {
         }
     }
 
+    fn log(&mut self, level: MessageLevel, msg: String) {
+        let m = text::truncate(&text::escape(&msg, false), 300).into_owned();
+        if self.messages.len() >= MAX_MESSAGES {
+            self.messages.pop_front();
+        }
+        self.messages.push_back(Message {
+            level,
+            text: m.clone(),
+        });
+        if level == MessageLevel::Warning {
+            self.unseen_warnings += 1;
+        }
+        self.message = Some(m);
+    }
+
     fn say(&mut self, msg: impl Into<String>) {
-        let m = msg.into();
-        self.message = Some(text::truncate(&text::escape(&m, false), 300).into_owned());
+        self.log(MessageLevel::Info, msg.into());
+    }
+
+    fn warn(&mut self, msg: impl Into<String>) {
+        self.log(MessageLevel::Warning, msg.into());
     }
 
     /// Handles one action; returns what the driver must do.
@@ -369,6 +630,7 @@ impl App {
     fn dispatch(&mut self, action: Action) -> Vec<Effect> {
         match action {
             Action::ScanDone { generation, report } => self.on_scan_done(generation, *report),
+            Action::ScanFailed { generation, reason } => self.on_scan_failed(generation, reason),
             Action::Exec {
                 run,
                 event,
@@ -385,28 +647,53 @@ impl App {
                 vec![]
             }
             Action::AutosaveDue => self.on_autosave_due(),
-            Action::FileOpened { path, result } => self.on_file_opened(path, result),
+            Action::FileOpened {
+                path,
+                result,
+                settings,
+            } => self.on_file_opened(path, result, settings),
             Action::Saved { path, result } => self.on_saved(path, result),
             Action::Completions { input, items } => {
                 self.on_completions(&input, items);
                 vec![]
             }
-            Action::RecoveryFound { text } => {
-                if text != self.buffer.text() {
-                    self.overlay = Overlay::Recovery {
-                        text: files::bounded_text(text),
-                    };
-                }
-                vec![]
-            }
+            Action::RecoveryListed { only, listing } => self.on_recovery_listed(only, listing),
+            Action::RecoveryLoaded {
+                key,
+                purpose,
+                result,
+            } => self.on_recovery_loaded(key, purpose, result),
             Action::Notice(m) => {
                 if !m.is_empty() {
                     self.say(m);
                 }
                 vec![]
             }
+            Action::Warning(m) => {
+                self.warn(m);
+                vec![]
+            }
+            Action::TrustChecked { origin, basis } => {
+                // Kept for the buffer it was checked for; another buffer's answer is late.
+                if origin == self.origin {
+                    self.trust = Some((origin, *basis));
+                }
+                vec![]
+            }
+            Action::AuditLoaded(result) => {
+                match result {
+                    Ok(v) => self.audit = Some(Ok(*v)),
+                    Err(e) => {
+                        let e = text::escape(&e, false).into_owned();
+                        self.warn(format!("history: the audit log cannot be read: {e}"));
+                        self.audit = Some(Err(e));
+                    }
+                }
+                vec![]
+            }
             Action::Resize(w, h) => {
                 self.size = (w, h);
+                self.fit_view_after_resize();
                 vec![]
             }
             Action::Mouse(kind, x, y) => self.on_mouse(kind, x, y),
@@ -427,8 +714,29 @@ impl App {
         (r.width as usize, r.height as usize)
     }
 
+    /// After a resize: nothing moves while the terminal is too small to draw the workbench
+    /// (its geometry there means nothing); once it is big enough again, the view keeps the
+    /// cursor in sight without being scrolled further than the text needs.
+    fn fit_view_after_resize(&mut self) {
+        if layout::too_small(layout::screen(self.size)) {
+            return;
+        }
+        let (_, h) = self.editor_text_size();
+        let max_top = self.buffer.line_count().saturating_sub(h.max(1));
+        self.view_top = self.view_top.min(max_top);
+        let (w, _) = self.editor_text_size();
+        let c = self.buffer.cursor();
+        let line = self.buffer.line(c.line).unwrap_or("");
+        if buffer::display_col(line, c.col) < w {
+            self.view_left = 0;
+        }
+    }
+
     fn keep_cursor_visible(&mut self) {
         if std::mem::take(&mut self.scrolled_by_mouse) {
+            return;
+        }
+        if layout::too_small(layout::screen(self.size)) {
             return;
         }
         let (w, h) = self.editor_text_size();

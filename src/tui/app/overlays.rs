@@ -1,35 +1,106 @@
-//! Overlays: help, the block and unsaved-changes dialogs, recovery, the samples browser,
-//! prompts (open, save as, search) and the executor selector with its limit fields.
+//! Overlays: help, the run / quit / discard / overwrite dialogs, recovery, the samples
+//! browser, prompts (open, save as, search), the executor selector with its limit fields, the
+//! `input` editor and the messages view.
 
-use super::files::expand_home;
-use super::{App, Loaded, Overlay, PromptKind};
+use super::files::{expand_home, Loaded};
+use super::{App, Overlay, PromptKind, RunQuestion};
 use crate::engine::policy::{self, Limits, Profile};
 use crate::tui::action::{Action, Effect};
-use crate::tui::buffer::Pos;
+use crate::tui::buffer::{Buffer, Motion};
+use crate::tui::recovery::Origin;
+use crate::tui::settings::{InputProblem, RunInput};
+
+/// The JSON `input` editor: a small buffer, checked on every keystroke.
+#[derive(Debug, Clone)]
+pub struct InputEditor {
+    pub buffer: Buffer,
+    /// What the buffer's `input` was when the editor opened (Esc goes back to it).
+    pub original: String,
+    /// `Ok(None)`: empty, no `input`; `Ok(Some)`: valid; `Err`: what is wrong and where.
+    pub check: Result<Option<RunInput>, InputProblem>,
+    pub view_top: usize,
+}
+
+impl PartialEq for InputEditor {
+    fn eq(&self, other: &Self) -> bool {
+        self.buffer.text() == other.buffer.text() && self.original == other.original
+    }
+}
+
+impl InputEditor {
+    fn new(text: &str) -> Self {
+        InputEditor {
+            buffer: Buffer::from_text(text),
+            original: text.to_string(),
+            check: RunInput::parse(text),
+            view_top: 0,
+        }
+    }
+
+    /// Rows of text the editor shows on a screen `size` large (see `ui/input.rs`).
+    pub fn rows(size: (u16, u16)) -> usize {
+        (size.1 as usize).saturating_sub(10).clamp(3, 30)
+    }
+}
 
 impl App {
     pub(super) fn on_overlay(&mut self, action: Action) -> Vec<Effect> {
         let overlay = std::mem::replace(&mut self.overlay, Overlay::None);
         let (next, fx) = match overlay {
             Overlay::None => (Overlay::None, vec![]),
-            Overlay::Help => match action {
+            Overlay::Help { scroll } => match action {
                 Action::Escape | Action::ToggleHelp | Action::Enter | Action::Cancel => {
                     (Overlay::None, vec![])
                 }
+                Action::Up => (
+                    Overlay::Help {
+                        scroll: scroll.saturating_sub(1),
+                    },
+                    vec![],
+                ),
+                Action::Down => (
+                    Overlay::Help {
+                        scroll: (scroll + 1).min(crate::tui::keymap::BINDINGS.len()),
+                    },
+                    vec![],
+                ),
                 Action::Quit => (Overlay::None, self.request_quit()),
-                _ => (Overlay::Help, vec![]),
+                _ => (Overlay::Help { scroll }, vec![]),
             },
-            Overlay::ConfirmBlock => match action {
+            Overlay::Messages { scroll } => {
+                let n = self.messages.len();
+                match action {
+                    Action::Up => (
+                        Overlay::Messages {
+                            scroll: scroll.saturating_sub(1),
+                        },
+                        vec![],
+                    ),
+                    Action::Down => (
+                        Overlay::Messages {
+                            scroll: (scroll + 1).min(n.saturating_sub(1)),
+                        },
+                        vec![],
+                    ),
+                    Action::Quit => (Overlay::None, self.request_quit()),
+                    a if is_dismiss(&a) || a == Action::Enter || a == Action::ShowMessages => {
+                        (Overlay::None, vec![])
+                    }
+                    _ => (Overlay::Messages { scroll }, vec![]),
+                }
+            }
+            Overlay::ConfirmBlock | Overlay::ConfirmRun(_) => match action {
                 Action::ConfirmRun | Action::Enter | Action::Answer('y') | Action::Answer('r') => {
                     (Overlay::None, self.request_run(true))
                 }
                 _ if is_dismiss(&action) => (Overlay::None, vec![]),
-                _ => (Overlay::ConfirmBlock, vec![]),
+                _ => (overlay_again(&action, self), vec![]),
             },
             Overlay::ConfirmQuit => match action {
                 Action::Answer('q') | Action::Answer('y') | Action::ForceQuit => {
-                    (Overlay::None, self.on_main(Action::ForceQuit))
+                    (Overlay::None, self.quit_discarding())
                 }
+                Action::Answer('k') => (Overlay::None, self.quit_keeping()),
                 Action::Answer('s') | Action::Save => {
                     self.quit_after_save = true;
                     let fx = self.save();
@@ -43,61 +114,32 @@ impl App {
                 _ => (Overlay::ConfirmQuit, vec![]),
             },
             Overlay::ConfirmDiscard(loaded) => match action {
-                Action::Answer('y') | Action::Answer('d') | Action::Enter => {
+                Action::Answer('y') | Action::Answer('o') | Action::Enter => {
                     (Overlay::None, self.load(*loaded))
                 }
                 _ if is_dismiss(&action) => (Overlay::None, vec![]),
                 _ => (Overlay::ConfirmDiscard(loaded), vec![]),
             },
-            Overlay::Recovery { text } => match action {
-                Action::Answer('r') | Action::Answer('y') | Action::Enter => {
-                    self.buffer.select_all();
-                    self.buffer.insert_str(&text);
-                    self.buffer.set_cursor(Pos::default());
-                    self.say("recovered unsaved changes from the last session");
-                    (Overlay::None, vec![])
-                }
-                Action::Answer('d') | Action::Answer('n') => (
+            Overlay::ConfirmOverwrite { path } => match action {
+                Action::Answer('y') | Action::Answer('r') => (
                     Overlay::None,
-                    vec![Effect::DeleteRecovery {
-                        key: self.recovery_key(),
+                    vec![Effect::WriteFile {
+                        path,
+                        text: self.buffer.text(),
+                        overwrite: true,
                     }],
                 ),
-                _ => (Overlay::Recovery { text }, vec![]),
-            },
-            Overlay::Samples { selected } => {
-                let n = crate::samples::all().len();
-                match action {
-                    Action::Up => (
-                        Overlay::Samples {
-                            selected: selected.saturating_sub(1),
-                        },
-                        vec![],
-                    ),
-                    Action::Down => (
-                        Overlay::Samples {
-                            selected: (selected + 1).min(n.saturating_sub(1)),
-                        },
-                        vec![],
-                    ),
-                    Action::Enter => match crate::samples::all().get(selected) {
-                        Some(s) => {
-                            let options = sample_options(s.source);
-                            let loaded = Loaded {
-                                title: s.name.to_string(),
-                                path: None,
-                                text: s.source.to_string(),
-                                options,
-                            };
-                            let fx = self.load_or_ask(loaded);
-                            (std::mem::replace(&mut self.overlay, Overlay::None), fx)
-                        }
-                        None => (Overlay::None, vec![]),
-                    },
-                    _ if is_dismiss(&action) => (Overlay::None, vec![]),
-                    _ => (Overlay::Samples { selected }, vec![]),
+                _ if is_dismiss(&action) => {
+                    self.quit_after_save = false;
+                    self.say("not saved: the file was left as it is");
+                    (Overlay::None, vec![])
                 }
-            }
+                _ => (Overlay::ConfirmOverwrite { path }, vec![]),
+            },
+            Overlay::Recovery(v) => self.on_recovery_key(v, action),
+            Overlay::RecoveryDiff(d) => self.on_recovery_diff_key(d, action),
+            Overlay::Input(ed) => self.on_input_key(ed, action),
+            Overlay::Samples { selected } => self.on_samples_key(selected, action),
             Overlay::Prompt {
                 kind,
                 input,
@@ -111,8 +153,46 @@ impl App {
         fx
     }
 
+    fn on_samples_key(&mut self, selected: usize, action: Action) -> (Overlay, Vec<Effect>) {
+        let all = crate::samples::all();
+        let n = all.len();
+        let selected = selected.min(n.saturating_sub(1));
+        let stay = |s: usize| Overlay::Samples { selected: s };
+        let next = match action {
+            Action::Up => selected.saturating_sub(1),
+            Action::Down => (selected + 1).min(n.saturating_sub(1)),
+            Action::PageUp => selected.saturating_sub(10),
+            Action::PageDown => (selected + 10).min(n.saturating_sub(1)),
+            Action::Enter => {
+                self.samples_selected = selected;
+                let Some(s) = all.get(selected) else {
+                    return (Overlay::None, vec![]);
+                };
+                let loaded = Loaded {
+                    title: s.name.to_string(),
+                    origin: Origin::Sample {
+                        name: s.name.to_string(),
+                    },
+                    text: s.source.to_string(),
+                    saved: None,
+                    restore: None,
+                };
+                let fx = self.load_or_ask(loaded);
+                return (std::mem::replace(&mut self.overlay, Overlay::None), fx);
+            }
+            a if is_dismiss(&a) => {
+                self.samples_selected = selected;
+                return (Overlay::None, vec![]);
+            }
+            _ => selected,
+        };
+        self.samples_selected = next;
+        (stay(next), vec![])
+    }
+
     /// A key in a prompt: typing edits the input (bounded, no control characters), Tab asks
-    /// for path completions, Enter submits.
+    /// for path completions, Enter submits; in the search prompt ↑/↓ find the previous / next
+    /// match without closing it.
     fn on_prompt(
         &mut self,
         kind: PromptKind,
@@ -140,6 +220,14 @@ impl App {
                     input: input.clone(),
                 });
             }
+            // (With nothing typed yet these keys do nothing: no arm below takes them.)
+            Action::Up | Action::Down | Action::SearchPrev | Action::SearchNext
+                if kind == PromptKind::Search && !input.is_empty() =>
+            {
+                self.search = input.clone();
+                let forward = matches!(action, Action::Down | Action::SearchNext);
+                self.search_step(forward);
+            }
             Action::Enter | Action::Newline => return self.submit_prompt(kind, input),
             _ if is_dismiss(&action) => {
                 self.quit_after_save = false;
@@ -163,13 +251,7 @@ impl App {
         let path = expand_home(trimmed);
         match kind {
             PromptKind::Open => (Overlay::None, vec![Effect::ReadFile { path }]),
-            PromptKind::SaveAs => (
-                Overlay::None,
-                vec![Effect::WriteFile {
-                    path,
-                    text: self.buffer.text(),
-                }],
-            ),
+            PromptKind::SaveAs => (Overlay::None, self.save_as(path)),
             PromptKind::Search => {
                 self.search = input;
                 self.search_step(true);
@@ -178,7 +260,90 @@ impl App {
         }
     }
 
-    /// Rows of the executor selector: `auto`, each executor, then the limit fields.
+    /// F4: the `input` editor, on the buffer's current `input`.
+    pub(super) fn open_input_editor(&mut self) {
+        let text = self
+            .input
+            .as_ref()
+            .map_or("", |i| i.text.as_str())
+            .to_string();
+        self.overlay = Overlay::Input(Box::new(InputEditor::new(&text)));
+    }
+
+    /// Keys in the `input` editor: editing, Ctrl-S applies (only valid JSON, or nothing), Esc
+    /// leaves the buffer's `input` as it was.
+    fn on_input_key(&mut self, mut ed: Box<InputEditor>, action: Action) -> (Overlay, Vec<Effect>) {
+        let b = &mut ed.buffer;
+        let edited = match action {
+            Action::Save | Action::ShowInput => {
+                return match ed.check.clone() {
+                    Ok(input) => {
+                        let what = input.as_ref().map_or("none".to_string(), |i| i.summary());
+                        self.input = input;
+                        self.say(format!("input set: {what}"));
+                        (Overlay::None, self.settings_changed())
+                    }
+                    Err(p) => {
+                        self.warn(format!("input not set: {p}"));
+                        (Overlay::Input(ed), vec![])
+                    }
+                };
+            }
+            Action::Escape | Action::Cancel => {
+                if ed.buffer.text() != ed.original {
+                    self.say("input editor closed: the input is unchanged");
+                }
+                return (Overlay::None, vec![]);
+            }
+            Action::Quit => return (Overlay::None, self.request_quit()),
+            Action::Insert(s) | Action::Paste(s) => b.insert_str(&s),
+            Action::PromptChar(c) | Action::Answer(c) => b.insert_str(&c.to_string()),
+            Action::Newline | Action::Enter => b.newline(),
+            Action::Indent => b.insert_str("  "),
+            Action::Backspace | Action::PromptBackspace => b.backspace(),
+            Action::Delete => b.delete(),
+            Action::Undo => b.undo(),
+            Action::Redo => b.redo(),
+            Action::SelectAll => {
+                b.select_all();
+                false
+            }
+            Action::Move(m, extend) => {
+                b.move_cursor(m, extend);
+                false
+            }
+            Action::Up => {
+                b.move_cursor(Motion::Up, false);
+                false
+            }
+            Action::Down => {
+                b.move_cursor(Motion::Down, false);
+                false
+            }
+            Action::Left => {
+                b.move_cursor(Motion::Left, false);
+                false
+            }
+            Action::Right => {
+                b.move_cursor(Motion::Right, false);
+                false
+            }
+            _ => false,
+        };
+        if edited {
+            ed.check = RunInput::parse(&ed.buffer.text());
+        }
+        let rows = InputEditor::rows(self.size);
+        let line = ed.buffer.cursor().line;
+        if line < ed.view_top {
+            ed.view_top = line;
+        } else if line >= ed.view_top + rows {
+            ed.view_top = line + 1 - rows;
+        }
+        (Overlay::Input(ed), vec![])
+    }
+
+    /// Rows of the executor selector: `auto`, each executor, the limit fields, `input`.
     pub fn executor_rows(&self) -> usize {
         1 + self.executors.len() + LimitField::ALL.len()
     }
@@ -198,17 +363,17 @@ impl App {
             .copied();
         let stay = |row, edit, error| Overlay::Executors { row, edit, error };
         let up = matches!(action_dir(&action), Some(true));
+        let numeric = field.is_some_and(|f| !matches!(f, LimitField::Profile | LimitField::Input));
         match (action, edit) {
             (Action::PromptChar(c) | Action::Answer(c), edit) if c.is_ascii_digit() => {
-                match field {
-                    Some(f) if f != LimitField::Profile => {
-                        let mut e = edit.unwrap_or_default();
-                        if e.len() < 9 {
-                            e.push(c);
-                        }
-                        (stay(row, Some(e), None), vec![])
+                if numeric {
+                    let mut e = edit.unwrap_or_default();
+                    if e.len() < 9 {
+                        e.push(c);
                     }
-                    _ => (stay(row, None, error), vec![]),
+                    (stay(row, Some(e), None), vec![])
+                } else {
+                    (stay(row, None, error), vec![])
                 }
             }
             (Action::PromptBackspace | Action::Backspace, Some(mut e)) => {
@@ -218,7 +383,7 @@ impl App {
             (Action::Enter | Action::Newline, Some(e)) => match field {
                 Some(f) => match e.parse::<u64>() {
                     Ok(v) => match self.set_limit(f, v) {
-                        Ok(()) => (stay(row, None, None), vec![]),
+                        Ok(()) => (stay(row, None, None), self.settings_changed()),
                         Err(msg) => (stay(row, None, Some(msg)), vec![]),
                     },
                     Err(_) => (stay(row, None, Some("enter a number".into())), vec![]),
@@ -229,17 +394,17 @@ impl App {
             (Action::Up, _) => (stay(row.saturating_sub(1), None, None), vec![]),
             (Action::Down, _) => (stay((row + 1).min(rows - 1), None, None), vec![]),
             (Action::Left | Action::Right, _) => match field {
+                Some(LimitField::Input) | None => (stay(row, None, None), vec![]),
                 Some(f) => match self.step_limit(f, up) {
-                    Ok(()) => (stay(row, None, None), vec![]),
+                    Ok(()) => (stay(row, None, None), self.settings_changed()),
                     Err(msg) => (stay(row, None, Some(msg)), vec![]),
                 },
-                None => (stay(row, None, None), vec![]),
             },
             (Action::Enter | Action::Newline, None) => {
                 if row == 0 {
                     self.executor = "auto".to_string();
                     self.say(format!("executor: auto ({})", self.auto_name));
-                    (stay(row, None, None), vec![])
+                    (stay(row, None, None), self.settings_changed())
                 } else if let Some(info) = self.executors.get(row - 1) {
                     if info.available {
                         self.executor = info.name.clone();
@@ -248,7 +413,7 @@ impl App {
                             None => format!("executor: {}", info.name),
                         };
                         self.say(msg);
-                        (stay(row, None, None), vec![])
+                        (stay(row, None, None), self.settings_changed())
                     } else {
                         let msg = format!("{} is not available: {}", info.name, info.reason);
                         (stay(row, None, Some(msg)), vec![])
@@ -258,7 +423,10 @@ impl App {
                         Profile::Strict => Profile::Lab,
                         Profile::Lab => Profile::Strict,
                     };
-                    (stay(row, None, None), vec![])
+                    (stay(row, None, None), self.settings_changed())
+                } else if field == Some(LimitField::Input) {
+                    self.open_input_editor();
+                    (std::mem::replace(&mut self.overlay, Overlay::None), vec![])
                 } else {
                     (stay(row, Some(String::new()), None), vec![])
                 }
@@ -282,7 +450,7 @@ impl App {
             LimitField::WallTimeout => l.wall_timeout_ms = v,
             LimitField::Memory => l.memory_mb = v,
             LimitField::Stack => l.stack_kb = v,
-            LimitField::Profile => return Ok(()),
+            LimitField::Profile | LimitField::Input => return Ok(()),
         }
         l.validate().map_err(|e| e.to_string())?;
         self.limits = l;
@@ -295,6 +463,7 @@ impl App {
             LimitField::WallTimeout => (self.limits.wall_timeout_ms, 1000),
             LimitField::Memory => (self.limits.memory_mb, 16),
             LimitField::Stack => (self.limits.stack_kb, 64),
+            LimitField::Input => return Ok(()),
             LimitField::Profile => {
                 self.profile = match self.profile {
                     Profile::Strict => Profile::Lab,
@@ -309,6 +478,16 @@ impl App {
             cur.saturating_sub(step)
         };
         self.set_limit(f, v)
+    }
+}
+
+/// The run question stays open on keys that do not answer it.
+fn overlay_again(_action: &Action, app: &App) -> Overlay {
+    match app.scan_failed.as_ref() {
+        Some((_, why)) if app.scan_failed_now() => {
+            Overlay::ConfirmRun(RunQuestion::ScanFailed(why.clone()))
+        }
+        _ => Overlay::ConfirmBlock,
     }
 }
 
@@ -327,7 +506,7 @@ fn is_dismiss(a: &Action) -> bool {
     )
 }
 
-/// The limit fields of the executor selector, in display order.
+/// The fields of the executor selector below the executors, in display order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LimitField {
     Timeout,
@@ -335,32 +514,36 @@ pub enum LimitField {
     Memory,
     Stack,
     Profile,
+    Input,
 }
 
 impl LimitField {
-    pub const ALL: [LimitField; 5] = [
+    pub const ALL: [LimitField; 6] = [
         LimitField::Timeout,
         LimitField::WallTimeout,
         LimitField::Memory,
         LimitField::Stack,
         LimitField::Profile,
+        LimitField::Input,
     ];
     pub fn label(self) -> &'static str {
         match self {
             LimitField::Timeout => "CPU timeout",
             LimitField::WallTimeout => "wall timeout",
-            LimitField::Memory => "memory",
+            LimitField::Memory => "memory (heap)",
             LimitField::Stack => "stack",
             LimitField::Profile => "profile",
+            LimitField::Input => "input",
         }
     }
-    pub fn value(self, l: &Limits, p: Profile) -> String {
+    pub fn value(self, l: &Limits, p: Profile, input: Option<&RunInput>) -> String {
         match self {
             LimitField::Timeout => format!("{} ms", l.timeout_ms),
             LimitField::WallTimeout => format!("{} ms", l.wall_timeout_ms),
             LimitField::Memory => format!("{} MB", l.memory_mb),
             LimitField::Stack => format!("{} KB", l.stack_kb),
             LimitField::Profile => p.as_str().to_string(),
+            LimitField::Input => input.map_or("none".to_string(), |i| i.summary()),
         }
     }
     pub fn bounds(self) -> String {
@@ -374,32 +557,7 @@ impl LimitField {
             LimitField::Memory => format!("{}–{} MB", policy::MIN_MEMORY_MB, policy::MAX_MEMORY_MB),
             LimitField::Stack => format!("{}–{} KB", policy::MIN_STACK_KB, policy::MAX_STACK_KB),
             LimitField::Profile => "strict | lab".to_string(),
+            LimitField::Input => "JSON · Enter or F4 edits".to_string(),
         }
     }
-}
-
-/// Limits and profile from a sample's `run-options` header (`--profile lab --timeout 200`).
-pub fn sample_options(source: &str) -> Option<(Limits, Profile)> {
-    let opts = crate::samples::header_value(source, "run-options")?;
-    let mut limits = Limits::default();
-    let mut profile = Profile::default();
-    let mut words = opts.split_whitespace();
-    while let Some(w) = words.next() {
-        let val = words.next();
-        let num = val.and_then(|v| v.parse::<u64>().ok());
-        match (w, num) {
-            ("--profile", _) => profile = val?.parse().ok()?,
-            ("--timeout", Some(n)) => {
-                limits = Limits {
-                    ..Limits::with_timeout(n)
-                }
-            }
-            ("--wall-timeout", Some(n)) => limits.wall_timeout_ms = n,
-            ("--memory", Some(n)) => limits.memory_mb = n,
-            ("--stack", Some(n)) => limits.stack_kb = n,
-            _ => {}
-        }
-    }
-    limits.validate().ok()?;
-    Some((limits, profile))
 }

@@ -1,28 +1,46 @@
 //! Runs: the request (after the scan's verdict), and the events coming back, escaped and
 //! bounded on arrival so nothing a script sends can grow without limit or reach the screen raw.
+//!
+//! Results belong to the buffer they were produced from and to its code: a run of another
+//! buffer finishes into that buffer's stash, never into the one shown; a buffer edited since
+//! its run shows the run as stale and marks nothing in the editor.
 
+use super::diff::run_diff;
 use super::{
-    App, Overlay, ResultsTab, MAX_BLOCKED, MAX_CONSOLE_LINES, MAX_HISTORY, MAX_LINE_CHARS,
-    MAX_SAMPLES, MAX_STACK_CHARS, MAX_VALUE_CHARS,
+    App, Overlay, ResultsTab, RunQuestion, MAX_BLOCKED, MAX_CONSOLE_BYTES, MAX_CONSOLE_LINES,
+    MAX_HISTORY, MAX_LINE_CHARS, MAX_SAMPLES, MAX_STACK_CHARS, MAX_VALUE_CHARS,
 };
 use crate::engine::exec::{
-    BlockedAttempt, ConsoleLine, ExecEvent, ExecOutcome, ExecRequest, Outcome, Sample,
+    BlockedAttempt, ConsoleLine, ExecEvent, ExecOutcome, ExecRequest, MemoryKind, Outcome, Sample,
 };
 use crate::engine::hash;
 use crate::engine::policy::Limits;
 use crate::engine::scan::{Report, Verdict};
 use crate::engine::text;
-use crate::tui::action::Effect;
+use crate::tui::action::{Effect, RunAudit};
+use crate::tui::recovery::Origin;
 use std::collections::VecDeque;
+use std::path::Path;
 
 /// A run in progress.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LiveRun {
     pub id: u64,
+    /// The buffer it runs.
+    pub origin: Origin,
+    /// The buffer generation and the SHA-256 of the code it runs.
+    pub generation: u64,
+    pub code_sha256: String,
     pub executor: String,
     pub limits: Limits,
     pub samples: VecDeque<Sample>,
+    /// What the samples' memory reading is (heap in process, worker RSS out of process).
+    pub memory_kind: MemoryKind,
+    /// The highest RSS sample seen (all samples count, also those no longer kept).
+    pub rss_peak: Option<u64>,
     pub console: VecDeque<ConsoleLine>,
+    console_bytes: usize,
+    /// Lines the workbench did not keep (over its own bound; the engine stops first).
     pub console_dropped: usize,
     pub blocked: Vec<BlockedAttempt>,
     pub cancelling: bool,
@@ -43,6 +61,24 @@ impl LiveRun {
 pub struct FinishedRun {
     pub outcome: ExecOutcome,
     pub samples: Vec<Sample>,
+    pub memory_kind: MemoryKind,
+    /// The worker's highest resident memory (out of process), from the samples.
+    pub rss_peak: Option<u64>,
+    /// The buffer generation of the code it ran.
+    pub generation: u64,
+    /// Console lines the workbench itself dropped (over its bound).
+    pub console_dropped: usize,
+}
+
+impl FinishedRun {
+    /// The sandbox heap's peak, as shown (`—` when the executor could not measure it: a
+    /// worker killed before it reported).
+    pub fn heap_peak_label(&self) -> String {
+        match self.outcome.peak_memory_bytes {
+            0 => "—".to_string(),
+            b => crate::tui::ui::fmt_bytes(b),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -51,11 +87,40 @@ pub struct HistoryEntry {
     pub executor: String,
     pub outcome: Outcome,
     pub duration_ms: f64,
+    /// The sandbox heap's peak (0: not measured).
     pub peak_memory_bytes: u64,
     pub code_hash: String,
 }
 
+/// Whether the results shown are of the code in the editor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Freshness {
+    /// No run of this buffer yet.
+    NotRun,
+    /// Of exactly this code.
+    Fresh,
+    /// The buffer changed since.
+    Stale,
+}
+
 impl App {
+    /// Whether the run shown (live, or the last) is of the text in the editor: same buffer
+    /// generation, or the same SHA-256 once the scan of this text has told it.
+    pub fn results_freshness(&self) -> Freshness {
+        let (generation, sha) = match (self.live_here(), &self.last) {
+            (Some(l), _) => (l.generation, l.code_sha256.as_str()),
+            (None, Some(f)) => (f.generation, f.outcome.code_sha256.as_str()),
+            (None, None) => return Freshness::NotRun,
+        };
+        if generation == self.generation() {
+            return Freshness::Fresh;
+        }
+        match &self.report {
+            Some(r) if !self.scan_pending() && r.sha256 == sha => Freshness::Fresh,
+            _ => Freshness::Stale,
+        }
+    }
+
     /// The scanner's report for `generation`: kept if it is the buffer's current one (a stale
     /// report is dropped); a run waiting for this verdict starts (or asks) now.
     pub(super) fn on_scan_done(&mut self, generation: u64, report: Report) -> Vec<Effect> {
@@ -64,6 +129,7 @@ impl App {
         }
         self.report = Some(report);
         self.report_generation = Some(generation);
+        self.scan_failed = None;
         let n = self.findings().len();
         self.finding_selected = self.finding_selected.min(n.saturating_sub(1));
         if std::mem::take(&mut self.run_after_scan) && matches!(self.overlay, Overlay::None) {
@@ -72,17 +138,38 @@ impl App {
         vec![]
     }
 
-    pub(super) fn request_run(&mut self, confirmed: bool) -> Vec<Effect> {
-        if self.live.is_some() {
-            self.say("a run is already going (Esc cancels it)");
+    /// The scan of `generation` failed: shown in the threat panel; a run waiting for it asks.
+    pub(super) fn on_scan_failed(&mut self, generation: u64, reason: String) -> Vec<Effect> {
+        if generation != self.generation() {
             return vec![];
         }
-        let mut request = ExecRequest::new(self.buffer.text());
-        request.filename = self.title.clone();
+        let reason = text::truncate(&text::escape(&reason, false), 200).into_owned();
+        self.warn(format!("scan failed: {reason}"));
+        self.scan_failed = Some((generation, reason));
+        if std::mem::take(&mut self.run_after_scan) && matches!(self.overlay, Overlay::None) {
+            return self.request_run(false);
+        }
+        vec![]
+    }
+
+    pub(super) fn request_run(&mut self, confirmed: bool) -> Vec<Effect> {
+        if let Some(l) = &self.live {
+            let whose = if l.origin == self.origin {
+                String::new()
+            } else {
+                format!(" (of {})", l.origin.describe())
+            };
+            self.say(format!("a run is already going{whose}: Esc cancels it"));
+            return vec![];
+        }
+        let code = self.buffer.text();
+        let mut request = ExecRequest::new(code);
+        request.filename = crate::cli::run::script_name(&self.title);
         request.limits = self.limits;
         request.profile = self.profile;
+        request.input = self.input.as_ref().map(|i| i.value.clone());
         if let Err(e) = request.validate() {
-            self.say(format!("cannot run: {e}"));
+            self.warn(format!("cannot run: {e}"));
             return vec![];
         }
         if !confirmed && self.scan_pending() {
@@ -90,19 +177,35 @@ impl App {
             self.say("scanning before the run…");
             return vec![];
         }
-        if !confirmed && self.verdict() == Some(Verdict::Block) {
-            self.overlay = Overlay::ConfirmBlock;
-            return vec![];
+        if !confirmed {
+            if let Some((_, why)) = self.scan_failed.clone().filter(|_| self.scan_failed_now()) {
+                self.overlay = Overlay::ConfirmRun(RunQuestion::ScanFailed(why));
+                return vec![];
+            }
+            if self.verdict() == Some(Verdict::Block) {
+                self.overlay = Overlay::ConfirmBlock;
+                return vec![];
+            }
         }
         let id = self.next_run;
         self.next_run += 1;
         let executor = self.resolved_executor().to_string();
+        let code_sha256 = match &self.report {
+            Some(r) if !self.scan_pending() && self.report_generation.is_some() => r.sha256.clone(),
+            _ => hash::sha256_hex(request.code.as_bytes()),
+        };
         self.live = Some(LiveRun {
             id,
+            origin: self.origin.clone(),
+            generation: self.generation(),
+            code_sha256,
             executor: executor.clone(),
             limits: self.limits,
             samples: VecDeque::new(),
+            memory_kind: MemoryKind::Heap,
+            rss_peak: None,
             console: VecDeque::new(),
+            console_bytes: 0,
             console_dropped: 0,
             blocked: Vec::new(),
             cancelling: false,
@@ -111,10 +214,21 @@ impl App {
         self.results_scroll = 0;
         self.blocked_selected = 0;
         self.say(format!("running on {executor}… (Esc cancels)"));
+        let fresh = !self.scan_pending() && self.report_generation == Some(self.generation());
+        let audit = RunAudit {
+            path: self.path().map(Path::to_path_buf),
+            file: match self.path() {
+                Some(p) => p.display().to_string(),
+                None => self.title.clone(),
+            },
+            report: self.report.clone().filter(|_| fresh),
+            forced: confirmed && self.verdict() == Some(Verdict::Block),
+        };
         vec![Effect::StartRun {
             run: id,
             executor,
             request: Box::new(request),
+            audit: Box::new(audit),
         }]
     }
 
@@ -127,11 +241,15 @@ impl App {
                 live.executor = text::truncate(&text::escape(&executor, false), 40).into_owned()
             }
             ExecEvent::Console(line) => {
-                if live.console.len() >= MAX_CONSOLE_LINES {
-                    live.console.pop_front();
+                let line = sanitize_console(line);
+                if live.console.len() >= MAX_CONSOLE_LINES
+                    || live.console_bytes + line.text.len() > MAX_CONSOLE_BYTES
+                {
                     live.console_dropped += 1;
+                } else {
+                    live.console_bytes += line.text.len();
+                    live.console.push_back(line);
                 }
-                live.console.push_back(sanitize_console(line));
             }
             ExecEvent::Blocked(b) => {
                 if live.blocked.len() < MAX_BLOCKED {
@@ -139,37 +257,87 @@ impl App {
                 }
             }
             ExecEvent::Sample(s) => {
+                live.memory_kind = s.memory_kind;
+                if s.memory_kind == MemoryKind::Rss {
+                    live.rss_peak = Some(live.rss_peak.unwrap_or(0).max(s.memory_bytes));
+                }
                 if live.samples.len() >= MAX_SAMPLES {
                     live.samples.pop_front();
                 }
                 live.samples.push_back(s);
             }
-            ExecEvent::Finished(outcome) => {
-                let samples: Vec<Sample> = live.samples.iter().copied().collect();
-                let outcome = sanitize_outcome(*outcome);
-                self.history.push_front(HistoryEntry {
-                    at_unix,
-                    executor: outcome.executor.clone(),
-                    outcome: outcome.outcome,
-                    duration_ms: outcome.duration_ms,
-                    peak_memory_bytes: outcome.peak_memory_bytes,
-                    code_hash: hash::short(&outcome.code_sha256).to_string(),
-                });
-                self.history.truncate(MAX_HISTORY);
-                self.results_tab = match outcome.outcome {
-                    Outcome::Ok => ResultsTab::Value,
-                    _ if outcome.error.is_some() => ResultsTab::Error,
-                    Outcome::Pending => ResultsTab::Value,
-                    _ => ResultsTab::Error,
-                };
-                self.say(format!(
-                    "run finished: {} in {:.0} ms",
-                    outcome.outcome.as_str(),
-                    outcome.duration_ms
-                ));
-                self.live = None;
-                self.last = Some(FinishedRun { outcome, samples });
-            }
+            ExecEvent::Finished(outcome) => self.on_finished(*outcome, at_unix),
+        }
+    }
+
+    fn on_finished(&mut self, outcome: ExecOutcome, at_unix: u64) {
+        let Some(live) = self.live.take() else {
+            return;
+        };
+        let (outcome, dropped) = sanitize_outcome(outcome);
+        let entry = HistoryEntry {
+            at_unix,
+            executor: outcome.executor.clone(),
+            outcome: outcome.outcome,
+            duration_ms: outcome.duration_ms,
+            peak_memory_bytes: outcome.peak_memory_bytes,
+            code_hash: hash::short(&outcome.code_sha256).to_string(),
+        };
+        let summary = format!(
+            "{} in {:.0} ms",
+            outcome.outcome.as_str(),
+            outcome.duration_ms
+        );
+        // The trust policy refused it: a warning (kept in the messages view), said last.
+        let refused = outcome
+            .error
+            .as_ref()
+            .filter(|e| {
+                outcome.outcome == Outcome::Blocked && e.name == crate::engine::trust::POLICY_ERROR
+            })
+            .map(|e| format!("refused {}: {}", live.origin.describe(), e.message));
+        let tab = match outcome.outcome {
+            Outcome::Ok | Outcome::Pending => ResultsTab::Value,
+            _ => ResultsTab::Error,
+        };
+        let finished = FinishedRun {
+            samples: live.samples.iter().copied().collect(),
+            memory_kind: live.memory_kind,
+            rss_peak: live.rss_peak,
+            generation: live.generation,
+            // The final report is the run's record; live lines were a preview of it.
+            console_dropped: dropped,
+            outcome,
+        };
+        if live.origin == self.origin {
+            self.history.push_front(entry);
+            self.history.truncate(MAX_HISTORY);
+            self.prev = self.last.take();
+            self.run_diff = self
+                .prev
+                .as_ref()
+                .map(|p| run_diff(p, &finished))
+                .unwrap_or_default();
+            self.last = Some(finished);
+            self.results_tab = tab;
+            self.results_scroll = 0;
+            self.say(format!("run finished: {summary}"));
+        } else {
+            let who = live.origin.describe();
+            let s = self.stashed_mut(&live.origin);
+            s.history.push_front(entry);
+            s.history.truncate(MAX_HISTORY);
+            s.prev = s.last.take();
+            s.run_diff = s
+                .prev
+                .as_ref()
+                .map(|p| run_diff(p, &finished))
+                .unwrap_or_default();
+            s.last = Some(finished);
+            self.say(format!("run of {who} finished: {summary}"));
+        }
+        if let Some(r) = refused {
+            self.warn(r);
         }
     }
 }
@@ -196,7 +364,9 @@ fn sanitize_blocked(b: BlockedAttempt) -> BlockedAttempt {
     }
 }
 
-fn sanitize_outcome(mut o: ExecOutcome) -> ExecOutcome {
+/// Escapes and bounds what a run reports. The console keeps every line the engine kept (its
+/// own bound holds first); past the workbench's ceiling, later lines are dropped and counted.
+fn sanitize_outcome(mut o: ExecOutcome) -> (ExecOutcome, usize) {
     o.executor = clean(&o.executor, 40, false);
     o.value_display = clean(&o.value_display, MAX_VALUE_CHARS, true);
     o.value = None; // only the bounded display string is shown
@@ -205,13 +375,20 @@ fn sanitize_outcome(mut o: ExecOutcome) -> ExecOutcome {
         e.message = clean(&e.message, MAX_LINE_CHARS, true);
         e.stack = clean(&e.stack, MAX_STACK_CHARS, true);
     }
-    let total = o.console.len();
-    if total > MAX_CONSOLE_LINES {
-        o.console.drain(..total - MAX_CONSOLE_LINES);
-        o.console_truncated = true;
+    let mut kept = Vec::with_capacity(o.result.console.len().min(MAX_CONSOLE_LINES));
+    let mut bytes = 0usize;
+    let mut dropped = 0usize;
+    for l in std::mem::take(&mut o.result.console) {
+        let l = sanitize_console(l);
+        if kept.len() >= MAX_CONSOLE_LINES || bytes + l.text.len() > MAX_CONSOLE_BYTES {
+            dropped += 1;
+            continue;
+        }
+        bytes += l.text.len();
+        kept.push(l);
     }
-    o.result.console = o.result.console.into_iter().map(sanitize_console).collect();
+    o.result.console = kept;
     o.blocked.truncate(MAX_BLOCKED);
     o.result.blocked = o.result.blocked.into_iter().map(sanitize_blocked).collect();
-    o
+    (o, dropped)
 }

@@ -91,7 +91,7 @@ pub(super) struct History {
 
 impl History {
     /// Starts a new step with the cursor where it is now. A new edit ends the redo path.
-    pub fn begin(&mut self, cursor: Pos) {
+    pub(super) fn begin(&mut self, cursor: Pos) {
         self.drop_redo();
         self.undo.push_back(Revision {
             edits: Vec::new(),
@@ -102,12 +102,12 @@ impl History {
     }
 
     /// Carries on with the current step.
-    pub fn carry_on(&mut self) {
+    pub(super) fn carry_on(&mut self) {
         self.drop_redo();
     }
 
     /// Adds `edit` to the current step.
-    pub fn record(&mut self, edit: Edit) {
+    pub(super) fn record(&mut self, edit: Edit) {
         let Some(rev) = self.undo.back_mut() else {
             return;
         };
@@ -119,19 +119,19 @@ impl History {
         self.trim();
     }
 
-    pub fn pop_undo(&mut self) -> Option<Revision> {
+    pub(super) fn pop_undo(&mut self) -> Option<Revision> {
         self.undo.pop_back()
     }
 
-    pub fn pop_redo(&mut self) -> Option<Revision> {
+    pub(super) fn pop_redo(&mut self) -> Option<Revision> {
         self.redo.pop()
     }
 
-    pub fn push_undo(&mut self, rev: Revision) {
+    pub(super) fn push_undo(&mut self, rev: Revision) {
         self.undo.push_back(rev);
     }
 
-    pub fn push_redo(&mut self, rev: Revision) {
+    pub(super) fn push_redo(&mut self, rev: Revision) {
         self.redo.push(rev);
     }
 

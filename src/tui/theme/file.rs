@@ -110,11 +110,11 @@ impl Merge {
         self.warnings.push(format!("theme {}: {msg}", self.label));
     }
 
-    pub fn bad(&mut self, section: &str, key: &str, msg: &str) {
+    pub(super) fn bad(&mut self, section: &str, key: &str, msg: &str) {
         self.warn(format_args!("[{section}] {}: {msg}", quote(key)));
     }
 
-    pub fn unknown(&mut self, section: &str, key: &str, known: &[&str]) {
+    pub(super) fn unknown(&mut self, section: &str, key: &str, known: &[&str]) {
         self.warn(format_args!(
             "[{section}] {}: unknown key (known: {})",
             quote(key),
@@ -122,7 +122,7 @@ impl Merge {
         ));
     }
 
-    pub fn unset(&mut self, section: &str, key: &str) {
+    pub(super) fn unset(&mut self, section: &str, key: &str) {
         self.unset.push(format!("{section}.{key}"));
     }
 
@@ -186,7 +186,7 @@ pub(super) fn parse(label: &str, text: &str) -> Parsed {
 
 impl Parsed {
     /// The theme the file names in `inherits`, if it is one of `known`; a warning otherwise.
-    pub fn inherits(&mut self, known: &[&str]) -> Option<String> {
+    pub(super) fn inherits(&mut self, known: &[&str]) -> Option<String> {
         match self.file.inherits.take()?.0 {
             Ok(n) if known.contains(&n.as_str()) => Some(n),
             Ok(n) => {
@@ -204,7 +204,7 @@ impl Parsed {
     }
 
     /// Lays the file over `base`: the keys it sets replace the base's, the rest stay.
-    pub fn over(self, base: &Theme) -> (Theme, Merge) {
+    pub(super) fn over(self, base: &Theme) -> (Theme, Merge) {
         let Parsed {
             file,
             mut merge,

@@ -7,7 +7,7 @@ use super::palette::Palette;
 use crate::engine::lexer::{self, LineState};
 use crate::engine::scan::{Finding, Severity};
 use crate::engine::text;
-use crate::tui::app::{App, Focus};
+use crate::tui::app::{App, Focus, Freshness};
 use crate::tui::buffer::{self, Pos};
 use crate::tui::layout;
 use ratatui::layout::{Position, Rect};
@@ -18,14 +18,19 @@ use ratatui::Frame;
 use std::collections::BTreeSet;
 
 /// The gutter marker of a line with a finding / a blocked attempt confirmed at run time.
-pub const MARK_FINDING: &str = "●";
-pub const MARK_CONFIRMED: &str = "✖";
-pub const MARK_BLOCKED: &str = "⊘";
+pub(crate) const MARK_FINDING: &str = "●";
+pub(crate) const MARK_CONFIRMED: &str = "✖";
+pub(crate) const MARK_BLOCKED: &str = "⊘";
 
-pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
+pub(crate) fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
+    // The title is escaped (see `title_of`) and cut to the border, so no file name can draw
+    // over the frame.
     let title = Line::from(vec![
         Span::raw(" "),
-        Span::styled(app.title.clone(), p.title),
+        Span::styled(
+            super::fit(&app.title, (area.width as usize).saturating_sub(10)),
+            p.title,
+        ),
         Span::styled(if app.dirty() { " [+] " } else { " " }, p.warn),
     ]);
     let inner = super::draw_pane(f, area, title, focused(app, Focus::Editor), p);
@@ -34,7 +39,12 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
     let h = inner.height as usize;
     let findings = app.findings();
     let confirmed = app.confirmed_lines();
-    let blocked_lines: BTreeSet<u32> = app.blocked_list().iter().filter_map(|b| b.line).collect();
+    // Markers of a run only on the code it ran (after an edit, lines may have moved).
+    let blocked_lines: BTreeSet<u32> = if app.results_freshness() == Freshness::Fresh {
+        app.blocked_list().iter().filter_map(|b| b.line).collect()
+    } else {
+        BTreeSet::new()
+    };
     let selection = app.buffer.selection();
     let digits = gutter as usize - 2;
     let mut lines = Vec::with_capacity(h);
@@ -75,16 +85,23 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
             Span::raw(" "),
         ];
         let state = app.highlight.states.get(idx).copied().unwrap_or_default();
-        let code = code_spans(
+        // A line that goes on past the right edge ends with a dim `…` in its last cell, so a
+        // cut line never passes for a whole one (the cursor's line scrolls instead).
+        let overflows =
+            text_w > 1 && buffer::display_col(line, line.chars().count()) > app.view_left + text_w;
+        let mut code = code_spans(
             line,
             state,
             idx,
             app.view_left,
-            text_w,
+            if overflows { text_w - 1 } else { text_w },
             &on_line,
             selection,
             p,
         );
+        if overflows {
+            code.push(Span::styled("…", p.dim));
+        }
         if is_cursor_line && focused(app, Focus::Editor) && selection.is_none() {
             // The cursor's line gets the theme's cursor-line background under the code.
             let bg = p.theme.cursor_line();

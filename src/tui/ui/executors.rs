@@ -1,15 +1,18 @@
 //! The executor selector: every executor with availability and reason, `auto` marked,
-//! warnings for weaker ones; limits editable in place within the policy bounds.
+//! warnings for weaker ones; this buffer's limits, profile and `input`, editable in place
+//! within the policy bounds, and where the settings came from. Long reasons wrap; a list
+//! taller than the screen scrolls to keep the selected row in view.
 
 use super::palette::Palette;
+use super::{fit, wrap};
 use crate::tui::app::{App, LimitField};
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-pub fn render(
+pub(crate) fn render(
     app: &App,
     f: &mut Frame,
     area: Rect,
@@ -18,27 +21,28 @@ pub fn render(
     edit: Option<&str>,
     error: Option<&str>,
 ) {
-    let h = (app.executors.len() as u16 * 2 + 14).min(area.height.saturating_sub(2));
-    let r = super::centered(area, 100.min(area.width.saturating_sub(4)), h);
-    let inner = super::dialog(
-        f,
-        r,
-        " Executor and limits — Enter choose · ←/→ adjust · Esc close ",
-        p,
-    );
-    let mut lines: Vec<Line> = Vec::new();
+    let w = 100.min(area.width.saturating_sub(4));
+    let iw = w.saturating_sub(2) as usize;
+    // (line, the selector row it belongs to)
+    let mut lines: Vec<(Line, Option<usize>)> = Vec::new();
     let cursor = |i: usize| if i == row { "▸ " } else { "  " };
     let sel = |i: usize, s: ratatui::style::Style| if i == row { s.patch(p.selection) } else { s };
     let chosen = |name: &str| app.executor == name;
-    lines.push(Line::from(vec![
-        Span::styled(cursor(0), p.accent),
-        Span::styled(if chosen("auto") { "(•) " } else { "( ) " }, p.accent),
-        Span::styled("auto", sel(0, p.title)),
-        Span::styled(
-            format!("  → {} (the strongest available)", app.auto_name),
-            p.dim,
-        ),
-    ]));
+    lines.push((
+        Line::from(vec![
+            Span::styled(cursor(0), p.accent),
+            Span::styled(if chosen("auto") { "(•) " } else { "( ) " }, p.accent),
+            Span::styled("auto", sel(0, p.title)),
+            Span::styled(
+                fit(
+                    &format!("  → {} (the strongest available)", app.auto_name),
+                    iw.saturating_sub(10),
+                ),
+                p.dim,
+            ),
+        ]),
+        Some(0),
+    ));
     for (i, e) in app.executors.iter().enumerate() {
         let idx = i + 1;
         let avail = if e.available {
@@ -51,48 +55,100 @@ pub fn render(
         } else {
             ""
         };
-        lines.push(Line::from(vec![
-            Span::styled(cursor(idx), p.accent),
-            Span::styled(if chosen(&e.name) { "(•) " } else { "( ) " }, p.accent),
-            Span::styled(
-                format!("{:<18}", e.name),
-                sel(idx, p.text.add_modifier(Modifier::BOLD)),
-            ),
-            avail,
-            Span::styled(format!("  strength {}", e.strength), p.dim),
-            Span::styled(auto, p.accent),
-        ]));
-        let mut detail = vec![Span::raw("      "), Span::styled(e.reason.clone(), p.dim)];
-        if let Some(w) = &e.warning {
-            detail.push(Span::styled(format!("  ⚠ {w}"), p.warn));
+        lines.push((
+            Line::from(vec![
+                Span::styled(cursor(idx), p.accent),
+                Span::styled(if chosen(&e.name) { "(•) " } else { "( ) " }, p.accent),
+                Span::styled(
+                    format!("{:<18}", fit(&e.name, 18)),
+                    sel(idx, p.text.add_modifier(Modifier::BOLD)),
+                ),
+                avail,
+                Span::styled(format!("  strength {}", e.strength), p.dim),
+                Span::styled(auto, p.accent),
+            ]),
+            Some(idx),
+        ));
+        let mut detail = e.reason.clone();
+        if let Some(wn) = &e.warning {
+            detail.push_str(&format!(" · ⚠ {wn}"));
         }
-        lines.push(Line::from(detail));
+        let style = if e.warning.is_some() { p.warn } else { p.dim };
+        for r in wrap(&detail, iw.saturating_sub(6), 4) {
+            lines.push((
+                Line::from(vec![Span::raw("      "), Span::styled(r, style)]),
+                Some(idx),
+            ));
+        }
     }
-    lines.push(Line::from(Span::styled("  Limits", p.title)));
+    lines.push((
+        Line::from(Span::styled(
+            fit(
+                &format!(
+                    "  Run settings of {} — {}",
+                    app.title,
+                    app.settings_source.describe()
+                ),
+                iw,
+            ),
+            p.title,
+        )),
+        None,
+    ));
     let base = 1 + app.executors.len();
     for (i, field) in LimitField::ALL.iter().enumerate() {
         let idx = base + i;
         let value = match edit {
             Some(e) if idx == row => format!("{e}▏"),
-            _ => field.value(&app.limits, app.profile),
+            _ => field.value(&app.limits, app.profile, app.input.as_ref()),
         };
-        lines.push(Line::from(vec![
-            Span::styled(cursor(idx), p.accent),
-            Span::styled(format!("{:<14}", field.label()), sel(idx, p.text)),
-            Span::styled(
-                format!("{value:<12}"),
-                p.accent.add_modifier(Modifier::BOLD),
-            ),
-            Span::styled(format!("({})", field.bounds()), p.dim),
-        ]));
+        let value = fit(&value, 28);
+        let bounds = format!("({})", field.bounds());
+        let room = iw.saturating_sub(2 + 16 + 30);
+        lines.push((
+            Line::from(vec![
+                Span::styled(cursor(idx), p.accent),
+                Span::styled(format!("{:<16}", field.label()), sel(idx, p.text)),
+                Span::styled(
+                    format!("{value:<30}"),
+                    p.accent.add_modifier(Modifier::BOLD),
+                ),
+                Span::styled(fit(&bounds, room), p.dim),
+            ]),
+            Some(idx),
+        ));
     }
-    lines.push(Line::from(""));
-    match error {
-        Some(e) => lines.push(Line::from(Span::styled(format!("  ✖ {e}"), p.error))),
-        None => lines.push(Line::from(Span::styled(
-            "  digits then Enter set a limit; out-of-range values are refused, never clamped",
+    lines.push((Line::from(""), None));
+    let foot = match error {
+        Some(e) => (format!("✖ {e}"), p.error),
+        None => (
+            "digits then Enter set a limit; out-of-range values are refused, never clamped. Settings of a file are saved for it."
+                .to_string(),
             p.dim,
-        ))),
+        ),
+    };
+    for r in wrap(&foot.0, iw.saturating_sub(2), 3) {
+        lines.push((Line::from(Span::styled(format!("  {r}"), foot.1)), None));
     }
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    let h = (lines.len() as u16 + 2).min(area.height.saturating_sub(2));
+    let r = super::centered(area, w, h);
+    let inner = super::dialog(
+        f,
+        r,
+        " Executor and limits — Enter choose · ←/→ adjust · Esc close ",
+        p,
+    );
+    let rows = inner.height as usize;
+    // Scroll so the selected row's first line is in view.
+    let at = lines.iter().position(|(_, r)| *r == Some(row)).unwrap_or(0);
+    let first = at
+        .saturating_sub(rows.saturating_sub(2))
+        .min(lines.len().saturating_sub(rows));
+    let shown: Vec<Line> = lines
+        .into_iter()
+        .skip(first)
+        .take(rows)
+        .map(|(l, _)| l)
+        .collect();
+    f.render_widget(Paragraph::new(shown), inner);
 }

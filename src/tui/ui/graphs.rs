@@ -1,9 +1,10 @@
-//! Resource graphs: memory and CPU of the current (or last) run as braille charts with the
-//! limit drawn, and duration / peak memory across recent runs.
+//! Resource graphs of this buffer's run (the one going, or its last): memory — the sandbox
+//! heap under its limit in process, the worker's RSS (named so) out of process — and CPU as
+//! braille charts; duration and heap peak across this buffer's recent runs.
 
 use super::palette::Palette;
 use super::{fmt_bytes, fmt_ms};
-use crate::engine::exec::Sample;
+use crate::engine::exec::{MemoryKind, Sample};
 use crate::tui::app::App;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -44,19 +45,40 @@ fn chart<'a>(
         .y_axis(Axis::default().bounds([0.0, max[1]]))
 }
 
-pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
+pub(crate) fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
     let inner = super::draw_pane(f, area, " Resources ", false, p);
     if inner.height < 4 || inner.width < 10 {
         return;
     }
-    let (samples, limit_mb, reported_peak): (Vec<Sample>, u64, u64) = match (&app.live, &app.last) {
-        (Some(l), _) => (l.samples.iter().copied().collect(), l.limits.memory_mb, 0),
+    // This buffer's run: the one going, or its last.
+    let (samples, limit_mb, kind, heap_peak, rss_peak): (
+        Vec<Sample>,
+        u64,
+        MemoryKind,
+        Option<String>,
+        Option<u64>,
+    ) = match (app.live_here(), &app.last) {
+        (Some(l), _) => (
+            l.samples.iter().copied().collect(),
+            l.limits.memory_mb,
+            l.memory_kind,
+            None,
+            l.rss_peak,
+        ),
         (None, Some(r)) => (
             r.samples.clone(),
             r.outcome.limits.memory_mb,
-            r.outcome.peak_memory_bytes,
+            r.memory_kind,
+            Some(r.heap_peak_label()),
+            r.rss_peak,
         ),
-        _ => (Vec::new(), app.limits.memory_mb, 0),
+        _ => (
+            Vec::new(),
+            app.limits.memory_mb,
+            MemoryKind::Heap,
+            None,
+            None,
+        ),
     };
     let hist_rows: u16 = if inner.height >= 10 { 2 } else { 1 };
     let chart_rows = inner.height - hist_rows;
@@ -69,24 +91,37 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
         .iter()
         .map(|s| (s.elapsed_ms, s.memory_bytes as f64 / (1024.0 * 1024.0)))
         .collect();
-    let peak = mem.iter().map(|m| m.1).fold(0.0, f64::max);
-    let limit_line = [(0.0, limit), (t_max, limit)];
-    let peak_bytes = ((peak * 1024.0 * 1024.0) as u64).max(reported_peak);
-    let mem_label = if samples.is_empty() && reported_peak == 0 {
-        format!("mem — / {limit_mb} MB")
-    } else {
-        format!("mem peak {} / {limit_mb} MB", fmt_bytes(peak_bytes))
+    let top = mem.iter().map(|m| m.1).fold(0.0, f64::max);
+    // One definition of peak memory: the sandbox heap (the run's report). Out of process the
+    // live curve is the worker's RSS, named as such, and the heap limit is not drawn over it
+    // (RSS includes the engine itself and may pass the heap limit legitimately).
+    let (limit_line, y_max): (Vec<(f64, f64)>, f64) = match kind {
+        MemoryKind::Heap => (vec![(0.0, limit), (t_max, limit)], limit.max(1.0)),
+        MemoryKind::Rss => (Vec::new(), (top * 1.1).max(limit).max(1.0)),
     };
-    let mem_chart = chart(
-        &limit_line,
-        &mem,
-        p.graph_memory(),
-        [t_max, limit.max(1.0)],
-        p,
-    );
+    let w = inner.width as usize;
+    let mem_label = match (kind, &heap_peak, samples.is_empty()) {
+        (MemoryKind::Heap, None, true) => format!("heap — / {limit_mb} MB"),
+        (MemoryKind::Heap, None, false) => {
+            format!(
+                "heap {} / {limit_mb} MB",
+                fmt_bytes((top * 1024.0 * 1024.0) as u64)
+            )
+        }
+        (MemoryKind::Heap, Some(peak), _) => format!("heap peak {peak} / {limit_mb} MB"),
+        (MemoryKind::Rss, None, _) => format!(
+            "worker RSS {} (heap limit {limit_mb} MB)",
+            fmt_bytes(rss_peak.unwrap_or(0))
+        ),
+        (MemoryKind::Rss, Some(peak), _) => format!(
+            "heap peak {peak} / {limit_mb} MB · worker RSS peak {}",
+            fmt_bytes(rss_peak.unwrap_or(0))
+        ),
+    };
+    let mem_chart = chart(&limit_line, &mem, p.graph_memory(), [t_max, y_max], p);
     f.render_widget(mem_chart, Rect::new(inner.x, inner.y, inner.width, mem_h));
     f.render_widget(
-        Paragraph::new(Span::styled(mem_label, p.dim)),
+        Paragraph::new(Span::styled(super::fit(&mem_label, w), p.dim)),
         Rect::new(inner.x, inner.y, inner.width, 1),
     );
 
@@ -123,7 +158,10 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
     };
     if runs.is_empty() {
         f.render_widget(
-            Paragraph::new(Line::from(Span::styled("runs: none yet", p.dim))),
+            Paragraph::new(Line::from(Span::styled(
+                "runs of this buffer: none yet",
+                p.dim,
+            ))),
             row(0),
         );
     } else {
@@ -142,7 +180,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
                     .map(|h| h.peak_memory_bytes / 1024 + 1)
                     .collect(),
                 p.warn,
-                "peak",
+                "heap",
                 row(1),
                 f,
             );

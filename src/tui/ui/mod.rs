@@ -1,23 +1,32 @@
 //! Drawing. [`render`] is a pure function of the App: it does no IO and changes nothing.
+//!
+//! Text never runs off an edge mid-word: lines that may not fit go through [`fit`] (cut with
+//! `…`) or [`wrap`] (words to the next line; the last row that fits ends with `…`), by display
+//! width.
 
-pub mod dialogs;
-pub mod editor;
-pub mod executors;
-pub mod findings;
-pub mod graphs;
-pub mod help;
-pub mod palette;
-pub mod results;
-pub mod samples;
-pub mod status;
+pub(crate) mod dialogs;
+pub(crate) mod editor;
+pub(crate) mod executors;
+pub(crate) mod findings;
+pub(crate) mod graphs;
+pub(crate) mod help;
+pub mod input;
+pub mod messages;
+pub(crate) mod palette;
+pub mod recovery;
+pub(crate) mod results;
+pub(crate) mod samples;
+pub(crate) mod status;
 
-use crate::tui::app::{App, Focus, Overlay};
+use crate::tui::app::{App, Focus, Overlay, RunQuestion};
 use crate::tui::layout;
 use palette::Palette;
 use ratatui::layout::{Alignment, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
+use unicode_width::UnicodeWidthChar;
 
 /// Spinner frames while a run goes.
 pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -61,7 +70,8 @@ pub fn render(app: &App, f: &mut Frame) {
     status::render(app, f, a.status, &p);
     match &app.overlay {
         Overlay::None => {}
-        Overlay::Help => help::render(f, area, &p),
+        Overlay::Help { scroll } => help::render(f, area, &p, *scroll),
+        Overlay::Messages { scroll } => messages::render(app, f, area, &p, *scroll),
         Overlay::Executors { row, edit, error } => {
             executors::render(app, f, area, &p, *row, edit.as_deref(), error.as_deref())
         }
@@ -71,7 +81,8 @@ pub fn render(app: &App, f: &mut Frame) {
             input,
             completions,
         } => dialogs::prompt(f, area, &p, *kind, input, completions),
-        Overlay::ConfirmBlock => dialogs::confirm_block(app, f, area, &p),
+        Overlay::ConfirmBlock => dialogs::confirm_run(app, f, area, &p, &RunQuestion::Block),
+        Overlay::ConfirmRun(q) => dialogs::confirm_run(app, f, area, &p, q),
         Overlay::ConfirmQuit => dialogs::confirm(
             f,
             area,
@@ -80,8 +91,9 @@ pub fn render(app: &App, f: &mut Frame) {
             &[
                 format!("{} has unsaved changes.", app.title),
                 String::new(),
-                "s  save and quit".into(),
-                "q  quit without saving".into(),
+                "s    save, then quit".into(),
+                "k    quit, keep the changes in a recovery copy".into(),
+                "q    quit and discard the changes".into(),
                 "Esc  keep editing".into(),
             ],
         ),
@@ -91,28 +103,30 @@ pub fn render(app: &App, f: &mut Frame) {
             &p,
             " Unsaved changes ",
             &[
-                format!("Open {} and drop the changes to {}?", l.title, app.title),
+                format!("{} has unsaved changes. Open {} now?", app.title, l.title),
                 String::new(),
-                "y  open it (changes stay in the recovery file)".into(),
+                "y    open it; the changes stay in a recovery copy, offered when you open this file again and at the next start".into(),
                 "Esc  keep editing".into(),
             ],
         ),
-        Overlay::Recovery { text } => dialogs::confirm(
+        Overlay::ConfirmOverwrite { path } => dialogs::confirm(
             f,
             area,
             &p,
-            " Recover unsaved changes? ",
+            " Replace a file? ",
             &[
                 format!(
-                    "A previous session did not quit cleanly and left {} lines of unsaved work for {}.",
-                    text.lines().count(),
-                    app.title
+                    "{} already exists and is not the file this buffer was loaded from.",
+                    crate::engine::text::escape(&path.to_string_lossy(), false)
                 ),
                 String::new(),
-                "r  restore them into the editor".into(),
-                "d  discard the recovery copy".into(),
+                "y    replace it with this buffer".into(),
+                "Esc  don't save".into(),
             ],
         ),
+        Overlay::Recovery(v) => recovery::render_list(f, area, &p, v),
+        Overlay::RecoveryDiff(d) => recovery::render_diff(f, area, &p, d),
+        Overlay::Input(ed) => input::render(app, f, area, &p, ed),
     }
 }
 
@@ -160,17 +174,124 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     )
 }
 
-/// Clears `r` and draws a dialog block on it; returns the inside.
+/// Clears `r` and draws a dialog block on it (the title cut to fit the border); returns the
+/// inside.
 pub fn dialog(f: &mut Frame, r: Rect, title: &str, p: &Palette) -> Rect {
     f.render_widget(Clear, r);
+    let title = fit(title, r.width.saturating_sub(2) as usize);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_type(BorderType::Double)
         .border_style(p.border_focus)
-        .title(Span::styled(title.to_string(), p.title));
+        .title(Span::styled(title, p.title));
     let inner = block.inner(r);
     f.render_widget(block.style(p.text), r);
     inner
+}
+
+/// Display width of `s` (wide characters count two cells).
+pub fn width(s: &str) -> usize {
+    s.chars().map(|c| c.width().unwrap_or(0)).sum()
+}
+
+/// `s` cut to at most `w` cells, ending with `…` when cut.
+pub fn fit(s: &str, w: usize) -> String {
+    if width(s) <= w {
+        return s.to_string();
+    }
+    if w == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let cw = c.width().unwrap_or(0);
+        if used + cw > w - 1 {
+            break;
+        }
+        used += cw;
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+/// `s` wrapped at word boundaries into lines of at most `w` cells (a word longer than a line
+/// is split), at most `max_rows` of them; when the text needs more, the last row ends with
+/// `…`.
+pub fn wrap(s: &str, w: usize, max_rows: usize) -> Vec<String> {
+    if w == 0 || max_rows == 0 {
+        return Vec::new();
+    }
+    let mut rows: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    let mut cur_w = 0;
+    for word in s.split(' ') {
+        let ww = width(word);
+        let sep = usize::from(!cur.is_empty());
+        if cur_w + sep + ww <= w {
+            if sep == 1 {
+                cur.push(' ');
+            }
+            cur.push_str(word);
+            cur_w += sep + ww;
+            continue;
+        }
+        if !cur.is_empty() {
+            rows.push(std::mem::take(&mut cur));
+        }
+        // A word wider than a line: split it by cells.
+        let mut piece = String::new();
+        let mut pw = 0;
+        for c in word.chars() {
+            let cw = c.width().unwrap_or(0);
+            if pw + cw > w {
+                rows.push(std::mem::take(&mut piece));
+                pw = 0;
+            }
+            piece.push(c);
+            pw += cw;
+        }
+        cur = piece;
+        cur_w = pw;
+    }
+    if !cur.is_empty() || rows.is_empty() {
+        rows.push(cur);
+    }
+    if rows.len() > max_rows {
+        rows.truncate(max_rows);
+        if let Some(last) = rows.last_mut() {
+            let mut l = fit(last, w.saturating_sub(1));
+            if !l.ends_with('…') {
+                l.push('…');
+            }
+            *last = l;
+        }
+    }
+    rows
+}
+
+/// Lines of `spans` (label, style) joined with ` · `, dropping trailing parts that do not fit
+/// `w`; the first part is cut with `…` if even it does not fit.
+pub fn fit_parts(parts: &[(String, Style)], w: usize) -> Vec<Span<'static>> {
+    let mut out = Vec::new();
+    let mut used = 0;
+    for (i, (t, st)) in parts.iter().enumerate() {
+        let sep = if i == 0 { 0 } else { 3 };
+        let tw = width(t);
+        if used + sep + tw > w {
+            if i == 0 {
+                out.push(Span::styled(fit(t, w), *st));
+            }
+            break;
+        }
+        if sep > 0 {
+            out.push(Span::raw(" · "));
+        }
+        out.push(Span::styled(t.clone(), *st));
+        used += sep + tw;
+    }
+    out
 }
 
 /// Formats bytes as B / KB / MB.
@@ -197,4 +318,30 @@ pub fn fmt_ms(ms: f64) -> String {
 pub fn fmt_clock(unix: u64) -> String {
     let s = unix % 86_400;
     format!("{:02}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_cuts_with_an_ellipsis_by_display_width() {
+        assert_eq!(fit("hello", 5), "hello");
+        assert_eq!(fit("hello world", 8), "hello w…");
+        assert_eq!(fit("日本語テキスト", 5), "日本…");
+        assert_eq!(fit("abc", 0), "");
+    }
+
+    #[test]
+    fn wrap_breaks_at_words_and_marks_what_does_not_fit() {
+        assert_eq!(
+            wrap("the quick brown fox", 10, 5),
+            vec!["the quick", "brown fox"]
+        );
+        assert_eq!(wrap("the quick brown fox", 10, 1), vec!["the quick…"]);
+        assert_eq!(wrap("abcdefghijkl", 5, 5), vec!["abcde", "fghij", "kl"]);
+        for row in wrap("never hand untrusted code a function constructor", 12, 3) {
+            assert!(width(&row) <= 12, "{row}");
+        }
+    }
 }

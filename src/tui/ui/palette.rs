@@ -76,7 +76,7 @@ impl<'a> Palette<'a> {
     }
 }
 
-pub fn severity_name(s: Severity) -> &'static str {
+pub(crate) fn severity_name(s: Severity) -> &'static str {
     match s {
         Severity::Info => "info",
         Severity::Low => "low",

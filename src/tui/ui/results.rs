@@ -1,22 +1,26 @@
-//! The results panel: value, console (with its truncation marker), error, blocked attempts
-//! and run history, plus the spinner and elapsed-versus-limit gauge while a run goes. All text
-//! shown here was escaped and bounded when it arrived (see `app/run.rs`).
+//! The results panel of the buffer shown: value (strings quoted), console (everything the run
+//! kept, and what was dropped where), error, blocked attempts, the diff of its last two runs
+//! and its history; the spinner and elapsed-versus-limit gauge while its run goes. Results of
+//! an older version of the code say they are stale. All text shown here was escaped and
+//! bounded when it arrived (see `app/run.rs`).
 
 use super::palette::Palette;
-use super::{fmt_bytes, fmt_clock, fmt_ms, focused, SPINNER};
+use super::{fit, fit_parts, fmt_bytes, fmt_clock, fmt_ms, focused, wrap, SPINNER};
 use crate::engine::exec::{ConsoleLevel, ConsoleLine, Outcome};
-use crate::tui::app::{App, Focus, ResultsTab};
+use crate::engine::text;
+use crate::tui::app::{App, FinishedRun, Focus, Freshness, ResultsTab};
 use ratatui::layout::Rect;
-use ratatui::style::Modifier;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Gauge, Paragraph, Wrap};
 use ratatui::Frame;
 
-pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
+pub(crate) fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
     let inner = super::draw_pane(f, area, " Results ", focused(app, Focus::Results), p);
     if inner.height < 3 {
         return;
     }
+    let w = inner.width as usize;
     let mut tabs = Vec::new();
     for (t, label) in app.results_tabs() {
         let style = if t == app.results_tab {
@@ -33,7 +37,8 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
     );
 
     let status_row = Rect::new(inner.x, inner.y + 1, inner.width, 1);
-    if let Some(live) = &app.live {
+    let fresh = app.results_freshness();
+    if let Some(live) = app.live_here() {
         let elapsed = live.elapsed_ms();
         let limit = live.limits.timeout_ms as f64;
         let label = format!(
@@ -56,7 +61,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
         f.render_widget(
             Gauge::default()
                 .ratio((elapsed / limit.max(1.0)).clamp(0.0, 1.0))
-                .label(label)
+                .label(fit(&label, w))
                 .gauge_style(p.accent)
                 .use_unicode(true),
             status_row,
@@ -68,72 +73,185 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
             Outcome::Timeout | Outcome::Cancelled | Outcome::Pending => p.warn,
             _ => p.error,
         };
-        let line = Line::from(vec![
-            Span::styled(
-                o.outcome.as_str().to_string(),
-                style.add_modifier(Modifier::BOLD),
-            ),
-            Span::styled(
-                format!(
-                    " · {} · {} · peak {} · {} blocked",
-                    fmt_ms(o.duration_ms),
-                    o.executor,
-                    fmt_bytes(o.peak_memory_bytes),
-                    o.blocked.len()
-                ),
-                p.dim,
-            ),
-        ]);
-        f.render_widget(Paragraph::new(line), status_row);
+        let mut parts: Vec<(String, Style)> = vec![(
+            o.outcome.as_str().to_string(),
+            style.add_modifier(Modifier::BOLD),
+        )];
+        if fresh == Freshness::Stale {
+            parts.push(("stale: code edited since this run".into(), p.warn));
+        }
+        parts.push((fmt_ms(o.duration_ms), p.dim));
+        parts.push((format!("heap peak {}", last.heap_peak_label()), p.dim));
+        if let Some(rss) = last.rss_peak {
+            parts.push((format!("worker RSS peak {}", fmt_bytes(rss)), p.dim));
+        }
+        parts.push((format!("{} blocked", o.blocked.len()), p.dim));
+        parts.push((o.executor.clone(), p.dim));
+        f.render_widget(Paragraph::new(Line::from(fit_parts(&parts, w))), status_row);
     } else {
         f.render_widget(
-            Paragraph::new("not run yet — F5 runs the buffer in the sandbox").style(p.dim),
+            Paragraph::new(fit("not run yet — F5 runs it in the sandbox", w)).style(p.dim),
             status_row,
         );
     }
+    if let Some(other) = app.live.as_ref().filter(|l| l.origin != app.origin) {
+        // A run of another buffer is going: said where this buffer's status would go when
+        // there is nothing of its own to show.
+        if app.last.is_none() {
+            let t = format!(
+                "a run of {} is going · Esc cancels it",
+                other.origin.describe()
+            );
+            f.render_widget(Paragraph::new(fit(&t, w)).style(p.warn), status_row);
+        }
+    }
 
     let body = Rect::new(inner.x, inner.y + 2, inner.width, inner.height - 2);
-    let lines = body_lines(app, p);
-    // Scrolled from the bottom for the console, from the top elsewhere.
     let rows = body.height as usize;
-    let total = lines.len();
-    let scroll = if app.results_tab == ResultsTab::Console {
-        total
-            .saturating_sub(rows)
-            .saturating_sub(app.results_scroll)
-    } else {
-        app.results_scroll.min(total.saturating_sub(1))
-    };
-    let visible: Vec<Line> = lines.into_iter().skip(scroll).take(rows).collect();
-    f.render_widget(Paragraph::new(visible).wrap(Wrap { trim: false }), body);
+    match app.results_tab {
+        ResultsTab::Console => {
+            let lines = console_window(app, p, w, rows);
+            f.render_widget(Paragraph::new(lines), body);
+        }
+        ResultsTab::Diff => {
+            let lines = diff_window(app, p, w, rows);
+            f.render_widget(Paragraph::new(lines), body);
+        }
+        _ => {
+            let lines = body_lines(app, p);
+            let total = lines.len();
+            let scroll = app.results_scroll.min(total.saturating_sub(1));
+            let visible: Vec<Line> = lines.into_iter().skip(scroll).take(rows).collect();
+            f.render_widget(Paragraph::new(visible).wrap(Wrap { trim: false }), body);
+        }
+    }
 }
 
-fn console_lines<'a>(
-    lines: impl Iterator<Item = &'a ConsoleLine>,
-    p: &Palette,
-) -> Vec<Line<'static>> {
-    lines
-        .map(|l| {
-            let (tag, style) = match l.level {
-                ConsoleLevel::Log => ("log  ", p.dim),
-                ConsoleLevel::Info => ("info ", p.accent),
-                ConsoleLevel::Warn => ("warn ", p.warn),
-                ConsoleLevel::Error => ("error", p.error),
-                ConsoleLevel::Debug => ("debug", p.dim),
-            };
-            Line::from(vec![
-                Span::styled(format!("{tag} "), style),
-                Span::styled(l.text.clone(), p.text),
-            ])
-        })
+fn tag(l: &ConsoleLine, p: &Palette) -> (&'static str, Style) {
+    match l.level {
+        ConsoleLevel::Log => ("log  ", p.dim),
+        ConsoleLevel::Info => ("info ", p.accent),
+        ConsoleLevel::Warn => ("warn ", p.warn),
+        ConsoleLevel::Error => ("error", p.error),
+        ConsoleLevel::Debug => ("debug", p.dim),
+    }
+}
+
+/// The console rows that fit, counted from its end (`results_scroll` lines up from the last):
+/// only the lines on screen are wrapped, so a 10,000-line console costs what is visible.
+fn console_window(app: &App, p: &Palette, w: usize, rows: usize) -> Vec<Line<'static>> {
+    let (lines, notes): (Vec<&ConsoleLine>, Vec<String>) = match (app.live_here(), &app.last) {
+        (Some(l), _) => {
+            let mut notes = Vec::new();
+            if l.console_dropped > 0 {
+                notes.push(format!(
+                    "… {} more lines arrived after line {} and were not kept (the workbench keeps at most {} lines / {})",
+                    l.console_dropped,
+                    l.console.len(),
+                    crate::tui::app::MAX_CONSOLE_LINES,
+                    fmt_bytes(crate::tui::app::MAX_CONSOLE_BYTES as u64)
+                ));
+            }
+            (l.console.iter().collect(), notes)
+        }
+        (None, Some(f)) => (f.outcome.console.iter().collect(), console_notes(f)),
+        _ => (Vec::new(), Vec::new()),
+    };
+    if lines.is_empty() && notes.is_empty() {
+        return vec![Line::from(Span::styled("no console output", p.dim))];
+    }
+    let text_w = w.saturating_sub(6).max(1);
+    // Logical entries: the console lines, then the notes; walk back from the end.
+    let total = lines.len() + notes.len();
+    let end = total.saturating_sub(app.results_scroll.min(total.saturating_sub(1)));
+    let mut out: Vec<Line<'static>> = Vec::new();
+    let mut i = end;
+    while i > 0 && out.len() < rows {
+        i -= 1;
+        let mut block: Vec<Line<'static>> = Vec::new();
+        if i < lines.len() {
+            let l = lines[i];
+            let (t, st) = tag(l, p);
+            for (k, r) in wrap(&l.text, text_w, rows.max(1)).into_iter().enumerate() {
+                let lead = if k == 0 {
+                    format!("{t} ")
+                } else {
+                    "      ".to_string()
+                };
+                block.push(Line::from(vec![
+                    Span::styled(lead, st),
+                    Span::styled(r, p.text),
+                ]));
+            }
+        } else {
+            for r in wrap(&notes[i - lines.len()], w, rows.max(1)) {
+                block.push(Line::from(Span::styled(r, p.warn)));
+            }
+        }
+        for l in block.into_iter().rev() {
+            out.push(l);
+        }
+    }
+    out.reverse();
+    let skip = out.len().saturating_sub(rows);
+    out.into_iter().skip(skip).collect()
+}
+
+/// What a finished run did not keep of its console, and where. (The workbench runs with the
+/// default console limits.)
+fn console_notes(f: &FinishedRun) -> Vec<String> {
+    let o = &f.outcome;
+    let mut notes = Vec::new();
+    if o.console_truncated {
+        // The engine's own marker line is not one of the script's.
+        let marker = o
+            .console
+            .last()
+            .is_some_and(|l| l.text.starts_with("[console output truncated"));
+        let kept = o.console.len() - usize::from(marker);
+        notes.push(format!(
+            "… the run kept {kept} lines (its limit: {} lines or {}); later output was not recorded",
+            crate::engine::policy::DEFAULT_CONSOLE_MAX_LINES,
+            fmt_bytes(crate::engine::policy::DEFAULT_CONSOLE_MAX_BYTES as u64)
+        ));
+    }
+    if f.console_dropped > 0 {
+        notes.push(format!(
+            "… the workbench kept the first {} lines; {} more were dropped (its own bound)",
+            o.console.len(),
+            f.console_dropped
+        ));
+    }
+    notes
+}
+
+fn diff_window(app: &App, p: &Palette, w: usize, rows: usize) -> Vec<Line<'static>> {
+    if app.run_diff.is_empty() {
+        let n = app.history.len();
+        let msg = format!(
+            "the diff compares the last two runs of this buffer (value, console, blocked, usage): {} so far",
+            if n == 1 { "1 run".to_string() } else { format!("{n} runs") }
+        );
+        return wrap(&msg, w, rows)
+            .into_iter()
+            .map(|r| Line::from(Span::styled(r, p.dim)))
+            .collect();
+    }
+    let scroll = app.results_scroll.min(app.run_diff.len().saturating_sub(1));
+    app.run_diff
+        .iter()
+        .skip(scroll)
+        .take(rows)
+        .map(|r| super::recovery::diff_line(r, w, p))
         .collect()
 }
 
 fn body_lines(app: &App, p: &Palette) -> Vec<Line<'static>> {
     let last = app.last.as_ref().map(|l| &l.outcome);
     let dim = |s: &str| vec![Line::from(Span::styled(s.to_string(), p.dim))];
+    let running = app.live_here().is_some();
     match app.results_tab {
-        ResultsTab::Value => match (app.is_running(), last) {
+        ResultsTab::Value => match (running, last) {
             (true, _) => dim("waiting for the run…"),
             (false, None) => dim("the completion value of the script appears here"),
             (false, Some(o)) => {
@@ -161,24 +279,7 @@ fn body_lines(app: &App, p: &Palette) -> Vec<Line<'static>> {
                 out
             }
         },
-        ResultsTab::Console => {
-            let (mut lines, truncated) = match (&app.live, last) {
-                (Some(l), _) => (console_lines(l.console.iter(), p), l.console_dropped > 0),
-                (None, Some(o)) => (console_lines(o.console.iter(), p), o.console_truncated),
-                _ => (Vec::new(), false),
-            };
-            if lines.is_empty() {
-                return dim("no console output");
-            }
-            if truncated {
-                lines.push(Line::from(Span::styled(
-                    "… console output truncated at the limit",
-                    p.warn,
-                )));
-            }
-            lines
-        }
-        ResultsTab::Error if app.is_running() => dim("running…"),
+        ResultsTab::Error if running => dim("running…"),
         ResultsTab::Error => match last {
             Some(o) if o.error.is_some() || o.outcome != Outcome::Ok => {
                 let mut out = vec![Line::from(Span::styled(
@@ -240,7 +341,7 @@ fn body_lines(app: &App, p: &Palette) -> Vec<Line<'static>> {
                 .chain(
                     app.last
                         .as_ref()
-                        .filter(|f| app.live.is_none() && f.outcome.blocked_dropped > 0)
+                        .filter(|f| !running && f.outcome.blocked_dropped > 0)
                         .map(|f| {
                             Line::from(Span::styled(
                                 format!(
@@ -253,38 +354,149 @@ fn body_lines(app: &App, p: &Palette) -> Vec<Line<'static>> {
                 )
                 .collect()
         }
-        ResultsTab::History => {
-            if app.history.is_empty() {
-                return dim("no runs yet");
-            }
-            let mut out = vec![Line::from(Span::styled(
-                format!(
-                    "{:<9} {:<16} {:<14} {:>9} {:>10}  code",
-                    "time", "executor", "outcome", "duration", "peak mem"
-                ),
-                p.dim,
-            ))];
-            out.extend(app.history.iter().map(|h| {
-                Line::from(Span::styled(
-                    format!(
-                        "{:<9} {:<16} {:<14} {:>9} {:>10}  {}",
-                        fmt_clock(h.at_unix),
-                        h.executor,
-                        h.outcome.as_str(),
-                        fmt_ms(h.duration_ms),
-                        fmt_bytes(h.peak_memory_bytes),
-                        h.code_hash
-                    ),
-                    p.text,
-                ))
-            }));
-            out
-        }
+        ResultsTab::History => history_lines(app, p),
+        ResultsTab::Console | ResultsTab::Diff => Vec::new(),
     }
 }
 
+/// The History tab: the last runs in the audit log (all sources, newest first; it survives a
+/// restart) under the figures `sandbench stats` gives for exactly those runs. Without an
+/// audit log, this session's runs of the buffer.
+fn history_lines(app: &App, p: &Palette) -> Vec<Line<'static>> {
+    let dim = |s: String| Line::from(Span::styled(s, p.dim));
+    let view = match &app.audit {
+        Some(Ok(v)) => v,
+        other => {
+            let mut out = vec![dim(match other {
+                Some(Err(e)) => format!("the audit log cannot be read: {e}"),
+                _ => "no audit log (no data directory): runs are not recorded".to_string(),
+            })];
+            out.extend(session_history(app, p));
+            return out;
+        }
+    };
+    let mut out = Vec::new();
+    let mut tail = Vec::new();
+    match &view.stats {
+        None => out.push(dim(format!(
+            "no runs in the audit log yet ({})",
+            text::escape(&view.path.display().to_string(), false)
+        ))),
+        Some(st) => {
+            let counts = |m: &std::collections::BTreeMap<String, u64>| {
+                m.iter()
+                    .map(|(k, v)| format!("{k} {v}"))
+                    .collect::<Vec<_>>()
+                    .join(" · ")
+            };
+            out.push(Line::from(Span::styled(
+                format!("{} runs: {}", st.runs, counts(&st.outcomes)),
+                p.text,
+            )));
+            tail.push(dim(format!(
+                "duration p50 {} · p95 {} · max {}",
+                fmt_ms(st.duration_ms.p50),
+                fmt_ms(st.duration_ms.p95),
+                fmt_ms(st.duration_ms.max),
+            )));
+            let blocked = if st.blocked_by_category.is_empty() {
+                "none".to_string()
+            } else {
+                counts(&st.blocked_by_category)
+            };
+            // After the runs: the rest of what `sandbench stats` says about them.
+            tail.push(dim(format!(
+                "as `sandbench stats` for these runs: heap peak max {} · blocked attempts {} ({blocked}) · verdicts {} · trust {}",
+                fmt_bytes(st.peak_memory_bytes.max as u64),
+                st.blocked_total,
+                counts(&st.verdicts),
+                counts(&st.trust)
+            )));
+        }
+    }
+    if view.unreadable > 0 {
+        tail.push(Line::from(Span::styled(
+            format!(
+                "{} malformed audit line(s) skipped (`sandbench audit verify` checks the log)",
+                view.unreadable
+            ),
+            p.warn,
+        )));
+    }
+    if view.runs.is_empty() {
+        out.extend(tail);
+        return out;
+    }
+    out.push(dim(format!(
+        "{:<11} {:<9} {:>8} {:<9} file",
+        "time (UTC)", "outcome", "duration", "trust"
+    )));
+    out.extend(view.runs.iter().rev().map(|r| {
+        let time = r.time.get(5..16).unwrap_or(&r.time).replace('T', " ");
+        let file = r.file.rsplit('/').next().unwrap_or(&r.file);
+        // Runs from the command line are marked; the workbench's are not.
+        let from = match r.source.as_str() {
+            "workbench" => String::new(),
+            other => format!(" ({})", text::truncate(&text::escape(other, false), 12)),
+        };
+        let style = match r.outcome {
+            Outcome::Ok => p.text,
+            _ => p.warn,
+        };
+        Line::from(Span::styled(
+            format!(
+                "{:<11} {:<9} {:>8} {:<9} {}{from}",
+                time,
+                r.outcome.as_str(),
+                fmt_ms(r.duration_ms),
+                text::truncate(&text::escape(r.trust.as_deref().unwrap_or("—"), false), 9),
+                text::truncate(&text::escape(file, false), 60),
+            ),
+            style,
+        ))
+    }));
+    out.extend(tail);
+    out
+}
+
+/// This session's runs of the buffer (when there is no audit log to show).
+fn session_history(app: &App, p: &Palette) -> Vec<Line<'static>> {
+    if app.history.is_empty() {
+        return vec![Line::from(Span::styled(
+            "no runs of this buffer yet".to_string(),
+            p.dim,
+        ))];
+    }
+    let mut out = vec![Line::from(Span::styled(
+        format!(
+            "{:<9} {:<16} {:<14} {:>9} {:>10}  code",
+            "time", "executor", "outcome", "duration", "heap peak"
+        ),
+        p.dim,
+    ))];
+    out.extend(app.history.iter().map(|h| {
+        let peak = match h.peak_memory_bytes {
+            0 => "—".to_string(),
+            b => fmt_bytes(b),
+        };
+        Line::from(Span::styled(
+            format!(
+                "{:<9} {:<16} {:<14} {:>9} {:>10}  {}",
+                fmt_clock(h.at_unix),
+                h.executor,
+                h.outcome.as_str(),
+                fmt_ms(h.duration_ms),
+                peak,
+                h.code_hash
+            ),
+            p.text,
+        ))
+    }));
+    out
+}
+
 /// A sentence for how a run ended.
-pub fn explain(o: Outcome, timeout_ms: u64, memory_mb: u64) -> String {
+pub(crate) fn explain(o: Outcome, timeout_ms: u64, memory_mb: u64) -> String {
     match o {
         Outcome::Ok => "the run finished".into(),
         Outcome::Error => "the script threw an uncaught error".into(),
@@ -292,7 +504,7 @@ pub fn explain(o: Outcome, timeout_ms: u64, memory_mb: u64) -> String {
             format!("timeout: the script ran past its {timeout_ms} ms limit and was stopped")
         }
         Outcome::MemoryLimit => {
-            format!("memory limit: the script tried to use more than {memory_mb} MB")
+            format!("memory limit: the script's heap reached its {memory_mb} MB limit")
         }
         Outcome::StackOverflow => "stack overflow: recursion went past the stack limit".into(),
         Outcome::Pending => "the completion value is a promise that can never settle".into(),

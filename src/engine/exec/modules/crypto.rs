@@ -7,7 +7,7 @@ use sha2::Digest;
 
 /// A digest algorithm the module computes, by Node's name for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Algorithm {
+pub(crate) enum Algorithm {
     Md5,
     Sha1,
     Sha224,
@@ -16,11 +16,8 @@ pub enum Algorithm {
     Sha512,
 }
 
-/// Names Node accepts for them (case-insensitive, as OpenSSL does), listed by `getHashes()`.
-pub const HASHES: [&str; 6] = ["md5", "sha1", "sha224", "sha256", "sha384", "sha512"];
-
 impl Algorithm {
-    pub fn parse(name: &str) -> Option<Algorithm> {
+    pub(crate) fn parse(name: &str) -> Option<Algorithm> {
         Some(match name.to_ascii_lowercase().as_str() {
             "md5" => Algorithm::Md5,
             "sha1" | "sha-1" => Algorithm::Sha1,
@@ -34,7 +31,7 @@ impl Algorithm {
 }
 
 /// The digest of `data`.
-pub fn hash(alg: Algorithm, data: &[u8]) -> Vec<u8> {
+pub(crate) fn hash(alg: Algorithm, data: &[u8]) -> Vec<u8> {
     match alg {
         Algorithm::Md5 => md5::Md5::digest(data).to_vec(),
         Algorithm::Sha1 => sha1::Sha1::digest(data).to_vec(),
@@ -46,7 +43,7 @@ pub fn hash(alg: Algorithm, data: &[u8]) -> Vec<u8> {
 }
 
 /// HMAC of `data` under `key` (any key length, as RFC 2104 and Node allow).
-pub fn hmac(alg: Algorithm, key: &[u8], data: &[u8]) -> Vec<u8> {
+pub(crate) fn hmac(alg: Algorithm, key: &[u8], data: &[u8]) -> Vec<u8> {
     fn run<M: Mac + hmac::digest::KeyInit>(key: &[u8], data: &[u8]) -> Vec<u8> {
         // HMAC takes keys of any length: new_from_slice cannot fail for it.
         match <M as Mac>::new_from_slice(key) {
@@ -69,16 +66,16 @@ pub fn hmac(alg: Algorithm, key: &[u8], data: &[u8]) -> Vec<u8> {
 
 /// Most bytes one call fills with randomness (WebCrypto's `getRandomValues` quota; the module
 /// loops for more, so a long request stays interruptible between calls).
-pub const MAX_RANDOM_BYTES: usize = 65_536;
+pub(crate) const MAX_RANDOM_BYTES: usize = 65_536;
 
 /// Fills `buf` from the OS random source (`getrandom`, which the worker's seccomp filter
 /// allows). False when it is longer than [`MAX_RANDOM_BYTES`] or the source failed.
-pub fn fill_random(buf: &mut [u8]) -> bool {
+pub(crate) fn fill_random(buf: &mut [u8]) -> bool {
     buf.len() <= MAX_RANDOM_BYTES && getrandom::fill(buf).is_ok()
 }
 
 /// Whether `a` and `b` are equal, in time that depends only on their length.
-pub fn equal_constant_time(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn equal_constant_time(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }

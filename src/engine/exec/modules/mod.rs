@@ -10,7 +10,7 @@
 //! `require` = the sandbox's own `require`, `module` = `{ name }`, and caches the exports for
 //! the run.
 
-pub mod crypto;
+pub(crate) mod crypto;
 
 use super::host::SharedHost;
 use super::quickjs;
@@ -21,7 +21,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 /// One host module: its name (as `require` takes it, without `node:`) and its source.
 #[derive(Debug, Clone, Copy)]
-pub struct HostModule {
+pub(crate) struct HostModule {
     pub name: &'static str,
     source: &'static str,
 }
@@ -29,7 +29,7 @@ pub struct HostModule {
 macro_rules! modules {
     ($($name:literal),* $(,)?) => {
         /// Every host module this build provides, by name.
-        pub const MODULES: &[HostModule] = &[
+        pub(crate) const MODULES: &[HostModule] = &[
             $(HostModule { name: $name, source: include_str!(concat!($name, ".js")) },)*
         ];
     };
@@ -40,6 +40,8 @@ modules!(
     "buffer",
     "crypto",
     "events",
+    "fs",
+    "fs/promises",
     "path",
     "querystring",
     "stream",
@@ -49,31 +51,31 @@ modules!(
 );
 
 /// The name a module goes by: `node:path` and `path` are one module.
-pub fn base_name(name: &str) -> &str {
+pub(crate) fn base_name(name: &str) -> &str {
     name.strip_prefix("node:").unwrap_or(name)
 }
 
 /// The host module `name` names (`node:` prefix allowed), if this build provides one.
-pub fn find(name: &str) -> Option<&'static HostModule> {
+pub(crate) fn find(name: &str) -> Option<&'static HostModule> {
     let base = base_name(name);
     MODULES.iter().find(|m| m.name == base)
 }
 
 impl HostModule {
     /// The module's JavaScript source (this build's own).
-    pub fn source(&self) -> &'static str {
+    pub(crate) fn source(&self) -> &'static str {
         self.source
     }
 
     /// File name of the module's frames in stack traces (`node:path`, as Node names them).
-    pub fn filename(&self) -> String {
+    pub(crate) fn filename(&self) -> String {
         format!("node:{}", self.name)
     }
 }
 
 /// Why a host module could not be loaded (a bug of this build, never of the script).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ModuleError {
+pub(crate) enum ModuleError {
     #[error("host module '{name}' does not compile: {error}")]
     Compile { name: &'static str, error: String },
 }
@@ -89,7 +91,7 @@ fn cache() -> &'static Cache {
 
 /// The module's bytecode: compiled on first use in this process (in this thread's compiler
 /// context, from this crate's own source: trusted like the host setup script), then shared.
-pub fn bytecode(m: &'static HostModule) -> Result<Arc<[u8]>, ModuleError> {
+pub(crate) fn bytecode(m: &'static HostModule) -> Result<Arc<[u8]>, ModuleError> {
     if let Some(b) = cache()
         .lock()
         .ok()
@@ -114,7 +116,7 @@ pub fn bytecode(m: &'static HostModule) -> Result<Arc<[u8]>, ModuleError> {
 /// script cannot hold (it would not parse), so no script that runs today changes meaning.
 /// Found with the lexer: text in comments, strings, templates and regular expressions never
 /// counts, nor do `import(…)`, `import.meta` alone, or `x.import` / `{ export: 1 }`.
-pub fn is_es_module(code: &str, filename: &str) -> bool {
+pub(crate) fn is_es_module(code: &str, filename: &str) -> bool {
     if filename.ends_with(".mjs") {
         return true;
     }
@@ -195,7 +197,7 @@ fn unquote(s: &str) -> String {
 
 /// Line and column (1-based) of the first `import … from '<name>'` (or `export … from`)
 /// declaration of `code` that names module `name`, else of its first declaration.
-pub fn import_location(code: &str, name: &str) -> (Option<u32>, Option<u32>) {
+pub(crate) fn import_location(code: &str, name: &str) -> (Option<u32>, Option<u32>) {
     let decls: Vec<_> = declarations(code).collect();
     let pick = decls
         .iter()
@@ -216,7 +218,7 @@ pub fn import_location(code: &str, name: &str) -> (Option<u32>, Option<u32>) {
 /// (host modules only: see `host::module_loader`; nothing of it has run yet), then runs:
 /// it answers the promise of its evaluation (top-level await settles through the job queue)
 /// and its namespace, whose `default` export is the run's value.
-pub fn run_program<'js>(
+pub(crate) fn run_program<'js>(
     ctx: &Ctx<'js>,
     bytes: &[u8],
     host: &SharedHost,

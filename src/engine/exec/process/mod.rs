@@ -19,6 +19,7 @@
 //! (`pool.rs`) of pre-started, pre-locked workers (engine warmed up, the likely sandbox already built)
 //! hides the spawn.
 
+mod capability;
 mod launch;
 mod pool;
 mod protocol;
@@ -33,6 +34,8 @@ pub use protocol::{
     MAX_REQUEST_BYTES, MAX_SETUP_BYTES, PROBE_HANDSHAKE, READY_LINE, SETUP_MAGIC,
 };
 pub use supervise::SAMPLE_INTERVAL;
+
+pub use capability::{install_worker_port, WorkerPort, CALL_PREFIX, MAX_ANSWER_BYTES};
 
 pub(crate) use protocol::{
     encode_event, probe_line, read_setup_preamble, worker_error, BlockedSeen, Preamble,
@@ -203,6 +206,9 @@ impl Executor for ProcessExecutor {
         self.reap_finished();
         let sha = sha256_hex(req.code.as_bytes());
         let early = Received::new(req, sha.clone(), started);
+        // The request is one line (JSON has no raw newline), ended by the supervisor once the
+        // run's clocks are started: that newline (or the end of stdin) is the worker's signal
+        // to start. Stdin then carries capability answers.
         let payload = match serde_json::to_vec(req) {
             Ok(p) if p.len() <= MAX_REQUEST_BYTES => p,
             Ok(p) => {

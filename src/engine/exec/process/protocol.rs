@@ -79,7 +79,7 @@ pub const CPU_KILL_MARGIN: Duration = Duration::from_millis(2);
 pub const MAX_BLOCKED: usize = 10_000;
 
 /// Largest request template passed to a pooled worker on its command line.
-pub const MAX_TEMPLATE_BYTES: usize = 8 * 1024;
+pub(super) const MAX_TEMPLATE_BYTES: usize = 8 * 1024;
 
 /// Largest single frame (one JSON line) accepted for these console limits.
 pub fn max_frame_bytes(console_max_bytes: usize) -> usize {
@@ -332,8 +332,6 @@ pub(crate) struct Received<'a> {
     console_bytes: usize,
     console_truncated: bool,
     blocked: BlockedSeen,
-    /// Highest resident memory seen by the parent's own samples.
-    pub(crate) peak_rss: u64,
     /// CPU time the worker spent on this run, at the parent's last reading.
     pub(crate) cpu_ms: f64,
     /// Whether `cpu_ms` comes from the worker's CPU clock (else from `/proc` samples, or none).
@@ -351,7 +349,6 @@ impl<'a> Received<'a> {
             console_bytes: 0,
             console_truncated: false,
             blocked: BlockedSeen::default(),
-            peak_rss: 0,
             cpu_ms: 0.0,
             cpu_measured: false,
         }
@@ -371,7 +368,9 @@ impl<'a> Received<'a> {
         o.blocked = self.blocked.list.clone();
         o.duration_ms = self.elapsed_ms();
         o.cpu_ms = self.cpu_ms;
-        o.peak_memory_bytes = self.peak_rss;
+        // `peak_memory_bytes` is the sandbox heap, which only the worker can measure; it did
+        // not report, so it stays 0 (unknown). The resident memory the parent watched is not
+        // the same figure (it includes the engine itself) and is in the run's samples.
         o
     }
 

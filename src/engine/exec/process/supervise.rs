@@ -12,12 +12,16 @@
 //! its threads, kept by the kernel) at every pass and kills it at the CPU budget plus
 //! [`CPU_KILL_MARGIN`]; it kills it at the wall deadline at once. Either way the run's report
 //! is assembled from what the worker streamed before (console, blocked attempts) and what the
-//! parent measured itself (duration, CPU time, peak memory): the worker's own report is not
-//! needed. The worker's kernel CPU timer usually comes first (it fires within a scheduler tick
+//! parent measured itself (duration, CPU time): the worker's own report is not needed. The
+//! heap peak is the one figure only the worker knows; without its report it is 0 (unknown),
+//! and the worker's RSS the parent watched is in the run's samples, named as RSS. The worker's kernel CPU timer usually comes first (it fires within a scheduler tick
 //! of the same deadline, however busy the machine); a worker that died by it is told apart by
 //! its CPU time.
 
-use super::super::{CancelToken, ExecEvent, ExecOutcome, ExecRequest, JsError, Outcome, Sample};
+use super::super::{
+    CancelToken, ExecEvent, ExecOutcome, ExecRequest, JsError, MemoryKind, Outcome, Sample,
+};
+use super::capability::BrokerLink;
 use super::launch::{
     describe_status, feed, poll, pollfd, set_nonblocking, CANCEL_POLL, STDERR_KEEP,
 };
@@ -116,7 +120,13 @@ pub(super) fn supervise(
     let now = Instant::now();
     let pid = child.id();
     let cpu_budget_ms = req.limits.timeout_ms as f64;
+    // The run's capabilities, answered on the worker's stdin (kept open for them). A call in
+    // flight keeps nothing alive: at the wall deadline the worker is killed like any other,
+    // and what the broker still has out is cancelled.
+    let broker =
+        BrokerLink::for_request(req, now + Duration::from_millis(req.limits.wall_timeout_ms));
     let mut run = Supervisor {
+        broker,
         wall_timeout_ms: req.limits.wall_timeout_ms,
         deadline: now + Duration::from_millis(req.limits.wall_timeout_ms),
         cpu_budget_ms,
@@ -141,18 +151,28 @@ pub(super) fn supervise(
         next_sample: now + SAMPLE_INTERVAL,
         started,
     };
-    let out = loop {
+    // The end of the request line: the worker starts once it reads it, so the CPU clock's
+    // base and the wall deadline above come first (as the end of stdin did before stdin was
+    // kept open for capability answers).
+    run.input.push(b'\n');
+    let mut out = loop {
         if let ControlFlow::Break(out) = run.step(cancel, on_event) {
             break out;
         }
     };
     // One run per worker: whatever it would say next, it is done.
     let _ = run.child.kill();
+    // Requests in flight are cancelled; the parent's own counts and refusals are reported.
+    if let Some(link) = run.broker.take() {
+        link.finish(&mut out);
+    }
     (out, run.child)
 }
 
 /// What the parent holds of a running worker.
 struct Supervisor<'a> {
+    /// Answers the worker's capability calls, when the request grants any.
+    broker: Option<BrokerLink>,
     wall_timeout_ms: u64,
     /// The wall deadline: the worker is killed when it passes.
     deadline: Instant,
@@ -194,6 +214,9 @@ impl Supervisor<'_> {
         cancel: &CancelToken,
         on_event: &mut dyn FnMut(ExecEvent),
     ) -> ControlFlow<ExecOutcome> {
+        if let Some(link) = self.broker.as_mut() {
+            link.pump(&mut self.input);
+        }
         self.feed_stdin();
         self.check_clock(cancel, on_event)?;
         self.check_exit()?;
@@ -207,12 +230,18 @@ impl Supervisor<'_> {
         ControlFlow::Continue(())
     }
 
-    /// Writes what the pipe takes of the request.
+    /// Writes what the pipe takes of the request (and of capability answers).
     fn feed_stdin(&mut self) {
         if let Some(w) = self.stdin.as_mut() {
             feed(w, &self.input, &mut self.written);
             if self.written >= self.input.len() {
-                self.stdin = None;
+                if self.broker.is_some() {
+                    // Kept open for the answers to come; what was written is let go.
+                    self.input.clear();
+                    self.written = 0;
+                } else {
+                    self.stdin = None;
+                }
             }
         }
     }
@@ -259,7 +288,6 @@ impl Supervisor<'_> {
         }
         if now >= self.next_sample {
             if let Some(usage) = procfs::Process::Id(self.pid).usage() {
-                self.received.peak_rss = self.received.peak_rss.max(usage.rss_bytes);
                 if !self.received.cpu_measured {
                     self.received.cpu_ms = usage.cpu_ms;
                 }
@@ -267,6 +295,7 @@ impl Supervisor<'_> {
                     elapsed_ms: self.started.elapsed().as_secs_f64() * 1000.0,
                     memory_bytes: usage.rss_bytes,
                     cpu_ms: self.received.cpu_ms,
+                    memory_kind: MemoryKind::Rss,
                 }));
             }
             self.next_sample = now + SAMPLE_INTERVAL;
@@ -341,10 +370,12 @@ impl Supervisor<'_> {
     fn wait_for_io(&mut self) -> Ready {
         let now = Instant::now();
         let wake = self.next_sample.min(self.deadline).min(now + CANCEL_POLL);
+        let pending_input = self.written < self.input.len();
         let mut fds = [
             pollfd((!self.out_eof).then_some(&self.stdout), libc::POLLIN),
             pollfd((!self.err_eof).then_some(&self.stderr), libc::POLLIN),
-            pollfd(self.stdin.as_ref(), libc::POLLOUT),
+            pollfd(self.stdin.as_ref().filter(|_| pending_input), libc::POLLOUT),
+            pollfd(self.broker.as_ref().map(BrokerLink::wake_fd), libc::POLLIN),
         ];
         if self.out_eof && self.err_eof && self.stdin.is_none() {
             // Nothing left to watch but the worker's exit.
@@ -392,10 +423,18 @@ impl Supervisor<'_> {
                 Err(_) => break,
             };
             let received = &mut self.received;
+            let (broker, input) = (&mut self.broker, &mut self.input);
             match self
                 .frames
-                .push(&self.chunk[..n], |f| received.frame(f, on_event))
-            {
+                .push(&self.chunk[..n], |f| match broker.as_mut() {
+                    Some(link) if BrokerLink::is_call(f) => match link.on_call(f, input) {
+                        Ok(()) => ControlFlow::Continue(()),
+                        Err(e) => {
+                            ControlFlow::Break(received.outcome(Outcome::Crashed, worker_error(e)))
+                        }
+                    },
+                    _ => received.frame(f, on_event),
+                }) {
                 Ok(ControlFlow::Continue(())) => {}
                 Ok(ControlFlow::Break(out)) => return ControlFlow::Break(out),
                 Err(e) => {

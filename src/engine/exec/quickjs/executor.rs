@@ -16,7 +16,7 @@ use super::super::limits::{self, Control, MemStats, StopReason};
 use super::super::process::BlockedSeen;
 use super::super::{
     CancelToken, EvalResult, ExecEvent, ExecOutcome, ExecRequest, Executor, ExecutorInfo, JsError,
-    Outcome, Sample,
+    MemoryKind, Outcome, Sample,
 };
 use super::sandbox::Sandbox;
 use super::NAME;
@@ -32,13 +32,13 @@ const SAMPLE_EVERY: Duration = Duration::from_millis(40);
 const TICK: Duration = Duration::from_millis(2);
 /// CPU time past the budget at which the monitor stops a run from outside (the interrupt
 /// handler stops a script that polls it at the budget itself, with the same outcome).
-pub const CPU_STOP_MARGIN: Duration = Duration::from_millis(2);
+pub(super) const CPU_STOP_MARGIN: Duration = Duration::from_millis(2);
 /// CPU time a stopped run's thread may still burn before it is abandoned as a runaway: a
 /// script that polls stops within microseconds, one that allocates at its next allocation, and
 /// a short native call (tens of ms) returns and is reported normally instead of leaving a
 /// thread behind. Counted in CPU, not wall time: a thread that is merely waiting for a core is
 /// not ignoring anything.
-pub const ABANDON_GRACE: Duration = Duration::from_millis(50);
+pub(super) const ABANDON_GRACE: Duration = Duration::from_millis(50);
 /// Wall time after the stop at which a thread that never got the CPU to stop is abandoned too
 /// (long: on a busy machine a thread may wait a while for a core, and is not ignoring anything).
 const ABANDON_WALL: Duration = Duration::from_millis(1000);
@@ -330,6 +330,7 @@ impl Executor for QuickJsExecutor {
             elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
             memory_bytes: watch.mem.live(),
             cpu_ms: out.cpu_ms,
+            memory_kind: MemoryKind::Heap,
         }));
         out
     }
@@ -394,6 +395,7 @@ impl Watch {
                     elapsed_ms: self.started.elapsed().as_secs_f64() * 1000.0,
                     memory_bytes: self.mem.live(),
                     cpu_ms,
+                    memory_kind: MemoryKind::Heap,
                 }));
                 next_sample = now + SAMPLE_EVERY;
             }

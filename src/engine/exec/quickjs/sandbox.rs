@@ -333,6 +333,10 @@ impl Sandbox {
         r.console_truncated = st.console_truncated;
         r.blocked = std::mem::take(&mut st.blocked);
         r.blocked_dropped = st.blocked_dropped;
+        r.usage.modules_loaded = st.caps.modules_loaded;
+        if let Some(u) = st.caps.usage() {
+            r.usage.add_broker(&u);
+        }
         r.probes = std::mem::take(&mut st.probes);
         r
     }
@@ -398,9 +402,17 @@ impl Sandbox {
                     }
                     Err(_) => error = Some(ctx.catch()),
                 }
-                // Drain the job queue, never past the limits.
+                // Drain the job queue, never past the limits; when it is empty but a host
+                // call (fetch) is still out, wait for its answer and go on. The wait costs no
+                // CPU of this thread: it counts against the wall deadline only, and it ends at
+                // a stop (await_host polls the control every few ms).
                 if error.is_none() {
-                    drain_jobs(rt_ptr, &control);
+                    loop {
+                        drain_jobs(rt_ptr, &control);
+                        if !host::await_host(&ctx, &host, &control) {
+                            break;
+                        }
+                    }
                 }
                 // What follows is the host's own bounded work on the result.
                 control.script_ended();
@@ -444,6 +456,9 @@ impl Sandbox {
                         host.borrow_mut().note_refused_write(msg, &je.stack);
                     }
                 }
+                // Calls still out are cancelled, and their resolving functions dropped while
+                // the runtime lives.
+                host.borrow_mut().caps.end();
                 (value_node, err, pending)
             }),
         };
@@ -510,7 +525,7 @@ impl Sandbox {
             ));
         }
         let (value, value_display) = match (&node, outcome) {
-            (Some(n), Outcome::Ok) => (n.to_json(), n.display()),
+            (Some(n), Outcome::Ok) => (n.to_json(), n.value_display()),
             _ => (None, String::new()),
         };
         EvalResult {

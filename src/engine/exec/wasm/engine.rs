@@ -471,6 +471,9 @@ pub fn run(
         Some(v) => crate::engine::text::truncate(&v.to_string(), 1000).into_owned(),
         None => String::new(),
     };
+    let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let cpu_ms = cpu.as_secs_f64() * 1000.0;
+    let peak_memory_bytes = state.peak_memory as u64;
     EvalResult {
         outcome,
         value,
@@ -484,9 +487,14 @@ pub fn run(
         // the OS's randomness).
         probes: Vec::new(),
         seed: 0,
-        duration_ms: started.elapsed().as_secs_f64() * 1000.0,
-        cpu_ms: cpu.as_secs_f64() * 1000.0,
-        peak_memory_bytes: state.peak_memory as u64,
+        duration_ms,
+        cpu_ms,
+        peak_memory_bytes,
+        usage: crate::engine::exec::Usage {
+            cpu_ms,
+            peak_memory_bytes,
+            ..Default::default()
+        },
     }
 }
 

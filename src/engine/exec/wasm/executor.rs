@@ -320,6 +320,7 @@ impl WasmExecutor {
                         elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
                         memory_bytes: u.rss_bytes,
                         cpu_ms: u.cpu_ms,
+                        memory_kind: crate::engine::exec::MemoryKind::Rss,
                     }));
                 }
             }

@@ -30,10 +30,10 @@ const HOST_STACK: usize = 4 * 1024 * 1024;
 
 /// Exit codes (as the JS worker's).
 mod exit {
-    pub const OK: i32 = 0;
-    pub const REPORTED: i32 = 1;
-    pub const USAGE: i32 = 2;
-    pub const LOCKDOWN: i32 = 3;
+    pub(super) const OK: i32 = 0;
+    pub(super) const REPORTED: i32 = 1;
+    pub(super) const USAGE: i32 = 2;
+    pub(super) const LOCKDOWN: i32 = 3;
 }
 
 #[derive(Debug, Default)]

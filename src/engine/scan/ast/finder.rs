@@ -9,7 +9,7 @@ use rustc_hash::FxHashMap;
 
 /// Data that must not leave the machine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Secret {
+pub(super) enum Secret {
     /// Environment variables.
     Env,
     /// Cookies.
@@ -25,7 +25,7 @@ pub enum Secret {
 }
 
 impl Secret {
-    pub fn name(self) -> &'static str {
+    pub(super) fn name(self) -> &'static str {
         match self {
             Secret::Env => "the environment",
             Secret::Cookie => "cookies",

@@ -9,7 +9,7 @@ use oxc_span::Span;
 
 /// Nesting, complexity and identifier statistics of one visit.
 #[derive(Debug, Clone)]
-pub struct Shape {
+pub(crate) struct Shape {
     depth: u32,
     pub max_nesting: u32,
     pub complexity: u32,
@@ -111,7 +111,7 @@ impl Shape {
     }
 
     /// Shannon entropy of the identifier characters, in bits, rounded to 3 decimals.
-    pub fn entropy(&self) -> f64 {
+    pub(crate) fn entropy(&self) -> f64 {
         let total: u64 = self.ident_hist.iter().map(|&n| u64::from(n)).sum();
         if total == 0 {
             return 0.0;
@@ -129,7 +129,7 @@ impl Shape {
     }
 
     /// Mean identifier length in bytes (0 without identifiers).
-    pub fn avg_ident_len(&self) -> f64 {
+    pub(crate) fn avg_ident_len(&self) -> f64 {
         if self.ident_count == 0 {
             0.0
         } else {

@@ -12,7 +12,7 @@ mod finder;
 mod members;
 mod metrics;
 
-pub use metrics::Shape;
+pub(crate) use metrics::Shape;
 
 use super::fold::{self, Env, Folded, Sym};
 use super::{Evidence, Raw, RuleId};
@@ -137,7 +137,7 @@ enum Element {
 }
 
 /// The syntax-level scanner state.
-pub struct AstScan<'s> {
+pub(crate) struct AstScan<'s> {
     src: &'s str,
     env: Env<'s>,
     opts: crate::engine::scan::ScanOptions,
@@ -191,13 +191,9 @@ pub struct AstScan<'s> {
 }
 
 impl<'s> AstScan<'s> {
-    pub fn new(src: &'s str) -> Self {
-        Self::nested(src, 0, crate::engine::scan::ScanOptions::default(), None)
-    }
-
     /// A scanner for code found inside code (`eval("…")`), `nest` levels deep, resolving
     /// names through `scoping` when scope analysis ran.
-    pub fn nested(
+    pub(crate) fn nested(
         src: &'s str,
         nest: u8,
         opts: crate::engine::scan::ScanOptions,
@@ -316,7 +312,7 @@ impl<'s> AstScan<'s> {
     }
 
     /// Lets names resolve through the constant evaluator's results.
-    pub fn attach_evaluator(
+    pub(crate) fn attach_evaluator(
         &mut self,
         ev: &'s dyn crate::engine::scan::eval::ConstEval,
         seeds: FxHashMap<fold::Key, fold::Alias>,

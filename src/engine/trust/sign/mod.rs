@@ -638,6 +638,33 @@ pub fn find_signature_for_file(file: &Path) -> Option<FoundSignature> {
     None
 }
 
+/// For a file signature (`FILE.sig`): the SHA-256 it covers, and whether content with that
+/// hash would verify here now (same name and manifest, trusted signer). `None` for a directory
+/// signature or an unreadable one. The workbench uses it to tell, as the buffer is edited,
+/// when the text is back to what was signed.
+pub fn signed_file_hash(
+    found: &FoundSignature,
+    file: &Path,
+    signers: &TrustedSigners,
+) -> Option<(String, Result<Verified, VerifyError>)> {
+    let FoundSignature::File(sig_path) = found else {
+        return None;
+    };
+    let sig = SignatureFile::load(sig_path).ok()?;
+    if sig.kind != "file" {
+        return None;
+    }
+    let root = sig.root.clone();
+    let check = (|| {
+        let name = base_name(file)?;
+        let manifest = manifest_hash(parent_dir(file))?;
+        sig.check_file_hash(sig_path, &name, &root, manifest.as_deref())?;
+        let signer = sig.trusted_signer(signers)?;
+        Ok(verified(sig.clone(), signer, sig_path.clone()))
+    })();
+    Some((root, check))
+}
+
 /// Checks the signature `found` for `file` whose bytes about to run are `content` (so what is
 /// verified is what runs, not a second read of the file).
 pub fn verify_for_run(

@@ -1,0 +1,181 @@
+//! The capability benchmark: what a granted `fetch` and a granted `fs` read cost over the same
+//! operation done natively, on both executors. `cargo bench --bench capabilities`; the process
+//! executor runs the `sandbench-worker` cargo builds for it (never this binary).
+//!
+//! - `fetch`: a loopback HTTP server (the tests' server, on 127.0.0.1, `Connection: close`);
+//!   the native baseline opens a connection, sends a GET and reads the answer to the end, the
+//!   way the broker does (one connection per request). The sandbox awaits `fetch(url)` and
+//!   `text()` N times in one run and divides its `Date.now()` span by N. Reported: ms per
+//!   request, and the overhead over the baseline (the acceptance asks ≤ 1 ms in the process
+//!   executor).
+//! - `fs`: `readFileSync(name, 'utf8')` of a 1 KiB file N times in one run vs `std::fs::read`.
+//! - `cold`: a run of `1 + 1` with no permissions, and the same with a directory and a host
+//!   granted but unused: a grant costs nothing until it is used.
+//!
+//! Rounds alternate between native and the executors; medians of the rounds are printed.
+// A measurement harness: a failed setup step ends it with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+// (The file allows its own dead code: the tests use more of it.)
+#[path = "../tests/common/http.rs"]
+mod http;
+
+use sandbench::engine::exec::process::ProcessExecutor;
+use sandbench::engine::exec::quickjs::QuickJsExecutor;
+use sandbench::engine::exec::{CancelToken, ExecRequest, Executor, Outcome};
+use sandbench::engine::policy::NetGrant;
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::Instant;
+
+const ROUNDS: usize = 7;
+const FETCHES: usize = 200;
+const READS: usize = 2000;
+const COLD_RUNS: usize = 30;
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
+
+fn executors() -> Vec<Box<dyn Executor>> {
+    vec![
+        Box::new(QuickJsExecutor::new()),
+        Box::new(
+            ProcessExecutor::with_program(env!("CARGO_BIN_EXE_sandbench-worker")).with_pool(1),
+        ),
+    ]
+}
+
+/// The run's value as a number (the script returns its measured span in ms).
+fn run_ms(ex: &dyn Executor, req: &ExecRequest) -> f64 {
+    let out = ex.run(req, &CancelToken::new(), &mut |_| {});
+    assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
+    out.value
+        .as_ref()
+        .and_then(|v| v.as_f64())
+        .expect("a number")
+}
+
+/// One native GET over a new connection, read to the end.
+fn native_get(port: u16) -> usize {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    s.write_all(b"GET /text HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        .expect("write");
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).expect("read");
+    buf.len()
+}
+
+fn bench_fetch() {
+    let exs = executors();
+    let mut native = Vec::new();
+    let mut sandboxed: Vec<Vec<f64>> = vec![Vec::new(); exs.len()];
+    for _ in 0..ROUNDS {
+        // A fresh server per round (it keeps a record of every request).
+        let server = http::Server::start();
+        let t = Instant::now();
+        for _ in 0..FETCHES {
+            assert!(native_get(server.port()) > 0);
+        }
+        native.push(t.elapsed().as_secs_f64() * 1000.0 / FETCHES as f64);
+        let code = format!(
+            "(async () => {{ const t0 = Date.now(); for (let i = 0; i < {FETCHES}; i++) {{ const r = await fetch({url:?}); await r.text(); }} return (Date.now() - t0) / {FETCHES}; }})()",
+            url = server.url("/text")
+        );
+        let mut req = ExecRequest::new(code);
+        req.permissions.limits.net_max_requests = FETCHES as u64;
+        for g in NetGrant::parse_flag(&server.host()).expect("grant") {
+            req.permissions.add_net(g);
+        }
+        for (i, ex) in exs.iter().enumerate() {
+            sandboxed[i].push(run_ms(ex.as_ref(), &req));
+        }
+    }
+    let base = median(native);
+    println!("fetch   native (new connection, GET, read to end): {base:.3} ms/request");
+    for (i, ex) in exs.iter().enumerate() {
+        let m = median(sandboxed[i].clone());
+        println!(
+            "fetch   {:<16} {m:.3} ms/request, overhead {:+.3} ms over native (rounds: {:?})",
+            ex.name(),
+            m - base,
+            sandboxed[i]
+                .iter()
+                .map(|x| (x * 1000.0).round() / 1000.0)
+                .collect::<Vec<_>>()
+        );
+    }
+}
+
+fn bench_fs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("data.txt");
+    std::fs::write(&file, "x".repeat(1024)).expect("write");
+    let exs = executors();
+    let mut native = Vec::new();
+    let mut sandboxed: Vec<Vec<f64>> = vec![Vec::new(); exs.len()];
+    let code = format!(
+        "const fs = require('fs'); let n = 0; const t0 = Date.now(); for (let i = 0; i < {READS}; i++) n += fs.readFileSync('data.txt', 'utf8').length; (Date.now() - t0) / {READS} + (n === {READS} * 1024 ? 0 : NaN)"
+    );
+    let mut req = ExecRequest::new(code);
+    req.permissions.add_read(dir.path().to_path_buf());
+    req.permissions.limits.fs_max_ops = READS as u64;
+    for _ in 0..ROUNDS {
+        let t = Instant::now();
+        for _ in 0..READS {
+            assert_eq!(std::fs::read(&file).expect("read").len(), 1024);
+        }
+        native.push(t.elapsed().as_secs_f64() * 1000.0 / READS as f64);
+        for (i, ex) in exs.iter().enumerate() {
+            sandboxed[i].push(run_ms(ex.as_ref(), &req));
+        }
+    }
+    let base = median(native);
+    println!(
+        "fs      native std::fs::read of 1 KiB: {:.1} µs/read",
+        base * 1000.0
+    );
+    for (i, ex) in exs.iter().enumerate() {
+        let m = median(sandboxed[i].clone());
+        println!(
+            "fs      {:<16} {:.1} µs/read (readFileSync, utf8)",
+            ex.name(),
+            m * 1000.0
+        );
+    }
+}
+
+fn bench_cold() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let plain = ExecRequest::new("1 + 1");
+    let mut granted = ExecRequest::new("1 + 1");
+    granted.permissions.add_read(dir.path().to_path_buf());
+    for g in NetGrant::parse_flag("127.0.0.1:9").expect("grant") {
+        granted.permissions.add_net(g);
+    }
+    for ex in executors() {
+        let mut a = Vec::new();
+        let mut b = Vec::new();
+        for _ in 0..COLD_RUNS {
+            for (req, out) in [(&plain, &mut a), (&granted, &mut b)] {
+                let r = ex.run(req, &CancelToken::new(), &mut |_| {});
+                assert_eq!(r.outcome, Outcome::Ok, "{:?}", r.error);
+                out.push(r.duration_ms);
+            }
+        }
+        println!(
+            "cold    {:<16} no permissions {:.3} ms · a directory and a host granted, unused {:.3} ms (median of {COLD_RUNS} runs' duration)",
+            ex.name(),
+            median(a),
+            median(b)
+        );
+    }
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; nothing else is taken.
+    bench_fetch();
+    bench_fs();
+    bench_cold();
+}
