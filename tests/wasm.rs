@@ -340,9 +340,26 @@ fn console_output_is_bounded_like_a_scripts() {
         (func (export "_start")
           (i32.store8 (i32.const 1039) (i32.const 10))
           (loop $l (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8))) (br $l))))"#;
-    let (v, _) = run_json(dir.path(), "flood.wat", flood, &["--timeout", "300"], &[]);
+    // A far wall deadline: a module that floods its pipe waits on the parent, which parses
+    // every line; on a loaded machine 2 × 300 ms of wall time can end the run (as `timeout`,
+    // correctly not truncated) before 1 MB was written. The CPU budget is what must end it.
+    let (v, _) = run_json(
+        dir.path(),
+        "flood.wat",
+        flood,
+        &["--timeout", "300", "--wall-timeout", "20000"],
+        &[],
+    );
     assert_eq!(v["outcome"], "timeout", "{v}");
-    assert_eq!(v["console_truncated"], true);
+    assert_eq!(
+        v["console_truncated"],
+        true,
+        "{} lines, error {}, cpu {} ms, duration {} ms",
+        v["console"].as_array().map_or(0, Vec::len),
+        v["error"],
+        v["cpu_ms"],
+        v["duration_ms"]
+    );
     let bytes: usize = v["console"]
         .as_array()
         .unwrap()
@@ -350,6 +367,17 @@ fn console_output_is_bounded_like_a_scripts() {
         .map(|l| l["text"].as_str().unwrap().len())
         .sum();
     assert!(bytes <= Limits::default().console_max_bytes, "{bytes}");
+    let last = v["console"].as_array().and_then(|c| c.last()).cloned();
+    assert_eq!(
+        last.as_ref().map(|l| l["level"].clone()),
+        Some("warn".into())
+    );
+    assert!(
+        last.as_ref()
+            .and_then(|l| l["text"].as_str())
+            .is_some_and(|t| t.starts_with("[console output truncated")),
+        "{last:?}"
+    );
 }
 
 #[test]
@@ -495,6 +523,50 @@ fn the_executor_streams_events_and_the_wall_deadline_kills_the_worker() {
     t.join().unwrap();
     assert_eq!(out.outcome, Outcome::Cancelled, "{out:?}");
     assert!(started.elapsed().as_millis() < 2000);
+}
+
+#[test]
+fn a_worker_killed_at_the_wall_deadline_keeps_the_console_it_streamed() {
+    let program = env!("CARGO_BIN_EXE_sandbench-wasm-worker");
+    std::env::set_var("SANDBENCH_WASM_WORKER", program);
+    let ex = WasmExecutor::new().expect("wasm worker probes fine");
+    // Prints numbered lines forever. The consumer is slow (30 ms an event), so the pipe fills
+    // and the worker waits on it, spending little CPU: the wall deadline, not the CPU budget,
+    // ends the run, and the lines that reached the parent are the run's console.
+    let module = sandbench::engine::exec::wasm::module_bytes(
+        br#"(module (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+             (memory (export "memory") 1) (data (i32.const 0) "\10\00\00\00\00\10\00\00")
+             (func (export "_start")
+               (i32.store8 (i32.const 4111) (i32.const 10))
+               (loop $l (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8))) (br $l))))"#,
+    )
+    .unwrap();
+    let mut limits = Limits::with_timeout(500);
+    limits.wall_timeout_ms = 500;
+    let req = WasmRequest::new(module, "t.wat", limits);
+    let mut relayed = 0usize;
+    let out = ex.run_module(&req, &CancelToken::new(), &mut |e| {
+        if matches!(e, ExecEvent::Console(_)) {
+            relayed += 1;
+            std::thread::sleep(std::time::Duration::from_millis(30));
+        }
+    });
+    assert_eq!(out.outcome, Outcome::Timeout, "{:?}", out.error);
+    assert!(
+        out.error
+            .as_ref()
+            .is_some_and(|e| e.message.contains("wall deadline")),
+        "{:?}",
+        out.error
+    );
+    assert!(relayed > 0);
+    assert_eq!(
+        out.console.len(),
+        relayed,
+        "the report lists what was shown"
+    );
+    assert!(!out.console_truncated);
+    assert!(out.cpu_ms < 500.0, "{}", out.cpu_ms);
 }
 
 #[test]

@@ -235,6 +235,9 @@ rules! {
     WasmUnboundedMemory = "wasm-unbounded-memory", "SB1056", C::Resource, 5, 5, S::Info,
         "A memory has no declared maximum (the run's memory limit still applies)",
         "Declare a maximum so the module's needs are visible.";
+    WasmSensitivePathOpen = "wasm-sensitive-path-open", "SB1057", C::Filesystem, 50, 50, S::Medium,
+        "Imports WASI path functions and a data segment names a credential or system file path",
+        "A module that can open files and carries such a path deserves a look: the sandbox grants only read-only directories you name.";
 }
 
 impl RuleId {

@@ -106,6 +106,8 @@ fn kind(t: &TypeRef) -> &'static str {
 fn analyse(binary: &[u8]) -> (WasmInfo, Vec<Finding>) {
     let mut info = WasmInfo::default();
     let mut out: Vec<Finding> = Vec::new();
+    // Data strings that name a sensitive path: (start, end, text).
+    let mut sensitive: Vec<(usize, usize, String)> = Vec::new();
     let push = |out: &mut Vec<Finding>, f: Finding| {
         if out.iter().filter(|g| g.rule == f.rule).count() < MAX_PER_RULE {
             out.push(f);
@@ -187,12 +189,30 @@ fn analyse(binary: &[u8]) -> (WasmInfo, Vec<Finding>) {
                     let base = d.range.end.saturating_sub(d.data.len());
                     for (at, s) in strings(d.data) {
                         if let Some(rule) = classify(&s) {
-                            push(&mut out, finding(rule, base + at, base + at + s.len(), &s));
+                            let (start, end) = (base + at, base + at + s.len());
+                            if rule == RuleId::SensitivePath && sensitive.len() < MAX_PER_RULE {
+                                sensitive.push((start, end, s.clone()));
+                            }
+                            push(&mut out, finding(rule, start, end, &s));
                         }
                     }
                 }
             }
             _ => {}
+        }
+    }
+    // A credential path alone is a mention (`sensitive-path`, 30) and path imports alone are
+    // a request for files (35): neither is a review. Together, in one module, they are what a
+    // credential read would look like. A binary has no data flow we can follow from a data
+    // segment to `path_open`'s arguments (the pointer is computed at run time), so this is
+    // co-occurrence, scored as a review rather than as `credential-read`'s proven flow (block).
+    let opens_paths = out.iter().any(|f| f.rule == RuleId::WasmWasiFilesystem);
+    if opens_paths {
+        for (start, end, what) in sensitive {
+            push(
+                &mut out,
+                finding(RuleId::WasmSensitivePathOpen, start, end, &what),
+            );
         }
     }
     out.sort_by(|a, b| b.score.cmp(&a.score).then(a.start.cmp(&b.start)));
@@ -305,8 +325,36 @@ mod tests {
                (memory 1 1) (data (i32.const 0) "/etc/passwd"))"#,
         );
         assert_eq!(r.verdict, Verdict::Review, "{r:?}");
-        let cats: Vec<Category> = r.findings.iter().map(|f| f.category).collect();
-        assert!(cats.contains(&Category::Filesystem));
+        assert_eq!(r.score, 50, "{r:?}");
+        let f = r
+            .findings
+            .iter()
+            .find(|f| f.rule == RuleId::WasmSensitivePathOpen)
+            .expect("the combined finding");
+        assert_eq!(f.category, Category::Filesystem);
+        assert!(f.message.contains("/etc/passwd"), "{}", f.message);
+    }
+
+    #[test]
+    fn a_sensitive_path_alone_or_path_imports_alone_are_allowed() {
+        // The benign twins of the test above: a module that mentions /etc/passwd but cannot
+        // open files, and one that opens files but names no sensitive path.
+        let (r, _) = scan(r#"(module (memory 1 1) (data (i32.const 0) "/etc/passwd"))"#);
+        assert_eq!(r.verdict, Verdict::Allow, "{r:?}");
+        assert!(r.findings.iter().any(|f| f.rule == RuleId::SensitivePath));
+        assert!(!r
+            .findings
+            .iter()
+            .any(|f| f.rule == RuleId::WasmSensitivePathOpen));
+        let (r, _) = scan(
+            r#"(module (import "wasi_snapshot_preview1" "path_open" (func (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+               (memory 1 1) (data (i32.const 0) "config/settings.json"))"#,
+        );
+        assert_eq!(r.verdict, Verdict::Allow, "{r:?}");
+        assert!(!r
+            .findings
+            .iter()
+            .any(|f| f.rule == RuleId::WasmSensitivePathOpen));
     }
 
     #[test]

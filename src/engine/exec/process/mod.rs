@@ -33,6 +33,7 @@ pub use protocol::{
     max_frame_bytes, max_total_bytes, BUILD_ID, CPU_KILL_MARGIN, FLUSH_EVERY, MAX_BLOCKED,
     MAX_REQUEST_BYTES, MAX_SETUP_BYTES, PROBE_HANDSHAKE, READY_LINE, SETUP_MAGIC,
 };
+pub(crate) use supervise::CpuClock as WorkerCpuClock;
 pub use supervise::SAMPLE_INTERVAL;
 
 pub use capability::{install_worker_port, WorkerPort, CALL_PREFIX, MAX_ANSWER_BYTES};

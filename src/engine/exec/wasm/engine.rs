@@ -12,7 +12,7 @@
 
 use super::wasi;
 use super::WasmRequest;
-use crate::engine::exec::limits::thread_cpu_ns;
+use crate::engine::exec::limits::{process_cpu_ns, thread_cpu_ns};
 use crate::engine::exec::{
     BlockedAttempt, ConsoleLevel, ConsoleLine, EvalResult, ExecEvent, JsError, Outcome,
 };
@@ -36,6 +36,9 @@ const MAX_TABLE_ELEMENTS: usize = 1_000_000;
 const MAX_INSTANCES: usize = 1;
 const MAX_TABLES: usize = 16;
 const MAX_MEMORIES: usize = 1;
+
+/// Console bytes kept free for the truncation marker line.
+const TRUNCATION_MARKER_ROOM: usize = 128;
 
 /// Most Blocked attempts kept per run (further ones are counted in `blocked_dropped`).
 const MAX_BLOCKED: usize = 1000;
@@ -144,13 +147,14 @@ impl RunState {
     }
 
     fn append_pending(&mut self, i: usize, bytes: &[u8]) {
+        // Room is kept for the truncation marker, so the console with it stays in the cap.
         let room = self
             .console_max_bytes
-            .saturating_sub(self.console_bytes + self.pending[i].len());
+            .saturating_sub(self.console_bytes + self.pending[i].len() + TRUNCATION_MARKER_ROOM);
         if bytes.len() > room {
             self.pending[i].extend_from_slice(&bytes[..room]);
             self.emit_line(i);
-            self.console_truncated = true;
+            self.truncate_console();
         } else {
             self.pending[i].extend_from_slice(bytes);
         }
@@ -161,7 +165,7 @@ impl RunState {
             return;
         }
         if self.console.len() >= self.console_max_lines {
-            self.console_truncated = true;
+            self.truncate_console();
             return;
         }
         let bytes = std::mem::take(&mut self.pending[i]);
@@ -176,6 +180,24 @@ impl RunState {
         };
         (self.on_event)(ExecEvent::Console(line.clone()));
         self.console.push(line);
+    }
+
+    /// Past a cap: one visible marker line (as a script's console has; it also tells the
+    /// parent, which sees only the stream when it has to kill the worker), then nothing.
+    fn truncate_console(&mut self) {
+        if self.console_truncated {
+            return;
+        }
+        self.console_truncated = true;
+        let marker = ConsoleLine {
+            level: ConsoleLevel::Warn,
+            text: format!(
+                "[console output truncated: limit of {} bytes or {} lines reached]",
+                self.console_max_bytes, self.console_max_lines
+            ),
+        };
+        (self.on_event)(ExecEvent::Console(marker.clone()));
+        self.console.push(marker);
     }
 
     fn flush_console(&mut self) {
@@ -389,16 +411,51 @@ impl Compiled {
     }
 }
 
+/// Which CPU clock the budget is counted on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CpuClock {
+    /// The calling thread's, from the call (in-process callers: the benchmark).
+    Thread,
+    /// Every thread of this process, from `since_ns` on that clock: the worker counts from
+    /// the moment it read the request, compilation included, as the JS worker does (and as
+    /// the kernel CPU timer and the parent count).
+    Process { since_ns: u64 },
+}
+
+impl CpuClock {
+    fn now(self) -> u64 {
+        match self {
+            CpuClock::Thread => thread_cpu_ns(),
+            CpuClock::Process { .. } => process_cpu_ns(),
+        }
+    }
+}
+
 /// Runs a compiled module: refuse foreign imports, instantiate, call the entry. `cancel` is
-/// polled at every tick. Streams console and blocked events through `on_event`.
+/// polled at every tick. Streams console and blocked events through `on_event`. The CPU
+/// budget is counted on this thread's clock from the call (see [`run_on`]).
 pub fn run(
     compiled: &Compiled,
     req: &WasmRequest,
     cancel: Arc<AtomicBool>,
     on_event: Box<dyn FnMut(ExecEvent) + Send>,
 ) -> EvalResult {
+    run_on(compiled, req, cancel, on_event, CpuClock::Thread)
+}
+
+/// [`run`] with the CPU budget counted on `clock`.
+pub fn run_on(
+    compiled: &Compiled,
+    req: &WasmRequest,
+    cancel: Arc<AtomicBool>,
+    on_event: Box<dyn FnMut(ExecEvent) + Send>,
+    clock: CpuClock,
+) -> EvalResult {
     let started = Instant::now();
-    let cpu0 = thread_cpu_ns();
+    let cpu0 = match clock {
+        CpuClock::Thread => thread_cpu_ns(),
+        CpuClock::Process { since_ns } => since_ns,
+    };
     let state = RunState {
         args: vec![req.filename.clone()],
         started,
@@ -419,10 +476,10 @@ pub fn run(
     };
     let mut store = Store::new(&compiled.engine, state);
     store.limiter(|s| s as &mut dyn ResourceLimiter);
-    // The CPU budget counts this thread's CPU time, as the JS executors' does (the parent's
-    // wall deadline backs it).
+    // The CPU budget is counted on `clock` (in the worker: the whole process since it read the
+    // request). The worker's kernel CPU timer and the parent back it from outside.
     let timeout_ms = req.limits.timeout_ms;
-    let cpu_deadline_ns = thread_cpu_ns().saturating_add(timeout_ms.saturating_mul(1_000_000));
+    let cpu_deadline_ns = cpu0.saturating_add(timeout_ms.saturating_mul(1_000_000));
     match compiled.metering {
         Metering::Epoch => {
             store.set_epoch_deadline(1);
@@ -432,7 +489,7 @@ pub fn run(
                     return Err(wasmtime::Error::new(WasmTrap::Cancelled));
                 }
                 let _ = ctx;
-                if thread_cpu_ns() >= cpu_deadline_ns {
+                if clock.now() >= cpu_deadline_ns {
                     return Err(wasmtime::Error::new(WasmTrap::Timeout(timeout_ms)));
                 }
                 Ok(UpdateDeadline::Continue(1))
@@ -464,7 +521,7 @@ pub fn run(
     if let Some(Ok(t)) = ticker {
         let _ = t.join();
     }
-    let cpu = Duration::from_nanos(thread_cpu_ns().saturating_sub(cpu0));
+    let cpu = Duration::from_nanos(clock.now().saturating_sub(cpu0));
     let mut state = store.into_data();
     state.flush_console();
     let value_display = match &value {

@@ -9,8 +9,8 @@
 use super::{check_request, module_bytes, WasmRequest};
 use crate::engine::exec::process::{describe_status, BUILD_ID, PROBE_HANDSHAKE};
 use crate::engine::exec::{
-    CancelToken, EvalResult, ExecEvent, ExecOutcome, ExecRequest, Executor, ExecutorInfo, JsError,
-    Outcome, Sample,
+    BlockedAttempt, CancelToken, ConsoleLevel, ConsoleLine, EvalResult, ExecEvent, ExecOutcome,
+    ExecRequest, Executor, ExecutorInfo, JsError, Outcome, Sample,
 };
 use crate::engine::hash::sha256_hex;
 use crate::engine::procfs::Process;
@@ -291,11 +291,17 @@ impl WasmExecutor {
         });
 
         let pid = child.id();
+        // The worker's CPU clock, read through the kernel (it cannot change it), from now.
+        let clock = crate::engine::exec::process::WorkerCpuClock::of(pid);
         let deadline =
             Instant::now() + Duration::from_millis(req.limits.wall_timeout_ms) + KILL_GRACE;
         let mut next_sample = Instant::now() + SAMPLE_INTERVAL;
-        let mut console_lines = 0usize;
-        let mut blocked = 0usize;
+        let mut seen = Seen::default();
+        let cpu_kill_ms =
+            req.limits
+                .timeout_ms
+                .saturating_add(super::CPU_KILL_MARGIN.as_millis() as u64) as f64;
+        let mut cpu_ms = 0.0f64;
         let ended: Result<EvalResult, EvalResult> = loop {
             if cancel.is_cancelled() {
                 break Err(EvalResult::empty(Outcome::Cancelled, None));
@@ -310,6 +316,20 @@ impl WasmExecutor {
                             "killed at the wall deadline of {} ms",
                             req.limits.wall_timeout_ms
                         ),
+                    )),
+                ));
+            }
+            if let Some(ms) = clock.and_then(|c| c.used_ms()) {
+                cpu_ms = ms;
+            }
+            // The CPU budget held from outside too (the worker's own kernel timer usually
+            // comes first): its CPU clock, every thread, compilation included.
+            if cpu_ms >= cpu_kill_ms {
+                break Err(EvalResult::empty(
+                    Outcome::Timeout,
+                    Some(JsError::new(
+                        "InternalError",
+                        format!("killed at the CPU budget of {} ms", req.limits.timeout_ms),
                     )),
                 ));
             }
@@ -329,19 +349,9 @@ impl WasmExecutor {
                 .saturating_duration_since(now)
                 .min(Duration::from_millis(5));
             match rx.recv_timeout(wait) {
-                Ok(Ok(ExecEvent::Console(c))) => {
-                    if console_lines < req.limits.console_max_lines {
-                        console_lines += 1;
-                        on_event(ExecEvent::Console(c));
-                    }
-                }
-                Ok(Ok(ExecEvent::Blocked(b))) => {
-                    if blocked < crate::engine::exec::process::MAX_BLOCKED {
-                        blocked += 1;
-                        on_event(ExecEvent::Blocked(b));
-                    }
-                }
-                Ok(Ok(ExecEvent::Finished(o))) => break Ok(sanitise(o.result, req)),
+                Ok(Ok(ExecEvent::Console(c))) => seen.console(c, req, on_event),
+                Ok(Ok(ExecEvent::Blocked(b))) => seen.blocked(b, on_event),
+                Ok(Ok(ExecEvent::Finished(o))) => break Ok(sanitise(o.result)),
                 Ok(Ok(_)) => {}
                 Ok(Err(m)) => {
                     break Err(EvalResult::empty(
@@ -351,7 +361,20 @@ impl WasmExecutor {
                 }
                 Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => {
-                    // Output ended without a report: the worker died; its status says why.
+                    // Output ended without a report: the worker died. Its CPU clock (readable
+                    // until it is reaped) tells its kernel CPU timer's kill from a crash.
+                    if let Some(ms) = clock.and_then(|c| c.used_ms()) {
+                        cpu_ms = cpu_ms.max(ms);
+                    }
+                    if cpu_ms >= cpu_kill_ms {
+                        break Err(EvalResult::empty(
+                            Outcome::Timeout,
+                            Some(JsError::new(
+                                "InternalError",
+                                format!("killed at the CPU budget of {} ms", req.limits.timeout_ms),
+                            )),
+                        ));
+                    }
                     let status = child.wait();
                     let why = match status {
                         Ok(s) => describe_status(s),
@@ -372,8 +395,21 @@ impl WasmExecutor {
         let _ = reader.join();
         let stderr = err_reader.join().unwrap_or_default();
         let mut result = match ended {
-            Ok(r) => r,
+            Ok(mut r) => {
+                // The console is the one accepted from the stream (the report carries none);
+                // blocked attempts are the worker's list (with counts), bounded by sanitise.
+                r.console = std::mem::take(&mut seen.console);
+                r.console_truncated |= seen.console_truncated;
+                r
+            }
             Err(mut r) => {
+                // The worker did not report: what it streamed before is the run's console and
+                // blocked list, and the CPU time is the parent's own reading.
+                r.console = std::mem::take(&mut seen.console);
+                r.console_truncated = seen.console_truncated;
+                r.blocked = std::mem::take(&mut seen.blocked);
+                r.cpu_ms = cpu_ms;
+                r.usage.cpu_ms = cpu_ms;
                 if r.outcome == Outcome::Crashed && !stderr.trim().is_empty() {
                     if let Some(e) = r.error.as_mut() {
                         e.message = format!(
@@ -404,12 +440,51 @@ fn end(child: &mut Child) {
     let _ = child.wait();
 }
 
-/// A worker's result, made to fit the run's caps (the worker is not trusted to have).
-fn sanitise(mut r: EvalResult, req: &WasmRequest) -> EvalResult {
-    if r.console.len() > req.limits.console_max_lines {
-        r.console.truncate(req.limits.console_max_lines);
-        r.console_truncated = true;
+/// What the parent accepted from the worker's stream: the console under the run's caps (the
+/// engine's truncation marker is one line past them), and the blocked attempts.
+#[derive(Default)]
+struct Seen {
+    console: Vec<ConsoleLine>,
+    console_bytes: usize,
+    console_truncated: bool,
+    blocked: Vec<BlockedAttempt>,
+}
+
+impl Seen {
+    fn console(
+        &mut self,
+        line: ConsoleLine,
+        req: &WasmRequest,
+        on_event: &mut dyn FnMut(ExecEvent),
+    ) {
+        let limits = &req.limits;
+        if self.console_truncated
+            || self.console.len() > limits.console_max_lines
+            || self.console_bytes.saturating_add(line.text.len()) > limits.console_max_bytes
+        {
+            self.console_truncated = true;
+            return;
+        }
+        self.console_bytes += line.text.len();
+        // The engine's marker (a warning past a cap) is the last line it sends.
+        if line.level == ConsoleLevel::Warn || self.console.len() == limits.console_max_lines {
+            self.console_truncated = true;
+        }
+        self.console.push(line.clone());
+        on_event(ExecEvent::Console(line));
     }
+
+    fn blocked(&mut self, b: BlockedAttempt, on_event: &mut dyn FnMut(ExecEvent)) {
+        if self.blocked.len() < crate::engine::exec::process::MAX_BLOCKED {
+            self.blocked.push(b.clone());
+            on_event(ExecEvent::Blocked(b));
+        }
+    }
+}
+
+/// A worker's result, made to fit the run's caps (the worker is not trusted to have).
+fn sanitise(mut r: EvalResult) -> EvalResult {
+    r.console.clear();
     r.blocked
         .truncate(crate::engine::exec::process::MAX_BLOCKED);
     let finite = |x: f64| if x.is_finite() && x >= 0.0 { x } else { 0.0 };

@@ -51,6 +51,12 @@ impl WasmRequest {
     }
 }
 
+/// CPU time past the budget at which the worker is killed (by its kernel CPU timer, and by
+/// the parent's reading of its clock). Wider than the JS worker's: the epoch is checked every
+/// [`engine::TICK`] of wall time, and the trap's report needs its CPU too; a run still ends
+/// within the budget + 50 ms.
+pub const CPU_KILL_MARGIN: std::time::Duration = std::time::Duration::from_millis(20);
+
 /// Most `--invoke` arguments, and the longest export name / file name accepted.
 pub const MAX_ARGS: usize = 64;
 pub const MAX_NAME_BYTES: usize = 1024;

@@ -1,8 +1,9 @@
 //! The wasm worker program's side (`sandbench-wasm-worker`).
 //!
-//! Order: every lockdown layer but seccomp (rlimits sized from `--memory-mb` /
-//! `--wall-timeout-ms`, closed descriptors, an empty removed working directory, Landlock,
-//! `no_new_privs`) → read the request from stdin (bounded) → compile the module → install
+//! Order: a kernel CPU kill timer is made, then every lockdown layer but seccomp (rlimits sized
+//! from `--memory-mb` / `--wall-timeout-ms`, closed descriptors, an empty removed working
+//! directory, Landlock, `no_new_privs`) → read the request from stdin (bounded) and arm the
+//! timer at the CPU budget + [`CPU_KILL_MARGIN`] → compile the module → install
 //! the seccomp filter → run it on a thread with a stack sized for the wasm stack limit →
 //! stream events as JSON lines on stdout, `Finished` last.
 //!
@@ -11,9 +12,10 @@
 //! exploit of the running module cannot turn data into code. Nothing of the module runs before
 //! the filter is in (instantiation, which runs its start function, comes after).
 
-use super::engine::{self, Metering};
-use super::{check_request, WasmRequest, MAX_MODULE_BYTES, NAME};
-use crate::engine::exec::lockdown::{self, LockdownConfig};
+use super::engine::{self, CpuClock, Metering};
+use super::{check_request, WasmRequest, CPU_KILL_MARGIN, MAX_MODULE_BYTES, NAME};
+use crate::engine::exec::limits::process_cpu_ns;
+use crate::engine::exec::lockdown::{self, CpuKillTimer, LockdownConfig};
 use crate::engine::exec::process::{encode_event, probe_line, worker_error};
 use crate::engine::exec::{ExecEvent, ExecOutcome, JsError, Outcome};
 use crate::engine::hash::sha256_hex;
@@ -123,10 +125,15 @@ pub fn worker_main(args: impl Iterator<Item = String>) -> i32 {
         return exit::USAGE;
     };
     let d = Limits::default();
-    let cfg = LockdownConfig::for_limits(
+    let mut cfg = LockdownConfig::for_limits(
         args.memory_mb.unwrap_or(d.memory_mb),
         args.wall_timeout_ms.unwrap_or(d.wall_timeout_ms),
     );
+    // The kernel's CPU kill timer, as the JS worker's: made before the lockdown (which refuses
+    // timer_create), armed when the request is read. It stops a run wherever it is stuck (the
+    // compiler included), whatever the engine's own epoch check does.
+    let timer = CpuKillTimer::create().ok();
+    cfg.cpu_timer = timer.as_ref().map(CpuKillTimer::id);
     let status = match lockdown::apply_before_seccomp(&cfg) {
         Ok(s) => s,
         Err(e) => {
@@ -154,6 +161,17 @@ pub fn worker_main(args: impl Iterator<Item = String>) -> i32 {
             return finish(&req, Outcome::Crashed, worker_error(e));
         }
     };
+    // The run starts now: its CPU budget counts every thread of this process from here,
+    // compilation included (as for a script); the epoch check counts on the same clock.
+    let since_ns = process_cpu_ns();
+    if let Some(t) = &timer {
+        let budget = req
+            .limits
+            .timeout_ms
+            .saturating_add(CPU_KILL_MARGIN.as_millis() as u64);
+        // Cannot fail for a valid timer; if it did, the parent's watch still holds.
+        let _ = t.arm_at(since_ns.saturating_add(budget.saturating_mul(1_000_000)));
+    }
     if let Err(e) = check_request(&req) {
         return finish(&req, Outcome::Error, Some(JsError::new("PolicyError", e)));
     }
@@ -179,17 +197,21 @@ pub fn worker_main(args: impl Iterator<Item = String>) -> i32 {
             .name("wasm".into())
             .stack_size(stack)
             .spawn_scoped(s, || {
-                engine::run(
+                engine::run_on(
                     &compiled,
                     &req,
                     Arc::new(AtomicBool::new(false)),
                     Box::new(|ev: ExecEvent| emit(&ev)),
+                    CpuClock::Process { since_ns },
                 )
             })
             .map(|h| h.join())
     });
     match result {
-        Ok(Ok(r)) => {
+        Ok(Ok(mut r)) => {
+            // The console went out line by line; the parent keeps what it accepted from the
+            // stream, so the report does not carry it twice through the pipe.
+            r.console.clear();
             emit(&ExecEvent::Finished(Box::new(outcome_of(&req, r))));
             exit::OK
         }
