@@ -659,6 +659,44 @@ pub(crate) fn to_text(files: &[(&str, &Report)], errors: &[String], colour: bool
     s
 }
 
+/// Adds each module's declarations to its entry of the JSON document (`"wasm": {…}`).
+fn with_wasm_json(mut doc: Value, modules: &[(&str, &scan::wasm::WasmInfo)]) -> Value {
+    if let Some(files) = doc.get_mut("files").and_then(Value::as_array_mut) {
+        for f in files {
+            let path = f.get("path").and_then(Value::as_str).map(str::to_string);
+            if let Some((_, info)) = modules.iter().find(|(p, _)| Some(*p) == path.as_deref()) {
+                f["wasm"] = json!(info);
+            }
+        }
+    }
+    doc
+}
+
+/// The text listing of each module's imports, exports, memories and start function.
+fn wasm_text(modules: &[(&str, &scan::wasm::WasmInfo)]) -> String {
+    use std::fmt::Write as _;
+    let mut t = String::new();
+    let list = |v: &[String]| {
+        if v.is_empty() {
+            "none".to_string()
+        } else {
+            escape(&v.join(", "), false).into_owned()
+        }
+    };
+    for (path, m) in modules {
+        let _ = writeln!(t, "\nWebAssembly module {}", escape(path, false));
+        let _ = writeln!(t, "  imports   {}", list(&m.imports));
+        let _ = writeln!(t, "  exports   {}", list(&m.exports));
+        let _ = writeln!(t, "  memory    {}", list(&m.memories));
+        let start = m
+            .start
+            .map_or_else(|| "none".to_string(), |s| format!("function {s}"));
+        let _ = writeln!(t, "  start     {start}");
+        let _ = writeln!(t, "  data      {} bytes", m.data_bytes);
+    }
+    t
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -697,42 +735,4 @@ mod tests {
         let all = scan_files_with(&files, |src| Arc::new(scan::scan(src)));
         assert!(all.iter().all(|s| s.result.is_ok()));
     }
-}
-
-/// Adds each module's declarations to its entry of the JSON document (`"wasm": {…}`).
-fn with_wasm_json(mut doc: Value, modules: &[(&str, &scan::wasm::WasmInfo)]) -> Value {
-    if let Some(files) = doc.get_mut("files").and_then(Value::as_array_mut) {
-        for f in files {
-            let path = f.get("path").and_then(Value::as_str).map(str::to_string);
-            if let Some((_, info)) = modules.iter().find(|(p, _)| Some(*p) == path.as_deref()) {
-                f["wasm"] = json!(info);
-            }
-        }
-    }
-    doc
-}
-
-/// The text listing of each module's imports, exports, memories and start function.
-fn wasm_text(modules: &[(&str, &scan::wasm::WasmInfo)]) -> String {
-    use std::fmt::Write as _;
-    let mut t = String::new();
-    let list = |v: &[String]| {
-        if v.is_empty() {
-            "none".to_string()
-        } else {
-            escape(&v.join(", "), false).into_owned()
-        }
-    };
-    for (path, m) in modules {
-        let _ = writeln!(t, "\nWebAssembly module {}", escape(path, false));
-        let _ = writeln!(t, "  imports   {}", list(&m.imports));
-        let _ = writeln!(t, "  exports   {}", list(&m.exports));
-        let _ = writeln!(t, "  memory    {}", list(&m.memories));
-        let start = m
-            .start
-            .map_or_else(|| "none".to_string(), |s| format!("function {s}"));
-        let _ = writeln!(t, "  start     {start}");
-        let _ = writeln!(t, "  data      {} bytes", m.data_bytes);
-    }
-    t
 }
