@@ -8,6 +8,8 @@
 pub mod freeze;
 pub(crate) mod host;
 pub(crate) mod limits;
+// CPU clocks the wasm worker program (another crate) counts its budget on.
+pub use limits::{process_cpu_ns, thread_cpu_ns};
 pub mod lockdown;
 pub(crate) mod modules;
 pub mod process;

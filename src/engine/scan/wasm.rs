@@ -8,7 +8,7 @@
 
 use super::rules::RuleId;
 use super::{aggregate, Finding, Metrics, Report, ScanContext, Verdict, MAX_PER_RULE};
-use crate::engine::exec::wasm::{engine::import_category, module_bytes, wasi};
+use crate::engine::exec::wasm::{import_category, is_wasi_function, module_bytes, WASI_MODULE};
 use crate::engine::Category;
 use serde::{Deserialize, Serialize};
 use wasmparser::{Parser, Payload, TypeRef};
@@ -126,7 +126,7 @@ fn analyse(binary: &[u8]) -> (WasmInfo, Vec<Finding>) {
                     }
                     let end = offset + label.len();
                     let is_func = matches!(imp.ty, TypeRef::Func(_));
-                    if imp.module == wasi::MODULE && is_func && wasi::is_wasi_function(imp.name) {
+                    if imp.module == WASI_MODULE && is_func && is_wasi_function(imp.name) {
                         if imp.name.starts_with("path_") {
                             push(
                                 &mut out,

@@ -38,9 +38,9 @@ pub use supervise::SAMPLE_INTERVAL;
 
 pub use capability::{install_worker_port, WorkerPort, CALL_PREFIX, MAX_ANSWER_BYTES};
 
-pub(crate) use protocol::{
-    encode_event, probe_line, read_setup_preamble, worker_error, BlockedSeen, Preamble,
-};
+// The wire format's helpers the wasm worker program (another crate) shares.
+pub use protocol::{encode_event, probe_line, worker_error};
+pub(crate) use protocol::{read_setup_preamble, BlockedSeen, Preamble};
 
 use super::lockdown::LandlockState;
 use super::{CancelToken, ExecEvent, ExecOutcome, ExecRequest, Executor, ExecutorInfo, Outcome};

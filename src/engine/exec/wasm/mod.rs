@@ -1,24 +1,25 @@
-//! The WebAssembly executor (`wasm`): wasmtime in a locked-down worker process.
+//! The WebAssembly executor (`wasm`), the parent's side: wasmtime runs in a locked-down worker
+//! program of its own, `sandbench-wasm-worker` (the `wasm-worker/` crate), so that nothing
+//! here (and nothing in `sandbench-worker`, the JS worker) links a WebAssembly engine.
 //!
-//! - [`engine`]: one run in the calling process (compile, refuse foreign imports, instantiate
-//!   under the limits, call the entry), reported as an [`EvalResult`](super::EvalResult).
-//! - [`wasi`]: WASI preview 1 with nothing granted (our own deny-by-default table).
-//! - [`worker`]: the worker program's side (`sandbench-wasm-worker`): lock down all but the
-//!   seccomp filter, read the request, compile, install the filter, run, stream events.
-//! - [`executor`]: the parent's side: start the worker, hand it the module, relay its events
-//!   (bounded, checked), sample it from `/proc`, kill it at the wall deadline.
+//! - [`module`]: reading `.wasm` / `.wat` input (size, text to binary, validation), the names
+//!   of WASI preview 1, the category of an import (pure Rust: `wat`, `wasmparser`).
+//! - [`executor`]: start the worker, hand it the module, relay its events (bounded,
+//!   checked), watch its CPU clock and `/proc`, kill it at the CPU budget or wall deadline.
+//! - [`WasmRequest`]: one run's input, on the wire to the worker.
 //!
 //! A module's imports are its requested capabilities: anything outside WASI preview 1 is
 //! refused before instantiation (a Blocked event per import, outcome `blocked`); WASI calls
 //! that need a capability (paths, sockets, signals) answer a WASI error and are recorded.
 
-pub mod engine;
 pub mod executor;
-pub mod wasi;
-pub mod worker;
+pub mod module;
 
-pub use engine::{module_bytes, ModuleError, MAX_MODULE_BYTES};
 pub use executor::{WasmExecutor, NAME, WASM_WORKER_ENV, WASM_WORKER_PROGRAM};
+pub use module::{
+    import_category, is_wasi_function, module_bytes, validate, ModuleError, MAX_MODULE_BYTES,
+    WASI_FUNCTIONS, WASI_MODULE,
+};
 
 use crate::engine::policy::Limits;
 use serde::{Deserialize, Serialize};

@@ -1,4 +1,4 @@
-//! The wasm executor's costs (`cargo bench --bench wasm`; optimised build):
+//! The wasm executor's costs (`cargo bench -p sandbench-wasm-worker --bench wasm`; optimised build):
 //!
 //! - cold run: a trivial WASI module through the out-of-process executor (worker start,
 //!   lockdown, compile, instantiate, call, report), p50 of N runs;
@@ -11,10 +11,10 @@
 //! use another); the bench never runs itself as a worker.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use sandbench::engine::exec::wasm::engine::{self, Metering};
 use sandbench::engine::exec::wasm::{module_bytes, WasmExecutor, WasmRequest};
 use sandbench::engine::exec::{CancelToken, Outcome};
 use sandbench::engine::policy::Limits;
+use sandbench_wasm_worker::engine::{self, Metering};
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::Instant;

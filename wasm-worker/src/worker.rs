@@ -12,14 +12,16 @@
 //! exploit of the running module cannot turn data into code. Nothing of the module runs before
 //! the filter is in (instantiation, which runs its start function, comes after).
 
-use super::engine::{self, CpuClock, Metering};
-use super::{check_request, WasmRequest, CPU_KILL_MARGIN, MAX_MODULE_BYTES, NAME};
-use crate::engine::exec::limits::process_cpu_ns;
-use crate::engine::exec::lockdown::{self, CpuKillTimer, LockdownConfig};
-use crate::engine::exec::process::{encode_event, probe_line, worker_error};
-use crate::engine::exec::{ExecEvent, ExecOutcome, JsError, Outcome};
-use crate::engine::hash::sha256_hex;
-use crate::engine::policy::Limits;
+use crate::engine::{self, CpuClock, Metering};
+use sandbench::engine::exec::lockdown::{self, CpuKillTimer, LockdownConfig};
+use sandbench::engine::exec::process::{encode_event, probe_line, worker_error};
+use sandbench::engine::exec::process_cpu_ns;
+use sandbench::engine::exec::wasm::{
+    check_request, WasmRequest, CPU_KILL_MARGIN, MAX_MODULE_BYTES, NAME,
+};
+use sandbench::engine::exec::{ExecEvent, ExecOutcome, JsError, Outcome};
+use sandbench::engine::hash::sha256_hex;
+use sandbench::engine::policy::Limits;
 use std::io::{BufRead, Read, Write};
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
@@ -70,12 +72,12 @@ fn emit(ev: &ExecEvent) {
 }
 
 fn finish(req: &WasmRequest, outcome: Outcome, error: Option<JsError>) -> i32 {
-    let r = crate::engine::exec::EvalResult::empty(outcome, error);
+    let r = sandbench::engine::exec::EvalResult::empty(outcome, error);
     emit(&ExecEvent::Finished(Box::new(outcome_of(req, r))));
     exit::REPORTED
 }
 
-fn outcome_of(req: &WasmRequest, r: crate::engine::exec::EvalResult) -> ExecOutcome {
+fn outcome_of(req: &WasmRequest, r: sandbench::engine::exec::EvalResult) -> ExecOutcome {
     ExecOutcome {
         executor: NAME.to_string(),
         code_sha256: sha256_hex(&req.module),

@@ -10,13 +10,15 @@
 //! not reserved ahead (no 4 GB + guard reservations), so they fit under the worker's
 //! address-space rlimit; bounds are checked explicitly where there is no guard region.
 
-use super::wasi;
-use super::WasmRequest;
-use crate::engine::exec::limits::{process_cpu_ns, thread_cpu_ns};
-use crate::engine::exec::{
+use crate::wasi;
+use sandbench::engine::exec::wasm::{
+    import_category, is_wasi_function, ModuleError, WasmRequest, WASI_MODULE,
+};
+use sandbench::engine::exec::{process_cpu_ns, thread_cpu_ns};
+use sandbench::engine::exec::{
     BlockedAttempt, ConsoleLevel, ConsoleLine, EvalResult, ExecEvent, JsError, Outcome,
 };
-use crate::engine::Category;
+use sandbench::engine::Category;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -114,7 +116,7 @@ impl RunState {
         let b = BlockedAttempt {
             capability: capability.to_string(),
             category,
-            message: crate::engine::text::truncate(&message, 400).into_owned(),
+            message: sandbench::engine::text::truncate(&message, 400).into_owned(),
             line: None,
             column: None,
             count: 1,
@@ -253,62 +255,6 @@ impl ResourceLimiter for RunState {
     }
 }
 
-/// Why a module cannot be run at all (before any of its code runs).
-#[derive(Debug, thiserror::Error)]
-pub enum ModuleError {
-    #[error("module is {bytes} bytes; the limit is {max} bytes")]
-    TooLarge { bytes: usize, max: usize },
-    #[error("not a WebAssembly module: {0}")]
-    Parse(String),
-    #[error("invalid module: {0}")]
-    Invalid(String),
-    #[error("engine: {0}")]
-    Engine(String),
-}
-
-/// Largest module accepted (binary or text), in bytes.
-pub const MAX_MODULE_BYTES: usize = 8 * 1024 * 1024;
-
-/// A module's binary from a `.wasm` file's bytes or `.wat` text (decided by the `\0asm` magic),
-/// checked for size and validated. Pure Rust (wat, wasmparser): safe to run in the parent.
-pub fn module_bytes(input: &[u8]) -> Result<Vec<u8>, ModuleError> {
-    if input.len() > MAX_MODULE_BYTES {
-        return Err(ModuleError::TooLarge {
-            bytes: input.len(),
-            max: MAX_MODULE_BYTES,
-        });
-    }
-    let binary = if input.starts_with(b"\0asm") {
-        input.to_vec()
-    } else {
-        // wat's message spans lines (a source excerpt under the error): one line here.
-        wat::parse_bytes(input)
-            .map_err(|e| {
-                let one: Vec<String> = e.to_string().split_whitespace().map(String::from).collect();
-                ModuleError::Parse(crate::engine::text::truncate(&one.join(" "), 300).into_owned())
-            })?
-            .into_owned()
-    };
-    if binary.len() > MAX_MODULE_BYTES {
-        return Err(ModuleError::TooLarge {
-            bytes: binary.len(),
-            max: MAX_MODULE_BYTES,
-        });
-    }
-    validate(&binary)?;
-    Ok(binary)
-}
-
-/// Validates a binary with the features the engine enables (no threads, GC or components).
-pub fn validate(binary: &[u8]) -> Result<(), ModuleError> {
-    use wasmparser::{Validator, WasmFeatures};
-    let features = WasmFeatures::WASM2 | WasmFeatures::TAIL_CALL;
-    Validator::new_with_features(features)
-        .validate_all(binary)
-        .map(|_| ())
-        .map_err(|e| ModuleError::Invalid(e.to_string()))
-}
-
 /// The engine configuration for a run with this stack limit and metering.
 pub fn engine(stack_bytes: usize, metering: Metering) -> Result<Engine, ModuleError> {
     let mut c = Config::new();
@@ -332,9 +278,9 @@ fn refused_imports(module: &Module) -> Vec<(String, String)> {
     module
         .imports()
         .filter(|i| {
-            !(i.module() == wasi::MODULE
+            !(i.module() == WASI_MODULE
                 && matches!(i.ty(), ExternType::Func(_))
-                && wasi::is_wasi_function(i.name()))
+                && is_wasi_function(i.name()))
         })
         .map(|i| (i.module().to_string(), i.name().to_string()))
         .collect()
@@ -525,7 +471,7 @@ pub fn run_on(
     let mut state = store.into_data();
     state.flush_console();
     let value_display = match &value {
-        Some(v) => crate::engine::text::truncate(&v.to_string(), 1000).into_owned(),
+        Some(v) => sandbench::engine::text::truncate(&v.to_string(), 1000).into_owned(),
         None => String::new(),
     };
     let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
@@ -547,7 +493,7 @@ pub fn run_on(
         duration_ms,
         cpu_ms,
         peak_memory_bytes,
-        usage: crate::engine::exec::Usage {
+        usage: sandbench::engine::exec::Usage {
             cpu_ms,
             peak_memory_bytes,
             ..Default::default()
@@ -629,27 +575,6 @@ fn call(compiled: &Compiled, req: &WasmRequest, store: &mut Store<RunState>) -> 
     }
 }
 
-/// The category of a refused import, from its name (what the scanner would call it).
-pub fn import_category(module: &str, field: &str) -> Category {
-    let s = format!("{module} {field}").to_ascii_lowercase();
-    let has = |words: &[&str]| words.iter().any(|w| s.contains(w));
-    if has(&[
-        "exec", "spawn", "system", "fork", "popen", "shell", "command",
-    ]) {
-        Category::ChildProcess
-    } else if has(&["sock", "http", "fetch", "net", "connect", "url", "dns"]) {
-        Category::Network
-    } else if has(&["file", "open", "read", "write", "path", "dir", "fs"]) {
-        Category::Filesystem
-    } else if has(&["env", "process", "getpid", "signal", "kill"]) {
-        Category::ProcessAccess
-    } else if has(&["eval", "compile", "instantiate"]) {
-        Category::CodeGeneration
-    } else {
-        Category::ModuleLoading
-    }
-}
-
 /// How a failed instantiation or call ended.
 fn failed(store: &mut Store<RunState>, e: wasmtime::Error) -> Ended {
     if let Some(t) = e.downcast_ref::<WasmTrap>() {
@@ -698,7 +623,7 @@ fn failed(store: &mut Store<RunState>, e: wasmtime::Error) -> Ended {
         None,
         Some(JsError::new(
             "RuntimeError",
-            crate::engine::text::truncate(&format!("{e:#}"), 2000).into_owned(),
+            sandbench::engine::text::truncate(&format!("{e:#}"), 2000).into_owned(),
         )),
     )
 }
