@@ -37,12 +37,6 @@ fn run_json(dir: &Path, name: &str, body: &[u8], args: &[&str], tail: &[&str]) -
     (lines[0].clone(), out.status.code().unwrap_or(-1))
 }
 
-/// The wasm worker program cargo built next to the JS worker (it is a binary of the
-/// `wasm-worker/` crate, which `cargo test` at the top builds too).
-fn wasm_worker() -> std::path::PathBuf {
-    Path::new(env!("CARGO_BIN_EXE_sandbench-worker")).with_file_name("sandbench-wasm-worker")
-}
-
 /// The sample's `run-options`, split into those before the file and `--invoke …` after it.
 fn options(s: &Sample) -> (Vec<&'static str>, Vec<&'static str>) {
     let all: Vec<&str> = header_value(s.source, "run-options")
@@ -387,6 +381,42 @@ fn console_output_is_bounded_like_a_scripts() {
 }
 
 #[test]
+fn grants_asked_for_a_module_are_refused_not_silently_dropped() {
+    // No preopen or socket exists for modules in this version: a grant flag is a usage error
+    // naming why, before anything runs. The benign twin: the same module with no grant runs.
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "m.wat", br#"(module (func (export "_start")))"#);
+    let data = dir.path().to_string_lossy().into_owned();
+    for flags in [
+        vec!["--allow-read", data.as_str()],
+        vec!["--allow-net", "example.com"],
+        vec!["--allow-module", "path"],
+    ] {
+        let out = sandbench()
+            .arg("run")
+            .args(&flags)
+            .arg(&path)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{flags:?}: {stderr}");
+        assert!(out.stdout.is_empty(), "{flags:?}");
+        assert!(
+            stderr.contains("WebAssembly modules get no directory or network"),
+            "{flags:?}: {stderr}"
+        );
+    }
+    let (v, code) = run_json(
+        dir.path(),
+        "m.wat",
+        br#"(module (func (export "_start")))"#,
+        &[],
+        &[],
+    );
+    assert_eq!((v["outcome"].as_str(), code), (Some("ok"), 0), "{v}");
+}
+
+#[test]
 fn invalid_and_oversized_modules_are_usage_errors() {
     let dir = tempfile::tempdir().unwrap();
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
@@ -493,7 +523,10 @@ fn the_binary_module_runs_like_its_text_and_reports_the_hash_of_the_module() {
 
 #[test]
 fn the_executor_streams_events_and_the_wall_deadline_kills_the_worker() {
-    std::env::set_var("SANDBENCH_WASM_WORKER", wasm_worker());
+    std::env::set_var(
+        "SANDBENCH_WASM_WORKER",
+        env!("CARGO_BIN_EXE_sandbench-wasm-worker"),
+    );
     let ex = WasmExecutor::new().expect("wasm worker probes fine");
     let module = sandbench::engine::exec::wasm::module_bytes(
         br#"(module (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
@@ -532,7 +565,10 @@ fn the_executor_streams_events_and_the_wall_deadline_kills_the_worker() {
 
 #[test]
 fn a_worker_killed_at_the_wall_deadline_keeps_the_console_it_streamed() {
-    std::env::set_var("SANDBENCH_WASM_WORKER", wasm_worker());
+    std::env::set_var(
+        "SANDBENCH_WASM_WORKER",
+        env!("CARGO_BIN_EXE_sandbench-wasm-worker"),
+    );
     let ex = WasmExecutor::new().expect("wasm worker probes fine");
     // Prints numbered lines forever. The consumer is slow (30 ms an event), so the pipe fills
     // and the worker waits on it, spending little CPU: the wall deadline, not the CPU budget,
@@ -605,4 +641,34 @@ fn scan_lists_a_modules_imports_and_scores_them() {
         text.contains("imports   wasi_snapshot_preview1.fd_write (func)"),
         "{text}"
     );
+}
+
+#[test]
+fn the_wasm_worker_passes_the_lockdown_probe() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sandbench-wasm-worker"))
+        .arg("--probe")
+        .env_clear()
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let line = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        line.starts_with(sandbench::engine::exec::process::PROBE_HANDSHAKE),
+        "{line}"
+    );
+    assert!(
+        line.contains(sandbench::engine::exec::process::BUILD_ID),
+        "{line}"
+    );
+    // Run by hand with anything else, it says what it is.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sandbench-wasm-worker"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
 }

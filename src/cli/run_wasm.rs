@@ -66,8 +66,21 @@ fn main(args: &RunArgs, config: &RunConfig) -> u8 {
             args.executor
         ));
     }
-    if args.input.is_some() {
+    if args.input.is_some() || args.input_file.is_some() {
         return super::usage_error("--input applies to scripts, not WebAssembly modules");
+    }
+    // A module gets no grant in this version (no preopened directory, no socket): a grant
+    // asked for is refused here rather than silently not applied.
+    let p = &args.permissions;
+    if p.manifest.is_some()
+        || !p.allow_read.is_empty()
+        || !p.allow_net.is_empty()
+        || !p.allow_module.is_empty()
+    {
+        return super::usage_error(
+            "--manifest, --allow-read, --allow-net and --allow-module apply to scripts: \
+             WebAssembly modules get no directory or network in this version",
+        );
     }
     let executor = match WasmExecutor::new() {
         Ok(x) => x,

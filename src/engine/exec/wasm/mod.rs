@@ -1,6 +1,7 @@
 //! The WebAssembly executor (`wasm`), the parent's side: wasmtime runs in a locked-down worker
-//! program of its own, `sandbench-wasm-worker` (the `wasm-worker/` crate), so that nothing
-//! here (and nothing in `sandbench-worker`, the JS worker) links a WebAssembly engine.
+//! program of its own, `sandbench-wasm-worker` (`src/bin/sandbench-wasm-worker/`, the only
+//! crate that names wasmtime), so that nothing here, in `sandbench` or in `sandbench-worker`
+//! (the JS worker) links a WebAssembly engine.
 //!
 //! - [`module`]: reading `.wasm` / `.wat` input (size, text to binary, validation), the names
 //!   of WASI preview 1, the category of an import (pure Rust: `wat`, `wasmparser`).

@@ -8,8 +8,8 @@ use crate::engine::Category;
 /// The module name of WASI preview 1.
 pub const WASI_MODULE: &str = "wasi_snapshot_preview1";
 
-/// Every function of WASI preview 1 (46). The worker's table (`sandbench-wasm-worker`'s
-/// `wasi.rs`) defines each of them, granted or refused, and its tests check that it covers
+/// Every function of WASI preview 1 (46). The worker's table
+/// (`src/bin/sandbench-wasm-worker/wasi.rs`) defines each of them, granted or refused, and its tests check that it covers
 /// exactly this list; an import of anything else is refused before instantiation.
 pub const WASI_FUNCTIONS: &[&str] = &[
     "args_get",

@@ -28,7 +28,7 @@ use wasmtime::{
 };
 
 /// How often the epoch advances while a run is going (the CPU budget's granularity).
-pub const TICK: Duration = Duration::from_millis(2);
+pub(crate) const TICK: Duration = Duration::from_millis(2);
 
 /// Most table elements a run may have (a table of funcref is 8 bytes an element, counted in
 /// the memory limit too).
@@ -47,19 +47,20 @@ const MAX_BLOCKED: usize = 1000;
 
 /// How the CPU budget is enforced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Metering {
+pub(crate) enum Metering {
     /// Epoch interruption: cheap checks at loop heads and calls (the default).
     Epoch,
     /// Fuel: every instruction counted (for the benchmark's comparison; the budget is then
     /// instructions, 1 000 000 per millisecond of the timeout).
     Fuel,
     /// No CPU budget inside the engine (benchmark control only; the wall deadline remains).
+    #[allow(dead_code)] // benches/wasm.rs
     None,
 }
 
 /// Why the wasm code stopped, raised by the host into the engine.
 #[derive(Debug, Clone, thiserror::Error)]
-pub enum WasmTrap {
+pub(crate) enum WasmTrap {
     #[error("proc_exit({0})")]
     Exit(i32),
     #[error("CPU budget of {0} ms exhausted")]
@@ -73,7 +74,7 @@ pub enum WasmTrap {
 }
 
 /// A run's host state: limits, console, blocked attempts.
-pub struct RunState {
+pub(crate) struct RunState {
     pub(super) args: Vec<String>,
     pub(super) started: Instant,
     memory_limit: usize,
@@ -256,7 +257,7 @@ impl ResourceLimiter for RunState {
 }
 
 /// The engine configuration for a run with this stack limit and metering.
-pub fn engine(stack_bytes: usize, metering: Metering) -> Result<Engine, ModuleError> {
+pub(crate) fn engine(stack_bytes: usize, metering: Metering) -> Result<Engine, ModuleError> {
     let mut c = Config::new();
     c.cranelift_opt_level(wasmtime::OptLevel::Speed)
         .max_wasm_stack(stack_bytes)
@@ -330,14 +331,14 @@ fn to_json(v: &Val) -> serde_json::Value {
 }
 
 /// A module compiled for a run (compilation is the step that maps code; see the worker).
-pub struct Compiled {
+pub(crate) struct Compiled {
     engine: Engine,
     module: Module,
     metering: Metering,
 }
 
 /// Compiles a validated binary for `req`'s limits.
-pub fn compile(req: &WasmRequest, metering: Metering) -> Result<Compiled, ModuleError> {
+pub(crate) fn compile(req: &WasmRequest, metering: Metering) -> Result<Compiled, ModuleError> {
     let stack = (req.limits.stack_kb as usize).saturating_mul(1024);
     let engine = engine(stack, metering)?;
     let module =
@@ -349,18 +350,11 @@ pub fn compile(req: &WasmRequest, metering: Metering) -> Result<Compiled, Module
     })
 }
 
-impl Compiled {
-    /// Whether the module is already compiled for this stack size and metering (reused by
-    /// the benchmark's cached-compilation rerun).
-    pub fn module(&self) -> &Module {
-        &self.module
-    }
-}
-
 /// Which CPU clock the budget is counted on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CpuClock {
+pub(crate) enum CpuClock {
     /// The calling thread's, from the call (in-process callers: the benchmark).
+    #[allow(dead_code)] // benches/wasm.rs
     Thread,
     /// Every thread of this process, from `since_ns` on that clock: the worker counts from
     /// the moment it read the request, compilation included, as the JS worker does (and as
@@ -380,7 +374,8 @@ impl CpuClock {
 /// Runs a compiled module: refuse foreign imports, instantiate, call the entry. `cancel` is
 /// polled at every tick. Streams console and blocked events through `on_event`. The CPU
 /// budget is counted on this thread's clock from the call (see [`run_on`]).
-pub fn run(
+#[allow(dead_code)] // benches/wasm.rs
+pub(crate) fn run(
     compiled: &Compiled,
     req: &WasmRequest,
     cancel: Arc<AtomicBool>,
@@ -390,7 +385,7 @@ pub fn run(
 }
 
 /// [`run`] with the CPU budget counted on `clock`.
-pub fn run_on(
+pub(crate) fn run_on(
     compiled: &Compiled,
     req: &WasmRequest,
     cancel: Arc<AtomicBool>,

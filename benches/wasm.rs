@@ -1,4 +1,4 @@
-//! The wasm executor's costs (`cargo bench -p sandbench-wasm-worker --bench wasm`; optimised build):
+//! The wasm executor's costs (`cargo bench --bench wasm`; optimised build):
 //!
 //! - cold run: a trivial WASI module through the out-of-process executor (worker start,
 //!   lockdown, compile, instantiate, call, report), p50 of N runs;
@@ -14,7 +14,17 @@
 use sandbench::engine::exec::wasm::{module_bytes, WasmExecutor, WasmRequest};
 use sandbench::engine::exec::{CancelToken, Outcome};
 use sandbench::engine::policy::Limits;
-use sandbench_wasm_worker::engine::{self, Metering};
+// The engine as the worker program has it (its modules, compiled into this bench: a binary's
+// modules are not a library).
+#[allow(dead_code, unreachable_pub)]
+#[path = "../src/bin/sandbench-wasm-worker/engine.rs"]
+mod engine;
+// (its unit tests are compiled but not run in a bench without a harness: their imports unused)
+#[allow(dead_code, unreachable_pub, unused_imports)]
+#[path = "../src/bin/sandbench-wasm-worker/wasi.rs"]
+mod wasi;
+
+use engine::Metering;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::Instant;

@@ -27,7 +27,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 /// Longest request header line.
-pub const MAX_HEADER_BYTES: usize = 64 * 1024;
+pub(crate) const MAX_HEADER_BYTES: usize = 64 * 1024;
 
 /// Native stack on top of the wasm stack limit, for host calls and the engine's own frames.
 const HOST_STACK: usize = 4 * 1024 * 1024;
@@ -118,7 +118,7 @@ fn read_request(input: &mut impl BufRead) -> Result<WasmRequest, String> {
 }
 
 /// The wasm worker's `main` (arguments after the program name). Returns the exit code.
-pub fn worker_main(args: impl Iterator<Item = String>) -> i32 {
+pub(crate) fn worker_main(args: impl Iterator<Item = String>) -> i32 {
     let Some(args) = parse_args(args) else {
         eprintln!(
             "sandbench-wasm-worker: the worker of sandbench's wasm executor, not meant to be run \

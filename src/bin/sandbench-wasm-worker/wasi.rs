@@ -10,9 +10,12 @@
 //! attempt naming the call and, for paths, the path the module asked for.
 //!
 //! There are no preopened directories (`fd_prestat_get` answers `EBADF` for every descriptor,
-//! which is how a WASI libc learns there are none). Seam for the capabilities issue (11): a
-//! granted read directory would become a read-only preopen here (fd 3…), served through the
-//! broker's fs reader; until `Permissions` carries read roots in main, nothing is granted.
+//! which is how a WASI libc learns there are none). The way to a granted read directory
+//! (`Permissions.filesystem.read`, in main now): a preopen here (fd 3…) whose `path_open` asks
+//! the parent's broker (`sandbench::engine::broker::fs`, the one beneath-root resolution) over
+//! the JS worker's capability protocol (`exec::process::capability`: the `WorkerPort` in this
+//! process, a `BrokerLink` in the wasm executor), refusing write flags here; until then the
+//! parent refuses grant flags for modules (`cli/run_wasm.rs`).
 
 use crate::engine::{RunState, WasmTrap};
 use sandbench::engine::exec::wasm::WASI_MODULE as MODULE;
@@ -20,13 +23,13 @@ use sandbench::engine::Category;
 use wasmtime::{Caller, Extern, FuncType, Linker, Memory, Val, ValType};
 
 // WASI errno values (wasi_snapshot_preview1 `errno`).
-pub const ESUCCESS: i32 = 0;
-pub const EBADF: i32 = 8;
-pub const EFAULT: i32 = 21;
-pub const EINVAL: i32 = 28;
-pub const ENOSYS: i32 = 52;
-pub const ENOTCAPABLE: i32 = 76;
-pub const ESPIPE: i32 = 70;
+pub(crate) const ESUCCESS: i32 = 0;
+pub(crate) const EBADF: i32 = 8;
+pub(crate) const EFAULT: i32 = 21;
+pub(crate) const EINVAL: i32 = 28;
+pub(crate) const ENOSYS: i32 = 52;
+pub(crate) const ENOTCAPABLE: i32 = 76;
+pub(crate) const ESPIPE: i32 = 70;
 
 /// Longest path argument copied out of a module's memory for a Blocked message.
 const MAX_PATH_SHOWN: usize = 256;
@@ -197,7 +200,7 @@ fn stdio_fdstat() -> [u8; 24] {
 }
 
 /// Defines all of WASI preview 1 in `linker`.
-pub fn define(linker: &mut Linker<RunState>) -> wasmtime::Result<()> {
+pub(crate) fn define(linker: &mut Linker<RunState>) -> wasmtime::Result<()> {
     define_granted(linker)?;
     let engine = linker.engine().clone();
     for &(name, sig, deny) in DENIED {
