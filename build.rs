@@ -1,4 +1,4 @@
-//! Embeds `samples/*.js` into the binary (see `src/samples.rs`), and names the build: a hash
+//! Embeds `samples/*.js` (and the wasm executor's `samples/*.wat`) into the binary (see `src/samples.rs`), and names the build: a hash
 //! of the sources (`SANDBENCH_BUILD_ID`), which the dedicated worker program reports so that a
 //! stale `sandbench-worker` left next to a rebuilt `sandbench` is never used.
 // A build script reports failure by panicking: cargo prints the message and stops the build.
@@ -70,6 +70,27 @@ fn samples() {
     names.sort();
     let mut out = String::from("static SAMPLES: &[Sample] = &[\n");
     for n in &names {
+        let path = dir.join(n);
+        println!("cargo:rerun-if-changed={}", path.display());
+        let _ = writeln!(
+            out,
+            "    Sample {{ name: {n:?}, source: include_str!({:?}) }},",
+            path.display().to_string()
+        );
+    }
+    out.push_str("];\n");
+    // WebAssembly text samples (the wasm executor's), in a list of their own.
+    let mut wat: Vec<String> = std::fs::read_dir(&dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .filter_map(|e| e.file_name().into_string().ok())
+                .filter(|n| n.ends_with(".wat"))
+                .collect()
+        })
+        .unwrap_or_default();
+    wat.sort();
+    out.push_str("static WASM_SAMPLES: &[Sample] = &[\n");
+    for n in &wat {
         let path = dir.join(n);
         println!("cargo:rerun-if-changed={}", path.display());
         let _ = writeln!(

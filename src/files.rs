@@ -63,6 +63,40 @@ pub fn read_source(path: &std::path::Path, max: usize) -> Result<String, InputEr
     })
 }
 
+/// Reads a file's bytes (a WebAssembly module: binary allowed), refusing files over `max`
+/// bytes (checked before reading it all). `-` reads standard input.
+pub fn read_bytes(path: &std::path::Path, max: usize) -> Result<Vec<u8>, InputError> {
+    use std::io::Read;
+    let io = |source| InputError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut bytes = Vec::new();
+    let limit = max as u64 + 1;
+    if path.as_os_str() == "-" {
+        std::io::stdin()
+            .lock()
+            .take(limit)
+            .read_to_end(&mut bytes)
+            .map_err(io)?;
+    } else {
+        let file = std::fs::File::open(path).map_err(io)?;
+        let meta = file.metadata().map_err(io)?;
+        if meta.is_dir() {
+            return Err(io(std::io::Error::other("is a directory")));
+        }
+        file.take(limit).read_to_end(&mut bytes).map_err(io)?;
+    }
+    if bytes.len() > max {
+        return Err(InputError::TooLarge {
+            path: path.to_path_buf(),
+            size: bytes.len() as u64,
+            max: max as u64,
+        });
+    }
+    Ok(bytes)
+}
+
 /// `path` as output shows it: `stdin` for `-` (standard input), else the path, lossily
 /// decoded.
 pub fn shown(path: &std::path::Path, stdin: &str) -> String {

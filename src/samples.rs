@@ -43,6 +43,12 @@ pub fn find(name: &str) -> Option<&'static Sample> {
         .find(|s| s.name == name || s.name.strip_suffix(".js") == Some(name))
 }
 
+/// The WebAssembly text samples (`samples/*.wat`, run by the `wasm` executor), sorted by
+/// name. Their header uses `;;` comments with the same keys.
+pub fn wasm() -> &'static [Sample] {
+    WASM_SAMPLES
+}
+
 /// The sample the workbench opens with.
 pub fn default_sample() -> Option<&'static Sample> {
     find("welcome").or_else(|| SAMPLES.first())
@@ -52,7 +58,10 @@ pub fn default_sample() -> Option<&'static Sample> {
 pub fn header(source: &str) -> Vec<(&str, &str)> {
     source
         .lines()
-        .map_while(|l| l.trim_start().strip_prefix("//"))
+        .map_while(|l| {
+            let l = l.trim_start();
+            l.strip_prefix("//").or_else(|| l.strip_prefix(";;"))
+        })
         .filter_map(|l| {
             let (k, v) = l.split_once(':')?;
             let k = k.trim();

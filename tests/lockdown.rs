@@ -20,13 +20,25 @@ fn denied(rc: libc::c_long) -> bool {
 
 /// Forks, runs `body` locked down in the child, and returns how the child ended.
 fn in_locked_child(body: fn() -> i32) -> Result<i32, String> {
+    in_child(false, body)
+}
+
+/// [`in_locked_child`] with the lockdown applied as `staged` (the wasm worker's two steps:
+/// every layer but seccomp, then the filter) or in one call (the JS worker's).
+fn in_child(staged: bool, body: fn() -> i32) -> Result<i32, String> {
     // SAFETY: the child only makes system calls, allocates (glibc keeps malloc usable after
     // fork) and leaves with _exit; it never returns into the test harness.
     let pid = unsafe { libc::fork() };
     assert!(pid >= 0, "fork failed: {}", std::io::Error::last_os_error());
     if pid == 0 {
-        let code = match lockdown::apply(&LockdownConfig::for_limits(128, 10_000)) {
-            Ok(_) => body(),
+        let cfg = LockdownConfig::for_limits(128, 10_000);
+        let applied = if staged {
+            lockdown::apply_before_seccomp(&cfg).and_then(|_| lockdown::install_seccomp(&cfg))
+        } else {
+            lockdown::apply(&cfg).map(|_| ())
+        };
+        let code = match applied {
+            Ok(()) => body(),
             Err(_) => 10,
         };
         // SAFETY: ends the forked child without running the harness's destructors.
@@ -47,7 +59,19 @@ fn in_locked_child(body: fn() -> i32) -> Result<i32, String> {
 
 #[test]
 fn open_socket_execve_and_fork_fail_after_lockdown() {
-    let code = in_locked_child(|| {
+    let code = in_locked_child(forbidden_calls);
+    assert_eq!(code, Ok(ALL_DENIED), "a forbidden system call succeeded");
+}
+
+#[test]
+fn the_wasm_workers_staged_lockdown_refuses_the_same_calls() {
+    let code = in_child(true, forbidden_calls);
+    assert_eq!(code, Ok(ALL_DENIED), "a forbidden system call succeeded");
+}
+
+/// Every forbidden system call, tried; [`ALL_DENIED`] when each was refused.
+fn forbidden_calls() -> i32 {
+    {
         // SAFETY: direct system calls with valid constant arguments.
         unsafe {
             if !denied(libc::open(c"/etc/passwd".as_ptr(), libc::O_RDONLY).into()) {
@@ -127,8 +151,7 @@ fn open_socket_execve_and_fork_fail_after_lockdown() {
             }
         }
         ALL_DENIED
-    });
-    assert_eq!(code, Ok(ALL_DENIED), "a forbidden system call succeeded");
+    }
 }
 
 #[test]

@@ -11,6 +11,7 @@ pub(crate) mod key;
 pub mod run;
 pub mod run_permissions;
 pub(crate) mod run_trust;
+pub mod run_wasm;
 pub(crate) mod scan;
 pub(crate) mod sign;
 pub(crate) mod stats;

@@ -71,6 +71,10 @@ pub struct RunArgs {
     /// Run even when the scanner's verdict is `block` (the sandbox is the security boundary).
     #[arg(long)]
     pub force: bool,
+    /// WebAssembly only: the export to call instead of `_start`, then its numeric arguments
+    /// (put it last: every following word is an argument).
+    #[arg(long, value_name = "NAME", num_args = 1.., allow_negative_numbers = true)]
+    pub invoke: Option<Vec<String>>,
     #[command(flatten)]
     pub trust: super::run_trust::TrustArgs,
     #[command(flatten)]
@@ -312,6 +316,10 @@ pub fn main(args: RunArgs) -> u8 {
         Ok(c) => c,
         Err(e) => return super::usage_error(e),
     };
+    // `.wasm` / `.wat` files run on the wasm executor (issue 15).
+    if let Some(code) = super::run_wasm::dispatch(&args, &config) {
+        return code;
+    }
     let executor = match exec::create(&args.executor) {
         Ok(x) => x,
         Err(e) => return super::usage_error(e),
@@ -412,23 +420,28 @@ pub fn gate(
 ) -> (ExecOutcome, bool) {
     let blocked = report.verdict == Verdict::Block;
     if blocked && !force {
-        let granted = match granted::granted_count(report) {
-            0 => String::new(),
-            n => format!(", with {n} granted use(s) left out"),
-        };
-        let error = JsError {
-            name: "ScanBlocked".to_string(),
-            message: format!(
-                "not run: the scanner's verdict is block (score {}{granted}); use --force to run it in the sandbox anyway",
-                report.score
-            ),
-            stack: String::new(),
-        };
+        let error = gate_verdict_error(report);
         let outcome = ExecOutcome::not_run(executor.name(), req, Outcome::Blocked, Some(error));
         return (outcome, false);
     }
     let outcome = executor.run(req, &CancelToken::new(), &mut |_| {});
     (outcome, blocked)
+}
+
+/// The error of a run refused by the scanner's `block` verdict.
+pub fn gate_verdict_error(report: &Report) -> JsError {
+    let granted = match granted::granted_count(report) {
+        0 => String::new(),
+        n => format!(", with {n} granted use(s) left out"),
+    };
+    JsError {
+        name: "ScanBlocked".to_string(),
+        message: format!(
+            "not run: the scanner's verdict is block (score {}{granted}); use --force to run it in the sandbox anyway",
+            report.score
+        ),
+        stack: String::new(),
+    }
 }
 
 /// Writes `\uXXXX` for every character a terminal must not see raw (see

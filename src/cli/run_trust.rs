@@ -119,6 +119,14 @@ impl RunTrust {
         }
     }
 
+    /// [`RunTrust::check`] for a file's bytes (a WebAssembly module need not be UTF-8).
+    pub fn check_bytes(&self, path: Option<&Path>, bytes: &[u8]) -> TrustState {
+        match path {
+            Some(p) => trust::check_file(p, bytes, &self.signers),
+            None => TrustState::Unsigned,
+        }
+    }
+
     /// The outcome `blocked` when the policy refuses code in this state; `None` lets it run.
     pub fn refuse(
         &self,

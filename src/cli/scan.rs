@@ -76,6 +76,21 @@ pub struct ScanArgs {
 pub(crate) struct Scanned {
     pub path: String,
     pub result: Result<Arc<Report>, String>,
+    /// What a WebAssembly module declares (`.wasm` / `.wat` files only).
+    pub wasm: Option<scan::wasm::WasmInfo>,
+}
+
+/// A WebAssembly module, scanned by `scan::wasm` (hook for issue 15).
+fn is_wasm(p: &Path) -> bool {
+    matches!(p.extension().and_then(|e| e.to_str()), Some("wasm" | "wat"))
+}
+
+/// Scans a `.wasm` / `.wat` file (bounded read; binary allowed).
+fn scan_wasm_file(p: &Path) -> Result<(Arc<Report>, scan::wasm::WasmInfo), String> {
+    let bytes = crate::files::read_bytes(p, crate::engine::exec::wasm::MAX_MODULE_BYTES)
+        .map_err(|e| e.to_string())?;
+    let (r, info) = scan::wasm::scan_module(&bytes);
+    Ok((Arc::new(r), info))
 }
 
 fn is_js(p: &Path) -> bool {
@@ -200,7 +215,7 @@ fn walk(
                     continue;
                 }
                 stack.push(path);
-            } else if ft.is_file() && is_js(&path) {
+            } else if ft.is_file() && (is_js(&path) || is_wasm(&path)) {
                 files.push(path);
             }
             if files.len() > MAX_FILES {
@@ -244,12 +259,20 @@ fn scan_files_with(files: &[PathBuf], scan: impl Fn(&str) -> Arc<Report> + Sync)
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(p) = files.get(i) else { break };
-                        let result = scan_one(p);
+                        let (result, wasm) = if is_wasm(p) {
+                            match scan_wasm_file(p) {
+                                Ok((r, info)) => (Ok(r), Some(info)),
+                                Err(e) => (Err(e), None),
+                            }
+                        } else {
+                            (scan_one(p), None)
+                        };
                         mine.push((
                             i,
                             Scanned {
                                 path: shown(p),
                                 result,
+                                wasm,
                             },
                         ));
                     }
@@ -279,6 +302,7 @@ fn scan_files_with(files: &[PathBuf], scan: impl Fn(&str) -> Arc<Report> + Sync)
                     "{}: not scanned (a scan worker stopped)",
                     p.display()
                 )),
+                wasm: None,
             })
         })
         .collect()
@@ -357,11 +381,21 @@ pub(crate) fn main(args: ScanArgs) -> u8 {
     let ok: Vec<(&str, &Report)> = gated.iter().map(|(p, r)| (*p, r)).collect();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
+    let modules: Vec<(&str, &scan::wasm::WasmInfo)> = scanned
+        .iter()
+        .filter_map(|s| Some((s.path.as_str(), s.wasm.as_ref()?)))
+        .collect();
     let written = match args.format {
-        Format::Json => writeln!(out, "{}", to_json(&ok, &errors, context)),
+        Format::Json => writeln!(
+            out,
+            "{}",
+            with_wasm_json(to_json(&ok, &errors, context), &modules)
+        ),
         Format::Sarif => writeln!(out, "{}", to_sarif(&ok, context)),
         Format::Text => {
-            out.write_all(to_text(&ok, &errors, super::style::stdout_colour()).as_bytes())
+            let mut text = to_text(&ok, &errors, super::style::stdout_colour());
+            text.push_str(&wasm_text(&modules));
+            out.write_all(text.as_bytes())
         }
     };
     drop(out);
@@ -669,6 +703,44 @@ pub(crate) fn to_text(files: &[(&str, &Report)], errors: &[String], colour: bool
         sum["files"], sum["allow"], sum["review"], sum["block"], sum["errors"]
     ));
     s
+}
+
+/// Adds each module's declarations to its entry of the JSON document (`"wasm": {…}`).
+fn with_wasm_json(mut doc: Value, modules: &[(&str, &scan::wasm::WasmInfo)]) -> Value {
+    if let Some(files) = doc.get_mut("files").and_then(Value::as_array_mut) {
+        for f in files {
+            let path = f.get("path").and_then(Value::as_str).map(str::to_string);
+            if let Some((_, info)) = modules.iter().find(|(p, _)| Some(*p) == path.as_deref()) {
+                f["wasm"] = json!(info);
+            }
+        }
+    }
+    doc
+}
+
+/// The text listing of each module's imports, exports, memories and start function.
+fn wasm_text(modules: &[(&str, &scan::wasm::WasmInfo)]) -> String {
+    use std::fmt::Write as _;
+    let mut t = String::new();
+    let list = |v: &[String]| {
+        if v.is_empty() {
+            "none".to_string()
+        } else {
+            escape(&v.join(", "), false).into_owned()
+        }
+    };
+    for (path, m) in modules {
+        let _ = writeln!(t, "\nWebAssembly module {}", escape(path, false));
+        let _ = writeln!(t, "  imports   {}", list(&m.imports));
+        let _ = writeln!(t, "  exports   {}", list(&m.exports));
+        let _ = writeln!(t, "  memory    {}", list(&m.memories));
+        let start = m
+            .start
+            .map_or_else(|| "none".to_string(), |s| format!("function {s}"));
+        let _ = writeln!(t, "  start     {start}");
+        let _ = writeln!(t, "  data      {} bytes", m.data_bytes);
+    }
+    t
 }
 
 #[cfg(test)]

@@ -388,7 +388,7 @@ unsafe impl Allocator for CountingAllocator {
 }
 
 /// CPU time of the calling thread, in nanoseconds.
-pub(crate) fn thread_cpu_ns() -> u64 {
+pub fn thread_cpu_ns() -> u64 {
     clock_ns(libc::CLOCK_THREAD_CPUTIME_ID)
 }
 
@@ -514,7 +514,7 @@ impl CpuClock {
 }
 
 /// CPU time of this whole process, in nanoseconds.
-pub(crate) fn process_cpu_ns() -> u64 {
+pub fn process_cpu_ns() -> u64 {
     clock_ns(libc::CLOCK_PROCESS_CPUTIME_ID)
 }
 

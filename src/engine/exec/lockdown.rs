@@ -266,6 +266,17 @@ pub fn seccomp_available() -> Result<(), SeccompUnavailable> {
 /// Applies every layer to the calling process. Call it while single-threaded.
 #[cfg(target_os = "linux")]
 pub fn apply(cfg: &LockdownConfig) -> Result<LockdownStatus, LockdownError> {
+    let status = apply_before_seccomp(cfg)?;
+    apply_seccomp(cfg.cpu_timer)?;
+    Ok(status)
+}
+
+/// [`apply`] in two steps, for the wasm worker (hook for issue 15): every layer but the seccomp
+/// filter, then [`install_seccomp`]. Between the two the worker compiles its module, the one
+/// step that must map executable pages (Cranelift's code), which the filter forbids; the module
+/// runs only after the filter is in.
+#[cfg(target_os = "linux")]
+pub fn apply_before_seccomp(cfg: &LockdownConfig) -> Result<LockdownStatus, LockdownError> {
     close_inherited_fds();
     set_rlimits(cfg)?;
     let workdir = enter_empty_dir()?;
@@ -274,8 +285,23 @@ pub fn apply(cfg: &LockdownConfig) -> Result<LockdownStatus, LockdownError> {
     if unsafe { libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) } != 0 {
         return Err(os_error("no_new_privs"));
     }
-    apply_seccomp(cfg.cpu_timer)?;
     Ok(LockdownStatus { landlock, workdir })
+}
+
+/// The second step after [`apply_before_seccomp`] (call it while single-threaded).
+#[cfg(target_os = "linux")]
+pub fn install_seccomp(cfg: &LockdownConfig) -> Result<(), LockdownError> {
+    apply_seccomp(cfg.cpu_timer)
+}
+
+#[cfg(not(target_os = "linux"))]
+pub fn apply_before_seccomp(_cfg: &LockdownConfig) -> Result<LockdownStatus, LockdownError> {
+    Err(LockdownError::Unsupported)
+}
+
+#[cfg(not(target_os = "linux"))]
+pub fn install_seccomp(_cfg: &LockdownConfig) -> Result<(), LockdownError> {
+    Err(LockdownError::Unsupported)
 }
 
 /// Makes the working directory an empty directory that no longer exists: creates a private

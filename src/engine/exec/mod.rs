@@ -9,11 +9,14 @@ pub mod freeze;
 pub(crate) mod host;
 pub(crate) mod limits;
 pub(crate) mod locate;
+// CPU clocks the wasm worker program (another crate) counts its budget on.
+pub use limits::{process_cpu_ns, thread_cpu_ns};
 pub mod lockdown;
 pub(crate) mod modules;
 pub mod process;
 pub mod quickjs;
 pub(crate) mod value;
+pub mod wasm;
 pub(crate) mod worker;
 
 use crate::engine::policy::{Limits, Permissions, PolicyError, Profile, MAX_CODE_BYTES};
@@ -545,6 +548,8 @@ pub enum ExecError {
         #[source]
         reason: process::ProbeError,
     },
+    #[error("executor 'wasm' is not available here: {0}")]
+    WasmUnavailable(#[from] wasm::executor::WasmUnavailable),
 }
 
 /// Every executor this build knows, with availability on this machine.
@@ -552,6 +557,7 @@ pub fn detect() -> Vec<ExecutorInfo> {
     vec![
         process::ProcessExecutor::info(),
         quickjs::QuickJsExecutor::info(),
+        wasm::WasmExecutor::info(),
     ]
 }
 
@@ -578,6 +584,10 @@ pub fn create(name: &str) -> Result<Box<dyn Executor>, ExecError> {
         process::NAME => match process::ProcessExecutor::new() {
             Ok(e) => Ok(Box::new(e.with_pool(1))),
             Err(reason) => Err(ExecError::Unavailable { name, reason }),
+        },
+        wasm::NAME => match wasm::WasmExecutor::new() {
+            Ok(e) => Ok(Box::new(e)),
+            Err(e) => Err(ExecError::WasmUnavailable(e)),
         },
         other => Err(ExecError::Unknown(other.to_string())),
     }

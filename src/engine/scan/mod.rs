@@ -9,6 +9,7 @@ pub mod granted;
 pub mod miner;
 pub(crate) mod obfuscation;
 pub(crate) mod rules;
+pub mod wasm;
 
 mod cache;
 mod score;

@@ -216,6 +216,28 @@ rules! {
     ModuleGraph = "module-graph", "SB1050", C::ModuleLoading, 70, 40, S::High,
         "Walks the host's module graph (`require.main`, `module.parent`, `module.children`) to the application's own modules",
         "A plugin has no business with the host application's modules; remove the walk.";
+    // WebAssembly modules (scan/wasm.rs): imports are requested capabilities.
+    WasmCommandImport = "wasm-command-import", "SB1051", C::ChildProcess, 90, 90, S::Critical,
+        "Imports a host function that runs commands (system, exec, spawn…)",
+        "A plugin must not start processes; the sandbox refuses the import and the module does not run.";
+    WasmHostImport = "wasm-host-import", "SB1052", C::ModuleLoading, 60, 60, S::High,
+        "Imports something outside WASI preview 1 (a host function, memory, table or global)",
+        "Only WASI preview 1 functions are provided; the module is refused at instantiation.";
+    WasmWasiFilesystem = "wasm-wasi-filesystem", "SB1053", C::Filesystem, 35, 35, S::Medium,
+        "Imports WASI path functions (path_open, path_unlink_file…): asks for files",
+        "No directory is granted by default: pass data through stdin-free inputs or grant a read-only directory.";
+    WasmWasiNetwork = "wasm-wasi-network", "SB1054", C::Network, 45, 45, S::Medium,
+        "Imports WASI socket functions (sock_send, sock_recv, sock_accept…)",
+        "Sandboxed modules get no sockets; remove the calls.";
+    WasmDataUrl = "wasm-data-url", "SB1055", C::Network, 30, 30, S::Low,
+        "A data segment holds a URL or host name",
+        "Check where the module means to connect; it gets no network in the sandbox.";
+    WasmUnboundedMemory = "wasm-unbounded-memory", "SB1056", C::Resource, 5, 5, S::Info,
+        "A memory has no declared maximum (the run's memory limit still applies)",
+        "Declare a maximum so the module's needs are visible.";
+    WasmSensitivePathOpen = "wasm-sensitive-path-open", "SB1057", C::Filesystem, 50, 50, S::Medium,
+        "Imports WASI path functions and a data segment names a credential or system file path",
+        "A module that can open files and carries such a path deserves a look: the sandbox grants only read-only directories you name.";
 }
 
 impl RuleId {

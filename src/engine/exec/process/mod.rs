@@ -33,13 +33,14 @@ pub use protocol::{
     max_frame_bytes, max_total_bytes, BUILD_ID, CPU_KILL_MARGIN, FLUSH_EVERY, MAX_BLOCKED,
     MAX_REQUEST_BYTES, MAX_SETUP_BYTES, PROBE_HANDSHAKE, READY_LINE, SETUP_MAGIC,
 };
+pub(crate) use supervise::CpuClock as WorkerCpuClock;
 pub use supervise::SAMPLE_INTERVAL;
 
 pub use capability::{install_worker_port, WorkerPort, CALL_PREFIX, MAX_ANSWER_BYTES};
 
-pub(crate) use protocol::{
-    encode_event, probe_line, read_setup_preamble, worker_error, BlockedSeen, Preamble,
-};
+// The wire format's helpers the wasm worker program (another crate) shares.
+pub use protocol::{encode_event, probe_line, worker_error};
+pub(crate) use protocol::{read_setup_preamble, BlockedSeen, Preamble};
 
 use super::lockdown::LandlockState;
 use super::{CancelToken, ExecEvent, ExecOutcome, ExecRequest, Executor, ExecutorInfo, Outcome};

@@ -95,7 +95,7 @@ pub fn max_total_bytes(console_max_bytes: usize) -> usize {
 }
 
 /// The probe's answer line.
-pub(crate) fn probe_line(landlock: LandlockState) -> String {
+pub fn probe_line(landlock: LandlockState) -> String {
     format!(
         "{PROBE_HANDSHAKE} build {BUILD_ID} Landlock {}",
         landlock.as_str()
@@ -212,14 +212,14 @@ pub(crate) fn settings_of(req: &ExecRequest) -> ExecRequest {
 }
 
 /// Appends one frame (a JSON line) to `buf`.
-pub(crate) fn encode_event(buf: &mut Vec<u8>, ev: &ExecEvent) -> Result<(), serde_json::Error> {
+pub fn encode_event(buf: &mut Vec<u8>, ev: &ExecEvent) -> Result<(), serde_json::Error> {
     serde_json::to_writer(&mut *buf, ev)?;
     buf.push(b'\n');
     Ok(())
 }
 
 /// A failure of the worker (or of talking to it), as the error of a `crashed` outcome.
-pub(crate) fn worker_error(message: impl Into<String>) -> Option<JsError> {
+pub fn worker_error(message: impl Into<String>) -> Option<JsError> {
     Some(JsError::new("WorkerError", message))
 }
 

@@ -58,14 +58,14 @@ pub(super) struct Handover {
 /// cannot change it. Readable until the process is reaped (a dead, unreaped worker keeps its
 /// final reading).
 #[derive(Debug, Clone, Copy)]
-struct CpuClock {
+pub(crate) struct CpuClock {
     id: libc::clockid_t,
     /// The reading when the run was handed over.
     base_ns: u64,
 }
 
 impl CpuClock {
-    fn of(pid: u32) -> Option<CpuClock> {
+    pub(crate) fn of(pid: u32) -> Option<CpuClock> {
         let pid = libc::pid_t::try_from(pid).ok()?;
         let mut id: libc::clockid_t = 0;
         // SAFETY: `id` is a valid out-parameter; the pid is our own unreaped child.
@@ -77,7 +77,7 @@ impl CpuClock {
     }
 
     /// CPU time spent since the handover, in milliseconds.
-    fn used_ms(&self) -> Option<f64> {
+    pub(crate) fn used_ms(&self) -> Option<f64> {
         Some(read_clock(self.id)?.saturating_sub(self.base_ns) as f64 / 1e6)
     }
 }

@@ -1,0 +1,478 @@
+//! WASI preview 1 (`wasi_snapshot_preview1`) with nothing granted: our own table, deny by
+//! default.
+//!
+//! Why not `wasmtime-wasi`: its preview 1 layer is built on the component model, async and a
+//! capability filesystem (~180 more crates to build), and what a run may do here is tiny:
+//! write to stdout/stderr (console lines), read an empty stdin, its args and an empty
+//! environment, clocks, randomness, `sched_yield` and `proc_exit`. Every other function of the
+//! snapshot is defined (so a module that imports it still links), answers a WASI error, and —
+//! when it asks for a capability (a path, a socket, a signal) — is recorded as a Blocked
+//! attempt naming the call and, for paths, the path the module asked for.
+//!
+//! There are no preopened directories (`fd_prestat_get` answers `EBADF` for every descriptor,
+//! which is how a WASI libc learns there are none). The way to a granted read directory
+//! (`Permissions.filesystem.read`, in main now): a preopen here (fd 3…) whose `path_open` asks
+//! the parent's broker (`sandbench::engine::broker::fs`, the one beneath-root resolution) over
+//! the JS worker's capability protocol (`exec::process::capability`: the `WorkerPort` in this
+//! process, a `BrokerLink` in the wasm executor), refusing write flags here; until then the
+//! parent refuses grant flags for modules (`cli/run_wasm.rs`).
+
+use crate::engine::{RunState, WasmTrap};
+use sandbench::engine::exec::wasm::WASI_MODULE as MODULE;
+use sandbench::engine::Category;
+use wasmtime::{Caller, Extern, FuncType, Linker, Memory, Val, ValType};
+
+// WASI errno values (wasi_snapshot_preview1 `errno`).
+pub(crate) const ESUCCESS: i32 = 0;
+pub(crate) const EBADF: i32 = 8;
+pub(crate) const EFAULT: i32 = 21;
+pub(crate) const EINVAL: i32 = 28;
+pub(crate) const ENOSYS: i32 = 52;
+pub(crate) const ENOTCAPABLE: i32 = 76;
+pub(crate) const ESPIPE: i32 = 70;
+
+/// Longest path argument copied out of a module's memory for a Blocked message.
+const MAX_PATH_SHOWN: usize = 256;
+
+/// Most bytes one `random_get` fills (a module asking for more gets `EINVAL`).
+const MAX_RANDOM_BYTES: u32 = 1024 * 1024;
+
+/// What a denied function does.
+#[derive(Debug, Clone, Copy)]
+enum Deny {
+    /// Not a capability we grant: just the errno, nothing recorded (e.g. `fd_advise` on a
+    /// descriptor that cannot exist).
+    Quiet(i32),
+    /// A filesystem capability; the path is at params (`ptr`, `len`) when given.
+    Path(Option<(usize, usize)>),
+    Network,
+    Process,
+}
+
+/// Parameter type letters: `i` i32, `I` i64.
+fn types(sig: &str) -> Vec<ValType> {
+    sig.chars()
+        .map(|c| if c == 'I' { ValType::I64 } else { ValType::I32 })
+        .collect()
+}
+
+/// Every preview 1 function that is only refused: name, parameters, what the refusal does.
+const DENIED: &[(&str, &str, Deny)] = &[
+    ("fd_advise", "iIIi", Deny::Quiet(EBADF)),
+    ("fd_allocate", "iII", Deny::Quiet(EBADF)),
+    ("fd_datasync", "i", Deny::Quiet(EBADF)),
+    ("fd_fdstat_set_flags", "ii", Deny::Quiet(ENOTCAPABLE)),
+    ("fd_fdstat_set_rights", "iII", Deny::Quiet(ENOTCAPABLE)),
+    ("fd_filestat_set_size", "iI", Deny::Quiet(EBADF)),
+    ("fd_filestat_set_times", "iIIi", Deny::Quiet(EBADF)),
+    ("fd_pread", "iiiIi", Deny::Quiet(ESPIPE)),
+    ("fd_pwrite", "iiiIi", Deny::Quiet(ESPIPE)),
+    ("fd_readdir", "iiiIi", Deny::Quiet(EBADF)),
+    ("fd_renumber", "ii", Deny::Quiet(ENOTCAPABLE)),
+    ("fd_sync", "i", Deny::Quiet(EBADF)),
+    ("fd_prestat_dir_name", "iii", Deny::Quiet(EBADF)),
+    ("path_create_directory", "iii", Deny::Path(Some((1, 2)))),
+    ("path_filestat_get", "iiiii", Deny::Path(Some((2, 3)))),
+    (
+        "path_filestat_set_times",
+        "iiiiIIi",
+        Deny::Path(Some((2, 3))),
+    ),
+    ("path_link", "iiiiiii", Deny::Path(Some((2, 3)))),
+    ("path_open", "iiiiiIIii", Deny::Path(Some((2, 3)))),
+    ("path_readlink", "iiiiii", Deny::Path(Some((1, 2)))),
+    ("path_remove_directory", "iii", Deny::Path(Some((1, 2)))),
+    ("path_rename", "iiiiii", Deny::Path(Some((1, 2)))),
+    ("path_symlink", "iiiii", Deny::Path(Some((3, 4)))),
+    ("path_unlink_file", "iii", Deny::Path(Some((1, 2)))),
+    ("poll_oneoff", "iiii", Deny::Quiet(ENOSYS)),
+    ("proc_raise", "i", Deny::Process),
+    ("sock_accept", "iii", Deny::Network),
+    ("sock_recv", "iiiiii", Deny::Network),
+    ("sock_send", "iiiii", Deny::Network),
+    ("sock_shutdown", "ii", Deny::Network),
+];
+
+/// The functions implemented below (with [`DENIED`]: the whole snapshot, which the tests check
+/// against the parent's list, `sandbench::engine::exec::wasm::WASI_FUNCTIONS`).
+#[cfg(test)]
+const GRANTED: &[&str] = &[
+    "args_get",
+    "args_sizes_get",
+    "environ_get",
+    "environ_sizes_get",
+    "clock_res_get",
+    "clock_time_get",
+    "fd_close",
+    "fd_fdstat_get",
+    "fd_filestat_get",
+    "fd_prestat_get",
+    "fd_read",
+    "fd_seek",
+    "fd_tell",
+    "fd_write",
+    "proc_exit",
+    "random_get",
+    "sched_yield",
+];
+
+/// The module's exported memory (WASI passes every buffer through it).
+fn memory(caller: &mut Caller<'_, RunState>) -> Option<Memory> {
+    match caller.get_export("memory") {
+        Some(Extern::Memory(m)) => Some(m),
+        _ => None,
+    }
+}
+
+fn read_u32(data: &[u8], at: usize) -> Option<u32> {
+    let b = data.get(at..at.checked_add(4)?)?;
+    Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+}
+
+fn write_bytes(data: &mut [u8], at: u32, bytes: &[u8]) -> bool {
+    let at = at as usize;
+    match at
+        .checked_add(bytes.len())
+        .and_then(|end| data.get_mut(at..end))
+    {
+        Some(dst) => {
+            dst.copy_from_slice(bytes);
+            true
+        }
+        None => false,
+    }
+}
+
+/// Writes little-endian values at `ptr` in the module's memory; `EFAULT` when out of bounds.
+fn put(caller: &mut Caller<'_, RunState>, ptr: i32, bytes: &[u8]) -> i32 {
+    let Some(mem) = memory(caller) else {
+        return EFAULT;
+    };
+    if write_bytes(mem.data_mut(caller), ptr as u32, bytes) {
+        ESUCCESS
+    } else {
+        EFAULT
+    }
+}
+
+/// The path a denied call asked for, bounded and lossily decoded (for the Blocked message).
+fn path_arg(caller: &mut Caller<'_, RunState>, ptr: &Val, len: &Val) -> String {
+    let (Some(ptr), Some(len)) = (ptr.i32(), len.i32()) else {
+        return String::new();
+    };
+    let Some(mem) = memory(caller) else {
+        return String::new();
+    };
+    let data = mem.data(&*caller);
+    let start = ptr as u32 as usize;
+    let len = (len as u32 as usize).min(MAX_PATH_SHOWN);
+    match start.checked_add(len).and_then(|end| data.get(start..end)) {
+        Some(b) => String::from_utf8_lossy(b).into_owned(),
+        None => String::new(),
+    }
+}
+
+/// The `(ptr, len)` pairs of an iovec array, or `None` if it lies outside memory.
+fn iovecs(data: &[u8], iovs: i32, count: i32) -> Option<Vec<(usize, usize)>> {
+    let count = usize::try_from(count).ok()?;
+    // An iovec is 8 bytes; a list longer than memory cannot be valid (bounds the Vec).
+    if count > data.len() / 8 {
+        return None;
+    }
+    let base = iovs as u32 as usize;
+    (0..count)
+        .map(|i| {
+            let at = base.checked_add(i * 8)?;
+            Some((
+                read_u32(data, at)? as usize,
+                read_u32(data, at + 4)? as usize,
+            ))
+        })
+        .collect()
+}
+
+/// The char-device fdstat of stdin/stdout/stderr (filetype 2, no flags, every right on).
+fn stdio_fdstat() -> [u8; 24] {
+    let mut b = [0u8; 24];
+    b[0] = 2; // character_device
+    b[8..16].copy_from_slice(&u64::MAX.to_le_bytes());
+    b
+}
+
+/// Defines all of WASI preview 1 in `linker`.
+pub(crate) fn define(linker: &mut Linker<RunState>) -> wasmtime::Result<()> {
+    define_granted(linker)?;
+    let engine = linker.engine().clone();
+    for &(name, sig, deny) in DENIED {
+        let ty = FuncType::new(&engine, types(sig), [ValType::I32]);
+        linker.func_new(MODULE, name, ty, move |mut caller, params, results| {
+            let errno = match deny {
+                Deny::Quiet(errno) => errno,
+                Deny::Path(at) => {
+                    let path = at
+                        .and_then(|(p, l)| Some((params.get(p)?, params.get(l)?)))
+                        .map(|(p, l)| path_arg(&mut caller, p, l))
+                        .unwrap_or_default();
+                    caller.data_mut().block(
+                        name,
+                        Category::Filesystem,
+                        format!("{name}({path:?}) refused: no directory is granted to this module"),
+                    );
+                    ENOTCAPABLE
+                }
+                Deny::Network => {
+                    caller.data_mut().block(
+                        name,
+                        Category::Network,
+                        format!("{name} refused: no socket is granted to this module"),
+                    );
+                    ENOTCAPABLE
+                }
+                Deny::Process => {
+                    caller.data_mut().block(
+                        name,
+                        Category::ProcessAccess,
+                        format!("{name} refused: signals are not available in sandbox"),
+                    );
+                    ENOSYS
+                }
+            };
+            if let Some(r) = results.first_mut() {
+                *r = Val::I32(errno);
+            }
+            Ok(())
+        })?;
+    }
+    Ok(())
+}
+
+fn define_granted(linker: &mut Linker<RunState>) -> wasmtime::Result<()> {
+    // args: the module's file name only; the environment is empty.
+    linker.func_wrap(
+        MODULE,
+        "args_sizes_get",
+        |mut c: Caller<'_, RunState>, argc: i32, size: i32| -> i32 {
+            let (n, bytes) = c.data().args_sizes();
+            let r = put(&mut c, argc, &n.to_le_bytes());
+            if r != ESUCCESS {
+                return r;
+            }
+            put(&mut c, size, &bytes.to_le_bytes())
+        },
+    )?;
+    linker.func_wrap(
+        MODULE,
+        "args_get",
+        |mut c: Caller<'_, RunState>, argv: i32, buf: i32| -> i32 {
+            let args = c.data().args.clone();
+            let mut at = buf as u32;
+            for (i, a) in args.iter().enumerate() {
+                let mut z = a.as_bytes().to_vec();
+                z.push(0);
+                let slot = (argv as u32).wrapping_add(4 * i as u32);
+                if put(&mut c, slot as i32, &at.to_le_bytes()) != ESUCCESS
+                    || put(&mut c, at as i32, &z) != ESUCCESS
+                {
+                    return EFAULT;
+                }
+                at = at.wrapping_add(z.len() as u32);
+            }
+            ESUCCESS
+        },
+    )?;
+    linker.func_wrap(
+        MODULE,
+        "environ_sizes_get",
+        |mut c: Caller<'_, RunState>, count: i32, size: i32| -> i32 {
+            let r = put(&mut c, count, &0u32.to_le_bytes());
+            if r != ESUCCESS {
+                return r;
+            }
+            put(&mut c, size, &0u32.to_le_bytes())
+        },
+    )?;
+    linker.func_wrap(
+        MODULE,
+        "environ_get",
+        |_: Caller<'_, RunState>, _: i32, _: i32| -> i32 { ESUCCESS },
+    )?;
+    linker.func_wrap(
+        MODULE,
+        "clock_res_get",
+        |mut c: Caller<'_, RunState>, id: i32, res: i32| -> i32 {
+            if !(0..=3).contains(&id) {
+                return EINVAL;
+            }
+            put(&mut c, res, &1000u64.to_le_bytes())
+        },
+    )?;
+    linker.func_wrap(
+        MODULE,
+        "clock_time_get",
+        |mut c: Caller<'_, RunState>, id: i32, _precision: i64, out: i32| -> i32 {
+            let ns = match id {
+                0 => std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_nanos() as u64),
+                // monotonic, and the process/thread CPU clocks (approximated by the run's time)
+                1..=3 => c.data().started.elapsed().as_nanos() as u64,
+                _ => return EINVAL,
+            };
+            put(&mut c, out, &ns.to_le_bytes())
+        },
+    )?;
+    linker.func_wrap(
+        MODULE,
+        "fd_close",
+        |_: Caller<'_, RunState>, fd: i32| -> i32 {
+            if (0..=2).contains(&fd) {
+                ESUCCESS
+            } else {
+                EBADF
+            }
+        },
+    )?;
+    linker.func_wrap(
+        MODULE,
+        "fd_fdstat_get",
+        |mut c: Caller<'_, RunState>, fd: i32, out: i32| -> i32 {
+            if !(0..=2).contains(&fd) {
+                return EBADF;
+            }
+            put(&mut c, out, &stdio_fdstat())
+        },
+    )?;
+    linker.func_wrap(
+        MODULE,
+        "fd_filestat_get",
+        |mut c: Caller<'_, RunState>, fd: i32, out: i32| -> i32 {
+            if !(0..=2).contains(&fd) {
+                return EBADF;
+            }
+            let mut b = [0u8; 64];
+            b[16] = 2; // filetype: character_device
+            put(&mut c, out, &b)
+        },
+    )?;
+    // No preopened directory: EBADF for every descriptor ends a WASI libc's preopen scan.
+    linker.func_wrap(
+        MODULE,
+        "fd_prestat_get",
+        |_: Caller<'_, RunState>, _fd: i32, _out: i32| -> i32 { EBADF },
+    )?;
+    // stdin is empty.
+    linker.func_wrap(
+        MODULE,
+        "fd_read",
+        |mut c: Caller<'_, RunState>, fd: i32, _iovs: i32, _n: i32, nread: i32| -> i32 {
+            if fd != 0 {
+                return EBADF;
+            }
+            put(&mut c, nread, &0u32.to_le_bytes())
+        },
+    )?;
+    linker.func_wrap(
+        MODULE,
+        "fd_seek",
+        |_: Caller<'_, RunState>, fd: i32, _off: i64, _whence: i32, _out: i32| -> i32 {
+            if (0..=2).contains(&fd) {
+                ESPIPE
+            } else {
+                EBADF
+            }
+        },
+    )?;
+    linker.func_wrap(
+        MODULE,
+        "fd_tell",
+        |_: Caller<'_, RunState>, fd: i32, _out: i32| -> i32 {
+            if (0..=2).contains(&fd) {
+                ESPIPE
+            } else {
+                EBADF
+            }
+        },
+    )?;
+    linker.func_wrap(
+        MODULE,
+        "fd_write",
+        |mut c: Caller<'_, RunState>, fd: i32, iovs: i32, n: i32, nwritten: i32| -> i32 {
+            if fd != 1 && fd != 2 {
+                return EBADF;
+            }
+            let Some(mem) = memory(&mut c) else {
+                return EFAULT;
+            };
+            let (data, state) = mem.data_and_store_mut(&mut c);
+            let Some(list) = iovecs(data, iovs, n) else {
+                return EFAULT;
+            };
+            let mut total: u32 = 0;
+            for (ptr, len) in list {
+                let Some(bytes) = ptr.checked_add(len).and_then(|end| data.get(ptr..end)) else {
+                    return EFAULT;
+                };
+                state.console_write(fd == 2, bytes);
+                total = total.saturating_add(len as u32);
+            }
+            put(&mut c, nwritten, &total.to_le_bytes())
+        },
+    )?;
+    linker.func_wrap(
+        MODULE,
+        "proc_exit",
+        |_: Caller<'_, RunState>, code: i32| -> wasmtime::Result<()> {
+            Err(wasmtime::Error::new(WasmTrap::Exit(code)))
+        },
+    )?;
+    linker.func_wrap(
+        MODULE,
+        "random_get",
+        |mut c: Caller<'_, RunState>, buf: i32, len: i32| -> i32 {
+            let len = len as u32;
+            if len > MAX_RANDOM_BYTES {
+                return EINVAL;
+            }
+            let mut bytes = vec![0u8; len as usize];
+            if getrandom::fill(&mut bytes).is_err() {
+                return ENOSYS;
+            }
+            put(&mut c, buf, &bytes)
+        },
+    )?;
+    linker.func_wrap(MODULE, "sched_yield", |_: Caller<'_, RunState>| -> i32 {
+        std::thread::yield_now();
+        ESUCCESS
+    })?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_covers_the_snapshot_once() {
+        let mut names: Vec<&str> = GRANTED.to_vec();
+        names.extend(DENIED.iter().map(|(n, _, _)| *n));
+        let n = names.len();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), n, "a function listed twice");
+        // Exactly the functions the parent lists (and `scan` and the import check use).
+        let mut want = sandbench::engine::exec::wasm::WASI_FUNCTIONS.to_vec();
+        want.sort_unstable();
+        assert_eq!(names, want);
+    }
+
+    #[test]
+    fn iovecs_outside_memory_are_refused() {
+        let mut mem = vec![0u8; 64];
+        mem[0..4].copy_from_slice(&16u32.to_le_bytes());
+        mem[4..8].copy_from_slice(&5u32.to_le_bytes());
+        assert_eq!(iovecs(&mem, 0, 1), Some(vec![(16, 5)]));
+        assert_eq!(iovecs(&mem, 60, 1), None);
+        assert_eq!(iovecs(&mem, 0, i32::MAX), None);
+        assert_eq!(iovecs(&mem, -8, 1), None);
+    }
+}

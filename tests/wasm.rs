@@ -1,0 +1,674 @@
+//! The wasm executor through the real binary (`sandbench run x.wat`), its samples, its limits,
+//! its refusals and their benign twins, and the worker's lockdown.
+#![cfg(target_os = "linux")]
+// A test fails by panicking: unwrap/expect are its assertions.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::cli::{json_lines, sandbench, write};
+use common::slack_ms;
+use sandbench::engine::exec::wasm::{WasmExecutor, WasmRequest};
+use sandbench::engine::exec::{CancelToken, ExecEvent, Outcome};
+use sandbench::engine::policy::Limits;
+use sandbench::samples::{self, header_value, Sample};
+use serde_json::Value;
+use std::path::Path;
+
+/// `sandbench run --json ARGS… FILE` (ARGS before the file, `tail` after it).
+fn run_json(dir: &Path, name: &str, body: &[u8], args: &[&str], tail: &[&str]) -> (Value, i32) {
+    let path = write(dir, name, body);
+    let out = sandbench()
+        .arg("run")
+        .arg("--json")
+        .args(args)
+        .arg(&path)
+        .args(tail)
+        .output()
+        .expect("run binary");
+    let stdout = String::from_utf8(out.stdout).expect("utf-8");
+    let lines = json_lines(&stdout);
+    assert_eq!(
+        lines.len(),
+        1,
+        "one line per file: {stdout}\nstderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (lines[0].clone(), out.status.code().unwrap_or(-1))
+}
+
+/// The sample's `run-options`, split into those before the file and `--invoke …` after it.
+fn options(s: &Sample) -> (Vec<&'static str>, Vec<&'static str>) {
+    let all: Vec<&str> = header_value(s.source, "run-options")
+        .map(|o| o.split_whitespace().collect())
+        .unwrap_or_default();
+    match all.iter().position(|a| *a == "--invoke") {
+        Some(i) => (all[..i].to_vec(), all[i..].to_vec()),
+        None => (all, Vec::new()),
+    }
+}
+
+#[test]
+fn there_are_wasm_samples_for_every_case_the_issue_lists() {
+    let names: Vec<&str> = samples::wasm().iter().map(|s| s.name).collect();
+    for needle in [
+        "hello",
+        "fuel-loop",
+        "memory-grower",
+        "path-open",
+        "host-import",
+        "deep-recursion",
+    ] {
+        assert!(
+            names.iter().any(|n| n.contains(needle)),
+            "{needle}: {names:?}"
+        );
+    }
+    // They are not JavaScript samples (the JS suites never see them).
+    assert!(samples::all().iter().all(|s| s.name.ends_with(".js")));
+}
+
+#[test]
+fn every_wasm_sample_runs_through_the_binary_as_its_header_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut failures = Vec::new();
+    for s in samples::wasm() {
+        let (before, after) = options(s);
+        let mut args = before.clone();
+        // The gate would stop a `block` module before it runs: force it, so the refusal seen
+        // is the sandbox's own.
+        args.push("--force");
+        let (v, code) = run_json(dir.path(), s.name, s.source.as_bytes(), &args, &after);
+        let want = header_value(s.source, "expect-outcome").unwrap();
+        if v["outcome"] != want {
+            failures.push(format!(
+                "{}: outcome {} (want {want}): {v}",
+                s.name, v["outcome"]
+            ));
+            continue;
+        }
+        assert_eq!(v["executor"], "wasm");
+        assert_eq!(
+            code,
+            if want == "ok" { 0 } else { 1 },
+            "{}: exit code",
+            s.name
+        );
+        if let Some(val) = header_value(s.source, "expect-value") {
+            let want: Value = serde_json::from_str(val).unwrap();
+            if v["value"] != want {
+                failures.push(format!("{}: value {} (want {want})", s.name, v["value"]));
+            }
+        }
+        if let Some(needle) = header_value(s.source, "expect-console") {
+            let console = v["console"].to_string();
+            if !console.contains(needle) {
+                failures.push(format!("{}: console lacks {needle:?}: {console}", s.name));
+            }
+        }
+        let blocked: Vec<&str> = v["blocked"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b["category"].as_str().unwrap())
+            .collect();
+        match header_value(s.source, "expect-blocked") {
+            Some("none") if !blocked.is_empty() => {
+                failures.push(format!("{}: blocked {blocked:?} (want none)", s.name));
+            }
+            Some("none") | None => {}
+            Some(cats) => {
+                for c in cats.split(',').map(str::trim) {
+                    if !blocked.contains(&c) {
+                        failures.push(format!("{}: no blocked {c}: {blocked:?}", s.name));
+                    }
+                }
+            }
+        }
+        if let Some(verdict) = header_value(s.source, "expect-verdict") {
+            if v["verdict"] != verdict {
+                failures.push(format!(
+                    "{}: verdict {} (want {verdict})",
+                    s.name, v["verdict"]
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn the_cpu_budget_stops_an_infinite_loop_within_50_ms() {
+    let s = samples::wasm()
+        .iter()
+        .find(|s| s.name.contains("fuel-loop"))
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for timeout in [100u64, 300] {
+        let t = timeout.to_string();
+        // A far wall deadline: on a busy machine the worker may get less CPU than wall time,
+        // and this measures the CPU budget, not the wall kill behind it.
+        let (v, _) = run_json(
+            dir.path(),
+            s.name,
+            s.source.as_bytes(),
+            &["--timeout", &t, "--wall-timeout", "20000"],
+            &[],
+        );
+        assert_eq!(v["outcome"], "timeout", "{v}");
+        // The worker's own measure of the run (start-up excluded): the budget plus 50 ms.
+        let cpu = v["cpu_ms"].as_f64().unwrap();
+        assert!(
+            cpu >= timeout as f64 * 0.9 && cpu <= timeout as f64 + slack_ms(50.0),
+            "stopped after {cpu} ms of CPU for a {timeout} ms budget: {v}"
+        );
+        let msg = v["error"]["message"].as_str().unwrap();
+        assert!(msg.contains("CPU budget"), "{msg}");
+    }
+}
+
+#[test]
+fn memory_growth_past_the_limit_is_memory_limit_and_within_it_is_fine() {
+    let dir = tempfile::tempdir().unwrap();
+    let grow = |mb: u32| {
+        format!(
+            r#"(module (memory (export "memory") 1)
+                 (func (export "_start")
+                   (if (i32.eq (memory.grow (i32.const {})) (i32.const -1)) (then unreachable))))"#,
+            mb * 16 - 1
+        )
+    };
+    let (v, code) = run_json(
+        dir.path(),
+        "big.wat",
+        grow(40).as_bytes(),
+        &["--memory", "32"],
+        &[],
+    );
+    assert_eq!(
+        (v["outcome"].as_str(), code),
+        (Some("memory_limit"), 1),
+        "{v}"
+    );
+    assert!(
+        v["error"]["message"].as_str().unwrap().contains("32 MB"),
+        "{v}"
+    );
+    // The benign twin: 24 MB under a 32 MB limit.
+    let (v, code) = run_json(
+        dir.path(),
+        "ok.wat",
+        grow(24).as_bytes(),
+        &["--memory", "32"],
+        &[],
+    );
+    assert_eq!((v["outcome"].as_str(), code), (Some("ok"), 0), "{v}");
+    assert!(v["peak_memory_bytes"].as_u64().unwrap() >= 24 << 20, "{v}");
+    // A memory declared larger than the limit fails at instantiation, before any code runs.
+    let (v, _) = run_json(
+        dir.path(),
+        "declared.wat",
+        br#"(module (memory 1000) (func (export "_start")))"#,
+        &["--memory", "32"],
+        &[],
+    );
+    assert_eq!(v["outcome"], "memory_limit", "{v}");
+}
+
+#[test]
+fn deep_recursion_is_stack_overflow_and_shallow_recursion_is_fine() {
+    let dir = tempfile::tempdir().unwrap();
+    let rec = br#"(module
+        (func $r (export "r") (param i32) (result i32)
+          (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
+            (else (i32.add (i32.const 1) (call $r (i32.sub (local.get 0) (i32.const 1))))))))"#;
+    let (v, _) = run_json(dir.path(), "rec.wat", rec, &[], &["--invoke", "r", "1000"]);
+    assert_eq!(v["outcome"], "ok", "{v}");
+    assert_eq!(v["value"], 1000);
+    let (v, code) = run_json(
+        dir.path(),
+        "rec.wat",
+        rec,
+        &[],
+        &["--invoke", "r", "100000000"],
+    );
+    assert_eq!(
+        (v["outcome"].as_str(), code),
+        (Some("stack_overflow"), 1),
+        "{v}"
+    );
+    // A smaller stack limit overflows sooner.
+    let (v, _) = run_json(
+        dir.path(),
+        "rec.wat",
+        rec,
+        &["--stack", "16"],
+        &["--invoke", "r", "100000"],
+    );
+    assert_eq!(v["outcome"], "stack_overflow", "{v}");
+}
+
+#[test]
+fn imports_outside_wasi_are_refused_by_name_and_wasi_ones_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let (v, _) = run_json(
+        dir.path(),
+        "imp.wat",
+        br#"(module (import "env" "get_secret" (func)) (import "host" "mem" (memory 1))
+              (func (export "_start")))"#,
+        &["--force"],
+        &[],
+    );
+    assert_eq!(v["outcome"], "blocked", "{v}");
+    let caps: Vec<&str> = v["blocked"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["capability"].as_str().unwrap())
+        .collect();
+    assert_eq!(caps, ["env.get_secret", "host.mem"], "{v}");
+    // A made-up function in the WASI module's name is foreign too.
+    let (v, _) = run_json(
+        dir.path(),
+        "fake.wat",
+        br#"(module (import "wasi_snapshot_preview1" "spawn_shell" (func)) (func (export "_start")))"#,
+        &["--force"],
+        &[],
+    );
+    assert_eq!(v["outcome"], "blocked", "{v}");
+    // The benign twin: every WASI function it imports links, none is called.
+    let (v, code) = run_json(
+        dir.path(),
+        "wasi.wat",
+        br#"(module
+              (import "wasi_snapshot_preview1" "path_open" (func (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+              (import "wasi_snapshot_preview1" "sock_send" (func (param i32 i32 i32 i32 i32) (result i32)))
+              (import "wasi_snapshot_preview1" "random_get" (func (param i32 i32) (result i32)))
+              (memory (export "memory") 1)
+              (func (export "_start")))"#,
+        &[],
+        &[],
+    );
+    assert_eq!((v["outcome"].as_str(), code), (Some("ok"), 0), "{v}");
+    assert_eq!(v["blocked"], serde_json::json!([]));
+}
+
+#[test]
+fn sockets_are_refused_and_recorded_as_network() {
+    let dir = tempfile::tempdir().unwrap();
+    let (v, _) = run_json(
+        dir.path(),
+        "sock.wat",
+        br#"(module
+              (import "wasi_snapshot_preview1" "sock_send" (func $send (param i32 i32 i32 i32 i32) (result i32)))
+              (memory (export "memory") 1)
+              (func (export "e") (result i32) (call $send (i32.const 3) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0))))"#,
+        &[],
+        &["--invoke", "e"],
+    );
+    assert_eq!(v["outcome"], "ok", "{v}");
+    assert_eq!(v["value"], 76, "ENOTCAPABLE: {v}");
+    assert_eq!(v["blocked"][0]["category"], "network", "{v}");
+    assert_eq!(v["blocked"][0]["capability"], "sock_send", "{v}");
+}
+
+#[test]
+fn proc_exit_is_a_normal_outcome_with_its_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = |c: i32| {
+        format!(
+            r#"(module (import "wasi_snapshot_preview1" "proc_exit" (func $x (param i32)))
+                 (func (export "_start") (call $x (i32.const {c})) unreachable))"#
+        )
+    };
+    let (v, code) = run_json(dir.path(), "x0.wat", m(0).as_bytes(), &[], &[]);
+    assert_eq!((v["outcome"].as_str(), code), (Some("ok"), 0), "{v}");
+    assert_eq!(v["value"]["exit_code"], 0);
+    let (v, code) = run_json(dir.path(), "x3.wat", m(3).as_bytes(), &[], &[]);
+    assert_eq!((v["outcome"].as_str(), code), (Some("error"), 1), "{v}");
+    assert_eq!(v["value"]["exit_code"], 3);
+}
+
+#[test]
+fn console_output_is_bounded_like_a_scripts() {
+    let dir = tempfile::tempdir().unwrap();
+    // Writes a 1 KB line forever (until the CPU budget).
+    let flood = br#"(module
+        (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+        (memory (export "memory") 1)
+        (data (i32.const 0) "\10\00\00\00\00\04\00\00")
+        (func (export "_start")
+          (i32.store8 (i32.const 1039) (i32.const 10))
+          (loop $l (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8))) (br $l))))"#;
+    // A far wall deadline: a module that floods its pipe waits on the parent, which parses
+    // every line; on a loaded machine 2 × 300 ms of wall time can end the run (as `timeout`,
+    // correctly not truncated) before 1 MB was written. The CPU budget is what must end it.
+    let (v, _) = run_json(
+        dir.path(),
+        "flood.wat",
+        flood,
+        &["--timeout", "300", "--wall-timeout", "20000"],
+        &[],
+    );
+    assert_eq!(v["outcome"], "timeout", "{v}");
+    assert_eq!(
+        v["console_truncated"],
+        true,
+        "{} lines, error {}, cpu {} ms, duration {} ms",
+        v["console"].as_array().map_or(0, Vec::len),
+        v["error"],
+        v["cpu_ms"],
+        v["duration_ms"]
+    );
+    let bytes: usize = v["console"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["text"].as_str().unwrap().len())
+        .sum();
+    assert!(bytes <= Limits::default().console_max_bytes, "{bytes}");
+    let last = v["console"].as_array().and_then(|c| c.last()).cloned();
+    assert_eq!(
+        last.as_ref().map(|l| l["level"].clone()),
+        Some("warn".into())
+    );
+    assert!(
+        last.as_ref()
+            .and_then(|l| l["text"].as_str())
+            .is_some_and(|t| t.starts_with("[console output truncated")),
+        "{last:?}"
+    );
+}
+
+#[test]
+fn grants_asked_for_a_module_are_refused_not_silently_dropped() {
+    // No preopen or socket exists for modules in this version: a grant flag is a usage error
+    // naming why, before anything runs. The benign twin: the same module with no grant runs.
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "m.wat", br#"(module (func (export "_start")))"#);
+    let data = dir.path().to_string_lossy().into_owned();
+    for flags in [
+        vec!["--allow-read", data.as_str()],
+        vec!["--allow-net", "example.com"],
+        vec!["--allow-module", "path"],
+    ] {
+        let out = sandbench()
+            .arg("run")
+            .args(&flags)
+            .arg(&path)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{flags:?}: {stderr}");
+        assert!(out.stdout.is_empty(), "{flags:?}");
+        assert!(
+            stderr.contains("WebAssembly modules get no directory or network"),
+            "{flags:?}: {stderr}"
+        );
+    }
+    let (v, code) = run_json(
+        dir.path(),
+        "m.wat",
+        br#"(module (func (export "_start")))"#,
+        &[],
+        &[],
+    );
+    assert_eq!((v["outcome"].as_str(), code), (Some("ok"), 0), "{v}");
+}
+
+#[test]
+fn invalid_and_oversized_modules_are_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "bad.wat",
+            b"(module (func (result i32)))".to_vec(),
+            "invalid module",
+        ),
+        (
+            "syntax.wat",
+            b"(module (fnuc))".to_vec(),
+            "not a WebAssembly module",
+        ),
+        (
+            "trunc.wasm",
+            b"\0asm\x01\0\0\0\x01".to_vec(),
+            "invalid module",
+        ),
+        ("huge.wasm", vec![0u8; 8 * 1024 * 1024 + 1], "limit"),
+    ];
+    for (name, body, needle) in cases {
+        let path = write(dir.path(), name, &body);
+        let out = sandbench().arg("run").arg(&path).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
+        assert!(out.stdout.is_empty(), "{name}: no partial output");
+        assert!(stderr.contains(needle), "{name}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{name}: one line: {stderr}");
+    }
+    // A missing export, and wrong arguments, are run errors that say what exists.
+    let path = write(
+        dir.path(),
+        "f.wat",
+        br#"(module (func (export "f") (param i32)))"#,
+    );
+    let out = sandbench()
+        .args(["run", "--json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let v = &json_lines(&String::from_utf8_lossy(&out.stdout))[0];
+    assert_eq!(v["outcome"], "error");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("exports: f"),
+        "{v}"
+    );
+    let out = sandbench()
+        .args(["run", "--json"])
+        .arg(&path)
+        .args(["--invoke", "f", "x"])
+        .output()
+        .unwrap();
+    let v = &json_lines(&String::from_utf8_lossy(&out.stdout))[0];
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not a i32"),
+        "{v}"
+    );
+    // Mixing scripts and modules, or --invoke on a script, are usage errors.
+    let js = write(dir.path(), "a.js", "1");
+    let out = sandbench().arg("run").arg(&js).arg(&path).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = sandbench()
+        .arg("run")
+        .arg(&js)
+        .args(["--invoke", "f"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn the_binary_module_runs_like_its_text_and_reports_the_hash_of_the_module() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = br#"(module (func (export "add") (param i64 i64) (result i64) (i64.add (local.get 0) (local.get 1))))"#;
+    let binary = wat::parse_bytes(text).unwrap().into_owned();
+    let (a, _) = run_json(
+        dir.path(),
+        "add.wat",
+        text,
+        &[],
+        &["--invoke", "add", "-5", "9"],
+    );
+    let (b, _) = run_json(
+        dir.path(),
+        "add.wasm",
+        &binary,
+        &[],
+        &["--invoke", "add", "-5", "9"],
+    );
+    assert_eq!(a["value"], 4, "{a}");
+    assert_eq!(b["value"], 4, "{b}");
+    assert_eq!(a["code_sha256"], b["code_sha256"]);
+    assert_eq!(
+        b["code_sha256"],
+        sandbench::engine::hash::sha256_hex(&binary).as_str()
+    );
+}
+
+#[test]
+fn the_executor_streams_events_and_the_wall_deadline_kills_the_worker() {
+    std::env::set_var(
+        "SANDBENCH_WASM_WORKER",
+        env!("CARGO_BIN_EXE_sandbench-wasm-worker"),
+    );
+    let ex = WasmExecutor::new().expect("wasm worker probes fine");
+    let module = sandbench::engine::exec::wasm::module_bytes(
+        br#"(module (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+             (memory (export "memory") 1) (data (i32.const 0) "\10\00\00\00\03\00\00\00") (data (i32.const 16) "hi\n")
+             (func (export "_start") (drop (call $w (i32.const 2) (i32.const 0) (i32.const 1) (i32.const 8)))
+               (loop $l (br $l))))"#,
+    )
+    .unwrap();
+    let mut limits = Limits::with_timeout(300);
+    limits.wall_timeout_ms = 600;
+    let req = WasmRequest::new(module, "t.wat", limits);
+    let mut events = Vec::new();
+    let out = ex.run_module(&req, &CancelToken::new(), &mut |e| events.push(e));
+    assert_eq!(out.outcome, Outcome::Timeout, "{out:?}");
+    assert!(matches!(events.first(), Some(ExecEvent::Started { .. })));
+    assert!(matches!(events.last(), Some(ExecEvent::Finished(_))));
+    assert!(events.iter().any(
+        |e| matches!(e, ExecEvent::Console(c) if c.text == "hi" && c.level == sandbench::engine::exec::ConsoleLevel::Error)
+    ));
+    // Cancel from another thread ends the run as `cancelled`, promptly.
+    let cancel = CancelToken::new();
+    let c2 = cancel.clone();
+    let t = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        c2.cancel();
+    });
+    let mut limits = Limits::with_timeout(5000);
+    limits.wall_timeout_ms = 10_000;
+    let req = WasmRequest { limits, ..req };
+    let started = std::time::Instant::now();
+    let out = ex.run_module(&req, &cancel, &mut |_| {});
+    t.join().unwrap();
+    assert_eq!(out.outcome, Outcome::Cancelled, "{out:?}");
+    assert!(started.elapsed().as_millis() < 2000);
+}
+
+#[test]
+fn a_worker_killed_at_the_wall_deadline_keeps_the_console_it_streamed() {
+    std::env::set_var(
+        "SANDBENCH_WASM_WORKER",
+        env!("CARGO_BIN_EXE_sandbench-wasm-worker"),
+    );
+    let ex = WasmExecutor::new().expect("wasm worker probes fine");
+    // Prints numbered lines forever. The consumer is slow (30 ms an event), so the pipe fills
+    // and the worker waits on it, spending little CPU: the wall deadline, not the CPU budget,
+    // ends the run, and the lines that reached the parent are the run's console.
+    let module = sandbench::engine::exec::wasm::module_bytes(
+        br#"(module (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+             (memory (export "memory") 1) (data (i32.const 0) "\10\00\00\00\00\10\00\00")
+             (func (export "_start")
+               (i32.store8 (i32.const 4111) (i32.const 10))
+               (loop $l (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8))) (br $l))))"#,
+    )
+    .unwrap();
+    let mut limits = Limits::with_timeout(500);
+    limits.wall_timeout_ms = 500;
+    let req = WasmRequest::new(module, "t.wat", limits);
+    let mut relayed = 0usize;
+    let out = ex.run_module(&req, &CancelToken::new(), &mut |e| {
+        if matches!(e, ExecEvent::Console(_)) {
+            relayed += 1;
+            std::thread::sleep(std::time::Duration::from_millis(30));
+        }
+    });
+    assert_eq!(out.outcome, Outcome::Timeout, "{:?}", out.error);
+    assert!(
+        out.error
+            .as_ref()
+            .is_some_and(|e| e.message.contains("wall deadline")),
+        "{:?}",
+        out.error
+    );
+    assert!(relayed > 0);
+    assert_eq!(
+        out.console.len(),
+        relayed,
+        "the report lists what was shown"
+    );
+    assert!(!out.console_truncated);
+    assert!(out.cpu_ms < 500.0, "{}", out.cpu_ms);
+}
+
+#[test]
+fn scan_lists_a_modules_imports_and_scores_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = samples::wasm()
+        .iter()
+        .find(|s| s.name.contains("host-import"))
+        .unwrap();
+    let path = write(dir.path(), s.name, s.source);
+    let out = sandbench()
+        .args(["scan", "--format", "json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "block verdict fails the scan");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = &v["files"][0];
+    assert_eq!(f["verdict"], "block", "{f}");
+    assert_eq!(f["wasm"]["imports"][0], "env.system (func)", "{f}");
+    assert_eq!(f["wasm"]["exports"][1], "_start (func)", "{f}");
+    // The text report lists the same; a directory walk picks modules up.
+    let hello = samples::wasm()
+        .iter()
+        .find(|s| s.name.contains("hello"))
+        .unwrap();
+    write(dir.path(), hello.name, hello.source);
+    let out = sandbench().arg("scan").arg(dir.path()).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("imports   env.system (func)"), "{text}");
+    assert!(
+        text.contains("imports   wasi_snapshot_preview1.fd_write (func)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_wasm_worker_passes_the_lockdown_probe() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sandbench-wasm-worker"))
+        .arg("--probe")
+        .env_clear()
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let line = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        line.starts_with(sandbench::engine::exec::process::PROBE_HANDSHAKE),
+        "{line}"
+    );
+    assert!(
+        line.contains(sandbench::engine::exec::process::BUILD_ID),
+        "{line}"
+    );
+    // Run by hand with anything else, it says what it is.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sandbench-wasm-worker"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
