@@ -73,14 +73,10 @@ fn bad_grants_are_refused_with_a_reason() {
         f(&mut p);
         p.validate().expect_err("invalid").to_string()
     };
-    assert!(
-        with(&|p| p.filesystem.read.push("rel/dir".into())).contains("not an absolute path")
-    );
+    assert!(with(&|p| p.filesystem.read.push("rel/dir".into())).contains("not an absolute path"));
     assert!(with(&|p| p.filesystem.read.push("/".into())).contains("whole filesystem"));
     assert!(with(&|p| p.filesystem.read.push("/a/../etc".into())).contains("not a usable path"));
-    assert!(
-        with(&|p| p.filesystem.write.push("/tmp".into())).contains("refused in this version")
-    );
+    assert!(with(&|p| p.filesystem.write.push("/tmp".into())).contains("refused in this version"));
     assert!(with(&|p| p.modules.push("fs".into())).contains("--allow-read"));
     assert!(with(&|p| p.modules.push("child_process".into())).contains("never be granted"));
     assert!(with(&|p| p.modules.push("lodash".into())).contains("no host module 'lodash'"));

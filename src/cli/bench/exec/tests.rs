@@ -22,8 +22,8 @@ fn every_host_module_loads_in_the_module_bench_fs_included() {
 #[test]
 fn the_memlimit_child_reports_the_stack_test_first_then_a_contained_bomb() {
     let mut lines = Vec::new();
-    let res = memlimit(&real_workloads(), "quickjs", &mut |v| lines.push(v.clone()))
-        .expect("memlimit");
+    let res =
+        memlimit(&real_workloads(), "quickjs", &mut |v| lines.push(v.clone())).expect("memlimit");
     assert_eq!(lines.len(), 1);
     assert_eq!(lines[0]["partial"], true);
     assert_eq!(lines[0]["stack_overflow_outcome"], "stack_overflow");

@@ -52,8 +52,7 @@ fn key_files_are_0600_pkcs8_and_loadable() {
         generate_key(dir.path(), "alice"),
         Err(KeyError::Exists { .. })
     ));
-    std::fs::set_permissions(&info.path, std::fs::Permissions::from_mode(0o644))
-        .expect("chmod");
+    std::fs::set_permissions(&info.path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
     assert!(matches!(
         load_signing_key(dir.path(), "alice"),
         Err(KeyError::Permissions { mode: 0o644, .. })
@@ -168,8 +167,7 @@ fn sign_and_verify_a_directory_naming_each_change() {
     std::fs::write(d.join("lib/a.js"), "11").expect("write");
     std::fs::rename(d.join("lib/b.js"), d.join("lib/c.js")).expect("rename");
     std::fs::write(d.join("new.js"), "3").expect("write");
-    let VerifyError::Modified { changes } = verify_path(&d, &signers).expect_err("changed")
-    else {
+    let VerifyError::Modified { changes } = verify_path(&d, &signers).expect_err("changed") else {
         panic!("expected Modified")
     };
     assert_eq!(
