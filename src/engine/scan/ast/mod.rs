@@ -2,15 +2,20 @@
 //! [`fold::Env`] so that spelling tricks reach the same rules as plain code.
 //!
 //! This file holds the scanner's state, the helpers every rule uses and the visitor, which
-//! dispatches to: `calls` (calls and `new`), `members` (member reads and writes),
-//! `bindings` (what names stand for), `finder` (bounded searches inside an expression)
-//! and `metrics` (nesting, complexity, identifier statistics).
+//! dispatches to: `calls` (calls and `new`; with `code` for code made from text, `network`
+//! for network sinks and exfiltration, `pollution` for merges and path writers given
+//! polluting payloads), `members` (member reads and writes), `bindings` (what names stand
+//! for), `finder` (bounded searches inside an expression) and `metrics` (nesting,
+//! complexity, identifier statistics).
 
 mod bindings;
 mod calls;
+mod code;
 mod finder;
 mod members;
 mod metrics;
+mod network;
+mod pollution;
 
 pub(crate) use metrics::Shape;
 
