@@ -202,20 +202,28 @@ pub(super) struct ChosenWorker {
     pub(super) skipped: Option<ProbeError>,
 }
 
+/// A worker program's command as every launch of one needs it (the JS and the wasm worker,
+/// run or probe): an empty environment, `/` as its working directory until its lockdown
+/// enters an empty, removed one of its own, piped stdout and stderr, and `stdin`.
+pub fn worker_command(program: &Path, stdin: Stdio) -> Command {
+    let mut cmd = Command::new(program);
+    cmd.env_clear()
+        .current_dir("/")
+        .stdin(stdin)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd
+}
+
 /// Probes a worker program: it must start, lock itself down, prove the lockdown holds and
 /// report this build. The Landlock state it reported, or why it cannot work.
 pub fn probe(program: &Path) -> Result<LandlockState, ProbeError> {
     use std::os::unix::process::CommandExt;
     lockdown::seccomp_available()?;
-    let mut child = Command::new(program)
+    let mut child = worker_command(program, Stdio::null())
         .args(["worker", "--probe"])
         // Its own process group, so that a timeout ends whatever it started too.
         .process_group(0)
-        .env_clear()
-        .current_dir("/")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| ProbeError::Spawn {
             program: program.to_path_buf(),
@@ -322,7 +330,7 @@ pub(super) fn start_worker(
     warm: bool,
     template: Option<&ExecRequest>,
 ) -> Result<Child, LaunchError> {
-    let mut cmd = Command::new(program);
+    let mut cmd = worker_command(program, Stdio::piped());
     cmd.arg("worker")
         .arg("--memory-mb")
         .arg(key.memory_mb.to_string())
@@ -335,17 +343,10 @@ pub(super) fn start_worker(
     if let Some(json) = json.filter(|j| j.len() <= MAX_TEMPLATE_BYTES) {
         cmd.arg("--expect").arg(json);
     }
-    // Its working directory until it enters an empty, removed one of its own (lockdown).
-    cmd.env_clear()
-        .current_dir("/")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|source| LaunchError::Spawn {
-            program: program.to_path_buf(),
-            source,
-        })
+    cmd.spawn().map_err(|source| LaunchError::Spawn {
+        program: program.to_path_buf(),
+        source,
+    })
 }
 
 /// Writes what a non-blocking pipe to the worker takes of `input` past `written`, advancing

@@ -7,7 +7,7 @@
 //! limits; the identity fields of the outcome (executor, hash, limits) are the parent's own.
 
 use super::{check_request, module_bytes, WasmRequest};
-use crate::engine::exec::process::{describe_status, BUILD_ID, PROBE_HANDSHAKE};
+use crate::engine::exec::process::{describe_status, worker_command, BUILD_ID, PROBE_HANDSHAKE};
 use crate::engine::exec::{
     BlockedAttempt, CancelToken, ConsoleLevel, ConsoleLine, EvalResult, ExecEvent, ExecOutcome,
     ExecRequest, Executor, ExecutorInfo, JsError, Outcome, Sample,
@@ -17,7 +17,7 @@ use crate::engine::procfs::Process;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
@@ -74,20 +74,15 @@ fn candidate() -> Result<PathBuf, WasmUnavailable> {
 }
 
 /// Starts the worker with `--probe`: it must lock down fully and report this build.
-fn probe(program: &PathBuf) -> Result<String, WasmUnavailable> {
+fn probe(program: &std::path::Path) -> Result<String, WasmUnavailable> {
     let fail = |reason: String| WasmUnavailable::Probe {
         program: program.display().to_string(),
         reason,
     };
     crate::engine::exec::lockdown::seccomp_available().map_err(|e| fail(e.to_string()))?;
-    let mut child = Command::new(program)
+    let mut child = worker_command(program, Stdio::null())
         .arg("--probe")
         .process_group(0)
-        .env_clear()
-        .current_dir("/")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| fail(e.to_string()))?;
     let deadline = Instant::now() + PROBE_TIMEOUT;
@@ -195,17 +190,12 @@ impl WasmExecutor {
     }
 
     fn spawn(&self, req: &WasmRequest) -> std::io::Result<Child> {
-        Command::new(&self.program)
+        worker_command(&self.program, Stdio::piped())
             .arg("--memory-mb")
             .arg(req.limits.memory_mb.to_string())
             .arg("--wall-timeout-ms")
             .arg(req.limits.wall_timeout_ms.to_string())
             .process_group(0)
-            .env_clear()
-            .current_dir("/")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
             .spawn()
     }
 
