@@ -468,8 +468,24 @@ fn preamble(build: &[u8], bytecode: &[u8]) -> Vec<u8> {
     v
 }
 
+/// The host code section with `entries` (name, bytecode).
+fn host_code(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut v = process::HOST_CODE_MAGIC.to_vec();
+    v.extend_from_slice(&(entries.len() as u16).to_le_bytes());
+    for (name, bytes) in entries {
+        v.push(name.len() as u8);
+        v.extend_from_slice(name.as_bytes());
+        v.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
+        v.extend_from_slice(bytes);
+    }
+    v
+}
+
+/// A request as the parent sends it: an empty host code section, then the request.
 fn request_json(code: &str) -> Vec<u8> {
-    serde_json::to_vec(&ExecRequest::new(code)).expect("json")
+    let mut v = host_code(&[]);
+    v.extend(serde_json::to_vec(&ExecRequest::new(code)).expect("json"));
+    v
 }
 
 #[test]
@@ -488,6 +504,22 @@ fn the_worker_takes_the_setup_bytecode_only_from_a_parent_of_its_own_build() {
     let (code, out) = drive_worker(&input);
     assert_eq!(code, Some(0), "{out}");
     assert!(out.contains(r#""outcome":"ok","value":42"#), "{out}");
+    // Another build's host code (here junk in place of `path`) is ignored too: the worker
+    // compiles `path` itself.
+    let mut input = preamble(b"0123456789abcdef", b"not bytecode");
+    input.extend(host_code(&[("path", b"not bytecode")]));
+    input.extend(
+        serde_json::to_vec(&ExecRequest::new("require('path').join('a', 'b')")).expect("json"),
+    );
+    let (code, out) = drive_worker(&input);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains(r#""outcome":"ok","value":"a/b""#), "{out}");
+    // A request without the host code section: a clear report, not a run.
+    let mut input = preamble(ours, setup);
+    input.extend(serde_json::to_vec(&ExecRequest::new("6 * 7")).expect("json"));
+    let (_, out) = drive_worker(&input);
+    assert!(!out.contains(r#""value":42"#), "{out}");
+    assert!(out.contains("host code section"), "{out}");
     // Our build id with bytes QuickJS cannot read: a clear report, not a crash.
     let mut input = preamble(ours, b"junk");
     input.extend(request_json("6 * 7"));

@@ -408,3 +408,23 @@ fn random_output_is_random_and_bounded() {
         );
     });
 }
+
+#[test]
+fn modules_named_by_a_constant_or_computed_name_load_alike() {
+    // The process executor's parent sends the bytecode of the modules the code names in quotes;
+    // a computed name is compiled by the worker itself. Both must give the same module.
+    each(|ex| {
+        let code = "const a = require('node:util');\n\
+                    const b = require(['ut', 'il'].join(''));\n\
+                    const p = require(String.fromCharCode(112, 97, 116, 104));\n\
+                    [a === b, typeof a.format, a.format('%s=%d', 'x', 1), p.join('a', '..', 'b')]";
+        let out = run_on(ex, code);
+        assert_outcome(ex, &out, Outcome::Ok);
+        assert_eq!(
+            out.value,
+            Some(json!([true, "function", "x=1", "b"])),
+            "{}",
+            ex.name()
+        );
+    });
+}

@@ -27,7 +27,7 @@ mod input;
 mod locate;
 mod natives;
 mod require;
-pub(crate) use capabilities::{await_host, Caps};
+pub(crate) use capabilities::{await_host, fetch_bytecode, provide_fetch_bytecode, Caps};
 pub(crate) use facts::SEEDED_EPOCH_MS;
 use facts::{VirtualClock, Xoshiro256};
 pub(crate) use imports::{declare_host_imports, module_loader, module_normalize};

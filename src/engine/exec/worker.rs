@@ -17,8 +17,8 @@
 use super::limits::{process_cpu_ns, Control, CpuClock, MemStats};
 use super::lockdown::{self, CpuKillTimer, LockdownConfig};
 use super::process::{
-    encode_event, probe_line, read_setup_preamble, worker_error, Preamble, CPU_KILL_MARGIN,
-    FLUSH_EVERY, MAX_REQUEST_BYTES, NAME, READY_LINE,
+    encode_event, probe_line, read_host_code, read_setup_preamble, worker_error, Preamble,
+    CPU_KILL_MARGIN, FETCH_ENTRY, FLUSH_EVERY, MAX_REQUEST_BYTES, NAME, READY_LINE,
 };
 use super::quickjs::{self, CompileLimits, Precompiled, Sandbox};
 use super::{ExecEvent, ExecOutcome, ExecRequest, JsError, Outcome};
@@ -148,9 +148,12 @@ pub(crate) fn worker_main(opts: WorkerOptions) -> i32 {
     }
 
     // The parent's setup bytecode comes first (read before the engine starts, which uses it).
+    // Whether the parent is this build (its host code is then ours to load).
+    let mut same_build = false;
     match read_setup_preamble(&mut std::io::stdin().lock()) {
         Ok(Preamble::Setup(bytecode)) => {
             if let Some(bytes) = bytecode {
+                same_build = true;
                 quickjs::provide_setup_bytecode(bytes);
             }
         }
@@ -214,6 +217,22 @@ pub(crate) fn worker_main(opts: WorkerOptions) -> i32 {
         {
             return exit::OUTPUT;
         }
+    }
+    // The host code the request may load, compiled by the parent (see `host_code_section`).
+    match read_host_code(&mut std::io::stdin().lock()) {
+        Ok(Some(entries)) if same_build => {
+            for (name, bytes) in entries {
+                if name == FETCH_ENTRY {
+                    super::host::provide_fetch_bytecode(bytes);
+                } else {
+                    super::modules::provide_bytecode(&name, bytes);
+                }
+            }
+        }
+        Ok(Some(_)) => {}
+        // No request: the parent discarded this pooled worker.
+        Ok(None) => return exit::OK,
+        Err(e) => return worker_fail(None, e.to_string()),
     }
     let req = match read_request() {
         Ok(Some(req)) => req,

@@ -238,10 +238,11 @@ fn decode(bytes: &[u8], encoding: &str) -> Option<String> {
     })
 }
 
+static FETCH: OnceLock<Result<Vec<u8>, String>> = OnceLock::new();
+
 /// The `fetch` source compiled once per process (trusted, like the host modules; stripped of
-/// its source text so a script's `toString` shows nothing of it).
-fn fetch_bytecode() -> Result<&'static [u8], String> {
-    static FETCH: OnceLock<Result<Vec<u8>, String>> = OnceLock::new();
+/// its source text so a script's `toString` shows nothing of it), unless a parent provided it.
+pub(crate) fn fetch_bytecode() -> Result<&'static [u8], String> {
     FETCH
         .get_or_init(|| {
             super::super::quickjs::compile_host_source(FETCH_SOURCE, "sandbench:fetch")
@@ -250,6 +251,14 @@ fn fetch_bytecode() -> Result<&'static [u8], String> {
         .as_ref()
         .map(Vec::as_slice)
         .map_err(Clone::clone)
+}
+
+/// Uses `bytes` as this process's `fetch` bytecode (a worker receives it from its parent of
+/// the same build). False if it was already settled.
+///
+/// Only for bytecode from a trusted producer: QuickJS does not validate bytecode it loads.
+pub(crate) fn provide_fetch_bytecode(bytes: Vec<u8>) -> bool {
+    FETCH.set(Ok(bytes)).is_ok()
 }
 
 /// Evaluates the `fetch` source and calls it with (host, require, { name }), as the loader

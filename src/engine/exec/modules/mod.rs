@@ -111,6 +111,91 @@ pub(crate) fn bytecode(m: &'static HostModule) -> Result<Arc<[u8]>, ModuleError>
     Ok(Arc::clone(c.entry(m.name).or_insert(bytes)))
 }
 
+/// Uses `bytes` as this process's bytecode of host module `name` (a worker receives it from
+/// its parent, which compiled it once for all its workers: see `process::protocol`'s host
+/// code section). False when `name` is not a host module of this build.
+///
+/// Only for bytecode from a trusted producer of the same build: QuickJS does not validate
+/// bytecode it loads.
+pub(crate) fn provide_bytecode(name: &str, bytes: Vec<u8>) -> bool {
+    let Some(m) = find(name).filter(|m| m.name == name) else {
+        return false;
+    };
+    let mut c = cache().lock().unwrap_or_else(|p| p.into_inner());
+    c.entry(m.name).or_insert_with(|| bytes.into());
+    true
+}
+
+/// The host modules whose names `code` holds in quotes (`'util'`, `"node:util"`, `` `util` ``),
+/// with the host modules those load themselves: a superset of what a run of `code` can
+/// `require` or import by a constant name. (A computed name is missed: the worker then
+/// compiles that module itself, as before.) One pass over the code.
+pub(crate) fn named_in(code: &str) -> Vec<&'static HostModule> {
+    let Some(finder) = module_name_finder() else {
+        return Vec::new();
+    };
+    let mut named = vec![false; MODULES.len()];
+    let mut todo: Vec<usize> = finder.named(code);
+    // The modules the named ones load, from a table made once from their own sources.
+    while let Some(i) = todo.pop() {
+        if named.get(i).copied() == Some(false) {
+            named[i] = true;
+            todo.extend(finder.deps.get(i).into_iter().flatten().copied());
+        }
+    }
+    MODULES
+        .iter()
+        .zip(named)
+        .filter_map(|(m, n)| n.then_some(m))
+        .collect()
+}
+
+/// Finds quoted host module names; built once per process.
+struct NameFinder {
+    patterns: aho_corasick::AhoCorasick,
+    /// The module (index into [`MODULES`]) of each pattern.
+    module_of: Vec<usize>,
+    /// The modules each module's own source names.
+    deps: Vec<Vec<usize>>,
+}
+
+impl NameFinder {
+    fn named(&self, text: &str) -> Vec<usize> {
+        let mut out: Vec<usize> = self
+            .patterns
+            .find_iter(text)
+            .filter_map(|hit| self.module_of.get(hit.pattern().as_usize()).copied())
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+fn module_name_finder() -> Option<&'static NameFinder> {
+    static FINDER: OnceLock<Option<NameFinder>> = OnceLock::new();
+    FINDER
+        .get_or_init(|| {
+            let mut pats = Vec::new();
+            let mut module_of = Vec::new();
+            for (i, m) in MODULES.iter().enumerate() {
+                for q in ['\'', '"', '`'] {
+                    pats.push(format!("{q}{}{q}", m.name));
+                    pats.push(format!("{q}node:{}{q}", m.name));
+                    module_of.extend([i, i]);
+                }
+            }
+            let mut f = NameFinder {
+                patterns: aho_corasick::AhoCorasick::new(&pats).ok()?,
+                module_of,
+                deps: Vec::new(),
+            };
+            f.deps = MODULES.iter().map(|m| f.named(m.source)).collect();
+            Some(f)
+        })
+        .as_ref()
+}
+
 /// Whether `code` (named `filename`) runs as an ES module rather than a classic script: its
 /// name ends in `.mjs`, or it holds an `import` or `export` declaration — which a classic
 /// script cannot hold (it would not parse), so no script that runs today changes meaning.

@@ -30,8 +30,8 @@ pub use launch::{
     LaunchError, ProbeError, StartFailure, WORKER_ENV, WORKER_PROGRAM,
 };
 pub use protocol::{
-    max_frame_bytes, max_total_bytes, BUILD_ID, CPU_KILL_MARGIN, FLUSH_EVERY, MAX_BLOCKED,
-    MAX_REQUEST_BYTES, MAX_SETUP_BYTES, PROBE_HANDSHAKE, READY_LINE, SETUP_MAGIC,
+    max_frame_bytes, max_total_bytes, BUILD_ID, CPU_KILL_MARGIN, FLUSH_EVERY, HOST_CODE_MAGIC,
+    MAX_BLOCKED, MAX_REQUEST_BYTES, MAX_SETUP_BYTES, PROBE_HANDSHAKE, READY_LINE, SETUP_MAGIC,
 };
 pub(crate) use supervise::CpuClock as WorkerCpuClock;
 pub use supervise::SAMPLE_INTERVAL;
@@ -40,7 +40,9 @@ pub use capability::{install_worker_port, WorkerPort, CALL_PREFIX, MAX_ANSWER_BY
 
 // The wire format's helpers the wasm worker program (another crate) shares.
 pub use protocol::{encode_event, probe_line, worker_error};
-pub(crate) use protocol::{read_setup_preamble, BlockedSeen, Preamble};
+pub(crate) use protocol::{
+    read_host_code, read_setup_preamble, BlockedSeen, Preamble, FETCH_ENTRY,
+};
 
 use super::lockdown::LandlockState;
 use super::{CancelToken, ExecEvent, ExecOutcome, ExecRequest, Executor, ExecutorInfo, Outcome};
@@ -229,6 +231,11 @@ impl Executor for ProcessExecutor {
                 )
             }
         };
+        // The host code it may load goes first (compiled once in this process, not in every
+        // worker, and not on the run's budget).
+        let mut section = protocol::host_code_section(req);
+        section.extend_from_slice(&payload);
+        let payload = section;
         on_event(ExecEvent::started(NAME, req, &sha));
         let handover = match self.worker_for(req, payload, cancel) {
             Ok(h) => h,
