@@ -13,8 +13,8 @@
 //! - `fs`: `readFileSync(name, 'utf8')` of a 1 KiB file N times in one run vs `std::fs::read`,
 //!   timed by the host the same way.
 //! - `cold`: a run of `1 + 1` with no permissions, and the same with a directory and a host
-//!   granted but unused: what a grant costs before it is used (measured
-//!   2026-12-03: nothing in-process; 0.05–0.2 ms per run in the process executor).
+//!   granted but unused: what a grant costs before it is used (host wall of the whole run).
+//! - `modules`: what the first `require` of `path`, `util` and `stream` adds to a whole run.
 //!
 //! Rounds alternate between native and the executors; medians of the rounds are printed.
 // A measurement harness: a failed setup step ends it with its message.
@@ -35,7 +35,7 @@ use std::time::Instant;
 const ROUNDS: usize = 7;
 const FETCHES: usize = 200;
 const READS: usize = 2000;
-const COLD_RUNS: usize = 30;
+const COLD_RUNS: usize = 60;
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
@@ -164,26 +164,84 @@ fn bench_fs() {
 fn bench_cold() {
     let dir = tempfile::tempdir().expect("tempdir");
     let plain = ExecRequest::new("1 + 1");
-    let mut granted = ExecRequest::new("1 + 1");
-    granted.permissions.add_read(dir.path().to_path_buf());
+    let mut read = ExecRequest::new("1 + 1");
+    read.permissions.add_read(dir.path().to_path_buf());
+    let mut net = ExecRequest::new("1 + 1");
     for g in NetGrant::parse_flag("127.0.0.1:9").expect("grant") {
-        granted.permissions.add_net(g);
+        net.permissions.add_net(g);
     }
+    let mut both = read.clone();
+    both.permissions = net.permissions.clone();
+    both.permissions.add_read(dir.path().to_path_buf());
+    let variants: [(&str, &ExecRequest); 4] = [
+        ("no permissions", &plain),
+        ("a directory granted", &read),
+        ("a host granted", &net),
+        ("both", &both),
+    ];
     for ex in executors() {
-        let mut a = Vec::new();
-        let mut b = Vec::new();
+        let mut wall: Vec<Vec<f64>> = vec![Vec::new(); variants.len()];
         for _ in 0..COLD_RUNS {
-            for (req, out) in [(&plain, &mut a), (&granted, &mut b)] {
+            for (i, (_, req)) in variants.iter().enumerate() {
+                let t = Instant::now();
                 let r = ex.run(req, &CancelToken::new(), &mut |_| {});
+                wall[i].push(t.elapsed().as_secs_f64() * 1000.0);
                 assert_eq!(r.outcome, Outcome::Ok, "{:?}", r.error);
-                out.push(r.duration_ms);
             }
         }
+        let cells: Vec<String> = variants
+            .iter()
+            .zip(wall)
+            .map(|((name, _), w)| format!("{name} {:.3} ms", median(w)))
+            .collect();
         println!(
-            "cold    {:<16} no permissions {:.3} ms · a directory and a host granted, unused {:.3} ms (median of {COLD_RUNS} runs' duration)",
+            "cold    {:<16} {} (host wall of a whole run of `1 + 1`, grants unused, median of {COLD_RUNS})",
             ex.name(),
-            median(a),
-            median(b)
+            cells.join(" · ")
+        );
+    }
+}
+
+/// What a module's first `require` adds to a whole run (host wall, run with the `require`
+/// minus the same run without), per executor: in the process executor every run is a fresh
+/// worker, whose modules come compiled from the parent.
+fn bench_modules() {
+    let plain = ExecRequest::new("1 + 1");
+    for ex in executors() {
+        let mut base = Vec::new();
+        let mut rows: Vec<(&str, Vec<f64>)> = ["path", "util", "stream"]
+            .into_iter()
+            .map(|m| (m, Vec::new()))
+            .collect();
+        let reqs: Vec<ExecRequest> = rows
+            .iter()
+            .map(|(m, _)| ExecRequest::new(format!("require('{m}'); 1 + 1")))
+            .collect();
+        // One warm-up run each (the in-process executor compiles a module once per process).
+        for req in std::iter::once(&plain).chain(&reqs) {
+            ex.run(req, &CancelToken::new(), &mut |_| {});
+        }
+        for _ in 0..COLD_RUNS {
+            let t = Instant::now();
+            let r = ex.run(&plain, &CancelToken::new(), &mut |_| {});
+            base.push(t.elapsed().as_secs_f64() * 1000.0);
+            assert_eq!(r.outcome, Outcome::Ok, "{:?}", r.error);
+            for ((_, out), req) in rows.iter_mut().zip(&reqs) {
+                let t = Instant::now();
+                let r = ex.run(req, &CancelToken::new(), &mut |_| {});
+                out.push(t.elapsed().as_secs_f64() * 1000.0);
+                assert_eq!(r.outcome, Outcome::Ok, "{:?}", r.error);
+            }
+        }
+        let base = median(base);
+        let cells: Vec<String> = rows
+            .into_iter()
+            .map(|(m, w)| format!("{m} +{:.3} ms", median(w) - base))
+            .collect();
+        println!(
+            "modules {:<16} first require per run: {} (over a run of `1 + 1`, {base:.3} ms; medians of {COLD_RUNS})",
+            ex.name(),
+            cells.join(" · ")
         );
     }
 }
@@ -193,4 +251,5 @@ fn main() {
     bench_fetch();
     bench_fs();
     bench_cold();
+    bench_modules();
 }
