@@ -10,7 +10,7 @@
 //! refuses and records a write to a shared prototype. Made here rather than in JavaScript
 //! because this runs for every strict sandbox: two function objects per property, no closures,
 //! no descriptor objects (~117 properties: ~3.4 M instructions per sandbox in JavaScript,
-//! ~1.1 M here; see `benches/sandbox_create.rs`).
+//! ~0.7 M here; see `benches/sandbox_create.rs`).
 
 use crate::engine::exec::freeze::{clear, ptr, HardenError};
 use rquickjs::{qjs, Ctx, Value};
