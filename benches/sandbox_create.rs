@@ -2,8 +2,17 @@
 //! lockdown), evaluate `2+2`, drop, timed separately, 300 iterations interleaved strict/lab so
 //! both see the same machine load. `cargo bench --bench sandbox_create [-- ITERATIONS]`.
 //! p50/p95 of each phase and of the whole, per profile, and the strict/lab ratio; also the
-//! thread's CPU time (wall time on a loaded machine is mostly waiting for a core). An argument
-//! `strict` or `lab` runs that profile alone (under a profiler).
+//! thread's CPU time (wall time on a loaded machine is mostly waiting for a core), and the
+//! memory a fresh sandbox holds. An argument `strict` or `lab` runs that profile alone.
+//!
+//! Splitting the strict−lab difference by part: time on this machine is too noisy for parts
+//! of a millisecond, instruction counts are not. Run each profile alone under callgrind
+//! (`valgrind --tool=callgrind target/release/deps/sandbox_create-* strict 40`, then `lab 40`)
+//! and read inclusive counts with `callgrind_annotate --inclusive=yes`: `freeze::harden` (the
+//! walk), `tame::tame` (override taming), `JS_CallInternal` minus those (the setup script),
+//! `JS_ReadObject` (loading its bytecode), `JS_FreeRuntime` (teardown and its final GC),
+//! `Context::custom` (the realm). Each run also makes 5 sandboxes of each profile to warm up:
+//! with S and L the per-sandbox counts, a strict run counts 45 S + 5 L and a lab run 5 S + 45 L.
 // A measurement harness: a failed step ends it with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -28,6 +37,8 @@ struct Times {
     /// inflated by waiting for a core on a loaded machine.
     create_cpu: Vec<f64>,
     total_cpu: Vec<f64>,
+    /// Bytes held by the fresh sandbox (after creation, before any script).
+    memory: Vec<f64>,
 }
 
 /// This thread's CPU time in ms.
@@ -47,6 +58,7 @@ fn once(req: &ExecRequest, t: &mut Times) {
     let mut sb = Sandbox::new(req).expect("sandbox");
     let t1 = Instant::now();
     let c1 = cpu_ms();
+    t.memory.push(sb.memory_bytes() as f64 / 1024.0);
     let r = sb.eval("2+2");
     assert_eq!(r.outcome, Outcome::Ok, "{r:?}");
     let t2 = Instant::now();
@@ -91,8 +103,8 @@ fn main() {
     }
     println!("{n} iterations, interleaved; ms (p50 / p95)");
     println!(
-        "{:<8} {:>17} {:>17} {:>17} {:>17}",
-        "", "create", "eval 2+2", "drop", "total"
+        "{:<8} {:>17} {:>17} {:>17} {:>17} {:>17} {:>17} {:>8}",
+        "", "create", "eval 2+2", "drop", "total", "create cpu", "total cpu", "KB"
     );
     let mut medians = Vec::new();
     for (name, t) in [("strict", &mut ts), ("lab", &mut tl)] {
@@ -111,7 +123,8 @@ fn main() {
         .map(|v| format!("{:>7.3} / {:>7.3}", pct(v, 0.5), pct(v, 0.95)))
         .collect();
         medians.push((pct(&mut t.total, 0.5), pct(&mut t.total_cpu, 0.5)));
-        println!("{name:<8} {}", row.join(" "));
+        let kb = pct(&mut t.memory, 0.5);
+        println!("{name:<8} {} {kb:>8.0}", row.join(" "));
     }
     if let [s, l] = medians[..] {
         println!(

@@ -607,3 +607,83 @@ fn scripts_may_declare_their_own_host_named_bindings() {
         });
     }
 }
+
+/// Override taming, property by property (the README's list): each is a non-configurable
+/// accessor pair whose getter returns the original value (also its `originalValue`) and whose
+/// setter gives an inheriting object its own property and refuses (and records) the shared
+/// prototype itself; the accessors are frozen, not constructors, named as the engine names
+/// accessors, and their errors start at the script's line. The host still reads a tamed
+/// property as the data it was (an uncaught error's inherited `name`).
+#[test]
+fn every_listed_property_is_a_tamed_accessor() {
+    let code = r#"const bad = [];
+const list = [
+  [Object.prototype, 'Object.prototype', ['constructor', 'toString', 'toLocaleString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable']],
+  [Function.prototype, 'Function.prototype', ['constructor', 'toString', 'bind']],
+  [Error.prototype, 'Error.prototype', ['constructor', 'name', 'message', 'toString']],
+  [Array.prototype, 'Array.prototype', ['constructor', 'toString', 'toLocaleString', 'push', 'concat', Symbol.iterator]],
+  [Iterator.prototype, 'Iterator.prototype', [Symbol.iterator]],
+  [Date.prototype, 'Date.prototype', ['toJSON', 'toString', 'valueOf', 'constructor']],
+  [Object.getPrototypeOf(function* () {}), '%GeneratorFunction.prototype%', ['constructor']],
+];
+for (const n of ['EvalError', 'RangeError', 'ReferenceError', 'SyntaxError', 'TypeError', 'URIError', 'AggregateError', 'InternalError'])
+  list.push([globalThis[n].prototype, n + '.prototype', ['constructor', 'name', 'message']]);
+for (const n of ['Promise', 'Map', 'Set', 'WeakMap', 'WeakSet', 'RegExp', 'ArrayBuffer', 'DataView', 'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array', 'BigInt64Array', 'BigUint64Array', 'Float32Array', 'Float64Array'])
+  list.push([globalThis[n].prototype, n + '.prototype', ['constructor']]);
+const TA = Object.getPrototypeOf(Int8Array.prototype);
+list.push([TA, '%TypedArray%.prototype', Reflect.ownKeys(TA).filter((k) => typeof Object.getOwnPropertyDescriptor(TA, k).get !== 'function' || 'originalValue' in Object.getOwnPropertyDescriptor(TA, k).get)]);
+let count = 0;
+for (const [home, label, keys] of list) for (const key of keys) {
+  const shown = label + '.' + (typeof key === 'symbol' ? '[' + key.description + ']' : key);
+  const text = typeof key === 'symbol' ? '[' + key.description + ']' : key;
+  const d = Object.getOwnPropertyDescriptor(home, key);
+  if (!d || 'value' in d || typeof d.get !== 'function' || typeof d.set !== 'function' || d.configurable) { bad.push(shown + ' not an accessor'); continue; }
+  count++;
+  const v = d.get.call(undefined);
+  if (d.get.originalValue !== v || home[key] !== v) bad.push(shown + ' value');
+  if (d.get.name !== 'get ' + text || d.set.name !== 'set ' + text || d.get.length !== 0 || d.set.length !== 1) bad.push(shown + ' names');
+  if (!Object.isFrozen(d.get) || !Object.isFrozen(d.set)) bad.push(shown + ' accessor not frozen');
+  try { new d.get(); bad.push(shown + ' constructs'); } catch (e) { if (!(e instanceof TypeError)) bad.push(shown + ' new'); }
+  const o = Object.create(home);
+  o[key] = 7;
+  const own = Object.getOwnPropertyDescriptor(o, key);
+  if (!own || own.value !== 7 || !own.writable || !own.enumerable || !own.configurable) bad.push(shown + ' no own property');
+  o[key] = 8;
+  if (o[key] !== 8) bad.push(shown + ' second write');
+  try { d.set.call(home, 1); bad.push(shown + ' home written'); } catch (e) { if (!(e instanceof TypeError)) bad.push(shown + ' home error'); }
+  if (home[key] !== v) bad.push(shown + ' changed');
+}
+const sealed = Object.freeze({});
+let stack = '';
+try { sealed.toString = 1; } catch (e) { stack = e.message + '|' + e.stack; }
+[count, bad.slice(0, 10), stack]
+"#;
+    each(|ex| {
+        let (v, out) = ok_value(ex, &limited(code, 5000));
+        let count = v[0].as_u64().unwrap_or(0);
+        // 7 + 3 + 4 + 6 + 1 + 4 + 1 + 8×3 + 19, and %TypedArray%.prototype's data properties.
+        assert!(count >= 69 + 30, "{}: {v}", ex.name());
+        assert_eq!(v[1], serde_json::json!([]), "{}", ex.name());
+        assert_eq!(
+            v[2],
+            serde_json::json!("object is not extensible|    at <eval> (sandbox.js:40:7)\n"),
+            "{}",
+            ex.name()
+        );
+        // Every write aimed at a shared prototype (the setter called on its home) is recorded.
+        let refused: u64 = out
+            .blocked
+            .iter()
+            .filter(|b| b.category == Category::PrototypePollution && b.line == Some(35))
+            .map(|b| u64::from(b.count))
+            .sum();
+        assert_eq!(refused, count, "{}: {:?}", ex.name(), out.blocked);
+        // The host reads an error's inherited (tamed) name and message as the data they were.
+        let thrown = run_with_on(
+            ex,
+            &limited("class E extends RangeError {}\nthrow new E('r')", 2000),
+        );
+        let e = thrown.error.clone().expect("error");
+        assert_eq!((e.name.as_str(), e.message.as_str()), ("RangeError", "r"));
+    });
+}

@@ -61,7 +61,7 @@ pub enum HardenError {
     Twice,
 }
 
-fn ptr(v: qjs::JSValue) -> usize {
+pub(crate) fn ptr(v: qjs::JSValue) -> usize {
     // SAFETY: only called on object values.
     unsafe { qjs::JS_VALUE_GET_PTR(v) as usize }
 }
@@ -72,7 +72,7 @@ fn is_object(v: qjs::JSValue) -> bool {
 }
 
 /// Takes the pending exception off the context (the caller reports the failure itself).
-fn clear(raw: *mut qjs::JSContext) {
+pub(crate) fn clear(raw: *mut qjs::JSContext) {
     // SAFETY: raw is a live context; the exception value is owned and freed here.
     unsafe {
         let e = qjs::JS_GetException(raw);
@@ -85,11 +85,13 @@ fn clear(raw: *mut qjs::JSContext) {
 /// object itself stays extensible (scripts declare globals), and so do its properties.
 /// `mutable` are the run's own host objects (`console`): walked (what they hold is frozen)
 /// but left as they are and not shared, so a script may replace `console.log` for itself.
+/// `tamed` are override taming's getters (by address) and the original values they return
+/// (made by the host bridge just before, see `host::tame`): the values are walked as roots.
 pub fn harden<'js>(
     ctx: &Ctx<'js>,
     roots: &[Value<'js>],
     generators: &[Value<'js>],
-    tamed: Vec<(Value<'js>, Value<'js>)>,
+    tamed: FxHashMap<usize, Value<'js>>,
     mutable: &[Value<'js>],
 ) -> Result<HardenStats, HardenError> {
     let mutable: FxHashSet<usize> = mutable
@@ -103,6 +105,8 @@ pub fn harden<'js>(
     let raw = ctx.as_raw().as_ptr();
     let global = ctx.globals().into_value();
     let mut kept: Vec<Value<'js>> = roots.to_vec();
+    // The original values are walked (and kept alive) like every other root.
+    kept.extend(tamed.values().cloned());
     // Owned values still to visit.
     let mut todo: Vec<qjs::JSValue> = Vec::with_capacity(256);
     let push = |todo: &mut Vec<qjs::JSValue>, v: qjs::JSValue| {
@@ -113,7 +117,7 @@ pub fn harden<'js>(
             unsafe { qjs::JS_FreeValue(raw, v) };
         }
     };
-    for r in roots {
+    for r in &kept {
         // SAFETY: a live value; the duplicate is owned by `todo`.
         push(&mut todo, unsafe { qjs::JS_DupValue(raw, r.as_raw()) });
     }
@@ -197,11 +201,6 @@ pub fn harden<'js>(
         return Err(HardenError::GeneratorReachable);
     }
     seen.retain(|a| !mutable.contains(a));
-    let tamed = tamed
-        .into_iter()
-        .filter(|(getter, _)| getter.is_object())
-        .map(|(getter, value)| (ptr(getter.as_raw()), value))
-        .collect();
     let shared = Shared {
         addresses: seen,
         tamed,

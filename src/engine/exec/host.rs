@@ -5,7 +5,8 @@
 //! it seeds `Math.random`, keeps the run's virtual clock, and (strict profile) freezes every
 //! intrinsic ([`super::freeze`]). This file holds the run's host state and [`install`]; the
 //! bridges are in `natives` (the setup script's natives), `require` (host modules), `imports`
-//! (the ES module loader), `capabilities` (fs and fetch), `input`, `facts` (clock, random)
+//! (the ES module loader), `capabilities` (fs and fetch), `input`, `facts` (clock, random),
+//! `tame` (override taming's native accessors)
 //! and `locate` (where in the script an attempt came from). The JavaScript half (`host_setup.js`, compiled once per
 //! process from this crate's own source) installs `console`, `require`, the capability traps,
 //! the UTC `Date`, and in the strict profile the code-generation traps, the guards and the
@@ -27,6 +28,7 @@ mod input;
 mod locate;
 mod natives;
 mod require;
+mod tame;
 pub(crate) use capabilities::{await_host, fetch_bytecode, provide_fetch_bytecode, Caps};
 pub(crate) use facts::SEEDED_EPOCH_MS;
 use facts::{VirtualClock, Xoshiro256};

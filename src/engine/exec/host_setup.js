@@ -11,8 +11,9 @@
 //      clock, UTC);
 //   strict profile only:
 //   7. the code-generation traps, the __proto__ refusal and the reflective guards;
-//   8. override taming (frozen data properties that ordinary code overrides become accessors);
-//   9. the full freeze: `h.harden` walks everything reachable and freezes it, natively.
+//   8. override taming (frozen data properties that ordinary code overrides become accessors:
+//      the list and the setter's body here, the accessors made natively by `h.harden`);
+//   9. the full freeze: `h.harden` tames, then walks everything reachable and freezes it.
 // Nothing defined here may read a global or a prototype method after setup: a script can
 // replace any global binding (they stay writable, as in any realm) and, in the lab profile,
 // any builtin.
@@ -646,54 +647,43 @@
   // its getter returns the original value; its setter defines an own property on the
   // receiver, and refuses (and records) a write to the shared prototype itself.
   const pollution = 'prototype-pollution';
-  // [getter, original value, …]: the host reads a tamed property as the data it was.
-  const tamedPairs = [];
-  function tame(home, label, key) {
-    const d = gopd(home, key);
-    if (!d || !('value' in d) || !d.writable) return;
-    const value = d.value;
-    closureRoots[closureRoots.length] = value;
-    const shown = label + '.' + (typeof key === 'symbol' ? '[' + key.description + ']' : key);
-    const accessors = {
-      get [key]() {
-        return value;
-      },
-      set [key](v) {
-        const recv = this;
-        if (!isObject(recv)) {
-          throw hostError(TypeErrorCtor, 'Cannot create property ' + shown + ' on a primitive', set);
-        }
-        if (recv === home || isShared(recv)) {
-          refuse('prototype', pollution, 'write to a frozen shared prototype refused (' + shown + ')', TypeErrorCtor, set);
-        }
-        const own = gopd(recv, key);
-        if (own && !('value' in own)) {
-          if (own.set === undefined) throw hostError(TypeErrorCtor, 'no setter for property ' + shown, set);
-          apply(own.set, recv, [v]);
-          return;
-        }
-        const desc = own ? { value: v } : { value: v, writable: true, enumerable: true, configurable: true };
-        if (own && !own.writable) throw hostError(TypeErrorCtor, "'" + shown + "' is read-only", set);
-        if (!reflectDefine(recv, key, desc)) {
-          throw hostError(TypeErrorCtor, isExtensible(recv) ? "'" + shown + "' is read-only" : 'object is not extensible', set);
-        }
-      },
-    };
-    const a = gopd(accessors, key);
-    const set = a.set;
-    // SES's convention: the getter names the value it stands for (util.inspect reads a
-    // prototype's constructor through it).
-    dp(a.get, 'originalValue', { value, writable: false, enumerable: false, configurable: false });
-    dp(home, key, { get: a.get, set, enumerable: d.enumerable, configurable: false });
-    tamedPairs[tamedPairs.length] = a.get;
-    tamedPairs[tamedPairs.length] = value;
+  // The accessors themselves are made natively by `h.harden` (freeze::tame), one getter
+  // holding the original value and one setter per property, for the list built below; this
+  // function is the setter's body: the native setter calls it with the receiver, the value
+  // assigned and what it was made for. Errors are cut at the native setter (the function on
+  // `home`, which is non-configurable from then on), so the stack starts at the script's
+  // assignment. No other code can reach this function.
+  function tamedSet(recv, v, home, key, shown) {
+    const entry = () => gopd(home, key).set;
+    if (!isObject(recv)) {
+      throw hostError(TypeErrorCtor, 'Cannot create property ' + shown + ' on a primitive', entry());
+    }
+    if (recv === home || isShared(recv)) {
+      refuse('prototype', pollution, 'write to a frozen shared prototype refused (' + shown + ')', TypeErrorCtor, entry());
+    }
+    const own = gopd(recv, key);
+    if (own && !('value' in own)) {
+      if (own.set === undefined) throw hostError(TypeErrorCtor, 'no setter for property ' + shown, entry());
+      apply(own.set, recv, [v]);
+      return;
+    }
+    const desc = own ? { value: v } : { value: v, writable: true, enumerable: true, configurable: true };
+    if (own && !own.writable) throw hostError(TypeErrorCtor, "'" + shown + "' is read-only", entry());
+    if (!reflectDefine(recv, key, desc)) {
+      throw hostError(TypeErrorCtor, isExtensible(recv) ? "'" + shown + "' is read-only" : 'object is not extensible', entry());
+    }
   }
+  // [home, label, keys, …]: the writable data properties among `keys` become accessors.
+  const tameList = [];
   const tameAll = (home, label) => {
-    const keys = ownKeys(home);
-    for (let i = 0; i < keys.length; i++) tame(home, label, keys[i]);
+    tameList[tameList.length] = home;
+    tameList[tameList.length] = label;
+    tameList[tameList.length] = ownKeys(home);
   };
   const tameSome = (home, label, keys) => {
-    for (let i = 0; i < keys.length; i++) tame(home, label, keys[i]);
+    tameList[tameList.length] = home;
+    tameList[tameList.length] = label;
+    tameList[tameList.length] = keys;
   };
   tameSome(O.prototype, 'Object.prototype', [
     'constructor',
@@ -725,7 +715,7 @@
   tameSome(Array.prototype, 'Array.prototype', ['constructor', 'toString', 'toLocaleString', 'push', 'concat', SymbolIterator]);
   tameAll(gpo(Int8Array.prototype), '%TypedArray%.prototype');
   tameSome(Date.prototype, 'Date.prototype', ['toJSON', 'toString', 'valueOf']);
-  tameSome(GeneratorFunctionProto, '%GeneratorFunction.prototype%', ['constructor', 'toString']);
+  tameSome(GeneratorFunctionProto, '%GeneratorFunction.prototype%', ['constructor']);
   const ctorNames = [
     'Promise',
     'Map',
@@ -760,5 +750,5 @@
   // the walk fails the setup if any of the engine's code generators is still reachable.
   // `console` is the run's own object (not shared by anything): ordinary code replaces
   // `console.log` to silence or capture output, so it stays writable; its functions freeze.
-  h.harden(closureRoots, generators, tamedPairs, [consoleObj]);
+  h.harden(closureRoots, generators, tameList, tamedSet, [consoleObj]);
 });

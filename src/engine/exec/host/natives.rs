@@ -146,19 +146,31 @@ pub(super) fn natives<'js>(ctx: &Ctx<'js>, host: &SharedHost) -> rquickjs::Resul
         |ctx: Ctx<'js>,
          roots: Array<'js>,
          generators: Array<'js>,
-         tamed: Array<'js>,
+         tame_list: Array<'js>,
+         set_impl: Value<'js>,
          mutable: Array<'js>|
          -> rquickjs::Result<()> {
+            use super::tame::{tame, TameSpec};
             let roots: Vec<Value> = roots.iter().collect::<rquickjs::Result<_>>()?;
             let generators: Vec<Value> = generators.iter().collect::<rquickjs::Result<_>>()?;
-            // [getter, value, getter, value, …]
-            let flat: Vec<Value> = tamed.iter().collect::<rquickjs::Result<_>>()?;
-            let pairs = flat
-                .chunks_exact(2)
-                .map(|p| (p[0].clone(), p[1].clone()))
-                .collect();
+            // [home, label, keys, home, label, keys, …]
+            let flat: Vec<Value> = tame_list.iter().collect::<rquickjs::Result<_>>()?;
+            let mut specs = Vec::with_capacity(flat.len() / 3);
+            for t in flat.chunks_exact(3) {
+                let label: String = rquickjs::FromJs::from_js(&ctx, t[1].clone())?;
+                let keys: Array = rquickjs::FromJs::from_js(&ctx, t[2].clone())?;
+                specs.push(TameSpec {
+                    home: t[0].clone(),
+                    label,
+                    keys: keys.iter().collect::<rquickjs::Result<_>>()?,
+                });
+            }
             let mutable: Vec<Value> = mutable.iter().collect::<rquickjs::Result<_>>()?;
-            crate::engine::exec::freeze::harden(&ctx, &roots, &generators, pairs, &mutable)
+            // Taming first: the walk then freezes the accessors it made.
+            tame(&ctx, &specs, &set_impl)
+                .and_then(|tamed| {
+                    crate::engine::exec::freeze::harden(&ctx, &roots, &generators, tamed, &mutable)
+                })
                 .map(|_| ())
                 .map_err(|e| rquickjs::Exception::throw_internal(&ctx, &e.to_string()))
         },

@@ -20,6 +20,10 @@ use std::time::Instant;
 /// gets once setup is done.
 const GC_THRESHOLD_FLOOR: usize = 256 * 1024;
 
+/// The JavaScript stack limit while the host sets a sandbox up (its own code, bounded; every
+/// thread that builds a sandbox has far more native stack than this).
+const SETUP_STACK_BYTES: usize = 256 * 1024;
+
 /// Why a sandbox could not be created.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SandboxError {
@@ -206,7 +210,12 @@ impl Sandbox {
             oom: Rc::clone(&oom),
         };
         let rt = Runtime::new_with_alloc(alloc).map_err(|e| SandboxError::Init(e.to_string()))?;
-        rt.set_max_stack_size(usize::try_from(limits.stack_kb * 1024).unwrap_or(usize::MAX));
+        let stack_bytes = usize::try_from(limits.stack_kb * 1024).unwrap_or(usize::MAX);
+        // The host's setup (its script, the taming, the freeze walk) runs under a stack limit
+        // of its own, so that it does not depend on how small a stack the script was given
+        // (16 KB at least; a debug build's native frames alone come near that). The script's
+        // limit is set once setup is done (below).
+        rt.set_max_stack_size(stack_bytes.max(SETUP_STACK_BYTES));
         // No garbage collection while the realm is built: setup makes next to no garbage, but a
         // strict realm (~480 KB once the freeze has instantiated every lazy builtin) crosses
         // QuickJS's first thresholds (256 KB, then 1.5x) and each crossing marks the whole
@@ -273,6 +282,8 @@ impl Sandbox {
             })
         });
         installed?;
+        // SAFETY: rt_ptr is this sandbox's live runtime, on this thread.
+        unsafe { qjs::JS_SetMaxStackSize(rt_ptr, stack_bytes as qjs::size_t) };
         // What QuickJS does after a collection: the next one at 1.5x the live heap, never
         // below its initial 256 KB.
         let live = usize::try_from(sandbox.mem.live()).unwrap_or(usize::MAX);
