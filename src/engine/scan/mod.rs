@@ -509,12 +509,14 @@ fn scan_with_hash(source: &str, sha256: String, opts: &ScanOptions) -> Report {
     }
 }
 
-static DEEP_THREADS: AtomicU64 = AtomicU64::new(0);
+thread_local! {
+    static DEEP_THREADS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
 
-/// Syntax passes that ran on a fresh deep-stack thread since the process started (the tests
-/// check which side of the rule a file fell on).
+/// Syntax passes this thread handed to a fresh deep-stack thread so far (the tests check
+/// which side of the rule a file fell on).
 pub fn deep_threads_started() -> u64 {
-    DEEP_THREADS.load(Ordering::Relaxed)
+    DEEP_THREADS.with(|n| n.get())
 }
 
 /// Stack the syntax pass of code with this depth bound may use, at most.
@@ -538,7 +540,7 @@ fn with_stack_for<T: Send>(depth_estimate: u32, f: impl FnOnce() -> T + Send) ->
     if stacker::remaining_stack().is_some_and(|left| left >= need) {
         return Some(f());
     }
-    DEEP_THREADS.fetch_add(1, Ordering::Relaxed);
+    DEEP_THREADS.with(|n| n.set(n.get() + 1));
     std::thread::scope(|s| {
         std::thread::Builder::new()
             .name("scan-deep".into())
