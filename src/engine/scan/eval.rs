@@ -32,8 +32,20 @@ mod stmt;
 
 /// Longest array the evaluator keeps.
 pub const MAX_ARRAY: usize = 4096;
+/// Deepest nesting of arrays turned into a string (also the end of a cyclic one).
+const MAX_VALUE_NEST: u32 = 32;
+/// Arrays and objects stored inside arrays and objects, per file: past it the value stored
+/// is unknown. Nesting a value one level deeper takes one such store, so values nest at most
+/// this deep, and dropping one (a recursion per level) costs a bounded stack: a loop of
+/// `a = [a]` under the step budget of a large file nested them deep enough to overflow it.
+const MAX_HELD: u32 = 1024;
 /// Deepest call nesting.
 pub const MAX_CALL_DEPTH: u32 = 16;
+/// Deepest nesting of expressions and statements being evaluated, across calls: calls nest
+/// [`MAX_CALL_DEPTH`] deep and each body as deep as the code, so without it the evaluator's
+/// recursion could reach many times the depth of the syntax tree; with it the stack it uses
+/// is a constant the scan reserves ([`super::STACK_BASE`]). Beyond it the value is unknown.
+pub const MAX_NEST: u32 = 512;
 /// Steps every file may take whatever its size.
 const STEP_FLOOR: u64 = 4_000;
 /// Bytes of strings every file may build whatever its size.
@@ -83,6 +95,15 @@ impl V {
 
     /// `ToString` for the values where it is certain.
     fn to_str(&self) -> Option<String> {
+        self.to_str_in(0)
+    }
+
+    /// [`V::to_str`] inside `depth` arrays: past [`MAX_VALUE_NEST`] unknown, which also ends a
+    /// cycle (`a.push(a); a + ''` recursed until the host's stack overflowed).
+    fn to_str_in(&self, depth: u32) -> Option<String> {
+        if depth > MAX_VALUE_NEST {
+            return None;
+        }
         Some(match self {
             V::Str(s) => s.to_string(),
             V::Num(n) => num_to_string(*n),
@@ -98,7 +119,7 @@ impl V {
                     }
                     match x {
                         V::Undef | V::Null => {}
-                        other => out.push_str(&other.to_str()?),
+                        other => out.push_str(&other.to_str_in(depth + 1)?),
                     }
                     if out.len() > MAX_FOLD {
                         return None;
@@ -226,6 +247,10 @@ pub struct Evaluator<'a> {
     bytes: Cell<u64>,
     budget: Budget,
     depth: Cell<u32>,
+    /// Expressions and statements being evaluated, nested ([`MAX_NEST`]).
+    nest: Cell<u32>,
+    /// Arrays and objects stored inside arrays and objects so far ([`MAX_HELD`]).
+    held: Cell<u32>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -245,6 +270,8 @@ impl<'a> Evaluator<'a> {
             bytes: Cell::new(0),
             budget,
             depth: Cell::new(0),
+            nest: Cell::new(0),
+            held: Cell::new(0),
         };
         ev.register(&program.body, 0);
         let fn_keys: Vec<(Key, usize)> = ev.fn_keys.iter().map(|(k, i)| (*k, *i)).collect();
@@ -313,6 +340,33 @@ impl<'a> Evaluator<'a> {
 
     fn binding_key(&self, id: &BindingIdentifier) -> Key {
         fold::binding_key_of(self.scoping, id)
+    }
+
+    /// `v` as it may be stored inside an array or object: an array or object counts towards
+    /// [`MAX_HELD`], and past it is unknown.
+    fn hold(&self, v: V) -> V {
+        if matches!(v, V::Arr(_) | V::Obj(_)) {
+            let n = self.held.get();
+            if n >= MAX_HELD {
+                return V::Unknown;
+            }
+            self.held.set(n + 1);
+        }
+        v
+    }
+
+    /// Enters one more level of nesting; false (the caller answers unknown) at [`MAX_NEST`].
+    fn enter(&self) -> bool {
+        let n = self.nest.get();
+        if n >= MAX_NEST {
+            return false;
+        }
+        self.nest.set(n + 1);
+        true
+    }
+
+    fn leave(&self) {
+        self.nest.set(self.nest.get().saturating_sub(1));
     }
 
     /// One step of work; false when the budget is spent.

@@ -328,9 +328,30 @@ pub struct Report {
 pub const MAX_PER_RULE: usize = 50;
 /// Findings kept per report.
 pub const MAX_FINDINGS: usize = 500;
-/// Above this depth bound ([`obfuscation::TextInfo::depth_estimate`]) the parse and visit run
-/// on a thread with a 1 GB stack (reserved, not committed); at or below it, on the caller's.
-const BIG_STACK_DEPTH: u32 = 256;
+/// Nested scans (the folded text of eval / Function / a timer) run only up to this depth
+/// bound ([`obfuscation::TextInfo::depth_estimate`]); deeper nested code is skipped.
+const NESTED_MAX_DEPTH: u32 = 256;
+/// Stack the syntax pass may use per unit of the depth bound: the deepest per-level cost of
+/// the recursive passes (oxc's parser, scope analysis, our visit and the finder's re-walks),
+/// measured on nested arrays, objects, calls, `new`, parens, templates, functions, arrows,
+/// blocks, member / operator / ternary chains (`tests/scan_stack.rs` measures it by painting the
+/// stack and fails if any shape uses more) with room to spare. Debug builds (the tests) keep
+/// far bigger frames than release.
+pub const STACK_PER_LEVEL: usize = if cfg!(debug_assertions) {
+    8 << 10
+} else {
+    4 << 10
+};
+/// Stack the syntax pass needs at any depth: the frames above the recursion, the bounded
+/// recursions (folding [`fold::MAX_DEPTH`], the evaluator's [`eval::MAX_NEST`]) and the start of
+/// a nested scan.
+pub const STACK_BASE: usize = if cfg!(debug_assertions) {
+    4 << 20
+} else {
+    1 << 20
+};
+/// Reserved (not committed) stack of the thread a file too deep for the caller's stack runs on.
+const DEEP_STACK: usize = 1 << 30;
 /// Above this bound no syntax tree is built at all (text-level rules only, `deep-nesting`).
 const MAX_AST_DEPTH: u32 = 500_000;
 /// Longest snippet shown, in characters.
@@ -414,19 +435,9 @@ fn scan_with_hash(source: &str, sha256: String, opts: &ScanOptions) -> Report {
         // The caller's arena goes along to the deep-stack thread: a fresh one per file there
         // cost page faults on every page of every syntax tree.
         let mut alloc = take_arena();
-        let mut run = || syntax_pass_in_arena(&mut alloc, source, 0, opts);
-        let out = if info.depth_estimate > BIG_STACK_DEPTH {
-            std::thread::scope(|s| {
-                std::thread::Builder::new()
-                    .name("scan-deep".into())
-                    .stack_size(1 << 30)
-                    .spawn_scoped(s, run)
-                    .ok()
-                    .and_then(|h| h.join().ok())
-            })
-        } else {
-            Some(run())
-        };
+        let out = with_stack_for(info.depth_estimate, || {
+            syntax_pass_in_arena(&mut alloc, source, 0, opts)
+        });
         if out.is_some() {
             keep_arena(alloc);
         }
@@ -496,6 +507,48 @@ fn scan_with_hash(source: &str, sha256: String, opts: &ScanOptions) -> Report {
         metrics,
         parse_error,
     }
+}
+
+thread_local! {
+    static DEEP_THREADS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Syntax passes this thread handed to a fresh deep-stack thread so far (the tests check
+/// which side of the rule a file fell on).
+pub fn deep_threads_started() -> u64 {
+    DEEP_THREADS.with(|n| n.get())
+}
+
+/// Stack the syntax pass of code with this depth bound may use, at most.
+pub fn stack_needed(depth_estimate: u32) -> usize {
+    STACK_BASE.saturating_add((depth_estimate as usize).saturating_mul(STACK_PER_LEVEL))
+}
+
+/// The depth bound of `source` ([`obfuscation::TextInfo::depth_estimate`]): over its open
+/// brackets, one per bracket plus the bytes of code since the last `,` / `;` at that level.
+pub fn depth_estimate(source: &str) -> u32 {
+    obfuscation::text_pass(source).depth_estimate
+}
+
+/// Runs `f` (a syntax pass of code with this depth bound) on the caller's stack when what is
+/// left of it covers [`stack_needed`], else on a fresh thread with a [`DEEP_STACK`] stack:
+/// nearly every real file fits the caller's stack, and a thread per file cost ~5 % of a scan.
+/// The check reads the thread's real stack bounds (never the scanned code's word); when they
+/// are unknown the fresh thread is used. `None` when that thread could not start or panicked.
+fn with_stack_for<T: Send>(depth_estimate: u32, f: impl FnOnce() -> T + Send) -> Option<T> {
+    let need = stack_needed(depth_estimate);
+    if stacker::remaining_stack().is_some_and(|left| left >= need) {
+        return Some(f());
+    }
+    DEEP_THREADS.with(|n| n.set(n.get() + 1));
+    std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .name("scan-deep".into())
+            .stack_size(DEEP_STACK.max(need))
+            .spawn_scoped(s, f)
+            .ok()
+            .and_then(|h| h.join().ok())
+    })
 }
 
 /// Compiles one of the scanner's own patterns (never one from the user or the scanned code).

@@ -178,9 +178,14 @@ pub(crate) fn text_pass(src: &str) -> TextInfo {
                 grow!(1);
             }
             b',' | b';' => {
+                // A separator restarts the chain at its level, but an open bracket stays one
+                // level: `(a, (a, (a, …` nests one per bracket (reset to zero, 200 000 of
+                // them were estimated at 2 and overflowed the stack).
+                let keep = u32::from(chain.len() > 1);
                 if let Some(t) = chain.last_mut() {
-                    sum = sum.saturating_sub(u64::from(*t));
-                    *t = 0;
+                    let keep = keep.min(*t);
+                    sum = sum.saturating_sub(u64::from(*t - keep));
+                    *t = keep;
                 }
             }
             b'!' | b'+' => {
@@ -397,6 +402,12 @@ mod tests {
         assert!(chain.depth_estimate >= 2000, "{}", chain.depth_estimate);
         let reset = text_pass(&"a.b.c;".repeat(1000));
         assert!(reset.depth_estimate < 10, "{}", reset.depth_estimate);
+        // a separator inside brackets does not forget the brackets around it
+        for (open, close) in [("(a, ", ")"), ("[a, ", "]"), ("{a; ", "}"), ("f(a, ", ")")] {
+            let src = format!("x = {}1{};", open.repeat(1000), close.repeat(1000));
+            let d = text_pass(&src).depth_estimate;
+            assert!(d >= 1000, "{open}: {d}");
+        }
         assert_eq!(t.longest_line, 9);
     }
 

@@ -22,10 +22,14 @@ pub(super) struct SyntaxOut {
 /// with offsets into that code. Text rules included; too-deep code is skipped.
 pub fn nested_raws(code: &str, nest: u8, opts: &ScanOptions) -> Vec<Raw> {
     let info = obfuscation::text_pass(code);
-    if info.depth_estimate > BIG_STACK_DEPTH {
+    if info.depth_estimate > NESTED_MAX_DEPTH {
         return Vec::new();
     }
-    let out = syntax_pass(code, nest, opts);
+    // Deep in the outer visit: the stack left may not cover this scan (the outer file's own
+    // bound did not count it), so the same rule as the outer scan decides where it runs.
+    let Some(out) = with_stack_for(info.depth_estimate, || syntax_pass(code, nest, opts)) else {
+        return Vec::new();
+    };
     let mut raws = out.findings;
     let mut strings = out.strings;
     strings.sort_unstable();

@@ -278,7 +278,7 @@ impl<'a> Evaluator<'a> {
                     if items.len() + args.len() > MAX_ARRAY {
                         return V::Unknown;
                     }
-                    items.extend(args);
+                    items.extend(args.into_iter().map(|v| self.hold(v)));
                     V::Num(items.len() as f64)
                 }
                 "shift" => {
@@ -296,7 +296,7 @@ impl<'a> Evaluator<'a> {
                         if items.len() >= MAX_ARRAY {
                             return V::Unknown;
                         }
-                        items.insert(i, x);
+                        items.insert(i, self.hold(x));
                     }
                     V::Num(items.len() as f64)
                 }
@@ -313,7 +313,7 @@ impl<'a> Evaluator<'a> {
                             return V::Unknown;
                         }
                         if name == "map" {
-                            out.push(r);
+                            out.push(self.hold(r));
                         } else if r.truthy() == Some(true) {
                             out.push(x);
                         }
@@ -370,6 +370,10 @@ impl<'a> Evaluator<'a> {
     }
 
     pub(super) fn set(&self, obj: &V, key: &V, v: V) {
+        if !matches!(obj, V::Obj(_) | V::Arr(_)) {
+            return;
+        }
+        let v = self.hold(v);
         match obj {
             V::Obj(o) => {
                 if let Some(k) = key.to_str() {

@@ -5,6 +5,15 @@ use super::*;
 
 impl<'a> Evaluator<'a> {
     pub(super) fn eval(&self, e: &'a Expression<'a>) -> V {
+        if !self.enter() {
+            return V::Unknown;
+        }
+        let v = self.eval_in(e);
+        self.leave();
+        v
+    }
+
+    fn eval_in(&self, e: &'a Expression<'a>) -> V {
         if !self.step() {
             return V::Unknown;
         }
@@ -46,7 +55,7 @@ impl<'a> Evaluator<'a> {
                             }
                         }
                         other => match other.as_expression() {
-                            Some(x) => out.push(self.eval(x)),
+                            Some(x) => out.push(self.hold(self.eval(x))),
                             None => return V::Unknown,
                         },
                     }
@@ -65,7 +74,7 @@ impl<'a> Evaluator<'a> {
                     let Some(k) = p.key.static_name() else {
                         return V::Unknown;
                     };
-                    let v = self.eval(&p.value);
+                    let v = self.hold(self.eval(&p.value));
                     map.insert(k.to_string(), v);
                 }
                 V::Obj(Rc::new(RefCell::new(map)))

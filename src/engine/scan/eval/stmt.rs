@@ -14,6 +14,15 @@ impl<'a> Evaluator<'a> {
     }
 
     pub(super) fn exec(&self, st: &'a Statement<'a>) -> Flow {
+        if !self.enter() {
+            return Flow::Abort;
+        }
+        let f = self.exec_in(st);
+        self.leave();
+        f
+    }
+
+    fn exec_in(&self, st: &'a Statement<'a>) -> Flow {
         if !self.step() {
             return Flow::Abort;
         }
@@ -162,7 +171,11 @@ impl<'a> Evaluator<'a> {
             let BindingPattern::BindingIdentifier(id) = &rest.rest.argument else {
                 return V::Unknown;
             };
-            let tail: Vec<V> = args.iter().skip(n_params).cloned().collect();
+            let tail: Vec<V> = args
+                .iter()
+                .skip(n_params)
+                .map(|v| self.hold(v.clone()))
+                .collect();
             frame.insert(self.binding_key(id), V::Arr(Rc::new(RefCell::new(tail))));
         }
         self.frames.borrow_mut().push(frame);
