@@ -21,6 +21,9 @@ use sandbench::engine::policy::Limits;
 mod engine;
 // (its unit tests are compiled but not run in a bench without a harness: their imports unused)
 #[allow(dead_code, unreachable_pub, unused_imports)]
+#[path = "../src/bin/sandbench-wasm-worker/files.rs"]
+mod files;
+#[allow(dead_code, unreachable_pub, unused_imports)]
 #[path = "../src/bin/sandbench-wasm-worker/wasi.rs"]
 mod wasi;
 

@@ -90,8 +90,8 @@ fn finding(rule: RuleId, start: usize, end: usize, what: &str) -> Finding {
             .into_owned(),
         folded: None,
         evidence: Vec::new(),
-        // A module's grants are not modelled yet (`run` refuses `--allow-*` for one): no
-        // finding is ever granted use.
+        // A module's read grant does not make a finding granted use: its findings name WASI
+        // functions and data strings, not the paths a grant covers.
         target: None,
         granted: None,
     }

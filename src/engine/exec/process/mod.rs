@@ -36,6 +36,7 @@ pub use protocol::{
 pub(crate) use supervise::CpuClock as WorkerCpuClock;
 pub use supervise::SAMPLE_INTERVAL;
 
+pub(crate) use capability::BrokerLink;
 pub use capability::{install_worker_port, WorkerPort, CALL_PREFIX, MAX_ANSWER_BYTES};
 
 // The wire format's helpers the wasm worker program (another crate) shares.
