@@ -149,13 +149,10 @@ fn main(args: &RunArgs, config: &RunConfig) -> u8 {
     }) {
         return super::usage_error(e);
     }
-    let trust = match super::run_trust::RunTrust::setup(&args.trust) {
+    let (trust, color, mut out) = match super::run::open_output(args) {
         Ok(t) => t,
-        Err(e) => return super::usage_error(e),
+        Err(code) => return code,
     };
-    let color = !args.json && super::style::stdout_colour();
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
     let mut code = super::EXIT_OK;
     for (job, req) in jobs.iter().zip(&requests) {
         let (report, _info) = scan_module(&job.file);

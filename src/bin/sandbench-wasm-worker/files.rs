@@ -92,7 +92,7 @@ pub(crate) struct FsError {
 }
 
 impl FsError {
-    fn errno(errno: i32) -> FsError {
+    pub(crate) fn errno(errno: i32) -> FsError {
         FsError {
             errno,
             blocked: None,
@@ -276,25 +276,20 @@ impl Files {
         fdflags: i32,
     ) -> Result<u32, FsError> {
         let path = self.join("path_open", dirfd, rel)?;
-        let mut why = Vec::new();
-        for (bit, name) in [
-            (O_CREAT, "O_CREAT"),
-            (O_EXCL, "O_EXCL"),
-            (O_TRUNC, "O_TRUNC"),
-        ] {
-            if oflags & bit != 0 {
-                why.push(name);
-            }
-        }
-        for (bit, name) in [
-            (FD_APPEND, "append"),
-            (FD_DSYNC, "dsync"),
-            (FD_SYNC, "sync"),
-        ] {
-            if fdflags & bit != 0 {
-                why.push(name);
-            }
-        }
+        // Each flag that creates, changes or writes a file, with its name for the message.
+        let flags = [
+            (oflags, O_CREAT, "O_CREAT"),
+            (oflags, O_EXCL, "O_EXCL"),
+            (oflags, O_TRUNC, "O_TRUNC"),
+            (fdflags, FD_APPEND, "append"),
+            (fdflags, FD_DSYNC, "dsync"),
+            (fdflags, FD_SYNC, "sync"),
+        ];
+        let mut why: Vec<&str> = flags
+            .iter()
+            .filter(|(set, bit, _)| set & bit != 0)
+            .map(|&(_, _, name)| name)
+            .collect();
         if rights_base & rights::WRITE != 0 {
             why.push("write rights");
         }

@@ -153,6 +153,32 @@ fn put(caller: &mut Caller<'_, RunState>, ptr: i32, bytes: &[u8]) -> i32 {
     }
 }
 
+/// Writes a count and a size (`*_sizes_get`), the first error stopping.
+fn put_sizes(caller: &mut Caller<'_, RunState>, a: (i32, u32), b: (i32, u32)) -> i32 {
+    match put(caller, a.0, &a.1.to_le_bytes()) {
+        ESUCCESS => put(caller, b.0, &b.1.to_le_bytes()),
+        errno => errno,
+    }
+}
+
+/// The module's memory, this run's state and the `(ptr, len)` buffers of an iovec array
+/// (`fd_read`, `fd_write`); `EFAULT` when there is no memory or the array lies outside it.
+fn with_iovecs(
+    caller: &mut Caller<'_, RunState>,
+    iovs: i32,
+    count: i32,
+    f: impl FnOnce(&mut [u8], &mut RunState, Vec<(usize, usize)>) -> i32,
+) -> i32 {
+    let Some(mem) = memory(caller) else {
+        return EFAULT;
+    };
+    let (data, state) = mem.data_and_store_mut(caller);
+    match iovecs(data, iovs, count) {
+        Some(list) => f(data, state, list),
+        None => EFAULT,
+    }
+}
+
 /// The path a denied call asked for, bounded and lossily decoded (for the Blocked message).
 fn path_arg(caller: &mut Caller<'_, RunState>, ptr: &Val, len: &Val) -> String {
     let (Some(ptr), Some(len)) = (ptr.i32(), len.i32()) else {
@@ -247,11 +273,7 @@ fn define_granted(linker: &mut Linker<RunState>) -> wasmtime::Result<()> {
         "args_sizes_get",
         |mut c: Caller<'_, RunState>, argc: i32, size: i32| -> i32 {
             let (n, bytes) = c.data().args_sizes();
-            let r = put(&mut c, argc, &n.to_le_bytes());
-            if r != ESUCCESS {
-                return r;
-            }
-            put(&mut c, size, &bytes.to_le_bytes())
+            put_sizes(&mut c, (argc, n), (size, bytes))
         },
     )?;
     linker.func_wrap(
@@ -278,11 +300,7 @@ fn define_granted(linker: &mut Linker<RunState>) -> wasmtime::Result<()> {
         MODULE,
         "environ_sizes_get",
         |mut c: Caller<'_, RunState>, count: i32, size: i32| -> i32 {
-            let r = put(&mut c, count, &0u32.to_le_bytes());
-            if r != ESUCCESS {
-                return r;
-            }
-            put(&mut c, size, &0u32.to_le_bytes())
+            put_sizes(&mut c, (count, 0), (size, 0))
         },
     )?;
     linker.func_wrap(
@@ -323,20 +341,20 @@ fn define_granted(linker: &mut Linker<RunState>) -> wasmtime::Result<()> {
             if fd != 1 && fd != 2 {
                 return EBADF;
             }
-            let Some(mem) = memory(&mut c) else {
-                return EFAULT;
-            };
-            let (data, state) = mem.data_and_store_mut(&mut c);
-            let Some(list) = iovecs(data, iovs, n) else {
-                return EFAULT;
-            };
             let mut total: u32 = 0;
-            for (ptr, len) in list {
-                let Some(bytes) = ptr.checked_add(len).and_then(|end| data.get(ptr..end)) else {
-                    return EFAULT;
-                };
-                state.console_write(fd == 2, bytes);
-                total = total.saturating_add(len as u32);
+            let r = with_iovecs(&mut c, iovs, n, |data, state, list| {
+                for (ptr, len) in list {
+                    let Some(bytes) = ptr.checked_add(len).and_then(|end| data.get(ptr..end))
+                    else {
+                        return EFAULT;
+                    };
+                    state.console_write(fd == 2, bytes);
+                    total = total.saturating_add(len as u32);
+                }
+                ESUCCESS
+            });
+            if r != ESUCCESS {
+                return r;
             }
             put(&mut c, nwritten, &total.to_le_bytes())
         },
@@ -395,8 +413,19 @@ fn fail(caller: &mut Caller<'_, RunState>, e: FsError) -> i32 {
     e.errno
 }
 
-/// The path argument of a call, whole (not the shortened form of a message).
-fn path_bytes(caller: &mut Caller<'_, RunState>, ptr: i32, len: i32) -> Result<Vec<u8>, i32> {
+/// The path argument of `name`, whole, when a directory is granted; without one the call is
+/// refused and recorded under its own name (as before grants existed).
+fn granted_path(
+    caller: &mut Caller<'_, RunState>,
+    name: &str,
+    ptr: i32,
+    len: i32,
+) -> Result<Vec<u8>, i32> {
+    if !caller.data().files.granted() {
+        let shown = path_arg(caller, &Val::I32(ptr), &Val::I32(len));
+        refuse_path(caller, name, &shown);
+        return Err(ENOTCAPABLE);
+    }
     let len = len as u32 as usize;
     if len > files::MAX_PATH {
         return Err(files::ENAMETOOLONG);
@@ -408,6 +437,17 @@ fn path_bytes(caller: &mut Caller<'_, RunState>, ptr: i32, len: i32) -> Result<V
         .and_then(|end| mem.data(&*caller).get(start..end))
         .map(<[u8]>::to_vec)
         .ok_or(EFAULT)
+}
+
+/// `fd_seek` (and `fd_tell`: 0 from the current offset): stdio cannot seek.
+fn seek(c: &mut Caller<'_, RunState>, fd: i32, off: i64, whence: i32, out: i32) -> i32 {
+    if (0..=2).contains(&fd) {
+        return ESPIPE;
+    }
+    match c.data_mut().files.seek(fd, off, whence) {
+        Ok(pos) => put(c, out, &pos.to_le_bytes()),
+        Err(e) => fail(c, e),
+    }
 }
 
 /// The descriptor calls: stdio as before, and the read-only preopens of [`files`].
@@ -494,20 +534,18 @@ fn define_files(linker: &mut Linker<RunState>) -> wasmtime::Result<()> {
             if !c.data().files.has(fd) {
                 return EBADF;
             }
-            let Some(mem) = memory(&mut c) else {
-                return EFAULT;
-            };
-            let (data, state) = mem.data_and_store_mut(&mut c);
-            let Some(list) = iovecs(data, iovs, n) else {
-                return EFAULT;
-            };
-            let lens: Vec<usize> = list.iter().map(|&(_, len)| len).collect();
-            let got = state.files.read(fd, &lens, |i, bytes| {
-                let Some(&(ptr, _)) = list.get(i) else {
-                    return false;
-                };
-                write_bytes(data, ptr as u32, bytes)
+            let mut got = Err(FsError::errno(EFAULT));
+            let r = with_iovecs(&mut c, iovs, n, |data, state, list| {
+                let lens: Vec<usize> = list.iter().map(|&(_, len)| len).collect();
+                got = state.files.read(fd, &lens, |i, bytes| {
+                    list.get(i)
+                        .is_some_and(|&(ptr, _)| write_bytes(data, ptr as u32, bytes))
+                });
+                ESUCCESS
             });
+            if r != ESUCCESS {
+                return r;
+            }
             match got {
                 Ok(total) => put(&mut c, nread, &(total as u32).to_le_bytes()),
                 Err(e) => fail(&mut c, e),
@@ -518,27 +556,13 @@ fn define_files(linker: &mut Linker<RunState>) -> wasmtime::Result<()> {
         MODULE,
         "fd_seek",
         |mut c: Caller<'_, RunState>, fd: i32, off: i64, whence: i32, out: i32| -> i32 {
-            if (0..=2).contains(&fd) {
-                return ESPIPE;
-            }
-            match c.data_mut().files.seek(fd, off, whence) {
-                Ok(pos) => put(&mut c, out, &pos.to_le_bytes()),
-                Err(e) => fail(&mut c, e),
-            }
+            seek(&mut c, fd, off, whence, out)
         },
     )?;
     linker.func_wrap(
         MODULE,
         "fd_tell",
-        |mut c: Caller<'_, RunState>, fd: i32, out: i32| -> i32 {
-            if (0..=2).contains(&fd) {
-                return ESPIPE;
-            }
-            match c.data_mut().files.seek(fd, 0, 1) {
-                Ok(pos) => put(&mut c, out, &pos.to_le_bytes()),
-                Err(e) => fail(&mut c, e),
-            }
-        },
+        |mut c: Caller<'_, RunState>, fd: i32, out: i32| -> i32 { seek(&mut c, fd, 0, 1, out) },
     )?;
     linker.func_wrap(
         MODULE,
@@ -575,12 +599,7 @@ fn define_files(linker: &mut Linker<RunState>) -> wasmtime::Result<()> {
          fdflags: i32,
          out: i32|
          -> i32 {
-            if !c.data().files.granted() {
-                let shown = path_arg(&mut c, &Val::I32(path), &Val::I32(path_len));
-                refuse_path(&mut c, "path_open", &shown);
-                return ENOTCAPABLE;
-            }
-            let rel = match path_bytes(&mut c, path, path_len) {
+            let rel = match granted_path(&mut c, "path_open", path, path_len) {
                 Ok(p) => p,
                 Err(errno) => return errno,
             };
@@ -604,12 +623,7 @@ fn define_files(linker: &mut Linker<RunState>) -> wasmtime::Result<()> {
          len: i32,
          out: i32|
          -> i32 {
-            if !c.data().files.granted() {
-                let shown = path_arg(&mut c, &Val::I32(path), &Val::I32(len));
-                refuse_path(&mut c, "path_filestat_get", &shown);
-                return ENOTCAPABLE;
-            }
-            let rel = match path_bytes(&mut c, path, len) {
+            let rel = match granted_path(&mut c, "path_filestat_get", path, len) {
                 Ok(p) => p,
                 Err(errno) => return errno,
             };

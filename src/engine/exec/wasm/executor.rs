@@ -10,7 +10,7 @@
 
 use super::{check_request, module_bytes, WasmRequest};
 use crate::engine::exec::process::{
-    describe_status, worker_command, BrokerLink, BUILD_ID, PROBE_HANDSHAKE,
+    describe_status, wait_probe, worker_command, BrokerLink, BUILD_ID, PROBE_HANDSHAKE,
 };
 use crate::engine::exec::{
     BlockedAttempt, CancelToken, ConsoleLevel, ConsoleLine, EvalResult, ExecEvent, ExecOutcome,
@@ -46,9 +46,6 @@ const SAMPLE_INTERVAL: Duration = Duration::from_millis(25);
 fn max_line(console_max_bytes: usize) -> usize {
     crate::engine::exec::process::max_frame_bytes(console_max_bytes)
 }
-
-/// Longest the probe may take.
-const PROBE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Why the wasm worker cannot be used.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -90,22 +87,14 @@ fn probe(program: &std::path::Path) -> Result<String, WasmUnavailable> {
         .process_group(0)
         .spawn()
         .map_err(|e| fail(e.to_string()))?;
-    let deadline = Instant::now() + PROBE_TIMEOUT;
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(s)) => break s,
-            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(2)),
-            _ => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(fail("no answer".into()));
-            }
+    let (status, out) = match wait_probe(&mut child) {
+        Ok(Some(done)) => done,
+        Ok(None) => return Err(fail("no answer".into())),
+        Err(e) => {
+            end(&mut child);
+            return Err(fail(e.to_string()));
         }
     };
-    let mut out = String::new();
-    if let Some(s) = child.stdout.take() {
-        let _ = s.take(4096).read_to_string(&mut out);
-    }
     let want = format!("{PROBE_HANDSHAKE} build {BUILD_ID} Landlock ");
     match out.lines().next() {
         Some(l) if status.success() && l.starts_with(&want) => {
@@ -349,13 +338,7 @@ impl WasmExecutor {
             // The CPU budget held from outside too (the worker's own kernel timer usually
             // comes first): its CPU clock, every thread, compilation included.
             if cpu_ms >= cpu_kill_ms {
-                break Err(EvalResult::empty(
-                    Outcome::Timeout,
-                    Some(JsError::new(
-                        "InternalError",
-                        format!("killed at the CPU budget of {} ms", req.limits.timeout_ms),
-                    )),
-                ));
+                break Err(cpu_timeout(req));
             }
             if now >= next_sample {
                 next_sample = now + SAMPLE_INTERVAL;
@@ -413,13 +396,7 @@ impl WasmExecutor {
                         cpu_ms = cpu_ms.max(ms);
                     }
                     if cpu_ms >= cpu_kill_ms {
-                        break Err(EvalResult::empty(
-                            Outcome::Timeout,
-                            Some(JsError::new(
-                                "InternalError",
-                                format!("killed at the CPU budget of {} ms", req.limits.timeout_ms),
-                            )),
-                        ));
+                        break Err(cpu_timeout(req));
                     }
                     let status = child.wait();
                     let why = match status {
@@ -477,6 +454,17 @@ impl WasmExecutor {
         }
         o
     }
+}
+
+/// The result of a worker killed at the CPU budget (by the parent or its own kernel timer).
+fn cpu_timeout(req: &WasmRequest) -> EvalResult {
+    EvalResult::empty(
+        Outcome::Timeout,
+        Some(JsError::new(
+            "InternalError",
+            format!("killed at the CPU budget of {} ms", req.limits.timeout_ms),
+        )),
+    )
 }
 
 /// A line from the worker: an event, or a capability call for the broker.
