@@ -381,14 +381,14 @@ fn console_output_is_bounded_like_a_scripts() {
 }
 
 #[test]
-fn grants_asked_for_a_module_are_refused_not_silently_dropped() {
-    // No preopen or socket exists for modules in this version: a grant flag is a usage error
-    // naming why, before anything runs. The benign twin: the same module with no grant runs.
+fn grants_a_module_cannot_use_are_refused_not_silently_dropped() {
+    // A module can be granted directories to read, nothing else: a host or module grant is a
+    // usage error naming why, before anything runs. The benign twin: the same module with a
+    // read grant runs.
     let dir = tempfile::tempdir().unwrap();
     let path = write(dir.path(), "m.wat", br#"(module (func (export "_start")))"#);
     let data = dir.path().to_string_lossy().into_owned();
     for flags in [
-        vec!["--allow-read", data.as_str()],
         vec!["--allow-net", "example.com"],
         vec!["--allow-module", "path"],
     ] {
@@ -402,18 +402,335 @@ fn grants_asked_for_a_module_are_refused_not_silently_dropped() {
         assert_eq!(out.status.code(), Some(2), "{flags:?}: {stderr}");
         assert!(out.stdout.is_empty(), "{flags:?}");
         assert!(
-            stderr.contains("WebAssembly modules get no directory or network"),
+            stderr.contains("a WebAssembly module can only be granted directories to read"),
             "{flags:?}: {stderr}"
         );
     }
+    // A manifest granting a host is refused for a module too (named in the message).
+    let manifest = write(
+        dir.path(),
+        "net.toml",
+        b"[[permissions.network]]\nhost = \"example.com\"\nprotocol = \"https\"\n",
+    );
+    let out = sandbench()
+        .arg("run")
+        .arg("--manifest")
+        .arg(&manifest)
+        .arg(&path)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("cannot be granted hosts"), "{stderr}");
+    assert!(stderr.contains("net.toml"), "{stderr}");
     let (v, code) = run_json(
         dir.path(),
         "m.wat",
         br#"(module (func (export "_start")))"#,
-        &[],
+        &["--allow-read", data.as_str()],
         &[],
     );
     assert_eq!((v["outcome"].as_str(), code), (Some("ok"), 0), "{v}");
+}
+
+/// A module that opens `path` beneath descriptor `dirfd` and copies its content to stdout:
+/// `cat DIRFD OFLAGS RIGHTS` returns the bytes read, or minus the WASI errno.
+fn cat_module(path: &str) -> String {
+    format!(
+        r#"(module
+  (import "wasi_snapshot_preview1" "path_open" (func $open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_read" (func $read (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 2)
+  (data (i32.const 1024) "{path}")
+  (func (export "cat") (param $dirfd i32) (param $oflags i32) (param $rights i64) (result i32)
+    (local $e i32) (local $fd i32)
+    (local.set $e (call $open (local.get $dirfd) (i32.const 1) (i32.const 1024) (i32.const {len})
+      (local.get $oflags) (local.get $rights) (i64.const 0) (i32.const 0) (i32.const 16)))
+    (if (local.get $e) (then (return (i32.sub (i32.const 0) (local.get $e)))))
+    (local.set $fd (i32.load (i32.const 16)))
+    (i32.store (i32.const 0) (i32.const 4096))
+    (i32.store (i32.const 4) (i32.const 60000))
+    (local.set $e (call $read (local.get $fd) (i32.const 0) (i32.const 1) (i32.const 20)))
+    (if (local.get $e) (then (return (i32.sub (i32.const 0) (local.get $e)))))
+    (i32.store (i32.const 4) (i32.load (i32.const 20)))
+    (drop (call $write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 24)))
+    (i32.load (i32.const 20))))"#,
+        len = path.len()
+    )
+}
+
+/// WASI rights: `fd_read`, and `fd_write`.
+const FD_READ: &str = "2";
+const FD_READ_WRITE: &str = "66";
+
+/// A granted directory with a file, a subdirectory, a symlink inside and, next to it, a secret
+/// reached by a symlink out, a hard link and `..`.
+fn granted_tree() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(data.join("sub")).unwrap();
+    std::fs::write(data.join("hello.txt"), "hello wasm").unwrap();
+    std::fs::write(dir.path().join("secret.txt"), "SECRET").unwrap();
+    std::os::unix::fs::symlink("hello.txt", data.join("inside")).unwrap();
+    std::os::unix::fs::symlink("../secret.txt", data.join("out")).unwrap();
+    std::os::unix::fs::symlink("/proc/self/environ", data.join("environ")).unwrap();
+    std::fs::hard_link(dir.path().join("secret.txt"), data.join("hard")).unwrap();
+    let fifo = std::ffi::CString::new(data.join("fifo").to_string_lossy().as_bytes()).unwrap();
+    // SAFETY: mkfifo(3) with a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
+    (dir, data)
+}
+
+fn cat(dir: &Path, data: &Path, path: &str, oflags: &str, rights: &str) -> Value {
+    let grant = data.to_string_lossy().into_owned();
+    let (v, _) = run_json(
+        dir,
+        "cat.wat",
+        cat_module(path).as_bytes(),
+        &["--allow-read", grant.as_str()],
+        &["--invoke", "cat", "3", oflags, rights],
+    );
+    assert_eq!(v["outcome"], "ok", "{path}: {v}");
+    v
+}
+
+#[test]
+fn a_granted_directory_is_a_read_only_preopen_whose_files_read() {
+    let (dir, data) = granted_tree();
+    // The benign twins: a file, one through a symlink that stays inside, one through `..`
+    // that stays inside; each read through the broker, counted in the report.
+    for path in ["hello.txt", "inside", "sub/../hello.txt", "./hello.txt"] {
+        let v = cat(dir.path(), &data, path, "0", FD_READ);
+        assert_eq!(v["value"], 10, "{path}: {v}");
+        assert_eq!(v["console"][0]["text"], "hello wasm", "{path}: {v}");
+        assert_eq!(v["blocked"], serde_json::json!([]), "{path}: {v}");
+        assert_eq!(v["usage"]["fs_reads"], 1, "{path}: {v}");
+        assert_eq!(v["usage"]["fs_bytes_read"], 10, "{path}: {v}");
+    }
+    // A missing file is the plain WASI error, not a refusal.
+    let v = cat(dir.path(), &data, "missing.txt", "0", FD_READ);
+    assert_eq!(v["value"], -44, "ENOENT: {v}");
+    assert_eq!(v["blocked"], serde_json::json!([]), "{v}");
+}
+
+#[test]
+fn escapes_from_a_preopen_are_refused_and_recorded_with_the_path() {
+    let (dir, data) = granted_tree();
+    let root = data.to_string_lossy().into_owned();
+    for (path, shown) in [
+        ("../secret.txt", format!("{root}/../secret.txt")),
+        ("out", format!("{root}/out")),
+        ("hard", format!("{root}/hard")),
+        ("environ", format!("{root}/environ")),
+        ("fifo", format!("{root}/fifo")),
+        ("/etc/passwd", "/etc/passwd".to_string()),
+        ("/proc/self/environ", "/proc/self/environ".to_string()),
+    ] {
+        let v = cat(dir.path(), &data, path, "0", FD_READ);
+        assert_eq!(v["value"], -76, "{path}: ENOTCAPABLE: {v}");
+        assert_eq!(
+            v["console"],
+            serde_json::json!([]),
+            "{path}: nothing read: {v}"
+        );
+        let blocked = v["blocked"].as_array().unwrap();
+        assert_eq!(blocked.len(), 1, "{path}: one attempt, recorded once: {v}");
+        assert_eq!(blocked[0]["category"], "filesystem", "{path}: {v}");
+        assert_eq!(blocked[0]["capability"], shown.as_str(), "{path}: {v}");
+        assert_eq!(v["usage"]["fs_bytes_read"], 0, "{path}: {v}");
+        assert!(!v.to_string().contains("SECRET"), "{path}: {v}");
+    }
+}
+
+#[test]
+fn write_intent_beneath_a_preopen_is_refused_and_nothing_changes() {
+    let (dir, data) = granted_tree();
+    let root = data.to_string_lossy().into_owned();
+    // O_CREAT of a new file, O_TRUNC of an existing one, write rights, O_EXCL.
+    for (path, oflags, rights, why) in [
+        ("new.txt", "1", FD_READ, "O_CREAT"),
+        ("hello.txt", "8", FD_READ, "O_TRUNC"),
+        ("hello.txt", "0", FD_READ_WRITE, "write rights"),
+        ("new.txt", "5", FD_READ, "O_EXCL"),
+    ] {
+        let v = cat(dir.path(), &data, path, oflags, rights);
+        assert_eq!(v["value"], -76, "{why}: {v}");
+        assert_eq!(v["blocked"][0]["category"], "filesystem", "{why}: {v}");
+        assert_eq!(
+            v["blocked"][0]["capability"],
+            format!("{root}/{path}").as_str(),
+            "{why}: {v}"
+        );
+        let msg = v["blocked"][0]["message"].as_str().unwrap();
+        assert!(
+            msg.contains("read-only") && msg.contains(why),
+            "{why}: {msg}"
+        );
+    }
+    assert!(!data.join("new.txt").exists());
+    assert_eq!(
+        std::fs::read_to_string(data.join("hello.txt")).unwrap(),
+        "hello wasm"
+    );
+    // The run goes on after a refusal: the same module's read of the file still works.
+    let v = cat(dir.path(), &data, "hello.txt", "0", FD_READ);
+    assert_eq!(v["value"], 10, "{v}");
+}
+
+#[test]
+fn the_read_caps_of_the_manifest_hold_for_a_module() {
+    let (dir, data) = granted_tree();
+    std::fs::write(data.join("small.txt"), "tiny").unwrap();
+    let manifest = write(
+        dir.path(),
+        "caps.toml",
+        format!(
+            "[permissions.filesystem]\nread = [\"{}\"]\n[permissions.limits]\nfs_max_file_bytes = 5\n",
+            data.display()
+        )
+        .as_bytes(),
+    );
+    let m = manifest.to_string_lossy().into_owned();
+    let run = |path: &str| {
+        let (v, _) = run_json(
+            dir.path(),
+            "cat.wat",
+            cat_module(path).as_bytes(),
+            &["--manifest", m.as_str()],
+            &["--invoke", "cat", "3", "0", FD_READ],
+        );
+        v
+    };
+    // Over the per-file cap: an I/O error, nothing read or shown.
+    let v = run("hello.txt");
+    assert_eq!(v["value"], -29, "EIO: {v}");
+    assert_eq!(v["console"], serde_json::json!([]), "{v}");
+    assert_eq!(v["usage"]["fs_bytes_read"], 0, "{v}");
+    // The benign twin: a file within the cap.
+    let v = run("small.txt");
+    assert_eq!(v["value"], 4, "{v}");
+    assert_eq!(v["console"][0]["text"], "tiny", "{v}");
+}
+
+#[test]
+fn the_manifest_beside_a_module_grants_its_directory_and_sets_its_limits() {
+    let (dir, data) = granted_tree();
+    write(
+        dir.path(),
+        "sandbench.toml",
+        b"[limits]\ntimeout_ms = 1234\n[permissions.filesystem]\nread = [\"data\"]\n",
+    );
+    let (v, code) = run_json(
+        dir.path(),
+        "cat.wat",
+        cat_module("hello.txt").as_bytes(),
+        &[],
+        &["--invoke", "cat", "3", "0", FD_READ],
+    );
+    assert_eq!((v["value"].as_i64(), code), (Some(10), 0), "{v}");
+    assert_eq!(v["limits"]["timeout_ms"], 1234, "{v}");
+    // Its twin without the manifest: nothing granted, the default limits.
+    std::fs::remove_file(dir.path().join("sandbench.toml")).unwrap();
+    let (v, _) = run_json(
+        dir.path(),
+        "cat.wat",
+        cat_module("hello.txt").as_bytes(),
+        &[],
+        &["--invoke", "cat", "3", "0", FD_READ],
+    );
+    assert_eq!(v["value"], -76, "{v}");
+    assert_eq!(v["blocked"][0]["capability"], "path_open", "{v}");
+    assert_eq!(
+        v["limits"]["timeout_ms"],
+        Limits::default().timeout_ms,
+        "{v}"
+    );
+    let _ = data;
+}
+
+#[test]
+fn a_wasi_libc_finds_the_preopen_by_its_name_and_lists_and_stats_beneath_it() {
+    let (dir, data) = granted_tree();
+    let root = data.to_string_lossy().into_owned();
+    // prestat of fd 3 and 4; the name of fd 3 to stdout; readdir of fd 3; stat of hello.txt.
+    let module = r#"(module
+  (import "wasi_snapshot_preview1" "fd_prestat_get" (func $pre (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_prestat_dir_name" (func $name (param i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_readdir" (func $readdir (param i32 i32 i32 i64 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "path_filestat_get" (func $stat (param i32 i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 2)
+  (data (i32.const 2048) "hello.txt")
+  (func (export "prestat") (param $fd i32) (result i32)
+    (local $e i32)
+    (local.set $e (call $pre (local.get $fd) (i32.const 0)))
+    (if (local.get $e) (then (return (i32.sub (i32.const 0) (local.get $e)))))
+    (local.set $e (call $name (local.get $fd) (i32.const 4096) (i32.load (i32.const 4))))
+    (if (local.get $e) (then (return (i32.sub (i32.const 0) (local.get $e)))))
+    (i32.store (i32.const 16) (i32.const 4096))
+    (i32.store (i32.const 20) (i32.load (i32.const 4)))
+    (drop (call $write (i32.const 1) (i32.const 16) (i32.const 1) (i32.const 24)))
+    (i32.load (i32.const 4)))
+  (func (export "readdir") (result i32)
+    (local $e i32)
+    (local.set $e (call $readdir (i32.const 3) (i32.const 8192) (i32.const 4096) (i64.const 0) (i32.const 0)))
+    (if (local.get $e) (then (return (i32.sub (i32.const 0) (local.get $e)))))
+    (i32.load (i32.const 0)))
+  (func (export "size") (result i64)
+    (local $e i32)
+    (local.set $e (call $stat (i32.const 3) (i32.const 1) (i32.const 2048) (i32.const 9) (i32.const 64)))
+    (if (local.get $e) (then (return (i64.extend_i32_s (i32.sub (i32.const 0) (local.get $e))))))
+    (i64.load (i32.const 96))))"#;
+    let run = |invoke: &[&str]| {
+        let mut tail = vec!["--invoke"];
+        tail.extend_from_slice(invoke);
+        let (v, _) = run_json(
+            dir.path(),
+            "libc.wat",
+            module.as_bytes(),
+            &["--allow-read", root.as_str()],
+            &tail,
+        );
+        assert_eq!(v["outcome"], "ok", "{invoke:?}: {v}");
+        v
+    };
+    let v = run(&["prestat", "3"]);
+    assert_eq!(v["value"], root.len(), "{v}");
+    assert_eq!(
+        v["console"][0]["text"],
+        root.as_str(),
+        "the guest name is the grant: {v}"
+    );
+    let v = run(&["prestat", "4"]);
+    assert_eq!(
+        v["value"], -8,
+        "one grant, one preopen (EBADF ends the scan): {v}"
+    );
+    // environ, fifo, hard, hello.txt, inside, out, sub: 7 dirents of 24 bytes + their names.
+    let names = [
+        "environ",
+        "fifo",
+        "hard",
+        "hello.txt",
+        "inside",
+        "out",
+        "sub",
+    ];
+    let want: usize = names.iter().map(|n| 24 + n.len()).sum();
+    let v = run(&["readdir"]);
+    assert_eq!(v["value"], want, "{v}");
+    let v = run(&["size"]);
+    assert_eq!(v["value"], 10, "{v}");
+    // Without a grant, the same calls find no preopen (as before).
+    let (v, _) = run_json(
+        dir.path(),
+        "libc.wat",
+        module.as_bytes(),
+        &[],
+        &["--invoke", "prestat", "3"],
+    );
+    assert_eq!(v["value"], -8, "{v}");
 }
 
 #[test]

@@ -244,7 +244,7 @@ pub struct RunConfig {
     pub grants: Grants,
     /// The permissions of a file without a manifest of its own (standard input).
     pub permissions: Permissions,
-    flag_limits: FlagLimits,
+    pub(super) flag_limits: FlagLimits,
     pub seed: Option<u64>,
 }
 
@@ -311,6 +311,23 @@ impl RunConfig {
     }
 }
 
+/// What a `run` of scripts or modules writes with: the trust policy of `--trust…`, whether
+/// to colour, and standard output. A bad trust option is a usage error (its exit code).
+pub(super) fn open_output(
+    args: &RunArgs,
+) -> Result<
+    (
+        super::run_trust::RunTrust,
+        bool,
+        std::io::StdoutLock<'static>,
+    ),
+    u8,
+> {
+    let trust = super::run_trust::RunTrust::setup(&args.trust).map_err(super::usage_error)?;
+    let color = !args.json && super::style::stdout_colour();
+    Ok((trust, color, std::io::stdout().lock()))
+}
+
 pub fn main(args: RunArgs) -> u8 {
     let config = match RunConfig::from_args(&args) {
         Ok(c) => c,
@@ -340,14 +357,10 @@ pub fn main(args: RunArgs) -> u8 {
             Err(e) => return super::usage_error(format!("{}: {e}", job.display)),
         }
     }
-    let trust = match super::run_trust::RunTrust::setup(&args.trust) {
+    let (trust, color, mut out) = match open_output(&args) {
         Ok(t) => t,
-        Err(e) => return super::usage_error(e),
+        Err(code) => return code,
     };
-
-    let color = !args.json && super::style::stdout_colour();
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
     let mut code = super::EXIT_OK;
     for (job, (req, grants)) in jobs.iter().zip(&requests) {
         let (plain, cache_hit) = scan::global().scan_traced(&req.code);

@@ -7,8 +7,10 @@
 //! run in the locked-down wasm worker.
 
 use super::run::{gate_verdict_error, human_report, json_line_with, RunArgs, RunConfig};
+use super::run_permissions::Grants;
 use crate::engine::exec::wasm::{module_bytes, WasmExecutor, WasmRequest, MAX_MODULE_BYTES};
 use crate::engine::exec::{CancelToken, ExecOutcome, ExecRequest, Outcome};
+use crate::engine::policy::{Limits, Permissions};
 use crate::engine::scan::{wasm::scan_module, Verdict};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -59,6 +61,37 @@ fn load(path: &Path) -> Result<Job, String> {
     })
 }
 
+/// A module's permissions and run limits: the read directories, capability limits and run
+/// limits of its manifest and flags (as a script's), nothing else. A manifest that grants hosts is refused: a module has
+/// no sockets, and a grant that would silently not apply misleads.
+fn module_grants(
+    grants: &Grants,
+    job: &Job,
+    config: &RunConfig,
+) -> Result<(Permissions, Limits), String> {
+    let file = (job.path.as_os_str() != "-").then_some(job.path.as_path());
+    let fg = grants.for_file(file)?;
+    if fg.permissions.grants_network() {
+        let from = fg
+            .manifest
+            .as_ref()
+            .map(|m| format!(" (from {})", m.display()))
+            .unwrap_or_default();
+        return Err(format!(
+            "{}: a WebAssembly module cannot be granted hosts{from}: it has no sockets",
+            job.display
+        ));
+    }
+    // The manifest's run limits apply as for a script (the flags over them).
+    let limits = super::run_permissions::limits_for(&config.flag_limits, &fg.limits)?;
+    let permissions = Permissions {
+        filesystem: fg.permissions.filesystem,
+        limits: fg.permissions.limits,
+        ..Permissions::none()
+    };
+    Ok((permissions, limits))
+}
+
 fn main(args: &RunArgs, config: &RunConfig) -> u8 {
     if args.executor != "auto" && args.executor != crate::engine::exec::wasm::NAME {
         return super::usage_error(format!(
@@ -69,17 +102,14 @@ fn main(args: &RunArgs, config: &RunConfig) -> u8 {
     if args.input.is_some() || args.input_file.is_some() {
         return super::usage_error("--input applies to scripts, not WebAssembly modules");
     }
-    // A module gets no grant in this version (no preopened directory, no socket): a grant
-    // asked for is refused here rather than silently not applied.
+    // A module can be granted directories to read (read-only WASI preopens served by the
+    // broker) and nothing else: a host or module grant asked for is refused here rather than
+    // silently not applied.
     let p = &args.permissions;
-    if p.manifest.is_some()
-        || !p.allow_read.is_empty()
-        || !p.allow_net.is_empty()
-        || !p.allow_module.is_empty()
-    {
+    if !p.allow_net.is_empty() || !p.allow_module.is_empty() {
         return super::usage_error(
-            "--manifest, --allow-read, --allow-net and --allow-module apply to scripts: \
-             WebAssembly modules get no directory or network in this version",
+            "--allow-net and --allow-module apply to scripts: a WebAssembly module can only be \
+             granted directories to read (--allow-read)",
         );
     }
     let executor = match WasmExecutor::new() {
@@ -97,16 +127,21 @@ fn main(args: &RunArgs, config: &RunConfig) -> u8 {
         Some(v) => (v.first().cloned(), v.iter().skip(1).cloned().collect()),
         None => (None, Vec::new()),
     };
-    let requests: Vec<WasmRequest> = jobs
-        .iter()
-        .map(|j| WasmRequest {
+    let mut requests = Vec::with_capacity(jobs.len());
+    for j in &jobs {
+        let (permissions, limits) = match module_grants(&config.grants, j, config) {
+            Ok(p) => p,
+            Err(e) => return super::usage_error(e),
+        };
+        requests.push(WasmRequest {
             module: j.module.clone(),
             filename: super::run::script_name(&j.display),
-            limits: config.limits,
+            limits,
             invoke: invoke.clone(),
             args: call_args.clone(),
-        })
-        .collect();
+            permissions,
+        });
+    }
     if let Some(e) = requests.iter().zip(&jobs).find_map(|(r, j)| {
         crate::engine::exec::wasm::check_request(r)
             .err()
@@ -114,13 +149,10 @@ fn main(args: &RunArgs, config: &RunConfig) -> u8 {
     }) {
         return super::usage_error(e);
     }
-    let trust = match super::run_trust::RunTrust::setup(&args.trust) {
+    let (trust, color, mut out) = match super::run::open_output(args) {
         Ok(t) => t,
-        Err(e) => return super::usage_error(e),
+        Err(code) => return code,
     };
-    let color = !args.json && super::style::stdout_colour();
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
     let mut code = super::EXIT_OK;
     for (job, req) in jobs.iter().zip(&requests) {
         let (report, _info) = scan_module(&job.file);
@@ -128,7 +160,7 @@ fn main(args: &RunArgs, config: &RunConfig) -> u8 {
         let state = trust.check_bytes(path, &job.file);
         // The trust refusal is built from a request; its hash is the module's.
         let mut as_script = ExecRequest::new(String::new());
-        as_script.limits = config.limits;
+        as_script.limits = req.limits;
         let refused = trust.refuse(&state, &executor, &as_script).map(|mut o| {
             o.code_sha256 = crate::engine::hash::sha256_hex(&req.module);
             o
@@ -169,7 +201,7 @@ fn main(args: &RunArgs, config: &RunConfig) -> u8 {
             &report,
             &state,
             config.profile,
-            &crate::engine::policy::Permissions::default(),
+            &req.permissions,
             false,
             forced,
         );

@@ -92,6 +92,8 @@ pub(crate) struct RunState {
     blocked: Vec<BlockedAttempt>,
     blocked_dropped: u64,
     on_event: Box<dyn FnMut(ExecEvent) + Send>,
+    /// The descriptor table: the read-only preopens and what was opened beneath them.
+    pub(crate) files: crate::files::Files,
 }
 
 impl RunState {
@@ -381,16 +383,18 @@ pub(crate) fn run(
     cancel: Arc<AtomicBool>,
     on_event: Box<dyn FnMut(ExecEvent) + Send>,
 ) -> EvalResult {
-    run_on(compiled, req, cancel, on_event, CpuClock::Thread)
+    run_on(compiled, req, cancel, on_event, CpuClock::Thread, None)
 }
 
-/// [`run`] with the CPU budget counted on `clock`.
+/// [`run`] with the CPU budget counted on `clock`, and the request's granted directories
+/// served through `port` (the parent's broker; without it there is no preopen).
 pub(crate) fn run_on(
     compiled: &Compiled,
     req: &WasmRequest,
     cancel: Arc<AtomicBool>,
     on_event: Box<dyn FnMut(ExecEvent) + Send>,
     clock: CpuClock,
+    port: Option<Box<dyn sandbench::engine::broker::Port + Send>>,
 ) -> EvalResult {
     let started = Instant::now();
     let cpu0 = match clock {
@@ -414,6 +418,7 @@ pub(crate) fn run_on(
         blocked: Vec::new(),
         blocked_dropped: 0,
         on_event,
+        files: crate::files::Files::new(&req.permissions.filesystem.read, port),
     };
     let mut store = Store::new(&compiled.engine, state);
     store.limiter(|s| s as &mut dyn ResourceLimiter);

@@ -6,7 +6,9 @@
 //!
 //! - [`engine`]: one run in the calling process (compile, refuse foreign imports, instantiate
 //!   under the limits, call the entry), reported as an `EvalResult`.
-//! - [`wasi`]: WASI preview 1 with nothing granted (our own deny-by-default table).
+//! - [`wasi`]: WASI preview 1 (our own deny-by-default table).
+//! - [`files`]: the read-only preopens of granted directories, every lookup and read a call
+//!   to the parent's broker.
 //! - [`worker`]: the program's side: lock down all but the seccomp filter, read the request,
 //!   compile, install the filter, run, stream events.
 //!
@@ -15,9 +17,10 @@
 //! entry points keep a part of it in any binary that links it, called or not. A dependency
 //! only this crate names is linked only here, so `sandbench` and `sandbench-worker` (started
 //! for every JavaScript run) carry no WebAssembly engine. `benches/wasm.rs` includes
-//! `engine.rs` and `wasi.rs` to measure the engine in process.
+//! `engine.rs`, `wasi.rs` and `files.rs` to measure the engine in process.
 
 mod engine;
+mod files;
 mod wasi;
 mod worker;
 

@@ -1,23 +1,21 @@
-//! WASI preview 1 (`wasi_snapshot_preview1`) with nothing granted: our own table, deny by
-//! default.
+//! WASI preview 1 (`wasi_snapshot_preview1`): our own table, deny by default.
 //!
 //! Why not `wasmtime-wasi`: its preview 1 layer is built on the component model, async and a
-//! capability filesystem (~180 more crates to build), and what a run may do here is tiny:
+//! capability filesystem (~180 more crates to build), and what a run may do here is small:
 //! write to stdout/stderr (console lines), read an empty stdin, its args and an empty
-//! environment, clocks, randomness, `sched_yield` and `proc_exit`. Every other function of the
-//! snapshot is defined (so a module that imports it still links), answers a WASI error, and —
-//! when it asks for a capability (a path, a socket, a signal) — is recorded as a Blocked
-//! attempt naming the call and, for paths, the path the module asked for.
+//! environment, clocks, randomness, `sched_yield`, `proc_exit`, and read beneath the
+//! directories granted to it ([`crate::files`]: read-only preopens whose every lookup and read
+//! is a call to the parent's broker). Every other function of the snapshot is defined (so a
+//! module that imports it still links), answers a WASI error, and — when it asks for a
+//! capability (a path, a socket, a signal) — is recorded as a Blocked attempt naming the call
+//! and, for paths, the path the module asked for.
 //!
-//! There are no preopened directories (`fd_prestat_get` answers `EBADF` for every descriptor,
-//! which is how a WASI libc learns there are none). The way to a granted read directory
-//! (`Permissions.filesystem.read`, in main now): a preopen here (fd 3…) whose `path_open` asks
-//! the parent's broker (`sandbench::engine::broker::fs`, the one beneath-root resolution) over
-//! the JS worker's capability protocol (`exec::process::capability`: the `WorkerPort` in this
-//! process, a `BrokerLink` in the wasm executor), refusing write flags here; until then the
-//! parent refuses grant flags for modules (`cli/run_wasm.rs`).
+//! Without a grant there is no preopened directory (`fd_prestat_get` answers `EBADF` for every
+//! descriptor, which is how a WASI libc learns there are none) and `path_open` is refused and
+//! recorded under its own name, as before grants existed.
 
 use crate::engine::{RunState, WasmTrap};
+use crate::files::{self, FsError};
 use sandbench::engine::exec::wasm::WASI_MODULE as MODULE;
 use sandbench::engine::Category;
 use wasmtime::{Caller, Extern, FuncType, Linker, Memory, Val, ValType};
@@ -67,19 +65,15 @@ const DENIED: &[(&str, &str, Deny)] = &[
     ("fd_filestat_set_times", "iIIi", Deny::Quiet(EBADF)),
     ("fd_pread", "iiiIi", Deny::Quiet(ESPIPE)),
     ("fd_pwrite", "iiiIi", Deny::Quiet(ESPIPE)),
-    ("fd_readdir", "iiiIi", Deny::Quiet(EBADF)),
     ("fd_renumber", "ii", Deny::Quiet(ENOTCAPABLE)),
     ("fd_sync", "i", Deny::Quiet(EBADF)),
-    ("fd_prestat_dir_name", "iii", Deny::Quiet(EBADF)),
     ("path_create_directory", "iii", Deny::Path(Some((1, 2)))),
-    ("path_filestat_get", "iiiii", Deny::Path(Some((2, 3)))),
     (
         "path_filestat_set_times",
         "iiiiIIi",
         Deny::Path(Some((2, 3))),
     ),
     ("path_link", "iiiiiii", Deny::Path(Some((2, 3)))),
-    ("path_open", "iiiiiIIii", Deny::Path(Some((2, 3)))),
     ("path_readlink", "iiiiii", Deny::Path(Some((1, 2)))),
     ("path_remove_directory", "iii", Deny::Path(Some((1, 2)))),
     ("path_rename", "iiiiii", Deny::Path(Some((1, 2)))),
@@ -107,6 +101,10 @@ const GRANTED: &[&str] = &[
     "fd_fdstat_get",
     "fd_filestat_get",
     "fd_prestat_get",
+    "fd_prestat_dir_name",
+    "fd_readdir",
+    "path_filestat_get",
+    "path_open",
     "fd_read",
     "fd_seek",
     "fd_tell",
@@ -152,6 +150,32 @@ fn put(caller: &mut Caller<'_, RunState>, ptr: i32, bytes: &[u8]) -> i32 {
         ESUCCESS
     } else {
         EFAULT
+    }
+}
+
+/// Writes a count and a size (`*_sizes_get`), the first error stopping.
+fn put_sizes(caller: &mut Caller<'_, RunState>, a: (i32, u32), b: (i32, u32)) -> i32 {
+    match put(caller, a.0, &a.1.to_le_bytes()) {
+        ESUCCESS => put(caller, b.0, &b.1.to_le_bytes()),
+        errno => errno,
+    }
+}
+
+/// The module's memory, this run's state and the `(ptr, len)` buffers of an iovec array
+/// (`fd_read`, `fd_write`); `EFAULT` when there is no memory or the array lies outside it.
+fn with_iovecs(
+    caller: &mut Caller<'_, RunState>,
+    iovs: i32,
+    count: i32,
+    f: impl FnOnce(&mut [u8], &mut RunState, Vec<(usize, usize)>) -> i32,
+) -> i32 {
+    let Some(mem) = memory(caller) else {
+        return EFAULT;
+    };
+    let (data, state) = mem.data_and_store_mut(caller);
+    match iovecs(data, iovs, count) {
+        Some(list) => f(data, state, list),
+        None => EFAULT,
     }
 }
 
@@ -213,11 +237,7 @@ pub(crate) fn define(linker: &mut Linker<RunState>) -> wasmtime::Result<()> {
                         .and_then(|(p, l)| Some((params.get(p)?, params.get(l)?)))
                         .map(|(p, l)| path_arg(&mut caller, p, l))
                         .unwrap_or_default();
-                    caller.data_mut().block(
-                        name,
-                        Category::Filesystem,
-                        format!("{name}({path:?}) refused: no directory is granted to this module"),
-                    );
+                    refuse_path(&mut caller, name, &path);
                     ENOTCAPABLE
                 }
                 Deny::Network => {
@@ -253,11 +273,7 @@ fn define_granted(linker: &mut Linker<RunState>) -> wasmtime::Result<()> {
         "args_sizes_get",
         |mut c: Caller<'_, RunState>, argc: i32, size: i32| -> i32 {
             let (n, bytes) = c.data().args_sizes();
-            let r = put(&mut c, argc, &n.to_le_bytes());
-            if r != ESUCCESS {
-                return r;
-            }
-            put(&mut c, size, &bytes.to_le_bytes())
+            put_sizes(&mut c, (argc, n), (size, bytes))
         },
     )?;
     linker.func_wrap(
@@ -284,11 +300,7 @@ fn define_granted(linker: &mut Linker<RunState>) -> wasmtime::Result<()> {
         MODULE,
         "environ_sizes_get",
         |mut c: Caller<'_, RunState>, count: i32, size: i32| -> i32 {
-            let r = put(&mut c, count, &0u32.to_le_bytes());
-            if r != ESUCCESS {
-                return r;
-            }
-            put(&mut c, size, &0u32.to_le_bytes())
+            put_sizes(&mut c, (count, 0), (size, 0))
         },
     )?;
     linker.func_wrap(
@@ -321,78 +333,7 @@ fn define_granted(linker: &mut Linker<RunState>) -> wasmtime::Result<()> {
             put(&mut c, out, &ns.to_le_bytes())
         },
     )?;
-    linker.func_wrap(
-        MODULE,
-        "fd_close",
-        |_: Caller<'_, RunState>, fd: i32| -> i32 {
-            if (0..=2).contains(&fd) {
-                ESUCCESS
-            } else {
-                EBADF
-            }
-        },
-    )?;
-    linker.func_wrap(
-        MODULE,
-        "fd_fdstat_get",
-        |mut c: Caller<'_, RunState>, fd: i32, out: i32| -> i32 {
-            if !(0..=2).contains(&fd) {
-                return EBADF;
-            }
-            put(&mut c, out, &stdio_fdstat())
-        },
-    )?;
-    linker.func_wrap(
-        MODULE,
-        "fd_filestat_get",
-        |mut c: Caller<'_, RunState>, fd: i32, out: i32| -> i32 {
-            if !(0..=2).contains(&fd) {
-                return EBADF;
-            }
-            let mut b = [0u8; 64];
-            b[16] = 2; // filetype: character_device
-            put(&mut c, out, &b)
-        },
-    )?;
-    // No preopened directory: EBADF for every descriptor ends a WASI libc's preopen scan.
-    linker.func_wrap(
-        MODULE,
-        "fd_prestat_get",
-        |_: Caller<'_, RunState>, _fd: i32, _out: i32| -> i32 { EBADF },
-    )?;
-    // stdin is empty.
-    linker.func_wrap(
-        MODULE,
-        "fd_read",
-        |mut c: Caller<'_, RunState>, fd: i32, _iovs: i32, _n: i32, nread: i32| -> i32 {
-            if fd != 0 {
-                return EBADF;
-            }
-            put(&mut c, nread, &0u32.to_le_bytes())
-        },
-    )?;
-    linker.func_wrap(
-        MODULE,
-        "fd_seek",
-        |_: Caller<'_, RunState>, fd: i32, _off: i64, _whence: i32, _out: i32| -> i32 {
-            if (0..=2).contains(&fd) {
-                ESPIPE
-            } else {
-                EBADF
-            }
-        },
-    )?;
-    linker.func_wrap(
-        MODULE,
-        "fd_tell",
-        |_: Caller<'_, RunState>, fd: i32, _out: i32| -> i32 {
-            if (0..=2).contains(&fd) {
-                ESPIPE
-            } else {
-                EBADF
-            }
-        },
-    )?;
+    define_files(linker)?;
     linker.func_wrap(
         MODULE,
         "fd_write",
@@ -400,20 +341,20 @@ fn define_granted(linker: &mut Linker<RunState>) -> wasmtime::Result<()> {
             if fd != 1 && fd != 2 {
                 return EBADF;
             }
-            let Some(mem) = memory(&mut c) else {
-                return EFAULT;
-            };
-            let (data, state) = mem.data_and_store_mut(&mut c);
-            let Some(list) = iovecs(data, iovs, n) else {
-                return EFAULT;
-            };
             let mut total: u32 = 0;
-            for (ptr, len) in list {
-                let Some(bytes) = ptr.checked_add(len).and_then(|end| data.get(ptr..end)) else {
-                    return EFAULT;
-                };
-                state.console_write(fd == 2, bytes);
-                total = total.saturating_add(len as u32);
+            let r = with_iovecs(&mut c, iovs, n, |data, state, list| {
+                for (ptr, len) in list {
+                    let Some(bytes) = ptr.checked_add(len).and_then(|end| data.get(ptr..end))
+                    else {
+                        return EFAULT;
+                    };
+                    state.console_write(fd == 2, bytes);
+                    total = total.saturating_add(len as u32);
+                }
+                ESUCCESS
+            });
+            if r != ESUCCESS {
+                return r;
             }
             put(&mut c, nwritten, &total.to_le_bytes())
         },
@@ -444,6 +385,254 @@ fn define_granted(linker: &mut Linker<RunState>) -> wasmtime::Result<()> {
         std::thread::yield_now();
         ESUCCESS
     })?;
+    Ok(())
+}
+
+/// Records a refused path call of a module with no granted directory (capability: the call),
+/// or of a write-like call when directories are granted read-only.
+fn refuse_path(caller: &mut Caller<'_, RunState>, name: &str, path: &str) {
+    let why = if caller.data().files.granted() {
+        "the granted directories are read-only"
+    } else {
+        "no directory is granted to this module"
+    };
+    caller.data_mut().block(
+        name,
+        Category::Filesystem,
+        format!("{name}({path:?}) refused: {why}"),
+    );
+}
+
+/// A failed file call: records its refusal (when it was one) and answers its errno.
+fn fail(caller: &mut Caller<'_, RunState>, e: FsError) -> i32 {
+    if let Some((path, message)) = e.blocked {
+        caller
+            .data_mut()
+            .block(&path, Category::Filesystem, message);
+    }
+    e.errno
+}
+
+/// The path argument of `name`, whole, when a directory is granted; without one the call is
+/// refused and recorded under its own name (as before grants existed).
+fn granted_path(
+    caller: &mut Caller<'_, RunState>,
+    name: &str,
+    ptr: i32,
+    len: i32,
+) -> Result<Vec<u8>, i32> {
+    if !caller.data().files.granted() {
+        let shown = path_arg(caller, &Val::I32(ptr), &Val::I32(len));
+        refuse_path(caller, name, &shown);
+        return Err(ENOTCAPABLE);
+    }
+    let len = len as u32 as usize;
+    if len > files::MAX_PATH {
+        return Err(files::ENAMETOOLONG);
+    }
+    let mem = memory(caller).ok_or(EFAULT)?;
+    let start = ptr as u32 as usize;
+    start
+        .checked_add(len)
+        .and_then(|end| mem.data(&*caller).get(start..end))
+        .map(<[u8]>::to_vec)
+        .ok_or(EFAULT)
+}
+
+/// `fd_seek` (and `fd_tell`: 0 from the current offset): stdio cannot seek.
+fn seek(c: &mut Caller<'_, RunState>, fd: i32, off: i64, whence: i32, out: i32) -> i32 {
+    if (0..=2).contains(&fd) {
+        return ESPIPE;
+    }
+    match c.data_mut().files.seek(fd, off, whence) {
+        Ok(pos) => put(c, out, &pos.to_le_bytes()),
+        Err(e) => fail(c, e),
+    }
+}
+
+/// The descriptor calls: stdio as before, and the read-only preopens of [`files`].
+fn define_files(linker: &mut Linker<RunState>) -> wasmtime::Result<()> {
+    linker.func_wrap(
+        MODULE,
+        "fd_close",
+        |mut c: Caller<'_, RunState>, fd: i32| -> i32 {
+            if (0..=2).contains(&fd) {
+                return ESUCCESS;
+            }
+            match c.data_mut().files.close(fd) {
+                Ok(()) => ESUCCESS,
+                Err(e) => fail(&mut c, e),
+            }
+        },
+    )?;
+    linker.func_wrap(
+        MODULE,
+        "fd_fdstat_get",
+        |mut c: Caller<'_, RunState>, fd: i32, out: i32| -> i32 {
+            if (0..=2).contains(&fd) {
+                return put(&mut c, out, &stdio_fdstat());
+            }
+            let Some(d) = c.data().files.describe(fd) else {
+                return EBADF;
+            };
+            let mut b = [0u8; 24];
+            b[0] = d.filetype;
+            b[8..16].copy_from_slice(&d.rights_base.to_le_bytes());
+            b[16..24].copy_from_slice(&d.rights_inheriting.to_le_bytes());
+            put(&mut c, out, &b)
+        },
+    )?;
+    linker.func_wrap(
+        MODULE,
+        "fd_filestat_get",
+        |mut c: Caller<'_, RunState>, fd: i32, out: i32| -> i32 {
+            if (0..=2).contains(&fd) {
+                let mut b = [0u8; 64];
+                b[16] = 2; // filetype: character_device
+                return put(&mut c, out, &b);
+            }
+            match c.data_mut().files.fd_stat(fd) {
+                Ok(s) => put(&mut c, out, &files::filestat(&s)),
+                Err(e) => fail(&mut c, e),
+            }
+        },
+    )?;
+    // A WASI libc scans fd 3, 4, … until EBADF: with no grant, the scan ends at once.
+    linker.func_wrap(
+        MODULE,
+        "fd_prestat_get",
+        |mut c: Caller<'_, RunState>, fd: i32, out: i32| -> i32 {
+            let Some(len) = c.data().files.preopen_name(fd).map(str::len) else {
+                return EBADF;
+            };
+            let mut b = [0u8; 8]; // tag 0: a directory, then the name's length
+            b[4..8].copy_from_slice(&(len as u32).to_le_bytes());
+            put(&mut c, out, &b)
+        },
+    )?;
+    linker.func_wrap(
+        MODULE,
+        "fd_prestat_dir_name",
+        |mut c: Caller<'_, RunState>, fd: i32, buf: i32, len: i32| -> i32 {
+            let Some(name) = c.data().files.preopen_name(fd).map(str::to_owned) else {
+                return EBADF;
+            };
+            if (len as u32 as usize) < name.len() {
+                return files::ENAMETOOLONG;
+            }
+            put(&mut c, buf, name.as_bytes())
+        },
+    )?;
+    linker.func_wrap(
+        MODULE,
+        "fd_read",
+        |mut c: Caller<'_, RunState>, fd: i32, iovs: i32, n: i32, nread: i32| -> i32 {
+            if fd == 0 {
+                // stdin is empty.
+                return put(&mut c, nread, &0u32.to_le_bytes());
+            }
+            if !c.data().files.has(fd) {
+                return EBADF;
+            }
+            let mut got = Err(FsError::errno(EFAULT));
+            let r = with_iovecs(&mut c, iovs, n, |data, state, list| {
+                let lens: Vec<usize> = list.iter().map(|&(_, len)| len).collect();
+                got = state.files.read(fd, &lens, |i, bytes| {
+                    list.get(i)
+                        .is_some_and(|&(ptr, _)| write_bytes(data, ptr as u32, bytes))
+                });
+                ESUCCESS
+            });
+            if r != ESUCCESS {
+                return r;
+            }
+            match got {
+                Ok(total) => put(&mut c, nread, &(total as u32).to_le_bytes()),
+                Err(e) => fail(&mut c, e),
+            }
+        },
+    )?;
+    linker.func_wrap(
+        MODULE,
+        "fd_seek",
+        |mut c: Caller<'_, RunState>, fd: i32, off: i64, whence: i32, out: i32| -> i32 {
+            seek(&mut c, fd, off, whence, out)
+        },
+    )?;
+    linker.func_wrap(
+        MODULE,
+        "fd_tell",
+        |mut c: Caller<'_, RunState>, fd: i32, out: i32| -> i32 { seek(&mut c, fd, 0, 1, out) },
+    )?;
+    linker.func_wrap(
+        MODULE,
+        "fd_readdir",
+        |mut c: Caller<'_, RunState>, fd: i32, buf: i32, len: i32, cookie: i64, used: i32| -> i32 {
+            if !c.data().files.has(fd) {
+                return EBADF;
+            }
+            // Bounded by the module's memory: the buffer must lie inside it.
+            let max = (len as u32 as usize).min(memory(&mut c).map_or(0, |m| m.data_size(&c)));
+            match c.data_mut().files.readdir(fd, cookie as u64, max) {
+                Ok(bytes) => {
+                    let r = put(&mut c, buf, &bytes);
+                    if r != ESUCCESS {
+                        return r;
+                    }
+                    put(&mut c, used, &(bytes.len() as u32).to_le_bytes())
+                }
+                Err(e) => fail(&mut c, e),
+            }
+        },
+    )?;
+    linker.func_wrap(
+        MODULE,
+        "path_open",
+        |mut c: Caller<'_, RunState>,
+         dirfd: i32,
+         _lookup: i32,
+         path: i32,
+         path_len: i32,
+         oflags: i32,
+         rights_base: i64,
+         _rights_inheriting: i64,
+         fdflags: i32,
+         out: i32|
+         -> i32 {
+            let rel = match granted_path(&mut c, "path_open", path, path_len) {
+                Ok(p) => p,
+                Err(errno) => return errno,
+            };
+            let opened = c
+                .data_mut()
+                .files
+                .open(dirfd, &rel, oflags, rights_base as u64, fdflags);
+            match opened {
+                Ok(fd) => put(&mut c, out, &fd.to_le_bytes()),
+                Err(e) => fail(&mut c, e),
+            }
+        },
+    )?;
+    linker.func_wrap(
+        MODULE,
+        "path_filestat_get",
+        |mut c: Caller<'_, RunState>,
+         dirfd: i32,
+         _flags: i32,
+         path: i32,
+         len: i32,
+         out: i32|
+         -> i32 {
+            let rel = match granted_path(&mut c, "path_filestat_get", path, len) {
+                Ok(p) => p,
+                Err(errno) => return errno,
+            };
+            match c.data_mut().files.path_stat(dirfd, &rel) {
+                Ok(s) => put(&mut c, out, &files::filestat(&s)),
+                Err(e) => fail(&mut c, e),
+            }
+        },
+    )?;
     Ok(())
 }
 

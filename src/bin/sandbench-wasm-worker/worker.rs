@@ -14,7 +14,7 @@
 
 use crate::engine::{self, CpuClock, Metering};
 use sandbench::engine::exec::lockdown::{self, CpuKillTimer, LockdownConfig};
-use sandbench::engine::exec::process::{encode_event, probe_line, worker_error};
+use sandbench::engine::exec::process::{encode_event, probe_line, worker_error, WorkerPort};
 use sandbench::engine::exec::process_cpu_ns;
 use sandbench::engine::exec::wasm::{
     check_request, WasmRequest, CPU_KILL_MARGIN, MAX_MODULE_BYTES, NAME,
@@ -177,6 +177,17 @@ pub(crate) fn worker_main(args: impl Iterator<Item = String>) -> i32 {
     if let Err(e) = check_request(&req) {
         return finish(&req, Outcome::Error, Some(JsError::new("PolicyError", e)));
     }
+    // A granted directory is served by the parent's broker: calls go out as frames on stdout
+    // (whole lines, under the same lock as events), answers come back on stdin, which the
+    // parent keeps open after the module for that. The reader thread starts before the filter.
+    let port: Option<Box<dyn sandbench::engine::broker::Port + Send>> =
+        req.permissions.grants_fs().then(|| {
+            let send = Box::new(|frame: Vec<u8>| {
+                let mut out = std::io::stdout().lock();
+                out.write_all(&frame).and_then(|()| out.flush()).is_ok()
+            });
+            Box::new(WorkerPort::new(send)) as Box<dyn sandbench::engine::broker::Port + Send>
+        });
     let compiled = match engine::compile(&req, Metering::Epoch) {
         Ok(c) => c,
         Err(e) => {
@@ -205,6 +216,7 @@ pub(crate) fn worker_main(args: impl Iterator<Item = String>) -> i32 {
                     Arc::new(AtomicBool::new(false)),
                     Box::new(|ev: ExecEvent| emit(&ev)),
                     CpuClock::Process { since_ns },
+                    port,
                 )
             })
             .map(|h| h.join())

@@ -282,6 +282,33 @@ pub struct Finding {
     pub granted: Option<String>,
 }
 
+impl Finding {
+    /// A finding of `rule` as the rule scores it (category, score, severity, remediation,
+    /// message), over the first character of line 1 until the caller says where.
+    pub fn of_rule(rule: RuleId) -> Finding {
+        let r = rule.rule();
+        Finding {
+            rule,
+            category: r.category,
+            score: r.score,
+            severity: r.severity,
+            line: 1,
+            column: 1,
+            end_line: 1,
+            end_column: 1,
+            start: 0,
+            end: 0,
+            message: r.message.to_string(),
+            remediation: r.remediation.to_string(),
+            snippet: String::new(),
+            folded: None,
+            evidence: Vec::new(),
+            target: None,
+            granted: None,
+        }
+    }
+}
+
 /// What a finding reaches, when known statically.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

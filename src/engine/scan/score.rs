@@ -305,28 +305,7 @@ mod tests {
 
     #[test]
     fn aggregate_is_max_plus_diminishing_other_categories() {
-        let f = |rule: RuleId| {
-            let r = rule.rule();
-            Finding {
-                rule,
-                category: r.category,
-                score: r.score,
-                severity: r.severity,
-                line: 1,
-                column: 1,
-                end_line: 1,
-                end_column: 1,
-                start: 0,
-                end: 0,
-                message: String::new(),
-                remediation: String::new(),
-                snippet: String::new(),
-                folded: None,
-                evidence: Vec::new(),
-                target: None,
-                granted: None,
-            }
-        };
+        let f = Finding::of_rule;
         assert_eq!(aggregate(&[]), 0);
         // repeats of one category never add up
         assert_eq!(

@@ -72,28 +72,18 @@ pub fn scan_module(input: &[u8]) -> (Report, WasmInfo) {
 }
 
 fn finding(rule: RuleId, start: usize, end: usize, what: &str) -> Finding {
-    let r = rule.rule();
+    let base = Finding::of_rule(rule);
+    // A module's read grant does not make a finding granted use: its findings name WASI
+    // functions and data strings, not the paths a grant covers (no target, never granted).
     Finding {
-        rule,
-        category: r.category,
-        score: r.score,
-        severity: r.severity,
-        line: 1,
         column: start as u32 + 1,
-        end_line: 1,
         end_column: end as u32 + 1,
         start,
         end,
-        message: format!("{}: {what}", r.message),
-        remediation: r.remediation.to_string(),
+        message: format!("{}: {what}", base.message),
         snippet: crate::engine::text::escape(&crate::engine::text::truncate(what, 120), false)
             .into_owned(),
-        folded: None,
-        evidence: Vec::new(),
-        // A module's grants are not modelled yet (`run` refuses `--allow-*` for one): no
-        // finding is ever granted use.
-        target: None,
-        granted: None,
+        ..base
     }
 }
 

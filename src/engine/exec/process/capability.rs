@@ -196,7 +196,7 @@ impl Port for WorkerPort {
 
 /// The parent's end for one run: a [`Broker`] with the run's permissions, answering the
 /// worker's calls.
-pub(super) struct BrokerLink {
+pub(crate) struct BrokerLink {
     broker: Broker,
     tx: Sender<(u64, CallResult)>,
     rx: Receiver<(u64, CallResult)>,
@@ -216,16 +216,27 @@ impl BrokerLink {
     /// A link for `req` when it grants a capability the broker serves; the run's wall
     /// deadline is `deadline`.
     pub(super) fn for_request(req: &ExecRequest, deadline: Instant) -> Option<BrokerLink> {
-        if !req.permissions.needs_broker() {
+        BrokerLink::for_permissions(&req.permissions, max_call_bytes(req), deadline)
+    }
+
+    /// A link serving `perms` (none when they grant nothing the broker serves); call frames
+    /// over `max_frame` bytes end the run. The wasm executor's way in: its modules get only
+    /// `filesystem.read`, so it passes permissions without network grants.
+    pub(crate) fn for_permissions(
+        perms: &crate::engine::policy::Permissions,
+        max_frame: usize,
+        deadline: Instant,
+    ) -> Option<BrokerLink> {
+        if !perms.needs_broker() {
             return None;
         }
         let (wake_rx, wake_tx) = UnixStream::pair().ok()?;
         wake_rx.set_nonblocking(true).ok()?;
         wake_tx.set_nonblocking(true).ok()?;
         let (tx, rx) = mpsc::channel();
-        let l = req.permissions.limits;
+        let l = perms.limits;
         Some(BrokerLink {
-            broker: Broker::new(req.permissions.clone(), deadline),
+            broker: Broker::new(perms.clone(), deadline),
             tx,
             rx,
             wake_rx,
@@ -237,14 +248,14 @@ impl BrokerLink {
                 .fs_max_ops
                 .saturating_add(l.net_max_requests.saturating_mul(2))
                 .saturating_add(1000),
-            max_frame: max_call_bytes(req),
+            max_frame,
             refusals: Vec::new(),
             at: std::collections::HashMap::new(),
         })
     }
 
     /// Whether a frame is a call (else it is an event).
-    pub(super) fn is_call(frame: &[u8]) -> bool {
+    pub(crate) fn is_call(frame: &[u8]) -> bool {
         frame.starts_with(CALL_PREFIX)
     }
 
@@ -255,7 +266,7 @@ impl BrokerLink {
 
     /// Takes one call frame; its answer (for a synchronous call) is appended to `out`, the
     /// bytes still to write to the worker's stdin. An error ends the run as `crashed`.
-    pub(super) fn on_call(&mut self, frame: &[u8], out: &mut Vec<u8>) -> Result<(), String> {
+    pub(crate) fn on_call(&mut self, frame: &[u8], out: &mut Vec<u8>) -> Result<(), String> {
         if frame.len() > self.max_frame {
             return Err(format!(
                 "worker sent a capability call of {} bytes (limit {})",
@@ -375,7 +386,7 @@ impl BrokerLink {
 
     /// The run is over: what was in flight is cancelled; the outcome gets the parent's counts
     /// and every refusal the parent made (added when the worker did not report it).
-    pub(super) fn finish(mut self, o: &mut ExecOutcome) {
+    pub(crate) fn finish(mut self, o: &mut ExecOutcome) {
         self.broker.abort_all();
         let u = self.broker.usage();
         o.usage.add_broker(&u);

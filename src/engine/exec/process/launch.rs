@@ -217,6 +217,30 @@ pub fn worker_command(program: &Path, stdin: Stdio) -> Command {
 
 /// Probes a worker program: it must start, lock itself down, prove the lockdown holds and
 /// report this build. The Landlock state it reported, or why it cannot work.
+/// Waits at most [`PROBE_TIMEOUT`] for a probing worker (started in its own process group)
+/// and reads the start of its output. On timeout its group is killed and reaped: `Ok(None)`.
+/// The JS and wasm workers' probes both wait here.
+pub fn wait_probe(child: &mut Child) -> std::io::Result<Option<(ExitStatus, String)>> {
+    let deadline = Instant::now() + PROBE_TIMEOUT;
+    let status = loop {
+        match child.try_wait()? {
+            Some(s) => break s,
+            None if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(1)),
+            None => {
+                kill_group(child);
+                let _ = child.kill();
+                let _ = child.wait();
+                return Ok(None);
+            }
+        }
+    };
+    let mut out = String::new();
+    if let Some(mut s) = child.stdout.take() {
+        let _ = s.by_ref().take(4096).read_to_string(&mut out);
+    }
+    Ok(Some((status, out)))
+}
+
 pub fn probe(program: &Path) -> Result<LandlockState, ProbeError> {
     use std::os::unix::process::CommandExt;
     lockdown::seccomp_available()?;
@@ -229,26 +253,15 @@ pub fn probe(program: &Path) -> Result<LandlockState, ProbeError> {
             program: program.to_path_buf(),
             source: Arc::new(e),
         })?;
-    let deadline = Instant::now() + PROBE_TIMEOUT;
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(s)) => break s,
-            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(1)),
-            Ok(None) => {
-                kill_group(&child);
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(ProbeError::Timeout {
-                    program: program.to_path_buf(),
-                });
-            }
-            Err(e) => return Err(ProbeError::Wait(Arc::new(e))),
+    let (status, out) = match wait_probe(&mut child) {
+        Ok(Some(done)) => done,
+        Ok(None) => {
+            return Err(ProbeError::Timeout {
+                program: program.to_path_buf(),
+            })
         }
+        Err(e) => return Err(ProbeError::Wait(Arc::new(e))),
     };
-    let mut out = String::new();
-    if let Some(mut s) = child.stdout.take() {
-        let _ = s.by_ref().take(4096).read_to_string(&mut out);
-    }
     let first = out.lines().next().unwrap_or("");
     match parse_probe_line(first) {
         Some((build, Some(landlock))) if status.success() && build == BUILD_ID => Ok(landlock),

@@ -26,8 +26,8 @@ mod protocol;
 mod supervise;
 
 pub use launch::{
-    declare_worker_program, default_program, describe_status, probe, signal_name, worker_command,
-    LaunchError, ProbeError, StartFailure, WORKER_ENV, WORKER_PROGRAM,
+    declare_worker_program, default_program, describe_status, probe, signal_name, wait_probe,
+    worker_command, LaunchError, ProbeError, StartFailure, WORKER_ENV, WORKER_PROGRAM,
 };
 pub use protocol::{
     max_frame_bytes, max_total_bytes, BUILD_ID, CPU_KILL_MARGIN, FLUSH_EVERY, HOST_CODE_MAGIC,
@@ -36,6 +36,7 @@ pub use protocol::{
 pub(crate) use supervise::CpuClock as WorkerCpuClock;
 pub use supervise::SAMPLE_INTERVAL;
 
+pub(crate) use capability::BrokerLink;
 pub use capability::{install_worker_port, WorkerPort, CALL_PREFIX, MAX_ANSWER_BYTES};
 
 // The wire format's helpers the wasm worker program (another crate) shares.

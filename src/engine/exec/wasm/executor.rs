@@ -3,16 +3,21 @@
 //! relay its events, kill it at the wall deadline.
 //!
 //! Everything the worker sends is untrusted, as for the JS worker: each line is bounded and
-//! must parse as an [`ExecEvent`]; console lines and blocked attempts are capped by the run's
+//! must parse as an [`ExecEvent`] or be a capability call, which a [`BrokerLink`] (the JS
+//! worker's, same framing) checks and answers on the worker's stdin for the granted
+//! directories — and for nothing else, whatever the call asks; console lines and blocked attempts are capped by the run's
 //! limits; the identity fields of the outcome (executor, hash, limits) are the parent's own.
 
 use super::{check_request, module_bytes, WasmRequest};
-use crate::engine::exec::process::{describe_status, worker_command, BUILD_ID, PROBE_HANDSHAKE};
+use crate::engine::exec::process::{
+    describe_status, wait_probe, worker_command, BrokerLink, BUILD_ID, PROBE_HANDSHAKE,
+};
 use crate::engine::exec::{
     BlockedAttempt, CancelToken, ConsoleLevel, ConsoleLine, EvalResult, ExecEvent, ExecOutcome,
     ExecRequest, Executor, ExecutorInfo, JsError, Outcome, Sample,
 };
 use crate::engine::hash::sha256_hex;
+use crate::engine::policy::Permissions;
 use crate::engine::procfs::Process;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::os::unix::process::CommandExt;
@@ -41,9 +46,6 @@ const SAMPLE_INTERVAL: Duration = Duration::from_millis(25);
 fn max_line(console_max_bytes: usize) -> usize {
     crate::engine::exec::process::max_frame_bytes(console_max_bytes)
 }
-
-/// Longest the probe may take.
-const PROBE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Why the wasm worker cannot be used.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -85,22 +87,14 @@ fn probe(program: &std::path::Path) -> Result<String, WasmUnavailable> {
         .process_group(0)
         .spawn()
         .map_err(|e| fail(e.to_string()))?;
-    let deadline = Instant::now() + PROBE_TIMEOUT;
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(s)) => break s,
-            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(2)),
-            _ => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(fail("no answer".into()));
-            }
+    let (status, out) = match wait_probe(&mut child) {
+        Ok(Some(done)) => done,
+        Ok(None) => return Err(fail("no answer".into())),
+        Err(e) => {
+            end(&mut child);
+            return Err(fail(e.to_string()));
         }
     };
-    let mut out = String::new();
-    if let Some(s) = child.stdout.take() {
-        let _ = s.take(4096).read_to_string(&mut out);
-    }
     let want = format!("{PROBE_HANDSHAKE} build {BUILD_ID} Landlock ");
     match out.lines().next() {
         Some(l) if status.success() && l.starts_with(&want) => {
@@ -159,7 +153,7 @@ impl WasmExecutor {
         };
         ExecutorInfo {
             name: NAME.to_string(),
-            description: "WebAssembly (wasmtime, WASI preview 1 with nothing granted) in a locked-down child process; .wasm/.wat only".to_string(),
+            description: "WebAssembly (wasmtime, WASI preview 1: granted directories read-only through the broker, no sockets) in a locked-down child process; .wasm/.wat only".to_string(),
             available,
             reason,
             // Not a JavaScript executor: `auto` never picks it for a script.
@@ -240,12 +234,32 @@ impl WasmExecutor {
         let mut input = header.to_string().into_bytes();
         input.push(b'\n');
         input.extend_from_slice(&req.module);
+        // The broker of the run's granted directories (none without a grant). It serves only
+        // `filesystem.read` whatever the request says: a worker taken over by its module gets
+        // nothing more by sending other calls.
+        let wall = Instant::now() + Duration::from_millis(req.limits.wall_timeout_ms);
+        let mut link =
+            BrokerLink::for_permissions(&read_only(&req.permissions), MAX_CALL_BYTES, wall);
         // A writer thread: the module may be larger than a pipe holds, and a worker that
-        // stops reading must not block the parent (the write fails once it is killed).
+        // stops reading must not block the parent (the write fails once it is killed). With
+        // a broker it then writes the answers; without one, stdin closes after the module.
+        let (answers, to_write) = mpsc::channel::<Vec<u8>>();
+        let answers = link.as_ref().map(|_| answers);
         let writer = std::thread::spawn(move || {
-            let _ = stdin.write_all(&input);
+            if stdin.write_all(&input).is_err() {
+                return;
+            }
+            for chunk in to_write {
+                if stdin
+                    .write_all(&chunk)
+                    .and_then(|()| stdin.flush())
+                    .is_err()
+                {
+                    return;
+                }
+            }
         });
-        let (tx, rx) = mpsc::sync_channel::<Result<ExecEvent, String>>(256);
+        let (tx, rx) = mpsc::sync_channel::<Result<Frame, String>>(256);
         let limit = max_line(req.limits.console_max_bytes);
         let reader = std::thread::spawn(move || {
             let mut r = BufReader::new(stdout);
@@ -258,16 +272,25 @@ impl WasmExecutor {
                     .read_until(b'\n', &mut line)
                 {
                     Ok(0) | Err(_) => return,
-                    Ok(n) => total += n,
+                    Ok(_) => {}
                 }
-                let ev = if line.len() > limit || total > limit.saturating_mul(2) {
+                // Calls are bounded one by one (their number by the broker's cap), events
+                // together.
+                let call = BrokerLink::is_call(&line);
+                if !call {
+                    total += line.len();
+                }
+                let frame = if line.len() > limit || total > limit.saturating_mul(2) {
                     Err("the worker sent too much output".to_string())
+                } else if call {
+                    Ok(Frame::Call(line))
                 } else {
                     serde_json::from_slice::<ExecEvent>(&line)
+                        .map(Frame::Event)
                         .map_err(|e| format!("the worker sent a malformed frame: {e}"))
                 };
-                let stop = ev.is_err();
-                if tx.send(ev).is_err() || stop {
+                let stop = frame.is_err();
+                if tx.send(frame).is_err() || stop {
                     return;
                 }
             }
@@ -315,13 +338,7 @@ impl WasmExecutor {
             // The CPU budget held from outside too (the worker's own kernel timer usually
             // comes first): its CPU clock, every thread, compilation included.
             if cpu_ms >= cpu_kill_ms {
-                break Err(EvalResult::empty(
-                    Outcome::Timeout,
-                    Some(JsError::new(
-                        "InternalError",
-                        format!("killed at the CPU budget of {} ms", req.limits.timeout_ms),
-                    )),
-                ));
+                break Err(cpu_timeout(req));
             }
             if now >= next_sample {
                 next_sample = now + SAMPLE_INTERVAL;
@@ -339,10 +356,32 @@ impl WasmExecutor {
                 .saturating_duration_since(now)
                 .min(Duration::from_millis(5));
             match rx.recv_timeout(wait) {
-                Ok(Ok(ExecEvent::Console(c))) => seen.console(c, req, on_event),
-                Ok(Ok(ExecEvent::Blocked(b))) => seen.blocked(b, on_event),
-                Ok(Ok(ExecEvent::Finished(o))) => break Ok(sanitise(o.result)),
-                Ok(Ok(_)) => {}
+                Ok(Ok(Frame::Event(ExecEvent::Console(c)))) => seen.console(c, req, on_event),
+                Ok(Ok(Frame::Event(ExecEvent::Blocked(b)))) => seen.blocked(b, on_event),
+                Ok(Ok(Frame::Event(ExecEvent::Finished(o)))) => break Ok(sanitise(o.result)),
+                Ok(Ok(Frame::Event(_))) => {}
+                Ok(Ok(Frame::Call(line))) => {
+                    let answered = match (link.as_mut(), answers.as_ref()) {
+                        (Some(l), Some(a)) => {
+                            let mut out = Vec::new();
+                            l.on_call(line.trim_ascii_end(), &mut out).map(|()| {
+                                if !out.is_empty() {
+                                    // The writer is gone only when the worker is.
+                                    let _ = a.send(out);
+                                }
+                            })
+                        }
+                        _ => {
+                            Err("the worker made a capability call, but nothing is granted".into())
+                        }
+                    };
+                    if let Err(m) = answered {
+                        break Err(EvalResult::empty(
+                            Outcome::Crashed,
+                            Some(JsError::new("WorkerError", m)),
+                        ));
+                    }
+                }
                 Ok(Err(m)) => {
                     break Err(EvalResult::empty(
                         Outcome::Crashed,
@@ -357,13 +396,7 @@ impl WasmExecutor {
                         cpu_ms = cpu_ms.max(ms);
                     }
                     if cpu_ms >= cpu_kill_ms {
-                        break Err(EvalResult::empty(
-                            Outcome::Timeout,
-                            Some(JsError::new(
-                                "InternalError",
-                                format!("killed at the CPU budget of {} ms", req.limits.timeout_ms),
-                            )),
-                        ));
+                        break Err(cpu_timeout(req));
                     }
                     let status = child.wait();
                     let why = match status {
@@ -381,6 +414,7 @@ impl WasmExecutor {
             }
         };
         end(&mut child);
+        drop(answers);
         let _ = writer.join();
         let _ = reader.join();
         let stderr = err_reader.join().unwrap_or_default();
@@ -413,7 +447,45 @@ impl WasmExecutor {
             }
         };
         result.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
-        outcome(req, sha, result)
+        let mut o = outcome(req, sha, result);
+        // The parent's own counts and refusals, whatever the worker reported.
+        if let Some(l) = link {
+            l.finish(&mut o);
+        }
+        o
+    }
+}
+
+/// The result of a worker killed at the CPU budget (by the parent or its own kernel timer).
+fn cpu_timeout(req: &WasmRequest) -> EvalResult {
+    EvalResult::empty(
+        Outcome::Timeout,
+        Some(JsError::new(
+            "InternalError",
+            format!("killed at the CPU budget of {} ms", req.limits.timeout_ms),
+        )),
+    )
+}
+
+/// A line from the worker: an event, or a capability call for the broker.
+enum Frame {
+    Event(ExecEvent),
+    Call(Vec<u8>),
+}
+
+/// Largest call frame accepted from the wasm worker: a path at its longest, JSON-escaped,
+/// with room for the frame around it (it sends no request bodies).
+const MAX_CALL_BYTES: usize = 64 * 1024;
+
+/// What a module may use of `perms`: the directories to read and the capability limits.
+pub(super) fn read_only(perms: &Permissions) -> Permissions {
+    Permissions {
+        filesystem: crate::engine::policy::FsPermissions {
+            read: perms.filesystem.read.clone(),
+            write: Vec::new(),
+        },
+        limits: perms.limits,
+        ..Permissions::none()
     }
 }
 
@@ -517,7 +589,9 @@ impl Executor for WasmExecutor {
                 )
             }
         };
-        let w = WasmRequest::new(module, req.filename.clone(), req.limits);
+        let mut w = WasmRequest::new(module, req.filename.clone(), req.limits);
+        // A module gets the request's directories to read, nothing else (it has no sockets).
+        w.permissions = read_only(&req.permissions);
         let sha = sha256_hex(&w.module);
         match check_request(&w) {
             Ok(()) => self.supervise(&w, &sha, cancel, on_event),
@@ -527,5 +601,24 @@ impl Executor for WasmExecutor {
                 EvalResult::empty(Outcome::Error, Some(JsError::new("PolicyError", e))),
             ),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::policy::NetGrant;
+
+    #[test]
+    fn a_modules_broker_serves_its_read_directories_only() {
+        let mut p = Permissions::default();
+        p.add_read(std::env::temp_dir());
+        p.add_net(NetGrant::parse_flag("example.com").expect("grant")[0].clone());
+        p.limits.fs_max_ops = 7;
+        let r = read_only(&p);
+        assert_eq!(r.filesystem.read, vec![std::env::temp_dir()]);
+        assert!(!r.grants_network(), "no host, whatever the request carried");
+        assert!(r.modules.is_empty());
+        assert_eq!(r.limits.fs_max_ops, 7);
     }
 }

@@ -12,6 +12,8 @@
 //! A module's imports are its requested capabilities: anything outside WASI preview 1 is
 //! refused before instantiation (a Blocked event per import, outcome `blocked`); WASI calls
 //! that need a capability (paths, sockets, signals) answer a WASI error and are recorded.
+//! A directory of `Permissions.filesystem.read` is a read-only preopen (fd 3, 4, … named by
+//! its granted path) whose lookups and reads the parent's broker performs.
 
 pub mod executor;
 pub mod module;
@@ -22,7 +24,7 @@ pub use module::{
     WASI_FUNCTIONS, WASI_MODULE,
 };
 
-use crate::engine::policy::Limits;
+use crate::engine::policy::{Limits, Permissions};
 use serde::{Deserialize, Serialize};
 
 /// One wasm run's input. On the wire (parent → worker) the header is one JSON line (this
@@ -39,6 +41,11 @@ pub struct WasmRequest {
     pub invoke: Option<String>,
     /// Numeric arguments for `invoke`, parsed for its parameter types.
     pub args: Vec<String>,
+    /// What the module is granted: only `filesystem.read` (each directory a read-only WASI
+    /// preopen served by the parent's broker) and the capability limits; a network grant is
+    /// refused by [`check_request`] (a module has no sockets).
+    #[serde(default)]
+    pub permissions: Permissions,
 }
 
 impl WasmRequest {
@@ -49,6 +56,7 @@ impl WasmRequest {
             limits,
             invoke: None,
             args: Vec::new(),
+            permissions: Permissions::none(),
         }
     }
 }
@@ -66,6 +74,14 @@ pub const MAX_NAME_BYTES: usize = 1024;
 /// Why a request cannot be run (checked by the parent before a worker starts).
 pub fn check_request(req: &WasmRequest) -> Result<(), String> {
     req.limits.validate().map_err(|e| e.to_string())?;
+    req.permissions.validate().map_err(|e| e.to_string())?;
+    if req.permissions.grants_network() {
+        return Err(
+            "a WebAssembly module gets no network (WASI preview 1 has no way to \
+                    connect): grant hosts to scripts only"
+                .to_string(),
+        );
+    }
     if req.module.len() > MAX_MODULE_BYTES {
         return Err(format!(
             "module is {} bytes; the limit is {MAX_MODULE_BYTES} bytes",
