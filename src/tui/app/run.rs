@@ -156,10 +156,11 @@ impl App {
 
     /// The scanner's report for `generation`: kept if it is the buffer's current one (a stale
     /// report is dropped); a run waiting for this verdict starts (or asks) now.
-    pub(super) fn on_scan_done(&mut self, generation: u64, report: Report) -> Vec<Effect> {
+    pub(super) fn on_scan_done(&mut self, generation: u64, mut report: Report) -> Vec<Effect> {
         if generation != self.generation() {
             return vec![];
         }
+        self.place_wasm_findings(&mut report);
         // The gate honours this buffer's grants, as `run` honours its flags and manifest.
         self.plain_report = Some(report.clone());
         self.report = Some(report);
@@ -198,7 +199,17 @@ impl App {
             self.say(format!("a run is already going{whose}: Esc cancels it"));
             return vec![];
         }
-        let code = self.buffer.text();
+        if let Some(why) = self.executor_mismatch() {
+            self.warn(format!("cannot run: {why}"));
+            return vec![];
+        }
+        // A `.wasm` view's text is a description: the module's bytes run, not it.
+        let module = self.module.clone();
+        let code = if module.is_some() {
+            String::new()
+        } else {
+            self.buffer.text()
+        };
         let mut request = ExecRequest::new(code);
         request.filename = crate::cli::run::script_name(&self.title);
         request.limits = self.limits;
@@ -268,6 +279,7 @@ impl App {
             executor,
             request: Box::new(request),
             audit: Box::new(audit),
+            module,
         }]
     }
 
