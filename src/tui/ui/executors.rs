@@ -117,12 +117,22 @@ pub(crate) fn render(
             _ => field.value(&app.limits, app.profile, app.input.as_ref()),
         };
         let value = fit(&value, 28);
-        let bounds = format!("({})", field.bounds());
+        // A wasm run takes the CPU, wall, memory and stack limits (memory: the module's
+        // linear memories and tables); the JS profile and `input` mean nothing to it.
+        let wasm = app.language().is_wasm();
+        let bounds = match field {
+            LimitField::Profile | LimitField::Input if wasm => "not used by a wasm run".to_string(),
+            _ => format!("({})", field.bounds()),
+        };
+        let label = match field {
+            LimitField::Memory if wasm => "memory (linear)",
+            _ => field.label(),
+        };
         let room = iw.saturating_sub(2 + 16 + 30);
         lines.push((
             Line::from(vec![
                 Span::styled(cursor(idx), p.accent),
-                Span::styled(format!("{:<16}", field.label()), sel(idx, p.text)),
+                Span::styled(format!("{label:<16}"), sel(idx, p.text)),
                 Span::styled(
                     format!("{value:<30}"),
                     p.accent.add_modifier(Modifier::BOLD),
