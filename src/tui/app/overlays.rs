@@ -409,7 +409,8 @@ impl App {
                     self.say(format!("executor: auto ({})", self.auto_here()));
                     (stay(row, None, None), self.settings_changed())
                 } else if let Some(info) = self.executors.get(row - 1).cloned() {
-                    if let Err(why) = self.runs_here(&info) {
+                    let here = self.runs_here(&info);
+                    if let (true, Err(why)) = (info.available, here) {
                         let msg = format!("{} cannot run this buffer: {why}", info.name);
                         (stay(row, None, Some(msg)), vec![])
                     } else if info.available {

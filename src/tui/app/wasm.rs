@@ -76,6 +76,10 @@ impl App {
 
     /// Whether `e` can run this buffer, and if not why (shown in the executor selector).
     pub fn runs_here(&self, e: &ExecutorInfo) -> Result<(), String> {
+        if !e.available {
+            // Not on this machine at all: that reason comes first.
+            return Err(e.reason.clone());
+        }
         let wasm = e.name == WASM;
         match (self.language().is_wasm(), wasm) {
             (true, false) => Err(format!(
@@ -83,7 +87,6 @@ impl App {
                 self.language().describe()
             )),
             (false, true) => Err("runs .wat/.wasm buffers only; this buffer is JavaScript".into()),
-            _ if !e.available => Err(e.reason.clone()),
             _ => Ok(()),
         }
     }
