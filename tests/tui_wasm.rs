@@ -483,3 +483,34 @@ fn a_js_executor_saved_for_a_wat_file_is_refused_at_f5_with_the_reason() {
     let msg = app.message.clone().unwrap_or_default();
     assert!(msg.contains("quickjs cannot run this buffer"), "{msg}");
 }
+
+#[test]
+fn a_wat_buffers_results_stay_fresh_when_it_is_reopened_unchanged() {
+    let mut app = wat_app("wasm-hello.wat", 120, 40);
+    let run = start_run(&mut app);
+    let mut o = outcome(&app.buffer.text(), sandbench::engine::exec::Outcome::Ok);
+    // The executor hashes the binary the text compiles to, not the text.
+    o.code_sha256 = sandbench::engine::hash::sha256_hex(&module(&app.buffer.text()));
+    o.executor = "wasm".into();
+    exec(
+        &mut app,
+        run,
+        sandbench::engine::exec::ExecEvent::Finished(Box::new(o)),
+    );
+    assert_eq!(
+        app.results_freshness(),
+        sandbench::tui::app::Freshness::Fresh
+    );
+    open_sample(&mut app, "wasm-fib.wat");
+    assert_eq!(
+        app.results_freshness(),
+        sandbench::tui::app::Freshness::NotRun
+    );
+    let s = wasm_sample("wasm-hello.wat");
+    open_sample(&mut app, s.name);
+    scan_done(&mut app, scan_module(s.source.as_bytes()).0);
+    assert_eq!(
+        app.results_freshness(),
+        sandbench::tui::app::Freshness::Fresh
+    );
+}

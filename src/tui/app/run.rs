@@ -72,6 +72,10 @@ pub struct FinishedRun {
     pub console_dropped: usize,
     /// What the run was granted (for the Diff tab: a grant added between two runs shows).
     pub permissions: Permissions,
+    /// The SHA-256 of the buffer's text it ran, as its scan names it: for a script the
+    /// outcome's own hash; for a `.wat` buffer the text's (the outcome hashes the binary it
+    /// compiles to), so reopening the unchanged buffer still finds its results fresh.
+    pub source_sha256: String,
 }
 
 impl FinishedRun {
@@ -142,7 +146,7 @@ impl App {
     pub fn results_freshness(&self) -> Freshness {
         let (generation, sha) = match (self.live_here(), &self.runs.last) {
             (Some(l), _) => (l.generation, l.code_sha256.as_str()),
-            (None, Some(f)) => (f.generation, f.outcome.code_sha256.as_str()),
+            (None, Some(f)) => (f.generation, f.source_sha256.as_str()),
             (None, None) => return Freshness::NotRun,
         };
         if generation == self.generation() {
@@ -360,6 +364,7 @@ impl App {
             console_dropped: dropped,
             outcome,
             permissions: live.permissions.clone(),
+            source_sha256: live.code_sha256.clone(),
         };
         if live.origin == self.origin {
             self.runs.record(entry, finished);
