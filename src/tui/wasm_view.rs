@@ -323,7 +323,7 @@ mod tests {
         );
         assert!(t.contains("memory 0: 1..2 pages (64 KiB..128 KiB)"), "{t}");
         assert!(
-            t.contains("func 0: runs when the module is instantiated"),
+            t.contains("func 3: runs when the module is instantiated"),
             "{t}"
         );
         assert!(
