@@ -699,3 +699,27 @@ fn a_wasm_file_opens_read_only_refuses_edits_and_saves_and_runs() {
     let screen = s.settled(&["invalid module"]);
     assert!(screen.contains("imports (1)"), "{screen}");
 }
+
+#[test]
+fn an_edited_wat_file_comes_back_from_recovery_as_webassembly_text() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let hello = sandbench::samples::find("wasm-hello.wat").expect("sample");
+    let file = write(dir.path(), "hello.wat", hello.source);
+    {
+        let s = Session::workbench(120, 40, dir.path(), &[&file]);
+        s.settled(&["hello.wat", "wasm (auto)"]);
+        s.literal(";; unsaved note ");
+        s.wait_text(";; unsaved note");
+        wait_copies(dir.path(), 1);
+        s.kill9();
+    }
+    let s = Session::workbench(120, 40, dir.path(), &[]);
+    s.settled(&["Recovery copies", "hello.wat"]);
+    s.keys(&["r"]);
+    let screen = s.settled(&[";; unsaved note", "hello.wat [+]"]);
+    assert!(screen.contains("wasm (auto)"), "{screen}");
+    s.keys(&["F5"]);
+    s.settled(&["run finished: ok"]);
+    s.keys(&["F7"]);
+    s.settled(&["hello from wasm"]);
+}
