@@ -823,9 +823,8 @@ fn run_on_thread(job: &RunJob<'_>, ex: Result<Arc<dyn exec::Executor>, String>) 
                 Ok(w) => w,
                 Err(e) => return crashed(e.to_string()),
             };
-            let mut req =
-                WasmRequest::new(m.binary.to_vec(), request.filename.clone(), request.limits);
-            req.invoke = None;
+            // `_start`, as `sandbench run` calls it without `--invoke`.
+            let req = WasmRequest::new(m.binary.to_vec(), request.filename.clone(), request.limits);
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 wx.run_module(&req, token, &mut forward)
             }))
