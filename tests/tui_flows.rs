@@ -723,3 +723,29 @@ fn an_edited_wat_file_comes_back_from_recovery_as_webassembly_text() {
     s.keys(&["F7"]);
     s.settled(&["hello from wasm"]);
 }
+
+#[test]
+fn a_wat_samples_limits_are_shown_and_stop_its_run() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let s = Session::workbench(140, 40, dir.path(), &[]);
+    s.wait_text("welcome.js");
+    // The `;; run-options:` header sets the buffer's limits, shown in Ctrl-E.
+    open_sample(&s, "wasm-fuel-loop.wat");
+    s.settled(&["wasm (auto)"]);
+    s.keys(&["C-e"]);
+    let screen = s.settled(&["CPU timeout", "memory (linear)"]);
+    assert!(screen.contains("200 ms"), "{screen}");
+    assert!(screen.contains("not used by a wasm run"), "{screen}");
+    s.esc();
+    s.keys(&["F5"]);
+    let screen = s.settled(&["run finished: timeout"]);
+    assert!(screen.contains("timeout"), "{screen}");
+    open_sample(&s, "wasm-memory-grower.wat");
+    s.settled(&["wasm (auto)"]);
+    s.keys(&["C-e"]);
+    let screen = s.settled(&["memory (linear)"]);
+    assert!(screen.contains("16 MB"), "{screen}");
+    s.esc();
+    s.keys(&["F5"]);
+    s.settled(&["run finished: memory_limit"]);
+}
