@@ -514,3 +514,24 @@ fn a_wat_buffers_results_stay_fresh_when_it_is_reopened_unchanged() {
         sandbench::tui::app::Freshness::Fresh
     );
 }
+
+#[test]
+fn a_wasm_run_says_it_takes_no_grants_and_records_none() {
+    let mut app = wasm_app(120, 40);
+    app.grants.read.push(std::env::temp_dir());
+    let fx = app.update(Action::Run);
+    let fx = if matches!(app.overlay, Overlay::ConfirmBlock) {
+        app.update(Action::ConfirmRun)
+    } else {
+        fx
+    };
+    let [Effect::StartRun { request, .. }] = fx.as_slice() else {
+        panic!("one run: {fx:?}");
+    };
+    assert_eq!(
+        request.permissions,
+        sandbench::engine::policy::Permissions::default()
+    );
+    let msg = app.message.clone().unwrap_or_default();
+    assert!(msg.contains("without this buffer's grants"), "{msg}");
+}

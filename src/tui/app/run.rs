@@ -221,6 +221,13 @@ impl App {
         request.input = self.input.as_ref().map(|i| i.value.clone());
         // A copy: edits in the Permissions panel apply to the next run, never this one.
         request.permissions = self.permissions();
+        let mut dropped_grants = false;
+        if module.is_some() && request.permissions != Permissions::default() {
+            // A module binary's request (`WasmRequest`) has no permissions yet: it runs with
+            // the defaults, as `sandbench run` runs one, and its record says so.
+            request.permissions = Permissions::default();
+            dropped_grants = true;
+        }
         if let Err(e) = request.validate() {
             self.warn(format!("cannot run: {e}"));
             return vec![];
@@ -267,7 +274,13 @@ impl App {
         });
         self.results_scroll = 0;
         self.blocked_selected = 0;
-        self.say(format!("running on {executor}… (Esc cancels)"));
+        if dropped_grants {
+            self.warn(format!(
+                "running on {executor} without this buffer's grants: a .wasm run takes none yet (Esc cancels)"
+            ));
+        } else {
+            self.say(format!("running on {executor}… (Esc cancels)"));
+        }
         let fresh = !self.scan_pending() && self.report_generation == Some(self.generation());
         let audit = RunAudit {
             path: self.path().map(Path::to_path_buf),
