@@ -535,3 +535,20 @@ fn a_wasm_run_says_it_takes_no_grants_and_records_none() {
     let msg = app.message.clone().unwrap_or_default();
     assert!(msg.contains("without this buffer's grants"), "{msg}");
 }
+
+#[test]
+fn saving_a_script_as_wat_switches_colours_scan_and_executor() {
+    let mut app = init(AppInit::new("untitled.js", "(module)\n"), 120, 40);
+    scan_done(&mut app, sandbench::engine::scan::scan("(module)\n"));
+    assert_eq!(app.language(), Language::JavaScript);
+    let path = std::env::temp_dir().join("saved-as.wat");
+    let fx = app.update(Action::Saved {
+        path: path.clone(),
+        result: Ok(()),
+    });
+    assert_eq!(app.language(), Language::WasmText);
+    assert_eq!(app.resolved_executor(), "wasm");
+    assert_eq!(scan_kind(&fx), Some(true), "rescanned as wasm: {fx:?}");
+    assert!(app.scan_pending(), "the script scan's report is gone");
+    assert!(app.highlight.wat.len() > 1 && app.highlight.states.is_empty());
+}

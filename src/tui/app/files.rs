@@ -118,6 +118,7 @@ impl App {
             }
         }
         let origin = Origin::File { path: path.clone() };
+        let mut rescan = false;
         if origin != self.origin {
             // Save-as: the buffer (with its results and settings) is now this file's.
             self.stash.retain(|s| s.origin != origin);
@@ -126,8 +127,18 @@ impl App {
                     l.origin = origin.clone();
                 }
             }
+            let was = self.language();
             self.origin = origin;
             self.title = title_of(&path);
+            if self.language() != was {
+                // Saved as another language (`a.js` as `a.wat`): colours, scan and executor
+                // follow the new name; the old report was the other scanner's.
+                self.highlight = Default::default();
+                self.report = None;
+                self.plain_report = None;
+                self.report_generation = None;
+                rescan = true;
+            }
         }
         self.say(format!("saved {}", path.display()));
         self.saved_generation = self.generation();
@@ -152,6 +163,9 @@ impl App {
         // Saved under this name, beside whatever signature it has now (and manifest).
         fx.extend(self.trust_effect());
         fx.extend(self.manifest_effect());
+        if rescan {
+            fx.push(self.scan_effect());
+        }
         if self.quit_after_save {
             self.quitting = true;
             fx.push(Effect::Quit);
