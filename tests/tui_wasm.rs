@@ -552,3 +552,66 @@ fn saving_a_script_as_wat_switches_colours_scan_and_executor() {
     assert!(app.scan_pending(), "the script scan's report is gone");
     assert!(app.highlight.wat.len() > 1 && app.highlight.states.is_empty());
 }
+
+/// Keystroke → drawn frame on a ~100 KB buffer at 160×48, a `.wat` against a script of the
+/// same size (the WAT lexer against the JS one): medians of 300 keystrokes, alternating.
+/// `cargo test --release --test tui_wasm -- --ignored --nocapture bench_`
+#[test]
+#[ignore = "a measurement, not a check"]
+fn bench_keystroke_on_a_100_kb_wat_buffer() {
+    let mut wat = String::from("(module\n  (memory (export \"memory\") 1)\n");
+    let mut js = String::new();
+    let mut i = 0;
+    while wat.len() < 100_000 {
+        wat.push_str(&format!(
+            "  (func $f{i} (param $a i32) (result i32) ;; step {i}\n    (i32.add (local.get $a) (i32.const {i})))\n"
+        ));
+        i += 1;
+    }
+    wat.push_str("  (data (i32.const 0) \"hello\"))\n");
+    while js.len() < wat.len() {
+        js.push_str(&format!(
+            "function f{i}(a) {{ // step {i}\n  return a + {i};\n}}\n"
+        ));
+        i += 1;
+    }
+    let setup = |title: &str, src: &str| {
+        let mut app = init(AppInit::new(title, src), 160, 48);
+        let mid = app.buffer.line_count() / 2;
+        app.buffer
+            .set_cursor(sandbench::tui::buffer::Pos::new(mid, 4));
+        app.update(Action::Move(sandbench::tui::buffer::Motion::Right, false));
+        app
+    };
+    let mut apps = [setup("big.wat", &wat), setup("big.js", &js)];
+    let mut terms: Vec<_> = (0..2)
+        .map(|_| Terminal::new(TestBackend::new(160, 48)).expect("terminal"))
+        .collect();
+    let mut times = [Vec::new(), Vec::new()];
+    for round in 0..300 {
+        for k in 0..2 {
+            let t = std::time::Instant::now();
+            let a = if round % 10 == 9 {
+                Action::Backspace
+            } else {
+                Action::Insert("x".into())
+            };
+            let _ = apps[k].update(a);
+            let app = &apps[k];
+            terms[k]
+                .draw(|f| sandbench::tui::ui::render(app, f))
+                .expect("draw");
+            times[k].push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
+    for (k, name) in ["wat", "js"].iter().enumerate() {
+        let v = &mut times[k];
+        v.sort_by(f64::total_cmp);
+        println!(
+            "{name}: {} bytes, keystroke median {:.3} ms p99 {:.3} ms",
+            if k == 0 { wat.len() } else { js.len() },
+            v[v.len() / 2],
+            v[v.len() * 99 / 100]
+        );
+    }
+}
