@@ -17,6 +17,9 @@ pub enum InputError {
     NotUtf8 { path: PathBuf, offset: usize },
     #[error("{path}: {size} bytes is over the {max}-byte limit")]
     TooLarge { path: PathBuf, size: u64, max: u64 },
+    /// A WebAssembly file that does not parse or validate (the workbench opens modules).
+    #[error("{path}: {reason}")]
+    NotAModule { path: PathBuf, reason: String },
 }
 
 /// Reads a source file, refusing files over `max` bytes (checked before reading it all) and

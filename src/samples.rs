@@ -36,11 +36,18 @@ pub fn all() -> &'static [Sample] {
     SAMPLES
 }
 
-/// A sample by file name (with or without `.js`).
+/// A sample by file name (with or without `.js`; a `.wat` sample by its whole name).
 pub fn find(name: &str) -> Option<&'static Sample> {
     SAMPLES
         .iter()
         .find(|s| s.name == name || s.name.strip_suffix(".js") == Some(name))
+        .or_else(|| WASM_SAMPLES.iter().find(|s| s.name == name))
+}
+
+/// Every sample the workbench offers: the scripts, then the WebAssembly text samples.
+pub fn workbench() -> &'static [Sample] {
+    static ALL: std::sync::OnceLock<Vec<Sample>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| SAMPLES.iter().chain(WASM_SAMPLES).copied().collect())
 }
 
 /// The WebAssembly text samples (`samples/*.wat`, run by the `wasm` executor), sorted by

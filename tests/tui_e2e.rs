@@ -150,6 +150,32 @@ fn without_a_terminal_or_with_a_bad_file_the_workbench_says_why() {
     let out = run(&[&bad]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not valid UTF-8"));
+    // A `.wasm` is read as a module: one that does not validate, or is over the module size
+    // limit, is a clear error before any screen; a valid one gets as far as the terminal.
+    let broken = dir.path().join("broken.wasm");
+    std::fs::write(&broken, b"\0asm\x01\0\0\0\x05\xff").expect("write");
+    let out = run(&[&broken]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("broken.wasm: invalid module"), "{err}");
+    let big = dir.path().join("big.wasm");
+    std::fs::write(
+        &big,
+        vec![0u8; sandbench::engine::exec::wasm::MAX_MODULE_BYTES + 1],
+    )
+    .expect("write");
+    let out = run(&[&big]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("big.wasm") && err.contains("limit"), "{err}");
+    let good = dir.path().join("good.wasm");
+    let bytes = sandbench::engine::exec::wasm::module_bytes(b"(module (func (export \"_start\")))")
+        .expect("valid");
+    std::fs::write(&good, bytes).expect("write");
+    let out = run(&[&good]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("needs an interactive terminal"), "{err}");
 }
 
 #[test]

@@ -44,7 +44,7 @@ fn wait_copies(dir: &Path, n: usize) -> Vec<PathBuf> {
 
 /// The index of a sample in the browser (sorted by name).
 fn sample_index(name: &str) -> usize {
-    sandbench::samples::all()
+    sandbench::samples::workbench()
         .iter()
         .position(|s| s.name == name)
         .unwrap_or_else(|| panic!("no sample {name}"))
@@ -55,7 +55,7 @@ fn open_sample(s: &Session, name: &str) {
     s.keys(&["C-p"]);
     s.wait_text("Samples");
     // The browser opens on the sample picked last: go to the top first.
-    for _ in 0..sandbench::samples::all().len() {
+    for _ in 0..sandbench::samples::workbench().len() {
         s.keys(&["Up"]);
     }
     for _ in 0..sample_index(name) {
@@ -614,4 +614,138 @@ fn a_host_added_in_the_permissions_panel_lets_the_next_fetch_through() {
     let screen = s.settled(&["run finished: ok"]);
     assert!(screen.contains("status: 200"), "{screen}");
     assert_eq!(server.requests(), ["GET /json"]);
+}
+
+// ── issue 15: WebAssembly buffers ───────────────────────────────────────────────────────
+
+#[test]
+fn a_wat_sample_opens_from_the_browser_runs_on_wasm_and_prints_its_console_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let s = Session::workbench(120, 40, dir.path(), &[]);
+    s.wait_text("welcome.js");
+    open_sample(&s, "wasm-hello.wat");
+    let screen = s.settled(&["wasm (auto)", "(module"]);
+    assert!(screen.contains("ALLOW"), "{screen}");
+    s.keys(&["F5"]);
+    let screen = s.settled(&["run finished: ok"]);
+    assert!(screen.contains("Console 2"), "{screen}");
+    s.keys(&["F7"]);
+    let screen = s.settled(&["hello from wasm"]);
+    assert!(screen.contains("second line ok"), "{screen}");
+}
+
+#[test]
+fn js_then_wat_then_js_the_executor_and_the_scan_follow_the_buffer() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let js = write(dir.path(), "plain.js", "const x = 1 + 1;\nx;\n");
+    let wat_src = sandbench::samples::find("wasm-path-open.wat").expect("sample");
+    let wat = write(dir.path(), "open.wat", wat_src.source);
+    let s = Session::workbench(140, 40, dir.path(), &[&js]);
+    let screen = s.settled(&["plain.js", "(auto)", "ALLOW"]);
+    assert!(!screen.contains("wasm (auto)"), "{screen}");
+    prompt(&s, "C-o", &wat.display().to_string());
+    s.wait_text("opened open.wat");
+    // The wasm scanner's findings, and the executor `auto` picks for WebAssembly.
+    let screen = s.settled(&["wasm (auto)", "wasm-sensitive-path"]);
+    assert!(screen.contains("REVIEW"), "{screen}");
+    s.keys(&["F5"]);
+    let screen = s.settled(&["run finished: ok"]);
+    assert!(
+        screen.contains("Blocked 1"),
+        "path_open was refused: {screen}"
+    );
+    // Back to the script: its own executor, scan and results.
+    prompt(&s, "C-o", &js.display().to_string());
+    s.wait_text("opened plain.js");
+    let screen = s.settled(&["ALLOW", "not run yet"]);
+    assert!(!screen.contains("wasm (auto)"), "{screen}");
+    assert!(screen.contains("(auto)"), "{screen}");
+    assert!(!screen.contains("wasm-sensitive-path"), "{screen}");
+    s.keys(&["F5"]);
+    let screen = s.settled(&["run finished: ok"]);
+    assert!(screen.contains("2"), "{screen}");
+    assert!(!screen.contains("· wasm"), "ran on a JS executor: {screen}");
+}
+
+#[test]
+fn a_wasm_file_opens_read_only_refuses_edits_and_saves_and_runs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let hello = sandbench::samples::find("wasm-hello.wat").expect("sample");
+    let bytes =
+        sandbench::engine::exec::wasm::module_bytes(hello.source.as_bytes()).expect("compiles");
+    let file = dir.path().join("hello.wasm");
+    std::fs::write(&file, &bytes).expect("write");
+    let s = Session::workbench(120, 40, dir.path(), &[&file]);
+    let screen = s.settled(&["hello.wasm", "imports (1)", "wasm (auto)"]);
+    assert!(
+        screen.contains("wasi_snapshot_preview1.fd_write"),
+        "{screen}"
+    );
+    s.literal("x");
+    s.wait_text("shown read-only");
+    s.keys(&["C-s"]);
+    s.settled(&["shown read-only"]);
+    assert_eq!(std::fs::read(&file).expect("read"), bytes, "never written");
+    let screen = s.screen();
+    assert!(!screen.contains("hello.wasm [+]"), "{screen}");
+    s.keys(&["F5"]);
+    s.settled(&["run finished: ok"]);
+    s.keys(&["F7"]);
+    s.settled(&["hello from wasm"]);
+    // A broken module is a warning, and the view stays.
+    let bad = dir.path().join("bad.wasm");
+    std::fs::write(&bad, b"\0asm\x01\0\0\0\x05\xff").expect("write");
+    prompt(&s, "C-o", &bad.display().to_string());
+    let screen = s.settled(&["invalid module"]);
+    assert!(screen.contains("imports (1)"), "{screen}");
+}
+
+#[test]
+fn an_edited_wat_file_comes_back_from_recovery_as_webassembly_text() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let hello = sandbench::samples::find("wasm-hello.wat").expect("sample");
+    let file = write(dir.path(), "hello.wat", hello.source);
+    {
+        let s = Session::workbench(120, 40, dir.path(), &[&file]);
+        s.settled(&["hello.wat", "wasm (auto)"]);
+        s.literal(";; unsaved note ");
+        s.wait_text(";; unsaved note");
+        wait_copies(dir.path(), 1);
+        s.kill9();
+    }
+    let s = Session::workbench(120, 40, dir.path(), &[]);
+    s.settled(&["Recovery copies", "hello.wat"]);
+    s.keys(&["r"]);
+    let screen = s.settled(&[";; unsaved note", "hello.wat [+]"]);
+    assert!(screen.contains("wasm (auto)"), "{screen}");
+    s.keys(&["F5"]);
+    s.settled(&["run finished: ok"]);
+    s.keys(&["F7"]);
+    s.settled(&["hello from wasm"]);
+}
+
+#[test]
+fn a_wat_samples_limits_are_shown_and_stop_its_run() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let s = Session::workbench(140, 40, dir.path(), &[]);
+    s.wait_text("welcome.js");
+    // The `;; run-options:` header sets the buffer's limits, shown in Ctrl-E.
+    open_sample(&s, "wasm-fuel-loop.wat");
+    s.settled(&["wasm (auto)"]);
+    s.keys(&["C-e"]);
+    let screen = s.settled(&["CPU timeout", "memory (linear)"]);
+    assert!(screen.contains("200 ms"), "{screen}");
+    assert!(screen.contains("not used by a wasm run"), "{screen}");
+    s.esc();
+    s.keys(&["F5"]);
+    let screen = s.settled(&["run finished: timeout"]);
+    assert!(screen.contains("timeout"), "{screen}");
+    open_sample(&s, "wasm-memory-grower.wat");
+    s.settled(&["wasm (auto)"]);
+    s.keys(&["C-e"]);
+    let screen = s.settled(&["memory (linear)"]);
+    assert!(screen.contains("16 MB"), "{screen}");
+    s.esc();
+    s.keys(&["F5"]);
+    s.settled(&["run finished: memory_limit"]);
 }

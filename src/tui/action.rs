@@ -125,6 +125,13 @@ pub enum Action {
         /// The run settings saved for this file, if any (or why they could not be used).
         settings: Option<Result<SavedSettings, String>>,
     },
+    /// A `.wasm` file read and described (or why it cannot be opened: unreadable, over the
+    /// size limit, not a valid module).
+    ModuleOpened {
+        path: PathBuf,
+        result: Result<Box<crate::tui::wasm_view::ModuleView>, String>,
+        settings: Option<Result<SavedSettings, String>>,
+    },
     Saved {
         path: PathBuf,
         result: Result<(), SaveError>,
@@ -223,18 +230,25 @@ pub enum Effect {
         /// What the code is (the workbench scans as a plugin today; a field so it can offer
         /// the package context later).
         context: crate::engine::scan::ScanContext,
+        /// A WebAssembly buffer: scan these bytes (the `.wat` text, or the `.wasm` file) with
+        /// the wasm scanner instead of `source` with the script scanner.
+        wasm: Option<Arc<[u8]>>,
     },
     StartRun {
         run: u64,
         executor: String,
         request: Box<ExecRequest>,
         audit: Box<RunAudit>,
+        /// A `.wasm` buffer's module: its binary runs with `run_module` (its `_start`) under
+        /// the request's limits, its file's bytes are what the trust check hashes; the
+        /// request's code is then unused.
+        module: Option<Arc<crate::tui::wasm_view::ModuleView>>,
     },
-    /// Find and check the signature of `origin`'s file for `text` (at open and save).
+    /// Find and check the signature of `origin`'s file for `content` (at open and save).
     CheckTrust {
         origin: Origin,
         path: PathBuf,
-        text: Arc<str>,
+        content: Arc<[u8]>,
     },
     /// Read the plugin manifest (`sandbench.toml`) beside `origin`'s file (at open and save).
     LoadManifest {

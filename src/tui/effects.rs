@@ -48,6 +48,10 @@ pub type ClipboardSink = Box<dyn FnMut(&str) + Send>;
 /// The scanner the driver calls (the real one, or a test's).
 pub type Scanner = Arc<dyn Fn(&str, ScanContext) -> Report + Send + Sync>;
 
+/// A scan waiting for its debounce: generation, script text, when it is due, context, and
+/// a WebAssembly buffer's bytes (scanned by the wasm scanner instead).
+type PendingScan = (u64, Arc<str>, Instant, ScanContext, Option<Arc<[u8]>>);
+
 /// A scan on its thread.
 struct RunningScan {
     generation: u64,
@@ -80,7 +84,7 @@ enum StoreOp {
 /// Executes effects; owns the timers the event loop waits on.
 pub struct Driver {
     tx: mpsc::Sender<Action>,
-    pending_scan: Option<(u64, Arc<str>, Instant, ScanContext)>,
+    pending_scan: Option<PendingScan>,
     scan: Option<RunningScan>,
     overrun_scans: Vec<Arc<AtomicBool>>,
     /// The generation already told that its scan cannot start (overrun scans still running).
@@ -223,15 +227,22 @@ impl Driver {
                 generation,
                 source,
                 context,
+                wasm,
             } => {
-                self.pending_scan =
-                    Some((generation, source, Instant::now() + SCAN_DEBOUNCE, context));
+                self.pending_scan = Some((
+                    generation,
+                    source,
+                    Instant::now() + SCAN_DEBOUNCE,
+                    context,
+                    wasm,
+                ));
             }
             Effect::StartRun {
                 run,
                 executor,
                 request,
                 audit,
+                module,
             } => {
                 for (_, t) in self.runs.drain(..) {
                     t.cancel();
@@ -250,6 +261,7 @@ impl Driver {
                             request: &request,
                             token: &token,
                             tx: &tx,
+                            module: module.as_deref(),
                         };
                         run_audited(job, ex, trust.as_deref(), &audit)
                     });
@@ -269,6 +281,27 @@ impl Driver {
                         t.cancel();
                     }
                 }
+            }
+            Effect::ReadFile { path } if crate::tui::app::is_wasm_path(&path) => {
+                let data = self.data_dir.clone();
+                self.send_later(move || {
+                    use crate::engine::exec::wasm::MAX_MODULE_BYTES;
+                    let title = crate::tui::app::title_of(&path);
+                    let result = crate::files::read_bytes(&path, MAX_MODULE_BYTES)
+                        .map_err(|e| e.to_string())
+                        .and_then(|bytes| crate::tui::wasm_view::open(&title, bytes))
+                        .map(Box::new);
+                    let path = std::fs::canonicalize(&path).unwrap_or(path);
+                    let settings = match (&result, data) {
+                        (Ok(_), Some(d)) => settings::read(&d, &path),
+                        _ => None,
+                    };
+                    Action::ModuleOpened {
+                        path,
+                        result,
+                        settings,
+                    }
+                })
             }
             Effect::ReadFile { path } => {
                 let data = self.data_dir.clone();
@@ -303,12 +336,16 @@ impl Driver {
                 let path = std::fs::canonicalize(&path).unwrap_or(path);
                 Action::Saved { path, result }
             }),
-            Effect::CheckTrust { origin, path, text } => {
+            Effect::CheckTrust {
+                origin,
+                path,
+                content,
+            } => {
                 let trust = self.trust.clone();
                 self.send_later(move || {
                     let empty = TrustedSigners::default();
                     let signers = trust.as_deref().map_or(&empty, RunTrust::signers);
-                    let basis = TrustBasis::check(&path, text.as_bytes(), signers);
+                    let basis = TrustBasis::check(&path, &content, signers);
                     Action::TrustChecked {
                         origin,
                         basis: Box::new(basis),
@@ -479,8 +516,8 @@ impl Driver {
         let due = self.pending_scan.as_ref().is_some_and(|p| p.2 <= now);
         if due && self.scan.is_none() {
             if self.scan_capacity() {
-                if let Some((generation, source, _, context)) = self.pending_scan.take() {
-                    self.start_scan(generation, source, context);
+                if let Some((generation, source, _, context, wasm)) = self.pending_scan.take() {
+                    self.start_scan(generation, source, context, wasm);
                 }
             } else if let Some((generation, ..)) = &self.pending_scan {
                 if self.busy_told != Some(*generation) {
@@ -503,7 +540,13 @@ impl Driver {
         out
     }
 
-    fn start_scan(&mut self, generation: u64, source: Arc<str>, context: ScanContext) {
+    fn start_scan(
+        &mut self,
+        generation: u64,
+        source: Arc<str>,
+        context: ScanContext,
+        wasm: Option<Arc<[u8]>>,
+    ) {
         self.scans_started += 1;
         self.busy_told = None;
         let done = Arc::new(AtomicBool::new(false));
@@ -515,8 +558,9 @@ impl Driver {
         let scanner = Arc::clone(&self.scanner);
         let tx = self.tx.clone();
         tokio::task::spawn_blocking(move || {
-            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                scanner(&source, context)
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match &wasm {
+                Some(bytes) => crate::engine::scan::wasm::scan_module(bytes).0,
+                None => scanner(&source, context),
             }));
             done.store(true, Ordering::Release);
             let action = match result {
@@ -660,6 +704,8 @@ struct RunJob<'a> {
     request: &'a crate::engine::exec::ExecRequest,
     token: &'a CancelToken,
     tx: &'a mpsc::Sender<Action>,
+    /// A `.wasm` buffer's module: its binary runs instead of the request's code.
+    module: Option<&'a crate::tui::wasm_view::ModuleView>,
 }
 
 /// A run with the trust policy before it and the audit line and span after it, as `run` does
@@ -675,9 +721,18 @@ fn run_audited(
         run_on_thread(&job, ex);
         return;
     };
-    let state = trust.check(audit.path.as_deref(), &job.request.code);
+    let state = match job.module {
+        Some(m) => trust.check_bytes(audit.path.as_deref(), &m.file),
+        None => trust.check(audit.path.as_deref(), &job.request.code),
+    };
     let refused = match &ex {
-        Ok(e) => trust.refuse(&state, e.as_ref(), job.request),
+        Ok(e) => trust.refuse(&state, e.as_ref(), job.request).map(|mut o| {
+            if let Some(m) = job.module {
+                // The refusal names what would have run: the module, not the empty code.
+                o.code_sha256 = crate::engine::hash::sha256_hex(&m.binary);
+            }
+            o
+        }),
         Err(_) => None,
     };
     let outcome = match refused {
@@ -735,6 +790,7 @@ fn run_on_thread(job: &RunJob<'_>, ex: Result<Arc<dyn exec::Executor>, String>) 
         request,
         token,
         tx,
+        module,
     } = *job;
     let crashed = |message: String| {
         let out = error_outcome(executor, request, Outcome::Crashed, message);
@@ -750,16 +806,33 @@ fn run_on_thread(job: &RunJob<'_>, ex: Result<Arc<dyn exec::Executor>, String>) 
         Err(e) => return crashed(e),
     };
     let mut finished = false;
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        ex.run(request, token, &mut |event| {
-            finished |= matches!(event, ExecEvent::Finished(_));
-            let _ = tx.blocking_send(Action::Exec {
-                run,
-                event,
-                at_unix: now_unix(),
-            });
-        })
-    }));
+    let mut forward = |event: ExecEvent| {
+        finished |= matches!(event, ExecEvent::Finished(_));
+        let _ = tx.blocking_send(Action::Exec {
+            run,
+            event,
+            at_unix: now_unix(),
+        });
+    };
+    let result = match module {
+        // A binary runs through the wasm executor's own entry (`_start`), under the same
+        // limits and cancel token; `ex` (created by name) is the same executor.
+        Some(m) => {
+            use crate::engine::exec::wasm::{WasmExecutor, WasmRequest};
+            let wx = match WasmExecutor::new() {
+                Ok(w) => w,
+                Err(e) => return crashed(e.to_string()),
+            };
+            // `_start`, as `sandbench run` calls it without `--invoke`.
+            let req = WasmRequest::new(m.binary.to_vec(), request.filename.clone(), request.limits);
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                wx.run_module(&req, token, &mut forward)
+            }))
+        }
+        None => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            ex.run(request, token, &mut forward)
+        })),
+    };
     match result {
         Ok(outcome) => {
             if !finished {

@@ -21,7 +21,10 @@ pub const BINDINGS: &[(&str, &str)] = &[
     ),
     ("Ctrl-S", "save (asks before replacing another file)"),
     ("Ctrl-O", "open a file (Tab completes paths)"),
-    ("Ctrl-P", "samples: benign plugins and attack demos"),
+    (
+        "Ctrl-P",
+        "samples: plugins, attack demos, WebAssembly (.wat)",
+    ),
     (
         "Ctrl-E",
         "executor and limits (←/→ adjust, digits+Enter set)",

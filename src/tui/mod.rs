@@ -16,6 +16,8 @@ pub mod settings;
 pub(crate) mod terminal;
 pub mod theme;
 pub mod ui;
+pub mod wasm_view;
+pub mod wat;
 
 use crate::cli::run_trust::{RunTrust, TrustArgs};
 use crate::files::InputError;
@@ -83,6 +85,22 @@ pub fn main(file: Option<PathBuf>, trust: &TrustArgs) -> Result<(), TuiError> {
 pub fn initial(file: Option<PathBuf>) -> Result<AppInit, InputError> {
     let data = crate::dirs::data_dir();
     let mut init = match file {
+        Some(path) if app::is_wasm_path(&path) => {
+            // A module is read as bytes and shown as what it declares (read-only).
+            let bytes =
+                crate::files::read_bytes(&path, crate::engine::exec::wasm::MAX_MODULE_BYTES)?;
+            let view = wasm_view::open(&app::title_of(&path), bytes).map_err(|reason| {
+                InputError::NotAModule {
+                    path: path.clone(),
+                    reason,
+                }
+            })?;
+            let path = std::fs::canonicalize(&path).unwrap_or(path);
+            let mut i = AppInit::file(path.clone(), view.text.clone());
+            i.module = Some(Arc::new(view));
+            i.saved_settings = data.as_deref().and_then(|d| settings::read(d, &path));
+            i
+        }
         Some(path) => {
             let text = crate::files::read_source(&path, app::MAX_OPEN_BYTES)?;
             // The identity of a file is its canonical path (see `effects.rs`, ReadFile).

@@ -9,7 +9,9 @@ use crate::tui::action::{Effect, SaveError};
 use crate::tui::buffer::{self, Buffer, Pos};
 use crate::tui::recovery::Origin;
 use crate::tui::settings::{RunSettings, SavedSettings, SettingsSource};
+use crate::tui::wasm_view::ModuleView;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// What to load once the user agrees to drop unsaved changes.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,6 +23,8 @@ pub struct Loaded {
     pub saved: Option<Result<SavedSettings, String>>,
     /// A recovery copy to restore on top of the text once loaded: its key and text.
     pub restore: Option<(String, String)>,
+    /// A `.wasm` module (`text` is its read-only description).
+    pub module: Option<Arc<ModuleView>>,
 }
 
 impl App {
@@ -60,11 +64,40 @@ impl App {
                     text,
                     saved: settings,
                     restore: None,
+                    module: None,
                 };
                 self.load_or_ask(loaded)
             }
             Err(e) => {
                 self.warn(format!("cannot open: {e}"));
+                vec![]
+            }
+        }
+    }
+
+    /// A `.wasm` file read: opened as its read-only view, or a clear warning (never a
+    /// buffer of its bytes).
+    pub(super) fn on_module_opened(
+        &mut self,
+        path: PathBuf,
+        result: Result<Box<ModuleView>, String>,
+        settings: Option<Result<SavedSettings, String>>,
+    ) -> Vec<Effect> {
+        match result {
+            Ok(view) => {
+                let loaded = Loaded {
+                    title: title_of(&path),
+                    origin: Origin::File { path },
+                    text: view.text.clone(),
+                    saved: settings,
+                    restore: None,
+                    module: Some(Arc::from(view)),
+                };
+                self.load_or_ask(loaded)
+            }
+            Err(e) => {
+                let name = text::escape(&path.display().to_string(), false).into_owned();
+                self.warn(format!("cannot open {name}: {e}"));
                 vec![]
             }
         }
@@ -85,6 +118,7 @@ impl App {
             }
         }
         let origin = Origin::File { path: path.clone() };
+        let mut rescan = false;
         if origin != self.origin {
             // Save-as: the buffer (with its results and settings) is now this file's.
             self.stash.retain(|s| s.origin != origin);
@@ -93,8 +127,18 @@ impl App {
                     l.origin = origin.clone();
                 }
             }
+            let was = self.language();
             self.origin = origin;
             self.title = title_of(&path);
+            if self.language() != was {
+                // Saved as another language (`a.js` as `a.wat`): colours, scan and executor
+                // follow the new name; the old report was the other scanner's.
+                self.highlight = Default::default();
+                self.report = None;
+                self.plain_report = None;
+                self.report_generation = None;
+                rescan = true;
+            }
         }
         self.say(format!("saved {}", path.display()));
         self.saved_generation = self.generation();
@@ -119,6 +163,9 @@ impl App {
         // Saved under this name, beside whatever signature it has now (and manifest).
         fx.extend(self.trust_effect());
         fx.extend(self.manifest_effect());
+        if rescan {
+            fx.push(self.scan_effect());
+        }
         if self.quit_after_save {
             self.quitting = true;
             fx.push(Effect::Quit);
@@ -245,6 +292,9 @@ impl App {
         let same = loaded.origin == self.origin;
         self.gen_base = self.generation() + 1;
         self.buffer = Buffer::from_text(&bounded_text(loaded.text.clone()));
+        // The language (and so the lexer) may change with the buffer.
+        self.module = loaded.module.clone();
+        self.highlight = Default::default();
         self.saved_generation = self.generation();
         self.autosaved_generation = self.generation();
         self.title = text::escape(&loaded.title, false).into_owned();
@@ -268,15 +318,26 @@ impl App {
         if let Origin::File { path } = &self.origin {
             // The signature is checked against the file's text as read (a restored copy is
             // then just an edit of it).
+            let content: Arc<[u8]> = match &self.module {
+                Some(m) => Arc::clone(&m.file),
+                None => Arc::from(loaded.text.as_bytes()),
+            };
             fx.push(Effect::CheckTrust {
                 origin: self.origin.clone(),
                 path: path.clone(),
-                text: loaded.text.as_str().into(),
+                content,
             });
         }
         fx.extend(self.manifest_effect());
         let opened = if same { "reopened" } else { "opened" };
-        self.say(format!("{opened} {}", self.title));
+        match self.language() {
+            super::Language::JavaScript => self.say(format!("{opened} {}", self.title)),
+            lang => self.say(format!(
+                "{opened} {} ({}, runs on wasm)",
+                self.title,
+                lang.describe()
+            )),
+        }
         match loaded.restore {
             Some((key, text)) => self.restore_text(key, text),
             // Any recovery copy of this buffer is offered.
@@ -351,6 +412,14 @@ impl App {
     /// Replaces the buffer's text with a recovery copy's, as one edit (Ctrl-Z shows what it
     /// replaced). The copy stays on disk until the buffer is saved.
     pub(super) fn restore_text(&mut self, key: String, text: String) {
+        if self.module.is_some() {
+            // A `.wasm` view is not text anyone edited: nothing to restore into it.
+            self.warn(format!(
+                "{} is shown read-only: its recovery copy is kept",
+                self.title
+            ));
+            return;
+        }
         self.buffer.select_all();
         self.buffer.insert_str(&bounded_text(text));
         self.buffer.set_cursor(Pos::default());

@@ -7,6 +7,9 @@ use crate::tui::buffer::{self, Motion, Pos};
 
 impl App {
     pub(super) fn on_main(&mut self, action: Action) -> Vec<Effect> {
+        if self.refuse_edit(&action) {
+            return vec![];
+        }
         match action {
             Action::Run => return self.request_run(false),
             Action::Cancel => {
@@ -72,7 +75,7 @@ impl App {
                 }
             }
             Action::ShowSamples => {
-                let n = crate::samples::all().len();
+                let n = crate::samples::workbench().len();
                 self.overlay = Overlay::Samples {
                     selected: self.samples_selected.min(n.saturating_sub(1)),
                 }

@@ -20,6 +20,7 @@ mod overlays;
 mod permissions;
 mod recovery;
 mod run;
+mod wasm;
 
 pub use diff::{DiffKind, DiffRow};
 pub use files::{title_of, Loaded};
@@ -27,6 +28,7 @@ pub use overlays::{InputEditor, LimitField};
 pub use permissions::{parse_entry, PermissionRow, PermissionsPanel};
 pub use recovery::{copy_time, describe_copy, DiffView, RecoveryScope, RecoveryView};
 pub use run::{FinishedRun, Freshness, HistoryEntry, LiveRun, Runs};
+pub use wasm::{is_wasm_path, is_wat_name, Language};
 
 use crate::engine::exec::ExecutorInfo;
 use crate::engine::lexer::{self, LineState};
@@ -196,6 +198,8 @@ impl ThemeChoice {
 pub struct Highlight {
     /// `states[i]`: the state line `i` starts in; valid for every `i < states.len()`.
     pub states: Vec<LineState>,
+    /// The same for a WebAssembly text buffer (the WAT lexer's states).
+    pub wat: Vec<crate::tui::wat::WatState>,
 }
 
 /// How serious a message is.
@@ -232,6 +236,8 @@ pub struct AppInit {
     pub require_signed: bool,
     /// Warnings from setting up (config, signers, exporter), shown in the messages view.
     pub warnings: Vec<String>,
+    /// A `.wasm` file opened: the module, shown read-only (`text` is its description).
+    pub module: Option<Arc<crate::tui::wasm_view::ModuleView>>,
 }
 
 impl AppInit {
@@ -253,6 +259,7 @@ impl AppInit {
             session: "s0".to_string(),
             require_signed: false,
             warnings: Vec::new(),
+            module: None,
         }
     }
 
@@ -362,6 +369,8 @@ pub struct App {
     own_copy: Option<String>,
     /// Copies (of earlier sessions) restored into this buffer: deleted once it is saved.
     restored_from: Vec<String>,
+    /// The module of a `.wasm` buffer (shown read-only; see [`Language::WasmBinary`]).
+    pub module: Option<Arc<crate::tui::wasm_view::ModuleView>>,
 }
 
 impl App {
@@ -430,6 +439,7 @@ impl App {
             audit: None,
             own_copy: None,
             restored_from: Vec::new(),
+            module: init.module,
         };
         let (settings, source) = app.initial_settings(&text, init.saved_settings);
         app.apply_settings(settings, source);
@@ -462,10 +472,14 @@ impl App {
     /// Checks the signature of the buffer's file against its text (at open and save).
     pub(super) fn trust_effect(&self) -> Option<Effect> {
         let path = self.path()?.to_path_buf();
+        let content: Arc<[u8]> = match &self.module {
+            Some(m) => Arc::clone(&m.file),
+            None => Arc::from(self.buffer.text().as_bytes()),
+        };
         Some(Effect::CheckTrust {
             origin: self.origin.clone(),
             path,
-            text: self.buffer.text().into(),
+            content,
         })
     }
 
@@ -522,10 +536,10 @@ impl App {
         self.dirty() && self.autosaved_generation != self.generation()
     }
 
-    /// The executor a run will use (resolving `auto`).
+    /// The executor a run will use (resolving `auto` for this buffer's language).
     pub fn resolved_executor(&self) -> &str {
         if self.executor == "auto" {
-            &self.auto_name
+            self.auto_here()
         } else {
             &self.executor
         }
@@ -575,10 +589,17 @@ impl App {
     }
 
     fn scan_effect(&self) -> Effect {
+        let text = self.buffer.text();
+        let wasm = match (self.language(), &self.module) {
+            (Language::WasmBinary, Some(m)) => Some(Arc::clone(&m.file)),
+            (Language::WasmText, _) => Some(Arc::from(text.as_bytes())),
+            _ => None,
+        };
         Effect::Scan {
             generation: self.generation(),
-            source: Arc::from(self.buffer.text()),
+            source: Arc::from(text),
             context: crate::engine::scan::ScanContext::Plugin,
+            wasm,
         }
     }
 
@@ -620,8 +641,27 @@ impl App {
     /// Brings the lexer states up to the last visible line (see [`Highlight`]).
     pub fn refresh_highlight(&mut self) {
         let need = (self.view_top + self.editor_text_size().1 + 1).min(self.buffer.line_count());
+        let changed = self.buffer.take_changed_from();
+        if self.language() == Language::WasmText {
+            let states = &mut self.highlight.wat;
+            if let Some(from) = changed {
+                states.truncate(from + 1);
+            }
+            if states.is_empty() {
+                states.push(Default::default());
+            }
+            let mut scratch = Vec::new();
+            while states.len() < need {
+                let i = states.len() - 1;
+                let line = self.buffer.line(i).unwrap_or("");
+                scratch.clear();
+                let next = crate::tui::wat::tokenize_line_into(line, states[i], &mut scratch);
+                states.push(next);
+            }
+            return;
+        }
         let states = &mut self.highlight.states;
-        if let Some(from) = self.buffer.take_changed_from() {
+        if let Some(from) = changed {
             states.truncate(from + 1);
         }
         if states.is_empty() {
@@ -662,6 +702,11 @@ impl App {
                 result,
                 settings,
             } => self.on_file_opened(path, result, settings),
+            Action::ModuleOpened {
+                path,
+                result,
+                settings,
+            } => self.on_module_opened(path, result, settings),
             Action::Saved { path, result } => self.on_saved(path, result),
             Action::Completions { input, items } => {
                 self.on_completions(&input, items);

@@ -156,7 +156,7 @@ impl App {
     }
 
     fn on_samples_key(&mut self, selected: usize, action: Action) -> (Overlay, Vec<Effect>) {
-        let all = crate::samples::all();
+        let all = crate::samples::workbench();
         let n = all.len();
         let selected = selected.min(n.saturating_sub(1));
         let stay = |s: usize| Overlay::Samples { selected: s };
@@ -178,6 +178,7 @@ impl App {
                     text: s.source.to_string(),
                     saved: None,
                     restore: None,
+                    module: None,
                 };
                 let fx = self.load_or_ask(loaded);
                 return (std::mem::replace(&mut self.overlay, Overlay::None), fx);
@@ -405,10 +406,14 @@ impl App {
             (Action::Enter | Action::Newline, None) => {
                 if row == 0 {
                     self.executor = "auto".to_string();
-                    self.say(format!("executor: auto ({})", self.auto_name));
+                    self.say(format!("executor: auto ({})", self.auto_here()));
                     (stay(row, None, None), self.settings_changed())
-                } else if let Some(info) = self.executors.get(row - 1) {
-                    if info.available {
+                } else if let Some(info) = self.executors.get(row - 1).cloned() {
+                    let here = self.runs_here(&info);
+                    if let (true, Err(why)) = (info.available, here) {
+                        let msg = format!("{} cannot run this buffer: {why}", info.name);
+                        (stay(row, None, Some(msg)), vec![])
+                    } else if info.available {
                         self.executor = info.name.clone();
                         let msg = match &info.warning {
                             Some(w) => format!("executor: {} — {w}", info.name),

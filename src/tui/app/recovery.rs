@@ -370,6 +370,7 @@ impl App {
                         text: got.base.unwrap_or_default(),
                         saved: got.settings,
                         restore: Some((key, copy.text)),
+                        module: None,
                     };
                     self.load_or_ask(loaded)
                 };

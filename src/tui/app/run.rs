@@ -72,6 +72,10 @@ pub struct FinishedRun {
     pub console_dropped: usize,
     /// What the run was granted (for the Diff tab: a grant added between two runs shows).
     pub permissions: Permissions,
+    /// The SHA-256 of the buffer's text it ran, as its scan names it: for a script the
+    /// outcome's own hash; for a `.wat` buffer the text's (the outcome hashes the binary it
+    /// compiles to), so reopening the unchanged buffer still finds its results fresh.
+    pub source_sha256: String,
 }
 
 impl FinishedRun {
@@ -142,7 +146,7 @@ impl App {
     pub fn results_freshness(&self) -> Freshness {
         let (generation, sha) = match (self.live_here(), &self.runs.last) {
             (Some(l), _) => (l.generation, l.code_sha256.as_str()),
-            (None, Some(f)) => (f.generation, f.outcome.code_sha256.as_str()),
+            (None, Some(f)) => (f.generation, f.source_sha256.as_str()),
             (None, None) => return Freshness::NotRun,
         };
         if generation == self.generation() {
@@ -156,10 +160,11 @@ impl App {
 
     /// The scanner's report for `generation`: kept if it is the buffer's current one (a stale
     /// report is dropped); a run waiting for this verdict starts (or asks) now.
-    pub(super) fn on_scan_done(&mut self, generation: u64, report: Report) -> Vec<Effect> {
+    pub(super) fn on_scan_done(&mut self, generation: u64, mut report: Report) -> Vec<Effect> {
         if generation != self.generation() {
             return vec![];
         }
+        self.place_wasm_findings(&mut report);
         // The gate honours this buffer's grants, as `run` honours its flags and manifest.
         self.plain_report = Some(report.clone());
         self.report = Some(report);
@@ -198,7 +203,17 @@ impl App {
             self.say(format!("a run is already going{whose}: Esc cancels it"));
             return vec![];
         }
-        let code = self.buffer.text();
+        if let Some(why) = self.executor_mismatch() {
+            self.warn(format!("cannot run: {why}"));
+            return vec![];
+        }
+        // A `.wasm` view's text is a description: the module's bytes run, not it.
+        let module = self.module.clone();
+        let code = if module.is_some() {
+            String::new()
+        } else {
+            self.buffer.text()
+        };
         let mut request = ExecRequest::new(code);
         request.filename = crate::cli::run::script_name(&self.title);
         request.limits = self.limits;
@@ -206,6 +221,13 @@ impl App {
         request.input = self.input.as_ref().map(|i| i.value.clone());
         // A copy: edits in the Permissions panel apply to the next run, never this one.
         request.permissions = self.permissions();
+        let mut dropped_grants = false;
+        if module.is_some() && request.permissions != Permissions::default() {
+            // A module binary's request (`WasmRequest`) has no permissions yet: it runs with
+            // the defaults, as `sandbench run` runs one, and its record says so.
+            request.permissions = Permissions::default();
+            dropped_grants = true;
+        }
         if let Err(e) = request.validate() {
             self.warn(format!("cannot run: {e}"));
             return vec![];
@@ -252,7 +274,13 @@ impl App {
         });
         self.results_scroll = 0;
         self.blocked_selected = 0;
-        self.say(format!("running on {executor}… (Esc cancels)"));
+        if dropped_grants {
+            self.warn(format!(
+                "running on {executor} without this buffer's grants: a .wasm run takes none yet (Esc cancels)"
+            ));
+        } else {
+            self.say(format!("running on {executor}… (Esc cancels)"));
+        }
         let fresh = !self.scan_pending() && self.report_generation == Some(self.generation());
         let audit = RunAudit {
             path: self.path().map(Path::to_path_buf),
@@ -268,6 +296,7 @@ impl App {
             executor,
             request: Box::new(request),
             audit: Box::new(audit),
+            module,
         }]
     }
 
@@ -348,6 +377,7 @@ impl App {
             console_dropped: dropped,
             outcome,
             permissions: live.permissions.clone(),
+            source_sha256: live.code_sha256.clone(),
         };
         if live.origin == self.origin {
             self.runs.record(entry, finished);

@@ -7,9 +7,10 @@ use super::palette::Palette;
 use crate::engine::lexer::{self, LineState};
 use crate::engine::scan::{Finding, Severity};
 use crate::engine::text;
-use crate::tui::app::{App, Focus, Freshness};
+use crate::tui::app::{App, Focus, Freshness, Language};
 use crate::tui::buffer::{self, Pos};
 use crate::tui::layout;
+use crate::tui::wat::{self, WatState};
 use ratatui::layout::{Position, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -84,7 +85,16 @@ pub(crate) fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
             Span::styled(mark, mark_style),
             Span::raw(" "),
         ];
-        let state = app.highlight.states.get(idx).copied().unwrap_or_default();
+        let state = match app.language() {
+            Language::JavaScript => {
+                Lexer::Js(app.highlight.states.get(idx).copied().unwrap_or_default())
+            }
+            Language::WasmText => {
+                Lexer::Wat(app.highlight.wat.get(idx).copied().unwrap_or_default())
+            }
+            // A `.wasm` view is a description, not code: plain text.
+            Language::WasmBinary => Lexer::None,
+        };
         // A line that goes on past the right edge ends with a dim `…` in its last cell, so a
         // cut line never passes for a whole one (the cursor's line scrolls instead).
         let overflows =
@@ -148,7 +158,7 @@ fn finding_at(on_line: &[&Finding], idx: usize, col: usize) -> Option<Severity> 
 #[allow(clippy::too_many_arguments)]
 fn code_spans(
     line: &str,
-    state: LineState,
+    state: Lexer,
     idx: usize,
     left: usize,
     width: usize,
@@ -230,9 +240,21 @@ fn push_styled(
     cur.push(c);
 }
 
+/// Which lexer colours a line, with the line's cached start state.
+#[derive(Debug, Clone, Copy)]
+enum Lexer {
+    Js(LineState),
+    Wat(WatState),
+    None,
+}
+
 /// Syntax colours per character of one line, lexed from the line's cached start state.
-fn syntax_styles(line: &str, state: LineState, p: &Palette) -> Vec<Style> {
-    let (tokens, _) = lexer::tokenize_line(line, state);
+fn syntax_styles(line: &str, state: Lexer, p: &Palette) -> Vec<Style> {
+    let tokens = match state {
+        Lexer::Js(s) => lexer::tokenize_line(line, s).0,
+        Lexer::Wat(s) => wat::tokenize_line(line, s).0,
+        Lexer::None => Vec::new(),
+    };
     let mut out = Vec::with_capacity(line.len());
     let mut ti = 0;
     for (b, _) in line.char_indices() {

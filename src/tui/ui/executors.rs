@@ -35,7 +35,15 @@ pub(crate) fn render(
             Span::styled("auto", sel(0, p.title)),
             Span::styled(
                 fit(
-                    &format!("  → {} (the strongest available)", app.auto_name),
+                    &if app.language().is_wasm() {
+                        format!(
+                            "  → {} (the only executor for {})",
+                            app.auto_here(),
+                            app.language().describe()
+                        )
+                    } else {
+                        format!("  → {} (the strongest available)", app.auto_here())
+                    },
                     iw.saturating_sub(10),
                 ),
                 p.dim,
@@ -45,12 +53,15 @@ pub(crate) fn render(
     ));
     for (i, e) in app.executors.iter().enumerate() {
         let idx = i + 1;
-        let avail = if e.available {
-            Span::styled("available", p.ok)
-        } else {
-            Span::styled("unavailable", p.error)
+        // Availability for this buffer: an executor that works here but cannot run this
+        // kind of code is unavailable, and its line says why.
+        let here = app.runs_here(e);
+        let avail = match (&here, e.available) {
+            (Ok(()), _) => Span::styled("available", p.ok),
+            (Err(_), true) => Span::styled("unavailable for this buffer", p.error),
+            (Err(_), false) => Span::styled("unavailable", p.error),
         };
-        let auto = if e.name == app.auto_name {
+        let auto = if e.name == app.auto_here() {
             "  ← auto"
         } else {
             ""
@@ -69,8 +80,11 @@ pub(crate) fn render(
             ]),
             Some(idx),
         ));
-        let mut detail = e.reason.clone();
-        if let Some(wn) = &e.warning {
+        let mut detail = match &here {
+            Err(why) if e.available => why.clone(),
+            _ => e.reason.clone(),
+        };
+        if let Some(wn) = e.warning.as_ref().filter(|_| here.is_ok()) {
             detail.push_str(&format!(" · ⚠ {wn}"));
         }
         let style = if e.warning.is_some() { p.warn } else { p.dim };
@@ -103,12 +117,22 @@ pub(crate) fn render(
             _ => field.value(&app.limits, app.profile, app.input.as_ref()),
         };
         let value = fit(&value, 28);
-        let bounds = format!("({})", field.bounds());
+        // A wasm run takes the CPU, wall, memory and stack limits (memory: the module's
+        // linear memories and tables); the JS profile and `input` mean nothing to it.
+        let wasm = app.language().is_wasm();
+        let bounds = match field {
+            LimitField::Profile | LimitField::Input if wasm => "not used by a wasm run".to_string(),
+            _ => format!("({})", field.bounds()),
+        };
+        let label = match field {
+            LimitField::Memory if wasm => "memory (linear)",
+            _ => field.label(),
+        };
         let room = iw.saturating_sub(2 + 16 + 30);
         lines.push((
             Line::from(vec![
                 Span::styled(cursor(idx), p.accent),
-                Span::styled(format!("{:<16}", field.label()), sel(idx, p.text)),
+                Span::styled(format!("{label:<16}"), sel(idx, p.text)),
                 Span::styled(
                     format!("{value:<30}"),
                     p.accent.add_modifier(Modifier::BOLD),

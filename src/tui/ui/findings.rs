@@ -92,7 +92,12 @@ pub(crate) fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
         if i == sel && app.focus == Focus::Threats {
             style = style.patch(p.selection);
         }
-        let loc = format!(" L{}", fnd.line);
+        // A wasm finding the text shown does not name has no line (see `place_wasm_findings`).
+        let loc = if fnd.line == 0 {
+            " —".to_string()
+        } else {
+            format!(" L{}", fnd.line)
+        };
         let mark = if confirmed { " ✖" } else { "" };
         // Marker, score, severity: 14 cells; the rule name gets what is left.
         // Granted use: listed, not scored (the grant covers it).
@@ -126,13 +131,15 @@ pub(crate) fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
     let body_rows = d.saturating_sub(1) as usize;
     let mut det: Vec<(String, Style)> = Vec::new();
     if let Some(fnd) = report.findings.get(sel) {
-        det.push((
+        let at = if fnd.line == 0 {
+            "no place in this text".to_string()
+        } else {
             format!(
-                "{} L{}:{}–L{}:{}",
-                fnd.category, fnd.line, fnd.column, fnd.end_line, fnd.end_column
-            ),
-            p.accent,
-        ));
+                "L{}:{}–L{}:{}",
+                fnd.line, fnd.column, fnd.end_line, fnd.end_column
+            )
+        };
+        det.push((format!("{} {at}", fnd.category), p.accent));
         if app.is_confirmed(fnd) {
             det.push((
                 "✖ confirmed: the run recorded a blocked attempt here".to_string(),

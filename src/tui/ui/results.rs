@@ -256,6 +256,9 @@ fn body_lines(app: &App, p: &Palette) -> Vec<Line<'static>> {
     match app.results_tab {
         ResultsTab::Value => match (running, last) {
             (true, _) => dim("waiting for the run…"),
+            (false, None) if app.language().is_wasm() => {
+                dim("a module's _start returns no value: what it prints is on the Console tab")
+            }
             (false, None) => dim("the completion value of the script appears here"),
             (false, Some(o)) => {
                 let mut out: Vec<Line> = if o.outcome == Outcome::Ok {

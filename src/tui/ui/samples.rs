@@ -13,7 +13,7 @@ use ratatui::Frame;
 const VERDICT_W: usize = 6;
 
 pub(crate) fn render(f: &mut Frame, area: Rect, p: &Palette, selected: usize) {
-    let all = samples::all();
+    let all = samples::workbench();
     let h = (all.len() as u16 + 2).clamp(10, area.height.saturating_sub(2));
     let r = super::centered(area, 110.min(area.width.saturating_sub(4)), h);
     let inner = super::dialog(f, r, " Samples — ↑↓ pick · Enter opens · Esc closes ", p);
