@@ -233,7 +233,11 @@ fn f5_on_a_wat_buffer_runs_its_text_on_wasm_with_the_buffers_limits_and_grants()
     assert_eq!(executor, "wasm");
     assert_eq!(request.code, app.buffer.text());
     assert_eq!(request.limits, app.limits);
-    assert_eq!(request.permissions, app.permissions());
+    // What a module can take of them: the directories to read.
+    assert_eq!(
+        request.permissions,
+        sandbench::engine::exec::wasm::read_only(&app.permissions())
+    );
     assert!(module.is_none());
     // Its outcome lands in the results like a JS run's.
     let run = app.live.as_ref().expect("running").id;
@@ -515,10 +519,7 @@ fn a_wat_buffers_results_stay_fresh_when_it_is_reopened_unchanged() {
     );
 }
 
-#[test]
-fn a_wasm_run_says_it_takes_no_grants_and_records_none() {
-    let mut app = wasm_app(120, 40);
-    app.grants.read.push(std::env::temp_dir());
+fn start_wasm_run(app: &mut App) -> sandbench::engine::exec::ExecRequest {
     let fx = app.update(Action::Run);
     let fx = if matches!(app.overlay, Overlay::ConfirmBlock) {
         app.update(Action::ConfirmRun)
@@ -528,12 +529,39 @@ fn a_wasm_run_says_it_takes_no_grants_and_records_none() {
     let [Effect::StartRun { request, .. }] = fx.as_slice() else {
         panic!("one run: {fx:?}");
     };
-    assert_eq!(
-        request.permissions,
-        sandbench::engine::policy::Permissions::default()
+    (**request).clone()
+}
+
+#[test]
+fn a_wasm_run_takes_the_buffers_read_directories_and_nothing_else() {
+    let dir = std::env::temp_dir();
+    // Directories only: taken as they are, and nothing is said about dropping anything.
+    let mut app = wasm_app(120, 40);
+    app.grants.read.push(dir.clone());
+    let request = start_wasm_run(&mut app);
+    assert_eq!(request.permissions.filesystem.read, vec![dir.clone()]);
+    assert!(request.permissions.network.is_empty());
+    assert!(
+        request.permissions.modules.is_empty(),
+        "a module has no require"
     );
     let msg = app.message.clone().unwrap_or_default();
-    assert!(msg.contains("without this buffer's grants"), "{msg}");
+    assert!(msg.contains("running on wasm"), "{msg}");
+    assert!(!msg.contains("read directories only"), "{msg}");
+    // A host granted too: the directory still goes, the host does not, and F5 says so.
+    let mut app = wasm_app(120, 40);
+    app.grants.read.push(dir.clone());
+    app.grants.network =
+        sandbench::engine::policy::NetGrant::parse_flag("api.example.com").expect("a host grant");
+    assert!(
+        app.permissions().grants_network(),
+        "the panel granted the host"
+    );
+    let request = start_wasm_run(&mut app);
+    assert_eq!(request.permissions.filesystem.read, vec![dir]);
+    assert!(request.permissions.network.is_empty());
+    let msg = app.message.clone().unwrap_or_default();
+    assert!(msg.contains("read directories only"), "{msg}");
 }
 
 #[test]

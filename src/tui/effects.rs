@@ -824,7 +824,10 @@ fn run_on_thread(job: &RunJob<'_>, ex: Result<Arc<dyn exec::Executor>, String>) 
                 Err(e) => return crashed(e.to_string()),
             };
             // `_start`, as `sandbench run` calls it without `--invoke`.
-            let req = WasmRequest::new(m.binary.to_vec(), request.filename.clone(), request.limits);
+            let mut req =
+                WasmRequest::new(m.binary.to_vec(), request.filename.clone(), request.limits);
+            // The buffer's directories to read, read-only (see `App::request_run`).
+            req.permissions = crate::engine::exec::wasm::read_only(&request.permissions);
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 wx.run_module(&req, token, &mut forward)
             }))

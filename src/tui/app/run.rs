@@ -221,12 +221,14 @@ impl App {
         request.input = self.input.as_ref().map(|i| i.value.clone());
         // A copy: edits in the Permissions panel apply to the next run, never this one.
         request.permissions = self.permissions();
+        // A module (text or binary) gets the buffer's directories to read (read-only WASI
+        // preopens) and nothing else: it has no sockets and no `require`. What it cannot take
+        // is said at F5 and left out of the run's record.
         let mut dropped_grants = false;
-        if module.is_some() && request.permissions != Permissions::default() {
-            // A module binary's request (`WasmRequest`) has no permissions yet: it runs with
-            // the defaults, as `sandbench run` runs one, and its record says so.
-            request.permissions = Permissions::default();
-            dropped_grants = true;
+        if self.language().is_wasm() {
+            let p = &request.permissions;
+            dropped_grants = p.grants_network() || p.modules != Permissions::default().modules;
+            request.permissions = crate::engine::exec::wasm::read_only(p);
         }
         if let Err(e) = request.validate() {
             self.warn(format!("cannot run: {e}"));
@@ -276,7 +278,7 @@ impl App {
         self.blocked_selected = 0;
         if dropped_grants {
             self.warn(format!(
-                "running on {executor} without this buffer's grants: a .wasm run takes none yet (Esc cancels)"
+                "running on {executor} with this buffer's read directories only: a module has no network or modules to grant (Esc cancels)"
             ));
         } else {
             self.say(format!("running on {executor}… (Esc cancels)"));

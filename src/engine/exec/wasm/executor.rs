@@ -478,7 +478,7 @@ enum Frame {
 const MAX_CALL_BYTES: usize = 64 * 1024;
 
 /// What a module may use of `perms`: the directories to read and the capability limits.
-pub(super) fn read_only(perms: &Permissions) -> Permissions {
+pub fn read_only(perms: &Permissions) -> Permissions {
     Permissions {
         filesystem: crate::engine::policy::FsPermissions {
             read: perms.filesystem.read.clone(),

@@ -18,7 +18,7 @@
 pub mod executor;
 pub mod module;
 
-pub use executor::{WasmExecutor, NAME, WASM_WORKER_ENV, WASM_WORKER_PROGRAM};
+pub use executor::{read_only, WasmExecutor, NAME, WASM_WORKER_ENV, WASM_WORKER_PROGRAM};
 pub use module::{
     import_category, is_wasi_function, module_bytes, validate, ModuleError, MAX_MODULE_BYTES,
     WASI_FUNCTIONS, WASI_MODULE,
