@@ -887,27 +887,39 @@ fn a_worker_killed_at_the_wall_deadline_keeps_the_console_it_streamed() {
         env!("CARGO_BIN_EXE_sandbench-wasm-worker"),
     );
     let ex = WasmExecutor::new().expect("wasm worker probes fine");
-    // Prints numbered lines forever. The consumer is slow (30 ms an event), so the pipe fills
-    // and the worker waits on it, spending little CPU: the wall deadline, not the CPU budget,
-    // ends the run, and the lines that reached the parent are the run's console.
+    // Prints 1 KiB lines forever. The consumer is slow (30 ms an event), so the pipe and the
+    // parent's bounded queue fill (~300 lines) long before the console cap (1 MiB: ~1,000
+    // lines) and the worker waits on the pipe, spending little CPU: the wall deadline, not
+    // the CPU budget, ends the run, and the lines that reached the parent are the run's
+    // console. (With 4 KiB lines the cap came first: the worker then stopped writing and
+    // spun until the deadline, which is the CPU budget's case, not this one.)
     let module = sandbench::engine::exec::wasm::module_bytes(
         br#"(module (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
-             (memory (export "memory") 1) (data (i32.const 0) "\10\00\00\00\00\10\00\00")
+             (memory (export "memory") 1) (data (i32.const 0) "\10\00\00\00\00\04\00\00")
              (func (export "_start")
-               (i32.store8 (i32.const 4111) (i32.const 10))
+               (i32.store8 (i32.const 1039) (i32.const 10))
                (loop $l (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8))) (br $l))))"#,
     )
     .unwrap();
     let mut limits = Limits::with_timeout(500);
     limits.wall_timeout_ms = 500;
     let req = WasmRequest::new(module, "t.wat", limits);
-    let mut relayed = 0usize;
-    let out = ex.run_module(&req, &CancelToken::new(), &mut |e| {
-        if matches!(e, ExecEvent::Console(_)) {
-            relayed += 1;
-            std::thread::sleep(std::time::Duration::from_millis(30));
-        }
+    // On a thread, so that a parent that hangs fails the test instead of stalling the suite
+    // (it did: its frame reader waited forever on a full queue nobody read after the kill).
+    let (done_tx, done_rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut relayed = 0usize;
+        let out = ex.run_module(&req, &CancelToken::new(), &mut |e| {
+            if matches!(e, ExecEvent::Console(_)) {
+                relayed += 1;
+                std::thread::sleep(std::time::Duration::from_millis(30));
+            }
+        });
+        let _ = done_tx.send((out, relayed));
     });
+    let (out, relayed) = done_rx
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the run returns after its wall deadline");
     assert_eq!(out.outcome, Outcome::Timeout, "{:?}", out.error);
     assert!(
         out.error

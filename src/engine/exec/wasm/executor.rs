@@ -413,6 +413,10 @@ impl WasmExecutor {
                 }
             }
         };
+        // The reader may be waiting to hand over a frame (its queue full, as when the
+        // consumer was slow): dropping the queue's end frees it, else joining it would wait
+        // forever.
+        drop(rx);
         end(&mut child);
         drop(answers);
         let _ = writer.join();
