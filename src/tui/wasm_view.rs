@@ -56,16 +56,6 @@ fn external(k: ExternalKind) -> &'static str {
     }
 }
 
-fn type_ref(t: &TypeRef) -> &'static str {
-    match t {
-        TypeRef::Func(_) | TypeRef::FuncExact(_) => "func",
-        TypeRef::Table(_) => "table",
-        TypeRef::Memory(_) => "memory",
-        TypeRef::Global(_) => "global",
-        TypeRef::Tag(_) => "tag",
-    }
-}
-
 /// What a WASI function needs, if it is one of those that ask for a capability (what the
 /// wasm worker answers with an error and records as a blocked attempt).
 fn wasi_capability(field: &str) -> Option<&'static str> {
@@ -127,7 +117,7 @@ fn describe(title: &str, file: &[u8], binary: &[u8]) -> String {
                     };
                     imports.push([
                         format!("{}.{}", name(imp.module), name(imp.name)),
-                        type_ref(&imp.ty).to_string(),
+                        crate::engine::scan::wasm::import_kind(&imp.ty).to_string(),
                         status.to_string(),
                         category,
                     ]);

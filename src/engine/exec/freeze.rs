@@ -242,12 +242,7 @@ fn own_properties(
     let mut result = Ok(());
     for e in entries {
         stats.properties += 1;
-        let mut desc = qjs::JSPropertyDescriptor {
-            flags: 0,
-            value: qjs::JS_UNDEFINED,
-            getter: qjs::JS_UNDEFINED,
-            setter: qjs::JS_UNDEFINED,
-        };
+        let mut desc = super::value::empty_descriptor();
         // SAFETY: as above; the descriptor's values become owned by us.
         let rc = unsafe { qjs::JS_GetOwnProperty(raw, &mut desc, obj, e.atom) };
         if rc < 0 {

@@ -287,12 +287,7 @@ enum Own<'js> {
 fn own_atom<'js>(v: &Value<'js>, atom: qjs::JSAtom) -> Own<'js> {
     let ctx = v.ctx();
     let raw = ctx.as_raw().as_ptr();
-    let mut desc = qjs::JSPropertyDescriptor {
-        flags: 0,
-        value: qjs::JS_UNDEFINED,
-        getter: qjs::JS_UNDEFINED,
-        setter: qjs::JS_UNDEFINED,
-    };
+    let mut desc = empty_descriptor();
     // SAFETY: v is a live object that is not a Proxy (callers check), so no script code runs.
     let rc = unsafe { qjs::JS_GetOwnProperty(raw, &mut desc, v.as_raw(), atom) };
     if rc < 0 {
@@ -475,6 +470,17 @@ mod display;
 mod walk;
 
 pub(crate) use walk::to_node;
+
+/// A property descriptor for `JS_GetOwnProperty` to fill: no flags, every value undefined
+/// (nothing to free if the lookup finds nothing).
+pub(crate) fn empty_descriptor() -> qjs::JSPropertyDescriptor {
+    qjs::JSPropertyDescriptor {
+        flags: 0,
+        value: qjs::JS_UNDEFINED,
+        getter: qjs::JS_UNDEFINED,
+        setter: qjs::JS_UNDEFINED,
+    }
+}
 
 /// Text of one console argument: strings as they are, everything else as a display.
 pub(crate) fn console_text(v: &Value<'_>, max_chars: usize) -> String {

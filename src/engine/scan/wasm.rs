@@ -87,7 +87,8 @@ fn finding(rule: RuleId, start: usize, end: usize, what: &str) -> Finding {
     }
 }
 
-fn kind(t: &TypeRef) -> &'static str {
+/// What an import is, in the text format's words (`func`, `table`, `memory`, …).
+pub fn import_kind(t: &TypeRef) -> &'static str {
     match t {
         TypeRef::Func(_) | TypeRef::FuncExact(_) => "func",
         TypeRef::Table(_) => "table",
@@ -116,7 +117,8 @@ fn analyse(binary: &[u8]) -> (WasmInfo, Vec<Finding>) {
                     let (offset, imp) = imp;
                     let label = format!("{}.{}", imp.module, imp.name);
                     if info.imports.len() < MAX_LISTED {
-                        info.imports.push(format!("{label} ({})", kind(&imp.ty)));
+                        info.imports
+                            .push(format!("{label} ({})", import_kind(&imp.ty)));
                     }
                     let end = offset + label.len();
                     let is_func = matches!(imp.ty, TypeRef::Func(_));

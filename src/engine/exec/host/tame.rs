@@ -155,12 +155,7 @@ fn tame_one<'js>(
     name: &mut Vec<u8>,
 ) -> Result<Option<(usize, Value<'js>)>, HardenError> {
     let raw = ctx.as_raw().as_ptr();
-    let mut desc = qjs::JSPropertyDescriptor {
-        flags: 0,
-        value: qjs::JS_UNDEFINED,
-        getter: qjs::JS_UNDEFINED,
-        setter: qjs::JS_UNDEFINED,
-    };
+    let mut desc = crate::engine::exec::value::empty_descriptor();
     // SAFETY: home is a live intrinsic and no Proxy (none exists before user code), so no
     // script code runs.
     let rc = unsafe { qjs::JS_GetOwnProperty(raw, &mut desc, one.home, one.atom) };
