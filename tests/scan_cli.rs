@@ -458,10 +458,10 @@ fn deep_files_are_scanned_whole_on_the_workers_stack_or_beyond_it() {
     let d = tempfile::tempdir().expect("tempdir");
     let nest = |n: usize, inner: &str| format!("x = {}{inner}{};\n", "[".repeat(n), "]".repeat(n));
     for (name, n) in [("mid", 3_000), ("deep", 40_000)] {
-        write(d.path(), &format!("{name}-evil.js"), &nest(n, "eval(y)"));
-        write(d.path(), &format!("{name}-twin.js"), &nest(n, "1"));
+        write(d.path(), &format!("{name}-evil.js"), nest(n, "eval(y)"));
+        write(d.path(), &format!("{name}-twin.js"), nest(n, "1"));
     }
-    write(d.path(), "shallow-evil.js", &nest(2, "eval(y)"));
+    write(d.path(), "shallow-evil.js", nest(2, "eval(y)"));
     let out = sandbench()
         .args(["scan", "--format", "json", "--fail-on", "never"])
         .arg(d.path())

@@ -283,7 +283,7 @@ fn scan_files_with(files: &[PathBuf], scan: impl Fn(&str) -> Arc<Report> + Sync)
                 std::thread::Builder::new()
                     .name("scan-worker".into())
                     .stack_size(scan::SCAN_THREAD_STACK)
-                    .spawn_scoped(s, &work)
+                    .spawn_scoped(s, work)
                     .ok()
             })
             .collect();
