@@ -448,3 +448,45 @@ fn context_changes_what_plain_use_scores() {
         .code(0);
     sandbench().args(["scan"]).arg(&f).assert().code(1);
 }
+
+#[test]
+fn deep_files_are_scanned_whole_on_the_workers_stack_or_beyond_it() {
+    // The scan workers have big stacks (`scan::SCAN_THREAD_STACK`); a file too deep even for
+    // them still goes to a thread of its own. Either way the code inside is seen: a call to
+    // `eval` at the bottom of 3 000 and of 40 000 nested arrays (past a worker's stack in a
+    // debug build), each with a twin that holds a number instead.
+    let d = tempfile::tempdir().expect("tempdir");
+    let nest = |n: usize, inner: &str| format!("x = {}{inner}{};\n", "[".repeat(n), "]".repeat(n));
+    for (name, n) in [("mid", 3_000), ("deep", 40_000)] {
+        write(d.path(), &format!("{name}-evil.js"), nest(n, "eval(y)"));
+        write(d.path(), &format!("{name}-twin.js"), nest(n, "1"));
+    }
+    write(d.path(), "shallow-evil.js", nest(2, "eval(y)"));
+    let out = sandbench()
+        .args(["scan", "--format", "json", "--fail-on", "never"])
+        .arg(d.path())
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = json_of(&out.stdout);
+    assert_eq!(v["errors"].as_array().map(Vec::len), Some(0), "{v}");
+    let files = v["files"].as_array().expect("files");
+    assert_eq!(files.len(), 5);
+    for f in files {
+        let path = f["path"].as_str().unwrap_or("");
+        assert!(f["parse_error"].is_null(), "{path}: {}", f["parse_error"]);
+        let evals = f["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|x| x["rule"] == "eval-direct")
+            .count();
+        let want = usize::from(path.ends_with("-evil.js"));
+        assert_eq!(evals, want, "{path}: {}", f["findings"]);
+    }
+}

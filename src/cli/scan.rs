@@ -251,33 +251,40 @@ fn scan_files_with(files: &[PathBuf], scan: impl Fn(&str) -> Arc<Report> + Sync)
     };
     let mut results: Vec<Option<Scanned>> = Vec::new();
     results.resize_with(files.len(), || None);
-    let done: Vec<(usize, Scanned)> = std::thread::scope(|s| {
+    let work = || {
+        let mut mine = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(p) = files.get(i) else { break };
+            let (result, wasm) = if is_wasm(p) {
+                match scan_wasm_file(p) {
+                    Ok((r, info)) => (Ok(r), Some(info)),
+                    Err(e) => (Err(e), None),
+                }
+            } else {
+                (scan_one(p), None)
+            };
+            mine.push((
+                i,
+                Scanned {
+                    path: shown(p),
+                    result,
+                    wasm,
+                },
+            ));
+        }
+        mine
+    };
+    let mut done: Vec<(usize, Scanned)> = std::thread::scope(|s| {
+        // Big stacks, so that nearly every file's syntax pass fits on the worker's own stack
+        // instead of a fresh deep-stack thread per file (`scan::SCAN_THREAD_STACK`).
         let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut mine = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(p) = files.get(i) else { break };
-                        let (result, wasm) = if is_wasm(p) {
-                            match scan_wasm_file(p) {
-                                Ok((r, info)) => (Ok(r), Some(info)),
-                                Err(e) => (Err(e), None),
-                            }
-                        } else {
-                            (scan_one(p), None)
-                        };
-                        mine.push((
-                            i,
-                            Scanned {
-                                path: shown(p),
-                                result,
-                                wasm,
-                            },
-                        ));
-                    }
-                    mine
-                })
+            .filter_map(|_| {
+                std::thread::Builder::new()
+                    .name("scan-worker".into())
+                    .stack_size(scan::SCAN_THREAD_STACK)
+                    .spawn_scoped(s, work)
+                    .ok()
             })
             .collect();
         // A worker only panics outside a scan; the files it had done are then filled in
@@ -287,6 +294,9 @@ fn scan_files_with(files: &[PathBuf], scan: impl Fn(&str) -> Arc<Report> + Sync)
             .flat_map(|h| h.join().unwrap_or_default())
             .collect()
     });
+    // No worker could start (or all stopped early): what is left is scanned here, where
+    // the stack rule sends each file that does not fit to its own deep-stack thread.
+    done.extend(work());
     for (i, s) in done {
         if let Some(slot) = results.get_mut(i) {
             *slot = Some(s);

@@ -67,6 +67,9 @@ pub fn main(file: Option<PathBuf>, trust: &TrustArgs) -> Result<(), TuiError> {
     }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
+        // The scans run on this runtime's blocking threads: with the scanner's stack, a
+        // buffer's syntax pass fits on the thread instead of a fresh deep-stack thread each.
+        .thread_stack_size(crate::engine::scan::SCAN_THREAD_STACK)
         .enable_all()
         .build()
         .map_err(TuiError::Runtime)?;

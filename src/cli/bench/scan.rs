@@ -86,8 +86,23 @@ struct Arm {
     cpu100: Duration,
 }
 
-/// Runs the suite over `sources` and prints its results; returns an exit code.
+/// Runs the suite over `sources` and prints its results; returns an exit code. The scans run
+/// on a thread with the stack the CLI's scan workers have (`scan::SCAN_THREAD_STACK`), so
+/// that the same files fit it as in `sandbench scan`.
 pub(crate) fn run(args: &BenchArgs, sources: &[String]) -> u8 {
+    std::thread::scope(|s| {
+        match std::thread::Builder::new()
+            .name("bench-scan".into())
+            .stack_size(crate::engine::scan::SCAN_THREAD_STACK)
+            .spawn_scoped(s, || run_here(args, sources))
+        {
+            Ok(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            Err(_) => run_here(args, sources),
+        }
+    })
+}
+
+fn run_here(args: &BenchArgs, sources: &[String]) -> u8 {
     let bytes: usize = sources.iter().map(String::len).sum();
     // Warm-up (regex compilation, page faults), then timed passes, the arms alternating so
     // that a change in the machine's load falls on both.

@@ -39,12 +39,8 @@ pub(super) fn finish(src: &str, mut raws: Vec<Raw>, context: ScanContext) -> Vec
     // Line starts once, for all findings.
     let mut line_starts = vec![0usize];
     if !kept.is_empty() {
-        line_starts.extend(
-            src.bytes()
-                .enumerate()
-                .filter(|(_, b)| *b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
+        // memchr's vectorised search: a byte-at-a-time filter here was ~2 % of a scan.
+        line_starts.extend(memchr::memchr_iter(b'\n', src.as_bytes()).map(|i| i + 1));
     }
     let pos = |off: usize| -> (u32, u32) {
         let mut off = off.min(src.len());
