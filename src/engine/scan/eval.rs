@@ -251,6 +251,33 @@ pub struct Evaluator<'a> {
     nest: Cell<u32>,
     /// Arrays and objects stored inside arrays and objects so far ([`MAX_HELD`]).
     held: Cell<u32>,
+    /// Those arrays and objects themselves, emptied when the evaluator is dropped: a cycle
+    /// (`a.push(a)`, `o.self = o`) can only pass through a value stored inside another, so
+    /// emptying them frees every cycle, which reference counting alone would leak (the
+    /// workbench rescans on every keystroke).
+    held_values: RefCell<Vec<V>>,
+}
+
+impl Drop for Evaluator<'_> {
+    fn drop(&mut self) {
+        // Each one still held here stays alive until it is emptied, so emptying one drops
+        // no held value's contents recursively: no deep drop, whatever the nesting.
+        for v in self.held_values.get_mut().drain(..) {
+            match v {
+                V::Arr(a) => {
+                    if let Ok(mut items) = a.try_borrow_mut() {
+                        items.clear();
+                    }
+                }
+                V::Obj(o) => {
+                    if let Ok(mut map) = o.try_borrow_mut() {
+                        map.clear();
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
 }
 
 impl<'a> Evaluator<'a> {
@@ -272,6 +299,7 @@ impl<'a> Evaluator<'a> {
             depth: Cell::new(0),
             nest: Cell::new(0),
             held: Cell::new(0),
+            held_values: RefCell::new(Vec::new()),
         };
         ev.register(&program.body, 0);
         let fn_keys: Vec<(Key, usize)> = ev.fn_keys.iter().map(|(k, i)| (*k, *i)).collect();
@@ -351,6 +379,7 @@ impl<'a> Evaluator<'a> {
                 return V::Unknown;
             }
             self.held.set(n + 1);
+            self.held_values.borrow_mut().push(v.clone());
         }
         v
     }
@@ -645,6 +674,49 @@ mod tests {
         ];
         for (src, want) in cases {
             assert_eq!(top_level(src, "k").as_deref(), Some(want), "{src}");
+        }
+    }
+
+    /// Weak references to every array and object the evaluator holds, after running `src`.
+    fn held_after(src: &str) -> Vec<std::rc::Weak<RefCell<Vec<V>>>> {
+        let alloc = oxc_allocator::Allocator::default();
+        let ret = oxc_parser::Parser::new(&alloc, src, oxc_span::SourceType::mjs()).parse();
+        let sem = oxc_semantic::SemanticBuilder::new()
+            .build(&ret.program)
+            .semantic;
+        let ev = Evaluator::new(
+            &ret.program,
+            Some(sem.scoping()),
+            Budget::for_source(src.len()),
+        );
+        let weak = ev
+            .held_values
+            .borrow()
+            .iter()
+            .filter_map(|v| match v {
+                V::Arr(a) => Some(Rc::downgrade(a)),
+                _ => None,
+            })
+            .collect();
+        drop(ev);
+        weak
+    }
+
+    #[test]
+    fn cyclic_values_are_freed_with_the_evaluator() {
+        // A cycle through an array, and one through an array and an object: nothing of them
+        // outlives the scan (before, each scan of such a file leaked them).
+        for src in [
+            "var a = []; a.push(a); var s = a.length;",
+            "var o = {}; var a = [o]; o.a = a; a.push(o); var s = a.length;",
+            "var a = []; for (var i = 0; i < 5000; i++) { a = [a]; } a.push(a);",
+        ] {
+            let weak = held_after(src);
+            assert!(!weak.is_empty(), "{src}: the evaluator held the arrays");
+            assert!(
+                weak.iter().all(|w| w.upgrade().is_none()),
+                "{src}: a value outlived its evaluator"
+            );
         }
     }
 
