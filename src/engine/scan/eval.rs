@@ -640,7 +640,11 @@ impl ConstEval for Evaluator<'_> {
 mod tests {
     use super::*;
 
-    fn top_level(src: &str, name: &str) -> Option<String> {
+    /// Runs the evaluator over `src` (with scopes) and hands it to `f`.
+    fn evaluated<R>(
+        src: &str,
+        f: impl for<'a> FnOnce(Evaluator<'a>, &'a oxc_semantic::Scoping) -> R,
+    ) -> R {
         let alloc = oxc_allocator::Allocator::default();
         let ret = oxc_parser::Parser::new(&alloc, src, oxc_span::SourceType::mjs()).parse();
         let sem = oxc_semantic::SemanticBuilder::new()
@@ -651,13 +655,18 @@ mod tests {
             Some(sem.scoping()),
             Budget::for_source(src.len()),
         );
-        let seeds = ev.seeds();
-        let sc = sem.scoping();
-        let sid = sc.get_root_binding(name.into())?;
-        match seeds.get(&(sid.index() as Key))? {
-            Alias::Str(f) => Some(f.value.clone()),
-            _ => None,
-        }
+        f(ev, sem.scoping())
+    }
+
+    fn top_level(src: &str, name: &str) -> Option<String> {
+        evaluated(src, |ev, sc| {
+            let seeds = ev.seeds();
+            let sid = sc.get_root_binding(name.into())?;
+            match seeds.get(&(sid.index() as Key))? {
+                Alias::Str(f) => Some(f.value.clone()),
+                _ => None,
+            }
+        })
     }
 
     #[test]
@@ -679,27 +688,19 @@ mod tests {
 
     /// Weak references to every array and object the evaluator holds, after running `src`.
     fn held_after(src: &str) -> Vec<std::rc::Weak<RefCell<Vec<V>>>> {
-        let alloc = oxc_allocator::Allocator::default();
-        let ret = oxc_parser::Parser::new(&alloc, src, oxc_span::SourceType::mjs()).parse();
-        let sem = oxc_semantic::SemanticBuilder::new()
-            .build(&ret.program)
-            .semantic;
-        let ev = Evaluator::new(
-            &ret.program,
-            Some(sem.scoping()),
-            Budget::for_source(src.len()),
-        );
-        let weak = ev
-            .held_values
-            .borrow()
-            .iter()
-            .filter_map(|v| match v {
-                V::Arr(a) => Some(Rc::downgrade(a)),
-                _ => None,
-            })
-            .collect();
-        drop(ev);
-        weak
+        evaluated(src, |ev, _| {
+            let weak = ev
+                .held_values
+                .borrow()
+                .iter()
+                .filter_map(|v| match v {
+                    V::Arr(a) => Some(Rc::downgrade(a)),
+                    _ => None,
+                })
+                .collect();
+            drop(ev);
+            weak
+        })
     }
 
     #[test]
