@@ -118,7 +118,7 @@ pub(crate) fn bytecode(m: &'static HostModule) -> Result<Arc<[u8]>, ModuleError>
 /// Only for bytecode from a trusted producer of the same build: QuickJS does not validate
 /// bytecode it loads.
 pub(crate) fn provide_bytecode(name: &str, bytes: Vec<u8>) -> bool {
-    let Some(m) = find(name).filter(|m| m.name == name) else {
+    let Some(m) = MODULES.iter().find(|m| m.name == name) else {
         return false;
     };
     let mut c = cache().lock().unwrap_or_else(|p| p.into_inner());
@@ -161,14 +161,11 @@ struct NameFinder {
 
 impl NameFinder {
     fn named(&self, text: &str) -> Vec<usize> {
-        let mut out: Vec<usize> = self
-            .patterns
+        // Repeats are left in: `named_in` takes each module once.
+        self.patterns
             .find_iter(text)
             .filter_map(|hit| self.module_of.get(hit.pattern().as_usize()).copied())
-            .collect();
-        out.sort_unstable();
-        out.dedup();
-        out
+            .collect()
     }
 }
 

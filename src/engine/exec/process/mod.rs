@@ -213,14 +213,18 @@ impl Executor for ProcessExecutor {
         // The request is one line (JSON has no raw newline), ended by the supervisor once the
         // run's clocks are started: that newline (or the end of stdin) is the worker's signal
         // to start. Stdin then carries capability answers.
-        let payload = match serde_json::to_vec(req) {
-            Ok(p) if p.len() <= MAX_REQUEST_BYTES => p,
-            Ok(p) => {
+        // The host code it may load goes first (compiled once in this process, not in every
+        // worker, and not on the run's budget), the request written straight after it.
+        let mut payload = protocol::host_code_section(req);
+        let section_len = payload.len();
+        match serde_json::to_writer(&mut payload, req) {
+            Ok(()) if payload.len() - section_len <= MAX_REQUEST_BYTES => {}
+            Ok(()) => {
                 return early.outcome(
                     Outcome::Crashed,
                     worker_error(format!(
                         "request of {} bytes is over the worker's {} byte limit",
-                        p.len(),
+                        payload.len() - section_len,
                         MAX_REQUEST_BYTES
                     )),
                 )
@@ -231,12 +235,7 @@ impl Executor for ProcessExecutor {
                     worker_error(format!("cannot encode the request: {e}")),
                 )
             }
-        };
-        // The host code it may load goes first (compiled once in this process, not in every
-        // worker, and not on the run's budget).
-        let mut section = protocol::host_code_section(req);
-        section.extend_from_slice(&payload);
-        let payload = section;
+        }
         on_event(ExecEvent::started(NAME, req, &sha));
         let handover = match self.worker_for(req, payload, cancel) {
             Ok(h) => h,

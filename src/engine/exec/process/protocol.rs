@@ -167,18 +167,32 @@ pub(crate) enum PreambleError {
     ReadBytecode(#[source] std::io::Error),
 }
 
+/// Fills `buf` from a worker's stdin: false when stdin ended before its first byte (the
+/// parent discarded this worker), an `UnexpectedEof` error when it ended inside it.
+fn read_head(input: &mut impl Read, buf: &mut [u8]) -> std::io::Result<bool> {
+    let mut have = 0;
+    while have < buf.len() {
+        match input.read(&mut buf[have..]) {
+            Ok(0) if have == 0 => return Ok(false),
+            Ok(0) => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            Ok(n) => have += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(true)
+}
+
 /// Reads the setup preamble from a worker's stdin.
 pub(crate) fn read_setup_preamble(input: &mut impl Read) -> Result<Preamble, PreambleError> {
     let mut head = [0u8; SETUP_HEADER_BYTES];
-    let mut have = 0;
-    while have < head.len() {
-        match input.read(&mut head[have..]) {
-            Ok(0) if have == 0 => return Ok(Preamble::Discarded),
-            Ok(0) => return Err(PreambleError::Truncated),
-            Ok(n) => have += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(PreambleError::Read(e)),
+    match read_head(input, &mut head) {
+        Ok(true) => {}
+        Ok(false) => return Ok(Preamble::Discarded),
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+            return Err(PreambleError::Truncated)
         }
+        Err(e) => return Err(PreambleError::Read(e)),
     }
     let (magic, rest) = head.split_at(SETUP_MAGIC.len());
     let (build, len) = rest.split_at(BUILD_ID.len());
@@ -221,24 +235,21 @@ pub(super) const MAX_HOST_CODE_BYTES: usize = 16 * 1024 * 1024;
 /// grants the network. What is left out (a module reached by a computed name) the worker
 /// compiles itself, as before.
 pub(crate) fn host_code_section(req: &ExecRequest) -> Vec<u8> {
-    let mut entries: Vec<(&str, std::sync::Arc<[u8]>)> = Vec::new();
-    for m in super::super::modules::named_in(&req.code) {
-        if !req.permissions.allows_module(m.name) {
-            continue;
-        }
-        if let Ok(b) = super::super::modules::bytecode(m) {
-            entries.push((m.name, b));
-        }
-    }
+    let modules: Vec<(&str, std::sync::Arc<[u8]>)> = super::super::modules::named_in(&req.code)
+        .into_iter()
+        .filter(|m| req.permissions.allows_module(m.name))
+        .filter_map(|m| Some((m.name, super::super::modules::bytecode(m).ok()?)))
+        .collect();
+    let mut entries: Vec<(&str, &[u8])> = modules.iter().map(|(n, b)| (*n, &b[..])).collect();
     if req.permissions.grants_network() {
         if let Ok(b) = super::super::host::fetch_bytecode() {
-            entries.push((FETCH_ENTRY, b.into()));
+            entries.push((FETCH_ENTRY, b));
         }
     }
     encode_host_code(&entries)
 }
 
-fn encode_host_code(entries: &[(&str, std::sync::Arc<[u8]>)]) -> Vec<u8> {
+fn encode_host_code(entries: &[(&str, &[u8])]) -> Vec<u8> {
     let mut total = 0usize;
     let kept: Vec<_> = entries
         .iter()
@@ -281,15 +292,13 @@ pub(crate) type HostCode = Vec<(String, Vec<u8>)>;
 /// before it began (the parent discarded this worker).
 pub(crate) fn read_host_code(input: &mut impl Read) -> Result<Option<HostCode>, HostCodeError> {
     let mut head = [0u8; HOST_CODE_MAGIC.len() + 2];
-    let mut have = 0;
-    while have < head.len() {
-        match input.read(&mut head[have..]) {
-            Ok(0) if have == 0 => return Ok(None),
-            Ok(0) => return Err(HostCodeError::Truncated),
-            Ok(n) => have += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(HostCodeError::Read(e)),
+    match read_head(input, &mut head) {
+        Ok(true) => {}
+        Ok(false) => return Ok(None),
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+            return Err(HostCodeError::Truncated)
         }
+        Err(e) => return Err(HostCodeError::Read(e)),
     }
     if &head[..HOST_CODE_MAGIC.len()] != HOST_CODE_MAGIC {
         return Err(HostCodeError::Missing);
@@ -676,8 +685,8 @@ mod tests {
     #[test]
     fn the_host_code_section_round_trips_and_is_bounded() {
         let read = |bytes: &[u8]| read_host_code(&mut &bytes[..]);
-        let code: std::sync::Arc<[u8]> = b"bytes\n\0of code".to_vec().into();
-        let section = encode_host_code(&[("util", code.clone()), (FETCH_ENTRY, code)]);
+        let code: &[u8] = b"bytes\n\0of code";
+        let section = encode_host_code(&[("util", code), (FETCH_ENTRY, code)]);
         let got = read(&section).expect("reads").expect("some");
         assert_eq!(
             got,
