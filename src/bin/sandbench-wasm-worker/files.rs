@@ -20,7 +20,8 @@ use sandbench::engine::broker::{
 };
 use std::collections::BTreeMap;
 
-// WASI errno values used here (wasi_snapshot_preview1 `errno`).
+// WASI errno values (wasi_snapshot_preview1 `errno`), for this file and `wasi.rs`.
+pub(crate) const ESUCCESS: i32 = 0;
 pub(crate) const EACCES: i32 = 2;
 pub(crate) const EBADF: i32 = 8;
 pub(crate) const EFAULT: i32 = 21;
@@ -31,7 +32,9 @@ pub(crate) const ELOOP: i32 = 32;
 pub(crate) const EMFILE: i32 = 33;
 pub(crate) const ENAMETOOLONG: i32 = 37;
 pub(crate) const ENOENT: i32 = 44;
+pub(crate) const ENOSYS: i32 = 52;
 pub(crate) const ENOTDIR: i32 = 54;
+pub(crate) const ESPIPE: i32 = 70;
 pub(crate) const EILSEQ: i32 = 25;
 pub(crate) const ENOTCAPABLE: i32 = 76;
 

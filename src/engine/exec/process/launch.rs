@@ -215,8 +215,6 @@ pub fn worker_command(program: &Path, stdin: Stdio) -> Command {
     cmd
 }
 
-/// Probes a worker program: it must start, lock itself down, prove the lockdown holds and
-/// report this build. The Landlock state it reported, or why it cannot work.
 /// Waits at most [`PROBE_TIMEOUT`] for a probing worker (started in its own process group)
 /// and reads the start of its output. On timeout its group is killed and reaped: `Ok(None)`.
 /// The JS and wasm workers' probes both wait here.
@@ -241,6 +239,8 @@ pub fn wait_probe(child: &mut Child) -> std::io::Result<Option<(ExitStatus, Stri
     Ok(Some((status, out)))
 }
 
+/// Probes a worker program: it must start, lock itself down, prove the lockdown holds and
+/// report this build. The Landlock state it reported, or why it cannot work.
 pub fn probe(program: &Path) -> Result<LandlockState, ProbeError> {
     use std::os::unix::process::CommandExt;
     lockdown::seccomp_available()?;
