@@ -244,7 +244,7 @@ pub struct RunConfig {
     pub grants: Grants,
     /// The permissions of a file without a manifest of its own (standard input).
     pub permissions: Permissions,
-    pub(super) flag_limits: FlagLimits,
+    flag_limits: FlagLimits,
     pub seed: Option<u64>,
 }
 

@@ -7,7 +7,6 @@
 //! run in the locked-down wasm worker.
 
 use super::run::{gate_verdict_error, human_report, json_line_with, RunArgs, RunConfig};
-use super::run_permissions::Grants;
 use crate::engine::exec::wasm::{module_bytes, WasmExecutor, WasmRequest, MAX_MODULE_BYTES};
 use crate::engine::exec::{CancelToken, ExecOutcome, ExecRequest, Outcome};
 use crate::engine::policy::{Limits, Permissions};
@@ -62,15 +61,12 @@ fn load(path: &Path) -> Result<Job, String> {
 }
 
 /// A module's permissions and run limits: the read directories, capability limits and run
-/// limits of its manifest and flags (as a script's), nothing else. A manifest that grants hosts is refused: a module has
-/// no sockets, and a grant that would silently not apply misleads.
-fn module_grants(
-    grants: &Grants,
-    job: &Job,
-    config: &RunConfig,
-) -> Result<(Permissions, Limits), String> {
+/// limits of its manifest and flags (as a script's), nothing else. A manifest that grants
+/// hosts is refused: a module has no sockets, and a grant that would silently not apply
+/// misleads.
+fn module_grants(job: &Job, config: &RunConfig) -> Result<(Permissions, Limits), String> {
     let file = (job.path.as_os_str() != "-").then_some(job.path.as_path());
-    let fg = grants.for_file(file)?;
+    let (req, fg) = config.request_for("", &job.display, file)?;
     if fg.permissions.grants_network() {
         let from = fg
             .manifest
@@ -83,13 +79,10 @@ fn module_grants(
         ));
     }
     // The manifest's run limits apply as for a script (the flags over them).
-    let limits = super::run_permissions::limits_for(&config.flag_limits, &fg.limits)?;
-    let permissions = Permissions {
-        filesystem: fg.permissions.filesystem,
-        limits: fg.permissions.limits,
-        ..Permissions::none()
-    };
-    Ok((permissions, limits))
+    Ok((
+        crate::engine::exec::wasm::read_only(&fg.permissions),
+        req.limits,
+    ))
 }
 
 fn main(args: &RunArgs, config: &RunConfig) -> u8 {
@@ -129,7 +122,7 @@ fn main(args: &RunArgs, config: &RunConfig) -> u8 {
     };
     let mut requests = Vec::with_capacity(jobs.len());
     for j in &jobs {
-        let (permissions, limits) = match module_grants(&config.grants, j, config) {
+        let (permissions, limits) = match module_grants(j, config) {
             Ok(p) => p,
             Err(e) => return super::usage_error(e),
         };
