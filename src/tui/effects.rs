@@ -826,8 +826,9 @@ fn run_on_thread(job: &RunJob<'_>, ex: Result<Arc<dyn exec::Executor>, String>) 
             // `_start`, as `sandbench run` calls it without `--invoke`.
             let mut req =
                 WasmRequest::new(m.binary.to_vec(), request.filename.clone(), request.limits);
-            // The buffer's directories to read, read-only (see `App::request_run`).
-            req.permissions = crate::engine::exec::wasm::read_only(&request.permissions);
+            // The buffer's directories to read (`App::request_run` kept only those; the
+            // executor serves them read-only).
+            req.permissions = request.permissions.clone();
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 wx.run_module(&req, token, &mut forward)
             }))

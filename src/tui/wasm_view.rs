@@ -9,7 +9,7 @@ use crate::engine::scan::RuleId;
 use crate::engine::text;
 use std::fmt::Write as _;
 use std::sync::Arc;
-use wasmparser::{ExternalKind, Parser, Payload, TypeRef};
+use wasmparser::{Parser, Payload, TypeRef};
 
 /// A `.wasm` file as opened.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,16 +44,6 @@ pub fn open(title: &str, file: Vec<u8>) -> Result<ModuleView, String> {
 
 fn name(s: &str) -> String {
     text::truncate(&text::escape(s, false), MAX_NAME).into_owned()
-}
-
-fn external(k: ExternalKind) -> &'static str {
-    match k {
-        ExternalKind::Func | ExternalKind::FuncExact => "func",
-        ExternalKind::Table => "table",
-        ExternalKind::Memory => "memory",
-        ExternalKind::Global => "global",
-        ExternalKind::Tag => "tag",
-    }
 }
 
 /// What a WASI function needs, if it is one of those that ask for a capability (what the
@@ -127,7 +117,8 @@ fn describe(title: &str, file: &[u8], binary: &[u8]) -> String {
                 for e in reader.into_iter().flatten() {
                     n_exports += 1;
                     if exports.len() < MAX_LISTED {
-                        exports.push((name(e.name), external(e.kind)));
+                        exports
+                            .push((name(e.name), crate::engine::scan::wasm::export_kind(e.kind)));
                     }
                 }
             }

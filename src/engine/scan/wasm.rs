@@ -87,6 +87,18 @@ fn finding(rule: RuleId, start: usize, end: usize, what: &str) -> Finding {
     }
 }
 
+/// What an export is, in the text format's words (`func`, `table`, `memory`, …).
+pub fn export_kind(k: wasmparser::ExternalKind) -> &'static str {
+    use wasmparser::ExternalKind;
+    match k {
+        ExternalKind::Func | ExternalKind::FuncExact => "func",
+        ExternalKind::Table => "table",
+        ExternalKind::Memory => "memory",
+        ExternalKind::Global => "global",
+        ExternalKind::Tag => "tag",
+    }
+}
+
 /// What an import is, in the text format's words (`func`, `table`, `memory`, …).
 pub fn import_kind(t: &TypeRef) -> &'static str {
     match t {
@@ -146,14 +158,7 @@ fn analyse(binary: &[u8]) -> (WasmInfo, Vec<Finding>) {
             Payload::ExportSection(reader) => {
                 for e in reader.into_iter().flatten() {
                     if info.exports.len() < MAX_LISTED {
-                        let k = match e.kind {
-                            wasmparser::ExternalKind::Func
-                            | wasmparser::ExternalKind::FuncExact => "func",
-                            wasmparser::ExternalKind::Table => "table",
-                            wasmparser::ExternalKind::Memory => "memory",
-                            wasmparser::ExternalKind::Global => "global",
-                            wasmparser::ExternalKind::Tag => "tag",
-                        };
+                        let k = export_kind(e.kind);
                         info.exports.push(format!("{} ({k})", e.name));
                     }
                 }

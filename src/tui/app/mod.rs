@@ -589,15 +589,16 @@ impl App {
     }
 
     fn scan_effect(&self) -> Effect {
-        let text = self.buffer.text();
+        // One copy of the text per edit: a `.wat` buffer's bytes share it.
+        let source: Arc<str> = Arc::from(self.buffer.text());
         let wasm = match (self.language(), &self.module) {
             (Language::WasmBinary, Some(m)) => Some(Arc::clone(&m.file)),
-            (Language::WasmText, _) => Some(Arc::from(text.as_bytes())),
+            (Language::WasmText, _) => Some(Arc::<[u8]>::from(Arc::clone(&source))),
             _ => None,
         };
         Effect::Scan {
             generation: self.generation(),
-            source: Arc::from(text),
+            source,
             context: crate::engine::scan::ScanContext::Plugin,
             wasm,
         }

@@ -175,15 +175,8 @@ impl App {
 }
 
 /// 1-based (line, column in characters) of byte `at` in `text`.
-fn line_col(text: &str, at: usize) -> (u32, u32) {
-    let before = &text[..at.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let start = before.rfind('\n').map_or(0, |i| i + 1);
-    let col = before[start..].chars().count() + 1;
-    (line as u32, col as u32)
-}
-
 fn span(text: &str, start: usize, end: usize) -> Option<((u32, u32), (u32, u32))> {
+    use crate::engine::scan::line_col;
     Some((line_col(text, start), line_col(text, end)))
 }
 

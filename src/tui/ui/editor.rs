@@ -48,6 +48,7 @@ pub(crate) fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
     };
     let selection = app.buffer.selection();
     let digits = gutter as usize - 2;
+    let language = app.language();
     let mut lines = Vec::with_capacity(h);
     for row in 0..h {
         let idx = app.view_top + row;
@@ -85,7 +86,7 @@ pub(crate) fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
             Span::styled(mark, mark_style),
             Span::raw(" "),
         ];
-        let state = match app.language() {
+        let state = match language {
             Language::JavaScript => {
                 Lexer::Js(app.highlight.states.get(idx).copied().unwrap_or_default())
             }
