@@ -675,16 +675,12 @@
   }
   // [home, label, keys, …]: the writable data properties among `keys` become accessors.
   const tameList = [];
-  const tameAll = (home, label) => {
-    tameList[tameList.length] = home;
-    tameList[tameList.length] = label;
-    tameList[tameList.length] = ownKeys(home);
-  };
   const tameSome = (home, label, keys) => {
     tameList[tameList.length] = home;
     tameList[tameList.length] = label;
     tameList[tameList.length] = keys;
   };
+  const tameAll = (home, label) => tameSome(home, label, ownKeys(home));
   tameSome(O.prototype, 'Object.prototype', [
     'constructor',
     'toString',

@@ -38,7 +38,7 @@ const MAX_VALUE_NEST: u32 = 32;
 /// is unknown. Nesting a value one level deeper takes one such store, so values nest at most
 /// this deep, and dropping one (a recursion per level) costs a bounded stack: a loop of
 /// `a = [a]` under the step budget of a large file nested them deep enough to overflow it.
-const MAX_HELD: u32 = 1024;
+const MAX_HELD: usize = 1024;
 /// Deepest call nesting.
 pub const MAX_CALL_DEPTH: u32 = 16;
 /// Deepest nesting of expressions and statements being evaluated, across calls: calls nest
@@ -249,9 +249,8 @@ pub struct Evaluator<'a> {
     depth: Cell<u32>,
     /// Expressions and statements being evaluated, nested ([`MAX_NEST`]).
     nest: Cell<u32>,
-    /// Arrays and objects stored inside arrays and objects so far ([`MAX_HELD`]).
-    held: Cell<u32>,
-    /// Those arrays and objects themselves, emptied when the evaluator is dropped: a cycle
+    /// Arrays and objects stored inside arrays and objects so far (at most [`MAX_HELD`]),
+    /// emptied when the evaluator is dropped: a cycle
     /// (`a.push(a)`, `o.self = o`) can only pass through a value stored inside another, so
     /// emptying them frees every cycle, which reference counting alone would leak (the
     /// workbench rescans on every keystroke).
@@ -298,7 +297,6 @@ impl<'a> Evaluator<'a> {
             budget,
             depth: Cell::new(0),
             nest: Cell::new(0),
-            held: Cell::new(0),
             held_values: RefCell::new(Vec::new()),
         };
         ev.register(&program.body, 0);
@@ -374,12 +372,11 @@ impl<'a> Evaluator<'a> {
     /// [`MAX_HELD`], and past it is unknown.
     fn hold(&self, v: V) -> V {
         if matches!(v, V::Arr(_) | V::Obj(_)) {
-            let n = self.held.get();
-            if n >= MAX_HELD {
+            let mut held = self.held_values.borrow_mut();
+            if held.len() >= MAX_HELD {
                 return V::Unknown;
             }
-            self.held.set(n + 1);
-            self.held_values.borrow_mut().push(v.clone());
+            held.push(v.clone());
         }
         v
     }
