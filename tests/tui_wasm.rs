@@ -216,11 +216,21 @@ fn a_wat_buffer_is_scanned_as_wasm_and_its_findings_sit_on_the_source() {
     );
 }
 
-#[test]
-fn f5_on_a_wat_buffer_runs_its_text_on_wasm_with_the_buffers_limits_and_grants() {
-    let mut app = wat_app("wasm-hello.wat", 120, 40);
-    assert_eq!(app.resolved_executor(), "wasm");
+/// F5 (answering yes when the scan's verdict asks first): the one run it starts, as
+/// (executor, request, module).
+fn f5(
+    app: &mut App,
+) -> (
+    String,
+    sandbench::engine::exec::ExecRequest,
+    Option<Arc<ModuleView>>,
+) {
     let fx = app.update(Action::Run);
+    let fx = if matches!(app.overlay, Overlay::ConfirmBlock) {
+        app.update(Action::ConfirmRun)
+    } else {
+        fx
+    };
     let [Effect::StartRun {
         executor,
         request,
@@ -230,6 +240,14 @@ fn f5_on_a_wat_buffer_runs_its_text_on_wasm_with_the_buffers_limits_and_grants()
     else {
         panic!("one run: {fx:?}");
     };
+    (executor.clone(), (**request).clone(), module.clone())
+}
+
+#[test]
+fn f5_on_a_wat_buffer_runs_its_text_on_wasm_with_the_buffers_limits_and_grants() {
+    let mut app = wat_app("wasm-hello.wat", 120, 40);
+    assert_eq!(app.resolved_executor(), "wasm");
+    let (executor, request, module) = f5(&mut app);
     assert_eq!(executor, "wasm");
     assert_eq!(request.code, app.buffer.text());
     assert_eq!(request.limits, app.limits);
@@ -311,31 +329,13 @@ fn a_wasm_buffer_refuses_every_edit_and_save_and_keeps_its_text() {
 #[test]
 fn f5_on_a_wasm_buffer_runs_the_modules_bytes_on_wasm() {
     let mut app = wasm_app(120, 40);
-    let fx = app.update(Action::Run);
     // The scan says review (path_open and /etc/passwd; env.system is a command import:
     // block), so F5 asks first; yes runs it.
-    let fx = if matches!(app.overlay, Overlay::ConfirmBlock) {
-        app.update(Action::ConfirmRun)
-    } else {
-        fx
-    };
-    let [Effect::StartRun {
-        executor,
-        request,
-        module,
-        ..
-    }] = fx.as_slice()
-    else {
-        panic!("one run: {fx:?}");
-    };
+    let (executor, request, sent) = f5(&mut app);
     assert_eq!(executor, "wasm");
-    let m = module.as_ref().expect("the module goes with the run");
-    assert_eq!(&*m.binary, module_bytes_of(PATH_OPEN_WAT).as_slice());
+    let m = sent.as_ref().expect("the module goes with the run");
+    assert_eq!(&*m.binary, module(PATH_OPEN_WAT).as_slice());
     assert!(request.code.is_empty(), "the description never runs");
-}
-
-fn module_bytes_of(wat: &str) -> Vec<u8> {
-    module(wat)
 }
 
 #[test]
@@ -519,26 +519,13 @@ fn a_wat_buffers_results_stay_fresh_when_it_is_reopened_unchanged() {
     );
 }
 
-fn start_wasm_run(app: &mut App) -> sandbench::engine::exec::ExecRequest {
-    let fx = app.update(Action::Run);
-    let fx = if matches!(app.overlay, Overlay::ConfirmBlock) {
-        app.update(Action::ConfirmRun)
-    } else {
-        fx
-    };
-    let [Effect::StartRun { request, .. }] = fx.as_slice() else {
-        panic!("one run: {fx:?}");
-    };
-    (**request).clone()
-}
-
 #[test]
 fn a_wasm_run_takes_the_buffers_read_directories_and_nothing_else() {
     let dir = std::env::temp_dir();
     // Directories only: taken as they are, and nothing is said about dropping anything.
     let mut app = wasm_app(120, 40);
     app.grants.read.push(dir.clone());
-    let request = start_wasm_run(&mut app);
+    let (_, request, _) = f5(&mut app);
     assert_eq!(request.permissions.filesystem.read, vec![dir.clone()]);
     assert!(request.permissions.network.is_empty());
     assert!(
@@ -557,7 +544,7 @@ fn a_wasm_run_takes_the_buffers_read_directories_and_nothing_else() {
         app.permissions().grants_network(),
         "the panel granted the host"
     );
-    let request = start_wasm_run(&mut app);
+    let (_, request, _) = f5(&mut app);
     assert_eq!(request.permissions.filesystem.read, vec![dir]);
     assert!(request.permissions.network.is_empty());
     let msg = app.message.clone().unwrap_or_default();
