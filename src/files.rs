@@ -25,10 +25,24 @@ pub enum InputError {
 /// Reads a source file, refusing files over `max` bytes (checked before reading it all) and
 /// text that is not UTF-8. `-` reads standard input.
 pub fn read_source(path: &std::path::Path, max: usize) -> Result<String, InputError> {
+    String::from_utf8(read_bytes(path, max)?).map_err(|e| InputError::NotUtf8 {
+        path: path.to_path_buf(),
+        offset: e.utf8_error().valid_up_to(),
+    })
+}
+
+/// Reads a file's bytes (a WebAssembly module: binary allowed), refusing files over `max`
+/// bytes (checked before reading it all). `-` reads standard input.
+pub fn read_bytes(path: &std::path::Path, max: usize) -> Result<Vec<u8>, InputError> {
     use std::io::Read;
     let io = |source| InputError::Io {
         path: path.to_path_buf(),
         source,
+    };
+    let too_large = |size: u64| InputError::TooLarge {
+        path: path.to_path_buf(),
+        size,
+        max: max as u64,
     };
     let mut bytes = Vec::new();
     let limit = max as u64 + 1;
@@ -45,57 +59,12 @@ pub fn read_source(path: &std::path::Path, max: usize) -> Result<String, InputEr
             return Err(io(std::io::Error::other("is a directory")));
         }
         if meta.len() > max as u64 {
-            return Err(InputError::TooLarge {
-                path: path.to_path_buf(),
-                size: meta.len(),
-                max: max as u64,
-            });
+            return Err(too_large(meta.len()));
         }
         file.take(limit).read_to_end(&mut bytes).map_err(io)?;
     }
     if bytes.len() > max {
-        return Err(InputError::TooLarge {
-            path: path.to_path_buf(),
-            size: bytes.len() as u64,
-            max: max as u64,
-        });
-    }
-    String::from_utf8(bytes).map_err(|e| InputError::NotUtf8 {
-        path: path.to_path_buf(),
-        offset: e.utf8_error().valid_up_to(),
-    })
-}
-
-/// Reads a file's bytes (a WebAssembly module: binary allowed), refusing files over `max`
-/// bytes (checked before reading it all). `-` reads standard input.
-pub fn read_bytes(path: &std::path::Path, max: usize) -> Result<Vec<u8>, InputError> {
-    use std::io::Read;
-    let io = |source| InputError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let mut bytes = Vec::new();
-    let limit = max as u64 + 1;
-    if path.as_os_str() == "-" {
-        std::io::stdin()
-            .lock()
-            .take(limit)
-            .read_to_end(&mut bytes)
-            .map_err(io)?;
-    } else {
-        let file = std::fs::File::open(path).map_err(io)?;
-        let meta = file.metadata().map_err(io)?;
-        if meta.is_dir() {
-            return Err(io(std::io::Error::other("is a directory")));
-        }
-        file.take(limit).read_to_end(&mut bytes).map_err(io)?;
-    }
-    if bytes.len() > max {
-        return Err(InputError::TooLarge {
-            path: path.to_path_buf(),
-            size: bytes.len() as u64,
-            max: max as u64,
-        });
+        return Err(too_large(bytes.len() as u64));
     }
     Ok(bytes)
 }
@@ -117,26 +86,24 @@ mod tests {
     #[test]
     fn refuses_large_and_non_utf8_files() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let big = dir.path().join("big.js");
-        std::fs::write(&big, vec![b'a'; 11]).expect("write");
+        let file = |name: &str, bytes: &[u8]| {
+            let p = dir.path().join(name);
+            std::fs::write(&p, bytes).expect("write");
+            p
+        };
         assert!(matches!(
-            read_source(&big, 10),
+            read_source(&file("big.js", &[b'a'; 11]), 10),
             Err(InputError::TooLarge { size: 11, .. })
         ));
-        let bad = dir.path().join("bad.js");
-        std::fs::write(&bad, [b'a', 0xff, b'b']).expect("write");
-        let err = read_source(&bad, 10).expect_err("not utf-8");
+        let err = read_source(&file("bad.js", &[b'a', 0xff, b'b']), 10).expect_err("not utf-8");
         assert!(
             err.to_string().ends_with("not valid UTF-8 (byte 1)"),
             "{err}"
         );
-        let missing = dir.path().join("missing.js");
         assert!(matches!(
-            read_source(&missing, 10),
+            read_source(&dir.path().join("missing.js"), 10),
             Err(InputError::Io { .. })
         ));
-        let ok = dir.path().join("ok.js");
-        std::fs::write(&ok, "1+1").expect("write");
-        assert_eq!(read_source(&ok, 10).expect("ok"), "1+1");
+        assert_eq!(read_source(&file("ok.js", b"1+1"), 10).expect("ok"), "1+1");
     }
 }

@@ -60,17 +60,31 @@ pub(crate) struct Intrinsics<'js> {
     slice: Value<'js>,
     bigint_to_string: Value<'js>,
     get_time: Value<'js>,
-    map_entries: Value<'js>,
-    set_values: Value<'js>,
-    map_size: Value<'js>,
-    set_size: Value<'js>,
-    map_next: Value<'js>,
-    set_next: Value<'js>,
+    map: Collection<'js>,
+    set: Collection<'js>,
     error_stack: Value<'js>,
     symbol_description: Value<'js>,
     regexp_source: Value<'js>,
     /// The flag getters in `RegExp.prototype.flags` order, each with its letter.
     regexp_flags: Vec<(char, Value<'js>)>,
+}
+
+/// What walking a Map or a Set calls: the `size` getter, the iterator method (`entries` for a
+/// map, `values` for a set) and its iterator's `next`.
+pub(crate) struct Collection<'js> {
+    size: Value<'js>,
+    iter: Value<'js>,
+    next: Value<'js>,
+}
+
+impl<'js> Intrinsics<'js> {
+    fn collection(&self, is_map: bool) -> &Collection<'js> {
+        if is_map {
+            &self.map
+        } else {
+            &self.set
+        }
+    }
 }
 
 // SAFETY: the struct only holds values of the context it is stored in.
@@ -87,23 +101,20 @@ pub(crate) fn capture_intrinsics<'js>(ctx: &Ctx<'js>) -> rquickjs::Result<()> {
             .and_then(|c| c.get::<_, Value>("prototype"))
             .unwrap_or_else(|_| undef())
     };
-    let data = |o: &Value<'js>, name: &std::ffi::CStr| -> Value<'js> {
-        if !o.is_object() {
-            return undef();
-        }
-        match own_named(o, name) {
-            Own::Data(d) => d,
-            _ => undef(),
+    let own = |o: &Value<'js>, name: &std::ffi::CStr| -> Own<'js> {
+        if o.is_object() {
+            own_named(o, name)
+        } else {
+            Own::Missing
         }
     };
-    let getter = |o: &Value<'js>, name: &std::ffi::CStr| -> Value<'js> {
-        if !o.is_object() {
-            return undef();
-        }
-        match own_named(o, name) {
-            Own::Accessor(g) => g,
-            _ => undef(),
-        }
+    let data = |o: &Value<'js>, name: &std::ffi::CStr| match own(o, name) {
+        Own::Data(d) => d,
+        _ => undef(),
+    };
+    let getter = |o: &Value<'js>, name: &std::ffi::CStr| match own(o, name) {
+        Own::Accessor(g) => g,
+        _ => undef(),
     };
     let (rp, syp) = (proto("RegExp"), proto("Symbol"));
     let sp = proto("String");
@@ -131,31 +142,30 @@ pub(crate) fn capture_intrinsics<'js>(ctx: &Ctx<'js>) -> rquickjs::Result<()> {
         proto("Set"),
         proto("Error"),
     );
-    let map_entries = data(&mp, c"entries");
-    let set_values = data(&setp, c"values");
     // The iterators' `next` live on their own hidden prototypes: reach them through a fresh
     // Map and Set (no script has run yet, so nothing here is the script's).
-    let iter_next = |ctor: &str, method: &Value<'js>| -> Value<'js> {
-        let Ok(c) = ctx.globals().get::<_, rquickjs::Constructor>(ctor) else {
-            return undef();
-        };
-        let Ok(inst) = c.construct::<_, Value>(()) else {
-            return undef();
-        };
-        call_native(&inst, method)
+    let collection = |ctor: &str, proto: &Value<'js>, iter: &std::ffi::CStr| -> Collection<'js> {
+        let iter = data(proto, iter);
+        let next = ctx
+            .globals()
+            .get::<_, rquickjs::Constructor>(ctor)
+            .and_then(|c| c.construct::<_, Value>(()))
+            .ok()
+            .and_then(|inst| call_native(&inst, &iter))
             .and_then(|it| prototype(&it))
-            .map_or_else(undef, |p| data(&p, c"next"))
+            .map_or_else(undef, |p| data(&p, c"next"));
+        Collection {
+            size: getter(proto, c"size"),
+            iter,
+            next,
+        }
     };
     let intr = Intrinsics {
         slice,
         bigint_to_string: data(&bp, c"toString"),
         get_time: data(&dp, c"getTime"),
-        map_size: getter(&mp, c"size"),
-        set_size: getter(&setp, c"size"),
-        map_next: iter_next("Map", &map_entries),
-        set_next: iter_next("Set", &set_values),
-        map_entries,
-        set_values,
+        map: collection("Map", &mp, c"entries"),
+        set: collection("Set", &setp, c"values"),
         error_stack: getter(&ep, c"stack"),
         symbol_description: getter(&syp, c"description"),
         regexp_source: getter(&rp, c"source"),

@@ -310,14 +310,7 @@ pub(crate) fn run_program<'js>(
     // modules from here until JS_ResolveModule is done (a script's bytecode imports nothing).
     host.borrow_mut().linking = true;
     // SAFETY: bytes were produced by this process's compiler (never by a user).
-    let obj = unsafe {
-        qjs::JS_ReadObject(
-            raw,
-            bytes.as_ptr(),
-            bytes.len() as _,
-            qjs::JS_READ_OBJ_BYTECODE as i32,
-        )
-    };
+    let obj = unsafe { quickjs::read_bytecode(ctx, bytes) };
     host.borrow_mut().linking = false;
     // SAFETY: reading the tag of an owned value.
     let tag = unsafe { qjs::JS_VALUE_GET_TAG(obj) };

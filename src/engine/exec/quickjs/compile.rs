@@ -377,18 +377,27 @@ pub fn compile_host_source(source: &str, filename: &str) -> Result<Vec<u8>, JsEr
     )
 }
 
-/// Loads compiled bytecode into `ctx` and runs it; the script's completion value.
-pub fn run_bytecode<'js>(ctx: &Ctx<'js>, bytes: &[u8]) -> rquickjs::Result<Value<'js>> {
-    let raw = ctx.as_raw().as_ptr();
-    // SAFETY: bytes were produced by `compile` in this process (never by a user).
-    let f = unsafe {
+/// Reads compiled bytecode into `ctx`: the owned function or module value, or an exception.
+///
+/// # Safety
+/// `bytes` must have been produced by this process's compiler (never by a user).
+pub(crate) unsafe fn read_bytecode(ctx: &Ctx<'_>, bytes: &[u8]) -> qjs::JSValue {
+    // SAFETY: the caller vouches for the bytes; the context is live.
+    unsafe {
         qjs::JS_ReadObject(
-            raw,
+            ctx.as_raw().as_ptr(),
             bytes.as_ptr(),
             bytes.len() as _,
             qjs::JS_READ_OBJ_BYTECODE as i32,
         )
-    };
+    }
+}
+
+/// Loads compiled bytecode into `ctx` and runs it; the script's completion value.
+pub fn run_bytecode<'js>(ctx: &Ctx<'js>, bytes: &[u8]) -> rquickjs::Result<Value<'js>> {
+    let raw = ctx.as_raw().as_ptr();
+    // SAFETY: bytes were produced by `compile` in this process (never by a user).
+    let f = unsafe { read_bytecode(ctx, bytes) };
     // SAFETY: check the tag of an owned value.
     if unsafe { qjs::JS_VALUE_GET_TAG(f) } == qjs::JS_TAG_EXCEPTION {
         return Err(rquickjs::Error::Exception);

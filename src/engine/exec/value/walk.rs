@@ -193,34 +193,16 @@ impl Walker {
     /// Map/Set contents through their C builtins (`entries`/`values` and the iterator's
     /// `next`); runs while the evaluation's limits are still armed.
     fn walk_collection<'js>(&mut self, v: &Value<'js>, is_map: bool, depth: usize) -> Node {
-        let size = intrinsic(v, |i| {
-            if is_map {
-                i.map_size.clone()
-            } else {
-                i.set_size.clone()
-            }
-        })
-        .and_then(|g| call_native(v, &g))
-        .and_then(|n| n.as_number())
-        .filter(|n| n.is_finite() && *n >= 0.0)
-        .map_or(0, |n| n as usize);
+        let size = intrinsic(v, |i| i.collection(is_map).size.clone())
+            .and_then(|g| call_native(v, &g))
+            .and_then(|n| n.as_number())
+            .filter(|n| n.is_finite() && *n >= 0.0)
+            .map_or(0, |n| n as usize);
         let mut items = Vec::new();
-        let iter = intrinsic(v, |i| {
-            if is_map {
-                i.map_entries.clone()
-            } else {
-                i.set_values.clone()
-            }
-        })
-        .and_then(|f| call_native(v, &f));
+        let iter =
+            intrinsic(v, |i| i.collection(is_map).iter.clone()).and_then(|f| call_native(v, &f));
         if let Some(it) = iter.filter(|i| i.is_object()) {
-            if let Some(next) = intrinsic(v, |i| {
-                if is_map {
-                    i.map_next.clone()
-                } else {
-                    i.set_next.clone()
-                }
-            }) {
+            if let Some(next) = intrinsic(v, |i| i.collection(is_map).next.clone()) {
                 while items.len() < MAX_WIDTH && self.nodes <= MAX_NODES {
                     let Some(r) = call_native(&it, &next).filter(|r| r.is_object()) else {
                         break;
