@@ -23,16 +23,9 @@
   // ---------------------------------------------------------------- 1. primordials
   const g = globalThis;
   const O = Object;
-  const dp = O.defineProperty;
-  const gopd = O.getOwnPropertyDescriptor;
-  const freeze = O.freeze;
-  const gpo = O.getPrototypeOf;
-  const isExtensible = O.isExtensible;
+  const { defineProperty: dp, getOwnPropertyDescriptor: gopd, freeze, getPrototypeOf: gpo, isExtensible } = O;
   const R = Reflect;
-  const ownKeys = R.ownKeys;
-  const apply = R.apply;
-  const construct = R.construct;
-  const reflectDefine = R.defineProperty;
+  const { ownKeys, apply, construct, defineProperty: reflectDefine } = R;
   const ErrorCtor = Error;
   const TypeErrorCtor = TypeError;
   const EvalErrorCtor = EvalError;
@@ -48,12 +41,9 @@
   const SymbolToPrimitive = Symbol.toPrimitive;
   const SymbolIterator = Symbol.iterator;
   const SymbolToStringTag = Symbol.toStringTag;
-  const record = h.record;
-  const probe = h.probe;
-  // Native, sees through Proxies; false for everything in the lab profile (nothing is shared).
-  const hostIsShared = h.isShared;
-  const log = h.log;
-  const hostRequire = h.require;
+  // isShared: native, sees through Proxies; false for everything in the lab profile (nothing
+  // is shared).
+  const { record, probe, isShared: hostIsShared, log, require: hostRequire } = h;
   const isObject = (v) => (typeof v === 'object' || typeof v === 'function') && v !== null;
 
   // ---------------------------------------------------------------- 2. locations and refusals
@@ -440,57 +430,12 @@
   dp(DateProto, 'constructor', { value: DateCtor, writable: true, enumerable: false, configurable: true });
   dp(g, 'Date', { value: DateCtor, writable: true, enumerable: false, configurable: true });
   const localMethods = {
-    getFullYear() {
-      return apply(utc.FullYear, this, []);
-    },
-    getMonth() {
-      return apply(utc.Month, this, []);
-    },
-    getDate() {
-      return apply(utc.Date, this, []);
-    },
-    getDay() {
-      return apply(utc.Day, this, []);
-    },
-    getHours() {
-      return apply(utc.Hours, this, []);
-    },
-    getMinutes() {
-      return apply(utc.Minutes, this, []);
-    },
-    getSeconds() {
-      return apply(utc.Seconds, this, []);
-    },
-    getMilliseconds() {
-      return apply(utc.Milliseconds, this, []);
-    },
     getYear() {
       const y = apply(utc.FullYear, this, []);
       return y - 1900;
     },
     getTimezoneOffset() {
       return numberIsNaN(apply(dateGetTime, this, [])) ? NaN : 0;
-    },
-    setFullYear(y, m, d) {
-      return apply(utcSet.FullYear, this, arguments);
-    },
-    setMonth(m, d) {
-      return apply(utcSet.Month, this, arguments);
-    },
-    setDate(d) {
-      return apply(utcSet.Date, this, arguments);
-    },
-    setHours(hh, mm, ss, ms) {
-      return apply(utcSet.Hours, this, arguments);
-    },
-    setMinutes(mm, ss, ms) {
-      return apply(utcSet.Minutes, this, arguments);
-    },
-    setSeconds(ss, ms) {
-      return apply(utcSet.Seconds, this, arguments);
-    },
-    setMilliseconds(ms) {
-      return apply(utcSet.Milliseconds, this, arguments);
     },
     setYear(y) {
       const t = apply(dateGetTime, this, []);
@@ -520,6 +465,25 @@
       return fmt(this, localeTime);
     },
   };
+  // The other local-time getters and setters are their UTC twins (the sandbox's zone is UTC),
+  // each named as the method it replaces.
+  const twins = [
+    ['get', utc],
+    ['set', utcSet],
+  ];
+  for (let t = 0; t < twins.length; t++) {
+    const table = twins[t][1];
+    const keys = ownKeys(table);
+    for (let i = 0; i < keys.length; i++) {
+      const name = twins[t][0] + keys[i];
+      const f = table[keys[i]];
+      localMethods[name] = {
+        [name]() {
+          return apply(f, this, arguments);
+        },
+      }[name];
+    }
+  }
   const localNames = ownKeys(localMethods);
   for (let i = 0; i < localNames.length; i++) {
     const name = localNames[i];
@@ -692,53 +656,27 @@
   ]);
   tameSome(FunctionProto, 'Function.prototype', ['constructor', 'toString', 'bind']);
   tameSome(ErrorCtor.prototype, 'Error.prototype', ['constructor', 'name', 'message', 'toString']);
-  const errorNames = [
-    'EvalError',
-    'RangeError',
-    'ReferenceError',
-    'SyntaxError',
-    'TypeError',
-    'URIError',
-    'AggregateError',
-    'InternalError',
-    'SuppressedError',
-  ];
-  for (let i = 0; i < errorNames.length; i++) {
-    const C = g[errorNames[i]];
-    if (typeof C === 'function') tameSome(C.prototype, errorNames[i] + '.prototype', ['constructor', 'name', 'message']);
-  }
+  // The named global classes' prototypes (those this engine has), `keys` tamed on each.
+  const tameClasses = (names, keys) => {
+    for (let i = 0; i < names.length; i++) {
+      const C = g[names[i]];
+      if (typeof C === 'function') tameSome(C.prototype, names[i] + '.prototype', keys);
+    }
+  };
+  tameClasses(
+    ['EvalError', 'RangeError', 'ReferenceError', 'SyntaxError', 'TypeError', 'URIError', 'AggregateError', 'InternalError', 'SuppressedError'],
+    ['constructor', 'name', 'message'],
+  );
   tameSome(Iterator.prototype, 'Iterator.prototype', ['constructor', 'toString', SymbolIterator, SymbolToStringTag]);
   tameSome(Array.prototype, 'Array.prototype', ['constructor', 'toString', 'toLocaleString', 'push', 'concat', SymbolIterator]);
   tameAll(gpo(Int8Array.prototype), '%TypedArray%.prototype');
   tameSome(Date.prototype, 'Date.prototype', ['toJSON', 'toString', 'valueOf']);
   tameSome(GeneratorFunctionProto, '%GeneratorFunction.prototype%', ['constructor']);
-  const ctorNames = [
-    'Promise',
-    'Map',
-    'Set',
-    'WeakMap',
-    'WeakSet',
-    'RegExp',
-    'Date',
-    'ArrayBuffer',
-    'DataView',
-    'Int8Array',
-    'Uint8Array',
-    'Uint8ClampedArray',
-    'Int16Array',
-    'Uint16Array',
-    'Int32Array',
-    'Uint32Array',
-    'BigInt64Array',
-    'BigUint64Array',
-    'Float16Array',
-    'Float32Array',
-    'Float64Array',
-  ];
-  for (let i = 0; i < ctorNames.length; i++) {
-    const C = g[ctorNames[i]];
-    if (typeof C === 'function') tameSome(C.prototype, ctorNames[i] + '.prototype', ['constructor']);
-  }
+  tameClasses(
+    ['Promise', 'Map', 'Set', 'WeakMap', 'WeakSet', 'RegExp', 'Date', 'ArrayBuffer', 'DataView', 'Int8Array', 'Uint8Array', 'Uint8ClampedArray',
+      'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array', 'BigInt64Array', 'BigUint64Array', 'Float16Array', 'Float32Array', 'Float64Array'],
+    ['constructor'],
+  );
 
   // ---------------------------------------------------------------- 9. the full freeze
   // Everything reachable from the global object and from every builtin class's prototype

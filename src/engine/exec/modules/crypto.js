@@ -7,10 +7,7 @@
 (function (host, require, module) {
   'use strict';
   const { Buffer } = require('buffer');
-  const hostHash = host.hash;
-  const hostHmac = host.hmac;
-  const hostFill = host.randomFill;
-  const hostEqual = host.timingSafeEqual;
+  const { hash: hostHash, hmac: hostHmac, randomFill: hostFill, timingSafeEqual: hostEqual } = host;
   const HASHES = ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'];
   const ALIASES = { 'sha-1': 'sha1', 'sha-224': 'sha224', 'sha-256': 'sha256', 'sha-384': 'sha384', 'sha-512': 'sha512' };
   const MAX_FILL = 65536;

@@ -7,17 +7,12 @@
 // timers in the sandbox, so a timeout signal fires only through a request).
 (function (host, require, module) {
   'use strict';
-  const start = host.fetch;
-  const hostAbort = host.abort;
-  const decode = host.decode;
-  const encode = host.encode;
-  const where = host.where;
+  const { fetch: start, abort: hostAbort, decode, encode, where } = host;
   const ErrorCtor = Error;
   const TypeErrorCtor = TypeError;
   const RangeErrorCtor = RangeError;
   const PromiseCtor = Promise;
-  const JSONParse = JSON.parse;
-  const JSONStringify = JSON.stringify;
+  const { parse: JSONParse, stringify: JSONStringify } = JSON;
   const U8 = Uint8Array;
   const AB = ArrayBuffer;
 

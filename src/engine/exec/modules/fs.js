@@ -5,16 +5,12 @@
 // error in this version.
 (function (host, require, module) {
   'use strict';
-  const call = host.fs;
-  const refuseWrite = host.refuseWrite;
-  const allows = host.allows;
-  const where = host.where;
+  const { fs: call, refuseWrite, allows, where } = host;
   const ErrorCtor = Error;
   const TypeErrorCtor = TypeError;
   const DateCtor = Date;
   const PromiseCtor = Promise;
-  const freeze = Object.freeze;
-  const defineProperty = Object.defineProperty;
+  const { freeze, defineProperty } = Object;
 
   function err(e, extra) {
     const x = new ErrorCtor(e.message);
