@@ -148,42 +148,25 @@
     return e;
   }
 
-  function equal(actual, expected, message) {
-    if (arguments.length < 2) throw missing();
-    if (actual != expected && (!Number.isNaN(actual) || !Number.isNaN(expected))) {
-      innerFail({ actual, expected, message, operator: '==', stackStartFn: equal });
-    }
+  // The assertion `name` of two values: fails (reported as `operator`) when `fails` says so.
+  function comparison(name, operator, fails) {
+    const assertion = {
+      [name](actual, expected, message) {
+        if (arguments.length < 2) throw missing();
+        if (fails(actual, expected)) innerFail({ actual, expected, message, operator, stackStartFn: assertion });
+      },
+    }[name];
+    return assertion;
   }
-  function notEqual(actual, expected, message) {
-    if (arguments.length < 2) throw missing();
-    if (actual == expected || (Number.isNaN(actual) && Number.isNaN(expected))) {
-      innerFail({ actual, expected, message, operator: '!=', stackStartFn: notEqual });
-    }
-  }
-  function strictEqual(actual, expected, message) {
-    if (arguments.length < 2) throw missing();
-    if (!Object.is(actual, expected)) innerFail({ actual, expected, message, operator: 'strictEqual', stackStartFn: strictEqual });
-  }
-  function notStrictEqual(actual, expected, message) {
-    if (arguments.length < 2) throw missing();
-    if (Object.is(actual, expected)) innerFail({ actual, expected, message, operator: 'notStrictEqual', stackStartFn: notStrictEqual });
-  }
-  function deepEqual(actual, expected, message) {
-    if (arguments.length < 2) throw missing();
-    if (!isDeepEqual(actual, expected, false)) innerFail({ actual, expected, message, operator: 'deepEqual', stackStartFn: deepEqual });
-  }
-  function notDeepEqual(actual, expected, message) {
-    if (arguments.length < 2) throw missing();
-    if (isDeepEqual(actual, expected, false)) innerFail({ actual, expected, message, operator: 'notDeepEqual', stackStartFn: notDeepEqual });
-  }
-  function deepStrictEqual(actual, expected, message) {
-    if (arguments.length < 2) throw missing();
-    if (!isDeepEqual(actual, expected, true)) innerFail({ actual, expected, message, operator: 'deepStrictEqual', stackStartFn: deepStrictEqual });
-  }
-  function notDeepStrictEqual(actual, expected, message) {
-    if (arguments.length < 2) throw missing();
-    if (isDeepEqual(actual, expected, true)) innerFail({ actual, expected, message, operator: 'notDeepStrictEqual', stackStartFn: notDeepStrictEqual });
-  }
+  const bothNaN = (a, e) => Number.isNaN(a) && Number.isNaN(e);
+  const equal = comparison('equal', '==', (a, e) => a != e && !bothNaN(a, e));
+  const notEqual = comparison('notEqual', '!=', (a, e) => a == e || bothNaN(a, e));
+  const strictEqual = comparison('strictEqual', 'strictEqual', (a, e) => !Object.is(a, e));
+  const notStrictEqual = comparison('notStrictEqual', 'notStrictEqual', (a, e) => Object.is(a, e));
+  const deepEqual = comparison('deepEqual', 'deepEqual', (a, e) => !isDeepEqual(a, e, false));
+  const notDeepEqual = comparison('notDeepEqual', 'notDeepEqual', (a, e) => isDeepEqual(a, e, false));
+  const deepStrictEqual = comparison('deepStrictEqual', 'deepStrictEqual', (a, e) => !isDeepEqual(a, e, true));
+  const notDeepStrictEqual = comparison('notDeepStrictEqual', 'notDeepStrictEqual', (a, e) => isDeepEqual(a, e, true));
 
   // ---------------------------------------------------------------- throws & rejects
   const NO_EXCEPTION = {};

@@ -76,10 +76,6 @@
     isFile() { return this._kind === 'file'; }
     isDirectory() { return this._kind === 'dir'; }
     isSymbolicLink() { return this._kind === 'symlink'; }
-    isFIFO() { return false; }
-    isSocket() { return false; }
-    isBlockDevice() { return false; }
-    isCharacterDevice() { return false; }
   }
 
   function readdirSync(path, options) {
@@ -117,10 +113,15 @@
     isFile() { return !this._dir; }
     isDirectory() { return this._dir; }
     isSymbolicLink() { return false; }
-    isFIFO() { return false; }
-    isSocket() { return false; }
-    isBlockDevice() { return false; }
-    isCharacterDevice() { return false; }
+  }
+
+  // Nothing here is ever a FIFO, a socket or a device.
+  const never = ['isFIFO', 'isSocket', 'isBlockDevice', 'isCharacterDevice'];
+  for (let i = 0; i < never.length; i++) {
+    const name = never[i];
+    const method = { [name]() { return false; } }[name];
+    defineProperty(Dirent.prototype, name, { value: method, writable: true, configurable: true });
+    defineProperty(Stats.prototype, name, { value: method, writable: true, configurable: true });
   }
 
   function statSync(path, options) {

@@ -406,35 +406,33 @@
       Object.defineProperty(proto, k, { get: getters[k], enumerable: false, configurable: true });
     }
   }
-  defineGetters(Readable.prototype, {
-    readable() {
-      const st = this._readableState;
-      return !!st && !st.destroyed && !st.endEmitted;
-    },
-    readableEnded() {
-      return this._readableState.endEmitted;
-    },
-    readableLength() {
-      return this._readableState.length;
-    },
-    readableFlowing() {
-      return this._readableState.flowing;
-    },
-    readableObjectMode() {
-      return this._readableState.objectMode;
-    },
-    readableHighWaterMark() {
-      return this._readableState.highWaterMark;
-    },
-    readableEncoding() {
-      return this._readableState.encoding;
-    },
-    destroyed() {
+  // One side's getters: `readable`/`writable` (open and not done), one per field of the side's
+  // state object (`{ getterName: field }`), and `destroyed`.
+  function sideGetters(side, state, done, fields) {
+    const getters = {
+      [side]() {
+        const st = this[state];
+        return !!st && !st.destroyed && !st[done];
+      },
+    };
+    for (const k of Object.keys(fields)) {
+      const field = fields[k];
+      getters[k] = { [k]() { return this[state][field]; } }[k];
+    }
+    getters.destroyed = function destroyed() {
       const r = this._readableState;
       const w = this._writableState;
       return !!((r && r.destroyed) || (w && w.destroyed));
-    },
-  });
+    };
+    return getters;
+  }
+  defineGetters(
+    Readable.prototype,
+    sideGetters('readable', '_readableState', 'endEmitted', {
+      readableEnded: 'endEmitted', readableLength: 'length', readableFlowing: 'flowing', readableObjectMode: 'objectMode',
+      readableHighWaterMark: 'highWaterMark', readableEncoding: 'encoding',
+    }),
+  );
 
   // ---------------------------------------------------------------- destroy
   function destroyImpl(stream, err) {
@@ -672,38 +670,10 @@
     return this;
   };
   Writable.prototype.destroy = destroy;
-  const writableGetters = {
-    writable() {
-      const st = this._writableState;
-      return !!st && !st.destroyed && !st.ending;
-    },
-    writableEnded() {
-      return this._writableState.ending;
-    },
-    writableFinished() {
-      return this._writableState.finished;
-    },
-    writableLength() {
-      return this._writableState.length;
-    },
-    writableObjectMode() {
-      return this._writableState.objectMode;
-    },
-    writableHighWaterMark() {
-      return this._writableState.highWaterMark;
-    },
-    writableNeedDrain() {
-      return this._writableState.needDrain;
-    },
-    writableCorked() {
-      return this._writableState.corked;
-    },
-    destroyed() {
-      const r = this._readableState;
-      const w = this._writableState;
-      return !!((r && r.destroyed) || (w && w.destroyed));
-    },
-  };
+  const writableGetters = sideGetters('writable', '_writableState', 'ending', {
+    writableEnded: 'ending', writableFinished: 'finished', writableLength: 'length', writableObjectMode: 'objectMode',
+    writableHighWaterMark: 'highWaterMark', writableNeedDrain: 'needDrain', writableCorked: 'corked',
+  });
   defineGetters(Writable.prototype, writableGetters);
 
   // ---------------------------------------------------------------- Duplex & Transform

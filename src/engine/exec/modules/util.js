@@ -327,19 +327,12 @@
       formatter = formatArray;
       if (ctx.showHidden) keys.unshift('length');
       noIterator = false;
-    } else if (types.isSet(value)) {
-      const size = Reflect.apply(setSize, value, []);
-      const prefix = getPrefix(ctor, tag, 'Set', size);
+    } else if (types.isSet(value) || types.isMap(value)) {
+      const isSet = types.isSet(value);
+      const size = Reflect.apply(isSet ? setSize : mapSize, value, []);
+      const prefix = getPrefix(ctor, tag, isSet ? 'Set' : 'Map', size);
       keys = keysOf(value, filter);
-      formatter = formatSet;
-      if (size === 0 && keys.length === 0) return prefix + '{}';
-      braces = [prefix + '{', '}'];
-      noIterator = false;
-    } else if (types.isMap(value)) {
-      const size = Reflect.apply(mapSize, value, []);
-      const prefix = getPrefix(ctor, tag, 'Map', size);
-      keys = keysOf(value, filter);
-      formatter = formatMap;
+      formatter = isSet ? formatSet : formatMap;
       if (size === 0 && keys.length === 0) return prefix + '{}';
       braces = [prefix + '{', '}'];
       noIterator = false;
