@@ -156,6 +156,12 @@ fn a_refused_read_proposes_its_directory_only_when_that_is_safe() {
         .expect_err("already")
         .0
         .contains("already granted"));
+    // The refusal's message for a blocked read (or write) of `target`.
+    let refused = |target: &str, message: &str| {
+        p.grant_for(&blocked(Category::Filesystem, target, message))
+            .expect_err(target)
+            .0
+    };
     // Attacks: system files, the kernel's views, secrets, the root, relative escapes.
     for (path, why) in [
         ("/etc/passwd", "no safe grant for /etc/passwd"),
@@ -168,33 +174,19 @@ fn a_refused_read_proposes_its_directory_only_when_that_is_safe() {
         ("/nope/x/y", "does not exist"),
         ("../etc/passwd", "relative path"),
     ] {
-        let e = p
-            .grant_for(&blocked(Category::Filesystem, path, "ERR_ACCESS_DENIED"))
-            .expect_err(path);
-        assert!(e.0.contains(why), "{path}: {e}");
+        let e = refused(path, "ERR_ACCESS_DENIED");
+        assert!(e.contains(why), "{path}: {e}");
     }
     // A directory holding a secret, or inside one, is never proposed.
     let secret = plugin_dir();
     let sreal = std::fs::canonicalize(secret.path()).expect("canon");
     std::fs::write(sreal.join(".env"), "TOKEN=x").expect("write");
-    let e = p
-        .grant_for(&blocked(
-            Category::Filesystem,
-            &sreal.join("config.json").display().to_string(),
-            "",
-        ))
-        .expect_err(".env beside it");
-    assert!(e.0.contains(".env"), "{e}");
+    let e = refused(&sreal.join("config.json").display().to_string(), "");
+    assert!(e.contains(".env"), "{e}");
     std::fs::create_dir(sreal.join(".ssh")).expect("mkdir");
     std::fs::write(sreal.join(".ssh/known"), "x").expect("write");
-    let e = p
-        .grant_for(&blocked(
-            Category::Filesystem,
-            &sreal.join(".ssh/known").display().to_string(),
-            "",
-        ))
-        .expect_err("inside .ssh");
-    assert!(e.0.contains("secret"), "{e}");
+    let e = refused(&sreal.join(".ssh/known").display().to_string(), "");
+    assert!(e.contains("secret"), "{e}");
     // The home directory itself (and what holds it).
     if let Some(home) = std::env::var_os("HOME").map(PathBuf::from) {
         if let Ok(h) = std::fs::canonicalize(&home) {
@@ -214,14 +206,8 @@ fn a_refused_read_proposes_its_directory_only_when_that_is_safe() {
     let e = safe_read_dir(&link).expect_err("through a link");
     assert!(e.0.contains("symbolic link"), "{e}");
     // A write is never granted, even inside the plugin's own directory.
-    let e = p
-        .grant_for(&blocked(
-            Category::Filesystem,
-            "fs.writeFileSync",
-            "refused",
-        ))
-        .expect_err("write");
-    assert!(e.0.contains("reads only"), "{e}");
+    let e = refused("fs.writeFileSync", "refused");
+    assert!(e.contains("reads only"), "{e}");
 }
 
 #[test]
