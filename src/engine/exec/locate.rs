@@ -132,7 +132,9 @@ fn offset_of(code: &str, line: u32, col: u32) -> Option<u32> {
     u32::try_from(at).ok()
 }
 
-fn line_col(code: &str, at: usize) -> Option<(u32, u32)> {
+/// 1-based line and byte column of byte offset `at` (None off a character boundary or past
+/// the end).
+pub(crate) fn line_col(code: &str, at: usize) -> Option<(u32, u32)> {
     let before = code.get(..at)?;
     let line = before.matches('\n').count() + 1;
     let col = at - before.rfind('\n').map_or(0, |i| i + 1) + 1;
@@ -205,6 +207,17 @@ impl Loops {
     }
 }
 
+/// Visitor methods for the loop statements: each counts as a loop while it is walked.
+macro_rules! visit_loops {
+    ($($visit:ident, $walk:ident, $ty:ident;)*) => {$(
+        fn $visit(&mut self, it: &$ty<'a>) {
+            self.enter_loop(it.span);
+            walk::$walk(self, it);
+            self.loops -= 1;
+        }
+    )*};
+}
+
 impl<'a> Visit<'a> for Loops {
     fn visit_function(&mut self, it: &Function<'a>, flags: ScopeFlags) {
         let nested = self.enter_function(it.span);
@@ -222,34 +235,12 @@ impl<'a> Visit<'a> for Loops {
         }
     }
 
-    fn visit_while_statement(&mut self, it: &WhileStatement<'a>) {
-        self.enter_loop(it.span);
-        walk::walk_while_statement(self, it);
-        self.loops -= 1;
-    }
-
-    fn visit_do_while_statement(&mut self, it: &DoWhileStatement<'a>) {
-        self.enter_loop(it.span);
-        walk::walk_do_while_statement(self, it);
-        self.loops -= 1;
-    }
-
-    fn visit_for_statement(&mut self, it: &ForStatement<'a>) {
-        self.enter_loop(it.span);
-        walk::walk_for_statement(self, it);
-        self.loops -= 1;
-    }
-
-    fn visit_for_in_statement(&mut self, it: &ForInStatement<'a>) {
-        self.enter_loop(it.span);
-        walk::walk_for_in_statement(self, it);
-        self.loops -= 1;
-    }
-
-    fn visit_for_of_statement(&mut self, it: &ForOfStatement<'a>) {
-        self.enter_loop(it.span);
-        walk::walk_for_of_statement(self, it);
-        self.loops -= 1;
+    visit_loops! {
+        visit_while_statement, walk_while_statement, WhileStatement;
+        visit_do_while_statement, walk_do_while_statement, DoWhileStatement;
+        visit_for_statement, walk_for_statement, ForStatement;
+        visit_for_in_statement, walk_for_in_statement, ForInStatement;
+        visit_for_of_statement, walk_for_of_statement, ForOfStatement;
     }
 }
 

@@ -372,14 +372,8 @@ fn locate_import(
         .find(|c| quoted.contains(&c.1))
         .or_else(|| calls.get(nth))
         .or_else(|| calls.first());
-    match pick {
-        Some(&(at, _)) if source.is_char_boundary(at) => {
-            let line = source[..at].matches('\n').count() + 1;
-            let col = at - source[..at].rfind('\n').map_or(0, |i| i + 1) + 1;
-            (u32::try_from(line).ok(), u32::try_from(col).ok())
-        }
-        _ => (None, None),
-    }
+    pick.and_then(|&(at, _)| crate::engine::exec::locate::line_col(source, at))
+        .unzip()
 }
 
 #[cfg(test)]

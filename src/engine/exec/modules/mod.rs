@@ -285,14 +285,8 @@ pub(crate) fn import_location(code: &str, name: &str) -> (Option<u32>, Option<u3
         .iter()
         .find(|d| d.1.as_deref() == Some(name))
         .or_else(|| decls.first());
-    match pick {
-        Some(&(at, _)) if code.is_char_boundary(at) => {
-            let line = code[..at].matches('\n').count() + 1;
-            let col = at - code[..at].rfind('\n').map_or(0, |i| i + 1) + 1;
-            (u32::try_from(line).ok(), u32::try_from(col).ok())
-        }
-        _ => (None, None),
-    }
+    pick.and_then(|&(at, _)| super::locate::line_col(code, at))
+        .unzip()
 }
 
 /// Loads the run's own compiled code into `ctx` and evaluates it. A classic script answers

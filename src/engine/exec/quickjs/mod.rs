@@ -12,11 +12,11 @@ mod executor;
 mod sandbox;
 
 pub use super::EvalResult;
+pub(crate) use compile::read_bytecode;
 pub use compile::{
     compile, compile_host_source, precompile, provide_setup_bytecode, run_bytecode, setup_bytecode,
     CompileLimits, Precompiled, COMPILER_STACK, COMPILE_CACHE_BYTES, COMPILE_CACHE_ENTRIES,
 };
-pub(crate) use compile::read_bytecode;
 pub use executor::{QuickJsExecutor, MAX_LIVE_RUNAWAYS, STUCK_WAIT};
 pub use sandbox::{Sandbox, SandboxError};
 
