@@ -362,7 +362,28 @@
     let atSignSeen = false;
     let insideBrackets = false;
     let passwordTokenSeen = false;
-    for (let p = 0; p <= cps.length; p++) {
+    let p = 0;
+    // Goes to state `next`, which reads the current code point again.
+    const reconsume = (next) => {
+      state = next;
+      p--;
+    };
+    // Starts an empty query or fragment.
+    const startQuery = () => {
+      url.query = '';
+      state = 'query';
+    };
+    const startFragment = () => {
+      url.fragment = '';
+      state = 'fragment';
+    };
+    const copyAuthority = () => {
+      url.username = base.username;
+      url.password = base.password;
+      url.host = base.host;
+      url.port = base.port;
+    };
+    for (; p <= cps.length; p++) {
       const c = p < cps.length ? cps[p] : undefined;
       const ch = c === undefined ? '' : String.fromCodePoint(c);
       switch (state) {
@@ -370,10 +391,7 @@
           if (c !== undefined && isAlpha(c)) {
             buffer += ch.toLowerCase();
             state = 'scheme';
-          } else if (!stateOverride) {
-            state = 'no scheme';
-            p--;
-          } else return null;
+          } else if (!stateOverride) reconsume('no scheme'); else return null;
           break;
         case 'scheme':
           if (c !== undefined && (isAlpha(c) || isDigit(c) || c === 43 || c === 45 || c === 46)) {
@@ -417,54 +435,31 @@
             url.path = base.path;
             url.opaque = true;
             url.query = base.query;
-            url.fragment = '';
-            state = 'fragment';
-          } else if (base.scheme !== 'file') {
-            state = 'relative';
-            p--;
-          } else {
-            state = 'file';
-            p--;
-          }
+            startFragment();
+          } else if (base.scheme !== 'file') reconsume('relative'); else reconsume('file');
           break;
         case 'special relative or authority':
           if (c === 47 && cps[p + 1] === 47) {
             state = 'special authority ignore slashes';
             p++;
-          } else {
-            state = 'relative';
-            p--;
-          }
+          } else reconsume('relative');
           break;
         case 'path or authority':
           if (c === 47) state = 'authority';
-          else {
-            state = 'path';
-            p--;
-          }
+          else reconsume('path');
           break;
         case 'relative':
           url.scheme = base.scheme;
           if (c === 47) state = 'relative slash';
           else if (isSpecialScheme(url.scheme) && c === 92) state = 'relative slash';
           else {
-            url.username = base.username;
-            url.password = base.password;
-            url.host = base.host;
-            url.port = base.port;
+            copyAuthority();
             url.path = base.path.slice();
             url.query = base.query;
-            if (c === 63) {
-              url.query = '';
-              state = 'query';
-            } else if (c === 35) {
-              url.fragment = '';
-              state = 'fragment';
-            } else if (c !== undefined) {
+            if (c === 63) startQuery(); else if (c === 35) startFragment(); else if (c !== undefined) {
               url.query = null;
               shortenPath(url);
-              state = 'path';
-              p--;
+              reconsume('path');
             }
           }
           break;
@@ -474,28 +469,18 @@
           } else if (c === 47) {
             state = 'authority';
           } else {
-            url.username = base.username;
-            url.password = base.password;
-            url.host = base.host;
-            url.port = base.port;
-            state = 'path';
-            p--;
+            copyAuthority();
+            reconsume('path');
           }
           break;
         case 'special authority slashes':
           if (c === 47 && cps[p + 1] === 47) {
             state = 'special authority ignore slashes';
             p++;
-          } else {
-            state = 'special authority ignore slashes';
-            p--;
-          }
+          } else reconsume('special authority ignore slashes');
           break;
         case 'special authority ignore slashes':
-          if (c !== 47 && c !== 92) {
-            state = 'authority';
-            p--;
-          }
+          if (c !== 47 && c !== 92) reconsume('authority');
           break;
         case 'authority':
           if (c === 64) {
@@ -520,10 +505,7 @@
           break;
         case 'host':
         case 'hostname':
-          if (stateOverride && url.scheme === 'file') {
-            p--;
-            state = 'file host';
-          } else if (c === 58 && !insideBrackets) {
+          if (stateOverride && url.scheme === 'file') reconsume('file host'); else if (c === 58 && !insideBrackets) {
             if (buffer === '') return null;
             if (stateOverride === 'hostname') return null;
             const h = parseHost(buffer, !isSpecialScheme(url.scheme));
@@ -558,8 +540,7 @@
               buffer = '';
             }
             if (stateOverride) return url;
-            state = 'path start';
-            p--;
+            reconsume('path start');
           } else return null;
           break;
         case 'file':
@@ -571,23 +552,13 @@
             url.host = base.host;
             url.path = base.path.slice();
             url.query = base.query;
-            if (c === 63) {
-              url.query = '';
-              state = 'query';
-            } else if (c === 35) {
-              url.fragment = '';
-              state = 'fragment';
-            } else if (c !== undefined) {
+            if (c === 63) startQuery(); else if (c === 35) startFragment(); else if (c !== undefined) {
               url.query = null;
               if (!startsWithDriveLetter(cps, p)) shortenPath(url);
               else url.path = [];
-              state = 'path';
-              p--;
+              reconsume('path');
             }
-          } else {
-            state = 'path';
-            p--;
-          }
+          } else reconsume('path');
           break;
         case 'file slash':
           if (c === 47 || c === 92) {
@@ -597,8 +568,7 @@
               url.host = base.host;
               if (!startsWithDriveLetter(cps, p) && base.path.length > 0 && isWindowsDriveLetter(base.path[0], true)) url.path.push(base.path[0]);
             }
-            state = 'path';
-            p--;
+            reconsume('path');
           }
           break;
         case 'file host':
@@ -625,13 +595,7 @@
           if (isSpecialScheme(url.scheme)) {
             state = 'path';
             if (c !== 47 && c !== 92) p--;
-          } else if (!stateOverride && c === 63) {
-            url.query = '';
-            state = 'query';
-          } else if (!stateOverride && c === 35) {
-            url.fragment = '';
-            state = 'fragment';
-          } else if (c !== undefined) {
+          } else if (!stateOverride && c === 63) startQuery(); else if (!stateOverride && c === 35) startFragment(); else if (c !== undefined) {
             state = 'path';
             if (c !== 47) p--;
           } else if (stateOverride && url.host === null) {
@@ -650,26 +614,14 @@
               url.path.push(buffer);
             }
             buffer = '';
-            if (c === 63) {
-              url.query = '';
-              state = 'query';
-            }
-            if (c === 35) {
-              url.fragment = '';
-              state = 'fragment';
-            }
+            if (c === 63) startQuery();
+            if (c === 35) startFragment();
           } else {
             buffer += encodeCp(c, PATH);
           }
           break;
         case 'opaque path':
-          if (c === 63) {
-            url.query = '';
-            state = 'query';
-          } else if (c === 35) {
-            url.fragment = '';
-            state = 'fragment';
-          } else if (c === 32) {
+          if (c === 63) startQuery(); else if (c === 35) startFragment(); else if (c === 32) {
             const next = cps[p + 1];
             if (next === 63 || next === 35) url.path += '%20';
             else url.path += ' ';
@@ -681,10 +633,7 @@
           if ((!stateOverride && c === 35) || c === undefined) {
             url.query += encodeString(buffer, isSpecialScheme(url.scheme) ? SPECIAL_QUERY : QUERY);
             buffer = '';
-            if (c === 35) {
-              url.fragment = '';
-              state = 'fragment';
-            }
+            if (c === 35) startFragment();
           } else buffer += ch;
           break;
         case 'fragment':
