@@ -436,7 +436,7 @@
             url.opaque = true;
             url.query = base.query;
             startFragment();
-          } else if (base.scheme !== 'file') reconsume('relative'); else reconsume('file');
+          } else reconsume(base.scheme !== 'file' ? 'relative' : 'file');
           break;
         case 'special relative or authority':
           if (c === 47 && cps[p + 1] === 47) {
@@ -815,13 +815,14 @@
       return 'URLSearchParams { ' + list.map(([k, v]) => inspect(k) + ' => ' + inspect(v)).join(', ') + ' }';
     }
   }
+  function invalidThis(type) {
+    const e = new TypeError('Value of "this" must be of type ' + type);
+    e.code = 'ERR_INVALID_THIS';
+    return e;
+  }
   function state(p) {
     const st = usp.get(p);
-    if (st === undefined) {
-      const e = new TypeError('Value of "this" must be of type URLSearchParams');
-      e.code = 'ERR_INVALID_THIS';
-      throw e;
-    }
+    if (st === undefined) throw invalidThis('URLSearchParams');
     return st;
   }
   function update(p) {
@@ -835,12 +836,29 @@
   // ---------------------------------------------------------------- URL
   function rec(u) {
     const r = urls.get(u);
-    if (r === undefined) {
-      const e = new TypeError('Value of "this" must be of type URL');
-      e.code = 'ERR_INVALID_THIS';
-      throw e;
-    }
+    if (r === undefined) throw invalidThis('URL');
     return r;
+  }
+  // The URL cannot have a username, password or port.
+  const cannotHaveUserinfo = (r) => r.host === null || r.host === '' || r.scheme === 'file';
+  function setUserinfo(r, key, v) {
+    if (cannotHaveUserinfo(r)) return;
+    r[key] = encodeString(toUSV(v), USERINFO);
+  }
+  // `search` / `hash`: the query or fragment after its `?` / `#`, or '' when it is empty.
+  const shownPart = (part, mark) => (part === null || part === '' ? '' : mark + part);
+  // Sets the query or fragment (`key`, also the parser state) from `v`, a leading `mark`
+  // dropped; '' removes it. The text it was parsed from, or null when removed.
+  function setPart(r, v, key, mark) {
+    let s = toUSV(v);
+    if (s === '') {
+      r[key] = null;
+      return null;
+    }
+    if (s[0] === mark) s = s.slice(1);
+    r[key] = '';
+    basicParse(s, null, r, key);
+    return s;
   }
   class URL {
     constructor(input, base) {
@@ -916,17 +934,13 @@
       return rec(this).username;
     }
     set username(v) {
-      const r = rec(this);
-      if (r.host === null || r.host === '' || r.scheme === 'file') return;
-      r.username = encodeString(toUSV(v), USERINFO);
+      setUserinfo(rec(this), 'username', v);
     }
     get password() {
       return rec(this).password;
     }
     set password(v) {
-      const r = rec(this);
-      if (r.host === null || r.host === '' || r.scheme === 'file') return;
-      r.password = encodeString(toUSV(v), USERINFO);
+      setUserinfo(rec(this), 'password', v);
     }
     get host() {
       return serializeHostPort(rec(this));
@@ -951,7 +965,7 @@
     }
     set port(v) {
       const r = rec(this);
-      if (r.host === null || r.host === '' || r.scheme === 'file') return;
+      if (cannotHaveUserinfo(r)) return;
       const s = toUSV(v);
       if (s === '') r.port = null;
       else basicParse(s, null, r, 'port');
@@ -966,39 +980,20 @@
       basicParse(toUSV(v), null, r, 'path start');
     }
     get search() {
-      const r = rec(this);
-      return r.query === null || r.query === '' ? '' : '?' + r.query;
+      return shownPart(rec(this).query, '?');
     }
     set search(v) {
-      const r = rec(this);
-      let s = toUSV(v);
-      if (s === '') {
-        r.query = null;
-        usp.get(this._params).list = [];
-        return;
-      }
-      if (s[0] === '?') s = s.slice(1);
-      r.query = '';
-      basicParse(s, null, r, 'query');
-      usp.get(this._params).list = formParse(s);
+      const s = setPart(rec(this), v, 'query', '?');
+      usp.get(this._params).list = s === null ? [] : formParse(s);
     }
     get searchParams() {
       return this._params;
     }
     get hash() {
-      const r = rec(this);
-      return r.fragment === null || r.fragment === '' ? '' : '#' + r.fragment;
+      return shownPart(rec(this).fragment, '#');
     }
     set hash(v) {
-      const r = rec(this);
-      let s = toUSV(v);
-      if (s === '') {
-        r.fragment = null;
-        return;
-      }
-      if (s[0] === '#') s = s.slice(1);
-      r.fragment = '';
-      basicParse(s, null, r, 'fragment');
+      setPart(rec(this), v, 'fragment', '#');
     }
     toString() {
       return this.href;
