@@ -117,6 +117,12 @@ fn read_request(input: &mut impl BufRead) -> Result<WasmRequest, String> {
     Ok(req)
 }
 
+/// Says on stderr why the lockdown failed; the exit code for it.
+fn lockdown_failed(e: impl std::fmt::Display) -> i32 {
+    eprintln!("sandbench-wasm-worker: {e}");
+    exit::LOCKDOWN
+}
+
 /// The wasm worker's `main` (arguments after the program name). Returns the exit code.
 pub(crate) fn worker_main(args: impl Iterator<Item = String>) -> i32 {
     let Some(args) = parse_args(args) else {
@@ -138,15 +144,11 @@ pub(crate) fn worker_main(args: impl Iterator<Item = String>) -> i32 {
     cfg.cpu_timer = timer.as_ref().map(CpuKillTimer::id);
     let status = match lockdown::apply_before_seccomp(&cfg) {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("sandbench-wasm-worker: {e}");
-            return exit::LOCKDOWN;
-        }
+        Err(e) => return lockdown_failed(e),
     };
     if args.probe {
         if let Err(e) = lockdown::install_seccomp(&cfg) {
-            eprintln!("sandbench-wasm-worker: {e}");
-            return exit::LOCKDOWN;
+            return lockdown_failed(e);
         }
         // The same probe as the JS worker: a file open must fail now.
         if std::fs::File::open("/etc/hostname").is_ok() {
@@ -199,8 +201,7 @@ pub(crate) fn worker_main(args: impl Iterator<Item = String>) -> i32 {
         }
     };
     if let Err(e) = lockdown::install_seccomp(&cfg) {
-        eprintln!("sandbench-wasm-worker: {e}");
-        return exit::LOCKDOWN;
+        return lockdown_failed(e);
     }
     let stack = (req.limits.stack_kb as usize)
         .saturating_mul(1024)
