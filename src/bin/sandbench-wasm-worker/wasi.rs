@@ -407,6 +407,18 @@ fn fail(caller: &mut Caller<'_, RunState>, e: FsError) -> i32 {
     e.errno
 }
 
+/// A file call's answer: its bytes written at `ptr`, or its failure (see [`fail`]).
+fn answer<B: AsRef<[u8]>>(
+    caller: &mut Caller<'_, RunState>,
+    ptr: i32,
+    r: Result<B, FsError>,
+) -> i32 {
+    match r {
+        Ok(b) => put(caller, ptr, b.as_ref()),
+        Err(e) => fail(caller, e),
+    }
+}
+
 /// The path argument of `name`, whole, when a directory is granted; without one the call is
 /// refused and recorded under its own name (as before grants existed).
 fn granted_path(
@@ -485,10 +497,8 @@ fn define_files(linker: &mut Linker<RunState>) -> wasmtime::Result<()> {
                 b[16] = 2; // filetype: character_device
                 return put(&mut c, out, &b);
             }
-            match c.data_mut().files.fd_stat(fd) {
-                Ok(s) => put(&mut c, out, &files::filestat(&s)),
-                Err(e) => fail(&mut c, e),
-            }
+            let stat = c.data_mut().files.fd_stat(fd);
+            answer(&mut c, out, stat.map(|s| files::filestat(&s)))
         },
     )?;
     // A WASI libc scans fd 3, 4, … until EBADF: with no grant, the scan ends at once.
@@ -540,10 +550,7 @@ fn define_files(linker: &mut Linker<RunState>) -> wasmtime::Result<()> {
             if r != ESUCCESS {
                 return r;
             }
-            match got {
-                Ok(total) => put(&mut c, nread, &(total as u32).to_le_bytes()),
-                Err(e) => fail(&mut c, e),
-            }
+            answer(&mut c, nread, got.map(|total| (total as u32).to_le_bytes()))
         },
     )?;
     linker.func_wrap(
@@ -598,10 +605,7 @@ fn define_files(linker: &mut Linker<RunState>) -> wasmtime::Result<()> {
                 .data_mut()
                 .files
                 .open(dirfd, &rel, oflags, rights_base as u64, fdflags);
-            match opened {
-                Ok(fd) => put(&mut c, out, &fd.to_le_bytes()),
-                Err(e) => fail(&mut c, e),
-            }
+            answer(&mut c, out, opened.map(|fd| fd.to_le_bytes()))
         },
     )?;
     linker.func_wrap(
@@ -618,10 +622,8 @@ fn define_files(linker: &mut Linker<RunState>) -> wasmtime::Result<()> {
                 Ok(p) => p,
                 Err(errno) => return errno,
             };
-            match c.data_mut().files.path_stat(dirfd, &rel) {
-                Ok(s) => put(&mut c, out, &files::filestat(&s)),
-                Err(e) => fail(&mut c, e),
-            }
+            let stat = c.data_mut().files.path_stat(dirfd, &rel);
+            answer(&mut c, out, stat.map(|s| files::filestat(&s)))
         },
     )?;
     Ok(())
