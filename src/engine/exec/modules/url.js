@@ -474,10 +474,9 @@
           }
           break;
         case 'special authority slashes':
-          if (c === 47 && cps[p + 1] === 47) {
-            state = 'special authority ignore slashes';
-            p++;
-          } else reconsume('special authority ignore slashes');
+          // The standard skips a '//' here and reads anything else again in the next state,
+          // which skips every '/' and '\\' itself: the same as reading it all again there.
+          reconsume('special authority ignore slashes');
           break;
         case 'special authority ignore slashes':
           if (c !== 47 && c !== 92) reconsume('authority');
@@ -845,6 +844,11 @@
     if (cannotHaveUserinfo(r)) return;
     r[key] = encodeString(toUSV(v), USERINFO);
   }
+  // `host` / `hostname` (the parser's state of that name), unless the path is opaque.
+  function setHost(r, v, state) {
+    if (r.opaque) return;
+    basicParse(toUSV(v), null, r, state);
+  }
   // `search` / `hash`: the query or fragment after its `?` / `#`, or '' when it is empty.
   const shownPart = (part, mark) => (part === null || part === '' ? '' : mark + part);
   // Sets the query or fragment (`key`, also the parser state) from `v`, a leading `mark`
@@ -946,18 +950,14 @@
       return serializeHostPort(rec(this));
     }
     set host(v) {
-      const r = rec(this);
-      if (r.opaque) return;
-      basicParse(toUSV(v), null, r, 'host');
+      setHost(rec(this), v, 'host');
     }
     get hostname() {
       const r = rec(this);
       return r.host === null ? '' : r.host;
     }
     set hostname(v) {
-      const r = rec(this);
-      if (r.opaque) return;
-      basicParse(toUSV(v), null, r, 'hostname');
+      setHost(rec(this), v, 'hostname');
     }
     get port() {
       const r = rec(this);
