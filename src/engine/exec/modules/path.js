@@ -123,55 +123,19 @@
   function basename(p, suffix) {
     if (suffix !== undefined) check(suffix, 'suffix');
     check(p);
-    let start = 0;
-    let end = -1;
-    let matchedSlash = true;
-    if (suffix !== undefined && suffix.length > 0 && suffix.length <= p.length) {
-      if (suffix === p) return '';
-      let extIdx = suffix.length - 1;
-      let firstNonSlashEnd = -1;
-      for (let i = p.length - 1; i >= 0; --i) {
-        const code = p.charCodeAt(i);
-        if (code === 47) {
-          if (!matchedSlash) {
-            start = i + 1;
-            break;
-          }
-        } else {
-          if (firstNonSlashEnd === -1) {
-            matchedSlash = false;
-            firstNonSlashEnd = i + 1;
-          }
-          if (extIdx >= 0) {
-            if (code === suffix.charCodeAt(extIdx)) {
-              if (--extIdx === -1) end = i;
-            } else {
-              extIdx = -1;
-              end = firstNonSlashEnd;
-            }
-          }
-        }
-      }
-      if (start === end) end = firstNonSlashEnd;
-      else if (end === -1) end = p.length;
-      return p.slice(start, end);
+    const b = extBounds(p);
+    if (suffix === undefined || suffix.length === 0 || suffix.length > p.length) {
+      return b.end === -1 ? '' : p.slice(b.startPart, b.end);
     }
-    for (let i = p.length - 1; i >= 0; --i) {
-      if (p.charCodeAt(i) === 47) {
-        if (!matchedSlash) {
-          start = i + 1;
-          break;
-        }
-      } else if (end === -1) {
-        matchedSlash = false;
-        end = i + 1;
-      }
-    }
-    if (end === -1) return '';
-    return p.slice(start, end);
+    if (suffix === p) return '';
+    // Only slashes: Node answers them all.
+    if (b.end === -1) return p;
+    const base = p.slice(b.startPart, b.end);
+    return base !== suffix && base.endsWith(suffix) ? base.slice(0, base.length - suffix.length) : base;
   }
 
-  // The extension's bounds in p (start of the dot, end of the base), or -1s.
+  // The last part's bounds in p (its start, its end before trailing slashes: -1 when p is
+  // only slashes) and its extension's dot (-1 when it has none).
   function extBounds(p) {
     let startDot = -1;
     let startPart = 0;
