@@ -8,7 +8,7 @@
 mod common;
 
 use common::http::Server;
-use common::{assert_outcome, each, message, run_with_on};
+use common::{assert_error, assert_outcome, each, message, run_with_on};
 use sandbench::engine::exec::{ExecOutcome, ExecRequest, Executor, Outcome};
 use sandbench::engine::policy::NetGrant;
 use sandbench::engine::Category;
@@ -572,13 +572,7 @@ fn a_wait_for_the_broker_counts_against_the_wall_deadline_not_the_cpu_budget() {
         let started = Instant::now();
         let out = run_with_on(ex, &req);
         let took = started.elapsed();
-        assert_outcome(ex, &out, Outcome::Timeout);
-        assert!(
-            message(&out).contains("wall"),
-            "{}: {}",
-            ex.name(),
-            message(&out)
-        );
+        assert_error(ex, &out, Outcome::Timeout, "wall");
         assert!(
             took < Duration::from_millis(400) + common::slack(Duration::from_millis(600)),
             "{}: {took:?}",

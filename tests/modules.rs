@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{assert_outcome, each, message, run_on, run_with_on};
+use common::{assert_error, assert_outcome, each, message, run_on, run_with_on};
 use sandbench::engine::exec::quickjs::Sandbox;
 use sandbench::engine::exec::{ExecRequest, Executor, Outcome};
 use sandbench::engine::Category;
@@ -117,13 +117,7 @@ fn the_permission_decides_and_cannot_grant_the_host() {
             let mut req = ExecRequest::new("1");
             req.permissions.modules.push(name.into());
             let out = run_with_on(ex, &req);
-            assert_outcome(ex, &out, Outcome::Error);
-            assert!(
-                message(&out).contains(says),
-                "{}: {}",
-                ex.name(),
-                message(&out)
-            );
+            assert_error(ex, &out, Outcome::Error, says);
             assert_eq!(out.value, None, "{}", ex.name());
         }
         // Without a grant a never-grantable module stays refused, with the exact message.
