@@ -51,6 +51,20 @@ pub(crate) fn json_of(out: &[u8]) -> Value {
     serde_json::from_slice(out).expect("valid JSON")
 }
 
+/// The string `field` of each element of the JSON array `v`; fails the test on another shape.
+#[track_caller]
+pub(crate) fn strs<'v>(v: &'v Value, field: &str) -> Vec<&'v str> {
+    v.as_array()
+        .unwrap_or_else(|| panic!("not an array: {v}"))
+        .iter()
+        .map(|x| {
+            x[field]
+                .as_str()
+                .unwrap_or_else(|| panic!("no string {field:?} in {x}"))
+        })
+        .collect()
+}
+
 /// One JSON value per line.
 pub(crate) fn json_lines(stdout: &str) -> Vec<Value> {
     stdout
