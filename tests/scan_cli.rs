@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::cli::{arg, json_of, sandbench, write};
+use common::cli::{arg, json_of, sandbench, temp_file, write};
 
 /// A project: two scripts and a module under src/, a text file, and a dependency.
 fn tree() -> tempfile::TempDir {
@@ -414,13 +414,7 @@ fn sarif_uris_are_relative_to_srcroot_beneath_the_working_directory() {
 /// in the default plugin context.
 #[test]
 fn context_changes_what_plain_use_scores() {
-    let d = tempfile::tempdir().expect("tempdir");
-    let f = d.path().join("cli.js");
-    std::fs::write(
-        &f,
-        "const { execFileSync } = require('child_process');\nmodule.exports = () => execFileSync('git', ['rev-parse', 'HEAD']).toString();\n",
-    )
-    .expect("write");
+    let (_dir, f) = temp_file("cli.js", "const { execFileSync } = require('child_process');\nmodule.exports = () => execFileSync('git', ['rev-parse', 'HEAD']).toString();\n");
     let json = |ctx: &str| {
         let out = sandbench()
             .args(["scan", "--format", "json", "--context", ctx])

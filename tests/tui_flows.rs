@@ -7,8 +7,10 @@
 // A test fails by panicking: unwrap/expect are its assertions.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
 mod tui_support;
 
+use common::cli::{temp_file, write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use tui_support::tmux::Session;
@@ -66,12 +68,6 @@ fn open_sample(s: &Session, name: &str) {
     });
     s.keys(&["Enter"]);
     s.wait_text(&format!("opened {name}"));
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, text).expect("write");
-    p
 }
 
 /// Types into a prompt and submits it.
@@ -353,9 +349,7 @@ fn a_returned_string_is_quoted_in_the_value_view() {
 
 #[test]
 fn the_console_shows_every_line_the_run_kept_and_where_output_stopped() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let file = write(
-        dir.path(),
+    let (dir, file) = temp_file(
         "flood.js",
         "for (let i = 0; i < 12000; i++) console.log('line ' + i);\n",
     );

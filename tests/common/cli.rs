@@ -83,6 +83,14 @@ pub(crate) fn write(dir: &Path, name: &str, body: impl AsRef<[u8]>) -> PathBuf {
     p
 }
 
+/// A fresh temporary directory holding one file, `name` with `body`: the directory (the file
+/// lives as long as it does) and the file's path.
+pub(crate) fn temp_file(name: &str, body: impl AsRef<[u8]>) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = write(dir.path(), name, body);
+    (dir, path)
+}
+
 /// A path as an argument (temporary paths are UTF-8).
 pub(crate) fn arg(path: &Path) -> &str {
     path.to_str().expect("temp paths are UTF-8")
