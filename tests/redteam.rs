@@ -8,8 +8,8 @@
 mod common;
 
 use common::{
-    assert_blocked_at, assert_clean_next_run, assert_outcome, each, limited, message,
-    run_events_on, run_limited, run_on, run_with_on, slack, slack_ms,
+    assert_blocked_at, assert_clean_next_run, assert_ok_value, assert_outcome, each, limited,
+    message, run_events_on, run_limited, run_on, run_with_on, slack, slack_ms,
 };
 use sandbench::engine::exec::quickjs::Sandbox;
 use sandbench::engine::exec::{
@@ -93,12 +93,10 @@ fn stack_trace_apis_hand_out_no_call_sites() {
                     try { Error.prepareStackTrace = (e, cs) => cs; } catch (e) { r += ' ' + e.name; }\n\
                     r + ' ' + typeof new Error().stack + ' ' + typeof Error.prepareStackTrace";
         let out = run_limited(ex, code, 1000);
-        assert_outcome(ex, &out, Outcome::Ok);
-        assert_eq!(
-            out.value,
-            Some(serde_json::json!("string TypeError string undefined")),
-            "{}",
-            ex.name()
+        assert_ok_value(
+            ex,
+            &out,
+            serde_json::json!("string TypeError string undefined"),
         );
         assert!(
             out.blocked
@@ -796,10 +794,10 @@ fn input_cannot_pollute_or_be_mutated() {
             "deep": deep,
         }));
         let out = run_with_on(ex, &req);
-        assert_outcome(ex, &out, Outcome::Ok);
-        assert_eq!(
-            out.value,
-            Some(serde_json::json!([
+        assert_ok_value(
+            ex,
+            &out,
+            serde_json::json!([
                 true,
                 "function",
                 "leaf",
@@ -808,9 +806,7 @@ fn input_cannot_pollute_or_be_mutated() {
                 "EvalError",
                 true,
                 true
-            ])),
-            "{}",
-            ex.name()
+            ]),
         );
         let mut next = limited("[input, ({}).polluted]", 1000);
         next.input = Some(serde_json::json!(7));
@@ -896,16 +892,14 @@ fn lone_surrogates_cannot_suppress_blocked_events() {
             try { require('\\uD800fs'); r.push('ESCAPED'); } catch (e) { r.push(e.message.startsWith('Module ')); }\n\
             r";
         let out = run_limited(ex, code, 1000);
-        assert_outcome(ex, &out, Outcome::Ok);
-        assert_eq!(
-            out.value,
-            Some(serde_json::json!([
+        assert_ok_value(
+            ex,
+            &out,
+            serde_json::json!([
                 "Module 'child_process' is not allowed in sandbox",
                 "ReferenceError",
                 true
-            ])),
-            "{}",
-            ex.name()
+            ]),
         );
         let found = |cap: &str, cat: Category, line: u32| {
             out.blocked
@@ -1096,12 +1090,10 @@ fn legacy_accessor_definers_cannot_pollute_intrinsics() {
             r.push(/a/g.flags);\n\
             r";
         let out = run_limited(ex, code, 1000);
-        assert_outcome(ex, &out, Outcome::Ok);
-        assert_eq!(
-            out.value,
-            Some(serde_json::json!(["TypeError", "TypeError", 7, "g"])),
-            "{}",
-            ex.name()
+        assert_ok_value(
+            ex,
+            &out,
+            serde_json::json!(["TypeError", "TypeError", 7, "g"]),
         );
         for (cap, line) in [("__defineGetter__", 2), ("__defineSetter__", 3)] {
             assert_blocked_at(ex, &out, cap, Category::PrototypePollution, line);

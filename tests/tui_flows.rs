@@ -152,10 +152,7 @@ fn opening_a_file_with_ctrl_o_offers_its_copy_and_a_clean_quit_keeps_it() {
         assert!(screen.contains("first change: line 1"), "{screen}");
         // "Not now", then a normal quit: nothing is lost.
         s.esc();
-        s.keys(&["C-q"]);
-        s.wait_for("the workbench to exit", |_| {
-            s.display("#{pane_dead}") == "1"
-        });
+        s.quit();
         assert_eq!(copies(dir.path()).len(), 1, "a clean quit keeps the copy");
     }
     // Offered again; discarded only when the user says so, twice.
@@ -438,10 +435,7 @@ fn keys_the_samples_list_resizing_and_the_theme_behave() {
         // The theme is remembered.
         s.keys(&["C-t"]);
         s.wait_text("theme: light");
-        s.keys(&["C-q"]);
-        s.wait_for("the workbench to exit", |_| {
-            s.display("#{pane_dead}") == "1"
-        });
+        s.quit();
     }
     let s = Session::workbench(120, 30, dir.path(), &[]);
     s.wait_text("welcome.js");
@@ -543,10 +537,7 @@ fn grant_this_lets_the_next_run_read_and_survives_a_restart_until_removed() {
             screen.contains("granted"),
             "the scan pane marks granted use: {screen}"
         );
-        s.keys(&["C-q"]);
-        s.wait_for("the workbench to exit", |_| {
-            s.display("#{pane_dead}") == "1"
-        });
+        s.quit();
     }
     // A restart on the same file: the grant was saved with its settings.
     let s = Session::workbench(120, 40, dir.path(), &[&file]);

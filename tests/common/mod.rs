@@ -5,6 +5,7 @@
 pub(crate) mod cli;
 pub(crate) mod home;
 pub(crate) mod http;
+pub(crate) mod otlp;
 pub(crate) mod scan;
 
 use sandbench::engine::exec::quickjs::QuickJsExecutor;
@@ -104,6 +105,13 @@ pub(crate) fn assert_outcome(ex: &dyn Executor, out: &ExecOutcome, want: Outcome
     assert_eq!(out.outcome, want, "{}: {:?}", ex.name(), out.error);
 }
 
+/// Asserts that a run on `ex` ended `ok` with `value`.
+#[track_caller]
+pub(crate) fn assert_ok_value(ex: &dyn Executor, out: &ExecOutcome, value: serde_json::Value) {
+    assert_outcome(ex, out, Outcome::Ok);
+    assert_eq!(out.value, Some(value), "{}", ex.name());
+}
+
 /// Asserts how a run on `ex` ended and that its error message contains `needle`.
 #[track_caller]
 pub(crate) fn assert_error(ex: &dyn Executor, out: &ExecOutcome, want: Outcome, needle: &str) {
@@ -114,6 +122,14 @@ pub(crate) fn assert_error(ex: &dyn Executor, out: &ExecOutcome, want: Outcome, 
         ex.name(),
         message(out)
     );
+}
+
+/// Asserts that a run on `ex` ended `error` with the sandbox's refusal of `module`.
+#[track_caller]
+pub(crate) fn assert_module_refused(ex: &dyn Executor, out: &ExecOutcome, module: &str) {
+    assert_outcome(ex, out, Outcome::Error);
+    let want = format!("Module '{module}' is not allowed in sandbox");
+    assert_eq!(message(out), want, "{}", ex.name());
 }
 
 /// The message of a run's error ("" without one).
