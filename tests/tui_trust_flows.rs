@@ -39,6 +39,13 @@ fn signed_plugin(dir: &Path) -> PathBuf {
     file
 }
 
+/// Saves the buffer (Ctrl-S) and quits.
+fn save_and_quit(s: &Session) {
+    s.keys(&["C-s"]);
+    s.wait_text("saved");
+    s.quit();
+}
+
 /// The status bar (the last row).
 fn status(screen: &str) -> &str {
     screen.lines().last().unwrap_or_default()
@@ -87,9 +94,7 @@ fn signed_then_edited_then_refused_under_require_signed_and_the_runs_survive_a_r
         // A run of the signed code (no policy): audited as signed, from the workbench.
         s.keys(&["F5"]);
         s.wait_text("run finished: ok");
-        s.keys(&["C-s"]);
-        s.wait_text("saved");
-        s.quit();
+        save_and_quit(&s);
     }
     let lines = audit_lines(dir.path());
     assert_eq!(lines.len(), 1, "{lines:?}");
@@ -114,9 +119,7 @@ fn signed_then_edited_then_refused_under_require_signed_and_the_runs_survive_a_r
         );
         assert!(screen.contains("blocked"), "{screen}");
         s.keys(&["C-z"]);
-        s.keys(&["C-s"]);
-        s.wait_text("saved");
-        s.quit();
+        save_and_quit(&s);
     }
     let lines = audit_lines(dir.path());
     assert_eq!(lines.len(), 2, "{lines:?}");

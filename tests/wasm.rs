@@ -162,6 +162,8 @@ fn the_cpu_budget_stops_an_infinite_loop_within_50_ms() {
 #[test]
 fn memory_growth_past_the_limit_is_memory_limit_and_within_it_is_fine() {
     let dir = tempfile::tempdir().unwrap();
+    let under_32_mb =
+        |name: &str, body: &[u8]| run_json(dir.path(), name, body, &["--memory", "32"], &[]);
     let grow = |mb: u32| {
         format!(
             r#"(module (memory (export "memory") 1)
@@ -170,13 +172,7 @@ fn memory_growth_past_the_limit_is_memory_limit_and_within_it_is_fine() {
             mb * 16 - 1
         )
     };
-    let (v, code) = run_json(
-        dir.path(),
-        "big.wat",
-        grow(40).as_bytes(),
-        &["--memory", "32"],
-        &[],
-    );
+    let (v, code) = under_32_mb("big.wat", grow(40).as_bytes());
     assert_eq!(
         (v["outcome"].as_str(), code),
         (Some("memory_limit"), 1),
@@ -187,22 +183,13 @@ fn memory_growth_past_the_limit_is_memory_limit_and_within_it_is_fine() {
         "{v}"
     );
     // The benign twin: 24 MB under a 32 MB limit.
-    let (v, code) = run_json(
-        dir.path(),
-        "ok.wat",
-        grow(24).as_bytes(),
-        &["--memory", "32"],
-        &[],
-    );
+    let (v, code) = under_32_mb("ok.wat", grow(24).as_bytes());
     assert_eq!((v["outcome"].as_str(), code), (Some("ok"), 0), "{v}");
     assert!(v["peak_memory_bytes"].as_u64().unwrap() >= 24 << 20, "{v}");
     // A memory declared larger than the limit fails at instantiation, before any code runs.
-    let (v, _) = run_json(
-        dir.path(),
+    let (v, _) = under_32_mb(
         "declared.wat",
         br#"(module (memory 1000) (func (export "_start")))"#,
-        &["--memory", "32"],
-        &[],
     );
     assert_eq!(v["outcome"], "memory_limit", "{v}");
 }
@@ -214,29 +201,20 @@ fn deep_recursion_is_stack_overflow_and_shallow_recursion_is_fine() {
         (func $r (export "r") (param i32) (result i32)
           (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
             (else (i32.add (i32.const 1) (call $r (i32.sub (local.get 0) (i32.const 1))))))))"#;
-    let (v, _) = run_json(dir.path(), "rec.wat", rec, &[], &["--invoke", "r", "1000"]);
+    let recurse = |args: &[&str], depth: &str| {
+        run_json(dir.path(), "rec.wat", rec, args, &["--invoke", "r", depth])
+    };
+    let (v, _) = recurse(&[], "1000");
     assert_eq!(v["outcome"], "ok", "{v}");
     assert_eq!(v["value"], 1000);
-    let (v, code) = run_json(
-        dir.path(),
-        "rec.wat",
-        rec,
-        &[],
-        &["--invoke", "r", "100000000"],
-    );
+    let (v, code) = recurse(&[], "100000000");
     assert_eq!(
         (v["outcome"].as_str(), code),
         (Some("stack_overflow"), 1),
         "{v}"
     );
     // A smaller stack limit overflows sooner.
-    let (v, _) = run_json(
-        dir.path(),
-        "rec.wat",
-        rec,
-        &["--stack", "16"],
-        &["--invoke", "r", "100000"],
-    );
+    let (v, _) = recurse(&["--stack", "16"], "100000");
     assert_eq!(v["outcome"], "stack_overflow", "{v}");
 }
 
