@@ -9,8 +9,7 @@ mod common;
 
 use common::http::Server;
 use common::{
-    assert_error, assert_module_refused, assert_ok_value, assert_outcome, each, message,
-    run_with_on,
+    assert_error, assert_module_refused, assert_ok_value, assert_outcome, each, run_with_on,
 };
 use sandbench::engine::exec::{ExecOutcome, ExecRequest, Executor, Outcome};
 use sandbench::engine::policy::NetGrant;

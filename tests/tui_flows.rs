@@ -11,6 +11,7 @@ mod common;
 mod tui_support;
 
 use common::cli::{temp_file, write};
+use common::http;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use tui_support::tmux::Session;
@@ -471,9 +472,6 @@ fn every_theme_warning_is_shown_whole_in_the_messages_view() {
     assert!(screen.contains("first-broken.toml"), "{screen}");
     assert!(screen.contains("second-broken.toml"), "{screen}");
 }
-
-#[path = "common/http.rs"]
-mod http;
 
 /// The fs-plugin sample's code (without its header), in a plugin directory beside its config.
 fn fs_plugin(dir: &Path) -> (PathBuf, PathBuf) {
