@@ -8,7 +8,9 @@
 mod common;
 
 use common::http::Server;
-use common::{assert_outcome, each, message, run_with_on};
+use common::{
+    assert_error, assert_module_refused, assert_ok_value, assert_outcome, each, run_with_on,
+};
 use sandbench::engine::exec::{ExecOutcome, ExecRequest, Executor, Outcome};
 use sandbench::engine::policy::NetGrant;
 use sandbench::engine::Category;
@@ -87,10 +89,10 @@ fn a_plugin_reads_its_config_and_data_from_a_granted_directory() {
             const types = fs.readdirSync('.', { withFileTypes: true }).map((d) => d.name + (d.isDirectory() ? '/' : ''));\n\
             [cfg.name, names, texts, st.isDirectory(), fs.existsSync('config.json'), fs.existsSync('nope'), types]";
         let out = run_with_on(ex, &fs_request(code, &p.root()));
-        assert_outcome(ex, &out, Outcome::Ok);
-        assert_eq!(
-            out.value,
-            Some(json!([
+        assert_ok_value(
+            ex,
+            &out,
+            json!([
                 "demo",
                 ["a.txt", "b.txt"],
                 [5, 4],
@@ -98,9 +100,7 @@ fn a_plugin_reads_its_config_and_data_from_a_granted_directory() {
                 true,
                 false,
                 ["config.json", "data/"]
-            ])),
-            "{}",
-            ex.name()
+            ]),
         );
         assert!(out.blocked.is_empty(), "{}: {:?}", ex.name(), out.blocked);
         assert_eq!(out.usage.fs_reads, 3, "{}", ex.name());
@@ -128,13 +128,7 @@ fn absolute_paths_and_the_promise_forms_work_inside_the_root() {
             abs = abs.display().to_string()
         );
         let out = run_with_on(ex, &fs_request(&code, &p.root()));
-        assert_outcome(ex, &out, Outcome::Ok);
-        assert_eq!(
-            out.value,
-            Some(json!([true, 5, true, "beta"])),
-            "{}",
-            ex.name()
-        );
+        assert_ok_value(ex, &out, json!([true, 5, true, "beta"]));
     });
 }
 
@@ -150,12 +144,10 @@ fn es_module_runs_import_fs_when_granted_and_fs_promises_is_one_object() {
         export default [a === b, JSON.parse(a).name, fs.readFileSync === readFileSync, require('fs/promises') === require('fs').promises, code];\n";
     each(|ex| {
         let out = run_with_on(ex, &fs_request(code, &p.root()));
-        assert_outcome(ex, &out, Outcome::Ok);
-        assert_eq!(
-            out.value,
-            Some(json!([true, "demo", true, true, "ERR_ACCESS_DENIED"])),
-            "{}",
-            ex.name()
+        assert_ok_value(
+            ex,
+            &out,
+            json!([true, "demo", true, true, "ERR_ACCESS_DENIED"]),
         );
         no_secret(ex, &out);
         let lines: Vec<_> = out
@@ -166,13 +158,7 @@ fn es_module_runs_import_fs_when_granted_and_fs_promises_is_one_object() {
         assert_eq!(lines, [("../outside/secret.txt", Some(6))], "{}", ex.name());
         // The benign twin's attack: without a grant the import fails at link time, at its line.
         let out = run_with_on(ex, &ExecRequest::new(code));
-        assert_outcome(ex, &out, Outcome::Error);
-        assert_eq!(
-            message(&out),
-            "Module 'fs' is not allowed in sandbox",
-            "{}",
-            ex.name()
-        );
+        assert_module_refused(ex, &out, "fs");
         let b = &out.blocked[0];
         assert_eq!(
             (b.category, b.line),
@@ -277,8 +263,7 @@ fn writes_are_refused_in_this_version_and_fs_needs_a_grant() {
         assert!(blocked(&out, Category::Filesystem).contains(&"fs.writeFileSync".to_string()));
         // Without a grant the module itself is refused, with the exact message.
         let out = run_with_on(ex, &ExecRequest::new("require('fs')"));
-        assert_outcome(ex, &out, Outcome::Error);
-        assert_eq!(message(&out), "Module 'fs' is not allowed in sandbox");
+        assert_module_refused(ex, &out, "fs");
         assert_eq!(blocked(&out, Category::Filesystem), ["fs"]);
     });
 }
@@ -298,20 +283,10 @@ fn a_granted_fetch_reaches_the_loopback_server() {
             e = server.url("/echo")
         );
         let out = run_with_on(ex, &net_request(&code, &[&server.host()]));
-        assert_outcome(ex, &out, Outcome::Ok);
-        assert_eq!(
-            out.value,
-            Some(json!([
-                200,
-                true,
-                "application/json",
-                2,
-                "POST",
-                "hi",
-                true
-            ])),
-            "{}",
-            ex.name()
+        assert_ok_value(
+            ex,
+            &out,
+            json!([200, true, "application/json", 2, "POST", "hi", true]),
         );
         assert!(out.blocked.is_empty(), "{}: {:?}", ex.name(), out.blocked);
         assert_eq!(out.usage.network_requests, 2, "{}", ex.name());
@@ -344,13 +319,7 @@ fn ungranted_hosts_and_schemes_are_refused_before_anything_is_sent() {
             ex,
             &net_request(&code, &[&format!("http://{}", server.host())]),
         );
-        assert_outcome(ex, &out, Outcome::Ok);
-        assert_eq!(
-            out.value,
-            Some(json!(vec!["TypeError:ERR_ACCESS_DENIED"; 4])),
-            "{}",
-            ex.name()
-        );
+        assert_ok_value(ex, &out, json!(vec!["TypeError:ERR_ACCESS_DENIED"; 4]));
         let caps = blocked(&out, Category::Network);
         assert!(
             caps.contains(&other_port) && caps.contains(&"file:///etc/passwd".to_string()),
@@ -450,13 +419,7 @@ fn a_granted_name_that_resolves_to_loopback_is_refused_unless_the_address_is_gra
         assert!(server.requests().is_empty(), "{}", ex.name());
         // Granting the address too lets the name through.
         let out = run_with_on(ex, &net_request(&code, &[&name_only, &server.host()]));
-        assert_outcome(ex, &out, Outcome::Ok);
-        assert_eq!(
-            out.value,
-            Some(json!("hello from loopback")),
-            "{}",
-            ex.name()
-        );
+        assert_ok_value(ex, &out, json!("hello from loopback"));
         server.seen.lock().unwrap().requests.clear();
     });
 }
@@ -483,17 +446,15 @@ fn bodies_headers_and_request_counts_are_capped() {
         req.permissions.limits.net_max_header_bytes = 2048;
         req.permissions.limits.net_max_requests = 3;
         let out = run_with_on(ex, &req);
-        assert_outcome(ex, &out, Outcome::Ok);
-        assert_eq!(
-            out.value,
-            Some(json!([
+        assert_ok_value(
+            ex,
+            &out,
+            json!([
                 "ERR_SANDBOX_LIMIT",
                 "ERR_SANDBOX_LIMIT",
                 10,
                 "ERR_SANDBOX_LIMIT"
-            ])),
-            "{}",
-            ex.name()
+            ]),
         );
         assert_eq!(out.usage.network_requests, 3, "{}", ex.name());
     });
@@ -520,13 +481,7 @@ fn a_slow_server_meets_the_request_timeout_and_the_abort_signal() {
         req.permissions.limits.net_timeout_ms = 300;
         let started = Instant::now();
         let out = run_with_on(ex, &req);
-        assert_outcome(ex, &out, Outcome::Ok);
-        assert_eq!(
-            out.value,
-            Some(json!(["TimeoutError", "ETIMEDOUT", "AbortError"])),
-            "{}",
-            ex.name()
-        );
+        assert_ok_value(ex, &out, json!(["TimeoutError", "ETIMEDOUT", "AbortError"]));
         assert!(
             started.elapsed() < common::slack(Duration::from_millis(2000)),
             "{}: {:?}",
@@ -572,13 +527,7 @@ fn a_wait_for_the_broker_counts_against_the_wall_deadline_not_the_cpu_budget() {
         let started = Instant::now();
         let out = run_with_on(ex, &req);
         let took = started.elapsed();
-        assert_outcome(ex, &out, Outcome::Timeout);
-        assert!(
-            message(&out).contains("wall"),
-            "{}: {}",
-            ex.name(),
-            message(&out)
-        );
+        assert_error(ex, &out, Outcome::Timeout, "wall");
         assert!(
             took < Duration::from_millis(400) + common::slack(Duration::from_millis(600)),
             "{}: {took:?}",

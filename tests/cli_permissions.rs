@@ -14,6 +14,21 @@ fn run(args: &[&str]) -> Out {
     output(&[&["run"], args].concat(), None)
 }
 
+/// `sandbench run ARGS` (with `--json`) of one file, which must exit with `code`: its report,
+/// checked to have `outcome` and `verdict`.
+#[track_caller]
+fn report(args: &[&str], code: i32, outcome: &str, verdict: &str) -> serde_json::Value {
+    let out = run(args);
+    assert_eq!(out.code, Some(code), "{}{}", out.stdout, out.stderr);
+    let v = json_lines(&out.stdout).swap_remove(0);
+    assert_eq!(
+        (v["outcome"].as_str(), v["verdict"].as_str()),
+        (Some(outcome), Some(verdict)),
+        "{v}"
+    );
+    v
+}
+
 /// `sandbench run --force`: for plugins that reach what they were not granted (the gate
 /// blocks them; these runs show what the sandbox then refuses).
 fn run_forced(args: &[&str]) -> Out {
@@ -246,22 +261,13 @@ fn the_gate_honours_grants_but_never_for_child_process() {
     let c = conf(&l);
     let plugin = l.path("p/plugin.js");
     // Without the grant: blocked by the scanner, nothing run.
-    let out = run(&["--json", arg(&plugin)]);
-    assert_eq!(out.code, Some(1), "{}", out.stdout);
-    let v = &json_lines(&out.stdout)[0];
-    assert_eq!(
-        (v["outcome"].as_str(), v["verdict"].as_str()),
-        (Some("blocked"), Some("block")),
-        "{v}"
-    );
+    report(&["--json", arg(&plugin)], 1, "blocked", "block");
     // Benign: granted, it runs; the findings are still listed, marked granted.
-    let out = run(&["--allow-read", &c, "--json", arg(&plugin)]);
-    assert_eq!(out.code, Some(0), "{}{}", out.stdout, out.stderr);
-    let v = &json_lines(&out.stdout)[0];
-    assert_eq!(
-        (v["outcome"].as_str(), v["verdict"].as_str()),
-        (Some("ok"), Some("allow")),
-        "{v}"
+    let v = &report(
+        &["--allow-read", &c, "--json", arg(&plugin)],
+        0,
+        "ok",
+        "allow",
     );
     assert_eq!(v["value"], "demo:a/b");
     let findings = v["findings"].as_array().expect("findings");
@@ -297,13 +303,11 @@ fn the_gate_honours_grants_but_never_for_child_process() {
         "p/evil.js",
         format!("{PLUGIN};\nrequire('child_process').execSync('touch /tmp/sandbench-pwned');\n"),
     );
-    let out = run(&["--allow-read", &c, "--json", arg(&evil)]);
-    assert_eq!(out.code, Some(1), "{}", out.stdout);
-    let v = &json_lines(&out.stdout)[0];
-    assert_eq!(
-        (v["outcome"].as_str(), v["verdict"].as_str()),
-        (Some("blocked"), Some("block")),
-        "{v}"
+    let v = &report(
+        &["--allow-read", &c, "--json", arg(&evil)],
+        1,
+        "blocked",
+        "block",
     );
     assert!(
         v["error"]["message"]

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::cli::{arg, json_lines, output, write, Out};
+use common::cli::{arg, json_lines, output, temp_file, write, Out};
 use sandbench::engine::text::is_unsafe_char;
 
 /// `sandbench run ARGS`.
@@ -364,12 +364,7 @@ fn repeated_and_dropped_blocked_attempts_are_counted_in_both_modes() {
 /// by either executor.
 #[test]
 fn a_seed_replays_the_run_and_the_host_time_zone_is_not_seen() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let f = write(
-        dir.path(),
-        "facts.js",
-        "[Math.random(), Date.now(), new Date().toString(), new Date(0).getHours(), performance.now() > 0]",
-    );
+    let (_dir, f) = temp_file("facts.js", "[Math.random(), Date.now(), new Date().toString(), new Date(0).getHours(), performance.now() > 0]");
     for ex in ["quickjs", "quickjs-process"] {
         let go = |seed: Option<&str>| {
             let mut c = common::cli::sandbench();
@@ -410,12 +405,7 @@ fn a_seed_replays_the_run_and_the_host_time_zone_is_not_seen() {
 /// terminal raw, in text or JSON output; the JSON still decodes to the same strings.
 #[test]
 fn invisible_code_points_are_escaped_in_text_and_json() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let f = write(
-        dir.path(),
-        "inv.js",
-        "const s = 'a\\u{E0041}b\\u00ADc\\u180Ed\\u3164e\\uFE0Ff\\uFFF9g\\u{1D173}h\\u206Ai';\nconsole.log(s);\ns",
-    );
+    let (_dir, f) = temp_file("inv.js", "const s = 'a\\u{E0041}b\\u00ADc\\u180Ed\\u3164e\\uFE0Ff\\uFFF9g\\u{1D173}h\\u206Ai';\nconsole.log(s);\ns");
     let raw = [
         '\u{E0041}',
         '\u{AD}',

@@ -81,10 +81,22 @@ fn constructor_chains_are_refused_and_located() {
     });
 }
 
+/// On every executor, each `(code, capability, line)` is refused and recorded as a `Blocked`
+/// attempt of `category` at that capability and line.
+fn refused_at(category: Category, cases: &[(&str, &str, u32)]) {
+    each(|ex| {
+        for &(code, capability, line) in cases {
+            let out = run_on(ex, code);
+            assert_blocked(&out, capability, category, line);
+        }
+    });
+}
+
 #[test]
 fn function_constructor_and_eval_are_refused() {
-    each(|ex| {
-        for (code, cap, line) in [
+    refused_at(
+        Category::CodeGeneration,
+        &[
             ("Function('return 1')()", "Function", 1),
             (
                 "let x = 1;\nnew Function('a', 'return a')(2)",
@@ -98,11 +110,8 @@ fn function_constructor_and_eval_are_refused() {
                 "eval",
                 2,
             ),
-        ] {
-            let out = run_on(ex, code);
-            assert_blocked(&out, cap, Category::CodeGeneration, line);
-        }
-    });
+        ],
+    );
 }
 
 #[test]
@@ -178,8 +187,9 @@ fn fs_and_child_process_stay_unreachable() {
 
 #[test]
 fn prototype_pollution_is_refused_and_gone_next_run() {
-    each(|ex| {
-        for (code, capability, line) in [
+    refused_at(
+        Category::PrototypePollution,
+        &[
             ("const o = {};\no.__proto__.polluted = 1", "__proto__", 2),
             (
                 "const evil = { isAdmin: true };\nconst o = {};\no.__proto__ = evil",
@@ -197,10 +207,9 @@ fn prototype_pollution_is_refused_and_gone_next_run() {
                 1,
             ),
             ("Reflect.set(Object.prototype, 'polluted', 1)", "set", 1),
-        ] {
-            let out = run_on(ex, code);
-            assert_blocked(&out, capability, Category::PrototypePollution, line);
-        }
+        ],
+    );
+    each(|ex| {
         // Plain assignment to a frozen intrinsic throws (strict profile runs strict code); left
         // uncaught, it is recorded at the line that tried.
         let out = run_on(ex, "const x = 1;\nObject.prototype.polluted = 'yes'");

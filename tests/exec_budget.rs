@@ -9,7 +9,10 @@
 
 mod common;
 
-use common::{big_stack, budgeted, each, finally_bomb, message, run_with_on, slack, slack_ms};
+use common::{
+    assert_compile_charged_to_the_cpu_budget, assert_error, assert_outcome, big_stack, budgeted,
+    each, finally_bomb, message, run_with_on, slack, slack_ms,
+};
 use sandbench::cli::bench::exec::builtins::{BENIGN, HUGE_JOIN, RUNAWAYS};
 use sandbench::engine::exec::process::ProcessExecutor;
 use sandbench::engine::exec::Outcome;
@@ -137,18 +140,11 @@ fn a_compile_is_charged_to_the_run_memory_limit() {
         let mut req = big_stack(budgeted(&finally_bomb(), 5_000, 10_000));
         req.limits.memory_mb = 16;
         let out = run_with_on(ex, &req);
-        assert_eq!(
-            out.outcome,
+        assert_error(
+            ex,
+            &out,
             Outcome::MemoryLimit,
-            "{}: {:?}",
-            ex.name(),
-            out.error
-        );
-        assert!(
-            message(&out).contains("16 MB memory limit was reached while compiling"),
-            "{}: {}",
-            ex.name(),
-            message(&out)
+            "16 MB memory limit was reached while compiling",
         );
         assert!(
             out.duration_ms > 0.0 && out.cpu_ms > 0.0,
@@ -170,24 +166,10 @@ fn a_compile_is_charged_to_the_run_memory_limit() {
 /// thread is abandoned, is in `exec_runaway_report.rs`).
 #[test]
 fn a_compile_is_charged_to_the_run_cpu_budget_out_of_process() {
-    let ex = process();
-    let req = big_stack(budgeted(&finally_bomb(), 50, 5_000));
-    let t0 = Instant::now();
-    let out = run_with_on(&ex, &req);
-    assert_eq!(out.outcome, Outcome::Timeout, "{:?}", out.error);
-    assert!(
-        message(&out).contains("CPU time limit of 50 ms exceeded"),
-        "{}",
-        message(&out)
-    );
+    let out = assert_compile_charged_to_the_cpu_budget(&process());
     assert!(
         out.cpu_ms >= 50.0 && out.cpu_ms <= 60.0 + slack_ms(5.0),
         "{out:?}"
-    );
-    assert!(
-        t0.elapsed() < Duration::from_millis(50) + slack(Duration::from_millis(1500)),
-        "{:?}",
-        t0.elapsed()
     );
 }
 
@@ -196,13 +178,7 @@ fn deep_nesting_in_the_parser_is_a_stack_overflow() {
     each(|ex| {
         let code = format!("{}1{}", "[".repeat(45_000), "]".repeat(45_000));
         let out = run_with_on(ex, &budgeted(&code, 5_000, 10_000));
-        assert_eq!(
-            out.outcome,
-            Outcome::StackOverflow,
-            "{}: {:?}",
-            ex.name(),
-            out.error
-        );
+        assert_outcome(ex, &out, Outcome::StackOverflow);
         assert!(
             message(&out).contains("Maximum call stack size exceeded"),
             "{}",
@@ -211,7 +187,7 @@ fn deep_nesting_in_the_parser_is_a_stack_overflow() {
         // Benign twin: ordinary nesting compiles and runs.
         let code = format!("{}1{}.flat(Infinity)[0]", "[".repeat(200), "]".repeat(200));
         let out = run_with_on(ex, &budgeted(&code, 5_000, 10_000));
-        assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
+        assert_outcome(ex, &out, Outcome::Ok);
         assert_eq!(out.value, Some(serde_json::json!(1)));
     });
 }
@@ -227,7 +203,7 @@ fn a_large_ordinary_script_compiles_under_the_limits() {
         let mut req = budgeted(&code, 5_000, 10_000);
         req.limits.memory_mb = 32;
         let out = run_with_on(ex, &req);
-        assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
+        assert_outcome(ex, &out, Outcome::Ok);
         assert_eq!(out.value, Some(serde_json::json!(1000)));
     });
 }

@@ -18,7 +18,7 @@ use sandbench::engine::exec::{
 };
 use sandbench::engine::policy::Limits;
 use std::os::unix::fs::PermissionsExt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
@@ -26,6 +26,14 @@ struct Fake {
     _dir: tempfile::TempDir,
     script: PathBuf,
     pid_file: PathBuf,
+}
+
+/// Writes `script` to `dir/name`, executable, and returns its path.
+fn executable(dir: &Path, name: &str, script: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, script).expect("write script");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    path
 }
 
 /// A worker stand-in whose behaviour is chosen by a keyword in the request's code.
@@ -66,9 +74,7 @@ esac
 "#,
             pid = pid_file.display()
         );
-        let path = dir.path().join("fake-worker");
-        std::fs::write(&path, script).expect("write script");
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        let path = executable(dir.path(), "fake-worker", &script);
         Fake {
             _dir: dir,
             script: path,
@@ -214,33 +220,59 @@ fn a_hung_worker_is_killed_at_the_wall_deadline_with_samples_meanwhile() {
     assert!(samples.iter().all(|s| s.memory_bytes > 0));
 }
 
-#[test]
-fn a_worker_killed_from_outside_is_crashed_and_the_next_run_works() {
-    let f = fake();
-    let exec = ProcessExecutor::with_program(&f.script);
-    let _ = std::fs::remove_file(&f.pid_file);
-    let killer = std::thread::spawn(|| {
-        let pid_file = &fake().pid_file;
+/// A thread that looks for a process with `find` (every 5 ms, for up to 2 s) and, `grace`
+/// after it is found, kills it with SIGKILL. It returns whether it found one.
+fn kill_when_found(
+    grace: Duration,
+    find: impl Fn() -> Option<i32> + Send + 'static,
+) -> std::thread::JoinHandle<bool> {
+    std::thread::spawn(move || {
         for _ in 0..400 {
-            if let Some(pid) = std::fs::read_to_string(pid_file)
-                .ok()
-                .and_then(|s| s.trim().parse::<i32>().ok())
-            {
-                // SAFETY: kill with a pid the fake worker wrote for us.
+            if let Some(pid) = find() {
+                std::thread::sleep(grace);
+                // SAFETY: a pid of a worker this test started.
                 unsafe { libc::kill(pid, libc::SIGKILL) };
                 return true;
             }
             std::thread::sleep(Duration::from_millis(5));
         }
         false
-    });
-    let limits = budget(5000, 10_000);
+    })
+}
+
+/// Runs `code` on `exec` while `killer` kills its worker: the run ends `crashed` by SIGKILL,
+/// within 5 s.
+#[track_caller]
+fn assert_killed(
+    exec: &ProcessExecutor,
+    code: &str,
+    limits: Limits,
+    killer: std::thread::JoinHandle<bool>,
+) {
     let t0 = Instant::now();
-    let (out, _) = run_with(&exec, "MODE_HANG", limits, &CancelToken::new());
-    assert!(killer.join().expect("killer thread"), "no pid written");
+    let (out, _) = run_with(exec, code, limits, &CancelToken::new());
+    assert!(
+        killer.join().expect("killer thread"),
+        "no worker found to kill"
+    );
     assert_eq!(out.outcome, Outcome::Crashed, "{out:?}");
     assert!(message(&out).contains("SIGKILL"), "{}", message(&out));
     assert!(t0.elapsed() < slack(Duration::from_secs(5)));
+}
+
+#[test]
+fn a_worker_killed_from_outside_is_crashed_and_the_next_run_works() {
+    let f = fake();
+    let exec = ProcessExecutor::with_program(&f.script);
+    let _ = std::fs::remove_file(&f.pid_file);
+    let limits = budget(5000, 10_000);
+    // The pid the fake worker wrote for us.
+    let killer = kill_when_found(Duration::ZERO, || {
+        std::fs::read_to_string(&fake().pid_file)
+            .ok()
+            .and_then(|s| s.trim().parse::<i32>().ok())
+    });
+    assert_killed(&exec, "MODE_HANG", limits, killer);
     let (out, _) = run_with(&exec, "2 + 2", limits, &CancelToken::new());
     assert_eq!(out.outcome, Outcome::Ok);
 }
@@ -329,13 +361,11 @@ fn the_real_worker_passes_its_probe() {
 #[test]
 fn a_worker_from_another_build_is_refused_by_the_probe() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("sandbench-worker");
-    std::fs::write(
-        &path,
+    let path = executable(
+        dir.path(),
+        "sandbench-worker",
         "#!/bin/sh\necho 'sandbench-worker-probe v2 build 0123456789abcdef Landlock unsupported'\n",
-    )
-    .expect("write script");
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    );
     let err = process::probe(&path)
         .expect_err("a stale worker must not pass")
         .to_string();
@@ -764,16 +794,14 @@ fn a_probe_that_times_out_kills_the_whole_process_group() {
     // A worker stand-in that starts a helper of its own, then never answers the probe.
     let dir = tempfile::tempdir().expect("temp dir");
     let pid_file = dir.path().join("helper-pid");
-    let script = dir.path().join("silent-worker");
-    std::fs::write(
-        &script,
-        format!(
+    let script = executable(
+        dir.path(),
+        "silent-worker",
+        &format!(
             "#!/bin/sh\nsleep 60 &\necho $! > '{}'\nexec sleep 60\n",
             pid_file.display()
         ),
-    )
-    .expect("write script");
-    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    );
     let err = process::probe(&script).expect_err("it never answers");
     assert!(matches!(err, process::ProbeError::Timeout { .. }), "{err}");
     let helper = std::fs::read_to_string(&pid_file).expect("the helper started");
@@ -907,24 +935,11 @@ fn a_real_worker_killed_mid_run_is_crashed_and_the_next_run_works() {
     let exec = real(0);
     // A wall timeout no other test uses, to find this run's worker among our children.
     let limits = budget(9_000, 9_871);
-    let killer = std::thread::spawn(|| {
-        for _ in 0..400 {
-            if let Some(&pid) = children_matching("--wall-timeout-ms 9871").first() {
-                std::thread::sleep(Duration::from_millis(50)); // let it get into the loop
-                                                               // SAFETY: kill our own child process.
-                unsafe { libc::kill(pid, libc::SIGKILL) };
-                return true;
-            }
-            std::thread::sleep(Duration::from_millis(5));
-        }
-        false
+    // Our own child; given 50 ms to get into the loop.
+    let killer = kill_when_found(Duration::from_millis(50), || {
+        children_matching("--wall-timeout-ms 9871").first().copied()
     });
-    let t0 = Instant::now();
-    let (out, _) = run_with(&exec, "for (;;) {}", limits, &CancelToken::new());
-    assert!(killer.join().expect("killer"), "worker not found");
-    assert_eq!(out.outcome, Outcome::Crashed, "{out:?}");
-    assert!(message(&out).contains("SIGKILL"), "{}", message(&out));
-    assert!(t0.elapsed() < slack(Duration::from_secs(5)));
+    assert_killed(&exec, "for (;;) {}", limits, killer);
     let (out, _) = run_with(&exec, "'still ' + 'fine'", limits, &CancelToken::new());
     assert_eq!(out.value, Some(serde_json::json!("still fine")));
 }

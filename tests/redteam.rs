@@ -8,11 +8,13 @@
 mod common;
 
 use common::{
-    assert_clean_next_run, assert_outcome, each, limited, message, run_events_on, run_limited,
-    run_on, run_with_on, slack, slack_ms,
+    assert_blocked_at, assert_clean_next_run, assert_ok_value, assert_outcome, each, limited,
+    message, run_events_on, run_limited, run_on, run_with_on, slack, slack_ms,
 };
 use sandbench::engine::exec::quickjs::Sandbox;
-use sandbench::engine::exec::{CancelToken, ExecEvent, ExecOutcome, ExecRequest, Outcome};
+use sandbench::engine::exec::{
+    CancelToken, ExecEvent, ExecOutcome, ExecRequest, Executor, Outcome,
+};
 use sandbench::engine::policy::{Profile, MAX_CODE_BYTES};
 use sandbench::engine::Category;
 use std::sync::atomic::AtomicBool;
@@ -75,14 +77,7 @@ fn every_code_generation_route_is_refused_on_its_line() {
         for (i, (label, _, capability)) in routes.iter().enumerate() {
             assert_eq!(got[i], "EvalError", "{}: route '{label}'", ex.name());
             let line = u32::try_from(i + 2).expect("small");
-            assert!(
-                out.blocked.iter().any(|b| b.capability == *capability
-                    && b.category == Category::CodeGeneration
-                    && b.line == Some(line)),
-                "{}: route '{label}' must be recorded as {capability} on line {line}: {:?}",
-                ex.name(),
-                out.blocked
-            );
+            assert_blocked_at(ex, &out, capability, Category::CodeGeneration, line);
         }
         assert_clean_next_run(ex);
     });
@@ -98,12 +93,10 @@ fn stack_trace_apis_hand_out_no_call_sites() {
                     try { Error.prepareStackTrace = (e, cs) => cs; } catch (e) { r += ' ' + e.name; }\n\
                     r + ' ' + typeof new Error().stack + ' ' + typeof Error.prepareStackTrace";
         let out = run_limited(ex, code, 1000);
-        assert_outcome(ex, &out, Outcome::Ok);
-        assert_eq!(
-            out.value,
-            Some(serde_json::json!("string TypeError string undefined")),
-            "{}",
-            ex.name()
+        assert_ok_value(
+            ex,
+            &out,
+            serde_json::json!("string TypeError string undefined"),
         );
         assert!(
             out.blocked
@@ -151,14 +144,7 @@ fn pulled_out_trap_accessors_still_refuse_and_record() {
             ("fetch", Category::Network, 5),
             ("process", Category::PrototypePollution, 6),
         ] {
-            assert!(
-                out.blocked
-                    .iter()
-                    .any(|b| b.capability == cap && b.category == cat && b.line == Some(line)),
-                "{}: {cap} on line {line}: {:?}",
-                ex.name(),
-                out.blocked
-            );
+            assert_blocked_at(ex, &out, cap, cat, line);
         }
     });
 }
@@ -268,37 +254,41 @@ fn swapped_methods_never_run_during_host_conversion() {
     });
 }
 
+/// Runs `code` on `ex` with a CPU budget of `timeout_ms` and checks that it ended `ok`.
+#[track_caller]
+fn run_ok(ex: &dyn Executor, code: &str, timeout_ms: u64) -> ExecOutcome {
+    let out = run_limited(ex, code, timeout_ms);
+    assert_outcome(ex, &out, Outcome::Ok);
+    out
+}
+
 /// Odd return values: sparse arrays of length 2^32-1, a 64 MB typed array, cycles, lone
 /// surrogates and terminal escapes, symbols, a 100,000-digit BigInt, 100,000-deep nesting.
 #[test]
 fn odd_return_values_are_bounded_and_never_panic() {
     each(|ex| {
-        let out = run_limited(
+        let out = run_ok(
             ex,
             "const a = []; a.length = 2 ** 32 - 1; a[3] = 'x'; a",
             2000,
         );
-        assert_outcome(ex, &out, Outcome::Ok);
+        let shown = &out.value_display;
         assert!(
-            out.value_display.contains("… 4294967245 more"),
-            "{}: {}",
-            ex.name(),
-            out.value_display
+            shown.contains("… 4294967245 more"),
+            "{}: {shown}",
+            ex.name()
         );
         assert_eq!(
             out.value.as_ref().and_then(|v| v.as_array()).map(Vec::len),
             Some(1000)
         );
 
-        let out = run_limited(ex, "new Float64Array(8 * 1024 * 1024)", 2000);
-        assert_outcome(ex, &out, Outcome::Ok);
-        assert!(
-            out.value_display.starts_with("Float64Array(8388608) [0, 0"),
-            "{}: {}",
-            ex.name(),
-            out.value_display
-        );
-        assert!(out.value_display.chars().count() <= 4096);
+        let shown = run_ok(ex, "new Float64Array(8 * 1024 * 1024)", 2000)
+            .value_display
+            .clone();
+        let want = "Float64Array(8388608) [0, 0";
+        assert!(shown.starts_with(want), "{}: {shown}", ex.name());
+        assert!(shown.chars().count() <= 4096);
 
         let out = run_limited(
             ex,
@@ -367,15 +357,15 @@ fn odd_return_values_are_bounded_and_never_panic() {
 #[test]
 fn huge_bigints_and_strings_convert_in_bounded_time() {
     each(|ex| {
-        let out = run_limited(ex, "2n ** 1000000n - 1n", 1500);
-        assert_outcome(ex, &out, Outcome::Ok);
+        let shown = run_ok(ex, "2n ** 1000000n - 1n", 1500)
+            .value_display
+            .clone();
         assert!(
-            out.value_display.starts_with("0xffffffff")
-                && out.value_display.ends_with("…n (≈301030 decimal digits)")
-                && out.value_display.len() < 200,
-            "{}: {}",
-            ex.name(),
-            out.value_display
+            shown.starts_with("0xffffffff")
+                && shown.ends_with("…n (≈301030 decimal digits)")
+                && shown.len() < 200,
+            "{}: {shown}",
+            ex.name()
         );
         let out = run_limited(ex, "-(2n ** 4000n)", 1500);
         assert!(
@@ -804,10 +794,10 @@ fn input_cannot_pollute_or_be_mutated() {
             "deep": deep,
         }));
         let out = run_with_on(ex, &req);
-        assert_outcome(ex, &out, Outcome::Ok);
-        assert_eq!(
-            out.value,
-            Some(serde_json::json!([
+        assert_ok_value(
+            ex,
+            &out,
+            serde_json::json!([
                 true,
                 "function",
                 "leaf",
@@ -816,9 +806,7 @@ fn input_cannot_pollute_or_be_mutated() {
                 "EvalError",
                 true,
                 true
-            ])),
-            "{}",
-            ex.name()
+            ]),
         );
         let mut next = limited("[input, ({}).polluted]", 1000);
         next.input = Some(serde_json::json!(7));
@@ -904,16 +892,14 @@ fn lone_surrogates_cannot_suppress_blocked_events() {
             try { require('\\uD800fs'); r.push('ESCAPED'); } catch (e) { r.push(e.message.startsWith('Module ')); }\n\
             r";
         let out = run_limited(ex, code, 1000);
-        assert_outcome(ex, &out, Outcome::Ok);
-        assert_eq!(
-            out.value,
-            Some(serde_json::json!([
+        assert_ok_value(
+            ex,
+            &out,
+            serde_json::json!([
                 "Module 'child_process' is not allowed in sandbox",
                 "ReferenceError",
                 true
-            ])),
-            "{}",
-            ex.name()
+            ]),
         );
         let found = |cap: &str, cat: Category, line: u32| {
             out.blocked
@@ -963,20 +949,9 @@ fn a_blocked_flood_cannot_hide_later_attempts() {
         assert_eq!(fetches.len(), 1, "{}: {fetches:?}", ex.name());
         assert_eq!(fetches[0].count, 300, "{}", ex.name());
         assert_eq!(fetches[0].line, Some(1));
-        assert!(
-            out.blocked.iter().any(|b| b.capability == "child_process"
-                && b.category == Category::ChildProcess
-                && b.line == Some(2)),
-            "{}: child_process must be listed",
-            ex.name()
-        );
-        assert!(
-            out.blocked.iter().any(|b| b.capability == "process"
-                && b.category == Category::ProcessAccess
-                && b.line == Some(4)),
-            "{}: a new category past the cap must be listed",
-            ex.name()
-        );
+        assert_blocked_at(ex, &out, "child_process", Category::ChildProcess, 2);
+        // A new category past the cap is listed too.
+        assert_blocked_at(ex, &out, "process", Category::ProcessAccess, 4);
         let listed: u64 = out.blocked.iter().map(|b| u64::from(b.count)).sum();
         assert!(
             out.blocked.len() <= 400,
@@ -1115,22 +1090,13 @@ fn legacy_accessor_definers_cannot_pollute_intrinsics() {
             r.push(/a/g.flags);\n\
             r";
         let out = run_limited(ex, code, 1000);
-        assert_outcome(ex, &out, Outcome::Ok);
-        assert_eq!(
-            out.value,
-            Some(serde_json::json!(["TypeError", "TypeError", 7, "g"])),
-            "{}",
-            ex.name()
+        assert_ok_value(
+            ex,
+            &out,
+            serde_json::json!(["TypeError", "TypeError", 7, "g"]),
         );
         for (cap, line) in [("__defineGetter__", 2), ("__defineSetter__", 3)] {
-            assert!(
-                out.blocked.iter().any(|b| b.capability == cap
-                    && b.category == Category::PrototypePollution
-                    && b.line == Some(line)),
-                "{}: {cap}: {:?}",
-                ex.name(),
-                out.blocked
-            );
+            assert_blocked_at(ex, &out, cap, Category::PrototypePollution, line);
         }
         assert_clean_next_run(ex);
     });

@@ -4,7 +4,9 @@
 
 mod common;
 
-use common::cli::{arg, json_of, sandbench, write};
+use common::cli::{arg, json_of, sandbench, temp_file, write};
+use serde_json::Value;
+use std::path::Path;
 
 /// A project: two scripts and a module under src/, a text file, and a dependency.
 fn tree() -> tempfile::TempDir {
@@ -30,21 +32,39 @@ fn tree() -> tempfile::TempDir {
     d
 }
 
-#[test]
-fn json_recurses_skips_node_modules_and_fails_on_block() {
-    let d = tree();
+/// `sandbench scan --format json ARGS… PATH`, which must exit with `code`: its report.
+#[track_caller]
+fn scan_json(args: &[&str], path: &Path, code: i32) -> Value {
     let out = sandbench()
         .args(["scan", "--format", "json"])
-        .arg(d.path())
+        .args(args)
+        .arg(path)
         .output()
         .expect("run");
     assert_eq!(
         out.status.code(),
-        Some(1),
+        Some(code),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let v = json_of(&out.stdout);
+    json_of(&out.stdout)
+}
+
+/// `sandbench scan ARGS… PATH` exits with `code`.
+#[track_caller]
+fn scan_exits(args: &[&str], path: &Path, code: i32) {
+    sandbench()
+        .arg("scan")
+        .args(args)
+        .arg(path)
+        .assert()
+        .code(code);
+}
+
+#[test]
+fn json_recurses_skips_node_modules_and_fails_on_block() {
+    let d = tree();
+    let v = scan_json(&[], d.path(), 1);
     let files = v["files"].as_array().expect("files");
     let paths: Vec<&str> = files
         .iter()
@@ -103,17 +123,9 @@ fn include_node_modules_and_fail_on_levels() {
     let v = json_of(&out.stdout);
     assert_eq!(v["summary"]["files"], 4);
     let nm = d.path().join("src/deep/net.cjs");
-    sandbench()
-        .args(["scan", "--fail-on", "review"])
-        .arg(&nm)
-        .assert()
-        .code(1);
-    sandbench().args(["scan"]).arg(&nm).assert().code(0);
-    sandbench()
-        .args(["scan"])
-        .arg(d.path().join("src/ok.js"))
-        .assert()
-        .code(0);
+    scan_exits(&["--fail-on", "review"], &nm, 1);
+    scan_exits(&[], &nm, 0);
+    scan_exits(&[], &d.path().join("src/ok.js"), 0);
 }
 
 #[test]
@@ -414,13 +426,7 @@ fn sarif_uris_are_relative_to_srcroot_beneath_the_working_directory() {
 /// in the default plugin context.
 #[test]
 fn context_changes_what_plain_use_scores() {
-    let d = tempfile::tempdir().expect("tempdir");
-    let f = d.path().join("cli.js");
-    std::fs::write(
-        &f,
-        "const { execFileSync } = require('child_process');\nmodule.exports = () => execFileSync('git', ['rev-parse', 'HEAD']).toString();\n",
-    )
-    .expect("write");
+    let (_dir, f) = temp_file("cli.js", "const { execFileSync } = require('child_process');\nmodule.exports = () => execFileSync('git', ['rev-parse', 'HEAD']).toString();\n");
     let json = |ctx: &str| {
         let out = sandbench()
             .args(["scan", "--format", "json", "--context", ctx])
@@ -441,12 +447,8 @@ fn context_changes_what_plain_use_scores() {
             .is_some_and(|e| e.iter().any(|x| x == "plain-use")),
         "{ev}"
     );
-    sandbench()
-        .args(["scan", "--context", "package"])
-        .arg(&f)
-        .assert()
-        .code(0);
-    sandbench().args(["scan"]).arg(&f).assert().code(1);
+    scan_exits(&["--context", "package"], &f, 0);
+    scan_exits(&[], &f, 1);
 }
 
 #[test]
@@ -462,18 +464,7 @@ fn deep_files_are_scanned_whole_on_the_workers_stack_or_beyond_it() {
         write(d.path(), &format!("{name}-twin.js"), nest(n, "1"));
     }
     write(d.path(), "shallow-evil.js", nest(2, "eval(y)"));
-    let out = sandbench()
-        .args(["scan", "--format", "json", "--fail-on", "never"])
-        .arg(d.path())
-        .output()
-        .expect("run");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v = json_of(&out.stdout);
+    let v = scan_json(&["--fail-on", "never"], d.path(), 0);
     assert_eq!(v["errors"].as_array().map(Vec::len), Some(0), "{v}");
     let files = v["files"].as_array().expect("files");
     assert_eq!(files.len(), 5);

@@ -6,13 +6,36 @@
 mod common;
 
 use common::scan::{finding, has, rule_ids};
-use sandbench::engine::scan::{scan, scan_with, ScanContext, ScanOptions, Verdict};
+use sandbench::engine::scan::{scan, scan_with, Finding, ScanContext, ScanOptions, Verdict};
 
 #[track_caller]
 fn fires(rule: &str, srcs: &[&str]) {
     for src in srcs {
         let got = rule_ids(&scan(src));
         assert!(got.contains(&rule), "`{rule}` missing for {src:?}: {got:?}");
+    }
+}
+
+/// The `rule` finding of `src`, checked to show `value` as the folded spelling it found.
+#[track_caller]
+fn folded_finding(src: &str, rule: &str, value: &str) -> Finding {
+    let f = finding(&scan(src), rule).clone();
+    assert_eq!(f.folded.as_deref(), Some(value), "{src}");
+    f
+}
+
+/// The report of `src` scanned as part of a package.
+fn scan_package(src: &str) -> sandbench::engine::scan::Report {
+    scan_with(src, &ScanOptions::in_context(ScanContext::Package))
+}
+
+/// `rule` fires for none of `srcs`.
+#[track_caller]
+fn misses(rule: &str, srcs: &[impl AsRef<str>]) {
+    for src in srcs {
+        let src = src.as_ref();
+        let got = rule_ids(&scan(src));
+        assert!(!got.contains(&rule), "`{rule}` for {src:?}: {got:?}");
     }
 }
 
@@ -61,9 +84,11 @@ fn constructor_chain_in_many_spellings() {
 
 #[test]
 fn folded_findings_show_the_folded_value() {
-    let r = scan("const k = 'con' + 'structor';\nx[k][k]('1')();");
-    let f = finding(&r, "constructor-chain");
-    assert_eq!(f.folded.as_deref(), Some("constructor"));
+    let f = folded_finding(
+        "const k = 'con' + 'structor';\nx[k][k]('1')();",
+        "constructor-chain",
+        "constructor",
+    );
     assert!(
         f.message.contains("resolves to `constructor`"),
         "{}",
@@ -164,10 +189,7 @@ fn process_access() {
         "process-env-read",
         &["if (process.env.NODE_ENV !== 'production') warn()"],
     );
-    let r = scan_with(
-        "if (process.env.NODE_ENV !== 'production') warn()",
-        &ScanOptions::in_context(ScanContext::Package),
-    );
+    let r = scan_package("if (process.env.NODE_ENV !== 'production') warn()");
     assert_eq!(r.verdict, Verdict::Allow, "{:?}", rule_ids(&r));
 }
 
@@ -286,14 +308,14 @@ fn network_and_exfiltration() {
     // Benign twins: a server writing a file to its own response, a client that reads a flag
     // from the environment in one function and posts unrelated data in another, a callback
     // that reads a file inside a request handler.
-    for src in [
-        "const fs = require('fs'); require('http').createServer((q, res) => { res.end(fs.readFileSync('index.html')) })",
-        "function off() { return process.env.NO_TRACK } async function post(d) { const ws = new WebSocket(u); ws.send(JSON.stringify(d)) }",
-        "res.write(fs.readFileSync(p))",
-    ] {
-        let got = rule_ids(&scan(src));
-        assert!(!got.contains(&"exfiltration"), "{src}: {got:?}");
-    }
+    misses(
+        "exfiltration",
+        &[
+            "const fs = require('fs'); require('http').createServer((q, res) => { res.end(fs.readFileSync('index.html')) })",
+            "function off() { return process.env.NO_TRACK } async function post(d) { const ws = new WebSocket(u); ws.send(JSON.stringify(d)) }",
+            "res.write(fs.readFileSync(p))",
+        ],
+    );
 }
 
 #[test]
@@ -471,9 +493,7 @@ fn optional_chains_aliases_and_reflective_calls() {
 
 #[test]
 fn escaped_identifiers_and_loader_tampering() {
-    let r = scan("\\u0065val(code)");
-    let f = finding(&r, "eval-direct");
-    assert_eq!(f.folded.as_deref(), Some("eval"));
+    let f = folded_finding("\\u0065val(code)", "eval-direct", "eval");
     assert!(
         f.score > 75,
         "hidden spelling adds to the score: {}",
@@ -568,17 +588,17 @@ fn code_text_handed_to_a_function_of_unseen_origin() {
     );
     // Twins: functions the code wrote, a parameter, a field read through `this`, text that is
     // no code for the host.
-    for src in [
-        "function run(code) { return code } run('return process')",
-        "const t = (s) => s.trim(); t('return this')",
-        "function f(cb) { cb('return this') }",
-        "const c = cfg.compile; c('return this.user.name')",
-        "const T = this.constructor; const copy = T('return value')",
-        "const F = Function; F('return this')()",
-    ] {
-        let got = rule_ids(&scan(src));
-        assert!(!got.contains(&"constructor-chain"), "{src}: {got:?}");
-    }
+    misses(
+        "constructor-chain",
+        &[
+            "function run(code) { return code } run('return process')",
+            "const t = (s) => s.trim(); t('return this')",
+            "function f(cb) { cb('return this') }",
+            "const c = cfg.compile; c('return this.user.name')",
+            "const T = this.constructor; const copy = T('return value')",
+            "const F = Function; F('return this')()",
+        ],
+    );
 }
 
 #[test]
@@ -616,14 +636,14 @@ fn page_elements_that_send_data() {
         &["const f = document.createElement('form'); f.action = u; f.submit()"],
     );
     // Twins: an image of the page's own, a form of plain values, a local `Image` class.
-    for src in [
-        "const i = new Image(); i.src = '/logo.png'",
-        "const f = document.createElement('form'); const x = document.createElement('input'); x.value = 'hello'; f.appendChild(x); f.submit()",
-        "class Image { constructor() { this.src = '' } } const i = new Image(); i.src = document.cookie",
-    ] {
-        let got = rule_ids(&scan(src));
-        assert!(!got.contains(&"exfiltration"), "{src}: {got:?}");
-    }
+    misses(
+        "exfiltration",
+        &[
+            "const i = new Image(); i.src = '/logo.png'",
+            "const f = document.createElement('form'); const x = document.createElement('input'); x.value = 'hello'; f.appendChild(x); f.submit()",
+            "class Image { constructor() { this.src = '' } } const i = new Image(); i.src = document.cookie",
+        ],
+    );
 }
 
 #[test]
@@ -662,9 +682,8 @@ fn require_passed_into_a_function() {
         );
     }
     // Twin: a bundle's guard with literal names is plain use in a package audit.
-    let r = scan_with(
+    let r = scan_package(
         "const req = typeof require === 'function' ? require : null; const fs = req('fs');",
-        &ScanOptions::in_context(ScanContext::Package),
     );
     assert_eq!(r.verdict, Verdict::Allow, "{:?}", rule_ids(&r));
 }
@@ -691,14 +710,14 @@ fn path_writers_of_the_codes_own_fed_a_prototype_path() {
     // Twins: the same writers fed honest paths; a guarded writer fed a bad one; a flat
     // lookup table given `__proto__` as one of its names (no walk); a function's own text
     // mentioning prototypes passed to a mixin.
-    for src in [
-        format!("{setter} putIn({{}}, 'db.host', 'localhost')"),
-        format!("{merge} merge({{}}, JSON.parse('{{\"a\": {{\"b\": 1}}}}'))"),
-        "function assignAt(o, path, v) { const ks = path.split('.'); let cur = o; for (const k of ks) { if (k === '__proto__' || k === 'constructor') return; cur = cur[k] = cur[k] || {} } } assignAt({}, '__proto__.x', 1)".to_string(),
-        "function makeMap(str) { const map = Object.create(null); for (const k of str.split(',')) map[k] = true; return map } makeMap('__proto__,__v_isRef')".to_string(),
-        "function mixin(obj) { for (const k of Object.keys(obj)) { let f = obj[k]; f = f[k]; _.prototype[k] = f } } mixin(function () { return X.constructor.prototype })".to_string(),
-    ] {
-        let got = rule_ids(&scan(&src));
-        assert!(!got.contains(&"proto-pollution"), "{src}: {got:?}");
-    }
+    misses(
+        "proto-pollution",
+        &[
+            format!("{setter} putIn({{}}, 'db.host', 'localhost')"),
+            format!("{merge} merge({{}}, JSON.parse('{{\"a\": {{\"b\": 1}}}}'))"),
+            "function assignAt(o, path, v) { const ks = path.split('.'); let cur = o; for (const k of ks) { if (k === '__proto__' || k === 'constructor') return; cur = cur[k] = cur[k] || {} } } assignAt({}, '__proto__.x', 1)".to_string(),
+            "function makeMap(str) { const map = Object.create(null); for (const k of str.split(',')) map[k] = true; return map } makeMap('__proto__,__v_isRef')".to_string(),
+            "function mixin(obj) { for (const k of Object.keys(obj)) { let f = obj[k]; f = f[k]; _.prototype[k] = f } } mixin(function () { return X.constructor.prototype })".to_string(),
+        ],
+    );
 }

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::cli::Out;
+use common::cli::{strs, Out};
 use common::home::{json, s, Home};
 use sandbench::engine::exec::{BlockedAttempt, ExecOutcome, ExecRequest, Outcome};
 use sandbench::engine::policy::{Permissions, Profile};
@@ -87,12 +87,7 @@ fn every_run_appends_one_chained_line_with_what_happened() {
         "{a}"
     );
     assert_eq!(b["blocked_total"], 3, "{b}");
-    let cats: Vec<&str> = b["blocked"]
-        .as_array()
-        .expect("blocked")
-        .iter()
-        .map(|x| x["category"].as_str().expect("category"))
-        .collect();
+    let cats: Vec<&str> = strs(&b["blocked"], "category");
     assert!(
         cats.contains(&"process-access") && cats.contains(&"filesystem"),
         "{b}"

@@ -6,6 +6,7 @@
 
 mod common;
 
+use common::cli::strs;
 use common::home::{json, s, Home};
 use sandbench::engine::hash::sha256_hex;
 use sandbench::engine::trust::merkle;
@@ -30,6 +31,28 @@ fn new_key(h: &Home, data: &str, name: &str, no_trust: bool) -> String {
         .expect("public key printed")
 }
 
+/// A signature file's text with the value of its field `key` replaced by `value`.
+fn with_field(sig: &str, key: &str, value: &str) -> String {
+    let prefix = format!("{key} = ");
+    sig.lines()
+        .map(|l| {
+            if l.starts_with(&prefix) {
+                format!("{prefix}{value}")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The message of a run's error in its JSON report.
+fn error_message(v: &serde_json::Value) -> &str {
+    v["error"]["message"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no error message: {v}"))
+}
+
 #[test]
 fn hash_prints_a_files_sha256_and_a_directorys_root_with_its_leaves() {
     let h = Home::new();
@@ -51,12 +74,7 @@ fn hash_prints_a_files_sha256_and_a_directorys_root_with_its_leaves() {
         ("sandbench.toml", &b""[..]),
     ]);
     assert_eq!(v["root"], merkle::hex(&want));
-    let paths: Vec<&str> = v["leaves"]
-        .as_array()
-        .expect("leaves")
-        .iter()
-        .map(|l| l["path"].as_str().expect("path"))
-        .collect();
+    let paths: Vec<&str> = strs(&v["leaves"], "path");
     assert_eq!(paths, ["index.js", "lib/a.js", "sandbench.toml"]);
     assert_eq!(v["leaves"][0]["sha256"], sha256_hex(b"1+1"));
     let text = h.run(&["hash", s(&dir)]);
@@ -116,19 +134,9 @@ fn key_new_writes_a_private_key_only_its_owner_can_read_and_trusts_it() {
     let bob = new_key(&h, "data", "bob", true);
     let o = h.run(&["key", "list", "--json"]);
     let v = json(&o.stdout);
-    let keys: Vec<&str> = v["keys"]
-        .as_array()
-        .expect("keys")
-        .iter()
-        .map(|k| k["name"].as_str().expect("name"))
-        .collect();
+    let keys: Vec<&str> = strs(&v["keys"], "name");
     assert_eq!(keys, ["alice", "bob"]);
-    let trusted: Vec<&str> = v["trusted_signers"]
-        .as_array()
-        .expect("trusted")
-        .iter()
-        .map(|k| k["name"].as_str().expect("name"))
-        .collect();
+    let trusted: Vec<&str> = strs(&v["trusted_signers"], "name");
     assert_eq!(trusted, ["alice"], "--no-trust keeps bob out");
 
     let o = h.run(&["key", "trust", "robert", &bob]);
@@ -246,17 +254,7 @@ fn a_signed_file_verifies_and_every_tampering_is_its_own_error() {
     assert_eq!(verify(&h, &f).1, "malformed");
     std::fs::write(&sig, "\u{0}\u{1}binary").expect("garbage");
     assert_eq!(verify(&h, &f).1, "malformed");
-    let short_sig = good_sig
-        .lines()
-        .map(|l| {
-            if l.starts_with("signature = ") {
-                "signature = \"AAAA\"".to_string()
-            } else {
-                l.to_string()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
+    let short_sig = with_field(&good_sig, "signature", "\"AAAA\"");
     std::fs::write(&sig, short_sig).expect("write");
     let (_, kind, msg) = verify(&h, &f);
     assert_eq!(kind, "malformed");
@@ -265,33 +263,13 @@ fn a_signed_file_verifies_and_every_tampering_is_its_own_error() {
     expect(verify(&h, &f), "unsupported", "version 2");
 
     // An edited field (here the recorded time) breaks the Ed25519 signature.
-    let edited = good_sig
-        .lines()
-        .map(|l| {
-            if l.starts_with("signed_at = ") {
-                "signed_at = \"2000-01-01T00:00:00.000Z\"".to_string()
-            } else {
-                l.to_string()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
+    let edited = with_field(&good_sig, "signed_at", "\"2000-01-01T00:00:00.000Z\"");
     std::fs::write(&sig, edited).expect("write");
     expect(verify(&h, &f), "bad_signature", "does not verify");
 
     // Wrong key: the signature names a key that did not make it.
     let other = new_key(&h, "data2", "mallory", true);
-    let swapped = good_sig
-        .lines()
-        .map(|l| {
-            if l.starts_with("public_key = ") {
-                format!("public_key = \"{other}\"")
-            } else {
-                l.to_string()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
+    let swapped = with_field(&good_sig, "public_key", &format!("\"{other}\""));
     std::fs::write(&sig, swapped).expect("write");
     assert_eq!(verify(&h, &f).1, "bad_signature");
     std::fs::write(&sig, &good_sig).expect("restore");
@@ -424,13 +402,7 @@ fn require_signed_refuses_unsigned_or_modified_code_before_it_runs() {
     assert_eq!(code, Some(1));
     assert_eq!(v["outcome"], "blocked");
     assert_eq!(v["error"]["name"], "TrustPolicy");
-    assert!(
-        v["error"]["message"]
-            .as_str()
-            .expect("message")
-            .contains("this code is unsigned"),
-        "{v}"
-    );
+    assert!(error_message(&v).contains("this code is unsigned"), "{v}");
     assert_eq!(v["console"], serde_json::json!([]), "nothing ran");
 
     assert_eq!(h.run(&["sign", s(&f)]).code, Some(0));
@@ -456,10 +428,7 @@ fn require_signed_refuses_unsigned_or_modified_code_before_it_runs() {
     );
     assert_eq!(v["trust"]["state"], "modified");
     assert!(
-        v["error"]["message"]
-            .as_str()
-            .expect("message")
-            .contains("modified since signing: modified: plugin.js"),
+        error_message(&v).contains("modified since signing: modified: plugin.js"),
         "{v}"
     );
 

@@ -677,18 +677,31 @@ fn edit(app: &mut App, driver: &mut Driver, s: &str) {
     driver.execute(fx);
 }
 
+/// A driver (no data directory) whose scanner calls `before` with the source, then scans it
+/// as the real one does; each scan is given `deadline`.
+fn driver_scanning_after(
+    tx: tokio::sync::mpsc::Sender<Action>,
+    deadline: Duration,
+    before: fn(&str),
+) -> Driver {
+    let scanner: sandbench::tui::effects::Scanner =
+        std::sync::Arc::new(move |src: &str, _context| {
+            before(src);
+            sandbench::engine::scan::scan(src)
+        });
+    Driver::new(tx)
+        .with_data_dir(None)
+        .with_scanner(scanner, deadline)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_scanner_that_panics_is_a_scan_failure_and_f5_asks_before_running() {
     let (tx, mut rx) = tokio::sync::mpsc::channel(64);
-    let scanner: sandbench::tui::effects::Scanner = std::sync::Arc::new(|src: &str, _context| {
+    let mut driver = driver_scanning_after(tx, Duration::from_secs(10), |src| {
         if src.contains("boom") {
             panic!("the scanner broke on purpose");
         }
-        sandbench::engine::scan::scan(src)
     });
-    let mut driver = Driver::new(tx)
-        .with_data_dir(None)
-        .with_scanner(scanner, Duration::from_secs(10));
     let mut app = app("");
     edit(&mut app, &mut driver, "boom");
     let got = driven_action(&mut driver, &mut rx, Duration::from_secs(10)).await;
@@ -732,15 +745,11 @@ async fn a_scanner_that_panics_is_a_scan_failure_and_f5_asks_before_running() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_scan_that_overruns_fails_visibly_and_the_latest_edit_is_scanned_next() {
     let (tx, mut rx) = tokio::sync::mpsc::channel(64);
-    let scanner: sandbench::tui::effects::Scanner = std::sync::Arc::new(|src: &str, _context| {
+    let mut driver = driver_scanning_after(tx, Duration::from_millis(300), |src| {
         if src.contains("slow") {
             std::thread::sleep(Duration::from_secs(3));
         }
-        sandbench::engine::scan::scan(src)
     });
-    let mut driver = Driver::new(tx)
-        .with_data_dir(None)
-        .with_scanner(scanner, Duration::from_millis(300));
     let mut app = app("");
     edit(&mut app, &mut driver, "slow");
     let started = Instant::now();

@@ -7,8 +7,11 @@
 // A test fails by panicking: unwrap/expect are its assertions.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
 mod tui_support;
 
+use common::cli::{temp_file, write};
+use common::http;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use tui_support::tmux::Session;
@@ -66,12 +69,6 @@ fn open_sample(s: &Session, name: &str) {
     });
     s.keys(&["Enter"]);
     s.wait_text(&format!("opened {name}"));
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, text).expect("write");
-    p
 }
 
 /// Types into a prompt and submits it.
@@ -156,10 +153,7 @@ fn opening_a_file_with_ctrl_o_offers_its_copy_and_a_clean_quit_keeps_it() {
         assert!(screen.contains("first change: line 1"), "{screen}");
         // "Not now", then a normal quit: nothing is lost.
         s.esc();
-        s.keys(&["C-q"]);
-        s.wait_for("the workbench to exit", |_| {
-            s.display("#{pane_dead}") == "1"
-        });
+        s.quit();
         assert_eq!(copies(dir.path()).len(), 1, "a clean quit keeps the copy");
     }
     // Offered again; discarded only when the user says so, twice.
@@ -353,9 +347,7 @@ fn a_returned_string_is_quoted_in_the_value_view() {
 
 #[test]
 fn the_console_shows_every_line_the_run_kept_and_where_output_stopped() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let file = write(
-        dir.path(),
+    let (dir, file) = temp_file(
         "flood.js",
         "for (let i = 0; i < 12000; i++) console.log('line ' + i);\n",
     );
@@ -444,10 +436,7 @@ fn keys_the_samples_list_resizing_and_the_theme_behave() {
         // The theme is remembered.
         s.keys(&["C-t"]);
         s.wait_text("theme: light");
-        s.keys(&["C-q"]);
-        s.wait_for("the workbench to exit", |_| {
-            s.display("#{pane_dead}") == "1"
-        });
+        s.quit();
     }
     let s = Session::workbench(120, 30, dir.path(), &[]);
     s.wait_text("welcome.js");
@@ -483,9 +472,6 @@ fn every_theme_warning_is_shown_whole_in_the_messages_view() {
     assert!(screen.contains("first-broken.toml"), "{screen}");
     assert!(screen.contains("second-broken.toml"), "{screen}");
 }
-
-#[path = "common/http.rs"]
-mod http;
 
 /// The fs-plugin sample's code (without its header), in a plugin directory beside its config.
 fn fs_plugin(dir: &Path) -> (PathBuf, PathBuf) {
@@ -549,10 +535,7 @@ fn grant_this_lets_the_next_run_read_and_survives_a_restart_until_removed() {
             screen.contains("granted"),
             "the scan pane marks granted use: {screen}"
         );
-        s.keys(&["C-q"]);
-        s.wait_for("the workbench to exit", |_| {
-            s.display("#{pane_dead}") == "1"
-        });
+        s.quit();
     }
     // A restart on the same file: the grant was saved with its settings.
     let s = Session::workbench(120, 40, dir.path(), &[&file]);

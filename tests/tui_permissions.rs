@@ -79,6 +79,12 @@ fn saved_grants(fx: &[Effect]) -> Option<sandbench::tui::settings::SavedGrants> 
     })?
 }
 
+/// In the permissions panel: `a` (add), then `entry` typed into its line.
+fn add_entry(app: &mut App, entry: &str) {
+    app.update(Action::Answer('a'));
+    type_text(app, entry);
+}
+
 #[test]
 fn the_manifest_grants_show_with_their_source_and_the_gate_honours_them() {
     let mut app = plugin_app(120, 40);
@@ -124,8 +130,7 @@ fn the_manifest_grants_show_with_their_source_and_the_gate_honours_them() {
 fn entries_are_checked_as_typed_and_added_for_the_next_run_only() {
     let mut app = plugin_app(120, 40);
     app.update(Action::ShowPermissions);
-    app.update(Action::Answer('a'));
-    type_text(&mut app, "net https://api.example.com/v1");
+    add_entry(&mut app, "net https://api.example.com/v1");
     let e = panel_error(&app).expect("a path is refused as --allow-net refuses it");
     assert!(
         e.starts_with("--allow-net https://api.example.com/v1:") && e.contains("path"),
@@ -153,14 +158,12 @@ fn entries_are_checked_as_typed_and_added_for_the_next_run_only() {
     );
     assert_eq!(app.verdict(), Some(Verdict::Block));
     // A directory: its syntax as typed, its existence checked off the UI thread.
-    app.update(Action::Answer('a'));
-    type_text(&mut app, "read conf");
+    add_entry(&mut app, "read conf");
     assert!(panel_error(&app)
         .expect("relative")
         .contains("not an absolute path"));
     app.update(Action::Escape);
-    app.update(Action::Answer('a'));
-    type_text(&mut app, "read /plugins/report/conf");
+    add_entry(&mut app, "read /plugins/report/conf");
     let fx = app.update(Action::Enter);
     let dir = match fx.as_slice() {
         [Effect::CheckReadDir { dir, .. }] => dir.clone(),
@@ -181,8 +184,7 @@ fn entries_are_checked_as_typed_and_added_for_the_next_run_only() {
     assert_eq!(saved_grants(&fx).expect("saved").read.len(), 1);
     assert_eq!(app.verdict(), Some(Verdict::Allow), "{:#?}", app.report);
     // Modules: never child_process, with the command line's words.
-    app.update(Action::Answer('a'));
-    type_text(&mut app, "module child_process");
+    add_entry(&mut app, "module child_process");
     assert!(panel_error(&app)
         .expect("never")
         .contains("can never be granted"));
@@ -305,8 +307,7 @@ fn grant_this_edits_the_next_run_never_the_current_one() {
 fn saved_grants_come_back_and_bad_ones_are_refused() {
     let mut app = plugin_app(120, 40);
     app.update(Action::ShowPermissions);
-    app.update(Action::Answer('a'));
-    type_text(&mut app, "module events");
+    add_entry(&mut app, "module events");
     let fx = app.update(Action::Enter);
     let saved = match fx.iter().find(|e| matches!(e, Effect::SaveSettings { .. })) {
         Some(Effect::SaveSettings { settings, .. }) => settings.clone(),
@@ -327,8 +328,7 @@ fn panel_snapshot(w: u16, h: u16) -> App {
     let mut app = plugin_app(w, h);
     with_manifest(&mut app);
     app.update(Action::ShowPermissions);
-    app.update(Action::Answer('a'));
-    type_text(&mut app, "net https://api.example.com");
+    add_entry(&mut app, "net https://api.example.com");
     app.update(Action::Enter);
     app.update(Action::Down);
     app
@@ -340,8 +340,7 @@ fn snapshots_of_the_panel_and_grant_this() {
         let app = panel_snapshot(w, h);
         insta::assert_snapshot!(format!("permissions_{w}x{h}"), draw(&app, w, h).backend());
         let mut app = panel_snapshot(w, h);
-        app.update(Action::Answer('a'));
-        type_text(&mut app, "read relative/dir");
+        add_entry(&mut app, "read relative/dir");
         insta::assert_snapshot!(
             format!("permissions_typing_{w}x{h}"),
             draw(&app, w, h).backend()

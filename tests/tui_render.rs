@@ -16,7 +16,9 @@ use sandbench::tui::buffer::Motion;
 use sandbench::tui::recovery::{Base, CopyInfo, Listing, Origin};
 use tui_support::*;
 
-const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+/// A script that never ends, and one whose runs can differ (by their input).
+const BUSY_JS: &str = "let i = 0;\nwhile (true) { i++; }\n";
+const PLUGIN_JS: &str = "const r = input ? 1 : 2;\nr\n";
 
 fn allow_report(src: &str) -> Report {
     Report {
@@ -36,11 +38,39 @@ fn allow_report(src: &str) -> Report {
     }
 }
 
+/// `src` open as `title`, which the scanner allowed.
+fn allowed(title: &str, src: &str, w: u16, h: u16) -> App {
+    let mut app = app_sized(title, src, w, h);
+    scan_done(&mut app, allow_report(src));
+    app
+}
+
+/// [`allowed`], with a run of it started: the App and the run's id.
+fn allowed_and_running(title: &str, src: &str, w: u16, h: u16) -> (App, u64) {
+    let mut app = allowed(title, src, w, h);
+    let run = start_run(&mut app);
+    (app, run)
+}
+
 fn welcome(w: u16, h: u16) -> App {
     let s = sandbench::samples::find("welcome").expect("welcome sample");
-    let mut app = app_sized(s.name, s.source, w, h);
-    scan_done(&mut app, allow_report(s.source));
+    allowed(s.name, s.source, w, h)
+}
+
+/// The welcome screen after `actions`.
+fn welcome_then(w: u16, h: u16, actions: impl IntoIterator<Item = Action>) -> App {
+    let mut app = welcome(w, h);
+    for a in actions {
+        app.update(a);
+    }
     app
+}
+
+/// Runs the sample with findings (confirming the run) and returns the run's id.
+fn run_findings(app: &mut App) -> u64 {
+    app.update(Action::Run);
+    app.update(Action::ConfirmRun);
+    app.live.as_ref().expect("running").id
 }
 
 fn with_findings(w: u16, h: u16) -> App {
@@ -50,10 +80,8 @@ fn with_findings(w: u16, h: u16) -> App {
 }
 
 fn snap(name: &str, make: impl Fn(u16, u16) -> App) {
-    for (w, h) in SIZES {
-        let app = make(w, h);
-        let t = draw(&app, w, h);
-        insta::assert_snapshot!(format!("{name}_{w}x{h}"), t.backend());
+    for (name, t) in drawn_at_sizes(name, make) {
+        insta::assert_snapshot!(name, t.backend());
     }
 }
 
@@ -71,9 +99,7 @@ fn sample_with_findings() {
 fn finished_run() {
     snap("finished", |w, h| {
         let mut app = with_findings(w, h);
-        app.update(Action::Run);
-        app.update(Action::ConfirmRun);
-        let run = app.live.as_ref().expect("running").id;
+        let run = run_findings(&mut app);
         samples(run, &mut app, 40);
         finish_ok(&mut app, run, ESCAPE_JS);
         app
@@ -83,70 +109,59 @@ fn finished_run() {
 #[test]
 fn timed_out_run() {
     snap("timeout", |w, h| {
-        let src = "let i = 0;\nwhile (true) { i++; }\n";
-        let mut app = app_sized("busy.js", src, w, h);
-        scan_done(&mut app, allow_report(src));
-        let run = start_run(&mut app);
+        let (mut app, run) = allowed_and_running("busy.js", BUSY_JS, w, h);
         samples(run, &mut app, 100);
-        finish_timeout(&mut app, run, src);
+        finish_timeout(&mut app, run, BUSY_JS);
         app
     });
 }
 
 #[test]
 fn help_overlay() {
-    snap("help", |w, h| {
-        let mut app = welcome(w, h);
-        app.update(Action::ToggleHelp);
-        app
-    });
+    snap("help", |w, h| welcome_then(w, h, [Action::ToggleHelp]));
 }
 
 #[test]
 fn executor_selector() {
     snap("executors", |w, h| {
-        let mut app = welcome(w, h);
-        app.update(Action::ShowExecutors);
-        app.update(Action::Down);
-        app
+        welcome_then(w, h, [Action::ShowExecutors, Action::Down])
     });
 }
 
 #[test]
 fn samples_browser() {
     snap("samples", |w, h| {
-        let mut app = welcome(w, h);
-        app.update(Action::ShowSamples);
-        app.update(Action::Down);
-        app
+        welcome_then(w, h, [Action::ShowSamples, Action::Down])
     });
 }
 
 #[test]
 fn input_editor_with_a_mistake() {
+    let mistake = "{\"user\": {\"name\": \"ada\",}}";
     snap("input", |w, h| {
-        let mut app = welcome(w, h);
-        app.update(Action::ShowInput);
-        app.update(Action::Insert("{\"user\": {\"name\": \"ada\",}}".into()));
-        app
+        welcome_then(w, h, [Action::ShowInput, Action::Insert(mistake.into())])
     });
 }
 
 #[test]
 fn messages_view() {
     snap("messages", |w, h| {
-        let mut app = welcome(w, h);
-        app.update(Action::Warning(
-            "theme 'mine.toml': line 3: `accent` is not a colour (\"bleu\"); the default is used"
-                .into(),
-        ));
-        app.update(Action::Warning(
-            "theme 'mine.toml': line 7: unknown key `backgroud` (did you mean `background`?)"
-                .into(),
-        ));
-        app.update(Action::Notice("saved /tmp/work.js".into()));
-        app.update(Action::ShowMessages);
-        app
+        welcome_then(
+            w,
+            h,
+            [
+                Action::Warning(
+                    "theme 'mine.toml': line 3: `accent` is not a colour (\"bleu\"); the default is used"
+                        .into(),
+                ),
+                Action::Warning(
+                    "theme 'mine.toml': line 7: unknown key `backgroud` (did you mean `background`?)"
+                        .into(),
+                ),
+                Action::Notice("saved /tmp/work.js".into()),
+                Action::ShowMessages,
+            ],
+        )
     });
 }
 
@@ -209,10 +224,7 @@ fn replacing_another_file_asks() {
 #[test]
 fn a_file_name_with_control_characters_is_escaped() {
     snap("control_name", |w, h| {
-        let src = "const a = 1;\n";
-        let mut app = app_sized("evil\u{1b}[2J\n\u{202e}.js", src, w, h);
-        scan_done(&mut app, allow_report(src));
-        app
+        allowed("evil\u{1b}[2J\n\u{202e}.js", "const a = 1;\n", w, h)
     });
 }
 
@@ -220,9 +232,7 @@ fn a_file_name_with_control_characters_is_escaped() {
 fn stale_results_after_an_edit() {
     snap("stale", |w, h| {
         let mut app = with_findings(w, h);
-        app.update(Action::Run);
-        app.update(Action::ConfirmRun);
-        let run = app.live.as_ref().expect("running").id;
+        let run = run_findings(&mut app);
         finish_ok(&mut app, run, ESCAPE_JS);
         app.update(Action::Insert("// edited\n".into()));
         app
@@ -232,13 +242,10 @@ fn stale_results_after_an_edit() {
 #[test]
 fn diff_of_the_last_two_runs() {
     snap("diff", |w, h| {
-        let src = "const r = input ? 1 : 2;\nr\n";
-        let mut app = app_sized("plugin.js", src, w, h);
-        scan_done(&mut app, allow_report(src));
+        let (mut app, run) = allowed_and_running("plugin.js", PLUGIN_JS, w, h);
+        finish_ok(&mut app, run, PLUGIN_JS);
         let run = start_run(&mut app);
-        finish_ok(&mut app, run, src);
-        let run = start_run(&mut app);
-        let mut o = outcome(src, Outcome::Ok);
+        let mut o = outcome(PLUGIN_JS, Outcome::Ok);
         o.value_display = "{ count: 4, total: 60, top: \"d\" }".into();
         o.console = vec![ConsoleLine {
             level: ConsoleLevel::Warn,
@@ -317,9 +324,7 @@ fn gutter_markers_follow_severity_and_turn_confirmed_after_a_blocked_attempt() {
     assert_eq!(mark(4).symbol(), "●");
     assert_eq!(Some(mark(4).fg), theme.severity_style(Severity::High).fg);
     assert_eq!(mark(1).symbol(), " ", "no finding on line 1");
-    app.update(Action::Run);
-    app.update(Action::ConfirmRun);
-    let run = app.live.as_ref().expect("running").id;
+    let run = run_findings(&mut app);
     finish_ok(&mut app, run, ESCAPE_JS);
     let t = draw(&app, 80, 24);
     let buf = t.backend().buffer();

@@ -16,7 +16,6 @@ use sandbench::tui::action::Action;
 use sandbench::tui::app::{App, AppInit, ResultsTab, MAX_HISTORY};
 use sandbench::tui::effects::load_audit;
 use sandbench::tui::recovery::Origin;
-use sandbench::tui::theme::ThemeSet;
 use std::path::{Path, PathBuf};
 use tui_support::*;
 
@@ -32,15 +31,20 @@ fn alice(dir: &Path) -> (ed25519_dalek::SigningKey, TrustedSigners) {
     (key, signers)
 }
 
+/// `CODE` written to `dir/name` and signed by [`alice`]: the file, and the signers that trust
+/// her.
+fn signed_by_alice(dir: &Path, name: &str) -> (PathBuf, TrustedSigners) {
+    let (key, signers) = alice(dir);
+    let file = dir.join(name);
+    std::fs::write(&file, CODE).unwrap();
+    sign::sign_path(&file, &key, "alice").unwrap();
+    (file, signers)
+}
+
 fn file_app(path: &Path, text: &str, w: u16, h: u16, require_signed: bool) -> App {
     let mut init = AppInit::file(path.to_path_buf(), text);
-    init.executors = executors();
-    init.auto_name = "quickjs-process".into();
-    init.themes = ThemeSet::load_from(None, false);
-    init.size = (w, h);
     init.require_signed = require_signed;
-    let mut app = App::new(init);
-    app.start();
+    let mut app = started(init, executors(), w, h);
     scan_done(&mut app, scan(text));
     app
 }
@@ -78,10 +82,7 @@ fn rescan(app: &mut App) {
 #[test]
 fn the_status_bar_follows_the_buffer_signed_modified_and_back_at_80x24_and_160x48() {
     let dir = tempfile::tempdir().unwrap();
-    let (key, signers) = alice(dir.path());
-    let file = dir.path().join("plugin.js");
-    std::fs::write(&file, CODE).unwrap();
-    sign::sign_path(&file, &key, "alice").unwrap();
+    let (file, signers) = signed_by_alice(dir.path(), "plugin.js");
     let mut rows = Vec::new();
     for (w, h) in [(80u16, 24u16), (160, 48)] {
         let mut app = file_app(&file, CODE, w, h, false);
@@ -122,10 +123,7 @@ fn the_status_bar_follows_the_buffer_signed_modified_and_back_at_80x24_and_160x4
 #[test]
 fn a_long_message_at_80_columns_cuts_the_message_not_the_trust_state() {
     let dir = tempfile::tempdir().unwrap();
-    let (key, signers) = alice(dir.path());
-    let file = dir.path().join("a-rather-long-plugin-file-name.js");
-    std::fs::write(&file, CODE).unwrap();
-    sign::sign_path(&file, &key, "alice").unwrap();
+    let (file, signers) = signed_by_alice(dir.path(), "a-rather-long-plugin-file-name.js");
     let mut app = file_app(&file, CODE, 80, 24, true);
     checked(&mut app, &file, &signers);
     type_text(&mut app, "y");
@@ -196,10 +194,7 @@ fn unsigned_untrusted_invalid_and_a_signed_directory_in_the_status_bar() {
 #[test]
 fn a_file_edited_on_disk_after_signing_is_modified_and_typing_it_back_makes_it_signed() {
     let dir = tempfile::tempdir().unwrap();
-    let (key, signers) = alice(dir.path());
-    let file = dir.path().join("plugin.js");
-    std::fs::write(&file, CODE).unwrap();
-    sign::sign_path(&file, &key, "alice").unwrap();
+    let (file, signers) = signed_by_alice(dir.path(), "plugin.js");
     let tampered = "const x = 1 + 2;\nx * 3;\n";
     std::fs::write(&file, tampered).unwrap();
     let mut app = file_app(&file, tampered, 80, 24, false);

@@ -3,8 +3,11 @@
 // A test fails by panicking: unwrap/expect are its assertions.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
 mod tui_support;
 
+use common::cli::{temp_file, write};
+use common::otlp::receiver;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use tui_support::tmux::{workbench_bin, Session};
@@ -34,6 +37,13 @@ fn signed_plugin(dir: &Path) -> PathBuf {
     cli(dir, &["key", "new", "alice"]);
     cli(dir, &["sign", file.to_str().expect("utf-8 path")]);
     file
+}
+
+/// Saves the buffer (Ctrl-S) and quits.
+fn save_and_quit(s: &Session) {
+    s.keys(&["C-s"]);
+    s.wait_text("saved");
+    s.quit();
 }
 
 /// The status bar (the last row).
@@ -84,10 +94,7 @@ fn signed_then_edited_then_refused_under_require_signed_and_the_runs_survive_a_r
         // A run of the signed code (no policy): audited as signed, from the workbench.
         s.keys(&["F5"]);
         s.wait_text("run finished: ok");
-        s.keys(&["C-s"]);
-        s.wait_text("saved");
-        s.keys(&["C-q"]);
-        s.wait_for("exit", |_| s.display("#{pane_dead}") == "1");
+        save_and_quit(&s);
     }
     let lines = audit_lines(dir.path());
     assert_eq!(lines.len(), 1, "{lines:?}");
@@ -112,10 +119,7 @@ fn signed_then_edited_then_refused_under_require_signed_and_the_runs_survive_a_r
         );
         assert!(screen.contains("blocked"), "{screen}");
         s.keys(&["C-z"]);
-        s.keys(&["C-s"]);
-        s.wait_text("saved");
-        s.keys(&["C-q"]);
-        s.wait_for("exit", |_| s.display("#{pane_dead}") == "1");
+        save_and_quit(&s);
     }
     let lines = audit_lines(dir.path());
     assert_eq!(lines.len(), 2, "{lines:?}");
@@ -151,8 +155,7 @@ fn signed_then_edited_then_refused_under_require_signed_and_the_runs_survive_a_r
     assert_eq!(stats["runs"], 2);
     assert_eq!(stats["outcomes"]["blocked"], 1);
     assert_eq!(stats["outcomes"]["ok"], 1);
-    s.keys(&["C-q"]);
-    s.wait_for("exit", |_| s.display("#{pane_dead}") == "1");
+    s.quit();
 
     // The chain the workbench wrote verifies.
     let out = cli(dir.path(), &["audit", "verify"]);
@@ -161,31 +164,23 @@ fn signed_then_edited_then_refused_under_require_signed_and_the_runs_survive_a_r
 
 #[test]
 fn the_config_default_refuses_an_unsigned_file_and_allow_unsigned_runs_it() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let file = dir.path().join("plain.js");
-    std::fs::write(&file, "40 + 2;\n").expect("write");
-    std::fs::create_dir_all(dir.path().join("config")).expect("mkdir");
-    std::fs::write(
-        dir.path().join("config").join("config.toml"),
-        "[trust]\nrequire_signed = true\n",
-    )
-    .expect("write config");
+    let (dir, file) = temp_file("plain.js", "40 + 2;\n");
+    let config = "[trust]\nrequire_signed = true\n";
+    write(dir.path(), "config/config.toml", config);
     {
         let s = Session::workbench(80, 24, dir.path(), &[&file]);
         s.wait_for("unsigned", |x| status(x).contains("unsigned"));
         s.keys(&["F5"]);
         let screen = s.wait_text("refused");
         assert!(screen.contains("this code is unsigned"), "{screen}");
-        s.keys(&["C-q"]);
-        s.wait_for("exit", |_| s.display("#{pane_dead}") == "1");
+        s.quit();
     }
     {
         let s = Session::workbench(80, 24, dir.path(), &[Path::new("--allow-unsigned"), &file]);
         s.wait_for("unsigned", |x| status(x).contains("unsigned"));
         s.keys(&["F5"]);
         s.wait_text("run finished: ok");
-        s.keys(&["C-q"]);
-        s.wait_for("exit", |_| s.display("#{pane_dead}") == "1");
+        s.quit();
     }
     let lines = audit_lines(dir.path());
     let outcomes: Vec<_> = lines.iter().map(|l| l["outcome"].clone()).collect();
@@ -213,67 +208,10 @@ fn an_unwritable_audit_log_is_a_warning_and_the_result_still_shows() {
     assert!(screen.contains("audit.jsonl"), "{screen}");
 }
 
-/// A loopback OTLP/HTTP receiver: its port and the spans (name, attributes) it receives.
-fn otlp_receiver() -> (
-    u16,
-    std::sync::mpsc::Receiver<opentelemetry_proto::tonic::trace::v1::Span>,
-) {
-    use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
-    use prost::Message;
-    use std::io::{BufRead, BufReader, Read, Write};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
-    let port = listener.local_addr().expect("addr").port();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().take(8) {
-            let Ok(stream) = stream else { continue };
-            let tx = tx.clone();
-            std::thread::spawn(move || -> std::io::Result<()> {
-                stream.set_read_timeout(Some(std::time::Duration::from_secs(10)))?;
-                let mut writer = stream.try_clone()?;
-                let mut reader = BufReader::new(stream);
-                loop {
-                    let mut line = String::new();
-                    if reader.read_line(&mut line)? == 0 {
-                        return Ok(());
-                    }
-                    let mut len = 0usize;
-                    loop {
-                        let mut h = String::new();
-                        reader.read_line(&mut h)?;
-                        let h = h.trim_end();
-                        if h.is_empty() {
-                            break;
-                        }
-                        if let Some((k, v)) = h.split_once(':') {
-                            if k.trim().eq_ignore_ascii_case("content-length") {
-                                len = v.trim().parse().unwrap_or(0);
-                            }
-                        }
-                    }
-                    let mut body = vec![0u8; len.min(8 << 20)];
-                    reader.read_exact(&mut body)?;
-                    let req = ExportTraceServiceRequest::decode(body.as_slice())
-                        .map_err(std::io::Error::other)?;
-                    for rs in req.resource_spans {
-                        for ss in rs.scope_spans {
-                            for sp in ss.spans {
-                                let _ = tx.send(sp);
-                            }
-                        }
-                    }
-                    writer.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n")?;
-                }
-            });
-        }
-    });
-    (port, rx)
-}
-
 #[test]
 fn a_workbench_run_is_a_span_at_the_otlp_endpoint() {
     use opentelemetry_proto::tonic::common::v1::any_value::Value;
-    let (port, rx) = otlp_receiver();
+    let (port, rx) = receiver();
     let dir = tempfile::tempdir().expect("tempdir");
     let file = signed_plugin(dir.path());
     let url = format!("http://127.0.0.1:{port}");
@@ -288,9 +226,10 @@ fn a_workbench_run_is_a_span_at_the_otlp_endpoint() {
     s.wait_text("run finished: ok");
     // Quitting flushes what has not been exported yet.
     s.keys(&["C-q"]);
-    let span = rx
+    let received = rx
         .recv_timeout(std::time::Duration::from_secs(15))
-        .expect("a span arrived");
+        .expect("an export arrived");
+    let span = received.spans().next().expect("a span arrived");
     assert_eq!(span.name, "security.isolate.execute");
     let attr = |k: &str| {
         span.attributes

@@ -18,12 +18,9 @@ use sandbench::engine::scan::RuleId;
 use sandbench::tui::action::{Action, Effect};
 use sandbench::tui::app::{App, AppInit, Language, Overlay};
 use sandbench::tui::recovery::Origin;
-use sandbench::tui::theme::ThemeSet;
 use sandbench::tui::wasm_view::{self, ModuleView};
 use std::sync::Arc;
 use tui_support::*;
-
-const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
 
 /// The executors of `tui_support` with a working `wasm` (as on Linux with the worker built).
 fn executors_with_wasm() -> Vec<ExecutorInfo> {
@@ -40,14 +37,8 @@ fn executors_with_wasm() -> Vec<ExecutorInfo> {
     v
 }
 
-fn init(mut i: AppInit, w: u16, h: u16) -> App {
-    i.executors = executors_with_wasm();
-    i.auto_name = "quickjs-process".into();
-    i.themes = ThemeSet::load_from(None, false);
-    i.size = (w, h);
-    let mut app = App::new(i);
-    app.start();
-    app
+fn init(i: AppInit, w: u16, h: u16) -> App {
+    started(i, executors_with_wasm(), w, h)
 }
 
 fn wasm_sample(name: &str) -> &'static sandbench::samples::Sample {
@@ -93,10 +84,8 @@ fn wasm_app(w: u16, h: u16) -> App {
 }
 
 fn snap(name: &str, make: impl Fn(u16, u16) -> App) {
-    for (w, h) in SIZES {
-        let app = make(w, h);
-        let t = draw(&app, w, h);
-        insta::assert_snapshot!(format!("{name}_{w}x{h}"), t.backend());
+    for (name, t) in drawn_at_sizes(name, make) {
+        insta::assert_snapshot!(name, t.backend());
     }
 }
 

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::cli::{json_lines, sandbench, write};
+use common::cli::{json_lines, sandbench, strs, write};
 use common::slack_ms;
 use sandbench::engine::exec::wasm::{WasmExecutor, WasmRequest};
 use sandbench::engine::exec::{CancelToken, ExecEvent, Outcome};
@@ -50,20 +50,17 @@ fn options(s: &Sample) -> (Vec<&'static str>, Vec<&'static str>) {
 
 #[test]
 fn there_are_wasm_samples_for_every_case_the_issue_lists() {
-    let names: Vec<&str> = samples::wasm().iter().map(|s| s.name).collect();
-    for needle in [
-        "hello",
-        "fuel-loop",
-        "memory-grower",
-        "path-open",
-        "host-import",
-        "deep-recursion",
-    ] {
-        assert!(
-            names.iter().any(|n| n.contains(needle)),
-            "{needle}: {names:?}"
-        );
-    }
+    common::assert_a_sample_for_each(
+        samples::wasm(),
+        &[
+            "hello",
+            "fuel-loop",
+            "memory-grower",
+            "path-open",
+            "host-import",
+            "deep-recursion",
+        ],
+    );
     // They are not JavaScript samples (the JS suites never see them).
     assert!(samples::all().iter().all(|s| s.name.ends_with(".js")));
 }
@@ -106,12 +103,7 @@ fn every_wasm_sample_runs_through_the_binary_as_its_header_says() {
                 failures.push(format!("{}: console lacks {needle:?}: {console}", s.name));
             }
         }
-        let blocked: Vec<&str> = v["blocked"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|b| b["category"].as_str().unwrap())
-            .collect();
+        let blocked: Vec<&str> = strs(&v["blocked"], "category");
         match header_value(s.source, "expect-blocked") {
             Some("none") if !blocked.is_empty() => {
                 failures.push(format!("{}: blocked {blocked:?} (want none)", s.name));
@@ -170,6 +162,8 @@ fn the_cpu_budget_stops_an_infinite_loop_within_50_ms() {
 #[test]
 fn memory_growth_past_the_limit_is_memory_limit_and_within_it_is_fine() {
     let dir = tempfile::tempdir().unwrap();
+    let under_32_mb =
+        |name: &str, body: &[u8]| run_json(dir.path(), name, body, &["--memory", "32"], &[]);
     let grow = |mb: u32| {
         format!(
             r#"(module (memory (export "memory") 1)
@@ -178,13 +172,7 @@ fn memory_growth_past_the_limit_is_memory_limit_and_within_it_is_fine() {
             mb * 16 - 1
         )
     };
-    let (v, code) = run_json(
-        dir.path(),
-        "big.wat",
-        grow(40).as_bytes(),
-        &["--memory", "32"],
-        &[],
-    );
+    let (v, code) = under_32_mb("big.wat", grow(40).as_bytes());
     assert_eq!(
         (v["outcome"].as_str(), code),
         (Some("memory_limit"), 1),
@@ -195,22 +183,13 @@ fn memory_growth_past_the_limit_is_memory_limit_and_within_it_is_fine() {
         "{v}"
     );
     // The benign twin: 24 MB under a 32 MB limit.
-    let (v, code) = run_json(
-        dir.path(),
-        "ok.wat",
-        grow(24).as_bytes(),
-        &["--memory", "32"],
-        &[],
-    );
+    let (v, code) = under_32_mb("ok.wat", grow(24).as_bytes());
     assert_eq!((v["outcome"].as_str(), code), (Some("ok"), 0), "{v}");
     assert!(v["peak_memory_bytes"].as_u64().unwrap() >= 24 << 20, "{v}");
     // A memory declared larger than the limit fails at instantiation, before any code runs.
-    let (v, _) = run_json(
-        dir.path(),
+    let (v, _) = under_32_mb(
         "declared.wat",
         br#"(module (memory 1000) (func (export "_start")))"#,
-        &["--memory", "32"],
-        &[],
     );
     assert_eq!(v["outcome"], "memory_limit", "{v}");
 }
@@ -222,29 +201,20 @@ fn deep_recursion_is_stack_overflow_and_shallow_recursion_is_fine() {
         (func $r (export "r") (param i32) (result i32)
           (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
             (else (i32.add (i32.const 1) (call $r (i32.sub (local.get 0) (i32.const 1))))))))"#;
-    let (v, _) = run_json(dir.path(), "rec.wat", rec, &[], &["--invoke", "r", "1000"]);
+    let recurse = |args: &[&str], depth: &str| {
+        run_json(dir.path(), "rec.wat", rec, args, &["--invoke", "r", depth])
+    };
+    let (v, _) = recurse(&[], "1000");
     assert_eq!(v["outcome"], "ok", "{v}");
     assert_eq!(v["value"], 1000);
-    let (v, code) = run_json(
-        dir.path(),
-        "rec.wat",
-        rec,
-        &[],
-        &["--invoke", "r", "100000000"],
-    );
+    let (v, code) = recurse(&[], "100000000");
     assert_eq!(
         (v["outcome"].as_str(), code),
         (Some("stack_overflow"), 1),
         "{v}"
     );
     // A smaller stack limit overflows sooner.
-    let (v, _) = run_json(
-        dir.path(),
-        "rec.wat",
-        rec,
-        &["--stack", "16"],
-        &["--invoke", "r", "100000"],
-    );
+    let (v, _) = recurse(&["--stack", "16"], "100000");
     assert_eq!(v["outcome"], "stack_overflow", "{v}");
 }
 
@@ -260,12 +230,7 @@ fn imports_outside_wasi_are_refused_by_name_and_wasi_ones_link() {
         &[],
     );
     assert_eq!(v["outcome"], "blocked", "{v}");
-    let caps: Vec<&str> = v["blocked"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|b| b["capability"].as_str().unwrap())
-        .collect();
+    let caps: Vec<&str> = strs(&v["blocked"], "capability");
     assert_eq!(caps, ["env.get_secret", "host.mem"], "{v}");
     // A made-up function in the WASI module's name is foreign too.
     let (v, _) = run_json(
@@ -838,23 +803,30 @@ fn the_binary_module_runs_like_its_text_and_reports_the_hash_of_the_module() {
     );
 }
 
-#[test]
-fn the_executor_streams_events_and_the_wall_deadline_kills_the_worker() {
+/// The wasm executor over this build's worker, and a request for the module of `wat` with a
+/// CPU budget of `timeout_ms` and a wall deadline of `wall_timeout_ms`.
+fn on_the_worker(wat: &[u8], timeout_ms: u64, wall_timeout_ms: u64) -> (WasmExecutor, WasmRequest) {
     std::env::set_var(
         "SANDBENCH_WASM_WORKER",
         env!("CARGO_BIN_EXE_sandbench-wasm-worker"),
     );
     let ex = WasmExecutor::new().expect("wasm worker probes fine");
-    let module = sandbench::engine::exec::wasm::module_bytes(
+    let module = sandbench::engine::exec::wasm::module_bytes(wat).expect("valid module text");
+    let mut limits = Limits::with_timeout(timeout_ms);
+    limits.wall_timeout_ms = wall_timeout_ms;
+    (ex, WasmRequest::new(module, "t.wat", limits))
+}
+
+#[test]
+fn the_executor_streams_events_and_the_wall_deadline_kills_the_worker() {
+    let (ex, req) = on_the_worker(
         br#"(module (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
              (memory (export "memory") 1) (data (i32.const 0) "\10\00\00\00\03\00\00\00") (data (i32.const 16) "hi\n")
              (func (export "_start") (drop (call $w (i32.const 2) (i32.const 0) (i32.const 1) (i32.const 8)))
                (loop $l (br $l))))"#,
-    )
-    .unwrap();
-    let mut limits = Limits::with_timeout(300);
-    limits.wall_timeout_ms = 600;
-    let req = WasmRequest::new(module, "t.wat", limits);
+        300,
+        600,
+    );
     let mut events = Vec::new();
     let out = ex.run_module(&req, &CancelToken::new(), &mut |e| events.push(e));
     assert_eq!(out.outcome, Outcome::Timeout, "{out:?}");
@@ -882,28 +854,21 @@ fn the_executor_streams_events_and_the_wall_deadline_kills_the_worker() {
 
 #[test]
 fn a_worker_killed_at_the_wall_deadline_keeps_the_console_it_streamed() {
-    std::env::set_var(
-        "SANDBENCH_WASM_WORKER",
-        env!("CARGO_BIN_EXE_sandbench-wasm-worker"),
-    );
-    let ex = WasmExecutor::new().expect("wasm worker probes fine");
     // Prints 1 KiB lines forever. The consumer is slow (30 ms an event), so the pipe and the
     // parent's bounded queue fill (~300 lines) long before the console cap (1 MiB: ~1,000
     // lines) and the worker waits on the pipe, spending little CPU: the wall deadline, not
     // the CPU budget, ends the run, and the lines that reached the parent are the run's
     // console. (With 4 KiB lines the cap came first: the worker then stopped writing and
     // spun until the deadline, which is the CPU budget's case, not this one.)
-    let module = sandbench::engine::exec::wasm::module_bytes(
+    let (ex, req) = on_the_worker(
         br#"(module (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
              (memory (export "memory") 1) (data (i32.const 0) "\10\00\00\00\00\04\00\00")
              (func (export "_start")
                (i32.store8 (i32.const 1039) (i32.const 10))
                (loop $l (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8))) (br $l))))"#,
-    )
-    .unwrap();
-    let mut limits = Limits::with_timeout(500);
-    limits.wall_timeout_ms = 500;
-    let req = WasmRequest::new(module, "t.wat", limits);
+        500,
+        500,
+    );
     // On a thread, so that a parent that hangs fails the test instead of stalling the suite
     // (it did: its frame reader waited forever on a full queue nobody read after the kill).
     let (done_tx, done_rx) = std::sync::mpsc::channel();

@@ -51,6 +51,20 @@ pub(crate) fn json_of(out: &[u8]) -> Value {
     serde_json::from_slice(out).expect("valid JSON")
 }
 
+/// The string `field` of each element of the JSON array `v`; fails the test on another shape.
+#[track_caller]
+pub(crate) fn strs<'v>(v: &'v Value, field: &str) -> Vec<&'v str> {
+    v.as_array()
+        .unwrap_or_else(|| panic!("not an array: {v}"))
+        .iter()
+        .map(|x| {
+            x[field]
+                .as_str()
+                .unwrap_or_else(|| panic!("no string {field:?} in {x}"))
+        })
+        .collect()
+}
+
 /// One JSON value per line.
 pub(crate) fn json_lines(stdout: &str) -> Vec<Value> {
     stdout
@@ -67,6 +81,14 @@ pub(crate) fn write(dir: &Path, name: &str, body: impl AsRef<[u8]>) -> PathBuf {
     }
     std::fs::write(&p, body).expect("write file");
     p
+}
+
+/// A fresh temporary directory holding one file, `name` with `body`: the directory (the file
+/// lives as long as it does) and the file's path.
+pub(crate) fn temp_file(name: &str, body: impl AsRef<[u8]>) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = write(dir.path(), name, body);
+    (dir, path)
 }
 
 /// A path as an argument (temporary paths are UTF-8).

@@ -5,6 +5,7 @@
 pub(crate) mod cli;
 pub(crate) mod home;
 pub(crate) mod http;
+pub(crate) mod otlp;
 pub(crate) mod scan;
 
 use sandbench::engine::exec::quickjs::QuickJsExecutor;
@@ -12,7 +13,8 @@ use sandbench::engine::exec::{
     CancelToken, ExecEvent, ExecOutcome, ExecRequest, Executor, Outcome, Sample,
 };
 use sandbench::engine::policy::Limits;
-use std::time::Duration;
+use sandbench::engine::Category;
+use std::time::{Duration, Instant};
 
 /// Every executor the attack, resource and benign suites must cover.
 pub(crate) fn executors() -> Vec<Box<dyn Executor>> {
@@ -103,6 +105,33 @@ pub(crate) fn assert_outcome(ex: &dyn Executor, out: &ExecOutcome, want: Outcome
     assert_eq!(out.outcome, want, "{}: {:?}", ex.name(), out.error);
 }
 
+/// Asserts that a run on `ex` ended `ok` with `value`.
+#[track_caller]
+pub(crate) fn assert_ok_value(ex: &dyn Executor, out: &ExecOutcome, value: serde_json::Value) {
+    assert_outcome(ex, out, Outcome::Ok);
+    assert_eq!(out.value, Some(value), "{}", ex.name());
+}
+
+/// Asserts how a run on `ex` ended and that its error message contains `needle`.
+#[track_caller]
+pub(crate) fn assert_error(ex: &dyn Executor, out: &ExecOutcome, want: Outcome, needle: &str) {
+    assert_outcome(ex, out, want);
+    assert!(
+        message(out).contains(needle),
+        "{}: {}",
+        ex.name(),
+        message(out)
+    );
+}
+
+/// Asserts that a run on `ex` ended `error` with the sandbox's refusal of `module`.
+#[track_caller]
+pub(crate) fn assert_module_refused(ex: &dyn Executor, out: &ExecOutcome, module: &str) {
+    assert_outcome(ex, out, Outcome::Error);
+    let want = format!("Module '{module}' is not allowed in sandbox");
+    assert_eq!(message(out), want, "{}", ex.name());
+}
+
 /// The message of a run's error ("" without one).
 pub(crate) fn message(out: &ExecOutcome) -> &str {
     out.error.as_ref().map_or("", |e| e.message.as_str())
@@ -128,22 +157,66 @@ pub(crate) fn assert_clean_next_run(ex: &dyn Executor) {
           Object.keys(Object.prototype).length, new Map([[1, 2]]).get(1), \
           [1, 2, 3].map(x => x * 2).join(',')]",
     );
-    assert_eq!(out.outcome, Outcome::Ok, "{}: {:?}", ex.name(), out.error);
-    assert_eq!(
-        out.value,
-        Some(serde_json::json!([
-            "undefined",
-            "a",
-            "1,2,3",
-            0,
-            2,
-            "2,4,6"
-        ])),
-        "{}: the next run must see pristine intrinsics",
-        ex.name()
-    );
+    assert_outcome(ex, &out, Outcome::Ok);
+    let pristine = serde_json::json!(["undefined", "a", "1,2,3", 0, 2, "2,4,6"]);
+    let what = "the next run must see pristine intrinsics";
+    assert_eq!(out.value, Some(pristine), "{}: {what}", ex.name());
     assert!(out.console.is_empty(), "{}: {:?}", ex.name(), out.console);
     assert!(out.blocked.is_empty(), "{}: {:?}", ex.name(), out.blocked);
+}
+
+/// Runs [`finally_bomb`] on `ex` under a 50 ms CPU budget (5 s wall deadline) and checks
+/// that its compile is charged to the budget: the run ends `timeout` with the CPU budget's
+/// message, within 1.5 s (with [`slack`]) of the budget. Returns the outcome.
+#[track_caller]
+pub(crate) fn assert_compile_charged_to_the_cpu_budget(ex: &dyn Executor) -> ExecOutcome {
+    let req = big_stack(budgeted(&finally_bomb(), 50, 5_000));
+    let t0 = Instant::now();
+    let out = run_with_on(ex, &req);
+    assert_eq!(out.outcome, Outcome::Timeout, "{:?}", out.error);
+    assert!(
+        message(&out).contains("CPU time limit of 50 ms exceeded"),
+        "{}",
+        message(&out)
+    );
+    assert!(
+        t0.elapsed() < Duration::from_millis(50) + slack(Duration::from_millis(1500)),
+        "{:?}",
+        t0.elapsed()
+    );
+    out
+}
+
+/// Asserts that a run on `ex` recorded a `Blocked` attempt at `capability`, of `category`,
+/// on `line`.
+#[track_caller]
+pub(crate) fn assert_blocked_at(
+    ex: &dyn Executor,
+    out: &ExecOutcome,
+    capability: &str,
+    category: Category,
+    line: u32,
+) {
+    assert!(
+        out.blocked
+            .iter()
+            .any(|b| b.capability == capability && b.category == category && b.line == Some(line)),
+        "{}: no {capability} ({category:?}) on line {line}: {:?}",
+        ex.name(),
+        out.blocked
+    );
+}
+
+/// Asserts that for each of `needles` some sample's name contains it.
+#[track_caller]
+pub(crate) fn assert_a_sample_for_each(samples: &[sandbench::samples::Sample], needles: &[&str]) {
+    let names: Vec<&str> = samples.iter().map(|s| s.name).collect();
+    for needle in needles {
+        assert!(
+            names.iter().any(|n| n.contains(needle)),
+            "no sample for {needle}: {names:?}"
+        );
+    }
 }
 
 /// The one slack factor of every timing bound in the executor suites.

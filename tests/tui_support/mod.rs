@@ -52,14 +52,20 @@ pub(crate) fn executors() -> Vec<ExecutorInfo> {
     ]
 }
 
-pub(crate) fn app_sized(title: &str, text: &str, w: u16, h: u16) -> App {
-    let mut init = AppInit::new(title, text);
-    init.executors = executors();
+/// The App of `init` on a `w`×`h` terminal with `executors` (`quickjs-process` detected as
+/// the strongest) and the built-in themes, started.
+pub(crate) fn started(mut init: AppInit, executors: Vec<ExecutorInfo>, w: u16, h: u16) -> App {
+    init.executors = executors;
     init.auto_name = "quickjs-process".into();
     init.themes = ThemeSet::load_from(None, false);
     init.size = (w, h);
     let mut app = App::new(init);
     app.start();
+    app
+}
+
+pub(crate) fn app_sized(title: &str, text: &str, w: u16, h: u16) -> App {
+    let mut app = started(AppInit::new(title, text), executors(), w, h);
     // The scanner's answer for the initial buffer, as the driver would deliver it.
     scan_done(&mut app, sandbench::engine::scan::scan(text));
     app
@@ -71,6 +77,20 @@ pub(crate) fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
     t.draw(|f| sandbench::tui::ui::render(app, f))
         .expect("draw");
     t
+}
+
+/// The sizes every screen is snapshotted at.
+pub(crate) const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+
+/// The App `make` builds at each of [`SIZES`], drawn, with its snapshot name `{name}_{w}x{h}`.
+pub(crate) fn drawn_at_sizes(
+    name: &str,
+    make: impl Fn(u16, u16) -> App,
+) -> Vec<(String, Terminal<TestBackend>)> {
+    SIZES
+        .iter()
+        .map(|&(w, h)| (format!("{name}_{w}x{h}"), draw(&make(w, h), w, h)))
+        .collect()
 }
 
 pub(crate) fn app(text: &str) -> App {

@@ -206,6 +206,14 @@ impl Session {
         }
     }
 
+    /// Ctrl-Q, and waits for the workbench to exit (the pane dies; it stays on screen).
+    pub(crate) fn quit(&self) {
+        self.keys(&["C-q"]);
+        self.wait_for("the workbench to exit", |_| {
+            self.display("#{pane_dead}") == "1"
+        });
+    }
+
     /// Esc alone (a letter right after it would read as Alt-letter).
     pub(crate) fn esc(&self) {
         self.keys(&["Escape"]);
