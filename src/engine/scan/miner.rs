@@ -80,23 +80,57 @@ static WORDS: LazyLock<Regex> = LazyLock::new(|| {
     super::constant_regex(&format!("(?i-u){}", alts.join("|")))
 });
 
-/// What any report needs: an identity word, or `nonce` (the anonymous job loop starts with a
-/// nonce). Literals only, so the search is a literal scan, not the full pattern's automaton
+/// The socket class's words without their white space (`new websocket` holds `websocket`).
+const SOCKET_WORDS: &[&str] = &["websocket", "createconnection", "net.connect"];
+
+/// What any report needs: an identity word, or both `nonce` and a socket word (the
+/// anonymous job loop needs both classes). Literals only, matched case-insensitively in
+/// ASCII as in [`WORDS`], so the search is a literal scan, not the full pattern's automaton
 /// over every byte; the full pattern then runs only on the few files that can report.
 static PREFILTER: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
     #[allow(clippy::expect_used)]
     aho_corasick::AhoCorasick::builder()
         .ascii_case_insensitive(true)
-        .build(IDENTITY.iter().copied().chain(["nonce"]))
+        .build(
+            IDENTITY
+                .iter()
+                .chain(&["nonce"])
+                .chain(SOCKET_WORDS)
+                .copied(),
+        )
         .expect("a constant literal set builds")
 });
 
+/// [`PREFILTER`]'s findings: bit 0 an identity word, bit 1 `nonce`, bit 2 a socket word.
+fn gate(text: &str, seen: &mut u8) {
+    if *seen & 1 != 0 {
+        return;
+    }
+    // Overlapping: `extranonce` holds `nonce`, and must count as the identity word it is.
+    for m in PREFILTER.find_overlapping_iter(text.as_bytes()) {
+        let id = m.pattern().as_usize();
+        *seen |= if id < IDENTITY.len() {
+            1
+        } else if id == IDENTITY.len() {
+            2
+        } else {
+            4
+        };
+        if *seen & 1 != 0 {
+            return;
+        }
+    }
+}
+
 /// Scans `src` and `decoded` (text the syntax pass decoded from the code) for a miner.
 pub fn miner_rules(src: &str, decoded: &str, out: &mut Vec<Raw>) {
-    // Without an identity word and without `nonce` nothing below can report: `identity`
-    // stays None (every identity match is one of these words) and `anonymous` needs the
-    // nonce class. Matches are case-insensitive in ASCII in both patterns.
-    if !PREFILTER.is_match(src.as_bytes()) && !PREFILTER.is_match(decoded.as_bytes()) {
+    // Without an identity word `identity` stays None (every identity match of WORDS is an
+    // occurrence of one of them), and without both `nonce` and a socket word `anonymous`
+    // is false: nothing below can report.
+    let mut seen = 0;
+    gate(src, &mut seen);
+    gate(decoded, &mut seen);
+    if seen & 1 == 0 && seen & 6 != 6 {
         return;
     }
     let mut identity: Option<(usize, usize, String)> = None;
@@ -191,6 +225,28 @@ mod tests {
             rules("let NONCE = 0; while (h(NONCE) > TARGET) NONCE++; w = new Worker(u); s = new WebSocket(p); s.send(SUBMIT)"),
             vec![RuleId::Cryptominer]
         );
+    }
+
+    #[test]
+    fn the_gate_knows_every_word_the_anonymous_loop_needs() {
+        // The gate stands for the nonce and socket classes by literals: each of their words
+        // must hold one of them, or a loop the full pattern reports would be let go.
+        for (w, class) in BEHAVIOUR {
+            match class {
+                0 => assert_eq!(*w, "nonce"),
+                4 => assert!(SOCKET_WORDS.iter().any(|s| w.contains(s)), "{w}"),
+                _ => {}
+            }
+        }
+        // The whole loop with each socket spelling, in any case, and each without its socket.
+        for socket in ["new  WebSocket(u)", "net.CONNECT(p)", "CreateConnection(p)"] {
+            let src = format!(
+                "let nonce = 0; while (h(nonce) > target) nonce++; w = new Worker(u); s = {socket}; s.send(submit)"
+            );
+            assert_eq!(rules(&src), vec![RuleId::Cryptominer], "{src}");
+            let twin = src.replace(socket, "open(p)");
+            assert!(rules(&twin).is_empty(), "{twin}");
+        }
     }
 
     #[test]

@@ -73,17 +73,27 @@ pub(crate) fn text_pass(src: &str) -> TextInfo {
     let mut ws_run = 0usize;
     let mut code_on_line = false;
     let mut i = 0usize;
-    // Depth bound: chain[k] = code bytes since the last separator at bracket level k.
+    // Depth bound: chain[k] = code bytes since the last separator at bracket level k; sum =
+    // their total. Code bytes are counted in `pending` and added to both only before the
+    // chain changes shape or shrinks: between two such points the sum only grows, so its
+    // greatest value is the one at the next of them.
     let mut chain: Vec<u32> = vec![0];
     let mut sum: u64 = 0;
-    macro_rules! grow {
-        ($by:expr) => {
-            let by = $by as u32;
-            if let Some(t) = chain.last_mut() {
-                *t = t.saturating_add(by);
+    let mut pending: u64 = 0;
+    // Adds the pending bytes (then counts again from `$next`).
+    macro_rules! flush {
+        () => {
+            if pending != 0 {
+                if let Some(t) = chain.last_mut() {
+                    *t = t.saturating_add(pending.min(u64::from(u32::MAX)) as u32);
+                }
+                sum += pending;
+                info.depth_estimate = info.depth_estimate.max(sum.min(u64::from(u32::MAX)) as u32);
             }
-            sum += u64::from(by);
-            info.depth_estimate = info.depth_estimate.max(sum.min(u64::from(u32::MAX)) as u32);
+        };
+        ($next:expr) => {
+            flush!();
+            pending = $next;
         };
     }
     // Called at every byte of code that is not whitespace.
@@ -110,21 +120,27 @@ pub(crate) fn text_pass(src: &str) -> TextInfo {
         };
     }
     while i < n {
-        // Ordinary bytes in bulk.
-        let run = i;
-        i = b[i..]
-            .iter()
-            .position(|&x| SPECIAL[x as usize])
-            .map_or(n, |p| i + p);
-        if i > run {
-            end_fuck!(run);
-            code_at!(run);
-            grow!(i - run);
-            if i >= n {
+        let c = b[i];
+        if !SPECIAL[c as usize] {
+            // Ordinary bytes in bulk, across single spaces and tabs between them (such a
+            // space ends no JSFuck run, a run just ended here, and hides nothing: the code
+            // after it clears the whitespace count again).
+            end_fuck!(i);
+            code_at!(i);
+            loop {
+                let run = i;
+                while i < n && !SPECIAL[b[i] as usize] {
+                    i += 1;
+                }
+                pending += (i - run) as u64;
+                if i + 1 < n && matches!(b[i], b' ' | b'\t') && !SPECIAL[b[i + 1] as usize] {
+                    i += 1;
+                    continue;
+                }
                 break;
             }
+            continue;
         }
-        let c = b[i];
         if matches!(c, b'[' | b']' | b'(' | b')' | b'!' | b'+') {
             if fuck_len == 0 {
                 fuck_start = i;
@@ -163,24 +179,26 @@ pub(crate) fn text_pass(src: &str) -> TextInfo {
             b'(' | b'[' | b'{' => {
                 depth += 1;
                 info.bracket_depth = info.bracket_depth.max(depth);
+                // the bracket itself is code of the level it opens
+                flush!(1);
                 if chain.len() < (1 << 22) {
                     chain.push(0);
                 }
-                grow!(1);
             }
             b')' | b']' | b'}' => {
                 depth = depth.saturating_sub(1);
+                // the closed group is one more link of the chain around it: `f()()()…`
+                flush!(1);
                 if chain.len() > 1 {
                     let t = chain.pop().unwrap_or(0);
                     sum = sum.saturating_sub(u64::from(t));
                 }
-                // the closed group is one more link of the chain around it: `f()()()…`
-                grow!(1);
             }
             b',' | b';' => {
                 // A separator restarts the chain at its level, but an open bracket stays one
                 // level: `(a, (a, (a, …` nests one per bracket (reset to zero, 200 000 of
                 // them were estimated at 2 and overflowed the stack).
+                flush!(0);
                 let keep = u32::from(chain.len() > 1);
                 if let Some(t) = chain.last_mut() {
                     let keep = keep.min(*t);
@@ -189,7 +207,7 @@ pub(crate) fn text_pass(src: &str) -> TextInfo {
                 }
             }
             b'!' | b'+' => {
-                grow!(1);
+                pending += 1;
             }
             b'"' | b'\'' | b'`' => {
                 let string_start = i;
@@ -208,7 +226,11 @@ pub(crate) fn text_pass(src: &str) -> TextInfo {
                     i += 1;
                 }
                 // a quoted string is one leaf; a template may hold nested code
-                grow!(if q == b'`' { i - string_start } else { 1 });
+                pending += if q == b'`' {
+                    (i - string_start) as u64
+                } else {
+                    1
+                };
                 if i < n && b[i] == b'\n' {
                     continue;
                 }
@@ -235,6 +257,7 @@ pub(crate) fn text_pass(src: &str) -> TextInfo {
         }
         i += 1;
     }
+    flush!();
     if fuck_len >= JSFUCK_RUN && info.jsfuck.is_none() {
         info.jsfuck = Some((fuck_start as u32, n as u32));
     }
