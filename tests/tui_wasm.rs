@@ -619,3 +619,40 @@ fn bench_keystroke_on_a_100_kb_wat_buffer() {
         );
     }
 }
+
+#[test]
+fn a_wasm_run_without_a_scan_shows_the_hash_of_the_module_file_it_runs() {
+    // The scan of the module failed: F5 asks, and the run that follows names the file's
+    // bytes (the request of a `.wasm` view carries no code: its empty text is not the hash).
+    let path = std::path::PathBuf::from("/plugins/probe.wasm");
+    let view = wasm_view("probe.wasm", PATH_OPEN_WAT);
+    let file_sha = sandbench::engine::hash::sha256_hex(&view.file);
+    let mut i = AppInit::file(path, view.text.clone());
+    i.module = Some(Arc::new(view));
+    let mut app = init(i, 120, 40);
+    let generation = app.generation();
+    app.update(Action::ScanFailed {
+        generation,
+        reason: "the scanner broke on purpose".into(),
+    });
+    assert!(app.update(Action::Run).is_empty());
+    assert!(
+        matches!(app.overlay, Overlay::ConfirmRun(_)),
+        "{:?}",
+        app.overlay
+    );
+    let fx = app.update(Action::ConfirmRun);
+    assert!(
+        matches!(
+            fx.as_slice(),
+            [Effect::StartRun {
+                module: Some(_),
+                ..
+            }]
+        ),
+        "{fx:?}"
+    );
+    let live = app.live.as_ref().expect("running");
+    assert_eq!(live.code_sha256, file_sha);
+    assert_ne!(live.code_sha256, sandbench::engine::hash::sha256_hex(b""));
+}

@@ -252,9 +252,14 @@ impl App {
         let id = self.next_run;
         self.next_run += 1;
         let executor = self.resolved_executor().to_string();
-        let code_sha256 = match &self.report {
-            Some(r) if !self.scan_pending() && self.report_generation.is_some() => r.sha256.clone(),
-            _ => hash::sha256_hex(request.code.as_bytes()),
+        // What the scan hashes: the module file's bytes for a `.wasm` view (its request
+        // carries no code), else the code.
+        let code_sha256 = match (&self.report, &module) {
+            (Some(r), _) if !self.scan_pending() && self.report_generation.is_some() => {
+                r.sha256.clone()
+            }
+            (_, Some(m)) => hash::sha256_hex(&m.file),
+            (_, None) => hash::sha256_hex(request.code.as_bytes()),
         };
         self.live = Some(LiveRun {
             id,
