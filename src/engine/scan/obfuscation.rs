@@ -302,7 +302,12 @@ pub(crate) fn text_rules(src: &str, info: &TextInfo, strings: &[(u32, u32)], out
             ));
         }
     }
-    if src.contains("~[]") || src.contains("~ []") {
+    // `~` is rare in code: one vectorised search for it, not two for the strings.
+    let tilde_brackets = memchr::memchr_iter(b'~', b).any(|p| {
+        let after = &b[p + 1..];
+        after.starts_with(b"[]") || after.starts_with(b" []")
+    });
+    if tilde_brackets {
         if let Some(m) = JJENCODE.find(b) {
             out.push(raw(
                 RuleId::ObfuscationJjencode,
@@ -441,5 +446,25 @@ mod tests {
         assert!(!in_spans(&s, 7));
         assert!(in_spans(&s, 19));
         assert!(!in_spans(&s, 20));
+    }
+
+    #[test]
+    fn jjencode_is_seen_with_and_without_a_space_before_its_brackets() {
+        let rules = |src: &str| {
+            let mut out = Vec::new();
+            text_rules(src, &text_pass(src), &[], &mut out);
+            out.into_iter().map(|r| r.rule).collect::<Vec<_>>()
+        };
+        for src in ["$=~[];$={___:++$};", "$ = ~ []; $ = { ___ : ++$ };", "x~[]"] {
+            let want = if src == "x~[]" {
+                vec![]
+            } else {
+                vec![RuleId::ObfuscationJjencode]
+            };
+            assert_eq!(rules(src), want, "{src}");
+        }
+        // at the very end of the text, and a `~` with no brackets after it
+        assert!(rules("a = ~").is_empty());
+        assert!(rules("a = ~b; c = {___: ++d}").is_empty());
     }
 }
