@@ -1,6 +1,32 @@
 //! The engine: scanner, executors, policy, trust and audit. No UI imports; an async runtime
 //! only behind `trust::telemetry`'s exporter thread.
 
+/// For a fieldless enum named by fixed strings: `ALL` (in the order listed), `as_str`,
+/// `parse` (its inverse) and `Display` (as `as_str`).
+macro_rules! string_names {
+    ($ty:ident { $($variant:ident => $name:literal,)+ }) => {
+        impl $ty {
+            pub const ALL: [$ty; [$($name),+].len()] = [$($ty::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($ty::$variant => $name,)+
+                }
+            }
+
+            pub fn parse(s: &str) -> Option<$ty> {
+                $ty::ALL.into_iter().find(|c| c.as_str() == s)
+            }
+        }
+
+        impl std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
 pub mod broker;
 pub mod exec;
 pub mod hash;
@@ -32,47 +58,19 @@ pub enum Category {
     Resource,
 }
 
-impl Category {
-    pub const ALL: [Category; 11] = [
-        Category::VmEscape,
-        Category::CodeGeneration,
-        Category::ProcessAccess,
-        Category::ModuleLoading,
-        Category::PrototypePollution,
-        Category::Filesystem,
-        Category::Network,
-        Category::ChildProcess,
-        Category::Cryptomining,
-        Category::Obfuscation,
-        Category::Resource,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Category::VmEscape => "vm-escape",
-            Category::CodeGeneration => "code-generation",
-            Category::ProcessAccess => "process-access",
-            Category::ModuleLoading => "module-loading",
-            Category::PrototypePollution => "prototype-pollution",
-            Category::Filesystem => "filesystem",
-            Category::Network => "network",
-            Category::ChildProcess => "child-process",
-            Category::Cryptomining => "cryptomining",
-            Category::Obfuscation => "obfuscation",
-            Category::Resource => "resource",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Category> {
-        Category::ALL.into_iter().find(|c| c.as_str() == s)
-    }
-}
-
-impl std::fmt::Display for Category {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+string_names!(Category {
+    VmEscape => "vm-escape",
+    CodeGeneration => "code-generation",
+    ProcessAccess => "process-access",
+    ModuleLoading => "module-loading",
+    PrototypePollution => "prototype-pollution",
+    Filesystem => "filesystem",
+    Network => "network",
+    ChildProcess => "child-process",
+    Cryptomining => "cryptomining",
+    Obfuscation => "obfuscation",
+    Resource => "resource",
+});
 
 #[cfg(test)]
 mod tests {

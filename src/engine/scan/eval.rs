@@ -381,18 +381,17 @@ impl<'a> Evaluator<'a> {
         v
     }
 
-    /// Enters one more level of nesting; false (the caller answers unknown) at [`MAX_NEST`].
-    fn enter(&self) -> bool {
+    /// `f` one level of nesting deeper, as one step of work; `None` (the caller answers
+    /// unknown) at [`MAX_NEST`] or when the step budget is spent.
+    fn nested<T>(&self, f: impl FnOnce() -> T) -> Option<T> {
         let n = self.nest.get();
         if n >= MAX_NEST {
-            return false;
+            return None;
         }
         self.nest.set(n + 1);
-        true
-    }
-
-    fn leave(&self) {
+        let out = self.step().then(f);
         self.nest.set(self.nest.get().saturating_sub(1));
+        out
     }
 
     /// One step of work; false when the budget is spent.

@@ -22,6 +22,11 @@ pub(crate) const MAX_FOLD: usize = 4096;
 /// Deepest expression folded.
 pub(crate) const MAX_DEPTH: u32 = 48;
 
+/// The depth one level below `d`; `None` past [`MAX_DEPTH`].
+fn deeper(d: u32) -> Option<u32> {
+    (d <= MAX_DEPTH).then_some(d + 1)
+}
+
 /// A folded string and whether it was spelled indirectly (anything but a plain literal).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Folded {

@@ -251,34 +251,36 @@ mod tests {
 
     #[test]
     fn names_alone_are_a_signal_behaviour_makes_a_miner() {
-        assert_eq!(
-            rules("const known = ['xmrig', 'coinhive'];"),
-            vec![RuleId::MinerName]
-        );
-        assert_eq!(
-            rules("ws = new WebSocket(u); ws.send({method: 'mining.submit', nonce, target})"),
-            vec![RuleId::Cryptominer]
-        );
-        assert!(rules("for (let nonce = 0;;) sha(nonce)").is_empty());
-        // The stratum protocol on a socket is mining, whatever word came first.
-        assert_eq!(
-            rules("// extranonce\nconst c = net.connect(p); c.write(JSON.stringify({ method: 'mining.subscribe' }))"),
-            vec![RuleId::Cryptominer]
-        );
-        // A miner binary started with its CPU share.
-        assert_eq!(
-            rules("require('child_process').spawn(bin, ['--donate-level=0', '--cpu-max-threads-hint=50'])"),
-            vec![RuleId::Cryptominer]
-        );
-        // Twins: a signature list of stratum methods with no socket, an RPC client's socket
-        // with no stratum method.
-        assert_eq!(
-            rules("const SIG = ['mining.subscribe', 'stratum+tcp']; audit(document.scripts, SIG)"),
-            vec![RuleId::MinerName]
-        );
-        assert!(rules(
-            "const c = net.connect(p); c.write(JSON.stringify({ method: 'eth_subscribe' }))"
-        )
-        .is_empty());
+        use RuleId::{Cryptominer, MinerName};
+        for (src, want) in [
+            ("const known = ['xmrig', 'coinhive'];", vec![MinerName]),
+            (
+                "ws = new WebSocket(u); ws.send({method: 'mining.submit', nonce, target})",
+                vec![Cryptominer],
+            ),
+            ("for (let nonce = 0;;) sha(nonce)", vec![]),
+            // The stratum protocol on a socket is mining, whatever word came first.
+            (
+                "// extranonce\nconst c = net.connect(p); c.write(JSON.stringify({ method: 'mining.subscribe' }))",
+                vec![Cryptominer],
+            ),
+            // A miner binary started with its CPU share.
+            (
+                "require('child_process').spawn(bin, ['--donate-level=0', '--cpu-max-threads-hint=50'])",
+                vec![Cryptominer],
+            ),
+            // Twins: a signature list of stratum methods with no socket, an RPC client's socket
+            // with no stratum method.
+            (
+                "const SIG = ['mining.subscribe', 'stratum+tcp']; audit(document.scripts, SIG)",
+                vec![MinerName],
+            ),
+            (
+                "const c = net.connect(p); c.write(JSON.stringify({ method: 'eth_subscribe' }))",
+                vec![],
+            ),
+        ] {
+            assert_eq!(rules(src), want, "{src}");
+        }
     }
 }

@@ -85,26 +85,10 @@ pub enum ScanContext {
     Package,
 }
 
-impl ScanContext {
-    pub const ALL: [ScanContext; 2] = [ScanContext::Plugin, ScanContext::Package];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ScanContext::Plugin => "plugin",
-            ScanContext::Package => "package",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<ScanContext> {
-        ScanContext::ALL.into_iter().find(|c| c.as_str() == s)
-    }
-}
-
-impl std::fmt::Display for ScanContext {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+string_names!(ScanContext {
+    Plugin => "plugin",
+    Package => "package",
+});
 
 /// Why a finding scores what it scores. Every finding carries at least one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

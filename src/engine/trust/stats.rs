@@ -321,22 +321,14 @@ mod tests {
     #[test]
     fn since_forms() {
         let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
-        assert_eq!(
-            parse_since("24h", now).expect("h"),
-            "2023-11-13T22:13:20.000Z"
-        );
-        assert_eq!(
-            parse_since("7d", now).expect("d"),
-            "2023-11-07T22:13:20.000Z"
-        );
-        assert_eq!(
-            parse_since("2023-11-14", now).expect("date"),
-            "2023-11-14T00:00:00.000Z"
-        );
-        assert_eq!(
-            parse_since("2023-11-14T12:00:00+02:00", now).expect("rfc3339"),
-            "2023-11-14T10:00:00.000Z"
-        );
+        for (since, want) in [
+            ("24h", "2023-11-13T22:13:20.000Z"),
+            ("7d", "2023-11-07T22:13:20.000Z"),
+            ("2023-11-14", "2023-11-14T00:00:00.000Z"),
+            ("2023-11-14T12:00:00+02:00", "2023-11-14T10:00:00.000Z"),
+        ] {
+            assert_eq!(parse_since(since, now).as_deref(), Ok(want), "{since}");
+        }
         for bad in [
             "",
             "h",

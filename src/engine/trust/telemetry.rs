@@ -15,7 +15,7 @@
 //! themselves, and `OTEL_BSP_*` tune the batch processor.
 
 use super::TrustState;
-use crate::engine::exec::{ExecOutcome, Outcome};
+use crate::engine::exec::{BlockedAttempt, ExecOutcome, Outcome};
 use crate::engine::policy::Profile;
 use crate::engine::scan::{Report, Verdict};
 use crate::engine::text::truncate;
@@ -97,20 +97,10 @@ pub struct RunSpan {
     pub duration_ms: f64,
     pub trust: String,
     pub signer: Option<String>,
-    pub events: Vec<BlockedEvent>,
+    /// The first blocked attempts of the run, capability and message bounded.
+    pub events: Vec<BlockedAttempt>,
     /// Blocked attempts beyond the events listed.
     pub events_dropped: u64,
-}
-
-/// One blocked attempt, as a span event.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BlockedEvent {
-    pub category: String,
-    pub capability: String,
-    pub message: String,
-    pub line: Option<u32>,
-    pub column: Option<u32>,
-    pub count: u32,
 }
 
 impl RunSpan {
@@ -131,17 +121,14 @@ impl RunSpan {
             .map(|b| u64::from(b.count))
             .sum::<u64>()
             + outcome.blocked_dropped;
-        let events: Vec<BlockedEvent> = outcome
+        let events: Vec<BlockedAttempt> = outcome
             .blocked
             .iter()
             .take(MAX_EVENTS)
-            .map(|b| BlockedEvent {
-                category: b.category.as_str().to_string(),
+            .map(|b| BlockedAttempt {
                 capability: truncate(&b.capability, 100).into_owned(),
                 message: truncate(&b.message, 500).into_owned(),
-                line: b.line,
-                column: b.column,
-                count: b.count,
+                ..b.clone()
             })
             .collect();
         let listed: u64 = events.iter().map(|e| u64::from(e.count)).sum();
@@ -361,7 +348,7 @@ fn emit(tracer: &opentelemetry_sdk::trace::SdkTracer, r: RunSpan) {
         .into_iter()
         .map(|e| {
             let mut a = vec![
-                KeyValue::new("security.isolate.blocked.category", e.category),
+                KeyValue::new("security.isolate.blocked.category", e.category.as_str()),
                 KeyValue::new("security.isolate.blocked.capability", e.capability),
                 KeyValue::new("security.isolate.blocked.message", e.message),
                 KeyValue::new("security.isolate.blocked.count", i64::from(e.count)),

@@ -422,14 +422,20 @@ impl AstScan<'_> {
     }
 }
 
-/// The write (or delete) method an `fs` call path names (`module:fs.writeFileSync`,
-/// `module:fs.promises.rm`, `module:fs/promises.writeFile`), if it is one.
-fn fs_write_method(path: &str) -> Option<&str> {
+/// The method an `fs` call path names (`writeFileSync`), and it without `Sync`
+/// (`writeFile`).
+fn fs_method(path: &str) -> Option<(&str, &str)> {
     let rest = path
         .strip_prefix("module:fs.")
         .or_else(|| path.strip_prefix("module:fs/promises."))?;
     let method = rest.rsplit('.').next().unwrap_or(rest);
-    let base = method.strip_suffix("Sync").unwrap_or(method);
+    Some((method, method.strip_suffix("Sync").unwrap_or(method)))
+}
+
+/// The write (or delete) method an `fs` call path names (`module:fs.writeFileSync`,
+/// `module:fs.promises.rm`, `module:fs/promises.writeFile`), if it is one.
+fn fs_write_method(path: &str) -> Option<&str> {
+    let (method, base) = fs_method(path)?;
     const WRITES: [&str; 22] = [
         "writeFile",
         "appendFile",
@@ -459,14 +465,9 @@ fn fs_write_method(path: &str) -> Option<&str> {
 
 /// Whether an `fs` call path names a read (`readFileSync`, `promises.readdir`, `statSync`…).
 fn fs_read_method(path: &str) -> bool {
-    let Some(rest) = path
-        .strip_prefix("module:fs.")
-        .or_else(|| path.strip_prefix("module:fs/promises."))
-    else {
+    let Some((_, base)) = fs_method(path) else {
         return false;
     };
-    let method = rest.rsplit('.').next().unwrap_or(rest);
-    let base = method.strip_suffix("Sync").unwrap_or(method);
     const READS: [&str; 11] = [
         "readFile",
         "readdir",

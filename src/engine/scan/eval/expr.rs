@@ -5,18 +5,10 @@ use super::*;
 
 impl<'a> Evaluator<'a> {
     pub(super) fn eval(&self, e: &'a Expression<'a>) -> V {
-        if !self.enter() {
-            return V::Unknown;
-        }
-        let v = self.eval_in(e);
-        self.leave();
-        v
+        self.nested(|| self.eval_in(e)).unwrap_or(V::Unknown)
     }
 
     fn eval_in(&self, e: &'a Expression<'a>) -> V {
-        if !self.step() {
-            return V::Unknown;
-        }
         match e {
             Expression::StringLiteral(s) => V::str(s.value.as_str()),
             Expression::NumericLiteral(n) => V::Num(n.value),

@@ -14,18 +14,10 @@ impl<'a> Evaluator<'a> {
     }
 
     pub(super) fn exec(&self, st: &'a Statement<'a>) -> Flow {
-        if !self.enter() {
-            return Flow::Abort;
-        }
-        let f = self.exec_in(st);
-        self.leave();
-        f
+        self.nested(|| self.exec_in(st)).unwrap_or(Flow::Abort)
     }
 
     fn exec_in(&self, st: &'a Statement<'a>) -> Flow {
-        if !self.step() {
-            return Flow::Abort;
-        }
         match st {
             Statement::ExpressionStatement(e) => {
                 self.eval(&e.expression);
@@ -77,46 +69,9 @@ impl<'a> Evaluator<'a> {
                     }
                     None => {}
                 }
-                loop {
-                    if let Some(t) = &f.test {
-                        match self.eval(t).truthy() {
-                            Some(true) => {}
-                            Some(false) => break,
-                            None => return Flow::Abort,
-                        }
-                    }
-                    match self.exec(&f.body) {
-                        Flow::Normal | Flow::Continue => {}
-                        Flow::Break => break,
-                        other => return other,
-                    }
-                    if let Some(u) = &f.update {
-                        self.eval(u);
-                    }
-                    if !self.step() {
-                        return Flow::Abort;
-                    }
-                }
-                Flow::Normal
+                self.repeat(f.test.as_ref(), &f.body, f.update.as_ref())
             }
-            Statement::WhileStatement(w) => {
-                loop {
-                    match self.eval(&w.test).truthy() {
-                        Some(true) => {}
-                        Some(false) => break,
-                        None => return Flow::Abort,
-                    }
-                    match self.exec(&w.body) {
-                        Flow::Normal | Flow::Continue => {}
-                        Flow::Break => break,
-                        other => return other,
-                    }
-                    if !self.step() {
-                        return Flow::Abort;
-                    }
-                }
-                Flow::Normal
-            }
+            Statement::WhileStatement(w) => self.repeat(Some(&w.test), &w.body, None),
             Statement::ForOfStatement(f) => {
                 let ForStatementLeft::VariableDeclaration(v) = &f.left else {
                     return Flow::Abort;
@@ -144,6 +99,37 @@ impl<'a> Evaluator<'a> {
             }
             _ => Flow::Abort,
         }
+    }
+
+    /// A `for (;test;update) body` or `while (test) body` loop: aborts on a test whose truth
+    /// is unknown or when the step budget is spent.
+    fn repeat(
+        &self,
+        test: Option<&'a Expression<'a>>,
+        body: &'a Statement<'a>,
+        update: Option<&'a Expression<'a>>,
+    ) -> Flow {
+        loop {
+            if let Some(t) = test {
+                match self.eval(t).truthy() {
+                    Some(true) => {}
+                    Some(false) => break,
+                    None => return Flow::Abort,
+                }
+            }
+            match self.exec(body) {
+                Flow::Normal | Flow::Continue => {}
+                Flow::Break => break,
+                other => return other,
+            }
+            if let Some(u) = update {
+                self.eval(u);
+            }
+            if !self.step() {
+                return Flow::Abort;
+            }
+        }
+        Flow::Normal
     }
 
     pub(super) fn call_fn(&self, i: usize, args: Vec<V>) -> V {

@@ -10,10 +10,7 @@ impl Env<'_> {
     }
 
     pub(super) fn resolve_d(&self, e: &Expression, src: &str, d: u32) -> Option<Sym> {
-        if d > MAX_DEPTH {
-            return None;
-        }
-        let d = d + 1;
+        let d = deeper(d)?;
         let e = e.without_parentheses();
         match e {
             Expression::Identifier(id) => {

@@ -11,10 +11,7 @@ impl Env<'_> {
     }
 
     pub(super) fn fold_d(&self, e: &Expression, src: &str, d: u32) -> Option<Folded> {
-        if d > MAX_DEPTH {
-            return None;
-        }
-        let d = d + 1;
+        let d = deeper(d)?;
         match e {
             Expression::StringLiteral(s) => Some(Folded {
                 value: s.value.as_str().to_string(),
@@ -280,10 +277,7 @@ impl Env<'_> {
 
     /// Folds an array of constant strings: literals, aliases, `s.split(sep)`, `.reverse()`.
     pub(super) fn fold_array(&self, e: &Expression, src: &str, d: u32) -> Option<Vec<String>> {
-        if d > MAX_DEPTH {
-            return None;
-        }
-        let d = d + 1;
+        let d = deeper(d)?;
         match e.without_parentheses() {
             Expression::ArrayExpression(a) => {
                 let mut out = Vec::with_capacity(a.elements.len());

@@ -8,18 +8,22 @@ fn entry(n: u64) -> AuditEntry {
     // One scan for every entry: a debug-build scan costs more than an append.
     static REPORT: std::sync::LazyLock<Report> =
         std::sync::LazyLock::new(|| crate::engine::scan::scan("1"));
-    let report = &*REPORT;
+    cli_entry(&format!("f{n}.js"), false, &o, &REPORT)
+}
+
+/// The entry of an unsigned, strict `cli` run of `file`.
+fn cli_entry(file: &str, scan_cache_hit: bool, o: &ExecOutcome, report: &Report) -> AuditEntry {
     AuditEntry::from_run(
         &RunContext {
             source: "cli",
-            file: &format!("f{n}.js"),
+            file,
             profile: Profile::Strict,
             permissions: &Permissions::default(),
             trust: &TrustState::Unsigned,
-            scan_cache_hit: false,
+            scan_cache_hit,
             forced: false,
         },
-        &o,
+        o,
         report,
     )
 }
@@ -228,19 +232,7 @@ fn blocked_attempts_are_aggregated_and_bounded() {
         });
     }
     o.blocked_dropped = 5;
-    let e = AuditEntry::from_run(
-        &RunContext {
-            source: "cli",
-            file: "x.js",
-            profile: Profile::Strict,
-            permissions: &Permissions::default(),
-            trust: &TrustState::Unsigned,
-            scan_cache_hit: true,
-            forced: false,
-        },
-        &o,
-        &crate::engine::scan::scan("x"),
-    );
+    let e = cli_entry("x.js", true, &o, &crate::engine::scan::scan("x"));
     assert_eq!(e.blocked_total, 205);
     assert_eq!(e.blocked.len(), MAX_BLOCKED_LISTED);
     assert_eq!(e.blocked[0].capability, "process");

@@ -53,6 +53,14 @@ pub(super) fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> KeyError + '
     }
 }
 
+/// `KeyError::BadKey` for `path`, the reason being the error given.
+fn bad_key<E: std::fmt::Display>(path: &Path) -> impl FnOnce(E) -> KeyError + '_ {
+    move |e| KeyError::BadKey {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    }
+}
+
 /// Key and signer names: safe as file names and as bare TOML keys.
 pub fn valid_name(name: &str) -> bool {
     (1..=64).contains(&name.len())
@@ -133,12 +141,7 @@ pub fn generate_key(data_dir: &Path, name: &str) -> Result<KeyInfo, KeyError> {
     })?;
     let key = SigningKey::from_bytes(&seed);
     seed.fill(0);
-    let pem = key
-        .to_pkcs8_pem(LineEnding::LF)
-        .map_err(|e| KeyError::BadKey {
-            path: path.clone(),
-            reason: e.to_string(),
-        })?;
+    let pem = key.to_pkcs8_pem(LineEnding::LF).map_err(bad_key(&path))?;
     crate::engine::trust::write_atomic(&path, pem.as_bytes(), 0o600, false, true).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
             KeyError::Exists {
@@ -153,10 +156,7 @@ pub fn generate_key(data_dir: &Path, name: &str) -> Result<KeyInfo, KeyError> {
     let pub_path = public_key_path(data_dir, name);
     let pub_pem = public
         .to_public_key_pem(LineEnding::LF)
-        .map_err(|e| KeyError::BadKey {
-            path: pub_path.clone(),
-            reason: e.to_string(),
-        })?;
+        .map_err(bad_key(&pub_path))?;
     crate::engine::trust::write_atomic(&pub_path, pub_pem.as_bytes(), 0o644, true, true)
         .map_err(io_err(&pub_path))?;
     Ok(KeyInfo {
@@ -208,14 +208,8 @@ pub fn load_signing_key(data_dir: &Path, name: &str) -> Result<SigningKey, KeyEr
         return Err(KeyError::Permissions { path, mode });
     }
     let bytes = read_capped(&path, MAX_SMALL_FILE).map_err(io_err(&path))?;
-    let text = String::from_utf8(bytes).map_err(|_| KeyError::BadKey {
-        path: path.clone(),
-        reason: "not text".to_string(),
-    })?;
-    SigningKey::from_pkcs8_pem(&text).map_err(|e| KeyError::BadKey {
-        path,
-        reason: e.to_string(),
-    })
+    let text = String::from_utf8(bytes).map_err(|_| bad_key(&path)("not text"))?;
+    SigningKey::from_pkcs8_pem(&text).map_err(bad_key(&path))
 }
 
 /// Every key pair in the data directory, by name.
