@@ -315,23 +315,12 @@ impl App {
                 b.move_cursor(m, extend);
                 false
             }
-            Action::Up => {
-                b.move_cursor(Motion::Up, false);
+            other => {
+                if let Some(m) = arrow(&other) {
+                    b.move_cursor(m, false);
+                }
                 false
             }
-            Action::Down => {
-                b.move_cursor(Motion::Down, false);
-                false
-            }
-            Action::Left => {
-                b.move_cursor(Motion::Left, false);
-                false
-            }
-            Action::Right => {
-                b.move_cursor(Motion::Right, false);
-                false
-            }
-            _ => false,
         };
         if edited {
             ed.check = RunInput::parse(&ed.buffer.text());
@@ -495,6 +484,17 @@ fn overlay_again(_action: &Action, app: &App) -> Overlay {
             Overlay::ConfirmRun(RunQuestion::ScanFailed(why.clone()))
         }
         _ => Overlay::ConfirmBlock,
+    }
+}
+
+/// The cursor motion of an arrow key.
+fn arrow(a: &Action) -> Option<Motion> {
+    match a {
+        Action::Up => Some(Motion::Up),
+        Action::Down => Some(Motion::Down),
+        Action::Left => Some(Motion::Left),
+        Action::Right => Some(Motion::Right),
+        _ => None,
     }
 }
 
