@@ -146,20 +146,13 @@ pub struct FlagLimits {
 
 /// The run limits of a file: the defaults, the manifest's over them, the flags over those.
 pub fn limits_for(flags: &FlagLimits, manifest: &LimitOverrides) -> Result<Limits, String> {
-    let mut l = manifest.apply(Limits::default());
-    if let Some(t) = flags.timeout {
-        l.timeout_ms = t;
-        l.wall_timeout_ms = t.saturating_mul(crate::engine::policy::WALL_TIMEOUT_FACTOR);
-    }
-    if let Some(w) = flags.wall_timeout {
-        l.wall_timeout_ms = w;
-    }
-    if let Some(m) = flags.memory {
-        l.memory_mb = m;
-    }
-    if let Some(s) = flags.stack {
-        l.stack_kb = s;
-    }
+    let flags = LimitOverrides {
+        timeout_ms: flags.timeout,
+        wall_timeout_ms: flags.wall_timeout,
+        memory_mb: flags.memory,
+        stack_kb: flags.stack,
+    };
+    let l = flags.apply(manifest.apply(Limits::default()));
     l.validate().map_err(|e| e.to_string())?;
     Ok(l)
 }
