@@ -728,9 +728,17 @@ impl App {
                 self.warn(m);
                 vec![]
             }
-            Action::ManifestLoaded { origin, result } => self.on_manifest_loaded(origin, result),
-            Action::GrantProposed { origin, result } => self.on_grant_proposed(origin, result),
-            Action::ReadDirChecked { origin, result } => self.on_read_dir_checked(origin, result),
+            // Answers for another buffer than the one shown come late: dropped.
+            Action::ManifestLoaded { origin, .. }
+            | Action::GrantProposed { origin, .. }
+            | Action::ReadDirChecked { origin, .. }
+                if origin != self.origin =>
+            {
+                vec![]
+            }
+            Action::ManifestLoaded { result, .. } => self.on_manifest_loaded(result),
+            Action::GrantProposed { result, .. } => self.on_grant_proposed(result),
+            Action::ReadDirChecked { result, .. } => self.on_read_dir_checked(result),
             Action::TrustChecked { origin, basis } => {
                 // Kept for the buffer it was checked for; another buffer's answer is late.
                 if origin == self.origin {

@@ -311,13 +311,9 @@ impl App {
                 b.select_all();
                 false
             }
-            Action::Move(m, extend) => {
-                b.move_cursor(m, extend);
-                false
-            }
             other => {
-                if let Some(m) = arrow(&other) {
-                    b.move_cursor(m, false);
+                if let Some((m, extend)) = motion(&other) {
+                    b.move_cursor(m, extend);
                 }
                 false
             }
@@ -487,13 +483,15 @@ fn overlay_again(_action: &Action, app: &App) -> Overlay {
     }
 }
 
-/// The cursor motion of an arrow key.
-fn arrow(a: &Action) -> Option<Motion> {
-    match a {
-        Action::Up => Some(Motion::Up),
-        Action::Down => Some(Motion::Down),
-        Action::Left => Some(Motion::Left),
-        Action::Right => Some(Motion::Right),
+/// The cursor motion an action asks for, and whether it extends the selection: a move, or
+/// an arrow key (which never extends).
+fn motion(a: &Action) -> Option<(Motion, bool)> {
+    match *a {
+        Action::Move(m, extend) => Some((m, extend)),
+        Action::Up => Some((Motion::Up, false)),
+        Action::Down => Some((Motion::Down, false)),
+        Action::Left => Some((Motion::Left, false)),
+        Action::Right => Some((Motion::Right, false)),
         _ => None,
     }
 }
