@@ -146,6 +146,7 @@ pub struct FlagLimits {
 
 /// The run limits of a file: the defaults, the manifest's over them, the flags over those.
 pub fn limits_for(flags: &FlagLimits, manifest: &LimitOverrides) -> Result<Limits, String> {
+    // Flags are laid over the manifest's limits as those are over the defaults.
     let flags = LimitOverrides {
         timeout_ms: flags.timeout,
         wall_timeout_ms: flags.wall_timeout,
