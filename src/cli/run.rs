@@ -19,7 +19,8 @@ use super::style::{
 use crate::engine::exec::{
     self, CancelToken, ConsoleLevel, ExecOutcome, ExecRequest, Executor, JsError, Outcome,
 };
-use crate::engine::policy::{Limits, Permissions, Profile, MAX_CODE_BYTES, WALL_TIMEOUT_FACTOR};
+use crate::engine::policy::manifest::LimitOverrides;
+use crate::engine::policy::{Limits, Permissions, Profile, MAX_CODE_BYTES};
 use crate::engine::scan::{self, granted, Finding, Report, Verdict};
 use crate::engine::text::{escape, truncate};
 use crate::files::read_source;
@@ -114,21 +115,17 @@ struct Record<'a> {
 
 /// Turns the command line into limits, or a usage error message.
 pub fn limits_from(args: &RunArgs) -> Result<Limits, String> {
-    let mut limits = Limits::default();
-    if let Some(t) = args.timeout {
-        limits = Limits::with_timeout(t);
+    limits_for(&flag_limits(args), &LimitOverrides::default())
+}
+
+/// The limits given as flags.
+fn flag_limits(args: &RunArgs) -> FlagLimits {
+    FlagLimits {
+        timeout: args.timeout,
+        wall_timeout: args.wall_timeout,
+        memory: args.memory,
+        stack: args.stack,
     }
-    limits.wall_timeout_ms = args
-        .wall_timeout
-        .unwrap_or_else(|| limits.timeout_ms.saturating_mul(WALL_TIMEOUT_FACTOR));
-    if let Some(m) = args.memory {
-        limits.memory_mb = m;
-    }
-    if let Some(s) = args.stack {
-        limits.stack_kb = s;
-    }
-    limits.validate().map_err(|e| e.to_string())?;
-    Ok(limits)
 }
 
 /// Parses `--input`: any JSON value. A bad value is a usage error that says where.
@@ -260,12 +257,7 @@ impl RunConfig {
         };
         let grants = Grants::from_args(&args.permissions)?;
         let base = grants.for_file(None)?;
-        let flag_limits = FlagLimits {
-            timeout: args.timeout,
-            wall_timeout: args.wall_timeout,
-            memory: args.memory,
-            stack: args.stack,
-        };
+        let flag_limits = flag_limits(args);
         let limits = limits_for(&flag_limits, &base.limits).or(Ok::<_, String>(limits))?;
         Ok(RunConfig {
             limits,
@@ -607,6 +599,15 @@ fn warn(r: &mut String, s: &Painter, label: &str, text: &str) {
     let _ = writeln!(r, "  {}{}", s.label(label), s.paint(YELLOW, text));
 }
 
+/// ` (×n)` after an attempt made more than once.
+fn times(count: u32) -> String {
+    if count > 1 {
+        format!(" (×{count})")
+    } else {
+        String::new()
+    }
+}
+
 /// `… N more WHAT` under `label`, when `n` items were left out of a list.
 fn more(r: &mut String, s: &Painter, label: &str, n: usize, what: &str) {
     use std::fmt::Write as _;
@@ -694,11 +695,7 @@ pub fn human_report(
             (Some(l), None) => format!("{l}"),
             _ => "?".to_string(),
         };
-        let times = if b.count > 1 {
-            format!(" (×{})", b.count)
-        } else {
-            String::new()
-        };
+        let times = times(b.count);
         let _ = writeln!(
             r,
             "  {}{} {} {} — {}{times}",
@@ -716,11 +713,7 @@ pub fn human_report(
             (Some(l), Some(c)) => format!("{l}:{c}"),
             _ => "?".to_string(),
         };
-        let times = if p.count > 1 {
-            format!(" (×{})", p.count)
-        } else {
-            String::new()
-        };
+        let times = times(p.count);
         let _ = writeln!(
             r,
             "  {}{} typeof {} — answered 'undefined'{times}",

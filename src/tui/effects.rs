@@ -291,11 +291,7 @@ impl Driver {
                         .map_err(|e| e.to_string())
                         .and_then(|bytes| crate::tui::wasm_view::open(&title, bytes))
                         .map(Box::new);
-                    let path = std::fs::canonicalize(&path).unwrap_or(path);
-                    let settings = match (&result, data) {
-                        (Ok(_), Some(d)) => settings::read(&d, &path),
-                        _ => None,
-                    };
+                    let (path, settings) = opened(path, result.is_ok(), data);
                     Action::ModuleOpened {
                         path,
                         result,
@@ -308,13 +304,7 @@ impl Driver {
                 self.send_later(move || {
                     let result =
                         crate::files::read_source(&path, MAX_OPEN_BYTES).map_err(|e| e.to_string());
-                    // One file, one identity: its results, settings and recovery copies are
-                    // found again however its path was typed.
-                    let path = std::fs::canonicalize(&path).unwrap_or(path);
-                    let settings = match (&result, data) {
-                        (Ok(_), Some(d)) => settings::read(&d, &path),
-                        _ => None,
-                    };
+                    let (path, settings) = opened(path, result.is_ok(), data);
                     Action::FileOpened {
                         path,
                         result,
@@ -576,6 +566,21 @@ impl Driver {
             let _ = tx.blocking_send(action);
         });
     }
+}
+
+/// A file just read, under its one identity (its results, settings and recovery copies are
+/// found again however its path was typed), with its saved settings when it could be read.
+fn opened(
+    path: PathBuf,
+    read: bool,
+    data: Option<PathBuf>,
+) -> (PathBuf, Option<Result<settings::SavedSettings, String>>) {
+    let path = std::fs::canonicalize(&path).unwrap_or(path);
+    let settings = match data {
+        Some(d) if read => settings::read(&d, &path),
+        _ => None,
+    };
+    (path, settings)
 }
 
 fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {

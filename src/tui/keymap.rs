@@ -88,33 +88,25 @@ pub fn map_key(app: &App, key: KeyEvent) -> Option<Action> {
         Overlay::None => {}
         Overlay::Prompt { .. } => {
             return match key.code {
-                KeyCode::Esc => Some(Action::Escape),
-                KeyCode::Enter => Some(Action::Enter),
                 KeyCode::Tab => Some(Action::PromptComplete),
                 KeyCode::Backspace => Some(Action::PromptBackspace),
-                KeyCode::Up => Some(Action::Up),
-                KeyCode::Down => Some(Action::Down),
                 KeyCode::F(3) if shift => Some(Action::SearchPrev),
                 KeyCode::F(3) => Some(Action::SearchNext),
                 KeyCode::Char('g') if alt => Some(Action::SearchPrev),
                 KeyCode::Char('g') if ctrl => Some(Action::SearchNext),
                 KeyCode::Char(c) if !ctrl && !alt => Some(Action::PromptChar(c)),
-                _ => None,
+                code => dialog_key(code),
             }
         }
         Overlay::Executors { .. } => {
             return match key.code {
-                KeyCode::Esc => Some(Action::Escape),
-                KeyCode::Enter => Some(Action::Enter),
-                KeyCode::Up => Some(Action::Up),
-                KeyCode::Down => Some(Action::Down),
                 KeyCode::Left | KeyCode::Char('-') => Some(Action::Left),
                 KeyCode::Right | KeyCode::Char('+') => Some(Action::Right),
                 KeyCode::Backspace => Some(Action::PromptBackspace),
                 KeyCode::Char('e') if ctrl => Some(Action::ShowExecutors),
                 KeyCode::F(4) => Some(Action::ShowInput),
                 KeyCode::Char(c) if !ctrl && !alt => Some(Action::PromptChar(c)),
-                _ => None,
+                code => dialog_key(code),
             }
         }
         Overlay::Input(_) => return input_key(key, ctrl, shift, alt),
@@ -129,21 +121,14 @@ pub fn map_key(app: &App, key: KeyEvent) -> Option<Action> {
         }
         Overlay::Permissions(_) => {
             return match key.code {
-                KeyCode::Esc | KeyCode::F(9) => Some(Action::Escape),
-                KeyCode::Enter => Some(Action::Enter),
-                KeyCode::Up => Some(Action::Up),
-                KeyCode::Down => Some(Action::Down),
+                KeyCode::F(9) => Some(Action::Escape),
                 KeyCode::Delete => Some(Action::Delete),
                 KeyCode::Char(c) if !ctrl && !alt => Some(Action::Answer(c.to_ascii_lowercase())),
-                _ => None,
+                code => dialog_key(code),
             }
         }
         _ => {
             return match key.code {
-                KeyCode::Esc => Some(Action::Escape),
-                KeyCode::Enter => Some(Action::Enter),
-                KeyCode::Up => Some(Action::Up),
-                KeyCode::Down => Some(Action::Down),
                 KeyCode::PageUp => Some(Action::PageUp),
                 KeyCode::PageDown => Some(Action::PageDown),
                 KeyCode::Delete => Some(Action::Delete),
@@ -151,7 +136,7 @@ pub fn map_key(app: &App, key: KeyEvent) -> Option<Action> {
                 KeyCode::F(2) => Some(Action::ShowMessages),
                 KeyCode::Char('?') => Some(Action::ToggleHelp),
                 KeyCode::Char(c) if !ctrl && !alt => Some(Action::Answer(c.to_ascii_lowercase())),
-                _ => None,
+                code => dialog_key(code),
             }
         }
     }
@@ -214,6 +199,17 @@ pub fn map_key(app: &App, key: KeyEvent) -> Option<Action> {
         _ => return editor_motion(app, key.code, ctrl, shift),
     };
     Some(a)
+}
+
+/// Keys the dialogs read alike, after their own: Esc closes, Enter accepts, Up and Down move.
+fn dialog_key(code: KeyCode) -> Option<Action> {
+    match code {
+        KeyCode::Esc => Some(Action::Escape),
+        KeyCode::Enter => Some(Action::Enter),
+        KeyCode::Up => Some(Action::Up),
+        KeyCode::Down => Some(Action::Down),
+        _ => None,
+    }
 }
 
 fn editor_motion(app: &App, code: KeyCode, ctrl: bool, shift: bool) -> Option<Action> {

@@ -201,16 +201,12 @@ impl RunSettings {
 }
 
 /// The grants of a file's settings as stored (the Permissions panel's edits).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct SavedGrants {
-    #[serde(default)]
     pub deny_all: bool,
-    #[serde(default)]
     pub read: Vec<PathBuf>,
-    #[serde(default)]
     pub network: Vec<NetGrant>,
-    #[serde(default)]
     pub modules: Vec<String>,
 }
 

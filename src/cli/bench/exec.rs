@@ -61,6 +61,36 @@ fn us_since(t0: Instant) -> f64 {
     t0.elapsed().as_secs_f64() * 1e6
 }
 
+/// `warmup + n` samples from `sample`, the first `warmup` dropped.
+fn after_warmup(
+    warmup: usize,
+    n: usize,
+    mut sample: impl FnMut() -> Result<f64, String>,
+) -> Result<Vec<f64>, String> {
+    let mut xs = Vec::with_capacity(n);
+    for i in 0..warmup + n {
+        let x = sample()?;
+        if i >= warmup {
+            xs.push(x);
+        }
+    }
+    Ok(xs)
+}
+
+/// The plugin workload's value: a JSON string whose `n` is 50.
+fn plugin_ok(v: &Option<Value>) -> Result<(), String> {
+    let n = v
+        .as_ref()
+        .and_then(Value::as_str)
+        .and_then(|s| serde_json::from_str::<Value>(s).ok())
+        .and_then(|v| v["n"].as_u64());
+    if n == Some(50) {
+        Ok(())
+    } else {
+        Err(format!("bench: plugin gave {v:?}"))
+    }
+}
+
 // ---------- process memory ----------
 
 const MB: f64 = 1024.0 * 1024.0;
@@ -109,8 +139,7 @@ const DEFAULT_EXECUTOR: &str = crate::engine::exec::quickjs::NAME;
 /// Fresh executor run of `2+2` (create, run, read 4 back): what a `sandbench run` user pays.
 fn exec_cold(x: &dyn Executor, w: &Workloads) -> Result<Vec<f64>, String> {
     let req = request(&w.cold_code, w.limits.default_timeout_ms);
-    let mut xs = Vec::with_capacity(300);
-    for i in 0..320 {
+    after_warmup(20, 300, || {
         let t0 = Instant::now();
         let o = run_exec(x, &req);
         let t = us_since(t0);
@@ -118,11 +147,8 @@ fn exec_cold(x: &dyn Executor, w: &Workloads) -> Result<Vec<f64>, String> {
         if o.value != Some(json!(4)) {
             return Err(format!("bench: cold 2+2 gave {:?}", o.value));
         }
-        if i >= 20 {
-            xs.push(t);
-        }
-    }
-    Ok(xs)
+        Ok(t)
+    })
 }
 
 /// Microseconds per run through the out-of-process executor.
@@ -152,16 +178,7 @@ fn process_runs(w: &Workloads) -> Result<Option<ProcessTimes>, String> {
         expect_ok(&o, "process 2+2")?;
         Ok(t)
     };
-    let cold_series = |x: &ProcessExecutor| -> Result<Vec<f64>, String> {
-        let mut us = Vec::new();
-        for i in 0..110 {
-            let t = one(x)?;
-            if i >= 10 {
-                us.push(t);
-            }
-        }
-        Ok(us)
-    };
+    let cold_series = |x: &ProcessExecutor| after_warmup(10, 100, || one(x));
     let cold_us = cold_series(&cold)?;
     let this = std::env::current_exe().ok();
     let cold_reexec = match this {
@@ -175,17 +192,13 @@ fn process_runs(w: &Workloads) -> Result<Option<ProcessTimes>, String> {
     };
     let warm = warm.with_pool(1);
     warm.prewarm(&req.limits);
-    let mut warm_us = Vec::new();
-    for i in 0..110 {
+    let warm_us = after_warmup(10, 100, || {
         let wait = Instant::now();
         while warm.idle_workers() == 0 && wait.elapsed() < std::time::Duration::from_secs(2) {
             std::thread::sleep(std::time::Duration::from_micros(200));
         }
-        let t = one(&warm)?;
-        if i >= 10 {
-            warm_us.push(t);
-        }
-    }
+        one(&warm)
+    })?;
     Ok(Some(ProcessTimes {
         cold: cold_us,
         warm: warm_us,
@@ -267,26 +280,15 @@ fn builtin_overruns(out: &mut serde_json::Map<String, Value>) {
 fn plugin100(x: &dyn Executor, w: &Workloads) -> Result<f64, String> {
     let mut req = request(&w.plugin_code, w.limits.default_timeout_ms);
     req.input = Some(Value::String(w.plugin_input.clone()));
-    let mut totals = Vec::new();
-    for rep in 0..6 {
+    let totals = after_warmup(1, 5, || {
         let t0 = Instant::now();
         for _ in 0..100 {
             let o = run_exec(x, &req);
             expect_ok(&o, "plugin")?;
-            let n = o
-                .value
-                .as_ref()
-                .and_then(Value::as_str)
-                .and_then(|s| serde_json::from_str::<Value>(s).ok())
-                .and_then(|v| v["n"].as_u64());
-            if n != Some(50) {
-                return Err(format!("bench: plugin gave {:?}", o.value));
-            }
+            plugin_ok(&o.value)?;
         }
-        if rep > 0 {
-            totals.push(us_since(t0) / 1e3);
-        }
-    }
+        Ok(us_since(t0) / 1e3)
+    })?;
     Ok(median(&totals))
 }
 

@@ -102,6 +102,27 @@ pub(crate) fn run(args: &BenchArgs, sources: &[String]) -> u8 {
     })
 }
 
+/// `rounds` timed calls of `scan` in each arm, the arms alternating so that a change in the
+/// machine's load falls on both: each arm's wall times, then its CPU times.
+fn time_arms(
+    rounds: usize,
+    scan: impl Fn(&ScanOptions),
+) -> ([Vec<Duration>; 2], [Vec<Duration>; 2]) {
+    let mut wall = [Vec::with_capacity(rounds), Vec::with_capacity(rounds)];
+    let mut cpu = [Vec::with_capacity(rounds), Vec::with_capacity(rounds)];
+    for _ in 0..rounds {
+        for (i, (_, full)) in ARMS.into_iter().enumerate() {
+            let opts = options(full);
+            let t = Instant::now();
+            let c = cpu_time();
+            scan(&opts);
+            wall[i].push(t.elapsed());
+            cpu[i].push(cpu_time().saturating_sub(c));
+        }
+    }
+    (wall, cpu)
+}
+
 fn run_here(args: &BenchArgs, sources: &[String]) -> u8 {
     let bytes: usize = sources.iter().map(String::len).sum();
     // Warm-up (regex compilation, page faults), then timed passes, the arms alternating so
@@ -111,20 +132,11 @@ fn run_here(args: &BenchArgs, sources: &[String]) -> u8 {
             std::hint::black_box(scan_with(s, &options(full)));
         }
     }
-    let mut passes = [Vec::with_capacity(PASSES), Vec::with_capacity(PASSES)];
-    let mut cpu_passes = [Vec::with_capacity(PASSES), Vec::with_capacity(PASSES)];
-    for _ in 0..PASSES {
-        for (i, (_, full)) in ARMS.into_iter().enumerate() {
-            let opts = options(full);
-            let t = Instant::now();
-            let c = cpu_time();
-            for s in sources {
-                std::hint::black_box(scan_with(s, &opts));
-            }
-            passes[i].push(t.elapsed());
-            cpu_passes[i].push(cpu_time().saturating_sub(c));
+    let (passes, cpu_passes) = time_arms(PASSES, |opts| {
+        for s in sources {
+            std::hint::black_box(scan_with(s, opts));
         }
-    }
+    });
     // References: oxc's parse alone, and parse plus scope analysis, over the same corpus
     // (one arena reused, as the scanner does): the floor under each arm.
     let mut parse_passes = Vec::with_capacity(PASSES);
@@ -176,18 +188,9 @@ fn run_here(args: &BenchArgs, sources: &[String]) -> u8 {
             big.push_str("\n;\n");
         }
     }
-    let mut runs = [Vec::with_capacity(RUNS_100K), Vec::with_capacity(RUNS_100K)];
-    let mut cpu_runs = [Vec::with_capacity(RUNS_100K), Vec::with_capacity(RUNS_100K)];
-    for _ in 0..RUNS_100K {
-        for (i, (_, full)) in ARMS.into_iter().enumerate() {
-            let opts = options(full);
-            let t = Instant::now();
-            let c = cpu_time();
-            std::hint::black_box(scan_with(&big, &opts));
-            runs[i].push(t.elapsed());
-            cpu_runs[i].push(cpu_time().saturating_sub(c));
-        }
-    }
+    let (runs, cpu_runs) = time_arms(RUNS_100K, |opts| {
+        std::hint::black_box(scan_with(&big, opts));
+    });
     let arms: Vec<Arm> = (0..ARMS.len())
         .map(|i| Arm {
             pass: median_duration(&passes[i]),

@@ -57,22 +57,31 @@ impl App {
         settings: Option<Result<SavedSettings, String>>,
     ) -> Vec<Effect> {
         match result {
-            Ok(text) => {
-                let loaded = Loaded {
-                    title: title_of(&path),
-                    origin: Origin::File { path },
-                    text,
-                    saved: settings,
-                    restore: None,
-                    module: None,
-                };
-                self.load_or_ask(loaded)
-            }
+            Ok(text) => self.load_file(path, text, settings, None),
             Err(e) => {
                 self.warn(format!("cannot open: {e}"));
                 vec![]
             }
         }
+    }
+
+    /// A file read from `path` (its text, or a module's description), loaded or asked about.
+    fn load_file(
+        &mut self,
+        path: PathBuf,
+        text: String,
+        saved: Option<Result<SavedSettings, String>>,
+        module: Option<Arc<ModuleView>>,
+    ) -> Vec<Effect> {
+        let loaded = Loaded {
+            title: title_of(&path),
+            origin: Origin::File { path },
+            text,
+            saved,
+            restore: None,
+            module,
+        };
+        self.load_or_ask(loaded)
     }
 
     /// A `.wasm` file read: opened as its read-only view, or a clear warning (never a
@@ -85,15 +94,8 @@ impl App {
     ) -> Vec<Effect> {
         match result {
             Ok(view) => {
-                let loaded = Loaded {
-                    title: title_of(&path),
-                    origin: Origin::File { path },
-                    text: view.text.clone(),
-                    saved: settings,
-                    restore: None,
-                    module: Some(Arc::from(view)),
-                };
-                self.load_or_ask(loaded)
+                let text = view.text.clone();
+                self.load_file(path, text, settings, Some(Arc::from(view)))
             }
             Err(e) => {
                 let name = text::escape(&path.display().to_string(), false).into_owned();

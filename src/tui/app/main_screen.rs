@@ -214,21 +214,18 @@ impl App {
                     let n = self.blocked_list().len();
                     self.blocked_selected = (self.blocked_selected + 1).min(n.saturating_sub(1));
                 }
-                // Rows up (towards the start), except in the console, which follows its end.
-                Action::Up | Action::PageUp => {
-                    let n = if action == Action::Up { 1 } else { 10 };
-                    self.results_scroll = if self.results_tab == ResultsTab::Console {
+                // Up: rows towards the start, except in the console, which follows its end.
+                Action::Up | Action::PageUp | Action::Down | Action::PageDown => {
+                    let n = if matches!(action, Action::Up | Action::Down) {
+                        1
+                    } else {
+                        10
+                    };
+                    let up = matches!(action, Action::Up | Action::PageUp);
+                    self.results_scroll = if up == (self.results_tab == ResultsTab::Console) {
                         self.results_scroll.saturating_add(n)
                     } else {
                         self.results_scroll.saturating_sub(n)
-                    }
-                }
-                Action::Down | Action::PageDown => {
-                    let n = if action == Action::Down { 1 } else { 10 };
-                    self.results_scroll = if self.results_tab == ResultsTab::Console {
-                        self.results_scroll.saturating_sub(n)
-                    } else {
-                        self.results_scroll.saturating_add(n)
                     }
                 }
                 Action::Enter if self.results_tab == ResultsTab::Blocked => {

@@ -192,6 +192,31 @@ impl ThemeChoice {
     }
 }
 
+/// Drops the lexer states from the first changed line on, then lexes lines until `need` of
+/// them have the state they start in (`tokenize` is the buffer's language's lexer).
+fn extend_states<S: Copy + Default>(
+    states: &mut Vec<S>,
+    changed: Option<usize>,
+    need: usize,
+    buffer: &Buffer,
+    tokenize: fn(&str, S, &mut Vec<lexer::Token>) -> S,
+) {
+    if let Some(from) = changed {
+        states.truncate(from + 1);
+    }
+    if states.is_empty() {
+        states.push(S::default());
+    }
+    let mut scratch = Vec::new();
+    while states.len() < need {
+        let i = states.len() - 1;
+        let line = buffer.line(i).unwrap_or("");
+        scratch.clear();
+        let next = tokenize(line, states[i], &mut scratch);
+        states.push(next);
+    }
+}
+
 /// Lexer states at the start of each line, computed lazily up to the last visible line and
 /// invalidated from the first edited line, so highlighting costs only what is on screen.
 #[derive(Debug, Clone, Default)]
@@ -644,37 +669,11 @@ impl App {
         let need = (self.view_top + self.editor_text_size().1 + 1).min(self.buffer.line_count());
         let changed = self.buffer.take_changed_from();
         if self.language() == Language::WasmText {
-            let states = &mut self.highlight.wat;
-            if let Some(from) = changed {
-                states.truncate(from + 1);
-            }
-            if states.is_empty() {
-                states.push(Default::default());
-            }
-            let mut scratch = Vec::new();
-            while states.len() < need {
-                let i = states.len() - 1;
-                let line = self.buffer.line(i).unwrap_or("");
-                scratch.clear();
-                let next = crate::tui::wat::tokenize_line_into(line, states[i], &mut scratch);
-                states.push(next);
-            }
-            return;
-        }
-        let states = &mut self.highlight.states;
-        if let Some(from) = changed {
-            states.truncate(from + 1);
-        }
-        if states.is_empty() {
-            states.push(LineState::default());
-        }
-        let mut scratch = Vec::new();
-        while states.len() < need {
-            let i = states.len() - 1;
-            let line = self.buffer.line(i).unwrap_or("");
-            scratch.clear();
-            let next = lexer::tokenize_line_into(line, states[i], &mut scratch);
-            states.push(next);
+            let wat = crate::tui::wat::tokenize_line_into;
+            extend_states(&mut self.highlight.wat, changed, need, &self.buffer, wat);
+        } else {
+            let js = lexer::tokenize_line_into;
+            extend_states(&mut self.highlight.states, changed, need, &self.buffer, js);
         }
     }
 
@@ -729,9 +728,17 @@ impl App {
                 self.warn(m);
                 vec![]
             }
-            Action::ManifestLoaded { origin, result } => self.on_manifest_loaded(origin, result),
-            Action::GrantProposed { origin, result } => self.on_grant_proposed(origin, result),
-            Action::ReadDirChecked { origin, result } => self.on_read_dir_checked(origin, result),
+            // Answers for another buffer than the one shown come late: dropped.
+            Action::ManifestLoaded { origin, .. }
+            | Action::GrantProposed { origin, .. }
+            | Action::ReadDirChecked { origin, .. }
+                if origin != self.origin =>
+            {
+                vec![]
+            }
+            Action::ManifestLoaded { result, .. } => self.on_manifest_loaded(result),
+            Action::GrantProposed { result, .. } => self.on_grant_proposed(result),
+            Action::ReadDirChecked { result, .. } => self.on_read_dir_checked(result),
             Action::TrustChecked { origin, basis } => {
                 // Kept for the buffer it was checked for; another buffer's answer is late.
                 if origin == self.origin {

@@ -311,27 +311,12 @@ impl App {
                 b.select_all();
                 false
             }
-            Action::Move(m, extend) => {
-                b.move_cursor(m, extend);
+            other => {
+                if let Some((m, extend)) = motion(&other) {
+                    b.move_cursor(m, extend);
+                }
                 false
             }
-            Action::Up => {
-                b.move_cursor(Motion::Up, false);
-                false
-            }
-            Action::Down => {
-                b.move_cursor(Motion::Down, false);
-                false
-            }
-            Action::Left => {
-                b.move_cursor(Motion::Left, false);
-                false
-            }
-            Action::Right => {
-                b.move_cursor(Motion::Right, false);
-                false
-            }
-            _ => false,
         };
         if edited {
             ed.check = RunInput::parse(&ed.buffer.text());
@@ -495,6 +480,19 @@ fn overlay_again(_action: &Action, app: &App) -> Overlay {
             Overlay::ConfirmRun(RunQuestion::ScanFailed(why.clone()))
         }
         _ => Overlay::ConfirmBlock,
+    }
+}
+
+/// The cursor motion an action asks for, and whether it extends the selection: a move, or
+/// an arrow key (which never extends).
+fn motion(a: &Action) -> Option<(Motion, bool)> {
+    match *a {
+        Action::Move(m, extend) => Some((m, extend)),
+        Action::Up => Some((Motion::Up, false)),
+        Action::Down => Some((Motion::Down, false)),
+        Action::Left => Some((Motion::Left, false)),
+        Action::Right => Some((Motion::Right, false)),
+        _ => None,
     }
 }
 

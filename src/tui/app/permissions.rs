@@ -16,7 +16,6 @@ use crate::engine::policy::{module_root, Grant, NetGrant, Permissions, PURE_MODU
 use crate::engine::scan::granted;
 use crate::engine::text;
 use crate::tui::action::{Action, Effect};
-use crate::tui::recovery::Origin;
 use crate::tui::settings::SettingsSource;
 use std::path::PathBuf;
 
@@ -118,6 +117,11 @@ fn has_in(o: &Overrides, g: &Grant) -> bool {
         Grant::Net(n) => o.network.iter().any(|x| x.same_as(n)),
         Grant::Module(m) => o.modules.iter().any(|x| module_root(x) == module_root(m)),
     }
+}
+
+/// Why a grant could not be made, fit for one line of the panel or the status bar.
+fn reason(why: &str) -> String {
+    text::truncate(&text::escape(why, false), 300).into_owned()
 }
 
 fn add_to(o: &mut Overrides, g: &Grant) {
@@ -387,14 +391,7 @@ impl App {
     }
 
     /// A typed directory was checked: added, or the panel says why not.
-    pub(super) fn on_read_dir_checked(
-        &mut self,
-        origin: Origin,
-        result: Result<PathBuf, String>,
-    ) -> Vec<Effect> {
-        if origin != self.origin {
-            return vec![];
-        }
+    pub(super) fn on_read_dir_checked(&mut self, result: Result<PathBuf, String>) -> Vec<Effect> {
         match result {
             Ok(dir) => {
                 let fx = self.add_grant(&Grant::Read(dir), None);
@@ -404,7 +401,7 @@ impl App {
                 fx
             }
             Err(e) => {
-                let e = text::truncate(&text::escape(&e, false), 300).into_owned();
+                let e = reason(&e);
                 match &mut self.overlay {
                     Overlay::Permissions(p) => p.error = Some(e),
                     _ => self.warn(e),
@@ -435,22 +432,14 @@ impl App {
         }]
     }
 
-    pub(super) fn on_grant_proposed(
-        &mut self,
-        origin: Origin,
-        result: Result<Grant, String>,
-    ) -> Vec<Effect> {
-        if origin != self.origin {
-            return vec![];
-        }
+    pub(super) fn on_grant_proposed(&mut self, result: Result<Grant, String>) -> Vec<Effect> {
         match result {
             Ok(grant) if matches!(self.overlay, Overlay::None) => {
                 self.overlay = Overlay::ConfirmGrant { grant };
             }
             Ok(_) => {}
             Err(why) => {
-                let why = text::truncate(&text::escape(&why, false), 300).into_owned();
-                self.say(format!("nothing to grant: {why}"));
+                self.say(format!("nothing to grant: {}", reason(&why)));
             }
         }
         vec![]
@@ -484,12 +473,8 @@ impl App {
     /// The manifest beside the buffer's file arrived (or there is none).
     pub(super) fn on_manifest_loaded(
         &mut self,
-        origin: Origin,
         result: Option<Result<Box<crate::engine::policy::manifest::Manifest>, String>>,
     ) -> Vec<Effect> {
-        if origin != self.origin {
-            return vec![];
-        }
         if let Some(Err(e)) = &result {
             self.warn(format!("manifest ignored: {e}"));
         }

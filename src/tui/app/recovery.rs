@@ -219,30 +219,17 @@ impl App {
             Action::Answer('x') | Action::Delete if v.selected_copy().is_some() => {
                 v.confirm_discard = true;
             }
-            Action::Answer('r') | Action::Enter => {
+            Action::Answer('r' | 'v' | 'd') | Action::Enter => {
+                let purpose = if matches!(action, Action::Answer('v' | 'd')) {
+                    RecoveryPurpose::Diff
+                } else {
+                    RecoveryPurpose::Restore
+                };
                 if let Some(c) = v.selected_copy() {
                     let key = c.key.clone();
-                    v.waiting = Some((key.clone(), RecoveryPurpose::Restore));
-                    return (
-                        Overlay::Recovery(v),
-                        vec![Effect::LoadRecovery {
-                            key,
-                            purpose: RecoveryPurpose::Restore,
-                        }],
-                    );
-                }
-            }
-            Action::Answer('v') | Action::Answer('d') => {
-                if let Some(c) = v.selected_copy() {
-                    let key = c.key.clone();
-                    v.waiting = Some((key.clone(), RecoveryPurpose::Diff));
-                    return (
-                        Overlay::Recovery(v),
-                        vec![Effect::LoadRecovery {
-                            key,
-                            purpose: RecoveryPurpose::Diff,
-                        }],
-                    );
+                    v.waiting = Some((key.clone(), purpose));
+                    let fx = vec![Effect::LoadRecovery { key, purpose }];
+                    return (Overlay::Recovery(v), fx);
                 }
             }
             Action::Escape | Action::Cancel | Action::Answer('q') | Action::Quit => {

@@ -2,7 +2,7 @@
 //! create-only and warm runs, the lockdown's cost, first module loads, the empty-runtime
 //! floor and a hundred plugins in one sandbox.
 
-use super::{r2, request, us_since, Workloads};
+use super::{after_warmup, plugin_ok, r2, request, us_since, Workloads};
 use crate::cli::bench::stats::{median, quantile};
 use crate::engine::exec::quickjs::Sandbox;
 use crate::engine::exec::{ExecRequest, Outcome};
@@ -29,22 +29,22 @@ pub(super) fn eval_ok(sb: &mut Sandbox, code: &str, what: &str) -> Result<Option
 
 /// Fresh `Sandbox` per iteration: create, run `2+2`, read 4 back, dispose (µs).
 pub(super) fn sandbox_cold(w: &Workloads) -> Result<Vec<f64>, String> {
-    let req = request("", w.limits.default_timeout_ms);
-    let mut xs = Vec::with_capacity(300);
-    for i in 0..320 {
+    cold_runs(&request("", w.limits.default_timeout_ms), w, "cold 2+2")
+}
+
+/// `2+2` in a fresh `Sandbox` made from `req`, 300 times after 20 unmeasured (µs).
+fn cold_runs(req: &ExecRequest, w: &Workloads, what: &str) -> Result<Vec<f64>, String> {
+    after_warmup(20, 300, || {
         let t0 = Instant::now();
-        let mut sb = new_sandbox(&req)?;
-        let v = eval_ok(&mut sb, &w.cold_code, "cold 2+2")?;
+        let mut sb = new_sandbox(req)?;
+        let v = eval_ok(&mut sb, &w.cold_code, what)?;
         drop(sb);
         let t = us_since(t0);
         if v != Some(json!(4)) {
-            return Err(format!("bench: cold 2+2 gave {v:?}"));
+            return Err(format!("bench: {what} gave {v:?}"));
         }
-        if i >= 20 {
-            xs.push(t);
-        }
-    }
-    Ok(xs)
+        Ok(t)
+    })
 }
 
 /// What the strict profile's lockdown costs (issue 10): `2+2` in a fresh `lab` sandbox (no
@@ -53,20 +53,7 @@ pub(super) fn sandbox_cold(w: &Workloads) -> Result<Vec<f64>, String> {
 pub(super) fn lockdown_cost(w: &Workloads) -> Result<Value, String> {
     let mut lab = request("", w.limits.default_timeout_ms);
     lab.profile = crate::engine::policy::Profile::Lab;
-    let mut xs = Vec::with_capacity(300);
-    for i in 0..320 {
-        let t0 = Instant::now();
-        let mut sb = new_sandbox(&lab)?;
-        let v = eval_ok(&mut sb, &w.cold_code, "cold 2+2 (lab)")?;
-        drop(sb);
-        let t = us_since(t0);
-        if v != Some(json!(4)) {
-            return Err(format!("bench: cold 2+2 (lab) gave {v:?}"));
-        }
-        if i >= 20 {
-            xs.push(t);
-        }
-    }
+    let xs = cold_runs(&lab, w, "cold 2+2 (lab)")?;
     let strict = request("", w.limits.default_timeout_ms);
     let kb = |req: &ExecRequest| -> Result<f64, String> {
         let sb = new_sandbox(req)?;
@@ -82,15 +69,11 @@ pub(super) fn lockdown_cost(w: &Workloads) -> Result<Value, String> {
 /// Create and dispose a `Sandbox` without evaluating anything (µs).
 pub(super) fn sandbox_create_only(w: &Workloads) -> Result<Vec<f64>, String> {
     let req = request("", w.limits.default_timeout_ms);
-    let mut xs = Vec::with_capacity(200);
-    for i in 0..220 {
+    after_warmup(20, 200, || {
         let t0 = Instant::now();
         drop(new_sandbox(&req)?);
-        if i >= 20 {
-            xs.push(us_since(t0));
-        }
-    }
-    Ok(xs)
+        Ok(us_since(t0))
+    })
 }
 
 /// One `Sandbox` reused after `setup`: p50 µs of each warm workload.
@@ -100,15 +83,11 @@ pub(super) fn sandbox_warm(w: &Workloads) -> Result<serde_json::Map<String, Valu
     eval_ok(&mut sb, &w.setup, "setup")?;
     let mut out = serde_json::Map::new();
     for x in &w.warm {
-        let warmup = (x.n / 10).max(5);
-        let mut xs = Vec::with_capacity(x.n);
-        for i in 0..warmup + x.n {
+        let xs = after_warmup((x.n / 10).max(5), x.n, || {
             let t0 = Instant::now();
             eval_ok(&mut sb, &x.code, &x.name)?;
-            if i >= warmup {
-                xs.push(us_since(t0));
-            }
-        }
+            Ok(us_since(t0))
+        })?;
         out.insert(x.name.clone(), json!(r2(quantile(&xs, 0.5))));
     }
     Ok(out)
@@ -124,16 +103,12 @@ pub(super) fn module_first_load(w: &Workloads, n: usize) -> Result<(Value, Value
     // touch the directory.
     req.permissions.add_read(std::env::temp_dir());
     let first_eval = |code: &str, n: usize| -> Result<f64, String> {
-        let mut xs = Vec::with_capacity(n);
-        for i in 0..n + n.min(10) {
+        let xs = after_warmup(n.min(10), n, || {
             let mut sb = new_sandbox(&req)?;
             let t0 = Instant::now();
             eval_ok(&mut sb, code, code)?;
-            let t = us_since(t0);
-            if i >= n.min(10) {
-                xs.push(t);
-            }
-        }
+            Ok(us_since(t0))
+        })?;
         Ok(quantile(&xs, 0.5))
     };
     let base = first_eval("0", n)?;
@@ -154,8 +129,7 @@ pub(super) fn module_first_load(w: &Workloads, n: usize) -> Result<(Value, Value
 /// The floor: a bare rquickjs runtime + full context, `2+2`, dropped — no host bridge, no
 /// limits, no freezing. The gap to `cold_p50_us` is what our sandbox setup costs.
 pub(super) fn floor_cold() -> Result<Vec<f64>, String> {
-    let mut xs = Vec::with_capacity(300);
-    for i in 0..320 {
+    after_warmup(20, 300, || {
         let t0 = Instant::now();
         let rt = rquickjs::Runtime::new().map_err(|e| format!("bench: {e}"))?;
         let ctx = rquickjs::Context::full(&rt).map_err(|e| format!("bench: {e}"))?;
@@ -168,35 +142,21 @@ pub(super) fn floor_cold() -> Result<Vec<f64>, String> {
         if v != 4 {
             return Err(format!("bench: floor 2+2 gave {v}"));
         }
-        if i >= 20 {
-            xs.push(t);
-        }
-    }
-    Ok(xs)
+        Ok(t)
+    })
 }
 
 /// `plugin100` through a fresh `Sandbox` per run on this thread (no executor thread hand-off).
 pub(super) fn plugin100_sandbox(w: &Workloads) -> Result<f64, String> {
     let mut req = request("", w.limits.default_timeout_ms);
     req.input = Some(Value::String(w.plugin_input.clone()));
-    let mut totals = Vec::new();
-    for rep in 0..6 {
+    let totals = after_warmup(1, 5, || {
         let t0 = Instant::now();
         for _ in 0..100 {
             let mut sb = new_sandbox(&req)?;
-            let v = eval_ok(&mut sb, &w.plugin_code, "plugin")?;
-            let n = v
-                .as_ref()
-                .and_then(Value::as_str)
-                .and_then(|s| serde_json::from_str::<Value>(s).ok())
-                .and_then(|v| v["n"].as_u64());
-            if n != Some(50) {
-                return Err(format!("bench: plugin gave {v:?}"));
-            }
+            plugin_ok(&eval_ok(&mut sb, &w.plugin_code, "plugin")?)?;
         }
-        if rep > 0 {
-            totals.push(us_since(t0) / 1e3);
-        }
-    }
+        Ok(us_since(t0) / 1e3)
+    })?;
     Ok(median(&totals))
 }

@@ -8,6 +8,84 @@ use super::{
 };
 use serde_json::Value;
 
+/// A row of the table: its label, where its figure is in the results, and the issue's
+/// target beside it when there is one.
+type Row = (&'static str, &'static [&'static str], Option<f64>);
+
+/// The rows above the warm workloads'.
+const ROWS_BEFORE_WARM: &[Row] = &[
+    (
+        "cold run p50 us (Sandbox)",
+        &["cold_p50_us"],
+        Some(TARGET_COLD_P50_US),
+    ),
+    ("cold run p95 us (Sandbox)", &["cold_p95_us"], None),
+    ("create+dispose only p50 us", &["create_only_p50_us"], None),
+    (
+        "cold p50 us, bare rquickjs floor",
+        &["extra_floor_rquickjs_cold_p50_us"],
+        None,
+    ),
+    ("cold run p50 us (executor)", &["exec_cold_p50_us"], None),
+    ("cold run p95 us (executor)", &["exec_cold_p95_us"], None),
+    (
+        "cold run p50 us (fresh worker process)",
+        &["process_cold_p50_us"],
+        Some(TARGET_PROCESS_COLD_P50_US),
+    ),
+    (
+        "  same, sandbench re-executed as worker",
+        &["extra_process_cold_reexec_p50_us"],
+        None,
+    ),
+    (
+        "run p50 us (pre-started worker)",
+        &["process_warm_pool_p50_us"],
+        Some(TARGET_PROCESS_WARM_POOL_P50_US),
+    ),
+];
+
+/// The rows below the warm workloads'.
+const ROWS_AFTER_WARM: &[Row] = &[
+    ("timeout 50ms: p50 wall ms", &["timeout50_p50_ms"], None),
+    ("timeout 50ms: max wall ms", &["timeout50_max_ms"], None),
+    (
+        "100 fresh plugin runs ms",
+        &["plugin100_fresh_ms"],
+        Some(TARGET_PLUGIN100_MS),
+    ),
+    (
+        "100 fresh plugin runs ms (Sandbox)",
+        &["extra_plugin100_sandbox_ms"],
+        None,
+    ),
+    (
+        "require('path') first load µs",
+        &["extra_module_first_load_p50_us", "path"],
+        Some(TARGET_MODULE_FIRST_LOAD_US),
+    ),
+    (
+        "require('stream') first load µs",
+        &["extra_module_first_load_p50_us", "stream"],
+        None,
+    ),
+    (
+        "mem per live sandbox MB",
+        &["mem", "mem_per_sandbox_mb"],
+        Some(TARGET_MEM_PER_SANDBOX_MB),
+    ),
+    (
+        "32MB limit: ms to return",
+        &["memlimit", "memlimit_ms"],
+        Some(TARGET_MEMLIMIT_MS),
+    ),
+    (
+        "32MB limit: RSS growth MB",
+        &["memlimit", "rss_growth_mb"],
+        Some(TARGET_MEMLIMIT_RSS_GROWTH_MB),
+    ),
+];
+
 fn num(v: &Value) -> Option<f64> {
     v.as_f64()
 }
@@ -37,53 +115,13 @@ pub fn table(res: &Value, w: &Workloads) -> String {
             target.map(|t| verdict(x, t)).unwrap_or_default(),
         )
     };
-    let mut rows = vec![
-        row(
-            "cold run p50 us (Sandbox)".into(),
-            &res["cold_p50_us"],
-            Some(TARGET_COLD_P50_US),
-        ),
-        row(
-            "cold run p95 us (Sandbox)".into(),
-            &res["cold_p95_us"],
-            None,
-        ),
-        row(
-            "create+dispose only p50 us".into(),
-            &res["create_only_p50_us"],
-            None,
-        ),
-        row(
-            "cold p50 us, bare rquickjs floor".into(),
-            &res["extra_floor_rquickjs_cold_p50_us"],
-            None,
-        ),
-        row(
-            "cold run p50 us (executor)".into(),
-            &res["exec_cold_p50_us"],
-            None,
-        ),
-        row(
-            "cold run p95 us (executor)".into(),
-            &res["exec_cold_p95_us"],
-            None,
-        ),
-        row(
-            "cold run p50 us (fresh worker process)".into(),
-            &res["process_cold_p50_us"],
-            Some(TARGET_PROCESS_COLD_P50_US),
-        ),
-        row(
-            "  same, sandbench re-executed as worker".into(),
-            &res["extra_process_cold_reexec_p50_us"],
-            None,
-        ),
-        row(
-            "run p50 us (pre-started worker)".into(),
-            &res["process_warm_pool_p50_us"],
-            Some(TARGET_PROCESS_WARM_POOL_P50_US),
-        ),
-    ];
+    let listed = |rows: &'static [Row]| {
+        rows.iter().map(|(label, path, target)| {
+            let v = path.iter().fold(res, |v, k| &v[*k]);
+            row(label.to_string(), v, *target)
+        })
+    };
+    let mut rows: Vec<_> = listed(ROWS_BEFORE_WARM).collect();
     for x in &w.warm {
         rows.push(row(
             format!("warm {} p50 us", x.name),
@@ -91,53 +129,7 @@ pub fn table(res: &Value, w: &Workloads) -> String {
             None,
         ));
     }
-    rows.extend([
-        row(
-            "timeout 50ms: p50 wall ms".into(),
-            &res["timeout50_p50_ms"],
-            None,
-        ),
-        row(
-            "timeout 50ms: max wall ms".into(),
-            &res["timeout50_max_ms"],
-            None,
-        ),
-        row(
-            "100 fresh plugin runs ms".into(),
-            &res["plugin100_fresh_ms"],
-            Some(TARGET_PLUGIN100_MS),
-        ),
-        row(
-            "100 fresh plugin runs ms (Sandbox)".into(),
-            &res["extra_plugin100_sandbox_ms"],
-            None,
-        ),
-        row(
-            "require('path') first load µs".into(),
-            &res["extra_module_first_load_p50_us"]["path"],
-            Some(TARGET_MODULE_FIRST_LOAD_US),
-        ),
-        row(
-            "require('stream') first load µs".into(),
-            &res["extra_module_first_load_p50_us"]["stream"],
-            None,
-        ),
-        row(
-            "mem per live sandbox MB".into(),
-            &res["mem"]["mem_per_sandbox_mb"],
-            Some(TARGET_MEM_PER_SANDBOX_MB),
-        ),
-        row(
-            "32MB limit: ms to return".into(),
-            &res["memlimit"]["memlimit_ms"],
-            Some(TARGET_MEMLIMIT_MS),
-        ),
-        row(
-            "32MB limit: RSS growth MB".into(),
-            &res["memlimit"]["rss_growth_mb"],
-            Some(TARGET_MEMLIMIT_RSS_GROWTH_MB),
-        ),
-    ]);
+    rows.extend(listed(ROWS_AFTER_WARM));
     let mut t = String::new();
     let _ = writeln!(t, "| metric (sandbench exec) | value | target |");
     let _ = writeln!(t, "|---|---|---|");
@@ -207,28 +199,17 @@ mod tests {
             "memlimit": {"memlimit_ms": 90.0, "rss_growth_mb": 30.0,
                 "memlimit_error": "InternalError: out of \u{1b}[31mmemory"}});
         let t = table(&res, &w);
-        assert!(
-            t.contains("| cold run p50 us (Sandbox) | 180.5 | ≤ 250  ok |"),
-            "{t}"
-        );
-        assert!(
-            t.contains("| 100 fresh plugin runs ms | 55 | ≤ 40  MISSED |"),
-            "{t}"
-        );
-        assert!(t.contains("| warm 2+2 p50 us | 3.5 |"), "{t}");
-        assert!(
-            t.contains("| mem per live sandbox MB | 0.3 | ≤ 0.5  ok |"),
-            "{t}"
-        );
-        assert!(t.contains("| timeout 50ms: p50 wall ms | n/a |"), "{t}");
-        assert!(
-            t.contains("| cold run p50 us (fresh worker process) | 2345.6 | ≤ 2000  MISSED |"),
-            "{t}"
-        );
-        assert!(
-            t.contains("| run p50 us (pre-started worker) | 420 | ≤ 500  ok |"),
-            "{t}"
-        );
+        for row in [
+            "| cold run p50 us (Sandbox) | 180.5 | ≤ 250  ok |",
+            "| 100 fresh plugin runs ms | 55 | ≤ 40  MISSED |",
+            "| warm 2+2 p50 us | 3.5 |",
+            "| mem per live sandbox MB | 0.3 | ≤ 0.5  ok |",
+            "| timeout 50ms: p50 wall ms | n/a |",
+            "| cold run p50 us (fresh worker process) | 2345.6 | ≤ 2000  MISSED |",
+            "| run p50 us (pre-started worker) | 420 | ≤ 500  ok |",
+        ] {
+            assert!(t.contains(row), "{row} in {t}");
+        }
         assert!(!t.contains('\x1b'), "error text is escaped: {t}");
         assert!(
             !t.contains("builtin runaway"),
