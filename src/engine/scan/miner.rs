@@ -103,7 +103,9 @@ static PREFILTER: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
 
 /// [`PREFILTER`]'s findings: bit 0 an identity word, bit 1 `nonce`, bit 2 a socket word.
 fn gate(text: &str, seen: &mut u8) {
-    if *seen & 1 != 0 {
+    // Most texts hold none of the words: the plain search says so in fewer steps a byte than
+    // the overlapping one, which then runs only on the texts that hold one.
+    if *seen & 1 != 0 || !PREFILTER.is_match(text.as_bytes()) {
         return;
     }
     // Overlapping: `extranonce` holds `nonce`, and must count as the identity word it is.
