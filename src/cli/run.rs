@@ -11,7 +11,7 @@
 //! every non-ASCII control, bidi and invisible format character written as `\uXXXX` (serde_json
 //! only escapes C0 controls by itself).
 
-use super::run_permissions::{limits_for, FileGrants, FlagLimits, Grants};
+use super::run_permissions::{limits_for, FileGrants, Grants};
 use super::style::{
     self, BLUE, BOLD, BOLD_GREEN, BOLD_MAGENTA, BOLD_RED, BOLD_YELLOW, CYAN, DIM, GREEN, PLAIN,
     RED, YELLOW,
@@ -118,13 +118,13 @@ pub fn limits_from(args: &RunArgs) -> Result<Limits, String> {
     limits_for(&flag_limits(args), &LimitOverrides::default())
 }
 
-/// The limits given as flags.
-fn flag_limits(args: &RunArgs) -> FlagLimits {
-    FlagLimits {
-        timeout: args.timeout,
-        wall_timeout: args.wall_timeout,
-        memory: args.memory,
-        stack: args.stack,
+/// The limits given as flags: laid over a manifest's as a manifest's are over the defaults.
+fn flag_limits(args: &RunArgs) -> LimitOverrides {
+    LimitOverrides {
+        timeout_ms: args.timeout,
+        wall_timeout_ms: args.wall_timeout,
+        memory_mb: args.memory,
+        stack_kb: args.stack,
     }
 }
 
@@ -241,7 +241,7 @@ pub struct RunConfig {
     pub grants: Grants,
     /// The permissions of a file without a manifest of its own (standard input).
     pub permissions: Permissions,
-    flag_limits: FlagLimits,
+    flag_limits: LimitOverrides,
     pub seed: Option<u64>,
 }
 
@@ -258,7 +258,7 @@ impl RunConfig {
         let grants = Grants::from_args(&args.permissions)?;
         let base = grants.for_file(None)?;
         let flag_limits = flag_limits(args);
-        let limits = limits_for(&flag_limits, &base.limits).or(Ok::<_, String>(limits))?;
+        let limits = limits_for(&flag_limits, &base.limits).unwrap_or(limits);
         Ok(RunConfig {
             limits,
             profile,

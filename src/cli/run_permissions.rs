@@ -135,24 +135,8 @@ impl Grants {
     }
 }
 
-/// The limits given as flags.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct FlagLimits {
-    pub timeout: Option<u64>,
-    pub wall_timeout: Option<u64>,
-    pub memory: Option<u64>,
-    pub stack: Option<u64>,
-}
-
 /// The run limits of a file: the defaults, the manifest's over them, the flags over those.
-pub fn limits_for(flags: &FlagLimits, manifest: &LimitOverrides) -> Result<Limits, String> {
-    // Flags are laid over the manifest's limits as those are over the defaults.
-    let flags = LimitOverrides {
-        timeout_ms: flags.timeout,
-        wall_timeout_ms: flags.wall_timeout,
-        memory_mb: flags.memory,
-        stack_kb: flags.stack,
-    };
+pub fn limits_for(flags: &LimitOverrides, manifest: &LimitOverrides) -> Result<Limits, String> {
     let l = flags.apply(manifest.apply(Limits::default()));
     l.validate().map_err(|e| e.to_string())?;
     Ok(l)
