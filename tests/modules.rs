@@ -402,3 +402,21 @@ fn modules_named_by_a_constant_or_computed_name_load_alike() {
         assert_ok_value(ex, &out, json!([true, "function", "x=1", "b"]));
     });
 }
+
+#[test]
+fn path_basename_answers_as_node_does() {
+    // Node's answers (v20, `path.posix`), its quirk included: a suffix that ends with the whole
+    // last part keeps the trailing slashes (`basename('a/b/', 'xb')` is `'b/'`).
+    let code = "const { basename } = require('path');\n\
+        [['a/b/', 'xb'], ['ab//', 'xab'], ['/a/b.js', '.js'], ['/a/b.js', 'b.js'], ['a/b', 'b'],\n\
+         ['/a/b/', 'b'], ['//', 'x'], ['a.js', 'js'], ['/x/y.txt', undefined], ['a/b/', 'ab']]\n\
+        .map(([p, s]) => basename(p, s))";
+    each(|ex| {
+        let out = run_on(ex, code);
+        assert_ok_value(
+            ex,
+            &out,
+            json!(["b/", "ab//", "b", "b.js", "b", "b", "//", "a.", "y.txt", "b/"]),
+        );
+    });
+}

@@ -131,7 +131,10 @@
     // Only slashes: Node answers them all.
     if (b.end === -1) return p;
     const base = p.slice(b.startPart, b.end);
-    return base !== suffix && base.endsWith(suffix) ? base.slice(0, base.length - suffix.length) : base;
+    if (base === suffix) return base;
+    if (base.endsWith(suffix)) return base.slice(0, base.length - suffix.length);
+    // Node's quirk: a suffix that ends with the whole last part keeps the trailing slashes.
+    return suffix.endsWith(base) ? p.slice(b.startPart) : base;
   }
 
   // The last part's bounds in p (its start, its end before trailing slashes: -1 when p is
