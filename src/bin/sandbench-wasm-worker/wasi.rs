@@ -450,10 +450,8 @@ fn seek(c: &mut Caller<'_, RunState>, fd: i32, off: i64, whence: i32, out: i32) 
     if (0..=2).contains(&fd) {
         return ESPIPE;
     }
-    match c.data_mut().files.seek(fd, off, whence) {
-        Ok(pos) => put(c, out, &pos.to_le_bytes()),
-        Err(e) => fail(c, e),
-    }
+    let pos = c.data_mut().files.seek(fd, off, whence);
+    answer(c, out, pos.map(u64::to_le_bytes))
 }
 
 /// The descriptor calls: stdio as before, and the read-only preopens of [`files`].
