@@ -164,7 +164,10 @@ impl Manifest {
         let shown = path.display().to_string();
         let raw: RawManifest = toml::from_str(text).map_err(|e| ManifestError {
             path: shown.clone(),
-            at: e.span().map(|s| line_col(text, s.start)),
+            at: e.span().map(|s| {
+                let (line, col) = crate::engine::scan::line_col(text, s.start);
+                (line as usize, col as usize)
+            }),
             message: e.message().trim().to_string(),
         })?;
         let policy_err = |e: PolicyError| ManifestError {
@@ -333,15 +336,6 @@ pub fn source_of(g: &Grant, manifest: Option<&Manifest>, o: &Overrides) -> Grant
         }
     }
     GrantSource::Default
-}
-
-/// 1-based line and column (in characters) of byte offset `at`.
-fn line_col(text: &str, at: usize) -> (usize, usize) {
-    let at = text.floor_char_boundary(at.min(text.len()));
-    let before = &text[..at];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, col)
 }
 
 #[cfg(test)]
