@@ -95,6 +95,15 @@ mod tests {
             read_source(&file("big.js", &[b'a'; 11]), 10),
             Err(InputError::TooLarge { size: 11, .. })
         ));
+        // Far over the limit: refused on its size, which the error gives as it is.
+        assert!(matches!(
+            read_bytes(&file("huge.wasm", &[0; 5000]), 10),
+            Err(InputError::TooLarge {
+                size: 5000,
+                max: 10,
+                ..
+            })
+        ));
         let err = read_source(&file("bad.js", &[b'a', 0xff, b'b']), 10).expect_err("not utf-8");
         assert!(
             err.to_string().ends_with("not valid UTF-8 (byte 1)"),
