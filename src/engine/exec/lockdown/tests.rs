@@ -169,26 +169,36 @@ fn the_search_filter_decides_like_the_linear_seccompiler_filter() {
 fn the_filter_answers_named_cases_and_stays_short() {
     let pid = 77u32;
     let prog = build_filter(&seccomp_rules(pid, Some(0))).expect("filter");
-    let call = |nr: libc::c_long, a0: u64, a2: u64| {
+    let eperm = libc::SECCOMP_RET_ERRNO | libc::EPERM as u32;
+    let decide = |nr: libc::c_long, a0: u64, a2: u64| {
         eval(&prog, AUDIT_ARCH, nr as u32, [a0, 0, a2, 0, 0, 0]).0
     };
-    let eperm = libc::SECCOMP_RET_ERRNO | libc::EPERM as u32;
-    assert_eq!(call(libc::SYS_read, 0, 0), ALLOW);
-    assert_eq!(call(libc::SYS_read, 3, 0), eperm);
-    assert_eq!(call(libc::SYS_write, 2, 0), ALLOW);
-    assert_eq!(call(libc::SYS_write, 0, 0), eperm);
-    assert_eq!(call(libc::SYS_openat, 0, 0), eperm);
-    assert_eq!(call(libc::SYS_execve, 0, 0), eperm);
-    assert_eq!(call(libc::SYS_clone3, 0, 0), ENOSYS);
-    assert_eq!(call(libc::SYS_tgkill, 77, 0), ALLOW);
-    assert_eq!(call(libc::SYS_tgkill, 78, 0), eperm);
-    // Its own CPU kill timer may be armed; no other timer, and no timer made.
-    assert_eq!(call(libc::SYS_timer_settime, 0, 0), ALLOW);
-    assert_eq!(call(libc::SYS_timer_settime, 1, 0), eperm);
-    assert_eq!(call(libc::SYS_timer_create, 2, 0), eperm);
-    assert_eq!(call(libc::SYS_timer_delete, 0, 0), eperm);
+    // Each call as shown on failure, its number and first argument. Its own CPU kill timer
+    // (timer 0) may be armed; no other timer, and no timer made.
+    let allowed = [
+        ("read(0)", libc::SYS_read, 0),
+        ("write(2)", libc::SYS_write, 2),
+        ("tgkill(77)", libc::SYS_tgkill, 77),
+        ("timer_settime(0)", libc::SYS_timer_settime, 0),
+    ];
+    let refused = [
+        ("read(3)", libc::SYS_read, 3),
+        ("write(0)", libc::SYS_write, 0),
+        ("openat", libc::SYS_openat, 0),
+        ("execve", libc::SYS_execve, 0),
+        ("tgkill(78)", libc::SYS_tgkill, 78),
+        ("timer_settime(1)", libc::SYS_timer_settime, 1),
+        ("timer_create", libc::SYS_timer_create, 2),
+        ("timer_delete", libc::SYS_timer_delete, 0),
+    ];
+    for (answer, calls) in [(ALLOW, &allowed[..]), (eperm, &refused[..])] {
+        for &(call, nr, a0) in calls {
+            assert_eq!(decide(nr, a0, 0), answer, "{call}");
+        }
+    }
+    assert_eq!(decide(libc::SYS_clone3, 0, 0), ENOSYS);
     let rwx = (libc::PROT_READ | libc::PROT_WRITE | libc::PROT_EXEC) as u64;
-    assert_eq!(call(libc::SYS_mprotect, 0, rwx), eperm);
+    assert_eq!(decide(libc::SYS_mprotect, 0, rwx), eperm);
     // An x32 system call number is never one of the allowed ones.
     let x32 = eval(&prog, AUDIT_ARCH, 0x4000_0000 | 1, [1; 6]).0;
     assert_eq!(x32, eperm);
