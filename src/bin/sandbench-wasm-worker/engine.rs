@@ -34,11 +34,6 @@ pub(crate) const TICK: Duration = Duration::from_millis(2);
 /// the memory limit too).
 const MAX_TABLE_ELEMENTS: usize = 1_000_000;
 
-/// Most instances, tables and memories per run (a module has one instance).
-const MAX_INSTANCES: usize = 1;
-const MAX_TABLES: usize = 16;
-const MAX_MEMORIES: usize = 1;
-
 /// Console bytes kept free for the truncation marker line.
 const TRUNCATION_MARKER_ROOM: usize = 128;
 
@@ -247,14 +242,15 @@ impl ResourceLimiter for RunState {
         Ok(true)
     }
 
+    // Most instances, tables and memories per run (a module has one instance).
     fn instances(&self) -> usize {
-        MAX_INSTANCES
+        1
     }
     fn tables(&self) -> usize {
-        MAX_TABLES
+        16
     }
     fn memories(&self) -> usize {
-        MAX_MEMORIES
+        1
     }
 }
 
