@@ -489,6 +489,14 @@ impl CancelToken {
     }
 }
 
+/// One run as [`Executor::run`] hands it to [`Executor::execute`]: a request that passed
+/// [`ExecRequest::validate`], its cancel flag, and where its events go.
+pub struct ExecRun<'a> {
+    pub req: &'a ExecRequest,
+    pub cancel: &'a CancelToken,
+    pub on_event: &'a mut dyn FnMut(ExecEvent),
+}
+
 /// Something that runs scripts.
 pub trait Executor: Send + Sync {
     /// Stable name: `quickjs`, `quickjs-process`.
@@ -496,12 +504,7 @@ pub trait Executor: Send + Sync {
 
     /// Runs one valid request to completion (or limit, or cancellation), streaming its events
     /// but not `Finished`. Implementors provide this; callers use [`Executor::run`].
-    fn execute(
-        &self,
-        req: &ExecRequest,
-        cancel: &CancelToken,
-        on_event: &mut dyn FnMut(ExecEvent),
-    ) -> ExecOutcome;
+    fn execute(&self, run: ExecRun<'_>) -> ExecOutcome;
 
     /// Runs one script to completion (or limit, or cancellation). Never panics on any script.
     /// A request that fails [`ExecRequest::validate`] is an `error` outcome without a run. The
@@ -513,7 +516,11 @@ pub trait Executor: Send + Sync {
         on_event: &mut dyn FnMut(ExecEvent),
     ) -> ExecOutcome {
         let mut out = match req.validate() {
-            Ok(()) => self.execute(req, cancel, on_event),
+            Ok(()) => self.execute(ExecRun {
+                req,
+                cancel,
+                on_event,
+            }),
             Err(e) => ExecOutcome::not_run(self.name(), req, Outcome::Error, Some(e.to_js_error())),
         };
         // Time and memory in `usage` are the outcome's own (one place fills them).

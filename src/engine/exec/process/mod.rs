@@ -46,7 +46,9 @@ pub(crate) use protocol::{
 };
 
 use super::lockdown::LandlockState;
-use super::{CancelToken, ExecEvent, ExecOutcome, ExecRequest, Executor, ExecutorInfo, Outcome};
+use super::{
+    CancelToken, ExecEvent, ExecOutcome, ExecRequest, ExecRun, Executor, ExecutorInfo, Outcome,
+};
 use crate::engine::hash::sha256_hex;
 use launch::{cached_probe, start_worker, wait_ready, STARTUP_TIMEOUT};
 use pool::{end_all, LockKey, WorkerPool};
@@ -200,12 +202,8 @@ impl Executor for ProcessExecutor {
         NAME
     }
 
-    fn execute(
-        &self,
-        req: &ExecRequest,
-        cancel: &CancelToken,
-        on_event: &mut dyn FnMut(ExecEvent),
-    ) -> ExecOutcome {
+    fn execute(&self, run: ExecRun<'_>) -> ExecOutcome {
+        let req = run.req;
         let started = Instant::now();
         self.reap_finished();
         let sha = sha256_hex(req.code.as_bytes());
@@ -236,15 +234,15 @@ impl Executor for ProcessExecutor {
                 )
             }
         }
-        on_event(ExecEvent::started(NAME, req, &sha));
-        let handover = match self.worker_for(req, payload, cancel) {
+        (run.on_event)(ExecEvent::started(NAME, req, &sha));
+        let handover = match self.worker_for(req, payload, run.cancel) {
             Ok(h) => h,
-            Err(e) if e.is_cancelled() || cancel.is_cancelled() => {
+            Err(e) if e.is_cancelled() || run.cancel.is_cancelled() => {
                 return early.outcome(Outcome::Cancelled, None)
             }
             Err(e) => return early.outcome(Outcome::Crashed, worker_error(e.to_string())),
         };
-        let (out, child) = supervise(req, sha, started, handover, cancel, on_event);
+        let (out, child) = supervise(req, sha, started, handover, run.cancel, run.on_event);
         if let Ok(mut r) = self.reap.lock() {
             r.push(child);
         }

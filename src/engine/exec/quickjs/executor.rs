@@ -15,8 +15,8 @@ use super::super::host::EventSink;
 use super::super::limits::{self, Control, MemStats, StopReason};
 use super::super::process::BlockedSeen;
 use super::super::{
-    CancelToken, EvalResult, ExecEvent, ExecOutcome, ExecRequest, Executor, ExecutorInfo, JsError,
-    MemoryKind, Outcome, Sample,
+    CancelToken, EvalResult, ExecEvent, ExecOutcome, ExecRequest, ExecRun, Executor, ExecutorInfo,
+    JsError, MemoryKind, Outcome, Sample,
 };
 use super::sandbox::Sandbox;
 use super::NAME;
@@ -262,28 +262,24 @@ impl Executor for QuickJsExecutor {
         NAME
     }
 
-    fn execute(
-        &self,
-        req: &ExecRequest,
-        cancel: &CancelToken,
-        on_event: &mut dyn FnMut(ExecEvent),
-    ) -> ExecOutcome {
+    fn execute(&self, run: ExecRun<'_>) -> ExecOutcome {
+        let req = run.req;
         let sha = crate::engine::hash::sha256_hex(req.code.as_bytes());
-        if let Some(refused) = refuse_while_stuck(req, cancel) {
+        if let Some(refused) = refuse_while_stuck(req, run.cancel) {
             return refused;
         }
         let worker = match self.take_worker() {
             Ok(w) => w,
             Err(e) => return crashed(req, format!("could not start a thread: {e}")),
         };
-        on_event(ExecEvent::started(NAME, req, &sha));
+        (run.on_event)(ExecEvent::started(NAME, req, &sha));
         let started = Instant::now();
         let cpu_base = worker.cpu_ns();
         let (tx, rx) = mpsc::channel::<Msg>();
         // Made here and handed to the run, so this thread can sample and stop it from the
         // start without being woken to receive them (one thread hand-off less per run).
         let mem = MemStats::new(req.limits.memory_bytes());
-        let control = Control::new(cancel.flag(), Arc::clone(&mem));
+        let control = Control::new(run.cancel.flag(), Arc::clone(&mem));
         let state = Arc::new(AtomicU8::new(JOB_RUNNING));
         let job = Job {
             req: req.clone(),
@@ -305,7 +301,7 @@ impl Executor for QuickJsExecutor {
             blocked: BlockedSeen::default(),
             last_cpu_ms: 0.0,
         };
-        let end = watch.supervise(&worker, &rx, req, cancel, on_event);
+        let end = watch.supervise(&worker, &rx, req, run.cancel, run.on_event);
         let out = match end {
             End::Done(r) => {
                 self.give_back(worker);
@@ -326,7 +322,7 @@ impl Executor for QuickJsExecutor {
                 out
             }
         };
-        on_event(ExecEvent::Sample(Sample {
+        (run.on_event)(ExecEvent::Sample(Sample {
             elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
             memory_bytes: watch.mem.live(),
             cpu_ms: out.cpu_ms,

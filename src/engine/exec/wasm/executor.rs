@@ -14,7 +14,7 @@ use crate::engine::exec::process::{
 };
 use crate::engine::exec::{
     BlockedAttempt, CancelToken, ConsoleLevel, ConsoleLine, EvalResult, ExecEvent, ExecOutcome,
-    ExecRequest, Executor, ExecutorInfo, JsError, Outcome, Sample,
+    ExecRun, Executor, ExecutorInfo, JsError, Outcome, Sample,
 };
 use crate::engine::hash::sha256_hex;
 use crate::engine::policy::Permissions;
@@ -576,12 +576,8 @@ impl Executor for WasmExecutor {
 
     /// A request's code is WebAssembly text (the workbench's `.wat` buffers); its `_start` is
     /// called. Binaries and `--invoke` go through [`WasmExecutor::run_module`].
-    fn execute(
-        &self,
-        req: &ExecRequest,
-        cancel: &CancelToken,
-        on_event: &mut dyn FnMut(ExecEvent),
-    ) -> ExecOutcome {
+    fn execute(&self, run: ExecRun<'_>) -> ExecOutcome {
+        let req = run.req;
         let module = match module_bytes(req.code.as_bytes()) {
             Ok(m) => m,
             Err(e) => {
@@ -598,7 +594,7 @@ impl Executor for WasmExecutor {
         w.permissions = read_only(&req.permissions);
         let sha = sha256_hex(&w.module);
         match check_request(&w) {
-            Ok(()) => self.supervise(&w, &sha, cancel, on_event),
+            Ok(()) => self.supervise(&w, &sha, run.cancel, run.on_event),
             Err(e) => outcome(
                 &w,
                 &sha,
