@@ -539,14 +539,18 @@ const AUDIT_ARCH: u32 = 0xC000_003E; // AUDIT_ARCH_X86_64
 #[cfg(all(target_os = "linux", target_arch = "aarch64"))]
 const AUDIT_ARCH: u32 = 0xC000_00B7; // AUDIT_ARCH_AARCH64
 
-/// Classic BPF opcodes used by the filter.
+/// Classic BPF opcodes used by the filter, each made of the kernel's parts: instruction class,
+/// then size and mode (a load) or operation and operand source.
 #[cfg(target_os = "linux")]
 mod op {
-    pub(super) const LD_W_ABS: u16 = 0x20;
-    pub(super) const AND_K: u16 = 0x54;
-    pub(super) const JEQ_K: u16 = 0x15;
-    pub(super) const JGE_K: u16 = 0x35;
-    pub(super) const RET_K: u16 = 0x06;
+    use libc::{
+        BPF_ABS, BPF_ALU, BPF_AND, BPF_JEQ, BPF_JGE, BPF_JMP, BPF_K, BPF_LD, BPF_RET, BPF_W,
+    };
+    pub(super) const LD_W_ABS: u16 = (BPF_LD | BPF_W | BPF_ABS) as u16;
+    pub(super) const AND_K: u16 = (BPF_ALU | BPF_AND | BPF_K) as u16;
+    pub(super) const JEQ_K: u16 = (BPF_JMP | BPF_JEQ | BPF_K) as u16;
+    pub(super) const JGE_K: u16 = (BPF_JMP | BPF_JGE | BPF_K) as u16;
+    pub(super) const RET_K: u16 = (BPF_RET | BPF_K) as u16;
 }
 
 /// `struct seccomp_data` offsets: nr, arch, then the 64-bit arguments (little-endian: the low
