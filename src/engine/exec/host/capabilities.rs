@@ -20,6 +20,7 @@ use crate::engine::broker::{
 };
 use crate::engine::exec::limits::Control;
 use crate::engine::exec::value;
+use rquickjs::function::IntoJsFunc;
 use rquickjs::object::Property;
 use rquickjs::{Array, Ctx, Function, Object, Persistent, TypedArray, Value};
 use std::collections::HashMap;
@@ -280,32 +281,49 @@ pub(super) fn fetch_globals<'js>(
     host: &SharedHost,
     wh: Option<Function<'js>>,
 ) -> rquickjs::Result<Value<'js>> {
-    let h = fetch_host(ctx, host, wh)?;
+    let h = fetch_host(HostObject::new(ctx, host, wh)?)?;
     instantiate_fetch(ctx, h)
 }
 
-/// A module's `host` object, carrying the script-location function `where` when there is one.
-/// `where` travels as a property and an argument, never captured by a native: a JS value held
-/// by Rust is invisible to the cycle collector.
-fn host_object<'js>(ctx: &Ctx<'js>, wh: Option<Function<'js>>) -> rquickjs::Result<Object<'js>> {
-    let h = Object::new(ctx.clone())?;
-    if let Some(w) = wh {
-        define(&h, "where", w)?;
+/// A module's `host` object being built. It carries the script-location function `where` when
+/// there is one; each native is given its own handle on the run's host. `where` travels as a
+/// property and an argument, never captured by a native: a JS value held by Rust is invisible
+/// to the cycle collector.
+pub(super) struct HostObject<'js> {
+    obj: Object<'js>,
+    host: SharedHost,
+}
+
+impl<'js> HostObject<'js> {
+    pub(super) fn new(
+        ctx: &Ctx<'js>,
+        host: &SharedHost,
+        wh: Option<Function<'js>>,
+    ) -> rquickjs::Result<Self> {
+        let obj = Object::new(ctx.clone())?;
+        if let Some(w) = wh {
+            define(&obj, "where", w)?;
+        }
+        Ok(HostObject {
+            obj,
+            host: SharedHost::clone(host),
+        })
     }
-    Ok(h)
+
+    /// Defines the native `name`, made by `make` from its own handle on the run's host.
+    fn native<P, F>(&self, name: &str, make: impl FnOnce(SharedHost) -> F) -> rquickjs::Result<()>
+    where
+        F: IntoJsFunc<'js, P> + 'js,
+    {
+        let f = Function::new(self.obj.ctx().clone(), make(SharedHost::clone(&self.host)))?;
+        define(&self.obj, name, f)
+    }
 }
 
 /// `host` of the `fs` module: `fs(op, path, encoding)` → `[error, value]`,
 /// `refuseWrite(name)` → message, `allows(module)`, `where`.
-pub(super) fn fs_host<'js>(
-    ctx: &Ctx<'js>,
-    host: &SharedHost,
-    wh: Option<Function<'js>>,
-) -> rquickjs::Result<Object<'js>> {
-    let h = host_object(ctx, wh)?;
-    let hs = SharedHost::clone(host);
-    let call = Function::new(
-        ctx.clone(),
+pub(super) fn fs_host<'js>(h: HostObject<'js>) -> rquickjs::Result<Object<'js>> {
+    h.native("fs", |hs| {
         move |ctx: Ctx<'js>,
               op: String,
               path: Value<'js>,
@@ -349,19 +367,16 @@ pub(super) fn fs_host<'js>(
                 }
             }
             Ok(out)
-        },
-    )?;
-    define(&h, "fs", call)?;
+        }
+    })?;
 
-    let hs = SharedHost::clone(host);
-    let refuse_write = Function::new(
-        ctx.clone(),
+    h.native("refuseWrite", |hs| {
         move |name: String, where_fn: rquickjs::function::Opt<Function<'js>>| -> String {
             let where_fn = where_fn.0;
             let shown = crate::engine::text::truncate(&name, 100).into_owned();
             let message = format!(
-            "fs.{shown} is refused: this version of sandbench grants filesystem reads only (filesystem.write cannot be granted)"
-        );
+                "fs.{shown} is refused: this version of sandbench grants filesystem reads only (filesystem.write cannot be granted)"
+            );
             let at = locate(&hs, &where_fn);
             hs.borrow_mut().push_blocked(BlockedAttempt {
                 capability: format!("fs.{shown}"),
@@ -372,16 +387,13 @@ pub(super) fn fs_host<'js>(
                 count: 1,
             });
             message
-        },
-    )?;
-    define(&h, "refuseWrite", refuse_write)?;
-
-    let hs = SharedHost::clone(host);
-    let allows = Function::new(ctx.clone(), move |name: String| -> bool {
-        hs.borrow().permissions.allows_module(&name)
+        }
     })?;
-    define(&h, "allows", allows)?;
-    Ok(h)
+
+    h.native("allows", |hs| {
+        move |name: String| -> bool { hs.borrow().permissions.allows_module(&name) }
+    })?;
+    Ok(h.obj)
 }
 
 /// An answer as the JS half expects it.
@@ -545,15 +557,8 @@ fn fetch_request<'js>(
 
 /// `host` of the fetch module: `fetch(request)` → `[id, promise]`, `abort(id)`,
 /// `decode(bytes)` (UTF-8, lossy), `encode(string)` (UTF-8).
-fn fetch_host<'js>(
-    ctx: &Ctx<'js>,
-    host: &SharedHost,
-    wh: Option<Function<'js>>,
-) -> rquickjs::Result<Object<'js>> {
-    let h = host_object(ctx, wh)?;
-    let hs = SharedHost::clone(host);
-    let start = Function::new(
-        ctx.clone(),
+fn fetch_host<'js>(h: HostObject<'js>) -> rquickjs::Result<Object<'js>> {
+    h.native("fetch", |hs| {
         move |ctx: Ctx<'js>,
               req: Object<'js>,
               where_fn: rquickjs::function::Opt<Function<'js>>|
@@ -598,42 +603,37 @@ fn fetch_host<'js>(
             define_at(&out, 0, id as f64)?;
             define_at(&out, 1, promise)?;
             Ok(out)
-        },
-    )?;
-    define(&h, "fetch", start)?;
+        }
+    })?;
 
-    let hs = SharedHost::clone(host);
-    let abort = Function::new(ctx.clone(), move |id: f64| {
-        let id = id as u64;
-        let mut st = hs.borrow_mut();
-        if st.caps.pending.remove(&id).is_some() {
-            if let Some(p) = st.caps.port.as_mut() {
-                p.abort(id);
+    h.native("abort", |hs| {
+        move |id: f64| {
+            let id = id as u64;
+            let mut st = hs.borrow_mut();
+            if st.caps.pending.remove(&id).is_some() {
+                if let Some(p) = st.caps.port.as_mut() {
+                    p.abort(id);
+                }
             }
         }
     })?;
-    define(&h, "abort", abort)?;
 
-    let decode_fn = Function::new(
-        ctx.clone(),
+    h.native("decode", |_| {
         move |ctx: Ctx<'js>, v: Value<'js>| -> rquickjs::Result<Value<'js>> {
             let bytes = match read_bytes(&v, usize::MAX) {
                 Some(Ok(b)) => b,
                 _ => Vec::new(),
             };
             Ok(rquickjs::String::from_str(ctx, &String::from_utf8_lossy(&bytes))?.into_value())
-        },
-    )?;
-    define(&h, "decode", decode_fn)?;
-    let encode_fn = Function::new(
-        ctx.clone(),
+        }
+    })?;
+    h.native("encode", |_| {
         move |ctx: Ctx<'js>, v: Value<'js>| -> rquickjs::Result<Value<'js>> {
             let text = value::js_string(&v, usize::MAX / 8);
             bytes_js(&ctx, text.as_bytes())
-        },
-    )?;
-    define(&h, "encode", encode_fn)?;
-    Ok(h)
+        }
+    })?;
+    Ok(h.obj)
 }
 
 /// Waits (when the job queue is empty) for the next answer to an asynchronous call and settles

@@ -43,7 +43,7 @@ pub(super) fn load_module<'js>(
     let factory = crate::engine::exec::quickjs::run_bytecode(ctx, &bytes)?;
     let natives = if m.name == "fs" {
         // The broker's natives (`host/capabilities.rs`); `where` locates a refusal.
-        capabilities::fs_host(ctx, host, wh)?
+        capabilities::fs_host(capabilities::HostObject::new(ctx, host, wh)?)?
     } else {
         module_natives(ctx, m.name)?
     };
