@@ -15,7 +15,7 @@
 //! recorded under its own name, as before grants existed.
 
 use crate::engine::{RunState, WasmTrap};
-use crate::files::{self, FsError};
+use crate::files::{self, Described, FsError};
 use sandbench::engine::exec::wasm::WASI_MODULE as MODULE;
 use sandbench::engine::Category;
 use wasmtime::{Caller, Extern, FuncType, Linker, Memory, Val, ValType};
@@ -209,12 +209,17 @@ fn iovecs(data: &[u8], iovs: i32, count: i32) -> Option<Vec<(usize, usize)>> {
         .collect()
 }
 
-/// The char-device fdstat of stdin/stdout/stderr (filetype 2, no flags, every right on).
-fn stdio_fdstat() -> [u8; 24] {
-    let mut b = [0u8; 24];
-    b[0] = 2; // character_device
-    b[8..16].copy_from_slice(&u64::MAX.to_le_bytes());
-    b
+/// What `fd_fdstat_get` reports for `fd`: stdin/stdout/stderr are character devices (filetype
+/// 2) with every right on; any other descriptor is the preopens' table's.
+fn describe(c: &Caller<'_, RunState>, fd: i32) -> Option<Described> {
+    if (0..=2).contains(&fd) {
+        return Some(Described {
+            filetype: 2, // character_device
+            rights_base: u64::MAX,
+            rights_inheriting: 0,
+        });
+    }
+    c.data().files.describe(fd)
 }
 
 /// Defines all of WASI preview 1 in `linker`.
@@ -473,10 +478,7 @@ fn define_files(linker: &mut Linker<RunState>) -> wasmtime::Result<()> {
         MODULE,
         "fd_fdstat_get",
         |mut c: Caller<'_, RunState>, fd: i32, out: i32| -> i32 {
-            if (0..=2).contains(&fd) {
-                return put(&mut c, out, &stdio_fdstat());
-            }
-            let Some(d) = c.data().files.describe(fd) else {
+            let Some(d) = describe(&c, fd) else {
                 return EBADF;
             };
             let mut b = [0u8; 24];
