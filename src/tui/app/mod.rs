@@ -241,6 +241,49 @@ pub struct Message {
     pub text: String,
 }
 
+/// Every message of the session, newest last (the oldest dropped past [`MAX_MESSAGES`]), and
+/// the warnings among them said since the messages view was last opened.
+#[derive(Debug, Clone, Default)]
+pub struct MessageLog {
+    messages: VecDeque<Message>,
+    unseen_warnings: usize,
+}
+
+impl MessageLog {
+    fn push(&mut self, level: MessageLevel, text: String) {
+        if self.messages.len() >= MAX_MESSAGES {
+            self.messages.pop_front();
+        }
+        self.messages.push_back(Message { level, text });
+        if level == MessageLevel::Warning {
+            self.unseen_warnings += 1;
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.messages.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.messages.is_empty()
+    }
+
+    /// Oldest first.
+    pub fn iter(&self) -> impl Iterator<Item = &Message> {
+        self.messages.iter()
+    }
+
+    /// Warnings said since the messages view was last opened.
+    pub fn unseen_warnings(&self) -> usize {
+        self.unseen_warnings
+    }
+
+    /// The messages view was opened: every warning so far has been seen.
+    fn seen(&mut self) {
+        self.unseen_warnings = 0;
+    }
+}
+
 /// How the App starts.
 #[derive(Debug, Clone)]
 pub struct AppInit {
@@ -359,10 +402,7 @@ pub struct App {
     pub highlight: Highlight,
     /// The latest message, for the status bar.
     pub message: Option<String>,
-    /// Every message of the session, newest last.
-    pub messages: VecDeque<Message>,
-    /// Warnings said since the messages view was last opened.
-    pub unseen_warnings: usize,
+    pub messages: MessageLog,
     pub search: String,
     pub clipboard: String,
     pub size: (u16, u16),
@@ -442,8 +482,7 @@ impl App {
             theme,
             highlight: Highlight::default(),
             message: None,
-            messages: VecDeque::new(),
-            unseen_warnings: 0,
+            messages: MessageLog::default(),
             search: String::new(),
             clipboard: String::new(),
             size: init.size,
@@ -631,16 +670,7 @@ impl App {
 
     fn log(&mut self, level: MessageLevel, msg: String) {
         let m = text::truncate(&text::escape(&msg, false), 300).into_owned();
-        if self.messages.len() >= MAX_MESSAGES {
-            self.messages.pop_front();
-        }
-        self.messages.push_back(Message {
-            level,
-            text: m.clone(),
-        });
-        if level == MessageLevel::Warning {
-            self.unseen_warnings += 1;
-        }
+        self.messages.push(level, m.clone());
         self.message = Some(m);
     }
 

@@ -65,8 +65,9 @@ pub(crate) fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
         left.push((format!(" · {}:{}", c.line + 1, c.col + 1), p.dim));
     }
     // What goes right of the parts: the latest message, or key hints.
-    let more = if app.unseen_warnings > 1 {
-        format!(" (+{} · F2)", app.unseen_warnings - 1)
+    let unseen = app.messages.unseen_warnings();
+    let more = if unseen > 1 {
+        format!(" (+{} · F2)", unseen - 1)
     } else {
         String::new()
     };
