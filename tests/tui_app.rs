@@ -167,7 +167,7 @@ fn a_run_streams_console_and_finishes_into_the_value_tab_and_history() {
     assert_eq!(app.results_tab, ResultsTab::Value);
     assert_eq!(app.runs.history.len(), 1);
     assert_eq!(app.runs.history[0].outcome, Outcome::Ok);
-    assert_eq!(app.runs.last.as_ref().unwrap().samples.len(), 5);
+    assert_eq!(app.runs.last.as_ref().unwrap().trace.samples.len(), 5);
 }
 
 #[test]

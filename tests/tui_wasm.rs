@@ -653,6 +653,6 @@ fn a_wasm_run_without_a_scan_shows_the_hash_of_the_module_file_it_runs() {
         "{fx:?}"
     );
     let live = app.live.as_ref().expect("running");
-    assert_eq!(live.code_sha256, file_sha);
-    assert_ne!(live.code_sha256, sandbench::engine::hash::sha256_hex(b""));
+    assert_eq!(live.code.sha256, file_sha);
+    assert_ne!(live.code.sha256, sandbench::engine::hash::sha256_hex(b""));
 }

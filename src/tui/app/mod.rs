@@ -27,7 +27,7 @@ pub use files::{title_of, Loaded};
 pub use overlays::{InputEditor, LimitField};
 pub use permissions::{parse_entry, PermissionRow, PermissionsPanel};
 pub use recovery::{copy_time, describe_copy, DiffView, RecoveryScope, RecoveryView};
-pub use run::{FinishedRun, Freshness, HistoryEntry, LiveRun, Runs};
+pub use run::{FinishedRun, Freshness, HistoryEntry, LiveRun, RunCode, Runs, SampleTrace};
 pub use wasm::{is_wasm_path, is_wat_name, Language};
 
 use crate::engine::exec::ExecutorInfo;
