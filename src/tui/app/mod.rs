@@ -32,7 +32,6 @@ pub use wasm::{is_wasm_path, is_wat_name, Language};
 
 use crate::engine::exec::ExecutorInfo;
 use crate::engine::lexer::{self, LineState};
-use crate::engine::policy::{Limits, Profile};
 use crate::engine::scan::{Finding, Report, Verdict};
 use crate::engine::text;
 use crate::engine::trust::{TrustBasis, TrustState};
@@ -40,7 +39,7 @@ use crate::tui::action::{Action, AuditView, Effect};
 use crate::tui::buffer::{self, Buffer};
 use crate::tui::layout;
 use crate::tui::recovery::Origin;
-use crate::tui::settings::{RunInput, RunSettings, SettingsSource};
+use crate::tui::settings::{RunSettings, SettingsSource};
 use crate::tui::theme::{Theme, ThemeSet};
 use std::collections::{BTreeSet, VecDeque};
 use std::path::{Path, PathBuf};
@@ -385,13 +384,9 @@ pub struct App {
     stash: Vec<Stash>,
     pub executors: Vec<ExecutorInfo>,
     pub auto_name: String,
-    /// This buffer's run settings: `auto` or an executor name, limits, profile, `input`.
-    pub executor: String,
-    pub limits: Limits,
-    pub profile: Profile,
-    pub input: Option<RunInput>,
-    /// This buffer's grants, laid over its manifest as `--allow-*` flags would be.
-    pub grants: crate::engine::policy::manifest::Overrides,
+    /// This buffer's run settings: `auto` or an executor name, limits, profile, `input`, and
+    /// its grants, laid over its manifest as `--allow-*` flags would be.
+    pub settings: RunSettings,
     /// The manifest beside the buffer's file (`None`: none, or not read yet).
     pub manifest: Option<Result<crate::engine::policy::manifest::Manifest, String>>,
     /// The scanner's report before the grants were applied (`report` is after).
@@ -470,11 +465,7 @@ impl App {
             stash: Vec::new(),
             executors: init.executors,
             auto_name: init.auto_name,
-            executor: "auto".to_string(),
-            limits: Limits::default(),
-            profile: Profile::default(),
-            input: None,
-            grants: Default::default(),
+            settings: RunSettings::default(),
             manifest: None,
             plain_report: None,
             settings_source: SettingsSource::Defaults,
@@ -602,30 +593,15 @@ impl App {
 
     /// The executor a run will use (resolving `auto` for this buffer's language).
     pub fn resolved_executor(&self) -> &str {
-        if self.executor == "auto" {
+        if self.settings.executor == "auto" {
             self.auto_here()
         } else {
-            &self.executor
-        }
-    }
-
-    /// This buffer's run settings.
-    pub fn settings(&self) -> RunSettings {
-        RunSettings {
-            executor: self.executor.clone(),
-            limits: self.limits,
-            profile: self.profile,
-            input: self.input.clone(),
-            grants: self.grants.clone(),
+            &self.settings.executor
         }
     }
 
     fn apply_settings(&mut self, s: RunSettings, source: SettingsSource) {
-        self.executor = s.executor;
-        self.limits = s.limits;
-        self.profile = s.profile;
-        self.input = s.input;
-        self.grants = s.grants;
+        self.settings = s;
         self.settings_source = source;
         self.regate();
     }

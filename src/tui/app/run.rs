@@ -238,9 +238,9 @@ impl App {
         };
         let mut request = ExecRequest::new(code);
         request.filename = crate::cli::run::script_name(&self.title);
-        request.limits = self.limits;
-        request.profile = self.profile;
-        request.input = self.input.as_ref().map(|i| i.value.clone());
+        request.limits = self.settings.limits;
+        request.profile = self.settings.profile;
+        request.input = self.settings.input.as_ref().map(|i| i.value.clone());
         // A copy: edits in the Permissions panel apply to the next run, never this one.
         request.permissions = self.permissions();
         // A module (text or binary) gets the buffer's directories to read (read-only WASI
@@ -291,7 +291,7 @@ impl App {
                 sha256: code_sha256,
             },
             executor: executor.clone(),
-            limits: self.limits,
+            limits: self.settings.limits,
             trace: SampleTrace::default(),
             console: VecDeque::new(),
             console_bytes: 0,

@@ -59,7 +59,7 @@ pub(crate) fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
             r.outcome.limits.memory_mb,
             Some(r.heap_peak_label()),
         ),
-        _ => (&idle, app.limits.memory_mb, None),
+        _ => (&idle, app.settings.limits.memory_mb, None),
     };
     let samples: Vec<Sample> = trace.samples.iter().copied().collect();
     let (kind, rss_peak) = (trace.memory_kind, trace.rss_peak);
