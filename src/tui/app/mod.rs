@@ -27,7 +27,10 @@ pub use files::{title_of, Loaded};
 pub use overlays::{InputEditor, LimitField};
 pub use permissions::{parse_entry, PermissionRow, PermissionsPanel};
 pub use recovery::{copy_time, describe_copy, DiffView, RecoveryScope, RecoveryView};
-pub use run::{FinishedRun, Freshness, HistoryEntry, LiveRun, RunCode, Runs, SampleTrace};
+pub use run::{
+    FinishedRun, Freshness, HistoryEntry, LiveRun, RunCode, Runs, SampleTrace, MAX_BLOCKED,
+    MAX_CONSOLE_BYTES, MAX_CONSOLE_LINES, MAX_LINE_CHARS,
+};
 pub use wasm::{is_wasm_path, is_wat_name, Language};
 
 use crate::engine::exec::ExecutorInfo;
@@ -45,17 +48,6 @@ use std::collections::{BTreeSet, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// Bounds on everything kept from a script's output. The console keeps what the run kept:
-/// the engine's own bound (`Limits::console_max_lines`, 10,000 by default, and
-/// `console_max_bytes`) plus its truncation marker; this is the ceiling the workbench allows
-/// itself whatever an executor sends.
-pub const MAX_CONSOLE_LINES: usize = crate::engine::policy::DEFAULT_CONSOLE_MAX_LINES + 1;
-pub const MAX_CONSOLE_BYTES: usize = crate::engine::policy::DEFAULT_CONSOLE_MAX_BYTES + 64 * 1024;
-pub const MAX_LINE_CHARS: usize = 1_000;
-pub const MAX_VALUE_CHARS: usize = 20_000;
-pub const MAX_STACK_CHARS: usize = 4_000;
-pub const MAX_BLOCKED: usize = 500;
-pub const MAX_SAMPLES: usize = 1_200;
 pub const MAX_HISTORY: usize = 50;
 pub const MAX_COMPLETIONS: usize = 200;
 /// Messages kept for the messages view.

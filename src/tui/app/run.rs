@@ -6,10 +6,7 @@
 //! its run shows the run as stale and marks nothing in the editor.
 
 use super::diff::{run_diff, DiffRow};
-use super::{
-    App, Overlay, ResultsTab, RunQuestion, MAX_BLOCKED, MAX_CONSOLE_BYTES, MAX_CONSOLE_LINES,
-    MAX_HISTORY, MAX_LINE_CHARS, MAX_SAMPLES, MAX_STACK_CHARS, MAX_VALUE_CHARS,
-};
+use super::{App, Overlay, ResultsTab, RunQuestion, MAX_HISTORY};
 use crate::engine::exec::{
     BlockedAttempt, ConsoleLine, ExecEvent, ExecOutcome, ExecRequest, MemoryKind, Outcome, Sample,
 };
@@ -21,6 +18,17 @@ use crate::tui::action::{Effect, RunAudit};
 use crate::tui::recovery::Origin;
 use std::collections::VecDeque;
 use std::path::Path;
+
+/// Bounds on everything kept from a script's output. The console keeps what the run kept:
+/// the engine's own bound (`Limits::console_max_lines`, 10,000 by default, and
+/// `console_max_bytes`) plus its truncation marker; this is the ceiling the workbench allows
+/// itself whatever an executor sends.
+pub const MAX_CONSOLE_LINES: usize = crate::engine::policy::DEFAULT_CONSOLE_MAX_LINES + 1;
+pub const MAX_CONSOLE_BYTES: usize = crate::engine::policy::DEFAULT_CONSOLE_MAX_BYTES + 64 * 1024;
+/// A console line or an error message (characters), as kept and as the Diff tab shows it.
+pub const MAX_LINE_CHARS: usize = 1_000;
+/// Blocked attempts kept per run.
+pub const MAX_BLOCKED: usize = 500;
 
 /// The text of the buffer a run runs (or ran).
 #[derive(Debug, Clone, PartialEq)]
@@ -67,7 +75,7 @@ impl LiveRun {
 /// A run's resource samples, as the Resources pane draws them.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SampleTrace {
-    /// The newest samples (at most `MAX_SAMPLES`).
+    /// The newest samples (at most [`SampleTrace::MAX_SAMPLES`]).
     pub samples: VecDeque<Sample>,
     /// What the samples' memory reading is (heap in process, worker RSS out of process).
     pub memory_kind: MemoryKind,
@@ -76,12 +84,15 @@ pub struct SampleTrace {
 }
 
 impl SampleTrace {
+    /// Samples kept: the newest.
+    pub const MAX_SAMPLES: usize = 1_200;
+
     fn push(&mut self, s: Sample) {
         self.memory_kind = s.memory_kind;
         if s.memory_kind == MemoryKind::Rss {
             self.rss_peak = Some(self.rss_peak.unwrap_or(0).max(s.memory_bytes));
         }
-        if self.samples.len() >= MAX_SAMPLES {
+        if self.samples.len() >= Self::MAX_SAMPLES {
             self.samples.pop_front();
         }
         self.samples.push_back(s);
@@ -437,6 +448,9 @@ fn sanitize_blocked(b: BlockedAttempt) -> BlockedAttempt {
 /// Escapes and bounds what a run reports. The console keeps every line the engine kept (its
 /// own bound holds first); past the workbench's ceiling, later lines are dropped and counted.
 fn sanitize_outcome(mut o: ExecOutcome) -> (ExecOutcome, usize) {
+    // The completion value's display string, and an error's stack (characters).
+    const MAX_VALUE_CHARS: usize = 20_000;
+    const MAX_STACK_CHARS: usize = 4_000;
     o.executor = clean(&o.executor, 40, false);
     o.value_display = clean(&o.value_display, MAX_VALUE_CHARS, true);
     o.value = None; // only the bounded display string is shown
