@@ -167,7 +167,7 @@ fn a_run_streams_console_and_finishes_into_the_value_tab_and_history() {
     assert_eq!(app.results_tab, ResultsTab::Value);
     assert_eq!(app.runs.history.len(), 1);
     assert_eq!(app.runs.history[0].outcome, Outcome::Ok);
-    assert_eq!(app.runs.last.as_ref().unwrap().samples.len(), 5);
+    assert_eq!(app.runs.last.as_ref().unwrap().trace.samples.len(), 5);
 }
 
 #[test]
@@ -215,7 +215,7 @@ async fn a_real_busy_loop_is_cancelled_through_the_driver() {
     let (tx, mut rx) = tokio::sync::mpsc::channel(1024);
     let mut driver = Driver::new(tx).with_data_dir(None);
     let mut app = app("let i = 0; while (true) { i++; }");
-    app.executor = "quickjs".into();
+    app.settings.executor = "quickjs".into();
     let fx = app.update(Action::Run);
     driver.execute(fx);
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -267,11 +267,11 @@ fn the_executor_selector_switches_executors_and_edits_limits_within_bounds() {
     key(&mut app, KeyCode::Down, KeyModifiers::NONE);
     key(&mut app, KeyCode::Down, KeyModifiers::NONE);
     key(&mut app, KeyCode::Enter, KeyModifiers::NONE);
-    assert_eq!(app.executor, "quickjs");
+    assert_eq!(app.settings.executor, "quickjs");
     key(&mut app, KeyCode::Down, KeyModifiers::NONE);
     key(&mut app, KeyCode::Enter, KeyModifiers::NONE);
     assert_eq!(
-        app.executor, "quickjs",
+        app.settings.executor, "quickjs",
         "an unavailable executor cannot be chosen"
     );
     assert!(
@@ -279,15 +279,15 @@ fn the_executor_selector_switches_executors_and_edits_limits_within_bounds() {
     );
     key(&mut app, KeyCode::Down, KeyModifiers::NONE); // CPU timeout
     key(&mut app, KeyCode::Right, KeyModifiers::NONE);
-    assert_eq!(app.limits.timeout_ms, 5_500);
+    assert_eq!(app.settings.limits.timeout_ms, 5_500);
     assert_eq!(
-        app.limits.wall_timeout_ms, 11_000,
+        app.settings.limits.wall_timeout_ms, 11_000,
         "the wall timeout follows"
     );
     type_str(&mut app, "99999");
     key(&mut app, KeyCode::Enter, KeyModifiers::NONE);
     assert_eq!(
-        app.limits.timeout_ms, 5_500,
+        app.settings.limits.timeout_ms, 5_500,
         "out of range is refused, not clamped"
     );
     assert!(
@@ -295,7 +295,7 @@ fn the_executor_selector_switches_executors_and_edits_limits_within_bounds() {
     );
     type_str(&mut app, "200");
     key(&mut app, KeyCode::Enter, KeyModifiers::NONE);
-    assert_eq!(app.limits.timeout_ms, 200);
+    assert_eq!(app.settings.limits.timeout_ms, 200);
     key(&mut app, KeyCode::Esc, KeyModifiers::NONE);
     assert_eq!(app.overlay, Overlay::None);
     let fx = app.update(Action::Run);

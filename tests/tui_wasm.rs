@@ -239,7 +239,7 @@ fn f5_on_a_wat_buffer_runs_its_text_on_wasm_with_the_buffers_limits_and_grants()
     let (executor, request, module) = f5(&mut app);
     assert_eq!(executor, "wasm");
     assert_eq!(request.code, app.buffer.text());
-    assert_eq!(request.limits, app.limits);
+    assert_eq!(request.limits, app.settings.limits);
     // What a module can take of them: the directories to read.
     assert_eq!(
         request.permissions,
@@ -379,12 +379,12 @@ fn the_selector_with_a_wasm_buffer_offers_only_wasm() {
         e.contains("runs JavaScript; this buffer is WebAssembly text"),
         "{e}"
     );
-    assert_eq!(app.executor, "auto");
+    assert_eq!(app.settings.executor, "auto");
     // Row 3 is wasm: chosen.
     app.update(Action::Down);
     app.update(Action::Down);
     app.update(Action::Enter);
-    assert_eq!(app.executor, "wasm");
+    assert_eq!(app.settings.executor, "wasm");
 }
 
 #[test]
@@ -401,7 +401,7 @@ fn a_js_buffer_cannot_choose_wasm() {
     };
     let e = error.clone().unwrap_or_default();
     assert!(e.contains("runs .wat/.wasm buffers only"), "{e}");
-    assert_eq!(app.executor, "auto");
+    assert_eq!(app.settings.executor, "auto");
     let screen = format!("{}", draw(&app, 120, 40).backend());
     assert!(screen.contains("unavailable for this buffer"), "{screen}");
 }
@@ -470,7 +470,7 @@ fn js_then_wat_then_js_the_executor_scan_and_colours_follow_the_buffer() {
 #[test]
 fn a_js_executor_saved_for_a_wat_file_is_refused_at_f5_with_the_reason() {
     let mut app = wat_app("wasm-hello.wat", 120, 40);
-    app.executor = "quickjs".into();
+    app.settings.executor = "quickjs".into();
     let fx = app.update(Action::Run);
     assert!(fx.is_empty(), "{fx:?}");
     let msg = app.message.clone().unwrap_or_default();
@@ -513,7 +513,7 @@ fn a_wasm_run_takes_the_buffers_read_directories_and_nothing_else() {
     let dir = std::env::temp_dir();
     // Directories only: taken as they are, and nothing is said about dropping anything.
     let mut app = wasm_app(120, 40);
-    app.grants.read.push(dir.clone());
+    app.settings.grants.read.push(dir.clone());
     let (_, request, _) = f5(&mut app);
     assert_eq!(request.permissions.filesystem.read, vec![dir.clone()]);
     assert!(request.permissions.network.is_empty());
@@ -526,8 +526,8 @@ fn a_wasm_run_takes_the_buffers_read_directories_and_nothing_else() {
     assert!(!msg.contains("read directories only"), "{msg}");
     // A host granted too: the directory still goes, the host does not, and F5 says so.
     let mut app = wasm_app(120, 40);
-    app.grants.read.push(dir.clone());
-    app.grants.network =
+    app.settings.grants.read.push(dir.clone());
+    app.settings.grants.network =
         sandbench::engine::policy::NetGrant::parse_flag("api.example.com").expect("a host grant");
     assert!(
         app.permissions().grants_network(),
@@ -653,6 +653,6 @@ fn a_wasm_run_without_a_scan_shows_the_hash_of_the_module_file_it_runs() {
         "{fx:?}"
     );
     let live = app.live.as_ref().expect("running");
-    assert_eq!(live.code_sha256, file_sha);
-    assert_ne!(live.code_sha256, sandbench::engine::hash::sha256_hex(b""));
+    assert_eq!(live.code.sha256, file_sha);
+    assert_ne!(live.code.sha256, sandbench::engine::hash::sha256_hex(b""));
 }

@@ -203,22 +203,32 @@ fn regex_or_division_from_the_previous_token() {
         kinds("a / b / c"),
         vec![Identifier, Operator, Identifier, Operator, Identifier]
     );
-    assert_eq!(lex("x = /ab+c/gi.test(s)")[2], (Regex, "/ab+c/gi"));
-    assert_eq!(lex("return /x/")[1], (Regex, "/x/"));
-    assert_eq!(lex("(1) / 2")[3], (Operator, "/"));
-    assert_eq!(lex("a[0] / 2")[4], (Operator, "/"));
-    assert_eq!(lex("i++ / 2")[2], (Operator, "/"));
-    assert_eq!(lex("f(/[/]/)")[2], (Regex, "/[/]/"));
-    assert_eq!(lex(r"s.split(/\//)")[4], (Regex, r"/\//"));
+    // After these tokens a `/` divides: (source, index of the `/`).
+    for (src, i) in [
+        ("(1) / 2", 3),
+        ("a[0] / 2", 4),
+        ("i++ / 2", 2),
+        ("this / 2", 1),
+        ("g(if_(x)) / 2", 7),
+        ("o.if(x) / 2", 6),
+    ] {
+        assert_eq!(lex(src)[i], (Operator, "/"), "{src}");
+    }
     assert_eq!(lex("x /= 2")[1], (Operator, "/="));
-    assert_eq!(lex("typeof /x/")[1], (Regex, "/x/"));
-    assert_eq!(lex("this / 2")[1], (Operator, "/"));
-    // After the `)` of a condition a statement starts: `/` is a regex.
-    assert_eq!(lex("if (f(x)) /re/.test(s)")[7], (Regex, "/re/"));
-    assert_eq!(lex("while (a) /b/g.exec(s)")[4], (Regex, "/b/g"));
-    assert_eq!(lex("for await (x of y) /z/")[7], (Regex, "/z/"));
-    assert_eq!(lex("g(if_(x)) / 2")[7], (Operator, "/"));
-    assert_eq!(lex("o.if(x) / 2")[6], (Operator, "/"));
+    // After these it starts a regex: (source, index of the regex, its text). After the `)`
+    // of a condition a statement starts, so a regex.
+    for (src, i, regex) in [
+        ("x = /ab+c/gi.test(s)", 2, "/ab+c/gi"),
+        ("return /x/", 1, "/x/"),
+        ("f(/[/]/)", 2, "/[/]/"),
+        (r"s.split(/\//)", 4, r"/\//"),
+        ("typeof /x/", 1, "/x/"),
+        ("if (f(x)) /re/.test(s)", 7, "/re/"),
+        ("while (a) /b/g.exec(s)", 4, "/b/g"),
+        ("for await (x of y) /z/", 7, "/z/"),
+    ] {
+        assert_eq!(lex(src)[i], (Regex, regex), "{src}");
+    }
 }
 
 #[test]
@@ -294,19 +304,29 @@ fn templates_with_nested_substitutions() {
 
 #[test]
 fn line_state_carries_block_comments_templates_and_strings() {
-    let (t, s) = tokenize_line("x /* open", LineState::default());
-    assert_eq!(t.last().map(|t| t.kind), Some(Comment));
-    assert!(s.in_comment());
-    let (t, s) = tokenize_line("still */ y", s);
-    assert_eq!(
-        t[0],
-        Token {
-            kind: Comment,
-            start: 0,
-            end: 8
-        }
-    );
-    assert!(!s.in_comment());
+    // A block comment and a string continued on the next line: (opening line, token kind,
+    // the state that carries it, closing line, where the closing line's first token ends).
+    let comment: fn(&LineState) -> bool = LineState::in_comment;
+    let string: fn(&LineState) -> bool = LineState::in_string;
+    for (open, kind, inside, close, end) in [
+        ("x /* open", Comment, comment, "still */ y", 8),
+        ("s = 'abc\\", String, string, "def' + 1", 4),
+    ] {
+        let (t, s) = tokenize_line(open, LineState::default());
+        assert_eq!(t.last().map(|t| t.kind), Some(kind), "{open}");
+        assert!(inside(&s), "{open}");
+        let (t, s) = tokenize_line(close, s);
+        assert_eq!(
+            t[0],
+            Token {
+                kind,
+                start: 0,
+                end
+            },
+            "{close}"
+        );
+        assert!(!inside(&s), "{close}");
+    }
 
     let (_, s) = tokenize_line("const t = `a ${ f({", LineState::default());
     assert!(!s.in_template());
@@ -318,19 +338,6 @@ fn line_state_carries_block_comments_templates_and_strings() {
     assert_eq!(t[0].kind, Template);
     assert_eq!(t[2].kind, Operator);
     assert_eq!(s.template_depth(), 0);
-
-    let (_, s) = tokenize_line("s = 'abc\\", LineState::default());
-    assert!(s.in_string());
-    let (t, s) = tokenize_line("def' + 1", s);
-    assert_eq!(
-        t[0],
-        Token {
-            kind: String,
-            start: 0,
-            end: 4
-        }
-    );
-    assert!(!s.in_string());
 }
 
 #[test]

@@ -19,7 +19,7 @@
 //! `audit.head` as well (they hold the same file permissions as sandbench). `audit verify`
 //! prints the last hash; keeping that somewhere else (a CI log) anchors the chain.
 
-use super::TrustState;
+use super::{TrustRecord, TrustState};
 use crate::engine::exec::{ExecOutcome, LimitsReport, Outcome};
 use crate::engine::policy::{Permissions, Profile};
 use crate::engine::scan::{Report, Verdict};

@@ -257,6 +257,32 @@ impl TrustState {
     }
 }
 
+/// A run's trust state as its records keep it (an audit line, a telemetry span): the state's
+/// name and, when signed, who signed what.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrustRecord {
+    /// The signed root (file SHA-256 or directory Merkle root) when the code is signed.
+    pub merkle_root: Option<String>,
+    pub signer: Option<String>,
+    /// `signed`, `unsigned`, `modified`, `untrusted` or `invalid`.
+    #[serde(rename = "trust")]
+    pub state: String,
+}
+
+impl From<&TrustState> for TrustRecord {
+    fn from(t: &TrustState) -> Self {
+        let (merkle_root, signer) = match t {
+            TrustState::Signed { signer, root, .. } => (Some(root.clone()), Some(signer.clone())),
+            _ => (None, None),
+        };
+        TrustRecord {
+            merkle_root,
+            signer,
+            state: t.as_str().to_string(),
+        }
+    }
+}
+
 /// The trust state of a file about to run, whose bytes the caller already holds (`content`):
 /// what is checked is exactly what will run, not a second read of the file. Looks for
 /// `FILE.sig` beside it, else a `.sandbench.sig` in the nearest enclosing directory that has

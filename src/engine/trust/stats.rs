@@ -216,13 +216,10 @@ pub struct RecentRun {
     pub peak_memory_bytes: u64,
     #[serde(default)]
     pub sha256: String,
-    #[serde(default)]
     pub trust: Option<String>,
-    #[serde(default)]
     pub signer: Option<String>,
     #[serde(default)]
     pub blocked_total: u64,
-    #[serde(default)]
     pub reason: Option<String>,
 }
 
@@ -340,6 +337,22 @@ mod tests {
         ] {
             assert!(parse_since(bad, now).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_record_from_an_older_log_is_read_with_the_later_fields_empty() {
+        let line = r#"{"time":"2025-01-01T00:00:00.000Z","file":"a.js","executor":"quickjs","outcome":"ok","verdict":"allow","duration_ms":1.5}"#;
+        let r: RecentRun = serde_json::from_str(line).expect("an older record");
+        assert_eq!((r.trust, r.signer, r.reason), (None, None, None));
+        assert_eq!(
+            (
+                r.source.as_str(),
+                r.sha256.as_str(),
+                r.peak_memory_bytes,
+                r.blocked_total
+            ),
+            ("", "", 0, 0)
+        );
     }
 
     #[test]

@@ -14,7 +14,7 @@
 //! crates read the endpoint, headers, timeout and `OTEL_SERVICE_NAME` / `OTEL_RESOURCE_ATTRIBUTES`
 //! themselves, and `OTEL_BSP_*` tune the batch processor.
 
-use super::TrustState;
+use super::{TrustRecord, TrustState};
 use crate::engine::exec::{BlockedAttempt, ExecOutcome, Outcome};
 use crate::engine::policy::Profile;
 use crate::engine::scan::{Report, Verdict};
@@ -95,8 +95,7 @@ pub struct RunSpan {
     pub peak_memory_bytes: u64,
     pub cpu_ms: f64,
     pub duration_ms: f64,
-    pub trust: String,
-    pub signer: Option<String>,
+    pub trust: TrustRecord,
     /// The first blocked attempts of the run, capability and message bounded.
     pub events: Vec<BlockedAttempt>,
     /// Blocked attempts beyond the events listed.
@@ -146,8 +145,7 @@ impl RunSpan {
             peak_memory_bytes: outcome.peak_memory_bytes,
             cpu_ms: outcome.cpu_ms,
             duration_ms: outcome.duration_ms,
-            trust: trust.as_str().to_string(),
-            signer: trust.signer().map(str::to_string),
+            trust: TrustRecord::from(trust),
             events,
             events_dropped: blocked_count.saturating_sub(listed),
         }
@@ -330,10 +328,10 @@ fn emit(tracer: &opentelemetry_sdk::trace::SdkTracer, r: RunSpan) {
         ),
         KeyValue::new("security.isolate.cpu_ms", r.cpu_ms),
         KeyValue::new("security.isolate.duration_ms", r.duration_ms),
-        KeyValue::new("security.isolate.trust", r.trust),
+        KeyValue::new("security.isolate.trust", r.trust.state),
         KeyValue::new("code.file.path", r.file),
     ];
-    if let Some(s) = r.signer {
+    if let Some(s) = r.trust.signer {
         attrs.push(KeyValue::new("security.isolate.signer", s));
     }
     if r.events_dropped > 0 {

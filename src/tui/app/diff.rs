@@ -184,8 +184,8 @@ pub(super) fn run_diff(before: &FinishedRun, after: &FinishedRun) -> Vec<DiffRow
         before.heap_peak_label(),
         after.heap_peak_label(),
     ));
-    if before.rss_peak.is_some() || after.rss_peak.is_some() {
-        let rss = |r: &FinishedRun| r.rss_peak.map_or("—".to_string(), fmt_bytes);
+    if before.trace.rss_peak.is_some() || after.trace.rss_peak.is_some() {
+        let rss = |r: &FinishedRun| r.trace.rss_peak.map_or("—".to_string(), fmt_bytes);
         rows.push(usage_row("worker RSS peak", rss(before), rss(after)));
     }
     rows.push(usage_row(

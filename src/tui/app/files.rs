@@ -158,7 +158,7 @@ impl App {
             SettingsSource::Session | SettingsSource::Saved
         ) {
             fx.push(Effect::SaveSettings {
-                settings: self.settings().to_saved(&path),
+                settings: self.settings.to_saved(&path),
                 path,
             });
         }
@@ -358,7 +358,7 @@ impl App {
             0,
             Stash {
                 origin,
-                settings: self.settings(),
+                settings: self.settings.clone(),
                 source: self.settings_source,
                 runs: std::mem::take(&mut self.runs),
             },
@@ -405,7 +405,7 @@ impl App {
         match self.path() {
             Some(p) => vec![Effect::SaveSettings {
                 path: p.to_path_buf(),
-                settings: self.settings().to_saved(p),
+                settings: self.settings.to_saved(p),
             }],
             None => vec![],
         }

@@ -58,7 +58,7 @@ impl App {
             Action::SearchPrev => self.search_step(false),
             Action::ToggleHelp => self.overlay = Overlay::Help { scroll: 0 },
             Action::ShowMessages => {
-                self.unseen_warnings = 0;
+                self.messages.seen();
                 self.overlay = Overlay::Messages {
                     scroll: self.messages.len().saturating_sub(1),
                 };

@@ -27,12 +27,14 @@ pub use files::{title_of, Loaded};
 pub use overlays::{InputEditor, LimitField};
 pub use permissions::{parse_entry, PermissionRow, PermissionsPanel};
 pub use recovery::{copy_time, describe_copy, DiffView, RecoveryScope, RecoveryView};
-pub use run::{FinishedRun, Freshness, HistoryEntry, LiveRun, Runs};
+pub use run::{
+    FinishedRun, Freshness, HistoryEntry, LiveRun, RunCode, Runs, SampleTrace, MAX_BLOCKED,
+    MAX_CONSOLE_BYTES, MAX_CONSOLE_LINES, MAX_LINE_CHARS,
+};
 pub use wasm::{is_wasm_path, is_wat_name, Language};
 
 use crate::engine::exec::ExecutorInfo;
 use crate::engine::lexer::{self, LineState};
-use crate::engine::policy::{Limits, Profile};
 use crate::engine::scan::{Finding, Report, Verdict};
 use crate::engine::text;
 use crate::engine::trust::{TrustBasis, TrustState};
@@ -40,23 +42,12 @@ use crate::tui::action::{Action, AuditView, Effect};
 use crate::tui::buffer::{self, Buffer};
 use crate::tui::layout;
 use crate::tui::recovery::Origin;
-use crate::tui::settings::{RunInput, RunSettings, SettingsSource};
+use crate::tui::settings::{RunSettings, SettingsSource};
 use crate::tui::theme::{Theme, ThemeSet};
 use std::collections::{BTreeSet, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// Bounds on everything kept from a script's output. The console keeps what the run kept:
-/// the engine's own bound (`Limits::console_max_lines`, 10,000 by default, and
-/// `console_max_bytes`) plus its truncation marker; this is the ceiling the workbench allows
-/// itself whatever an executor sends.
-pub const MAX_CONSOLE_LINES: usize = crate::engine::policy::DEFAULT_CONSOLE_MAX_LINES + 1;
-pub const MAX_CONSOLE_BYTES: usize = crate::engine::policy::DEFAULT_CONSOLE_MAX_BYTES + 64 * 1024;
-pub const MAX_LINE_CHARS: usize = 1_000;
-pub const MAX_VALUE_CHARS: usize = 20_000;
-pub const MAX_STACK_CHARS: usize = 4_000;
-pub const MAX_BLOCKED: usize = 500;
-pub const MAX_SAMPLES: usize = 1_200;
 pub const MAX_HISTORY: usize = 50;
 pub const MAX_COMPLETIONS: usize = 200;
 /// Messages kept for the messages view.
@@ -241,6 +232,49 @@ pub struct Message {
     pub text: String,
 }
 
+/// Every message of the session, newest last (the oldest dropped past [`MAX_MESSAGES`]), and
+/// the warnings among them said since the messages view was last opened.
+#[derive(Debug, Clone, Default)]
+pub struct MessageLog {
+    messages: VecDeque<Message>,
+    unseen_warnings: usize,
+}
+
+impl MessageLog {
+    fn push(&mut self, level: MessageLevel, text: String) {
+        if self.messages.len() >= MAX_MESSAGES {
+            self.messages.pop_front();
+        }
+        self.messages.push_back(Message { level, text });
+        if level == MessageLevel::Warning {
+            self.unseen_warnings += 1;
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.messages.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.messages.is_empty()
+    }
+
+    /// Oldest first.
+    pub fn iter(&self) -> impl Iterator<Item = &Message> {
+        self.messages.iter()
+    }
+
+    /// Warnings said since the messages view was last opened.
+    pub fn unseen_warnings(&self) -> usize {
+        self.unseen_warnings
+    }
+
+    /// The messages view was opened: every warning so far has been seen.
+    fn seen(&mut self) {
+        self.unseen_warnings = 0;
+    }
+}
+
 /// How the App starts.
 #[derive(Debug, Clone)]
 pub struct AppInit {
@@ -342,13 +376,9 @@ pub struct App {
     stash: Vec<Stash>,
     pub executors: Vec<ExecutorInfo>,
     pub auto_name: String,
-    /// This buffer's run settings: `auto` or an executor name, limits, profile, `input`.
-    pub executor: String,
-    pub limits: Limits,
-    pub profile: Profile,
-    pub input: Option<RunInput>,
-    /// This buffer's grants, laid over its manifest as `--allow-*` flags would be.
-    pub grants: crate::engine::policy::manifest::Overrides,
+    /// This buffer's run settings: `auto` or an executor name, limits, profile, `input`, and
+    /// its grants, laid over its manifest as `--allow-*` flags would be.
+    pub settings: RunSettings,
     /// The manifest beside the buffer's file (`None`: none, or not read yet).
     pub manifest: Option<Result<crate::engine::policy::manifest::Manifest, String>>,
     /// The scanner's report before the grants were applied (`report` is after).
@@ -359,10 +389,7 @@ pub struct App {
     pub highlight: Highlight,
     /// The latest message, for the status bar.
     pub message: Option<String>,
-    /// Every message of the session, newest last.
-    pub messages: VecDeque<Message>,
-    /// Warnings said since the messages view was last opened.
-    pub unseen_warnings: usize,
+    pub messages: MessageLog,
     pub search: String,
     pub clipboard: String,
     pub size: (u16, u16),
@@ -430,11 +457,7 @@ impl App {
             stash: Vec::new(),
             executors: init.executors,
             auto_name: init.auto_name,
-            executor: "auto".to_string(),
-            limits: Limits::default(),
-            profile: Profile::default(),
-            input: None,
-            grants: Default::default(),
+            settings: RunSettings::default(),
             manifest: None,
             plain_report: None,
             settings_source: SettingsSource::Defaults,
@@ -442,8 +465,7 @@ impl App {
             theme,
             highlight: Highlight::default(),
             message: None,
-            messages: VecDeque::new(),
-            unseen_warnings: 0,
+            messages: MessageLog::default(),
             search: String::new(),
             clipboard: String::new(),
             size: init.size,
@@ -563,30 +585,15 @@ impl App {
 
     /// The executor a run will use (resolving `auto` for this buffer's language).
     pub fn resolved_executor(&self) -> &str {
-        if self.executor == "auto" {
+        if self.settings.executor == "auto" {
             self.auto_here()
         } else {
-            &self.executor
-        }
-    }
-
-    /// This buffer's run settings.
-    pub fn settings(&self) -> RunSettings {
-        RunSettings {
-            executor: self.executor.clone(),
-            limits: self.limits,
-            profile: self.profile,
-            input: self.input.clone(),
-            grants: self.grants.clone(),
+            &self.settings.executor
         }
     }
 
     fn apply_settings(&mut self, s: RunSettings, source: SettingsSource) {
-        self.executor = s.executor;
-        self.limits = s.limits;
-        self.profile = s.profile;
-        self.input = s.input;
-        self.grants = s.grants;
+        self.settings = s;
         self.settings_source = source;
         self.regate();
     }
@@ -631,16 +638,7 @@ impl App {
 
     fn log(&mut self, level: MessageLevel, msg: String) {
         let m = text::truncate(&text::escape(&msg, false), 300).into_owned();
-        if self.messages.len() >= MAX_MESSAGES {
-            self.messages.pop_front();
-        }
-        self.messages.push_back(Message {
-            level,
-            text: m.clone(),
-        });
-        if level == MessageLevel::Warning {
-            self.unseen_warnings += 1;
-        }
+        self.messages.push(level, m.clone());
         self.message = Some(m);
     }
 

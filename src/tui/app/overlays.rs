@@ -266,6 +266,7 @@ impl App {
     /// F4: the `input` editor, on the buffer's current `input`.
     pub(super) fn open_input_editor(&mut self) {
         let text = self
+            .settings
             .input
             .as_ref()
             .map_or("", |i| i.text.as_str())
@@ -282,7 +283,7 @@ impl App {
                 return match ed.check.clone() {
                     Ok(input) => {
                         let what = input.as_ref().map_or("none".to_string(), |i| i.summary());
-                        self.input = input;
+                        self.settings.input = input;
                         self.say(format!("input set: {what}"));
                         (Overlay::None, self.settings_changed())
                     }
@@ -390,7 +391,7 @@ impl App {
             },
             (Action::Enter | Action::Newline, None) => {
                 if row == 0 {
-                    self.executor = "auto".to_string();
+                    self.settings.executor = "auto".to_string();
                     self.say(format!("executor: auto ({})", self.auto_here()));
                     (stay(row, None, None), self.settings_changed())
                 } else if let Some(info) = self.executors.get(row - 1).cloned() {
@@ -399,7 +400,7 @@ impl App {
                         let msg = format!("{} cannot run this buffer: {why}", info.name);
                         (stay(row, None, Some(msg)), vec![])
                     } else if info.available {
-                        self.executor = info.name.clone();
+                        self.settings.executor = info.name.clone();
                         let msg = match &info.warning {
                             Some(w) => format!("executor: {} — {w}", info.name),
                             None => format!("executor: {}", info.name),
@@ -411,7 +412,7 @@ impl App {
                         (stay(row, None, Some(msg)), vec![])
                     }
                 } else if field == Some(LimitField::Profile) {
-                    self.profile = match self.profile {
+                    self.settings.profile = match self.settings.profile {
                         Profile::Strict => Profile::Lab,
                         Profile::Lab => Profile::Strict,
                     };
@@ -429,7 +430,7 @@ impl App {
     }
 
     fn set_limit(&mut self, f: LimitField, v: u64) -> Result<(), String> {
-        let mut l = self.limits;
+        let mut l = self.settings.limits;
         match f {
             LimitField::Timeout => {
                 l.timeout_ms = v;
@@ -445,19 +446,19 @@ impl App {
             LimitField::Profile | LimitField::Input => return Ok(()),
         }
         l.validate().map_err(|e| e.to_string())?;
-        self.limits = l;
+        self.settings.limits = l;
         Ok(())
     }
 
     fn step_limit(&mut self, f: LimitField, up: bool) -> Result<(), String> {
         let (cur, step) = match f {
-            LimitField::Timeout => (self.limits.timeout_ms, 500),
-            LimitField::WallTimeout => (self.limits.wall_timeout_ms, 1000),
-            LimitField::Memory => (self.limits.memory_mb, 16),
-            LimitField::Stack => (self.limits.stack_kb, 64),
+            LimitField::Timeout => (self.settings.limits.timeout_ms, 500),
+            LimitField::WallTimeout => (self.settings.limits.wall_timeout_ms, 1000),
+            LimitField::Memory => (self.settings.limits.memory_mb, 16),
+            LimitField::Stack => (self.settings.limits.stack_kb, 64),
             LimitField::Input => return Ok(()),
             LimitField::Profile => {
-                self.profile = match self.profile {
+                self.settings.profile = match self.settings.profile {
                     Profile::Strict => Profile::Lab,
                     Profile::Lab => Profile::Strict,
                 };

@@ -147,11 +147,11 @@ impl App {
     /// What the next run of this buffer is granted: the manifest beside its file, with the
     /// buffer's grants laid over it (as `run` lays its flags over the manifest).
     pub fn permissions(&self) -> Permissions {
-        let mut p = permissions_for(self.manifest_in_force(), &self.grants);
+        let mut p = permissions_for(self.manifest_in_force(), &self.settings.grants);
         // A manifest's limits were checked when it was read; the buffer's grants when they
         // were typed or loaded. Together they still fit the bounds (same checks as `run`).
         if p.validate().is_err() {
-            p = permissions_for(None, &self.grants);
+            p = permissions_for(None, &self.settings.grants);
         }
         p
     }
@@ -163,7 +163,7 @@ impl App {
 
     /// Where a grant of this buffer came from, as the panel and the threat pane say it.
     pub fn grant_source(&self, g: &Grant) -> String {
-        match source_of(g, self.manifest_in_force(), &self.grants) {
+        match source_of(g, self.manifest_in_force(), &self.settings.grants) {
             GrantSource::Overrides => match self.settings_source {
                 SettingsSource::Header => "run-options header".to_string(),
                 _ => "workbench settings".to_string(),
@@ -196,7 +196,7 @@ impl App {
         let mut rows = Vec::new();
         let row = |kind, g: Grant, app: &App| {
             let source = app.grant_source(&g);
-            let own = has_in(&app.grants, &g);
+            let own = has_in(&app.settings.grants, &g);
             let what = match &g {
                 Grant::Read(d) => text::escape(&d.display().to_string(), false).into_owned(),
                 Grant::Net(n) => n.to_string(),
@@ -216,7 +216,7 @@ impl App {
         for n in &p.network {
             rows.push(row("net", Grant::Net(n.clone()), self));
         }
-        if p.modules == Permissions::default().modules && !self.grants.deny_all {
+        if p.modules == Permissions::default().modules && !self.settings.grants.deny_all {
             rows.push(PermissionRow {
                 kind: "modules",
                 what: "the ten pure modules".to_string(),
@@ -239,7 +239,12 @@ impl App {
         }
         rows.push(PermissionRow {
             kind: "deny-all",
-            what: if self.grants.deny_all { "on" } else { "off" }.to_string(),
+            what: if self.settings.grants.deny_all {
+                "on"
+            } else {
+                "off"
+            }
+            .to_string(),
             source: "x toggles (on: only what you add)".to_string(),
             removable: None,
             deny_all: true,
@@ -249,6 +254,14 @@ impl App {
 
     pub(super) fn open_permissions(&mut self) {
         self.overlay = Overlay::Permissions(Box::default());
+    }
+
+    /// `x` (or Enter on its row): deny-all on or off.
+    fn toggle_deny_all(&mut self) -> Vec<Effect> {
+        let grants = &mut self.settings.grants;
+        grants.deny_all = !grants.deny_all;
+        let on = if grants.deny_all { "on" } else { "off" };
+        self.grants_changed(format!("deny-all {on}"))
     }
 
     /// Applies an edit of the buffer's grants: saved with its settings, for the next run.
@@ -269,10 +282,10 @@ impl App {
         match (g, typed) {
             (Grant::Net(_), Some(t)) => {
                 for n in net_grants(t) {
-                    add_to(&mut self.grants, &Grant::Net(n));
+                    add_to(&mut self.settings.grants, &Grant::Net(n));
                 }
             }
-            _ => add_to(&mut self.grants, g),
+            _ => add_to(&mut self.settings.grants, g),
         }
         self.grants_changed(format!("granted {g}"))
     }
@@ -345,15 +358,11 @@ impl App {
                 panel.error = None;
             }
             Action::Answer('x') => {
-                self.grants.deny_all = !self.grants.deny_all;
-                let on = if self.grants.deny_all { "on" } else { "off" };
-                let fx = self.grants_changed(format!("deny-all {on}"));
+                let fx = self.toggle_deny_all();
                 return (Overlay::Permissions(panel), fx);
             }
             Action::Enter if rows.get(panel.row).is_some_and(|r| r.deny_all) => {
-                self.grants.deny_all = !self.grants.deny_all;
-                let on = if self.grants.deny_all { "on" } else { "off" };
-                let fx = self.grants_changed(format!("deny-all {on}"));
+                let fx = self.toggle_deny_all();
                 return (Overlay::Permissions(panel), fx);
             }
             Action::Answer('d') | Action::Delete | Action::Answer('-') => {
@@ -362,7 +371,7 @@ impl App {
                         removable: Some(g), ..
                     }) => {
                         let g = g.clone();
-                        remove_from(&mut self.grants, &g);
+                        remove_from(&mut self.settings.grants, &g);
                         panel.error = None;
                         let fx = self.grants_changed(format!("removed {g}"));
                         let left = self.permission_rows().len();
@@ -453,7 +462,7 @@ impl App {
     ) -> (Overlay, Vec<Effect>) {
         match action {
             Action::Enter | Action::Answer('y') | Action::Answer('g') => {
-                add_to(&mut self.grants, &grant);
+                add_to(&mut self.settings.grants, &grant);
                 self.regate();
                 let fx = self.settings_changed();
                 self.say(format!(

@@ -6,10 +6,7 @@
 //! its run shows the run as stale and marks nothing in the editor.
 
 use super::diff::{run_diff, DiffRow};
-use super::{
-    App, Overlay, ResultsTab, RunQuestion, MAX_BLOCKED, MAX_CONSOLE_BYTES, MAX_CONSOLE_LINES,
-    MAX_HISTORY, MAX_LINE_CHARS, MAX_SAMPLES, MAX_STACK_CHARS, MAX_VALUE_CHARS,
-};
+use super::{App, Overlay, ResultsTab, RunQuestion, MAX_HISTORY};
 use crate::engine::exec::{
     BlockedAttempt, ConsoleLine, ExecEvent, ExecOutcome, ExecRequest, MemoryKind, Outcome, Sample,
 };
@@ -22,22 +19,38 @@ use crate::tui::recovery::Origin;
 use std::collections::VecDeque;
 use std::path::Path;
 
+/// Bounds on everything kept from a script's output. The console keeps what the run kept:
+/// the engine's own bound (`Limits::console_max_lines`, 10,000 by default, and
+/// `console_max_bytes`) plus its truncation marker; this is the ceiling the workbench allows
+/// itself whatever an executor sends.
+pub const MAX_CONSOLE_LINES: usize = crate::engine::policy::DEFAULT_CONSOLE_MAX_LINES + 1;
+pub const MAX_CONSOLE_BYTES: usize = crate::engine::policy::DEFAULT_CONSOLE_MAX_BYTES + 64 * 1024;
+/// A console line or an error message (characters), as kept and as the Diff tab shows it.
+pub const MAX_LINE_CHARS: usize = 1_000;
+/// Blocked attempts kept per run.
+pub const MAX_BLOCKED: usize = 500;
+
+/// The text of the buffer a run runs (or ran).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunCode {
+    /// The buffer generation.
+    pub generation: u64,
+    /// The SHA-256 of the text as its scan names it: for a script the outcome's own hash;
+    /// for a `.wat` buffer the text's (the outcome hashes the binary it compiles to), so
+    /// reopening the unchanged buffer still finds its results fresh.
+    pub sha256: String,
+}
+
 /// A run in progress.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LiveRun {
     pub id: u64,
     /// The buffer it runs.
     pub origin: Origin,
-    /// The buffer generation and the SHA-256 of the code it runs.
-    pub generation: u64,
-    pub code_sha256: String,
+    pub code: RunCode,
     pub executor: String,
     pub limits: Limits,
-    pub samples: VecDeque<Sample>,
-    /// What the samples' memory reading is (heap in process, worker RSS out of process).
-    pub memory_kind: MemoryKind,
-    /// The highest RSS sample seen (all samples count, also those no longer kept).
-    pub rss_peak: Option<u64>,
+    pub trace: SampleTrace,
     pub console: VecDeque<ConsoleLine>,
     console_bytes: usize,
     /// Lines the workbench did not keep (over its own bound; the engine stops first).
@@ -52,9 +65,37 @@ pub struct LiveRun {
 impl LiveRun {
     /// Elapsed milliseconds, from the engine's samples when it sends them.
     pub fn elapsed_ms(&self) -> f64 {
-        self.samples
+        self.trace
+            .samples
             .back()
             .map_or(self.ticks as f64 * 100.0, |s| s.elapsed_ms)
+    }
+}
+
+/// A run's resource samples, as the Resources pane draws them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SampleTrace {
+    /// The newest samples (at most [`SampleTrace::MAX_SAMPLES`]).
+    pub samples: VecDeque<Sample>,
+    /// What the samples' memory reading is (heap in process, worker RSS out of process).
+    pub memory_kind: MemoryKind,
+    /// The highest RSS sample seen (all samples count, also those no longer kept).
+    pub rss_peak: Option<u64>,
+}
+
+impl SampleTrace {
+    /// Samples kept: the newest.
+    pub const MAX_SAMPLES: usize = 1_200;
+
+    fn push(&mut self, s: Sample) {
+        self.memory_kind = s.memory_kind;
+        if s.memory_kind == MemoryKind::Rss {
+            self.rss_peak = Some(self.rss_peak.unwrap_or(0).max(s.memory_bytes));
+        }
+        if self.samples.len() >= Self::MAX_SAMPLES {
+            self.samples.pop_front();
+        }
+        self.samples.push_back(s);
     }
 }
 
@@ -62,20 +103,12 @@ impl LiveRun {
 #[derive(Debug, Clone, PartialEq)]
 pub struct FinishedRun {
     pub outcome: ExecOutcome,
-    pub samples: Vec<Sample>,
-    pub memory_kind: MemoryKind,
-    /// The worker's highest resident memory (out of process), from the samples.
-    pub rss_peak: Option<u64>,
-    /// The buffer generation of the code it ran.
-    pub generation: u64,
+    pub trace: SampleTrace,
+    pub code: RunCode,
     /// Console lines the workbench itself dropped (over its bound).
     pub console_dropped: usize,
     /// What the run was granted (for the Diff tab: a grant added between two runs shows).
     pub permissions: Permissions,
-    /// The SHA-256 of the buffer's text it ran, as its scan names it: for a script the
-    /// outcome's own hash; for a `.wat` buffer the text's (the outcome hashes the binary it
-    /// compiles to), so reopening the unchanged buffer still finds its results fresh.
-    pub source_sha256: String,
 }
 
 impl FinishedRun {
@@ -144,16 +177,16 @@ impl App {
     /// Whether the run shown (live, or the last) is of the text in the editor: same buffer
     /// generation, or the same SHA-256 once the scan of this text has told it.
     pub fn results_freshness(&self) -> Freshness {
-        let (generation, sha) = match (self.live_here(), &self.runs.last) {
-            (Some(l), _) => (l.generation, l.code_sha256.as_str()),
-            (None, Some(f)) => (f.generation, f.source_sha256.as_str()),
+        let code = match (self.live_here(), &self.runs.last) {
+            (Some(l), _) => &l.code,
+            (None, Some(f)) => &f.code,
             (None, None) => return Freshness::NotRun,
         };
-        if generation == self.generation() {
+        if code.generation == self.generation() {
             return Freshness::Fresh;
         }
         match &self.report {
-            Some(r) if !self.scan_pending() && r.sha256 == sha => Freshness::Fresh,
+            Some(r) if !self.scan_pending() && r.sha256 == code.sha256 => Freshness::Fresh,
             _ => Freshness::Stale,
         }
     }
@@ -216,9 +249,9 @@ impl App {
         };
         let mut request = ExecRequest::new(code);
         request.filename = crate::cli::run::script_name(&self.title);
-        request.limits = self.limits;
-        request.profile = self.profile;
-        request.input = self.input.as_ref().map(|i| i.value.clone());
+        request.limits = self.settings.limits;
+        request.profile = self.settings.profile;
+        request.input = self.settings.input.as_ref().map(|i| i.value.clone());
         // A copy: edits in the Permissions panel apply to the next run, never this one.
         request.permissions = self.permissions();
         // A module (text or binary) gets the buffer's directories to read (read-only WASI
@@ -264,13 +297,13 @@ impl App {
         self.live = Some(LiveRun {
             id,
             origin: self.origin.clone(),
-            generation: self.generation(),
-            code_sha256,
+            code: RunCode {
+                generation: self.generation(),
+                sha256: code_sha256,
+            },
             executor: executor.clone(),
-            limits: self.limits,
-            samples: VecDeque::new(),
-            memory_kind: MemoryKind::Heap,
-            rss_peak: None,
+            limits: self.settings.limits,
+            trace: SampleTrace::default(),
             console: VecDeque::new(),
             console_bytes: 0,
             console_dropped: 0,
@@ -331,16 +364,7 @@ impl App {
                     live.blocked.push(sanitize_blocked(b));
                 }
             }
-            ExecEvent::Sample(s) => {
-                live.memory_kind = s.memory_kind;
-                if s.memory_kind == MemoryKind::Rss {
-                    live.rss_peak = Some(live.rss_peak.unwrap_or(0).max(s.memory_bytes));
-                }
-                if live.samples.len() >= MAX_SAMPLES {
-                    live.samples.pop_front();
-                }
-                live.samples.push_back(s);
-            }
+            ExecEvent::Sample(s) => live.trace.push(s),
             ExecEvent::Finished(outcome) => self.on_finished(*outcome, at_unix),
         }
     }
@@ -376,15 +400,12 @@ impl App {
             _ => ResultsTab::Error,
         };
         let finished = FinishedRun {
-            samples: live.samples.iter().copied().collect(),
-            memory_kind: live.memory_kind,
-            rss_peak: live.rss_peak,
-            generation: live.generation,
+            trace: live.trace,
+            code: live.code,
             // The final report is the run's record; live lines were a preview of it.
             console_dropped: dropped,
             outcome,
-            permissions: live.permissions.clone(),
-            source_sha256: live.code_sha256.clone(),
+            permissions: live.permissions,
         };
         if live.origin == self.origin {
             self.runs.record(entry, finished);
@@ -427,6 +448,9 @@ fn sanitize_blocked(b: BlockedAttempt) -> BlockedAttempt {
 /// Escapes and bounds what a run reports. The console keeps every line the engine kept (its
 /// own bound holds first); past the workbench's ceiling, later lines are dropped and counted.
 fn sanitize_outcome(mut o: ExecOutcome) -> (ExecOutcome, usize) {
+    // The completion value's display string, and an error's stack (characters).
+    const MAX_VALUE_CHARS: usize = 20_000;
+    const MAX_STACK_CHARS: usize = 4_000;
     o.executor = clean(&o.executor, 40, false);
     o.value_display = clean(&o.value_display, MAX_VALUE_CHARS, true);
     o.value = None; // only the bounded display string is shown

@@ -104,15 +104,15 @@ impl App {
     /// Why the chosen executor cannot run this buffer (a setting saved for another kind of
     /// buffer, or a JS buffer set to `wasm`): refused at F5 with this reason.
     pub(super) fn executor_mismatch(&self) -> Option<String> {
-        if self.executor == "auto" {
+        if self.settings.executor == "auto" {
             return None;
         }
         let wasm_buffer = self.language().is_wasm();
-        let wasm_exec = self.executor == WASM;
+        let wasm_exec = self.settings.executor == WASM;
         (wasm_buffer != wasm_exec).then(|| {
             format!(
                 "{} cannot run this buffer ({}): choose another in Ctrl-E (auto picks {})",
-                self.executor,
+                self.settings.executor,
                 self.language().describe(),
                 self.auto_here()
             )

@@ -27,7 +27,7 @@ pub(crate) fn render(
     let mut lines: Vec<(Line, Option<usize>)> = Vec::new();
     let cursor = |i: usize| if i == row { "▸ " } else { "  " };
     let sel = |i: usize, s: ratatui::style::Style| if i == row { s.patch(p.selection) } else { s };
-    let chosen = |name: &str| app.executor == name;
+    let chosen = |name: &str| app.settings.executor == name;
     lines.push((
         Line::from(vec![
             Span::styled(cursor(0), p.accent),
@@ -114,7 +114,11 @@ pub(crate) fn render(
         let idx = base + i;
         let value = match edit {
             Some(e) if idx == row => format!("{e}▏"),
-            _ => field.value(&app.limits, app.profile, app.input.as_ref()),
+            _ => field.value(
+                &app.settings.limits,
+                app.settings.profile,
+                app.settings.input.as_ref(),
+            ),
         };
         let value = fit(&value, 28);
         // A wasm run takes the CPU, wall, memory and stack limits (memory: the module's

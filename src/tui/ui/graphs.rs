@@ -5,7 +5,7 @@
 use super::palette::Palette;
 use super::{fmt_bytes, fmt_ms};
 use crate::engine::exec::{MemoryKind, Sample};
-use crate::tui::app::App;
+use crate::tui::app::{App, SampleTrace};
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::symbols::Marker;
@@ -51,35 +51,18 @@ pub(crate) fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
         return;
     }
     // This buffer's run: the one going, or its last.
-    let (samples, limit_mb, kind, heap_peak, rss_peak): (
-        Vec<Sample>,
-        u64,
-        MemoryKind,
-        Option<String>,
-        Option<u64>,
-    ) = match (app.live_here(), &app.runs.last) {
-        (Some(l), _) => (
-            l.samples.iter().copied().collect(),
-            l.limits.memory_mb,
-            l.memory_kind,
-            None,
-            l.rss_peak,
-        ),
+    let idle = SampleTrace::default();
+    let (trace, limit_mb, heap_peak) = match (app.live_here(), &app.runs.last) {
+        (Some(l), _) => (&l.trace, l.limits.memory_mb, None),
         (None, Some(r)) => (
-            r.samples.clone(),
+            &r.trace,
             r.outcome.limits.memory_mb,
-            r.memory_kind,
             Some(r.heap_peak_label()),
-            r.rss_peak,
         ),
-        _ => (
-            Vec::new(),
-            app.limits.memory_mb,
-            MemoryKind::Heap,
-            None,
-            None,
-        ),
+        _ => (&idle, app.settings.limits.memory_mb, None),
     };
+    let samples: Vec<Sample> = trace.samples.iter().copied().collect();
+    let (kind, rss_peak) = (trace.memory_kind, trace.rss_peak);
     let hist_rows: u16 = if inner.height >= 10 { 2 } else { 1 };
     let chart_rows = inner.height - hist_rows;
     let mem_h = chart_rows.div_ceil(2);

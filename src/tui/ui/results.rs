@@ -82,7 +82,7 @@ pub(crate) fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
         }
         parts.push((fmt_ms(o.duration_ms), p.dim));
         parts.push((format!("heap peak {}", last.heap_peak_label()), p.dim));
-        if let Some(rss) = last.rss_peak {
+        if let Some(rss) = last.trace.rss_peak {
             parts.push((format!("worker RSS peak {}", fmt_bytes(rss)), p.dim));
         }
         parts.push((format!("{} blocked", o.blocked.len()), p.dim));

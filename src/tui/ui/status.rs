@@ -44,20 +44,24 @@ pub(crate) fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
     };
     left.push((format!(" {hash}"), p.dim));
     left.push(trust_part(app, p));
-    let exec = if app.executor == "auto" {
+    let exec = if app.settings.executor == "auto" {
         format!(" · {} (auto)", app.resolved_executor())
     } else {
-        format!(" · {}", app.executor)
+        format!(" · {}", app.settings.executor)
     };
     left.push((exec, p.accent));
     if wide {
         left.push((
             format!(
                 " · {} {} {}{}",
-                app.profile.as_str(),
-                super::fmt_ms(app.limits.timeout_ms as f64),
-                super::fmt_bytes(app.limits.memory_bytes()),
-                if app.input.is_some() { " · input" } else { "" }
+                app.settings.profile.as_str(),
+                super::fmt_ms(app.settings.limits.timeout_ms as f64),
+                super::fmt_bytes(app.settings.limits.memory_bytes()),
+                if app.settings.input.is_some() {
+                    " · input"
+                } else {
+                    ""
+                }
             ),
             p.dim,
         ));
@@ -65,8 +69,9 @@ pub(crate) fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
         left.push((format!(" · {}:{}", c.line + 1, c.col + 1), p.dim));
     }
     // What goes right of the parts: the latest message, or key hints.
-    let more = if app.unseen_warnings > 1 {
-        format!(" (+{} · F2)", app.unseen_warnings - 1)
+    let unseen = app.messages.unseen_warnings();
+    let more = if unseen > 1 {
+        format!(" (+{} · F2)", unseen - 1)
     } else {
         String::new()
     };

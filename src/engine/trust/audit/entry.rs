@@ -22,11 +22,9 @@ pub struct AuditEntry {
     pub source: String,
     pub file: String,
     pub sha256: String,
-    /// The signed root (file SHA-256 or directory Merkle root) when the code is signed.
-    pub merkle_root: Option<String>,
-    pub signer: Option<String>,
-    /// `signed`, `unsigned`, `modified`, `untrusted` or `invalid`.
-    pub trust: String,
+    /// `merkle_root`, `signer` and `trust` (the state's name).
+    #[serde(flatten)]
+    pub trust: TrustRecord,
     pub executor: String,
     pub profile: Profile,
     pub limits: LimitsReport,
@@ -113,10 +111,6 @@ impl AuditEntry {
         }
         blocked.sort_by(|a, b| b.count.cmp(&a.count).then(a.capability.cmp(&b.capability)));
         blocked.truncate(MAX_BLOCKED_LISTED);
-        let (merkle_root, signer) = match ctx.trust {
-            TrustState::Signed { signer, root, .. } => (Some(root.clone()), Some(signer.clone())),
-            _ => (None, None),
-        };
         AuditEntry {
             time: super::super::timestamp(std::time::SystemTime::now()),
             user,
@@ -124,9 +118,7 @@ impl AuditEntry {
             source: ctx.source.to_string(),
             file: truncate(ctx.file, MAX_FILE_CHARS).into_owned(),
             sha256: outcome.code_sha256.clone(),
-            merkle_root,
-            signer,
-            trust: ctx.trust.as_str().to_string(),
+            trust: TrustRecord::from(ctx.trust),
             executor: outcome.executor.clone(),
             profile: ctx.profile,
             limits: outcome.limits,
