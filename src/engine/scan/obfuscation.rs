@@ -211,19 +211,29 @@ pub(crate) fn text_pass(src: &str) -> TextInfo {
             }
             b'"' | b'\'' | b'`' => {
                 let string_start = i;
-                // skip the string (escapes honoured; unterminated quotes end at the line,
-                // templates anywhere)
+                // skip the string (escapes honoured: the escaped byte is skipped whatever it
+                // is, so a continued line is not counted; unterminated quotes end at the
+                // line, templates anywhere)
                 let q = c;
                 i += 1;
-                while i < n && b[i] != q && !(q != b'`' && b[i] == b'\n') {
-                    if b[i] == b'\\' {
-                        i += 1;
-                    } else if b[i] == b'\n' {
-                        info.longest_line = info.longest_line.max(i - line_start);
-                        line_start = i + 1;
-                        info.lines += 1;
+                loop {
+                    // (past the end after a final backslash, as the byte loop was)
+                    let Some(p) = memchr::memchr3(q, b'\\', b'\n', &b[i.min(n)..]) else {
+                        i = i.max(n);
+                        break;
+                    };
+                    i += p;
+                    match b[i] {
+                        b'\\' => i += 2,
+                        b'\n' if q == b'`' => {
+                            info.longest_line = info.longest_line.max(i - line_start);
+                            line_start = i + 1;
+                            info.lines += 1;
+                            i += 1;
+                        }
+                        // the closing quote, or the end of the line for a quoted string
+                        _ => break,
                     }
-                    i += 1;
                 }
                 // a quoted string is one leaf; a template may hold nested code
                 pending += if q == b'`' {
@@ -236,18 +246,26 @@ pub(crate) fn text_pass(src: &str) -> TextInfo {
                 }
             }
             b'/' if b.get(i + 1) == Some(&b'/') => {
-                while i < n && b[i] != b'\n' {
-                    i += 1;
-                }
+                i = memchr::memchr(b'\n', &b[i..]).map_or(n, |p| i + p);
                 continue;
             }
             b'/' if b.get(i + 1) == Some(&b'*') => {
+                // to the `*` of the closing `*/`, or to the last byte (whose newline, if it
+                // is one, the comment does not count)
                 i += 2;
-                while i + 1 < n && !(b[i] == b'*' && b[i + 1] == b'/') {
+                let last = n - 1;
+                while i < last {
+                    let Some(p) = memchr::memchr2(b'*', b'\n', &b[i..last]) else {
+                        i = last;
+                        break;
+                    };
+                    i += p;
                     if b[i] == b'\n' {
                         info.longest_line = info.longest_line.max(i - line_start);
                         line_start = i + 1;
                         info.lines += 1;
+                    } else if b[i + 1] == b'/' {
+                        break;
                     }
                     i += 1;
                 }
