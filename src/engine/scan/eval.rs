@@ -228,6 +228,9 @@ pub enum Arg {
 /// The questions the visit asks the evaluator (an object-safe view, so the visit does not
 /// carry the evaluator's lifetime).
 pub trait ConstEval {
+    /// Whether `callee` is one of the code's functions [`ConstEval::call_str`] can run (the
+    /// caller folds the arguments only then).
+    fn runs(&self, callee: Key) -> bool;
     /// The string a call of the code's function `callee` returns for `args`, if certain.
     fn call_str(&self, callee: Key, args: &[Arg]) -> Option<String>;
     /// `(p) => p[k1][k2]…`: the constant keys a one-parameter getter reads off its argument.
@@ -567,6 +570,10 @@ fn fn_ref<'a>(e: &'a Expression<'a>) -> Option<FnRef<'a>> {
 }
 
 impl ConstEval for Evaluator<'_> {
+    fn runs(&self, callee: Key) -> bool {
+        self.fn_keys.contains_key(&callee)
+    }
+
     fn call_str(&self, callee: Key, args: &[Arg]) -> Option<String> {
         let i = *self.fn_keys.get(&callee)?;
         let args = args

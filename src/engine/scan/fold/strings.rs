@@ -110,7 +110,12 @@ impl Env<'_> {
                 return hidden(k.apply(&v.value)?, true);
             }
             // A helper of the code's own, run by the constant evaluator on constant arguments.
-            if let (Some(ev), Some(key)) = (self.eval, self.ref_key(id)) {
+            // (its arguments are folded only when it is one the evaluator can run)
+            let helper = self
+                .eval
+                .zip(self.ref_key(id))
+                .filter(|(ev, k)| ev.runs(*k));
+            if let Some((ev, key)) = helper {
                 let args: Vec<crate::engine::scan::eval::Arg> = args
                     .iter()
                     .map(
