@@ -5,7 +5,9 @@
 //! blocklist) are `miner-name`, a low signal.
 //!
 //! One regex of literal alternatives over the source plus any text the syntax pass decoded
-//! (a base64 pool configuration reads like a plain one); linear in the input.
+//! (a base64 pool configuration reads like a plain one); linear in the input. It runs only
+//! on text that can report, which a gate finds first: one vector search for short anchors
+//! of the words, each place found checked against the whole words around it.
 
 use super::{Evidence, Raw, RuleId};
 use regex::bytes::Regex;
