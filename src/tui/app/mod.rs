@@ -11,10 +11,12 @@
 //! - `recovery`: autosave to recovery copies, and offering them back.
 //! - `diff`: line diffs (recovery copy against its file, one run against the previous).
 //! - `mouse`: clicks, drags and the wheel.
+//! - `messages`: the session's message log, bounded.
 
 mod diff;
 mod files;
 mod main_screen;
+mod messages;
 mod mouse;
 mod overlays;
 mod permissions;
@@ -24,6 +26,7 @@ mod wasm;
 
 pub use diff::{DiffKind, DiffRow};
 pub use files::{title_of, Loaded};
+pub use messages::{Message, MessageLevel, MessageLog, MAX_MESSAGES};
 pub use overlays::{InputEditor, LimitField};
 pub use permissions::{parse_entry, PermissionRow, PermissionsPanel};
 pub use recovery::{copy_time, describe_copy, DiffView, RecoveryScope, RecoveryView};
@@ -44,14 +47,12 @@ use crate::tui::layout;
 use crate::tui::recovery::Origin;
 use crate::tui::settings::{RunSettings, SettingsSource};
 use crate::tui::theme::{Theme, ThemeSet};
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub const MAX_HISTORY: usize = 50;
 pub const MAX_COMPLETIONS: usize = 200;
-/// Messages kept for the messages view.
-pub const MAX_MESSAGES: usize = 200;
 /// Buffers whose settings and results are kept while another one is open.
 pub const MAX_STASHED: usize = 16;
 /// Largest file the editor opens.
@@ -216,63 +217,6 @@ pub struct Highlight {
     pub states: Vec<LineState>,
     /// The same for a WebAssembly text buffer (the WAT lexer's states).
     pub wat: Vec<crate::tui::wat::WatState>,
-}
-
-/// How serious a message is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MessageLevel {
-    Info,
-    Warning,
-}
-
-/// One line of the messages view (escaped and bounded when it was said).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Message {
-    pub level: MessageLevel,
-    pub text: String,
-}
-
-/// Every message of the session, newest last (the oldest dropped past [`MAX_MESSAGES`]), and
-/// the warnings among them said since the messages view was last opened.
-#[derive(Debug, Clone, Default)]
-pub struct MessageLog {
-    messages: VecDeque<Message>,
-    unseen_warnings: usize,
-}
-
-impl MessageLog {
-    fn push(&mut self, level: MessageLevel, text: String) {
-        if self.messages.len() >= MAX_MESSAGES {
-            self.messages.pop_front();
-        }
-        self.messages.push_back(Message { level, text });
-        if level == MessageLevel::Warning {
-            self.unseen_warnings += 1;
-        }
-    }
-
-    pub fn len(&self) -> usize {
-        self.messages.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.messages.is_empty()
-    }
-
-    /// Oldest first.
-    pub fn iter(&self) -> impl Iterator<Item = &Message> {
-        self.messages.iter()
-    }
-
-    /// Warnings said since the messages view was last opened.
-    pub fn unseen_warnings(&self) -> usize {
-        self.unseen_warnings
-    }
-
-    /// The messages view was opened: every warning so far has been seen.
-    fn seen(&mut self) {
-        self.unseen_warnings = 0;
-    }
 }
 
 /// How the App starts.
