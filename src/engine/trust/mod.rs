@@ -237,14 +237,6 @@ impl TrustState {
         matches!(self, TrustState::Signed { .. })
     }
 
-    /// The trusted signer's name, when signed.
-    pub fn signer(&self) -> Option<&str> {
-        match self {
-            TrustState::Signed { signer, .. } => Some(signer),
-            _ => None,
-        }
-    }
-
     /// One line for a person: "signed by alice", "unsigned", "modified since signing: …".
     pub fn describe(&self) -> String {
         match self {
