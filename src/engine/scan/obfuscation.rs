@@ -111,6 +111,14 @@ pub(crate) fn text_pass(src: &str) -> TextInfo {
             code_on_line = true;
         };
     }
+    // A newline at `$pos` ends a line.
+    macro_rules! line_ends {
+        ($pos:expr) => {
+            info.longest_line = info.longest_line.max($pos - line_start);
+            line_start = $pos + 1;
+            info.lines += 1;
+        };
+    }
     macro_rules! end_fuck {
         ($pos:expr) => {
             if fuck_len >= JSFUCK_RUN && info.jsfuck.is_none() {
@@ -151,9 +159,7 @@ pub(crate) fn text_pass(src: &str) -> TextInfo {
         }
         match c {
             b'\n' => {
-                info.longest_line = info.longest_line.max(i - line_start);
-                line_start = i + 1;
-                info.lines += 1;
+                line_ends!(i);
                 ws_run = 0;
                 code_on_line = false;
                 i += 1;
@@ -226,9 +232,7 @@ pub(crate) fn text_pass(src: &str) -> TextInfo {
                     match b[i] {
                         b'\\' => i += 2,
                         b'\n' if q == b'`' => {
-                            info.longest_line = info.longest_line.max(i - line_start);
-                            line_start = i + 1;
-                            info.lines += 1;
+                            line_ends!(i);
                             i += 1;
                         }
                         // the closing quote, or the end of the line for a quoted string
@@ -261,9 +265,7 @@ pub(crate) fn text_pass(src: &str) -> TextInfo {
                     };
                     i += p;
                     if b[i] == b'\n' {
-                        info.longest_line = info.longest_line.max(i - line_start);
-                        line_start = i + 1;
-                        info.lines += 1;
+                        line_ends!(i);
                     } else if b[i + 1] == b'/' {
                         break;
                     }
