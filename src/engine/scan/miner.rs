@@ -98,7 +98,7 @@ fn gate_words() -> impl Iterator<Item = (&'static str, u8)> {
 
 /// The gate's words as one automaton: the reference the anchored search must agree with,
 /// and the search itself where no packed searcher can be built.
-static PREFILTER: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+static WORDS_AUTOMATON: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
     #[allow(clippy::expect_used)]
     aho_corasick::AhoCorasick::builder()
         .ascii_case_insensitive(true)
@@ -220,7 +220,7 @@ fn gate(text: &str, seen: &mut u8) {
 /// [`gate`] by the words' automaton.
 fn gate_automaton(text: &[u8], seen: &mut u8) {
     // Overlapping: `extranonce` holds `nonce`, and must count as the identity word it is.
-    for m in PREFILTER.find_overlapping_iter(text) {
+    for m in WORDS_AUTOMATON.find_overlapping_iter(text) {
         *seen |= gate_words()
             .nth(m.pattern().as_usize())
             .map_or(0, |(_, bit)| bit);
