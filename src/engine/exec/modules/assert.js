@@ -149,9 +149,11 @@
   }
 
   // The assertion `name` of two values: fails (reported as `operator`) when `fails` says so.
+  // A function expression, named by its key, as Node's assertions are plain functions (a
+  // `prototype`, callable with `new`), not methods.
   function comparison(name, operator, fails) {
     const assertion = {
-      [name](actual, expected, message) {
+      [name]: function (actual, expected, message) {
         if (arguments.length < 2) throw missing();
         if (fails(actual, expected)) innerFail({ actual, expected, message, operator, stackStartFn: assertion });
       },

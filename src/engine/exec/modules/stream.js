@@ -419,11 +419,13 @@
       const field = fields[k];
       getters[k] = { [k]() { return this[state][field]; } }[k];
     }
-    getters.destroyed = function destroyed() {
-      const r = this._readableState;
-      const w = this._writableState;
-      return !!((r && r.destroyed) || (w && w.destroyed));
-    };
+    getters.destroyed = {
+      destroyed() {
+        const r = this._readableState;
+        const w = this._writableState;
+        return !!((r && r.destroyed) || (w && w.destroyed));
+      },
+    }.destroyed;
     return getters;
   }
   defineGetters(
