@@ -82,6 +82,7 @@ const FD_SYNC: i32 = 16;
 
 /// WASI `filetype` values.
 pub(crate) const FILETYPE_UNKNOWN: u8 = 0;
+pub(crate) const FILETYPE_CHARACTER_DEVICE: u8 = 2;
 pub(crate) const FILETYPE_DIRECTORY: u8 = 3;
 pub(crate) const FILETYPE_REGULAR: u8 = 4;
 pub(crate) const FILETYPE_SYMLINK: u8 = 7;

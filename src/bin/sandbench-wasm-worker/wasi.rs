@@ -15,7 +15,7 @@
 //! recorded under its own name, as before grants existed.
 
 use crate::engine::{RunState, WasmTrap};
-use crate::files::{self, Described, FsError};
+use crate::files::{self, Described, FsError, FILETYPE_CHARACTER_DEVICE};
 use sandbench::engine::exec::wasm::WASI_MODULE as MODULE;
 use sandbench::engine::Category;
 use wasmtime::{Caller, Extern, FuncType, Linker, Memory, Val, ValType};
@@ -214,7 +214,7 @@ fn iovecs(data: &[u8], iovs: i32, count: i32) -> Option<Vec<(usize, usize)>> {
 fn describe(c: &Caller<'_, RunState>, fd: i32) -> Option<Described> {
     if (0..=2).contains(&fd) {
         return Some(Described {
-            filetype: 2, // character_device
+            filetype: FILETYPE_CHARACTER_DEVICE,
             rights_base: u64::MAX,
             rights_inheriting: 0,
         });
@@ -494,7 +494,7 @@ fn define_files(linker: &mut Linker<RunState>) -> wasmtime::Result<()> {
         |mut c: Caller<'_, RunState>, fd: i32, out: i32| -> i32 {
             if (0..=2).contains(&fd) {
                 let mut b = [0u8; 64];
-                b[16] = 2; // filetype: character_device
+                b[16] = FILETYPE_CHARACTER_DEVICE;
                 return put(&mut c, out, &b);
             }
             let stat = c.data_mut().files.fd_stat(fd);
