@@ -674,6 +674,7 @@ impl App {
             Action::ManifestLoaded { origin, .. }
             | Action::GrantProposed { origin, .. }
             | Action::ReadDirChecked { origin, .. }
+            | Action::TrustChecked { origin, .. }
                 if origin != self.origin =>
             {
                 vec![]
@@ -682,10 +683,7 @@ impl App {
             Action::GrantProposed { result, .. } => self.on_grant_proposed(result),
             Action::ReadDirChecked { result, .. } => self.on_read_dir_checked(result),
             Action::TrustChecked { origin, basis } => {
-                // Kept for the buffer it was checked for; another buffer's answer is late.
-                if origin == self.origin {
-                    self.trust = Some((origin, *basis));
-                }
+                self.trust = Some((origin, *basis));
                 vec![]
             }
             Action::AuditLoaded(result) => {
