@@ -12,15 +12,17 @@ use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph, Sparkline};
 use ratatui::Frame;
+use std::collections::VecDeque;
 
 /// CPU use between consecutive samples, in percent of one core.
-fn cpu_points(samples: &[Sample]) -> Vec<(f64, f64)> {
+fn cpu_points(samples: &VecDeque<Sample>) -> Vec<(f64, f64)> {
     samples
-        .windows(2)
-        .map(|w| {
-            let dt = (w[1].elapsed_ms - w[0].elapsed_ms).max(0.001);
-            let dc = (w[1].cpu_ms - w[0].cpu_ms).max(0.0);
-            (w[1].elapsed_ms, (dc / dt * 100.0).clamp(0.0, 100.0))
+        .iter()
+        .zip(samples.iter().skip(1))
+        .map(|(a, b)| {
+            let dt = (b.elapsed_ms - a.elapsed_ms).max(0.001);
+            let dc = (b.cpu_ms - a.cpu_ms).max(0.0);
+            (b.elapsed_ms, (dc / dt * 100.0).clamp(0.0, 100.0))
         })
         .collect()
 }
@@ -61,13 +63,13 @@ pub(crate) fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
         ),
         _ => (&idle, app.settings.limits.memory_mb, None),
     };
-    let samples: Vec<Sample> = trace.samples.iter().copied().collect();
+    let samples = &trace.samples;
     let (kind, rss_peak) = (trace.memory_kind, trace.rss_peak);
     let hist_rows: u16 = if inner.height >= 10 { 2 } else { 1 };
     let chart_rows = inner.height - hist_rows;
     let mem_h = chart_rows.div_ceil(2);
     let cpu_h = chart_rows - mem_h;
-    let t_max = samples.last().map_or(1.0, |s| s.elapsed_ms).max(1.0);
+    let t_max = samples.back().map_or(1.0, |s| s.elapsed_ms).max(1.0);
     let limit = limit_mb as f64;
 
     let mem: Vec<(f64, f64)> = samples
@@ -109,7 +111,7 @@ pub(crate) fn render(app: &App, f: &mut Frame, area: Rect, p: &Palette) {
     );
 
     if cpu_h > 0 {
-        let cpu = cpu_points(&samples);
+        let cpu = cpu_points(samples);
         let cur = cpu.last().map_or(0.0, |c| c.1);
         let full = [(0.0, 100.0), (t_max, 100.0)];
         let cpu_chart = chart(&full, &cpu, p.graph_cpu(), [t_max, 100.0], p);
