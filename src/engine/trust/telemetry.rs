@@ -127,7 +127,10 @@ impl RunSpan {
             .map(|b| BlockedAttempt {
                 capability: truncate(&b.capability, 100).into_owned(),
                 message: truncate(&b.message, 500).into_owned(),
-                ..b.clone()
+                category: b.category,
+                line: b.line,
+                column: b.column,
+                count: b.count,
             })
             .collect();
         let listed: u64 = events.iter().map(|e| u64::from(e.count)).sum();
