@@ -113,11 +113,6 @@ struct Record<'a> {
     manifest: Option<String>,
 }
 
-/// Turns the command line into limits, or a usage error message.
-pub fn limits_from(args: &RunArgs) -> Result<Limits, String> {
-    limits_for(&flag_limits(args), &LimitOverrides::default())
-}
-
 /// The limits given as flags: laid over a manifest's as a manifest's are over the defaults.
 fn flag_limits(args: &RunArgs) -> LimitOverrides {
     LimitOverrides {
@@ -248,7 +243,10 @@ pub struct RunConfig {
 impl RunConfig {
     /// Checks the options; the error is one line for the user. Reads `--input-file`.
     pub fn from_args(args: &RunArgs) -> Result<RunConfig, String> {
-        let limits = limits_from(args)?;
+        // The flags are checked over the defaults (a usage error is theirs alone), then laid
+        // over the manifest's limits below.
+        let flag_limits = flag_limits(args);
+        let limits = limits_for(&flag_limits, &LimitOverrides::default())?;
         let profile: Profile = args.profile.parse().map_err(|e| format!("{e}"))?;
         let input = match (&args.input, &args.input_file) {
             (Some(text), _) => Some(parse_input(text)?),
@@ -257,7 +255,6 @@ impl RunConfig {
         };
         let grants = Grants::from_args(&args.permissions)?;
         let base = grants.for_file(None)?;
-        let flag_limits = flag_limits(args);
         let limits = limits_for(&flag_limits, &base.limits).unwrap_or(limits);
         Ok(RunConfig {
             limits,
