@@ -6,7 +6,7 @@ use super::files::{expand_home, Loaded};
 use super::{App, Overlay, PromptKind, RunQuestion};
 use crate::engine::policy::{self, Limits, Profile};
 use crate::tui::action::{Action, Effect};
-use crate::tui::buffer::{Buffer, Motion};
+use crate::tui::buffer::Buffer;
 use crate::tui::recovery::Origin;
 use crate::tui::settings::{InputProblem, RunInput};
 
@@ -312,12 +312,11 @@ impl App {
                 b.select_all();
                 false
             }
-            other => {
-                if let Some((m, extend)) = motion(&other) {
-                    b.move_cursor(m, extend);
-                }
+            Action::Move(m, extend) => {
+                b.move_cursor(m, extend);
                 false
             }
+            _ => false,
         };
         if edited {
             ed.check = RunInput::parse(&ed.buffer.text());
@@ -481,19 +480,6 @@ fn overlay_again(_action: &Action, app: &App) -> Overlay {
             Overlay::ConfirmRun(RunQuestion::ScanFailed(why.clone()))
         }
         _ => Overlay::ConfirmBlock,
-    }
-}
-
-/// The cursor motion an action asks for, and whether it extends the selection: a move, or
-/// an arrow key (which never extends).
-fn motion(a: &Action) -> Option<(Motion, bool)> {
-    match *a {
-        Action::Move(m, extend) => Some((m, extend)),
-        Action::Up => Some((Motion::Up, false)),
-        Action::Down => Some((Motion::Down, false)),
-        Action::Left => Some((Motion::Left, false)),
-        Action::Right => Some((Motion::Right, false)),
-        _ => None,
     }
 }
 
