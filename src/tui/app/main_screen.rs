@@ -6,6 +6,16 @@ use crate::tui::action::{Action, Effect};
 use crate::tui::buffer::{self, Motion, Pos};
 
 impl App {
+    /// Scrolls the results pane `n` rows down (`down`) or up. The console counts its rows
+    /// from its end (it follows new lines), the other tabs from their start.
+    pub(super) fn scroll_results(&mut self, down: bool, n: usize) {
+        self.results_scroll = if down != (self.results_tab == ResultsTab::Console) {
+            self.results_scroll.saturating_add(n)
+        } else {
+            self.results_scroll.saturating_sub(n)
+        };
+    }
+
     pub(super) fn on_main(&mut self, action: Action) -> Vec<Effect> {
         if self.refuse_edit(&action) {
             return vec![];
@@ -214,19 +224,13 @@ impl App {
                     let n = self.blocked_list().len();
                     self.blocked_selected = (self.blocked_selected + 1).min(n.saturating_sub(1));
                 }
-                // Up: rows towards the start, except in the console, which follows its end.
                 Action::Up | Action::PageUp | Action::Down | Action::PageDown => {
                     let n = if matches!(action, Action::Up | Action::Down) {
                         1
                     } else {
                         10
                     };
-                    let up = matches!(action, Action::Up | Action::PageUp);
-                    self.results_scroll = if up == (self.results_tab == ResultsTab::Console) {
-                        self.results_scroll.saturating_add(n)
-                    } else {
-                        self.results_scroll.saturating_sub(n)
-                    }
+                    self.scroll_results(matches!(action, Action::Down | Action::PageDown), n)
                 }
                 Action::Enter if self.results_tab == ResultsTab::Blocked => {
                     let line = self

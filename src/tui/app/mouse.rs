@@ -2,7 +2,7 @@
 //! cursor, picks a finding or a results tab), a drag selects text. Geometry comes from
 //! [`crate::tui::layout`], the same functions the drawing uses.
 
-use super::{App, Focus, Overlay, ResultsTab};
+use super::{App, Focus, Overlay};
 use crate::tui::action::{Effect, MouseKind};
 use crate::tui::buffer::{self, Pos};
 use crate::tui::layout;
@@ -26,13 +26,7 @@ impl App {
                     };
                     self.scrolled_by_mouse = true;
                 } else if layout::contains(a.results, x, y) {
-                    // The console counts from its end; the other tabs from their start.
-                    let towards_end = down != (self.results_tab == ResultsTab::Console);
-                    self.results_scroll = if towards_end {
-                        self.results_scroll.saturating_add(3)
-                    } else {
-                        self.results_scroll.saturating_sub(3)
-                    };
+                    self.scroll_results(down, 3);
                 } else if layout::contains(a.threats, x, y) {
                     let n = self.findings().len();
                     self.finding_selected = if down {
