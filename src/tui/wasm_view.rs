@@ -21,6 +21,8 @@ pub struct ModuleView {
     pub binary: Arc<[u8]>,
     /// The description shown in the editor pane.
     pub text: String,
+    /// The SHA-256 of `file` (hex), taken when the file was opened, off the UI thread.
+    pub sha256: String,
 }
 
 /// Most imports, exports, memories and strings listed (the rest are counted).
@@ -38,8 +40,14 @@ pub fn open(title: &str, file: Vec<u8>) -> Result<ModuleView, String> {
     } else {
         Arc::from(binary)
     };
-    let text = describe(title, &file, &binary);
-    Ok(ModuleView { file, binary, text })
+    let sha256 = crate::engine::hash::sha256_hex(&file);
+    let text = describe(title, &file, &binary, &sha256);
+    Ok(ModuleView {
+        file,
+        binary,
+        text,
+        sha256,
+    })
 }
 
 fn name(s: &str) -> String {
@@ -69,7 +77,7 @@ fn pages(n: u64) -> String {
     }
 }
 
-fn describe(title: &str, file: &[u8], binary: &[u8]) -> String {
+fn describe(title: &str, file: &[u8], binary: &[u8], sha: &str) -> String {
     let mut imports: Vec<[String; 4]> = Vec::new();
     let mut n_imports = 0usize;
     let mut exports: Vec<(String, &'static str)> = Vec::new();
@@ -139,14 +147,13 @@ fn describe(title: &str, file: &[u8], binary: &[u8]) -> String {
             _ => {}
         }
     }
-    let sha = crate::engine::hash::sha256_hex(file);
     let mut out = String::new();
     let _ = writeln!(
         out,
         "{} — WebAssembly binary, {} bytes, sha256 {}",
         name(title),
         file.len(),
-        crate::engine::hash::short(&sha)
+        crate::engine::hash::short(sha)
     );
     out.push_str("read-only: this is what the module declares, not its bytes\n");
     out.push_str("F5 runs its _start on the wasm executor; the Threats pane is its scan\n\n");

@@ -291,7 +291,7 @@ impl App {
             (Some(r), _) if !self.scan_pending() && self.report_generation.is_some() => {
                 r.sha256.clone()
             }
-            (_, Some(m)) => hash::sha256_hex(&m.file),
+            (_, Some(m)) => m.sha256.clone(),
             (_, None) => hash::sha256_hex(request.code.as_bytes()),
         };
         self.live = Some(LiveRun {
