@@ -119,7 +119,8 @@ fn has_in(o: &Overrides, g: &Grant) -> bool {
     }
 }
 
-/// Why a grant could not be made, fit for one line of the panel or the status bar.
+/// Why a grant could not be made, fit for one line of the panel (the status bar's messages
+/// are escaped and cut by `App::log` already).
 fn reason(why: &str) -> String {
     text::truncate(&text::escape(why, false), 300).into_owned()
 }
@@ -410,9 +411,8 @@ impl App {
                 fx
             }
             Err(e) => {
-                let e = reason(&e);
                 match &mut self.overlay {
-                    Overlay::Permissions(p) => p.error = Some(e),
+                    Overlay::Permissions(p) => p.error = Some(reason(&e)),
                     _ => self.warn(e),
                 }
                 vec![]
@@ -448,7 +448,7 @@ impl App {
             }
             Ok(_) => {}
             Err(why) => {
-                self.say(format!("nothing to grant: {}", reason(&why)));
+                self.say(format!("nothing to grant: {why}"));
             }
         }
         vec![]
