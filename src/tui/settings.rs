@@ -8,7 +8,7 @@
 
 use crate::engine::exec::{ExecRequest, MAX_INPUT_BYTES};
 use crate::engine::policy::manifest::{permissions_for, Overrides};
-use crate::engine::policy::{Limits, NetGrant, Profile};
+use crate::engine::policy::{Limits, Profile};
 use crate::engine::text;
 use crate::tui::recovery::Origin;
 use serde::{Deserialize, Serialize};
@@ -190,25 +190,14 @@ impl RunSettings {
             stack_kb: self.limits.stack_kb,
             profile: self.profile,
             input: self.input.as_ref().map(|i| i.text.clone()),
-            grants: (self.grants != Overrides::default()).then(|| SavedGrants {
-                deny_all: self.grants.deny_all,
-                read: self.grants.read.clone(),
-                network: self.grants.network.clone(),
-                modules: self.grants.modules.clone(),
-            }),
+            grants: (self.grants != Overrides::default()).then(|| self.grants.clone()),
         }
     }
 }
 
-/// The grants of a file's settings as stored (the Permissions panel's edits).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct SavedGrants {
-    pub deny_all: bool,
-    pub read: Vec<PathBuf>,
-    pub network: Vec<NetGrant>,
-    pub modules: Vec<String>,
-}
+/// The grants of a file's settings as stored (the Permissions panel's edits): the
+/// overrides themselves.
+pub type SavedGrants = Overrides;
 
 /// A file's run settings as stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -246,15 +235,7 @@ impl SavedSettings {
             None => None,
         };
         let executor = text::truncate(&text::escape(&self.executor, false), 40).into_owned();
-        let grants = match &self.grants {
-            Some(g) => Overrides {
-                deny_all: g.deny_all,
-                read: g.read.clone(),
-                network: g.network.clone(),
-                modules: g.modules.clone(),
-            },
-            None => Overrides::default(),
-        };
+        let grants = self.grants.clone().unwrap_or_default();
         // As the command line checks its flags (a directory that is gone is refused when
         // the run starts, by the broker, and shown in the Permissions panel).
         permissions_for(None, &grants)

@@ -27,7 +27,7 @@
 //! are checked with the same bounds as the command line's.
 
 use super::{module_root, CapabilityLimits, Grant, Limits, NetGrant, Permissions, PolicyError};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 /// The manifest's file name, looked for beside the plugin.
@@ -113,8 +113,9 @@ pub struct Manifest {
 }
 
 /// The grants and limits given on the command line (or by the workbench), laid over a
-/// manifest.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// manifest. Serialized as the workbench stores a file's grants (every field optional).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Overrides {
     /// Ignore the manifest's grants (and the default modules): only what is named here.
     pub deny_all: bool,
