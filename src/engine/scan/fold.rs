@@ -151,6 +151,9 @@ pub(crate) struct Env<'s> {
     seeds: FxHashMap<Key, Alias>,
     /// The constant evaluator, for calls of the code's own helpers.
     eval: Option<&'s dyn super::eval::ConstEval>,
+    /// Under scope analysis: how many references write each symbol (by symbol index),
+    /// counted in one pass over the references rather than per question.
+    write_counts: Vec<u32>,
 }
 
 /// [`Env::ref_key`] without an `Env`.
@@ -178,6 +181,22 @@ pub(crate) fn binding_key_of(
     }
 }
 
+/// How many references write each symbol, by symbol index: one pass over the references
+/// (each resolved reference names its symbol, so these are the counts of
+/// `get_resolved_references(s).filter(is_write)`).
+fn write_counts(sc: &oxc_semantic::Scoping) -> Vec<u32> {
+    let mut counts = vec![0u32; sc.symbols_len()];
+    for i in 0..sc.references_len() {
+        let r = sc.get_reference(oxc_syntax::reference::ReferenceId::new(i));
+        if r.is_write() {
+            if let Some(n) = r.symbol_id().and_then(|s| counts.get_mut(s.index())) {
+                *n = n.saturating_add(1);
+            }
+        }
+    }
+    counts
+}
+
 pub(crate) fn name_key(name: &str) -> Key {
     use std::hash::{BuildHasher, BuildHasherDefault};
     let h = BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(name);
@@ -191,6 +210,7 @@ impl<'s> Env<'s> {
             scoping,
             seeds: FxHashMap::default(),
             eval: None,
+            write_counts: scoping.map(write_counts).unwrap_or_default(),
         }
     }
 
@@ -234,12 +254,14 @@ impl<'s> Env<'s> {
     pub(crate) fn writes(&self, id: &BindingIdentifier) -> Option<usize> {
         let sc = self.scoping?;
         let sid = id.symbol_id.get()?;
-        Some(
-            sc.get_resolved_references(sid)
-                .filter(|r| r.is_write())
-                .count()
-                + sc.symbol_redeclarations(sid).len(),
-        )
+        Some(self.symbol_writes(sid) + sc.symbol_redeclarations(sid).len())
+    }
+
+    /// How many references write a symbol.
+    fn symbol_writes(&self, sid: oxc_syntax::symbol::SymbolId) -> usize {
+        self.write_counts
+            .get(sid.index())
+            .map_or(0, |&n| n as usize)
     }
 
     /// How many times the binding a reference reads is written (assignments, `++`…), or
@@ -247,11 +269,7 @@ impl<'s> Env<'s> {
     pub(crate) fn ref_writes(&self, id: &IdentifierReference) -> Option<usize> {
         let sc = self.scoping?;
         let sid = sc.get_reference(id.reference_id.get()?).symbol_id()?;
-        Some(
-            sc.get_resolved_references(sid)
-                .filter(|r| r.is_write())
-                .count(),
-        )
+        Some(self.symbol_writes(sid))
     }
 
     /// Whether a reference reads a function of the code (a declaration, or a name bound to a
@@ -349,36 +367,49 @@ pub(crate) fn this_idiom(e: &Expression) -> bool {
 }
 
 /// The callee path and argument expressions of a call, seeing through `.call(this, …)` and
-/// `.apply(this, [ … ])`.
+/// `.apply(this, [ … ])`. Nothing is collected: the arguments are read where they are.
 pub(crate) fn call_args<'b, 'a>(
     path: &'b str,
     args: &'b [Argument<'a>],
-) -> (&'b str, Vec<&'b Expression<'a>>) {
+) -> (&'b str, CallArgs<'b, 'a>) {
     if let Some(p) = path.strip_suffix(".call") {
-        return (
-            p,
-            args.iter()
-                .skip(1)
-                .filter_map(|a| a.as_expression())
-                .collect(),
-        );
+        return (p, CallArgs::Args(args.get(1..).unwrap_or_default()));
     }
     if let Some(p) = path.strip_suffix(".apply") {
         if let Some(Argument::ArrayExpression(arr)) = args.get(1) {
-            return (
-                p,
-                arr.elements
-                    .iter()
-                    .filter_map(|e| e.as_expression())
-                    .collect(),
-            );
+            return (p, CallArgs::Array(&arr.elements));
         }
-        return (p, Vec::new());
+        return (p, CallArgs::Args(&[]));
     }
-    (
-        path,
-        args.iter().filter_map(|a| a.as_expression()).collect(),
-    )
+    (path, CallArgs::Args(args))
+}
+
+/// The argument expressions of a call as [`call_args`] sees them (spread elements and holes
+/// skipped).
+#[derive(Clone, Copy)]
+pub(crate) enum CallArgs<'b, 'a> {
+    Args(&'b [Argument<'a>]),
+    Array(&'b [ArrayExpressionElement<'a>]),
+}
+
+impl<'b, 'a> CallArgs<'b, 'a> {
+    pub(crate) fn iter(self) -> impl Iterator<Item = &'b Expression<'a>> {
+        let (args, elements) = match self {
+            CallArgs::Args(a) => (a, &[][..]),
+            CallArgs::Array(e) => (&[][..], e),
+        };
+        args.iter()
+            .filter_map(|a| a.as_expression())
+            .chain(elements.iter().filter_map(|e| e.as_expression()))
+    }
+
+    pub(crate) fn first(self) -> Option<&'b Expression<'a>> {
+        self.iter().next()
+    }
+
+    pub(crate) fn get(self, i: usize) -> Option<&'b Expression<'a>> {
+        self.iter().nth(i)
+    }
 }
 
 /// `o.k` as a symbol: keys of the global object become roots (`window.eval` → `eval`).
