@@ -15,7 +15,7 @@ use oxc_ast::ast::*;
 /// Longest string remembered for a name (`const k = '…'`).
 const MAX_ALIAS: usize = 512;
 
-impl AstScan<'_> {
+impl<'s> AstScan<'s> {
     /// What a name bound to `init` stands for: a constant string, an array of them, or a
     /// host object.
     fn alias_value(&self, init: &Expression<'_>) -> Option<fold::Alias> {
@@ -465,17 +465,10 @@ impl AstScan<'_> {
     }
 
     /// Counts a binding of `name`; a second binding makes any alias of it unknown.
-    pub(super) fn count_binding(&mut self, name: &str) {
-        let repeated = match self.bindings.get_mut(name) {
-            Some(n) => {
-                *n += 1;
-                true
-            }
-            None => {
-                self.bindings.insert(name.to_string(), 1);
-                false
-            }
-        };
+    pub(super) fn count_binding(&mut self, name: &'s str) {
+        let n = self.bindings.entry(name).or_insert(0);
+        *n += 1;
+        let repeated = *n > 1;
         if repeated && !self.env.scoped() {
             self.env.reassigned(fold::name_key(name));
         }

@@ -185,7 +185,7 @@ pub(crate) struct AstScan<'s> {
     /// Bindings that hold a network client (`new WebSocket`, `https.request(…)`).
     clients: FxHashSet<fold::Key>,
     /// How often each name is bound anywhere (aliases are trusted only for unique names).
-    bindings: FxHashMap<String, u32>,
+    bindings: FxHashMap<&'s str, u32>,
     /// How deep inside evaluated strings this scan is.
     nest: u8,
     /// Bytes of evaluated strings still to scan.
@@ -416,7 +416,7 @@ impl<'s> AstScan<'s> {
     }
 }
 
-impl<'a> Visit<'a> for AstScan<'_> {
+impl<'a: 's, 's> Visit<'a> for AstScan<'s> {
     fn enter_node(&mut self, kind: AstKind<'a>) {
         self.shape.enter(&kind);
     }
