@@ -13,8 +13,9 @@ pub(crate) struct Shape {
     depth: u32,
     pub max_nesting: u32,
     pub complexity: u32,
-    /// Occurrences of each ASCII byte in identifiers (non-ASCII counted as 127).
-    ident_hist: [u32; 128],
+    /// Occurrences of each byte in identifiers (the statistics count every byte from 127
+    /// up as 127; they are folded there when read, which keeps the count loop branch-free).
+    ident_hist: [u32; 256],
     ident_chars: u64,
     ident_count: u64,
     /// Bindings named like `_0x1f2e`.
@@ -32,7 +33,7 @@ impl Default for Shape {
             depth: 0,
             max_nesting: 0,
             complexity: 1,
-            ident_hist: [0; 128],
+            ident_hist: [0; 256],
             ident_chars: 0,
             ident_count: 0,
             hex_names: 0,
@@ -73,7 +74,7 @@ impl Shape {
     fn count(&mut self, name: &str, span: Span, binding: bool) {
         self.ident_count += 1;
         for b in name.bytes() {
-            self.ident_hist[b.min(127) as usize] += 1;
+            self.ident_hist[usize::from(b)] += 1;
         }
         self.ident_chars += name.len() as u64;
         if binding && name.starts_with("_0x") && name.len() >= 5 {
@@ -112,12 +113,16 @@ impl Shape {
 
     /// Shannon entropy of the identifier characters, in bits, rounded to 3 decimals.
     pub(crate) fn entropy(&self) -> f64 {
-        let total: u64 = self.ident_hist.iter().map(|&n| u64::from(n)).sum();
+        let mut hist = [0u32; 128];
+        hist.copy_from_slice(&self.ident_hist[..128]);
+        hist[127] = self.ident_hist[127..]
+            .iter()
+            .fold(0u32, |a, &n| a.wrapping_add(n));
+        let total: u64 = hist.iter().map(|&n| u64::from(n)).sum();
         if total == 0 {
             return 0.0;
         }
-        let bits: f64 = self
-            .ident_hist
+        let bits: f64 = hist
             .iter()
             .filter(|&&n| n > 0)
             .map(|&n| {
