@@ -531,27 +531,39 @@ pub(crate) fn function_valued(e: &Expression, env: &Env<'_>, src: &str, d: u32) 
                     .is_some_and(|a| function_valued(a, env, src, d + 1))
         }),
         other => {
+            // `o.k` spelled plainly (most member expressions): no copy of the key.
+            if let Some(k) = other.as_member_expression().and_then(|m| {
+                matches!(m, MemberExpression::StaticMemberExpression(_))
+                    .then(|| cheap_key(m, src))
+                    .flatten()
+                    .filter(|k| !matches!(*k, "constructor" | "__proto__" | "value"))
+                    .map(|k| (m.object(), k))
+            }) {
+                return literal_method(k.0, k.1);
+            }
             let Some((obj, key)) = env.member_view(other, src, d + 1) else {
                 return false;
             };
             match key.value.as_str() {
                 "constructor" => true,
                 "__proto__" => function_valued(obj, env, src, d + 1),
-                // [].filter, ''.sub, (0).toFixed: methods of literals are functions
-                _ => {
-                    matches!(
-                        obj.without_parentheses(),
-                        Expression::ArrayExpression(_)
-                            | Expression::StringLiteral(_)
-                            | Expression::TemplateLiteral(_)
-                            | Expression::NumericLiteral(_)
-                            | Expression::BooleanLiteral(_)
-                            | Expression::ObjectExpression(_)
-                    ) && !matches!(key.value.as_str(), "length" | "prototype")
-                }
+                k => literal_method(obj, k),
             }
         }
     }
+}
+
+/// `[].filter`, `''.sub`, `(0).toFixed`: methods of literals are functions.
+fn literal_method(obj: &Expression, key: &str) -> bool {
+    matches!(
+        obj.without_parentheses(),
+        Expression::ArrayExpression(_)
+            | Expression::StringLiteral(_)
+            | Expression::TemplateLiteral(_)
+            | Expression::NumericLiteral(_)
+            | Expression::BooleanLiteral(_)
+            | Expression::ObjectExpression(_)
+    ) && !matches!(key, "length" | "prototype")
 }
 
 /// The kind of function whose constructor `e.constructor` reaches (for messages).
