@@ -35,6 +35,23 @@ static SENSITIVE_PATH: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// Whether `v` can match [`SENSITIVE_PATH`] (a quick test before the regex): each of its
+/// alternatives holds `.` before one of `s a n d k g b` (`.ssh`, `.aws`, `.npmrc`, `.netrc`,
+/// `.docker`, `.kube`, `.gnupg`, `.git-credentials`, `.bash_history`, `wallet.dat`), `d_`
+/// (`id_rsa`, `id_ed25519`) or `/etc/`, in either case.
+fn may_name_sensitive_path(v: &[u8]) -> bool {
+    memchr::memchr3_iter(b'.', b'_', b'/', v).any(|i| {
+        let next = v.get(i + 1).map(u8::to_ascii_lowercase);
+        match v[i] {
+            b'.' => matches!(next, Some(b's' | b'a' | b'n' | b'd' | b'k' | b'g' | b'b')),
+            b'_' => i > 0 && v[i - 1].eq_ignore_ascii_case(&b'd'),
+            _ => v
+                .get(i + 1..i + 5)
+                .is_some_and(|t| t.eq_ignore_ascii_case(b"etc/")),
+        }
+    })
+}
+
 /// Text that writes through the prototype chain when used as a key path: `__proto__`, or
 /// `constructor` then `prototype` as neighbouring path segments.
 pub(super) fn polluting_text(t: &str) -> bool {
@@ -379,7 +396,7 @@ impl<'s> AstScan<'s> {
     fn check_sensitive_path(&mut self, v: &str, span: Span) {
         if v.len() >= 5
             && v.len() < 4096
-            && v.bytes().any(|b| matches!(b, b'.' | b'/' | b'_'))
+            && may_name_sensitive_path(v.as_bytes())
             && SENSITIVE_PATH.is_match(v.as_bytes())
         {
             let detail = format!("`{}`", crate::engine::text::truncate(v, 60));
@@ -619,5 +636,95 @@ mod tests {
     #[test]
     fn every_constant_regex_compiles() {
         assert!(SENSITIVE_PATH.is_match(b"/home/u/.ssh/id_rsa"));
+    }
+
+    #[test]
+    fn the_quick_path_test_passes_every_path_the_regex_matches() {
+        let paths = [
+            ".ssh",
+            "~/.SSH/",
+            "x/.ssh\\k",
+            "id_rsa",
+            "ID_RSA.pub",
+            "id_ed25519",
+            "/etc/passwd",
+            "/ETC/shadow",
+            "/etc/sudoers",
+            ".npmrc",
+            "~/.npmrc",
+            "a/.Npmrc",
+            ".aws",
+            ".aws/",
+            "~/.aws\\x",
+            "x.aws/credentials",
+            ".docker/config.json",
+            ".kube/config",
+            ".gnupg",
+            ".bash_history",
+            ".git-credentials",
+            ".netrc",
+            "wallet.dat",
+            "C:/WALLET.DAT",
+        ];
+        for p in paths {
+            assert!(SENSITIVE_PATH.is_match(p.as_bytes()), "{p}");
+            assert!(may_name_sensitive_path(p.as_bytes()), "{p}");
+        }
+        // generated texts: whatever the regex matches, the quick test passes
+        let pieces = [
+            ".",
+            "/",
+            "_",
+            "\\",
+            "~",
+            "s",
+            "S",
+            "h",
+            "id",
+            "rsa",
+            "ed25519",
+            "etc",
+            "passwd",
+            "npmrc",
+            "aws",
+            "docker",
+            "kube",
+            "config",
+            "gnupg",
+            "bash",
+            "history",
+            "git",
+            "credentials",
+            "netrc",
+            "wallet",
+            "dat",
+            "x",
+            " ",
+        ];
+        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut matched = 0;
+        for _ in 0..200_000 {
+            let mut t = String::new();
+            for _ in 0..(seed % 9 + 1) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                t.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            }
+            if SENSITIVE_PATH.is_match(t.as_bytes()) {
+                matched += 1;
+                assert!(may_name_sensitive_path(t.as_bytes()), "{t:?}");
+            }
+        }
+        assert!(matched > 100, "{matched}");
+        // and it turns away ordinary strings
+        for s in [
+            "./lib/index.js",
+            "use strict",
+            "https://example.com/x",
+            "a_b_c",
+        ] {
+            assert!(!may_name_sensitive_path(s.as_bytes()), "{s}");
+        }
     }
 }
