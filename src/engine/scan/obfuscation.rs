@@ -337,7 +337,11 @@ pub(crate) fn text_rules(src: &str, info: &TextInfo, strings: &[(u32, u32)], out
             ));
         }
     }
-    if let Some(m) = src.contains("eval").then(|| PACKER.find(b)).flatten() {
+    if let Some(m) = memchr::memmem::find(b, b"eval")
+        .is_some()
+        .then(|| PACKER.find(b))
+        .flatten()
+    {
         out.push(raw(
             RuleId::ObfuscationPacker,
             m.start(),
@@ -345,8 +349,8 @@ pub(crate) fn text_rules(src: &str, info: &TextInfo, strings: &[(u32, u32)], out
             String::new(),
         ));
     }
-    if let Some(m) = src
-        .contains("shift")
+    if let Some(m) = memchr::memmem::find(b, b"shift")
+        .is_some()
         .then(|| STRING_ARRAY.find(b))
         .flatten()
     {
