@@ -437,7 +437,7 @@ impl<'a> Evaluator<'a> {
                     out.insert(
                         *k,
                         Alias::Str(Folded {
-                            value: s.to_string(),
+                            value: s.as_ref().into(),
                             hidden: true,
                             decoded: true,
                         }),
@@ -666,7 +666,7 @@ mod tests {
             let seeds = ev.seeds();
             let sid = sc.get_root_binding(name.into())?;
             match seeds.get(&(sid.index() as Key))? {
-                Alias::Str(f) => Some(f.value.clone()),
+                Alias::Str(f) => Some(f.value.to_string()),
                 _ => None,
             }
         })

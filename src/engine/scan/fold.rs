@@ -7,6 +7,7 @@
 //! [`MAX_DEPTH`], so hostile input cannot make folding slow.
 
 use super::decode::{decode_base64, decode_hex, percent_decode, Decoder};
+use compact_str::CompactString;
 use oxc_ast::ast::*;
 
 // The scanner's small name maps hash with rustc-hash's Fx hasher rather than SipHash: keys
@@ -30,7 +31,7 @@ fn deeper(d: u32) -> Option<u32> {
 /// A folded string and whether it was spelled indirectly (anything but a plain literal).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Folded {
-    pub value: String,
+    pub value: CompactString,
     pub hidden: bool,
     /// A run-time decoder (atob, base64/hex Buffer, fromCharCode, unescape) produced it.
     pub decoded: bool,
@@ -40,7 +41,7 @@ pub struct Folded {
 /// `eval`, `process.binding`, `module:child_process.exec` or `Function`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sym {
-    pub path: String,
+    pub path: CompactString,
     /// Spelled indirectly: through an alias, a computed key that needed folding, or a global
     /// object (`window.eval`).
     pub hidden: bool,
@@ -445,7 +446,7 @@ pub(crate) fn extend(o: Sym, k: &str, key_hidden: bool) -> Sym {
         // `window.fetch` spelled plainly is feature detection or plain use, not hiding;
         // `window['ev' + 'al']` or an alias of the global (`g.eval`) is.
         return Sym {
-            path: k.to_string(),
+            path: k.into(),
             hidden: key_hidden || o.hidden,
             plain: false,
             chain: false,

@@ -435,7 +435,7 @@ impl<'s> AstScan<'s> {
                 }
             };
             let sym = Sym {
-                path,
+                path: path.into(),
                 hidden: false,
                 plain: false,
                 chain: false,

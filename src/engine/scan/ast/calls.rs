@@ -75,7 +75,7 @@ impl AstScan<'_> {
                 let detail = "a helper reads `constructor` off its argument".to_string();
                 let ev = [crate::engine::scan::Evidence::ConstructorChain];
                 let f = Folded {
-                    value: keys.join("."),
+                    value: keys.join(".").into(),
                     hidden: true,
                     decoded: false,
                 };
@@ -269,7 +269,9 @@ impl AstScan<'_> {
                     };
                     self.add_sym(RuleId::FsAccess, c.span, &sym, detail);
                     if let Some(r) = self.findings.last_mut() {
-                        r.target = Some(crate::engine::scan::Target::FsRead(at.map(|f| f.value)));
+                        r.target = Some(crate::engine::scan::Target::FsRead(
+                            at.map(|f| f.value.into_string()),
+                        ));
                     }
                 }
                 if let Some(method) = fs_write_method(path) {
@@ -401,7 +403,7 @@ impl AstScan<'_> {
                 self.add_ev(RuleId::DomCodeInjection, i.span, Some(&name), detail, ev);
                 if let Some(t) = text {
                     let code = Folded {
-                        value: t,
+                        value: t.into(),
                         hidden: true,
                         decoded,
                     };

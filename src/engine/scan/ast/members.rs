@@ -133,7 +133,7 @@ impl AstScan<'_> {
                     .ref_key(id)
                     .is_some_and(|k| self.module_objs.contains(&k)) =>
             {
-                "module".to_string()
+                "module".into()
             }
             _ => match self.resolve(obj) {
                 Some(s) => s.path,
@@ -201,7 +201,7 @@ impl AstScan<'_> {
             let rule = process_key(k).unwrap_or(RuleId::ProcessInternals);
             let detail = format!("may reach `process.{k}` (a key from a table)");
             let f = Folded {
-                value: format!("process.{k}"),
+                value: compact_str::format_compact!("process.{k}"),
                 hidden: true,
                 decoded: false,
             };

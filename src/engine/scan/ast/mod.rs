@@ -358,7 +358,7 @@ impl<'s> AstScan<'s> {
     ) {
         let hidden = folded.is_some_and(|f| f.hidden);
         let mut raw = Raw::new(rule, span.start, span.end, detail);
-        raw.folded = folded.filter(|f| f.hidden).map(|f| f.value.clone());
+        raw.folded = folded.filter(|f| f.hidden).map(|f| f.value.to_string());
         raw.hidden = hidden;
         raw.evidence.extend_from_slice(evidence);
         if folded.is_some_and(|f| f.decoded) {
@@ -371,8 +371,8 @@ impl<'s> AstScan<'s> {
     fn add_sym(&mut self, rule: RuleId, span: Span, sym: &Sym, detail: String) {
         let value = match sym.path.strip_prefix("module:") {
             Some(rest) => match rest.split_once('.') {
-                Some((m, tail)) => format!("require('{m}').{tail}"),
-                None => format!("require('{rest}')"),
+                Some((m, tail)) => compact_str::format_compact!("require('{m}').{tail}"),
+                None => compact_str::format_compact!("require('{rest}')"),
             },
             None => sym.path.clone(),
         };
@@ -420,7 +420,7 @@ impl<'s> AstScan<'s> {
             self.add(rule, span, Some(name), detail.clone());
             if static_load && !name.hidden && !name.decoded {
                 if let Some(r) = self.findings.last_mut() {
-                    r.target = Some(crate::engine::scan::Target::Module(name.value.clone()));
+                    r.target = Some(crate::engine::scan::Target::Module(name.value.to_string()));
                 }
             }
             // A host module loaded under a hidden name is module loading that conceals
@@ -559,7 +559,7 @@ impl<'a: 's, 's> Visit<'a> for AstScan<'s> {
     fn visit_import_declaration(&mut self, it: &ImportDeclaration<'a>) {
         walk::walk_import_declaration(self, it);
         let f = Folded {
-            value: it.source.value.to_string(),
+            value: it.source.value.as_str().into(),
             hidden: false,
             decoded: false,
         };

@@ -61,7 +61,7 @@ impl AstScan<'_> {
             return;
         }
         if let Some(r) = self.findings.last_mut() {
-            r.target = Some(crate::engine::scan::Target::Url(url.value));
+            r.target = Some(crate::engine::scan::Target::Url(url.value.into_string()));
         }
     }
 

@@ -26,7 +26,7 @@ impl Env<'_> {
                     }),
                     Lookup::Alias(_) | Lookup::Local => None,
                     Lookup::Global if is_root(name) || is_global_object(name) => Some(Sym {
-                        path: name.to_string(),
+                        path: name.into(),
                         // `\u0065val`: an escaped identifier is a hidden spelling
                         hidden: raw(src, id.span).contains('\\'),
                         plain: true,
@@ -111,7 +111,7 @@ impl Env<'_> {
                 if is_require_path(&callee.path) {
                     let name = self.fold_d(c.arguments.first()?.as_expression()?, src, d)?;
                     return Some(Sym {
-                        path: format!("module:{}", module_name(&name.value)),
+                        path: compact_str::format_compact!("module:{}", module_name(&name.value)),
                         hidden: callee.hidden || name.hidden,
                         plain: false,
                         chain: false,
@@ -155,7 +155,7 @@ impl Env<'_> {
                         _ => return None,
                     };
                     return Some(Sym {
-                        path: format!("{base}.prototype"),
+                        path: compact_str::format_compact!("{base}.prototype"),
                         hidden: true,
                         plain: false,
                         chain: false,
@@ -164,7 +164,7 @@ impl Env<'_> {
                 // `f.bind(this)` is `f`.
                 if let Some(p) = callee.path.strip_suffix(".bind") {
                     return Some(Sym {
-                        path: p.to_string(),
+                        path: p.into(),
                         plain: false,
                         ..callee
                     });
@@ -192,7 +192,7 @@ impl Env<'_> {
         let (obj, key) = self.member_view(e, src, d)?;
         if key.value == "constructor" && function_valued(obj, self, src, d) {
             return Some(Sym {
-                path: "Function".to_string(),
+                path: "Function".into(),
                 hidden: key.hidden,
                 plain: false,
                 chain: true,

@@ -14,14 +14,14 @@ impl Env<'_> {
         let d = deeper(d)?;
         match e {
             Expression::StringLiteral(s) => Some(Folded {
-                value: s.value.as_str().to_string(),
+                value: s.value.as_str().into(),
                 hidden: raw(src, s.span).contains('\\'),
                 decoded: false,
             }),
             Expression::NumericLiteral(n) => {
                 let v = n.value;
                 (v.fract() == 0.0 && v.abs() < 1e15).then(|| Folded {
-                    value: format!("{}", v as i64),
+                    value: compact_str::format_compact!("{}", v as i64),
                     hidden: false,
                     decoded: false,
                 })
@@ -46,7 +46,7 @@ impl Env<'_> {
                     }
                 }
                 Some(Folded {
-                    value: out,
+                    value: out.into(),
                     hidden,
                     decoded,
                 })
@@ -79,7 +79,7 @@ impl Env<'_> {
                 let table = self.fold_array(&m.object, src, d)?;
                 let v = table.get(i)?.clone();
                 Some(Folded {
-                    value: v,
+                    value: v.into(),
                     hidden: true,
                     decoded: false,
                 })
@@ -98,7 +98,7 @@ impl Env<'_> {
         let arg = |i: usize| args.get(i).and_then(|a| a.as_expression());
         let hidden = |value: String, decoded: bool| {
             (value.len() <= MAX_FOLD).then_some(Folded {
-                value,
+                value: value.into(),
                 hidden: true,
                 decoded,
             })
@@ -124,7 +124,9 @@ impl Env<'_> {
                                 crate::engine::scan::eval::Arg::Num(n.value)
                             }
                             Some(e @ Expression::Identifier(i)) => match self.fold_d(e, src, d) {
-                                Some(f) => crate::engine::scan::eval::Arg::Str(f.value),
+                                Some(f) => {
+                                    crate::engine::scan::eval::Arg::Str(f.value.into_string())
+                                }
                                 None => self.ref_key(i).map_or(
                                     crate::engine::scan::eval::Arg::Unknown,
                                     crate::engine::scan::eval::Arg::Ref,
@@ -133,7 +135,7 @@ impl Env<'_> {
                             Some(e) => self
                                 .fold_d(e, src, d)
                                 .map_or(crate::engine::scan::eval::Arg::Unknown, |f| {
-                                    crate::engine::scan::eval::Arg::Str(f.value)
+                                    crate::engine::scan::eval::Arg::Str(f.value.into_string())
                                 }),
                             None => crate::engine::scan::eval::Arg::Unknown,
                         },
@@ -198,7 +200,7 @@ impl Env<'_> {
                 let parts = self.fold_array(obj, src, d)?;
                 let sep = match arg(0) {
                     Some(a) => self.fold_d(a, src, d)?.value,
-                    None => ",".to_string(),
+                    None => ",".into(),
                 };
                 let out = parts.join(&sep);
                 hidden(out, false)
@@ -207,7 +209,7 @@ impl Env<'_> {
                 // Buffer.from(x, 'base64' | 'hex').toString()
                 let Expression::CallExpression(inner) = obj else {
                     let v = self.fold_d(obj, src, d)?;
-                    return hidden(v.value, v.decoded);
+                    return hidden(v.value.into_string(), v.decoded);
                 };
                 let s = self.resolve_d(&inner.callee, src, d)?;
                 if s.path != "Buffer.from" {
@@ -216,12 +218,12 @@ impl Env<'_> {
                 let data = self.fold_d(inner.arguments.first()?.as_expression()?, src, d)?;
                 let enc = match inner.arguments.get(1) {
                     Some(a) => self.fold_d(a.as_expression()?, src, d)?.value,
-                    None => "utf8".to_string(),
+                    None => "utf8".into(),
                 };
                 let out = match enc.as_str() {
                     "base64" | "base64url" => decode_base64(&data.value)?,
                     "hex" => decode_hex(&data.value)?,
-                    "utf8" | "utf-8" | "latin1" | "ascii" => data.value,
+                    "utf8" | "utf-8" | "latin1" | "ascii" => data.value.into_string(),
                     _ => return None,
                 };
                 hidden(out, true)
@@ -229,8 +231,8 @@ impl Env<'_> {
             "toLowerCase" | "toUpperCase" | "trim" => {
                 let v = self.fold_d(obj, src, d)?;
                 let out = match method {
-                    "toLowerCase" => v.value.to_lowercase(),
-                    "toUpperCase" => v.value.to_uppercase(),
+                    "toLowerCase" => v.value.as_str().to_lowercase(),
+                    "toUpperCase" => v.value.as_str().to_uppercase(),
                     _ => v.value.trim().to_string(),
                 };
                 hidden(out, v.decoded)
@@ -244,7 +246,7 @@ impl Env<'_> {
                         return None;
                     }
                 }
-                hidden(v.value, v.decoded)
+                hidden(v.value.into_string(), v.decoded)
             }
             "slice" | "substring" | "substr" => {
                 let v = self.fold_d(obj, src, d)?;
@@ -293,7 +295,7 @@ impl Env<'_> {
                     if total > MAX_FOLD {
                         return None;
                     }
-                    out.push(v);
+                    out.push(v.into_string());
                 }
                 Some(out)
             }
@@ -415,7 +417,7 @@ impl Env<'_> {
     pub(crate) fn member_key(&self, m: &MemberExpression, src: &str, d: u32) -> Option<Folded> {
         match m {
             MemberExpression::StaticMemberExpression(s) => Some(Folded {
-                value: s.property.name.as_str().to_string(),
+                value: s.property.name.as_str().into(),
                 hidden: raw(src, s.property.span).contains('\\'),
                 decoded: false,
             }),
@@ -462,7 +464,7 @@ impl Env<'_> {
                 if let [k] = keys.as_slice() {
                     let o = c.arguments.first()?.as_expression()?;
                     let key = Folded {
-                        value: k.clone(),
+                        value: k.as_str().into(),
                         hidden: true,
                         decoded: false,
                     };
