@@ -369,10 +369,30 @@ pub(crate) fn text_rules(src: &str, info: &TextInfo, strings: &[(u32, u32)], out
     }
 }
 
+/// The characters of `src` that begin with the UTF-8 lead bytes E1, E2, E3 or EF, in order:
+/// every character the rules below look for (U+115F to U+FFA0) is one of them, and the
+/// vectorised searches skip the rest of the text (ASCII, Latin, most scripts).
+fn wide_chars(src: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    let b = src.as_bytes();
+    let mut low = memchr::memchr3_iter(0xE1, 0xE2, 0xE3, b).peekable();
+    let mut high = memchr::memchr_iter(0xEF, b).peekable();
+    std::iter::from_fn(move || loop {
+        let i = match (low.peek(), high.peek()) {
+            (Some(x), Some(y)) if x > y => high.next(),
+            (Some(_), _) => low.next(),
+            (None, _) => high.next(),
+        }?;
+        // (a lead byte always begins a character of a `str`)
+        if let Some(c) = src.get(i..).and_then(|t| t.chars().next()) {
+            return Some((i, c));
+        }
+    })
+}
+
 /// Bidi controls and invisible characters outside string literals; aaencode.
 fn unicode_rules(src: &str, strings: &[(u32, u32)], out: &mut Vec<Raw>) {
     for pat in ["ﾟωﾟﾉ", "ﾟДﾟ"] {
-        if let Some(p) = src.find(pat) {
+        if let Some(p) = memchr::memmem::find(src.as_bytes(), pat.as_bytes()) {
             out.push(raw(
                 RuleId::ObfuscationJjencode,
                 p,
@@ -384,7 +404,7 @@ fn unicode_rules(src: &str, strings: &[(u32, u32)], out: &mut Vec<Raw>) {
     }
     let mut bidi = 0;
     let mut invisible = 0;
-    for (i, c) in src.char_indices() {
+    for (i, c) in wide_chars(src) {
         if (c as u32) < 0x115f {
             continue;
         }
@@ -435,6 +455,18 @@ fn unicode_rules(src: &str, strings: &[(u32, u32)], out: &mut Vec<Raw>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wide_chars_are_the_characters_led_by_e1_e2_e3_ef_in_order() {
+        let text = "a\u{feff}b é \u{202e}x\u{3164}\u{ffa0}ﾟωﾟ 中文 \u{115f}\u{180e}\u{2066}😀\u{e000}\u{0900}z";
+        let want: Vec<(usize, char)> = text
+            .char_indices()
+            .filter(|(i, _)| matches!(text.as_bytes()[*i], 0xE1 | 0xE2 | 0xE3 | 0xEF))
+            .collect();
+        assert_eq!(wide_chars(text).collect::<Vec<_>>(), want);
+        assert!(want.len() >= 8, "{want:?}");
+        assert_eq!(wide_chars("plain ascii").count(), 0);
+    }
 
     #[test]
     fn every_constant_regex_compiles() {
