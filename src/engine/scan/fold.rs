@@ -155,6 +155,8 @@ pub(crate) struct Env<'s> {
     /// Under scope analysis: how many references write each symbol (by symbol index),
     /// counted in one pass over the references rather than per question.
     write_counts: Vec<u32>,
+    /// Under scope analysis: the names the code binds, gathered on first use.
+    bound_names: std::cell::OnceCell<rustc_hash::FxHashSet<&'s str>>,
 }
 
 /// [`Env::ref_key`] without an `Env`.
@@ -212,6 +214,7 @@ impl<'s> Env<'s> {
             seeds: FxHashMap::default(),
             eval: None,
             write_counts: scoping.map(write_counts).unwrap_or_default(),
+            bound_names: std::cell::OnceCell::new(),
         }
     }
 
@@ -238,6 +241,17 @@ impl<'s> Env<'s> {
     /// Whether scope analysis is on.
     pub(crate) fn scoped(&self) -> bool {
         self.scoping.is_some()
+    }
+
+    /// Whether the code binds `name` anywhere (a symbol of that name in any scope), or
+    /// `None` without scope analysis.
+    pub(crate) fn binds_name(&self, name: &str) -> Option<bool> {
+        let sc = self.scoping?;
+        Some(
+            self.bound_names
+                .get_or_init(|| sc.symbol_names().collect())
+                .contains(name),
+        )
     }
 
     /// The key of the binding a reference reads; `None` for a global (under scope analysis).

@@ -253,7 +253,9 @@ impl<'s> AstScan<'s> {
     /// binds itself (its own `Promise` class or polyfill), so writes to it are not to a builtin.
     pub(super) fn shadowed(&self, path: &str) -> bool {
         let root = path.split('.').next().unwrap_or(path);
-        self.bindings.contains_key(root)
+        self.env
+            .binds_name(root)
+            .unwrap_or_else(|| self.bindings.contains_key(root))
     }
 
     /// `name = value`. `var k; k = 'constructor'`: the only assignment to a name declared
@@ -464,12 +466,16 @@ impl<'s> AstScan<'s> {
         }
     }
 
-    /// Counts a binding of `name`; a second binding makes any alias of it unknown.
+    /// Counts a binding of `name` when names stand for bindings (no scope analysis); a
+    /// second binding makes any alias of it unknown. Under scope analysis aliases are kept
+    /// per symbol, and [`fold::Env::binds_name`] knows the names bound.
     pub(super) fn count_binding(&mut self, name: &'s str) {
+        if self.env.scoped() {
+            return;
+        }
         let n = self.bindings.entry(name).or_insert(0);
         *n += 1;
-        let repeated = *n > 1;
-        if repeated && !self.env.scoped() {
+        if *n > 1 {
             self.env.reassigned(fold::name_key(name));
         }
     }

@@ -201,7 +201,8 @@ pub(crate) struct AstScan<'s> {
     pub decoded: String,
     /// Bindings that hold a network client (`new WebSocket`, `https.request(…)`).
     clients: FxHashSet<fold::Key>,
-    /// How often each name is bound anywhere (aliases are trusted only for unique names).
+    /// Without scope analysis: how often each name is bound anywhere (aliases are trusted
+    /// only for unique names).
     bindings: FxHashMap<&'s str, u32>,
     /// How deep inside evaluated strings this scan is.
     nest: u8,
