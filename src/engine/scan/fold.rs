@@ -155,6 +155,9 @@ pub(crate) struct Env<'s> {
     /// Under scope analysis: how many references write each symbol (by symbol index),
     /// counted in one pass over the references rather than per question.
     write_counts: Vec<u32>,
+    /// Symbol keys (see [`Key`]) that have an alias or a seed, one bit each: most references
+    /// read a local with neither, and this answers them without probing two hash maps.
+    known: Vec<u64>,
     /// Under scope analysis: the names the code binds, gathered on first use.
     bound_names: std::cell::OnceCell<rustc_hash::FxHashSet<&'s str>>,
 }
@@ -200,6 +203,13 @@ fn write_counts(sc: &oxc_semantic::Scoping) -> Vec<u32> {
     counts
 }
 
+/// The symbol index a key stands for; `None` for a spelling's key (top bit set).
+fn symbol_index(key: Key) -> Option<usize> {
+    (key >> 63 == 0)
+        .then(|| usize::try_from(key).ok())
+        .flatten()
+}
+
 pub(crate) fn name_key(name: &str) -> Key {
     use std::hash::{BuildHasher, BuildHasherDefault};
     let h = BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(name);
@@ -215,6 +225,7 @@ impl<'s> Env<'s> {
             eval: None,
             write_counts: scoping.map(write_counts).unwrap_or_default(),
             bound_names: std::cell::OnceCell::new(),
+            known: Vec::new(),
         }
     }
 
@@ -225,6 +236,9 @@ impl<'s> Env<'s> {
         seeds: FxHashMap<Key, Alias>,
     ) -> Self {
         self.eval = Some(eval);
+        for &k in seeds.keys() {
+            self.mark_known(k);
+        }
         self.seeds = seeds;
         self
     }
@@ -302,10 +316,46 @@ impl<'s> Env<'s> {
             .is_some_and(|sid| sc.symbol_flags(sid).is_function())
     }
 
+    /// Notes that `key` has an alias or a seed (symbol keys only; a spelling's key is
+    /// always looked up).
+    fn mark_known(&mut self, key: Key) {
+        if let Some(i) = symbol_index(key) {
+            let w = i / 64;
+            if w >= self.known.len() {
+                self.known.resize(w + 1, 0);
+            }
+            self.known[w] |= 1 << (i % 64);
+        }
+    }
+
+    /// Whether `key` may have an alias or a seed.
+    fn maybe_known(&self, key: Key) -> bool {
+        match symbol_index(key) {
+            Some(i) => self
+                .known
+                .get(i / 64)
+                .is_some_and(|w| w & (1 << (i % 64)) != 0),
+            None => true,
+        }
+    }
+
+    /// Adds an alias.
+    fn insert_alias(&mut self, key: Key, value: Alias) {
+        self.mark_known(key);
+        self.aliases.insert(key, value);
+    }
+
     /// What a reference stands for.
     pub(crate) fn lookup(&self, id: &IdentifierReference) -> Lookup<'_> {
         match self.ref_key(id) {
             None => Lookup::Global,
+            Some(k) if !self.maybe_known(k) => {
+                if self.scoping.is_some() {
+                    Lookup::Local
+                } else {
+                    Lookup::Global
+                }
+            }
             Some(k) => match self.aliases.get(&k).or_else(|| self.seeds.get(&k)) {
                 Some(a) => Lookup::Alias(a),
                 None if self.scoping.is_some() => Lookup::Local,
@@ -328,14 +378,14 @@ impl<'s> Env<'s> {
             Some(a) => *a = Alias::Ambiguous,
             None => {
                 if let Some(v) = value {
-                    self.aliases.insert(key, v);
+                    self.insert_alias(key, v);
                 } else if self.scoping.is_none()
                     && self.aliases.len() < 100_000
                     && is_root_or_global(name)
                 {
                     // A local binding that shadows a host name: no longer that host object
                     // (under scope analysis, the reference resolves to the local instead).
-                    self.aliases.insert(key, Alias::Ambiguous);
+                    self.insert_alias(key, Alias::Ambiguous);
                 }
             }
         }
@@ -344,7 +394,7 @@ impl<'s> Env<'s> {
     /// Binds `key` to `value`, replacing what it had (a parameter bound per call site).
     pub(crate) fn set(&mut self, key: Key, value: Alias) {
         if self.aliases.len() < 100_000 {
-            self.aliases.insert(key, value);
+            self.insert_alias(key, value);
         }
     }
 
