@@ -302,8 +302,8 @@ fn text_pass_bytes(src: &str) -> TextInfo {
     info
 }
 
-/// The text pass 64 bytes at a time, for CPUs with AVX2. It gives what [`text_pass_bytes`]
-/// gives, field for field.
+/// The text pass 64 bytes at a time, for CPUs with AVX2 (and, in tests, with a portable
+/// classifier). It gives what [`text_pass_bytes`] gives, field for field.
 ///
 /// The text is cut into blocks of 64 bytes (at offsets 0, 64, 128… of the text; the short
 /// last one is copied into a buffer and its bytes past the end are masked off). A block is
@@ -338,7 +338,7 @@ fn text_pass_bytes(src: &str) -> TextInfo {
 ///   run of 100 has at least 50 of its bytes in one block. Runs are not followed at all
 ///   until a block with 50 such bytes shows up; then the scan starts again following them
 ///   ([`scan`] with `FUCK`): a run goes on while the next such event is right after it.
-#[cfg(target_arch = "x86_64")]
+#[cfg(any(target_arch = "x86_64", test))]
 mod blocks {
     use super::{TextInfo, HIDDEN_WS_RUN, JSFUCK_RUN};
     use std::sync::LazyLock;
@@ -403,6 +403,11 @@ mod blocks {
             0,
             0,
         ];
+        /// The class of one byte.
+        #[cfg(test)]
+        pub(in super::super) const fn of(x: u8) -> u8 {
+            LO[(x & 15) as usize] & HI[(x >> 4) as usize]
+        }
     }
 
     /// Bitmasks of 64-byte blocks (bit i for byte i).
@@ -515,6 +520,40 @@ mod blocks {
             m |= u64::from(_mm256_movemask_epi8(hit) as u32) << (32 * half);
         }
         m
+    }
+
+    /// Classification a byte at a time through the same table: the block pass on any CPU
+    /// (tests; slower than the byte loop, so never used outside them).
+    #[cfg(test)]
+    #[derive(Clone, Copy)]
+    pub(super) struct Portable;
+
+    #[cfg(test)]
+    impl Classify for Portable {
+        fn classify(self, block: &[u8; 64]) -> (u64, u64) {
+            let (mut events, mut white) = (0u64, 0u64);
+            for (i, &x) in block.iter().enumerate() {
+                let c = class::of(x);
+                events |= u64::from(c & class::EVENT != 0) << i;
+                white |= u64::from(c & class::WHITE != 0) << i;
+            }
+            (events, !(events | white))
+        }
+        fn newlines(self, block: &[u8; 64]) -> u64 {
+            let mut m = 0u64;
+            for (i, &x) in block.iter().enumerate() {
+                m |= u64::from(x == b'\n') << i;
+            }
+            m
+        }
+        fn stops(self, block: &[u8; 64], q: u8) -> u64 {
+            let nl = if q == b'`' { q } else { b'\n' };
+            let mut m = 0u64;
+            for (i, &x) in block.iter().enumerate() {
+                m |= u64::from(x == q || x == b'\\' || x == nl) << i;
+            }
+            m
+        }
     }
 
     /// Bits below `k` (`k` < 64).
@@ -1078,6 +1117,153 @@ mod tests {
             assert!(d >= 1000, "{open}: {d}");
         }
         assert_eq!(t.longest_line, 9);
+    }
+
+    /// Every way the pass can run here, by name: the dispatching `text_pass`, the block pass
+    /// with the portable classifier, and with AVX2 when this CPU has it.
+    fn every_pass(src: &str) -> Vec<(&'static str, TextInfo)> {
+        let mut all = vec![
+            ("text_pass", text_pass(src)),
+            (
+                "blocks, portable",
+                blocks::pass(blocks::Portable, src.as_bytes()),
+            ),
+        ];
+        #[cfg(target_arch = "x86_64")]
+        if let Some(avx2) = blocks::Avx2::detect() {
+            // SAFETY: `detect` found the CPU features `pass` is compiled for.
+            all.push(("blocks, AVX2", unsafe { avx2.pass(src.as_bytes()) }));
+        }
+        all
+    }
+
+    /// What the byte loop (the specification) finds, after checking every other way agrees.
+    fn same(src: &str) -> TextInfo {
+        let want = text_pass_bytes(src);
+        for (name, got) in every_pass(src) {
+            assert_eq!(got, want, "{name} on {src:?}");
+        }
+        want
+    }
+
+    #[test]
+    fn the_class_table_is_the_special_bytes() {
+        for x in 0..=255u8 {
+            let c = blocks::class::of(x);
+            let event = b"[]{}()!+,;\"'`/".contains(&x);
+            let white = b" \t\r\n".contains(&x);
+            assert_eq!(c & blocks::class::EVENT != 0, event, "{x:#04x}");
+            assert_eq!(c & blocks::class::WHITE != 0, white, "{x:#04x}");
+            assert_eq!(event || white, SPECIAL[x as usize], "{x:#04x}");
+        }
+    }
+
+    #[test]
+    fn text_pass_across_block_boundaries() {
+        let info = |lines, longest_line, bracket_depth, depth_estimate| TextInfo {
+            lines,
+            longest_line,
+            bracket_depth,
+            depth_estimate,
+            ..TextInfo::default()
+        };
+        for len in 0..=130usize {
+            let l = u32::try_from(len).unwrap();
+            // plain code, lines only, empty lines
+            assert_eq!(
+                same(&"a".repeat(len)),
+                info(usize::from(len > 0), len, 0, l)
+            );
+            assert_eq!(same(&"\n".repeat(len)), info(len, 0, 0, 0));
+            assert_eq!(
+                same(&"a\n".repeat(len)),
+                info(len, usize::from(len > 0), 0, l)
+            );
+            // a bracket run `((…))` over the boundaries (a JSFuck run from 100 bytes)
+            let run = format!("{}{}", "(".repeat(len), ")".repeat(len));
+            let mut want = info(usize::from(len > 0), 2 * len, l, l);
+            if 2 * len >= JSFUCK_RUN {
+                want.jsfuck = Some((0, 2 * l));
+            }
+            assert_eq!(same(&run), want, "{run}");
+            // after `len` bytes of code: a string holding brackets and an escaped quote
+            let s = format!("{}(\"((\\\"((\")", "a".repeat(len));
+            assert_eq!(same(&s), info(1, s.len(), 1, l + 2), "{s}");
+            // a template over a newline, an escaped newline in a string (not a line end)
+            let s = format!("`{}\n(`+'\\\n('", "a".repeat(len));
+            assert_eq!(same(&s), info(2, (len + 1).max(8), 0, l + 5), "{s}");
+            // a block comment over a newline, then code at depth one
+            let s = format!("{}/* ((\n(( */[]", "a".repeat(len));
+            assert_eq!(same(&s), info(2, (len + 5).max(7), 1, l + 1), "{s}");
+            // a line comment: its brackets do not count, the newline after it does
+            let s = format!("{}// (((\n)", "a".repeat(len));
+            assert_eq!(same(&s), info(2, len + 6, 0, l + 1), "{s}");
+            // an unclosed block comment: its final newline is not counted, yet a final
+            // newline still takes its line off the count (a quirk, kept): no lines
+            let s = format!("{}/* (\n", "a".repeat(len));
+            assert_eq!(same(&s), info(0, s.len(), 0, l), "{s}");
+            // an unterminated string ends at its line
+            let s = format!("'{}\n(", "a".repeat(len));
+            assert_eq!(same(&s), info(2, len + 1, 1, 2), "{s}");
+        }
+        // code after 150 spaces or tabs (with `\r` among them, which do not count), at
+        // every position in a block
+        for pad in 0..=70usize {
+            for ws in [" ".repeat(149), " ".repeat(150), "\t \r".repeat(75)] {
+                let s = format!("{}x;{ws}y // z\nw", "a".repeat(pad));
+                let hidden = ws.bytes().filter(|&c| c != b'\r').count() >= HIDDEN_WS_RUN;
+                let at = u32::try_from(pad + 2 + ws.len()).unwrap();
+                let want = if hidden { vec![(at, at + 6)] } else { vec![] };
+                assert_eq!(same(&s).hidden_ws, want, "{s:?}");
+                // nothing is hidden at the start of a line, nor by whitespace in a string
+                assert!(same(&format!("{}\n{ws}y", "a".repeat(pad)))
+                    .hidden_ws
+                    .is_empty());
+                assert!(same(&format!("x'{ws}y'")).hidden_ws.is_empty());
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        /// The block pass (portable and AVX2) gives what the byte loop gives, on text made of
+        /// the bytes that matter, words, non-ASCII characters, long runs of `[]()!+` and of
+        /// whitespace.
+        #[test]
+        fn text_pass_is_the_byte_loop(
+            parts in proptest::collection::vec(
+                (0usize..12, 0usize..22, 90usize..200, proptest::num::u64::ANY),
+                0..48,
+            )
+        ) {
+            const BYTES: &[u8] = b"\"'`\\/*\n \t\r()[]{};,!+~ab";
+            let mut src = String::new();
+            for (kind, pick, len, seed) in parts {
+                match kind {
+                    0 => {
+                        // a run of `[]()!+` (JSFuck from 100)
+                        for i in 0..len {
+                            let k = (seed >> (i % 60)) as usize % 6;
+                            src.push(char::from(b"[]()!+"[k]));
+                        }
+                    }
+                    1 => {
+                        // a run of whitespace (hidden code from 150 spaces and tabs)
+                        for i in 0..len {
+                            let k = (seed >> (i % 61)) as usize % 8;
+                            src.push([' ', '\t', ' ', ' ', '\t', ' ', ' ', '\r'][k]);
+                        }
+                    }
+                    2 => src.push_str(["é", "€", "😀", "ﾟ", "\u{202e}"][pick % 5]),
+                    3 => src.push_str(["//", "/*", "*/", "\\\n", "return", "${a}"][pick % 6]),
+                    _ => src.push(char::from(BYTES[pick % BYTES.len()])),
+                }
+            }
+            let want = text_pass_bytes(&src);
+            for (name, got) in every_pass(&src) {
+                proptest::prop_assert_eq!(&got, &want, "{} on {:?}", name, src);
+            }
+        }
     }
 
     #[test]
