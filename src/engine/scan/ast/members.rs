@@ -386,7 +386,10 @@ impl AstScan<'_> {
     /// tampers with the module cache.
     pub(super) fn check_unary(&mut self, u: &UnaryExpression<'_>) {
         if let Expression::Identifier(id) = u.argument.without_parentheses() {
-            self.handled.insert(id.span.start);
+            // (only an `eval` is ever looked up there)
+            if id.name == "eval" {
+                self.handled.insert(id.span.start);
+            }
         }
         if u.operator != UnaryOperator::Delete {
             return;
