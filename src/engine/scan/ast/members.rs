@@ -304,7 +304,7 @@ impl AstScan<'_> {
             }
         }
         // Walk the chain of keys from the outside in.
-        let mut keys: Vec<Folded> = Vec::new();
+        let mut keys: smallvec::SmallVec<[Folded; 4]> = smallvec::SmallVec::new();
         // The written key, known or not (`o[k][name] = v` writes through `k` either way).
         keys.push(self.env.member_key(m, self.src, 0).unwrap_or(Folded {
             value: "?".into(),
