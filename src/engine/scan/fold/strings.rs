@@ -146,8 +146,26 @@ impl Env<'_> {
                 }
             }
         }
-        // atob(x), window.atob(x)
-        if let Some(s) = self.resolve_d(callee, src, d) {
+        // atob(x), window.atob(x). A plainly spelled `o.k` names a path that ends in `k`, so
+        // only those keys can name one of the decoders below.
+        let may_decode = match callee.as_member_expression() {
+            Some(m @ MemberExpression::StaticMemberExpression(_)) => {
+                cheap_key(m, src).is_none_or(|k| {
+                    matches!(
+                        k,
+                        "atob"
+                            | "fromCharCode"
+                            | "fromCodePoint"
+                            | "unescape"
+                            | "decodeURIComponent"
+                            | "decodeURI"
+                            | "apply"
+                    )
+                })
+            }
+            _ => true,
+        };
+        if let Some(s) = may_decode.then(|| self.resolve_d(callee, src, d)).flatten() {
             match s.path.as_str() {
                 "atob" => {
                     let v = self.fold_d(arg(0)?, src, d)?;
