@@ -529,6 +529,18 @@ pub(crate) fn extend(o: Sym, k: &str, key_hidden: bool) -> Sym {
     }
 }
 
+/// Whether resolving `e` can name a path whose last key is one of `keys`. A plainly spelled
+/// `o.k` names a path that ends in `k` (or `Function` and the descriptor stand-ins, which no
+/// caller looks for), so for any other `k` the answer is no without resolving anything.
+pub(crate) fn may_name(e: &Expression, src: &str, keys: &[&str]) -> bool {
+    match e.as_member_expression() {
+        Some(m @ MemberExpression::StaticMemberExpression(_)) => {
+            cheap_key(m, src).is_none_or(|k| keys.contains(&k))
+        }
+        _ => true,
+    }
+}
+
 /// The key of `o.k` or `o['k']` without allocating, when it is spelled plainly.
 pub(crate) fn cheap_key<'a>(m: &'a MemberExpression, src: &str) -> Option<&'a str> {
     match m {
@@ -588,13 +600,16 @@ pub(crate) fn function_valued(e: &Expression, env: &Env<'_>, src: &str, d: u32) 
         {
             true
         }
-        Expression::CallExpression(c) => env.resolve_d(&c.callee, src, d + 1).is_some_and(|s| {
-            let (path, args) = call_args(&s.path, &c.arguments);
-            matches!(path, "Object.getPrototypeOf" | "Reflect.getPrototypeOf")
-                && args
-                    .first()
-                    .is_some_and(|a| function_valued(a, env, src, d + 1))
-        }),
+        Expression::CallExpression(c) => {
+            may_name(&c.callee, src, &["getPrototypeOf", "call", "apply"])
+                && env.resolve_d(&c.callee, src, d + 1).is_some_and(|s| {
+                    let (path, args) = call_args(&s.path, &c.arguments);
+                    matches!(path, "Object.getPrototypeOf" | "Reflect.getPrototypeOf")
+                        && args
+                            .first()
+                            .is_some_and(|a| function_valued(a, env, src, d + 1))
+                })
+        }
         other => {
             // `o.k` spelled plainly (most member expressions): no copy of the key.
             if let Some(k) = other.as_member_expression().and_then(|m| {
@@ -666,5 +681,114 @@ fn null_like(e: &Expression) -> bool {
         Expression::Identifier(id) => id.name == "undefined",
         Expression::UnaryExpression(u) => u.operator == oxc_syntax::operator::UnaryOperator::Void,
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use oxc_ast_visit::{walk, Visit};
+
+    /// The key and resolved path of every plainly spelled `o.k` in `src`, with scope analysis
+    /// and the constant evaluator as the scanner runs them.
+    fn resolved_members(src: &str) -> Vec<(String, Option<String>)> {
+        struct Members<'e, 's> {
+            env: &'e Env<'s>,
+            src: &'e str,
+            out: Vec<(String, Option<String>)>,
+        }
+        impl<'a> Visit<'a> for Members<'_, '_> {
+            fn visit_expression(&mut self, e: &Expression<'a>) {
+                if let Some(m @ MemberExpression::StaticMemberExpression(_)) =
+                    e.as_member_expression()
+                {
+                    if let Some(k) = cheap_key(m, self.src) {
+                        let path = self.env.resolve(e, self.src).map(|s| s.path.to_string());
+                        self.out.push((k.to_string(), path));
+                    }
+                }
+                walk::walk_expression(self, e);
+            }
+        }
+        let alloc = oxc_allocator::Allocator::default();
+        let ret = oxc_parser::Parser::new(&alloc, src, oxc_span::SourceType::mjs()).parse();
+        assert!(!ret.diagnostics.has_errors(), "{src}");
+        let sem = oxc_semantic::SemanticBuilder::new()
+            .build(&ret.program)
+            .semantic;
+        let ev = super::super::eval::Evaluator::new(
+            &ret.program,
+            Some(sem.scoping()),
+            super::super::eval::Budget::for_source(src.len()),
+        );
+        let env = Env::new(Some(sem.scoping())).with_eval(&ev, ev.seeds());
+        let mut v = Members {
+            env: &env,
+            src,
+            out: Vec::new(),
+        };
+        v.visit_program(&ret.program);
+        v.out
+    }
+
+    #[test]
+    fn a_plain_member_names_a_path_ending_in_its_key() {
+        // what `may_name` relies on: `o.k` resolves to nothing, to a path whose last key is
+        // `k`, or to the Function constructor and its descriptors' stand-ins
+        let src = r#"
+            const g = globalThis, w = typeof window !== 'undefined' ? window : self;
+            const cp = require('child_process'), { promises } = require('fs');
+            const d = Object.getOwnPropertyDescriptor(function () {}, 'constructor');
+            const ds = Object.getOwnPropertyDescriptors(Object.getPrototypeOf(function () {}));
+            g.eval; w.atob; window.String.fromCharCode; cp.exec; promises.readFile;
+            process.env.HOME; process.mainModule.require; require.cache; module.constructor._load;
+            d.value; d.get; ds.constructor.value; (function () {}).constructor;
+            String.fromCharCode.apply; Reflect.get; Object.getPrototypeOf.call; x.y.z;
+            Function.prototype.bind.call; new Function('a').constructor; [].filter.constructor;
+        "#;
+        let members = resolved_members(src);
+        assert!(members.len() > 30, "{members:?}");
+        let mut named = 0;
+        for (k, path) in &members {
+            let Some(p) = path else { continue };
+            named += 1;
+            let last = p.rsplit('.').next().unwrap_or(p);
+            assert!(
+                last == k || matches!(p.as_str(), "Function" | "%FnDesc" | "%FnDescs"),
+                "`.{k}` resolved to `{p}`"
+            );
+        }
+        assert!(named > 20, "{members:?}");
+    }
+
+    /// `may_name` on `o.k` for a plain key.
+    fn may_name_key(k: &str, keys: &[&str]) -> bool {
+        let src = format!("o.{k};");
+        let alloc = oxc_allocator::Allocator::default();
+        let ret = oxc_parser::Parser::new(&alloc, &src, oxc_span::SourceType::mjs()).parse();
+        let Some(Statement::ExpressionStatement(s)) = ret.program.body.first() else {
+            return false;
+        };
+        may_name(&s.expression, &src, keys)
+    }
+
+    #[test]
+    fn may_name_passes_over_only_plain_keys_not_looked_for() {
+        assert!(may_name_key("atob", &["atob", "apply"]));
+        assert!(!may_name_key("map", &["atob", "apply"]));
+        // anything but a plainly spelled static key is always resolved
+        for (src, want) in [
+            ("o['map'];", true),
+            ("o?.map;", true),
+            ("f();", true),
+            (r"o.\u0061tob;", true),
+        ] {
+            let alloc = oxc_allocator::Allocator::default();
+            let ret = oxc_parser::Parser::new(&alloc, src, oxc_span::SourceType::mjs()).parse();
+            let Some(Statement::ExpressionStatement(s)) = ret.program.body.first() else {
+                panic!("{src}");
+            };
+            assert_eq!(may_name(&s.expression, src, &["atob"]), want, "{src}");
+        }
     }
 }

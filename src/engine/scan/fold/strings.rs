@@ -146,25 +146,17 @@ impl Env<'_> {
                 }
             }
         }
-        // atob(x), window.atob(x). A plainly spelled `o.k` names a path that ends in `k`, so
-        // only those keys can name one of the decoders below.
-        let may_decode = match callee.as_member_expression() {
-            Some(m @ MemberExpression::StaticMemberExpression(_)) => {
-                cheap_key(m, src).is_none_or(|k| {
-                    matches!(
-                        k,
-                        "atob"
-                            | "fromCharCode"
-                            | "fromCodePoint"
-                            | "unescape"
-                            | "decodeURIComponent"
-                            | "decodeURI"
-                            | "apply"
-                    )
-                })
-            }
-            _ => true,
-        };
+        // atob(x), window.atob(x)
+        const DECODERS: &[&str] = &[
+            "atob",
+            "fromCharCode",
+            "fromCodePoint",
+            "unescape",
+            "decodeURIComponent",
+            "decodeURI",
+            "apply",
+        ];
+        let may_decode = may_name(callee, src, DECODERS);
         if let Some(s) = may_decode.then(|| self.resolve_d(callee, src, d)).flatten() {
             match s.path.as_str() {
                 "atob" => {
@@ -489,9 +481,10 @@ impl Env<'_> {
                     return Some((o, key));
                 }
             }
-            if self
-                .resolve_d(&c.callee, src, d)
-                .is_some_and(|s| s.path == "Reflect.get")
+            if may_name(&c.callee, src, &["get"])
+                && self
+                    .resolve_d(&c.callee, src, d)
+                    .is_some_and(|s| s.path == "Reflect.get")
             {
                 let o = c.arguments.first()?.as_expression()?;
                 let k = self.fold_d(c.arguments.get(1)?.as_expression()?, src, d)?;
