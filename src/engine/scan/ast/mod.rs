@@ -168,7 +168,8 @@ pub(crate) struct AstScan<'s> {
     pub findings: Vec<Raw>,
     /// Byte spans of string literals and template text (for the trojan-source rule).
     pub string_spans: Vec<(u32, u32)>,
-    /// Where an `eval` is not a use of eval as a value (it is called, or under `typeof`).
+    /// Where an `eval` is not a use of eval as a value (it is called, or under a unary
+    /// operator such as `typeof`).
     handled: FxHashSet<u32>,
     /// Bindings whose value carries secret data (by key: per symbol under scope analysis).
     tainted: FxHashMap<fold::Key, finder::Secret>,
