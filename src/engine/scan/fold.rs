@@ -349,14 +349,11 @@ impl<'s> Env<'s> {
     pub(crate) fn lookup(&self, id: &IdentifierReference) -> Lookup<'_> {
         match self.ref_key(id) {
             None => Lookup::Global,
-            Some(k) if !self.maybe_known(k) => {
-                if self.scoping.is_some() {
-                    Lookup::Local
-                } else {
-                    Lookup::Global
-                }
-            }
-            Some(k) => match self.aliases.get(&k).or_else(|| self.seeds.get(&k)) {
+            Some(k) => match self
+                .maybe_known(k)
+                .then(|| self.aliases.get(&k).or_else(|| self.seeds.get(&k)))
+                .flatten()
+            {
                 Some(a) => Lookup::Alias(a),
                 None if self.scoping.is_some() => Lookup::Local,
                 None => Lookup::Global,
@@ -533,11 +530,17 @@ pub(crate) fn extend(o: Sym, k: &str, key_hidden: bool) -> Sym {
 /// `o.k` names a path that ends in `k` (or `Function` and the descriptor stand-ins, which no
 /// caller looks for), so for any other `k` the answer is no without resolving anything.
 pub(crate) fn may_name(e: &Expression, src: &str, keys: &[&str]) -> bool {
-    match e.as_member_expression() {
-        Some(m @ MemberExpression::StaticMemberExpression(_)) => {
-            cheap_key(m, src).is_none_or(|k| keys.contains(&k))
-        }
-        _ => true,
+    plain_static_key(e, src).is_none_or(|(_, k)| keys.contains(&k))
+}
+
+/// The object and key of `o.k` when `e` is one spelled plainly (no escapes in the key).
+pub(crate) fn plain_static_key<'b, 'a>(
+    e: &'b Expression<'a>,
+    src: &str,
+) -> Option<(&'b Expression<'a>, &'b str)> {
+    match e.as_member_expression()? {
+        m @ MemberExpression::StaticMemberExpression(_) => Some((m.object(), cheap_key(m, src)?)),
+        _ => None,
     }
 }
 
@@ -612,14 +615,10 @@ pub(crate) fn function_valued(e: &Expression, env: &Env<'_>, src: &str, d: u32) 
         }
         other => {
             // `o.k` spelled plainly (most member expressions): no copy of the key.
-            if let Some(k) = other.as_member_expression().and_then(|m| {
-                matches!(m, MemberExpression::StaticMemberExpression(_))
-                    .then(|| cheap_key(m, src))
-                    .flatten()
-                    .filter(|k| !matches!(*k, "constructor" | "__proto__" | "value"))
-                    .map(|k| (m.object(), k))
-            }) {
-                return literal_method(k.0, k.1);
+            if let Some((obj, k)) = plain_static_key(other, src)
+                .filter(|(_, k)| !matches!(*k, "constructor" | "__proto__" | "value"))
+            {
+                return literal_method(obj, k);
             }
             let Some((obj, key)) = env.member_view(other, src, d + 1) else {
                 return false;
@@ -699,13 +698,9 @@ mod tests {
         }
         impl<'a> Visit<'a> for Members<'_, '_> {
             fn visit_expression(&mut self, e: &Expression<'a>) {
-                if let Some(m @ MemberExpression::StaticMemberExpression(_)) =
-                    e.as_member_expression()
-                {
-                    if let Some(k) = cheap_key(m, self.src) {
-                        let path = self.env.resolve(e, self.src).map(|s| s.path.to_string());
-                        self.out.push((k.to_string(), path));
-                    }
+                if let Some((_, k)) = plain_static_key(e, self.src) {
+                    let path = self.env.resolve(e, self.src).map(|s| s.path.to_string());
+                    self.out.push((k.to_string(), path));
                 }
                 walk::walk_expression(self, e);
             }
